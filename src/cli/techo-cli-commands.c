@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The table of techo-cli commands. Each command's code is in
+ * techo-cli-<name>.c; add a line here when you add one. */
+
+#include "config.h"
+
+#include "techo-cli.h"
+#include "techo-cli-commands.h"
+
+static const TechoCliCommand commands[] = {
+  { "version", "Print the version of Techo", techo_cli_version },
+};
+
+const TechoCliCommand *
+techo_cli_commands (guint *n_commands)
+{
+  *n_commands = G_N_ELEMENTS (commands);
+  return commands;
+}
+
+int
+techo_cli_version (TechoCliContext *context,
+                   int              argc,
+                   char           **argv)
+{
+  if (!techo_cli_parse_options (context, "version", NULL,
+                                "Print the version of Techo.", NULL, &argc, &argv))
+    return TECHO_EXIT_USAGE;
+  g_print ("techo-cli %s\n", PACKAGE_VERSION);
+  return TECHO_EXIT_OK;
+}

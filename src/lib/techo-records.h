@@ -1,0 +1,165 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-records.h: the plain record types that flow through every path:
+ * portal → records → store → views and exports, and file imports into the
+ * same store. One type per kind; no behaviour beyond allocation. */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+typedef enum
+{
+  TECHO_CATEGORY_CHECKUP,
+  TECHO_CATEGORY_MEDICATION,
+  TECHO_CATEGORY_SCREENING,
+  TECHO_N_CATEGORIES
+} TechoCategory;
+
+const char   *techo_category_to_string   (TechoCategory  category);
+gboolean      techo_category_from_string (const char    *name,
+                                          TechoCategory *out_category);
+
+/* HL7 value types used by checkup and screening items. */
+typedef enum
+{
+  TECHO_VALUE_PQ, /* physical quantity: value + unit */
+  TECHO_VALUE_CO, /* coded ordinal: value is a code in value_system */
+  TECHO_VALUE_CD, /* coded: as CO */
+  TECHO_VALUE_ST, /* free text */
+} TechoValueType;
+
+const char   *techo_value_type_to_string   (TechoValueType  type);
+gboolean      techo_value_type_from_string (const char     *name,
+                                            TechoValueType *out_type);
+
+/* Where a stored row came from. */
+typedef enum
+{
+  TECHO_ORIGIN_PORTAL, /* id + revision from the portal */
+  TECHO_ORIGIN_FILE,   /* an imported file: name + SHA-256 */
+  TECHO_ORIGIN_MANUAL, /* typed in by the user */
+} TechoOrigin;
+
+typedef struct
+{
+  TechoOrigin origin;
+  char *file_name;   /* TECHO_ORIGIN_FILE only */
+  char *file_sha256; /* TECHO_ORIGIN_FILE only, lowercase hex */
+} TechoProvenance;
+
+/* One measured item of a checkup or screening. Values stay text as
+ * received ("170.2", "1"), so nothing is lost by a float round trip. */
+typedef struct
+{
+  char *code;          /* 17-character checkup item code */
+  char *name;          /* as the source names it, e.g. 身長 */
+  TechoValueType type;
+  char *value;         /* NULL when not performed */
+  char *unit;          /* PQ */
+  char *value_system;  /* CO/CD: the code system OID */
+  char *display;       /* CO/CD: the code's words, e.g. 陰性 */
+  gboolean not_performed;
+} TechoItem;
+
+TechoItem    *techo_item_new  (void);
+TechoItem    *techo_item_copy (const TechoItem *item);
+void          techo_item_free (TechoItem *item);
+
+typedef struct
+{
+  char *id;
+  gint64 revision;
+  gboolean withdrawn;      /* a withdrawal carries only id + revision */
+  char *performed_on;      /* YYYY-MM-DD */
+  char *kind;              /* serviceEvent code: 010 特定健診, 030 事業者健診 … */
+  char *report_kind;       /* report kind code: 10 … */
+  char *institution_code;  /* 10 digits */
+  char *institution_name;
+  GPtrArray *items;        /* of TechoItem */
+  char *document;          /* portal path of the CDA file, may be NULL */
+  TechoProvenance provenance;
+} TechoCheckup;
+
+TechoCheckup *techo_checkup_new  (void);
+void          techo_checkup_free (TechoCheckup *checkup);
+const TechoItem *techo_checkup_find_item (const TechoCheckup *checkup,
+                                          const char         *code);
+
+/* One drug line of one dispensing (or claim, or prescription). */
+typedef struct
+{
+  char *id;
+  gint64 revision;
+  gboolean withdrawn;
+  char *source;            /* claims | dispensing | prescription */
+  char *dispensed_on;      /* YYYY-MM-DD */
+  char *prescribed_on;     /* YYYY-MM-DD, may be NULL */
+  char *setting;           /* outpatient | inpatient */
+  char *pharmacy_code;
+  char *pharmacy_name;
+  char *prescriber_code;
+  char *prescriber_name;
+  char *prescriber_department;
+  char *receipt_code;      /* 9-digit レセプト電算 code */
+  char *yj_code;           /* 12-character YJ code */
+  char *drug_name;
+  char *ingredient_name;
+  double quantity;
+  char *unit;
+  char *usage;
+  int days;                /* days supplied (or times) */
+  char *dosage_form;       /* JAHIS 剤形 code */
+  TechoProvenance provenance;
+} TechoDispensing;
+
+TechoDispensing *techo_dispensing_new  (void);
+void             techo_dispensing_free (TechoDispensing *dispensing);
+
+typedef struct
+{
+  char *id;
+  gint64 revision;
+  gboolean withdrawn;
+  char *performed_on;       /* YYYY-MM-DD */
+  char *cancer;             /* lung | breast | stomach | cervical | colorectal */
+  char *report_kind;        /* 51 … 55 */
+  char *stage;              /* primary | detailed */
+  char *municipality_code;
+  char *municipality_name;
+  GPtrArray *items;         /* of TechoItem */
+  char *followup_code;      /* 9P5x2000000000011, may be NULL */
+  char *followup_value;     /* 1 不要, 2 要精密検査, 9 判定不能 */
+  char *followup_display;
+  TechoProvenance provenance;
+} TechoScreening;
+
+TechoScreening *techo_screening_new  (void);
+void            techo_screening_free (TechoScreening *screening);
+
+/* The person the records belong to, as the portal's /me describes them. */
+typedef struct
+{
+  gint64 id;               /* store row id; 0 before it is stored */
+  char *subject;           /* portal subject, NULL for a local-only person */
+  char *issuer;
+  char *name;              /* kanji */
+  char *name_kana;
+  char *birth_date;        /* YYYY-MM-DD */
+  char *sex;               /* male | female */
+  char *insurer_number;
+} TechoProfile;
+
+TechoProfile *techo_profile_new  (void);
+void          techo_profile_free (TechoProfile *profile);
+
+void          techo_provenance_clear (TechoProvenance *provenance);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoItem, techo_item_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoCheckup, techo_checkup_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoDispensing, techo_dispensing_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoScreening, techo_screening_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoProfile, techo_profile_free)
+
+G_END_DECLS

@@ -1,0 +1,66 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#include "config.h"
+
+#include "techo-records.h"
+
+static void
+test_categories (void)
+{
+  TechoCategory category = TECHO_N_CATEGORIES;
+
+  for (guint i = 0; i < TECHO_N_CATEGORIES; i++)
+    {
+      const char *name = techo_category_to_string (i);
+
+      g_assert_true (techo_category_from_string (name, &category));
+      g_assert_cmpuint (category, ==, i);
+    }
+  g_assert_cmpstr (techo_category_to_string (TECHO_CATEGORY_MEDICATION), ==, "medication");
+  g_assert_false (techo_category_from_string ("prescriptions", &category));
+  g_assert_false (techo_category_from_string (NULL, &category));
+}
+
+static void
+test_value_types (void)
+{
+  TechoValueType type = TECHO_VALUE_ST;
+
+  g_assert_true (techo_value_type_from_string ("PQ", &type));
+  g_assert_cmpint (type, ==, TECHO_VALUE_PQ);
+  g_assert_true (techo_value_type_from_string ("CO", &type));
+  g_assert_cmpint (type, ==, TECHO_VALUE_CO);
+  g_assert_false (techo_value_type_from_string ("pq", &type));
+}
+
+static void
+test_checkup_find_item (void)
+{
+  g_autoptr(TechoCheckup) checkup = techo_checkup_new ();
+  TechoItem *item = techo_item_new ();
+  g_autoptr(TechoItem) copy = NULL;
+
+  item->code = g_strdup ("3D046000001906202");
+  item->type = TECHO_VALUE_PQ;
+  item->value = g_strdup ("6.6");
+  item->unit = g_strdup ("%");
+  g_ptr_array_add (checkup->items, item);
+
+  g_assert_true (techo_checkup_find_item (checkup, "3D046000001906202") == item);
+  g_assert_null (techo_checkup_find_item (checkup, "9N001000000000001"));
+
+  copy = techo_item_copy (item);
+  g_assert_cmpstr (copy->value, ==, "6.6");
+  g_assert_true (copy->value != item->value);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/records/categories", test_categories);
+  g_test_add_func ("/records/value-types", test_value_types);
+  g_test_add_func ("/records/checkup-find-item", test_checkup_find_item);
+  return g_test_run ();
+}
