@@ -276,7 +276,8 @@ gboolean techo_reference_screening_positive (const TechoScreening *screening);
 gboolean techo_reference_screening_is_detailed (const TechoScreening *screening);
 
 /* @screenings: TechoScreening of one cancer, any order. TRUE when the most
- * recent positive primary screening has no detailed exam on or after it. */
+ * recent primary (not detailed) screening is positive and no detailed exam
+ * is recorded on or after its date. */
 gboolean techo_reference_screening_followup_outstanding (GPtrArray *screenings);
 
 /* --- Medication --------------------------------------------------------- */
