@@ -1,0 +1,583 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-cda"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gi18n-lib.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "techo-cda.h"
+#include "techo-cda-private.h"
+#include "techo-reference.h"
+
+/* Longest attribute or text we keep from one value; longer is refused. */
+#define MAX_VALUE_LENGTH 4096
+/* Nested groups (entryRelationship) deeper than this are refused. */
+#define MAX_GROUP_DEPTH 8
+
+G_DEFINE_QUARK (techo-cda-error-quark, techo_cda_error)
+
+typedef struct
+{
+  TechoCheckup *checkup;
+  GError **error;
+} Reader;
+
+static gboolean
+is_hl7 (xmlNodePtr  node,
+        const char *name)
+{
+  return node != NULL && node->type == XML_ELEMENT_NODE && node->ns != NULL
+         && node->ns->href != NULL
+         && strcmp ((const char *) node->ns->href, TECHO_CDA_NS_HL7) == 0
+         && strcmp ((const char *) node->name, name) == 0;
+}
+
+/* The first HL7 child element called @name. */
+static xmlNodePtr
+child (xmlNodePtr  node,
+       const char *name)
+{
+  for (xmlNodePtr c = node != NULL ? node->children : NULL; c != NULL; c = c->next)
+    if (is_hl7 (c, name))
+      return c;
+  return NULL;
+}
+
+/* child (child (…)) along a path of names separated by '/'. */
+static xmlNodePtr
+path (xmlNodePtr  node,
+      const char *names)
+{
+  g_auto(GStrv) parts = g_strsplit (names, "/", -1);
+
+  for (guint i = 0; node != NULL && parts[i] != NULL; i++)
+    node = child (node, parts[i]);
+  return node;
+}
+
+/* An attribute as a new string; NULL when absent or empty. */
+static char *
+attr (xmlNodePtr  node,
+      const char *name)
+{
+  xmlChar *value;
+  char *copy = NULL;
+
+  if (node == NULL)
+    return NULL;
+  value = xmlGetNoNsProp (node, (const xmlChar *) name);
+  if (value != NULL && *value != '\0')
+    copy = g_strstrip (g_strdup ((const char *) value));
+  xmlFree (value);
+  if (copy != NULL && *copy == '\0')
+    g_clear_pointer (&copy, g_free);
+  return copy;
+}
+
+static gboolean
+attr_is (xmlNodePtr  node,
+         const char *name,
+         const char *expected)
+{
+  g_autofree char *value = attr (node, name);
+
+  return g_strcmp0 (value, expected) == 0;
+}
+
+static char *
+text (xmlNodePtr node)
+{
+  xmlChar *content;
+  char *copy = NULL;
+
+  if (node == NULL)
+    return NULL;
+  content = xmlNodeGetContent (node);
+  if (content != NULL)
+    copy = g_strstrip (g_strdup ((const char *) content));
+  xmlFree (content);
+  if (copy != NULL && *copy == '\0')
+    g_clear_pointer (&copy, g_free);
+  return copy;
+}
+
+/* "20250615" or "20250615093000+0900" → "2025-06-15"; NULL otherwise. */
+static char *
+iso_date (const char *hl7)
+{
+  guint year, month, day;
+
+  if (hl7 == NULL || strlen (hl7) < 8)
+    return NULL;
+  for (guint i = 0; i < 8; i++)
+    if (!g_ascii_isdigit (hl7[i]))
+      return NULL;
+  year = (hl7[0] - '0') * 1000 + (hl7[1] - '0') * 100 + (hl7[2] - '0') * 10 + (hl7[3] - '0');
+  month = (hl7[4] - '0') * 10 + (hl7[5] - '0');
+  day = (hl7[6] - '0') * 10 + (hl7[7] - '0');
+  if (year < 1800 || !g_date_valid_dmy (day, month, year))
+    return NULL;
+  return g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+}
+
+static char *
+date_of (xmlNodePtr node)
+{
+  g_autofree char *value = attr (node, "value");
+
+  return iso_date (value);
+}
+
+/* Checks the whole tree: element count, depth, no entity references. */
+static gboolean
+check_tree (xmlNodePtr   node,
+            guint        depth,
+            guint       *n_elements,
+            GError     **error)
+{
+  for (; node != NULL; node = node->next)
+    {
+      if (node->type == XML_ENTITY_REF_NODE || node->type == XML_ENTITY_NODE
+          || node->type == XML_DTD_NODE || node->type == XML_ENTITY_DECL)
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
+                       _("The checkup file uses XML entities, which Techo does not accept."));
+          return FALSE;
+        }
+      if (node->type != XML_ELEMENT_NODE)
+        continue;
+      if (depth > TECHO_CDA_MAX_DEPTH)
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                       _("The checkup file is nested more than %d levels deep."),
+                       TECHO_CDA_MAX_DEPTH);
+          return FALSE;
+        }
+      if (++*n_elements > TECHO_CDA_MAX_ELEMENTS)
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                       _("The checkup file has more than %d elements."),
+                       TECHO_CDA_MAX_ELEMENTS);
+          return FALSE;
+        }
+      if (!check_tree (node->children, depth + 1, n_elements, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+too_long (const char *value)
+{
+  return value != NULL && strlen (value) > MAX_VALUE_LENGTH;
+}
+
+/* Reads the value element into @item. FALSE (without error) when the
+ * value is of a kind Techo does not keep. */
+static gboolean
+read_value (xmlNodePtr  value,
+            TechoItem  *item)
+{
+  xmlChar *raw_type = xmlGetNsProp (value, (const xmlChar *) "type",
+                                    (const xmlChar *) TECHO_CDA_NS_XSI);
+  g_autofree char *type = NULL;
+  const char *local;
+  g_autofree char *null_flavor = attr (value, "nullFlavor");
+
+  if (raw_type != NULL)
+    type = g_strdup ((const char *) raw_type);
+  xmlFree (raw_type);
+  /* "xsi:type" may carry an HL7 prefix of its own, as in "hl7:PQ". */
+  local = type != NULL && strchr (type, ':') != NULL ? strchr (type, ':') + 1 : type;
+
+  if (g_strcmp0 (local, "PQ") == 0 || g_strcmp0 (local, "INT") == 0
+      || g_strcmp0 (local, "REAL") == 0)
+    {
+      item->type = TECHO_VALUE_PQ;
+      item->value = attr (value, "value");
+      item->unit = attr (value, "unit");
+    }
+  else if (g_strcmp0 (local, "CO") == 0 || g_strcmp0 (local, "CD") == 0
+           || g_strcmp0 (local, "CV") == 0 || g_strcmp0 (local, "CE") == 0)
+    {
+      g_autofree char *system = attr (value, "codeSystem");
+
+      item->type = g_strcmp0 (local, "CO") == 0 ? TECHO_VALUE_CO : TECHO_VALUE_CD;
+      item->value = attr (value, "code");
+      item->value_system = g_strdup (system);
+      item->display = attr (value, "displayName");
+      if (item->display == NULL)
+        item->display = g_strdup (techo_reference_item_value_display (item->code, item->value));
+    }
+  else if (g_strcmp0 (local, "ST") == 0 || g_strcmp0 (local, "ED") == 0)
+    {
+      item->type = TECHO_VALUE_ST;
+      item->value = text (value);
+    }
+  else
+    {
+      g_debug ("Skipping item %s: value type %s", item->code, local != NULL ? local : "(none)");
+      return FALSE;
+    }
+
+  if (item->value == NULL || null_flavor != NULL)
+    {
+      g_clear_pointer (&item->value, g_free);
+      item->not_performed = TRUE;
+    }
+  return TRUE;
+}
+
+static gboolean read_observation (Reader *reader, xmlNodePtr observation, guint depth);
+
+static gboolean
+read_relationships (Reader     *reader,
+                    xmlNodePtr  observation,
+                    guint       depth)
+{
+  for (xmlNodePtr c = observation->children; c != NULL; c = c->next)
+    {
+      xmlNodePtr inner;
+
+      if (!is_hl7 (c, "entryRelationship"))
+        continue;
+      inner = child (c, "observation");
+      if (inner != NULL && !read_observation (reader, inner, depth + 1))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Adds the observation's own item, if it has one. */
+static gboolean
+read_item (Reader     *reader,
+           xmlNodePtr  observation)
+{
+  xmlNodePtr code = child (observation, "code");
+  xmlNodePtr value = child (observation, "value");
+  g_autoptr(TechoItem) item = NULL;
+  g_autofree char *item_code = attr (code, "code");
+  g_autofree char *system = attr (code, "codeSystem");
+  gboolean negated = attr_is (observation, "negationInd", "true");
+  const TechoAnalyte *analyte;
+
+  /* A group's own observation carries no value; its items follow. */
+  if (item_code == NULL || (system != NULL && strcmp (system, TECHO_OID_CHECKUP_ITEM) != 0))
+    return TRUE;
+  if (value == NULL && !negated)
+    return TRUE;
+  if (strlen (item_code) > 64)
+    {
+      g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                   _("The checkup file has an item code that is too long."));
+      return FALSE;
+    }
+  if (reader->checkup->items->len >= TECHO_CDA_MAX_ITEMS)
+    {
+      g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                   _("The checkup file has more than %d items."), TECHO_CDA_MAX_ITEMS);
+      return FALSE;
+    }
+
+  analyte = techo_reference_analyte_for_code (item_code);
+  item = techo_item_new ();
+  item->code = g_steal_pointer (&item_code);
+  item->name = attr (code, "displayName");
+  if (item->name == NULL && analyte != NULL)
+    item->name = g_strdup (analyte->name_ja);
+  item->type = analyte != NULL ? analyte->value_type : TECHO_VALUE_ST;
+
+  if (negated)
+    {
+      item->not_performed = TRUE;
+      if (analyte != NULL && analyte->value_system != NULL)
+        item->value_system = g_strdup (analyte->value_system);
+    }
+  else if (!read_value (value, item))
+    return TRUE;
+
+  if (too_long (item->name) || too_long (item->value) || too_long (item->unit)
+      || too_long (item->value_system) || too_long (item->display))
+    {
+      g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                   _("The checkup file has a value longer than %d characters (item %s)."),
+                   MAX_VALUE_LENGTH, item->code);
+      return FALSE;
+    }
+  g_ptr_array_add (reader->checkup->items, g_steal_pointer (&item));
+  return TRUE;
+}
+
+static gboolean
+read_observation (Reader     *reader,
+                  xmlNodePtr  observation,
+                  guint       depth)
+{
+  if (depth > MAX_GROUP_DEPTH)
+    {
+      g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                   _("The checkup file nests item groups more than %d levels deep."),
+                   MAX_GROUP_DEPTH);
+      return FALSE;
+    }
+  return read_item (reader, observation) && read_relationships (reader, observation, depth);
+}
+
+static gboolean
+read_body (Reader     *reader,
+           xmlNodePtr  root)
+{
+  xmlNodePtr body = path (root, "component/structuredBody");
+
+  if (body == NULL)
+    {
+      g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                   _("The checkup file has no results (no structured body)."));
+      return FALSE;
+    }
+  for (xmlNodePtr component = body->children; component != NULL; component = component->next)
+    {
+      xmlNodePtr section = child (component, "section");
+
+      if (!is_hl7 (component, "component") || section == NULL)
+        continue;
+      for (xmlNodePtr entry = section->children; entry != NULL; entry = entry->next)
+        {
+          xmlNodePtr observation = child (entry, "observation");
+
+          /* An organizer may also hold a group's observations. */
+          if (observation == NULL && child (entry, "organizer") != NULL)
+            {
+              for (xmlNodePtr c = child (entry, "organizer")->children; c != NULL; c = c->next)
+                if (is_hl7 (c, "component") && child (c, "observation") != NULL
+                    && !read_observation (reader, child (c, "observation"), 1))
+                  return FALSE;
+              continue;
+            }
+          if (is_hl7 (entry, "entry") && observation != NULL
+              && !read_observation (reader, observation, 0))
+            return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static TechoProfile *
+read_patient (xmlNodePtr root)
+{
+  xmlNodePtr role = path (root, "recordTarget/patientRole");
+  xmlNodePtr person = child (role, "patient");
+  g_autoptr(TechoProfile) patient = techo_profile_new ();
+  g_autofree char *gender = NULL;
+
+  for (xmlNodePtr c = role != NULL ? role->children : NULL; c != NULL; c = c->next)
+    if (is_hl7 (c, "id") && attr_is (c, "root", TECHO_OID_INSURER_NUMBER)
+        && patient->insurer_number == NULL)
+      patient->insurer_number = attr (c, "extension");
+
+  for (xmlNodePtr c = person != NULL ? person->children : NULL; c != NULL; c = c->next)
+    {
+      g_autofree char *use = NULL;
+
+      if (!is_hl7 (c, "name"))
+        continue;
+      use = attr (c, "use");
+      if (use != NULL && strstr (use, "IDE") != NULL && patient->name == NULL)
+        patient->name = text (c);
+      else if ((use == NULL || strstr (use, "SYL") != NULL) && patient->name_kana == NULL)
+        patient->name_kana = text (c);
+    }
+  gender = attr (child (person, "administrativeGenderCode"), "code");
+  if (g_strcmp0 (gender, "1") == 0)
+    patient->sex = g_strdup ("male");
+  else if (g_strcmp0 (gender, "2") == 0)
+    patient->sex = g_strdup ("female");
+  patient->birth_date = date_of (child (person, "birthTime"));
+
+  if (too_long (patient->name) || too_long (patient->name_kana)
+      || too_long (patient->insurer_number))
+    return NULL;
+  return g_steal_pointer (&patient);
+}
+
+/* Refuses, before libxml2 sees a byte, what we never parse: over-size
+ * input, NUL bytes (UTF-16 and binary), invalid UTF-8, DOCTYPE and entity
+ * declarations, and more tags than the element cap allows. */
+static gboolean
+precheck (const char  *data,
+          gsize        length,
+          GError     **error)
+{
+  gsize n_tags = 0;
+
+  if (length > TECHO_CDA_MAX_SIZE)
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                   _("The checkup file is larger than %d MiB."),
+                   TECHO_CDA_MAX_SIZE / (1024 * 1024));
+      return FALSE;
+    }
+  if (length == 0)
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED,
+                   _("The checkup file is empty."));
+      return FALSE;
+    }
+  if (memchr (data, '\0', length) != NULL || !g_utf8_validate (data, length, NULL))
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
+                   _("The checkup file is not UTF-8 text."));
+      return FALSE;
+    }
+  for (const char *p = data; p < data + length; p++)
+    {
+      if (*p != '<')
+        continue;
+      if (++n_tags > 2 * (gsize) TECHO_CDA_MAX_ELEMENTS + 16)
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                       _("The checkup file has more than %d elements."),
+                       TECHO_CDA_MAX_ELEMENTS);
+          return FALSE;
+        }
+      if ((gsize) (data + length - p) >= 9
+          && (memcmp (p, "<!DOCTYPE", 9) == 0 || memcmp (p, "<!ENTITY", 8) == 0))
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
+                       _("The checkup file declares a DOCTYPE or entities, which Techo does not accept."));
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static xmlDocPtr
+parse (const char  *data,
+       gsize        length,
+       GError     **error)
+{
+  xmlParserCtxtPtr context = xmlNewParserCtxt ();
+  xmlDocPtr doc;
+
+  if (context == NULL)
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED,
+                   _("The XML parser could not start (out of memory?)."));
+      return NULL;
+    }
+  /* NONET and nothing else that loads or expands: no NOENT, no DTDLOAD,
+   * no HUGE (libxml2's own depth and size limits stay on). */
+  doc = xmlCtxtReadMemory (context, data, (int) length, "checkup.xml", "UTF-8",
+                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+  if (doc == NULL || !context->wellFormed)
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED,
+                   _("The checkup file is not well-formed XML (line %d)."),
+                   context->lastError.line);
+      g_clear_pointer (&doc, xmlFreeDoc);
+    }
+  xmlFreeParserCtxt (context);
+  return doc;
+}
+
+TechoCheckup *
+techo_cda_read_checkup (const char    *data,
+                        gsize          length,
+                        TechoProfile **out_patient,
+                        GError       **error)
+{
+  g_autoptr(TechoCheckup) checkup = NULL;
+  g_autoptr(TechoProfile) patient = NULL;
+  xmlDocPtr doc;
+  xmlNodePtr root, org;
+  guint n_elements = 0;
+  Reader reader;
+  gboolean ok;
+
+  g_return_val_if_fail (data != NULL || length == 0, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!precheck (data, length, error))
+    return NULL;
+  doc = parse (data, length, error);
+  if (doc == NULL)
+    return NULL;
+
+  if (doc->intSubset != NULL || doc->extSubset != NULL)
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
+                   _("The checkup file declares a DOCTYPE or entities, which Techo does not accept."));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  if (!check_tree (doc->children, 1, &n_elements, error))
+    {
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  root = xmlDocGetRootElement (doc);
+  if (!is_hl7 (root, "ClinicalDocument"))
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_NOT_CHECKUP,
+                   _("This is not an HL7 CDA checkup file."));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  checkup = techo_checkup_new ();
+  checkup->id = attr (child (root, "id"), "extension");
+  checkup->report_kind = attr (child (root, "code"), "code");
+  checkup->kind = attr (path (root, "documentationOf/serviceEvent/code"), "code");
+  checkup->performed_on = date_of (path (root, "documentationOf/serviceEvent/effectiveTime"));
+  if (checkup->performed_on == NULL)
+    checkup->performed_on = date_of (child (root, "effectiveTime"));
+  org = path (root, "author/assignedAuthor/representedOrganization");
+  for (xmlNodePtr c = org != NULL ? org->children : NULL; c != NULL; c = c->next)
+    if (is_hl7 (c, "id") && attr_is (c, "root", TECHO_OID_INSTITUTION)
+        && checkup->institution_code == NULL)
+      checkup->institution_code = attr (c, "extension");
+  checkup->institution_name = text (child (org, "name"));
+
+  if (checkup->performed_on == NULL)
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                   _("The checkup file has no valid date of the checkup."));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+  if (too_long (checkup->id) || too_long (checkup->report_kind) || too_long (checkup->kind)
+      || too_long (checkup->institution_code) || too_long (checkup->institution_name))
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                   _("The checkup file has a header value that is too long."));
+      xmlFreeDoc (doc);
+      return NULL;
+    }
+
+  reader.checkup = checkup;
+  reader.error = error;
+  ok = read_body (&reader, root);
+  if (ok && out_patient != NULL)
+    {
+      patient = read_patient (root);
+      if (patient == NULL)
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                       _("The checkup file has a patient value that is too long."));
+          ok = FALSE;
+        }
+    }
+  xmlFreeDoc (doc);
+  if (!ok)
+    return NULL;
+
+  if (out_patient != NULL)
+    *out_patient = g_steal_pointer (&patient);
+  return g_steal_pointer (&checkup);
+}
