@@ -1,0 +1,626 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The store's typed queries for the views: profiles, checkups with items,
+ * one analyte's series, dispensings in a period, screenings per cancer.
+ * Every *_job runs on the store thread. Withdrawn records are left out. */
+
+#define G_LOG_DOMAIN "techo-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "techo-store.h"
+#include "techo-store-private.h"
+
+#define MAX_SERIES_CODES 32
+
+typedef struct
+{
+  gint64 profile_id;
+  guint limit;
+  char *first;
+  char *second;
+  char **codes;
+} Query;
+
+static Query *
+query_new (gint64      profile_id,
+           guint       limit,
+           const char *first,
+           const char *second)
+{
+  Query *q = g_new0 (Query, 1);
+
+  q->profile_id = profile_id;
+  q->limit = limit;
+  q->first = g_strdup (first);
+  q->second = g_strdup (second);
+  return q;
+}
+
+static void
+query_free (Query *q)
+{
+  g_free (q->first);
+  g_free (q->second);
+  g_strfreev (q->codes);
+  g_free (q);
+}
+
+void
+techo_series_point_free (TechoSeriesPoint *point)
+{
+  if (point == NULL)
+    return;
+  g_free (point->date);
+  g_free (point->code);
+  g_free (point->value);
+  g_free (point->unit);
+  g_free (point->checkup_id);
+  g_free (point);
+}
+
+static void
+read_provenance (TechoSqliteStatement *s,
+                 int                   column,
+                 TechoProvenance      *provenance)
+{
+  const char *origin = techo_sqlite_column_text (s, column);
+
+  if (g_strcmp0 (origin, "file") == 0)
+    provenance->origin = TECHO_ORIGIN_FILE;
+  else if (g_strcmp0 (origin, "manual") == 0)
+    provenance->origin = TECHO_ORIGIN_MANUAL;
+  else
+    provenance->origin = TECHO_ORIGIN_PORTAL;
+  provenance->file_name = techo_sqlite_column_dup_text (s, column + 1);
+  provenance->file_sha256 = techo_sqlite_column_dup_text (s, column + 2);
+}
+
+static gboolean
+read_items (TechoSqliteStatement  *s,
+            gint64                 row_id,
+            GPtrArray             *items,
+            GError               **error)
+{
+  GError *local_error = NULL;
+
+  techo_sqlite_statement_reset (s, NULL);
+  techo_sqlite_bind_int64 (s, 1, row_id);
+  while (techo_sqlite_step (s, &local_error))
+    {
+      TechoItem *item = techo_item_new ();
+      TechoValueType type = TECHO_VALUE_ST;
+
+      item->code = techo_sqlite_column_dup_text (s, 0);
+      item->name = techo_sqlite_column_dup_text (s, 1);
+      if (techo_value_type_from_string (techo_sqlite_column_text (s, 2), &type))
+        item->type = type;
+      item->value = techo_sqlite_column_dup_text (s, 3);
+      item->unit = techo_sqlite_column_dup_text (s, 4);
+      item->value_system = techo_sqlite_column_dup_text (s, 5);
+      item->display = techo_sqlite_column_dup_text (s, 6);
+      item->not_performed = techo_sqlite_column_int64 (s, 7) != 0;
+      g_ptr_array_add (items, item);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, local_error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+#define ITEM_SELECT "SELECT code, name, value_type, value, unit, value_system, display," \
+                    " not_performed FROM %s WHERE %s = ?1 ORDER BY position"
+
+/* ---- profiles ------------------------------------------------------------ */
+
+static gpointer
+list_profiles_job (TechoStore    *self,
+                   TechoSqlite   *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  GError *local_error = NULL;
+
+  profiles = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_profile_free);
+  s = techo_sqlite_prepare (db,
+                            "SELECT id, subject, issuer, name, name_kana, birth_date,"
+                            " sex, insurer_number FROM profiles ORDER BY id", &local_error);
+  if (s != NULL)
+    while (techo_sqlite_step (s, &local_error))
+      {
+        TechoProfile *p = techo_profile_new ();
+
+        p->id = techo_sqlite_column_int64 (s, 0);
+        p->subject = techo_sqlite_column_dup_text (s, 1);
+        p->issuer = techo_sqlite_column_dup_text (s, 2);
+        p->name = techo_sqlite_column_dup_text (s, 3);
+        p->name_kana = techo_sqlite_column_dup_text (s, 4);
+        p->birth_date = techo_sqlite_column_dup_text (s, 5);
+        p->sex = techo_sqlite_column_dup_text (s, 6);
+        p->insurer_number = techo_sqlite_column_dup_text (s, 7);
+        g_ptr_array_add (profiles, p);
+      }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, local_error, "list the profiles");
+      return NULL;
+    }
+  return g_steal_pointer (&profiles);
+}
+
+GPtrArray *
+techo_store_list_profiles_sync (TechoStore    *self,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  return techo_store_run_sync (self, list_profiles_job, NULL, NULL, cancellable, error);
+}
+
+void
+techo_store_list_profiles_async (TechoStore          *self,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  techo_store_run_async (self, list_profiles_job, NULL, NULL,
+                         (GDestroyNotify) g_ptr_array_unref,
+                         techo_store_list_profiles_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+techo_store_list_profiles_finish (TechoStore    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_list_profiles_async, error);
+}
+
+/* ---- checkups ------------------------------------------------------------ */
+
+static gpointer
+list_checkups_job (TechoStore    *self,
+                   TechoSqlite   *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Query *q = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoSqliteStatement) items = NULL;
+  g_autoptr(GPtrArray) checkups = NULL;
+  g_autofree char *items_sql = g_strdup_printf (ITEM_SELECT, "checkup_items", "checkup_row");
+  GError *local_error = NULL;
+
+  checkups = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
+  s = techo_sqlite_prepare (db,
+                            "SELECT row_id, id, revision, performed_on, kind, report_kind,"
+                            " institution_code, institution_name, document_path,"
+                            " origin, file_name, file_sha256 FROM checkups"
+                            " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
+                            " ORDER BY performed_on DESC, row_id DESC LIMIT ?2",
+                            &local_error);
+  if (s != NULL)
+    items = techo_sqlite_prepare (db, items_sql, &local_error);
+  if (items != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, q->profile_id);
+      techo_sqlite_bind_int64 (s, 2, q->limit > 0 ? (gint64) q->limit : -1);
+      while (techo_sqlite_step (s, &local_error))
+        {
+          TechoCheckup *c = techo_checkup_new ();
+
+          g_ptr_array_add (checkups, c);
+          c->id = techo_sqlite_column_dup_text (s, 1);
+          c->revision = techo_sqlite_column_int64 (s, 2);
+          c->performed_on = techo_sqlite_column_dup_text (s, 3);
+          c->kind = techo_sqlite_column_dup_text (s, 4);
+          c->report_kind = techo_sqlite_column_dup_text (s, 5);
+          c->institution_code = techo_sqlite_column_dup_text (s, 6);
+          c->institution_name = techo_sqlite_column_dup_text (s, 7);
+          c->document = techo_sqlite_column_dup_text (s, 8);
+          read_provenance (s, 9, &c->provenance);
+          if (!read_items (items, techo_sqlite_column_int64 (s, 0), c->items, &local_error))
+            break;
+          if (g_cancellable_is_cancelled (cancellable))
+            break;
+        }
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, local_error, "list the checkups");
+      return NULL;
+    }
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return g_steal_pointer (&checkups);
+}
+
+GPtrArray *
+techo_store_list_checkups_sync (TechoStore    *self,
+                                gint64         profile_id,
+                                guint          limit,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  return techo_store_run_sync (self, list_checkups_job,
+                               query_new (profile_id, limit, NULL, NULL),
+                               (GDestroyNotify) query_free, cancellable, error);
+}
+
+void
+techo_store_list_checkups_async (TechoStore          *self,
+                                 gint64               profile_id,
+                                 guint                limit,
+                                 GCancellable        *cancellable,
+                                 GAsyncReadyCallback  callback,
+                                 gpointer             user_data)
+{
+  techo_store_run_async (self, list_checkups_job, query_new (profile_id, limit, NULL, NULL),
+                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
+                         techo_store_list_checkups_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+techo_store_list_checkups_finish (TechoStore    *self,
+                                  GAsyncResult  *result,
+                                  GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_list_checkups_async, error);
+}
+
+/* The newest checkup, boxed in a one-element array so that "none" is a
+ * success. */
+static gpointer
+latest_checkup_job (TechoStore    *self,
+                    TechoSqlite   *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  Query *q = data;
+
+  q->limit = 1;
+  return list_checkups_job (self, db, q, cancellable, error);
+}
+
+static TechoCheckup *
+unbox_checkup (GPtrArray *box)
+{
+  TechoCheckup *checkup = NULL;
+
+  if (box == NULL)
+    return NULL;
+  if (box->len > 0)
+    checkup = g_ptr_array_steal_index (box, 0);
+  g_ptr_array_unref (box);
+  return checkup;
+}
+
+TechoCheckup *
+techo_store_latest_checkup_sync (TechoStore    *self,
+                                 gint64         profile_id,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  return unbox_checkup (techo_store_run_sync (self, latest_checkup_job,
+                                              query_new (profile_id, 1, NULL, NULL),
+                                              (GDestroyNotify) query_free,
+                                              cancellable, error));
+}
+
+void
+techo_store_latest_checkup_async (TechoStore          *self,
+                                  gint64               profile_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  techo_store_run_async (self, latest_checkup_job, query_new (profile_id, 1, NULL, NULL),
+                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
+                         techo_store_latest_checkup_async, cancellable, callback, user_data);
+}
+
+TechoCheckup *
+techo_store_latest_checkup_finish (TechoStore    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return unbox_checkup (techo_store_run_finish (self, result,
+                                                techo_store_latest_checkup_async, error));
+}
+
+/* ---- series -------------------------------------------------------------- */
+
+static gpointer
+series_job (TechoStore    *self,
+            TechoSqlite   *db,
+            gpointer       data,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  Query *q = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GPtrArray) points = NULL;
+  g_autoptr(GString) sql = NULL;
+  guint n_codes = q->codes != NULL ? g_strv_length (q->codes) : 0;
+  GError *local_error = NULL;
+
+  if (n_codes == 0 || n_codes > MAX_SERIES_CODES)
+    {
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                   "A series needs between 1 and %d item codes.", MAX_SERIES_CODES);
+      return NULL;
+    }
+
+  sql = g_string_new ("SELECT c.performed_on, i.code, i.value, i.unit, c.id"
+                      " FROM checkup_items i JOIN checkups c ON c.row_id = i.checkup_row"
+                      " WHERE c.withdrawn = 0 AND (?1 = 0 OR c.profile_id = ?1)"
+                      " AND i.not_performed = 0 AND i.value IS NOT NULL"
+                      " AND i.code IN (");
+  for (guint i = 0; i < n_codes; i++)
+    g_string_append_printf (sql, "%s?%u", i > 0 ? ", " : "", i + 2);
+  g_string_append (sql, ") ORDER BY c.performed_on, c.row_id, i.position");
+
+  points = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_series_point_free);
+  s = techo_sqlite_prepare (db, sql->str, &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, q->profile_id);
+      for (guint i = 0; i < n_codes; i++)
+        techo_sqlite_bind_text (s, i + 2, q->codes[i]);
+      while (techo_sqlite_step (s, &local_error))
+        {
+          TechoSeriesPoint *point = g_new0 (TechoSeriesPoint, 1);
+
+          point->date = techo_sqlite_column_dup_text (s, 0);
+          point->code = techo_sqlite_column_dup_text (s, 1);
+          point->value = techo_sqlite_column_dup_text (s, 2);
+          point->unit = techo_sqlite_column_dup_text (s, 3);
+          point->checkup_id = techo_sqlite_column_dup_text (s, 4);
+          g_ptr_array_add (points, point);
+        }
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, local_error, "read the series");
+      return NULL;
+    }
+  return g_steal_pointer (&points);
+}
+
+static Query *
+series_query (gint64              profile_id,
+              const char * const *codes)
+{
+  Query *q = query_new (profile_id, 0, NULL, NULL);
+
+  q->codes = g_strdupv ((char **) codes);
+  return q;
+}
+
+GPtrArray *
+techo_store_series_sync (TechoStore          *self,
+                         gint64               profile_id,
+                         const char * const  *codes,
+                         GCancellable        *cancellable,
+                         GError             **error)
+{
+  return techo_store_run_sync (self, series_job, series_query (profile_id, codes),
+                               (GDestroyNotify) query_free, cancellable, error);
+}
+
+void
+techo_store_series_async (TechoStore          *self,
+                          gint64               profile_id,
+                          const char * const  *codes,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  techo_store_run_async (self, series_job, series_query (profile_id, codes),
+                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
+                         techo_store_series_async, cancellable, callback, user_data);
+}
+
+GPtrArray *
+techo_store_series_finish (TechoStore    *self,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_series_async, error);
+}
+
+/* ---- dispensings --------------------------------------------------------- */
+
+static gpointer
+list_dispensings_job (TechoStore    *self,
+                      TechoSqlite   *db,
+                      gpointer       data,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  Query *q = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  GError *local_error = NULL;
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  s = techo_sqlite_prepare (db,
+                            "SELECT id, revision, source, dispensed_on, prescribed_on,"
+                            " setting, pharmacy_code, pharmacy_name, prescriber_code,"
+                            " prescriber_name, prescriber_department, receipt_code,"
+                            " yj_code, drug_name, ingredient_name, quantity, unit, usage,"
+                            " days, dosage_form, origin, file_name, file_sha256"
+                            " FROM dispensings"
+                            " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
+                            " AND (?2 IS NULL OR dispensed_on >= ?2)"
+                            " AND (?3 IS NULL OR dispensed_on <= ?3)"
+                            " ORDER BY dispensed_on DESC, row_id DESC", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, q->profile_id);
+      techo_sqlite_bind_text (s, 2, q->first);
+      techo_sqlite_bind_text (s, 3, q->second);
+      while (techo_sqlite_step (s, &local_error))
+        {
+          TechoDispensing *d = techo_dispensing_new ();
+          char **text[] = { &d->source, &d->dispensed_on, &d->prescribed_on, &d->setting,
+                            &d->pharmacy_code, &d->pharmacy_name, &d->prescriber_code,
+                            &d->prescriber_name, &d->prescriber_department,
+                            &d->receipt_code, &d->yj_code, &d->drug_name,
+                            &d->ingredient_name };
+
+          d->id = techo_sqlite_column_dup_text (s, 0);
+          d->revision = techo_sqlite_column_int64 (s, 1);
+          for (guint i = 0; i < G_N_ELEMENTS (text); i++)
+            *text[i] = techo_sqlite_column_dup_text (s, 2 + i);
+          d->quantity = techo_sqlite_column_double (s, 15);
+          d->unit = techo_sqlite_column_dup_text (s, 16);
+          d->usage = techo_sqlite_column_dup_text (s, 17);
+          d->days = techo_sqlite_column_int64 (s, 18);
+          d->dosage_form = techo_sqlite_column_dup_text (s, 19);
+          read_provenance (s, 20, &d->provenance);
+          g_ptr_array_add (list, d);
+        }
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, local_error, "list the medicines");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+GPtrArray *
+techo_store_list_dispensings_sync (TechoStore    *self,
+                                   gint64         profile_id,
+                                   const char    *from,
+                                   const char    *to,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  return techo_store_run_sync (self, list_dispensings_job,
+                               query_new (profile_id, 0, from, to),
+                               (GDestroyNotify) query_free, cancellable, error);
+}
+
+void
+techo_store_list_dispensings_async (TechoStore          *self,
+                                    gint64               profile_id,
+                                    const char          *from,
+                                    const char          *to,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data)
+{
+  techo_store_run_async (self, list_dispensings_job, query_new (profile_id, 0, from, to),
+                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
+                         techo_store_list_dispensings_async, cancellable, callback,
+                         user_data);
+}
+
+GPtrArray *
+techo_store_list_dispensings_finish (TechoStore    *self,
+                                     GAsyncResult  *result,
+                                     GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_list_dispensings_async, error);
+}
+
+/* ---- screenings ---------------------------------------------------------- */
+
+static gpointer
+list_screenings_job (TechoStore    *self,
+                     TechoSqlite   *db,
+                     gpointer       data,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  Query *q = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoSqliteStatement) items = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autofree char *items_sql = g_strdup_printf (ITEM_SELECT, "screening_items",
+                                                "screening_row");
+  GError *local_error = NULL;
+
+  list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
+  s = techo_sqlite_prepare (db,
+                            "SELECT row_id, id, revision, performed_on, cancer, report_kind,"
+                            " stage, municipality_code, municipality_name, followup_code,"
+                            " followup_value, followup_display, origin, file_name,"
+                            " file_sha256 FROM screenings"
+                            " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
+                            " AND (?2 IS NULL OR cancer = ?2)"
+                            " ORDER BY performed_on DESC, row_id DESC", &local_error);
+  if (s != NULL)
+    items = techo_sqlite_prepare (db, items_sql, &local_error);
+  if (items != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, q->profile_id);
+      techo_sqlite_bind_text (s, 2, q->first);
+      while (techo_sqlite_step (s, &local_error))
+        {
+          TechoScreening *r = techo_screening_new ();
+          char **text[] = { &r->performed_on, &r->cancer, &r->report_kind, &r->stage,
+                            &r->municipality_code, &r->municipality_name,
+                            &r->followup_code, &r->followup_value,
+                            &r->followup_display };
+
+          g_ptr_array_add (list, r);
+          r->id = techo_sqlite_column_dup_text (s, 1);
+          r->revision = techo_sqlite_column_int64 (s, 2);
+          for (guint i = 0; i < G_N_ELEMENTS (text); i++)
+            *text[i] = techo_sqlite_column_dup_text (s, 3 + i);
+          read_provenance (s, 12, &r->provenance);
+          if (!read_items (items, techo_sqlite_column_int64 (s, 0), r->items, &local_error))
+            break;
+        }
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, local_error, "list the screenings");
+      return NULL;
+    }
+  return g_steal_pointer (&list);
+}
+
+GPtrArray *
+techo_store_list_screenings_sync (TechoStore    *self,
+                                  gint64         profile_id,
+                                  const char    *cancer,
+                                  GCancellable  *cancellable,
+                                  GError       **error)
+{
+  return techo_store_run_sync (self, list_screenings_job,
+                               query_new (profile_id, 0, cancer, NULL),
+                               (GDestroyNotify) query_free, cancellable, error);
+}
+
+void
+techo_store_list_screenings_async (TechoStore          *self,
+                                   gint64               profile_id,
+                                   const char          *cancer,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data)
+{
+  techo_store_run_async (self, list_screenings_job, query_new (profile_id, 0, cancer, NULL),
+                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
+                         techo_store_list_screenings_async, cancellable, callback,
+                         user_data);
+}
+
+GPtrArray *
+techo_store_list_screenings_finish (TechoStore    *self,
+                                    GAsyncResult  *result,
+                                    GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_list_screenings_async, error);
+}

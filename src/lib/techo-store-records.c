@@ -1,0 +1,1135 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The store's record writes and typed queries. Every *_job function runs
+ * on the store thread; the public wrappers below queue them. */
+
+#define G_LOG_DOMAIN "techo-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "techo-store.h"
+#include "techo-store-private.h"
+
+#define MAX_ID_BYTES          256
+#define MAX_SYNC_STATE_BYTES  (1024 * 1024)
+
+typedef struct
+{
+  gint64 profile_id;
+  TechoCategory category;
+  guint limit;
+  char *first;  /* a portal id, a date, a cancer, an action … */
+  char *second;
+  char **codes;
+  GPtrArray *records;
+  GBytes *bytes;
+  TechoProfile *profile;
+} Request;
+
+static Request *
+request_new (gint64 profile_id)
+{
+  Request *request = g_new0 (Request, 1);
+
+  request->profile_id = profile_id;
+  return request;
+}
+
+static void
+request_free (Request *request)
+{
+  g_free (request->first);
+  g_free (request->second);
+  g_strfreev (request->codes);
+  g_clear_pointer (&request->records, g_ptr_array_unref);
+  g_clear_pointer (&request->bytes, g_bytes_unref);
+  g_clear_pointer (&request->profile, techo_profile_free);
+  g_free (request);
+}
+
+static gint64
+now_unix (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static const char *
+origin_to_string (TechoOrigin origin)
+{
+  switch (origin)
+    {
+    case TECHO_ORIGIN_FILE:
+      return "file";
+    case TECHO_ORIGIN_MANUAL:
+      return "manual";
+    case TECHO_ORIGIN_PORTAL:
+    default:
+      return "portal";
+    }
+}
+
+static gboolean
+profile_exists (TechoSqlite  *db,
+                gint64        profile_id,
+                GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db, "SELECT 1 FROM profiles WHERE id = ?1", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, profile_id);
+      if (techo_sqlite_step (s, &local_error))
+        return TRUE;
+    }
+  if (local_error != NULL)
+    techo_store_propagate_error (error, g_steal_pointer (&local_error), "find the profile");
+  else
+    g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                 "There is no profile %" G_GINT64_FORMAT " in the store.", profile_id);
+  return FALSE;
+}
+
+/* ---- upsert ------------------------------------------------------------- */
+
+/* The SQL of one record kind. Parameters ?1 profile, ?2 id, ?3 revision,
+ * ?4 withdrawn, ?5 received_at, ?6 origin, ?7 file_name, ?8 file_sha256,
+ * then the kind's own columns from ?9. */
+typedef struct
+{
+  const char *insert_sql;
+  const char *update_sql;
+  const char *withdraw_sql;
+  const char *row_sql;
+  const char *items_delete_sql;
+  const char *items_insert_sql;
+} KindSql;
+
+#define COMMON_COLUMNS "profile_id, id, revision, withdrawn, received_at, origin, file_name, file_sha256"
+#define COMMON_SET     "revision = ?3, withdrawn = ?4, received_at = ?5, origin = ?6, file_name = ?7, file_sha256 = ?8"
+#define NEWER_ONLY     " WHERE profile_id = ?1 AND id = ?2 AND revision < ?3"
+#define ITEM_COLUMNS   "position, code, name, value_type, value, unit, value_system, display, not_performed"
+
+static const KindSql checkup_sql = {
+  "INSERT OR IGNORE INTO checkups (" COMMON_COLUMNS ", performed_on, kind, report_kind,"
+  " institution_code, institution_name, document_path)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+  "UPDATE checkups SET " COMMON_SET ", performed_on = ?9, kind = ?10, report_kind = ?11,"
+  " institution_code = ?12, institution_name = ?13, document_path = ?14" NEWER_ONLY,
+  "UPDATE checkups SET revision = ?3, withdrawn = 1, received_at = ?5" NEWER_ONLY,
+  "SELECT row_id FROM checkups WHERE profile_id = ?1 AND id = ?2",
+  "DELETE FROM checkup_items WHERE checkup_row = ?1",
+  "INSERT INTO checkup_items (checkup_row, " ITEM_COLUMNS ")"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+};
+
+static const KindSql dispensing_sql = {
+  "INSERT OR IGNORE INTO dispensings (" COMMON_COLUMNS ", source, dispensed_on,"
+  " prescribed_on, setting, pharmacy_code, pharmacy_name, prescriber_code,"
+  " prescriber_name, prescriber_department, receipt_code, yj_code, drug_name,"
+  " ingredient_name, quantity, unit, usage, days, dosage_form)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16,"
+  " ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+  "UPDATE dispensings SET " COMMON_SET ", source = ?9, dispensed_on = ?10,"
+  " prescribed_on = ?11, setting = ?12, pharmacy_code = ?13, pharmacy_name = ?14,"
+  " prescriber_code = ?15, prescriber_name = ?16, prescriber_department = ?17,"
+  " receipt_code = ?18, yj_code = ?19, drug_name = ?20, ingredient_name = ?21,"
+  " quantity = ?22, unit = ?23, usage = ?24, days = ?25, dosage_form = ?26" NEWER_ONLY,
+  "UPDATE dispensings SET revision = ?3, withdrawn = 1, received_at = ?5" NEWER_ONLY,
+  "SELECT row_id FROM dispensings WHERE profile_id = ?1 AND id = ?2",
+  NULL,
+  NULL,
+};
+
+static const KindSql screening_sql = {
+  "INSERT OR IGNORE INTO screenings (" COMMON_COLUMNS ", performed_on, cancer,"
+  " report_kind, stage, municipality_code, municipality_name, followup_code,"
+  " followup_value, followup_display)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
+  "UPDATE screenings SET " COMMON_SET ", performed_on = ?9, cancer = ?10,"
+  " report_kind = ?11, stage = ?12, municipality_code = ?13, municipality_name = ?14,"
+  " followup_code = ?15, followup_value = ?16, followup_display = ?17" NEWER_ONLY,
+  "UPDATE screenings SET revision = ?3, withdrawn = 1, received_at = ?5" NEWER_ONLY,
+  "SELECT row_id FROM screenings WHERE profile_id = ?1 AND id = ?2",
+  "DELETE FROM screening_items WHERE screening_row = ?1",
+  "INSERT INTO screening_items (screening_row, " ITEM_COLUMNS ")"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+};
+
+/* The fields every record kind shares, wherever its struct keeps them. */
+typedef struct
+{
+  const char *id;
+  gint64 revision;
+  gboolean withdrawn;
+  const TechoProvenance *provenance;
+  GPtrArray *items;
+} Common;
+
+static Common
+common_fields (TechoCategory category,
+               gconstpointer record)
+{
+  Common common = { NULL };
+
+  switch (category)
+    {
+    case TECHO_CATEGORY_CHECKUP:
+      {
+        const TechoCheckup *c = record;
+        common = (Common) { c->id, c->revision, c->withdrawn, &c->provenance, c->items };
+      }
+      break;
+    case TECHO_CATEGORY_MEDICATION:
+      {
+        const TechoDispensing *d = record;
+        common = (Common) { d->id, d->revision, d->withdrawn, &d->provenance, NULL };
+      }
+      break;
+    case TECHO_CATEGORY_SCREENING:
+      {
+        const TechoScreening *s = record;
+        common = (Common) { s->id, s->revision, s->withdrawn, &s->provenance, s->items };
+      }
+      break;
+    case TECHO_N_CATEGORIES:
+    default:
+      g_assert_not_reached ();
+    }
+  return common;
+}
+
+static void
+bind_kind_fields (TechoSqliteStatement *s,
+                  TechoCategory         category,
+                  gconstpointer         record)
+{
+  if (category == TECHO_CATEGORY_CHECKUP)
+    {
+      const TechoCheckup *c = record;
+      const char *fields[] = { c->performed_on, c->kind, c->report_kind,
+                               c->institution_code, c->institution_name, c->document };
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        techo_sqlite_bind_text (s, 9 + i, fields[i]);
+    }
+  else if (category == TECHO_CATEGORY_MEDICATION)
+    {
+      const TechoDispensing *d = record;
+      const char *fields[] = { d->source, d->dispensed_on, d->prescribed_on, d->setting,
+                               d->pharmacy_code, d->pharmacy_name, d->prescriber_code,
+                               d->prescriber_name, d->prescriber_department,
+                               d->receipt_code, d->yj_code, d->drug_name,
+                               d->ingredient_name };
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        techo_sqlite_bind_text (s, 9 + i, fields[i]);
+      techo_sqlite_bind_double (s, 22, d->quantity);
+      techo_sqlite_bind_text (s, 23, d->unit);
+      techo_sqlite_bind_text (s, 24, d->usage);
+      techo_sqlite_bind_int64 (s, 25, d->days);
+      techo_sqlite_bind_text (s, 26, d->dosage_form);
+    }
+  else
+    {
+      const TechoScreening *r = record;
+      const char *fields[] = { r->performed_on, r->cancer, r->report_kind, r->stage,
+                               r->municipality_code, r->municipality_name,
+                               r->followup_code, r->followup_value,
+                               r->followup_display };
+
+      for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
+        techo_sqlite_bind_text (s, 9 + i, fields[i]);
+    }
+}
+
+static void
+bind_common (TechoSqliteStatement *s,
+             gint64                profile_id,
+             const Common         *common,
+             gint64                received_at)
+{
+  const TechoProvenance *p = common->provenance;
+
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, common->id);
+  techo_sqlite_bind_int64 (s, 3, common->revision);
+  techo_sqlite_bind_int64 (s, 4, common->withdrawn ? 1 : 0);
+  techo_sqlite_bind_int64 (s, 5, received_at);
+  techo_sqlite_bind_text (s, 6, origin_to_string (p->origin));
+  techo_sqlite_bind_text (s, 7, p->origin == TECHO_ORIGIN_FILE ? p->file_name : NULL);
+  techo_sqlite_bind_text (s, 8, p->origin == TECHO_ORIGIN_FILE ? p->file_sha256 : NULL);
+}
+
+/* Limits, checked for the whole page before anything is written. */
+static gboolean
+check_page (TechoCategory   category,
+            GPtrArray      *records,
+            const char     *sync_state_json,
+            GError        **error)
+{
+  if (records->len > TECHO_STORE_MAX_PAGE_RECORDS)
+    {
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                   "A page of %u records is more than the store takes at once (%u).",
+                   records->len, TECHO_STORE_MAX_PAGE_RECORDS);
+      return FALSE;
+    }
+  if (sync_state_json != NULL && strlen (sync_state_json) > MAX_SYNC_STATE_BYTES)
+    {
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                           "The sync state is too large to keep.");
+      return FALSE;
+    }
+  for (guint i = 0; i < records->len; i++)
+    {
+      gconstpointer record = g_ptr_array_index (records, i);
+      Common common;
+
+      if (record == NULL)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                       "Record %u of the page is missing.", i + 1);
+          return FALSE;
+        }
+      common = common_fields (category, record);
+      if (common.id == NULL || *common.id == '\0' || strlen (common.id) > MAX_ID_BYTES)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                       "Record %u of the page has no usable id.", i + 1);
+          return FALSE;
+        }
+      if (common.revision < 0)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                       "Record %s has a negative revision.", common.id);
+          return FALSE;
+        }
+      if (common.items != NULL && common.items->len > TECHO_STORE_MAX_RECORD_ITEMS)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                       "Record %s has %u items, more than the store takes (%u).",
+                       common.id, common.items->len, TECHO_STORE_MAX_RECORD_ITEMS);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+static gboolean
+insert_items (TechoSqlite  *db,
+              const KindSql *sql,
+              gint64         row_id,
+              GPtrArray     *items,
+              GError       **error)
+{
+  g_autoptr(TechoSqliteStatement) del = NULL;
+  g_autoptr(TechoSqliteStatement) ins = NULL;
+
+  if (sql->items_delete_sql == NULL)
+    return TRUE;
+
+  del = techo_sqlite_prepare (db, sql->items_delete_sql, error);
+  if (del == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (del, 1, row_id);
+  if (!techo_sqlite_step_done (del, error))
+    return FALSE;
+  if (items == NULL || items->len == 0)
+    return TRUE;
+
+  ins = techo_sqlite_prepare (db, sql->items_insert_sql, error);
+  if (ins == NULL)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (items, i);
+
+      techo_sqlite_statement_reset (ins, NULL);
+      techo_sqlite_bind_int64 (ins, 1, row_id);
+      techo_sqlite_bind_int64 (ins, 2, i);
+      techo_sqlite_bind_text (ins, 3, item->code);
+      techo_sqlite_bind_text (ins, 4, item->name);
+      techo_sqlite_bind_text (ins, 5, techo_value_type_to_string (item->type));
+      techo_sqlite_bind_text (ins, 6, item->value);
+      techo_sqlite_bind_text (ins, 7, item->unit);
+      techo_sqlite_bind_text (ins, 8, item->value_system);
+      techo_sqlite_bind_text (ins, 9, item->display);
+      techo_sqlite_bind_int64 (ins, 10, item->not_performed ? 1 : 0);
+      if (!techo_sqlite_step_done (ins, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+upsert_record (TechoSqlite   *db,
+               const KindSql *sql,
+               TechoCategory  category,
+               gint64         profile_id,
+               gconstpointer  record,
+               gint64         received_at,
+               GError       **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  Common common = common_fields (category, record);
+  gint64 row_id;
+
+  /* SQLite 3.15 has no UPSERT: insert if new, else update if newer. */
+  s = techo_sqlite_prepare (db, sql->insert_sql, error);
+  if (s == NULL)
+    return FALSE;
+  bind_common (s, profile_id, &common, received_at);
+  bind_kind_fields (s, category, record);
+  if (!techo_sqlite_step_done (s, error))
+    return FALSE;
+  if (techo_sqlite_changes (db) == 1)
+    {
+      row_id = techo_sqlite_last_insert_rowid (db);
+      return common.withdrawn || insert_items (db, sql, row_id, common.items, error);
+    }
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+
+  s = techo_sqlite_prepare (db, common.withdrawn ? sql->withdraw_sql : sql->update_sql,
+                            error);
+  if (s == NULL)
+    return FALSE;
+  bind_common (s, profile_id, &common, received_at);
+  if (!common.withdrawn)
+    bind_kind_fields (s, category, record);
+  if (!techo_sqlite_step_done (s, error))
+    return FALSE;
+  if (techo_sqlite_changes (db) == 0 || common.withdrawn)
+    return TRUE; /* not newer: nothing changes */
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+
+  s = techo_sqlite_prepare (db, sql->row_sql, error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, common.id);
+  if (!techo_sqlite_step (s, error))
+    return FALSE;
+  row_id = techo_sqlite_column_int64 (s, 0);
+  return insert_items (db, sql, row_id, common.items, error);
+}
+
+static gboolean
+write_sync_state (TechoSqlite    *db,
+                  gint64          profile_id,
+                  TechoCategory   category,
+                  const char     *state_json,
+                  gint64          now,
+                  GError        **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+
+  s = techo_sqlite_prepare (db,
+                            "INSERT OR REPLACE INTO sync_state"
+                            " (profile_id, category, state_json, last_sync_at)"
+                            " VALUES (?1, ?2, ?3, ?4)", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, techo_category_to_string (category));
+  techo_sqlite_bind_text (s, 3, state_json);
+  techo_sqlite_bind_int64 (s, 4, now);
+  return techo_sqlite_step_done (s, error);
+}
+
+static gpointer
+upsert_page_job (TechoStore    *self,
+                 TechoSqlite   *db,
+                 gpointer       data,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  Request *r = data;
+  const KindSql *sql;
+  g_autoptr(GError) local_error = NULL;
+  gint64 now = now_unix ();
+
+  if (r->category >= TECHO_N_CATEGORIES)
+    {
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                           "Unknown record category.");
+      return NULL;
+    }
+  if (!check_page (r->category, r->records, r->first, error) ||
+      !profile_exists (db, r->profile_id, error))
+    return NULL;
+
+  sql = r->category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
+      : r->category == TECHO_CATEGORY_MEDICATION ? &dispensing_sql
+      : &screening_sql;
+
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
+  for (guint i = 0; i < r->records->len; i++)
+    {
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          techo_sqlite_rollback (db);
+          return NULL;
+        }
+      if (!upsert_record (db, sql, r->category, r->profile_id,
+                          g_ptr_array_index (r->records, i), now, &local_error))
+        goto failed;
+    }
+  if (r->first != NULL &&
+      !write_sync_state (db, r->profile_id, r->category, r->first, now, &local_error))
+    goto failed;
+  if (!techo_sqlite_commit (db, &local_error))
+    goto failed;
+  return TECHO_STORE_DONE;
+
+failed:
+  techo_sqlite_rollback (db);
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "save the records");
+  return NULL;
+}
+
+gboolean
+techo_store_upsert_page_sync (TechoStore     *self,
+                              gint64          profile_id,
+                              TechoCategory   category,
+                              GPtrArray      *records,
+                              const char     *sync_state_json,
+                              GCancellable   *cancellable,
+                              GError        **error)
+{
+  Request *r;
+
+  g_return_val_if_fail (records != NULL, FALSE);
+
+  r = request_new (profile_id);
+  r->category = category;
+  r->records = g_ptr_array_ref (records);
+  r->first = g_strdup (sync_state_json);
+  return techo_store_run_sync (self, upsert_page_job, r, (GDestroyNotify) request_free,
+                               cancellable, error) != NULL;
+}
+
+/* ---- sync state ---------------------------------------------------------- */
+
+static gpointer
+get_sync_state_job (TechoStore    *self,
+                    TechoSqlite   *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+  char **result = g_new0 (char *, 1); /* a box, so "none" is not a failure */
+
+  s = techo_sqlite_prepare (db,
+                            "SELECT state_json FROM sync_state"
+                            " WHERE profile_id = ?1 AND category = ?2", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      techo_sqlite_bind_text (s, 2, techo_category_to_string (r->category));
+      if (techo_sqlite_step (s, &local_error))
+        *result = techo_sqlite_column_dup_text (s, 0);
+    }
+  if (local_error != NULL)
+    {
+      g_free (result);
+      techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                                   "read the sync state");
+      return NULL;
+    }
+  return result;
+}
+
+char *
+techo_store_get_sync_state_sync (TechoStore    *self,
+                                 gint64         profile_id,
+                                 TechoCategory  category,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  Request *r = request_new (profile_id);
+  char **box;
+  char *state;
+
+  g_return_val_if_fail (category < TECHO_N_CATEGORIES, NULL);
+
+  r->category = category;
+  box = techo_store_run_sync (self, get_sync_state_job, r, (GDestroyNotify) request_free,
+                              cancellable, error);
+  if (box == NULL)
+    return NULL;
+  state = *box;
+  g_free (box);
+  return state;
+}
+
+static gpointer
+get_last_sync_job (TechoStore    *self,
+                   TechoSqlite   *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 *result = g_new0 (gint64, 1);
+
+  s = techo_sqlite_prepare (db,
+                            "SELECT ifnull (max (last_sync_at), 0) FROM sync_state"
+                            " WHERE (?1 = 0 OR profile_id = ?1) AND category = ?2",
+                            &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      techo_sqlite_bind_text (s, 2, techo_category_to_string (r->category));
+      if (techo_sqlite_step (s, &local_error))
+        *result = techo_sqlite_column_int64 (s, 0);
+    }
+  if (local_error != NULL)
+    {
+      g_free (result);
+      techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                                   "read the time of the last sync");
+      return NULL;
+    }
+  return result;
+}
+
+gint64
+techo_store_get_last_sync_sync (TechoStore    *self,
+                                gint64         profile_id,
+                                TechoCategory  category,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  Request *r = request_new (profile_id);
+  g_autofree gint64 *value = NULL;
+
+  g_return_val_if_fail (category < TECHO_N_CATEGORIES, -1);
+
+  r->category = category;
+  value = techo_store_run_sync (self, get_last_sync_job, r, (GDestroyNotify) request_free,
+                                cancellable, error);
+  return value != NULL ? *value : -1;
+}
+
+/* ---- profiles ------------------------------------------------------------ */
+
+static gpointer
+ensure_profile_job (TechoStore    *self,
+                    TechoSqlite   *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  Request *r = data;
+  const TechoProfile *p = r->profile;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 *id = g_new0 (gint64, 1);
+
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
+
+  /* A portal profile is found by issuer + subject; a local one by id. */
+  if (p->subject != NULL)
+    {
+      s = techo_sqlite_prepare (db,
+                                "SELECT id FROM profiles WHERE issuer IS ?1 AND subject = ?2",
+                                &local_error);
+      if (s == NULL)
+        goto failed;
+      techo_sqlite_bind_text (s, 1, p->issuer);
+      techo_sqlite_bind_text (s, 2, p->subject);
+      if (techo_sqlite_step (s, &local_error))
+        *id = techo_sqlite_column_int64 (s, 0);
+      else if (local_error != NULL)
+        goto failed;
+      g_clear_pointer (&s, techo_sqlite_statement_free);
+    }
+  else if (p->id > 0)
+    *id = p->id;
+
+  if (*id == 0)
+    {
+      s = techo_sqlite_prepare (db,
+                                "INSERT INTO profiles (issuer, subject, created_at)"
+                                " VALUES (?1, ?2, ?3)", &local_error);
+      if (s == NULL)
+        goto failed;
+      techo_sqlite_bind_text (s, 1, p->issuer);
+      techo_sqlite_bind_text (s, 2, p->subject);
+      techo_sqlite_bind_int64 (s, 3, now_unix ());
+      if (!techo_sqlite_step_done (s, &local_error))
+        goto failed;
+      *id = techo_sqlite_last_insert_rowid (db);
+      g_clear_pointer (&s, techo_sqlite_statement_free);
+    }
+
+  /* Fields the source did not send keep their stored value. */
+  s = techo_sqlite_prepare (db,
+                            "UPDATE profiles SET name = ifnull (?2, name),"
+                            " name_kana = ifnull (?3, name_kana),"
+                            " birth_date = ifnull (?4, birth_date),"
+                            " sex = ifnull (?5, sex),"
+                            " insurer_number = ifnull (?6, insurer_number),"
+                            " issuer = ifnull (?7, issuer)"
+                            " WHERE id = ?1", &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, *id);
+  techo_sqlite_bind_text (s, 2, p->name);
+  techo_sqlite_bind_text (s, 3, p->name_kana);
+  techo_sqlite_bind_text (s, 4, p->birth_date);
+  techo_sqlite_bind_text (s, 5, p->sex);
+  techo_sqlite_bind_text (s, 6, p->insurer_number);
+  techo_sqlite_bind_text (s, 7, p->issuer);
+  if (!techo_sqlite_step_done (s, &local_error))
+    goto failed;
+  if (techo_sqlite_changes (db) == 0)
+    {
+      techo_sqlite_rollback (db);
+      g_free (id);
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                   "There is no profile %" G_GINT64_FORMAT " in the store.", p->id);
+      return NULL;
+    }
+  if (!techo_sqlite_commit (db, &local_error))
+    goto failed;
+  return id;
+
+failed:
+  techo_sqlite_rollback (db);
+  g_free (id);
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "save the profile");
+  return NULL;
+}
+
+static TechoProfile *
+profile_copy (const TechoProfile *p)
+{
+  TechoProfile *copy = techo_profile_new ();
+
+  copy->id = p->id;
+  copy->subject = g_strdup (p->subject);
+  copy->issuer = g_strdup (p->issuer);
+  copy->name = g_strdup (p->name);
+  copy->name_kana = g_strdup (p->name_kana);
+  copy->birth_date = g_strdup (p->birth_date);
+  copy->sex = g_strdup (p->sex);
+  copy->insurer_number = g_strdup (p->insurer_number);
+  return copy;
+}
+
+gboolean
+techo_store_ensure_profile_sync (TechoStore          *self,
+                                 const TechoProfile  *profile,
+                                 gint64              *out_id,
+                                 GCancellable        *cancellable,
+                                 GError             **error)
+{
+  Request *r;
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (profile != NULL, FALSE);
+
+  r = request_new (0);
+  r->profile = profile_copy (profile);
+  id = techo_store_run_sync (self, ensure_profile_job, r, (GDestroyNotify) request_free,
+                             cancellable, error);
+  if (id == NULL)
+    return FALSE;
+  if (out_id != NULL)
+    *out_id = *id;
+  return TRUE;
+}
+
+static gpointer
+set_profile_client_job (TechoStore    *self,
+                        TechoSqlite   *db,
+                        gpointer       data,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db,
+                            "UPDATE profiles SET client_id = ifnull (?2, client_id),"
+                            " scopes = ifnull (?3, scopes) WHERE id = ?1", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      techo_sqlite_bind_text (s, 2, r->first);
+      techo_sqlite_bind_text (s, 3, r->second);
+      if (techo_sqlite_step_done (s, &local_error))
+        {
+          if (techo_sqlite_changes (db) == 1)
+            return TECHO_STORE_DONE;
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                       "There is no profile %" G_GINT64_FORMAT " in the store.",
+                       r->profile_id);
+          return NULL;
+        }
+    }
+  techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                               "save the profile's settings");
+  return NULL;
+}
+
+gboolean
+techo_store_set_profile_client_sync (TechoStore    *self,
+                                     gint64         profile_id,
+                                     const char    *client_id,
+                                     const char    *scopes,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  Request *r = request_new (profile_id);
+
+  r->first = g_strdup (client_id);
+  r->second = g_strdup (scopes);
+  return techo_store_run_sync (self, set_profile_client_job, r,
+                               (GDestroyNotify) request_free, cancellable, error) != NULL;
+}
+
+static gpointer
+get_profile_client_job (TechoStore    *self,
+                        TechoSqlite   *db,
+                        gpointer       data,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db, "SELECT client_id, scopes FROM profiles WHERE id = ?1",
+                            &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      if (techo_sqlite_step (s, &local_error))
+        {
+          r->first = techo_sqlite_column_dup_text (s, 0);
+          r->second = techo_sqlite_column_dup_text (s, 1);
+          return TECHO_STORE_DONE;
+        }
+    }
+  if (local_error == NULL)
+    {
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                   "There is no profile %" G_GINT64_FORMAT " in the store.",
+                   r->profile_id);
+      return NULL;
+    }
+  techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                               "read the profile's settings");
+  return NULL;
+}
+
+gboolean
+techo_store_get_profile_client_sync (TechoStore    *self,
+                                     gint64         profile_id,
+                                     char         **out_client_id,
+                                     char         **out_scopes,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  Request *r = request_new (profile_id);
+  gboolean ok;
+
+  /* The request is freed by the caller here, to take its answers. */
+  ok = techo_store_run_sync (self, get_profile_client_job, r, NULL,
+                             cancellable, error) != NULL;
+  if (ok && out_client_id != NULL)
+    *out_client_id = g_steal_pointer (&r->first);
+  if (ok && out_scopes != NULL)
+    *out_scopes = g_steal_pointer (&r->second);
+  request_free (r);
+  return ok;
+}
+
+/* ---- documents ----------------------------------------------------------- */
+
+static gboolean
+find_checkup_row (TechoSqlite  *db,
+                  gint64        profile_id,
+                  const char   *checkup_id,
+                  gint64       *out_row,
+                  GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+
+  s = techo_sqlite_prepare (db,
+                            "SELECT row_id FROM checkups WHERE profile_id = ?1 AND id = ?2",
+                            error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, checkup_id);
+  if (!techo_sqlite_step (s, error))
+    return FALSE;
+  *out_row = techo_sqlite_column_int64 (s, 0);
+  return TRUE;
+}
+
+static gpointer
+save_document_job (TechoStore    *self,
+                   TechoSqlite   *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gint64 row = 0;
+  gsize length;
+  gconstpointer bytes = g_bytes_get_data (r->bytes, &length);
+
+  if (length > TECHO_STORE_MAX_DOCUMENT_BYTES)
+    {
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                   "The document is larger than the store keeps (%u MiB).",
+                   TECHO_STORE_MAX_DOCUMENT_BYTES / (1024 * 1024));
+      return NULL;
+    }
+  if (!find_checkup_row (db, r->profile_id, r->first, &row, &local_error))
+    {
+      if (local_error == NULL)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                       "There is no checkup %s to keep a document for.", r->first);
+          return NULL;
+        }
+      techo_store_propagate_error (error, g_steal_pointer (&local_error), "find the checkup");
+      return NULL;
+    }
+  s = techo_sqlite_prepare (db,
+                            "INSERT OR REPLACE INTO documents (checkup_row, content, saved_at)"
+                            " VALUES (?1, ?2, ?3)", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, row);
+      techo_sqlite_bind_blob (s, 2, bytes, length);
+      techo_sqlite_bind_int64 (s, 3, now_unix ());
+      if (techo_sqlite_step_done (s, &local_error))
+        return TECHO_STORE_DONE;
+    }
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "save the document");
+  return NULL;
+}
+
+gboolean
+techo_store_save_document_sync (TechoStore    *self,
+                                gint64         profile_id,
+                                const char    *checkup_id,
+                                GBytes        *document,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  Request *r;
+
+  g_return_val_if_fail (checkup_id != NULL && document != NULL, FALSE);
+
+  r = request_new (profile_id);
+  r->first = g_strdup (checkup_id);
+  r->bytes = g_bytes_ref (document);
+  return techo_store_run_sync (self, save_document_job, r, (GDestroyNotify) request_free,
+                               cancellable, error) != NULL;
+}
+
+static gpointer
+load_document_job (TechoStore    *self,
+                   TechoSqlite   *db,
+                   gpointer       data,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db,
+                            "SELECT d.content FROM documents d"
+                            " JOIN checkups c ON c.row_id = d.checkup_row"
+                            " WHERE c.profile_id = ?1 AND c.id = ?2", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      techo_sqlite_bind_text (s, 2, r->first);
+      if (techo_sqlite_step (s, &local_error))
+        r->bytes = techo_sqlite_column_bytes (s, 0);
+      if (local_error == NULL)
+        return TECHO_STORE_DONE;
+    }
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "read the document");
+  return NULL;
+}
+
+GBytes *
+techo_store_load_document_sync (TechoStore    *self,
+                                gint64         profile_id,
+                                const char    *checkup_id,
+                                GCancellable  *cancellable,
+                                GError       **error)
+{
+  Request *r;
+  GBytes *bytes = NULL;
+
+  g_return_val_if_fail (checkup_id != NULL, NULL);
+
+  r = request_new (profile_id);
+  r->first = g_strdup (checkup_id);
+  if (techo_store_run_sync (self, load_document_job, r, NULL, cancellable, error) != NULL)
+    bytes = g_steal_pointer (&r->bytes);
+  request_free (r);
+  return bytes;
+}
+
+/* ---- audit --------------------------------------------------------------- */
+
+static gpointer
+append_audit_job (TechoStore    *self,
+                  TechoSqlite   *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  if (r->first == NULL || *r->first == '\0' ||
+      strlen (r->first) > MAX_ID_BYTES ||
+      (r->second != NULL && strlen (r->second) > TECHO_STORE_MAX_TEXT_BYTES))
+    {
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                           "An audit entry needs a short action and a detail "
+                           "under 64 KiB.");
+      return NULL;
+    }
+  s = techo_sqlite_prepare (db,
+                            "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                            &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, now_unix ());
+      techo_sqlite_bind_text (s, 2, r->first);
+      techo_sqlite_bind_text (s, 3, r->second);
+      if (techo_sqlite_step_done (s, &local_error))
+        return TECHO_STORE_DONE;
+    }
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "write the audit log");
+  return NULL;
+}
+
+static Request *
+audit_request (const char *action,
+               const char *detail)
+{
+  Request *r = request_new (0);
+
+  r->first = g_strdup (action);
+  r->second = g_strdup (detail);
+  return r;
+}
+
+gboolean
+techo_store_append_audit_sync (TechoStore    *self,
+                               const char    *action,
+                               const char    *detail,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return techo_store_run_sync (self, append_audit_job, audit_request (action, detail),
+                               (GDestroyNotify) request_free, cancellable, error) != NULL;
+}
+
+void
+techo_store_append_audit_async (TechoStore          *self,
+                                const char          *action,
+                                const char          *detail,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  techo_store_run_async (self, append_audit_job, audit_request (action, detail),
+                         (GDestroyNotify) request_free, NULL,
+                         techo_store_append_audit_async, cancellable, callback, user_data);
+}
+
+gboolean
+techo_store_append_audit_finish (TechoStore    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_append_audit_async,
+                                 error) != NULL;
+}
+
+/* ---- counts -------------------------------------------------------------- */
+
+static gpointer
+count_job (TechoStore    *self,
+           TechoSqlite   *db,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  static const char * const sql[TECHO_STORE_N_COUNTS] = {
+    "SELECT count(*) FROM checkups WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+    "SELECT count(*) FROM checkup_items i JOIN checkups c ON c.row_id = i.checkup_row"
+    " WHERE c.withdrawn = 0 AND (?1 = 0 OR c.profile_id = ?1)",
+    "SELECT count(*) FROM dispensings WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+    "SELECT count(*) FROM screenings WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+  };
+  Request *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db, sql[r->limit], &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      if (techo_sqlite_step (s, &local_error))
+        {
+          gint64 *count = g_new (gint64, 1);
+
+          *count = techo_sqlite_column_int64 (s, 0);
+          return count;
+        }
+    }
+  if (local_error == NULL)
+    g_set_error_literal (&local_error, TECHO_SQLITE_ERROR, SQLITE_ERROR, "no count");
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "count the records");
+  return NULL;
+}
+
+gint64
+techo_store_count_sync (TechoStore       *self,
+                        gint64            profile_id,
+                        TechoStoreCount   what,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  Request *r;
+  g_autofree gint64 *count = NULL;
+
+  g_return_val_if_fail (what < TECHO_STORE_N_COUNTS, -1);
+
+  r = request_new (profile_id);
+  r->limit = what;
+  count = techo_store_run_sync (self, count_job, r, (GDestroyNotify) request_free,
+                                cancellable, error);
+  return count != NULL ? *count : -1;
+}

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-store.h: the encrypted store (SQLCipher). One worker thread owns
+ * the only connection; every request is queued to it. `_async` calls
+ * return through GTask on the caller's thread-default main context;
+ * `_sync` calls queue the same job and wait (for the CLI, tests and other
+ * worker threads; never call them from the store thread itself).
+ *
+ * Every `_finish` and `_sync` that fails sets a GError, in
+ * TECHO_STORE_ERROR with a message a user understands, or
+ * G_IO_ERROR_CANCELLED. */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "techo-records.h"
+#include "techo-vault.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_STORE_ERROR (techo_store_error_quark ())
+
+typedef enum
+{
+  TECHO_STORE_ERROR_FAILED,               /* anything else; the message says what */
+  TECHO_STORE_ERROR_KEYRING_UNAVAILABLE,  /* keyring locked, absent or answering nothing */
+  TECHO_STORE_ERROR_WRONG_KEY,            /* the key or passphrase does not open it */
+  TECHO_STORE_ERROR_CORRUPT,              /* the file is damaged */
+  TECHO_STORE_ERROR_PASSPHRASE_REQUIRED,  /* a passphrase store opened without one */
+  TECHO_STORE_ERROR_NOT_OPEN,             /* used before techo_store_open_* */
+  TECHO_STORE_ERROR_INVALID,              /* bad input: missing id, over a limit */
+  TECHO_STORE_ERROR_NOT_FOUND,            /* no such profile, checkup or file */
+  TECHO_STORE_ERROR_EXISTS,               /* a backup would overwrite a file */
+  TECHO_STORE_ERROR_TOO_NEW,              /* written by a newer Techo */
+} TechoStoreError;
+
+GQuark techo_store_error_quark (void);
+
+typedef enum
+{
+  TECHO_STORE_MODE_KEYRING,    /* random 256-bit key kept in the keyring */
+  TECHO_STORE_MODE_PASSPHRASE, /* SQLCipher's KDF over the user's passphrase */
+} TechoStoreMode;
+
+const char *techo_store_mode_to_string (TechoStoreMode mode);
+
+/* What techo_store_count_sync counts. Withdrawn records never count. */
+typedef enum
+{
+  TECHO_STORE_COUNT_CHECKUP,
+  TECHO_STORE_COUNT_CHECKUP_ITEM,
+  TECHO_STORE_COUNT_MEDICATION,
+  TECHO_STORE_COUNT_SCREENING,
+  TECHO_STORE_N_COUNTS
+} TechoStoreCount;
+
+const char *techo_store_count_to_string (TechoStoreCount what);
+
+/* Limits checked before anything is written. */
+#define TECHO_STORE_MAX_PAGE_RECORDS   10000
+#define TECHO_STORE_MAX_RECORD_ITEMS   1000
+#define TECHO_STORE_MAX_DOCUMENT_BYTES (16 * 1024 * 1024)
+#define TECHO_STORE_MAX_TEXT_BYTES     (64 * 1024)
+
+/* The iteration count of SQLCipher's KDF in passphrase mode. */
+#define TECHO_STORE_KDF_ITER 256000
+
+/* One point of an analyte's series. */
+typedef struct
+{
+  char *date;  /* YYYY-MM-DD, the checkup's date */
+  char *code;  /* the item code this value came under */
+  char *value; /* as received */
+  char *unit;
+  char *checkup_id;
+} TechoSeriesPoint;
+
+void techo_series_point_free (TechoSeriesPoint *point);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoSeriesPoint, techo_series_point_free)
+
+#define TECHO_TYPE_STORE (techo_store_get_type ())
+G_DECLARE_FINAL_TYPE (TechoStore, techo_store, TECHO, STORE, GObject)
+
+/* Starts the store thread; nothing touches the disk before open. */
+TechoStore     *techo_store_new                (const char *data_dir);
+const char     *techo_store_get_data_dir       (TechoStore *self);
+/* data_dir/techo.db */
+const char     *techo_store_get_path           (TechoStore *self);
+TechoVault     *techo_store_get_vault          (TechoStore *self);
+gboolean        techo_store_is_open            (TechoStore *self);
+/* Valid once open. */
+TechoStoreMode  techo_store_get_mode           (TechoStore *self);
+int             techo_store_get_schema_version (TechoStore *self);
+
+/* Whether @data_dir holds a store, and which mode its marker names
+ * (keyring when there is no marker). Touches nothing. */
+gboolean        techo_store_exists_at          (const char     *data_dir,
+                                                TechoStoreMode *out_mode);
+
+/* Opens the store, creating it when there is none. @passphrase: NULL for
+ * keyring mode; for a new store, a passphrase makes it a passphrase
+ * store; an existing store's mode is kept (see techo.mode). */
+gboolean  techo_store_open_sync   (TechoStore           *self,
+                                   const char           *passphrase,
+                                   GCancellable         *cancellable,
+                                   GError              **error);
+void      techo_store_open_async  (TechoStore           *self,
+                                   const char           *passphrase,
+                                   GCancellable         *cancellable,
+                                   GAsyncReadyCallback   callback,
+                                   gpointer              user_data);
+gboolean  techo_store_open_finish (TechoStore           *self,
+                                   GAsyncResult         *result,
+                                   GError              **error);
+/* Checkpoints and closes the connection; the object may be opened again. */
+gboolean  techo_store_close_sync  (TechoStore           *self,
+                                   GCancellable         *cancellable,
+                                   GError              **error);
+
+/* Passphrase mode with @new_passphrase (PRAGMA rekey): changes the
+ * passphrase, or switches a keyring store to a passphrase (and removes
+ * the key from the keyring). */
+gboolean  techo_store_change_passphrase_sync (TechoStore    *self,
+                                              const char    *new_passphrase,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+/* Switches a passphrase store to a new random key in the keyring. */
+gboolean  techo_store_use_keyring_sync       (TechoStore    *self,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+
+/* PRAGMA integrity_check; a damaged store is TECHO_STORE_ERROR_CORRUPT. */
+gboolean  techo_store_check_sync  (TechoStore    *self,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
+/* ---- profiles ---------------------------------------------------------- */
+
+/* Finds the profile with the same issuer + subject (or adds one) and
+ * updates its fields from @profile. */
+gboolean   techo_store_ensure_profile_sync (TechoStore          *self,
+                                            const TechoProfile  *profile,
+                                            gint64              *out_id,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+/* The OAuth settings of a profile; NULL leaves a value as it is. */
+gboolean   techo_store_set_profile_client_sync (TechoStore    *self,
+                                                gint64         profile_id,
+                                                const char    *client_id,
+                                                const char    *scopes,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+gboolean   techo_store_get_profile_client_sync (TechoStore    *self,
+                                                gint64         profile_id,
+                                                char         **out_client_id,
+                                                char         **out_scopes,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+/* GPtrArray of TechoProfile, oldest first. */
+GPtrArray *techo_store_list_profiles_sync   (TechoStore          *self,
+                                             GCancellable        *cancellable,
+                                             GError             **error);
+void       techo_store_list_profiles_async  (TechoStore          *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data);
+GPtrArray *techo_store_list_profiles_finish (TechoStore          *self,
+                                             GAsyncResult        *result,
+                                             GError             **error);
+
+/* ---- records (the sync engine and importers) ---------------------------- */
+
+/* Upserts @records (TechoCheckup, TechoDispensing or TechoScreening, as
+ * @category says) in ONE transaction, with @sync_state_json (nullable)
+ * written as the category's sync state in the same transaction. The
+ * highest revision wins; a lower or equal revision changes nothing; a
+ * withdrawn record with a higher revision marks the row withdrawn. */
+gboolean   techo_store_upsert_page_sync (TechoStore     *self,
+                                         gint64          profile_id,
+                                         TechoCategory   category,
+                                         GPtrArray      *records,
+                                         const char     *sync_state_json,
+                                         GCancellable   *cancellable,
+                                         GError        **error);
+/* The last sync state written for the category, or NULL (no error) if
+ * none was. */
+char      *techo_store_get_sync_state_sync (TechoStore    *self,
+                                            gint64         profile_id,
+                                            TechoCategory  category,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+/* Unix time of the last sync state written; 0 never; -1 on error.
+ * @profile_id 0: the latest over all profiles. */
+gint64     techo_store_get_last_sync_sync  (TechoStore    *self,
+                                            gint64         profile_id,
+                                            TechoCategory  category,
+                                            GCancellable  *cancellable,
+                                            GError       **error);
+
+/* The CDA file of checkup @checkup_id (portal id), kept encrypted in the
+ * store. The checkup must be stored first. */
+gboolean   techo_store_save_document_sync (TechoStore    *self,
+                                           gint64         profile_id,
+                                           const char    *checkup_id,
+                                           GBytes        *document,
+                                           GCancellable  *cancellable,
+                                           GError       **error);
+/* NULL without error when there is none. */
+GBytes    *techo_store_load_document_sync (TechoStore    *self,
+                                           gint64         profile_id,
+                                           const char    *checkup_id,
+                                           GCancellable  *cancellable,
+                                           GError       **error);
+
+/* Appends a row to the append-only audit log. */
+gboolean   techo_store_append_audit_sync   (TechoStore          *self,
+                                            const char          *action,
+                                            const char          *detail,
+                                            GCancellable        *cancellable,
+                                            GError             **error);
+void       techo_store_append_audit_async  (TechoStore          *self,
+                                            const char          *action,
+                                            const char          *detail,
+                                            GCancellable        *cancellable,
+                                            GAsyncReadyCallback  callback,
+                                            gpointer             user_data);
+gboolean   techo_store_append_audit_finish (TechoStore          *self,
+                                            GAsyncResult        *result,
+                                            GError             **error);
+
+/* Counts rows for `status`; @profile_id 0 counts every profile. Returns
+ * -1 on error. */
+gint64     techo_store_count_sync (TechoStore       *self,
+                                   gint64            profile_id,
+                                   TechoStoreCount   what,
+                                   GCancellable     *cancellable,
+                                   GError          **error);
+
+/* ---- typed queries for the views ---------------------------------------- */
+
+/* GPtrArray of TechoCheckup with items, newest first; withdrawn left out.
+ * @limit 0: all. */
+GPtrArray    *techo_store_list_checkups_sync   (TechoStore          *self,
+                                                gint64               profile_id,
+                                                guint                limit,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+void          techo_store_list_checkups_async  (TechoStore          *self,
+                                                gint64               profile_id,
+                                                guint                limit,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GPtrArray    *techo_store_list_checkups_finish (TechoStore          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* The newest checkup, or NULL without error when there is none. */
+TechoCheckup *techo_store_latest_checkup_sync   (TechoStore          *self,
+                                                 gint64               profile_id,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void          techo_store_latest_checkup_async  (TechoStore          *self,
+                                                 gint64               profile_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+TechoCheckup *techo_store_latest_checkup_finish (TechoStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* One analyte over time: every stored value under any of @codes (an
+ * analyte may have several item codes), oldest first. GPtrArray of
+ * TechoSeriesPoint; items not performed are left out. */
+GPtrArray *techo_store_series_sync   (TechoStore          *self,
+                                      gint64               profile_id,
+                                      const char * const  *codes,
+                                      GCancellable        *cancellable,
+                                      GError             **error);
+void       techo_store_series_async  (TechoStore          *self,
+                                      gint64               profile_id,
+                                      const char * const  *codes,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+GPtrArray *techo_store_series_finish (TechoStore          *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+
+/* Dispensings with @from <= dispensed_on <= @to (YYYY-MM-DD, either may be
+ * NULL for open), newest first. GPtrArray of TechoDispensing. */
+GPtrArray *techo_store_list_dispensings_sync   (TechoStore          *self,
+                                                gint64               profile_id,
+                                                const char          *from,
+                                                const char          *to,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+void       techo_store_list_dispensings_async  (TechoStore          *self,
+                                                gint64               profile_id,
+                                                const char          *from,
+                                                const char          *to,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+GPtrArray *techo_store_list_dispensings_finish (TechoStore          *self,
+                                                GAsyncResult        *result,
+                                                GError             **error);
+
+/* Screenings of @cancer (lung, breast, …; NULL for all) with items,
+ * newest first. GPtrArray of TechoScreening. */
+GPtrArray *techo_store_list_screenings_sync   (TechoStore          *self,
+                                               gint64               profile_id,
+                                               const char          *cancer,
+                                               GCancellable        *cancellable,
+                                               GError             **error);
+void       techo_store_list_screenings_async  (TechoStore          *self,
+                                               gint64               profile_id,
+                                               const char          *cancer,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+GPtrArray *techo_store_list_screenings_finish (TechoStore          *self,
+                                               GAsyncResult        *result,
+                                               GError             **error);
+
+/* ---- backup ------------------------------------------------------------- */
+
+/* Writes an encrypted copy (same key as the store) to @path, which must
+ * not exist, and checks it with integrity_check before succeeding. */
+gboolean  techo_store_backup_sync    (TechoStore          *self,
+                                      const char          *path,
+                                      GCancellable        *cancellable,
+                                      GError             **error);
+void      techo_store_backup_async   (TechoStore          *self,
+                                      const char          *path,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean  techo_store_backup_finish  (TechoStore          *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+/* Replaces the store with the backup at @path after checking that the
+ * store's key opens it and integrity_check passes; otherwise the store
+ * is left untouched. */
+gboolean  techo_store_restore_sync   (TechoStore          *self,
+                                      const char          *path,
+                                      GCancellable        *cancellable,
+                                      GError             **error);
+void      techo_store_restore_async  (TechoStore          *self,
+                                      const char          *path,
+                                      GCancellable        *cancellable,
+                                      GAsyncReadyCallback  callback,
+                                      gpointer             user_data);
+gboolean  techo_store_restore_finish (TechoStore          *self,
+                                      GAsyncResult        *result,
+                                      GError             **error);
+
+G_END_DECLS

@@ -1,0 +1,230 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-vault"
+
+#include "config.h"
+
+#include <libsecret/secret.h>
+
+#include "techo-secure.h"
+#include "techo-vault.h"
+
+struct _TechoVault
+{
+  GObject parent_instance;
+
+  char *data_dir; /* absolute */
+};
+
+G_DEFINE_FINAL_TYPE (TechoVault, techo_vault, G_TYPE_OBJECT)
+
+G_DEFINE_QUARK (techo-vault-error-quark, techo_vault_error)
+
+static const SecretSchema *
+vault_schema (void)
+{
+  static const SecretSchema schema = {
+    "org.techo.Techo.Vault", SECRET_SCHEMA_NONE,
+    {
+      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "kind", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { "name", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+
+  return &schema;
+}
+
+static gboolean
+check_names (const char  *kind,
+             const char  *name,
+             GError     **error)
+{
+  if (kind == NULL || *kind == '\0' || name == NULL || *name == '\0')
+    {
+      g_set_error_literal (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_INVALID,
+                           "A keyring item needs a kind and a name");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Keeps cancellation as it is; anything else from libsecret becomes
+ * "unavailable" with a sentence of our own around it. */
+static void
+propagate_keyring_error (GError     **error,
+                         GError      *keyring_error,
+                         const char  *doing)
+{
+  if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      g_propagate_error (error, keyring_error);
+      return;
+    }
+  g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
+               "The keyring could not %s: %s", doing, keyring_error->message);
+  g_error_free (keyring_error);
+}
+
+static void
+techo_vault_finalize (GObject *object)
+{
+  TechoVault *self = TECHO_VAULT (object);
+
+  g_free (self->data_dir);
+  G_OBJECT_CLASS (techo_vault_parent_class)->finalize (object);
+}
+
+static void
+techo_vault_class_init (TechoVaultClass *klass)
+{
+  G_OBJECT_CLASS (klass)->finalize = techo_vault_finalize;
+}
+
+static void
+techo_vault_init (TechoVault *self)
+{
+}
+
+TechoVault *
+techo_vault_new (const char *data_dir)
+{
+  TechoVault *self;
+
+  g_return_val_if_fail (data_dir != NULL, NULL);
+
+  self = g_object_new (TECHO_TYPE_VAULT, NULL);
+  self->data_dir = g_canonicalize_filename (data_dir, NULL);
+  return self;
+}
+
+const char *
+techo_vault_get_data_dir (TechoVault *self)
+{
+  g_return_val_if_fail (TECHO_IS_VAULT (self), NULL);
+  return self->data_dir;
+}
+
+gboolean
+techo_vault_store_secret (TechoVault    *self,
+                          const char    *kind,
+                          const char    *name,
+                          const char    *secret,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  g_autofree char *label = NULL;
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
+
+  if (!check_names (kind, name, error))
+    return FALSE;
+  if (secret == NULL || *secret == '\0')
+    {
+      g_set_error_literal (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_INVALID,
+                           "An empty secret cannot be stored");
+      return FALSE;
+    }
+
+  label = g_strdup_printf ("Techo %s (%s) for %s", kind, name, self->data_dir);
+  if (!secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT,
+                                   label, secret, cancellable, &local_error,
+                                   "data-dir", self->data_dir,
+                                   "kind", kind,
+                                   "name", name,
+                                   NULL))
+    {
+      if (local_error == NULL)
+        g_set_error_literal (&local_error, TECHO_VAULT_ERROR,
+                             TECHO_VAULT_ERROR_UNAVAILABLE, "no answer");
+      propagate_keyring_error (error, local_error, "store a secret");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+techo_vault_lookup_secret (TechoVault    *self,
+                           const char    *kind,
+                           const char    *name,
+                           GCancellable  *cancellable,
+                           GError       **error)
+{
+  GError *local_error = NULL;
+  char *found;
+  char *secret;
+
+  g_return_val_if_fail (TECHO_IS_VAULT (self), NULL);
+
+  if (!check_names (kind, name, error))
+    return NULL;
+
+  found = secret_password_lookup_sync (vault_schema (), cancellable, &local_error,
+                                       "data-dir", self->data_dir,
+                                       "kind", kind,
+                                       "name", name,
+                                       NULL);
+  if (local_error != NULL)
+    {
+      propagate_keyring_error (error, local_error, "look up a secret");
+      return NULL;
+    }
+  if (found == NULL)
+    return NULL;
+
+  /* Hand out memory the caller frees with techo_wipe_free; libsecret's
+   * copy is wiped by secret_password_free. */
+  secret = g_strdup (found);
+  secret_password_free (found);
+  return secret;
+}
+
+gboolean
+techo_vault_clear_secret (TechoVault    *self,
+                          const char    *kind,
+                          const char    *name,
+                          GCancellable  *cancellable,
+                          GError       **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
+
+  if (!check_names (kind, name, error))
+    return FALSE;
+
+  secret_password_clear_sync (vault_schema (), cancellable, &local_error,
+                              "data-dir", self->data_dir,
+                              "kind", kind,
+                              "name", name,
+                              NULL);
+  if (local_error != NULL)
+    {
+      propagate_keyring_error (error, local_error, "remove a secret");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+techo_vault_clear_all (TechoVault    *self,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  GError *local_error = NULL;
+
+  g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
+
+  /* libsecret removes every item matching the attributes given. */
+  secret_password_clear_sync (vault_schema (), cancellable, &local_error,
+                              "data-dir", self->data_dir,
+                              NULL);
+  if (local_error != NULL)
+    {
+      propagate_keyring_error (error, local_error, "remove the secrets");
+      return FALSE;
+    }
+  return TRUE;
+}
