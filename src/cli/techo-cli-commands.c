@@ -9,6 +9,10 @@
 
 static const TechoCliCommand commands[] = {
   { "version", "Print the version of Techo", techo_cli_version },
+  { "login", "Sign in to the portal", techo_cli_login },
+  { "demo-login", "Sign in to a local techo-sandbox as a demo citizen", techo_cli_demo_login },
+  { "sync", "Fetch your records from the portal", techo_cli_sync },
+  { "logout", "Sign out of the portal (your records stay)", techo_cli_logout },
 };
 
 const TechoCliCommand *

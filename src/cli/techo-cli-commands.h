@@ -9,4 +9,16 @@ G_BEGIN_DECLS
 
 int techo_cli_version (TechoCliContext *context, int argc, char **argv);
 
+/* portal: sign-in, sync, sign-out (techo-cli-login.c holds the helpers). */
+int techo_cli_login (TechoCliContext *context, int argc, char **argv);
+int techo_cli_demo_login (TechoCliContext *context, int argc, char **argv);
+int techo_cli_sync (TechoCliContext *context, int argc, char **argv);
+int techo_cli_logout (TechoCliContext *context, int argc, char **argv);
+int techo_cli_exit_for_error (const GError *error);
+typedef struct _TechoStore TechoStore;
+typedef struct _TechoOAuth TechoOAuth;
+TechoStore *techo_cli_open_store (TechoCliContext *context, GError **error);
+TechoOAuth *techo_cli_load_session (TechoStore *store, gboolean required, GError **error);
+gboolean techo_cli_finish_sign_in (TechoStore *store, TechoOAuth *oauth, GError **error);
+
 G_END_DECLS
