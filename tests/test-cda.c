@@ -168,6 +168,7 @@ test_output_shape (void)
   g_assert_nonnull (strstr (xml, "<administrativeGenderCode code=\"1\" codeSystem=\"1.2.392.200119.6.1104\"/>"));
   g_assert_nonnull (strstr (xml, "<birthTime value=\"19700310\"/>"));
   g_assert_nonnull (strstr (xml, "<id root=\"1.2.392.200119.6.102\" extension=\"1312345678\"/>"));
+  g_assert_nonnull (strstr (xml, "<representedCustodianOrganization>"));
   g_assert_nonnull (strstr (xml, "<code code=\"01010\" codeSystem=\"1.2.392.200119.6.1010\"/>"));
   g_assert_nonnull (strstr (xml, "<observation classCode=\"OBS\" moodCode=\"EVN\" negationInd=\"true\">"));
   g_assert_nonnull (strstr (xml, "xsi:type=\"PQ\" value=\"142\" unit=\"mmHg\""));
@@ -199,7 +200,11 @@ test_sample_file (void)
   g_assert_no_error (error);
   g_assert_cmpstr (checkup->performed_on, ==, "2012-05-19");
   g_assert_cmpstr (checkup->institution_name, ==, "テスト健診センター");
-  g_assert_cmpuint (checkup->items->len, ==, 7);
+  g_assert_cmpuint (checkup->items->len, ==, 8);
+  item = techo_checkup_find_item (checkup, "9N006000000000001");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_PQ);
+  g_assert_cmpstr (item->value, ==, "65.4");
+  g_assert_cmpstr (item->unit, ==, "kg");
 
   /* The grouped series: the group header is not an item, its parts are. */
   g_assert_null (techo_checkup_find_item (checkup, "9A750000000000001"));

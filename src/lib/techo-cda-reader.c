@@ -194,6 +194,17 @@ read_value (xmlNodePtr  value,
   xmlFree (raw_type);
   /* "xsi:type" may carry an HL7 prefix of its own, as in "hl7:PQ". */
   local = type != NULL && strchr (type, ':') != NULL ? strchr (type, ':') + 1 : type;
+  /* Without a type, the attributes tell: a quantity has a value, a code
+   * has a code, text has neither. */
+  if (local == NULL)
+    {
+      if (xmlHasProp (value, (const xmlChar *) "value"))
+        local = "PQ";
+      else if (xmlHasProp (value, (const xmlChar *) "code"))
+        local = item->type == TECHO_VALUE_CD ? "CD" : "CO";
+      else
+        local = "ST";
+    }
 
   if (g_strcmp0 (local, "PQ") == 0 || g_strcmp0 (local, "INT") == 0
       || g_strcmp0 (local, "REAL") == 0)

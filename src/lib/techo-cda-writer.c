@@ -307,13 +307,15 @@ techo_cda_write_checkup (const TechoCheckup  *checkup,
   node = add (&writer, root, "typeId");
   set (node, "root", TECHO_CDA_TYPE_ID_ROOT);
   set (node, "extension", TECHO_CDA_TYPE_ID_EXT);
+  /* (inferred) The document id is issued under the institution's OID. */
+  node = add (&writer, root, "id");
   if (checkup->id != NULL)
     {
-      /* (inferred) The document id is issued under the institution's OID. */
-      node = add (&writer, root, "id");
       set (node, "root", TECHO_OID_INSTITUTION);
       set (node, "extension", checkup->id);
     }
+  else
+    set (node, "nullFlavor", "NI");
   add_coded (&writer, root, "code", checkup->report_kind != NULL ? checkup->report_kind : "10",
              TECHO_OID_REPORT_KIND, NULL);
   add_text (&writer, root, "title", "特定健診情報ファイル");
@@ -335,6 +337,15 @@ techo_cda_write_checkup (const TechoCheckup  *checkup,
     set (node, "nullFlavor", "UNK");
   if (checkup->institution_name != NULL)
     add_text (&writer, org, "name", checkup->institution_name);
+
+  /* The institution keeps the original (CDA's custodian). */
+  node = add (&writer, add (&writer, root, "custodian"), "assignedCustodian");
+  node = add (&writer, add (&writer, node, "representedCustodianOrganization"), "id");
+  set (node, "root", TECHO_OID_INSTITUTION);
+  if (checkup->institution_code != NULL)
+    set (node, "extension", checkup->institution_code);
+  else
+    set (node, "nullFlavor", "UNK");
 
   event = add (&writer, add (&writer, root, "documentationOf"), "serviceEvent");
   add_coded (&writer, event, "code", checkup->kind != NULL ? checkup->kind : "010",
