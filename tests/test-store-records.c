@@ -1,0 +1,550 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The store's records: upsert semantics, the typed queries, documents,
+ * sync state, the append-only audit log and schema migrations. Real
+ * SQLCipher, real keyring. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "techo-secure.h"
+#include "techo-sqlite.h"
+#include "techo-store.h"
+#include "techo-store-schema.h"
+
+typedef struct
+{
+  char *dir;
+  TechoStore *store;
+  gint64 profile_id;
+} Fixture;
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+fixture_open (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  f->store = techo_store_new (f->dir);
+  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_close (Fixture *f)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (techo_store_close_sync (f->store, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_object (&f->store);
+}
+
+static void
+setup (Fixture       *f,
+       gconstpointer  data)
+{
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("techo-records-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture_open (f);
+  profile->issuer = g_strdup ("https://portal.example");
+  profile->subject = g_strdup ("sub-1");
+  profile->name = g_strdup ("山田 花子");
+  profile->birth_date = g_strdup ("1970-04-01");
+  g_assert_true (techo_store_ensure_profile_sync (f->store, profile, &f->profile_id,
+                                                  NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+teardown (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(TechoVault) vault = techo_vault_new (f->dir);
+
+  if (f->store != NULL)
+    fixture_close (f);
+  techo_vault_clear_all (vault, NULL, NULL);
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+/* A raw connection to the closed store, keyed from the keyring. */
+static TechoSqlite *
+open_raw (const char *dir)
+{
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
+  g_auto(TechoSecret) hex = NULL;
+  g_auto(TechoSecret) key = NULL;
+  TechoSqlite *db;
+
+  hex = techo_vault_lookup_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
+                                   NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hex);
+  key = g_strdup_printf ("x'%s'", hex);
+  db = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (db, key, &error));
+  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096", &error));
+  g_assert_no_error (error);
+  return db;
+}
+
+static TechoItem *
+item_new (const char *code,
+          const char *value,
+          const char *unit)
+{
+  TechoItem *item = techo_item_new ();
+
+  item->code = g_strdup (code);
+  item->name = g_strdup (code);
+  item->type = TECHO_VALUE_PQ;
+  item->value = g_strdup (value);
+  item->unit = g_strdup (unit);
+  return item;
+}
+
+static TechoCheckup *
+checkup_new (const char *id,
+             gint64      revision,
+             const char *date,
+             const char *hba1c)
+{
+  TechoCheckup *c = techo_checkup_new ();
+
+  c->id = g_strdup (id);
+  c->revision = revision;
+  c->performed_on = g_strdup (date);
+  c->kind = g_strdup ("010");
+  c->institution_name = g_strdup ("Clinic");
+  g_ptr_array_add (c->items, item_new ("3D045000001906202", hba1c, "%"));
+  g_ptr_array_add (c->items, item_new ("9N001000000000001", "170.2", "cm"));
+  return c;
+}
+
+static void
+upsert_one (Fixture       *f,
+            TechoCategory  category,
+            gpointer       record,
+            GDestroyNotify free_func,
+            const char    *state)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (free_func);
+  g_autoptr(GError) error = NULL;
+
+  g_ptr_array_add (page, record);
+  g_assert_true (techo_store_upsert_page_sync (f->store, f->profile_id, category, page,
+                                               state, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+count (Fixture         *f,
+       TechoStoreCount  what)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = techo_store_count_sync (f->store, f->profile_id, what, NULL, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_upsert_checkups (Fixture       *f,
+                      gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoCheckup) latest = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  TechoCheckup *c;
+
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 2, "2023-06-01", "5.6"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 2);
+
+  /* Same revision again: nothing changes (idempotent). */
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 2, "2023-06-01", "9.9"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  /* A lower revision is ignored. */
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 1, "2023-06-01", "1.1"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  latest = techo_store_latest_checkup_sync (f->store, f->profile_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (latest->id, ==, "A");
+  g_assert_cmpint (latest->revision, ==, 2);
+  g_assert_cmpstr (techo_checkup_find_item (latest, "3D045000001906202")->value, ==, "5.6");
+  g_clear_pointer (&latest, techo_checkup_free);
+
+  /* A higher revision wins, items replaced (not appended). */
+  c = checkup_new ("A", 3, "2023-06-01", "6.1");
+  g_ptr_array_remove_index (c->items, 1);
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  latest = techo_store_latest_checkup_sync (f->store, f->profile_id, NULL, &error);
+  g_assert_cmpint (latest->revision, ==, 3);
+  g_assert_cmpuint (latest->items->len, ==, 1);
+  g_assert_cmpstr (techo_checkup_find_item (latest, "3D045000001906202")->value, ==, "6.1");
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 1);
+  g_clear_pointer (&latest, techo_checkup_free);
+
+  /* Newer checkup B; the newest comes first. */
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("B", 1, "2024-06-01", "6.4"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  list = techo_store_list_checkups_sync (f->store, f->profile_id, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (((TechoCheckup *) list->pdata[0])->id, ==, "B");
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* A withdrawal with a lower revision is ignored; with a higher one the
+   * record is gone from every view and count. */
+  c = techo_checkup_new ();
+  c->id = g_strdup ("B");
+  c->revision = 1;
+  c->withdrawn = TRUE;
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 2);
+  c = techo_checkup_new ();
+  c->id = g_strdup ("B");
+  c->revision = 2;
+  c->withdrawn = TRUE;
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 1);
+  latest = techo_store_latest_checkup_sync (f->store, f->profile_id, NULL, &error);
+  g_assert_cmpstr (latest->id, ==, "A");
+  /* An older copy arriving after the withdrawal does not bring it back. */
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("B", 1, "2024-06-01", "6.4"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+}
+
+static void
+test_upsert_atomic (Fixture       *f,
+                    gconstpointer  data)
+{
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *state = NULL;
+  TechoDispensing *d;
+
+  for (guint i = 0; i < 3; i++)
+    {
+      d = techo_dispensing_new ();
+      d->id = i == 2 ? NULL : g_strdup_printf ("d%u", i); /* the last is bad */
+      d->revision = 1;
+      g_ptr_array_add (page, d);
+    }
+  g_assert_false (techo_store_upsert_page_sync (f->store, f->profile_id,
+                                                TECHO_CATEGORY_MEDICATION, page,
+                                                "{\"page\":1}", NULL, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 0);
+  state = techo_store_get_sync_state_sync (f->store, f->profile_id,
+                                           TECHO_CATEGORY_MEDICATION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (state);
+
+  /* Fixed, the page and its state land together. */
+  d = g_ptr_array_index (page, 2);
+  d->id = g_strdup ("d2");
+  g_assert_true (techo_store_upsert_page_sync (f->store, f->profile_id,
+                                               TECHO_CATEGORY_MEDICATION, page,
+                                               "{\"page\":1}", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+  state = techo_store_get_sync_state_sync (f->store, f->profile_id,
+                                           TECHO_CATEGORY_MEDICATION, NULL, &error);
+  g_assert_cmpstr (state, ==, "{\"page\":1}");
+  g_assert_cmpint (techo_store_get_last_sync_sync (f->store, 0, TECHO_CATEGORY_MEDICATION,
+                                                   NULL, &error), >, 1700000000);
+  g_assert_cmpint (techo_store_get_last_sync_sync (f->store, 0, TECHO_CATEGORY_SCREENING,
+                                                   NULL, &error), ==, 0);
+
+  /* An unknown profile is refused before anything is written. */
+  g_assert_false (techo_store_upsert_page_sync (f->store, 999, TECHO_CATEGORY_MEDICATION,
+                                                page, NULL, NULL, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND);
+}
+
+static void
+test_queries (Fixture       *f,
+              gconstpointer  data)
+{
+  const char *hba1c_codes[] = { "3D045000001906202", "3D045000001920402", NULL };
+  g_autoptr(GPtrArray) points = NULL;
+  g_autoptr(GPtrArray) screenings = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoProfile) again = techo_profile_new ();
+  g_autoptr(GBytes) doc = g_bytes_new_static ("<ClinicalDocument/>", 19);
+  g_autoptr(GBytes) loaded = NULL;
+  g_autofree char *client_id = NULL;
+  g_autofree char *scopes = NULL;
+  TechoCheckup *c;
+  TechoScreening *s;
+  gint64 id = 0;
+
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("2022", 1, "2022-05-01", "5.5"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  c = checkup_new ("2023", 1, "2023-05-01", "5.9");
+  ((TechoItem *) c->items->pdata[0])->code = (g_free (((TechoItem *) c->items->pdata[0])->code),
+                                              g_strdup ("3D045000001920402"));
+  c->provenance.origin = TECHO_ORIGIN_FILE;
+  c->provenance.file_name = g_strdup ("kenshin.xml");
+  c->provenance.file_sha256 = g_strdup ("ab12");
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  c = checkup_new ("2024", 1, "2024-05-01", NULL);
+  ((TechoItem *) c->items->pdata[0])->not_performed = TRUE;
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+
+  points = techo_store_series_sync (f->store, f->profile_id, hba1c_codes, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (points->len, ==, 2);
+  g_assert_cmpstr (((TechoSeriesPoint *) points->pdata[0])->date, ==, "2022-05-01");
+  g_assert_cmpstr (((TechoSeriesPoint *) points->pdata[1])->value, ==, "5.9");
+  g_assert_cmpstr (((TechoSeriesPoint *) points->pdata[1])->unit, ==, "%");
+
+  /* Provenance comes back. */
+  {
+    g_autoptr(GPtrArray) list = techo_store_list_checkups_sync (f->store, f->profile_id, 0,
+                                                                NULL, &error);
+    TechoCheckup *from_file = list->pdata[1];
+
+    g_assert_cmpstr (from_file->id, ==, "2023");
+    g_assert_cmpint (from_file->provenance.origin, ==, TECHO_ORIGIN_FILE);
+    g_assert_cmpstr (from_file->provenance.file_name, ==, "kenshin.xml");
+  }
+
+  /* Screenings per cancer. */
+  for (guint i = 0; i < 3; i++)
+    {
+      s = techo_screening_new ();
+      s->id = g_strdup_printf ("s%u", i);
+      s->revision = 1;
+      s->cancer = g_strdup (i == 1 ? "lung" : "colorectal");
+      s->performed_on = g_strdup_printf ("202%u-09-01", i);
+      s->followup_value = g_strdup ("1");
+      g_ptr_array_add (s->items, item_new ("9P5x2000000000011", "1", NULL));
+      upsert_one (f, TECHO_CATEGORY_SCREENING, s, (GDestroyNotify) techo_screening_free, NULL);
+    }
+  screenings = techo_store_list_screenings_sync (f->store, f->profile_id, "colorectal",
+                                                 NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (screenings->len, ==, 2);
+  g_assert_cmpstr (((TechoScreening *) screenings->pdata[0])->id, ==, "s2");
+  g_assert_cmpuint (((TechoScreening *) screenings->pdata[0])->items->len, ==, 1);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_SCREENING), ==, 3);
+
+  /* Documents: kept with the checkup, refused for an unknown one. */
+  g_assert_true (techo_store_save_document_sync (f->store, f->profile_id, "2023", doc,
+                                                 NULL, &error));
+  g_assert_no_error (error);
+  loaded = techo_store_load_document_sync (f->store, f->profile_id, "2023", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_bytes_equal (doc, loaded));
+  g_assert_false (techo_store_save_document_sync (f->store, f->profile_id, "nope", doc,
+                                                  NULL, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND);
+  g_clear_error (&error);
+  g_clear_pointer (&loaded, g_bytes_unref);
+  loaded = techo_store_load_document_sync (f->store, f->profile_id, "2022", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (loaded);
+
+  /* Profiles match on issuer + subject and update their fields. */
+  again->issuer = g_strdup ("https://portal.example");
+  again->subject = g_strdup ("sub-1");
+  again->name_kana = g_strdup ("ヤマダ ハナコ");
+  g_assert_true (techo_store_ensure_profile_sync (f->store, again, &id, NULL, &error));
+  g_assert_cmpint (id, ==, f->profile_id);
+  g_assert_true (techo_store_set_profile_client_sync (f->store, id, "techo-desktop",
+                                                      "checkup medication", NULL, &error));
+  g_assert_true (techo_store_get_profile_client_sync (f->store, id, &client_id, &scopes,
+                                                      NULL, &error));
+  g_assert_cmpstr (client_id, ==, "techo-desktop");
+  g_assert_cmpstr (scopes, ==, "checkup medication");
+  profiles = techo_store_list_profiles_sync (f->store, NULL, &error);
+  g_assert_cmpuint (profiles->len, ==, 1);
+  g_assert_cmpstr (((TechoProfile *) profiles->pdata[0])->name, ==, "山田 花子");
+  g_assert_cmpstr (((TechoProfile *) profiles->pdata[0])->name_kana, ==, "ヤマダ ハナコ");
+}
+
+static void
+test_audit_append_only (Fixture       *f,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  TechoSqlite *db;
+  gint64 n = 0;
+
+  g_assert_true (techo_store_append_audit_sync (f->store, "sign-in", "issuer=x", NULL, &error));
+  g_assert_true (techo_store_append_audit_sync (f->store, "sync", NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (techo_store_append_audit_sync (f->store, "", NULL, NULL, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID);
+  g_clear_error (&error);
+  fixture_close (f);
+
+  db = open_raw (f->dir);
+  g_assert_false (techo_sqlite_exec (db, "UPDATE audit_log SET action = 'x'", &error));
+  g_assert_error (error, TECHO_SQLITE_ERROR, SQLITE_CONSTRAINT);
+  g_assert_nonnull (strstr (error->message, "append-only"));
+  g_clear_error (&error);
+  g_assert_false (techo_sqlite_exec (db, "DELETE FROM audit_log", &error));
+  g_assert_error (error, TECHO_SQLITE_ERROR, SQLITE_CONSTRAINT);
+  g_clear_error (&error);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM audit_log", &n, &error));
+  g_assert_cmpint (n, ==, 2);
+  techo_sqlite_close (db);
+}
+
+/* v2 as a later Techo might add it. */
+static const TechoStoreMigration test_v2 = {
+  2, "ALTER TABLE checkups ADD COLUMN note TEXT;"
+     "UPDATE checkups SET note = 'migrated';"
+};
+static const TechoStoreMigration broken_v2 = {
+  2, "ALTER TABLE checkups ADD COLUMN note TEXT;"
+     "UPDATE no_such_table SET x = 1;"
+};
+
+static void
+test_migrations (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  guint n_base = 0;
+  const TechoStoreMigration *base = techo_store_schema_migrations (&n_base);
+  TechoStoreMigration list[8];
+  TechoSqlite *db;
+  gint64 n = 0;
+  int version = 0;
+
+  g_assert_cmpuint (n_base, <, G_N_ELEMENTS (list));
+  memcpy (list, base, n_base * sizeof *base);
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 1, "2023-06-01", "5.6"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  fixture_close (f);
+
+  /* A failing step rolls back whole: still v1, data kept. */
+  db = open_raw (f->dir);
+  list[n_base] = broken_v2;
+  g_assert_false (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED);
+  g_clear_error (&error);
+  g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_assert_false (techo_sqlite_exec (db, "SELECT note FROM checkups", NULL));
+
+  /* v1 → v2 keeps the data. */
+  list[n_base] = test_v2;
+  g_assert_true (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 2);
+  g_assert_true (techo_sqlite_query_int64 (db,
+                                           "SELECT count(*) FROM checkups WHERE note = 'migrated'",
+                                           &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  techo_sqlite_close (db);
+
+  /* This build refuses the newer store instead of touching it. */
+  f->store = techo_store_new (f->dir);
+  g_assert_false (techo_store_open_sync (f->store, NULL, NULL, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_TOO_NEW);
+  g_clear_object (&f->store);
+}
+
+static void
+test_migrate_from_v0 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-v0-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+  g_autoptr(TechoStore) store = NULL;
+  g_autofree char *hex = NULL;
+  g_autofree char *key = NULL;
+  guint8 raw[32];
+  TechoSqlite *db;
+  gint64 n = 0;
+
+  /* A version-0 store: keyed, with a table of an early build, no marker. */
+  g_assert_true (techo_random_bytes (raw, sizeof raw, NULL));
+  hex = techo_hex_encode (raw, sizeof raw);
+  key = g_strdup_printf ("x'%s'", hex);
+  g_assert_true (techo_vault_store_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
+                                           hex, NULL, &error));
+  db = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (db, key, &error));
+  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096;"
+                                        "CREATE TABLE notes (text TEXT);"
+                                        "INSERT INTO notes VALUES ('kept');", &error));
+  g_assert_no_error (error);
+  techo_sqlite_close (db);
+
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (techo_store_get_schema_version (store), ==, TECHO_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (techo_store_count_sync (store, 0, TECHO_STORE_COUNT_CHECKUP, NULL, &error),
+                   ==, 0);
+  g_assert_true (techo_store_close_sync (store, NULL, &error));
+
+  db = open_raw (dir);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM notes", &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  techo_sqlite_close (db);
+
+  techo_vault_clear_all (vault, NULL, NULL);
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func) \
+  g_test_add (path, Fixture, NULL, setup, func, teardown)
+
+  ADD ("/store/records/upsert-checkups", test_upsert_checkups);
+  ADD ("/store/records/upsert-atomic", test_upsert_atomic);
+  ADD ("/store/records/queries", test_queries);
+  ADD ("/store/records/audit-append-only", test_audit_append_only);
+  ADD ("/store/records/migrations", test_migrations);
+  g_test_add_func ("/store/records/migrate-from-v0", test_migrate_from_v0);
+
+#undef ADD
+
+  return g_test_run ();
+}
