@@ -119,6 +119,14 @@ techo_cli_sync (TechoCliContext *context,
   if (oauth == NULL)
     goto failed;
   client = techo_portal_client_new (oauth, NULL);
+  if (g_getenv ("TECHO_SYNC_PAGE_LIMIT") != NULL)
+    {
+      /* For tests and benchmarks: smaller pages, more commits. */
+      TechoPortalLimits limits = *techo_portal_client_get_limits (client);
+
+      limits.page_limit = (guint) g_ascii_strtoull (g_getenv ("TECHO_SYNC_PAGE_LIMIT"), NULL, 10);
+      techo_portal_client_set_limits (client, &limits);
+    }
   profile_id = techo_sync_prepare_profile (store, oauth, client, &granted, NULL, &error);
   if (profile_id == 0)
     goto failed;
