@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-bench.h: what techo-bench subcommands share. A subcommand is a
+ * row in the table of techo-bench.c: a name, a summary and a function
+ * that gets argv starting at its own name and prints name=value lines. */
+
+#pragma once
+
+#include <gio/gio.h>
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  const char *name;
+  const char *summary;
+  int (*run) (int argc, char **argv);
+} TechoBenchCommand;
+
+/* Starts the built techo-sandbox (--port=0 --seed=1 + @extra_args) and
+ * returns it with its issuer URL. */
+GSubprocess *techo_bench_start_sandbox (const char * const  *extra_args,
+                                        char               **out_issuer,
+                                        GError             **error);
+
+G_END_DECLS
