@@ -13,6 +13,7 @@ static const TechoCliCommand commands[] = {
   { "demo-login", "Sign in to a local techo-sandbox as a demo citizen", techo_cli_demo_login },
   { "sync", "Fetch your records from the portal", techo_cli_sync },
   { "logout", "Sign out of the portal (your records stay)", techo_cli_logout },
+  { "status", "Open or create the store and report what it holds", techo_cli_status },
 };
 
 const TechoCliCommand *
