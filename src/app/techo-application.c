@@ -5,21 +5,51 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <errno.h>
 
 #include "techo-application.h"
+#include "techo-format.h"
+#include "techo-preferences-window.h"
+#include "techo-sync-controller.h"
 #include "techo-window.h"
 
 struct _TechoApplication
 {
   AdwApplication parent_instance;
+
+  GSettings *settings;
+  TechoStore *store;
+  TechoSyncController *sync;
 };
 
 G_DEFINE_FINAL_TYPE (TechoApplication, techo_application, ADW_TYPE_APPLICATION)
 
+static TechoWindow *
+active_window (TechoApplication *self)
+{
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+
+  return TECHO_IS_WINDOW (window) ? TECHO_WINDOW (window) : NULL;
+}
+
 static void
-techo_application_about_action (GSimpleAction *action,
-                                GVariant      *parameter,
-                                gpointer       user_data)
+date_style_changed_cb (GSettings        *settings,
+                       const char       *key,
+                       TechoApplication *self)
+{
+  TechoWindow *window;
+
+  techo_format_set_japanese_era (g_settings_get_enum (settings, "date-style") == 1);
+  window = active_window (self);
+  if (window != NULL)
+    techo_window_set_dataset (window, techo_window_get_dataset (window));
+}
+
+static void
+about_action (GSimpleAction *action,
+              GVariant      *parameter,
+              gpointer       user_data)
 {
   static const char *developers[] = { "The Techo developers", NULL };
   TechoApplication *self = user_data;
@@ -39,46 +69,291 @@ techo_application_about_action (GSimpleAction *action,
 }
 
 static void
-techo_application_quit_action (GSimpleAction *action,
-                               GVariant      *parameter,
-                               gpointer       user_data)
+preferences_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
+  g_autofree char *connection = techo_sync_controller_dup_connection (self->sync);
+  GtkWidget *preferences;
+
+  preferences = techo_preferences_window_new (window, self->settings, connection);
+  gtk_window_present (GTK_WINDOW (preferences));
+}
+
+static void
+quit_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
 {
   g_application_quit (G_APPLICATION (user_data));
 }
 
+static void
+show_page_action (GSimpleAction *action,
+                  GVariant      *parameter,
+                  gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+  TechoWindow *window;
+
+  g_application_activate (G_APPLICATION (self));
+  window = active_window (self);
+  if (window != NULL)
+    techo_window_show_page (window, g_variant_get_string (parameter, NULL));
+}
+
+static void
+sync_action (GSimpleAction *action,
+             GVariant      *parameter,
+             gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+
+  techo_sync_controller_sync (self->sync, active_window (self), NULL);
+}
+
+static void
+connect_action (GSimpleAction *action,
+                GVariant      *parameter,
+                gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+
+  techo_sync_controller_sync (self->sync, active_window (self),
+                              g_variant_get_string (parameter, NULL));
+}
+
+static void
+cancel_sync_action (GSimpleAction *action,
+                    GVariant      *parameter,
+                    gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+
+  techo_sync_controller_cancel (self->sync);
+}
+
+static void
+sign_out_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+  TechoWindow *window = active_window (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!techo_sync_controller_sign_out (self->sync, &error))
+    {
+      if (window != NULL)
+        techo_window_add_toast (window, error->message);
+      return;
+    }
+  if (window != NULL)
+    techo_window_add_toast (window, _("Signed out of My Number Portal. Your records stay here."));
+}
+
+/* ---- delete everything ---------------------------------------------- */
+
+static void
+delete_thread (GTask        *task,
+               gpointer      source,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  TechoStore *store = task_data;
+  const char *data_dir = techo_store_get_data_dir (store);
+  static const char * const names[] = {
+    "techo.db", "techo.db-wal", "techo.db-shm", "techo.db-journal", "techo.mode",
+  };
+  g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), "techo", NULL);
+  g_autoptr(GFile) cache = g_file_new_for_path (cache_dir);
+  GError *error = NULL;
+
+  techo_store_close_sync (store, NULL, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+    {
+      g_autofree char *path = g_build_filename (data_dir, names[i], NULL);
+
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
+                                   _("Could not remove %s: %s"), path, g_strerror (errno));
+          return;
+        }
+    }
+  /* The cache holds only derived files; remove what is there. */
+  {
+    g_autoptr(GFileEnumerator) children =
+      g_file_enumerate_children (cache, G_FILE_ATTRIBUTE_STANDARD_NAME,
+                                 G_FILE_QUERY_INFO_NOFOLLOW_SYMLINKS, NULL, NULL);
+    GFileInfo *info;
+
+    while (children != NULL
+           && (info = g_file_enumerator_next_file (children, NULL, NULL)) != NULL)
+      {
+        g_autoptr(GFile) child = g_file_get_child (cache, g_file_info_get_name (info));
+
+        g_file_delete (child, NULL, NULL);
+        g_object_unref (info);
+      }
+    g_file_delete (cache, NULL, NULL);
+  }
+  if (!techo_vault_clear_all (techo_store_get_vault (store), cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+delete_done_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  TechoApplication *self = TECHO_APPLICATION (source);
+  TechoWindow *window = active_window (self);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      if (window != NULL)
+        techo_window_add_toast (window, error->message);
+      return;
+    }
+  if (window != NULL)
+    {
+      techo_window_set_dataset (window, NULL);
+      techo_window_set_store (window, self->store);
+      techo_window_add_toast (window, _("Everything Techo kept on this computer was deleted."));
+    }
+}
+
+static void
+delete_response_cb (AdwMessageDialog *dialog,
+                    const char       *response,
+                    TechoApplication *self)
+{
+  g_autoptr(GTask) task = NULL;
+
+  if (g_strcmp0 (response, "delete") != 0)
+    return;
+  techo_sync_controller_cancel (self->sync);
+  task = g_task_new (self, NULL, delete_done_cb, NULL);
+  g_task_set_source_tag (task, delete_response_cb);
+  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
+  g_task_run_in_thread (task, delete_thread);
+}
+
+static void
+delete_everything_action (GSimpleAction *action,
+                          GVariant      *parameter,
+                          gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+  GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
+  GtkWidget *dialog;
+
+  dialog = adw_message_dialog_new (parent, _("Delete Everything?"),
+                                   _("Your records, their encryption key and Techo's caches are "
+                                     "removed from this computer. Your data at My Number Portal "
+                                     "is not touched. This cannot be undone."));
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "delete", _("_Delete Everything"),
+                                    NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+                                              ADW_RESPONSE_DESTRUCTIVE);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), self);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
 static const GActionEntry app_actions[] = {
-  { "about", techo_application_about_action },
-  { "quit", techo_application_quit_action },
+  { "about", about_action },
+  { "preferences", preferences_action },
+  { "quit", quit_action },
+  { "show-page", show_page_action, "s" },
+  { "sync", sync_action },
+  { "connect", connect_action, "s" },
+  { "cancel-sync", cancel_sync_action },
+  { "sign-out", sign_out_action },
+  { "delete-everything", delete_everything_action },
 };
 
 static void
 techo_application_activate (GApplication *app)
 {
+  TechoApplication *self = TECHO_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   if (window == NULL)
-    window = GTK_WINDOW (techo_window_new (TECHO_APPLICATION (app)));
+    {
+      window = GTK_WINDOW (techo_window_new (self));
+      techo_window_set_store (TECHO_WINDOW (window), self->store);
+    }
   gtk_window_present (window);
 }
 
 static void
 techo_application_startup (GApplication *app)
 {
+  TechoApplication *self = TECHO_APPLICATION (app);
+  g_autofree char *data_dir = techo_application_data_dir ();
+
   G_APPLICATION_CLASS (techo_application_parent_class)->startup (app);
+
+  self->settings = g_settings_new (APP_ID);
+  g_signal_connect (self->settings, "changed::date-style",
+                    G_CALLBACK (date_style_changed_cb), self);
+  techo_format_set_japanese_era (g_settings_get_enum (self->settings, "date-style") == 1);
+  self->store = techo_store_new (data_dir);
+  self->sync = techo_sync_controller_new (self->store);
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
                                          (const char *[]) { "<Control>q", NULL });
+  gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.preferences",
+                                         (const char *[]) { "<Control>comma", NULL });
+}
+
+static void
+techo_application_shutdown (GApplication *app)
+{
+  TechoApplication *self = TECHO_APPLICATION (app);
+
+  if (self->sync != NULL)
+    techo_sync_controller_cancel (self->sync);
+  if (self->store != NULL && techo_store_is_open (self->store))
+    techo_store_close_sync (self->store, NULL, NULL);
+  G_APPLICATION_CLASS (techo_application_parent_class)->shutdown (app);
+}
+
+static void
+techo_application_dispose (GObject *object)
+{
+  TechoApplication *self = TECHO_APPLICATION (object);
+
+  g_clear_object (&self->sync);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (techo_application_parent_class)->dispose (object);
 }
 
 static void
 techo_application_class_init (TechoApplicationClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GApplicationClass *app_class = G_APPLICATION_CLASS (klass);
 
+  object_class->dispose = techo_application_dispose;
   app_class->activate = techo_application_activate;
   app_class->startup = techo_application_startup;
+  app_class->shutdown = techo_application_shutdown;
 }
 
 static void
@@ -94,4 +369,26 @@ techo_application_new (void)
                        "flags", G_APPLICATION_DEFAULT_FLAGS,
                        "resource-base-path", "/org/techo/Techo",
                        NULL);
+}
+
+char *
+techo_application_data_dir (void)
+{
+  const char *dir = g_getenv ("TECHO_DATA_DIR");
+
+  if (dir != NULL && dir[0] != '\0')
+    return g_strdup (dir);
+  return g_build_filename (g_get_user_data_dir (), "techo", NULL);
+}
+
+TechoStore *
+techo_application_get_store (TechoApplication *self)
+{
+  return self->store;
+}
+
+GSettings *
+techo_application_get_settings (TechoApplication *self)
+{
+  return self->settings;
 }

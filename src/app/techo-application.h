@@ -4,12 +4,18 @@
 
 #include <adwaita.h>
 
+#include "techo-store.h"
+
 G_BEGIN_DECLS
 
 #define TECHO_TYPE_APPLICATION (techo_application_get_type ())
 
 G_DECLARE_FINAL_TYPE (TechoApplication, techo_application, TECHO, APPLICATION, AdwApplication)
 
-TechoApplication *techo_application_new (void);
+TechoApplication *techo_application_new        (void);
+/* $TECHO_DATA_DIR, or $XDG_DATA_HOME/techo. */
+char             *techo_application_data_dir   (void);
+TechoStore       *techo_application_get_store  (TechoApplication *self);
+GSettings        *techo_application_get_settings (TechoApplication *self);
 
 G_END_DECLS

@@ -6,31 +6,413 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-checkups-page.h"
+#include "techo-format.h"
+#include "techo-medicines-page.h"
+#include "techo-overview-page.h"
+#include "techo-screenings-page.h"
+#include "techo-sharing-page.h"
+#include "techo-trends-page.h"
+#include "techo-welcome.h"
 #include "techo-window.h"
 
 struct _TechoWindow
 {
   AdwApplicationWindow parent_instance;
 
-  AdwStatusPage *welcome_page;
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  GtkSpinner *loading_spinner;
+  TechoWelcome *welcome;
+  AdwStatusPage *locked_page;
+  GtkPasswordEntry *unlock_entry;
+  GtkButton *unlock_button;
+  AdwLeaflet *leaflet;
+  GtkListBox *sidebar;
+  AdwWindowTitle *content_title;
+  GtkStack *sync_stack;
+  GtkSpinner *sync_spinner;
+  GtkStack *content_stack;
+  TechoOverviewPage *overview_page;
+  TechoCheckupsPage *checkups_page;
+  TechoTrendsPage *trends_page;
+  TechoMedicinesPage *medicines_page;
+  TechoScreeningsPage *screenings_page;
+  TechoSharingPage *sharing_page;
+
+  TechoStore *store;
+  TechoDataset *dataset;
+  GCancellable *cancellable;
+  GSettings *settings;
+  gboolean reminders_sent;
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
 
+const char * const techo_window_page_names[] = {
+  "overview", "checkups", "trends", "medicines", "screenings", "sharing", NULL,
+};
+
+static const struct
+{
+  const char *icon;
+  const char *title;
+} page_info[TECHO_WINDOW_N_PAGES] = {
+  { "view-grid-symbolic", N_("Overview") },
+  { "techo-checkup-symbolic", N_("Checkups") },
+  { "techo-trends-symbolic", N_("Trends") },
+  { "techo-medicine-symbolic", N_("Medicines") },
+  { "techo-screening-symbolic", N_("Screenings") },
+  { "send-to-symbolic", N_("Sharing") },
+};
+
+static int
+page_index (const char *name)
+{
+  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
+    if (g_strcmp0 (techo_window_page_names[i], name) == 0)
+      return i;
+  return -1;
+}
+
+static void
+show_mode (TechoWindow *self,
+           const char  *mode)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (mode, "loading") == 0);
+  gtk_stack_set_visible_child_name (self->main_stack, mode);
+}
+
+static void
+show_error_toast (TechoWindow  *self,
+                  const char   *what,
+                  const GError *error)
+{
+  g_autofree char *text = g_strdup_printf ("%s %s", what, error->message);
+
+  techo_window_add_toast (self, text);
+}
+
+/* ---- loading the records -------------------------------------------------- */
+
+static void
+dataset_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TechoWindow) self = user_data;
+  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dataset = techo_dataset_load_finish (result, &error);
+  if (dataset == NULL)
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_error_toast (self, _("Could not read your records."), error);
+      dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+    }
+  techo_window_set_dataset (self, dataset);
+}
+
+static void
+load_dataset (TechoWindow *self)
+{
+  if (self->store == NULL)
+    return;
+  techo_dataset_load_async (self->store, self->cancellable, dataset_loaded_cb,
+                            g_object_ref (self));
+}
+
+static void
+show_locked (TechoWindow  *self,
+             const GError *error)
+{
+  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
+  gboolean passphrase;
+
+  techo_store_exists_at (techo_store_get_data_dir (self->store), &mode);
+  passphrase = mode == TECHO_STORE_MODE_PASSPHRASE;
+  gtk_widget_set_visible (GTK_WIDGET (self->unlock_entry), passphrase);
+  gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
+  gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
+  if (error != NULL)
+    adw_status_page_set_description (self->locked_page, error->message);
+  else
+    adw_status_page_set_description (self->locked_page,
+                                     passphrase ? _("Enter your passphrase to open your records.")
+                                                : _("Your records are encrypted on this computer."));
+  show_mode (self, "locked");
+  if (passphrase)
+    gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+}
+
+static void
+store_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TechoWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+
+  if (!techo_store_open_finish (TECHO_STORE (source), result, &error))
+    {
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      show_locked (self, error);
+      return;
+    }
+  load_dataset (self);
+}
+
+static void
+open_store (TechoWindow *self,
+            const char  *passphrase)
+{
+  show_mode (self, "loading");
+  techo_store_open_async (self->store, passphrase, self->cancellable, store_opened_cb,
+                          g_object_ref (self));
+}
+
+static void
+unlock_cb (TechoWindow *self)
+{
+  const char *passphrase = NULL;
+
+  if (gtk_widget_get_visible (GTK_WIDGET (self->unlock_entry)))
+    {
+      passphrase = gtk_editable_get_text (GTK_EDITABLE (self->unlock_entry));
+      if (passphrase[0] == '\0')
+        {
+          gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+          return;
+        }
+    }
+  gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), FALSE);
+  open_store (self, passphrase);
+  gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
+}
+
+/* ---- first run --------------------------------------------------------- */
+
+static void
+welcome_protect_cb (TechoWelcome *welcome,
+                    const char   *passphrase,
+                    TechoWindow  *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* Creating the store takes a moment (a KDF in passphrase mode) on the
+   * store's own thread; the welcome page shows a spinner meanwhile. */
+  open_store (self, passphrase);
+}
+
+/* ---- navigation ------------------------------------------------------- */
+
+static void
+sidebar_row_activated_cb (GtkListBox    *list,
+                          GtkListBoxRow *row,
+                          TechoWindow   *self)
+{
+  int index = gtk_list_box_row_get_index (row);
+
+  if (index >= 0 && index < TECHO_WINDOW_N_PAGES)
+    techo_window_show_page (self, techo_window_page_names[index]);
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+back_clicked_cb (TechoWindow *self)
+{
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_BACK);
+}
+
+static void
+show_trend_cb (TechoOverviewPage *page,
+               const char        *key,
+               TechoWindow       *self)
+{
+  techo_window_show_page (self, "trends");
+  techo_trends_page_show_analyte (self->trends_page, key);
+}
+
+static void
+build_sidebar (TechoWindow *self)
+{
+  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
+    {
+      GtkWidget *row = gtk_list_box_row_new ();
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+      GtkWidget *label = gtk_label_new (_(page_info[i].title));
+
+      gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name (page_info[i].icon));
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_box_append (GTK_BOX (box), label);
+      gtk_widget_set_margin_top (box, 6);
+      gtk_widget_set_margin_bottom (box, 6);
+      gtk_widget_set_margin_start (box, 6);
+      gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
+      gtk_list_box_append (self->sidebar, row);
+    }
+}
+
+/* ---- actions -------------------------------------------------------- */
+
+static void
+show_page_action (GtkWidget  *widget,
+                  const char *action_name,
+                  GVariant   *parameter)
+{
+  techo_window_show_page (TECHO_WINDOW (widget), g_variant_get_string (parameter, NULL));
+  adw_leaflet_navigate (TECHO_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
+}
+
+static void
+page_number_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  int index = g_variant_get_int32 (parameter) - 1;
+
+  if (index >= 0 && index < TECHO_WINDOW_N_PAGES
+      && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (widget)), "main") == 0)
+    show_page_action (widget, NULL, g_variant_new_string (techo_window_page_names[index]));
+}
+
+static void
+lock_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  techo_window_lock (TECHO_WINDOW (widget));
+}
+
+static void
+toast_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  techo_window_add_toast (TECHO_WINDOW (widget), g_variant_get_string (parameter, NULL));
+}
+
+static void
+sync_action (GtkWidget  *widget,
+             const char *action_name,
+             GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  /* Signing in and syncing live in the application, which owns the
+   * portal connection; it calls back through techo_window_reload. */
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.sync", NULL);
+}
+
+static void
+cancel_sync_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  gtk_widget_activate_action (widget, "app.cancel-sync", NULL);
+}
+
+/* ---- lifecycle --------------------------------------------------------- */
+
+static void
+techo_window_dispose (GObject *object)
+{
+  TechoWindow *self = TECHO_WINDOW (object);
+
+  g_cancellable_cancel (self->cancellable);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_object (&self->store);
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (techo_window_parent_class)->dispose (object);
+}
+
+static void
+techo_window_finalize (GObject *object)
+{
+  TechoWindow *self = TECHO_WINDOW (object);
+
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);
+}
+
 static void
 techo_window_class_init (TechoWindowClass *klass)
 {
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  object_class->dispose = techo_window_dispose;
+  object_class->finalize = techo_window_finalize;
+
+  g_type_ensure (TECHO_TYPE_WELCOME);
+  g_type_ensure (TECHO_TYPE_OVERVIEW_PAGE);
+  g_type_ensure (TECHO_TYPE_CHECKUPS_PAGE);
+  g_type_ensure (TECHO_TYPE_TRENDS_PAGE);
+  g_type_ensure (TECHO_TYPE_MEDICINES_PAGE);
+  g_type_ensure (TECHO_TYPE_SCREENINGS_PAGE);
+  g_type_ensure (TECHO_TYPE_SHARING_PAGE);
+
   gtk_widget_class_set_template_from_resource (widget_class, "/org/techo/Techo/techo-window.ui");
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, welcome_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, toast_overlay);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, main_stack);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, loading_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, welcome);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, locked_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, unlock_entry);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, unlock_button);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, leaflet);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sidebar);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_title);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_stack);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_stack);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, overview_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, checkups_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, trends_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, medicines_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, screenings_page);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sharing_page);
+  gtk_widget_class_bind_template_callback (widget_class, unlock_cb);
+  gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, show_trend_cb);
+
+  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
+  gtk_widget_class_install_action (widget_class, "win.page", "i", page_number_action);
+  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
+  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
+  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+
+  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
+    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
+                                         "win.page", "i", i + 1);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
+                                       "win.sync", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
+                                       "win.lock", NULL);
 }
 
 static void
 techo_window_init (TechoWindow *self)
 {
+  GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
+
+  gtk_icon_theme_add_resource_path (theme, "/org/techo/Techo/icons");
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->settings = g_settings_new (APP_ID);
+  build_sidebar (self);
+  g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
+  techo_window_show_page (self, "overview");
+  show_mode (self, "loading");
 }
+
+/* ---- public API ------------------------------------------------------ */
 
 TechoWindow *
 techo_window_new (TechoApplication *application)
@@ -38,4 +420,141 @@ techo_window_new (TechoApplication *application)
   return g_object_new (TECHO_TYPE_WINDOW,
                        "application", application,
                        NULL);
+}
+
+void
+techo_window_set_store (TechoWindow *self,
+                        TechoStore  *store)
+{
+  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  g_set_object (&self->store, store);
+  techo_checkups_page_set_store (self->checkups_page, store);
+  if (store == NULL)
+    return;
+  if (techo_store_is_open (store))
+    {
+      load_dataset (self);
+      return;
+    }
+  if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
+    {
+      techo_welcome_reset (self->welcome);
+      show_mode (self, "welcome");
+      return;
+    }
+  if (mode == TECHO_STORE_MODE_PASSPHRASE)
+    show_locked (self, NULL);
+  else
+    open_store (self, NULL);
+}
+
+void
+techo_window_set_dataset (TechoWindow  *self,
+                          TechoDataset *dataset)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  if (dataset != NULL)
+    techo_dataset_ref (dataset);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  self->dataset = dataset;
+
+  techo_overview_page_set_dataset (self->overview_page, dataset);
+  techo_checkups_page_set_dataset (self->checkups_page, dataset);
+  techo_trends_page_set_dataset (self->trends_page, dataset);
+  techo_medicines_page_set_dataset (self->medicines_page, dataset);
+  techo_screenings_page_set_dataset (self->screenings_page, dataset);
+  if (dataset == NULL)
+    return;
+
+  show_mode (self, "main");
+  if (!self->reminders_sent && g_settings_get_boolean (self->settings, "reminders"))
+    {
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+      if (app != NULL)
+        techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app));
+      self->reminders_sent = TRUE;
+    }
+}
+
+TechoDataset *
+techo_window_get_dataset (TechoWindow *self)
+{
+  return self->dataset;
+}
+
+void
+techo_window_reload (TechoWindow *self)
+{
+  if (self->store != NULL && techo_store_is_open (self->store))
+    load_dataset (self);
+}
+
+void
+techo_window_show_page (TechoWindow *self,
+                        const char  *name)
+{
+  int index = page_index (name);
+  GtkListBoxRow *row;
+
+  if (index < 0)
+    return;
+  gtk_stack_set_visible_child_name (self->content_stack, name);
+  adw_window_title_set_title (self->content_title, _(page_info[index].title));
+  row = gtk_list_box_get_row_at_index (self->sidebar, index);
+  if (row != NULL && gtk_list_box_get_selected_row (self->sidebar) != row)
+    gtk_list_box_select_row (self->sidebar, row);
+}
+
+const char *
+techo_window_get_visible_page (TechoWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->content_stack);
+}
+
+GtkWidget *
+techo_window_get_page (TechoWindow *self,
+                       const char  *name)
+{
+  return gtk_stack_get_child_by_name (self->content_stack, name);
+}
+
+const char *
+techo_window_get_mode (TechoWindow *self)
+{
+  return gtk_stack_get_visible_child_name (self->main_stack);
+}
+
+const char *
+techo_window_get_title_text (TechoWindow *self)
+{
+  return adw_window_title_get_title (self->content_title);
+}
+
+void
+techo_window_add_toast (TechoWindow *self,
+                        const char  *text)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_lock (TechoWindow *self)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (self->store == NULL || !techo_store_is_open (self->store))
+    return;
+  /* Nothing of the records stays on screen or in memory while locked. */
+  techo_window_set_dataset (self, NULL);
+  if (!techo_store_close_sync (self->store, NULL, &error))
+    g_warning ("Closing the store: %s", error->message);
+  show_locked (self, NULL);
 }

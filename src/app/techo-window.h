@@ -5,6 +5,8 @@
 #include <adwaita.h>
 
 #include "techo-application.h"
+#include "techo-dataset.h"
+#include "techo-store.h"
 
 G_BEGIN_DECLS
 
@@ -12,6 +14,35 @@ G_BEGIN_DECLS
 
 G_DECLARE_FINAL_TYPE (TechoWindow, techo_window, TECHO, WINDOW, AdwApplicationWindow)
 
-TechoWindow *techo_window_new (TechoApplication *application);
+/* The page names, in sidebar order. */
+extern const char * const techo_window_page_names[];
+#define TECHO_WINDOW_N_PAGES 6
+
+TechoWindow  *techo_window_new              (TechoApplication *application);
+
+/* Opens @store (first run, unlock or straight to the records) and shows
+ * what it holds. */
+void          techo_window_set_store        (TechoWindow      *self,
+                                             TechoStore       *store);
+/* Fills every page from @dataset and shows the records. */
+void          techo_window_set_dataset      (TechoWindow      *self,
+                                             TechoDataset     *dataset);
+TechoDataset *techo_window_get_dataset      (TechoWindow      *self);
+/* Reads the store again (after a sync or an import). */
+void          techo_window_reload           (TechoWindow      *self);
+
+void          techo_window_show_page        (TechoWindow      *self,
+                                             const char       *name);
+const char   *techo_window_get_visible_page (TechoWindow      *self);
+GtkWidget    *techo_window_get_page         (TechoWindow      *self,
+                                             const char       *name);
+/* "loading", "welcome", "locked" or "main". */
+const char   *techo_window_get_mode         (TechoWindow      *self);
+const char   *techo_window_get_title_text   (TechoWindow      *self);
+
+void          techo_window_add_toast        (TechoWindow      *self,
+                                             const char       *text);
+/* Closes the store and shows the unlock screen. */
+void          techo_window_lock             (TechoWindow      *self);
 
 G_END_DECLS

@@ -1,0 +1,453 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-checkups-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "techo-cda.h"
+#include "techo-checkups-page.h"
+#include "techo-format.h"
+
+struct _TechoCheckupsPage
+{
+  GtkWidget parent_instance;
+
+  GtkStack *stack;
+  GtkListBox *list;
+  GtkLabel *detail_title;
+  GtkLabel *detail_subtitle;
+  GtkBox *groups;
+  GtkButton *save_button;
+
+  TechoDataset *dataset;
+  TechoStore *store;
+  const TechoCheckup *shown;       /* borrowed from the dataset */
+  GHashTable *detail_values;       /* analyte key → GtkLabel */
+  GPtrArray *detail_groups;        /* of char* */
+  GtkFileChooserNative *chooser;
+  GCancellable *cancellable;
+  guint n_rows;
+};
+
+G_DEFINE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_WIDGET)
+
+static const char *
+kind_label (const char *kind)
+{
+  const char *display = techo_reference_code_display (TECHO_OID_CHECKUP_KIND, kind);
+
+  if (display != NULL)
+    return display;
+  return _("Health checkup");
+}
+
+static void
+toast (TechoCheckupsPage *self,
+       const char        *message)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", message);
+}
+
+/* ---- saving the official file ----------------------------------------- */
+
+typedef struct
+{
+  TechoStore *store;
+  gint64 profile_id;
+  TechoCheckup *checkup;     /* borrowed; the dataset outlives the task */
+  TechoProfile *profile;     /* borrowed */
+  GFile *file;
+} SaveData;
+
+static void
+save_data_free (SaveData *data)
+{
+  g_clear_object (&data->store);
+  g_clear_object (&data->file);
+  g_free (data);
+}
+
+static void
+save_thread (GTask        *task,
+             gpointer      source,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  SaveData *data = task_data;
+  g_autoptr(GBytes) document = NULL;
+  GError *error = NULL;
+
+  /* The portal's own file when the store keeps it; otherwise the same
+   * national format written from the stored values. */
+  if (data->store != NULL && data->checkup->id != NULL)
+    document = techo_store_load_document_sync (data->store, data->profile_id,
+                                                data->checkup->id, cancellable, &error);
+  g_clear_error (&error);
+  if (document == NULL)
+    {
+      gsize length = 0;
+      char *text = techo_cda_write_checkup (data->checkup, data->profile, &length, &error);
+
+      if (text == NULL)
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+      document = g_bytes_new_take (text, length);
+    }
+  if (!g_file_replace_contents (data->file, g_bytes_get_data (document, NULL),
+                                g_bytes_get_size (document), NULL, FALSE,
+                                G_FILE_CREATE_PRIVATE | G_FILE_CREATE_REPLACE_DESTINATION,
+                                NULL, cancellable, &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+save_done_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (source);
+  g_autoptr(GError) error = NULL;
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_autofree char *message = NULL;
+
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        return;
+      message = g_strdup_printf (_("Could not save the file: %s"), error->message);
+      toast (self, message);
+      return;
+    }
+  toast (self, _("Official file saved"));
+}
+
+static void
+chooser_response_cb (GtkNativeDialog   *dialog,
+                     int                response,
+                     TechoCheckupsPage *self)
+{
+  g_autoptr(GFile) file = NULL;
+  g_autoptr(GTask) task = NULL;
+  SaveData *data;
+
+  if (response == GTK_RESPONSE_ACCEPT)
+    file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
+  g_clear_object (&self->chooser);
+  if (file == NULL || self->shown == NULL)
+    return;
+
+  data = g_new0 (SaveData, 1);
+  data->store = self->store != NULL ? g_object_ref (self->store) : NULL;
+  data->profile_id = self->dataset->profile != NULL ? self->dataset->profile->id : 0;
+  data->checkup = (TechoCheckup *) self->shown;
+  data->profile = self->dataset->profile;
+  data->file = g_steal_pointer (&file);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
+  task = g_task_new (self, self->cancellable, save_done_cb, NULL);
+  g_task_set_source_tag (task, chooser_response_cb);
+  /* The dataset (and so the checkup) lives as long as the task. */
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_object_set_data_full (G_OBJECT (task), "dataset", techo_dataset_ref (self->dataset),
+                          (GDestroyNotify) techo_dataset_unref);
+  g_task_run_in_thread (task, save_thread);
+}
+
+static void
+save_clicked_cb (GtkButton         *button,
+                 TechoCheckupsPage *self)
+{
+  GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
+  g_autofree char *name = NULL;
+
+  if (self->shown == NULL || self->chooser != NULL)
+    return;
+  self->chooser = gtk_file_chooser_native_new (_("Save Official File"),
+                                               GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
+                                               GTK_FILE_CHOOSER_ACTION_SAVE,
+                                               _("_Save"), _("_Cancel"));
+  name = g_strdup_printf ("checkup-%s.xml",
+                          self->shown->performed_on != NULL ? self->shown->performed_on : "");
+  gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (self->chooser), name);
+  gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (self->chooser), TRUE);
+  g_signal_connect (self->chooser, "response", G_CALLBACK (chooser_response_cb), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (self->chooser));
+}
+
+/* ---- the detail ---------------------------------------------------------- */
+
+static GtkWidget *
+item_row (TechoCheckupsPage  *self,
+          const TechoAnalyte *analyte,
+          const TechoItem    *item)
+{
+  GtkWidget *row = adw_action_row_new ();
+  const char *sex = techo_dataset_sex (self->dataset);
+  const char *title = analyte != NULL ? techo_format_analyte_name (analyte) : item->name;
+  g_autofree char *value = techo_format_value (analyte, item);
+  g_autofree char *thresholds = techo_format_thresholds (analyte, sex);
+  GtkWidget *label;
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : item->code);
+
+  if (item->type == TECHO_VALUE_ST && !item->not_performed)
+    {
+      /* Free text (the doctor's opinion) reads as a paragraph. */
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
+      gtk_widget_add_css_class (row, "property");
+      label = NULL;
+    }
+  else
+    {
+      label = gtk_label_new (value);
+      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (label, "numeric");
+      if (item->not_performed)
+        gtk_widget_add_css_class (label, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      if (thresholds != NULL)
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), thresholds);
+      if (!item->not_performed && analyte != NULL)
+        {
+          TechoStatus status = techo_reference_classify (analyte, item->value, sex);
+
+          if (status != TECHO_STATUS_UNKNOWN)
+            adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
+        }
+    }
+  if (analyte != NULL && label != NULL)
+    g_hash_table_insert (self->detail_values, g_strdup (analyte->key), label);
+  return row;
+}
+
+static void
+fill_detail (TechoCheckupsPage  *self,
+             const TechoCheckup *checkup)
+{
+  GtkWidget *child;
+  g_autofree char *date = techo_format_date (checkup->performed_on);
+  g_autofree char *subtitle = NULL;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups))) != NULL)
+    gtk_box_remove (self->groups, child);
+  g_hash_table_remove_all (self->detail_values);
+  g_ptr_array_set_size (self->detail_groups, 0);
+  self->shown = checkup;
+
+  gtk_label_set_text (self->detail_title, date);
+  subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
+                              checkup->institution_name != NULL ? checkup->institution_name : "");
+  gtk_label_set_text (self->detail_subtitle, subtitle);
+
+  /* The groups of the official form, in its order. */
+  for (guint g = 0; g < TECHO_N_FORM_GROUPS; g++)
+    {
+      GtkWidget *group = NULL;
+
+      for (guint i = 0; checkup->items != NULL && i < checkup->items->len; i++)
+        {
+          const TechoItem *item = g_ptr_array_index (checkup->items, i);
+          const TechoAnalyte *analyte = techo_reference_analyte_for_code (item->code);
+
+          if (analyte == NULL ? g != TECHO_FORM_GROUP_QUESTIONNAIRE : analyte->group != g)
+            continue;
+          if (group == NULL)
+            {
+              group = adw_preferences_group_new ();
+              adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
+                                               techo_format_group_name (g));
+              g_ptr_array_add (self->detail_groups, g_strdup (techo_format_group_name (g)));
+            }
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), item_row (self, analyte, item));
+        }
+      if (group != NULL)
+        gtk_box_append (self->groups, group);
+    }
+}
+
+static void
+row_activated_cb (GtkListBox        *list,
+                  GtkListBoxRow     *row,
+                  TechoCheckupsPage *self)
+{
+  techo_checkups_page_show_detail (self, (guint) gtk_list_box_row_get_index (row));
+}
+
+static void
+back_clicked_cb (GtkButton         *button,
+                 TechoCheckupsPage *self)
+{
+  techo_checkups_page_show_list (self);
+}
+
+static void
+rebuild (TechoCheckupsPage *self)
+{
+  GtkWidget *child;
+
+  self->shown = NULL;
+  self->n_rows = 0;
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
+    gtk_list_box_remove (self->list, child);
+
+  if (self->dataset == NULL || self->dataset->checkups->len == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+
+  for (guint i = 0; i < self->dataset->checkups->len; i++)
+    {
+      const TechoCheckup *checkup = g_ptr_array_index (self->dataset->checkups, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *date = techo_format_date (checkup->performed_on);
+      g_autofree char *subtitle = NULL;
+      TechoGuidanceLevel level;
+
+      subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
+                                  checkup->institution_name != NULL ? checkup->institution_name : "");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (techo_reference_reported_guidance_level (checkup, &level)
+          && level != TECHO_GUIDANCE_UNKNOWN)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   techo_chip_new (techo_guidance_level_label_ja (level), NULL,
+                                                   level == TECHO_GUIDANCE_ACTIVE ? "warning" : NULL));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+      gtk_list_box_append (self->list, row);
+      self->n_rows++;
+    }
+  gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+static void
+techo_checkups_page_dispose (GObject *object)
+{
+  TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (object);
+
+  g_cancellable_cancel (self->cancellable);
+  if (self->chooser != NULL)
+    gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
+  g_clear_object (&self->chooser);
+  gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_CHECKUPS_PAGE);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (techo_checkups_page_parent_class)->dispose (object);
+}
+
+static void
+techo_checkups_page_finalize (GObject *object)
+{
+  TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (object);
+
+  g_hash_table_unref (self->detail_values);
+  g_ptr_array_unref (self->detail_groups);
+  g_clear_object (&self->cancellable);
+  G_OBJECT_CLASS (techo_checkups_page_parent_class)->finalize (object);
+}
+
+static void
+techo_checkups_page_class_init (TechoCheckupsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = techo_checkups_page_dispose;
+  object_class->finalize = techo_checkups_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/techo/Techo/techo-checkups-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, list);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, detail_title);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, detail_subtitle);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, groups);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, save_button);
+  gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
+  gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+techo_checkups_page_init (TechoCheckupsPage *self)
+{
+  self->detail_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->detail_groups = g_ptr_array_new_with_free_func (g_free);
+  self->cancellable = g_cancellable_new ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+techo_checkups_page_set_dataset (TechoCheckupsPage *self,
+                                 TechoDataset      *dataset)
+{
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  if (dataset != NULL)
+    self->dataset = techo_dataset_ref (dataset);
+  rebuild (self);
+}
+
+void
+techo_checkups_page_set_store (TechoCheckupsPage *self,
+                               TechoStore        *store)
+{
+  g_set_object (&self->store, store);
+}
+
+guint
+techo_checkups_page_get_n_rows (TechoCheckupsPage *self)
+{
+  return self->n_rows;
+}
+
+gboolean
+techo_checkups_page_show_detail (TechoCheckupsPage *self,
+                                 guint              index)
+{
+  if (self->dataset == NULL || index >= self->dataset->checkups->len)
+    return FALSE;
+  fill_detail (self, g_ptr_array_index (self->dataset->checkups, index));
+  gtk_stack_set_visible_child_name (self->stack, "detail");
+  return TRUE;
+}
+
+void
+techo_checkups_page_show_list (TechoCheckupsPage *self)
+{
+  if (self->dataset != NULL && self->dataset->checkups->len > 0)
+    gtk_stack_set_visible_child_name (self->stack, "list");
+}
+
+const char *
+techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
+                                      const char        *key)
+{
+  GtkLabel *label = g_hash_table_lookup (self->detail_values, key);
+
+  return label != NULL ? gtk_label_get_text (label) : NULL;
+}
+
+GStrv
+techo_checkups_page_dup_detail_groups (TechoCheckupsPage *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  GStrv result;
+
+  for (guint i = 0; i < self->detail_groups->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->detail_groups, i));
+  result = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return result;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "techo-dataset.h"
+#include "techo-store.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_TYPE_CHECKUPS_PAGE (techo_checkups_page_get_type ())
+G_DECLARE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, TECHO, CHECKUPS_PAGE, GtkWidget)
+
+void        techo_checkups_page_set_dataset   (TechoCheckupsPage *self,
+                                               TechoDataset      *dataset);
+/* Where "Save official file…" reads the stored CDA document (may be NULL). */
+void        techo_checkups_page_set_store     (TechoCheckupsPage *self,
+                                               TechoStore        *store);
+guint       techo_checkups_page_get_n_rows    (TechoCheckupsPage *self);
+/* Opens the detail of the @index-th checkup (newest first). */
+gboolean    techo_checkups_page_show_detail   (TechoCheckupsPage *self,
+                                               guint              index);
+void        techo_checkups_page_show_list     (TechoCheckupsPage *self);
+/* In the open detail: the value shown for analyte @key, or NULL. */
+const char *techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
+                                                  const char        *key);
+/* The names of the form groups shown in the open detail, in order. */
+GStrv       techo_checkups_page_dup_detail_groups (TechoCheckupsPage *self);
+
+G_END_DECLS

@@ -1,0 +1,318 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-format"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <math.h>
+#include <stdio.h>
+
+#include "techo-format.h"
+
+static gboolean japanese_era;
+
+static gboolean
+parse_date (const char *iso_date,
+            GDate      *date)
+{
+  int year, month, day;
+
+  g_date_clear (date, 1);
+  if (iso_date == NULL || sscanf (iso_date, "%4d-%2d-%2d", &year, &month, &day) != 3
+      || !g_date_valid_dmy (day, month, year))
+    return FALSE;
+  g_date_set_dmy (date, day, month, year);
+  return TRUE;
+}
+
+gboolean
+techo_format_is_japanese (void)
+{
+  const char * const *languages = g_get_language_names ();
+
+  /* The first language gettext will use, as LANGUAGE/LC_MESSAGES set it. */
+  return languages[0] != NULL && g_str_has_prefix (languages[0], "ja");
+}
+
+void
+techo_format_set_japanese_era (gboolean value)
+{
+  japanese_era = value;
+}
+
+gboolean
+techo_format_get_japanese_era (void)
+{
+  return japanese_era;
+}
+
+char *
+techo_format_date (const char *iso_date)
+{
+  GDate date;
+  char buffer[64];
+
+  if (!parse_date (iso_date, &date))
+    return g_strdup (iso_date != NULL ? iso_date : "");
+  if (techo_format_is_japanese () || japanese_era)
+    {
+      char *text = techo_reference_format_date (iso_date, japanese_era);
+
+      if (text != NULL)
+        return text;
+    }
+  g_date_strftime (buffer, sizeof buffer, "%-d %b %Y", &date);
+  return g_strdup (buffer);
+}
+
+char *
+techo_format_today (void)
+{
+  const char *fixed = g_getenv ("TECHO_TODAY");
+  g_autoptr(GDateTime) now = NULL;
+  GDate date;
+
+  if (fixed != NULL && parse_date (fixed, &date))
+    return g_strdup (fixed);
+  now = g_date_time_new_now_local ();
+  return g_date_time_format (now, "%Y-%m-%d");
+}
+
+int
+techo_format_days_between (const char *from,
+                           const char *to)
+{
+  GDate a, b;
+
+  if (!parse_date (from, &a) || !parse_date (to, &b))
+    return G_MININT;
+  return g_date_days_between (&a, &b);
+}
+
+char *
+techo_format_add_days (const char *iso_date,
+                       int         days)
+{
+  GDate date;
+  char buffer[16];
+
+  if (!parse_date (iso_date, &date))
+    return NULL;
+  if (days >= 0)
+    g_date_add_days (&date, days);
+  else
+    g_date_subtract_days (&date, -days);
+  g_date_strftime (buffer, sizeof buffer, "%Y-%m-%d", &date);
+  return g_strdup (buffer);
+}
+
+const char *
+techo_format_analyte_name (const TechoAnalyte *analyte)
+{
+  if (analyte == NULL)
+    return "";
+  return techo_format_is_japanese () ? analyte->name_ja : _(analyte->name);
+}
+
+const char *
+techo_format_cancer_name (const TechoCancerInfo *info)
+{
+  if (info == NULL)
+    return "";
+  return techo_format_is_japanese () ? info->name_ja : _(info->name);
+}
+
+const char *
+techo_format_group_name (TechoFormGroup group)
+{
+  return techo_format_is_japanese () ? techo_form_group_name_ja (group)
+                                     : _(techo_form_group_name (group));
+}
+
+static int
+analyte_decimals (const TechoAnalyte *analyte)
+{
+  return analyte != NULL ? (int) analyte->decimals : 1;
+}
+
+char *
+techo_format_number (const TechoAnalyte *analyte,
+                     const char         *value_text)
+{
+  double value;
+
+  if (value_text == NULL)
+    return g_strdup ("");
+  if (!techo_reference_parse_number (value_text, &value))
+    return g_strdup (value_text);
+  return g_strdup_printf ("%.*f", analyte_decimals (analyte), value);
+}
+
+char *
+techo_format_value (const TechoAnalyte *analyte,
+                    const TechoItem    *item)
+{
+  g_autofree char *number = NULL;
+
+  if (item == NULL || item->not_performed || item->value == NULL)
+    return g_strdup (_("Not performed"));
+  if (item->type == TECHO_VALUE_CO || item->type == TECHO_VALUE_CD)
+    {
+      const char *display = item->display;
+
+      if (display == NULL)
+        display = techo_reference_item_value_display (item->code, item->value);
+      return g_strdup (display != NULL ? display : item->value);
+    }
+  if (item->type == TECHO_VALUE_ST)
+    return g_strdup (item->value);
+
+  number = techo_format_number (analyte, item->value);
+  if (analyte != NULL && analyte->unit != NULL)
+    return g_strdup_printf ("%s %s", number, analyte->unit);
+  if (item->unit != NULL)
+    return g_strdup_printf ("%s %s", number, item->unit);
+  return g_steal_pointer (&number);
+}
+
+char *
+techo_format_change (const TechoAnalyte *analyte,
+                     const char         *value_text,
+                     const char         *previous_text)
+{
+  double value, previous, change;
+  int decimals = analyte_decimals (analyte);
+  double step = pow (10, -decimals) / 2;
+
+  if (!techo_reference_parse_number (value_text, &value)
+      || !techo_reference_parse_number (previous_text, &previous))
+    return NULL;
+  change = value - previous;
+  if (change >= step)
+    return g_strdup_printf ("↑ %.*f", decimals, change);
+  if (change <= -step)
+    return g_strdup_printf ("↓ %.*f", decimals, -change);
+  return g_strdup_printf ("→ %.*f", decimals, 0.0);
+}
+
+static const char *
+direction_sign (TechoThresholdDirection direction)
+{
+  switch (direction)
+    {
+    case TECHO_THRESHOLD_AT_LEAST:
+      return "≥";
+    case TECHO_THRESHOLD_AT_MOST:
+      return "≤";
+    case TECHO_THRESHOLD_BELOW:
+      return "<";
+    case TECHO_THRESHOLD_NONE:
+    default:
+      return "";
+    }
+}
+
+char *
+techo_format_thresholds (const TechoAnalyte *analyte,
+                         const char         *sex)
+{
+  const TechoThreshold *threshold;
+  const char *sign, *unit;
+  int decimals;
+
+  if (analyte == NULL || analyte->value_type != TECHO_VALUE_PQ)
+    return NULL;
+  threshold = techo_reference_threshold (analyte, sex);
+  if (threshold == NULL || threshold->direction == TECHO_THRESHOLD_NONE)
+    return NULL;
+  sign = direction_sign (threshold->direction);
+  unit = analyte->unit != NULL ? analyte->unit : "";
+  decimals = analyte_decimals (analyte);
+  if (threshold->has_guidance && threshold->has_see_doctor)
+    /* Translators: the thresholds of a checkup value, e.g. "Guidance ≥ 5.6 %,
+     * see a doctor ≥ 6.5 %". */
+    return g_strdup_printf (_("Guidance %s %.*f %s, see a doctor %s %.*f %s"),
+                            sign, decimals, threshold->guidance, unit,
+                            sign, decimals, threshold->see_doctor, unit);
+  if (threshold->has_guidance)
+    return g_strdup_printf (_("Guidance %s %.*f %s"), sign, decimals,
+                            threshold->guidance, unit);
+  if (threshold->has_see_doctor)
+    return g_strdup_printf (_("See a doctor %s %.*f %s"), sign, decimals,
+                            threshold->see_doctor, unit);
+  return NULL;
+}
+
+const char *
+techo_format_status_label (TechoStatus status)
+{
+  switch (status)
+    {
+    case TECHO_STATUS_NORMAL:
+      return _("Normal");
+    case TECHO_STATUS_GUIDANCE:
+      return _("Guidance");
+    case TECHO_STATUS_SEE_DOCTOR:
+      return _("See a doctor");
+    case TECHO_STATUS_UNKNOWN:
+    default:
+      return _("No threshold");
+    }
+}
+
+const char *
+techo_format_status_icon (TechoStatus status)
+{
+  switch (status)
+    {
+    case TECHO_STATUS_NORMAL:
+      return "object-select-symbolic";
+    case TECHO_STATUS_GUIDANCE:
+      return "dialog-warning-symbolic";
+    case TECHO_STATUS_SEE_DOCTOR:
+      return "dialog-error-symbolic";
+    case TECHO_STATUS_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+GtkWidget *
+techo_chip_new (const char *text,
+                const char *icon_name,
+                const char *style_class)
+{
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 4);
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (box, "chip");
+  if (style_class != NULL)
+    gtk_widget_add_css_class (box, style_class);
+  gtk_widget_set_valign (box, GTK_ALIGN_CENTER);
+  if (icon_name != NULL)
+    {
+      GtkWidget *icon = gtk_image_new_from_icon_name (icon_name);
+
+      gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                      GTK_ACCESSIBLE_PROPERTY_LABEL, text, -1);
+      gtk_box_append (GTK_BOX (box), icon);
+    }
+  gtk_box_append (GTK_BOX (box), label);
+  return box;
+}
+
+GtkWidget *
+techo_status_chip_new (TechoStatus status)
+{
+  const char *style_class = NULL;
+
+  if (status == TECHO_STATUS_GUIDANCE)
+    style_class = "warning";
+  else if (status == TECHO_STATUS_SEE_DOCTOR)
+    style_class = "error";
+  else if (status == TECHO_STATUS_NORMAL)
+    style_class = "normal";
+  return techo_chip_new (techo_format_status_label (status),
+                         techo_format_status_icon (status), style_class);
+}

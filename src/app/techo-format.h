@@ -1,0 +1,60 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-format.h: how the app writes dates, values and statuses, and the
+ * status chip (colour AND icon AND words). */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+#include "techo-reference.h"
+
+G_BEGIN_DECLS
+
+/* Whether the user interface speaks Japanese (names then come from the
+ * reference's official Japanese fields). */
+gboolean     techo_format_is_japanese       (void);
+/* The date style preference (和暦); the application keeps it current. */
+void         techo_format_set_japanese_era  (gboolean    japanese_era);
+gboolean     techo_format_get_japanese_era  (void);
+
+/* "2025年6月15日" / "令和7年6月15日" in Japanese, "15 Jun 2025" in English;
+ * a copy of @iso_date when it does not parse. */
+char        *techo_format_date              (const char *iso_date);
+/* Today as YYYY-MM-DD (TECHO_TODAY overrides, for tests and demos). */
+char        *techo_format_today             (void);
+/* Days from @from to @to (both YYYY-MM-DD); G_MININT when either is bad. */
+int          techo_format_days_between      (const char *from,
+                                             const char *to);
+/* @iso_date plus @days, as YYYY-MM-DD. */
+char        *techo_format_add_days          (const char *iso_date,
+                                             int         days);
+
+const char  *techo_format_analyte_name      (const TechoAnalyte *analyte);
+const char  *techo_format_cancer_name       (const TechoCancerInfo *info);
+const char  *techo_format_group_name        (TechoFormGroup group);
+
+/* "6.6" with the analyte's usual decimals; a copy of the text when it is
+ * not a number. */
+char        *techo_format_number            (const TechoAnalyte *analyte,
+                                             const char         *value_text);
+/* "6.6 %", "142 mg/dL", "±" (coded values through the reference). */
+char        *techo_format_value             (const TechoAnalyte *analyte,
+                                             const TechoItem    *item);
+/* "↑ 0.3" / "↓ 4" / "→ 0"; NULL when either value is not a number. */
+char        *techo_format_change            (const TechoAnalyte *analyte,
+                                             const char         *value_text,
+                                             const char         *previous_text);
+/* "Guidance at ≥ 5.6 %, see a doctor at ≥ 6.5 %"; NULL without thresholds. */
+char        *techo_format_thresholds        (const TechoAnalyte *analyte,
+                                             const char         *sex);
+
+const char  *techo_format_status_label      (TechoStatus status);
+const char  *techo_format_status_icon       (TechoStatus status);
+/* A pill with an icon and the status words, styled by status. */
+GtkWidget   *techo_status_chip_new          (TechoStatus status);
+/* A pill with plain words and a style class ("warning", "error", NULL). */
+GtkWidget   *techo_chip_new                 (const char *text,
+                                             const char *icon_name,
+                                             const char *style_class);
+
+G_END_DECLS

@@ -1,0 +1,309 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-medicines-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <string.h>
+
+#include "techo-format.h"
+#include "techo-medicines-page.h"
+
+struct _TechoMedicinesPage
+{
+  GtkWidget parent_instance;
+
+  GtkStack *stack;
+  AdwViewStack *views;
+  GtkBox *now_box;
+  GtkBox *history_box;
+
+  TechoDataset *dataset;
+  guint n_current;
+  guint n_ingredients;
+  guint n_duplicates;
+};
+
+G_DEFINE_FINAL_TYPE (TechoMedicinesPage, techo_medicines_page, GTK_TYPE_WIDGET)
+
+static void
+clear_box (GtkBox *box)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (box))) != NULL)
+    gtk_box_remove (box, child);
+}
+
+/* "1日3回 毎食後 · 14 days · 3 tablets" style details of one dispensing. */
+static char *
+dispensing_details (const TechoDispensing *d)
+{
+  GString *text = g_string_new (NULL);
+
+  if (d->usage != NULL)
+    g_string_append (text, d->usage);
+  if (d->quantity > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, "%g %s", d->quantity, d->unit != NULL ? d->unit : "");
+    }
+  if (d->days > 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, ngettext ("%d day", "%d days", d->days), d->days);
+    }
+  return g_string_free (text, FALSE);
+}
+
+static char *
+dispensing_places (const TechoDispensing *d)
+{
+  return g_strdup_printf ("%s%s%s",
+                          d->prescriber_name != NULL ? d->prescriber_name : "",
+                          d->prescriber_name != NULL && d->pharmacy_name != NULL ? " · " : "",
+                          d->pharmacy_name != NULL ? d->pharmacy_name : "");
+}
+
+static char *
+ingredient_key (const TechoDispensing *d)
+{
+  if (d->yj_code != NULL && strlen (d->yj_code) >= 7)
+    return g_strndup (d->yj_code, 7);
+  return g_strdup (d->drug_name != NULL ? d->drug_name : "");
+}
+
+static void
+build_duplicates (TechoMedicinesPage *self,
+                  GHashTable         *flagged)
+{
+  g_autoptr(GPtrArray) pairs = techo_dataset_find_duplicates (self->dataset, FALSE);
+  GtkWidget *group;
+
+  self->n_duplicates = pairs->len / 2;
+  for (guint i = 0; i < pairs->len; i++)
+    g_hash_table_add (flagged, g_ptr_array_index (pairs, i));
+  if (pairs->len == 0)
+    return;
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Possible duplicate therapy"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("The same ingredient came from different prescribers "
+                                           "for overlapping days. Show this to your doctor or pharmacist."));
+  for (guint i = 0; i + 1 < pairs->len; i += 2)
+    {
+      const TechoDispensing *a = g_ptr_array_index (pairs, i);
+      const TechoDispensing *b = g_ptr_array_index (pairs, i + 1);
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      g_autofree char *date_a = techo_format_date (a->dispensed_on);
+      g_autofree char *date_b = techo_format_date (b->dispensed_on);
+      g_autofree char *subtitle = NULL;
+
+      subtitle = g_strdup_printf ("%s (%s) · %s (%s)",
+                                  a->prescriber_name != NULL ? a->prescriber_name : "", date_a,
+                                  b->prescriber_name != NULL ? b->prescriber_name : "", date_b);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     a->ingredient_name != NULL ? a->ingredient_name : a->drug_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_widget_add_css_class (row, "warning-row");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->now_box, group);
+}
+
+static void
+build_now (TechoMedicinesPage *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Taking now"));
+  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
+      int left = techo_dataset_days_left (self->dataset, d);
+      g_autofree char *key = NULL;
+      g_autofree char *places = NULL;
+      g_autofree char *details = NULL;
+      g_autofree char *left_text = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row, *label;
+
+      if (left <= 0)
+        continue;
+      key = g_strdup_printf ("%s|%s", d->drug_name, d->prescriber_name);
+      if (g_hash_table_contains (seen, key))
+        continue;
+      g_hash_table_add (seen, g_steal_pointer (&key));
+
+      places = dispensing_places (d);
+      details = dispensing_details (d);
+      subtitle = g_strdup_printf ("%s\n%s", details, places);
+      left_text = g_strdup_printf (ngettext ("%d day left", "%d days left", left), left);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->drug_name);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      label = gtk_label_new (left_text);
+      gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+      gtk_widget_add_css_class (label, "dim-label");
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      self->n_current++;
+    }
+  if (self->n_current == 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("No medicine supply runs today"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->now_box, group);
+}
+
+static void
+build_history (TechoMedicinesPage *self,
+               GHashTable         *flagged)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("By ingredient"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Every dispensing, newest first"));
+  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
+      g_autofree char *key = ingredient_key (d);
+      GtkWidget *expander = g_hash_table_lookup (rows, key);
+      GtkWidget *row;
+      g_autofree char *date = techo_format_date (d->dispensed_on);
+      g_autofree char *title = NULL;
+      g_autofree char *places = dispensing_places (d);
+      g_autofree char *details = dispensing_details (d);
+      g_autofree char *subtitle = g_strdup_printf ("%s\n%s", details, places);
+
+      if (expander == NULL)
+        {
+          expander = adw_expander_row_new ();
+          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
+                                         d->ingredient_name != NULL ? d->ingredient_name
+                                                                    : d->drug_name);
+          if (techo_dataset_dispensing_is_current (self->dataset, d))
+            adw_expander_row_add_action (ADW_EXPANDER_ROW (expander),
+                                         techo_chip_new (_("Taking now"), NULL, "accent"));
+          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
+          g_hash_table_insert (rows, g_strdup (key), expander);
+          self->n_ingredients++;
+        }
+
+      title = g_strdup_printf ("%s · %s", date, d->drug_name != NULL ? d->drug_name : "");
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (g_hash_table_contains (flagged, d))
+        {
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                     techo_chip_new (_("Overlaps"), "dialog-warning-symbolic",
+                                                     "warning"));
+          adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
+                                         _("Overlapping supply from different prescribers"));
+        }
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+    }
+  gtk_box_append (self->history_box, group);
+}
+
+static void
+rebuild (TechoMedicinesPage *self)
+{
+  g_autoptr(GHashTable) flagged = g_hash_table_new (NULL, NULL);
+
+  clear_box (self->now_box);
+  clear_box (self->history_box);
+  self->n_current = self->n_ingredients = self->n_duplicates = 0;
+  if (self->dataset == NULL || self->dataset->dispensings->len == 0)
+    {
+      gtk_stack_set_visible_child_name (self->stack, "empty");
+      return;
+    }
+  build_duplicates (self, flagged);
+  build_now (self);
+  build_history (self, flagged);
+  gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
+static void
+techo_medicines_page_dispose (GObject *object)
+{
+  TechoMedicinesPage *self = TECHO_MEDICINES_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_MEDICINES_PAGE);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  G_OBJECT_CLASS (techo_medicines_page_parent_class)->dispose (object);
+}
+
+static void
+techo_medicines_page_class_init (TechoMedicinesPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = techo_medicines_page_dispose;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/techo/Techo/techo-medicines-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, views);
+  gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, now_box);
+  gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, history_box);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+techo_medicines_page_init (TechoMedicinesPage *self)
+{
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+techo_medicines_page_set_dataset (TechoMedicinesPage *self,
+                                  TechoDataset       *dataset)
+{
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  if (dataset != NULL)
+    self->dataset = techo_dataset_ref (dataset);
+  rebuild (self);
+}
+
+guint
+techo_medicines_page_get_n_current (TechoMedicinesPage *self)
+{
+  return self->n_current;
+}
+
+guint
+techo_medicines_page_get_n_ingredients (TechoMedicinesPage *self)
+{
+  return self->n_ingredients;
+}
+
+guint
+techo_medicines_page_get_n_duplicates (TechoMedicinesPage *self)
+{
+  return self->n_duplicates;
+}
+
+void
+techo_medicines_page_show_view (TechoMedicinesPage *self,
+                                const char         *name)
+{
+  adw_view_stack_set_visible_child_name (self->views, name);
+}

@@ -1,0 +1,301 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-screenings-page"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "techo-format.h"
+#include "techo-screenings-page.h"
+
+struct _TechoScreeningsPage
+{
+  GtkWidget parent_instance;
+
+  GtkStack *stack;
+  GtkBox *box;
+
+  TechoDataset *dataset;
+  GHashTable *states;     /* cancer key → state words */
+  GHashTable *urgent;     /* cancer key → "followup" / "due" / "overdue" */
+  guint n_cancers;
+  guint n_followups;
+};
+
+G_DEFINE_FINAL_TYPE (TechoScreeningsPage, techo_screenings_page, GTK_TYPE_WIDGET)
+
+/* The plain words of a screening's result: the main item's display. */
+static char *
+result_words (const TechoCancerInfo *info,
+              const TechoScreening  *screening)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; screening->items != NULL && i < screening->items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (screening->items, i);
+      const char *display = item->display;
+
+      if (item->not_performed || item->value == NULL)
+        continue;
+      if (display == NULL)
+        display = techo_reference_item_value_display (item->code, item->value);
+      if (display == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append (text, display);
+    }
+  if (screening->followup_value != NULL)
+    {
+      const char *display = screening->followup_display;
+
+      if (display == NULL && screening->followup_code != NULL)
+        display = techo_reference_item_value_display (screening->followup_code,
+                                                      screening->followup_value);
+      if (display != NULL)
+        {
+          if (text->len > 0)
+            g_string_append (text, " · ");
+          g_string_append (text, display);
+        }
+    }
+  if (text->len == 0)
+    g_string_append (text, _("Result not recorded"));
+  return g_string_free (text, FALSE);
+}
+
+static void
+add_cancer (TechoScreeningsPage   *self,
+            const TechoCancerInfo *info)
+{
+  TechoProfile *profile = self->dataset->profile;
+  g_autoptr(GPtrArray) of_cancer = g_ptr_array_new ();
+  const char *last_primary = NULL;
+  g_autofree char *due_on = NULL;
+  g_autofree char *state = NULL;
+  TechoScreeningDue due;
+  gboolean followup;
+  GtkWidget *group, *row;
+
+  for (guint i = 0; i < self->dataset->screenings->len; i++)
+    {
+      TechoScreening *s = g_ptr_array_index (self->dataset->screenings, i);
+
+      if (g_strcmp0 (s->cancer, info->key) != 0)
+        continue;
+      g_ptr_array_add (of_cancer, s);
+      if (last_primary == NULL && !techo_reference_screening_is_detailed (s))
+        last_primary = s->performed_on;
+    }
+
+  due = techo_reference_screening_due (info->cancer, profile != NULL ? profile->sex : NULL,
+                                       profile != NULL ? profile->birth_date : NULL,
+                                       last_primary, self->dataset->today, &due_on);
+  /* Not eligible and nothing on record: leave it out rather than call it due. */
+  if (due == TECHO_SCREENING_NOT_ELIGIBLE && of_cancer->len == 0)
+    return;
+  followup = techo_reference_screening_followup_outstanding (of_cancer);
+
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), techo_format_cancer_name (info));
+
+  row = adw_action_row_new ();
+  if (followup)
+    {
+      state = g_strdup (_("Follow-up needed: a detailed examination is recommended"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 techo_chip_new (_("Follow-up needed"), "dialog-error-symbolic",
+                                                 "error"));
+      g_hash_table_insert (self->urgent, g_strdup (info->key), (gpointer) "followup");
+      self->n_followups++;
+    }
+  else if (due == TECHO_SCREENING_NOT_YET)
+    {
+      g_autofree char *date = techo_format_date (due_on);
+
+      state = g_strdup_printf (_("Next due: %s"), date);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 techo_chip_new (_("Up to date"), "object-select-symbolic", NULL));
+    }
+  else if (due == TECHO_SCREENING_DUE || due == TECHO_SCREENING_OVERDUE)
+    {
+      state = g_strdup (last_primary == NULL ? _("No screening recorded: one is due")
+                                             : _("It is time for the next screening"));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 due == TECHO_SCREENING_OVERDUE
+                                   ? techo_chip_new (_("Overdue"), "dialog-warning-symbolic", "warning")
+                                   : techo_chip_new (_("Due"), "alarm-symbolic", "accent"));
+      g_hash_table_insert (self->urgent, g_strdup (info->key),
+                           (gpointer) (due == TECHO_SCREENING_OVERDUE ? "overdue" : "due"));
+    }
+  else
+    {
+      state = g_strdup (_("Not in the national programme for your age and sex"));
+    }
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), state);
+  gtk_widget_add_css_class (row, followup ? "error-row" : "state-row");
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+  g_hash_table_insert (self->states, g_strdup (info->key), g_strdup (state));
+
+  for (guint i = 0; i < of_cancer->len; i++)
+    {
+      const TechoScreening *s = g_ptr_array_index (of_cancer, i);
+      g_autofree char *date = techo_format_date (s->performed_on);
+      g_autofree char *words = result_words (info, s);
+      g_autofree char *title = NULL;
+      GtkWidget *history = adw_action_row_new ();
+
+      title = techo_reference_screening_is_detailed (s)
+                ? g_strdup_printf (_("%s · detailed examination"), date)
+                : g_strdup (date);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (history), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (history), words);
+      if (s->municipality_name != NULL)
+        {
+          GtkWidget *place = gtk_label_new (s->municipality_name);
+
+          gtk_widget_add_css_class (place, "dim-label");
+          adw_action_row_add_suffix (ADW_ACTION_ROW (history), place);
+        }
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), history);
+    }
+
+  /* Follow-ups first: they are the most urgent. */
+  if (followup)
+    gtk_box_prepend (self->box, group);
+  else
+    gtk_box_append (self->box, group);
+  self->n_cancers++;
+}
+
+static void
+rebuild (TechoScreeningsPage *self)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->box))) != NULL)
+    gtk_box_remove (self->box, child);
+  g_hash_table_remove_all (self->states);
+  g_hash_table_remove_all (self->urgent);
+  self->n_cancers = self->n_followups = 0;
+
+  if (self->dataset != NULL && self->dataset->profile != NULL)
+    for (guint c = 0; c < TECHO_N_CANCERS; c++)
+      add_cancer (self, techo_reference_cancer (c));
+  gtk_stack_set_visible_child_name (self->stack, self->n_cancers > 0 ? "content" : "empty");
+}
+
+static void
+techo_screenings_page_dispose (GObject *object)
+{
+  TechoScreeningsPage *self = TECHO_SCREENINGS_PAGE (object);
+
+  gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_SCREENINGS_PAGE);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  G_OBJECT_CLASS (techo_screenings_page_parent_class)->dispose (object);
+}
+
+static void
+techo_screenings_page_finalize (GObject *object)
+{
+  TechoScreeningsPage *self = TECHO_SCREENINGS_PAGE (object);
+
+  g_hash_table_unref (self->states);
+  g_hash_table_unref (self->urgent);
+  G_OBJECT_CLASS (techo_screenings_page_parent_class)->finalize (object);
+}
+
+static void
+techo_screenings_page_class_init (TechoScreeningsPageClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+
+  object_class->dispose = techo_screenings_page_dispose;
+  object_class->finalize = techo_screenings_page_finalize;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/techo/Techo/techo-screenings-page.ui");
+  gtk_widget_class_bind_template_child (widget_class, TechoScreeningsPage, stack);
+  gtk_widget_class_bind_template_child (widget_class, TechoScreeningsPage, box);
+  gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
+}
+
+static void
+techo_screenings_page_init (TechoScreeningsPage *self)
+{
+  self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->urgent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+void
+techo_screenings_page_set_dataset (TechoScreeningsPage *self,
+                                   TechoDataset        *dataset)
+{
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  if (dataset != NULL)
+    self->dataset = techo_dataset_ref (dataset);
+  rebuild (self);
+}
+
+guint
+techo_screenings_page_get_n_cancers (TechoScreeningsPage *self)
+{
+  return self->n_cancers;
+}
+
+guint
+techo_screenings_page_get_n_followups (TechoScreeningsPage *self)
+{
+  return self->n_followups;
+}
+
+const char *
+techo_screenings_page_get_state (TechoScreeningsPage *self,
+                                 const char          *cancer)
+{
+  return g_hash_table_lookup (self->states, cancer);
+}
+
+guint
+techo_screenings_page_send_reminders (TechoScreeningsPage *self,
+                                      GApplication        *application)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+  guint sent = 0;
+
+  g_hash_table_iter_init (&iter, self->urgent);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      const TechoCancerInfo *info = techo_reference_cancer_for_key (key);
+      g_autoptr(GNotification) notification = NULL;
+      g_autofree char *id = g_strdup_printf ("screening-%s", (const char *) key);
+      g_autofree char *title = NULL;
+
+      if (info == NULL)
+        continue;
+      if (g_strcmp0 (value, "followup") == 0)
+        /* Translators: a notification title, e.g. "Stomach cancer screening: follow-up needed". */
+        title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (info));
+      else
+        title = g_strdup_printf (_("%s is due"), techo_format_cancer_name (info));
+      notification = g_notification_new (title);
+      g_notification_set_body (notification,
+                               g_strcmp0 (value, "followup") == 0
+                                 ? _("A detailed examination is recommended and none is recorded.")
+                                 : _("Your municipality offers this screening. Open Techo for the details."));
+      g_notification_set_default_action_and_target (notification, "app.show-page", "s",
+                                                    "screenings");
+      g_notification_set_priority (notification,
+                                   g_strcmp0 (value, "followup") == 0
+                                     ? G_NOTIFICATION_PRIORITY_HIGH
+                                     : G_NOTIFICATION_PRIORITY_NORMAL);
+      g_application_send_notification (application, id, notification);
+      sent++;
+    }
+  return sent;
+}

@@ -1,0 +1,31 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-sync-controller.h: signing in to the portal and syncing, as the
+ * app drives them: the sync button, the first-run connect and progress
+ * steps, cancel, the toast saying what is new, sign out. */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "techo-store.h"
+#include "techo-window.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_TYPE_SYNC_CONTROLLER (techo_sync_controller_get_type ())
+G_DECLARE_FINAL_TYPE (TechoSyncController, techo_sync_controller, TECHO, SYNC_CONTROLLER, GObject)
+
+TechoSyncController *techo_sync_controller_new            (TechoStore          *store);
+/* Signs in when needed and syncs every category, reporting to @window.
+ * @choice: "portal" or "demo" on first run, NULL for a plain sync. */
+void                 techo_sync_controller_sync           (TechoSyncController *self,
+                                                           TechoWindow         *window,
+                                                           const char          *choice);
+void                 techo_sync_controller_cancel         (TechoSyncController *self);
+gboolean             techo_sync_controller_is_busy        (TechoSyncController *self);
+/* "Connected to https://…" words for Preferences, or NULL. */
+char                *techo_sync_controller_dup_connection (TechoSyncController *self);
+gboolean             techo_sync_controller_sign_out       (TechoSyncController *self,
+                                                           GError             **error);
+
+G_END_DECLS
