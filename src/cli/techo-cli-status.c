@@ -174,14 +174,14 @@ status_print (const Status *status)
     "Checkups:", "Checkup items:", "Medicines:", "Cancer screenings:",
   };
 
-  g_print ("%-22s %s\n", "Store:", status->path);
-  g_print ("%-22s %s\n", "Protected by:", status->mode == TECHO_STORE_MODE_PASSPHRASE
+  g_print ("%-24s %s\n", "Store:", status->path);
+  g_print ("%-24s %s\n", "Protected by:", status->mode == TECHO_STORE_MODE_PASSPHRASE
                                          ? "a passphrase" : "the keyring");
-  g_print ("%-22s %d\n", "Schema version:", status->schema_version);
-  g_print ("%-22s %s\n", "Signed in:", status->signed_in ? status->issuer : "no");
-  g_print ("%-22s %u\n", "Profiles:", status->n_profiles);
+  g_print ("%-24s %d\n", "Schema version:", status->schema_version);
+  g_print ("%-24s %s\n", "Signed in:", status->signed_in ? status->issuer : "no");
+  g_print ("%-24s %u\n", "Profiles:", status->n_profiles);
   for (guint i = 0; i < TECHO_STORE_N_COUNTS; i++)
-    g_print ("%-22s %" G_GINT64_FORMAT "\n", count_labels[i], status->counts[i]);
+    g_print ("%-24s %" G_GINT64_FORMAT "\n", count_labels[i], status->counts[i]);
   for (guint i = 0; i < TECHO_N_CATEGORIES; i++)
     {
       g_autofree char *when = format_time (status->last_sync[i]);
@@ -189,7 +189,7 @@ status_print (const Status *status)
       g_autofree char *label = g_strdup_printf ("Last sync (%s):",
                                                 techo_category_to_string (i));
 
-      g_print ("%-22s %s\n", label, when != NULL ? when : "never");
+      g_print ("%-24s %s\n", label, when != NULL ? when : "never");
     }
 }
 
