@@ -8,6 +8,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 
+#include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
 #include "techo-test-sandbox.h"
@@ -295,6 +296,8 @@ exchange (SoupSession  *session,
   location = soup_message_headers_get_one (soup_message_get_response_headers (message),
                                            "Location");
   *out_location = g_strdup (location);
+  if (g_bytes_get_size (body) == 0)
+    return g_strdup ("");
   return g_strndup (g_bytes_get_data (body, NULL), g_bytes_get_size (body));
 }
 
@@ -392,4 +395,165 @@ techo_test_sandbox_browse (const char          *authorize_url,
   if (status == 302 && location != NULL)
     return g_steal_pointer (&location);
   return page_error (error, "The consent page", status, html);
+}
+
+char *
+techo_test_sandbox_http (const char           *method,
+                         const char           *url,
+                         const char           *bearer,
+                         const char           *content_type,
+                         const char           *body,
+                         guint                *out_status,
+                         SoupMessageHeaders  **out_headers,
+                         GError              **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new_with_options ("timeout", 60, NULL);
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) response = NULL;
+
+  if (message == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_ARGUMENT, "Bad URL %s", url);
+      return NULL;
+    }
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (bearer != NULL)
+    {
+      g_autofree char *value = g_strconcat ("Bearer ", bearer, NULL);
+
+      soup_message_headers_replace (soup_message_get_request_headers (message),
+                                    "Authorization", value);
+    }
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (message, content_type, bytes);
+    }
+  response = soup_session_send_and_read (session, message, NULL, error);
+  if (response == NULL)
+    return NULL;
+  if (out_status != NULL)
+    *out_status = soup_message_get_status (message);
+  if (out_headers != NULL)
+    *out_headers = soup_message_headers_ref (soup_message_get_response_headers (message));
+  if (g_bytes_get_size (response) == 0)
+    return g_strdup ("");
+  return g_strndup (g_bytes_get_data (response, NULL), g_bytes_get_size (response));
+}
+
+void
+techo_test_sandbox_pkce (char **out_verifier,
+                         char **out_challenge)
+{
+  guint8 random[32];
+  guint8 digest[32];
+  gsize digest_length = sizeof digest;
+  g_autoptr(GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *verifier = NULL;
+
+  g_autoptr(GFile) file = g_file_new_for_path ("/dev/urandom");
+  g_autoptr(GFileInputStream) stream = g_file_read (file, NULL, NULL);
+  gsize got = 0;
+
+  g_assert_nonnull (stream);
+  g_assert_true (g_input_stream_read_all (G_INPUT_STREAM (stream), random, sizeof random,
+                                          &got, NULL, NULL));
+  g_assert_cmpuint (got, ==, sizeof random);
+  verifier = g_base64_encode (random, sizeof random);
+  g_strdelimit (verifier, "+", '-');
+  g_strdelimit (verifier, "/", '_');
+  verifier[43] = '\0';
+  g_checksum_update (checksum, (const guchar *) verifier, strlen (verifier));
+  g_checksum_get_digest (checksum, digest, &digest_length);
+  *out_challenge = g_base64_encode (digest, digest_length);
+  g_strdelimit (*out_challenge, "+", '-');
+  g_strdelimit (*out_challenge, "/", '_');
+  (*out_challenge)[43] = '\0';
+  *out_verifier = g_steal_pointer (&verifier);
+}
+
+char *
+techo_test_sandbox_authorize_url (TechoTestSandbox *sandbox,
+                                  const char       *redirect_uri,
+                                  const char       *scope,
+                                  const char       *state,
+                                  const char       *challenge,
+                                  const char       *method)
+{
+  GString *url = g_string_new (sandbox->issuer);
+  g_autoptr(GString) form = g_string_new (NULL);
+
+  append_param (form, "response_type", "code");
+  append_param (form, "client_id", "techo-desktop");
+  append_param (form, "redirect_uri", redirect_uri != NULL ? redirect_uri
+                                                           : "http://127.0.0.1:1/callback");
+  if (scope != NULL)
+    append_param (form, "scope", scope);
+  if (state != NULL)
+    append_param (form, "state", state);
+  if (challenge != NULL)
+    append_param (form, "code_challenge", challenge);
+  if (method != NULL)
+    append_param (form, "code_challenge_method", method);
+  g_string_append_printf (url, "/authorize?%s", form->str);
+  return g_string_free (url, FALSE);
+}
+
+gboolean
+techo_test_sandbox_sign_in (TechoTestSandbox     *sandbox,
+                            const char           *citizen,
+                            const char * const   *grant,
+                            char                **out_access,
+                            char                **out_refresh,
+                            GError              **error)
+{
+  g_autofree char *verifier = NULL;
+  g_autofree char *challenge = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *code = NULL;
+  g_autofree char *token_url = NULL;
+  g_autofree char *response = NULL;
+  g_autoptr(GString) form = g_string_new (NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  JsonObject *object;
+  guint status = 0;
+
+  techo_test_sandbox_pkce (&verifier, &challenge);
+  url = techo_test_sandbox_authorize_url (sandbox, NULL, "checkup medication screening profile",
+                                          "state-1", challenge, "S256");
+  location = techo_test_sandbox_browse (url, citizen, "1234", grant, TRUE, error);
+  if (location == NULL)
+    return FALSE;
+  code = techo_test_sandbox_query_param (location, "code");
+  if (code == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "No code in %s", location);
+      return FALSE;
+    }
+  append_param (form, "grant_type", "authorization_code");
+  append_param (form, "code", code);
+  append_param (form, "redirect_uri", "http://127.0.0.1:1/callback");
+  append_param (form, "client_id", "techo-desktop");
+  append_param (form, "code_verifier", verifier);
+  token_url = g_strconcat (sandbox->issuer, "/token", NULL);
+  response = techo_test_sandbox_http ("POST", token_url, NULL,
+                                      "application/x-www-form-urlencoded", form->str,
+                                      &status, NULL, error);
+  if (response == NULL)
+    return FALSE;
+  if (status != 200 || !json_parser_load_from_data (parser, response, -1, NULL)
+      || !JSON_NODE_HOLDS_OBJECT (json_parser_get_root (parser)))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "Token exchange answered %u: %s",
+                   status, response);
+      return FALSE;
+    }
+  object = json_node_get_object (json_parser_get_root (parser));
+  if (out_access != NULL)
+    *out_access = g_strdup (json_object_get_string_member (object, "access_token"));
+  if (out_refresh != NULL)
+    *out_refresh = g_strdup (json_object_get_string_member (object, "refresh_token"));
+  return TRUE;
 }

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <gio/gio.h>
+#include <libsoup/soup.h>
 
 G_BEGIN_DECLS
 
@@ -55,6 +56,42 @@ char             *techo_test_sandbox_query_param (const char *url,
 /* The value of the hidden `transaction` field of a sign-in or consent
  * page, or NULL. */
 char             *techo_test_sandbox_find_transaction (const char *html);
+
+/* One blocking HTTP exchange that does not follow redirects. @bearer adds
+ * "Authorization: Bearer …"; @body is sent with @content_type. Returns the
+ * body (NUL-terminated; never NULL unless the transport failed, then
+ * @error is set). @out_headers (nullable) receives the response headers. */
+char             *techo_test_sandbox_http (const char           *method,
+                                           const char           *url,
+                                           const char           *bearer,
+                                           const char           *content_type,
+                                           const char           *body,
+                                           guint                *out_status,
+                                           SoupMessageHeaders  **out_headers,
+                                           GError              **error);
+
+/* A PKCE pair: a fresh 43-character verifier and its S256 challenge. */
+void              techo_test_sandbox_pkce (char **out_verifier,
+                                           char **out_challenge);
+
+/* The authorize URL for @sandbox with the given parts (NULL leaves a
+ * parameter out; @redirect_uri NULL means http://127.0.0.1:1/callback). */
+char             *techo_test_sandbox_authorize_url (TechoTestSandbox *sandbox,
+                                                    const char       *redirect_uri,
+                                                    const char       *scope,
+                                                    const char       *state,
+                                                    const char       *challenge,
+                                                    const char       *method);
+
+/* The whole sign-in as the app and a browser would do it: PKCE, browse
+ * (citizen @citizen, PIN 1234, granting @grant or everything), token
+ * exchange. Returns the token response's access and refresh tokens. */
+gboolean          techo_test_sandbox_sign_in (TechoTestSandbox     *sandbox,
+                                              const char           *citizen,
+                                              const char * const   *grant,
+                                              char                **out_access,
+                                              char                **out_refresh,
+                                              GError              **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoTestSandbox, techo_test_sandbox_stop)
 
