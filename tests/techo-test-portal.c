@@ -23,6 +23,121 @@ typedef struct
   GError *error;
 } Browser;
 
+/* One step of the browser; follows no redirect. */
+static char *
+browse_step (SoupSession  *session,
+             const char   *method,
+             const char   *url,
+             const char   *form,
+             guint        *out_status,
+             char        **out_location,
+             GError      **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new (method, url);
+  g_autoptr(GBytes) body = NULL;
+  gsize size;
+
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
+  if (form != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (form, strlen (form));
+
+      soup_message_set_request_body_from_bytes (message, "application/x-www-form-urlencoded", bytes);
+    }
+  body = soup_session_send_and_read (session, message, NULL, error);
+  if (body == NULL)
+    return NULL;
+  *out_status = soup_message_get_status (message);
+  *out_location = g_strdup (soup_message_headers_get_one (soup_message_get_response_headers (message),
+                                                          "Location"));
+  size = g_bytes_get_size (body);
+  /* An empty body (a redirect) may have no data pointer. */
+  return size > 0 ? g_strndup (g_bytes_get_data (body, NULL), size) : g_strdup ("");
+}
+
+static void
+form_add (GString    *form,
+          const char *name,
+          const char *value)
+{
+  g_autofree char *escaped = g_uri_escape_string (value, NULL, FALSE);
+
+  g_string_append_printf (form, "%s%s=%s", form->len > 0 ? "&" : "", name, escaped);
+}
+
+/* Signs in as @citizen (PIN 1234) and consents to @grant (NULL: all the
+ * page offers); returns the Location of the final redirect. */
+static char *
+browse (const char          *authorize_url,
+        const char          *citizen,
+        const char * const  *grant,
+        GError             **error)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *html = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *transaction = NULL;
+  g_autofree char *pin_url = g_uri_resolve_relative (authorize_url, "/authorize/pin", G_URI_FLAGS_NONE, NULL);
+  g_autofree char *consent_url = g_uri_resolve_relative (authorize_url, "/authorize/consent",
+                                                         G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GString) form = g_string_new (NULL);
+  guint status = 0;
+
+  html = browse_step (session, "GET", authorize_url, NULL, &status, &location, error);
+  if (html == NULL)
+    return NULL;
+  transaction = techo_test_sandbox_find_transaction (html);
+  if (status != 200 || transaction == NULL)
+    goto unexpected;
+  form_add (form, "transaction", transaction);
+  form_add (form, "citizen", citizen);
+  form_add (form, "pin", "1234");
+  g_clear_pointer (&html, g_free);
+  g_clear_pointer (&location, g_free);
+  html = browse_step (session, "POST", pin_url, form->str, &status, &location, error);
+  if (html == NULL)
+    return NULL;
+  g_clear_pointer (&transaction, g_free);
+  transaction = techo_test_sandbox_find_transaction (html);
+  if (status != 200 || transaction == NULL)
+    goto unexpected;
+  g_string_truncate (form, 0);
+  form_add (form, "transaction", transaction);
+  if (grant != NULL)
+    for (guint i = 0; grant[i] != NULL; i++)
+      form_add (form, "scope", grant[i]);
+  else
+    {
+      const char *marker = "name=\"scope\" value=\"";
+      const char *p = html;
+
+      while ((p = strstr (p, marker)) != NULL)
+        {
+          const char *end = strchr (p + strlen (marker), '"');
+          g_autofree char *scope = NULL;
+
+          if (end == NULL)
+            break;
+          scope = g_strndup (p + strlen (marker), end - (p + strlen (marker)));
+          form_add (form, "scope", scope);
+          p = end;
+        }
+    }
+  form_add (form, "decision", "allow");
+  g_clear_pointer (&html, g_free);
+  g_clear_pointer (&location, g_free);
+  html = browse_step (session, "POST", consent_url, form->str, &status, &location, error);
+  if (html == NULL)
+    return NULL;
+  if (status == 302 && location != NULL)
+    return g_steal_pointer (&location);
+
+unexpected:
+  g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the sandbox answered %u: %.300s", status,
+               html != NULL ? html : "");
+  return NULL;
+}
+
 static gpointer
 browser_thread (gpointer data)
 {
@@ -32,8 +147,7 @@ browser_thread (gpointer data)
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  location = techo_test_sandbox_browse (browser->uri, browser->citizen, "1234", browser->grant,
-                                        TRUE, &browser->error);
+  location = browse (browser->uri, browser->citizen, browser->grant, &browser->error);
   if (location == NULL)
     return NULL;
   /* The browser follows the last redirect to our loopback listener. */

@@ -149,7 +149,8 @@ fetch (SoupSession  *session,
       g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "the sandbox's page is too large");
       return NULL;
     }
-  return g_strndup (g_bytes_get_data (body, NULL), size);
+  /* An empty body may have no data pointer at all. */
+  return size > 0 ? g_strndup (g_bytes_get_data (body, NULL), size) : g_strdup ("");
 }
 
 static char *
