@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-cda: the CDA checkup reader under libFuzzer. Any input must either
- * be refused with a TECHO_CDA_ERROR or read; what is read must write back
- * and read again to the same number of items. */
+ * be refused with a TECHO_CDA_ERROR or read; what is read goes through the
+ * clinical rules, and must write back and read again to the same number of
+ * items. */
 
 #include "config.h"
 
@@ -9,6 +10,7 @@
 #include <stdlib.h>
 
 #include "techo-cda.h"
+#include "techo-reference.h"
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
 
@@ -30,6 +32,24 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
         abort ();
       return 0;
     }
+
+  /* Everything read also goes through the clinical rules, as the app
+   * would show it. */
+  for (guint i = 0; i < checkup->items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (checkup->items, i);
+
+      (void) techo_reference_classify (techo_reference_analyte_for_code (item->code),
+                                       item->value, patient->sex);
+      (void) techo_reference_item_value_display (item->code, item->value);
+      (void) techo_reference_code_display (item->value_system, item->value);
+    }
+  (void) techo_reference_metabolic (checkup, patient->sex);
+  (void) techo_reference_guidance_level (checkup, patient->sex,
+                                         techo_reference_age_on (patient->birth_date,
+                                                                 checkup->performed_on));
+  g_free (techo_reference_format_date (checkup->performed_on, TRUE));
+  g_free (techo_reference_format_date (patient->birth_date, TRUE));
 
   xml = techo_cda_write_checkup (checkup, patient, &length, &error);
   if (xml == NULL)
