@@ -90,6 +90,14 @@ TechoTestSandbox *
 techo_test_sandbox_start (const char * const  *extra_args,
                           GError             **error)
 {
+  return techo_test_sandbox_start_full (extra_args, NULL, error);
+}
+
+TechoTestSandbox *
+techo_test_sandbox_start_full (const char * const  *extra_args,
+                               const char          *stderr_path,
+                               GError             **error)
+{
   g_autoptr(GSubprocessLauncher) launcher = NULL;
   g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
   g_autofree char *binary = NULL;
@@ -113,6 +121,8 @@ techo_test_sandbox_start (const char * const  *extra_args,
   g_ptr_array_add (argv, NULL);
 
   launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE);
+  if (stderr_path != NULL)
+    g_subprocess_launcher_set_stderr_file_path (launcher, stderr_path);
   g_subprocess_launcher_set_child_setup (launcher, child_setup, NULL, NULL);
 
   sandbox = g_new0 (TechoTestSandbox, 1);

@@ -21,6 +21,12 @@ typedef struct _TechoTestSandbox TechoTestSandbox;
 TechoTestSandbox *techo_test_sandbox_start (const char * const  *extra_args,
                                             GError             **error);
 
+/* As techo_test_sandbox_start, with the child's stderr written to
+ * @stderr_path (NULL: inherited). */
+TechoTestSandbox *techo_test_sandbox_start_full (const char * const  *extra_args,
+                                                 const char          *stderr_path,
+                                                 GError             **error);
+
 /* As techo_test_sandbox_start with a NULL-terminated argument list;
  * aborts the test on failure. */
 TechoTestSandbox *techo_test_sandbox_new   (const char *first_arg,
