@@ -10,6 +10,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "techo-reference.h"
+#include "techo-reference-private.h"
 
 /* Shorthands that keep the tables readable. */
 #define PQ TECHO_VALUE_PQ
@@ -177,9 +178,6 @@ typedef struct
   const char *display;
 } CodeDisplay;
 
-#define SCREENING_OID(n) TECHO_OID_SCREENING_PREFIX "." n
-#define SMOKING_ITEM "9N736000000000011"
-#define FOLLOWUP_SET "followup" /* shared by the 9P5x2 follow-up items */
 
 static const CodeDisplay code_displays[] = {
   { TECHO_OID_URINE_ORDINAL, "1", "−" },
@@ -247,30 +245,6 @@ static const CodeDisplay code_displays[] = {
   { SCREENING_OID ("2500"), "9", "判定不能" },
 };
 
-/* §4. Detailed-exam item codes complete the 5-character stems of the
- * reference with the usual …000000000011 (inferred). Stomach: from 50 every
- * two years (X-ray may be offered yearly from 40; not modelled). */
-static const TechoCancerInfo cancers[TECHO_N_CANCERS] = {
-  { TECHO_CANCER_LUNG, "lung", N_("Lung cancer screening"), "肺がん検診", "51",
-    NULL, 40, 12, "9P504000000000011", "9P507000000000011",
-    { { "9P502000000000011", "胸部エックス線検査", SCREENING_OID ("2100"), { "4" } },
-      { "7A030000006144311", "喀痰細胞診", SCREENING_OID ("2101"), { "4", "5", "D", "E" } },
-      { "9N737000000000012", "喫煙指数", NULL, { NULL } } } },
-  { TECHO_CANCER_BREAST, "breast", N_("Breast cancer screening"), "乳がん検診", "52",
-    "female", 40, 24, "9P522000000000011", "9P525000000000011",
-    { { "9N281000000000011", "マンモグラフィ", SCREENING_OID ("2200"), { "3", "4", "5" } } } },
-  { TECHO_CANCER_STOMACH, "stomach", N_("Stomach cancer screening"), "胃がん検診", "53",
-    NULL, 50, 24, "9P546000000000011", "9P549000000000011",
-    { { "9P542160700000011", "胃部エックス線検査", SCREENING_OID ("2050"), { "2" } },
-      { "9P544160700000011", "胃内視鏡検査", SCREENING_OID ("2050"), { "2" } } } },
-  { TECHO_CANCER_CERVICAL, "cervical", N_("Cervical cancer screening"), "子宮頸がん検診", "54",
-    "female", 20, 24, "9P562000000000011", "9P565000000000011",
-    { { "7A021000008543311", "子宮頸部細胞診", SCREENING_OID ("2400"),
-        { "2", "3", "4", "5", "6", "7", "8", "9" } } } },
-  { TECHO_CANCER_COLORECTAL, "colorectal", N_("Colorectal cancer screening"), "大腸がん検診", "55",
-    NULL, 40, 12, "9P582000000000011", "9P585000000000011",
-    { { "1B040000001599811", "便潜血検査", SCREENING_OID ("2500"), { "2" } } } },
-};
 
 static const char *
 strip_urn_oid (const char *system)
@@ -280,10 +254,9 @@ strip_urn_oid (const char *system)
   return system;
 }
 
-/* Strict YYYY-MM-DD; the only date form records carry. */
-static gboolean
-parse_iso_date (const char *text,
-                GDate      *date)
+gboolean
+techo_reference_parse_date (const char *text,
+                            GDate      *date)
 {
   guint year, month, day;
 
@@ -302,17 +275,16 @@ parse_iso_date (const char *text,
   return TRUE;
 }
 
-static char *
-format_iso_date (const GDate *date)
+char *
+techo_reference_format_gdate (const GDate *date)
 {
   return g_strdup_printf ("%04u-%02u-%02u", g_date_get_year (date),
                           g_date_get_month (date), g_date_get_day (date));
 }
 
-/* A coded value as received, compared without surrounding blanks. */
-static gboolean
-code_equals (const char *value,
-             const char *code)
+gboolean
+techo_reference_code_equals (const char *value,
+                             const char *code)
 {
   gsize length;
 
@@ -394,7 +366,7 @@ answered_yes (const TechoCheckup *checkup,
 {
   const TechoItem *item = find_analyte_item (checkup, techo_reference_analyte (key));
 
-  return item != NULL && code_equals (item->value, "1");
+  return item != NULL && techo_reference_code_equals (item->value, "1");
 }
 
 /* Waist at or over the sex's threshold, or visceral fat at or over 100 cm2.
@@ -611,13 +583,15 @@ techo_reference_item_value_display (const char *item_code,
     return NULL;
   if (strcmp (item_code, SMOKING_ITEM) == 0)
     return techo_reference_code_display (SMOKING_ITEM, value);
-  for (guint i = 0; i < TECHO_N_CANCERS; i++)
+  for (TechoCancer c = 0; c < TECHO_N_CANCERS; c++)
     {
-      if (strcmp (cancers[i].followup_code, item_code) == 0)
+      const TechoCancerInfo *info = techo_reference_cancer (c);
+
+      if (strcmp (info->followup_code, item_code) == 0)
         return techo_reference_code_display (FOLLOWUP_SET, value);
-      for (guint j = 0; j < G_N_ELEMENTS (cancers[i].items) && cancers[i].items[j].code; j++)
-        if (strcmp (cancers[i].items[j].code, item_code) == 0)
-          return techo_reference_code_display (cancers[i].items[j].value_system, value);
+      for (guint j = 0; j < G_N_ELEMENTS (info->items) && info->items[j].code; j++)
+        if (strcmp (info->items[j].code, item_code) == 0)
+          return techo_reference_code_display (info->items[j].value_system, value);
     }
   analyte = techo_reference_analyte_for_code (item_code);
   if (analyte != NULL && analyte->value_system != NULL)
@@ -755,7 +729,7 @@ techo_reference_reported_metabolic (const TechoCheckup   *checkup,
   if (item == NULL)
     return FALSE;
   for (TechoMetabolicResult r = TECHO_METABOLIC_UNKNOWN; r <= TECHO_METABOLIC_NOT_MET; r++)
-    if (code_equals (item->value, techo_metabolic_result_to_code (r)))
+    if (techo_reference_code_equals (item->value, techo_metabolic_result_to_code (r)))
       {
         if (out_result != NULL)
           *out_result = r;
@@ -776,178 +750,13 @@ techo_reference_reported_guidance_level (const TechoCheckup *checkup,
   if (item == NULL)
     return FALSE;
   for (TechoGuidanceLevel l = TECHO_GUIDANCE_UNKNOWN; l <= TECHO_GUIDANCE_INFORMATION; l++)
-    if (code_equals (item->value, techo_guidance_level_to_code (l)))
+    if (techo_reference_code_equals (item->value, techo_guidance_level_to_code (l)))
       {
         if (out_level != NULL)
           *out_level = l;
         return TRUE;
       }
   return FALSE;
-}
-
-const TechoCancerInfo *
-techo_reference_cancer (TechoCancer cancer)
-{
-  g_return_val_if_fail (cancer < TECHO_N_CANCERS, NULL);
-  return &cancers[cancer];
-}
-
-const TechoCancerInfo *
-techo_reference_cancer_for_key (const char *key)
-{
-  for (guint i = 0; key != NULL && i < TECHO_N_CANCERS; i++)
-    if (strcmp (cancers[i].key, key) == 0)
-      return &cancers[i];
-  return NULL;
-}
-
-const TechoCancerInfo *
-techo_reference_cancer_for_report_kind (const char *report_kind)
-{
-  for (guint i = 0; report_kind != NULL && i < TECHO_N_CANCERS; i++)
-    if (strcmp (cancers[i].report_kind, report_kind) == 0)
-      return &cancers[i];
-  return NULL;
-}
-
-TechoScreeningDue
-techo_reference_screening_due (TechoCancer  cancer,
-                               const char  *sex,
-                               const char  *birth_date,
-                               const char  *last_performed_on,
-                               const char  *today,
-                               char       **out_due_on)
-{
-  const TechoCancerInfo *info;
-  GDate birth, now, last, due, eligible, overdue;
-
-  g_return_val_if_fail (cancer < TECHO_N_CANCERS, TECHO_SCREENING_NOT_ELIGIBLE);
-  info = &cancers[cancer];
-  if (out_due_on != NULL)
-    *out_due_on = NULL;
-
-  if (!parse_iso_date (birth_date, &birth) || !parse_iso_date (today, &now))
-    return TECHO_SCREENING_NOT_ELIGIBLE;
-  if (info->sex != NULL && g_strcmp0 (info->sex, sex) != 0)
-    return TECHO_SCREENING_NOT_ELIGIBLE;
-  if (techo_reference_age_on (birth_date, today) < info->min_age)
-    return TECHO_SCREENING_NOT_ELIGIBLE;
-
-  eligible = birth;
-  g_date_add_years (&eligible, info->min_age);
-  due = eligible;
-  if (parse_iso_date (last_performed_on, &last))
-    {
-      g_date_add_months (&last, info->interval_months);
-      if (g_date_compare (&last, &due) > 0)
-        due = last;
-    }
-  if (out_due_on != NULL)
-    *out_due_on = format_iso_date (&due);
-
-  if (g_date_compare (&now, &due) < 0)
-    return TECHO_SCREENING_NOT_YET;
-  overdue = due;
-  g_date_add_months (&overdue, TECHO_SCREENING_GRACE_MONTHS);
-  if (g_date_compare (&now, &overdue) < 0)
-    return TECHO_SCREENING_DUE;
-  return TECHO_SCREENING_OVERDUE;
-}
-
-static const TechoCancerInfo *
-screening_cancer (const TechoScreening *screening)
-{
-  const TechoCancerInfo *info = techo_reference_cancer_for_key (screening->cancer);
-
-  return info != NULL ? info : techo_reference_cancer_for_report_kind (screening->report_kind);
-}
-
-static const TechoItem *
-screening_item (const TechoScreening *screening,
-                const char           *code)
-{
-  for (guint i = 0; screening->items != NULL && i < screening->items->len; i++)
-    {
-      const TechoItem *item = g_ptr_array_index (screening->items, i);
-
-      if (g_strcmp0 (item->code, code) == 0 && !item->not_performed)
-        return item;
-    }
-  return NULL;
-}
-
-gboolean
-techo_reference_screening_positive (const TechoScreening *screening)
-{
-  const TechoCancerInfo *info;
-  const char *followup = NULL;
-
-  g_return_val_if_fail (screening != NULL, FALSE);
-  info = screening_cancer (screening);
-
-  if (screening->followup_value != NULL)
-    followup = screening->followup_value;
-  else if (info != NULL && screening_item (screening, info->followup_code) != NULL)
-    followup = screening_item (screening, info->followup_code)->value;
-  if (followup != NULL)
-    return code_equals (followup, "2");
-  if (info == NULL)
-    return FALSE;
-
-  for (guint i = 0; i < G_N_ELEMENTS (info->items) && info->items[i].code; i++)
-    {
-      const TechoItem *item = screening_item (screening, info->items[i].code);
-
-      if (item == NULL || item->value == NULL)
-        continue;
-      for (guint j = 0; info->items[i].positive[j] != NULL; j++)
-        if (code_equals (item->value, info->items[i].positive[j]))
-          return TRUE;
-    }
-  return FALSE;
-}
-
-gboolean
-techo_reference_screening_is_detailed (const TechoScreening *screening)
-{
-  const TechoCancerInfo *info;
-
-  g_return_val_if_fail (screening != NULL, FALSE);
-  if (g_strcmp0 (screening->stage, "detailed") == 0)
-    return TRUE;
-  info = screening_cancer (screening);
-  return info != NULL && screening_item (screening, info->detailed_code) != NULL;
-}
-
-gboolean
-techo_reference_screening_followup_outstanding (GPtrArray *screenings)
-{
-  const TechoScreening *latest = NULL;
-
-  g_return_val_if_fail (screenings != NULL, FALSE);
-
-  for (guint i = 0; i < screenings->len; i++)
-    {
-      const TechoScreening *s = g_ptr_array_index (screenings, i);
-
-      if (s->withdrawn || s->performed_on == NULL || techo_reference_screening_is_detailed (s))
-        continue;
-      if (latest == NULL || strcmp (s->performed_on, latest->performed_on) > 0)
-        latest = s;
-    }
-  if (latest == NULL || !techo_reference_screening_positive (latest))
-    return FALSE;
-
-  for (guint i = 0; i < screenings->len; i++)
-    {
-      const TechoScreening *s = g_ptr_array_index (screenings, i);
-
-      if (!s->withdrawn && s->performed_on != NULL
-          && techo_reference_screening_is_detailed (s)
-          && strcmp (s->performed_on, latest->performed_on) >= 0)
-        return FALSE;
-    }
-  return TRUE;
 }
 
 gboolean
@@ -986,7 +795,7 @@ techo_reference_format_date (const char *iso_date,
   GDate date;
   guint year, month, day, ymd;
 
-  if (!parse_iso_date (iso_date, &date))
+  if (!techo_reference_parse_date (iso_date, &date))
     return NULL;
   year = g_date_get_year (&date);
   month = g_date_get_month (&date);
@@ -1013,7 +822,7 @@ techo_reference_age_on (const char *birth_date,
   GDate birth, on;
   int age;
 
-  if (!parse_iso_date (birth_date, &birth) || !parse_iso_date (date, &on)
+  if (!techo_reference_parse_date (birth_date, &birth) || !techo_reference_parse_date (date, &on)
       || g_date_compare (&on, &birth) < 0)
     return -1;
   age = g_date_get_year (&on) - g_date_get_year (&birth);
