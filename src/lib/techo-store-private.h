@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* techo-store-private.h: the store's job queue, shared by techo-store.c
- * (the thread, opening, keys, backup) and techo-store-records.c (the
- * record writes and queries). */
+/* techo-store-private.h: what the store's files share: the object, the job
+ * queue, keyed opening. techo-store.c (thread, opening, keys, modes),
+ * techo-store-backup.c, techo-store-records.c (upserts, sync state),
+ * techo-store-profiles.c (profiles, documents, audit) and
+ * techo-store-queries.c (typed queries, counts). */
 
 #pragma once
 
@@ -9,6 +11,71 @@
 #include "techo-store.h"
 
 G_BEGIN_DECLS
+
+struct _TechoStore
+{
+  GObject parent_instance;
+
+  char *data_dir;
+  char *path;
+  TechoVault *vault;
+
+  GThread *thread;
+  GAsyncQueue *queue;
+
+  /* Read from any thread. */
+  int is_open;
+  int mode;
+  int schema_version;
+
+  /* Store thread only. */
+  TechoSqlite *db;
+  char *key_material; /* "x'…'" or the passphrase; wiped on close */
+};
+
+/* The arguments of one queued request; which fields mean what is up to
+ * the job. */
+typedef struct
+{
+  gint64 profile_id;
+  TechoCategory category;
+  guint limit;
+  char *first;  /* a portal id, a date, a cancer, an action … */
+  char *second;
+  char **codes;
+  GPtrArray *records;
+  GBytes *bytes;
+  TechoProfile *profile;
+} TechoStoreRequest;
+
+TechoStoreRequest *techo_store_request_new  (gint64             profile_id);
+void               techo_store_request_free (TechoStoreRequest *request);
+/* Unix seconds, UTC. */
+gint64             techo_store_now          (void);
+
+/* SQLCipher 3.x keeps none of these in the file: send them on every open,
+ * right after the key and before the first read. */
+#define TECHO_STORE_CIPHER_SETTINGS_SQL(schema) \
+  "PRAGMA " schema "cipher_page_size = 4096;" \
+  "PRAGMA " schema "kdf_iter = " G_STRINGIFY (TECHO_STORE_KDF_ITER) ";"
+
+/* Store thread only. Opens @path keyed with @key_material and reads the
+ * schema once: a wrong key is TECHO_STORE_ERROR_WRONG_KEY, damage
+ * TECHO_STORE_ERROR_CORRUPT. @what names the file in messages. */
+TechoSqlite *techo_store_open_keyed      (const char   *path,
+                                          const char   *key_material,
+                                          const char   *what,
+                                          GError      **error);
+/* PRAGMA integrity_check; anything but "ok" is TECHO_STORE_ERROR_CORRUPT. */
+gboolean     techo_store_integrity_check (TechoSqlite  *db,
+                                          const char   *what,
+                                          GError      **error);
+/* Opens self->path as the store's connection (settings, migrations). */
+gboolean     techo_store_connect         (TechoStore   *self,
+                                          const char   *key_material,
+                                          GError      **error);
+/* Closes the connection and wipes the key material. */
+void         techo_store_disconnect      (TechoStore   *self);
 
 /* What a job returns on success when it has no value to hand back. */
 #define TECHO_STORE_DONE GINT_TO_POINTER (1)

@@ -624,3 +624,60 @@ techo_store_list_screenings_finish (TechoStore    *self,
 {
   return techo_store_run_finish (self, result, techo_store_list_screenings_async, error);
 }
+
+/* ---- counts -------------------------------------------------------------- */
+
+static gpointer
+count_job (TechoStore    *self,
+           TechoSqlite   *db,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  static const char * const sql[TECHO_STORE_N_COUNTS] = {
+    "SELECT count(*) FROM checkups WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+    "SELECT count(*) FROM checkup_items i JOIN checkups c ON c.row_id = i.checkup_row"
+    " WHERE c.withdrawn = 0 AND (?1 = 0 OR c.profile_id = ?1)",
+    "SELECT count(*) FROM dispensings WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+    "SELECT count(*) FROM screenings WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+  };
+  TechoStoreRequest *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db, sql[r->limit], &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      if (techo_sqlite_step (s, &local_error))
+        {
+          gint64 *count = g_new (gint64, 1);
+
+          *count = techo_sqlite_column_int64 (s, 0);
+          return count;
+        }
+    }
+  if (local_error == NULL)
+    g_set_error_literal (&local_error, TECHO_SQLITE_ERROR, SQLITE_ERROR, "no count");
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "count the records");
+  return NULL;
+}
+
+gint64
+techo_store_count_sync (TechoStore       *self,
+                        gint64            profile_id,
+                        TechoStoreCount   what,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  TechoStoreRequest *r;
+  g_autofree gint64 *count = NULL;
+
+  g_return_val_if_fail (what < TECHO_STORE_N_COUNTS, -1);
+
+  r = techo_store_request_new (profile_id);
+  r->limit = what;
+  count = techo_store_run_sync (self, count_job, r, (GDestroyNotify) techo_store_request_free,
+                                cancellable, error);
+  return count != NULL ? *count : -1;
+}

@@ -19,35 +19,7 @@
 
 #define DB_NAME      "techo.db"
 #define MODE_NAME    "techo.mode"
-#define RESTORE_NAME "techo.db.restoring"
 #define KEY_BYTES    32
-
-/* SQLCipher 3.x keeps none of these in the file: send them on every open,
- * right after the key and before the first read. */
-#define CIPHER_SETTINGS_SQL(schema) \
-  "PRAGMA " schema "cipher_page_size = 4096;" \
-  "PRAGMA " schema "kdf_iter = " G_STRINGIFY (TECHO_STORE_KDF_ITER) ";"
-
-struct _TechoStore
-{
-  GObject parent_instance;
-
-  char *data_dir;
-  char *path;
-  TechoVault *vault;
-
-  GThread *thread;
-  GAsyncQueue *queue;
-
-  /* Read from any thread. */
-  int is_open;
-  int mode;
-  int schema_version;
-
-  /* Store thread only. */
-  TechoSqlite *db;
-  char *key_material; /* "x'…'" or the passphrase; wiped on close */
-};
 
 G_DEFINE_FINAL_TYPE (TechoStore, techo_store, G_TYPE_OBJECT)
 
@@ -110,8 +82,8 @@ unref_task_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-static void
-close_connection (TechoStore *self)
+void
+techo_store_disconnect (TechoStore *self)
 {
   if (self->db != NULL)
     {
@@ -189,7 +161,7 @@ store_thread (gpointer user_data)
 
       if (job->quit)
         {
-          close_connection (self);
+          techo_store_disconnect (self);
           job_free (job);
           break;
         }
@@ -348,8 +320,8 @@ file_size_fits_pages (const char *path)
 
 /* Opens @path with @key_material, sends the cipher settings and reads the
  * schema once: a wrong key shows up only at that read. */
-static TechoSqlite *
-open_keyed (const char  *path,
+TechoSqlite *
+techo_store_open_keyed (const char  *path,
             const char  *key_material,
             const char  *what,
             GError     **error)
@@ -367,7 +339,7 @@ open_keyed (const char  *path,
       return NULL;
     }
   if (!techo_sqlite_key (db, key_material, &local_error) ||
-      !techo_sqlite_exec (db, CIPHER_SETTINGS_SQL (""), &local_error))
+      !techo_sqlite_exec (db, TECHO_STORE_CIPHER_SETTINGS_SQL (""), &local_error))
     {
       g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
                    "The %s could not be keyed: %s", what, local_error->message);
@@ -395,8 +367,8 @@ open_keyed (const char  *path,
   return db;
 }
 
-static gboolean
-run_integrity_check (TechoSqlite  *db,
+gboolean
+techo_store_integrity_check (TechoSqlite  *db,
                      const char   *what,
                      GError      **error)
 {
@@ -429,8 +401,8 @@ run_integrity_check (TechoSqlite  *db,
   return FALSE;
 }
 
-static gboolean
-connect_store (TechoStore  *self,
+gboolean
+techo_store_connect (TechoStore  *self,
                const char  *key_material,
                GError     **error)
 {
@@ -438,7 +410,7 @@ connect_store (TechoStore  *self,
   TechoSqlite *db;
   int version = 0;
 
-  db = open_keyed (self->path, key_material, "store", error);
+  db = techo_store_open_keyed (self->path, key_material, "store", error);
   if (db == NULL)
     return FALSE;
 
@@ -593,7 +565,7 @@ open_job (TechoStore    *self,
       key_material = raw_key_material (hex);
     }
 
-  if (!connect_store (self, key_material, error))
+  if (!techo_store_connect (self, key_material, error))
     return NULL;
   self->key_material = g_steal_pointer (&key_material);
   g_atomic_int_set (&self->mode, mode);
@@ -607,7 +579,7 @@ close_job (TechoStore    *self,
            GCancellable  *cancellable,
            GError       **error)
 {
-  close_connection (self);
+  techo_store_disconnect (self);
   return TECHO_STORE_DONE;
 }
 
@@ -727,228 +699,7 @@ check_job (TechoStore    *self,
            GCancellable  *cancellable,
            GError       **error)
 {
-  return run_integrity_check (db, "store", error) ? TECHO_STORE_DONE : NULL;
-}
-
-/* Opens the file at @path with the store's key and checks it whole. */
-static gboolean
-verify_copy (TechoStore  *self,
-             const char  *path,
-             int         *out_version,
-             GError     **error)
-{
-  g_autoptr(GError) local_error = NULL;
-  TechoSqlite *db;
-  gint64 version = 0;
-  gboolean ok;
-
-  db = open_keyed (path, self->key_material, "backup", error);
-  if (db == NULL)
-    return FALSE;
-  ok = run_integrity_check (db, "backup", error);
-  if (ok && !techo_sqlite_query_int64 (db, "PRAGMA user_version", &version, &local_error))
-    {
-      techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                                   "read the backup's version");
-      ok = FALSE;
-    }
-  techo_sqlite_close (db);
-  if (ok && version > TECHO_STORE_SCHEMA_VERSION)
-    {
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_TOO_NEW,
-                   "The backup was made by a newer version of Techo (schema %d).",
-                   (int) version);
-      ok = FALSE;
-    }
-  if (ok && out_version != NULL)
-    *out_version = version;
-  return ok;
-}
-
-static gboolean
-fsync_path (const char  *path,
-            gboolean     directory,
-            GError     **error)
-{
-  int fd = g_open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd >= 0 && fsync (fd) == 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
-               "%s could not be written to disk: %s", path, g_strerror (saved_errno));
-  return FALSE;
-}
-
-static gpointer
-backup_job (TechoStore    *self,
-            TechoSqlite   *db,
-            gpointer       data,
-            GCancellable  *cancellable,
-            GError       **error)
-{
-  const char *path = data;
-  g_autoptr(TechoSqliteStatement) attach = NULL;
-  g_autoptr(GError) local_error = NULL;
-  g_autofree char *set_version = NULL;
-  g_autofree char *parent = NULL;
-  gboolean exported;
-  int fd;
-
-  /* Claim the name first (O_EXCL): a backup never overwrites a file. An
-   * empty file is an empty database to SQLite. */
-  fd = g_open (path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-  if (fd < 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (error, TECHO_STORE_ERROR,
-                   saved_errno == EEXIST ? TECHO_STORE_ERROR_EXISTS
-                                         : TECHO_STORE_ERROR_FAILED,
-                   saved_errno == EEXIST
-                     ? "%s already exists; a backup never replaces a file. Choose another name."
-                     : "The backup %s could not be created: %s",
-                   path, g_strerror (saved_errno));
-      return NULL;
-    }
-  close (fd);
-
-  attach = techo_sqlite_prepare (db, "ATTACH DATABASE ?1 AS backup KEY ?2", &local_error);
-  if (attach != NULL)
-    {
-      techo_sqlite_bind_text (attach, 1, path);
-      techo_sqlite_bind_text (attach, 2, self->key_material);
-    }
-  exported = attach != NULL && techo_sqlite_step_done (attach, &local_error);
-  g_clear_pointer (&attach, techo_sqlite_statement_free);
-  if (exported)
-    {
-      set_version = g_strdup_printf ("PRAGMA backup.user_version = %d",
-                                     g_atomic_int_get (&self->schema_version));
-      exported = techo_sqlite_exec (db, CIPHER_SETTINGS_SQL ("backup."), &local_error) &&
-                 techo_sqlite_exec (db, "SELECT sqlcipher_export ('backup')", &local_error) &&
-                 techo_sqlite_exec (db, set_version, &local_error);
-      techo_sqlite_exec (db, "DETACH DATABASE backup", NULL);
-    }
-  if (!exported)
-    {
-      g_unlink (path);
-      techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                                   "write the backup");
-      return NULL;
-    }
-
-  parent = g_path_get_dirname (path);
-  if (!fsync_path (path, FALSE, error) ||
-      !fsync_path (parent, TRUE, error) ||
-      !verify_copy (self, path, NULL, error))
-    {
-      g_unlink (path);
-      return NULL;
-    }
-  return TECHO_STORE_DONE;
-}
-
-static gboolean
-copy_file_durably (const char  *from,
-                   const char  *to,
-                   GError     **error)
-{
-  g_autofree char *contents = NULL;
-  g_autoptr(GError) local_error = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (from, &contents, &length, &local_error) ||
-      !g_file_set_contents_full (to, contents, length,
-                                 G_FILE_SET_CONTENTS_DURABLE, 0600, &local_error))
-    {
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
-                   "The backup could not be copied into place: %s",
-                   local_error->message);
-      return FALSE;
-    }
-  return TRUE;
-}
-
-static gpointer
-restore_job (TechoStore    *self,
-             TechoSqlite   *db,
-             gpointer       data,
-             GCancellable  *cancellable,
-             GError       **error)
-{
-  const char *path = data;
-  g_autofree char *staging = g_build_filename (self->data_dir, RESTORE_NAME, NULL);
-  g_autofree char *wal = g_strconcat (self->path, "-wal", NULL);
-  g_autofree char *shm = g_strconcat (self->path, "-shm", NULL);
-  g_auto(TechoSecret) key_material = NULL;
-  GError *local_error = NULL;
-
-  if (!g_file_test (path, G_FILE_TEST_IS_REGULAR))
-    {
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
-                   "There is no backup file at %s.", path);
-      return NULL;
-    }
-
-  /* Everything is checked before the store is touched. */
-  if (!verify_copy (self, path, NULL, &local_error))
-    {
-      g_prefix_error (&local_error, "The backup was refused and your store was "
-                                    "left as it was. ");
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  if (!copy_file_durably (path, staging, error))
-    {
-      g_unlink (staging);
-      return NULL;
-    }
-  if (!verify_copy (self, staging, NULL, error))
-    {
-      g_unlink (staging);
-      return NULL;
-    }
-
-  /* Closing the last connection folds the WAL into the old file; the
-   * rename then swaps the whole store at once. */
-  key_material = g_steal_pointer (&self->key_material);
-  close_connection (self);
-  g_unlink (wal);
-  g_unlink (shm);
-  if (g_rename (staging, self->path) != 0)
-    {
-      int saved_errno = errno;
-
-      g_set_error (&local_error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
-                   "The backup could not replace the store: %s",
-                   g_strerror (saved_errno));
-      g_unlink (staging);
-    }
-  else
-    fsync_path (self->data_dir, TRUE, NULL);
-
-  /* Reopen either way: the restored store, or the old one if the rename
-   * failed. */
-  if (!connect_store (self, key_material, local_error != NULL ? NULL : error))
-    {
-      if (local_error != NULL)
-        g_propagate_error (error, local_error);
-      return NULL;
-    }
-  self->key_material = g_steal_pointer (&key_material);
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, local_error);
-      return NULL;
-    }
-  return TECHO_STORE_DONE;
+  return techo_store_integrity_check (db, "store", error) ? TECHO_STORE_DONE : NULL;
 }
 
 /* ---- GObject ------------------------------------------------------------ */
@@ -1219,64 +970,4 @@ techo_store_check_sync (TechoStore    *self,
                         GError       **error)
 {
   return techo_store_run_sync (self, check_job, NULL, NULL, cancellable, error) != NULL;
-}
-
-gboolean
-techo_store_backup_sync (TechoStore    *self,
-                         const char    *path,
-                         GCancellable  *cancellable,
-                         GError       **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  return techo_store_run_sync (self, backup_job, g_strdup (path), g_free,
-                               cancellable, error) != NULL;
-}
-
-void
-techo_store_backup_async (TechoStore          *self,
-                          const char          *path,
-                          GCancellable        *cancellable,
-                          GAsyncReadyCallback  callback,
-                          gpointer             user_data)
-{
-  techo_store_run_async (self, backup_job, g_strdup (path), g_free, NULL,
-                         techo_store_backup_async, cancellable, callback, user_data);
-}
-
-gboolean
-techo_store_backup_finish (TechoStore    *self,
-                           GAsyncResult  *result,
-                           GError       **error)
-{
-  return techo_store_run_finish (self, result, techo_store_backup_async, error) != NULL;
-}
-
-gboolean
-techo_store_restore_sync (TechoStore    *self,
-                          const char    *path,
-                          GCancellable  *cancellable,
-                          GError       **error)
-{
-  g_return_val_if_fail (path != NULL, FALSE);
-  return techo_store_run_sync (self, restore_job, g_strdup (path), g_free,
-                               cancellable, error) != NULL;
-}
-
-void
-techo_store_restore_async (TechoStore          *self,
-                           const char          *path,
-                           GCancellable        *cancellable,
-                           GAsyncReadyCallback  callback,
-                           gpointer             user_data)
-{
-  techo_store_run_async (self, restore_job, g_strdup (path), g_free, NULL,
-                         techo_store_restore_async, cancellable, callback, user_data);
-}
-
-gboolean
-techo_store_restore_finish (TechoStore    *self,
-                            GAsyncResult  *result,
-                            GError       **error)
-{
-  return techo_store_run_finish (self, result, techo_store_restore_async, error) != NULL;
 }
