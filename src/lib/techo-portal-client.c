@@ -278,9 +278,10 @@ exchange (TechoPortalClient  *self,
             }
           g_clear_pointer (&answer->body, g_bytes_unref);
           g_clear_error (&last_error);
+          /* The parser's own message may quote the data: leave it out. */
           last_error = g_error_new (TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_BAD_DATA,
-                                    "The portal's answer to %s was damaged or cut short (%s).",
-                                    what, local_error->message);
+                                    "The portal's answer to %s was damaged or cut short "
+                                    "(it is not valid JSON); nothing from it was stored.", what);
         }
       else
         {
