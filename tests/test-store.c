@@ -187,6 +187,29 @@ test_create_reopen (void)
   g_assert_nonnull (key);
   g_assert_cmpuint (strlen (key), ==, 64);
 
+  /* The key lives only in the keyring: not in any file of the data dir,
+   * neither as hex nor as raw bytes. */
+  {
+    g_autoptr(GDir) files = g_dir_open (data_dir, 0, &error);
+    g_autofree guint8 *raw = NULL;
+    gsize raw_length = 0;
+    const char *name;
+
+    g_assert_no_error (error);
+    raw = techo_hex_decode (key, &raw_length);
+    g_assert_cmpuint (raw_length, ==, 32);
+    while ((name = g_dir_read_name (files)) != NULL)
+      {
+        g_autofree char *path = g_build_filename (data_dir, name, NULL);
+        g_autofree char *contents = NULL;
+        gsize length = 0;
+
+        g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+        g_assert_null (memmem (contents, length, key, 64));
+        g_assert_null (memmem (contents, length, raw, raw_length));
+      }
+  }
+
   store = open_store (data_dir, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (count_medication (store), ==, 3);
