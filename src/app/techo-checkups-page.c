@@ -341,6 +341,11 @@ techo_checkups_page_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_CHECKUPS_PAGE);
+  /* Template children that are not bound are still ours to unparent. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
+       child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
+    gtk_widget_unparent (child);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->dispose (object);

@@ -144,6 +144,11 @@ static void
 techo_welcome_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TECHO_TYPE_WELCOME);
+  /* Template children that are not bound are still ours to unparent. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object));
+       child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (object)))
+    gtk_widget_unparent (child);
   G_OBJECT_CLASS (techo_welcome_parent_class)->dispose (object);
 }
 

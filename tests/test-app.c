@@ -1,0 +1,503 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The app under Xvfb on a real encrypted store (real SQLCipher, the test
+ * session's keyring): the window opens the store, reads it off the main
+ * thread and every page shows what the store holds. Screenshots of each
+ * page go to meson-logs/screenshots, in the language the test runs in
+ * (the suite runs it once in English and once in Japanese). */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "techo-checkups-page.h"
+#include "techo-format.h"
+#include "techo-medicines-page.h"
+#include "techo-overview-page.h"
+#include "techo-screenings-page.h"
+#include "techo-store.h"
+#include "techo-trends-page.h"
+#include "techo-window.h"
+
+#define TODAY "2025-09-01"
+
+typedef struct
+{
+  char *data_dir;
+  TechoStore *store;
+  gint64 profile_id;
+  TechoWindow *window;
+} Fixture;
+
+/* HbA1c, LDL and the rest over three yearly checkups; the latest is the
+ * one the overview must show. */
+static const struct
+{
+  const char *date;
+  const char *values[8]; /* hba1c, ldl, hdl, tg_fasting, sbp, dbp, bmi, waist */
+} checkups[] = {
+  { "2023-06-10", { "5.7", "128", "58", "120", "126", "80", "23.9", "82.0" } },
+  { "2024-06-12", { "6.1", "136", "55", "140", "131", "84", "24.4", "84.5" } },
+  { "2025-06-15", { "6.6", "142", "52", "165", "138", "88", "24.8", "86.0" } },
+};
+
+static const char * const checkup_keys[] = {
+  "hba1c", "ldl", "hdl", "tg_fasting", "sbp", "dbp", "bmi", "waist",
+};
+
+static const char *
+lang (void)
+{
+  return techo_format_is_japanese () ? "ja" : "en";
+}
+
+static void
+pump (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *root = g_getenv ("MESON_BUILD_ROOT");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  GskRenderer *renderer;
+  int width, height;
+
+  if (root == NULL)
+    root = g_getenv ("TECHO_BUILD_ROOT");
+  if (root == NULL)
+    return;
+  pump (150);
+  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  path = g_strdup_printf ("%s/app-%s-%s.png", dir, lang (), name);
+
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
+  texture = gsk_renderer_render_texture (renderer, node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static TechoItem *
+make_item (const char *key,
+           const char *value)
+{
+  const TechoAnalyte *analyte = techo_reference_analyte (key);
+  TechoItem *item = techo_item_new ();
+
+  g_assert_nonnull (analyte);
+  item->code = g_strdup (analyte->codes[0]);
+  item->name = g_strdup (analyte->name_ja);
+  item->type = TECHO_VALUE_PQ;
+  item->value = g_strdup (value);
+  item->unit = g_strdup (analyte->unit);
+  return item;
+}
+
+static TechoDispensing *
+make_dispensing (const char *id,
+                 const char *date,
+                 const char *yj,
+                 const char *drug,
+                 const char *ingredient,
+                 const char *prescriber_code,
+                 const char *prescriber,
+                 int         days)
+{
+  TechoDispensing *d = techo_dispensing_new ();
+
+  d->id = g_strdup (id);
+  d->revision = 1;
+  d->source = g_strdup ("dispensing");
+  d->dispensed_on = g_strdup (date);
+  d->setting = g_strdup ("outpatient");
+  d->pharmacy_code = g_strdup ("1312345678");
+  d->pharmacy_name = g_strdup ("さくら薬局");
+  d->prescriber_code = g_strdup (prescriber_code);
+  d->prescriber_name = g_strdup (prescriber);
+  d->yj_code = g_strdup (yj);
+  d->drug_name = g_strdup (drug);
+  d->ingredient_name = g_strdup (ingredient);
+  d->quantity = 1;
+  d->unit = g_strdup ("錠");
+  d->usage = g_strdup ("1日1回 朝食後");
+  d->days = days;
+  return d;
+}
+
+static void
+fill_store (Fixture *fixture)
+{
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GPtrArray) page = NULL;
+  g_autoptr(GError) error = NULL;
+  const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
+  TechoScreening *screening;
+  TechoItem *item;
+
+  profile->issuer = g_strdup ("https://portal.test");
+  profile->subject = g_strdup ("citizen-1");
+  profile->name = g_strdup ("山田花子");
+  profile->name_kana = g_strdup ("ヤマダハナコ");
+  profile->birth_date = g_strdup ("1965-04-01");
+  profile->sex = g_strdup ("female");
+  g_assert_true (techo_store_ensure_profile_sync (fixture->store, profile, &fixture->profile_id,
+                                                  NULL, &error));
+  g_assert_no_error (error);
+
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
+  for (guint c = 0; c < G_N_ELEMENTS (checkups); c++)
+    {
+      TechoCheckup *checkup = techo_checkup_new ();
+
+      checkup->id = g_strdup_printf ("chk-%u", c);
+      checkup->revision = 1;
+      checkup->performed_on = g_strdup (checkups[c].date);
+      checkup->kind = g_strdup ("010");
+      checkup->report_kind = g_strdup ("10");
+      checkup->institution_code = g_strdup ("1311234567");
+      checkup->institution_name = g_strdup ("みなと健診センター");
+      for (guint k = 0; k < G_N_ELEMENTS (checkup_keys); k++)
+        g_ptr_array_add (checkup->items, make_item (checkup_keys[k], checkups[c].values[k]));
+      g_ptr_array_add (page, checkup);
+    }
+  g_assert_true (techo_store_upsert_page_sync (fixture->store, fixture->profile_id,
+                                               TECHO_CATEGORY_CHECKUP, page, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  /* Amlodipine from two clinics for overlapping days: duplicate therapy.
+   * Atorvastatin from one: no flag. */
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  g_ptr_array_add (page, make_dispensing ("rx-1", "2025-08-20", "2171022F1020", "アムロジピン錠5mg",
+                                          "アムロジピン", "1310000001", "みなと内科", 30));
+  g_ptr_array_add (page, make_dispensing ("rx-2", "2025-08-25", "2171022F2026", "ノルバスク錠5mg",
+                                          "アムロジピン", "1310000002", "しながわ循環器クリニック", 28));
+  g_ptr_array_add (page, make_dispensing ("rx-3", "2025-08-20", "2189015F1020", "アトルバスタチン錠10mg",
+                                          "アトルバスタチン", "1310000001", "みなと内科", 30));
+  g_ptr_array_add (page, make_dispensing ("rx-4", "2024-01-10", "2189015F1020", "アトルバスタチン錠10mg",
+                                          "アトルバスタチン", "1310000001", "みなと内科", 30));
+  g_assert_true (techo_store_upsert_page_sync (fixture->store, fixture->profile_id,
+                                               TECHO_CATEGORY_MEDICATION, page, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_clear_pointer (&page, g_ptr_array_unref);
+
+  /* A stomach screening that needs a detailed exam, none recorded. */
+  page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
+  screening = techo_screening_new ();
+  screening->id = g_strdup ("scr-1");
+  screening->revision = 1;
+  screening->performed_on = g_strdup ("2025-03-01");
+  screening->cancer = g_strdup (stomach->key);
+  screening->report_kind = g_strdup (stomach->report_kind);
+  screening->stage = g_strdup ("primary");
+  screening->municipality_code = g_strdup ("131032");
+  screening->municipality_name = g_strdup ("港区");
+  item = techo_item_new ();
+  item->code = g_strdup (stomach->items[0].code);
+  item->type = TECHO_VALUE_CO;
+  item->value = g_strdup ("2");
+  item->value_system = g_strdup (stomach->items[0].value_system);
+  g_ptr_array_add (screening->items, item);
+  screening->followup_code = g_strdup (stomach->followup_code);
+  screening->followup_value = g_strdup ("2");
+  g_ptr_array_add (page, screening);
+  g_assert_true (techo_store_upsert_page_sync (fixture->store, fixture->profile_id,
+                                               TECHO_CATEGORY_SCREENING, page, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->data_dir = g_dir_make_tmp ("techo-app-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->store = techo_store_new (fixture->data_dir);
+  g_assert_true (techo_store_open_sync (fixture->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  if (data != NULL)
+    fill_store (fixture);
+  /* The window opens the store itself, as the app does on start. */
+  g_assert_true (techo_store_close_sync (fixture->store, NULL, &error));
+
+  fixture->window = techo_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  techo_window_set_store (fixture->window, fixture->store);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  pump (50);
+  techo_store_close_sync (fixture->store, NULL, NULL);
+  techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->data_dir);
+  g_free (fixture->data_dir);
+}
+
+static void
+wait_for_mode (Fixture    *fixture,
+               const char *mode)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (techo_window_get_mode (fixture->window), mode) != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, mode);
+}
+
+static void
+test_walk_pages (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  TechoOverviewPage *overview;
+  TechoCheckupsPage *checkups_page;
+  TechoTrendsPage *trends;
+  TechoMedicinesPage *medicines;
+  TechoScreeningsPage *screenings;
+  TechoChartView *chart;
+  const TechoAnalyte *hba1c = techo_reference_analyte ("hba1c");
+  g_autoptr(TechoCheckup) latest = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *expected = NULL;
+  g_auto(GStrv) groups = NULL;
+  const TechoItem *latest_item;
+
+  wait_for_mode (fixture, "main");
+
+  /* The dashboard's HbA1c is the latest checkup's, as the store says. */
+  g_assert_true (techo_store_is_open (fixture->store));
+  latest = techo_store_latest_checkup_sync (fixture->store, fixture->profile_id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (latest);
+  g_assert_cmpstr (latest->performed_on, ==, "2025-06-15");
+  latest_item = techo_dataset_find_analyte (latest, "hba1c");
+  g_assert_nonnull (latest_item);
+  expected = techo_format_value (hba1c, latest_item);
+  g_assert_cmpstr (expected, ==, "6.6 %");
+
+  overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (fixture->window, "overview"));
+  g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "overview");
+  g_assert_cmpstr (techo_overview_page_get_value (overview, "hba1c"), ==, expected);
+  g_assert_cmpstr (techo_overview_page_get_status (overview, "hba1c"), ==,
+                   techo_format_status_label (TECHO_STATUS_SEE_DOCTOR));
+  g_assert_cmpstr (techo_overview_page_get_value (overview, "ldl"), ==, "142 mg/dL");
+  g_assert_cmpstr (techo_overview_page_get_status (overview, "ldl"), ==,
+                   techo_format_status_label (TECHO_STATUS_SEE_DOCTOR));
+  g_assert_cmpstr (techo_overview_page_get_status (overview, "hdl"), ==,
+                   techo_format_status_label (TECHO_STATUS_NORMAL));
+  g_assert_nonnull (strstr (techo_overview_page_get_metabolic (overview), _("(computed)")));
+  g_assert_cmpuint (techo_overview_page_get_n_duplicates (overview), ==, 1);
+  save_screenshot (GTK_WIDGET (fixture->window), "1-overview");
+
+  /* Ctrl+2 … the keyboard path to every page. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 2);
+  g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "checkups");
+  g_assert_cmpstr (techo_window_get_title_text (fixture->window), ==, _("Checkups"));
+  checkups_page = TECHO_CHECKUPS_PAGE (techo_window_get_page (fixture->window, "checkups"));
+  g_assert_cmpuint (techo_checkups_page_get_n_rows (checkups_page), ==, 3);
+  save_screenshot (GTK_WIDGET (fixture->window), "2-checkups");
+  g_assert_true (techo_checkups_page_show_detail (checkups_page, 0));
+  g_assert_cmpstr (techo_checkups_page_get_detail_value (checkups_page, "hba1c"), ==, expected);
+  groups = techo_checkups_page_dup_detail_groups (checkups_page);
+  /* Groups in the order of the official form: body, blood pressure, lipids, glucose. */
+  g_assert_cmpuint (g_strv_length (groups), ==, 4);
+  g_assert_cmpstr (groups[0], ==, techo_format_group_name (TECHO_FORM_GROUP_BODY));
+  g_assert_cmpstr (groups[3], ==, techo_format_group_name (TECHO_FORM_GROUP_GLUCOSE));
+  save_screenshot (GTK_WIDGET (fixture->window), "3-checkup-detail");
+  techo_checkups_page_show_list (checkups_page);
+
+  /* The overview's HbA1c row opens its trend. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
+  trends = TECHO_TRENDS_PAGE (techo_window_get_page (fixture->window, "trends"));
+  g_assert_cmpstr (techo_trends_page_get_analyte (trends), ==, "hba1c");
+  g_assert_cmpuint (techo_trends_page_get_n_multiples (trends), ==, G_N_ELEMENTS (checkup_keys));
+  g_assert_true (techo_trends_page_show_analyte (trends, "ldl"));
+  g_assert_false (techo_trends_page_show_analyte (trends, "egfr"));
+  g_signal_emit_by_name (overview, "show-trend", "hba1c");
+  g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "trends");
+  g_assert_cmpstr (techo_trends_page_get_analyte (trends), ==, "hba1c");
+  chart = techo_trends_page_get_chart (trends);
+  g_assert_cmpuint (techo_chart_model_get_n_points (techo_chart_view_get_model (chart)), ==, 3);
+  /* The description reads as a sentence with the count, the latest value
+   * and the direction. */
+  g_assert_nonnull (strstr (techo_chart_view_get_description (chart), "6.6 %"));
+  g_assert_nonnull (strstr (techo_chart_view_get_description (chart), "2023"));
+  g_assert_nonnull (strstr (techo_chart_view_get_description (chart), _("rising")));
+  /* Keyboard focus moves from point to point and the popover says the value. */
+  gtk_widget_grab_focus (GTK_WIDGET (chart));
+  pump (50);
+  g_assert_cmpint (techo_chart_view_get_focus_index (chart), ==, 2);
+  techo_chart_view_set_focus_index (chart, 0);
+  g_assert_nonnull (strstr (techo_chart_view_get_focus_text (chart), "5.7 %"));
+  techo_chart_view_set_focus_index (chart, 2);
+  save_screenshot (GTK_WIDGET (fixture->window), "4-trends");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 4);
+  medicines = TECHO_MEDICINES_PAGE (techo_window_get_page (fixture->window, "medicines"));
+  g_assert_cmpuint (techo_medicines_page_get_n_duplicates (medicines), ==, 1);
+  g_assert_cmpuint (techo_medicines_page_get_n_current (medicines), ==, 3);
+  g_assert_cmpuint (techo_medicines_page_get_n_ingredients (medicines), ==, 2);
+  save_screenshot (GTK_WIDGET (fixture->window), "5-medicines");
+  techo_medicines_page_show_view (medicines, "history");
+  save_screenshot (GTK_WIDGET (fixture->window), "6-medicines-history");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 5);
+  screenings = TECHO_SCREENINGS_PAGE (techo_window_get_page (fixture->window, "screenings"));
+  /* A 60-year-old woman: all five national screenings apply. */
+  g_assert_cmpuint (techo_screenings_page_get_n_cancers (screenings), ==, 5);
+  g_assert_cmpuint (techo_screenings_page_get_n_followups (screenings), ==, 1);
+  g_assert_nonnull (techo_screenings_page_get_state (screenings, "stomach"));
+  save_screenshot (GTK_WIDGET (fixture->window), "7-screenings");
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 6);
+  g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "sharing");
+  save_screenshot (GTK_WIDGET (fixture->window), "8-sharing");
+
+  /* Lock: nothing of the records stays on screen. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_null (techo_overview_page_get_value (overview, "hba1c"));
+  g_assert_false (techo_store_is_open (fixture->store));
+  save_screenshot (GTK_WIDGET (fixture->window), "9-locked");
+}
+
+static void
+test_narrow (Fixture       *fixture,
+             gconstpointer  data)
+{
+  wait_for_mode (fixture, "main");
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
+  pump (400);
+  /* At 360 px the leaflet folds; the content stays usable. */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 400);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 1);
+  save_screenshot (GTK_WIDGET (fixture->window), "narrow-overview");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
+  save_screenshot (GTK_WIDGET (fixture->window), "narrow-trends");
+}
+
+static void
+test_first_run (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* A store folder with nothing in it: the welcome steps. */
+  wait_for_mode (fixture, "main");
+  techo_window_lock (fixture->window);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
+  {
+    g_autofree char *db = g_build_filename (fixture->data_dir, "techo.db", NULL);
+    g_autofree char *mode = g_build_filename (fixture->data_dir, "techo.mode", NULL);
+
+    g_unlink (db);
+    g_unlink (mode);
+  }
+  techo_window_set_store (fixture->window, fixture->store);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  save_screenshot (GTK_WIDGET (fixture->window), "0-welcome");
+}
+
+static void
+test_empty_store (Fixture       *fixture,
+                  gconstpointer  data)
+{
+  TechoOverviewPage *overview;
+
+  wait_for_mode (fixture, "main");
+  overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (fixture->window, "overview"));
+  g_assert_null (techo_overview_page_get_value (overview, "hba1c"));
+  save_screenshot (GTK_WIDGET (fixture->window), "empty-overview");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
+
+  g_setenv ("TECHO_TODAY", TODAY, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  setlocale (LC_ALL, "");
+  if (build_root != NULL)
+    {
+      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
+
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/techo/Techo/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
+              fixture_tear_down);
+  g_test_add ("/app/narrow", Fixture, "filled", fixture_set_up, test_narrow, fixture_tear_down);
+  g_test_add ("/app/empty-store", Fixture, NULL, fixture_set_up, test_empty_store,
+              fixture_tear_down);
+  g_test_add ("/app/first-run", Fixture, NULL, fixture_set_up, test_first_run,
+              fixture_tear_down);
+
+  return g_test_run ();
+}
