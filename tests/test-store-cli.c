@@ -1,0 +1,141 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* `techo-cli --data-dir DIR status` creates or opens the store there and
+ * reports it, as text or JSON; a locked store exits 3. Runs the real
+ * techo-cli built next to the tests. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include <glib/gstdio.h>
+
+#include "techo-store.h"
+
+static char *
+cli_path (void)
+{
+  const char *root = g_getenv ("TECHO_BUILD_ROOT");
+
+  return g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli", NULL);
+}
+
+static int
+run_cli (char       **out,
+         const char  *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new ();
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cli = cli_path ();
+  va_list ap;
+
+  g_ptr_array_add (args, cli);
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, (gpointer) arg);
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                            &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, NULL, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (proc);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+test_status (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cli = cli_path ();
+  g_autofree char *dir = g_dir_make_tmp ("techo-cli-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *locked_dir = g_build_filename (dir, "locked", NULL);
+  g_autofree char *passphrase_file = g_build_filename (dir, "passphrase", NULL);
+  g_autofree char *db = g_build_filename (data_dir, "techo.db", NULL);
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(TechoVault) vault = techo_vault_new (data_dir);
+  g_autofree char *out = NULL;
+  JsonObject *root;
+  JsonObject *counts;
+  JsonObject *store;
+
+  if (!g_file_test (cli, G_FILE_TEST_IS_EXECUTABLE))
+    {
+      g_test_skip ("techo-cli is not built");
+      return;
+    }
+
+  /* Creates the store, then reports it as JSON in the agreed shape. */
+  g_assert_cmpint (run_cli (&out, "--data-dir", data_dir, "status", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "techo.db"));
+  g_assert_true (g_file_test (db, G_FILE_TEST_IS_REGULAR));
+  g_clear_pointer (&out, g_free);
+
+  g_assert_cmpint (run_cli (&out, "status", "--json", "--data-dir", data_dir, NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
+  g_assert_no_error (error);
+  root = json_node_get_object (json_parser_get_root (parser));
+  g_assert_false (json_object_get_boolean_member (root, "signed_in"));
+  g_assert_true (json_object_get_null_member (root, "issuer"));
+  counts = json_object_get_object_member (root, "counts");
+  g_assert_cmpint (json_object_get_int_member (counts, "checkup"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (counts, "checkup_item"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (counts, "medication"), ==, 0);
+  g_assert_cmpint (json_object_get_int_member (counts, "screening"), ==, 0);
+  g_assert_true (json_object_has_member (json_object_get_object_member (root, "last_sync"),
+                                         "medication"));
+  store = json_object_get_object_member (root, "store");
+  g_assert_cmpstr (json_object_get_string_member (store, "path"), ==, db);
+  g_assert_cmpstr (json_object_get_string_member (store, "mode"), ==, "keyring");
+  g_assert_cmpint (json_object_get_int_member (store, "schema_version"), ==, 1);
+  g_clear_pointer (&out, g_free);
+
+  /* A passphrase store: made with --passphrase-file, locked without. */
+  g_assert_true (g_file_set_contents (passphrase_file, "a long passphrase\n", -1, NULL));
+  g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "status", "--json",
+                            "--passphrase-file", passphrase_file, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"passphrase\""));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "status", NULL), ==, 3);
+  g_clear_pointer (&out, g_free);
+
+  /* Keyring answering nothing while the store exists: exit 3, too. */
+  g_assert_true (techo_vault_clear_all (vault, NULL, &error));
+  g_assert_cmpint (run_cli (&out, "--data-dir", data_dir, "status", NULL), ==, 3);
+
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/store/cli/status", test_status);
+  return g_test_run ();
+}
