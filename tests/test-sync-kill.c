@@ -185,6 +185,31 @@ test_cli_session (void)
   g_assert_nonnull (strstr (out, "medication: "));
   g_assert_nonnull (strstr (err, "medication: done"));
   {
+    g_autofree char *json = NULL;
+    g_autofree char *json_err = NULL;
+    g_autoptr(JsonObject) report = NULL;
+    JsonObject *counts;
+    gint64 n = -1;
+    gboolean signed_in = FALSE;
+    const char *start;
+
+    g_assert_cmpint (run_cli (data_dir, &json, &json_err, "status", "--json", NULL), ==, 0);
+    /* With G_MESSAGES_DEBUG=all GLib writes debug lines to stdout too. */
+    start = json[0] == '{' ? json : strstr (json, "\n{") + 1;
+
+    report = techo_json_parse_object_bounded (start, strlen (start), NULL, &error);
+    g_assert_no_error (error);
+    g_assert_true (techo_json_get_boolean (report, "signed_in", &signed_in));
+    g_assert_true (signed_in);
+    g_assert_cmpstr (techo_json_get_string (report, "issuer"), ==, techo_test_sandbox_get_issuer (sandbox));
+    g_assert_nonnull (techo_json_get_string (report, "consent_expires_at"));
+    counts = techo_json_get_object (report, "counts");
+    g_assert_true (techo_json_get_int64 (counts, "medication", &n));
+    g_assert_cmpint (n, >, 0);
+    g_assert_nonnull (techo_json_get_string (techo_json_get_object (report, "last_sync"), "medication"));
+    g_assert_null (strstr (json, "token"));
+  }
+  {
     char *joined = g_strconcat (all_output, out, err, NULL);
 
     g_free (all_output);
@@ -224,6 +249,10 @@ test_cli_session (void)
   g_clear_pointer (&err, g_free);
   status = run_cli (data_dir, &out, &err, "sync", NULL);
   g_assert_cmpint (status, ==, 4);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (data_dir, &out, &err, "status", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"signed_in\" : false"));
 
   store = techo_store_new (data_dir);
   g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));

@@ -17,6 +17,7 @@
 
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
+#include "techo-oauth.h"
 #include "techo-secure.h"
 #include "techo-store.h"
 
@@ -27,6 +28,9 @@ typedef struct
   /* session: filled by the portal side when signed in */
   gboolean signed_in;
   char *issuer;
+  char *client_id;
+  char *scopes;
+  char *consent_expires_at;
 
   /* store */
   char *path;
@@ -41,6 +45,9 @@ static void
 status_clear (Status *status)
 {
   g_free (status->issuer);
+  g_free (status->client_id);
+  g_free (status->scopes);
+  g_free (status->consent_expires_at);
   g_free (status->path);
 }
 
@@ -80,6 +87,19 @@ status_gather (TechoStore  *store,
   status->path = g_strdup (techo_store_get_path (store));
   status->mode = techo_store_get_mode (store);
   status->schema_version = techo_store_get_schema_version (store);
+
+  /* The portal session lives in the keyring: tokens are never read out. */
+  {
+    g_autoptr(TechoOAuth) oauth = techo_cli_load_session (store, FALSE, error);
+
+    if (oauth == NULL)
+      return FALSE;
+    status->signed_in = techo_oauth_is_signed_in (oauth);
+    status->issuer = g_strdup (techo_oauth_get_issuer (oauth));
+    status->client_id = g_strdup (techo_oauth_get_client_id (oauth));
+    status->scopes = g_strdup (techo_oauth_get_scopes (oauth));
+    status->consent_expires_at = g_strdup (techo_oauth_get_consent_expires_at (oauth));
+  }
 
   profiles = techo_store_list_profiles_sync (store, NULL, error);
   if (profiles == NULL)
@@ -125,6 +145,21 @@ status_to_json (const Status *status)
   json_builder_set_member_name (builder, "issuer");
   if (status->issuer != NULL)
     json_builder_add_string_value (builder, status->issuer);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "client_id");
+  if (status->client_id != NULL)
+    json_builder_add_string_value (builder, status->client_id);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "scopes");
+  if (status->scopes != NULL)
+    json_builder_add_string_value (builder, status->scopes);
+  else
+    json_builder_add_null_value (builder);
+  json_builder_set_member_name (builder, "consent_expires_at");
+  if (status->consent_expires_at != NULL)
+    json_builder_add_string_value (builder, status->consent_expires_at);
   else
     json_builder_add_null_value (builder);
 
@@ -179,6 +214,9 @@ status_print (const Status *status)
                                          ? "a passphrase" : "the keyring");
   g_print ("%-24s %d\n", "Schema version:", status->schema_version);
   g_print ("%-24s %s\n", "Signed in:", status->signed_in ? status->issuer : "no");
+  if (status->issuer != NULL)
+    g_print ("%-24s %s\n", "Consent until:",
+             status->consent_expires_at != NULL ? status->consent_expires_at : "unknown");
   g_print ("%-24s %u\n", "Profiles:", status->n_profiles);
   for (guint i = 0; i < TECHO_STORE_N_COUNTS; i++)
     g_print ("%-24s %" G_GINT64_FORMAT "\n", count_labels[i], status->counts[i]);
