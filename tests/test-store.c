@@ -599,6 +599,51 @@ test_backup_passphrase (void)
   forget_dir (dir);
 }
 
+static void
+test_erase (void)
+{
+  g_autofree char *dir = make_data_dir ();
+  g_autofree char *backup = g_build_filename (dir, "cancelled.techo", NULL);
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDir) files = NULL;
+  g_autofree char *key = NULL;
+  TechoStore *store;
+
+  store = open_store (dir, NULL, &error);
+  g_assert_no_error (error);
+  add_dispensings (store, add_profile (store), 0, 10);
+  g_assert_true (techo_vault_store_secret (vault, "oauth", "refresh", "token", NULL, &error));
+
+  /* A cancelled backup leaves no file behind. */
+  g_cancellable_cancel (cancelled);
+  g_assert_false (techo_store_backup_sync (store, backup, cancelled, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (backup, G_FILE_TEST_EXISTS));
+
+  /* Delete everything: no file of the store, no keyring item left. */
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (techo_store_is_open (store));
+  files = g_dir_open (dir, 0, &error);
+  g_assert_no_error (error);
+  g_assert_null (g_dir_read_name (files));
+  key = techo_vault_lookup_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db", NULL, &error);
+  g_assert_null (key);
+  key = techo_vault_lookup_secret (vault, "oauth", "refresh", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (key);
+
+  /* Opening again makes a new, empty store. */
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count_medication (store), ==, 0);
+  close_store (&store);
+  forget_dir (dir);
+}
+
 /* ---- async, on a main loop as the app uses it ---------------------------- */
 
 typedef struct
@@ -702,6 +747,7 @@ main (int   argc,
   g_test_add_func ("/store/flipped-byte", test_flipped_byte);
   g_test_add_func ("/store/backup-restore", test_backup_restore);
   g_test_add_func ("/store/backup-passphrase", test_backup_passphrase);
+  g_test_add_func ("/store/erase", test_erase);
   g_test_add_func ("/store/async", test_async);
 
   return g_test_run ();

@@ -76,6 +76,12 @@ fsync_path (const char  *path,
   return FALSE;
 }
 
+static int
+backup_progress_cb (gpointer user_data)
+{
+  return g_cancellable_is_cancelled (user_data) ? 1 : 0;
+}
+
 static gpointer
 backup_job (TechoStore    *self,
             TechoSqlite   *db,
@@ -121,14 +127,22 @@ backup_job (TechoStore    *self,
     {
       set_version = g_strdup_printf ("PRAGMA backup.user_version = %d",
                                      g_atomic_int_get (&self->schema_version));
+      /* The export can take a while on a large store: let a cancel
+       * interrupt it (SQLITE_INTERRUPT). */
+      if (cancellable != NULL)
+        sqlite3_progress_handler (techo_sqlite_get_handle (db), 1000,
+                                  backup_progress_cb, cancellable);
       exported = techo_sqlite_exec (db, TECHO_STORE_CIPHER_SETTINGS_SQL ("backup."), &local_error) &&
                  techo_sqlite_exec (db, "SELECT sqlcipher_export ('backup')", &local_error) &&
                  techo_sqlite_exec (db, set_version, &local_error);
+      sqlite3_progress_handler (techo_sqlite_get_handle (db), 0, NULL, NULL);
       techo_sqlite_exec (db, "DETACH DATABASE backup", NULL);
     }
   if (!exported)
     {
       g_unlink (path);
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
       techo_store_propagate_error (error, g_steal_pointer (&local_error),
                                    "write the backup");
       return NULL;

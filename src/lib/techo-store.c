@@ -257,6 +257,18 @@ restrict_store_files (TechoStore *self)
   restrict_file (shm);
 }
 
+static void
+fsync_dir (const char *path)
+{
+  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+
+  if (fd >= 0)
+    {
+      fsync (fd);
+      close (fd);
+    }
+}
+
 static gboolean
 write_mode_marker (TechoStore      *self,
                    TechoStoreMode   mode,
@@ -580,6 +592,38 @@ close_job (TechoStore    *self,
            GError       **error)
 {
   techo_store_disconnect (self);
+  return TECHO_STORE_DONE;
+}
+
+static gpointer
+erase_job (TechoStore    *self,
+           TechoSqlite   *db,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".restoring" };
+  g_autofree char *marker = g_build_filename (self->data_dir, MODE_NAME, NULL);
+
+  techo_store_disconnect (self);
+  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (self->path, suffixes[i], NULL);
+
+      if (g_unlink (path) != 0 && errno != ENOENT)
+        {
+          int saved_errno = errno;
+
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+                       "%s could not be deleted: %s", path, g_strerror (saved_errno));
+          return NULL;
+        }
+    }
+  g_unlink (marker);
+  fsync_dir (self->data_dir);
+
+  if (!techo_vault_clear_all (self->vault, cancellable, error))
+    return NULL;
   return TECHO_STORE_DONE;
 }
 
@@ -941,6 +985,16 @@ techo_store_close_sync (TechoStore    *self,
 {
   g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
   return queue_and_wait (self, job_new (close_job, FALSE, NULL, NULL, cancellable),
+                         error) != NULL;
+}
+
+gboolean
+techo_store_erase_sync (TechoStore    *self,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
+  return queue_and_wait (self, job_new (erase_job, FALSE, NULL, NULL, cancellable),
                          error) != NULL;
 }
 

@@ -129,6 +129,14 @@ gboolean  techo_store_use_keyring_sync       (TechoStore    *self,
                                               GCancellable  *cancellable,
                                               GError       **error);
 
+/* "Delete everything" for the store: closes it, removes techo.db, its
+ * -wal and -shm, the mode marker, and every keyring item of this data dir
+ * (database key and tokens). Other files in the data dir are the
+ * caller's. The object may be opened again (a new, empty store). */
+gboolean  techo_store_erase_sync  (TechoStore    *self,
+                                   GCancellable  *cancellable,
+                                   GError       **error);
+
 /* PRAGMA integrity_check; a damaged store is TECHO_STORE_ERROR_CORRUPT. */
 gboolean  techo_store_check_sync  (TechoStore    *self,
                                    GCancellable  *cancellable,
