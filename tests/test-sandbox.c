@@ -877,6 +877,61 @@ test_document (void)
   g_assert_cmpuint (status, ==, 403);
 }
 
+
+/* Moving --today forward only adds to the history: every record seen
+ * earlier is still there with the same or a higher revision, and claims
+ * published before the pharmacy's e-prescription backfill come back
+ * withdrawn next to their dispensing records. */
+static void
+test_history_grows (void)
+{
+  g_autoptr(GHashTable) before = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  guint superseded = 0;
+
+  for (guint run = 0; run < 2; run++)
+    {
+      g_autoptr(TechoTestSandbox) sandbox =
+        techo_test_sandbox_new (run == 0 ? "--today=2025-08-20" : "--today=2025-09-10", NULL);
+      g_autofree char *access = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(GPtrArray) meds = NULL;
+      g_autoptr(GHashTable) after = g_hash_table_new (g_str_hash, g_str_equal);
+
+      g_assert_true (techo_test_sandbox_sign_in (sandbox, "suzuki", NULL, &access, NULL, &error));
+      meds = fetch_all (sandbox, access, "medication", "190001", "209912", 1000, NULL);
+      g_ptr_array_set_free_func (meds, (GDestroyNotify) techo_dispensing_free);
+      for (guint i = 0; i < meds->len; i++)
+        {
+          TechoDispensing *d = g_ptr_array_index (meds, i);
+
+          if (run == 0)
+            {
+              g_assert_false (d->withdrawn);
+              g_hash_table_insert (before, g_strdup (d->id), GINT_TO_POINTER ((int) d->revision));
+            }
+          else
+            g_hash_table_insert (after, d->id, d);
+        }
+      if (run == 1)
+        {
+          GHashTableIter iter;
+          gpointer key, value;
+
+          g_hash_table_iter_init (&iter, before);
+          while (g_hash_table_iter_next (&iter, &key, &value))
+            {
+              TechoDispensing *now = g_hash_table_lookup (after, key);
+
+              g_assert_nonnull (now);
+              g_assert_cmpint (now->revision, >=, GPOINTER_TO_INT (value));
+              if (now->withdrawn)
+                superseded++;
+            }
+        }
+    }
+  g_assert_cmpuint (superseded, >, 0);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -898,5 +953,6 @@ main (int   argc,
   g_test_add_func ("/sandbox/data", test_data);
   g_test_add_func ("/sandbox/determinism", test_determinism);
   g_test_add_func ("/sandbox/document", test_document);
+  g_test_add_func ("/sandbox/history-grows", test_history_grows);
   return g_test_run ();
 }

@@ -130,6 +130,18 @@ rng_init (Rng        *rng,
   rng_next (rng);
 }
 
+/* A generator of its own for each course of events, so that moving
+ * --today forward only adds to the history, never rewrites it. */
+static void
+rng_for (Rng                       *rng,
+         const TechoSandboxCitizen *citizen,
+         const char                *what)
+{
+  g_autofree char *name = g_strdup_printf ("%s/%s", citizen->id, what);
+
+  rng_init (rng, citizen->options->seed, name);
+}
+
 static char *
 date_string (const GDate *date)
 {
@@ -366,44 +378,54 @@ make_dispensing (const char  *id,
   return d;
 }
 
+/* The internist's pharmacy (pharmacies[0]) sends e-prescription
+ * dispensing data for what it dispensed from E_RX_FROM; it sent the backlog
+ * on E_RX_BACKFILL, so claims published before that day get superseded
+ * (withdrawn) on it. Fixed dates: the history does not move with --today. */
+#define E_RX_FROM_YEAR 2025
+#define E_RX_FROM_MONTH 6
+#define E_RX_BACKFILL_MONTH 9
+
 /* Publishes one drug line the way the portal would on options->today:
  * the claims record ~45 days after the service month; where the pharmacy
- * sends e-prescription dispensing data (from @dispensing_from, NULL: never)
- * that record appears too, and the claims record is then withdrawn. */
+ * sends e-prescription data, the dispensing record too, and the claims
+ * record is then withdrawn. @key makes the id unique within the citizen. */
 static void
 publish_line (TechoSandboxCitizen *citizen,
               Rng                 *rng,
+              const char          *key,
               const GDate         *dispensed,
               const Party         *pharmacy,
               guint                clinic,
               const Drug          *drug,
-              int                  days,
-              const GDate         *dispensing_from)
+              int                  days)
 {
   const TechoSandboxDataOptions *options = citizen->options;
   GPtrArray *records = citizen->records[TECHO_CATEGORY_MEDICATION];
   g_autofree char *date = date_string (dispensed);
   g_autofree char *claims_id = NULL;
   g_autofree char *dispensing_id = NULL;
-  GDate claims_on;
-  GDate dispensing_on;
-  gboolean has_dispensing = FALSE;
-  guint n = records->len;
+  GDate claims_on, dispensing_on, e_rx_from, backfill;
+  gboolean has_dispensing;
+  /* Drawn whether or not the line is published yet. */
+  gboolean corrected = rng_double (rng) < 0.04;
 
-  claims_id = g_strdup_printf ("med-%s-c-%s-%s-%s-%u", citizen->id, date,
-                               pharmacy->code + 6, drug->yj_code ? drug->yj_code : "x", n);
-  dispensing_id = g_strdup_printf ("med-%s-d-%s-%s-%s-%u", citizen->id, date,
-                                   pharmacy->code + 6, drug->yj_code ? drug->yj_code : "x", n);
+  claims_id = g_strdup_printf ("med-%s-c-%s-%s-%s", citizen->id, date, pharmacy->code + 6, key);
+  dispensing_id = g_strdup_printf ("med-%s-d-%s-%s-%s", citizen->id, date, pharmacy->code + 6, key);
 
   date_set (&claims_on, g_date_get_year (dispensed), g_date_get_month (dispensed), 1);
   g_date_add_months (&claims_on, 1);
   g_date_add_days (&claims_on, 44);
 
-  if (dispensing_from != NULL && g_date_compare (dispensed, dispensing_from) >= 0)
+  date_set (&e_rx_from, E_RX_FROM_YEAR, E_RX_FROM_MONTH, 1);
+  date_set (&backfill, E_RX_FROM_YEAR, E_RX_BACKFILL_MONTH, 1);
+  has_dispensing = pharmacy == &pharmacies[0] && g_date_compare (dispensed, &e_rx_from) >= 0;
+  if (has_dispensing)
     {
-      has_dispensing = TRUE;
       dispensing_on = *dispensed;
       g_date_add_days (&dispensing_on, 2);
+      if (g_date_compare (&dispensing_on, &backfill) < 0)
+        dispensing_on = backfill;
     }
 
   if (has_dispensing && is_published (&dispensing_on, options))
@@ -416,7 +438,7 @@ publish_line (TechoSandboxCitizen *citizen,
                                                    pharmacy, clinic, drug, days);
 
           gone->withdrawn = TRUE;
-          gone->revision = 2;
+          gone->revision = corrected ? 3 : 2;
           g_ptr_array_add (records, gone);
         }
     }
@@ -424,9 +446,11 @@ publish_line (TechoSandboxCitizen *citizen,
     {
       TechoDispensing *claim = make_dispensing (claims_id, "claims", dispensed,
                                                 pharmacy, clinic, drug, days);
+      GDate corrected_on = claims_on;
 
-      /* Now and then the insurer corrects a claim (here: the days). */
-      if (rng_double (rng) < 0.04)
+      /* Now and then the insurer corrects a claim a month later. */
+      g_date_add_days (&corrected_on, 30);
+      if (corrected && is_published (&corrected_on, options))
         {
           claim->revision = 2;
           claim->days = days + 7;
@@ -435,20 +459,24 @@ publish_line (TechoSandboxCitizen *citizen,
     }
 }
 
-/* Repeats a prescription every @every_days from @start until today. */
+/* Repeats a prescription every @every_days from @start until @end or
+ * today, with its own generator. */
 static void
 publish_course (TechoSandboxCitizen *citizen,
-                Rng                 *rng,
                 const GDate         *start,
                 const GDate         *end,
                 int                  every_days,
                 const Party         *pharmacy,
                 guint                clinic,
-                const Drug          *drug,
-                const GDate         *dispensing_from)
+                guint                drug_index)
 {
+  g_autofree char *start_text = date_string (start);
+  g_autofree char *course = g_strdup_printf ("course-%s-%u-%u", start_text, clinic, drug_index);
+  g_autofree char *key = g_strdup_printf ("%u", drug_index);
   GDate date = *start;
+  Rng rng;
 
+  rng_for (&rng, citizen, course);
   while (g_date_compare (&date, end) <= 0
          && g_date_compare (&date, &citizen->options->today) <= 0)
     {
@@ -460,9 +488,9 @@ publish_course (TechoSandboxCitizen *citizen,
       else if (g_date_get_weekday (&visit) == G_DATE_SUNDAY)
         g_date_add_days (&visit, 1);
       if (g_date_compare (&visit, &citizen->options->today) <= 0)
-        publish_line (citizen, rng, &visit, pharmacy, clinic, drug, every_days,
-                      dispensing_from);
-      g_date_add_days (&date, every_days + rng_range (rng, -2, 2));
+        publish_line (citizen, &rng, key, &visit, pharmacy, clinic, &drugs[drug_index],
+                      every_days);
+      g_date_add_days (&date, every_days + rng_range (&rng, -2, 2));
     }
 }
 
@@ -539,47 +567,53 @@ publish_screening (TechoSandboxCitizen *citizen,
 
 /* --- The citizens ------------------------------------------------------- */
 
-/* 58-year-old man: 17 yearly 特定健診 drifting upward, amlodipine then
- * metformin, one positive stomach screening cleared by a detailed exam. */
+static gboolean
+on_or_before_today (const TechoSandboxCitizen *citizen,
+                    const GDate               *date)
+{
+  return g_date_compare (date, &citizen->options->today) <= 0;
+}
+
+/* Born 1968-04-02 (58 on 2026-11-25): a 特定健診 every June from 2010
+ * (17 by late 2026) with BP, weight and HbA1c drifting upward; amlodipine
+ * from the month after SBP first reaches 140, metformin after HbA1c first
+ * reaches 6.5; stomach and colorectal screening from 50, one positive
+ * stomach X-ray (2023) cleared by a detailed exam. */
 static void
-generate_yamada (TechoSandboxCitizen *citizen,
-                 Rng                 *rng)
+generate_yamada (TechoSandboxCitizen *citizen)
 {
   const TechoSandboxDataOptions *o = citizen->options;
-  int this_year = g_date_get_year (&o->today);
-  int last_year = this_year;
-  GDate bp_start, glucose_start, dispensing_from;
+  GDate bp_start, glucose_start;
   gboolean bp_started = FALSE, glucose_started = FALSE;
 
-  /* This year's June checkup counts only once it has happened. */
-  if (g_date_get_month (&o->today) < 7)
-    last_year--;
   g_date_clear (&bp_start, 1);
   g_date_clear (&glucose_start, 1);
-  date_set (&dispensing_from, this_year, g_date_get_month (&o->today), 1);
-  g_date_subtract_months (&dispensing_from, 5);
-
-  for (int i = 0; i < 17; i++)
+  for (int year = 2010; year <= (int) g_date_get_year (&o->today); year++)
     {
-      int year = last_year - 16 + i;
+      g_autofree char *what = g_strdup_printf ("checkup-%d", year);
+      int i = year - 2010;
       double t = i / 16.0;
       Vitals v = { 0 };
       GDate performed;
+      Rng rng;
 
-      date_set (&performed, year, 6, 10 + rng_range (rng, 0, 10));
+      rng_for (&rng, citizen, what);
+      date_set (&performed, year, 6, 10 + rng_range (&rng, 0, 10));
+      if (!on_or_before_today (citizen, &performed))
+        break;
       v.height = 170.4 - 0.05 * i;
-      v.weight = 68 + 11 * t + rng_noise (rng, 0.8);
-      v.waist = 82 + 10 * t + rng_noise (rng, 1.0);
-      v.sbp = 122 + 26 * t + rng_noise (rng, 4);
-      v.dbp = 76 + 14 * t + rng_noise (rng, 3);
-      v.hba1c = 5.4 + 1.5 * t * t + rng_noise (rng, 0.1);
-      v.glucose = 92 + 36 * t * t + rng_noise (rng, 4);
-      v.tg = 120 + 60 * t + rng_noise (rng, 20);
-      v.hdl = 55 - 10 * t + rng_noise (rng, 3);
-      v.ldl = 125 + 20 * t + rng_noise (rng, 8);
-      v.ast = 22 + 8 * t + rng_noise (rng, 3);
-      v.alt = 24 + 12 * t + rng_noise (rng, 4);
-      v.ggt = 40 + 30 * t + rng_noise (rng, 6);
+      v.weight = 68 + 11 * t + rng_noise (&rng, 0.8);
+      v.waist = 82 + 10 * t + rng_noise (&rng, 1.0);
+      v.sbp = 122 + 26 * t + rng_noise (&rng, 4);
+      v.dbp = 76 + 14 * t + rng_noise (&rng, 3);
+      v.hba1c = 5.4 + 1.5 * t * t + rng_noise (&rng, 0.1);
+      v.glucose = 92 + 36 * t * t + rng_noise (&rng, 4);
+      v.tg = 120 + 60 * t + rng_noise (&rng, 20);
+      v.hdl = 55 - 10 * t + rng_noise (&rng, 3);
+      v.ldl = 125 + 20 * t + rng_noise (&rng, 8);
+      v.ast = 22 + 8 * t + rng_noise (&rng, 3);
+      v.alt = 24 + 12 * t + rng_noise (&rng, 4);
+      v.ggt = 40 + 30 * t + rng_noise (&rng, 6);
       v.on_bp = bp_started;
       v.on_glucose = glucose_started;
       v.smoker = i < 6;
@@ -589,28 +623,28 @@ generate_yamada (TechoSandboxCitizen *citizen,
       {
         TechoCheckup *checkup = make_checkup (citizen, &performed, "010", &checkup_centres[0],
                                               &v, age_on (citizen->profile, &performed), 1);
+        GDate corrected_on = performed;
 
-        /* The centre corrected one year's record after publishing it. */
-        if (i == 11)
+        /* The centre corrected the 2021 record half a year after the
+         * checkup (LDL re-measured). */
+        g_date_add_months (&corrected_on, 6);
+        if (year == 2021 && on_or_before_today (citizen, &corrected_on))
           {
-            TechoItem *ldl = NULL;
-
             for (guint k = 0; k < checkup->items->len; k++)
               {
                 TechoItem *item = g_ptr_array_index (checkup->items, k);
 
                 if (g_str_equal (item->code, techo_reference_analyte ("ldl")->codes[0]))
-                  ldl = item;
+                  {
+                    g_free (item->value);
+                    item->value = format_number (round (v.ldl) - 10, 0);
+                  }
               }
             checkup->revision = 2;
-            g_free (ldl->value);
-            ldl->value = format_number (round (v.ldl) - 10, 0);
           }
         publish_checkup (citizen, checkup, &performed);
       }
 
-      /* The doctor starts amlodipine after the first SBP ≥ 140, metformin
-       * after the first HbA1c ≥ 6.5; both from the next month. */
       if (!bp_started && v.sbp >= 140)
         {
           bp_started = TRUE;
@@ -624,174 +658,158 @@ generate_yamada (TechoSandboxCitizen *citizen,
           g_date_add_months (&glucose_start, 1);
         }
 
-      /* Stomach, lung and colorectal screening from age 50. */
       if (age_on (citizen->profile, &performed) >= 50)
         {
           GDate when = performed;
-          gboolean positive = (i == 13);
+          gboolean positive = (year == 2023);
 
           g_date_add_months (&when, 3);
-          publish_screening (citizen,
-                             make_screening (citizen, &when, TECHO_CANCER_STOMACH, "primary",
-                                             positive ? "2" : "1", &municipalities[0]),
-                             &when);
+          if (on_or_before_today (citizen, &when))
+            publish_screening (citizen,
+                               make_screening (citizen, &when, TECHO_CANCER_STOMACH, "primary",
+                                               positive ? "2" : "1", &municipalities[0]),
+                               &when);
           if (positive)
             {
               GDate detailed = when;
 
               g_date_add_days (&detailed, 35);
-              publish_screening (citizen,
-                                 make_screening (citizen, &detailed, TECHO_CANCER_STOMACH,
-                                                 "detailed", "1", &municipalities[0]),
-                                 &detailed);
+              if (on_or_before_today (citizen, &detailed))
+                publish_screening (citizen,
+                                   make_screening (citizen, &detailed, TECHO_CANCER_STOMACH,
+                                                   "detailed", "1", &municipalities[0]),
+                                   &detailed);
             }
           g_date_add_days (&when, 7);
-          publish_screening (citizen,
-                             make_screening (citizen, &when, TECHO_CANCER_COLORECTAL,
-                                             "primary", "1", &municipalities[0]),
-                             &when);
+          if (on_or_before_today (citizen, &when))
+            publish_screening (citizen,
+                               make_screening (citizen, &when, TECHO_CANCER_COLORECTAL,
+                                               "primary", "1", &municipalities[0]),
+                               &when);
         }
     }
 
   if (bp_started)
-    publish_course (citizen, rng, &bp_start, &o->today, 28, &pharmacies[0], 0,
-                    &drugs[DRUG_AMLODIPINE], &dispensing_from);
+    publish_course (citizen, &bp_start, &o->today, 28, &pharmacies[0], 0, DRUG_AMLODIPINE);
   if (glucose_started)
-    publish_course (citizen, rng, &glucose_start, &o->today, 28, &pharmacies[0], 0,
-                    &drugs[DRUG_METFORMIN], &dispensing_from);
+    publish_course (citizen, &glucose_start, &o->today, 28, &pharmacies[0], 0, DRUG_METFORMIN);
 }
 
-/* 45-year-old woman: employer checkups, then 特定健診 from 40; breast and
- * cervical screening every two years with one ASC-US; hay-fever drugs
- * every spring. */
+/* Born 1981-08-19 (45 on 2026-11-25): a checkup every October from 2017,
+ * from her employer until 40, 特定健診 from 40; breast and cervical
+ * screening in even years from 40, an ASC-US in 2024 cleared by a detailed
+ * exam; fexofenadine every spring from 2019. */
 static void
-generate_sato (TechoSandboxCitizen *citizen,
-               Rng                 *rng)
+generate_sato (TechoSandboxCitizen *citizen)
 {
   const TechoSandboxDataOptions *o = citizen->options;
   int this_year = g_date_get_year (&o->today);
-  int last_year = g_date_get_month (&o->today) < 11 ? this_year - 1 : this_year;
 
-  for (int year = last_year - 9; year <= last_year; year++)
+  for (int year = 2017; year <= this_year; year++)
     {
+      g_autofree char *what = g_strdup_printf ("checkup-%d", year);
       GDate performed;
       Vitals v = { 0 };
+      double t = (year - 2017) / 9.0;
       int age;
-      double t = (year - (last_year - 9)) / 9.0;
+      Rng rng;
 
-      date_set (&performed, year, 10, 3 + rng_range (rng, 0, 20));
+      rng_for (&rng, citizen, what);
+      date_set (&performed, year, 10, 3 + rng_range (&rng, 0, 20));
+      if (!on_or_before_today (citizen, &performed))
+        break;
       age = age_on (citizen->profile, &performed);
       v.height = 158.2;
-      v.weight = 52 + 2 * t + rng_noise (rng, 0.6);
-      v.waist = 70 + 3 * t + rng_noise (rng, 1);
-      v.sbp = 112 + 6 * t + rng_noise (rng, 4);
-      v.dbp = 70 + 4 * t + rng_noise (rng, 3);
-      v.hba1c = 5.2 + 0.2 * t + rng_noise (rng, 0.08);
-      v.glucose = 88 + 4 * t + rng_noise (rng, 3);
-      v.tg = 80 + rng_noise (rng, 15);
-      v.hdl = 68 + rng_noise (rng, 4);
-      v.ldl = 110 + 25 * t + rng_noise (rng, 8);
-      v.ast = 18 + rng_noise (rng, 2);
-      v.alt = 15 + rng_noise (rng, 2);
-      v.ggt = 18 + rng_noise (rng, 3);
+      v.weight = 52 + 2 * t + rng_noise (&rng, 0.6);
+      v.waist = 70 + 3 * t + rng_noise (&rng, 1);
+      v.sbp = 112 + 6 * t + rng_noise (&rng, 4);
+      v.dbp = 70 + 4 * t + rng_noise (&rng, 3);
+      v.hba1c = 5.2 + 0.2 * t + rng_noise (&rng, 0.08);
+      v.glucose = 88 + 4 * t + rng_noise (&rng, 3);
+      v.tg = 80 + rng_noise (&rng, 15);
+      v.hdl = 68 + rng_noise (&rng, 4);
+      v.ldl = 110 + 25 * t + rng_noise (&rng, 8);
+      v.ast = 18 + rng_noise (&rng, 2);
+      v.alt = 15 + rng_noise (&rng, 2);
+      v.ggt = 18 + rng_noise (&rng, 3);
       publish_checkup (citizen,
                        make_checkup (citizen, &performed, age >= 40 ? "010" : "030",
                                      age >= 40 ? &checkup_centres[2] : &checkup_centres[1],
                                      &v, age, 1),
                        &performed);
 
-      /* Breast and cervical screening in even years from 40. */
       if (age >= 40 && year % 2 == 0)
         {
           GDate when;
-          gboolean ascus = (year == last_year - (last_year % 2 == 0 ? 2 : 3));
+          gboolean ascus = (year == 2024);
 
           date_set (&when, year, 11, 8);
+          if (!on_or_before_today (citizen, &when))
+            continue;
           publish_screening (citizen,
                              make_screening (citizen, &when, TECHO_CANCER_BREAST, "primary",
                                              "1", &municipalities[1]),
                              &when);
           g_date_add_days (&when, 1);
-          publish_screening (citizen,
-                             make_screening (citizen, &when, TECHO_CANCER_CERVICAL, "primary",
-                                             ascus ? "2" : "1", &municipalities[1]),
-                             &when);
-          if (ascus)
-            {
-              g_date_add_days (&when, 42);
-              publish_screening (citizen,
-                                 make_screening (citizen, &when, TECHO_CANCER_CERVICAL,
-                                                 "detailed", "1", &municipalities[1]),
-                                 &when);
-            }
+          if (on_or_before_today (citizen, &when))
+            publish_screening (citizen,
+                               make_screening (citizen, &when, TECHO_CANCER_CERVICAL, "primary",
+                                               ascus ? "2" : "1", &municipalities[1]),
+                               &when);
+          g_date_add_days (&when, 42);
+          if (ascus && on_or_before_today (citizen, &when))
+            publish_screening (citizen,
+                               make_screening (citizen, &when, TECHO_CANCER_CERVICAL,
+                                               "detailed", "1", &municipalities[1]),
+                               &when);
         }
     }
 
-  /* Hay fever: fexofenadine in February and March, for eight springs. */
-  for (int year = this_year - 7; year <= this_year; year++)
+  /* Hay fever: fexofenadine from early February to April. */
+  for (int year = 2019; year <= this_year; year++)
     {
       GDate start, end;
 
-      date_set (&start, year, 2, 5 + rng_range (rng, 0, 10));
+      date_set (&start, year, 2, 5 + (year * 7) % 10);
       date_set (&end, year, 4, 10);
-      publish_course (citizen, rng, &start, &end, 28, &pharmacies[2], 2,
-                      &drugs[DRUG_FEXOFENADINE], NULL);
+      publish_course (citizen, &start, &end, 28, &pharmacies[2], 2, DRUG_FEXOFENADINE);
     }
 }
 
-/* 76-year-old man: many drugs from an internist and an orthopaedic clinic,
- * two pharmacies; loxoprofen from both clinics with overlapping supply.
- * The internist's pharmacy sends e-prescription dispensing data. */
+/* Born 1950-01-15 (76 on 2026-11-25): from 2023-11 an internist's four
+ * drugs every 28 days at ひまわり薬局 (which sends e-prescription data); from
+ * 2025-03 an orthopaedist's Loxonin and magnesium oxide every 14 days at
+ * みどり調剤薬局; from 2025-11 the internist adds loxoprofen as well: the same
+ * ingredient from two clinics with overlapping supply. */
 static void
-generate_suzuki (TechoSandboxCitizen *citizen,
-                 Rng                 *rng)
+generate_suzuki (TechoSandboxCitizen *citizen)
 {
   const TechoSandboxDataOptions *o = citizen->options;
-  GDate start, dispensing_from;
+  GDate start, ortho, overlap;
 
-  start = o->today;
-  g_date_subtract_years (&start, 3);
-  dispensing_from = o->today;
-  g_date_subtract_months (&dispensing_from, 6);
-
-  publish_course (citizen, rng, &start, &o->today, 28, &pharmacies[0], 0,
-                  &drugs[DRUG_AMLODIPINE], &dispensing_from);
-  publish_course (citizen, rng, &start, &o->today, 28, &pharmacies[0], 0,
-                  &drugs[DRUG_ATORVASTATIN], &dispensing_from);
-  publish_course (citizen, rng, &start, &o->today, 28, &pharmacies[0], 0,
-                  &drugs[DRUG_METFORMIN], &dispensing_from);
-  publish_course (citizen, rng, &start, &o->today, 28, &pharmacies[0], 0,
-                  &drugs[DRUG_REBAMIPIDE], &dispensing_from);
-
-  /* The last year: the internist adds loxoprofen while the orthopaedist
-   * keeps prescribing Loxonin, dispensed at the other pharmacy. */
-  {
-    GDate overlap = o->today;
-
-    g_date_subtract_years (&overlap, 1);
-    publish_course (citizen, rng, &overlap, &o->today, 28, &pharmacies[0], 0,
-                    &drugs[DRUG_LOXOPROFEN_TCK], &dispensing_from);
-  }
-  {
-    GDate ortho = o->today;
-
-    g_date_subtract_months (&ortho, 20);
-    publish_course (citizen, rng, &ortho, &o->today, 14, &pharmacies[1], 1,
-                    &drugs[DRUG_LOXONIN], NULL);
-    publish_course (citizen, rng, &ortho, &o->today, 14, &pharmacies[1], 1,
-                    &drugs[DRUG_MAGNESIUM], NULL);
-  }
+  date_set (&start, 2023, 11, 27);
+  date_set (&ortho, 2025, 3, 24);
+  date_set (&overlap, 2025, 11, 25);
+  publish_course (citizen, &start, &o->today, 28, &pharmacies[0], 0, DRUG_AMLODIPINE);
+  publish_course (citizen, &start, &o->today, 28, &pharmacies[0], 0, DRUG_ATORVASTATIN);
+  publish_course (citizen, &start, &o->today, 28, &pharmacies[0], 0, DRUG_METFORMIN);
+  publish_course (citizen, &start, &o->today, 28, &pharmacies[0], 0, DRUG_REBAMIPIDE);
+  publish_course (citizen, &overlap, &o->today, 28, &pharmacies[0], 0, DRUG_LOXOPROFEN_TCK);
+  publish_course (citizen, &ortho, &o->today, 14, &pharmacies[1], 1, DRUG_LOXONIN);
+  publish_course (citizen, &ortho, &o->today, 14, &pharmacies[1], 1, DRUG_MAGNESIUM);
 }
 
-/* Sized by flags, for benchmarks: many claims lines, yearly checkups. */
+/* Sized by flags, for benchmarks: many claims lines ending at today's
+ * month, and a checkup each June. */
 static void
-generate_bulk (TechoSandboxCitizen *citizen,
-               Rng                 *rng)
+generate_bulk (TechoSandboxCitizen *citizen)
 {
   const TechoSandboxDataOptions *o = citizen->options;
   GDate month;
   guint n_months = o->bulk_years * 12;
+  Rng rng;
 
+  rng_for (&rng, citizen, "bulk");
   date_set (&month, g_date_get_year (&o->today), g_date_get_month (&o->today), 1);
   g_date_subtract_months (&month, n_months);
 
@@ -803,11 +821,13 @@ generate_bulk (TechoSandboxCitizen *citizen,
       for (guint k = 0; k < o->bulk_dispensings_per_month; k++)
         {
           GDate day = month;
-          guint pick = rng_next (rng) % G_N_ELEMENTS (drugs);
+          guint pick = rng_next (&rng) % G_N_ELEMENTS (drugs);
+          g_autofree char *key = g_strdup_printf ("%u-%u", m, k);
 
-          g_date_add_days (&day, rng_range (rng, 0, days_in_month - 1));
-          publish_line (citizen, rng, &day, &pharmacies[k % G_N_ELEMENTS (pharmacies)],
-                        k % G_N_ELEMENTS (clinics), &drugs[pick], 28, NULL);
+          g_date_add_days (&day, rng_range (&rng, 0, days_in_month - 1));
+          /* Claims only: pharmacies 1 and 2. */
+          publish_line (citizen, &rng, key, &day, &pharmacies[1 + k % 2],
+                        k % G_N_ELEMENTS (clinics), &drugs[pick], 28);
         }
 
       if (g_date_get_month (&month) == 6)
@@ -817,18 +837,18 @@ generate_bulk (TechoSandboxCitizen *citizen,
 
           g_date_add_days (&performed, 14);
           v.height = 165;
-          v.weight = 60 + rng_noise (rng, 2);
-          v.waist = 80 + rng_noise (rng, 2);
-          v.sbp = 125 + rng_noise (rng, 8);
-          v.dbp = 78 + rng_noise (rng, 5);
-          v.hba1c = 5.6 + rng_noise (rng, 0.2);
-          v.glucose = 98 + rng_noise (rng, 6);
-          v.tg = 130 + rng_noise (rng, 25);
-          v.hdl = 55 + rng_noise (rng, 5);
-          v.ldl = 125 + rng_noise (rng, 10);
-          v.ast = 22 + rng_noise (rng, 3);
-          v.alt = 22 + rng_noise (rng, 3);
-          v.ggt = 35 + rng_noise (rng, 5);
+          v.weight = 60 + rng_noise (&rng, 2);
+          v.waist = 80 + rng_noise (&rng, 2);
+          v.sbp = 125 + rng_noise (&rng, 8);
+          v.dbp = 78 + rng_noise (&rng, 5);
+          v.hba1c = 5.6 + rng_noise (&rng, 0.2);
+          v.glucose = 98 + rng_noise (&rng, 6);
+          v.tg = 130 + rng_noise (&rng, 25);
+          v.hdl = 55 + rng_noise (&rng, 5);
+          v.ldl = 125 + rng_noise (&rng, 10);
+          v.ast = 22 + rng_noise (&rng, 3);
+          v.alt = 22 + rng_noise (&rng, 3);
+          v.ggt = 35 + rng_noise (&rng, 5);
           publish_checkup (citizen,
                            make_checkup (citizen, &performed, "010", &checkup_centres[0], &v,
                                          age_on (citizen->profile, &performed), 1),
@@ -920,25 +940,19 @@ citizen_new (const TechoSandboxDataOptions *options,
              const char                    *id,
              const char                    *name,
              const char                    *name_kana,
-             int                            age,
-             const char                    *birthday, /* MM-DD */
+             const char                    *birth_date,
              const char                    *sex,
              const char                    *insurer_number)
 {
   TechoSandboxCitizen *citizen = g_new0 (TechoSandboxCitizen, 1);
-  int year = g_date_get_year (&options->today) - age;
-  g_autofree char *today = date_string (&options->today);
 
-  /* Born so that the age on options->today is @age. */
-  if (strcmp (today + 5, birthday) < 0)
-    year--;
   citizen->id = g_strdup (id);
   citizen->options = options;
   citizen->profile = techo_profile_new ();
   citizen->profile->subject = g_strdup_printf ("sub-%s", id);
   citizen->profile->name = g_strdup (name);
   citizen->profile->name_kana = g_strdup (name_kana);
-  citizen->profile->birth_date = g_strdup_printf ("%04d-%s", year, birthday);
+  citizen->profile->birth_date = g_strdup (birth_date);
   citizen->profile->sex = g_strdup (sex);
   citizen->profile->insurer_number = g_strdup (insurer_number);
   citizen->records[TECHO_CATEGORY_CHECKUP] =
@@ -956,13 +970,13 @@ techo_sandbox_citizens_new (const TechoSandboxDataOptions *options)
   GPtrArray *citizens = g_ptr_array_new_with_free_func ((GDestroyNotify) citizen_free);
 
   g_ptr_array_add (citizens, citizen_new (options, "yamada", "山田 太郎", "ヤマダ タロウ",
-                                          58, "04-02", "male", "06139998"));
+                                          "1968-04-02", "male", "06139998"));
   g_ptr_array_add (citizens, citizen_new (options, "sato", "佐藤 花子", "サトウ ハナコ",
-                                          45, "08-19", "female", "01130012"));
+                                          "1981-08-19", "female", "01130012"));
   g_ptr_array_add (citizens, citizen_new (options, "suzuki", "鈴木 一郎", "スズキ イチロウ",
-                                          76, "01-15", "male", "39131015"));
+                                          "1950-01-15", "male", "39131015"));
   g_ptr_array_add (citizens, citizen_new (options, "bulk", "高橋 健", "タカハシ ケン",
-                                          62, "09-30", "male", "06139999"));
+                                          "1964-09-30", "male", "06139999"));
   return citizens;
 }
 
@@ -983,21 +997,18 @@ techo_sandbox_citizens_find (GPtrArray  *citizens,
 void
 techo_sandbox_citizen_ensure (TechoSandboxCitizen *citizen)
 {
-  Rng rng;
-
   if (citizen->generated)
     return;
   citizen->generated = TRUE;
-  rng_init (&rng, citizen->options->seed, citizen->id);
 
   if (g_str_equal (citizen->id, "yamada"))
-    generate_yamada (citizen, &rng);
+    generate_yamada (citizen);
   else if (g_str_equal (citizen->id, "sato"))
-    generate_sato (citizen, &rng);
+    generate_sato (citizen);
   else if (g_str_equal (citizen->id, "suzuki"))
-    generate_suzuki (citizen, &rng);
+    generate_suzuki (citizen);
   else
-    generate_bulk (citizen, &rng);
+    generate_bulk (citizen);
 
   for (guint i = 0; i < TECHO_N_CATEGORIES; i++)
     {
