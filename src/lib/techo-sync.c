@@ -239,6 +239,77 @@ collect_documents (GPtrArray *records,
     }
 }
 
+/* The next page, fetched (and parsed) on a thread of its own while the
+ * current one is stored: the network and the store work side by side. */
+typedef struct
+{
+  TechoPortalClient *client;
+  TechoCategory category;
+  char *process_id;
+  char *cursor;
+  GCancellable *cancellable;
+  GThread *thread;
+  TechoPortalPage *page;
+  GError *error;
+} Prefetch;
+
+static gpointer
+prefetch_thread (gpointer data)
+{
+  Prefetch *ahead = data;
+
+  ahead->page = techo_portal_client_fetch_page (ahead->client, ahead->category, ahead->process_id,
+                                                ahead->cursor, ahead->cancellable, &ahead->error);
+  return NULL;
+}
+
+static Prefetch *
+prefetch_start (TechoPortalClient *client,
+                TechoCategory      category,
+                const char        *process_id,
+                const char        *cursor,
+                GCancellable      *cancellable)
+{
+  Prefetch *ahead = g_new0 (Prefetch, 1);
+
+  ahead->client = g_object_ref (client);
+  ahead->category = category;
+  ahead->process_id = g_strdup (process_id);
+  ahead->cursor = g_strdup (cursor);
+  ahead->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  ahead->thread = g_thread_new ("techo-prefetch", prefetch_thread, ahead);
+  return ahead;
+}
+
+/* Waits for the page; NULL (and the fetch's error) when it failed. */
+static TechoPortalPage *
+prefetch_join (Prefetch  *ahead,
+               GError   **error)
+{
+  TechoPortalPage *page;
+
+  g_thread_join (ahead->thread);
+  page = g_steal_pointer (&ahead->page);
+  if (ahead->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&ahead->error));
+  g_object_unref (ahead->client);
+  g_clear_object (&ahead->cancellable);
+  g_free (ahead->process_id);
+  g_free (ahead->cursor);
+  g_free (ahead);
+  return page;
+}
+
+static void
+prefetch_abandon (Prefetch *ahead)
+{
+  g_autoptr(TechoPortalPage) page = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (ahead != NULL)
+    page = prefetch_join (ahead, &error);
+}
+
 static gboolean
 sync_category (TechoSync          *self,
                TechoCategory       category,
@@ -250,6 +321,7 @@ sync_category (TechoSync          *self,
   g_autofree char *json = NULL;
   g_autoptr(GError) local_error = NULL;
   guint restarts = 0;
+  Prefetch *ahead = NULL;
 
   memset (progress, 0, sizeof *progress);
   progress->category = category;
@@ -300,10 +372,16 @@ sync_category (TechoSync          *self,
             goto request_failed;
         }
 
-      page = techo_portal_client_fetch_page (self->client, category, state.process_id,
-                                             state.cursor, cancellable, &local_error);
+      if (ahead != NULL)
+        page = prefetch_join (g_steal_pointer (&ahead), &local_error);
+      else
+        page = techo_portal_client_fetch_page (self->client, category, state.process_id,
+                                               state.cursor, cancellable, &local_error);
       if (page == NULL)
         goto request_failed;
+      if (page->next_cursor != NULL)
+        ahead = prefetch_start (self->client, category, state.process_id, page->next_cursor,
+                                cancellable);
 
       g_clear_pointer (&state.cursor, g_free);
       state.cursor = g_strdup (page->next_cursor);
@@ -323,13 +401,19 @@ sync_category (TechoSync          *self,
       json = sync_state_to_json (&state);
       if (!techo_store_upsert_page_sync (self->store, self->profile_id, category, page->records,
                                          json, cancellable, error))
-        return FALSE;
+        {
+          prefetch_abandon (g_steal_pointer (&ahead));
+          return FALSE;
+        }
       progress->pages++;
       progress->records += page->records->len;
 
       if (self->fetch_documents && !settle_documents (self, category, &state, progress,
                                                       cancellable, error))
-        return FALSE;
+        {
+          prefetch_abandon (g_steal_pointer (&ahead));
+          return FALSE;
+        }
       report (self, progress);
 
       if (state.process_id == NULL)
