@@ -67,8 +67,8 @@ form_add (GString    *form,
 
 /* Signs in as @citizen (PIN 1234) and consents to @grant (NULL: all the
  * page offers); returns the Location of the final redirect. */
-static char *
-browse (const char          *authorize_url,
+char *
+test_browse (const char          *authorize_url,
         const char          *citizen,
         const char * const  *grant,
         GError             **error)
@@ -147,7 +147,7 @@ browser_thread (gpointer data)
   g_autoptr(SoupMessage) message = NULL;
   g_autoptr(GBytes) body = NULL;
 
-  location = browse (browser->uri, browser->citizen, browser->grant, &browser->error);
+  location = test_browse (browser->uri, browser->citizen, browser->grant, &browser->error);
   if (location == NULL)
     return NULL;
   /* The browser follows the last redirect to our loopback listener. */

@@ -45,6 +45,14 @@ gboolean    test_sign_in        (TechoOAuth         *oauth,
                                  const char * const *grant,
                                  GError            **error);
 
+/* Acts as the user's browser on the sandbox's sign-in and consent pages
+ * (PIN 1234; @grant NULL: everything offered). Returns the Location of
+ * the final redirect, not yet followed. */
+char       *test_browse         (const char         *authorize_url,
+                                 const char         *citizen,
+                                 const char * const *grant,
+                                 GError            **error);
+
 /* Fast retries for tests. */
 void        test_client_fast_limits (TestClient *client,
                                      guint       max_attempts);

@@ -317,6 +317,85 @@ test_sign_out (void)
                                            TECHO_STORE_COUNT_MEDICATION, NULL, NULL), ==, count);
 }
 
+typedef struct
+{
+  GMainLoop *loop;
+  guint emissions;
+  gboolean ok;
+  GError *error;
+} AsyncRun;
+
+static void
+async_progress_cb (TechoSync               *sync,
+                   const TechoSyncProgress *progress,
+                   AsyncRun                *run)
+{
+  g_assert_cmpint (progress->category, <, TECHO_N_CATEGORIES);
+  run->emissions++;
+}
+
+static void
+async_done_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  AsyncRun *run = user_data;
+
+  run->ok = techo_sync_run_finish (TECHO_SYNC (source), result, &run->error);
+  g_main_loop_quit (run->loop);
+}
+
+static void
+test_async_and_cancel (void)
+{
+  g_autoptr(TestClient) client = test_client_new (shared_sandbox, "yamada", NULL);
+  g_autoptr(TestClient) reference = test_client_new (shared_sandbox, "yamada", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GCancellable) cancellable = g_cancellable_new ();
+  g_autofree char *expected = NULL;
+  g_autofree char *got = NULL;
+  AsyncRun run = { g_main_loop_new (NULL, FALSE), 0, FALSE, NULL };
+  TechoPortalLimits limits = *techo_portal_client_get_limits (client->client);
+
+  g_assert_true (test_client_sync (reference, TECHO_SYNC_ALL_CATEGORIES, &error));
+  g_assert_no_error (error);
+  expected = test_store_snapshot (reference->store, reference->profile_id);
+
+  /* Cancelled from the main loop after the first progress: a clean
+   * G_IO_ERROR_CANCELLED. */
+  limits.page_limit = 10;
+  techo_portal_client_set_limits (client->client, &limits);
+  {
+    g_autoptr(TechoSync) sync = techo_sync_new (client->store, client->client, client->profile_id);
+
+    techo_sync_set_today_month (sync, TEST_TODAY_MONTH);
+    g_signal_connect_swapped (sync, "progress", G_CALLBACK (g_cancellable_cancel), cancellable);
+    techo_sync_run_async (sync, TECHO_SYNC_ALL_CATEGORIES, cancellable, async_done_cb, &run);
+    g_main_loop_run (run.loop);
+    g_assert_false (run.ok);
+    g_assert_error (run.error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    g_clear_error (&run.error);
+  }
+
+  /* Then the same sync, resumed, with progress on the main loop. */
+  {
+    g_autoptr(TechoSync) sync = techo_sync_new (client->store, client->client, client->profile_id);
+
+    techo_sync_set_today_month (sync, TEST_TODAY_MONTH);
+    g_signal_connect (sync, "progress", G_CALLBACK (async_progress_cb), &run);
+    techo_sync_run_async (sync, TECHO_SYNC_ALL_CATEGORIES, NULL, async_done_cb, &run);
+    g_main_loop_run (run.loop);
+    g_assert_no_error (run.error);
+    g_assert_true (run.ok);
+    while (g_main_context_iteration (NULL, FALSE))
+      ;
+    g_assert_cmpuint (run.emissions, >, 3);
+  }
+  got = test_store_snapshot (client->store, client->profile_id);
+  g_assert_cmpstr (got, ==, expected);
+  g_main_loop_unref (run.loop);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -344,6 +423,7 @@ main (int   argc,
   g_test_add_func ("/portal/refresh/reused-token", test_reused_refresh_token);
   g_test_add_func ("/portal/access-token-expiry", test_access_token_expiry);
   g_test_add_func ("/portal/sign-out", test_sign_out);
+  g_test_add_func ("/portal/async-and-cancel", test_async_and_cancel);
   status = g_test_run ();
   techo_test_sandbox_stop (shared_sandbox);
   return status;

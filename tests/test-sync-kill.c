@@ -262,6 +262,66 @@ test_cli_session (void)
   techo_store_close_sync (store, NULL, NULL);
 }
 
+static void
+test_cli_login_no_browser (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("techo-login-XXXXXX", NULL);
+  g_autofree char *cli = cli_path ();
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GDataInputStream) lines = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *location = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) message = NULL;
+  g_autoptr(GBytes) body = NULL;
+  g_autoptr(GUri) uri = NULL;
+  g_autoptr(TechoStore) store = NULL;
+
+  /* Plain http to anything but loopback is refused before any request. */
+  g_assert_cmpint (run_cli (data_dir, &out, &err, "login", "--issuer", "http://portal.example.jp",
+                            "--no-browser", NULL), ==, 1);
+  g_assert_nonnull (strstr (err, "https"));
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, cli, "--data-dir", data_dir,
+                              "login", "--issuer", techo_test_sandbox_get_issuer (sandbox),
+                              "--no-browser", "--scope", "checkup profile", NULL);
+  g_assert_no_error (error);
+  lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
+  url = g_data_input_stream_read_line_utf8 (lines, NULL, NULL, &error);
+  g_assert_no_error (error);
+  /* The first line is the authorization URL and nothing else. */
+  uri = g_uri_parse (url, G_URI_FLAGS_ENCODED_QUERY, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (url, techo_test_sandbox_get_issuer (sandbox)));
+  g_assert_nonnull (strstr (url, "code_challenge_method=S256"));
+  g_assert_nonnull (strstr (url, "redirect_uri=http%3A%2F%2F127.0.0.1%3A"));
+
+  location = test_browse (url, "sato", NULL, &error);
+  g_assert_no_error (error);
+  message = soup_message_new ("GET", location);
+  body = soup_session_send_and_read (session, message, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (soup_message_get_status (message), ==, 200);
+  g_subprocess_wait (process, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), ==, 0);
+
+  /* The scope setting is kept with the profile's session. */
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  g_assert_cmpint (run_cli (data_dir, &out, &err, "status", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"checkup profile\""));
+  g_assert_nonnull (strstr (out, "\"signed_in\" : true"));
+
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
+  techo_store_close_sync (store, NULL, NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -280,6 +340,7 @@ main (int   argc,
     }
   sandbox = techo_test_sandbox_new ("--admin", NULL);
   g_test_add_func ("/sync/cli-session", test_cli_session);
+  g_test_add_func ("/sync/cli-login-no-browser", test_cli_login_no_browser);
   g_test_add_func ("/sync/kill-and-resume", test_kill_and_resume);
   status = g_test_run ();
   techo_test_sandbox_stop (sandbox);
