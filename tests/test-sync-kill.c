@@ -14,6 +14,7 @@
 
 #include "techo-json.h"
 #include "techo-secure.h"
+#include "techo-sqlite.h"
 #include "techo-test-portal.h"
 #include "techo-vault.h"
 
@@ -147,6 +148,35 @@ test_kill_and_resume (void)
   techo_store_close_sync (store, NULL, NULL);
 }
 
+/* Counts audit rows of @action by reading the store file directly. */
+static gint64
+count_audit (const char *data_dir,
+             const char *action)
+{
+  g_autoptr(TechoVault) vault = techo_vault_new (data_dir);
+  g_auto(TechoSecret) hex = techo_vault_lookup_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY,
+                                                       "techo.db", NULL, NULL);
+  g_autofree char *path = g_build_filename (data_dir, "techo.db", NULL);
+  g_autofree char *key = NULL;
+  g_autofree char *sql = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoSqlite *db;
+  gint64 count = -1;
+
+  g_assert_nonnull (hex);
+  key = g_strdup_printf ("x'%s'", hex);
+  db = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (db, key, &error));
+  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096", &error));
+  sql = g_strdup_printf ("SELECT count(*) FROM audit_log WHERE action = '%s'", action);
+  g_assert_true (techo_sqlite_query_int64 (db, sql, &count, &error));
+  g_assert_no_error (error);
+  techo_sqlite_close (db);
+  techo_wipe (key, strlen (key));
+  return count;
+}
+
 static void
 test_cli_session (void)
 {
@@ -258,8 +288,13 @@ test_cli_session (void)
   g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
   g_assert_cmpint (techo_store_count_sync (store, 0, TECHO_STORE_COUNT_MEDICATION, NULL, NULL), ==,
                    (gint64) dispensings->len);
-  techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
   techo_store_close_sync (store, NULL, NULL);
+
+  /* Sign-in, sync and sign-out each left an audit row. */
+  g_assert_cmpint (count_audit (data_dir, "sign-in"), ==, 1);
+  g_assert_cmpint (count_audit (data_dir, "sync"), ==, 1);
+  g_assert_cmpint (count_audit (data_dir, "sign-out"), ==, 1);
+  techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
 }
 
 static void
