@@ -149,6 +149,92 @@ test_round_trip (void)
   g_assert_cmpstr (again, ==, xml);
 }
 
+/* Random text from characters that XML must escape, without blanks at the
+ * ends (the reader trims those). */
+static char *
+random_text (guint max_length)
+{
+  static const char * const pieces[] = {
+    "a", "Z", "0", "日", "本", "語", "<", ">", "&", "\"", "'", " ", "-", "。", "\n",
+  };
+  g_autoptr(GString) text = g_string_new ("x");
+  guint length = g_test_rand_int_range (0, max_length);
+
+  for (guint i = 0; i < length; i++)
+    g_string_append (text, pieces[g_test_rand_int_range (0, G_N_ELEMENTS (pieces))]);
+  g_string_append (text, "y");
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+/* Many random checkups built from the reference table: each one written
+ * and read back must give the same items. */
+static void
+test_round_trip_random (void)
+{
+  guint n_analytes = 0;
+  const TechoAnalyte *analytes = techo_reference_analytes (&n_analytes);
+
+  for (guint round = 0; round < 200; round++)
+    {
+      g_autoptr(TechoCheckup) checkup = techo_checkup_new ();
+      g_autoptr(TechoProfile) patient = techo_profile_new ();
+      g_autoptr(TechoCheckup) back = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autofree char *xml = NULL;
+      gsize length = 0;
+      guint n_items = g_test_rand_int_range (0, 40);
+
+      checkup->performed_on = g_strdup_printf ("%04d-%02d-%02d", g_test_rand_int_range (1990, 2030),
+                                               g_test_rand_int_range (1, 13),
+                                               g_test_rand_int_range (1, 29));
+      checkup->institution_name = random_text (20);
+      patient->sex = g_strdup (g_test_rand_bit () ? "male" : "female");
+      patient->name = random_text (10);
+      for (guint i = 0; i < n_items; i++)
+        {
+          const TechoAnalyte *analyte = &analytes[g_test_rand_int_range (0, n_analytes)];
+          const char *code = analyte->codes[0];
+          g_autofree char *value = NULL;
+          TechoItem *item;
+
+          switch (analyte->value_type)
+            {
+            case TECHO_VALUE_PQ:
+              value = g_strdup_printf ("%d.%d", g_test_rand_int_range (0, 400),
+                                       g_test_rand_int_range (0, 10));
+              /* One in ten not performed: no value, and so no unit. */
+              if (g_test_rand_int_range (0, 10) == 0)
+                g_clear_pointer (&value, g_free);
+              item = make_item (code, TECHO_VALUE_PQ, value, value ? analyte->unit : NULL,
+                                NULL, NULL);
+              break;
+            case TECHO_VALUE_CO:
+            case TECHO_VALUE_CD:
+              value = g_strdup_printf ("%d", g_test_rand_int_range (1, 6));
+              item = make_item (code, TECHO_VALUE_CO, value, NULL, "1.2.3.4", "表示");
+              break;
+            case TECHO_VALUE_ST:
+            default:
+              value = random_text (60);
+              item = make_item (code, TECHO_VALUE_ST, value, NULL, NULL, NULL);
+              break;
+            }
+          g_ptr_array_add (checkup->items, item);
+        }
+
+      xml = techo_cda_write_checkup (checkup, patient, &length, &error);
+      g_assert_no_error (error);
+      back = techo_cda_read_checkup (xml, length, NULL, &error);
+      g_assert_no_error (error);
+      g_assert_cmpstr (back->performed_on, ==, checkup->performed_on);
+      g_assert_cmpstr (back->institution_name, ==, checkup->institution_name);
+      g_assert_cmpuint (back->items->len, ==, checkup->items->len);
+      for (guint i = 0; i < checkup->items->len; i++)
+        assert_items_equal (g_ptr_array_index (checkup->items, i),
+                            g_ptr_array_index (back->items, i));
+    }
+}
+
 static void
 test_output_shape (void)
 {
@@ -457,6 +543,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/cda/round-trip", test_round_trip);
+  g_test_add_func ("/cda/round-trip-random", test_round_trip_random);
   g_test_add_func ("/cda/output-shape", test_output_shape);
   g_test_add_func ("/cda/sample-file", test_sample_file);
   g_test_add_func ("/cda/malformed", test_malformed);
