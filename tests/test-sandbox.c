@@ -932,6 +932,153 @@ test_history_grows (void)
   g_assert_cmpuint (superseded, >, 0);
 }
 
+/* Sends @request as raw bytes and returns what came back (maybe empty). */
+static char *
+raw_exchange (TechoTestSandbox *sandbox,
+              const char       *request,
+              gsize             length,
+              gboolean          wait_for_answer)
+{
+  g_autoptr(GSocketClient) client = g_socket_client_new ();
+  g_autoptr(GSocketConnection) connection = NULL;
+  g_autoptr(GError) error = NULL;
+  GString *answer = g_string_new (NULL);
+  char buffer[4096];
+
+  g_socket_client_set_timeout (client, 10);
+  connection = g_socket_client_connect_to_host (client, "127.0.0.1",
+                                                techo_test_sandbox_get_port (sandbox),
+                                                NULL, &error);
+  g_assert_no_error (error);
+  g_output_stream_write_all (g_io_stream_get_output_stream (G_IO_STREAM (connection)),
+                             request, length, NULL, NULL, NULL);
+  if (wait_for_answer)
+    {
+      for (;;)
+        {
+          gssize n = g_input_stream_read (g_io_stream_get_input_stream (G_IO_STREAM (connection)),
+                                          buffer, sizeof buffer, NULL, NULL);
+
+          if (n <= 0 || answer->len > 1024 * 1024)
+            break;
+          g_string_append_len (answer, buffer, n);
+          if (strstr (answer->str, "\r\n\r\n") != NULL
+              && (g_str_has_prefix (answer->str, "HTTP/1.1 4") || g_str_has_prefix (answer->str, "HTTP/1.1 5")))
+            break;
+        }
+    }
+  g_io_stream_close (G_IO_STREAM (connection), NULL, NULL);
+  return g_string_free (answer, FALSE);
+}
+
+static void
+assert_alive (TechoTestSandbox *sandbox)
+{
+  guint status = 0;
+  g_autofree char *body = api (sandbox, "GET", "/.well-known/oauth-authorization-server",
+                               NULL, NULL, &status, NULL);
+
+  g_assert_cmpuint (status, ==, 200);
+  g_assert_nonnull (g_subprocess_get_identifier (techo_test_sandbox_get_process (sandbox)));
+}
+
+/* Hostile input of every kind gets an error answer, and the sandbox lives
+ * on; so do clients that hang up while an answer is delayed or dripping. */
+static void
+test_garbage (void)
+{
+  g_autoptr(TechoTestSandbox) sandbox = techo_test_sandbox_new ("--seed=1", NULL);
+  g_autoptr(TechoTestSandbox) slow = techo_test_sandbox_new ("--latency=300", NULL);
+  g_autoptr(TechoTestSandbox) drip = techo_test_sandbox_new ("--drip=50", NULL);
+  g_autofree char *access = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *long_query = g_strnfill (20000, 'a');
+  g_autofree char *long_bearer = g_strnfill (10000, 'b');
+  g_autofree char *huge_header = g_strnfill (200000, 'h');
+  g_autoptr(GString) many_fields = g_string_new ("client_id=techo-desktop");
+  const char * const forms[] = {
+    "grant_type=authorization_code&code=%ZZ&client_id=techo-desktop",
+    "grant_type=authorization_code&code=a%00b&client_id=techo-desktop",
+    "grant_type=refresh_token&refresh_token=%FF%FE&client_id=techo-desktop",
+    "=&&&=&client_id=techo-desktop",
+  };
+  const char * const paths[] = {
+    "/api/v1/requests/../../etc/passwd",
+    "/api/v1/checkups/x/document/extra",
+    "/api/v1/requests/%00/result",
+    "/admin/faults",
+    "/authorize/pin",
+    "/authorize/consent",
+  };
+  guint status = 0;
+
+  g_assert_true (techo_test_sandbox_sign_in (sandbox, "yamada", NULL, &access, NULL, &error));
+
+  for (guint i = 0; i < 100; i++)
+    g_string_append_printf (many_fields, "&f%u=%u", i, i);
+  {
+    g_autofree char *body = post_form (sandbox, "/token", many_fields->str, &status);
+
+    g_assert_cmpuint (status, ==, 400);
+  }
+  for (guint i = 0; i < G_N_ELEMENTS (forms); i++)
+    {
+      g_autofree char *body = post_form (sandbox, "/token", forms[i], &status);
+
+      g_test_message ("form %u: %u", i, status);
+      g_assert_cmpuint (status, >=, 400);
+      g_assert_cmpuint (status, <, 500);
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (paths); i++)
+    {
+      g_autofree char *body = api (sandbox, "GET", paths[i], access, NULL, &status, NULL);
+
+      g_test_message ("%s: %u", paths[i], status);
+      g_assert_cmpuint (status, >=, 400);
+      g_assert_cmpuint (status, <, 500);
+    }
+  {
+    g_autofree char *path = g_strdup_printf ("/authorize?state=%s", long_query);
+    g_autofree char *body = api (sandbox, "GET", path, NULL, NULL, &status, NULL);
+
+    g_assert_cmpuint (status, ==, 414);
+  }
+  {
+    g_autofree char *body = api (sandbox, "GET", "/api/v1/me", long_bearer, NULL, &status, NULL);
+
+    g_assert_cmpuint (status, ==, 401);
+  }
+
+  /* Raw HTTP that no client library would send. */
+  {
+    const char *chunked = "POST /token HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n"
+                          "Content-Type: application/x-www-form-urlencoded\r\n\r\n5\r\nab=cd\r\n0\r\n\r\n";
+    const char *too_long = "POST /api/v1/requests HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999\r\n\r\n";
+    g_autofree char *a = raw_exchange (sandbox, chunked, strlen (chunked), TRUE);
+    g_autofree char *b = raw_exchange (sandbox, too_long, strlen (too_long), TRUE);
+    g_autofree char *c = raw_exchange (sandbox, "\x01\x02\x03\r\n\r\n", 7, TRUE);
+    g_autofree char *header = g_strdup_printf ("GET / HTTP/1.1\r\nHost: x\r\nX-Big: %s\r\n\r\n",
+                                               huge_header);
+    g_autofree char *d = raw_exchange (sandbox, header, strlen (header), TRUE);
+
+    g_assert_true (g_str_has_prefix (a, "HTTP/1.1 411"));
+    g_assert_true (g_str_has_prefix (b, "HTTP/1.1 413"));
+    g_test_message ("junk: %.40s / huge header: %.40s", c, d);
+  }
+  assert_alive (sandbox);
+
+  /* Hang up while the answer waits or drips. */
+  for (guint i = 0; i < 5; i++)
+    {
+      const char *get = "GET /.well-known/oauth-authorization-server HTTP/1.1\r\nHost: x\r\n\r\n";
+      g_autofree char *a = raw_exchange (slow, get, strlen (get), FALSE);
+      g_autofree char *b = raw_exchange (drip, get, strlen (get), FALSE);
+    }
+  g_usleep (500 * 1000);
+  assert_alive (slow);
+  assert_alive (drip);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -954,5 +1101,6 @@ main (int   argc,
   g_test_add_func ("/sandbox/determinism", test_determinism);
   g_test_add_func ("/sandbox/document", test_document);
   g_test_add_func ("/sandbox/history-grows", test_history_grows);
+  g_test_add_func ("/sandbox/garbage", test_garbage);
   return g_test_run ();
 }

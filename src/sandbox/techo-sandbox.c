@@ -649,6 +649,30 @@ server_cb (SoupServer        *server,
   serve_with_faults (self, msg, path, number);
 }
 
+/* Answers @status with a JSON error on the raw connection and closes it:
+ * libsoup would otherwise read (and keep) the whole body first. */
+static void
+refuse_early (SoupServerMessage *msg,
+              guint              status,
+              const char        *description)
+{
+  g_autoptr(GIOStream) stream = NULL;
+  g_autofree char *body = g_strdup_printf ("{\"error\":\"invalid_request\",\"error_description\":\"%s\"}",
+                                           description);
+  g_autofree char *answer = g_strdup_printf ("HTTP/1.1 %u %s\r\nContent-Type: application/json\r\n"
+                                             "Content-Length: %" G_GSIZE_FORMAT "\r\n"
+                                             "Connection: close\r\n\r\n%s",
+                                             status, soup_status_get_phrase (status),
+                                             strlen (body), body);
+
+  stream = soup_server_message_steal_connection (msg);
+  if (stream == NULL)
+    return;
+  g_output_stream_write_all (g_io_stream_get_output_stream (stream), answer, strlen (answer),
+                             NULL, NULL, NULL);
+  g_io_stream_close (stream, NULL, NULL);
+}
+
 /* Refuses bodies over the cap before they are read. */
 static void
 early_cb (SoupServer        *server,
@@ -663,21 +687,12 @@ early_cb (SoupServer        *server,
   const char *raw_query = g_uri_get_query (uri);
 
   if (raw_query != NULL && strlen (raw_query) > 8 * SANDBOX_MAX_PARAM)
-    {
-      sandbox_send_error (msg, 414, "invalid_request", "The address is too long");
-      return;
-    }
-  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    {
-      sandbox_send_error (msg, 411, "invalid_request", "Send a Content-Length");
-      return;
-    }
-  if (encoding == SOUP_ENCODING_CONTENT_LENGTH
-      && soup_message_headers_get_content_length (headers) > SANDBOX_MAX_BODY)
-    {
-      sandbox_send_error (msg, 413, "invalid_request", "The request body is too large");
-      return;
-    }
+    sandbox_send_error (msg, 414, "invalid_request", "The address is too long");
+  else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
+    refuse_early (msg, 411, "Send a Content-Length");
+  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH
+           && soup_message_headers_get_content_length (headers) > SANDBOX_MAX_BODY)
+    refuse_early (msg, 413, "The request body is too large");
 }
 
 /* --- Public API --------------------------------------------------------- */
