@@ -1,4 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-reference.c: checkup analytes (§1), thresholds and classification,
+ * code displays, metabolic syndrome and guidance level, drug codes, dates.
+ * Cancer screening is in techo-reference-screening.c. */
 
 #define G_LOG_DOMAIN "techo-reference"
 
@@ -244,7 +247,6 @@ static const CodeDisplay code_displays[] = {
   { SCREENING_OID ("2500"), "2", "陽性" },
   { SCREENING_OID ("2500"), "9", "判定不能" },
 };
-
 
 static const char *
 strip_urn_oid (const char *system)
