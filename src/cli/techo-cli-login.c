@@ -54,6 +54,7 @@ techo_cli_exit_for_error (const GError *error)
       case TECHO_PORTAL_ERROR_BAD_DATA:
         return TECHO_EXIT_DATA;
       case TECHO_PORTAL_ERROR_PROTOCOL:
+      case TECHO_PORTAL_ERROR_NOT_FOUND:
       case TECHO_PORTAL_ERROR_INSECURE:
       case TECHO_PORTAL_ERROR_FAILED:
       default:

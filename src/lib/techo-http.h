@@ -27,6 +27,7 @@ typedef enum
   TECHO_PORTAL_ERROR_INSECURE,      /* plain http to a non-loopback host */
   TECHO_PORTAL_ERROR_DENIED,        /* the user declined at the portal */
   TECHO_PORTAL_ERROR_EXPIRED,       /* a prepared result expired: request again */
+  TECHO_PORTAL_ERROR_NOT_FOUND,     /* the portal has no such thing (404/410) */
   TECHO_PORTAL_ERROR_FAILED,        /* anything else */
 } TechoPortalError;
 

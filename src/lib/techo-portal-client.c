@@ -165,10 +165,6 @@ exchange (TechoPortalClient  *self,
       return FALSE;
     }
 
-  token = techo_oauth_get_access_token (self->oauth, cancellable, error);
-  if (token == NULL)
-    return FALSE;
-
   while (attempt < self->limits.max_attempts)
     {
       g_autoptr(SoupMessage) message = soup_message_new (method, url);
@@ -177,6 +173,22 @@ exchange (TechoPortalClient  *self,
       g_autofree char *authorization = NULL;
       gint64 retry_after = -1;
 
+      if (token == NULL)
+        {
+          /* A token endpoint down for maintenance is waited out too. */
+          token = techo_oauth_get_access_token (self->oauth, cancellable, &local_error);
+          if (token == NULL)
+            {
+              if (!is_transient (local_error))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              g_clear_error (&last_error);
+              last_error = g_steal_pointer (&local_error);
+              goto wait;
+            }
+        }
       if (message == NULL)
         {
           g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
@@ -221,12 +233,21 @@ exchange (TechoPortalClient  *self,
               return FALSE;
             }
           /* One refresh and one retry, which is not counted as an attempt. */
-          fresh = techo_oauth_refresh_sync (self->oauth, token, cancellable, error);
-          if (fresh == NULL)
-            return FALSE;
-          g_clear_pointer (&token, techo_wipe_free);
-          token = fresh;
+          fresh = techo_oauth_refresh_sync (self->oauth, token, cancellable, &local_error);
           refreshed = TRUE;
+          g_clear_pointer (&token, techo_wipe_free);
+          if (fresh == NULL)
+            {
+              if (!is_transient (local_error))
+                {
+                  g_propagate_error (error, g_steal_pointer (&local_error));
+                  return FALSE;
+                }
+              g_clear_error (&last_error);
+              last_error = g_steal_pointer (&local_error);
+              goto wait;
+            }
+          token = fresh;
           continue;
         }
       else if (response->status == 403)
@@ -290,6 +311,7 @@ exchange (TechoPortalClient  *self,
           return FALSE;
         }
 
+    wait:
       attempt++;
       if (attempt >= self->limits.max_attempts)
         break;
@@ -600,7 +622,7 @@ techo_portal_client_fetch_document (TechoPortalClient  *self,
     return NULL;
   if (answer.status != 200)
     {
-      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_FAILED,
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NOT_FOUND,
                    "The portal did not provide a checkup's document (HTTP %u).", answer.status);
       return NULL;
     }

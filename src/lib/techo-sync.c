@@ -196,6 +196,7 @@ settle_documents (TechoSync          *self,
 {
   g_autoptr(GPtrArray) none = NULL;
   g_autofree char *json = NULL;
+  g_autoptr(GError) local_error = NULL;
 
   if (state->documents == NULL || state->documents->len == 0)
     return TRUE;
@@ -209,9 +210,22 @@ settle_documents (TechoSync          *self,
       if (newline == NULL)
         continue;
       id = g_strndup (entry, newline - entry);
-      document = techo_portal_client_fetch_document (self->client, newline + 1, cancellable, error);
+      document = techo_portal_client_fetch_document (self->client, newline + 1, cancellable,
+                                                     &local_error);
+      if (document == NULL &&
+          g_error_matches (local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NOT_FOUND))
+        {
+          /* A checkup without its file is still a checkup: keep going
+           * rather than owe this document forever. */
+          g_debug ("a checkup document is missing at the portal; skipped");
+          g_clear_error (&local_error);
+          continue;
+        }
       if (document == NULL)
-        return FALSE;
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
       if (!techo_store_save_document_sync (self->store, self->profile_id, id, document,
                                            cancellable, error))
         return FALSE;
