@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-consent.h: the consent ledger. Before any byte leaves Techo (a
+ * file export, a print, visit mode, a share link) a consent is recorded:
+ * what (categories, period), to whom (free text such as
+ * 「みどり内科 田中先生」), why, how, and for a share until when. Every
+ * byte that then leaves, and every access to a share, is an event of that
+ * consent; each also adds a row to the append-only audit log. Details in
+ * events name files, formats and counts, never a health value.
+ *
+ * The store side (techo_store_*_consent*) lives in
+ * techo-store-consents.c and runs on the store's thread. */
+
+#pragma once
+
+#include <gio/gio.h>
+#include <json-glib/json-glib.h>
+
+#include "techo-records.h"
+#include "techo-store.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_CONSENT_ERROR (techo_consent_error_quark ())
+
+typedef enum
+{
+  TECHO_CONSENT_ERROR_MISSING,   /* no recipient, purpose or category */
+  TECHO_CONSENT_ERROR_INVALID,   /* a field is malformed or too long */
+  TECHO_CONSENT_ERROR_NOT_FOUND, /* no such consent */
+  TECHO_CONSENT_ERROR_NOT_LIVE,  /* revoked or expired */
+} TechoConsentError;
+
+GQuark techo_consent_error_quark (void);
+
+#define TECHO_CONSENT_MAX_TEXT   200  /* characters of recipient or purpose */
+#define TECHO_CONSENT_MAX_DETAIL 1024 /* bytes of an event's detail */
+
+/* How the records leave: the `method` column. */
+#define TECHO_CONSENT_METHOD_FHIR  "fhir"
+#define TECHO_CONSENT_METHOD_CSV   "csv"
+#define TECHO_CONSENT_METHOD_CDA   "cda"
+#define TECHO_CONSENT_METHOD_PDF   "pdf"
+#define TECHO_CONSENT_METHOD_PRINT "print"
+#define TECHO_CONSENT_METHOD_VISIT "visit"
+#define TECHO_CONSENT_METHOD_SHARE "share"
+
+/* Event names. */
+#define TECHO_CONSENT_EVENT_CREATED "created"
+#define TECHO_CONSENT_EVENT_SENT    "sent"     /* a file written, a page printed, a share published */
+#define TECHO_CONSENT_EVENT_ACCESS  "access"   /* a share answered a request */
+#define TECHO_CONSENT_EVENT_DENIED  "denied"   /* a share refused one (passcode, expiry) */
+#define TECHO_CONSENT_EVENT_REVOKED "revoked"
+
+typedef struct
+{
+  gint64 id;
+  gint64 at;       /* Unix seconds */
+  char *event;
+  char *detail;
+} TechoConsentEvent;
+
+void techo_consent_event_free (TechoConsentEvent *event);
+
+typedef struct
+{
+  gint64 id;           /* 0 until recorded */
+  gint64 created_at;   /* Unix seconds; set when recorded */
+  char *recipient;
+  char *purpose;
+  guint categories;    /* a bit per TechoCategory */
+  char *period_from;   /* YYYY-MM-DD or NULL (open) */
+  char *period_to;     /* YYYY-MM-DD or NULL (open) */
+  char *method;        /* TECHO_CONSENT_METHOD_* */
+  gint64 expires_at;   /* Unix seconds; 0: no expiry (only files) */
+  gint64 revoked_at;   /* 0: not revoked */
+  GPtrArray *events;   /* of TechoConsentEvent, oldest first; filled by the store */
+} TechoConsent;
+
+TechoConsent *techo_consent_new  (const char *recipient,
+                                  const char *purpose,
+                                  guint       categories,
+                                  const char *method);
+void          techo_consent_free (TechoConsent *consent);
+
+/* "checkup,medication" ↔ bits. Unknown names are an error; "all" is
+ * every category. */
+char     *techo_consent_categories_to_string (guint        categories);
+gboolean  techo_consent_categories_parse     (const char  *text,
+                                              guint       *out_categories,
+                                              GError     **error);
+gboolean  techo_consent_has_category         (const TechoConsent *consent,
+                                              TechoCategory       category);
+
+/* Checks everything before a consent is recorded: recipient and purpose
+ * present and short, at least one category, dates YYYY-MM-DD in order,
+ * a known method; a share needs an expiry in the future. */
+gboolean  techo_consent_validate (const TechoConsent  *consent,
+                                  gint64               now,
+                                  GError             **error);
+
+/* "active", "expired" or "revoked" at @now. */
+const char *techo_consent_state   (const TechoConsent *consent,
+                                   gint64              now);
+gboolean    techo_consent_is_live (const TechoConsent *consent,
+                                   gint64              now);
+/* TRUE when @date (YYYY-MM-DD) falls inside the consent's period. */
+gboolean    techo_consent_covers_date (const TechoConsent *consent,
+                                       const char         *date);
+
+/* {"id":…,"created_at":"ISO","recipient":…,"purpose":…,"categories":[…],
+ *  "period_from":…,"period_to":…,"method":…,"expires_at":…,"revoked_at":…,
+ *  "state":…,"events":[{"at":…,"event":…,"detail":…}]} */
+void        techo_consent_to_json (const TechoConsent *consent,
+                                   gint64              now,
+                                   JsonBuilder        *builder);
+
+/* ---- the store side (techo-store-consents.c) ---------------------------- */
+
+/* Validates @consent and writes it, its "created" event and an audit row
+ * in one transaction; sets consent->id and created_at. */
+gboolean      techo_store_record_consent_sync  (TechoStore          *self,
+                                                TechoConsent        *consent,
+                                                GCancellable        *cancellable,
+                                                GError             **error);
+void          techo_store_record_consent_async (TechoStore          *self,
+                                                const TechoConsent  *consent,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* Returns the new consent id, or 0 with @error set. */
+gint64        techo_store_record_consent_finish (TechoStore         *self,
+                                                 GAsyncResult       *result,
+                                                 GError            **error);
+
+/* Appends an event (and an audit row) to consent @consent_id. "sent" and
+ * "access" are refused (TECHO_CONSENT_ERROR_NOT_LIVE) once the consent
+ * is revoked or expired. */
+gboolean      techo_store_add_consent_event_sync (TechoStore     *self,
+                                                  gint64          consent_id,
+                                                  const char     *event,
+                                                  const char     *detail,
+                                                  GCancellable   *cancellable,
+                                                  GError        **error);
+
+/* Marks the consent revoked (once; a second revoke changes nothing). */
+gboolean      techo_store_revoke_consent_sync   (TechoStore          *self,
+                                                 gint64               consent_id,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void          techo_store_revoke_consent_async  (TechoStore          *self,
+                                                 gint64               consent_id,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+gboolean      techo_store_revoke_consent_finish (TechoStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+/* One consent with its events; TECHO_CONSENT_ERROR_NOT_FOUND if none. */
+TechoConsent *techo_store_get_consent_sync      (TechoStore          *self,
+                                                 gint64               consent_id,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+
+/* Every consent with its events, newest first. GPtrArray of TechoConsent. */
+GPtrArray    *techo_store_list_consents_sync    (TechoStore          *self,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void          techo_store_list_consents_async   (TechoStore          *self,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+GPtrArray    *techo_store_list_consents_finish  (TechoStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoConsentEvent, techo_consent_event_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoConsent, techo_consent_free)
+
+G_END_DECLS

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-test-export.h: a real store in a temporary folder, filled through
+ * the store's API with a person, three checkups, dispensings (with a
+ * duplicate ingredient from two clinics) and screenings, for the export
+ * and share tests. */
+
+#pragma once
+
+#include "techo-store.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  char *dir;
+  TechoStore *store;
+  gint64 profile_id;
+} TechoTestExport;
+
+/* Creates and fills the store; asserts on failure. */
+TechoTestExport *techo_test_export_new  (void);
+/* Closes the store, removes its keyring items and the folder. */
+void             techo_test_export_free (TechoTestExport *fixture);
+
+TechoItem       *techo_test_item_new (const char *code,
+                                      const char *name,
+                                      const char *value,
+                                      const char *unit);
+
+/* Marker values the tests look for in outputs. */
+#define TECHO_TEST_PATIENT_NAME "山田 花子"
+#define TECHO_TEST_PATIENT_KANA "ヤマダ ハナコ"
+#define TECHO_TEST_LATEST_HBA1C "6.6"
+#define TECHO_TEST_LATEST_LDL   "142"
+#define TECHO_TEST_DRUG_NAME    "アムロジピン錠５ｍｇ「サワイ」"
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoTestExport, techo_test_export_free)
+
+G_END_DECLS
