@@ -691,8 +691,16 @@ early_cb (SoupServer        *server,
   else if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
     refuse_early (msg, 411, "Send a Content-Length");
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH
-           && soup_message_headers_get_content_length (headers) > SANDBOX_MAX_BODY)
+           && soup_message_headers_get_content_length (headers) > 64 * SANDBOX_MAX_BODY)
     refuse_early (msg, 413, "The request body is too large");
+  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH
+           && soup_message_headers_get_content_length (headers) > SANDBOX_MAX_BODY)
+    {
+      /* A little over: read and drop it, then answer, so that the client
+       * sees the 413 rather than a broken pipe. */
+      soup_message_body_set_accumulate (soup_server_message_get_request_body (msg), FALSE);
+      sandbox_send_error (msg, 413, "invalid_request", "The request body is too large");
+    }
 }
 
 /* --- Public API --------------------------------------------------------- */
