@@ -331,9 +331,12 @@ make_malformed (SoupServerMessage *msg)
   g_autofree char *broken = g_strdup_printf ("%.*s,\"\x01broken:]",
                                              (int) (size * 2 / 3),
                                              (const char *) g_bytes_get_data (bytes, NULL));
+  g_autofree char *content_type =
+    g_strdup (soup_message_headers_get_content_type (soup_server_message_get_response_headers (msg),
+                                                     NULL));
 
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY,
-                                    broken, strlen (broken));
+  soup_server_message_set_response (msg, content_type != NULL ? content_type : "application/json",
+                                    SOUP_MEMORY_COPY, broken, strlen (broken));
 }
 
 /* --- Admin -------------------------------------------------------------- */
