@@ -1079,6 +1079,62 @@ test_garbage (void)
   assert_alive (drip);
 }
 
+/* bulk is big enough for the benchmarks: ≥ 50,000 medication lines. */
+static void
+test_bulk_size (void)
+{
+  g_autoptr(TechoTestSandbox) sandbox = techo_test_sandbox_new ("--seed=1", NULL);
+  g_autofree char *access = NULL;
+  g_autofree char *created = NULL;
+  g_autofree char *poll_path = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 count = 0;
+  guint status = 0;
+
+  g_assert_true (techo_test_sandbox_sign_in (sandbox, "bulk", NULL, &access, NULL, &error));
+  created = api (sandbox, "POST", "/api/v1/requests", access, "{\"category\":\"medication\"}",
+                 &status, NULL);
+  g_assert_cmpuint (status, ==, 202);
+  object = parse_object (created);
+  poll_path = g_strdup_printf ("/api/v1/requests/%s", techo_json_get_string (object, "process_id"));
+  g_free (api (sandbox, "GET", poll_path, access, NULL, &status, NULL));
+  {
+    g_autofree char *done = api (sandbox, "GET", poll_path, access, NULL, &status, NULL);
+    g_autoptr(JsonObject) result = parse_object (done);
+
+    g_assert_cmpstr (techo_json_get_string (result, "status"), ==, "SUCCESS");
+    g_assert_true (techo_json_get_int64 (result, "record_count", &count));
+  }
+  g_assert_cmpint (count, >=, 50000);
+}
+
+static void
+test_help (void)
+{
+  g_autofree char *binary = g_build_filename (g_getenv ("TECHO_BUILD_ROOT"), "src", "sandbox",
+                                              "techo-sandbox", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *out = NULL;
+  g_autoptr(GError) error = NULL;
+  const char * const expected[] = {
+    "--port", "--bind", "--seed", "--today", "--bulk-years", "--bulk-dispensings-per-month",
+    "--access-ttl", "--consent-days", "--admin", "--latency", "--error-rate", "--throttle-rate",
+    "--maintenance", "--truncate-rate", "--malformed-rate", "--drip", "--never-finish",
+    "--expire-results", "--fail-request", "yamada", "sato", "suzuki", "bulk", "PIN 1234",
+  };
+
+  process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, &error, binary, "--help", NULL);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, &out, NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    {
+      g_test_message ("%s", expected[i]);
+      g_assert_nonnull (strstr (out, expected[i]));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1102,5 +1158,7 @@ main (int   argc,
   g_test_add_func ("/sandbox/document", test_document);
   g_test_add_func ("/sandbox/history-grows", test_history_grows);
   g_test_add_func ("/sandbox/garbage", test_garbage);
+  g_test_add_func ("/sandbox/bulk-size", test_bulk_size);
+  g_test_add_func ("/sandbox/help", test_help);
   return g_test_run ();
 }
