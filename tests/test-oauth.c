@@ -427,6 +427,151 @@ test_loopback_repeated_parameter (void)
   g_free (visit.body);
 }
 
+/* A tiny metadata server on its own thread: answers only the paths it is
+ * given, so the discovery order can be seen. */
+typedef struct
+{
+  GMainContext *context;
+  GMainLoop *loop;
+  SoupServer *server;
+  char *base;
+  const char *serve_path;   /* the one well-known path it answers */
+  const char *issuer_path;  /* the issuer's path, "" for none */
+  GPtrArray *seen;          /* paths requested */
+  GMutex lock;
+  GCond ready;
+  gboolean started;
+} MetaServer;
+
+static void
+meta_handler (SoupServer        *server,
+              SoupServerMessage *message,
+              const char        *path,
+              GHashTable        *query,
+              gpointer           user_data)
+{
+  MetaServer *meta = user_data;
+  g_autofree char *issuer = g_strconcat (meta->base, meta->issuer_path, NULL);
+  g_autofree char *body = NULL;
+
+  g_mutex_lock (&meta->lock);
+  g_ptr_array_add (meta->seen, g_strdup (path));
+  g_mutex_unlock (&meta->lock);
+  if (!g_str_equal (path, meta->serve_path))
+    {
+      soup_server_message_set_status (message, 404, NULL);
+      return;
+    }
+  body = g_strdup_printf ("{\"issuer\":\"%s\",\"authorization_endpoint\":\"%s/authorize\","
+                          "\"token_endpoint\":\"%s/token\",\"revocation_endpoint\":\"%s/revoke\","
+                          "\"code_challenge_methods_supported\":[\"S256\"]}",
+                          issuer, issuer, issuer, issuer);
+  soup_server_message_set_status (message, 200, NULL);
+  soup_server_message_set_response (message, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static gpointer
+meta_thread (gpointer data)
+{
+  MetaServer *meta = data;
+  GSList *uris;
+  g_autofree char *uri = NULL;
+
+  g_main_context_push_thread_default (meta->context);
+  meta->server = soup_server_new (NULL, NULL);
+  soup_server_add_handler (meta->server, NULL, meta_handler, meta, NULL);
+  g_assert_true (soup_server_listen_local (meta->server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, NULL));
+  uris = soup_server_get_uris (meta->server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  meta->base = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
+  g_mutex_lock (&meta->lock);
+  meta->started = TRUE;
+  g_cond_signal (&meta->ready);
+  g_mutex_unlock (&meta->lock);
+  g_main_loop_run (meta->loop);
+  soup_server_disconnect (meta->server);
+  g_clear_object (&meta->server);
+  g_main_context_pop_thread_default (meta->context);
+  return NULL;
+}
+
+static void
+check_discovery (const char *serve_path,
+                 const char *issuer_path,
+                 gboolean    expect_ok,
+                 const char *first_path)
+{
+  MetaServer meta = { 0 };
+  g_autoptr(SoupSession) session = techo_http_session_new (5);
+  g_autoptr(TechoOAuthMetadata) metadata = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *issuer = NULL;
+  GThread *thread;
+
+  meta.context = g_main_context_new ();
+  meta.loop = g_main_loop_new (meta.context, FALSE);
+  meta.serve_path = serve_path;
+  meta.issuer_path = issuer_path;
+  meta.seen = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&meta.lock);
+  g_cond_init (&meta.ready);
+  thread = g_thread_new ("meta", meta_thread, &meta);
+  g_mutex_lock (&meta.lock);
+  while (!meta.started)
+    g_cond_wait (&meta.ready, &meta.lock);
+  g_mutex_unlock (&meta.lock);
+
+  issuer = g_strconcat (meta.base, issuer_path, NULL);
+  metadata = techo_oauth_discover (session, issuer, NULL, &error);
+  if (expect_ok)
+    {
+      g_assert_no_error (error);
+      g_assert_cmpstr (metadata->issuer, ==, issuer);
+      g_assert_true (g_str_has_suffix (metadata->token_endpoint, "/token"));
+      g_assert_true (g_str_has_suffix (metadata->revocation_endpoint, "/revoke"));
+    }
+  else
+    {
+      g_assert_null (metadata);
+      g_assert_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL);
+    }
+  g_mutex_lock (&meta.lock);
+  g_assert_cmpuint (meta.seen->len, >=, 1);
+  /* RFC 8414's path is always asked first. */
+  g_assert_cmpstr (g_ptr_array_index (meta.seen, 0), ==, first_path);
+  g_mutex_unlock (&meta.lock);
+
+  g_main_loop_quit (meta.loop);
+  g_main_context_wakeup (meta.context);
+  g_thread_join (thread);
+  g_main_loop_unref (meta.loop);
+  g_main_context_unref (meta.context);
+  g_ptr_array_unref (meta.seen);
+  g_free (meta.base);
+  g_mutex_clear (&meta.lock);
+  g_cond_clear (&meta.ready);
+}
+
+static void
+test_discovery_order (void)
+{
+  /* RFC 8414 metadata. */
+  check_discovery ("/.well-known/oauth-authorization-server", "", TRUE,
+                   "/.well-known/oauth-authorization-server");
+  /* Only OpenID configuration: the fallback finds it. */
+  check_discovery ("/.well-known/openid-configuration", "", TRUE,
+                   "/.well-known/oauth-authorization-server");
+  /* An issuer with a path: the RFC 8414 suffix goes after the host, the
+   * OpenID one after the path. */
+  check_discovery ("/.well-known/oauth-authorization-server/tenant/a", "/tenant/a", TRUE,
+                   "/.well-known/oauth-authorization-server/tenant/a");
+  check_discovery ("/tenant/a/.well-known/openid-configuration", "/tenant/a", TRUE,
+                   "/.well-known/oauth-authorization-server/tenant/a");
+  /* Neither: a clear error. */
+  check_discovery ("/nothing", "", FALSE, "/.well-known/oauth-authorization-server");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -440,6 +585,7 @@ main (int   argc,
   g_test_add_func ("/oauth/state-replay", test_state_replay);
   g_test_add_func ("/oauth/metadata-checks", test_metadata_checks);
   g_test_add_func ("/oauth/secure-urls", test_secure_urls);
+  g_test_add_func ("/oauth/discovery-order", test_discovery_order);
   g_test_add_func ("/oauth/loopback/one-response", test_loopback_one_response);
   g_test_add_func ("/oauth/loopback/timeout-and-cancel", test_loopback_timeout_and_cancel);
   g_test_add_func ("/oauth/loopback/repeated-parameter", test_loopback_repeated_parameter);
