@@ -18,7 +18,10 @@
 #include "techo-overview-page.h"
 #include "techo-screenings-page.h"
 #include "techo-store.h"
+#include "techo-sync-controller.h"
+#include "techo-test-sandbox.h"
 #include "techo-trends-page.h"
+#include "techo-welcome.h"
 #include "techo-window.h"
 
 #define TODAY "2025-09-01"
@@ -84,7 +87,7 @@ save_screenshot (GtkWidget  *widget,
     root = g_getenv ("TECHO_BUILD_ROOT");
   if (root == NULL)
     return;
-  pump (150);
+  pump (250);
   dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
   g_mkdir_with_parents (dir, 0700);
   path = g_strdup_printf ("%s/app-%s-%s.png", dir, lang (), name);
@@ -463,6 +466,108 @@ test_empty_store (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (fixture->window), "empty-overview");
 }
 
+
+typedef struct
+{
+  char *url;
+  GError *error;
+  gboolean done;
+} Browser;
+
+/* Acts as the citizen's browser on the demo portal's sign-in pages, then
+ * delivers the redirect to the app's loopback listener. */
+static gpointer
+browser_thread (gpointer user_data)
+{
+  Browser *browser = user_data;
+  g_autofree char *location = NULL;
+  g_autofree char *page = NULL;
+  guint status = 0;
+
+  location = techo_test_sandbox_browse (browser->url, "yamada", "1234", NULL, TRUE,
+                                        &browser->error);
+  if (location != NULL)
+    page = techo_test_sandbox_http ("GET", location, NULL, NULL, NULL, &status, NULL,
+                                    &browser->error);
+  g_atomic_int_set (&browser->done, TRUE);
+  return NULL;
+}
+
+static void
+test_demo_sync (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(TechoSyncController) controller = NULL;
+  g_autoptr(TechoCheckup) latest = NULL;
+  g_autoptr(GPtrArray) all = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoWelcome *welcome;
+  TechoOverviewPage *overview;
+  TechoCheckupsPage *checkups_page;
+  Browser browser = { 0 };
+  GThread *thread;
+  gint64 end;
+  const char *key;
+
+  if (g_getenv ("TECHO_SANDBOX") == NULL)
+    {
+      g_test_skip ("TECHO_SANDBOX is not set");
+      return;
+    }
+  g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
+  wait_for_mode (fixture, "main");
+  controller = techo_sync_controller_new (fixture->store);
+  techo_sync_controller_sync (controller, fixture->window, "demo", NULL);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  welcome = TECHO_WELCOME (techo_window_get_welcome (fixture->window));
+  g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "connect");
+
+  /* The sign-in address appears with its copy button. */
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((techo_welcome_get_url (welcome) == NULL || techo_welcome_get_url (welcome)[0] == '\0')
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_str_has_prefix (techo_welcome_get_url (welcome), "http://127.0.0.1:"));
+  save_screenshot (GTK_WIDGET (fixture->window), "first-run-connect");
+
+  browser.url = g_strdup (techo_welcome_get_url (welcome));
+  thread = g_thread_new ("browser", browser_thread, &browser);
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while ((techo_sync_controller_is_busy (controller) || !g_atomic_int_get (&browser.done))
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  g_assert_no_error (browser.error);
+  g_assert_false (techo_sync_controller_is_busy (controller));
+  wait_for_mode (fixture, "main");
+
+  /* The dashboard shows the latest checkup the sync stored. */
+  latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_dataset (fixture->window)->profile->id,
+                                            NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (latest);
+  overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (fixture->window, "overview"));
+  key = techo_dataset_find_analyte (latest, "hba1c") != NULL ? "hba1c" : "glucose_fasting";
+  if (techo_dataset_find_analyte (latest, key) != NULL)
+    {
+      g_autofree char *expected = techo_format_value (techo_reference_analyte (key),
+                                                      techo_dataset_find_analyte (latest, key));
+
+      g_assert_cmpstr (techo_overview_page_get_value (overview, key), ==, expected);
+    }
+  all = techo_store_list_checkups_sync (fixture->store,
+                                        techo_window_get_dataset (fixture->window)->profile->id,
+                                        0, NULL, &error);
+  g_assert_no_error (error);
+  checkups_page = TECHO_CHECKUPS_PAGE (techo_window_get_page (fixture->window, "checkups"));
+  g_assert_cmpuint (techo_checkups_page_get_n_rows (checkups_page), ==, all->len);
+  g_assert_cmpuint (all->len, >, 0);
+  save_screenshot (GTK_WIDGET (fixture->window), "synced-overview");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
+  save_screenshot (GTK_WIDGET (fixture->window), "synced-trends");
+  g_free (browser.url);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -482,6 +587,8 @@ main (int   argc,
   textdomain (GETTEXT_PACKAGE);
   gtk_test_init (&argc, &argv, NULL);
   adw_init ();
+  /* Screenshots show the page, not a crossfade half way. */
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
   {
     g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
 
@@ -497,6 +604,8 @@ main (int   argc,
   g_test_add ("/app/empty-store", Fixture, NULL, fixture_set_up, test_empty_store,
               fixture_tear_down);
   g_test_add ("/app/first-run", Fixture, NULL, fixture_set_up, test_first_run,
+              fixture_tear_down);
+  g_test_add ("/app/demo-sync", Fixture, NULL, fixture_set_up, test_demo_sync,
               fixture_tear_down);
 
   return g_test_run ();

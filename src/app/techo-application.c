@@ -111,7 +111,7 @@ sync_action (GSimpleAction *action,
 {
   TechoApplication *self = user_data;
 
-  techo_sync_controller_sync (self->sync, active_window (self), NULL);
+  techo_sync_controller_sync (self->sync, active_window (self), NULL, NULL);
 }
 
 static void
@@ -121,8 +121,16 @@ connect_action (GSimpleAction *action,
 {
   TechoApplication *self = user_data;
 
+  g_autofree char *issuer = g_settings_get_string (self->settings, "portal-issuer");
+  const char *env_issuer = g_getenv ("TECHO_ISSUER");
+
+  if (env_issuer != NULL && env_issuer[0] != '\0')
+    {
+      g_free (issuer);
+      issuer = g_strdup (env_issuer);
+    }
   techo_sync_controller_sync (self->sync, active_window (self),
-                              g_variant_get_string (parameter, NULL));
+                              g_variant_get_string (parameter, NULL), issuer);
 }
 
 static void

@@ -16,11 +16,14 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TechoSyncController, techo_sync_controller, TECHO, SYNC_CONTROLLER, GObject)
 
 TechoSyncController *techo_sync_controller_new            (TechoStore          *store);
-/* Signs in when needed and syncs every category, reporting to @window.
- * @choice: "portal" or "demo" on first run, NULL for a plain sync. */
+/* Signs in when @choice says so and syncs every category the consent
+ * covers, reporting to @window. @choice: "portal" (sign in at @issuer) or
+ * "demo" (start techo-sandbox on loopback and sign in there), or NULL for
+ * a plain sync of the signed-in session. */
 void                 techo_sync_controller_sync           (TechoSyncController *self,
                                                            TechoWindow         *window,
-                                                           const char          *choice);
+                                                           const char          *choice,
+                                                           const char          *issuer);
 void                 techo_sync_controller_cancel         (TechoSyncController *self);
 gboolean             techo_sync_controller_is_busy        (TechoSyncController *self);
 /* "Connected to https://…" words for Preferences, or NULL. */

@@ -29,6 +29,8 @@ struct _TechoWelcome
   GtkBox *progress_box;
 
   const char *choice;
+  gboolean protect_needed;
+  char *url;
   GtkProgressBar *bars[TECHO_N_CATEGORIES];
   GtkLabel *counts[TECHO_N_CATEGORIES];
 };
@@ -37,6 +39,7 @@ G_DEFINE_FINAL_TYPE (TechoWelcome, techo_welcome, GTK_TYPE_WIDGET)
 
 enum {
   PROTECT,
+  CONNECT,
   N_SIGNALS
 };
 
@@ -92,17 +95,26 @@ update_continue (TechoWelcome *self)
 }
 
 static void
+choose (TechoWelcome *self,
+        const char   *choice)
+{
+  self->choice = choice;
+  if (self->protect_needed)
+    gtk_stack_set_visible_child_name (self->steps, "protect");
+  else
+    g_signal_emit (self, signals[CONNECT], 0, choice);
+}
+
+static void
 connect_clicked_cb (TechoWelcome *self)
 {
-  self->choice = "portal";
-  gtk_stack_set_visible_child_name (self->steps, "protect");
+  choose (self, "portal");
 }
 
 static void
 demo_clicked_cb (TechoWelcome *self)
 {
-  self->choice = "demo";
-  gtk_stack_set_visible_child_name (self->steps, "protect");
+  choose (self, "demo");
 }
 
 static void
@@ -134,10 +146,15 @@ continue_clicked_cb (TechoWelcome *self)
 static void
 copy_clicked_cb (TechoWelcome *self)
 {
-  const char *url = adw_action_row_get_subtitle (self->url_row);
+  if (self->url != NULL)
+    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->url);
+}
 
-  if (url != NULL)
-    gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), url);
+static void
+techo_welcome_finalize (GObject *object)
+{
+  g_free (TECHO_WELCOME (object)->url);
+  G_OBJECT_CLASS (techo_welcome_parent_class)->finalize (object);
 }
 
 static void
@@ -159,10 +176,15 @@ techo_welcome_class_init (TechoWelcomeClass *klass)
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = techo_welcome_dispose;
+  object_class->finalize = techo_welcome_finalize;
 
   /* The person chose how to protect the store: a passphrase, or NULL for
    * the keyring. */
   signals[PROTECT] = g_signal_new ("protect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                                   0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
+
+  /* The store exists already: connect with "portal" or "demo". */
+  signals[CONNECT] = g_signal_new ("connect", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
                                    0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_STRING);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/techo/Techo/techo-welcome.ui");
@@ -194,6 +216,7 @@ techo_welcome_init (TechoWelcome *self)
 
   gtk_widget_init_template (GTK_WIDGET (self));
   self->choice = "portal";
+  self->protect_needed = TRUE;
 
   for (guint c = 0; c < TECHO_N_CATEGORIES; c++)
     {
@@ -225,6 +248,13 @@ techo_welcome_init (TechoWelcome *self)
 }
 
 void
+techo_welcome_set_protect_needed (TechoWelcome *self,
+                                  gboolean      needed)
+{
+  self->protect_needed = needed;
+}
+
+void
 techo_welcome_reset (TechoWelcome *self)
 {
   adw_status_page_set_description (self->welcome_status,
@@ -250,7 +280,12 @@ void
 techo_welcome_show_connect (TechoWelcome *self,
                             const char   *url)
 {
-  adw_action_row_set_subtitle (self->url_row, url != NULL ? url : "");
+  g_autofree char *escaped = g_markup_escape_text (url != NULL ? url : "", -1);
+
+  g_free (self->url);
+  self->url = g_strdup (url);
+  /* The row's subtitle is markup; the address has ampersands. */
+  adw_action_row_set_subtitle (self->url_row, escaped);
   gtk_widget_set_visible (GTK_WIDGET (self->url_row), url != NULL);
   gtk_spinner_set_spinning (self->connect_spinner, TRUE);
   gtk_stack_set_visible_child_name (self->steps, "connect");
@@ -294,4 +329,10 @@ techo_welcome_show_error (TechoWelcome *self,
   gtk_spinner_set_spinning (self->connect_spinner, FALSE);
   adw_status_page_set_description (self->welcome_status, message);
   gtk_stack_set_visible_child_name (self->steps, "welcome");
+}
+
+const char *
+techo_welcome_get_url (TechoWelcome *self)
+{
+  return self->url != NULL ? self->url : "";
 }

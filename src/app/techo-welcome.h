@@ -16,6 +16,10 @@ G_BEGIN_DECLS
 G_DECLARE_FINAL_TYPE (TechoWelcome, techo_welcome, TECHO, WELCOME, GtkWidget)
 
 void        techo_welcome_reset          (TechoWelcome  *self);
+/* FALSE when a store exists: the protect step is skipped and ::connect
+ * is emitted instead of ::protect. */
+void        techo_welcome_set_protect_needed (TechoWelcome *self,
+                                              gboolean      needed);
 /* "portal" or "demo": what the person chose on the first step. */
 const char *techo_welcome_get_choice     (TechoWelcome  *self);
 /* "welcome", "protect", "connect" or "progress". */
@@ -24,6 +28,8 @@ const char *techo_welcome_get_step       (TechoWelcome  *self);
  * while it is being prepared). */
 void        techo_welcome_show_connect   (TechoWelcome  *self,
                                           const char    *url);
+/* The sign-in address shown on the connect step ("" before). */
+const char *techo_welcome_get_url        (TechoWelcome  *self);
 void        techo_welcome_show_progress  (TechoWelcome  *self);
 void        techo_welcome_set_progress   (TechoWelcome  *self,
                                           TechoCategory  category,

@@ -45,6 +45,7 @@ struct _TechoWindow
   GCancellable *cancellable;
   GSettings *settings;
   gboolean reminders_sent;
+  char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -159,7 +160,23 @@ store_opened_cb (GObject      *source,
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
+      if (self->pending_choice != NULL)
+        {
+          g_clear_pointer (&self->pending_choice, g_free);
+          techo_welcome_show_error (self->welcome, error->message);
+          show_mode (self, "welcome");
+          return;
+        }
       show_locked (self, error);
+      return;
+    }
+  if (self->pending_choice != NULL)
+    {
+      g_autofree char *choice = g_steal_pointer (&self->pending_choice);
+
+      /* The store is made: sign in and bring the records in. */
+      techo_welcome_set_protect_needed (self->welcome, FALSE);
+      gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
       return;
     }
   load_dataset (self);
@@ -200,11 +217,19 @@ welcome_protect_cb (TechoWelcome *welcome,
                     const char   *passphrase,
                     TechoWindow  *self)
 {
-  g_autoptr(GError) error = NULL;
-
   /* Creating the store takes a moment (a KDF in passphrase mode) on the
-   * store's own thread; the welcome page shows a spinner meanwhile. */
+   * store's own thread; the connect step follows once it is made. */
+  g_free (self->pending_choice);
+  self->pending_choice = g_strdup (techo_welcome_get_choice (welcome));
   open_store (self, passphrase);
+}
+
+static void
+welcome_connect_cb (TechoWelcome *welcome,
+                    const char   *choice,
+                    TechoWindow  *self)
+{
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
 }
 
 /* ---- navigation ------------------------------------------------------- */
@@ -336,6 +361,7 @@ techo_window_finalize (GObject *object)
   TechoWindow *self = TECHO_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_free (self->pending_choice);
   G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);
 }
 
@@ -408,6 +434,7 @@ techo_window_init (TechoWindow *self)
   self->settings = g_settings_new (APP_ID);
   build_sidebar (self);
   g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
+  g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
   show_mode (self, "loading");
 }
@@ -442,6 +469,7 @@ techo_window_set_store (TechoWindow *self,
   if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
     {
       techo_welcome_reset (self->welcome);
+      techo_welcome_set_protect_needed (self->welcome, TRUE);
       show_mode (self, "welcome");
       return;
     }
@@ -557,4 +585,54 @@ techo_window_lock (TechoWindow *self)
   if (!techo_store_close_sync (self->store, NULL, &error))
     g_warning ("Closing the store: %s", error->message);
   show_locked (self, NULL);
+}
+
+void
+techo_window_set_syncing (TechoWindow *self,
+                          gboolean     syncing)
+{
+  gtk_stack_set_visible_child_name (self->sync_stack, syncing ? "busy" : "idle");
+  gtk_spinner_set_spinning (self->sync_spinner, syncing);
+}
+
+void
+techo_window_show_connect (TechoWindow *self,
+                           const char  *url)
+{
+  techo_welcome_show_connect (self->welcome, url);
+  show_mode (self, "welcome");
+}
+
+void
+techo_window_show_sync_progress (TechoWindow *self)
+{
+  techo_welcome_show_progress (self->welcome);
+  show_mode (self, "welcome");
+}
+
+void
+techo_window_set_sync_progress (TechoWindow   *self,
+                                TechoCategory  category,
+                                guint          records,
+                                gboolean       finished)
+{
+  techo_welcome_set_progress (self->welcome, category, records, finished);
+}
+
+void
+techo_window_show_welcome_error (TechoWindow *self,
+                                 const char  *message)
+{
+  techo_welcome_set_protect_needed (self->welcome,
+                                    self->store == NULL
+                                    || !techo_store_exists_at (techo_store_get_data_dir (self->store),
+                                                               NULL));
+  techo_welcome_show_error (self->welcome, message);
+  show_mode (self, "welcome");
+}
+
+GtkWidget *
+techo_window_get_welcome (TechoWindow *self)
+{
+  return GTK_WIDGET (self->welcome);
 }

@@ -45,4 +45,18 @@ void          techo_window_add_toast        (TechoWindow      *self,
 /* Closes the store and shows the unlock screen. */
 void          techo_window_lock             (TechoWindow      *self);
 
+/* The first-run steps, driven by the sync controller. */
+GtkWidget    *techo_window_get_welcome      (TechoWindow      *self);
+void          techo_window_set_syncing      (TechoWindow      *self,
+                                             gboolean          syncing);
+void          techo_window_show_connect     (TechoWindow      *self,
+                                             const char       *url);
+void          techo_window_show_sync_progress (TechoWindow    *self);
+void          techo_window_set_sync_progress  (TechoWindow    *self,
+                                               TechoCategory   category,
+                                               guint           records,
+                                               gboolean        finished);
+void          techo_window_show_welcome_error (TechoWindow    *self,
+                                               const char     *message);
+
 G_END_DECLS
