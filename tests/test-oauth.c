@@ -572,6 +572,106 @@ test_discovery_order (void)
   check_discovery ("/nothing", "", FALSE, "/.well-known/oauth-authorization-server");
 }
 
+/* A self-signed certificate for 127.0.0.1 made for this test (valid for
+ * 100 years), and its key: a server no trust store knows. */
+static const char untrusted_pem[] =
+  "-----BEGIN CERTIFICATE-----\n"
+  "MIIBkDCCATagAwIBAgIUaCAbfpgYyNnUCqPUo2kZoDJH6D0wCgYIKoZIzj0EAwIw\n"
+  "FDESMBAGA1UEAwwJMTI3LjAuMC4xMCAXDTI2MTEyNTE4MDczM1oYDzIxMjYxMTAx\n"
+  "MTgwNzMzWjAUMRIwEAYDVQQDDAkxMjcuMC4wLjEwWTATBgcqhkjOPQIBBggqhkjO\n"
+  "PQMBBwNCAATQEysnTvfr2HRFvbtqcqQD42BbCCSu46LO/0h/ibJDDdaRjI0Gws0O\n"
+  "gd3dgkw+e7XS1jvWdrmasK4wOeEcZF6Eo2QwYjAdBgNVHQ4EFgQUCaK66kSzz9CC\n"
+  "HWghNLJLKe8kkCYwHwYDVR0jBBgwFoAUCaK66kSzz9CCHWghNLJLKe8kkCYwDwYD\n"
+  "VR0TAQH/BAUwAwEB/zAPBgNVHREECDAGhwR/AAABMAoGCCqGSM49BAMCA0gAMEUC\n"
+  "IH/1g1adrCUsrqjiazFWcc5Fwrg4FLLmCSrRQ3RC6AEdAiEAls3AeG+UitlUa4o3\n"
+  "XJYdH/bKKZtjSM6vx8zdjCazkPs=\n"
+  "-----END CERTIFICATE-----\n"
+  "-----BEGIN PRIVATE KEY-----\n"
+  "MIGHAgEAMBMGByqGSM49AgEGCCqGSM49AwEHBG0wawIBAQQgsniV43QMIgI2r/h+\n"
+  "ci+ImP7SigBd59jiRrxu7IsnCfihRANCAATQEysnTvfr2HRFvbtqcqQD42BbCCSu\n"
+  "46LO/0h/ibJDDdaRjI0Gws0Ogd3dgkw+e7XS1jvWdrmasK4wOeEcZF6E\n"
+  "-----END PRIVATE KEY-----\n"
+;
+
+static gpointer
+tls_thread (gpointer data)
+{
+  MetaServer *meta = data;
+  g_autoptr(GTlsCertificate) certificate = NULL;
+  g_autoptr(GError) error = NULL;
+  GSList *uris;
+  g_autofree char *uri = NULL;
+
+  g_main_context_push_thread_default (meta->context);
+  certificate = g_tls_certificate_new_from_pem (untrusted_pem, -1, &error);
+  g_assert_no_error (error);
+  meta->server = soup_server_new ("tls-certificate", certificate, NULL);
+  soup_server_add_handler (meta->server, NULL, meta_handler, meta, NULL);
+  g_assert_true (soup_server_listen_local (meta->server, 0,
+                                           SOUP_SERVER_LISTEN_IPV4_ONLY | SOUP_SERVER_LISTEN_HTTPS,
+                                           &error));
+  g_assert_no_error (error);
+  uris = soup_server_get_uris (meta->server);
+  uri = g_uri_to_string (uris->data);
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  meta->base = g_strndup (uri, strlen (uri) - (g_str_has_suffix (uri, "/") ? 1 : 0));
+  g_mutex_lock (&meta->lock);
+  meta->started = TRUE;
+  g_cond_signal (&meta->ready);
+  g_mutex_unlock (&meta->lock);
+  g_main_loop_run (meta->loop);
+  soup_server_disconnect (meta->server);
+  g_clear_object (&meta->server);
+  g_main_context_pop_thread_default (meta->context);
+  return NULL;
+}
+
+static void
+test_untrusted_certificate (void)
+{
+  MetaServer meta = { 0 };
+  g_autoptr(SoupSession) session = techo_http_session_new (5);
+  g_autoptr(TechoOAuthMetadata) metadata = NULL;
+  g_autoptr(GError) error = NULL;
+  GThread *thread;
+
+  if (!g_tls_backend_supports_tls (g_tls_backend_get_default ()))
+    {
+      g_test_skip ("no TLS backend");
+      return;
+    }
+  meta.context = g_main_context_new ();
+  meta.loop = g_main_loop_new (meta.context, FALSE);
+  meta.serve_path = "/.well-known/oauth-authorization-server";
+  meta.issuer_path = "";
+  meta.seen = g_ptr_array_new_with_free_func (g_free);
+  g_mutex_init (&meta.lock);
+  g_cond_init (&meta.ready);
+  thread = g_thread_new ("tls", tls_thread, &meta);
+  g_mutex_lock (&meta.lock);
+  while (!meta.started)
+    g_cond_wait (&meta.ready, &meta.lock);
+  g_mutex_unlock (&meta.lock);
+
+  g_assert_true (g_str_has_prefix (meta.base, "https://"));
+  metadata = techo_oauth_discover (session, meta.base, NULL, &error);
+  g_test_message ("%s", error != NULL ? error->message : "(no error)");
+  g_assert_null (metadata);
+  g_assert_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_INSECURE);
+  /* Nothing was served: the handshake failed first. */
+  g_assert_cmpuint (meta.seen->len, ==, 0);
+
+  g_main_loop_quit (meta.loop);
+  g_main_context_wakeup (meta.context);
+  g_thread_join (thread);
+  g_main_loop_unref (meta.loop);
+  g_main_context_unref (meta.context);
+  g_ptr_array_unref (meta.seen);
+  g_free (meta.base);
+  g_mutex_clear (&meta.lock);
+  g_cond_clear (&meta.ready);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -586,6 +686,7 @@ main (int   argc,
   g_test_add_func ("/oauth/metadata-checks", test_metadata_checks);
   g_test_add_func ("/oauth/secure-urls", test_secure_urls);
   g_test_add_func ("/oauth/discovery-order", test_discovery_order);
+  g_test_add_func ("/oauth/untrusted-certificate", test_untrusted_certificate);
   g_test_add_func ("/oauth/loopback/one-response", test_loopback_one_response);
   g_test_add_func ("/oauth/loopback/timeout-and-cancel", test_loopback_timeout_and_cancel);
   g_test_add_func ("/oauth/loopback/repeated-parameter", test_loopback_repeated_parameter);
