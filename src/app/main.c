@@ -12,9 +12,11 @@ main (int   argc,
       char *argv[])
 {
   g_autoptr(TechoApplication) app = NULL;
+  const char *locale_dir = g_getenv ("TECHO_LOCALEDIR");
 
   setlocale (LC_ALL, "");
-  bindtextdomain (GETTEXT_PACKAGE, LOCALEDIR);
+  /* TECHO_LOCALEDIR: the build's po/ folder, for running uninstalled. */
+  bindtextdomain (GETTEXT_PACKAGE, locale_dir != NULL ? locale_dir : LOCALEDIR);
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
 

@@ -153,6 +153,8 @@ update_description (TechoChartView *self)
   GString *text;
   g_autofree char *latest = NULL;
   double guidance, see_doctor, value;
+  /* Translators: separates the parts of a chart's spoken description. */
+  const char *sep = _(", ");
 
   g_clear_pointer (&self->description, g_free);
   if (self->model == NULL)
@@ -161,19 +163,19 @@ update_description (TechoChartView *self)
   text = g_string_new (techo_chart_model_get_title (self->model));
   if (n == 0)
     {
-      g_string_append_printf (text, ", %s", _("no measurements"));
+      g_string_append_printf (text, "%s%s", sep, _("no measurements"));
       self->description = g_string_free (text, FALSE);
       goto out;
     }
 
   value = points[n - 1].value;
   latest = format_value (self, value);
-  g_string_append (text, ", ");
+  g_string_append (text, sep);
   /* Translators: part of a chart's spoken description: "17 measurements from 2009 to 2025". */
   g_string_append_printf (text, ngettext ("%u measurement from %d to %d",
                                           "%u measurements from %d to %d", n),
                           n, year_of_day (points[0].day), year_of_day (points[n - 1].day));
-  g_string_append (text, ", ");
+  g_string_append (text, sep);
   g_string_append_printf (text, _("latest %s"), latest);
 
   guidance = techo_chart_model_get_guidance (self->model);
@@ -184,7 +186,7 @@ update_description (TechoChartView *self)
       {
         g_autofree char *limit = format_value (self, see_doctor);
 
-        g_string_append (text, ", ");
+        g_string_append (text, sep);
         g_string_append_printf (text, techo_chart_model_get_lower_is_worse (self->model)
                                         ? _("below the see-a-doctor threshold of %s")
                                         : _("above the see-a-doctor threshold of %s"),
@@ -195,7 +197,7 @@ update_description (TechoChartView *self)
       {
         g_autofree char *limit = format_value (self, guidance);
 
-        g_string_append (text, ", ");
+        g_string_append (text, sep);
         g_string_append_printf (text, techo_chart_model_get_lower_is_worse (self->model)
                                         ? _("below the guidance threshold of %s")
                                         : _("above the guidance threshold of %s"),
@@ -206,7 +208,7 @@ update_description (TechoChartView *self)
     default:
       if (isfinite (guidance))
         {
-          g_string_append (text, ", ");
+          g_string_append (text, sep);
           g_string_append (text, _("within the normal range"));
         }
       break;
@@ -215,13 +217,13 @@ update_description (TechoChartView *self)
   switch (techo_chart_model_trend (self->model))
     {
     case TECHO_CHART_TREND_RISING:
-      g_string_append_printf (text, ", %s", _("rising"));
+      g_string_append_printf (text, "%s%s", sep, _("rising"));
       break;
     case TECHO_CHART_TREND_FALLING:
-      g_string_append_printf (text, ", %s", _("falling"));
+      g_string_append_printf (text, "%s%s", sep, _("falling"));
       break;
     case TECHO_CHART_TREND_STEADY:
-      g_string_append_printf (text, ", %s", _("steady"));
+      g_string_append_printf (text, "%s%s", sep, _("steady"));
       break;
     case TECHO_CHART_TREND_NONE:
     default:

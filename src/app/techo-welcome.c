@@ -24,6 +24,7 @@ struct _TechoWelcome
   AdwPasswordEntryRow *repeat_entry;
   GtkLabel *strength_label;
   GtkButton *continue_button;
+  GtkButton *records_button;
   GtkSpinner *connect_spinner;
   AdwActionRow *url_row;
   GtkBox *progress_box;
@@ -197,6 +198,7 @@ techo_welcome_class_init (TechoWelcomeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, repeat_entry);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, strength_label);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, continue_button);
+  gtk_widget_class_bind_template_child (widget_class, TechoWelcome, records_button);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, connect_spinner);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, url_row);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, progress_box);
@@ -252,6 +254,8 @@ techo_welcome_set_protect_needed (TechoWelcome *self,
                                   gboolean      needed)
 {
   self->protect_needed = needed;
+  /* With a store there are records (or an empty store) to go back to. */
+  gtk_widget_set_visible (GTK_WIDGET (self->records_button), !needed);
 }
 
 void

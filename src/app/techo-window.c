@@ -46,6 +46,8 @@ struct _TechoWindow
   GSettings *settings;
   gboolean reminders_sent;
   char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
+  gint64 last_activity;     /* monotonic µs of the last input event */
+  guint idle_check_id;
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -340,6 +342,44 @@ cancel_sync_action (GtkWidget  *widget,
   gtk_widget_activate_action (widget, "app.cancel-sync", NULL);
 }
 
+static void
+show_records_action (GtkWidget  *widget,
+                     const char *action_name,
+                     GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->store == NULL || !techo_store_is_open (self->store))
+    return;
+  if (self->dataset != NULL)
+    show_mode (self, "main");
+  else
+    load_dataset (self);
+}
+
+/* ---- auto-lock ---------------------------------------------------------- */
+
+static gboolean
+input_event_cb (GtkEventControllerLegacy *controller,
+                GdkEvent                 *event,
+                TechoWindow              *self)
+{
+  self->last_activity = g_get_monotonic_time ();
+  return GDK_EVENT_PROPAGATE;
+}
+
+static gboolean
+idle_check_cb (gpointer user_data)
+{
+  TechoWindow *self = user_data;
+  guint minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
+
+  if (minutes > 0 && g_strcmp0 (techo_window_get_mode (self), "main") == 0
+      && g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
+    techo_window_lock (self);
+  return G_SOURCE_CONTINUE;
+}
+
 /* ---- lifecycle --------------------------------------------------------- */
 
 static void
@@ -348,6 +388,7 @@ techo_window_dispose (GObject *object)
   TechoWindow *self = TECHO_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->idle_check_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_object (&self->store);
@@ -413,6 +454,7 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
 
   for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
@@ -433,6 +475,17 @@ techo_window_init (TechoWindow *self)
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   build_sidebar (self);
+
+  /* Any key, click or pointer motion in the window counts as activity. */
+  {
+    GtkEventController *controller = gtk_event_controller_legacy_new ();
+
+    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
+    g_signal_connect (controller, "event", G_CALLBACK (input_event_cb), self);
+    gtk_widget_add_controller (GTK_WIDGET (self), controller);
+  }
+  self->last_activity = g_get_monotonic_time ();
+  self->idle_check_id = g_timeout_add_seconds (15, idle_check_cb, self);
   g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
   g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
