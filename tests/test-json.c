@@ -141,6 +141,34 @@ test_size_limit (void)
 }
 
 static void
+test_value_limit (void)
+{
+  TechoJsonLimits three = { 0, 0, 3 };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = NULL;
+  GString *many = g_string_new ("[");
+  g_autofree char *many_text = NULL;
+
+  node = techo_json_parse_bounded ("[1,2]", 5, &three, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (node);
+  g_assert_null (techo_json_parse_bounded ("[1,2,3]", 7, &three, &error));
+  g_assert_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_MANY);
+  g_clear_error (&error);
+  /* Separators inside strings are text, not values. */
+  g_assert_cmpuint (techo_json_scan_values ("[\",,,:{[\"]", 10), ==, 2);
+
+  /* 600,000 tiny values in 1.2 MB: refused by default before json-glib
+   * builds 600,000 nodes. */
+  for (guint i = 0; i < 600000; i++)
+    g_string_append (many, "0,");
+  g_string_append (many, "0]");
+  many_text = g_string_free (many, FALSE);
+  g_assert_null (techo_json_parse_bounded (many_text, strlen (many_text), NULL, &error));
+  g_assert_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_MANY);
+}
+
+static void
 test_bad_input (void)
 {
   static const struct { const char *data; gsize length; int code; } cases[] = {
@@ -229,6 +257,7 @@ main (int   argc,
   g_test_add_func ("/json/depth-limit", test_depth_limit);
   g_test_add_func ("/json/depth-huge", test_depth_huge);
   g_test_add_func ("/json/size-limit", test_size_limit);
+  g_test_add_func ("/json/value-limit", test_value_limit);
   g_test_add_func ("/json/bad-input", test_bad_input);
   g_test_add_func ("/json/corpus", test_corpus);
   g_test_add_func ("/json/builder-string", test_builder_string);

@@ -12,15 +12,46 @@ G_DEFINE_QUARK (techo-json-error-quark, techo_json_error)
 
 static void
 resolve_limits (const TechoJsonLimits *limits,
-                gsize                 *out_max_bytes,
-                guint                 *out_max_depth)
+                TechoJsonLimits       *out)
 {
-  *out_max_bytes = TECHO_JSON_DEFAULT_MAX_BYTES;
-  *out_max_depth = TECHO_JSON_DEFAULT_MAX_DEPTH;
+  out->max_bytes = TECHO_JSON_DEFAULT_MAX_BYTES;
+  out->max_depth = TECHO_JSON_DEFAULT_MAX_DEPTH;
+  out->max_values = TECHO_JSON_DEFAULT_MAX_VALUES;
   if (limits != NULL && limits->max_bytes > 0)
-    *out_max_bytes = limits->max_bytes;
+    out->max_bytes = limits->max_bytes;
   if (limits != NULL && limits->max_depth > 0)
-    *out_max_depth = limits->max_depth;
+    out->max_depth = limits->max_depth;
+  if (limits != NULL && limits->max_values > 0)
+    out->max_values = limits->max_values;
+}
+
+guint
+techo_json_scan_values (const char *data,
+                        gsize       length)
+{
+  gboolean in_string = FALSE;
+  gboolean escaped = FALSE;
+  guint values = 1;
+
+  for (gsize i = 0; i < length; i++)
+    {
+      char c = data[i];
+
+      if (in_string)
+        {
+          if (escaped)
+            escaped = FALSE;
+          else if (c == '\\')
+            escaped = TRUE;
+          else if (c == '"')
+            in_string = FALSE;
+        }
+      else if (c == '"')
+        in_string = TRUE;
+      else if ((c == ',' || c == ':' || c == '[' || c == '{') && values < G_MAXUINT)
+        values++;
+    }
+  return values;
 }
 
 guint
@@ -83,11 +114,14 @@ techo_json_parse_bounded (const char             *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
+  TechoJsonLimits resolved;
   gsize max_bytes;
   guint max_depth;
   JsonNode *root;
 
-  resolve_limits (limits, &max_bytes, &max_depth);
+  resolve_limits (limits, &resolved);
+  max_bytes = resolved.max_bytes;
+  max_depth = resolved.max_depth;
 
   if (data == NULL || length == 0)
     {
@@ -114,6 +148,14 @@ techo_json_parse_bounded (const char             *data,
       g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_DEEP,
                    "The JSON data is nested too deeply (more than %u levels)",
                    max_depth);
+      return NULL;
+    }
+
+  if (techo_json_scan_values (data, length) > resolved.max_values)
+    {
+      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_MANY,
+                   "The JSON data holds too many values (more than %u)",
+                   resolved.max_values);
       return NULL;
     }
 

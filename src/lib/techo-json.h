@@ -27,20 +27,26 @@ typedef enum
 
 GQuark techo_json_error_quark (void);
 
-/* The default limits: 8 MiB and 64 levels of nesting. */
+/* The default limits: 8 MiB, 64 levels of nesting, 500,000 values. */
 #define TECHO_JSON_DEFAULT_MAX_BYTES (8 * 1024 * 1024)
 #define TECHO_JSON_DEFAULT_MAX_DEPTH 64
+#define TECHO_JSON_DEFAULT_MAX_VALUES 500000
 
+/* Each JSON value becomes a node of ~100 bytes in json-glib, so a small
+ * document of many tiny values ("[0,0,0,…]") costs far more memory than
+ * its size: max_values bounds that, counted before parsing. */
 typedef struct
 {
-  gsize max_bytes; /* 0: TECHO_JSON_DEFAULT_MAX_BYTES */
-  guint max_depth; /* 0: TECHO_JSON_DEFAULT_MAX_DEPTH */
+  gsize max_bytes;  /* 0: TECHO_JSON_DEFAULT_MAX_BYTES */
+  guint max_depth;  /* 0: TECHO_JSON_DEFAULT_MAX_DEPTH */
+  guint max_values; /* 0: TECHO_JSON_DEFAULT_MAX_VALUES */
 } TechoJsonLimits;
 
 /* Parses @length bytes at @data (no NUL terminator needed) into a new node,
  * after checking size, UTF-8 and depth against @limits (NULL: defaults).
  * An array or object nested max_depth levels deep is allowed; one more is
- * TECHO_JSON_ERROR_TOO_DEEP. Returns NULL with @error set on failure. */
+ * TECHO_JSON_ERROR_TOO_DEEP; more than max_values values is
+ * TECHO_JSON_ERROR_TOO_MANY. Returns NULL with @error set on failure. */
 JsonNode   *techo_json_parse_bounded (const char             *data,
                                       gsize                   length,
                                       const TechoJsonLimits  *limits,
@@ -58,6 +64,9 @@ JsonObject *techo_json_parse_object_bounded (const char             *data,
 guint       techo_json_scan_depth (const char *data,
                                    gsize       length,
                                    guint       stop_after);
+/* An upper bound of the number of values in @data (1 + separators). */
+guint       techo_json_scan_values (const char *data,
+                                    gsize       length);
 
 /* Typed getters. Each returns NULL/FALSE when @object is NULL, the member
  * is absent, null, or of another type; none of them warns or aborts. */
