@@ -3,6 +3,8 @@
 
 #include "config.h"
 
+#include <sys/wait.h>
+
 #include <glib/gstdio.h>
 
 #include "techo-test-export.h"
@@ -235,4 +237,122 @@ techo_test_export_free (TechoTestExport *f)
   remove_tree (f->dir);
   g_free (f->dir);
   g_free (f);
+}
+
+void
+techo_test_assert_item_equal (const TechoItem *a,
+                              const TechoItem *b)
+{
+  g_assert_cmpstr (a->code, ==, b->code);
+  g_assert_cmpstr (a->name, ==, b->name);
+  g_assert_cmpint (a->type, ==, b->type);
+  g_assert_cmpstr (a->value, ==, b->value);
+  g_assert_cmpstr (a->unit, ==, b->unit);
+  g_assert_cmpstr (a->value_system, ==, b->value_system);
+  g_assert_cmpstr (a->display, ==, b->display);
+  g_assert_cmpint (a->not_performed, ==, b->not_performed);
+}
+
+static void
+assert_provenance_equal (const TechoProvenance *a,
+                         const TechoProvenance *b)
+{
+  g_assert_cmpint (a->origin, ==, b->origin);
+  g_assert_cmpstr (a->file_name, ==, b->file_name);
+  g_assert_cmpstr (a->file_sha256, ==, b->file_sha256);
+}
+
+void
+techo_test_assert_checkup_equal (const TechoCheckup *a,
+                                 const TechoCheckup *b)
+{
+  g_assert_cmpstr (a->id, ==, b->id);
+  g_assert_cmpint (a->revision, ==, b->revision);
+  g_assert_cmpstr (a->performed_on, ==, b->performed_on);
+  g_assert_cmpstr (a->kind, ==, b->kind);
+  g_assert_cmpstr (a->report_kind, ==, b->report_kind);
+  g_assert_cmpstr (a->institution_code, ==, b->institution_code);
+  g_assert_cmpstr (a->institution_name, ==, b->institution_name);
+  g_assert_cmpstr (a->document, ==, b->document);
+  assert_provenance_equal (&a->provenance, &b->provenance);
+  g_assert_cmpuint (a->items->len, ==, b->items->len);
+  for (guint i = 0; i < a->items->len; i++)
+    techo_test_assert_item_equal (g_ptr_array_index (a->items, i), g_ptr_array_index (b->items, i));
+}
+
+void
+techo_test_assert_dispensing_equal (const TechoDispensing *a,
+                                    const TechoDispensing *b)
+{
+  g_assert_cmpstr (a->id, ==, b->id);
+  g_assert_cmpint (a->revision, ==, b->revision);
+  g_assert_cmpstr (a->source, ==, b->source);
+  g_assert_cmpstr (a->dispensed_on, ==, b->dispensed_on);
+  g_assert_cmpstr (a->prescribed_on, ==, b->prescribed_on);
+  g_assert_cmpstr (a->setting, ==, b->setting);
+  g_assert_cmpstr (a->pharmacy_code, ==, b->pharmacy_code);
+  g_assert_cmpstr (a->pharmacy_name, ==, b->pharmacy_name);
+  g_assert_cmpstr (a->prescriber_code, ==, b->prescriber_code);
+  g_assert_cmpstr (a->prescriber_name, ==, b->prescriber_name);
+  g_assert_cmpstr (a->prescriber_department, ==, b->prescriber_department);
+  g_assert_cmpstr (a->receipt_code, ==, b->receipt_code);
+  g_assert_cmpstr (a->yj_code, ==, b->yj_code);
+  g_assert_cmpstr (a->drug_name, ==, b->drug_name);
+  g_assert_cmpstr (a->ingredient_name, ==, b->ingredient_name);
+  g_assert_cmpfloat (a->quantity, ==, b->quantity);
+  g_assert_cmpstr (a->unit, ==, b->unit);
+  g_assert_cmpstr (a->usage, ==, b->usage);
+  g_assert_cmpint (a->days, ==, b->days);
+  g_assert_cmpstr (a->dosage_form, ==, b->dosage_form);
+  assert_provenance_equal (&a->provenance, &b->provenance);
+}
+
+void
+techo_test_assert_screening_equal (const TechoScreening *a,
+                                   const TechoScreening *b)
+{
+  g_assert_cmpstr (a->id, ==, b->id);
+  g_assert_cmpint (a->revision, ==, b->revision);
+  g_assert_cmpstr (a->performed_on, ==, b->performed_on);
+  g_assert_cmpstr (a->cancer, ==, b->cancer);
+  g_assert_cmpstr (a->report_kind, ==, b->report_kind);
+  g_assert_cmpstr (a->stage, ==, b->stage);
+  g_assert_cmpstr (a->municipality_code, ==, b->municipality_code);
+  g_assert_cmpstr (a->municipality_name, ==, b->municipality_name);
+  g_assert_cmpstr (a->followup_code, ==, b->followup_code);
+  g_assert_cmpstr (a->followup_value, ==, b->followup_value);
+  g_assert_cmpstr (a->followup_display, ==, b->followup_display);
+  assert_provenance_equal (&a->provenance, &b->provenance);
+  g_assert_cmpuint (a->items->len, ==, b->items->len);
+  for (guint i = 0; i < a->items->len; i++)
+    techo_test_assert_item_equal (g_ptr_array_index (a->items, i), g_ptr_array_index (b->items, i));
+}
+
+TechoRecordSet *
+techo_test_export_all (TechoTestExport *f)
+{
+  g_autoptr(TechoConsent) consent = techo_consent_new ("test", "test", 7, "fhir");
+  g_autoptr(GError) error = NULL;
+  TechoRecordSet *set;
+
+  set = techo_record_set_gather_sync (f->store, f->profile_id, consent, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (set);
+  return set;
+}
+
+int
+techo_test_spawn (const char * const *argv,
+                  char              **out_stdout,
+                  char              **out_stderr)
+{
+  g_autoptr(GError) error = NULL;
+  int status = 0;
+
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+                               out_stdout, out_stderr, &status, &error));
+  g_assert_no_error (error);
+  if (WIFEXITED (status))
+    return WEXITSTATUS (status);
+  return -1;
 }

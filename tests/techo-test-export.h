@@ -6,6 +6,7 @@
 
 #pragma once
 
+#include "techo-export.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -35,5 +36,26 @@ TechoItem       *techo_test_item_new (const char *code,
 #define TECHO_TEST_DRUG_NAME    "アムロジピン錠５ｍｇ「サワイ」"
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoTestExport, techo_test_export_free)
+
+G_END_DECLS
+
+G_BEGIN_DECLS
+
+/* Field-by-field equality (asserts), for round trips. */
+void techo_test_assert_item_equal       (const TechoItem       *a,
+                                         const TechoItem       *b);
+void techo_test_assert_checkup_equal    (const TechoCheckup    *a,
+                                         const TechoCheckup    *b);
+void techo_test_assert_dispensing_equal (const TechoDispensing *a,
+                                         const TechoDispensing *b);
+void techo_test_assert_screening_equal  (const TechoScreening  *a,
+                                         const TechoScreening  *b);
+/* The store's records of every category, newest first, as the export
+ * gathers them (all categories, no period). */
+TechoRecordSet *techo_test_export_all (TechoTestExport *fixture);
+/* Runs @argv, returns its exit status; stdout/stderr into the outs. */
+int  techo_test_spawn (const char * const *argv,
+                       char              **out_stdout,
+                       char              **out_stderr);
 
 G_END_DECLS

@@ -1,0 +1,79 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-export.h: what an export carries (a TechoRecordSet: the person and
+ * the records a consent covers) and the consent-gated export itself:
+ * record the consent, gather, render (FHIR, CSV, CDA, PDF), write
+ * atomically, then record what left. Nothing is written or sent before
+ * the consent is in the store. */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "techo-consent.h"
+#include "techo-records.h"
+#include "techo-store.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_EXPORT_ERROR (techo_export_error_quark ())
+
+typedef enum
+{
+  TECHO_EXPORT_ERROR_FAILED,
+  TECHO_EXPORT_ERROR_NO_PROFILE, /* the store holds no person yet */
+  TECHO_EXPORT_ERROR_NOTHING,    /* nothing to export in the chosen categories/period */
+  TECHO_EXPORT_ERROR_FORMAT,     /* unknown format */
+} TechoExportError;
+
+GQuark techo_export_error_quark (void);
+
+typedef struct
+{
+  TechoProfile *profile;
+  GPtrArray *checkups;    /* TechoCheckup, newest first */
+  GPtrArray *dispensings; /* TechoDispensing, newest first */
+  GPtrArray *screenings;  /* TechoScreening, newest first */
+} TechoRecordSet;
+
+TechoRecordSet *techo_record_set_new  (void);
+void            techo_record_set_free (TechoRecordSet *set);
+guint           techo_record_set_count (const TechoRecordSet *set);
+
+/* Reads from the store what @consent covers: its categories, withdrawn
+ * records left out, only dates inside its period. @profile_id 0: the
+ * first profile. */
+TechoRecordSet *techo_record_set_gather_sync (TechoStore          *store,
+                                              gint64               profile_id,
+                                              const TechoConsent  *consent,
+                                              GCancellable        *cancellable,
+                                              GError             **error);
+
+typedef enum
+{
+  TECHO_EXPORT_FORMAT_FHIR,
+  TECHO_EXPORT_FORMAT_CSV,  /* a folder of one CSV per category */
+  TECHO_EXPORT_FORMAT_CDA,  /* a folder of the CDA files as received */
+  TECHO_EXPORT_FORMAT_PDF,
+} TechoExportFormat;
+
+gboolean    techo_export_format_from_string (const char        *name,
+                                             TechoExportFormat *out_format);
+const char *techo_export_format_method      (TechoExportFormat  format);
+
+/* The whole export: @consent (id 0) is recorded first (its method must be
+ * the format's), then the records are gathered, rendered and written
+ * atomically (0600) to @path (a file for FHIR and PDF, a folder that is
+ * created for CSV and CDA), then a "sent" event names what was written.
+ * On failure after the consent is recorded, the consent stays (it was
+ * given) with no "sent" event. */
+gboolean    techo_export_run_sync (TechoStore         *store,
+                                   gint64              profile_id,
+                                   TechoConsent       *consent,
+                                   TechoExportFormat   format,
+                                   const char         *path,
+                                   GCancellable       *cancellable,
+                                   GError            **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoRecordSet, techo_record_set_free)
+
+G_END_DECLS

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* What the FHIR writer and reader share: Techo's extension names and the
+ * identifier systems of our own ids. */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Extension names, appended to TECHO_FHIR_EXTENSION. */
+#define TECHO_FHIR_EXT_REVISION      "revision"
+#define TECHO_FHIR_EXT_ORIGIN        "origin"
+#define TECHO_FHIR_EXT_FILE_NAME     "file-name"
+#define TECHO_FHIR_EXT_FILE_SHA256   "file-sha256"
+#define TECHO_FHIR_EXT_DOCUMENT_PATH "document-path"
+#define TECHO_FHIR_EXT_VALUE_TYPE    "value-type"
+#define TECHO_FHIR_EXT_UNIT          "unit"
+#define TECHO_FHIR_EXT_ORIGINAL_TEXT "original-text"
+#define TECHO_FHIR_EXT_SUBJECT       "portal-subject"
+#define TECHO_FHIR_EXT_ISSUER        "portal-issuer"
+#define TECHO_FHIR_EXT_CANCER        "cancer"
+#define TECHO_FHIR_EXT_STAGE         "screening-stage"
+#define TECHO_FHIR_EXT_SOURCE        "medication-source"
+#define TECHO_FHIR_EXT_PRESCRIBED_ON "prescribed-on"
+#define TECHO_FHIR_EXT_PRESCRIBER    "prescriber"
+#define TECHO_FHIR_EXT_DEPARTMENT    "prescriber-department"
+#define TECHO_FHIR_EXT_INGREDIENT    "ingredient"
+#define TECHO_FHIR_EXT_DOSAGE_FORM   "dosage-form"
+
+/* Identifier systems. The national ones are OIDs from the reference;
+ * our record ids are namespaced under Techo's URI. */
+#define TECHO_FHIR_URI_INSURER          "urn:oid:1.2.392.200119.6.101"
+#define TECHO_URI_INSTITUTION           "urn:oid:1.2.392.200119.6.102"
+#define TECHO_FHIR_URI_REPORT_KIND      "urn:oid:1.2.392.200119.6.1001"
+#define TECHO_FHIR_URI_MUNICIPALITY     "https://techo.org/fhir/NamingSystem/municipality-code"
+#define TECHO_FHIR_URI_CHECKUP_ID       "https://techo.org/fhir/NamingSystem/checkup-id"
+#define TECHO_FHIR_URI_SCREENING_ID     "https://techo.org/fhir/NamingSystem/screening-id"
+#define TECHO_FHIR_URI_DISPENSING_ID    "https://techo.org/fhir/NamingSystem/dispensing-id"
+#define TECHO_FHIR_URI_FOLLOWUP         "https://techo.org/fhir/CodeSystem/screening-followup"
+#define TECHO_FHIR_URI_DATA_ABSENT      "http://terminology.hl7.org/CodeSystem/data-absent-reason"
+#define TECHO_FHIR_URI_DISPENSE_CATEGORY "http://terminology.hl7.org/fhir/CodeSystem/medicationdispense-category"
+
+/* The shortest decimal text that reads back as @value. */
+void techo_fhir_format_number (char   *buffer,
+                               gsize   size,
+                               double  value);
+
+G_END_DECLS

@@ -1,0 +1,63 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-report.h: the A4 report for the doctor, drawn with cairo and
+ * pango (Noto Sans CJK JP): patient header; the latest checkup beside the
+ * previous two with flags; trend charts (techo-chart-render, the same
+ * drawing as the app); current medications with duplicate warnings;
+ * screening status; on every page the generation date, the consent it
+ * was made under and "page n / N"; optionally the share link's QR code.
+ *
+ * techo_report_draw_page draws one page on any cairo_t, so the app's
+ * GtkPrintOperation prints with the same code. */
+
+#pragma once
+
+#include <cairo.h>
+#include <gio/gio.h>
+
+#include "techo-consent.h"
+#include "techo-export.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_REPORT_ERROR (techo_report_error_quark ())
+
+typedef enum
+{
+  TECHO_REPORT_ERROR_FAILED,
+} TechoReportError;
+
+GQuark techo_report_error_quark (void);
+
+/* A4 in points. */
+#define TECHO_REPORT_PAGE_WIDTH  595.276
+#define TECHO_REPORT_PAGE_HEIGHT 841.890
+
+typedef struct
+{
+  const TechoConsent *consent;   /* named in the footer; required */
+  const char *today;             /* YYYY-MM-DD; NULL: today (local) */
+  const char * const *analytes;  /* chart keys; NULL: hba1c, ldl, sbp, weight */
+  const char *qr_text;           /* a shlink:/ to print as a QR code, or NULL */
+} TechoReportOptions;
+
+typedef struct _TechoReport TechoReport;
+
+/* Lays the report out (nothing is drawn yet). */
+TechoReport *techo_report_new            (const TechoRecordSet      *set,
+                                          const TechoReportOptions  *options);
+void         techo_report_free           (TechoReport               *report);
+guint        techo_report_get_n_pages    (TechoReport               *report);
+/* Draws page @page (from 0) in A4 points; scale @cr first for other
+ * sizes. */
+void         techo_report_draw_page      (TechoReport               *report,
+                                          cairo_t                   *cr,
+                                          guint                      page);
+
+/* The whole report as PDF bytes. */
+GBytes      *techo_report_render_pdf     (const TechoRecordSet      *set,
+                                          const TechoReportOptions  *options,
+                                          GError                   **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoReport, techo_report_free)
+
+G_END_DECLS

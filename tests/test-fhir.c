@@ -1,0 +1,393 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* FHIR export: structure (JP Core profiles, codes, UCUM, interpretation,
+ * urn:uuid fullUrls, every reference resolving inside its bundle), the
+ * document form, the round trip through the importer, and the importer's
+ * limits. Records come from a real store filled through its API. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+
+#include "techo-fhir.h"
+#include "techo-reference.h"
+#include "techo-test-export.h"
+
+static JsonObject *
+parse (const char *json)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  g_assert_no_error (error);
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* Collects every "reference" value under @node. */
+static void
+collect_references (JsonNode  *node,
+                    GPtrArray *out)
+{
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (o);
+
+      /* A nested bundle is checked on its own. */
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "resourceType", ""), "Bundle") == 0 &&
+          out->len == G_MAXUINT)
+        return;
+      for (GList *l = members; l != NULL; l = l->next)
+        {
+          JsonNode *child = json_object_get_member (o, l->data);
+
+          if (strcmp (l->data, "reference") == 0 && JSON_NODE_HOLDS_VALUE (child))
+            g_ptr_array_add (out, (gpointer) json_node_get_string (child));
+          else
+            collect_references (child, out);
+        }
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        collect_references (json_array_get_element (a, i), out);
+    }
+}
+
+/* Checks fullUrls and references of one bundle; returns how many
+ * resources of each type it holds (type → count). */
+static GHashTable *
+check_bundle (JsonObject *bundle)
+{
+  g_autoptr(GHashTable) urls = g_hash_table_new (g_str_hash, g_str_equal);
+  GHashTable *types = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  JsonArray *entries = json_object_get_array_member (bundle, "entry");
+  g_autoptr(GRegex) uuid = g_regex_new ("^urn:uuid:[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-"
+                                        "[89ab][0-9a-f]{3}-[0-9a-f]{12}$", 0, 0, NULL);
+
+  g_assert_cmpstr (json_object_get_string_member (bundle, "resourceType"), ==, "Bundle");
+  g_assert_nonnull (json_object_get_string_member (bundle, "timestamp"));
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+      const char *url = json_object_get_string_member (entry, "fullUrl");
+      JsonObject *r = json_object_get_object_member (entry, "resource");
+      const char *type = json_object_get_string_member (r, "resourceType");
+
+      g_assert_true (g_regex_match (uuid, url, 0, NULL));
+      g_assert_false (g_hash_table_contains (urls, url));
+      g_hash_table_add (urls, (gpointer) url);
+      g_hash_table_insert (types, g_strdup (type),
+                           GUINT_TO_POINTER (GPOINTER_TO_UINT (g_hash_table_lookup (types, type)) + 1));
+    }
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *r = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                     "resource");
+      g_autoptr(GPtrArray) refs = g_ptr_array_new ();
+
+      if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), "Bundle") == 0)
+        continue;
+      collect_references (json_array_get_element (entries, i), refs);
+      for (guint j = 0; j < refs->len; j++)
+        g_assert_true (g_hash_table_contains (urls, g_ptr_array_index (refs, j)));
+    }
+  return types;
+}
+
+static JsonObject *
+find_observation (JsonObject *bundle,
+                  const char *code,
+                  const char *date)
+{
+  JsonArray *entries = json_object_get_array_member (bundle, "entry");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *r = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                     "resource");
+      JsonObject *coding;
+
+      if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), "Observation") != 0)
+        continue;
+      coding = json_array_get_object_element (json_object_get_array_member (
+                   json_object_get_object_member (r, "code"), "coding"), 0);
+      if (g_strcmp0 (json_object_get_string_member (coding, "code"), code) == 0 &&
+          g_strcmp0 (json_object_get_string_member (r, "effectiveDateTime"), date) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+static JsonObject *
+first_of_type (JsonObject *bundle,
+               const char *type)
+{
+  JsonArray *entries = json_object_get_array_member (bundle, "entry");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *r = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                     "resource");
+
+      if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), type) == 0)
+        return r;
+    }
+  return NULL;
+}
+
+static const char *
+coding_code (JsonObject *concept)
+{
+  return json_object_get_string_member (json_array_get_object_element (
+           json_object_get_array_member (concept, "coding"), 0), "code");
+}
+
+static void
+test_structure (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoRecordSet) set = techo_test_export_all (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = techo_fhir_export (set, TECHO_FHIR_NONE, &error);
+  g_autoptr(JsonObject) bundle = NULL;
+  g_autoptr(GHashTable) types = NULL;
+  JsonObject *patient, *obs, *quantity, *dispense, *range;
+  JsonArray *names;
+
+  g_assert_no_error (error);
+  bundle = parse (json);
+  g_assert_cmpstr (json_object_get_string_member (bundle, "type"), ==, "collection");
+  types = check_bundle (bundle);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "Patient")), ==, 1);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "DiagnosticReport")), ==, 3 + 2);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "MedicationDispense")), ==, 3);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "Observation")), ==, 3 * 8 + 2);
+  /* No number printed the long way. */
+  g_assert_null (strstr (json, "9999999"));
+
+  patient = first_of_type (bundle, "Patient");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                     json_object_get_object_member (patient, "meta"), "profile"), 0),
+                   ==, TECHO_URI_JP_PATIENT);
+  names = json_object_get_array_member (patient, "name");
+  g_assert_cmpuint (json_array_get_length (names), ==, 2);
+  for (guint i = 0; i < 2; i++)
+    {
+      JsonObject *name = json_array_get_object_element (names, i);
+      JsonObject *ext = json_array_get_object_element (json_object_get_array_member (name, "extension"), 0);
+
+      g_assert_cmpstr (json_object_get_string_member (ext, "url"), ==, TECHO_URI_NAME_REPRESENTATION);
+      g_assert_cmpstr (json_object_get_string_member (ext, "valueCode"), ==, i == 0 ? "IDE" : "SYL");
+      g_assert_cmpstr (json_object_get_string_member (name, "text"), ==,
+                       i == 0 ? TECHO_TEST_PATIENT_NAME : TECHO_TEST_PATIENT_KANA);
+    }
+  g_assert_cmpstr (json_object_get_string_member (patient, "gender"), ==, "female");
+  g_assert_cmpstr (json_object_get_string_member (patient, "birthDate"), ==, "1968-04-01");
+
+  /* HbA1c 6.6 %: lab result, UCUM, at or above 6.5 → see a doctor (HU). */
+  obs = find_observation (bundle, "3D046000001906202", "2025-06-15");
+  g_assert_nonnull (obs);
+  g_assert_cmpstr (json_object_get_string_member (obs, "status"), ==, "final");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                     json_object_get_object_member (obs, "meta"), "profile"), 0),
+                   ==, TECHO_URI_JP_LAB_RESULT);
+  g_assert_cmpstr (coding_code (json_array_get_object_element (
+                     json_object_get_array_member (obs, "category"), 0)), ==, "laboratory");
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (json_array_get_object_element (
+                       json_object_get_array_member (obs, "category"), 0), "coding"), 0), "system"),
+                   ==, TECHO_URI_OBSERVATION_CATEGORY);
+  quantity = json_object_get_object_member (obs, "valueQuantity");
+  g_assert_cmpfloat (json_object_get_double_member (quantity, "value"), ==, 6.6);
+  g_assert_cmpstr (json_object_get_string_member (quantity, "system"), ==, TECHO_URI_UCUM);
+  g_assert_cmpstr (json_object_get_string_member (quantity, "code"), ==, "%");
+  g_assert_cmpstr (coding_code (json_array_get_object_element (
+                     json_object_get_array_member (obs, "interpretation"), 0)), ==, "HU");
+  range = json_array_get_object_element (json_object_get_array_member (obs, "referenceRange"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (range, "high"),
+                                                    "value"), ==, 5.6);
+
+  /* Blood pressure in mm[Hg]; 2023's 128 is within guidance (≥130 no). */
+  obs = find_observation (bundle, "9A751000000000001", "2025-06-15");
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (obs, "valueQuantity"),
+                                                  "code"), ==, "mm[Hg]");
+  obs = find_observation (bundle, "9A751000000000001", "2023-06-10");
+  g_assert_cmpstr (coding_code (json_array_get_object_element (
+                     json_object_get_array_member (obs, "interpretation"), 0)), ==, "N");
+
+  /* A test not performed carries a dataAbsentReason instead of a value. */
+  obs = find_observation (bundle, "3F015000002327101", "2025-06-15");
+  g_assert_cmpstr (coding_code (json_object_get_object_member (obs, "dataAbsentReason")),
+                   ==, "not-performed");
+  g_assert_false (json_object_has_member (obs, "valueQuantity"));
+
+  dispense = first_of_type (bundle, "MedicationDispense");
+  g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                     json_object_get_object_member (dispense, "meta"), "profile"), 0),
+                   ==, TECHO_URI_JP_MEDICATION_DISPENSE);
+  g_assert_cmpstr (json_object_get_string_member (dispense, "status"), ==, "completed");
+  g_assert_nonnull (json_object_get_string_member (dispense, "whenHandedOver"));
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                     json_object_get_array_member (json_object_get_object_member (
+                       dispense, "medicationCodeableConcept"), "coding"), 0), "system"),
+                   ==, TECHO_URI_YJ);
+  g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (dispense, "daysSupply"),
+                                                  "code"), ==, "d");
+  g_assert_cmpfloat (json_object_get_double_member (json_object_get_object_member (dispense, "quantity"),
+                                                    "value"), ==, 1.5);
+}
+
+static void
+assert_sets_equal (const TechoRecordSet *a,
+                   const TechoRecordSet *b)
+{
+  g_assert_cmpstr (a->profile->name, ==, b->profile->name);
+  g_assert_cmpstr (a->profile->name_kana, ==, b->profile->name_kana);
+  g_assert_cmpstr (a->profile->birth_date, ==, b->profile->birth_date);
+  g_assert_cmpstr (a->profile->sex, ==, b->profile->sex);
+  g_assert_cmpstr (a->profile->insurer_number, ==, b->profile->insurer_number);
+  g_assert_cmpstr (a->profile->subject, ==, b->profile->subject);
+  g_assert_cmpuint (a->checkups->len, ==, b->checkups->len);
+  for (guint i = 0; i < a->checkups->len; i++)
+    techo_test_assert_checkup_equal (g_ptr_array_index (a->checkups, i),
+                                     g_ptr_array_index (b->checkups, i));
+  g_assert_cmpuint (a->dispensings->len, ==, b->dispensings->len);
+  for (guint i = 0; i < a->dispensings->len; i++)
+    techo_test_assert_dispensing_equal (g_ptr_array_index (a->dispensings, i),
+                                        g_ptr_array_index (b->dispensings, i));
+  g_assert_cmpuint (a->screenings->len, ==, b->screenings->len);
+  for (guint i = 0; i < a->screenings->len; i++)
+    techo_test_assert_screening_equal (g_ptr_array_index (a->screenings, i),
+                                       g_ptr_array_index (b->screenings, i));
+}
+
+static void
+test_round_trip (gconstpointer data)
+{
+  TechoFhirFlags flags = GPOINTER_TO_UINT (data);
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoRecordSet) set = techo_test_export_all (f);
+  g_autoptr(TechoRecordSet) back = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  TechoItem *item;
+
+  /* Values that a number alone would lose. */
+  item = g_ptr_array_index (((TechoCheckup *) g_ptr_array_index (set->checkups, 0))->items, 1);
+  g_free (item->value);
+  item->value = g_strdup ("62.50");
+  item = g_ptr_array_index (((TechoCheckup *) g_ptr_array_index (set->checkups, 1))->items, 1);
+  g_free (item->value);
+  item->value = g_strdup ("<40");
+
+  json = techo_fhir_export (set, flags, &error);
+  g_assert_no_error (error);
+  back = techo_fhir_import (json, strlen (json), &error);
+  g_assert_no_error (error);
+  assert_sets_equal (set, back);
+
+  /* And the store takes it back without change. */
+  g_assert_true (techo_store_upsert_page_sync (f->store, f->profile_id, TECHO_CATEGORY_CHECKUP,
+                                               back->checkups, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+test_document (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoRecordSet) set = techo_test_export_all (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = techo_fhir_export (set, TECHO_FHIR_CHECKUP_DOCUMENTS, &error);
+  g_autoptr(JsonObject) bundle = NULL;
+  g_autoptr(GHashTable) types = NULL;
+  JsonArray *entries;
+  guint n_documents = 0;
+
+  g_assert_no_error (error);
+  bundle = parse (json);
+  types = check_bundle (bundle);
+  g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "Bundle")), ==, 3);
+  entries = json_object_get_array_member (bundle, "entry");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *r = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                     "resource");
+      g_autoptr(GHashTable) inner = NULL;
+      JsonObject *composition;
+
+      if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), "Bundle") != 0)
+        continue;
+      n_documents++;
+      g_assert_cmpstr (json_object_get_string_member (r, "type"), ==, "document");
+      g_assert_true (json_object_has_member (r, "identifier"));
+      inner = check_bundle (r);
+      composition = json_object_get_object_member (json_array_get_object_element (
+                      json_object_get_array_member (r, "entry"), 0), "resource");
+      g_assert_cmpstr (json_object_get_string_member (composition, "resourceType"), ==, "Composition");
+      g_assert_cmpstr (coding_code (json_object_get_object_member (composition, "type")),
+                       ==, TECHO_DOC_TYPE_CHECKUP_REPORT);
+      g_assert_nonnull (json_object_get_array_member (composition, "author"));
+      g_assert_nonnull (json_object_get_string_member (composition, "title"));
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (inner, "Observation")), ==, 8);
+      g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (inner, "Patient")), ==, 1);
+    }
+  g_assert_cmpuint (n_documents, ==, 3);
+}
+
+static void
+expect_error (const char *json,
+              int         code)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoRecordSet) set = techo_fhir_import (json, strlen (json), &error);
+
+  g_assert_null (set);
+  g_assert_error (error, TECHO_FHIR_ERROR, code);
+  g_assert_true (g_str_has_prefix (error->message, "This FHIR file"));
+}
+
+static void
+test_invalid (void)
+{
+  g_autoptr(GString) deep = g_string_new (NULL);
+
+  expect_error ("", TECHO_FHIR_ERROR_INVALID);
+  expect_error ("[1, 2]", TECHO_FHIR_ERROR_INVALID);
+  expect_error ("{\"resourceType\": \"Patient\"}", TECHO_FHIR_ERROR_INVALID);
+  expect_error ("{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": []}",
+                TECHO_FHIR_ERROR_INVALID); /* no patient */
+  expect_error ("{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": ["
+                "{\"fullUrl\": \"urn:uuid:1\", \"resource\": {\"resourceType\": \"Patient\"}},"
+                "{\"fullUrl\": \"urn:uuid:2\", \"resource\": {\"resourceType\": \"DiagnosticReport\","
+                " \"identifier\": [{\"system\": \"https://techo.org/fhir/NamingSystem/checkup-id\","
+                " \"value\": \"x\"}], \"result\": [{\"reference\": \"urn:uuid:3\"}]}}]}",
+                TECHO_FHIR_ERROR_INVALID); /* a reference that does not resolve */
+  expect_error ("{\"resourceType\": \"Bundle\", \"type\": \"collection\", \"entry\": ["
+                "{\"resource\": {\"resourceType\": \"Patient\", \"birthDate\": \"1990-13-01\"}}]}",
+                TECHO_FHIR_ERROR_INVALID);
+  for (int i = 0; i < 100000; i++)
+    g_string_append_c (deep, '[');
+  expect_error (deep->str, TECHO_FHIR_ERROR_TOO_LARGE);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/fhir/structure", test_structure);
+  g_test_add_data_func ("/fhir/round-trip/collection", GUINT_TO_POINTER (TECHO_FHIR_NONE),
+                        test_round_trip);
+  g_test_add_data_func ("/fhir/round-trip/documents",
+                        GUINT_TO_POINTER (TECHO_FHIR_CHECKUP_DOCUMENTS | TECHO_FHIR_PRETTY),
+                        test_round_trip);
+  g_test_add_func ("/fhir/document", test_document);
+  g_test_add_func ("/fhir/invalid", test_invalid);
+  return g_test_run ();
+}
