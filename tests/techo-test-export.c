@@ -349,7 +349,7 @@ techo_test_spawn (const char * const *argv,
   g_autoptr(GError) error = NULL;
   int status = 0;
 
-  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_DEFAULT, NULL, NULL,
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL,
                                out_stdout, out_stderr, &status, &error));
   g_assert_no_error (error);
   if (WIFEXITED (status))

@@ -150,7 +150,8 @@ item_text (const TechoItem *item)
     }
   if (item->unit != NULL && item->type == TECHO_VALUE_PQ)
     return g_strdup_printf ("%s %s", item->value, item->unit);
-  return g_strdup (item->value);
+  /* One line per cell: free text loses its line breaks here. */
+  return g_strdelimit (g_strdup (item->value), "\r\n\t", ' ');
 }
 
 /* ---- layout ------------------------------------------------------------------- */
