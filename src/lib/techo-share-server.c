@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The share server (SoupServer) and the share's publication. */
+
+#define G_LOG_DOMAIN "techo-share"
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "techo-fhir.h"
+#include "techo-json.h"
+#include "techo-secure.h"
+#include "techo-share-server.h"
+#include "techo-shl.h"
+
+G_DEFINE_QUARK (techo-share-error-quark, techo_share_error)
+
+#define PATH_PREFIX      "/shl/"
+#define FILE_PREFIX      "/shl/file/"
+#define LOCATION_SECONDS 3600
+#define WRONG_PASSCODE   "wrong passcode"
+#define MAX_RECIPIENT    120
+
+typedef struct
+{
+  gint64 consent_id;
+  char *token;
+  char *jwe;            /* ciphertext only */
+  char *passcode;
+  guint remaining;      /* wrong passcodes still allowed */
+  gint64 expires_at;
+  gboolean direct;
+} Share;
+
+typedef struct
+{
+  Share *share;         /* borrowed from shares */
+  gint64 expires_at;
+} Location;
+
+struct _TechoShareServer
+{
+  GObject parent_instance;
+
+  TechoStore *store;
+  SoupServer *server;
+  char *base_url;
+  GHashTable *shares;     /* token → Share */
+  GHashTable *locations;  /* token → Location */
+};
+
+G_DEFINE_TYPE (TechoShareServer, techo_share_server, G_TYPE_OBJECT)
+
+static void
+share_free (Share *s)
+{
+  g_free (s->token);
+  g_free (s->jwe);
+  techo_wipe_free (s->passcode);
+  g_free (s);
+}
+
+static gint64
+now_seconds (void)
+{
+  return g_get_real_time () / G_USEC_PER_SEC;
+}
+
+static void
+respond_json (SoupServerMessage *msg,
+              guint              status,
+              JsonBuilder       *builder)
+{
+  g_autofree char *body = techo_json_builder_to_string (builder);
+
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
+}
+
+static void
+respond_status (SoupServerMessage *msg,
+                guint              status)
+{
+  soup_server_message_set_status (msg, status, NULL);
+  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
+}
+
+/* Records an event of the share's consent; a failure is only logged (the
+ * answer has been decided already). */
+static void
+log_event (TechoShareServer  *self,
+           Share             *share,
+           SoupServerMessage *msg,
+           const char        *event,
+           const char        *what,
+           const char        *recipient)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *who = NULL;
+  g_autofree char *detail = NULL;
+
+  if (recipient != NULL)
+    {
+      /* One line, bounded: it is text from outside. */
+      who = g_utf8_make_valid (recipient, -1);
+      if (g_utf8_strlen (who, -1) > MAX_RECIPIENT)
+        *g_utf8_offset_to_pointer (who, MAX_RECIPIENT) = '\0';
+      g_strdelimit (who, "\r\n\t", ' ');
+    }
+  detail = g_strdup_printf ("%s from %s%s%s", what,
+                            soup_server_message_get_remote_host (msg),
+                            who != NULL ? " recipient=" : "", who != NULL ? who : "");
+  if (!techo_store_add_consent_event_sync (self->store, share->consent_id, event, detail,
+                                           NULL, &error))
+    g_warning ("A share access could not be written to the consent ledger: %s", error->message);
+}
+
+/* A share is live while its time has not passed and its consent has not
+ * been revoked (by this process or any other). */
+static gboolean
+share_is_live (TechoShareServer *self,
+               Share            *share)
+{
+  g_autoptr(TechoConsent) consent = NULL;
+
+  if (now_seconds () >= share->expires_at)
+    return FALSE;
+  consent = techo_store_get_consent_sync (self->store, share->consent_id, NULL, NULL);
+  return consent != NULL && techo_consent_is_live (consent, now_seconds ());
+}
+
+static void
+send_jwe (SoupServerMessage *msg,
+          Share             *share)
+{
+  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
+  soup_server_message_set_response (msg, "application/jose", SOUP_MEMORY_COPY,
+                                    share->jwe, strlen (share->jwe));
+}
+
+static void
+handle_manifest (TechoShareServer  *self,
+                 Share             *share,
+                 SoupServerMessage *msg)
+{
+  SoupMessageBody *body = soup_server_message_get_request_body (msg);
+  g_autoptr(JsonObject) request = NULL;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  TechoJsonLimits limits = { TECHO_SHARE_MAX_REQUEST_BYTES, 8 };
+  const char *recipient, *passcode;
+  gint64 embedded_max = 0;
+  gsize length = body->length;
+
+  request = techo_json_parse_object_bounded (body->data != NULL ? body->data : "", length,
+                                             &limits, NULL);
+  recipient = techo_json_get_string (request, "recipient");
+  if (request == NULL || recipient == NULL || *recipient == '\0')
+    {
+      json_builder_begin_object (b);
+      techo_json_builder_add_string (b, "error", "a JSON body with a recipient is required");
+      json_builder_end_object (b);
+      log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, "manifest without recipient", NULL);
+      respond_json (msg, SOUP_STATUS_BAD_REQUEST, b);
+      return;
+    }
+
+  if (share->passcode != NULL)
+    {
+      passcode = techo_json_get_string (request, "passcode");
+      if (share->remaining == 0 || passcode == NULL ||
+          strlen (passcode) != strlen (share->passcode) ||
+          !techo_secure_equal (passcode, share->passcode))
+        {
+          if (share->remaining > 0)
+            share->remaining--;
+          log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, WRONG_PASSCODE, recipient);
+          json_builder_begin_object (b);
+          json_builder_set_member_name (b, "remainingAttempts");
+          json_builder_add_int_value (b, share->remaining);
+          json_builder_end_object (b);
+          respond_json (msg, SOUP_STATUS_UNAUTHORIZED, b);
+          return;
+        }
+    }
+
+  techo_json_get_int64 (request, "embeddedLengthMax", &embedded_max);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "files");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  techo_json_builder_add_string (b, "contentType", TECHO_SHL_CONTENT_FHIR);
+  if (embedded_max > 0 && (gsize) embedded_max >= strlen (share->jwe))
+    techo_json_builder_add_string (b, "embedded", share->jwe);
+  else
+    {
+      g_autofree char *token = techo_random_token (32, NULL);
+      g_autofree char *url = NULL;
+      Location *location;
+
+      if (token == NULL)
+        {
+          respond_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+          return;
+        }
+      location = g_new0 (Location, 1);
+      location->share = share;
+      location->expires_at = MIN (share->expires_at, now_seconds () + LOCATION_SECONDS);
+      url = g_strconcat (self->base_url, FILE_PREFIX, token, NULL);
+      g_hash_table_insert (self->locations, g_steal_pointer (&token), location);
+      techo_json_builder_add_string (b, "location", url);
+    }
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  log_event (self, share, msg, TECHO_CONSENT_EVENT_ACCESS, "manifest", recipient);
+  respond_json (msg, SOUP_STATUS_OK, b);
+}
+
+static void
+request_cb (SoupServer        *server,
+            SoupServerMessage *msg,
+            const char        *path,
+            GHashTable        *query,
+            gpointer           user_data)
+{
+  TechoShareServer *self = user_data;
+  const char *method = soup_server_message_get_method (msg);
+  Share *share;
+
+  if (g_str_has_prefix (path, FILE_PREFIX))
+    {
+      Location *location = g_hash_table_lookup (self->locations, path + strlen (FILE_PREFIX));
+
+      if (location == NULL || strcmp (method, SOUP_METHOD_GET) != 0)
+        {
+          respond_status (msg, SOUP_STATUS_NOT_FOUND);
+          return;
+        }
+      if (now_seconds () >= location->expires_at || !share_is_live (self, location->share))
+        {
+          log_event (self, location->share, msg, TECHO_CONSENT_EVENT_DENIED,
+                     "file after expiry or revocation", NULL);
+          respond_status (msg, SOUP_STATUS_NOT_FOUND);
+          return;
+        }
+      log_event (self, location->share, msg, TECHO_CONSENT_EVENT_ACCESS, "file", NULL);
+      send_jwe (msg, location->share);
+      return;
+    }
+
+  share = g_str_has_prefix (path, PATH_PREFIX) ?
+          g_hash_table_lookup (self->shares, path + strlen (PATH_PREFIX)) : NULL;
+  if (share == NULL)
+    {
+      respond_status (msg, SOUP_STATUS_NOT_FOUND);
+      return;
+    }
+  if (!share_is_live (self, share))
+    {
+      log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, "request after expiry or revocation",
+                 NULL);
+      respond_status (msg, SOUP_STATUS_NOT_FOUND);
+      return;
+    }
+
+  if (strcmp (method, SOUP_METHOD_POST) == 0)
+    handle_manifest (self, share, msg);
+  else if (strcmp (method, SOUP_METHOD_GET) == 0 && share->direct)
+    {
+      const char *recipient = query != NULL ? g_hash_table_lookup (query, "recipient") : NULL;
+
+      if (recipient == NULL || *recipient == '\0')
+        {
+          log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, "file without recipient", NULL);
+          respond_status (msg, SOUP_STATUS_BAD_REQUEST);
+          return;
+        }
+      log_event (self, share, msg, TECHO_CONSENT_EVENT_ACCESS, "direct file", recipient);
+      send_jwe (msg, share);
+    }
+  else
+    respond_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
+}
+
+/* Refuses bodies over the cap before they are read. */
+static void
+early_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
+  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+
+  if (encoding == SOUP_ENCODING_CHUNKED ||
+      (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
+       soup_message_headers_get_content_length (headers) > TECHO_SHARE_MAX_REQUEST_BYTES))
+    respond_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+}
+
+static void
+techo_share_server_dispose (GObject *object)
+{
+  TechoShareServer *self = TECHO_SHARE_SERVER (object);
+
+  if (self->server != NULL)
+    soup_server_disconnect (self->server);
+  g_clear_object (&self->server);
+  g_clear_object (&self->store);
+  G_OBJECT_CLASS (techo_share_server_parent_class)->dispose (object);
+}
+
+static void
+techo_share_server_finalize (GObject *object)
+{
+  TechoShareServer *self = TECHO_SHARE_SERVER (object);
+
+  g_clear_pointer (&self->locations, g_hash_table_unref);
+  g_clear_pointer (&self->shares, g_hash_table_unref);
+  g_free (self->base_url);
+  G_OBJECT_CLASS (techo_share_server_parent_class)->finalize (object);
+}
+
+static void
+techo_share_server_class_init (TechoShareServerClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = techo_share_server_dispose;
+  object_class->finalize = techo_share_server_finalize;
+}
+
+static void
+techo_share_server_init (TechoShareServer *self)
+{
+  self->shares = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
+                                        (GDestroyNotify) share_free);
+  self->locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+}
+
+TechoShareServer *
+techo_share_server_new (TechoStore *store)
+{
+  TechoShareServer *self = g_object_new (TECHO_TYPE_SHARE_SERVER, NULL);
+
+  g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
+  self->store = g_object_ref (store);
+  return self;
+}
+
+gboolean
+techo_share_server_listen (TechoShareServer  *self,
+                           const char        *address,
+                           guint              port,
+                           GError           **error)
+{
+  g_autoptr(GInetAddress) inet = NULL;
+  g_autoptr(GSocketAddress) socket_address = NULL;
+  g_autoptr(GError) local_error = NULL;
+  GSList *uris;
+  g_autofree char *host = NULL;
+
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), FALSE);
+  g_return_val_if_fail (self->server == NULL, FALSE);
+
+  inet = g_inet_address_new_from_string (address != NULL ? address : "127.0.0.1");
+  if (inet == NULL || port > 65535)
+    {
+      g_set_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN,
+                   "“%s” is not an IP address to share on.", address);
+      return FALSE;
+    }
+  socket_address = g_inet_socket_address_new (inet, port);
+  self->server = soup_server_new ("server-header", "", NULL);
+  soup_server_add_early_handler (self->server, "/shl", early_cb, self, NULL);
+  soup_server_add_handler (self->server, "/shl", request_cb, self, NULL);
+  if (!soup_server_listen (self->server, socket_address, 0, &local_error))
+    {
+      g_set_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN,
+                   "The share server could not listen on %s: %s",
+                   address != NULL ? address : "127.0.0.1", local_error->message);
+      g_clear_object (&self->server);
+      return FALSE;
+    }
+  uris = soup_server_get_uris (self->server);
+  host = g_inet_address_to_string (inet);
+  self->base_url = g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ?
+                                    "http://[%s]:%d" : "http://%s:%d",
+                                    host, g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  return TRUE;
+}
+
+const char *
+techo_share_server_get_base_url (TechoShareServer *self)
+{
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), NULL);
+  return self->base_url;
+}
+
+char *
+techo_share_server_add (TechoShareServer  *self,
+                        gint64             consent_id,
+                        const char        *jwe,
+                        const char        *passcode,
+                        guint              max_attempts,
+                        gint64             expires_at,
+                        gboolean           direct,
+                        GError           **error)
+{
+  g_autoptr(TechoConsent) consent = NULL;
+  Share *share;
+  guint wrong = 0;
+
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), NULL);
+  if (self->base_url == NULL || jwe == NULL ||
+      (passcode != NULL && (direct || *passcode == '\0' ||
+                            strlen (passcode) > TECHO_SHARE_MAX_PASSCODE)))
+    {
+      g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                           "A share needs a listening server and a package; a passcode "
+                           "is 1 to 128 bytes and cannot go with a direct link.");
+      return NULL;
+    }
+  consent = techo_store_get_consent_sync (self->store, consent_id, NULL, error);
+  if (consent == NULL)
+    return NULL;
+  /* Wrong passcodes already in the ledger count against the cap. */
+  for (guint i = 0; i < consent->events->len; i++)
+    {
+      TechoConsentEvent *e = g_ptr_array_index (consent->events, i);
+
+      if (g_strcmp0 (e->event, TECHO_CONSENT_EVENT_DENIED) == 0 &&
+          g_str_has_prefix (e->detail != NULL ? e->detail : "", WRONG_PASSCODE))
+        wrong++;
+    }
+  share = g_new0 (Share, 1);
+  share->token = techo_shl_new_path_token (error);
+  if (share->token == NULL)
+    {
+      share_free (share);
+      return NULL;
+    }
+  share->consent_id = consent_id;
+  share->jwe = g_strdup (jwe);
+  share->passcode = g_strdup (passcode);
+  max_attempts = max_attempts > 0 ? max_attempts : TECHO_SHARE_DEFAULT_MAX_ATTEMPTS;
+  share->remaining = wrong >= max_attempts ? 0 : max_attempts - wrong;
+  share->expires_at = expires_at;
+  share->direct = direct;
+  g_hash_table_insert (self->shares, share->token, share);
+  return g_strconcat (self->base_url, PATH_PREFIX, share->token, NULL);
+}
+
+static gboolean
+location_of_share_cb (gpointer key,
+                      gpointer value,
+                      gpointer user_data)
+{
+  return ((Location *) value)->share->consent_id == *(gint64 *) user_data;
+}
+
+static gboolean
+share_of_consent_cb (gpointer key,
+                     gpointer value,
+                     gpointer user_data)
+{
+  return ((Share *) value)->consent_id == *(gint64 *) user_data;
+}
+
+void
+techo_share_server_remove (TechoShareServer *self,
+                           gint64            consent_id)
+{
+  g_return_if_fail (TECHO_IS_SHARE_SERVER (self));
+  g_hash_table_foreach_remove (self->locations, location_of_share_cb, &consent_id);
+  g_hash_table_foreach_remove (self->shares, share_of_consent_cb, &consent_id);
+}
+
+guint
+techo_share_server_get_n_shares (TechoShareServer *self)
+{
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), 0);
+  return g_hash_table_size (self->shares);
+}
+
+char *
+techo_share_publish_sync (TechoStore               *store,
+                          TechoShareServer         *server,
+                          gint64                    profile_id,
+                          TechoConsent             *consent,
+                          const TechoShareOptions  *options,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  g_autoptr(TechoRecordSet) set = NULL;
+  g_autoptr(TechoShlPayload) payload = NULL;
+  g_autofree char *json = NULL;
+  g_autofree char *jwe = NULL;
+  g_autofree char *url = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *link = NULL;
+  gboolean direct = options != NULL && options->direct;
+  const char *passcode = options != NULL ? options->passcode : NULL;
+
+  g_return_val_if_fail (TECHO_IS_STORE (store) && TECHO_IS_SHARE_SERVER (server), NULL);
+  g_return_val_if_fail (consent != NULL, NULL);
+
+  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0 ||
+      (direct && passcode != NULL) || techo_share_server_get_base_url (server) == NULL)
+    {
+      g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                           "A share link needs a share consent and a running share server; "
+                           "a passcode cannot go with a direct link.");
+      return NULL;
+    }
+  if (options != NULL && options->label != NULL &&
+      g_utf8_strlen (options->label, -1) > TECHO_SHL_MAX_LABEL)
+    {
+      g_set_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                   "A share link's label is at most %d characters.", TECHO_SHL_MAX_LABEL);
+      return NULL;
+    }
+  /* The consent first. */
+  if (consent->id == 0 &&
+      !techo_store_record_consent_sync (store, consent, cancellable, error))
+    return NULL;
+
+  set = techo_record_set_gather_sync (store, profile_id, consent, cancellable, error);
+  if (set == NULL)
+    return NULL;
+  json = techo_fhir_export (set, TECHO_FHIR_NONE, error);
+  if (json == NULL)
+    return NULL;
+  payload = techo_shl_payload_new ();
+  if (!techo_random_bytes (payload->key, sizeof payload->key, error))
+    return NULL;
+  jwe = techo_shl_encrypt (payload->key, sizeof payload->key, TECHO_SHL_CONTENT_FHIR,
+                           json, strlen (json), error);
+  techo_wipe (json, strlen (json));
+  if (jwe == NULL)
+    return NULL;
+  url = techo_share_server_add (server, consent->id, jwe, passcode,
+                                options != NULL ? options->max_attempts : 0,
+                                consent->expires_at, direct, error);
+  if (url == NULL)
+    return NULL;
+  payload->url = g_strdup (url);
+  payload->exp = consent->expires_at;
+  payload->flag = g_strdup (passcode != NULL ? "P" : direct ? "U" : "");
+  payload->label = g_strdup (options != NULL ? options->label : NULL);
+  link = techo_shl_link_encode (payload, error);
+  if (link == NULL)
+    {
+      techo_share_server_remove (server, consent->id);
+      return NULL;
+    }
+  detail = g_strdup_printf ("share link: %u records, %s%s, served at %s",
+                            techo_record_set_count (set),
+                            passcode != NULL ? "passcode" : direct ? "direct" : "no passcode",
+                            "", techo_share_server_get_base_url (server));
+  if (!techo_store_add_consent_event_sync (store, consent->id, TECHO_CONSENT_EVENT_SENT, detail,
+                                           cancellable, error))
+    {
+      techo_share_server_remove (server, consent->id);
+      return NULL;
+    }
+  return g_steal_pointer (&link);
+}

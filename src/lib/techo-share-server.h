@@ -1,0 +1,93 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-share-server.h: the local share server of SMART Health Links. It
+ * binds to the address the user picks (loopback by default), holds
+ * ciphertext only (the JWE; the key lives only in the link), and answers:
+ *
+ *   POST /shl/<token>  {recipient, passcode?, embeddedLengthMax?}
+ *        → {"files":[{"contentType":…,"embedded"|"location":…}]}
+ *        wrong passcode: 401 {"remainingAttempts":n}; the cap is for the
+ *        share's whole life (wrong tries are in the ledger, so a restart
+ *        does not reset it) and holds under parallel requests (every
+ *        request is answered on one main context);
+ *   GET  /shl/<token>?recipient=…   the JWE itself, for U-flag links;
+ *   GET  /shl/file/<token>          the JWE, at a manifest's location.
+ *
+ * Unknown, expired or revoked shares answer 404. Every answer to a known
+ * share, granted or refused, is an event of its consent (who asked,
+ * from where; never the passcode). */
+
+#pragma once
+
+#include <gio/gio.h>
+
+#include "techo-consent.h"
+#include "techo-store.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_SHARE_ERROR (techo_share_error_quark ())
+
+typedef enum
+{
+  TECHO_SHARE_ERROR_FAILED,
+  TECHO_SHARE_ERROR_LISTEN,   /* could not bind the address */
+  TECHO_SHARE_ERROR_INVALID,  /* bad share settings */
+} TechoShareError;
+
+GQuark techo_share_error_quark (void);
+
+#define TECHO_SHARE_DEFAULT_MAX_ATTEMPTS 10
+#define TECHO_SHARE_MAX_REQUEST_BYTES    (16 * 1024)
+#define TECHO_SHARE_MAX_PASSCODE         128
+
+#define TECHO_TYPE_SHARE_SERVER (techo_share_server_get_type ())
+G_DECLARE_FINAL_TYPE (TechoShareServer, techo_share_server, TECHO, SHARE_SERVER, GObject)
+
+TechoShareServer *techo_share_server_new          (TechoStore        *store);
+/* @address: an IP address ("127.0.0.1", "::1", "192.168.1.5"); NULL for
+ * 127.0.0.1. @port 0 picks a free port. */
+gboolean          techo_share_server_listen       (TechoShareServer  *self,
+                                                   const char        *address,
+                                                   guint              port,
+                                                   GError           **error);
+/* "http://127.0.0.1:41234", once listening. */
+const char       *techo_share_server_get_base_url (TechoShareServer  *self);
+
+/* Serves @jwe under consent @consent_id until @expires_at (Unix seconds)
+ * or revocation. Returns the share's URL (for the link's `url`). */
+char             *techo_share_server_add          (TechoShareServer  *self,
+                                                   gint64             consent_id,
+                                                   const char        *jwe,
+                                                   const char        *passcode,
+                                                   guint              max_attempts,
+                                                   gint64             expires_at,
+                                                   gboolean           direct,
+                                                   GError           **error);
+/* Stops serving consent @consent_id's share at once (the store's
+ * revocation is seen on the next request too). */
+void              techo_share_server_remove       (TechoShareServer  *self,
+                                                   gint64             consent_id);
+/* How many live shares it serves. */
+guint             techo_share_server_get_n_shares (TechoShareServer  *self);
+
+typedef struct
+{
+  const char *passcode;  /* NULL: none (then the link may be U) */
+  const char *label;     /* the link's label, ≤ 80 characters */
+  gboolean direct;       /* U flag (not with a passcode) */
+  guint max_attempts;    /* 0: TECHO_SHARE_DEFAULT_MAX_ATTEMPTS */
+} TechoShareOptions;
+
+/* The whole share: records @consent (method "share", with its expiry)
+ * first, gathers what it covers, makes the FHIR bundle, encrypts it with
+ * a new key, serves the ciphertext on @server, logs a "sent" event and
+ * returns the shlink:/ link. */
+char             *techo_share_publish_sync        (TechoStore               *store,
+                                                   TechoShareServer         *server,
+                                                   gint64                    profile_id,
+                                                   TechoConsent             *consent,
+                                                   const TechoShareOptions  *options,
+                                                   GCancellable             *cancellable,
+                                                   GError                  **error);
+
+G_END_DECLS
