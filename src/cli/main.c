@@ -59,6 +59,9 @@ main (int   argc,
   int status;
 
   setlocale (LC_ALL, "");
+  /* stdout carries results (a URL, --json): GLib's messages go to stderr
+   * even with G_MESSAGES_DEBUG set. */
+  g_log_writer_default_set_use_stderr (TRUE);
 
   command_index = find_command (argc, argv);
   if (command_index < 0)
