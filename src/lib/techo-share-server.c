@@ -361,6 +361,7 @@ techo_share_server_listen (TechoShareServer  *self,
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GSocket) listener = NULL;
   GSList *uris;
   g_autofree char *host = NULL;
 
@@ -378,7 +379,19 @@ techo_share_server_listen (TechoShareServer  *self,
   self->server = soup_server_new ("server-header", "", NULL);
   soup_server_add_early_handler (self->server, "/shl", early_cb, self, NULL);
   soup_server_add_handler (self->server, "/shl", request_cb, self, NULL);
-  if (!soup_server_listen (self->server, socket_address, 0, &local_error))
+  /* Our own socket, for a longer queue of pending connections than the
+   * default 10 (parallel clients would see resets). */
+  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
+                           G_SOCKET_PROTOCOL_TCP, &local_error);
+  if (listener != NULL)
+    {
+      g_socket_set_listen_backlog (listener, 128);
+      if (!g_socket_bind (listener, socket_address, TRUE, &local_error) ||
+          !g_socket_listen (listener, &local_error))
+        g_clear_object (&listener);
+    }
+  if (listener == NULL ||
+      !soup_server_listen_socket (self->server, listener, 0, &local_error))
     {
       g_set_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN,
                    "The share server could not listen on %s: %s",

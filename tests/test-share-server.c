@@ -1,0 +1,480 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The share server over real HTTP on loopback: the manifest, the file at
+ * its location, the JWE opening with the link's key only, the passcode
+ * cap under 24 parallel requests, U-flag links, expiry, revocation, the
+ * body cap, and every access in the consent's events (never the
+ * passcode). The server answers on this thread's main context; clients
+ * run in worker threads with their own sessions. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <json-glib/json-glib.h>
+#include <libsoup/soup.h>
+
+#include "techo-secure.h"
+#include "techo-share-server.h"
+#include "techo-shl.h"
+#include "techo-test-export.h"
+
+#define PASSCODE "kiku-1234"
+
+typedef struct
+{
+  guint status;
+  char *body;
+} Reply;
+
+static void
+reply_clear (Reply *r)
+{
+  g_clear_pointer (&r->body, g_free);
+}
+
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Reply, reply_clear)
+
+/* Blocking HTTP, for worker threads. */
+static Reply
+http (const char *method,
+      const char *url,
+      const char *body)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new (method, url);
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+  Reply reply = { 0 };
+
+  g_assert_nonnull (msg);
+  if (body != NULL)
+    {
+      g_autoptr(GBytes) bytes = g_bytes_new (body, strlen (body));
+
+      soup_message_set_request_body_from_bytes (msg, "application/json", bytes);
+    }
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  g_assert_no_error (error);
+  reply.status = soup_message_get_status (msg);
+  reply.body = g_strndup (g_bytes_get_data (answer, NULL), g_bytes_get_size (answer));
+  return reply;
+}
+
+typedef struct
+{
+  GThreadFunc func;
+  gpointer data;
+  gpointer result;
+  gint done;
+} Job;
+
+static gpointer
+job_thread (gpointer data)
+{
+  Job *job = data;
+
+  job->result = job->func (job->data);
+  g_atomic_int_set (&job->done, 1);
+  g_main_context_wakeup (NULL);
+  return NULL;
+}
+
+/* Runs @func in a thread while this thread's main context serves. */
+static gpointer
+serve_while (GThreadFunc func,
+             gpointer    data)
+{
+  Job job = { func, data, NULL, 0 };
+  GThread *thread = g_thread_new ("client", job_thread, &job);
+
+  while (!g_atomic_int_get (&job.done))
+    g_main_context_iteration (NULL, TRUE);
+  g_thread_join (thread);
+  return job.result;
+}
+
+typedef struct
+{
+  TechoTestExport *f;
+  TechoShareServer *server;
+  TechoConsent *consent;
+  TechoShlPayload *payload;
+  char *link;
+} Fixture;
+
+static void
+fixture_setup (Fixture      *fx,
+               const char   *passcode,
+               gboolean      direct,
+               gint64        lifetime,
+               guint         max_attempts)
+{
+  TechoShareOptions options = { passcode, "みどり内科 田中先生へ", direct, max_attempts };
+  g_autoptr(GError) error = NULL;
+
+  fx->f = techo_test_export_new ();
+  fx->server = techo_share_server_new (fx->f->store);
+  g_assert_true (techo_share_server_listen (fx->server, NULL, 0, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (techo_share_server_get_base_url (fx->server), "http://127.0.0.1:"));
+  fx->consent = techo_consent_new ("みどり内科 田中先生", "定期受診の相談", 7, TECHO_CONSENT_METHOD_SHARE);
+  fx->consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + lifetime;
+  fx->link = techo_share_publish_sync (fx->f->store, fx->server, fx->f->profile_id, fx->consent,
+                                       &options, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (fx->link);
+  fx->payload = techo_shl_link_decode (fx->link, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_teardown (Fixture *fx)
+{
+  g_clear_object (&fx->server);
+  g_clear_pointer (&fx->consent, techo_consent_free);
+  g_clear_pointer (&fx->payload, techo_shl_payload_free);
+  g_clear_pointer (&fx->link, g_free);
+  g_clear_pointer (&fx->f, techo_test_export_free);
+}
+
+static TechoConsent *
+reload_consent (Fixture *fx)
+{
+  g_autoptr(GError) error = NULL;
+  TechoConsent *c = techo_store_get_consent_sync (fx->f->store, fx->consent->id, NULL, &error);
+
+  g_assert_no_error (error);
+  return c;
+}
+
+static guint
+count_events (TechoConsent *c,
+              const char   *event,
+              const char   *detail_part)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < c->events->len; i++)
+    {
+      TechoConsentEvent *e = g_ptr_array_index (c->events, i);
+
+      if (g_strcmp0 (e->event, event) == 0 &&
+          (detail_part == NULL || (e->detail != NULL && strstr (e->detail, detail_part) != NULL)))
+        n++;
+    }
+  return n;
+}
+
+/* ---- client threads --------------------------------------------------------- */
+
+typedef struct
+{
+  const char *url;
+  const char *body;
+  const char *method;
+} Request;
+
+static gpointer
+request_thread (gpointer data)
+{
+  Request *r = data;
+  Reply *reply = g_new0 (Reply, 1);
+
+  *reply = http (r->method, r->url, r->body);
+  return reply;
+}
+
+static Reply *
+request (const char *method,
+         const char *url,
+         const char *body)
+{
+  Request r = { url, body, method };
+
+  return serve_while (request_thread, &r);
+}
+
+static void
+reply_free (Reply *r)
+{
+  reply_clear (r);
+  g_free (r);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Reply, reply_free)
+
+static JsonObject *
+parse_object (const char *text)
+{
+  g_autoptr(JsonParser) parser = json_parser_new ();
+
+  g_assert_true (json_parser_load_from_data (parser, text, -1, NULL));
+  return json_object_ref (json_node_get_object (json_parser_get_root (parser)));
+}
+
+/* ---- tests --------------------------------------------------------------------- */
+
+static void
+test_manifest (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(Reply) manifest = NULL;
+  g_autoptr(Reply) file = NULL;
+  g_autoptr(Reply) embedded = NULL;
+  g_autoptr(Reply) get = NULL;
+  g_autoptr(JsonObject) answer = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoConsent) logged = NULL;
+  guint8 other[TECHO_SHL_KEY_BYTES];
+  JsonObject *entry;
+  const char *location;
+
+  fixture_setup (&fx, PASSCODE, FALSE, 600, 0);
+  g_assert_cmpstr (fx.payload->flag, ==, "P");
+
+  manifest = request ("POST", fx.payload->url,
+                      "{\"recipient\":\"みどり内科 田中先生\",\"passcode\":\"" PASSCODE "\"}");
+  g_assert_cmpuint (manifest->status, ==, 200);
+  answer = parse_object (manifest->body);
+  entry = json_array_get_object_element (json_object_get_array_member (answer, "files"), 0);
+  g_assert_cmpstr (json_object_get_string_member (entry, "contentType"), ==, "application/fhir+json");
+  location = json_object_get_string_member (entry, "location");
+  g_assert_nonnull (location);
+
+  file = request ("GET", location, NULL);
+  g_assert_cmpuint (file->status, ==, 200);
+  /* Ciphertext only on the wire. */
+  g_assert_null (strstr (file->body, TECHO_TEST_PATIENT_NAME));
+  g_assert_null (strstr (file->body, "Bundle"));
+  opened = techo_shl_decrypt (fx.payload->key, sizeof fx.payload->key, file->body, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (opened, NULL), g_bytes_get_size (opened),
+                                  TECHO_TEST_PATIENT_NAME));
+  g_assert_true (techo_random_bytes (other, sizeof other, NULL));
+  g_assert_null (techo_shl_decrypt (other, sizeof other, file->body, &error));
+  g_assert_error (error, TECHO_SHL_ERROR, TECHO_SHL_ERROR_DECRYPT);
+  g_clear_error (&error);
+
+  embedded = request ("POST", fx.payload->url,
+                      "{\"recipient\":\"田中\",\"passcode\":\"" PASSCODE "\",\"embeddedLengthMax\":10000000}");
+  g_assert_cmpuint (embedded->status, ==, 200);
+  g_assert_nonnull (strstr (embedded->body, "\"embedded\""));
+
+  /* No recipient: refused. A GET on a manifest URL without U: refused. */
+  get = request ("POST", fx.payload->url, "{\"passcode\":\"" PASSCODE "\"}");
+  g_assert_cmpuint (get->status, ==, 400);
+  g_clear_pointer (&get, reply_free);
+  get = request ("GET", fx.payload->url, NULL);
+  g_assert_cmpuint (get->status, ==, 405);
+  g_clear_pointer (&get, reply_free);
+  {
+    g_autofree char *unknown = g_strconcat (techo_share_server_get_base_url (fx.server),
+                                            "/shl/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", NULL);
+
+    get = request ("POST", unknown, "{\"recipient\":\"x\"}");
+    g_assert_cmpuint (get->status, ==, 404);
+  }
+
+  logged = reload_consent (&fx);
+  g_assert_cmpuint (count_events (logged, "sent", "share link"), ==, 1);
+  g_assert_cmpuint (count_events (logged, "access", "manifest from 127.0.0.1 recipient=みどり内科 田中先生"), ==, 1);
+  g_assert_cmpuint (count_events (logged, "access", "file from 127.0.0.1"), ==, 1);
+  g_assert_cmpuint (count_events (logged, "access", NULL), ==, 3);
+  g_assert_cmpuint (count_events (logged, "denied", "without recipient"), ==, 1);
+  for (guint i = 0; i < logged->events->len; i++)
+    {
+      TechoConsentEvent *e = g_ptr_array_index (logged->events, i);
+
+      g_assert_null (strstr (e->detail ? e->detail : "", PASSCODE));
+    }
+  fixture_teardown (&fx);
+}
+
+#define N_PARALLEL 24
+#define CAP        5
+
+typedef struct
+{
+  const char *url;
+  guint statuses[N_PARALLEL];
+  gint64 remaining[N_PARALLEL];
+} Burst;
+
+static gpointer
+one_wrong_guess (gpointer data)
+{
+  Request *r = data;
+  Reply *reply = g_new0 (Reply, 1);
+
+  *reply = http ("POST", r->url, "{\"recipient\":\"guesser\",\"passcode\":\"wrong-guess\"}");
+  return reply;
+}
+
+static gpointer
+burst_thread (gpointer data)
+{
+  Burst *burst = data;
+  GThread *threads[N_PARALLEL];
+  Request request_data = { burst->url, NULL, "POST" };
+
+  for (guint i = 0; i < N_PARALLEL; i++)
+    threads[i] = g_thread_new ("guess", one_wrong_guess, &request_data);
+  for (guint i = 0; i < N_PARALLEL; i++)
+    {
+      g_autoptr(Reply) reply = g_thread_join (threads[i]);
+      g_autoptr(JsonObject) answer = parse_object (reply->body);
+
+      burst->statuses[i] = reply->status;
+      burst->remaining[i] = json_object_get_int_member (answer, "remainingAttempts");
+    }
+  return NULL;
+}
+
+static void
+test_passcode_cap (void)
+{
+  Fixture fx = { 0 };
+  Burst burst = { 0 };
+  gboolean seen[CAP] = { FALSE };
+  guint n_zero = 0;
+  g_autoptr(Reply) right = NULL;
+  g_autoptr(TechoConsent) logged = NULL;
+
+  fixture_setup (&fx, PASSCODE, FALSE, 600, CAP);
+  burst.url = fx.payload->url;
+  serve_while (burst_thread, &burst);
+
+  /* Each remaining count from CAP-1 down to 0 was handed out exactly
+   * once; every other guess found the cap used up. */
+  for (guint i = 0; i < N_PARALLEL; i++)
+    {
+      g_assert_cmpuint (burst.statuses[i], ==, 401);
+      g_assert_cmpint (burst.remaining[i], >=, 0);
+      g_assert_cmpint (burst.remaining[i], <, CAP);
+      if (burst.remaining[i] == 0)
+        n_zero++;
+      else
+        {
+          g_assert_false (seen[burst.remaining[i]]);
+          seen[burst.remaining[i]] = TRUE;
+        }
+    }
+  g_assert_cmpuint (n_zero, ==, N_PARALLEL - (CAP - 1));
+
+  /* The cap is for life: the right passcode is refused now. */
+  right = request ("POST", fx.payload->url,
+                   "{\"recipient\":\"田中\",\"passcode\":\"" PASSCODE "\"}");
+  g_assert_cmpuint (right->status, ==, 401);
+  g_assert_nonnull (strstr (right->body, "\"remainingAttempts\":0"));
+
+  /* And it survives a restart of the server: the ledger remembers. */
+  {
+    g_autoptr(TechoShareServer) again = techo_share_server_new (fx.f->store);
+    g_autoptr(GError) error = NULL;
+    g_autofree char *url = NULL;
+    g_autoptr(Reply) retry = NULL;
+
+    g_assert_true (techo_share_server_listen (again, "127.0.0.1", 0, &error));
+    url = techo_share_server_add (again, fx.consent->id, "a.b.c.d.e", PASSCODE, CAP,
+                                  fx.consent->expires_at, FALSE, &error);
+    g_assert_no_error (error);
+    retry = request ("POST", url, "{\"recipient\":\"田中\",\"passcode\":\"" PASSCODE "\"}");
+    g_assert_cmpuint (retry->status, ==, 401);
+  }
+
+  logged = reload_consent (&fx);
+  g_assert_cmpuint (count_events (logged, "denied", "wrong passcode"), ==, N_PARALLEL + 2);
+  g_assert_cmpuint (count_events (logged, "access", NULL), ==, 0);
+  fixture_teardown (&fx);
+}
+
+static void
+test_direct (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(Reply) file = NULL;
+  g_autoptr(Reply) anonymous = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *url = NULL;
+
+  fixture_setup (&fx, NULL, TRUE, 600, 0);
+  g_assert_cmpstr (fx.payload->flag, ==, "U");
+  url = g_strconcat (fx.payload->url, "?recipient=%E7%94%B0%E4%B8%AD", NULL);
+  file = request ("GET", url, NULL);
+  g_assert_cmpuint (file->status, ==, 200);
+  opened = techo_shl_decrypt (fx.payload->key, sizeof fx.payload->key, file->body, &error);
+  g_assert_no_error (error);
+  anonymous = request ("GET", fx.payload->url, NULL);
+  g_assert_cmpuint (anonymous->status, ==, 400);
+  fixture_teardown (&fx);
+}
+
+static void
+test_expiry_and_revocation (void)
+{
+  Fixture fx = { 0 };
+  Fixture fy = { 0 };
+  g_autoptr(Reply) before = NULL;
+  g_autoptr(Reply) after = NULL;
+  g_autoptr(Reply) revoked = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoConsent) logged = NULL;
+
+  fixture_setup (&fx, NULL, FALSE, 2, 0);
+  before = request ("POST", fx.payload->url, "{\"recipient\":\"田中\"}");
+  g_assert_cmpuint (before->status, ==, 200);
+  g_usleep (2500 * 1000);
+  after = request ("POST", fx.payload->url, "{\"recipient\":\"田中\"}");
+  g_assert_cmpuint (after->status, ==, 404);
+  logged = reload_consent (&fx);
+  g_assert_cmpuint (count_events (logged, "denied", "after expiry or revocation"), ==, 1);
+  fixture_teardown (&fx);
+
+  fixture_setup (&fy, NULL, FALSE, 600, 0);
+  g_assert_true (techo_store_revoke_consent_sync (fy.f->store, fy.consent->id, NULL, &error));
+  g_assert_no_error (error);
+  revoked = request ("POST", fy.payload->url, "{\"recipient\":\"田中\"}");
+  g_assert_cmpuint (revoked->status, ==, 404);
+  techo_share_server_remove (fy.server, fy.consent->id);
+  g_assert_cmpuint (techo_share_server_get_n_shares (fy.server), ==, 0);
+  fixture_teardown (&fy);
+}
+
+static void
+test_limits (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(Reply) big = NULL;
+  g_autoptr(Reply) garbage = NULL;
+  g_autofree char *body = NULL;
+  g_autofree char *padding = g_strnfill (TECHO_SHARE_MAX_REQUEST_BYTES + 10, 'x');
+  g_autoptr(TechoShareServer) nowhere = NULL;
+  g_autoptr(GError) error = NULL;
+
+  fixture_setup (&fx, NULL, FALSE, 600, 0);
+  body = g_strdup_printf ("{\"recipient\":\"%s\"}", padding);
+  big = request ("POST", fx.payload->url, body);
+  g_assert_cmpuint (big->status, ==, 413);
+  garbage = request ("POST", fx.payload->url, "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[");
+  g_assert_cmpuint (garbage->status, ==, 400);
+
+  nowhere = techo_share_server_new (fx.f->store);
+  g_assert_false (techo_share_server_listen (nowhere, "not-an-address", 0, &error));
+  g_assert_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN);
+  fixture_teardown (&fx);
+}
+
+int
+main (int    argc,
+      char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/share-server/manifest", test_manifest);
+  g_test_add_func ("/share-server/passcode-cap", test_passcode_cap);
+  g_test_add_func ("/share-server/direct", test_direct);
+  g_test_add_func ("/share-server/expiry-revocation", test_expiry_and_revocation);
+  g_test_add_func ("/share-server/limits", test_limits);
+  return g_test_run ();
+}
