@@ -14,6 +14,9 @@ static const TechoCliCommand commands[] = {
   { "sync", "Fetch your records from the portal", techo_cli_sync },
   { "logout", "Sign out of the portal (your records stay)", techo_cli_logout },
   { "status", "Open or create the store and report what it holds", techo_cli_status },
+  { "export", "Export records (FHIR, CSV, CDA, PDF) under a recorded consent", techo_cli_export },
+  { "share", "Share records as an encrypted SMART Health Link", techo_cli_share },
+  { "consents", "List the consent ledger (what left, when, to whom)", techo_cli_consents },
 };
 
 const TechoCliCommand *

@@ -24,4 +24,17 @@ TechoStore *techo_cli_open_store (TechoCliContext *context, GError **error);
 TechoOAuth *techo_cli_load_session (TechoStore *store, gboolean required, GError **error);
 gboolean techo_cli_finish_sign_in (TechoStore *store, TechoOAuth *oauth, GError **error);
 
+/* export: consent-gated export, share links, the consent ledger
+ * (techo-cli-export.c holds the shared option helpers). */
+int techo_cli_export (TechoCliContext *context, int argc, char **argv);
+int techo_cli_share (TechoCliContext *context, int argc, char **argv);
+int techo_cli_consents (TechoCliContext *context, int argc, char **argv);
+typedef struct _TechoConsent TechoConsent;
+TechoConsent *techo_cli_consent_from_options (const char *recipient, const char *purpose,
+                                              const char *categories, const char *from,
+                                              const char *to, const char *method,
+                                              gint64 expires_at, GError **error);
+int techo_cli_exit_for_export_error (const GError *error);
+gint64 techo_cli_parse_duration (const char *text);
+
 G_END_DECLS

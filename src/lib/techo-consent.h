@@ -61,7 +61,7 @@ typedef struct
 
 void techo_consent_event_free (TechoConsentEvent *event);
 
-typedef struct
+typedef struct _TechoConsent
 {
   gint64 id;           /* 0 until recorded */
   gint64 created_at;   /* Unix seconds; set when recorded */
