@@ -17,6 +17,8 @@ static const TechoCliCommand commands[] = {
   { "export", "Export records (FHIR, CSV, CDA, PDF) under a recorded consent", techo_cli_export },
   { "share", "Share records as an encrypted SMART Health Link", techo_cli_share },
   { "consents", "List the consent ledger (what left, when, to whom)", techo_cli_consents },
+  { "backup", "Write an encrypted, checked copy of the store", techo_cli_backup },
+  { "restore", "Replace the store with a checked backup", techo_cli_restore },
 };
 
 const TechoCliCommand *

@@ -11,6 +11,9 @@ int techo_cli_version (TechoCliContext *context, int argc, char **argv);
 
 /* store: the store's report (techo-cli-status.c). */
 int techo_cli_status (TechoCliContext *context, int argc, char **argv);
+/* store: backup and restore (techo-cli-backup.c). */
+int techo_cli_backup (TechoCliContext *context, int argc, char **argv);
+int techo_cli_restore (TechoCliContext *context, int argc, char **argv);
 
 /* portal: sign-in, sync, sign-out (techo-cli-login.c holds the helpers). */
 int techo_cli_login (TechoCliContext *context, int argc, char **argv);

@@ -332,6 +332,16 @@ file_size_fits_pages (const char *path)
 
 /* Opens @path with @key_material, sends the cipher settings and reads the
  * schema once: a wrong key shows up only at that read. */
+/* What a user can do about a damaged file: the store is mended from a
+ * backup; a damaged backup can only be replaced by another. */
+static const char *
+damage_advice (const char *what)
+{
+  if (g_strcmp0 (what, "backup") == 0)
+    return "Use another backup; nothing was changed.";
+  return "Restore it from a backup; nothing was changed.";
+}
+
 TechoSqlite *
 techo_store_open_keyed (const char  *path,
             const char  *key_material,
@@ -370,9 +380,8 @@ techo_store_open_keyed (const char  *path,
                      "restore a backup. Nothing was changed.", what);
       else
         g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_CORRUPT,
-                     "The %s is damaged and cannot be read (%s). Restore it "
-                     "from a backup; nothing was changed.", what,
-                     local_error->message);
+                     "The %s is damaged and cannot be read (%s). %s", what,
+                     local_error->message, damage_advice (what));
       techo_sqlite_close (db);
       return NULL;
     }
@@ -395,8 +404,8 @@ techo_store_integrity_check (TechoSqlite  *db,
       if (g_strcmp0 (first, "ok") == 0)
         return TRUE;
       g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_CORRUPT,
-                   "The %s is damaged (%s). Restore it from a backup.",
-                   what, first != NULL ? first : "no answer");
+                   "The %s is damaged (%s). %s",
+                   what, first != NULL ? first : "no answer", damage_advice (what));
       return FALSE;
     }
   if (local_error == NULL)
@@ -405,8 +414,8 @@ techo_store_integrity_check (TechoSqlite  *db,
   if (local_error->code == SQLITE_NOTADB || local_error->code == SQLITE_CORRUPT ||
       local_error->code == SQLITE_NOMEM || local_error->code == SQLITE_ERROR)
     g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_CORRUPT,
-                 "The %s is damaged (%s). Restore it from a backup.",
-                 what, local_error->message);
+                 "The %s is damaged (%s). %s",
+                 what, local_error->message, damage_advice (what));
   else
     techo_store_propagate_error (error, g_steal_pointer (&local_error),
                                  "check itself");
