@@ -11,15 +11,53 @@
 struct _TechoSqlite
 {
   sqlite3 *handle;
+  GHashTable *cache; /* SQL text → TechoSqliteStatement, owned */
 };
 
 struct _TechoSqliteStatement
 {
   TechoSqlite *db;
   sqlite3_stmt *stmt;
+  gboolean cached;   /* owned by db->cache: free resets it instead */
+  gboolean in_use;
 };
 
 G_DEFINE_QUARK (techo-sqlite-error-quark, techo_sqlite_error)
+
+static void
+cached_statement_finalize (gpointer data)
+{
+  TechoSqliteStatement *statement = data;
+
+  sqlite3_finalize (statement->stmt);
+  g_free (statement);
+}
+
+/* Finalises the cached statements; one a caller still holds becomes an
+ * ordinary statement, finalised when that caller frees it. */
+static void
+clear_cache (TechoSqlite *db)
+{
+  GHashTableIter iter;
+  gpointer key, value;
+
+  if (db->cache == NULL)
+    return;
+  g_hash_table_iter_init (&iter, db->cache);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      TechoSqliteStatement *statement = value;
+
+      if (statement->in_use)
+        {
+          statement->cached = FALSE;
+          g_hash_table_iter_steal (&iter);
+          g_free (key);
+        }
+      else
+        g_hash_table_iter_remove (&iter);
+    }
+}
 
 /* The GError code is the primary result code, so callers can compare it
  * with SQLITE_NOTADB, SQLITE_CORRUPT and friends. */
@@ -63,6 +101,8 @@ techo_sqlite_close (TechoSqlite *db)
 {
   if (db == NULL)
     return;
+  clear_cache (db);
+  g_clear_pointer (&db->cache, g_hash_table_unref);
   if (db->handle != NULL)
     {
       int rc = sqlite3_close (db->handle);
@@ -103,7 +143,11 @@ techo_sqlite_rekey (TechoSqlite  *db,
                     const char   *key_material,
                     GError      **error)
 {
-  int rc = sqlite3_rekey (db->handle, key_material, strlen (key_material));
+  int rc;
+
+  /* Rekeying rewrites every page; hold no statements across it. */
+  clear_cache (db);
+  rc = sqlite3_rekey (db->handle, key_material, strlen (key_material));
 
   if (rc != SQLITE_OK)
     {
@@ -215,11 +259,46 @@ techo_sqlite_prepare (TechoSqlite  *db,
   return statement;
 }
 
+TechoSqliteStatement *
+techo_sqlite_prepare_cached (TechoSqlite  *db,
+                             const char   *sql,
+                             GError      **error)
+{
+  TechoSqliteStatement *statement = NULL;
+
+  if (db->cache == NULL)
+    db->cache = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                       cached_statement_finalize);
+  else
+    statement = g_hash_table_lookup (db->cache, sql);
+
+  if (statement != NULL && statement->in_use)
+    return techo_sqlite_prepare (db, sql, error);
+  if (statement == NULL)
+    {
+      statement = techo_sqlite_prepare (db, sql, error);
+      if (statement == NULL)
+        return NULL;
+      statement->cached = TRUE;
+      g_hash_table_insert (db->cache, g_strdup (sql), statement);
+    }
+  statement->in_use = TRUE;
+  return statement;
+}
+
 void
 techo_sqlite_statement_free (TechoSqliteStatement *statement)
 {
   if (statement == NULL)
     return;
+  if (statement->cached)
+    {
+      /* Back to the cache, holding no cursor and no copies of values. */
+      sqlite3_reset (statement->stmt);
+      sqlite3_clear_bindings (statement->stmt);
+      statement->in_use = FALSE;
+      return;
+    }
   sqlite3_finalize (statement->stmt);
   g_free (statement);
 }

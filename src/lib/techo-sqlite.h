@@ -21,7 +21,8 @@ typedef struct _TechoSqliteStatement TechoSqliteStatement;
 /* Opens (creating if needed) the database at @path, read-write. */
 TechoSqlite *techo_sqlite_open      (const char   *path,
                                      GError      **error);
-/* Closes the connection (finalising nothing: free statements first). */
+/* Closes the connection, finalising the cached statements (free the
+ * others first). */
 void         techo_sqlite_close     (TechoSqlite  *db);
 sqlite3     *techo_sqlite_get_handle (TechoSqlite *db);
 
@@ -56,6 +57,15 @@ int          techo_sqlite_changes   (TechoSqlite  *db);
 TechoSqliteStatement *techo_sqlite_prepare (TechoSqlite  *db,
                                             const char   *sql,
                                             GError      **error);
+/* The connection's own copy of the statement for @sql, prepared on first
+ * use and kept until the connection closes (or is rekeyed): for
+ * statements run once per record. Free it as any other: a cached
+ * statement is then reset, its bindings cleared, and kept for the next
+ * caller. While one caller holds it, another gets a fresh, uncached
+ * statement, so nesting is safe. */
+TechoSqliteStatement *techo_sqlite_prepare_cached (TechoSqlite  *db,
+                                                   const char   *sql,
+                                                   GError      **error);
 void         techo_sqlite_statement_free  (TechoSqliteStatement *statement);
 gboolean     techo_sqlite_statement_reset (TechoSqliteStatement *statement,
                                            GError              **error);

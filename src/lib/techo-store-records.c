@@ -319,7 +319,7 @@ insert_items (TechoSqlite  *db,
   if (sql->items_delete_sql == NULL)
     return TRUE;
 
-  del = techo_sqlite_prepare (db, sql->items_delete_sql, error);
+  del = techo_sqlite_prepare_cached (db, sql->items_delete_sql, error);
   if (del == NULL)
     return FALSE;
   techo_sqlite_bind_int64 (del, 1, row_id);
@@ -328,7 +328,7 @@ insert_items (TechoSqlite  *db,
   if (items == NULL || items->len == 0)
     return TRUE;
 
-  ins = techo_sqlite_prepare (db, sql->items_insert_sql, error);
+  ins = techo_sqlite_prepare_cached (db, sql->items_insert_sql, error);
   if (ins == NULL)
     return FALSE;
   for (guint i = 0; i < items->len; i++)
@@ -366,7 +366,7 @@ upsert_record (TechoSqlite   *db,
   gint64 row_id;
 
   /* SQLite 3.15 has no UPSERT: insert if new, else update if newer. */
-  s = techo_sqlite_prepare (db, sql->insert_sql, error);
+  s = techo_sqlite_prepare_cached (db, sql->insert_sql, error);
   if (s == NULL)
     return FALSE;
   bind_common (s, profile_id, &common, received_at);
@@ -380,8 +380,8 @@ upsert_record (TechoSqlite   *db,
     }
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
-  s = techo_sqlite_prepare (db, common.withdrawn ? sql->withdraw_sql : sql->update_sql,
-                            error);
+  s = techo_sqlite_prepare_cached (db, common.withdrawn ? sql->withdraw_sql : sql->update_sql,
+                                   error);
   if (s == NULL)
     return FALSE;
   bind_common (s, profile_id, &common, received_at);
@@ -393,7 +393,7 @@ upsert_record (TechoSqlite   *db,
     return TRUE; /* not newer: nothing changes */
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
-  s = techo_sqlite_prepare (db, sql->row_sql, error);
+  s = techo_sqlite_prepare_cached (db, sql->row_sql, error);
   if (s == NULL)
     return FALSE;
   techo_sqlite_bind_int64 (s, 1, profile_id);
