@@ -151,6 +151,44 @@ test_atomic_file (void)
   g_rmdir (dir);
 }
 
+static void
+exported_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  gint64 *id = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *id = techo_export_run_finish (TECHO_STORE (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_export_async (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoConsent) consent = techo_consent_new ("田中先生", "相談",
+                                                       1u << TECHO_CATEGORY_SCREENING, "csv");
+  g_autoptr(TechoConsent) recorded = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_build_filename (f->dir, "out", NULL);
+  g_autofree char *file = g_build_filename (dir, "screenings.csv", NULL);
+  g_autofree char *other = g_build_filename (dir, "checkups.csv", NULL);
+  gint64 id = 0;
+
+  techo_export_run_async (f->store, 0, consent, TECHO_EXPORT_FORMAT_CSV, dir, NULL,
+                          exported_cb, &id);
+  while (id == 0)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));
+  g_assert_false (g_file_test (other, G_FILE_TEST_EXISTS));
+  recorded = techo_store_get_consent_sync (f->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (recorded->events->len, ==, 2);
+  g_assert_nonnull (strstr (((TechoConsentEvent *) g_ptr_array_index (recorded->events, 1))->detail,
+                            "csv: 2 records in 1 files"));
+}
+
 int
 main (int    argc,
       char **argv)
@@ -160,5 +198,6 @@ main (int    argc,
   g_test_add_func ("/csv/round-trip", test_round_trip);
   g_test_add_func ("/csv/parse-limits", test_parse_limits);
   g_test_add_func ("/csv/atomic-file", test_atomic_file);
+  g_test_add_func ("/csv/export-async", test_export_async);
   return g_test_run ();
 }

@@ -376,6 +376,39 @@ test_invalid (void)
   expect_error (deep->str, TECHO_FHIR_ERROR_TOO_LARGE);
 }
 
+/* Replays tests/corpus/fhir: ok-* files must read; the others (seeds and
+ * fuzzer finds) must be refused with a FHIR error or read, never crash. */
+static void
+test_corpus (void)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "fhir", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n_files = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *data = NULL;
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TechoRecordSet) set = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      set = techo_fhir_import (data, length, &error);
+      n_files++;
+      if (g_str_has_prefix (name, "ok-"))
+        {
+          g_assert_no_error (error);
+          g_assert_cmpuint (techo_record_set_count (set), >, 0);
+        }
+      else if (set == NULL)
+        g_assert_true (error != NULL && error->domain == TECHO_FHIR_ERROR);
+    }
+  g_assert_cmpuint (n_files, >=, 3);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -389,5 +422,6 @@ main (int    argc,
                         test_round_trip);
   g_test_add_func ("/fhir/document", test_document);
   g_test_add_func ("/fhir/invalid", test_invalid);
+  g_test_add_func ("/fhir/corpus", test_corpus);
   return g_test_run ();
 }

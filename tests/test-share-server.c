@@ -466,6 +466,49 @@ test_limits (void)
   fixture_teardown (&fx);
 }
 
+static void
+published_cb (GObject      *object,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  char **link = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *link = techo_share_publish_finish (TECHO_SHARE_SERVER (object), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_publish_async (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoShareServer) server = techo_share_server_new (f->store);
+  g_autoptr(TechoConsent) consent = techo_consent_new ("田中先生", "相談", 1u << TECHO_CATEGORY_SCREENING,
+                                                       TECHO_CONSENT_METHOD_SHARE);
+  g_autoptr(TechoShlPayload) payload = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(Reply) manifest = NULL;
+  g_autoptr(GPtrArray) ledger = NULL;
+  TechoShareOptions options = { 0 };
+  char *link = NULL;
+
+  g_assert_true (techo_share_server_listen (server, "127.0.0.1", 0, &error));
+  consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
+  techo_share_publish_async (f->store, server, 0, consent, &options, NULL, published_cb, &link);
+  while (link == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  payload = techo_shl_link_decode (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (payload->flag, ==, NULL);
+  manifest = request ("POST", payload->url, "{\"recipient\":\"田中\",\"embeddedLengthMax\":1}");
+  g_assert_cmpuint (manifest->status, ==, 200);
+  g_assert_nonnull (strstr (manifest->body, "\"location\""));
+  ledger = techo_store_list_consents_sync (f->store, NULL, &error);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  g_assert_cmpstr (((TechoConsent *) g_ptr_array_index (ledger, 0))->method, ==, "share");
+  g_free (link);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -476,5 +519,6 @@ main (int    argc,
   g_test_add_func ("/share-server/direct", test_direct);
   g_test_add_func ("/share-server/expiry-revocation", test_expiry_and_revocation);
   g_test_add_func ("/share-server/limits", test_limits);
+  g_test_add_func ("/share-server/publish-async", test_publish_async);
   return g_test_run ();
 }

@@ -104,6 +104,32 @@ techo_consent_free (TechoConsent *consent)
   g_free (consent);
 }
 
+TechoConsent *
+techo_consent_copy (const TechoConsent *consent)
+{
+  TechoConsent *copy = techo_consent_new (consent->recipient, consent->purpose,
+                                          consent->categories, consent->method);
+
+  copy->id = consent->id;
+  copy->created_at = consent->created_at;
+  copy->period_from = g_strdup (consent->period_from);
+  copy->period_to = g_strdup (consent->period_to);
+  copy->expires_at = consent->expires_at;
+  copy->revoked_at = consent->revoked_at;
+  for (guint i = 0; consent->events != NULL && i < consent->events->len; i++)
+    {
+      const TechoConsentEvent *e = g_ptr_array_index (consent->events, i);
+      TechoConsentEvent *c = g_new0 (TechoConsentEvent, 1);
+
+      c->id = e->id;
+      c->at = e->at;
+      c->event = g_strdup (e->event);
+      c->detail = g_strdup (e->detail);
+      g_ptr_array_add (copy->events, c);
+    }
+  return copy;
+}
+
 char *
 techo_consent_categories_to_string (guint categories)
 {

@@ -81,6 +81,8 @@ TechoConsent *techo_consent_new  (const char *recipient,
                                   guint       categories,
                                   const char *method);
 void          techo_consent_free (TechoConsent *consent);
+/* A copy with events. */
+TechoConsent *techo_consent_copy (const TechoConsent *consent);
 
 /* "checkup,medication" ↔ bits. Unknown names are an error; "all" is
  * every category. */

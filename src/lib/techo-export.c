@@ -285,3 +285,69 @@ techo_export_run_sync (TechoStore         *store,
   return techo_store_add_consent_event_sync (store, consent->id, TECHO_CONSENT_EVENT_SENT,
                                              detail, cancellable, error);
 }
+
+typedef struct
+{
+  gint64 profile_id;
+  TechoConsent *consent;
+  TechoExportFormat format;
+  char *path;
+} ExportJob;
+
+static void
+export_job_free (ExportJob *job)
+{
+  techo_consent_free (job->consent);
+  g_free (job->path);
+  g_free (job);
+}
+
+static void
+export_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  ExportJob *job = task_data;
+  GError *error = NULL;
+
+  if (techo_export_run_sync (source_object, job->profile_id, job->consent, job->format,
+                             job->path, cancellable, &error))
+    g_task_return_int (task, job->consent->id);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+techo_export_run_async (TechoStore          *store,
+                        gint64               profile_id,
+                        const TechoConsent  *consent,
+                        TechoExportFormat    format,
+                        const char          *path,
+                        GCancellable        *cancellable,
+                        GAsyncReadyCallback  callback,
+                        gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  ExportJob *job = g_new0 (ExportJob, 1);
+
+  g_task_set_source_tag (task, techo_export_run_async);
+  job->profile_id = profile_id;
+  job->consent = techo_consent_copy (consent);
+  job->format = format;
+  job->path = g_strdup (path);
+  g_task_set_task_data (task, job, (GDestroyNotify) export_job_free);
+  g_task_run_in_thread (task, export_thread);
+}
+
+gint64
+techo_export_run_finish (TechoStore    *store,
+                         GAsyncResult  *result,
+                         GError       **error)
+{
+  gssize id;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), 0);
+  id = g_task_propagate_int (G_TASK (result), error);
+  return id > 0 ? id : 0;
+}

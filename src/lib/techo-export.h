@@ -74,6 +74,22 @@ gboolean    techo_export_run_sync (TechoStore         *store,
                                    GCancellable       *cancellable,
                                    GError            **error);
 
+/* The same on a worker thread (the store's _sync calls are made from
+ * there); @consent is copied. _finish returns the recorded consent's id,
+ * or 0 with @error set (check the ledger: the consent may have been
+ * recorded before a later step failed). */
+void        techo_export_run_async  (TechoStore          *store,
+                                     gint64               profile_id,
+                                     const TechoConsent  *consent,
+                                     TechoExportFormat    format,
+                                     const char          *path,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data);
+gint64      techo_export_run_finish (TechoStore          *store,
+                                     GAsyncResult        *result,
+                                     GError             **error);
+
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoRecordSet, techo_record_set_free)
 
 G_END_DECLS

@@ -501,34 +501,48 @@ techo_share_server_get_n_shares (TechoShareServer *self)
   return g_hash_table_size (self->shares);
 }
 
-char *
-techo_share_publish_sync (TechoStore               *store,
-                          TechoShareServer         *server,
-                          gint64                    profile_id,
-                          TechoConsent             *consent,
-                          const TechoShareOptions  *options,
-                          GCancellable             *cancellable,
-                          GError                  **error)
+typedef struct
 {
-  g_autoptr(TechoRecordSet) set = NULL;
-  g_autoptr(TechoShlPayload) payload = NULL;
-  g_autofree char *json = NULL;
-  g_autofree char *jwe = NULL;
-  g_autofree char *url = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *link = NULL;
+  gint64 profile_id;
+  TechoConsent *consent;
+  char *passcode;
+  char *label;
+  gboolean direct;
+  guint max_attempts;
+  /* Filled by the preparation. */
+  char *jwe;
+  guint8 key[TECHO_SHL_KEY_BYTES];
+  guint n_records;
+} Publication;
+
+static void
+publication_free (Publication *p)
+{
+  techo_consent_free (p->consent);
+  techo_wipe_free (p->passcode);
+  g_free (p->label);
+  g_free (p->jwe);
+  techo_wipe (p->key, sizeof p->key);
+  g_free (p);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Publication, publication_free)
+
+static Publication *
+publication_new (gint64                    profile_id,
+                 const TechoConsent       *consent,
+                 const TechoShareOptions  *options,
+                 GError                  **error)
+{
+  Publication *p;
   gboolean direct = options != NULL && options->direct;
   const char *passcode = options != NULL ? options->passcode : NULL;
 
-  g_return_val_if_fail (TECHO_IS_STORE (store) && TECHO_IS_SHARE_SERVER (server), NULL);
-  g_return_val_if_fail (consent != NULL, NULL);
-
-  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0 ||
-      (direct && passcode != NULL) || techo_share_server_get_base_url (server) == NULL)
+  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0 || (direct && passcode != NULL))
     {
       g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
-                           "A share link needs a share consent and a running share server; "
-                           "a passcode cannot go with a direct link.");
+                           "A share link needs a share consent; a passcode cannot go with "
+                           "a direct link.");
       return NULL;
     }
   if (options != NULL && options->label != NULL &&
@@ -538,49 +552,188 @@ techo_share_publish_sync (TechoStore               *store,
                    "A share link's label is at most %d characters.", TECHO_SHL_MAX_LABEL);
       return NULL;
     }
-  /* The consent first. */
-  if (consent->id == 0 &&
-      !techo_store_record_consent_sync (store, consent, cancellable, error))
-    return NULL;
+  p = g_new0 (Publication, 1);
+  p->profile_id = profile_id;
+  p->consent = techo_consent_copy (consent);
+  p->passcode = g_strdup (passcode);
+  p->label = g_strdup (options != NULL ? options->label : NULL);
+  p->direct = direct;
+  p->max_attempts = options != NULL ? options->max_attempts : 0;
+  return p;
+}
 
-  set = techo_record_set_gather_sync (store, profile_id, consent, cancellable, error);
+/* Any thread: the consent first, then the package. */
+static gboolean
+publication_prepare (Publication   *p,
+                     TechoStore    *store,
+                     GCancellable  *cancellable,
+                     GError       **error)
+{
+  g_autoptr(TechoRecordSet) set = NULL;
+  g_autofree char *json = NULL;
+
+  if (p->consent->id == 0 &&
+      !techo_store_record_consent_sync (store, p->consent, cancellable, error))
+    return FALSE;
+  set = techo_record_set_gather_sync (store, p->profile_id, p->consent, cancellable, error);
   if (set == NULL)
-    return NULL;
+    return FALSE;
+  p->n_records = techo_record_set_count (set);
   json = techo_fhir_export (set, TECHO_FHIR_NONE, error);
-  if (json == NULL)
-    return NULL;
-  payload = techo_shl_payload_new ();
-  if (!techo_random_bytes (payload->key, sizeof payload->key, error))
-    return NULL;
-  jwe = techo_shl_encrypt (payload->key, sizeof payload->key, TECHO_SHL_CONTENT_FHIR,
-                           json, strlen (json), error);
+  if (json == NULL || !techo_random_bytes (p->key, sizeof p->key, error))
+    return FALSE;
+  p->jwe = techo_shl_encrypt (p->key, sizeof p->key, TECHO_SHL_CONTENT_FHIR,
+                              json, strlen (json), error);
   techo_wipe (json, strlen (json));
-  if (jwe == NULL)
-    return NULL;
-  url = techo_share_server_add (server, consent->id, jwe, passcode,
-                                options != NULL ? options->max_attempts : 0,
-                                consent->expires_at, direct, error);
+  return p->jwe != NULL;
+}
+
+/* The server's thread: serve, make the link, log what left. */
+static char *
+publication_finish (Publication       *p,
+                    TechoStore        *store,
+                    TechoShareServer  *server,
+                    GError           **error)
+{
+  g_autoptr(TechoShlPayload) payload = techo_shl_payload_new ();
+  g_autofree char *url = NULL;
+  g_autofree char *detail = NULL;
+  g_autofree char *link = NULL;
+
+  url = techo_share_server_add (server, p->consent->id, p->jwe, p->passcode, p->max_attempts,
+                                p->consent->expires_at, p->direct, error);
   if (url == NULL)
     return NULL;
   payload->url = g_strdup (url);
-  payload->exp = consent->expires_at;
-  payload->flag = g_strdup (passcode != NULL ? "P" : direct ? "U" : "");
-  payload->label = g_strdup (options != NULL ? options->label : NULL);
+  memcpy (payload->key, p->key, sizeof payload->key);
+  payload->exp = p->consent->expires_at;
+  payload->flag = g_strdup (p->passcode != NULL ? "P" : p->direct ? "U" : "");
+  payload->label = g_strdup (p->label);
   link = techo_shl_link_encode (payload, error);
-  if (link == NULL)
+  detail = g_strdup_printf ("share link: %u records, %s, served at %s", p->n_records,
+                            p->passcode != NULL ? "passcode" : p->direct ? "direct" : "no passcode",
+                            techo_share_server_get_base_url (server));
+  if (link == NULL ||
+      !techo_store_add_consent_event_sync (store, p->consent->id, TECHO_CONSENT_EVENT_SENT,
+                                           detail, NULL, error))
     {
-      techo_share_server_remove (server, consent->id);
-      return NULL;
-    }
-  detail = g_strdup_printf ("share link: %u records, %s%s, served at %s",
-                            techo_record_set_count (set),
-                            passcode != NULL ? "passcode" : direct ? "direct" : "no passcode",
-                            "", techo_share_server_get_base_url (server));
-  if (!techo_store_add_consent_event_sync (store, consent->id, TECHO_CONSENT_EVENT_SENT, detail,
-                                           cancellable, error))
-    {
-      techo_share_server_remove (server, consent->id);
+      techo_share_server_remove (server, p->consent->id);
       return NULL;
     }
   return g_steal_pointer (&link);
+}
+
+char *
+techo_share_publish_sync (TechoStore               *store,
+                          TechoShareServer         *server,
+                          gint64                    profile_id,
+                          TechoConsent             *consent,
+                          const TechoShareOptions  *options,
+                          GCancellable             *cancellable,
+                          GError                  **error)
+{
+  g_autoptr(Publication) p = NULL;
+  char *link;
+
+  g_return_val_if_fail (TECHO_IS_STORE (store) && TECHO_IS_SHARE_SERVER (server), NULL);
+  g_return_val_if_fail (consent != NULL, NULL);
+
+  if (techo_share_server_get_base_url (server) == NULL)
+    {
+      g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                           "The share server is not listening.");
+      return NULL;
+    }
+  p = publication_new (profile_id, consent, options, error);
+  if (p == NULL)
+    return NULL;
+  if (!publication_prepare (p, store, cancellable, error))
+    {
+      consent->id = p->consent->id;
+      return NULL;
+    }
+  consent->id = p->consent->id;
+  consent->created_at = p->consent->created_at;
+  link = publication_finish (p, store, server, error);
+  return link;
+}
+
+static void
+publish_thread (GTask        *task,
+                gpointer      source_object,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Publication *p = task_data;
+  GError *error = NULL;
+
+  if (publication_prepare (p, source_object, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+prepared_cb (GObject      *object,
+             GAsyncResult *result,
+             gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TechoShareServer *server = g_task_get_source_object (task);
+  Publication *p = g_task_get_task_data (G_TASK (result));
+  GError *error = NULL;
+  char *link;
+
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  link = publication_finish (p, TECHO_STORE (object), server, &error);
+  if (link == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_pointer (task, link, g_free);
+}
+
+void
+techo_share_publish_async (TechoStore               *store,
+                           TechoShareServer         *server,
+                           gint64                    profile_id,
+                           const TechoConsent       *consent,
+                           const TechoShareOptions  *options,
+                           GCancellable             *cancellable,
+                           GAsyncReadyCallback       callback,
+                           gpointer                  user_data)
+{
+  g_autoptr(GTask) task = g_task_new (server, cancellable, callback, user_data);
+  g_autoptr(GTask) inner = NULL;
+  GError *error = NULL;
+  Publication *p;
+
+  g_task_set_source_tag (task, techo_share_publish_async);
+  if (techo_share_server_get_base_url (server) == NULL)
+    {
+      g_task_return_new_error (task, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                               "The share server is not listening.");
+      return;
+    }
+  p = publication_new (profile_id, consent, options, &error);
+  if (p == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  inner = g_task_new (store, cancellable, prepared_cb, g_steal_pointer (&task));
+  g_task_set_task_data (inner, p, (GDestroyNotify) publication_free);
+  g_task_run_in_thread (inner, publish_thread);
+}
+
+char *
+techo_share_publish_finish (TechoShareServer  *server,
+                            GAsyncResult      *result,
+                            GError           **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, server), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
 }

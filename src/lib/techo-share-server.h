@@ -90,4 +90,19 @@ char             *techo_share_publish_sync        (TechoStore               *sto
                                                    GCancellable             *cancellable,
                                                    GError                  **error);
 
+/* The same for the app: the consent, the bundle and the encryption on a
+ * worker thread, then serving and the link on the caller's main context
+ * (where @server answers). @consent is copied; its id is in the ledger. */
+void              techo_share_publish_async       (TechoStore               *store,
+                                                   TechoShareServer         *server,
+                                                   gint64                    profile_id,
+                                                   const TechoConsent       *consent,
+                                                   const TechoShareOptions  *options,
+                                                   GCancellable             *cancellable,
+                                                   GAsyncReadyCallback       callback,
+                                                   gpointer                  user_data);
+char             *techo_share_publish_finish      (TechoShareServer         *server,
+                                                   GAsyncResult             *result,
+                                                   GError                  **error);
+
 G_END_DECLS
