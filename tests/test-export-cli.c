@@ -282,6 +282,28 @@ test_kill (void)
     }
   g_test_message ("after a kill: %u times the old file, %u times the whole new one", n_old, n_new);
   g_assert_cmpuint (n_old + n_new, ==, 20);
+  /* Nothing half-written left beside it either. */
+  {
+    g_autoptr(GDir) dir = g_dir_open (f->dir, 0, NULL);
+    const char *name;
+    guint n_left = 0;
+
+    while ((name = g_dir_read_name (dir)) != NULL)
+      if (g_str_has_suffix (name, ".tmp"))
+        {
+          g_autofree char *path = g_build_filename (f->dir, name, NULL);
+          g_autofree char *contents = NULL;
+          gsize length = 0;
+          g_autoptr(TechoRecordSet) set = NULL;
+
+          /* Only a kill between naming and renaming leaves one: complete. */
+          g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
+          set = techo_fhir_import (contents, length, &error);
+          g_assert_no_error (error);
+          n_left++;
+        }
+    g_test_message ("%u complete temporary files left", n_left);
+  }
 }
 
 static char *

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* Atomic file writes: temp + fsync + rename + fsync of the folder. */
 
+/* O_TMPFILE and linkat. */
+#define _GNU_SOURCE
+
 #define G_LOG_DOMAIN "techo-export"
 
 #include "config.h"
@@ -78,11 +81,17 @@ techo_atomic_file_write (const char    *path,
 
   dir = g_path_get_dirname (path);
   base = g_path_get_basename (path);
-  tmp_path = g_strdup_printf ("%s/.techo-%s-XXXXXX.tmp", dir, base);
-  fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+  /* An unnamed file where the system has them: a kill while writing
+   * leaves nothing behind at all. Otherwise a hidden named one. */
+  fd = open (dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
   if (fd < 0)
-    return set_errno_error (error, errno, "create a file in", dir);
-  /* mkstemp honours the mode, but be explicit about it. */
+    {
+      tmp_path = g_strdup_printf ("%s/.techo-%s-XXXXXX.tmp", dir, base);
+      fd = g_mkstemp_full (tmp_path, O_WRONLY | O_CLOEXEC, 0600);
+      if (fd < 0)
+        return set_errno_error (error, errno, "create a file in", dir);
+    }
+  /* Both honour the mode, but be explicit about it. */
   if (fchmod (fd, 0600) != 0)
     goto errno_failed;
 
@@ -104,6 +113,33 @@ techo_atomic_file_write (const char    *path,
     }
   if (fsync (fd) != 0)
     goto errno_failed;
+  if (tmp_path == NULL)
+    {
+      /* Complete and on disk: only now does it get a (hidden) name. */
+      g_autofree char *proc = g_strdup_printf ("/proc/self/fd/%d", fd);
+
+      for (guint attempt = 0; tmp_path == NULL && attempt < 100; attempt++)
+        {
+          tmp_path = g_strdup_printf ("%s/.techo-%s-%d-%" G_GINT64_FORMAT "-%u.tmp", dir, base,
+                                      (int) getpid (), g_get_monotonic_time (), attempt);
+          if (linkat (AT_FDCWD, proc, AT_FDCWD, tmp_path, AT_SYMLINK_FOLLOW) != 0)
+            {
+              int saved_errno = errno;
+
+              g_clear_pointer (&tmp_path, g_free);
+              if (saved_errno != EEXIST)
+                {
+                  errno = saved_errno;
+                  goto errno_failed;
+                }
+            }
+        }
+      if (tmp_path == NULL)
+        {
+          errno = EEXIST;
+          goto errno_failed;
+        }
+    }
   if (close (fd) != 0)
     {
       fd = -1;
@@ -127,13 +163,15 @@ errno_failed:
 
     if (fd >= 0)
       close (fd);
-    g_unlink (tmp_path);
+    if (tmp_path != NULL)
+      g_unlink (tmp_path);
     return set_errno_error (error, saved_errno, "write", path);
   }
 failed:
   if (fd >= 0)
     close (fd);
-  g_unlink (tmp_path);
+  if (tmp_path != NULL)
+    g_unlink (tmp_path);
   return FALSE;
 }
 

@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-atomic-file.h: writes an export so that the target path holds
  * either the old file (or nothing) or the whole new file, never a part:
- * a temporary file in the same folder (0600), written and fsync'd, then
- * renamed over the target, then the folder fsync'd. A kill at any moment
- * leaves at most a hidden ".techo-*.tmp" beside the target. */
+ * a temporary file in the same folder (0600; unnamed with O_TMPFILE where
+ * the file system has it), written and fsync'd, named, renamed over the
+ * target, then the folder fsync'd. A kill while writing leaves nothing;
+ * only one in the instant between naming and renaming leaves a complete
+ * hidden ".techo-*.tmp" beside the target. */
 
 #pragma once
 

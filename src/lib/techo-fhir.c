@@ -1003,11 +1003,13 @@ bundler_finish (Bundler    *bundler,
   JsonArray *entries = json_array_new ();
   g_autoptr(GDateTime) now = g_date_time_new_now_utc ();
   g_autofree char *id = NULL;
+  g_autofree char *timestamp = NULL;
   JsonNode *root;
 
   json_object_set_string_member (bundle, "resourceType", "Bundle");
   json_object_set_string_member (bundle, "type", type);
-  json_object_set_string_member (bundle, "timestamp", g_date_time_format_iso8601 (now));
+  timestamp = g_date_time_format_iso8601 (now);
+  json_object_set_string_member (bundle, "timestamp", timestamp);
   if (g_strcmp0 (type, "document") == 0)
     {
       /* A document Bundle needs a persistent identifier. */
