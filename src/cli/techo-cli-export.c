@@ -64,6 +64,7 @@ techo_cli_export (TechoCliContext *context,
   g_autofree char *recipient = NULL;
   g_autofree char *purpose = NULL;
   g_autofree char *out = NULL;
+  gboolean documents = FALSE;
   g_autoptr(TechoConsent) consent = NULL;
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -77,6 +78,8 @@ techo_cli_export (TechoCliContext *context,
     { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient,
       "Who receives it, e.g. “みどり内科 田中先生” (required)", "TEXT" },
     { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, "What it is for (required)", "TEXT" },
+    { "documents", 0, 0, G_OPTION_ARG_NONE, &documents,
+      "FHIR: each checkup as a report document (Composition)", NULL },
     { "out", 0, 0, G_OPTION_ARG_FILENAME, &out,
       "The file to write (fhir, pdf) or the folder to create (csv, cda)", "PATH" },
     { NULL }
@@ -91,10 +94,20 @@ techo_cli_export (TechoCliContext *context,
       techo_cli_printerr ("export takes no arguments (try “techo-cli export --help”)");
       return TECHO_EXIT_USAGE;
     }
-  if (format_name == NULL || !techo_export_format_from_string (format_name, &format))
+  if (format_name == NULL || !techo_export_format_from_string (format_name, &format) ||
+      format == TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS)
     {
       techo_cli_printerr ("Choose --format fhir, csv, cda or pdf.");
       return TECHO_EXIT_USAGE;
+    }
+  if (documents)
+    {
+      if (format != TECHO_EXPORT_FORMAT_FHIR)
+        {
+          techo_cli_printerr ("--documents goes with --format fhir.");
+          return TECHO_EXIT_USAGE;
+        }
+      format = TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS;
     }
   if (out == NULL)
     {

@@ -125,7 +125,7 @@ techo_record_set_gather_sync (TechoStore          *store,
   return g_steal_pointer (&set);
 }
 
-static const char * const format_names[] = { "fhir", "csv", "cda", "pdf" };
+static const char * const format_names[] = { "fhir", "csv", "cda", "pdf", "fhir-documents" };
 
 gboolean
 techo_export_format_from_string (const char        *name,
@@ -144,6 +144,8 @@ const char *
 techo_export_format_method (TechoExportFormat format)
 {
   g_return_val_if_fail (format < G_N_ELEMENTS (format_names), NULL);
+  if (format == TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS)
+    return TECHO_CONSENT_METHOD_FHIR;
   return format_names[format];
 }
 
@@ -234,8 +236,14 @@ techo_export_run_sync (TechoStore         *store,
   switch (format)
     {
     case TECHO_EXPORT_FORMAT_FHIR:
+    case TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS:
       {
-        g_autofree char *json = techo_fhir_export (set, TECHO_FHIR_PRETTY, error);
+        TechoFhirFlags flags = TECHO_FHIR_PRETTY;
+        g_autofree char *json = NULL;
+
+        if (format == TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS)
+          flags |= TECHO_FHIR_CHECKUP_DOCUMENTS;
+        json = techo_fhir_export (set, flags, error);
 
         if (json == NULL ||
             !techo_atomic_file_write (path, json, strlen (json), cancellable, error))

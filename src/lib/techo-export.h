@@ -54,10 +54,13 @@ typedef enum
   TECHO_EXPORT_FORMAT_CSV,  /* a folder of one CSV per category */
   TECHO_EXPORT_FORMAT_CDA,  /* a folder of the CDA files as received */
   TECHO_EXPORT_FORMAT_PDF,
+  TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS, /* FHIR, checkups as document Bundles */
 } TechoExportFormat;
 
+/* "fhir", "csv", "cda", "pdf", "fhir-documents". */
 gboolean    techo_export_format_from_string (const char        *name,
                                              TechoExportFormat *out_format);
+/* The consent method of a format ("fhir" for both FHIR forms). */
 const char *techo_export_format_method      (TechoExportFormat  format);
 
 /* The whole export: @consent (id 0) is recorded first (its method must be
