@@ -23,6 +23,7 @@ G_DEFINE_QUARK (techo-share-error-quark, techo_share_error)
 #define LOCATION_SECONDS 3600
 #define WRONG_PASSCODE   "wrong passcode"
 #define MAX_RECIPIENT    120
+#define MAX_LOCATIONS    1000
 
 typedef struct
 {
@@ -141,6 +142,14 @@ send_jwe (SoupServerMessage *msg,
                                     share->jwe, strlen (share->jwe));
 }
 
+static gboolean
+location_expired_cb (gpointer key,
+                     gpointer value,
+                     gpointer user_data)
+{
+  return now_seconds () >= ((Location *) value)->expires_at;
+}
+
 static void
 handle_manifest (TechoShareServer  *self,
                  Share             *share,
@@ -200,9 +209,11 @@ handle_manifest (TechoShareServer  *self,
       g_autofree char *url = NULL;
       Location *location;
 
-      if (token == NULL)
+      /* Locations live an hour at most; keep their number bounded. */
+      g_hash_table_foreach_remove (self->locations, location_expired_cb, NULL);
+      if (token == NULL || g_hash_table_size (self->locations) >= MAX_LOCATIONS)
         {
-          respond_status (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR);
+          respond_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE);
           return;
         }
       location = g_new0 (Location, 1);
