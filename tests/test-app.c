@@ -568,6 +568,89 @@ test_demo_sync (Fixture       *fixture,
   g_free (browser.url);
 }
 
+/* Duplicate therapy over a long history: the same ingredient from two
+ * prescribers with overlapping supply is flagged, back-to-back supplies
+ * from one prescriber are not, and 50,000 dispensings take well under a
+ * second (the sweep is per ingredient in date order, not n²). */
+static void
+test_duplicates_scale (void)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(GPtrArray) pairs = NULL;
+  g_autoptr(GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1990);
+  gint64 start;
+
+  for (guint i = 0; i < 50000; i++)
+    {
+      char iso[16];
+      g_autofree char *yj = g_strdup_printf ("%04u%03uF1020", 2100 + i % 40, i % 40);
+      g_autofree char *id = g_strdup_printf ("rx-%u", i);
+
+      /* Each of 40 ingredients every 40 days for 28 days: no overlap. */
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", date);
+      g_ptr_array_add (list, make_dispensing (id, iso, yj, "薬", "成分", "1310000001",
+                                              "みなと内科", 28));
+      if (i % 40 == 39)
+        g_date_add_days (date, 40);
+    }
+  /* One overlapping supply of ingredient 0 from another clinic. */
+  g_ptr_array_add (list, make_dispensing ("rx-dup", "1990-01-10", "2100000F2026", "別の薬", "成分",
+                                          "1310000002", "しながわクリニック", 14));
+  dataset = techo_dataset_new (NULL, NULL, list, NULL);
+  start = g_get_monotonic_time ();
+  pairs = techo_dataset_find_duplicates (dataset, FALSE, NULL);
+  g_test_message ("find_duplicates over %u dispensings: %.1f ms", list->len,
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpuint (pairs->len, ==, 2);
+  g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (pairs, 0))->id, ==, "rx-0");
+  g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (pairs, 1))->id, ==, "rx-dup");
+  g_assert_cmpint (g_get_monotonic_time () - start, <, G_USEC_PER_SEC);
+}
+
+/* A 40-year medication history (about 50,000 dispensings, as the bulk
+ * demo citizen has) fills every page in well under two seconds. */
+static void
+test_bulk_dataset (void)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1985);
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  TechoWindow *window;
+  gint64 start;
+
+  for (guint i = 0; i < 52000; i++)
+    {
+      char iso[16];
+      g_autofree char *yj = g_strdup_printf ("%04u%03uF1020", 1100 + i % 10, i % 10);
+      g_autofree char *id = g_strdup_printf ("rx-%u", i);
+      g_autofree char *clinic = g_strdup_printf ("131000000%u", i % 3);
+
+      /* Ten ingredients, eleven times a month each from three clinics:
+       * overlaps everywhere, as in the bulk demo citizen. */
+      g_date_strftime (iso, sizeof iso, "%Y-%m-%d", date);
+      g_ptr_array_add (list, make_dispensing (id, iso, yj, "薬", "成分", clinic, clinic, 28));
+      if (i % 110 == 109)
+        g_date_add_days (date, 28);
+    }
+  profile->id = 1;
+  profile->sex = g_strdup ("male");
+  profile->birth_date = g_strdup ("1963-01-01");
+  dataset = techo_dataset_new (g_steal_pointer (&profile), NULL, list, NULL);
+  window = techo_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  start = g_get_monotonic_time ();
+  techo_window_set_dataset (window, dataset);
+  g_test_message ("filling the pages from %u dispensings: %.0f ms", list->len,
+                  (g_get_monotonic_time () - start) / 1000.0);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
+  /* One warning per ingredient and pair of clinics, not one per overlap. */
+  g_assert_cmpuint (techo_medicines_page_get_n_duplicates (TECHO_MEDICINES_PAGE (techo_window_get_page (window, "medicines"))),
+                    ==, 10 * 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -598,6 +681,8 @@ main (int   argc,
                                                 GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
   }
 
+  g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
+  g_test_add_func ("/app/bulk-dataset", test_bulk_dataset);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
               fixture_tear_down);
   g_test_add ("/app/narrow", Fixture, "filled", fixture_set_up, test_narrow, fixture_tear_down);

@@ -4,6 +4,8 @@
 
 #include "config.h"
 
+#include <string.h>
+
 #include "techo-dataset.h"
 #include "techo-format.h"
 
@@ -239,47 +241,124 @@ techo_dataset_dispensing_is_current (TechoDataset          *dataset,
   return techo_dataset_days_left (dataset, dispensing) > 0;
 }
 
-static gboolean
-supplies_overlap (const TechoDispensing *a,
-                  const TechoDispensing *b)
-{
-  int offset = techo_format_days_between (a->dispensed_on, b->dispensed_on);
+#define MAX_OVERLAP_SCAN 64
 
-  if (offset == G_MININT)
-    return FALSE;
-  /* a covers [0, a->days), b covers [offset, offset + b->days). */
-  return offset < a->days && offset + b->days > 0;
+typedef struct
+{
+  const TechoDispensing *dispensing;
+  int start;   /* days from the first dispensing considered */
+  int end;     /* start + days supplied */
+} Supply;
+
+static int
+compare_supply (gconstpointer a,
+                gconstpointer b)
+{
+  const Supply *sa = a;
+  const Supply *sb = b;
+
+  return (sa->start > sb->start) - (sa->start < sb->start);
 }
 
 GPtrArray *
 techo_dataset_find_duplicates (TechoDataset *dataset,
-                               gboolean      current_only)
+                               gboolean      current_only,
+                               GHashTable   *out_flagged)
 {
   GPtrArray *pairs = g_ptr_array_new ();
-  GPtrArray *list = dataset->dispensings;
+  g_autoptr(GHashTable) groups = NULL;
+  g_autoptr(GHashTable) latest = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  GHashTableIter iter;
+  gpointer key, value;
+  const char *origin = NULL;
 
-  for (guint i = 0; i < list->len; i++)
+  /* Group by ingredient (first 7 characters of the YJ code), then sweep
+   * each group in date order: a long history stays linear, not n². */
+  groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                  (GDestroyNotify) g_array_unref);
+  for (guint i = 0; i < dataset->dispensings->len; i++)
     {
-      const TechoDispensing *a = g_ptr_array_index (list, i);
+      const TechoDispensing *d = g_ptr_array_index (dataset->dispensings, i);
+      GArray *group;
+      Supply supply;
+      int start;
 
-      if (current_only && !techo_dataset_dispensing_is_current (dataset, a))
+      if (d->yj_code == NULL || strlen (d->yj_code) < 7 || d->dispensed_on == NULL)
         continue;
-      for (guint j = i + 1; j < list->len; j++)
-        {
-          const TechoDispensing *b = g_ptr_array_index (list, j);
+      if (current_only && !techo_dataset_dispensing_is_current (dataset, d))
+        continue;
+      if (origin == NULL)
+        origin = d->dispensed_on;
+      start = techo_format_days_between (origin, d->dispensed_on);
+      if (start == G_MININT)
+        continue;
+      {
+        g_autofree char *group_key = g_strndup (d->yj_code, 7);
 
-          if (current_only && !techo_dataset_dispensing_is_current (dataset, b))
-            continue;
-          if (!techo_reference_same_ingredient (a->yj_code, b->yj_code))
-            continue;
-          if (g_strcmp0 (a->prescriber_code, b->prescriber_code) == 0
-              && g_strcmp0 (a->prescriber_name, b->prescriber_name) == 0)
-            continue;
-          if (!supplies_overlap (a, b))
-            continue;
-          g_ptr_array_add (pairs, (gpointer) a);
-          g_ptr_array_add (pairs, (gpointer) b);
+        group = g_hash_table_lookup (groups, group_key);
+        if (group == NULL)
+          {
+            group = g_array_new (FALSE, FALSE, sizeof (Supply));
+            g_hash_table_insert (groups, g_steal_pointer (&group_key), group);
+          }
+      }
+      supply.dispensing = d;
+      supply.start = start;
+      supply.end = start + MAX (d->days, 1);
+      g_array_append_val (group, supply);
+    }
+
+  g_hash_table_iter_init (&iter, groups);
+  while (g_hash_table_iter_next (&iter, &key, &value))
+    {
+      GArray *group = value;
+
+      g_array_sort (group, compare_supply);
+      for (guint i = 0; i < group->len; i++)
+        {
+          const Supply *a = &g_array_index (group, Supply, i);
+
+          /* Supplies overlap only a few neighbours in date order; the cap
+           * keeps a pathological history (years of daily refills) linear. */
+          for (guint j = i + 1; j < group->len && j <= i + MAX_OVERLAP_SCAN; j++)
+            {
+              const Supply *b = &g_array_index (group, Supply, j);
+              const char *pa, *pb;
+              g_autofree char *pair_key = NULL;
+
+              if (b->start >= a->end)
+                break;
+              pa = a->dispensing->prescriber_code != NULL ? a->dispensing->prescriber_code
+                                                         : a->dispensing->prescriber_name;
+              pb = b->dispensing->prescriber_code != NULL ? b->dispensing->prescriber_code
+                                                         : b->dispensing->prescriber_name;
+              if (g_strcmp0 (pa, pb) == 0)
+                continue;
+              if (out_flagged != NULL)
+                {
+                  g_hash_table_add (out_flagged, (gpointer) a->dispensing);
+                  g_hash_table_add (out_flagged, (gpointer) b->dispensing);
+                }
+              /* One warning per ingredient and pair of prescribers: the
+               * latest overlap (the sweep goes forward in time). */
+              pair_key = g_strdup_printf ("%s|%s|%s", (const char *) key,
+                                          g_strcmp0 (pa, pb) < 0 ? pa : pb,
+                                          g_strcmp0 (pa, pb) < 0 ? pb : pa);
+              g_hash_table_insert (latest, g_steal_pointer (&pair_key),
+                                   g_memdup2 ((const TechoDispensing *[2]) { a->dispensing,
+                                                                             b->dispensing },
+                                              2 * sizeof (gpointer)));
+            }
         }
+    }
+
+  g_hash_table_iter_init (&iter, latest);
+  while (g_hash_table_iter_next (&iter, NULL, &value))
+    {
+      const TechoDispensing **pair = value;
+
+      g_ptr_array_add (pairs, (gpointer) pair[0]);
+      g_ptr_array_add (pairs, (gpointer) pair[1]);
     }
   return pairs;
 }

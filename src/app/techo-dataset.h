@@ -49,10 +49,13 @@ int           techo_dataset_days_left  (TechoDataset          *dataset,
 
 /* Duplicate therapy: two dispensings of the same ingredient (first 7
  * characters of the YJ code) from different prescribers whose supplies
- * overlap. Returns pairs as consecutive entries (a, b, a, b …), borrowed
- * from the dataset. */
+ * overlap. Returns one pair per ingredient and pair of prescribers (the
+ * latest overlap) as consecutive entries (a, b, a, b …), borrowed from
+ * the dataset. @out_flagged (nullable, a pointer set) receives every
+ * dispensing that overlaps another prescriber's. */
 GPtrArray    *techo_dataset_find_duplicates (TechoDataset *dataset,
-                                             gboolean      current_only);
+                                             gboolean      current_only,
+                                             GHashTable   *out_flagged);
 
 /* Reads the first profile's records. */
 void          techo_dataset_load_async  (TechoStore           *store,

@@ -10,6 +10,9 @@
 #include "techo-format.h"
 #include "techo-medicines-page.h"
 
+/* Dispensings listed per ingredient; older ones are summarised. */
+#define MAX_ROWS_PER_INGREDIENT 12
+
 struct _TechoMedicinesPage
 {
   GtkWidget parent_instance;
@@ -80,12 +83,10 @@ static void
 build_duplicates (TechoMedicinesPage *self,
                   GHashTable         *flagged)
 {
-  g_autoptr(GPtrArray) pairs = techo_dataset_find_duplicates (self->dataset, FALSE);
+  g_autoptr(GPtrArray) pairs = techo_dataset_find_duplicates (self->dataset, FALSE, flagged);
   GtkWidget *group;
 
   self->n_duplicates = pairs->len / 2;
-  for (guint i = 0; i < pairs->len; i++)
-    g_hash_table_add (flagged, g_ptr_array_index (pairs, i));
   if (pairs->len == 0)
     return;
 
@@ -174,6 +175,7 @@ build_history (TechoMedicinesPage *self,
 {
   GtkWidget *group = adw_preferences_group_new ();
   g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("By ingredient"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
@@ -183,12 +185,24 @@ build_history (TechoMedicinesPage *self,
       const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
       g_autofree char *key = ingredient_key (d);
       GtkWidget *expander = g_hash_table_lookup (rows, key);
+      guint shown = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
       GtkWidget *row;
-      g_autofree char *date = techo_format_date (d->dispensed_on);
+      g_autofree char *date = NULL;
       g_autofree char *title = NULL;
-      g_autofree char *places = dispensing_places (d);
-      g_autofree char *details = dispensing_details (d);
-      g_autofree char *subtitle = g_strdup_printf ("%s\n%s", details, places);
+      g_autofree char *places = NULL;
+      g_autofree char *details = NULL;
+      g_autofree char *subtitle = NULL;
+
+      g_hash_table_insert (counts, g_strdup (key), GUINT_TO_POINTER (shown + 1));
+      if (g_hash_table_contains (flagged, d) && expander != NULL)
+        adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
+                                       _("Overlapping supply from different prescribers"));
+      if (shown >= MAX_ROWS_PER_INGREDIENT)
+        continue;
+      date = techo_format_date (d->dispensed_on);
+      places = dispensing_places (d);
+      details = dispensing_details (d);
+      subtitle = g_strdup_printf ("%s\n%s", details, places);
 
       if (expander == NULL)
         {
@@ -218,6 +232,31 @@ build_history (TechoMedicinesPage *self,
         }
       adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
     }
+
+  /* Say how many older dispensings there are rather than list them all. */
+  {
+    GHashTableIter iter;
+    gpointer key, value;
+
+    g_hash_table_iter_init (&iter, counts);
+    while (g_hash_table_iter_next (&iter, &key, &value))
+      {
+        guint total = GPOINTER_TO_UINT (value);
+        GtkWidget *expander = g_hash_table_lookup (rows, key);
+        g_autofree char *more = NULL;
+        GtkWidget *row;
+
+        if (total <= MAX_ROWS_PER_INGREDIENT)
+          continue;
+        more = g_strdup_printf (ngettext ("%u earlier dispensing", "%u earlier dispensings",
+                                          total - MAX_ROWS_PER_INGREDIENT),
+                                total - MAX_ROWS_PER_INGREDIENT);
+        row = adw_action_row_new ();
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), more);
+        gtk_widget_add_css_class (row, "dim-label");
+        adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      }
+  }
   gtk_box_append (self->history_box, group);
 }
 

@@ -196,7 +196,7 @@ static void
 add_medicines_card (TechoOverviewPage *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE);
+  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE, NULL);
   g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_rows = 0;
 

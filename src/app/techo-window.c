@@ -543,11 +543,22 @@ techo_window_set_dataset (TechoWindow  *self,
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   self->dataset = dataset;
 
-  techo_overview_page_set_dataset (self->overview_page, dataset);
-  techo_checkups_page_set_dataset (self->checkups_page, dataset);
-  techo_trends_page_set_dataset (self->trends_page, dataset);
-  techo_medicines_page_set_dataset (self->medicines_page, dataset);
-  techo_screenings_page_set_dataset (self->screenings_page, dataset);
+  {
+    gint64 t0 = g_get_monotonic_time (), t1, t2, t3, t4;
+
+    techo_overview_page_set_dataset (self->overview_page, dataset);
+    t1 = g_get_monotonic_time ();
+    techo_checkups_page_set_dataset (self->checkups_page, dataset);
+    t2 = g_get_monotonic_time ();
+    techo_trends_page_set_dataset (self->trends_page, dataset);
+    t3 = g_get_monotonic_time ();
+    techo_medicines_page_set_dataset (self->medicines_page, dataset);
+    t4 = g_get_monotonic_time ();
+    techo_screenings_page_set_dataset (self->screenings_page, dataset);
+    g_debug ("pages filled in ms: overview %.1f, checkups %.1f, trends %.1f, medicines %.1f, "
+             "screenings %.1f", (t1 - t0) / 1e3, (t2 - t1) / 1e3, (t3 - t2) / 1e3,
+             (t4 - t3) / 1e3, (g_get_monotonic_time () - t4) / 1e3);
+  }
   if (dataset == NULL)
     return;
 

@@ -1,0 +1,56 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-share-dialog.h: "Share with a doctor". The person picks what
+ * (categories, period), to whom, why and how (visit mode, print, a PDF,
+ * FHIR, CSV or CDA file, or an encrypted share link with expiry and an
+ * optional passcode), checks a summary, and only then is the consent
+ * recorded and anything sent. Cancel writes and sends nothing. */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "techo-dataset.h"
+#include "techo-share-server.h"
+#include "techo-store.h"
+#include "techo-visit-window.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_TYPE_SHARE_DIALOG (techo_share_dialog_get_type ())
+G_DECLARE_FINAL_TYPE (TechoShareDialog, techo_share_dialog, TECHO, SHARE_DIALOG, AdwWindow)
+
+/* @server: where share links are served (made to listen on loopback on
+ * first use). */
+TechoShareDialog *techo_share_dialog_new          (GtkWindow         *parent,
+                                                   TechoStore        *store,
+                                                   TechoDataset      *dataset,
+                                                   TechoShareServer  *server);
+/* Preselects the way: a TECHO_CONSENT_METHOD_* name. */
+void              techo_share_dialog_set_method   (TechoShareDialog  *self,
+                                                   const char        *method);
+const char       *techo_share_dialog_get_method   (TechoShareDialog  *self);
+/* Fills the form as a person would (tests, and callers that know). */
+void              techo_share_dialog_fill         (TechoShareDialog  *self,
+                                                   const char        *recipient,
+                                                   const char        *purpose,
+                                                   guint              categories);
+void              techo_share_dialog_set_passcode (TechoShareDialog  *self,
+                                                   const char        *passcode);
+/* Skips the file chooser and writes to @path (tests). */
+void              techo_share_dialog_set_output_path (TechoShareDialog *self,
+                                                      const char       *path);
+/* The header's primary button: form → summary → carry out. FALSE when
+ * the form is not complete (the reason is shown and returned by
+ * get_error). */
+gboolean          techo_share_dialog_next         (TechoShareDialog  *self);
+/* "form", "summary", "busy", "link" or "done". */
+const char       *techo_share_dialog_get_step     (TechoShareDialog  *self);
+const char       *techo_share_dialog_get_error    (TechoShareDialog  *self);
+/* The consent recorded (0 before). */
+gint64            techo_share_dialog_get_consent_id (TechoShareDialog *self);
+/* The shlink:/ once a link is made. */
+const char       *techo_share_dialog_get_link     (TechoShareDialog  *self);
+/* The visit-mode window it opened, or NULL. */
+TechoVisitWindow *techo_share_dialog_get_visit_window (TechoShareDialog *self);
+
+G_END_DECLS

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+
+#define G_LOG_DOMAIN "techo-visit-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "techo-chart-view.h"
+#include "techo-format.h"
+#include "techo-secure.h"
+#include "techo-trends-page.h"
+#include "techo-visit-window.h"
+
+#define MAX_CHARTS 4
+
+/* The analytes whose trends a doctor asks about first, in order. */
+static const char * const trend_keys[] = {
+  "hba1c", "sbp", "ldl", "bmi", "glucose_fasting", "tg_fasting", "hdl", "egfr", "waist", "dbp",
+};
+
+struct _TechoVisitWindow
+{
+  AdwWindow parent_instance;
+
+  AdwWindowTitle *window_title;
+  GtkButton *leave_button;
+  GtkBox *content_box;
+
+  GtkWindow *owner;
+  TechoStore *store;
+  TechoDataset *dataset;
+  GPtrArray *sections;        /* section names, in order */
+  GHashTable *counts;         /* section → GUINT_TO_POINTER (rows) */
+  AdwMessageDialog *leave_dialog;
+  GtkPasswordEntry *passphrase_entry;
+  TechoStore *check_store;    /* a second connection that proves the passphrase */
+  gboolean leaving;
+};
+
+G_DEFINE_FINAL_TYPE (TechoVisitWindow, techo_visit_window, ADW_TYPE_WINDOW)
+
+/* ---- building the page ----------------------------------------------------- */
+
+static void
+ensure_css (void)
+{
+  static gboolean loaded;
+  g_autoptr(GtkCssProvider) provider = NULL;
+
+  if (loaded)
+    return;
+  loaded = TRUE;
+  provider = gtk_css_provider_new ();
+  /* Half as large again; headings and captions scale with it. */
+  gtk_css_provider_load_from_data (provider,
+                                   "window.techo-visit { font-size: 150%; }\n"
+                                   "window.techo-visit .visit-value { font-weight: bold; }\n",
+                                   -1);
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (provider),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+}
+
+static AdwPreferencesGroup *
+add_section (TechoVisitWindow *self,
+             const char       *name,
+             const char       *title,
+             const char       *description)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  if (description != NULL)
+    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+  gtk_box_append (self->content_box, group);
+  g_ptr_array_add (self->sections, g_strdup (name));
+  return ADW_PREFERENCES_GROUP (group);
+}
+
+static void
+count_row (TechoVisitWindow *self,
+           const char       *section)
+{
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, section));
+
+  g_hash_table_insert (self->counts, g_strdup (section), GUINT_TO_POINTER (n + 1));
+}
+
+static GtkWidget *
+value_label (const char *text)
+{
+  GtkWidget *label = gtk_label_new (text);
+
+  gtk_widget_add_css_class (label, "visit-value");
+  gtk_widget_add_css_class (label, "numeric");
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  return label;
+}
+
+static void
+build_checkup (TechoVisitWindow *self)
+{
+  const TechoCheckup *latest, *previous = NULL;
+  g_autofree char *date = NULL;
+  g_autofree char *description = NULL;
+  AdwPreferencesGroup *group;
+  guint n_analytes;
+  const TechoAnalyte *analytes = techo_reference_analytes (&n_analytes);
+
+  if (self->dataset->checkups->len == 0)
+    return;
+  latest = g_ptr_array_index (self->dataset->checkups, 0);
+  if (self->dataset->checkups->len > 1)
+    previous = g_ptr_array_index (self->dataset->checkups, 1);
+  date = techo_format_date (latest->performed_on);
+  description = latest->institution_name != NULL
+                ? g_strdup_printf ("%s · %s", date, latest->institution_name)
+                : g_strdup (date);
+  group = add_section (self, "checkup", _("Latest checkup"), description);
+
+  /* In the reference's order, which follows the official form. */
+  for (guint i = 0; i < n_analytes; i++)
+    {
+      const TechoAnalyte *analyte = &analytes[i];
+      const TechoItem *item = techo_dataset_find_analyte (latest, analyte->key);
+      const TechoItem *before = previous != NULL ? techo_dataset_find_analyte (previous, analyte->key) : NULL;
+      g_autofree char *value = NULL;
+      GtkWidget *row;
+
+      if (item == NULL || item->not_performed || item->value == NULL)
+        continue;
+      value = techo_format_value (analyte, item);
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_analyte_name (analyte));
+      if (before != NULL && before->value != NULL)
+        {
+          g_autofree char *previous_value = techo_format_value (analyte, before);
+          g_autofree char *previous_date = techo_format_date (previous->performed_on);
+          /* Translators: the value at the checkup before, e.g. "Previous: 6.1 % (12 Jun 2024)". */
+          g_autofree char *subtitle = g_strdup_printf (_("Previous: %s (%s)"), previous_value,
+                                                       previous_date);
+
+          adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        }
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label (value));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 techo_status_chip_new (techo_reference_classify (analyte, item->value,
+                                                                                  techo_dataset_sex (self->dataset))));
+      adw_preferences_group_add (group, row);
+      count_row (self, "checkup");
+    }
+}
+
+static void
+build_trends (TechoVisitWindow *self)
+{
+  AdwPreferencesGroup *group = NULL;
+  guint shown = 0;
+
+  if (self->dataset->checkups->len < 2)
+    return;
+  for (guint i = 0; i < G_N_ELEMENTS (trend_keys) && shown < MAX_CHARTS; i++)
+    {
+      const TechoAnalyte *analyte = techo_reference_analyte (trend_keys[i]);
+      g_autoptr(TechoChartModel) model = NULL;
+      GtkWidget *box, *title, *chart, *frame;
+
+      if (analyte == NULL)
+        continue;
+      model = techo_trends_page_build_model (self->dataset, analyte);
+      if (techo_chart_model_get_n_points (model) < 2)
+        continue;
+      if (group == NULL)
+        group = add_section (self, "trends", _("Trends"), NULL);
+      box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      title = gtk_label_new (techo_format_analyte_name (analyte));
+      gtk_label_set_xalign (GTK_LABEL (title), 0);
+      gtk_widget_add_css_class (title, "heading");
+      gtk_box_append (GTK_BOX (box), title);
+      chart = techo_chart_view_new (FALSE);
+      techo_chart_view_set_model (TECHO_CHART_VIEW (chart), model);
+      gtk_widget_set_size_request (chart, -1, 280);
+      frame = gtk_frame_new (NULL);
+      gtk_widget_add_css_class (frame, "view");
+      gtk_frame_set_child (GTK_FRAME (frame), chart);
+      gtk_box_append (GTK_BOX (box), frame);
+      gtk_widget_set_margin_bottom (box, 12);
+      adw_preferences_group_add (group, box);
+      count_row (self, "trends");
+      shown++;
+    }
+}
+
+static void
+build_medication (TechoVisitWindow *self)
+{
+  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE);
+  AdwPreferencesGroup *group;
+
+  group = add_section (self, "medication", _("Current medicines"),
+                       _("Dispensed medicines whose supply reaches today."));
+  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
+      g_autofree char *date = NULL;
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row;
+      gboolean duplicate = FALSE;
+
+      if (!techo_dataset_dispensing_is_current (self->dataset, d))
+        continue;
+      for (guint k = 0; duplicates != NULL && k < duplicates->len; k++)
+        if (g_ptr_array_index (duplicates, k) == d)
+          duplicate = TRUE;
+      date = techo_format_date (d->dispensed_on);
+      /* Translators: usage · date dispensed · prescriber, e.g. "1日1回 朝食後 · 20 Aug 2025 · みなと内科". */
+      subtitle = g_strdup_printf (_("%s · %s · %s"), d->usage != NULL ? d->usage : "", date,
+                                  d->prescriber_name != NULL ? d->prescriber_name : "");
+      row = adw_action_row_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->drug_name != NULL ? d->drug_name : "");
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      if (duplicate)
+        {
+          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                     techo_chip_new (_("Same ingredient from another clinic"),
+                                                     "dialog-warning-symbolic", "warning"));
+          gtk_widget_add_css_class (row, "warning-row");
+        }
+      adw_preferences_group_add (group, row);
+      count_row (self, "medication");
+    }
+  if (g_hash_table_lookup (self->counts, "medication") == NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("No current medicines"));
+      adw_preferences_group_add (group, row);
+    }
+}
+
+static char *
+screening_result (const TechoScreening *screening)
+{
+  const char *display = screening->followup_display;
+
+  if (display == NULL && screening->followup_code != NULL && screening->followup_value != NULL)
+    display = techo_reference_item_value_display (screening->followup_code,
+                                                  screening->followup_value);
+  if (display != NULL)
+    return g_strdup (display);
+  return g_strdup (techo_reference_screening_positive (screening)
+                   ? _("Detailed examination needed") : _("No abnormality"));
+}
+
+static void
+build_screening (TechoVisitWindow *self)
+{
+  AdwPreferencesGroup *group;
+
+  if (self->dataset->screenings->len == 0)
+    return;
+  group = add_section (self, "screening", _("Cancer screenings"), NULL);
+  for (guint i = 0; i < self->dataset->screenings->len; i++)
+    {
+      const TechoScreening *s = g_ptr_array_index (self->dataset->screenings, i);
+      const TechoCancerInfo *info = techo_reference_cancer_for_key (s->cancer);
+      g_autofree char *date = techo_format_date (s->performed_on);
+      g_autofree char *result = screening_result (s);
+      g_autofree char *subtitle = NULL;
+      GtkWidget *row = adw_action_row_new ();
+
+      /* Translators: date · municipality, e.g. "1 Mar 2025 · 港区". */
+      subtitle = g_strdup_printf (_("%s · %s"), date,
+                                  s->municipality_name != NULL ? s->municipality_name : "");
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     info != NULL ? techo_format_cancer_name (info) : s->cancer);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 techo_chip_new (result, NULL,
+                                                 techo_reference_screening_positive (s) ? "warning" : NULL));
+      adw_preferences_group_add (group, row);
+      count_row (self, "screening");
+    }
+}
+
+static void
+build (TechoVisitWindow   *self,
+       const TechoConsent *consent)
+{
+  TechoProfile *profile = self->dataset->profile;
+  g_autofree char *subtitle = NULL;
+
+  /* Translators: the visit-mode subtitle: who it is shown to, and why. */
+  subtitle = g_strdup_printf (_("For %s · %s"), consent->recipient, consent->purpose);
+  adw_window_title_set_subtitle (self->window_title, subtitle);
+  if (profile != NULL && profile->name != NULL)
+    {
+      GtkWidget *name = gtk_label_new (profile->name);
+
+      gtk_label_set_xalign (GTK_LABEL (name), 0);
+      gtk_widget_add_css_class (name, "title-1");
+      gtk_box_append (self->content_box, name);
+    }
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP))
+    {
+      build_checkup (self);
+      build_trends (self);
+    }
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_MEDICATION))
+    build_medication (self);
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_SCREENING))
+    build_screening (self);
+  if (self->sections->len == 0)
+    {
+      GtkWidget *empty = adw_status_page_new ();
+
+      adw_status_page_set_icon_name (ADW_STATUS_PAGE (empty), "folder-open-symbolic");
+      adw_status_page_set_title (ADW_STATUS_PAGE (empty), _("Nothing to Show"));
+      adw_status_page_set_description (ADW_STATUS_PAGE (empty),
+                                       _("There are no records in the chosen categories and period."));
+      gtk_box_append (self->content_box, empty);
+    }
+}
+
+/* ---- leaving ----------------------------------------------------------- */
+
+static void
+leave (TechoVisitWindow *self)
+{
+  self->leaving = TRUE;
+  if (self->owner != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->owner), TRUE);
+      gtk_window_present (self->owner);
+    }
+  gtk_window_destroy (GTK_WINDOW (self));
+}
+
+static void ask_leave (TechoVisitWindow *self, const char *error_text);
+
+static void
+passphrase_checked_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(TechoVisitWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TechoStore *check = TECHO_STORE (source);
+
+  if (techo_store_open_finish (check, result, &error))
+    {
+      techo_store_close_sync (check, NULL, NULL);
+      g_clear_object (&self->check_store);
+      leave (self);
+      return;
+    }
+  g_clear_object (&self->check_store);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), TRUE);
+  ask_leave (self, g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY)
+                   ? _("That passphrase is not right.") : error->message);
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   TechoVisitWindow *self)
+{
+  g_autofree char *passphrase = NULL;
+
+  if (self->passphrase_entry != NULL)
+    passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry)));
+  self->leave_dialog = NULL;
+  self->passphrase_entry = NULL;
+  if (g_strcmp0 (response, "leave") != 0)
+    return;
+  if (!techo_visit_window_uses_passphrase (self))
+    {
+      leave (self);
+      return;
+    }
+  if (passphrase == NULL || passphrase[0] == '\0')
+    {
+      ask_leave (self, _("Enter your passphrase."));
+      return;
+    }
+  /* A second connection with the passphrase proves it without touching
+   * the open one; SQLCipher's key derivation runs on its own thread. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), FALSE);
+  self->check_store = techo_store_new (techo_store_get_data_dir (self->store));
+  techo_store_open_async (self->check_store, passphrase, NULL, passphrase_checked_cb,
+                          g_object_ref (self));
+  techo_wipe (passphrase, strlen (passphrase));
+}
+
+static void
+ask_leave (TechoVisitWindow *self,
+           const char       *error_text)
+{
+  GtkWidget *dialog;
+  gboolean passphrase = techo_visit_window_uses_passphrase (self);
+
+  if (self->leave_dialog != NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Leave Visit Mode?"), NULL);
+  if (passphrase)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *entry = gtk_password_entry_new ();
+
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Enter your passphrase to see all your records again."));
+      gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+      g_object_set (entry, "activates-default", TRUE, NULL);
+      gtk_box_append (GTK_BOX (box), entry);
+      if (error_text != NULL)
+        {
+          GtkWidget *label = gtk_label_new (error_text);
+
+          gtk_widget_add_css_class (label, "error");
+          gtk_box_append (GTK_BOX (box), label);
+        }
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+      self->passphrase_entry = GTK_PASSWORD_ENTRY (entry);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "stay", _("_Stay"),
+                                        "leave", _("_Unlock"),
+                                        NULL);
+    }
+  else
+    {
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Leaving shows all your records again. Only you, the owner of these records, should leave visit mode."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "stay", _("_Stay"),
+                                        "leave", _("I Am the _Owner, Leave"),
+                                        NULL);
+    }
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "leave",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
+                                           passphrase ? "leave" : "stay");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
+  self->leave_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->passphrase_entry != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+}
+
+static void
+leave_clicked_cb (TechoVisitWindow *self)
+{
+  techo_visit_window_request_leave (self);
+}
+
+static gboolean
+close_request_cb (GtkWindow *window)
+{
+  TechoVisitWindow *self = TECHO_VISIT_WINDOW (window);
+
+  if (self->leaving)
+    return FALSE;
+  /* Closing the window is leaving it: ask for the unlock. */
+  techo_visit_window_request_leave (self);
+  return TRUE;
+}
+
+static void
+leave_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  techo_visit_window_request_leave (TECHO_VISIT_WINDOW (widget));
+}
+
+/* ---- lifecycle ------------------------------------------------------ */
+
+static void
+techo_visit_window_dispose (GObject *object)
+{
+  TechoVisitWindow *self = TECHO_VISIT_WINDOW (object);
+
+  if (self->leave_dialog != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->leave_dialog));
+  self->leave_dialog = NULL;
+  gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_VISIT_WINDOW);
+  G_OBJECT_CLASS (techo_visit_window_parent_class)->dispose (object);
+}
+
+static void
+techo_visit_window_finalize (GObject *object)
+{
+  TechoVisitWindow *self = TECHO_VISIT_WINDOW (object);
+
+  if (self->owner != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->owner), (gpointer *) &self->owner);
+  g_clear_object (&self->store);
+  g_clear_object (&self->check_store);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->sections, g_ptr_array_unref);
+  g_clear_pointer (&self->counts, g_hash_table_unref);
+  G_OBJECT_CLASS (techo_visit_window_parent_class)->finalize (object);
+}
+
+static void
+techo_visit_window_class_init (TechoVisitWindowClass *klass)
+{
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GtkWindowClass *window_class = GTK_WINDOW_CLASS (klass);
+
+  object_class->dispose = techo_visit_window_dispose;
+  object_class->finalize = techo_visit_window_finalize;
+  window_class->close_request = close_request_cb;
+
+  gtk_widget_class_set_template_from_resource (widget_class,
+                                               "/org/techo/Techo/techo-visit-window.ui");
+  gtk_widget_class_bind_template_child (widget_class, TechoVisitWindow, window_title);
+  gtk_widget_class_bind_template_child (widget_class, TechoVisitWindow, leave_button);
+  gtk_widget_class_bind_template_child (widget_class, TechoVisitWindow, content_box);
+  gtk_widget_class_bind_template_callback (widget_class, leave_clicked_cb);
+
+  gtk_widget_class_install_action (widget_class, "visit.leave", NULL, leave_action);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "visit.leave", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "visit.leave", NULL);
+}
+
+static void
+techo_visit_window_init (TechoVisitWindow *self)
+{
+  ensure_css ();
+  gtk_widget_init_template (GTK_WIDGET (self));
+  self->sections = g_ptr_array_new_with_free_func (g_free);
+  self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* ---- public API ------------------------------------------------------ */
+
+TechoVisitWindow *
+techo_visit_window_new (GtkWindow          *owner,
+                        TechoStore         *store,
+                        TechoDataset       *dataset,
+                        const TechoConsent *consent)
+{
+  TechoVisitWindow *self;
+
+  g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
+  g_return_val_if_fail (dataset != NULL && consent != NULL, NULL);
+
+  self = g_object_new (TECHO_TYPE_VISIT_WINDOW, NULL);
+  self->owner = owner;
+  if (owner != NULL)
+    {
+      g_object_add_weak_pointer (G_OBJECT (owner), (gpointer *) &self->owner);
+      if (gtk_window_get_application (owner) != NULL)
+        gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (owner));
+    }
+  self->store = g_object_ref (store);
+  self->dataset = techo_dataset_ref (dataset);
+  build (self, consent);
+  return self;
+}
+
+void
+techo_visit_window_start (TechoVisitWindow *self)
+{
+  gtk_window_fullscreen (GTK_WINDOW (self));
+  gtk_window_present (GTK_WINDOW (self));
+  /* Nothing else is reachable: the main window is hidden until the
+   * owner leaves. */
+  if (self->owner != NULL)
+    gtk_widget_set_visible (GTK_WIDGET (self->owner), FALSE);
+}
+
+char **
+techo_visit_window_dup_sections (TechoVisitWindow *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **sections;
+
+  for (guint i = 0; i < self->sections->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (self->sections, i));
+  sections = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return sections;
+}
+
+guint
+techo_visit_window_get_n_rows (TechoVisitWindow *self,
+                               const char       *section)
+{
+  return GPOINTER_TO_UINT (g_hash_table_lookup (self->counts, section));
+}
+
+static void
+collect_text (GtkWidget *widget,
+              GString   *text)
+{
+  if (GTK_IS_LABEL (widget))
+    {
+      g_string_append (text, gtk_label_get_text (GTK_LABEL (widget)));
+      g_string_append_c (text, '\n');
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    collect_text (child, text);
+}
+
+char *
+techo_visit_window_dup_text (TechoVisitWindow *self)
+{
+  GString *text = g_string_new (NULL);
+
+  collect_text (GTK_WIDGET (self), text);
+  return g_string_free (text, FALSE);
+}
+
+void
+techo_visit_window_request_leave (TechoVisitWindow *self)
+{
+  ask_leave (self, NULL);
+}
+
+AdwMessageDialog *
+techo_visit_window_get_leave_dialog (TechoVisitWindow *self)
+{
+  return self->leave_dialog;
+}
+
+gboolean
+techo_visit_window_uses_passphrase (TechoVisitWindow *self)
+{
+  return techo_store_get_mode (self->store) == TECHO_STORE_MODE_PASSPHRASE;
+}

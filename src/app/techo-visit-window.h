@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-visit-window.h: visit mode. A full-screen window with type half
+ * as large again that shows only what one consent covers (the latest
+ * checkup with statuses, large trend charts, current medicines,
+ * screenings), and nothing else: the main window is hidden while it is
+ * up, and leaving asks for the unlock (the passphrase of a passphrase
+ * store; with the keyring, a confirmation that the owner is the one who
+ * leaves). */
+
+#pragma once
+
+#include <adwaita.h>
+
+#include "techo-consent.h"
+#include "techo-dataset.h"
+#include "techo-store.h"
+
+G_BEGIN_DECLS
+
+#define TECHO_TYPE_VISIT_WINDOW (techo_visit_window_get_type ())
+G_DECLARE_FINAL_TYPE (TechoVisitWindow, techo_visit_window, TECHO, VISIT_WINDOW, AdwWindow)
+
+/* @dataset holds only the consented records (gathered under @consent). */
+TechoVisitWindow *techo_visit_window_new            (GtkWindow          *owner,
+                                                     TechoStore         *store,
+                                                     TechoDataset       *dataset,
+                                                     const TechoConsent *consent);
+/* Hides the owner and shows visit mode full screen. */
+void              techo_visit_window_start          (TechoVisitWindow   *self);
+/* The sections shown, in order: "checkup", "trends", "medication",
+ * "screening". */
+char            **techo_visit_window_dup_sections   (TechoVisitWindow   *self);
+/* How many rows (or charts) a section shows. */
+guint             techo_visit_window_get_n_rows     (TechoVisitWindow   *self,
+                                                     const char         *section);
+/* Every label's text in the window, joined by newlines (for tests that
+ * check nothing outside the consent is on screen). */
+char             *techo_visit_window_dup_text       (TechoVisitWindow   *self);
+/* What the exit button does: asks for the unlock. */
+void              techo_visit_window_request_leave  (TechoVisitWindow   *self);
+/* The question shown by request_leave, or NULL. */
+AdwMessageDialog *techo_visit_window_get_leave_dialog (TechoVisitWindow *self);
+gboolean          techo_visit_window_uses_passphrase (TechoVisitWindow  *self);
+
+G_END_DECLS
