@@ -111,6 +111,13 @@ test_pdf (void)
     g_assert_true (g_file_test (png, G_FILE_TEST_IS_REGULAR));
     g_test_message ("first page: %s", png);
   }
+  {
+    g_autofree char *prefix2 = g_build_filename (shots, "report-page-2", NULL);
+    const char *argv[] = { "pdftoppm", "-png", "-r", "80", "-f", "2", "-l", "2", "-singlefile",
+                           path, prefix2, NULL };
+
+    g_assert_cmpint (techo_test_spawn (argv, NULL, NULL), ==, 0);
+  }
 }
 
 static void

@@ -463,6 +463,11 @@ test_limits (void)
   nowhere = techo_share_server_new (fx.f->store);
   g_assert_false (techo_share_server_listen (nowhere, "not-an-address", 0, &error));
   g_assert_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN);
+  g_clear_error (&error);
+  g_clear_object (&nowhere);
+  nowhere = techo_share_server_new (fx.f->store);
+  g_assert_false (techo_share_server_listen (nowhere, "0.0.0.0", 0, &error));
+  g_assert_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN);
   fixture_teardown (&fx);
 }
 

@@ -29,6 +29,7 @@ G_DEFINE_QUARK (techo-report-error-quark, techo_report_error)
 #define MAX_CELLS  6
 #define QR_SIZE    96.0
 #define CURRENT_MEDICATION_DAYS 90
+#define COLOUR_ONLY 100
 
 typedef enum
 {
@@ -96,7 +97,8 @@ add_text (TechoReport *r,
           const char  *text,
           int          flag)
 {
-  Block *b = add_block (r, BLOCK_TEXT, ROW);
+  /* A warning may take two lines. */
+  Block *b = add_block (r, BLOCK_TEXT, flag ? 2 * ROW + 4 : ROW);
 
   b->cells[0] = g_strdup (text);
   b->flags[0] = flag;
@@ -402,7 +404,7 @@ layout_screenings (TechoReport               *r,
       if (techo_reference_screening_followup_outstanding (mine))
         {
           b->cells[3] = g_strdup ("要精密検査（精密検査の記録なし）");
-          b->flags[3] = TECHO_STATUS_SEE_DOCTOR;
+          b->flags[3] = COLOUR_ONLY + TECHO_STATUS_SEE_DOCTOR;
         }
       else if (due == TECHO_SCREENING_NOT_YET)
         {
@@ -413,12 +415,12 @@ layout_screenings (TechoReport               *r,
       else if (due == TECHO_SCREENING_DUE)
         {
           b->cells[3] = g_strdup ("受診の時期です");
-          b->flags[3] = TECHO_STATUS_GUIDANCE;
+          b->flags[3] = COLOUR_ONLY + TECHO_STATUS_GUIDANCE;
         }
       else if (due == TECHO_SCREENING_OVERDUE)
         {
           b->cells[3] = g_strdup ("受診の時期を過ぎています");
-          b->flags[3] = TECHO_STATUS_GUIDANCE;
+          b->flags[3] = COLOUR_ONLY + TECHO_STATUS_GUIDANCE;
         }
       else
         b->cells[3] = g_strdup ("対象外");
@@ -571,6 +573,31 @@ draw_text (cairo_t    *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
+/* Up to two lines, wrapped, for warnings. */
+static void
+draw_wrapped (cairo_t    *cr,
+              double      x,
+              double      y,
+              double      width,
+              const char *text)
+{
+  g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
+  PangoFontDescription *font = pango_font_description_from_string (FONT);
+
+  pango_font_description_set_absolute_size (font, 9 * PANGO_SCALE);
+  pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_layout_set_font_description (layout, font);
+  pango_font_description_free (font);
+  pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
+  pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
+  pango_layout_set_height (layout, -2);
+  pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
+  pango_layout_set_text (layout, text, -1);
+  cairo_set_source_rgb (cr, 0.80, 0.05, 0.10);
+  cairo_move_to (cr, x, y);
+  pango_cairo_show_layout (cr, layout);
+}
+
 static void
 draw_status_cell (cairo_t    *cr,
                   double      x,
@@ -581,6 +608,15 @@ draw_status_cell (cairo_t    *cr,
 {
   g_autofree char *marked = NULL;
 
+  /* Screening states: the colour alone, the marks belong to checkups. */
+  if (status >= COLOUR_ONLY)
+    {
+      gboolean red = status - COLOUR_ONLY == TECHO_STATUS_SEE_DOCTOR;
+
+      draw_text (cr, x, y, width, text, 9, TRUE, red ? 0.80 : 0.60, red ? 0.05 : 0.40,
+                 red ? 0.10 : 0.0);
+      return;
+    }
   switch (status)
     {
     case TECHO_STATUS_GUIDANCE:
@@ -655,7 +691,7 @@ draw_block (TechoReport *r,
       break;
     case BLOCK_TEXT:
       if (b->flags[0])
-        draw_text (cr, x, y + 1.5, width, b->cells[0], 9, TRUE, 0.80, 0.05, 0.10);
+        draw_wrapped (cr, x, y + 1.5, width, b->cells[0]);
       else
         draw_text (cr, x, y + 1.5, width, b->cells[0], 8, FALSE, 0.35, 0.35, 0.38);
       break;

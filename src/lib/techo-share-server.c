@@ -386,6 +386,14 @@ techo_share_server_listen (TechoShareServer  *self,
                    "“%s” is not an IP address to share on.", address);
       return FALSE;
     }
+  /* The link names the address: "any" would name none a recipient can reach. */
+  if (g_inet_address_get_is_any (inet))
+    {
+      g_set_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN,
+                   "Share on the address of one network interface (for example "
+                   "192.168.1.5), not on “%s”.", address);
+      return FALSE;
+    }
   socket_address = g_inet_socket_address_new (inet, port);
   self->server = soup_server_new ("server-header", "", NULL);
   soup_server_add_early_handler (self->server, "/shl", early_cb, self, NULL);
