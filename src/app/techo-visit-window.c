@@ -195,7 +195,7 @@ build_trends (TechoVisitWindow *self)
 static void
 build_medication (TechoVisitWindow *self)
 {
-  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE);
+  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE, NULL);
   AdwPreferencesGroup *group;
 
   group = add_section (self, "medication", _("Current medicines"),

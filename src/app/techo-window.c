@@ -357,6 +357,34 @@ show_records_action (GtkWidget  *widget,
     load_dataset (self);
 }
 
+/* Visit mode and printing both start from the share dialog, so that the
+ * consent (to whom, why, what) is asked for and recorded first. */
+static void
+share_with_method (TechoWindow *self,
+                   const char  *method)
+{
+  if (g_strcmp0 (techo_window_get_mode (self), "main") != 0 || self->dataset == NULL
+      || self->dataset->profile == NULL)
+    return;
+  techo_sharing_page_open_dialog (self->sharing_page, method);
+}
+
+static void
+visit_mode_action (GtkWidget  *widget,
+                   const char *action_name,
+                   GVariant   *parameter)
+{
+  share_with_method (TECHO_WINDOW (widget), "visit");
+}
+
+static void
+print_action (GtkWidget  *widget,
+              const char *action_name,
+              GVariant   *parameter)
+{
+  share_with_method (TECHO_WINDOW (widget), "print");
+}
+
 /* ---- auto-lock ---------------------------------------------------------- */
 
 static gboolean
@@ -455,6 +483,8 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
   gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
+  gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
+  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
 
   for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
@@ -463,6 +493,9 @@ techo_window_class_init (TechoWindowClass *klass)
                                        "win.sync", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
                                        "win.lock", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.visit-mode", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
+                                       "win.print", NULL);
 }
 
 static void
@@ -512,6 +545,7 @@ techo_window_set_store (TechoWindow *self,
 
   g_set_object (&self->store, store);
   techo_checkups_page_set_store (self->checkups_page, store);
+  techo_sharing_page_set_store (self->sharing_page, store);
   if (store == NULL)
     return;
   if (techo_store_is_open (store))
@@ -555,6 +589,7 @@ techo_window_set_dataset (TechoWindow  *self,
     techo_medicines_page_set_dataset (self->medicines_page, dataset);
     t4 = g_get_monotonic_time ();
     techo_screenings_page_set_dataset (self->screenings_page, dataset);
+    techo_sharing_page_set_dataset (self->sharing_page, dataset);
     g_debug ("pages filled in ms: overview %.1f, checkups %.1f, trends %.1f, medicines %.1f, "
              "screenings %.1f", (t1 - t0) / 1e3, (t2 - t1) / 1e3, (t3 - t2) / 1e3,
              (t4 - t3) / 1e3, (g_get_monotonic_time () - t4) / 1e3);
