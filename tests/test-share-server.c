@@ -9,6 +9,9 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
+
+#include <glib/gstdio.h>
 
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
@@ -471,6 +474,95 @@ test_limits (void)
   fixture_teardown (&fx);
 }
 
+/* TRUE when a regular file under @path (recursively) holds @marker. */
+static gboolean
+tree_contains (const char *path,
+               const char *marker,
+               guint       depth)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir == NULL || depth > 4)
+    return FALSE;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+        continue;
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        {
+          if (tree_contains (child, marker, depth + 1))
+            return TRUE;
+        }
+      else
+        {
+          GStatBuf st;
+
+          /* Regular files only (never a FIFO), and not huge ones. */
+          if (g_stat (child, &st) != 0 || !S_ISREG (st.st_mode) || st.st_size > 64 * 1024 * 1024)
+            continue;
+          if (g_file_get_contents (child, &contents, &length, NULL) &&
+              g_strstr_len (contents, length, marker) != NULL)
+            return TRUE;
+        }
+    }
+  return FALSE;
+}
+
+/* Security promise 13 for shares: a value only this test knows is served
+ * (encrypted) but lands in no file of the data dir or the temp dir. */
+static void
+test_no_plaintext (void)
+{
+  Fixture fx = { 0 };
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *marker = g_strdup_printf ("所見-%08x%08x", g_test_rand_int (), g_test_rand_int ());
+  g_autoptr(Reply) manifest = NULL;
+  g_autoptr(GBytes) opened = NULL;
+  TechoCheckup *c = techo_checkup_new ();
+
+  fx.f = techo_test_export_new ();
+  c->id = g_strdup ("ck-marker");
+  c->revision = 1;
+  c->performed_on = g_strdup ("2025-08-01");
+  g_ptr_array_add (c->items, techo_test_item_new ("9N511000000000049", "医師の判断", marker, NULL));
+  g_ptr_array_add (page, c);
+  g_assert_true (techo_store_upsert_page_sync (fx.f->store, fx.f->profile_id, TECHO_CATEGORY_CHECKUP,
+                                               page, NULL, NULL, &error));
+  g_assert_no_error (error);
+  fx.server = techo_share_server_new (fx.f->store);
+  g_assert_true (techo_share_server_listen (fx.server, NULL, 0, &error));
+  fx.consent = techo_consent_new ("田中先生", "相談", 1u << TECHO_CATEGORY_CHECKUP,
+                                  TECHO_CONSENT_METHOD_SHARE);
+  fx.consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
+  fx.link = techo_share_publish_sync (fx.f->store, fx.server, 0, fx.consent, NULL, NULL, &error);
+  g_assert_no_error (error);
+  fx.payload = techo_shl_link_decode (fx.link, &error);
+  g_assert_no_error (error);
+  manifest = request ("POST", fx.payload->url, "{\"recipient\":\"田中\",\"embeddedLengthMax\":100000000}");
+  g_assert_cmpuint (manifest->status, ==, 200);
+  g_assert_null (strstr (manifest->body, marker));
+  {
+    g_autoptr(JsonObject) answer = parse_object (manifest->body);
+    const char *jwe = json_object_get_string_member (json_array_get_object_element (
+                        json_object_get_array_member (answer, "files"), 0), "embedded");
+
+    opened = techo_shl_decrypt (fx.payload->key, sizeof fx.payload->key, jwe, &error);
+    g_assert_no_error (error);
+    g_assert_nonnull (g_strstr_len (g_bytes_get_data (opened, NULL), g_bytes_get_size (opened), marker));
+  }
+  g_assert_true (techo_store_close_sync (fx.f->store, NULL, &error));
+  g_assert_false (tree_contains (fx.f->dir, marker, 0));
+  g_assert_false (tree_contains (g_get_tmp_dir (), marker, 0));
+  g_assert_true (techo_store_open_sync (fx.f->store, NULL, NULL, &error));
+  fixture_teardown (&fx);
+}
+
 static void
 published_cb (GObject      *object,
               GAsyncResult *result,
@@ -525,5 +617,6 @@ main (int    argc,
   g_test_add_func ("/share-server/expiry-revocation", test_expiry_and_revocation);
   g_test_add_func ("/share-server/limits", test_limits);
   g_test_add_func ("/share-server/publish-async", test_publish_async);
+  g_test_add_func ("/share-server/no-plaintext", test_no_plaintext);
   return g_test_run ();
 }
