@@ -81,9 +81,13 @@ read_string (const ReadContext  *ctx,
              GError            **error)
 {
   JsonNode *node = json_object_get_member (object, member);
+  JsonNodeType type = node != NULL ? json_node_get_node_type (node) : JSON_NODE_NULL;
   const char *value;
+  gsize length;
 
-  if (node == NULL || JSON_NODE_HOLDS_NULL (node))
+  /* This runs for every field of every synced record: one member lookup
+   * and one node-type test, the same checks as techo_json_get_string. */
+  if (type == JSON_NODE_NULL)
     {
       if (required)
         {
@@ -92,7 +96,8 @@ read_string (const ReadContext  *ctx,
         }
       return TRUE;
     }
-  value = techo_json_get_string (object, member);
+  value = type == JSON_NODE_VALUE && json_node_get_value_type (node) == G_TYPE_STRING
+          ? json_node_get_string (node) : NULL;
   if (value == NULL)
     {
       set_field_error (error, ctx, "the field “%s” is not text", member);
@@ -103,14 +108,17 @@ read_string (const ReadContext  *ctx,
       set_field_error (error, ctx, "the field “%s” is empty", member);
       return FALSE;
     }
-  if (g_utf8_strlen (value, -1) > (glong) max_chars)
+  /* A UTF-8 text has no more characters than bytes: count them only
+   * when the bytes alone are over the limit. */
+  length = strlen (value);
+  if (length > max_chars && g_utf8_strlen (value, -1) > (glong) max_chars)
     {
       set_field_error (error, ctx, "the field “%s” is longer than %u characters",
                        member, max_chars);
       return FALSE;
     }
   g_free (*out);
-  *out = g_strdup (value);
+  *out = g_memdup2 (value, length + 1);
   return TRUE;
 }
 
