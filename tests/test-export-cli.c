@@ -159,6 +159,7 @@ test_formats (void)
                             "--purpose", "健診結果", "--out", fhir, NULL), ==, 0);
   g_assert_true (g_file_get_contents (fhir, &contents, &length, NULL));
   g_assert_nonnull (strstr (contents, "\"Composition\""));
+  g_assert_nonnull (strstr (contents, "\"DocumentReference\""));
   back = techo_fhir_import (contents, length, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (back->checkups->len, ==, 3);

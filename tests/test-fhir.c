@@ -303,12 +303,17 @@ test_document (void)
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
   g_autoptr(TechoRecordSet) set = techo_test_export_all (f);
   g_autoptr(GError) error = NULL;
-  g_autofree char *json = techo_fhir_export (set, TECHO_FHIR_CHECKUP_DOCUMENTS, &error);
+  g_autofree char *json = NULL;
   g_autoptr(JsonObject) bundle = NULL;
   g_autoptr(GHashTable) types = NULL;
+  g_autoptr(TechoRecordSet) back = NULL;
+  static const char cda[] = "<ClinicalDocument>原本</ClinicalDocument>";
   JsonArray *entries;
-  guint n_documents = 0;
+  guint n_documents = 0, n_attached = 0;
 
+  /* The original CDA of the latest checkup rides along. */
+  g_hash_table_insert (set->documents, g_strdup ("ck-2025"), g_bytes_new_static (cda, strlen (cda)));
+  json = techo_fhir_export (set, TECHO_FHIR_CHECKUP_DOCUMENTS, &error);
   g_assert_no_error (error);
   bundle = parse (json);
   types = check_bundle (bundle);
@@ -336,8 +341,16 @@ test_document (void)
       g_assert_nonnull (json_object_get_string_member (composition, "title"));
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (inner, "Observation")), ==, 8);
       g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (inner, "Patient")), ==, 1);
+      n_attached += GPOINTER_TO_UINT (g_hash_table_lookup (inner, "DocumentReference"));
     }
   g_assert_cmpuint (n_documents, ==, 3);
+  g_assert_cmpuint (n_attached, ==, 1);
+  back = techo_fhir_import (json, strlen (json), &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (g_hash_table_size (back->documents), ==, 1);
+  g_assert_cmpmem (g_bytes_get_data (g_hash_table_lookup (back->documents, "ck-2025"), NULL),
+                   g_bytes_get_size (g_hash_table_lookup (back->documents, "ck-2025")),
+                   cda, strlen (cda));
 }
 
 static void

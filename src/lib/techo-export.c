@@ -26,6 +26,8 @@ techo_record_set_new (void)
   set->checkups = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
   set->dispensings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   set->screenings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
+  set->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                          (GDestroyNotify) g_bytes_unref);
   return set;
 }
 
@@ -38,6 +40,7 @@ techo_record_set_free (TechoRecordSet *set)
   g_clear_pointer (&set->checkups, g_ptr_array_unref);
   g_clear_pointer (&set->dispensings, g_ptr_array_unref);
   g_clear_pointer (&set->screenings, g_ptr_array_unref);
+  g_clear_pointer (&set->documents, g_hash_table_unref);
   g_free (set);
 }
 
@@ -241,8 +244,22 @@ techo_export_run_sync (TechoStore         *store,
         TechoFhirFlags flags = TECHO_FHIR_PRETTY;
         g_autofree char *json = NULL;
 
+        /* Report documents carry the original CDA where there is one. */
         if (format == TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS)
-          flags |= TECHO_FHIR_CHECKUP_DOCUMENTS;
+          {
+            flags |= TECHO_FHIR_CHECKUP_DOCUMENTS;
+            for (guint i = 0; i < set->checkups->len; i++)
+              {
+                const TechoCheckup *c = g_ptr_array_index (set->checkups, i);
+                GBytes *document = techo_store_load_document_sync (store, set->profile->id, c->id,
+                                                                   cancellable, error);
+
+                if (document != NULL)
+                  g_hash_table_insert (set->documents, g_strdup (c->id), document);
+                else if (error != NULL && *error != NULL)
+                  return FALSE;
+              }
+          }
         json = techo_fhir_export (set, flags, error);
 
         if (json == NULL ||

@@ -33,6 +33,7 @@ typedef struct
   GPtrArray *checkups;    /* TechoCheckup, newest first */
   GPtrArray *dispensings; /* TechoDispensing, newest first */
   GPtrArray *screenings;  /* TechoScreening, newest first */
+  GHashTable *documents;  /* checkup id → GBytes: the CDA as received (may be empty) */
 } TechoRecordSet;
 
 TechoRecordSet *techo_record_set_new  (void);

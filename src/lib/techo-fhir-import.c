@@ -456,6 +456,31 @@ read_dispensing (Reader      *reader,
   return TRUE;
 }
 
+/* The original CDA of a checkup (a DocumentReference with its id). */
+static gboolean
+read_document (Reader      *reader,
+               JsonObject  *r,
+               GError     **error)
+{
+  const char *id = identifier_value (r, TECHO_FHIR_URI_CHECKUP_ID);
+  JsonObject *attachment = techo_json_get_object (array_object (r, "content", 0), "attachment");
+  const char *data = techo_json_get_string (attachment, "data");
+  guchar *bytes;
+  gsize length = 0;
+
+  if (id == NULL || data == NULL)
+    return TRUE;
+  if (strlen (id) > TECHO_RECORD_MAX_ID ||
+      strlen (data) / 4 * 3 > TECHO_STORE_MAX_DOCUMENT_BYTES)
+    return g_set_error (error, TECHO_FHIR_ERROR, TECHO_FHIR_ERROR_TOO_LARGE,
+                        "A document in this FHIR file is larger than %d MiB.",
+                        TECHO_STORE_MAX_DOCUMENT_BYTES / (1024 * 1024)), FALSE;
+  bytes = g_base64_decode (data, &length);
+  g_hash_table_replace (reader->set->documents, g_strdup (id),
+                        g_bytes_new_take (bytes, length));
+  return TRUE;
+}
+
 static gboolean
 read_patient (JsonObject      *r,
               TechoRecordSet  *set,
@@ -546,6 +571,8 @@ read_bundle (Reader      *reader,
         ok = read_patient (r, reader->set, error);
       else if (g_strcmp0 (rt, "MedicationDispense") == 0)
         ok = read_dispensing (reader, r, error);
+      else if (g_strcmp0 (rt, "DocumentReference") == 0)
+        ok = read_document (reader, r, error);
       else if (g_strcmp0 (rt, "Composition") == 0 &&
                identifier_value (r, TECHO_FHIR_URI_CHECKUP_ID) != NULL)
         ok = read_checkup (reader, r, TRUE, error);

@@ -711,6 +711,54 @@ add_references (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
+/* The CDA file as received, attached as base64. */
+static const char *
+add_document_reference (Bundler             *bundler,
+                        const TechoCheckup  *c,
+                        GBytes              *cda,
+                        const char          *org,
+                        GError             **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *data = NULL;
+  g_autofree char *title = NULL;
+  gsize length = 0;
+  const guint8 *bytes = g_bytes_get_data (cda, &length);
+  char *urn = techo_fhir_new_urn_uuid (error);
+
+  if (urn == NULL)
+    return NULL;
+  data = g_base64_encode (bytes, length);
+  title = g_strdup_printf ("%s_%s.xml", c->performed_on ? c->performed_on : "undated", c->id);
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "DocumentReference");
+  add_identifier (b, TECHO_FHIR_URI_CHECKUP_ID, c->id);
+  member_string (b, "status", "current");
+  add_concept (b, "type", TECHO_URI_DOC_TYPECODES, TECHO_DOC_TYPE_CHECKUP_REPORT,
+               "検診・健診報告書", NULL);
+  add_reference (b, "subject", bundler->patient_urn);
+  if (org != NULL)
+    {
+      json_builder_set_member_name (b, "author");
+      json_builder_begin_array (b);
+      add_reference (b, NULL, org);
+      json_builder_end_array (b);
+    }
+  json_builder_set_member_name (b, "content");
+  json_builder_begin_array (b);
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "attachment");
+  json_builder_begin_object (b);
+  member_string (b, "contentType", "application/xml");
+  member_string (b, "data", data);
+  member_string (b, "title", title);
+  json_builder_end_object (b);
+  json_builder_end_object (b);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return add_entry (bundler, urn, json_builder_get_root (b));
+}
+
 static gboolean
 add_checkup (Bundler             *bundler,
              const TechoCheckup  *c,
@@ -720,6 +768,8 @@ add_checkup (Bundler             *bundler,
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GPtrArray) urns = NULL;
   const char *org;
+  const char *document_urn = NULL;
+  GBytes *cda;
   char *urn;
 
   org = organization (bundler, TECHO_URI_INSTITUTION, c->institution_code,
@@ -734,6 +784,14 @@ add_checkup (Bundler             *bundler,
   urns = add_observations (bundler, c->items, c->performed_on, org, "exam", error);
   if (urns == NULL)
     return FALSE;
+  cda = as_document && bundler->set->documents != NULL ?
+        g_hash_table_lookup (bundler->set->documents, c->id) : NULL;
+  if (cda != NULL)
+    {
+      document_urn = add_document_reference (bundler, c, cda, org, error);
+      if (document_urn == NULL)
+        return FALSE;
+    }
 
   json_builder_begin_object (b);
   member_string (b, "resourceType", as_document ? "Composition" : "DiagnosticReport");
@@ -779,6 +837,16 @@ add_checkup (Bundler             *bundler,
       member_string (b, "title", "検査結果");
       add_references (b, "entry", urns);
       json_builder_end_object (b);
+      if (document_urn != NULL)
+        {
+          json_builder_begin_object (b);
+          member_string (b, "title", "原本（CDA）");
+          json_builder_set_member_name (b, "entry");
+          json_builder_begin_array (b);
+          add_reference (b, NULL, document_urn);
+          json_builder_end_array (b);
+          json_builder_end_object (b);
+        }
       json_builder_end_array (b);
     }
   else
