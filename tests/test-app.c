@@ -16,6 +16,7 @@
 #include "techo-format.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
+#include "techo-preferences-window.h"
 #include "techo-screenings-page.h"
 #include "techo-store.h"
 #include "techo-sync-controller.h"
@@ -392,6 +393,8 @@ test_walk_pages (Fixture       *fixture,
   g_assert_cmpuint (techo_medicines_page_get_n_duplicates (medicines), ==, 1);
   g_assert_cmpuint (techo_medicines_page_get_n_current (medicines), ==, 3);
   g_assert_cmpuint (techo_medicines_page_get_n_ingredients (medicines), ==, 2);
+  /* Within the last 12 months: amlodipine and atorvastatin lanes. */
+  g_assert_cmpuint (techo_medicines_page_get_n_timeline_lanes (medicines), ==, 2);
   save_screenshot (GTK_WIDGET (fixture->window), "5-medicines");
   techo_medicines_page_show_view (medicines, "history");
   save_screenshot (GTK_WIDGET (fixture->window), "6-medicines-history");
@@ -421,6 +424,13 @@ test_narrow (Fixture       *fixture,
              gconstpointer  data)
 {
   wait_for_mode (fixture, "main");
+  /* Dark style: the named colours follow. */
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_FORCE_DARK);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
+  save_screenshot (GTK_WIDGET (fixture->window), "dark-trends");
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 1);
+  save_screenshot (GTK_WIDGET (fixture->window), "dark-overview");
+  adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
   pump (400);
   /* At 360 px the leaflet folds; the content stays usable. */
@@ -651,6 +661,42 @@ test_bulk_dataset (void)
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
+/* The shortcuts window lists every binding the window installs; the
+ * preferences window builds and follows the settings. */
+static void
+test_shortcuts_and_preferences (void)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/techo/Techo/gtk/help-overlay.ui");
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  GtkWidget *preferences;
+  guint n_shortcuts = 0;
+  gboolean has_lock = FALSE;
+
+  g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *accel = NULL;
+
+        g_object_get (l->data, "accelerator", &accel, NULL);
+        n_shortcuts++;
+        has_lock |= g_strcmp0 (accel, "<Control>l") == 0;
+      }
+  /* Ctrl+1…6, Ctrl+R, Ctrl+L, arrows, Ctrl+comma, Ctrl+?, Ctrl+Q. */
+  g_assert_cmpuint (n_shortcuts, ==, 12);
+  g_assert_true (has_lock);
+  gtk_window_destroy (GTK_WINDOW (overlay));
+
+  g_settings_set_uint (settings, "auto-lock-minutes", 5);
+  preferences = techo_preferences_window_new (NULL, settings, "Connected to http://127.0.0.1");
+  gtk_window_present (GTK_WINDOW (preferences));
+  save_screenshot (preferences, "preferences");
+  g_assert_cmpuint (g_settings_get_uint (settings, "auto-lock-minutes"), ==, 5);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -683,6 +729,7 @@ main (int   argc,
 
   g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
   g_test_add_func ("/app/bulk-dataset", test_bulk_dataset);
+  g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
               fixture_tear_down);
   g_test_add ("/app/narrow", Fixture, "filled", fixture_set_up, test_narrow, fixture_tear_down);

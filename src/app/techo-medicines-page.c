@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "techo-format.h"
+#include "techo-medicine-timeline.h"
 #include "techo-medicines-page.h"
 
 /* Dispensings listed per ingredient; older ones are summarised. */
@@ -23,6 +24,7 @@ struct _TechoMedicinesPage
   GtkBox *history_box;
 
   TechoDataset *dataset;
+  TechoMedicineTimeline *timeline;
   guint n_current;
   guint n_ingredients;
   guint n_duplicates;
@@ -177,6 +179,19 @@ build_history (TechoMedicinesPage *self,
   g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
+  {
+    GtkWidget *heading = gtk_label_new (_("Last 12 months"));
+    GtkWidget *frame = gtk_frame_new (NULL);
+
+    gtk_label_set_xalign (GTK_LABEL (heading), 0);
+    gtk_widget_add_css_class (heading, "heading");
+    gtk_box_append (self->history_box, heading);
+    self->timeline = TECHO_MEDICINE_TIMELINE (techo_medicine_timeline_new ());
+    techo_medicine_timeline_set_data (self->timeline, self->dataset, flagged);
+    gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->timeline));
+    gtk_widget_add_css_class (frame, "view");
+    gtk_box_append (self->history_box, frame);
+  }
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("By ingredient"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("Every dispensing, newest first"));
@@ -267,6 +282,7 @@ rebuild (TechoMedicinesPage *self)
 
   clear_box (self->now_box);
   clear_box (self->history_box);
+  self->timeline = NULL;
   self->n_current = self->n_ingredients = self->n_duplicates = 0;
   if (self->dataset == NULL || self->dataset->dispensings->len == 0)
     {
@@ -350,4 +366,10 @@ techo_medicines_page_show_view (TechoMedicinesPage *self,
                                 const char         *name)
 {
   adw_view_stack_set_visible_child_name (self->views, name);
+}
+
+guint
+techo_medicines_page_get_n_timeline_lanes (TechoMedicinesPage *self)
+{
+  return self->timeline != NULL ? techo_medicine_timeline_get_n_lanes (self->timeline) : 0;
 }

@@ -16,6 +16,8 @@ void   techo_medicines_page_set_dataset       (TechoMedicinesPage *self,
 guint  techo_medicines_page_get_n_current     (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_ingredients (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_duplicates  (TechoMedicinesPage *self);
+/* Lanes in the history's 12-month timeline. */
+guint  techo_medicines_page_get_n_timeline_lanes (TechoMedicinesPage *self);
 /* "now" or "history". */
 void   techo_medicines_page_show_view         (TechoMedicinesPage *self,
                                                const char         *name);

@@ -282,6 +282,11 @@ techo_sharing_page_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (object), TECHO_TYPE_SHARING_PAGE);
+  /* Template children that are not bound are still ours to unparent. */
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object));
+       child != NULL;
+       child = gtk_widget_get_first_child (GTK_WIDGET (object)))
+    gtk_widget_unparent (child);
   g_clear_object (&self->server);
   g_clear_object (&self->store);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
