@@ -4,7 +4,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <json-glib/json-glib.h>
 
 G_BEGIN_DECLS
 
@@ -40,6 +40,11 @@ G_BEGIN_DECLS
 #define TECHO_FHIR_URI_FOLLOWUP         "https://techo.org/fhir/CodeSystem/screening-followup"
 #define TECHO_FHIR_URI_DATA_ABSENT      "http://terminology.hl7.org/CodeSystem/data-absent-reason"
 #define TECHO_FHIR_URI_DISPENSE_CATEGORY "http://terminology.hl7.org/fhir/CodeSystem/medicationdispense-category"
+
+/* Appends @root as JSON text (techo-fhir-json.c). */
+void techo_fhir_write_json    (GString  *out,
+                               JsonNode *root,
+                               gboolean  pretty);
 
 /* The shortest decimal text that reads back as @value. */
 void techo_fhir_format_number (char   *buffer,
