@@ -325,16 +325,26 @@ build (TechoVisitWindow   *self,
 
 /* ---- leaving ----------------------------------------------------------- */
 
+static gboolean
+destroy_cb (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
 static void
 leave (TechoVisitWindow *self)
 {
   self->leaving = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
   if (self->owner != NULL)
     {
       gtk_widget_set_visible (GTK_WIDGET (self->owner), TRUE);
       gtk_window_present (self->owner);
     }
-  gtk_window_destroy (GTK_WINDOW (self));
+  /* The question that led here is still answering (it is transient for
+   * this window): go once it is done. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, destroy_cb, g_object_ref (self), g_object_unref);
 }
 
 static void ask_leave (TechoVisitWindow *self, const char *error_text);

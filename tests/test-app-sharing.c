@@ -1,0 +1,619 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* The Sharing page, the share dialog, visit mode and printing under Xvfb
+ * on a real encrypted store: the consent is in the store before a file
+ * is written, Cancel records nothing, the ledger lists what left, Stop
+ * makes a live link answer 404 over real HTTP on loopback, visit mode
+ * shows only the consented categories and leaving it asks first.
+ * Screenshots go to meson-logs/screenshots (the suite runs this once in
+ * English and once in Japanese). */
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <libsoup/soup.h>
+#include <locale.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "techo-consent.h"
+#include "techo-format.h"
+#include "techo-share-dialog.h"
+#include "techo-sharing-page.h"
+#include "techo-shl.h"
+#include "techo-test-export.h"
+#include "techo-visit-window.h"
+#include "techo-window.h"
+
+#define TODAY "2025-05-25"
+
+typedef struct
+{
+  TechoTestExport *data;
+  TechoWindow *window;
+  TechoSharingPage *page;
+  char *out_dir;
+} Fixture;
+
+static const char *
+lang (void)
+{
+  return techo_format_is_japanese () ? "ja" : "en";
+}
+
+static void
+pump (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *root = g_getenv ("TECHO_BUILD_ROOT");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  if (root == NULL)
+    return;
+  pump (300);
+  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  path = g_strdup_printf ("%s/app-%s-sharing-%s.png", dir, lang (), name);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
+}
+
+static void
+wait_for_main (Fixture *fixture)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
+  g_assert_nonnull (techo_window_get_dataset (fixture->window));
+}
+
+static void
+wait_for_ledger (Fixture *fixture,
+                 guint    n)
+{
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  techo_sharing_page_reload (fixture->page);
+  while ((techo_sharing_page_is_loading (fixture->page)
+          || techo_sharing_page_get_n_consents (fixture->page) != n)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (techo_sharing_page_get_n_consents (fixture->page), ==, n);
+}
+
+static void
+wait_for_step (TechoShareDialog *dialog,
+               const char       *step)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (techo_share_dialog_get_step (dialog), step) != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  if (g_strcmp0 (techo_share_dialog_get_step (dialog), step) != 0)
+    g_test_message ("dialog error: %s", techo_share_dialog_get_error (dialog));
+  g_assert_cmpstr (techo_share_dialog_get_step (dialog), ==, step);
+}
+
+static GPtrArray *
+list_consents (Fixture *fixture)
+{
+  g_autoptr(GError) error = NULL;
+  GPtrArray *consents = techo_store_list_consents_sync (fixture->data->store, NULL, &error);
+
+  g_assert_no_error (error);
+  g_assert_nonnull (consents);
+  return consents;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  fixture->data = techo_test_export_new ();
+  fixture->out_dir = g_dir_make_tmp ("techo-share-out-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->window = techo_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  techo_window_set_store (fixture->window, fixture->data->store);
+  fixture->page = TECHO_SHARING_PAGE (techo_window_get_page (fixture->window, "sharing"));
+  wait_for_main (fixture);
+  techo_window_show_page (fixture->window, "sharing");
+  wait_for_ledger (fixture, 0);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+close_toplevels (void)
+{
+  g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+  for (GList *l = windows; l != NULL; l = l->next)
+    if (TECHO_IS_SHARE_DIALOG (l->data) || TECHO_IS_VISIT_WINDOW (l->data))
+      gtk_window_destroy (GTK_WINDOW (l->data));
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  close_toplevels ();
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  pump (50);
+  techo_test_export_free (fixture->data);
+  remove_tree (fixture->out_dir);
+  g_free (fixture->out_dir);
+}
+
+static TechoShareDialog *
+open_dialog (Fixture    *fixture,
+             const char *method,
+             guint       categories)
+{
+  TechoShareDialog *dialog = techo_sharing_page_open_dialog (fixture->page, method);
+
+  g_object_ref (dialog);
+  techo_share_dialog_fill (dialog, "みどり内科 田中先生", _("Consultation"), categories);
+  return dialog;
+}
+
+#define ALL_CATEGORIES ((1u << TECHO_CATEGORY_CHECKUP) | (1u << TECHO_CATEGORY_MEDICATION) \
+                        | (1u << TECHO_CATEGORY_SCREENING))
+
+/* ---- the tests ----------------------------------------------------------- */
+
+static void
+test_empty_and_cancel (Fixture       *fixture,
+                       gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+  g_autofree char *target = g_build_filename (fixture->out_dir, "cancelled.json", NULL);
+
+  g_assert_cmpuint (techo_sharing_page_get_n_consents (fixture->page), ==, 0);
+  save_screenshot (GTK_WIDGET (fixture->window), "1-empty");
+
+  /* An incomplete form does not go on, and says why. */
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_FHIR, ALL_CATEGORIES);
+  techo_share_dialog_fill (dialog, "", "", ALL_CATEGORIES);
+  g_assert_false (techo_share_dialog_next (dialog));
+  g_assert_cmpstr (techo_share_dialog_get_step (dialog), ==, "form");
+  g_assert_nonnull (techo_share_dialog_get_error (dialog));
+  techo_share_dialog_fill (dialog, "みどり内科 田中先生", "受診のため", 0);
+  g_assert_false (techo_share_dialog_next (dialog));
+
+  /* Filled in, to the summary, then Back and Cancel: nothing recorded,
+   * nothing written. */
+  techo_share_dialog_fill (dialog, "みどり内科 田中先生", "受診のため", ALL_CATEGORIES);
+  techo_share_dialog_set_output_path (dialog, target);
+  g_assert_true (techo_share_dialog_next (dialog));
+  g_assert_cmpstr (techo_share_dialog_get_step (dialog), ==, "summary");
+  save_screenshot (GTK_WIDGET (dialog), "2-summary");
+  gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
+  pump (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
+  g_assert_cmpint (techo_share_dialog_get_consent_id (dialog), ==, 0);
+  consents = list_consents (fixture);
+  g_assert_cmpuint (consents->len, ==, 0);
+  g_assert_false (g_file_test (target, G_FILE_TEST_EXISTS));
+  wait_for_ledger (fixture, 0);
+}
+
+static void
+test_export_consent_first (Fixture       *fixture,
+                           gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+  g_autofree char *target = g_build_filename (fixture->out_dir, "for-the-doctor.json", NULL);
+  g_autofree char *contents = NULL;
+  const TechoConsent *consent;
+  const TechoConsentEvent *first, *last;
+  struct stat st;
+
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_FHIR, ALL_CATEGORIES);
+  techo_share_dialog_set_output_path (dialog, target);
+  g_assert_true (techo_share_dialog_next (dialog));
+  g_assert_true (techo_share_dialog_next (dialog));
+  wait_for_step (dialog, "done");
+  save_screenshot (GTK_WIDGET (dialog), "3-saved");
+
+  /* The file is there, 0600, and holds the records. */
+  g_assert_true (g_file_get_contents (target, &contents, NULL, NULL));
+  g_assert_nonnull (strstr (contents, "\"resourceType\""));
+  g_assert_nonnull (strstr (contents, "Bundle"));
+  g_assert_cmpint (g_stat (target, &st), ==, 0);
+  g_assert_cmpint (st.st_mode & 0777, ==, 0600);
+
+  /* One consent, given before the file was sent: "created" is its first
+   * event, "sent" comes after and names the file. */
+  consents = list_consents (fixture);
+  g_assert_cmpuint (consents->len, ==, 1);
+  consent = g_ptr_array_index (consents, 0);
+  g_assert_cmpint (consent->id, ==, techo_share_dialog_get_consent_id (dialog));
+  g_assert_cmpstr (consent->method, ==, TECHO_CONSENT_METHOD_FHIR);
+  g_assert_cmpstr (consent->recipient, ==, "みどり内科 田中先生");
+  g_assert_cmpuint (consent->events->len, >=, 2);
+  first = g_ptr_array_index (consent->events, 0);
+  last = g_ptr_array_index (consent->events, consent->events->len - 1);
+  g_assert_cmpstr (first->event, ==, TECHO_CONSENT_EVENT_CREATED);
+  g_assert_cmpstr (last->event, ==, TECHO_CONSENT_EVENT_SENT);
+  g_assert_cmpint (first->id, <, last->id);
+  g_assert_cmpint (consent->created_at, <=, (gint64) st.st_mtime);
+
+  /* The ledger lists it; a file export has nothing to stop. */
+  wait_for_ledger (fixture, 1);
+  g_assert_false (techo_sharing_page_can_stop (fixture->page, consent->id));
+  save_screenshot (GTK_WIDGET (fixture->window), "4-ledger");
+}
+
+typedef struct
+{
+  guint status;
+  gboolean done;
+} Reply;
+
+static void
+reply_cb (GObject      *source,
+          GAsyncResult *result,
+          gpointer      user_data)
+{
+  Reply *reply = user_data;
+  g_autoptr(GBytes) body = NULL;
+
+  body = soup_session_send_and_read_finish (SOUP_SESSION (source), result, NULL);
+  reply->status = soup_message_get_status (soup_session_get_async_result_message (SOUP_SESSION (source),
+                                                                                  result));
+  reply->done = TRUE;
+}
+
+/* POSTs the manifest request on loopback; the share server answers on
+ * this (the main) context, so the loop turns while waiting. */
+static guint
+post_manifest (const char *url)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", url);
+  g_autoptr(GBytes) body = g_bytes_new_static ("{\"recipient\":\"田中\"}",
+                                               strlen ("{\"recipient\":\"田中\"}"));
+  Reply reply = { 0 };
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  soup_session_send_and_read_async (session, msg, G_PRIORITY_DEFAULT, NULL, reply_cb, &reply);
+  while (!reply.done && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (reply.done);
+  return reply.status;
+}
+
+static void
+test_link_and_stop (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(TechoShlPayload) payload = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean accessed = FALSE, revoked = FALSE;
+  gint64 id;
+
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  g_assert_cmpstr (techo_share_dialog_get_method (dialog), ==, TECHO_CONSENT_METHOD_SHARE);
+  g_assert_true (techo_share_dialog_next (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "5-link-summary");
+  g_assert_true (techo_share_dialog_next (dialog));
+  wait_for_step (dialog, "link");
+  g_assert_true (g_str_has_prefix (techo_share_dialog_get_link (dialog), "shlink:/"));
+  save_screenshot (GTK_WIDGET (dialog), "6-link-qr");
+  id = techo_share_dialog_get_consent_id (dialog);
+  g_assert_cmpint (id, >, 0);
+
+  /* The link points at the share server on loopback, which answers. */
+  payload = techo_shl_link_decode (techo_share_dialog_get_link (dialog), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (payload->url, "http://127.0.0.1:"));
+  g_assert_cmpuint (post_manifest (payload->url), ==, 200);
+
+  /* The ledger shows it live, with Stop. */
+  techo_share_dialog_next (dialog);
+  wait_for_ledger (fixture, 1);
+  g_assert_true (techo_sharing_page_can_stop (fixture->page, id));
+  save_screenshot (GTK_WIDGET (fixture->window), "7-live-share");
+
+  /* Stop: revoked in the store, and the server answers 404 at once. */
+  techo_sharing_page_stop (fixture->page, id);
+  g_assert_cmpuint (post_manifest (payload->url), ==, 404);
+  wait_for_ledger (fixture, 1);
+  {
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    while (techo_sharing_page_can_stop (fixture->page, id) && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        wait_for_ledger (fixture, 1);
+      }
+  }
+  g_assert_false (techo_sharing_page_can_stop (fixture->page, id));
+  consent = techo_store_get_consent_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (consent->revoked_at, >, 0);
+  for (guint i = 0; i < consent->events->len; i++)
+    {
+      const TechoConsentEvent *event = g_ptr_array_index (consent->events, i);
+
+      accessed |= g_strcmp0 (event->event, TECHO_CONSENT_EVENT_ACCESS) == 0;
+      revoked |= g_strcmp0 (event->event, TECHO_CONSENT_EVENT_REVOKED) == 0;
+    }
+  g_assert_true (accessed);
+  g_assert_true (revoked);
+}
+
+static gboolean
+strv_equal (char       **a,
+            const char  *first,
+            ...)
+{
+  va_list args;
+  const char *want = first;
+  guint i = 0;
+  gboolean equal = TRUE;
+
+  va_start (args, first);
+  for (; want != NULL; want = va_arg (args, const char *), i++)
+    if (a[i] == NULL || g_strcmp0 (a[i], want) != 0)
+      equal = FALSE;
+  va_end (args);
+  return equal && a[i] == NULL;
+}
+
+static TechoVisitWindow *
+start_visit (Fixture *fixture,
+             guint    categories)
+{
+  g_autoptr(TechoShareDialog) dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_VISIT, categories);
+  TechoVisitWindow *visit;
+
+  g_assert_true (techo_share_dialog_next (dialog));
+  g_assert_true (techo_share_dialog_next (dialog));
+  visit = techo_share_dialog_get_visit_window (dialog);
+  g_assert_nonnull (visit);
+  g_assert_cmpint (techo_share_dialog_get_consent_id (dialog), >, 0);
+  pump (200);
+  return visit;
+}
+
+static void
+test_visit_mode (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  TechoVisitWindow *visit;
+  g_auto(GStrv) sections = NULL;
+  g_autofree char *text = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+  AdwMessageDialog *question;
+
+  /* Checkups only: the latest checkup and trends, no medicine, no
+   * screening, anywhere on screen. */
+  visit = start_visit (fixture, 1u << TECHO_CATEGORY_CHECKUP);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  sections = techo_visit_window_dup_sections (visit);
+  g_assert_true (strv_equal (sections, "checkup", "trends", NULL));
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "checkup"), >, 0);
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "trends"), >, 0);
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "medication"), ==, 0);
+  text = techo_visit_window_dup_text (visit);
+  g_assert_nonnull (strstr (text, "6.6 %"));
+  g_assert_null (strstr (text, TECHO_TEST_DRUG_NAME));
+  g_assert_null (strstr (text, "アムロジピン"));
+  g_assert_null (strstr (text, _("Cancer screenings")));
+  /* Nothing else is reachable: the main window is hidden. */
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  consents = list_consents (fixture);
+  g_assert_cmpuint (consents->len, ==, 1);
+  g_assert_cmpstr (((TechoConsent *) g_ptr_array_index (consents, 0))->method, ==,
+                   TECHO_CONSENT_METHOD_VISIT);
+  save_screenshot (GTK_WIDGET (visit), "8-visit-checkups");
+
+  /* Leaving asks first (the test store uses the keyring: the owner
+   * confirms); "Stay" stays. Closing the window asks too. */
+  g_assert_false (techo_visit_window_uses_passphrase (visit));
+  gtk_window_close (GTK_WINDOW (visit));
+  pump (100);
+  g_assert_nonnull (visit);
+  question = techo_visit_window_get_leave_dialog (visit);
+  g_assert_nonnull (question);
+  save_screenshot (GTK_WIDGET (question), "9-visit-leave");
+  adw_message_dialog_response (question, "stay");
+  pump (100);
+  g_assert_nonnull (visit);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  techo_visit_window_request_leave (visit);
+  question = techo_visit_window_get_leave_dialog (visit);
+  g_assert_nonnull (question);
+  adw_message_dialog_response (question, "leave");
+  pump (200);
+  g_assert_null (visit);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+
+  /* Everything: medicines (with the duplicate flagged) and screenings too. */
+  visit = start_visit (fixture, ALL_CATEGORIES);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  g_clear_pointer (&sections, g_strfreev);
+  sections = techo_visit_window_dup_sections (visit);
+  g_assert_true (strv_equal (sections, "checkup", "trends", "medication", "screening", NULL));
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "medication"), ==, 2);
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "screening"), ==, 2);
+  save_screenshot (GTK_WIDGET (visit), "10-visit-all");
+  techo_visit_window_request_leave (visit);
+  adw_message_dialog_response (techo_visit_window_get_leave_dialog (visit), "leave");
+  pump (200);
+  g_assert_null (visit);
+  wait_for_ledger (fixture, 2);
+}
+
+static void
+test_print (Fixture       *fixture,
+            gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+  g_autofree char *target = g_build_filename (fixture->out_dir, "printed.pdf", NULL);
+  g_autofree char *contents = NULL;
+  const TechoConsent *consent;
+  gsize length = 0;
+  TechoShareDialog *found = NULL;
+
+  /* Ctrl+P opens the share dialog on "Print"; F11 on visit mode. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.print", NULL);
+  {
+    g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+    for (GList *l = windows; l != NULL; l = l->next)
+      if (TECHO_IS_SHARE_DIALOG (l->data))
+        found = l->data;
+  }
+  g_assert_nonnull (found);
+  g_assert_cmpstr (techo_share_dialog_get_method (found), ==, TECHO_CONSENT_METHOD_PRINT);
+  gtk_window_destroy (GTK_WINDOW (found));
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.visit-mode", NULL);
+  found = NULL;
+  {
+    g_autoptr(GList) windows = gtk_window_list_toplevels ();
+
+    for (GList *l = windows; l != NULL; l = l->next)
+      if (TECHO_IS_SHARE_DIALOG (l->data))
+        found = l->data;
+  }
+  g_assert_nonnull (found);
+  g_assert_cmpstr (techo_share_dialog_get_method (found), ==, TECHO_CONSENT_METHOD_VISIT);
+  gtk_window_destroy (GTK_WINDOW (found));
+  g_assert_cmpuint (((GPtrArray *) (consents = list_consents (fixture)))->len, ==, 0);
+  g_clear_pointer (&consents, g_ptr_array_unref);
+
+  /* The print job, exported to PDF by GTK instead of a printer, drawn by
+   * the report's code; the consent comes first. */
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_PRINT, ALL_CATEGORIES);
+  techo_share_dialog_set_output_path (dialog, target);
+  g_assert_true (techo_share_dialog_next (dialog));
+  g_assert_true (techo_share_dialog_next (dialog));
+  wait_for_step (dialog, "done");
+  g_assert_true (g_file_get_contents (target, &contents, &length, NULL));
+  g_assert_cmpuint (length, >, 1000);
+  g_assert_true (g_str_has_prefix (contents, "%PDF"));
+  consents = list_consents (fixture);
+  g_assert_cmpuint (consents->len, ==, 1);
+  consent = g_ptr_array_index (consents, 0);
+  g_assert_cmpstr (consent->method, ==, TECHO_CONSENT_METHOD_PRINT);
+  g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (consent->events, 0))->event, ==,
+                   TECHO_CONSENT_EVENT_CREATED);
+  g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (consent->events,
+                                                              consent->events->len - 1))->event,
+                   ==, TECHO_CONSENT_EVENT_SENT);
+
+  /* The PDF names the patient, as the report does. */
+  {
+    const char *argv[] = { "pdftotext", "-layout", target, "-", NULL };
+    g_autofree char *out = NULL;
+    int status = 0;
+
+    if (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                      NULL, NULL, &out, NULL, &status, NULL))
+      g_assert_nonnull (strstr (out, TECHO_TEST_LATEST_HBA1C));
+  }
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
+
+  g_setenv ("TECHO_TODAY", TODAY, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  setlocale (LC_ALL, "");
+  if (build_root != NULL)
+    {
+      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
+
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  {
+    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
+
+    gtk_css_provider_load_from_resource (css, "/org/techo/Techo/style.css");
+    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                                GTK_STYLE_PROVIDER (css),
+                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
+  }
+
+  g_test_add ("/sharing/empty-and-cancel", Fixture, NULL, fixture_set_up, test_empty_and_cancel,
+              fixture_tear_down);
+  g_test_add ("/sharing/export-consent-first", Fixture, NULL, fixture_set_up,
+              test_export_consent_first, fixture_tear_down);
+  g_test_add ("/sharing/link-and-stop", Fixture, NULL, fixture_set_up, test_link_and_stop,
+              fixture_tear_down);
+  g_test_add ("/sharing/visit-mode", Fixture, NULL, fixture_set_up, test_visit_mode,
+              fixture_tear_down);
+  g_test_add ("/sharing/print", Fixture, NULL, fixture_set_up, test_print, fixture_tear_down);
+
+  return g_test_run ();
+}
