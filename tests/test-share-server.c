@@ -264,6 +264,13 @@ test_manifest (void)
   g_assert_cmpuint (embedded->status, ==, 200);
   g_assert_nonnull (strstr (embedded->body, "\"embedded\""));
 
+  /* A browser viewer's preflight. */
+  {
+    g_autoptr(Reply) preflight = request ("OPTIONS", fx.payload->url, NULL);
+
+    g_assert_cmpuint (preflight->status, ==, 204);
+  }
+
   /* No recipient: refused. A GET on a manifest URL without U: refused. */
   get = request ("POST", fx.payload->url, "{\"passcode\":\"" PASSCODE "\"}");
   g_assert_cmpuint (get->status, ==, 400);

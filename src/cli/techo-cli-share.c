@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-cli share [--categories LIST] [--from DATE] [--to DATE]
- *   --recipient TEXT --purpose TEXT --expires DURATION [--passcode TEXT]
+ *   --recipient TEXT --purpose TEXT --expires DURATION [--passcode TEXT |
+ *   --passcode-file FILE]
  *   [--bind ADDR] [--port N] [--label TEXT] [--qr PNG]
  *
  * Records the consent, encrypts the FHIR bundle into a SMART Health Link
@@ -23,6 +24,7 @@
 #include "techo-cli-commands.h"
 #include "techo-consent.h"
 #include "techo-qr.h"
+#include "techo-secure.h"
 #include "techo-share-server.h"
 #include "techo-store.h"
 
@@ -99,6 +101,7 @@ techo_cli_share (TechoCliContext *context,
   g_autofree char *purpose = NULL;
   g_autofree char *expires = NULL;
   g_autofree char *passcode = NULL;
+  g_autofree char *passcode_file = NULL;
   g_autofree char *bind = NULL;
   g_autofree char *label = NULL;
   g_autofree char *qr = NULL;
@@ -125,6 +128,8 @@ techo_cli_share (TechoCliContext *context,
       "How long the link works: 90s, 30m, 12h, 7d (required)", "DURATION" },
     { "passcode", 0, 0, G_OPTION_ARG_STRING, &passcode,
       "A passcode the recipient must give (10 wrong tries end the share)", "TEXT" },
+    { "passcode-file", 0, 0, G_OPTION_ARG_FILENAME, &passcode_file,
+      "Read the passcode from FILE (first line), out of sight of other users", "FILE" },
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind,
       "The IP address to serve on (default 127.0.0.1)", "ADDR" },
     { "port", 0, 0, G_OPTION_ARG_INT, &port, "The port (default: any free one)", "N" },
@@ -144,6 +149,22 @@ techo_cli_share (TechoCliContext *context,
     {
       techo_cli_printerr ("share takes no arguments (try “techo-cli share --help”)");
       return TECHO_EXIT_USAGE;
+    }
+  if (passcode_file != NULL)
+    {
+      g_autofree char *contents = NULL;
+      gsize length = 0;
+
+      if (passcode != NULL || !g_file_get_contents (passcode_file, &contents, &length, &error) ||
+          length > 4096)
+        {
+          techo_cli_printerr ("Give one passcode: --passcode or a readable --passcode-file "
+                              "(one line).");
+          return TECHO_EXIT_USAGE;
+        }
+      contents[strcspn (contents, "\r\n")] = '\0';
+      passcode = g_strdup (contents);
+      techo_wipe (contents, length);
     }
   lifetime = techo_cli_parse_duration (expires);
   if (lifetime <= 0)

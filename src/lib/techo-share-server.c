@@ -239,7 +239,19 @@ request_cb (SoupServer        *server,
 {
   TechoShareServer *self = user_data;
   const char *method = soup_server_message_get_method (msg);
+  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
   Share *share;
+
+  /* SMART Health Link viewers run in browsers on other origins. */
+  soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
+  soup_message_headers_replace (headers, "Cache-Control", "no-store");
+  if (strcmp (method, SOUP_METHOD_OPTIONS) == 0)
+    {
+      soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "GET, POST");
+      soup_message_headers_replace (headers, "Access-Control-Allow-Headers", "Content-Type");
+      respond_status (msg, SOUP_STATUS_NO_CONTENT);
+      return;
+    }
 
   if (g_str_has_prefix (path, FILE_PREFIX))
     {
