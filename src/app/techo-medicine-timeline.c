@@ -217,8 +217,9 @@ techo_medicine_timeline_set_data (TechoMedicineTimeline *self,
       gtk_widget_queue_resize (GTK_WIDGET (self));
       return;
     }
-  self->first_day = techo_format_add_days (dataset->today, -MONTHS * 30);
-  self->span_days = MONTHS * 30 + 1;
+  /* Ten months back and two ahead: supplies running now show their end. */
+  self->first_day = techo_format_add_days (dataset->today, -(MONTHS - 2) * 30);
+  self->span_days = MONTHS * 30;
 
   /* Newest first: the first lanes are the medicines taken most recently. */
   for (guint i = 0; i < dataset->dispensings->len; i++)
