@@ -6,7 +6,10 @@
 
 #include <string.h>
 
+#include <glib/gstdio.h>
+
 #include "techo-consent.h"
+#include "techo-export.h"
 #include "techo-secure.h"
 #include "techo-sqlite.h"
 #include "techo-test-export.h"
@@ -246,6 +249,32 @@ test_share_expiry (void)
   g_assert_no_error (error);
 }
 
+/* A store that holds nobody: the export says so and records nothing. */
+static void
+test_empty_store (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-empty-XXXXXX", &error);
+  g_autofree char *out = g_build_filename (dir, "out.json", NULL);
+  g_autoptr(TechoStore) store = techo_store_new (dir);
+  g_autoptr(TechoConsent) c = file_consent ();
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_false (techo_export_run_sync (store, 0, c, TECHO_EXPORT_FORMAT_FHIR, out, NULL, &error));
+  g_assert_error (error, TECHO_EXPORT_ERROR, TECHO_EXPORT_ERROR_NO_PROFILE);
+  g_clear_error (&error);
+  g_assert_cmpint (c->id, ==, 0);
+  list = techo_store_list_consents_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 0);
+  g_assert_false (g_file_test (out, G_FILE_TEST_EXISTS));
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  techo_vault_clear_all (vault, NULL, NULL);
+  g_rmdir (dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -255,5 +284,6 @@ main (int    argc,
   g_test_add_func ("/consent/validate", test_validate);
   g_test_add_func ("/consent/ledger", test_ledger);
   g_test_add_func ("/consent/share-expiry", test_share_expiry);
+  g_test_add_func ("/consent/empty-store", test_empty_store);
   return g_test_run ();
 }

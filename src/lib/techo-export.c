@@ -128,6 +128,24 @@ techo_record_set_gather_sync (TechoStore          *store,
   return g_steal_pointer (&set);
 }
 
+gboolean
+techo_export_check_profile_sync (TechoStore    *store,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  g_autoptr(GPtrArray) profiles = techo_store_list_profiles_sync (store, cancellable, error);
+
+  if (profiles == NULL)
+    return FALSE;
+  if (profiles->len == 0)
+    {
+      g_set_error_literal (error, TECHO_EXPORT_ERROR, TECHO_EXPORT_ERROR_NO_PROFILE,
+                           "There is nobody's record to export yet: sign in and sync first.");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static const char * const format_names[] = { "fhir", "csv", "cda", "pdf", "fhir-documents" };
 
 gboolean
@@ -226,6 +244,9 @@ techo_export_run_sync (TechoStore         *store,
                            "The consent was given for another way of sharing.");
       return FALSE;
     }
+  /* Nobody to export: say so before a consent is recorded for nothing. */
+  if (!techo_export_check_profile_sync (store, cancellable, error))
+    return FALSE;
   /* The consent first: nothing is read for export before it is stored. */
   if (consent->id == 0 &&
       !techo_store_record_consent_sync (store, consent, cancellable, error))

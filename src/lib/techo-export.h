@@ -49,6 +49,12 @@ TechoRecordSet *techo_record_set_gather_sync (TechoStore          *store,
                                               GCancellable        *cancellable,
                                               GError             **error);
 
+/* TECHO_EXPORT_ERROR_NO_PROFILE when the store holds nobody yet (checked
+ * before a consent is recorded). */
+gboolean        techo_export_check_profile_sync (TechoStore     *store,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
+
 typedef enum
 {
   TECHO_EXPORT_FORMAT_FHIR,

@@ -604,7 +604,8 @@ publication_prepare (Publication   *p,
   g_autofree char *json = NULL;
 
   if (p->consent->id == 0 &&
-      !techo_store_record_consent_sync (store, p->consent, cancellable, error))
+      (!techo_export_check_profile_sync (store, cancellable, error) ||
+       !techo_store_record_consent_sync (store, p->consent, cancellable, error)))
     return FALSE;
   set = techo_record_set_gather_sync (store, p->profile_id, p->consent, cancellable, error);
   if (set == NULL)
