@@ -399,6 +399,8 @@ test_link_and_stop (Fixture       *fixture,
     }
   g_assert_true (accessed);
   g_assert_true (revoked);
+  techo_sharing_page_set_expanded (fixture->page, id, TRUE);
+  save_screenshot (GTK_WIDGET (fixture->window), "7b-stopped-share");
 }
 
 static gboolean

@@ -417,6 +417,16 @@ techo_sharing_page_can_stop (TechoSharingPage *self,
 }
 
 void
+techo_sharing_page_set_expanded (TechoSharingPage *self,
+                                 gint64            consent_id,
+                                 gboolean          expanded)
+{
+  for (guint i = 0; self->consents != NULL && i < self->consents->len && i < self->rows->len; i++)
+    if (((TechoConsent *) g_ptr_array_index (self->consents, i))->id == consent_id)
+      adw_expander_row_set_expanded (g_ptr_array_index (self->rows, i), expanded);
+}
+
+void
 techo_sharing_page_stop (TechoSharingPage *self,
                          gint64            consent_id)
 {

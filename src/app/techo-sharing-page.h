@@ -34,6 +34,10 @@ gint64           *techo_sharing_page_dup_consent_ids (TechoSharingPage *self,
 /* Whether entry @consent_id shows a Stop button (a live share). */
 gboolean          techo_sharing_page_can_stop     (TechoSharingPage *self,
                                                    gint64            consent_id);
+/* Opens (or closes) entry @consent_id to show its details and events. */
+void              techo_sharing_page_set_expanded (TechoSharingPage *self,
+                                                   gint64            consent_id,
+                                                   gboolean          expanded);
 /* What the Stop button does: revokes the consent and stops serving it. */
 void              techo_sharing_page_stop         (TechoSharingPage *self,
                                                    gint64            consent_id);

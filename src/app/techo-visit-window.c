@@ -69,10 +69,23 @@ add_section (TechoVisitWindow *self,
              const char       *description)
 {
   GtkWidget *group = adw_preferences_group_new ();
+  GtkWidget *heading = gtk_label_new (title);
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), title);
+  /* A heading of our own: the group's title keeps a fixed small size. */
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_label_set_wrap (GTK_LABEL (heading), TRUE);
+  gtk_widget_add_css_class (heading, "title-2");
+  gtk_widget_set_margin_top (heading, 12);
+  gtk_box_append (self->content_box, heading);
   if (description != NULL)
-    adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group), description);
+    {
+      GtkWidget *label = gtk_label_new (description);
+
+      gtk_label_set_xalign (GTK_LABEL (label), 0);
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_widget_add_css_class (label, "dim-label");
+      gtk_box_append (self->content_box, label);
+    }
   gtk_box_append (self->content_box, group);
   g_ptr_array_add (self->sections, g_strdup (name));
   return ADW_PREFERENCES_GROUP (group);
@@ -126,6 +139,7 @@ build_checkup (TechoVisitWindow *self)
       const TechoItem *item = techo_dataset_find_analyte (latest, analyte->key);
       const TechoItem *before = previous != NULL ? techo_dataset_find_analyte (previous, analyte->key) : NULL;
       g_autofree char *value = NULL;
+      TechoStatus status;
       GtkWidget *row;
 
       if (item == NULL || item->not_performed || item->value == NULL)
@@ -143,10 +157,11 @@ build_checkup (TechoVisitWindow *self)
 
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         }
+      status = techo_reference_classify (analyte, item->value, techo_dataset_sex (self->dataset));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label (value));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 techo_status_chip_new (techo_reference_classify (analyte, item->value,
-                                                                                  techo_dataset_sex (self->dataset))));
+      /* Items without thresholds (height, the doctor's opinion) carry no chip. */
+      if (status != TECHO_STATUS_UNKNOWN)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
       adw_preferences_group_add (group, row);
       count_row (self, "checkup");
     }
