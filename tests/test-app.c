@@ -576,6 +576,25 @@ test_demo_sync (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
   save_screenshot (GTK_WIDGET (fixture->window), "synced-trends");
   g_free (browser.url);
+
+  /* Preferences name the connection; signing out forgets it and a plain
+   * sync then asks to connect instead of failing quietly. */
+  {
+    g_autofree char *connection = techo_sync_controller_dup_connection (controller);
+
+    g_assert_nonnull (connection);
+    g_assert_nonnull (strstr (connection, "http://127.0.0.1:"));
+  }
+  g_assert_true (techo_sync_controller_sign_out (controller, &error));
+  g_assert_no_error (error);
+  techo_sync_controller_forget_connection (controller);
+  g_assert_null (techo_sync_controller_dup_connection (controller));
+  techo_sync_controller_sync (controller, fixture->window, NULL, NULL);
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "welcome");
 }
 
 /* Duplicate therapy over a long history: the same ingredient from two

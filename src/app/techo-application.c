@@ -5,8 +5,6 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <glib/gstdio.h>
-#include <errno.h>
 
 #include "techo-application.h"
 #include "techo-format.h"
@@ -144,22 +142,53 @@ cancel_sync_action (GSimpleAction *action,
 }
 
 static void
-sign_out_action (GSimpleAction *action,
-                 GVariant      *parameter,
-                 gpointer       user_data)
+sign_out_thread (GTask        *task,
+                 gpointer      source,
+                 gpointer      task_data,
+                 GCancellable *cancellable)
 {
-  TechoApplication *self = user_data;
+  TechoSyncController *sync = task_data;
+  GError *error = NULL;
+
+  /* Revoking the tokens talks to the portal: off the main thread. */
+  if (techo_sync_controller_sign_out (sync, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+static void
+sign_out_done_cb (GObject      *source,
+                  GAsyncResult *result,
+                  gpointer      user_data)
+{
+  TechoApplication *self = TECHO_APPLICATION (source);
   TechoWindow *window = active_window (self);
   g_autoptr(GError) error = NULL;
 
-  if (!techo_sync_controller_sign_out (self->sync, &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (window != NULL)
         techo_window_add_toast (window, error->message);
       return;
     }
+  techo_sync_controller_forget_connection (self->sync);
   if (window != NULL)
     techo_window_add_toast (window, _("Signed out of My Number Portal. Your records stay here."));
+}
+
+static void
+sign_out_action (GSimpleAction *action,
+                 GVariant      *parameter,
+                 gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+  g_autoptr(GTask) task = g_task_new (self, NULL, sign_out_done_cb, NULL);
+
+  techo_sync_controller_cancel (self->sync);
+  g_task_set_source_tag (task, sign_out_action);
+  g_task_set_task_data (task, g_object_ref (self->sync), g_object_unref);
+  g_task_run_in_thread (task, sign_out_thread);
 }
 
 /* ---- delete everything ---------------------------------------------- */
@@ -171,25 +200,16 @@ delete_thread (GTask        *task,
                GCancellable *cancellable)
 {
   TechoStore *store = task_data;
-  const char *data_dir = techo_store_get_data_dir (store);
-  static const char * const names[] = {
-    "techo.db", "techo.db-wal", "techo.db-shm", "techo.db-journal", "techo.mode",
-  };
   g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), "techo", NULL);
   g_autoptr(GFile) cache = g_file_new_for_path (cache_dir);
   GError *error = NULL;
 
-  techo_store_close_sync (store, NULL, NULL);
-  for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+  /* The store removes its database, -wal, -shm, mode marker and every
+   * keyring item of its folder. */
+  if (!techo_store_erase_sync (store, cancellable, &error))
     {
-      g_autofree char *path = g_build_filename (data_dir, names[i], NULL);
-
-      if (g_unlink (path) != 0 && errno != ENOENT)
-        {
-          g_task_return_new_error (task, G_IO_ERROR, g_io_error_from_errno (errno),
-                                   _("Could not remove %s: %s"), path, g_strerror (errno));
-          return;
-        }
+      g_task_return_error (task, error);
+      return;
     }
   /* The cache holds only derived files; remove what is there. */
   {
@@ -208,11 +228,6 @@ delete_thread (GTask        *task,
       }
     g_file_delete (cache, NULL, NULL);
   }
-  if (!techo_vault_clear_all (techo_store_get_vault (store), cancellable, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
   g_task_return_boolean (task, TRUE);
 }
 

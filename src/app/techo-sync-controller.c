@@ -290,7 +290,8 @@ sync_done_cb (GObject      *source,
         text = g_strdup_printf (ngettext ("%u new or updated record from My Number Portal",
                                           "%u new or updated records from My Number Portal", total),
                                 total);
-      techo_window_add_toast (self->window, text);
+      techo_window_add_toast_with_action (self->window, text, _("Show"), "win.show-page",
+                                          g_variant_new_string ("checkups"));
     }
   /* Whatever was stored before a stop is kept and shown. */
   if (self->window != NULL)
@@ -426,7 +427,6 @@ techo_sync_controller_sign_out (TechoSyncController *self,
   g_autoptr(TechoOAuth) oauth = techo_oauth_new (techo_store_get_vault (self->store));
   GError *local_error = NULL;
 
-  techo_sync_controller_cancel (self);
   if (!techo_oauth_load_sync (oauth, NULL, &local_error))
     {
       if (local_error != NULL)
@@ -440,6 +440,11 @@ techo_sync_controller_sign_out (TechoSyncController *self,
     }
   if (!techo_oauth_sign_out_sync (oauth, NULL, NULL, error))
     return FALSE;
-  g_clear_pointer (&self->issuer, g_free);
   return TRUE;
+}
+
+void
+techo_sync_controller_forget_connection (TechoSyncController *self)
+{
+  g_clear_pointer (&self->issuer, g_free);
 }

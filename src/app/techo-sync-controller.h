@@ -28,7 +28,12 @@ void                 techo_sync_controller_cancel         (TechoSyncController *
 gboolean             techo_sync_controller_is_busy        (TechoSyncController *self);
 /* "Connected to https://…" words for Preferences, or NULL. */
 char                *techo_sync_controller_dup_connection (TechoSyncController *self);
+/* Revokes and forgets the portal session; blocks on the network: call it
+ * from a worker thread. */
 gboolean             techo_sync_controller_sign_out       (TechoSyncController *self,
                                                            GError             **error);
+
+/* After a sign-out: Preferences says "Not connected" again. */
+void                 techo_sync_controller_forget_connection (TechoSyncController *self);
 
 G_END_DECLS

@@ -673,6 +673,23 @@ techo_window_add_toast (TechoWindow *self,
 }
 
 void
+techo_window_add_toast_with_action (TechoWindow *self,
+                                    const char  *text,
+                                    const char  *button_label,
+                                    const char  *action_name,
+                                    GVariant    *target)
+{
+  AdwToast *toast = adw_toast_new (text);
+
+  adw_toast_set_timeout (toast, 5);
+  adw_toast_set_button_label (toast, button_label);
+  adw_toast_set_action_name (toast, action_name);
+  if (target != NULL)
+    adw_toast_set_action_target_value (toast, target);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
 techo_window_lock (TechoWindow *self)
 {
   g_autoptr(GError) error = NULL;

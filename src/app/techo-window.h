@@ -42,6 +42,13 @@ const char   *techo_window_get_title_text   (TechoWindow      *self);
 
 void          techo_window_add_toast        (TechoWindow      *self,
                                              const char       *text);
+/* A toast with a button that activates @action_name (@target may be a
+ * floating GVariant or NULL). */
+void          techo_window_add_toast_with_action (TechoWindow *self,
+                                                  const char  *text,
+                                                  const char  *button_label,
+                                                  const char  *action_name,
+                                                  GVariant    *target);
 /* Closes the store and shows the unlock screen. */
 void          techo_window_lock             (TechoWindow      *self);
 
