@@ -205,7 +205,7 @@ open_dialog (Fixture    *fixture,
   TechoShareDialog *dialog = techo_sharing_page_open_dialog (fixture->page, method);
 
   g_object_ref (dialog);
-  techo_share_dialog_fill (dialog, "みどり内科 田中先生", _("Consultation"), categories);
+  techo_share_dialog_fill (dialog, "みどり内科 田中先生", "受診のため", categories);
   return dialog;
 }
 
@@ -352,6 +352,7 @@ test_link_and_stop (Fixture       *fixture,
 
   dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
   g_assert_cmpstr (techo_share_dialog_get_method (dialog), ==, TECHO_CONSENT_METHOD_SHARE);
+  save_screenshot (GTK_WIDGET (dialog), "5a-link-form");
   g_assert_true (techo_share_dialog_next (dialog));
   save_screenshot (GTK_WIDGET (dialog), "5-link-summary");
   g_assert_true (techo_share_dialog_next (dialog));
@@ -419,6 +420,37 @@ strv_equal (char       **a,
       equal = FALSE;
   va_end (args);
   return equal && a[i] == NULL;
+}
+
+static GtkScrolledWindow *
+find_scrolled (GtkWidget *widget)
+{
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    return GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkScrolledWindow *found = find_scrolled (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Scrolls the visit window to @fraction of its height, for screenshots. */
+static void
+scroll_visit (TechoVisitWindow *visit,
+              double            fraction)
+{
+  GtkScrolledWindow *scrolled = find_scrolled (GTK_WIDGET (visit));
+  GtkAdjustment *adjustment;
+
+  g_assert_nonnull (scrolled);
+  adjustment = gtk_scrolled_window_get_vadjustment (scrolled);
+  gtk_adjustment_set_value (adjustment,
+                            (gtk_adjustment_get_upper (adjustment)
+                             - gtk_adjustment_get_page_size (adjustment)) * fraction);
 }
 
 static TechoVisitWindow *
@@ -500,6 +532,10 @@ test_visit_mode (Fixture       *fixture,
   g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "medication"), ==, 2);
   g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "screening"), ==, 2);
   save_screenshot (GTK_WIDGET (visit), "10-visit-all");
+  scroll_visit (visit, 0.45);
+  save_screenshot (GTK_WIDGET (visit), "10b-visit-all-trends");
+  scroll_visit (visit, 1.0);
+  save_screenshot (GTK_WIDGET (visit), "10c-visit-all-medicines");
   techo_visit_window_request_leave (visit);
   adw_message_dialog_response (techo_visit_window_get_leave_dialog (visit), "leave");
   pump (200);
