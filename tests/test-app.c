@@ -12,6 +12,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "techo-cda.h"
 #include "techo-checkups-page.h"
 #include "techo-format.h"
 #include "techo-medicines-page.h"
@@ -301,6 +302,33 @@ wait_for_mode (Fixture    *fixture,
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, mode);
 }
 
+
+/* Saves the open checkup's official file and reads it back. */
+static TechoCheckup *
+save_and_read_official_file (TechoCheckupsPage *page)
+{
+  g_autofree char *dir = g_dir_make_tmp ("techo-save-XXXXXX", NULL);
+  g_autofree char *path = g_build_filename (dir, "checkup.xml", NULL);
+  g_autoptr(GFile) file = g_file_new_for_path (path);
+  g_autofree char *contents = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  TechoCheckup *checkup;
+  gsize length = 0;
+
+  techo_checkups_page_save_official_file (page, file);
+  g_assert_true (techo_checkups_page_is_saving (page));
+  while (techo_checkups_page_is_saving (page) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (g_file_get_contents (path, &contents, &length, &error));
+  g_assert_no_error (error);
+  checkup = techo_cda_read_checkup (contents, length, NULL, &error);
+  g_assert_no_error (error);
+  g_unlink (path);
+  g_rmdir (dir);
+  return checkup;
+}
+
 static void
 test_walk_pages (Fixture       *fixture,
                  gconstpointer  data)
@@ -360,6 +388,15 @@ test_walk_pages (Fixture       *fixture,
   g_assert_cmpstr (groups[0], ==, techo_format_group_name (TECHO_FORM_GROUP_BODY));
   g_assert_cmpstr (groups[3], ==, techo_format_group_name (TECHO_FORM_GROUP_GLUCOSE));
   save_screenshot (GTK_WIDGET (fixture->window), "3-checkup-detail");
+  /* "Save official file…": the national CDA format, read back the same. */
+  {
+    g_autoptr(TechoCheckup) saved = save_and_read_official_file (checkups_page);
+    const TechoItem *item = techo_dataset_find_analyte (saved, "hba1c");
+
+    g_assert_cmpstr (saved->performed_on, ==, "2025-06-15");
+    g_assert_nonnull (item);
+    g_assert_cmpstr (item->value, ==, "6.6");
+  }
   techo_checkups_page_show_list (checkups_page);
 
   /* The overview's HbA1c row opens its trend. */
@@ -573,6 +610,14 @@ test_demo_sync (Fixture       *fixture,
   g_assert_cmpuint (techo_checkups_page_get_n_rows (checkups_page), ==, all->len);
   g_assert_cmpuint (all->len, >, 0);
   save_screenshot (GTK_WIDGET (fixture->window), "synced-overview");
+  /* The portal's own CDA document, kept in the store, is what is saved. */
+  g_assert_true (techo_checkups_page_show_detail (checkups_page, 0));
+  {
+    g_autoptr(TechoCheckup) saved = save_and_read_official_file (checkups_page);
+
+    g_assert_cmpstr (saved->performed_on, ==, latest->performed_on);
+  }
+  techo_checkups_page_show_list (checkups_page);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
   save_screenshot (GTK_WIDGET (fixture->window), "synced-trends");
   g_free (browser.url);

@@ -29,6 +29,7 @@ struct _TechoCheckupsPage
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   guint n_rows;
+  gboolean saving;
 };
 
 G_DEFINE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_WIDGET)
@@ -117,6 +118,7 @@ save_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), TRUE);
+  self->saving = FALSE;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_autofree char *message = NULL;
@@ -136,30 +138,12 @@ chooser_response_cb (GtkNativeDialog   *dialog,
                      TechoCheckupsPage *self)
 {
   g_autoptr(GFile) file = NULL;
-  g_autoptr(GTask) task = NULL;
-  SaveData *data;
 
   if (response == GTK_RESPONSE_ACCEPT)
     file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (dialog));
   g_clear_object (&self->chooser);
-  if (file == NULL || self->shown == NULL)
-    return;
-
-  data = g_new0 (SaveData, 1);
-  data->store = self->store != NULL ? g_object_ref (self->store) : NULL;
-  data->profile_id = self->dataset->profile != NULL ? self->dataset->profile->id : 0;
-  data->checkup = (TechoCheckup *) self->shown;
-  data->profile = self->dataset->profile;
-  data->file = g_steal_pointer (&file);
-
-  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
-  task = g_task_new (self, self->cancellable, save_done_cb, NULL);
-  g_task_set_source_tag (task, chooser_response_cb);
-  /* The dataset (and so the checkup) lives as long as the task. */
-  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_object_set_data_full (G_OBJECT (task), "dataset", techo_dataset_ref (self->dataset),
-                          (GDestroyNotify) techo_dataset_unref);
-  g_task_run_in_thread (task, save_thread);
+  if (file != NULL)
+    techo_checkups_page_save_official_file (self, file);
 }
 
 static void
@@ -455,4 +439,39 @@ techo_checkups_page_dup_detail_groups (TechoCheckupsPage *self)
   result = g_strv_builder_end (builder);
   g_strv_builder_unref (builder);
   return result;
+}
+
+void
+techo_checkups_page_save_official_file (TechoCheckupsPage *self,
+                                        GFile             *file)
+{
+  g_autoptr(GTask) task = NULL;
+  SaveData *data;
+
+  g_return_if_fail (G_IS_FILE (file));
+  if (self->shown == NULL || self->dataset == NULL)
+    return;
+
+  data = g_new0 (SaveData, 1);
+  data->store = self->store != NULL ? g_object_ref (self->store) : NULL;
+  data->profile_id = self->dataset->profile != NULL ? self->dataset->profile->id : 0;
+  data->checkup = (TechoCheckup *) self->shown;
+  data->profile = self->dataset->profile;
+  data->file = g_object_ref (file);
+
+  gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
+  self->saving = TRUE;
+  task = g_task_new (self, self->cancellable, save_done_cb, NULL);
+  g_task_set_source_tag (task, techo_checkups_page_save_official_file);
+  /* The dataset (and so the checkup) lives as long as the task. */
+  g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
+  g_object_set_data_full (G_OBJECT (task), "dataset", techo_dataset_ref (self->dataset),
+                          (GDestroyNotify) techo_dataset_unref);
+  g_task_run_in_thread (task, save_thread);
+}
+
+gboolean
+techo_checkups_page_is_saving (TechoCheckupsPage *self)
+{
+  return self->saving;
 }

@@ -28,4 +28,11 @@ const char *techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
 /* The names of the form groups shown in the open detail, in order. */
 GStrv       techo_checkups_page_dup_detail_groups (TechoCheckupsPage *self);
 
+/* Writes the open checkup's official CDA file to @file off the main
+ * thread: the portal's own document when the store keeps one, otherwise
+ * one written from the stored values. A toast says how it went. */
+void        techo_checkups_page_save_official_file (TechoCheckupsPage *self,
+                                                    GFile             *file);
+gboolean    techo_checkups_page_is_saving     (TechoCheckupsPage *self);
+
 G_END_DECLS
