@@ -540,6 +540,33 @@ browser_thread (gpointer user_data)
   return NULL;
 }
 
+
+static void
+connection_loaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  char **out = user_data;
+
+  *out = techo_sync_controller_load_connection_finish (TECHO_SYNC_CONTROLLER (source), result,
+                                                       NULL);
+  if (*out == NULL)
+    *out = g_strdup ("");
+}
+
+static char *
+load_connection (TechoSyncController *controller)
+{
+  char *connection = NULL;
+
+  techo_sync_controller_forget_connection (controller);
+  techo_sync_controller_load_connection_async (controller, NULL, connection_loaded_cb,
+                                               &connection);
+  while (connection == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return connection;
+}
+
 static void
 test_demo_sync (Fixture       *fixture,
                 gconstpointer  data)
@@ -630,10 +657,21 @@ test_demo_sync (Fixture       *fixture,
     g_assert_nonnull (connection);
     g_assert_nonnull (strstr (connection, "http://127.0.0.1:"));
   }
+  {
+    /* As Preferences asks after a restart: from the keyring. */
+    g_autofree char *connection = load_connection (controller);
+
+    g_assert_nonnull (strstr (connection, "http://127.0.0.1:"));
+  }
   g_assert_true (techo_sync_controller_sign_out (controller, &error));
   g_assert_no_error (error);
   techo_sync_controller_forget_connection (controller);
   g_assert_null (techo_sync_controller_dup_connection (controller));
+  {
+    g_autofree char *connection = load_connection (controller);
+
+    g_assert_cmpstr (connection, ==, "");
+  }
   techo_sync_controller_sync (controller, fixture->window, NULL, NULL);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)

@@ -67,6 +67,19 @@ about_action (GSimpleAction *action,
 }
 
 static void
+connection_loaded_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GtkWidget) preferences = user_data;
+  g_autofree char *connection = NULL;
+
+  connection = techo_sync_controller_load_connection_finish (TECHO_SYNC_CONTROLLER (source),
+                                                             result, NULL);
+  techo_preferences_window_set_connection (TECHO_PREFERENCES_WINDOW (preferences), connection);
+}
+
+static void
 preferences_action (GSimpleAction *action,
                     GVariant      *parameter,
                     gpointer       user_data)
@@ -78,6 +91,10 @@ preferences_action (GSimpleAction *action,
 
   preferences = techo_preferences_window_new (window, self->settings, connection);
   gtk_window_present (GTK_WINDOW (preferences));
+  /* The keyring answers over D-Bus: ask it off the main thread. */
+  if (connection == NULL && techo_store_is_open (self->store))
+    techo_sync_controller_load_connection_async (self->sync, NULL, connection_loaded_cb,
+                                                 g_object_ref (preferences));
 }
 
 static void

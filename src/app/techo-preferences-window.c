@@ -79,3 +79,11 @@ techo_preferences_window_new (GtkWindow  *parent,
                                connection != NULL ? connection : _("Not connected"));
   return GTK_WIDGET (self);
 }
+
+void
+techo_preferences_window_set_connection (TechoPreferencesWindow *self,
+                                         const char             *connection)
+{
+  adw_action_row_set_subtitle (self->connection_row,
+                               connection != NULL ? connection : _("Not connected"));
+}

@@ -14,4 +14,7 @@ GtkWidget *techo_preferences_window_new (GtkWindow  *parent,
                                          GSettings  *settings,
                                          const char *connection);
 
+void       techo_preferences_window_set_connection (TechoPreferencesWindow *self,
+                                                    const char             *connection);
+
 G_END_DECLS

@@ -448,3 +448,50 @@ techo_sync_controller_forget_connection (TechoSyncController *self)
 {
   g_clear_pointer (&self->issuer, g_free);
 }
+
+static void
+connection_thread (GTask        *task,
+                   gpointer      source,
+                   gpointer      task_data,
+                   GCancellable *cancellable)
+{
+  TechoSyncController *self = source;
+  g_autoptr(TechoOAuth) oauth = techo_oauth_new (techo_store_get_vault (self->store));
+  GError *error = NULL;
+
+  if (!techo_oauth_load_sync (oauth, cancellable, &error))
+    {
+      if (error != NULL)
+        g_task_return_error (task, error);
+      else
+        g_task_return_pointer (task, NULL, NULL);
+      return;
+    }
+  g_task_return_pointer (task, g_strdup (techo_oauth_get_issuer (oauth)), g_free);
+}
+
+void
+techo_sync_controller_load_connection_async (TechoSyncController *self,
+                                             GCancellable        *cancellable,
+                                             GAsyncReadyCallback  callback,
+                                             gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, techo_sync_controller_load_connection_async);
+  g_task_run_in_thread (task, connection_thread);
+}
+
+char *
+techo_sync_controller_load_connection_finish (TechoSyncController  *self,
+                                              GAsyncResult         *result,
+                                              GError              **error)
+{
+  g_autofree char *issuer = g_task_propagate_pointer (G_TASK (result), error);
+
+  if (issuer == NULL)
+    return NULL;
+  g_free (self->issuer);
+  self->issuer = g_strdup (issuer);
+  return techo_sync_controller_dup_connection (self);
+}

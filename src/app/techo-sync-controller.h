@@ -33,6 +33,15 @@ char                *techo_sync_controller_dup_connection (TechoSyncController *
 gboolean             techo_sync_controller_sign_out       (TechoSyncController *self,
                                                            GError             **error);
 
+/* Reads the signed-in session from the keyring (off the main thread) and
+ * returns the Preferences words for it, or NULL when not signed in. */
+void                 techo_sync_controller_load_connection_async  (TechoSyncController  *self,
+                                                                   GCancellable         *cancellable,
+                                                                   GAsyncReadyCallback   callback,
+                                                                   gpointer              user_data);
+char                *techo_sync_controller_load_connection_finish (TechoSyncController  *self,
+                                                                   GAsyncResult         *result,
+                                                                   GError              **error);
 /* After a sign-out: Preferences says "Not connected" again. */
 void                 techo_sync_controller_forget_connection (TechoSyncController *self);
 
