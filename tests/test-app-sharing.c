@@ -543,6 +543,87 @@ test_visit_mode (Fixture       *fixture,
   wait_for_ledger (fixture, 2);
 }
 
+static GtkEditable *
+leave_entry (AdwMessageDialog *question)
+{
+  GtkWidget *box = adw_message_dialog_get_extra_child (question);
+
+  g_assert_nonnull (box);
+  g_assert_true (GTK_IS_PASSWORD_ENTRY (gtk_widget_get_first_child (box)));
+  return GTK_EDITABLE (gtk_widget_get_first_child (box));
+}
+
+static AdwMessageDialog *
+wait_for_question (TechoVisitWindow **visit)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (*visit != NULL && techo_visit_window_get_leave_dialog (*visit) == NULL
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (*visit);
+  return techo_visit_window_get_leave_dialog (*visit);
+}
+
+/* A passphrase store: leaving visit mode needs the passphrase, proved on
+ * a second connection; a wrong one keeps visit mode up and says so. */
+static void
+test_visit_passphrase (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-visit-XXXXXX", &error);
+  g_autoptr(TechoStore) store = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoDataset) dataset = NULL;
+  GtkWindow *owner;
+  TechoVisitWindow *visit;
+  AdwMessageDialog *question;
+  gint64 end;
+
+  g_assert_no_error (error);
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, "correct horse battery", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (techo_store_get_mode (store), ==, TECHO_STORE_MODE_PASSPHRASE);
+  consent = techo_consent_new ("みどり内科 田中先生", "受診のため", 1u << TECHO_CATEGORY_CHECKUP,
+                               TECHO_CONSENT_METHOD_VISIT);
+  dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+  owner = GTK_WINDOW (gtk_window_new ());
+  gtk_window_present (owner);
+  visit = techo_visit_window_new (owner, store, dataset, consent);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  techo_visit_window_start (visit);
+  pump (100);
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (owner)));
+  g_assert_true (techo_visit_window_uses_passphrase (visit));
+
+  /* Wrong passphrase: still in visit mode, asked again with a reason. */
+  techo_visit_window_request_leave (visit);
+  question = techo_visit_window_get_leave_dialog (visit);
+  gtk_editable_set_text (leave_entry (question), "wrong guess");
+  save_screenshot (GTK_WIDGET (question), "11-visit-passphrase");
+  adw_message_dialog_response (question, "leave");
+  question = wait_for_question (&visit);
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (owner)));
+
+  /* The right one: visit mode ends and the owner's window returns. */
+  gtk_editable_set_text (leave_entry (question), "correct horse battery");
+  adw_message_dialog_response (question, "leave");
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (visit != NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (visit);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (owner)));
+  /* The open store was not touched. */
+  g_assert_true (techo_store_is_open (store));
+
+  gtk_window_destroy (owner);
+  techo_store_close_sync (store, NULL, NULL);
+  remove_tree (dir);
+}
+
 static void
 test_print (Fixture       *fixture,
             gconstpointer  data)
@@ -651,6 +732,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/sharing/visit-mode", Fixture, NULL, fixture_set_up, test_visit_mode,
               fixture_tear_down);
+  g_test_add_func ("/sharing/visit-passphrase", test_visit_passphrase);
   g_test_add ("/sharing/print", Fixture, NULL, fixture_set_up, test_print, fixture_tear_down);
 
   return g_test_run ();

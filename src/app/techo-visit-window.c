@@ -399,6 +399,10 @@ leave_response_cb (AdwMessageDialog *dialog,
     passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry)));
   self->leave_dialog = NULL;
   self->passphrase_entry = NULL;
+  /* Gone before this window can go: a question left hidden would be torn
+   * down with its parent, password entry and all, mid-destruction. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
   if (g_strcmp0 (response, "leave") != 0)
     return;
   if (!techo_visit_window_uses_passphrase (self))
