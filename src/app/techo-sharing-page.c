@@ -26,6 +26,7 @@ struct _TechoSharingPage
   GPtrArray *consents;      /* TechoConsent, newest first */
   GHashTable *stoppable;    /* consent id → TRUE for live shares */
   guint loading;
+  guint refresh_id;         /* while shown: accesses to live links come in */
 };
 
 G_DEFINE_FINAL_TYPE (TechoSharingPage, techo_sharing_page, GTK_TYPE_WIDGET)
@@ -265,12 +266,36 @@ revoked_cb (GObject      *source,
   techo_sharing_page_reload (self);
 }
 
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  TechoSharingPage *self = user_data;
+
+  /* Only live links gain events on their own. */
+  if (g_hash_table_size (self->stoppable) > 0 && self->loading == 0)
+    techo_sharing_page_reload (self);
+  return G_SOURCE_CONTINUE;
+}
+
 static void
 techo_sharing_page_map (GtkWidget *widget)
 {
+  TechoSharingPage *self = TECHO_SHARING_PAGE (widget);
+
   GTK_WIDGET_CLASS (techo_sharing_page_parent_class)->map (widget);
   /* Accesses to live shares arrive while the page is hidden. */
-  techo_sharing_page_reload (TECHO_SHARING_PAGE (widget));
+  techo_sharing_page_reload (self);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (10, refresh_cb, self);
+}
+
+static void
+techo_sharing_page_unmap (GtkWidget *widget)
+{
+  TechoSharingPage *self = TECHO_SHARING_PAGE (widget);
+
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  GTK_WIDGET_CLASS (techo_sharing_page_parent_class)->unmap (widget);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -281,6 +306,7 @@ techo_sharing_page_dispose (GObject *object)
   TechoSharingPage *self = TECHO_SHARING_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), TECHO_TYPE_SHARING_PAGE);
   /* Template children that are not bound are still ours to unparent. */
   for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object));
@@ -314,6 +340,7 @@ techo_sharing_page_class_init (TechoSharingPageClass *klass)
   object_class->dispose = techo_sharing_page_dispose;
   object_class->finalize = techo_sharing_page_finalize;
   widget_class->map = techo_sharing_page_map;
+  widget_class->unmap = techo_sharing_page_unmap;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/techo/Techo/techo-sharing-page.ui");
