@@ -19,6 +19,7 @@ static const TechoCliCommand commands[] = {
   { "consents", "List the consent ledger (what left, when, to whom)", techo_cli_consents },
   { "backup", "Write an encrypted, checked copy of the store", techo_cli_backup },
   { "restore", "Replace the store with a checked backup", techo_cli_restore },
+  { "import", "Import JAHIS medication notebook and CDA checkup files", techo_cli_import },
 };
 
 const TechoCliCommand *

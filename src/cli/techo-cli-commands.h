@@ -40,4 +40,7 @@ TechoConsent *techo_cli_consent_from_options (const char *recipient, const char 
 int techo_cli_exit_for_export_error (const GError *error);
 gint64 techo_cli_parse_duration (const char *text);
 
+/* import: JAHIS and CDA files into the store (techo-cli-import.c). */
+int techo_cli_import (TechoCliContext *context, int argc, char **argv);
+
 G_END_DECLS
