@@ -378,8 +378,9 @@ test_share (void)
   {
     g_autoptr(SoupSession) session = soup_session_new ();
     g_autoptr(SoupMessage) msg = soup_message_new ("POST", payload->url);
-    g_autoptr(GBytes) body = g_bytes_new_static ("{\"recipient\":\"田中\",\"passcode\":\"1357\","
-                                                 "\"embeddedLengthMax\":100000000}", 70);
+    static const char text[] = "{\"recipient\":\"田中\",\"passcode\":\"1357\","
+                               "\"embeddedLengthMax\":100000000}";
+    g_autoptr(GBytes) body = g_bytes_new_static (text, strlen (text));
     g_autoptr(GBytes) answer = NULL;
     g_autoptr(JsonParser) parser = json_parser_new ();
     g_autoptr(GBytes) opened = NULL;

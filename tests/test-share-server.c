@@ -10,6 +10,9 @@
 
 #include <string.h>
 #include <sys/stat.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
 
 #include <glib/gstdio.h>
 
@@ -570,6 +573,85 @@ test_no_plaintext (void)
   fixture_teardown (&fx);
 }
 
+/* The first non-loopback IPv4 address of this machine, or NULL. */
+static char *
+lan_address (void)
+{
+  struct ifaddrs *list = NULL;
+  char *found = NULL;
+
+  if (getifaddrs (&list) != 0)
+    return NULL;
+  for (struct ifaddrs *i = list; i != NULL && found == NULL; i = i->ifa_next)
+    if (i->ifa_addr != NULL && i->ifa_addr->sa_family == AF_INET && !(i->ifa_flags & IFF_LOOPBACK))
+      {
+        g_autoptr(GSocketAddress) address =
+          g_socket_address_new_from_native (i->ifa_addr, sizeof (struct sockaddr_in));
+
+        found = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (address)));
+      }
+  freeifaddrs (list);
+  return found;
+}
+
+static gpointer
+connect_thread (gpointer data)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autoptr(SoupMessage) msg = soup_message_new ("POST", data);
+  static const char text[] = "{\"recipient\":\"x\"}";
+  g_autoptr(GBytes) body = g_bytes_new_static (text, strlen (text));
+  g_autoptr(GBytes) answer = NULL;
+  g_autoptr(GError) error = NULL;
+
+  soup_message_set_request_body_from_bytes (msg, "application/json", body);
+  answer = soup_session_send_and_read (session, msg, NULL, &error);
+  return GUINT_TO_POINTER (answer != NULL ? soup_message_get_status (msg) : 0);
+}
+
+/* Only the address asked for answers: loopback stays off the network, and
+ * a share on one interface is not on loopback. */
+static void
+test_bind (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoShareServer) server = techo_share_server_new (f->store);
+  g_autoptr(TechoShareServer) v6 = techo_share_server_new (f->store);
+  g_autoptr(TechoConsent) consent = techo_consent_new ("田中先生", "相談", 1, TECHO_CONSENT_METHOD_SHARE);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *lan = lan_address ();
+  g_autofree char *url = NULL;
+  g_autofree char *v6_url = NULL;
+  g_autofree char *elsewhere = NULL;
+  g_autoptr(GUri) uri = NULL;
+
+  consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
+  g_assert_true (techo_store_record_consent_sync (f->store, consent, NULL, &error));
+  g_assert_true (techo_share_server_listen (server, NULL, 0, &error));
+  url = techo_share_server_add (server, consent->id, "a.b.c.d.e", NULL, 0, consent->expires_at,
+                                FALSE, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (GPOINTER_TO_UINT (serve_while (connect_thread, url)), ==, 200);
+  if (lan != NULL)
+    {
+      uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+      elsewhere = g_strdup_printf ("http://%s:%d%s", lan, g_uri_get_port (uri), g_uri_get_path (uri));
+      g_assert_cmpuint (GPOINTER_TO_UINT (serve_while (connect_thread, elsewhere)), ==, 0);
+    }
+  else
+    g_test_message ("no network interface besides loopback: the LAN half is skipped");
+
+  if (techo_share_server_listen (v6, "::1", 0, &error))
+    {
+      g_assert_true (g_str_has_prefix (techo_share_server_get_base_url (v6), "http://[::1]:"));
+      v6_url = techo_share_server_add (v6, consent->id, "a.b.c.d.e", NULL, 0, consent->expires_at,
+                                       FALSE, &error);
+      g_assert_cmpuint (GPOINTER_TO_UINT (serve_while (connect_thread, v6_url)), ==, 200);
+    }
+  else
+    g_test_message ("no IPv6 loopback here: %s", error->message);
+}
+
 static void
 published_cb (GObject      *object,
               GAsyncResult *result,
@@ -625,5 +707,6 @@ main (int    argc,
   g_test_add_func ("/share-server/limits", test_limits);
   g_test_add_func ("/share-server/publish-async", test_publish_async);
   g_test_add_func ("/share-server/no-plaintext", test_no_plaintext);
+  g_test_add_func ("/share-server/bind", test_bind);
   return g_test_run ();
 }
