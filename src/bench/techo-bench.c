@@ -18,6 +18,7 @@
 #include <sqlite3.h>
 
 #include "techo-bench.h"
+#include "techo-bench-chart.h"
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-json.h"
@@ -477,6 +478,7 @@ failed:
 
 static const TechoBenchCommand commands[] = {
   { "sync", "Sync the bulk citizen and compare with bare fetch + insert", bench_sync },
+  { "chart", "Render the trend chart with 1,000 and 100,000 points", techo_bench_chart },
   /* Add rows here: { "startup", "…", techo_bench_startup }, */
 };
 

@@ -439,7 +439,7 @@ techo_chart_render (cairo_t               *cr,
    * min/max-per-bucket rule as techo_chart_downsample) and fill the
    * envelope between them, which looks the same as the scribble and costs
    * one polygon of 2 × width vertices however long the series. */
-  dense = n_visible > frame->width * 2;
+  dense = n_visible > frame->width;
   if (dense)
     {
       sampled = g_array_sized_new (FALSE, FALSE, sizeof (TechoChartPoint),
