@@ -366,6 +366,8 @@ test_link_and_stop (Fixture       *fixture,
   payload = techo_shl_link_decode (techo_share_dialog_get_link (dialog), &error);
   g_assert_no_error (error);
   g_assert_true (g_str_has_prefix (payload->url, "http://127.0.0.1:"));
+  /* Served on this computer only by default: one server, on loopback. */
+  g_assert_cmpuint (techo_sharing_page_get_n_servers (fixture->page), ==, 1);
   g_assert_cmpuint (post_manifest (payload->url), ==, 200);
 
   /* The ledger shows it live, with Stop. */

@@ -5,6 +5,10 @@
 #include "config.h"
 
 #include <glib/gi18n.h>
+#include <ifaddrs.h>
+#include <net/if.h>
+#include <netinet/in.h>
+#include <string.h>
 
 #include "techo-consent.h"
 #include "techo-export.h"
@@ -44,6 +48,7 @@ struct _TechoShareDialog
   AdwComboRow *method_row;
   AdwPreferencesGroup *link_group;
   AdwComboRow *expiry_row;
+  AdwComboRow *address_row;
   AdwPasswordEntryRow *passcode_row;
   GtkLabel *error_label;
   AdwPreferencesGroup *summary_group;
@@ -57,7 +62,8 @@ struct _TechoShareDialog
   GtkWindow *parent;
   TechoStore *store;
   TechoDataset *dataset;
-  TechoShareServer *server;
+  GHashTable *servers;       /* address → TechoShareServer, the page's */
+  GPtrArray *addresses;      /* the address row's choices, 127.0.0.1 first */
   GCancellable *cancellable;
   GPtrArray *summary_rows;
   char *output_path;
@@ -188,6 +194,75 @@ time_text (gint64 unix_seconds)
   return g_strdup_printf ("%s %s", date, clock);
 }
 
+/* The addresses a link can be served on: this computer only, then the
+ * address of each network interface that is up (a recipient on the same
+ * network reaches those). */
+static void
+fill_addresses (TechoShareDialog *self)
+{
+  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
+  struct ifaddrs *list = NULL;
+
+  g_ptr_array_add (self->addresses, g_strdup ("127.0.0.1"));
+  gtk_string_list_append (model, _("This computer only"));
+  if (getifaddrs (&list) == 0)
+    {
+      for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
+        {
+          g_autoptr(GInetAddress) inet = NULL;
+          g_autofree char *text = NULL;
+          g_autofree char *label = NULL;
+
+          if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
+            continue;
+          if (i->ifa_addr->sa_family == AF_INET)
+            inet = g_inet_address_new_from_bytes ((const guint8 *) &((struct sockaddr_in *) i->ifa_addr)->sin_addr,
+                                                  G_SOCKET_FAMILY_IPV4);
+          else if (i->ifa_addr->sa_family == AF_INET6)
+            inet = g_inet_address_new_from_bytes ((const guint8 *) &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr,
+                                                  G_SOCKET_FAMILY_IPV6);
+          /* Link-local IPv6 needs a scope a link cannot carry. */
+          if (inet == NULL || g_inet_address_get_is_link_local (inet)
+              || g_inet_address_get_is_loopback (inet) || self->addresses->len >= 16)
+            continue;
+          text = g_inet_address_to_string (inet);
+          /* Translators: a network interface and its address, e.g. "Local network (wlan0, 192.168.1.5)". */
+          label = g_strdup_printf (_("Local network (%s, %s)"), i->ifa_name, text);
+          g_ptr_array_add (self->addresses, g_steal_pointer (&text));
+          gtk_string_list_append (model, label);
+        }
+      freeifaddrs (list);
+    }
+  adw_combo_row_set_model (self->address_row, G_LIST_MODEL (model));
+  adw_combo_row_set_selected (self->address_row, 0);
+}
+
+static const char *
+chosen_address (TechoShareDialog *self)
+{
+  guint index = adw_combo_row_get_selected (self->address_row);
+
+  return index < self->addresses->len ? g_ptr_array_index (self->addresses, index) : "127.0.0.1";
+}
+
+/* The page's server for @address, made and bound on first use. */
+static TechoShareServer *
+server_for (TechoShareDialog  *self,
+            const char        *address,
+            GError           **error)
+{
+  TechoShareServer *server = g_hash_table_lookup (self->servers, address);
+  g_autoptr(TechoShareServer) made = NULL;
+
+  if (server != NULL)
+    return server;
+  made = techo_share_server_new (self->store);
+  if (!techo_share_server_listen (made, address, 0, error))
+    return NULL;
+  g_hash_table_insert (self->servers, g_strdup (address), g_object_ref (made));
+  return made;
+}
+
 /* ---- steps ------------------------------------------------------------ */
 
 static void
@@ -284,6 +359,14 @@ fill_summary (TechoShareDialog   *self,
 
       add_summary_row (self, _("Valid until"), until);
       add_summary_row (self, _("Passcode"), passcode[0] != '\0' ? _("Required") : _("None"));
+      {
+        g_autoptr(GObject) where = g_list_model_get_item (adw_combo_row_get_model (self->address_row),
+                                                          adw_combo_row_get_selected (self->address_row));
+
+        if (where != NULL)
+          add_summary_row (self, _("Reachable from"),
+                           gtk_string_object_get_string (GTK_STRING_OBJECT (where)));
+      }
     }
 }
 
@@ -575,10 +658,11 @@ start_link (TechoShareDialog *self,
   g_autoptr(GError) error = NULL;
   g_autofree char *until = NULL;
   g_autofree char *expiry = NULL;
+  TechoShareServer *server;
   char *link;
 
-  if (techo_share_server_get_base_url (self->server) == NULL
-      && !techo_share_server_listen (self->server, NULL, 0, &error))
+  server = server_for (self, chosen_address (self), &error);
+  if (server == NULL)
     {
       techo_consent_free (consent);
       fail (self, error);
@@ -586,7 +670,7 @@ start_link (TechoShareDialog *self,
     }
   options.passcode = passcode[0] != '\0' ? passcode : NULL;
   options.label = _("Records from Techo");
-  link = techo_share_publish_sync (self->store, self->server, profile_id (self), consent,
+  link = techo_share_publish_sync (self->store, server, profile_id (self), consent,
                                    &options, NULL, &error);
   if (consent->id != 0)
     consented (self, consent->id);
@@ -686,7 +770,8 @@ techo_share_dialog_finalize (GObject *object)
   if (self->visit_window != NULL)
     g_object_remove_weak_pointer (G_OBJECT (self->visit_window), (gpointer *) &self->visit_window);
   g_clear_object (&self->store);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->servers, g_hash_table_unref);
+  g_clear_pointer (&self->addresses, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_pointer (&self->summary_rows, g_ptr_array_unref);
@@ -725,6 +810,7 @@ techo_share_dialog_class_init (TechoShareDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, method_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, link_group);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, expiry_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, passcode_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, summary_group);
@@ -747,6 +833,8 @@ techo_share_dialog_init (TechoShareDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();
+  self->addresses = g_ptr_array_new_with_free_func (g_free);
+  fill_addresses (self);
   gtk_drawing_area_set_draw_func (self->qr_area, qr_draw_cb, self, NULL);
   show_step (self, "form");
 }
@@ -757,7 +845,7 @@ TechoShareDialog *
 techo_share_dialog_new (GtkWindow        *parent,
                         TechoStore       *store,
                         TechoDataset     *dataset,
-                        TechoShareServer *server)
+                        GHashTable       *servers)
 {
   TechoShareDialog *self = g_object_new (TECHO_TYPE_SHARE_DIALOG,
                                          "transient-for", parent,
@@ -766,7 +854,9 @@ techo_share_dialog_new (GtkWindow        *parent,
   self->parent = parent;
   self->store = store != NULL ? g_object_ref (store) : NULL;
   self->dataset = dataset != NULL ? techo_dataset_ref (dataset) : NULL;
-  self->server = server != NULL ? g_object_ref (server) : NULL;
+  self->servers = servers != NULL ? g_hash_table_ref (servers)
+                                  : g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                           g_object_unref);
   return self;
 }
 

@@ -19,12 +19,12 @@ G_BEGIN_DECLS
 #define TECHO_TYPE_SHARE_DIALOG (techo_share_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TechoShareDialog, techo_share_dialog, TECHO, SHARE_DIALOG, AdwWindow)
 
-/* @server: where share links are served (made to listen on loopback on
- * first use). */
+/* @servers: the share servers by address (string → TechoShareServer);
+ * one is made and bound when a link is first served on an address. */
 TechoShareDialog *techo_share_dialog_new          (GtkWindow         *parent,
                                                    TechoStore        *store,
                                                    TechoDataset      *dataset,
-                                                   TechoShareServer  *server);
+                                                   GHashTable        *servers);
 /* Preselects the way: a TECHO_CONSENT_METHOD_* name. */
 void              techo_share_dialog_set_method   (TechoShareDialog  *self,
                                                    const char        *method);

@@ -20,7 +20,7 @@ struct _TechoSharingPage
 
   TechoStore *store;
   TechoDataset *dataset;
-  TechoShareServer *server;
+  GHashTable *servers;      /* address → TechoShareServer */
   GCancellable *cancellable;
   GPtrArray *rows;          /* the ledger rows shown */
   GPtrArray *consents;      /* TechoConsent, newest first */
@@ -313,7 +313,7 @@ techo_sharing_page_dispose (GObject *object)
        child != NULL;
        child = gtk_widget_get_first_child (GTK_WIDGET (object)))
     gtk_widget_unparent (child);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->servers, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   G_OBJECT_CLASS (techo_sharing_page_parent_class)->dispose (object);
@@ -358,6 +358,7 @@ techo_sharing_page_init (TechoSharingPage *self)
   self->cancellable = g_cancellable_new ();
   self->rows = g_ptr_array_new ();
   self->stoppable = g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  self->servers = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_object_unref);
   show_ledger (self);
 }
 
@@ -372,10 +373,8 @@ techo_sharing_page_set_store (TechoSharingPage *self,
   if (self->store == store)
     return;
   /* Shares of another store stop with it. */
-  g_clear_object (&self->server);
+  g_hash_table_remove_all (self->servers);
   g_set_object (&self->store, store);
-  if (store != NULL)
-    self->server = techo_share_server_new (store);
 }
 
 void
@@ -457,13 +456,17 @@ void
 techo_sharing_page_stop (TechoSharingPage *self,
                          gint64            consent_id)
 {
+  GHashTableIter iter;
+  gpointer server;
+
   g_return_if_fail (TECHO_IS_SHARING_PAGE (self));
 
   if (self->store == NULL)
     return;
   /* Stop serving at once; the store's revocation follows. */
-  if (self->server != NULL)
-    techo_share_server_remove (self->server, consent_id);
+  g_hash_table_iter_init (&iter, self->servers);
+  while (g_hash_table_iter_next (&iter, NULL, &server))
+    techo_share_server_remove (server, consent_id);
   techo_store_revoke_consent_async (self->store, consent_id, self->cancellable, revoked_cb,
                                     g_object_ref (self));
 }
@@ -478,7 +481,7 @@ techo_sharing_page_open_dialog (TechoSharingPage *self,
   g_return_val_if_fail (TECHO_IS_SHARING_PAGE (self), NULL);
 
   dialog = techo_share_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   self->store, self->dataset, self->server);
+                                   self->store, self->dataset, self->servers);
   if (method != NULL)
     techo_share_dialog_set_method (dialog, method);
   g_signal_connect_object (dialog, "consented", G_CALLBACK (dialog_consented_cb), self, 0);
@@ -486,8 +489,8 @@ techo_sharing_page_open_dialog (TechoSharingPage *self,
   return dialog;
 }
 
-TechoShareServer *
-techo_sharing_page_get_server (TechoSharingPage *self)
+guint
+techo_sharing_page_get_n_servers (TechoSharingPage *self)
 {
-  return self->server;
+  return g_hash_table_size (self->servers);
 }

@@ -3,7 +3,8 @@
  * button opens the share dialog; below it, the consent ledger, newest
  * first, each entry expandable to what left, when, to whom and every
  * access; live share links have a Stop button. The page owns the local
- * share server, so links are served while the window is open. */
+ * share servers (one per address), so links are served while the window
+ * is open. */
 
 #pragma once
 
@@ -45,6 +46,7 @@ void              techo_sharing_page_stop         (TechoSharingPage *self,
  * NULL) preselected. Returns it (owned by GTK). */
 TechoShareDialog *techo_sharing_page_open_dialog  (TechoSharingPage *self,
                                                    const char       *method);
-TechoShareServer *techo_sharing_page_get_server   (TechoSharingPage *self);
+/* How many addresses links are served on. */
+guint             techo_sharing_page_get_n_servers (TechoSharingPage *self);
 
 G_END_DECLS
