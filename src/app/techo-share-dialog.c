@@ -315,10 +315,16 @@ add_summary_row (TechoShareDialog *self,
                  const char       *value)
 {
   GtkWidget *row = adw_action_row_new ();
+  GtkWidget *label = gtk_label_new (value);
 
+  /* The value is what is being agreed to: it reads at full strength. */
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), value);
-  gtk_widget_add_css_class (row, "property");
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_xalign (GTK_LABEL (label), 1);
+  gtk_label_set_justify (GTK_LABEL (label), GTK_JUSTIFY_RIGHT);
+  gtk_widget_set_hexpand (label, TRUE);
+  gtk_widget_add_css_class (label, "heading");
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
   adw_preferences_group_add (self->summary_group, row);
   g_ptr_array_add (self->summary_rows, row);
 }
