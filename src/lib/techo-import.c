@@ -209,6 +209,7 @@ techo_import_bytes_sync (TechoStore         *store,
   g_autoptr(TechoProfile) cda_patient = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autofree char *detail = NULL;
+  g_autofree char *cda_id = NULL;
   const TechoProfile *patient = NULL;
   TechoStoreCount what;
   const char *data;
@@ -265,8 +266,10 @@ techo_import_bytes_sync (TechoStore         *store,
       checkup = techo_cda_read_checkup (data, length, &cda_patient, error);
       if (checkup == NULL)
         return FALSE;
+      /* The stable id is made from the document's own id, then replaces it. */
+      cda_id = cda_checkup_id (checkup);
       g_free (checkup->id);
-      checkup->id = cda_checkup_id (checkup);
+      checkup->id = g_steal_pointer (&cda_id);
       checkup->revision = 1;
       checkup->withdrawn = FALSE;
       set_provenance (&checkup->provenance, result);

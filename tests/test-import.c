@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* File import on a real store (SQLCipher, keyring of the test session):
+ * a CP932 JAHIS file lands as dispensings with the file's name and SHA-256,
+ * a new local profile is made from its patient, a second import changes
+ * nothing, a failing file leaves every count as it was, a CDA file written
+ * by techo_cda_write_checkup lands as a checkup with its document, the
+ * profile choice, and techo-cli import's summaries and exit statuses. */
+
+#include "config.h"
+
+#include <string.h>
+
+#include <glib/gstdio.h>
+
+#include "techo-cda.h"
+#include "techo-import.h"
+#include "techo-jahis.h"
+#include "techo-reference.h"
+#include "techo-store.h"
+
+typedef struct
+{
+  char *dir;
+  TechoStore *store;
+} Fixture;
+
+static const char *const jahis_lines[] = {
+  "JAHISTC08,1",
+  "1,手帳 花子,2,19750402,,,,,,,テチョウ ハナコ",
+  "5,20260905,1",
+  "11,みなと薬局,13,4,1234567,1050001,東京都港区1-2-3,03-1111-1111,1",
+  "51,千代田内科クリニック,13,1,7654321,1",
+  "55,内科 一郎,内科,1",
+  "201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1",
+  "301,1,1日1回朝食後,28,日分,1,1",
+  "5,20260920,1",
+  "11,さくら薬局,13,4,2345678,,,,1",
+  "51,港整形外科,13,1,8765432,1",
+  "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1",
+  "201,1,レバミピド錠100mg,3,錠,4,2329021F1021,1",
+  "301,1,1日3回毎食後,7,日分,1,1",
+  "4,メモ",
+  NULL
+};
+
+static char *
+write_file (const char *dir,
+            const char *name,
+            const char *data,
+            gsize       length)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, data, length, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+/* The sample JAHIS text in CP932 with CRLF, as a pharmacy app writes it. */
+static char *
+write_jahis_cp932 (const char *dir,
+                   const char *name,
+                   char      **out_sha256)
+{
+  g_autofree char *utf8 = g_strjoinv ("\r\n", (char **) jahis_lines);
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  g_autofree char *cp932 = g_convert (utf8, -1, "CP932", "UTF-8", NULL, &length, &error);
+
+  g_assert_no_error (error);
+  if (out_sha256 != NULL)
+    *out_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) cp932, length);
+  return write_file (dir, name, cp932, length);
+}
+
+static void
+fixture_set_up (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *store_dir = NULL;
+
+  f->dir = g_dir_make_tmp ("techo-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  store_dir = g_build_filename (f->dir, "store", NULL);
+  f->store = techo_store_new (store_dir);
+  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  if (dir != NULL)
+    while ((name = g_dir_read_name (dir)) != NULL)
+      {
+        g_autofree char *child = g_build_filename (path, name, NULL);
+
+        if (g_file_test (child, G_FILE_TEST_IS_DIR))
+          remove_tree (child);
+        else
+          g_unlink (child);
+      }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *f,
+                   gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (f->store != NULL)
+    {
+      techo_store_erase_sync (f->store, NULL, &error);
+      g_clear_object (&f->store);
+    }
+  remove_tree (f->dir);
+  g_free (f->dir);
+}
+
+static guint
+n_profiles (TechoStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) profiles = techo_store_list_profiles_sync (store, NULL, &error);
+
+  g_assert_no_error (error);
+  return profiles->len;
+}
+
+static gint64
+count (TechoStore      *store,
+       TechoStoreCount  what)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = techo_store_count_sync (store, 0, what, NULL, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+static void
+test_jahis (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *sha256 = NULL;
+  g_autofree char *path = write_jahis_cp932 (f->dir, "okusuri-2026-09.txt", &sha256);
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(TechoImportResult) again = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+  g_autoptr(GPtrArray) stored_again = NULL;
+  g_autoptr(GError) error = NULL;
+  const TechoProfile *profile;
+  gboolean seen_minato = FALSE, seen_sakura = FALSE;
+
+  g_assert_cmpuint (n_profiles (f->store), ==, 0);
+  g_assert_true (techo_import_file_sync (f->store, 0, path, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result->kind, ==, TECHO_IMPORT_KIND_JAHIS);
+  g_assert_cmpuint (result->n_records, ==, 3);
+  g_assert_cmpuint (result->n_new, ==, 3);
+  g_assert_cmpuint (result->n_skipped, ==, 1);
+  g_assert_true (result->profile_created);
+  g_assert_cmpstr (result->file_name, ==, "okusuri-2026-09.txt");
+  g_assert_cmpstr (result->file_sha256, ==, sha256);
+
+  /* The new local profile carries the file's patient. */
+  profiles = techo_store_list_profiles_sync (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (profiles->len, ==, 1);
+  profile = g_ptr_array_index (profiles, 0);
+  g_assert_cmpint (profile->id, ==, result->profile_id);
+  g_assert_null (profile->subject);
+  g_assert_cmpstr (profile->name, ==, "手帳 花子");
+  g_assert_cmpstr (profile->name_kana, ==, "テチョウ ハナコ");
+  g_assert_cmpstr (profile->sex, ==, "female");
+  g_assert_cmpstr (profile->birth_date, ==, "1975-04-02");
+
+  /* What the store returns keeps the file's name and hash. */
+  stored = techo_store_list_dispensings_sync (f->store, result->profile_id, NULL, NULL, NULL,
+                                              &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 3);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (stored, i);
+
+      g_assert_cmpint (d->provenance.origin, ==, TECHO_ORIGIN_FILE);
+      g_assert_cmpstr (d->provenance.file_name, ==, "okusuri-2026-09.txt");
+      g_assert_cmpstr (d->provenance.file_sha256, ==, sha256);
+      g_assert_true (g_str_has_prefix (d->id, "jahis-"));
+      if (g_strcmp0 (d->pharmacy_name, "みなと薬局") == 0)
+        {
+          seen_minato = TRUE;
+          g_assert_cmpstr (d->dispensed_on, ==, "2026-09-05");
+          g_assert_cmpstr (d->yj_code, ==, "2171022F1020");
+          g_assert_cmpstr (d->prescriber_name, ==, "千代田内科クリニック");
+          g_assert_cmpstr (d->prescriber_department, ==, "内科");
+          g_assert_cmpint (d->days, ==, 28);
+        }
+      else
+        {
+          seen_sakura = TRUE;
+          g_assert_cmpstr (d->pharmacy_name, ==, "さくら薬局");
+          g_assert_cmpstr (d->prescriber_name, ==, "港整形外科");
+          g_assert_cmpstr (d->usage, ==, "1日3回毎食後");
+          g_assert_cmpint (d->days, ==, 7);
+        }
+    }
+  g_assert_true (seen_minato && seen_sakura);
+
+  /* Twice: nothing new, nothing changed. */
+  g_assert_true (techo_import_file_sync (f->store, 0, path, &again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->n_new, ==, 0);
+  g_assert_false (again->profile_created);
+  g_assert_cmpint (again->profile_id, ==, result->profile_id);
+  g_assert_cmpuint (n_profiles (f->store), ==, 1);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+  stored_again = techo_store_list_dispensings_sync (f->store, result->profile_id, NULL, NULL,
+                                                    NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored_again->len, ==, stored->len);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TechoDispensing *a = g_ptr_array_index (stored, i);
+      const TechoDispensing *b = g_ptr_array_index (stored_again, i);
+
+      g_assert_cmpstr (a->id, ==, b->id);
+      g_assert_cmpstr (a->drug_name, ==, b->drug_name);
+      g_assert_cmpstr (a->provenance.file_sha256, ==, b->provenance.file_sha256);
+    }
+}
+
+static void
+assert_import_fails (Fixture    *f,
+                     const char *name,
+                     const char *data,
+                     gsize       length,
+                     GQuark      domain,
+                     int         code)
+{
+  g_autofree char *path = write_file (f->dir, name, data, length);
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 before[TECHO_STORE_N_COUNTS];
+  guint profiles_before = n_profiles (f->store);
+
+  for (int i = 0; i < TECHO_STORE_N_COUNTS; i++)
+    before[i] = count (f->store, i);
+  g_assert_false (techo_import_file_sync (f->store, 0, path, &result, NULL, &error));
+  g_assert_null (result);
+  g_assert_error (error, domain, code);
+  g_assert_cmpstr (error->message, !=, "");
+  for (int i = 0; i < TECHO_STORE_N_COUNTS; i++)
+    g_assert_cmpint (count (f->store, i), ==, before[i]);
+  g_assert_cmpuint (n_profiles (f->store), ==, profiles_before);
+}
+
+static void
+test_failing (Fixture       *f,
+              gconstpointer  data)
+{
+  g_autofree char *good = write_jahis_cp932 (f->dir, "good.txt", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GString) missing = NULL;
+  g_autoptr(GString) huge = g_string_new ("JAHISTC08,1\n");
+  static const char no_name[] = "JAHISTC08,1\n5,20261001\n201,1,,1,錠\n";
+  static const char garbage[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
+
+  /* In an empty store first: a failing file makes no profile either. */
+  assert_import_fails (f, "no-name.txt", no_name, strlen (no_name),
+                       TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_INVALID);
+  assert_import_fails (f, "image.png", garbage, sizeof garbage - 1,
+                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND);
+  assert_import_fails (f, "notes-only.txt", "JAHISTC08,1\n4,メモ\n", strlen ("JAHISTC08,1\n4,メモ\n"),
+                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY);
+  g_assert_cmpuint (n_profiles (f->store), ==, 0);
+
+  g_assert_true (techo_import_file_sync (f->store, 0, good, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* A missing 911 part, then a file over the cap, a bad CDA. */
+  missing = g_string_new ("JAHISTC08,1\n911,123,2,2\n5,20261101\n201,1,薬,1,錠\n");
+  assert_import_fails (f, "part2.txt", missing->str, missing->len,
+                       TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_MISSING_PART);
+  while (huge->len <= TECHO_IMPORT_MAX_FILE_SIZE)
+    g_string_append (huge, "4,たくさんのメモ たくさんのメモ たくさんのメモ\n");
+  assert_import_fails (f, "huge.txt", huge->str, huge->len,
+                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE);
+  g_string_truncate (huge, TECHO_JAHIS_MAX_SIZE + 10);
+  assert_import_fails (f, "big.txt", huge->str, huge->len,
+                       TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_TOO_LARGE);
+  assert_import_fails (f, "checkup.xml", "<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><",
+                       strlen ("<ClinicalDocument xmlns=\"urn:hl7-org:v3\"><"),
+                       TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+}
+
+static TechoItem *
+make_item (const char *code,
+           const char *value,
+           const char *unit)
+{
+  TechoItem *item = techo_item_new ();
+  const TechoAnalyte *analyte = techo_reference_analyte_for_code (code);
+
+  item->code = g_strdup (code);
+  item->name = g_strdup (analyte != NULL ? analyte->name_ja : "項目");
+  item->type = TECHO_VALUE_PQ;
+  item->value = g_strdup (value);
+  item->unit = g_strdup (unit);
+  return item;
+}
+
+static char *
+write_cda (const char *dir,
+           const char *name,
+           GBytes    **out_bytes)
+{
+  g_autoptr(TechoCheckup) checkup = techo_checkup_new ();
+  g_autoptr(TechoProfile) patient = techo_profile_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *xml = NULL;
+  gsize length = 0;
+
+  checkup->id = g_strdup ("C-2026-0042");
+  checkup->performed_on = g_strdup ("2026-06-15");
+  checkup->kind = g_strdup ("010");
+  checkup->report_kind = g_strdup ("10");
+  checkup->institution_code = g_strdup ("1312345678");
+  checkup->institution_name = g_strdup ("テスト健診センター");
+  g_ptr_array_add (checkup->items, make_item ("9N001000000000001", "170.2", "cm"));
+  g_ptr_array_add (checkup->items, make_item ("9A751000000000001", "142", "mmHg"));
+  g_ptr_array_add (checkup->items, make_item ("3D046000001906202", "6.6", "%"));
+  patient->name = g_strdup ("健診 次郎");
+  patient->name_kana = g_strdup ("ケンシン ジロウ");
+  patient->sex = g_strdup ("male");
+  patient->birth_date = g_strdup ("1970-03-10");
+  patient->insurer_number = g_strdup ("06139999");
+
+  xml = techo_cda_write_checkup (checkup, patient, &length, &error);
+  g_assert_no_error (error);
+  *out_bytes = g_bytes_new (xml, length);
+  return write_file (dir, name, xml, length);
+}
+
+static void
+test_cda (Fixture       *f,
+          gconstpointer  data)
+{
+  g_autoptr(GBytes) bytes = NULL;
+  g_autofree char *path = write_cda (f->dir, "h1312345678202606150100001.xml", &bytes);
+  g_autofree char *sha256 = g_compute_checksum_for_bytes (G_CHECKSUM_SHA256, bytes);
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(TechoImportResult) again = NULL;
+  g_autoptr(GPtrArray) checkups = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GBytes) document = NULL;
+  g_autoptr(GError) error = NULL;
+  const TechoCheckup *checkup;
+
+  g_assert_true (techo_import_file_sync (f->store, 0, path, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result->kind, ==, TECHO_IMPORT_KIND_CDA);
+  g_assert_cmpuint (result->n_new, ==, 1);
+  g_assert_true (result->profile_created);
+  g_assert_true (g_str_has_prefix (result->checkup_id, "cda-"));
+
+  profiles = techo_store_list_profiles_sync (f->store, NULL, &error);
+  g_assert_cmpstr (((TechoProfile *) g_ptr_array_index (profiles, 0))->name_kana, ==,
+                   "ケンシン ジロウ");
+
+  checkups = techo_store_list_checkups_sync (f->store, result->profile_id, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (checkups->len, ==, 1);
+  checkup = g_ptr_array_index (checkups, 0);
+  g_assert_cmpstr (checkup->id, ==, result->checkup_id);
+  g_assert_cmpstr (checkup->performed_on, ==, "2026-06-15");
+  g_assert_cmpstr (checkup->institution_code, ==, "1312345678");
+  g_assert_cmpuint (checkup->items->len, ==, 3);
+  g_assert_cmpstr (techo_checkup_find_item (checkup, "9A751000000000001")->value, ==, "142");
+  g_assert_cmpint (checkup->provenance.origin, ==, TECHO_ORIGIN_FILE);
+  g_assert_cmpstr (checkup->provenance.file_name, ==, "h1312345678202606150100001.xml");
+  g_assert_cmpstr (checkup->provenance.file_sha256, ==, sha256);
+
+  document = techo_store_load_document_sync (f->store, result->profile_id, checkup->id,
+                                             NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (document);
+  g_assert_true (g_bytes_equal (document, bytes));
+
+  g_assert_true (techo_import_file_sync (f->store, 0, path, &again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->n_new, ==, 0);
+  g_assert_cmpstr (again->checkup_id, ==, result->checkup_id);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 3);
+}
+
+static void
+test_profile_choice (Fixture       *f,
+                     gconstpointer  data)
+{
+  g_autofree char *path = write_jahis_cp932 (f->dir, "okusuri.txt", NULL);
+  g_autoptr(TechoProfile) a = techo_profile_new ();
+  g_autoptr(TechoProfile) b = techo_profile_new ();
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 id_a = 0, id_b = 0;
+
+  a->issuer = g_strdup ("http://127.0.0.1:1");
+  a->subject = g_strdup ("person-a");
+  b->issuer = g_strdup ("http://127.0.0.1:1");
+  b->subject = g_strdup ("person-b");
+  g_assert_true (techo_store_ensure_profile_sync (f->store, a, &id_a, NULL, &error));
+  g_assert_true (techo_store_ensure_profile_sync (f->store, b, &id_b, NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (techo_import_file_sync (f->store, 0, path, NULL, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_PROFILE);
+  g_assert_nonnull (strstr (error->message, "--profile"));
+  g_clear_error (&error);
+  g_assert_false (techo_import_file_sync (f->store, id_b + 100, path, NULL, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_PROFILE);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 0);
+
+  g_assert_true (techo_import_file_sync (f->store, id_b, path, &result, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (result->profile_id, ==, id_b);
+  g_assert_false (result->profile_created);
+  g_assert_cmpuint (n_profiles (f->store), ==, 2);
+  g_assert_cmpint (techo_store_count_sync (f->store, id_b, TECHO_STORE_COUNT_MEDICATION,
+                                           NULL, &error), ==, 3);
+  g_assert_cmpint (techo_store_count_sync (f->store, id_a, TECHO_STORE_COUNT_MEDICATION,
+                                           NULL, &error), ==, 0);
+}
+
+static int
+run_cli (const char  *data_dir,
+         char       **out,
+         char       **err,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) proc = NULL;
+  g_autoptr(GError) error = NULL;
+  const char *root = g_getenv ("TECHO_BUILD_ROOT");
+  va_list ap;
+
+  g_ptr_array_add (args, g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli",
+                                           NULL));
+  g_ptr_array_add (args, g_strdup ("--data-dir"));
+  g_ptr_array_add (args, g_strdup (data_dir));
+  g_ptr_array_add (args, g_strdup ("import"));
+  va_start (ap, err);
+  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+
+  proc = g_subprocess_newv ((const char * const *) args->pdata,
+                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
+                            &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (proc);
+}
+
+static void
+test_cli (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-import-cli-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *good = write_jahis_cp932 (dir, "good.txt", NULL);
+  g_autoptr(GBytes) cda_bytes = NULL;
+  g_autofree char *cda = write_cda (dir, "checkup.xml", &cda_bytes);
+  g_autofree char *bad = write_file (dir, "bad.txt", "JAHISTC08,1\n5,2026\n", 19);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(TechoStore) store = NULL;
+  int status;
+
+  status = run_cli (data_dir, &out, &err, good, bad, cda, NULL);
+  g_assert_cmpint (status, ==, 6);
+  g_assert_nonnull (strstr (out, "good.txt: medication notebook (JAHIS), 3 medicine line(s), 3 new"));
+  g_assert_nonnull (strstr (out, "checkup.xml: checkup (CDA), 1 new"));
+  g_assert_nonnull (strstr (err, "bad.txt: Line 2: the dispensing date"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  status = run_cli (data_dir, &out, &err, good, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "3 medicine line(s), 0 new"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (run_cli (data_dir, &out, &err, NULL), ==, 2);
+
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_profiles (store), ==, 1);
+  g_assert_cmpint (count (store, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+  g_assert_cmpint (count (store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  remove_tree (dir);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add ("/import/jahis", Fixture, NULL, fixture_set_up, test_jahis, fixture_tear_down);
+  g_test_add ("/import/failing", Fixture, NULL, fixture_set_up, test_failing, fixture_tear_down);
+  g_test_add ("/import/cda", Fixture, NULL, fixture_set_up, test_cda, fixture_tear_down);
+  g_test_add ("/import/profile-choice", Fixture, NULL, fixture_set_up, test_profile_choice,
+              fixture_tear_down);
+  g_test_add_func ("/import/cli", test_cli);
+
+  return g_test_run ();
+}
