@@ -19,6 +19,7 @@
 
 #include "techo-bench.h"
 #include "techo-bench-chart.h"
+#include "techo-bench-startup.h"
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-json.h"
@@ -479,7 +480,7 @@ failed:
 static const TechoBenchCommand commands[] = {
   { "sync", "Sync the bulk citizen and compare with bare fetch + insert", bench_sync },
   { "chart", "Render the trend chart with 1,000 and 100,000 points", techo_bench_chart },
-  /* Add rows here: { "startup", "…", techo_bench_startup }, */
+  { "startup", "Exec to the dashboard's first frame (bulk store) vs a bare window", techo_bench_startup },
 };
 
 int
