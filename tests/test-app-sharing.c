@@ -456,11 +456,15 @@ scroll_visit (TechoVisitWindow *visit,
 }
 
 static TechoVisitWindow *
-start_visit (Fixture *fixture,
-             guint    categories)
+start_visit (Fixture            *fixture,
+             guint               categories,
+             const char * const *analytes)
 {
   g_autoptr(TechoShareDialog) dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_VISIT, categories);
   TechoVisitWindow *visit;
+
+  if (analytes != NULL)
+    techo_share_dialog_set_analytes (dialog, analytes);
 
   g_assert_true (techo_share_dialog_next (dialog));
   g_assert_true (techo_share_dialog_next (dialog));
@@ -483,12 +487,14 @@ test_visit_mode (Fixture       *fixture,
 
   /* Checkups only: the latest checkup and trends, no medicine, no
    * screening, anywhere on screen. */
-  visit = start_visit (fixture, 1u << TECHO_CATEGORY_CHECKUP);
+  visit = start_visit (fixture, 1u << TECHO_CATEGORY_CHECKUP,
+                       (const char * const[]) { "ldl", "hba1c", NULL });
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   sections = techo_visit_window_dup_sections (visit);
   g_assert_true (strv_equal (sections, "checkup", "trends", NULL));
   g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "checkup"), >, 0);
-  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "trends"), >, 0);
+  /* Exactly the trend charts chosen. */
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "trends"), ==, 2);
   g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "medication"), ==, 0);
   text = techo_visit_window_dup_text (visit);
   g_assert_nonnull (strstr (text, "6.6 %"));
@@ -526,7 +532,7 @@ test_visit_mode (Fixture       *fixture,
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
 
   /* Everything: medicines (with the duplicate flagged) and screenings too. */
-  visit = start_visit (fixture, ALL_CATEGORIES);
+  visit = start_visit (fixture, ALL_CATEGORIES, NULL);
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   g_clear_pointer (&sections, g_strfreev);
   sections = techo_visit_window_dup_sections (visit);
@@ -592,7 +598,7 @@ test_visit_passphrase (void)
   dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
   owner = GTK_WINDOW (gtk_window_new ());
   gtk_window_present (owner);
-  visit = techo_visit_window_new (owner, store, dataset, consent);
+  visit = techo_visit_window_new (owner, store, dataset, consent, NULL);
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   techo_visit_window_start (visit);
   pump (100);
@@ -684,6 +690,33 @@ test_print (Fixture       *fixture,
   g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (consent->events,
                                                               consent->events->len - 1))->event,
                    ==, TECHO_CONSENT_EVENT_SENT);
+
+  /* A PDF file with one chosen chart: consent first, written atomically. */
+  {
+    g_autoptr(TechoShareDialog) pdf_dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_PDF,
+                                                          ALL_CATEGORIES);
+    g_autofree char *pdf_path = g_build_filename (fixture->out_dir, "report.pdf", NULL);
+    g_autofree char *pdf = NULL;
+    g_autoptr(GPtrArray) after = NULL;
+    const TechoConsent *latest;
+
+    techo_share_dialog_set_analytes (pdf_dialog, (const char * const[]) { "ldl", NULL });
+    techo_share_dialog_set_output_path (pdf_dialog, pdf_path);
+    g_assert_true (techo_share_dialog_next (pdf_dialog));
+    g_assert_true (techo_share_dialog_next (pdf_dialog));
+    wait_for_step (pdf_dialog, "done");
+    g_assert_true (g_file_get_contents (pdf_path, &pdf, NULL, NULL));
+    g_assert_true (g_str_has_prefix (pdf, "%PDF"));
+    after = list_consents (fixture);
+    g_assert_cmpuint (after->len, ==, 2);
+    latest = g_ptr_array_index (after, 0);
+    g_assert_cmpstr (latest->method, ==, TECHO_CONSENT_METHOD_PDF);
+    g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (latest->events, 0))->event, ==,
+                     TECHO_CONSENT_EVENT_CREATED);
+    g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (latest->events,
+                                                                latest->events->len - 1))->event,
+                     ==, TECHO_CONSENT_EVENT_SENT);
+  }
 
   /* The PDF names the patient, as the report does. */
   {

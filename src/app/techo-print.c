@@ -16,6 +16,7 @@ typedef struct
   TechoStore *store;
   gint64 profile_id;
   TechoConsent *consent;
+  const char * const *analytes;
   TechoRecordSet *set;
   TechoReport *report;
   char *today;
@@ -54,6 +55,7 @@ begin_print_cb (GtkPrintOperation *operation,
   job->today = techo_format_today ();
   options.consent = job->consent;
   options.today = job->today;
+  options.analytes = job->analytes;
   job->report = techo_report_new (job->set, &options);
   gtk_print_operation_set_n_pages (operation, (int) techo_report_get_n_pages (job->report));
 }
@@ -81,6 +83,7 @@ GtkPrintOperationResult
 techo_print_run (TechoStore    *store,
                  gint64         profile_id,
                  TechoConsent  *consent,
+                 const char * const *analytes,
                  GtkWindow     *parent,
                  const char    *export_pdf_path,
                  GError       **error)
@@ -104,6 +107,7 @@ techo_print_run (TechoStore    *store,
   job.store = store;
   job.profile_id = profile_id;
   job.consent = consent;
+  job.analytes = analytes;
 
   operation = gtk_print_operation_new ();
   setup = gtk_page_setup_new ();

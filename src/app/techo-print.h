@@ -15,7 +15,8 @@
 
 G_BEGIN_DECLS
 
-/* Shows the print dialog over @parent (or, with @export_pdf_path, writes
+/* @analytes: the trend charts to draw (NULL: the report's default).
+ * Shows the print dialog over @parent (or, with @export_pdf_path, writes
  * the job to that PDF file without a dialog, as GTK's "export" action
  * does). @consent must not be recorded yet (id 0); on success its id is
  * set. Returns GTK_PRINT_OPERATION_RESULT_APPLY when the job was handed
@@ -24,6 +25,7 @@ G_BEGIN_DECLS
 GtkPrintOperationResult techo_print_run (TechoStore    *store,
                                          gint64         profile_id,
                                          TechoConsent  *consent,
+                                         const char * const *analytes,
                                          GtkWindow     *parent,
                                          const char    *export_pdf_path,
                                          GError       **error);

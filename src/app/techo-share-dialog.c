@@ -10,11 +10,13 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "techo-atomic-file.h"
 #include "techo-consent.h"
 #include "techo-export.h"
 #include "techo-format.h"
 #include "techo-print.h"
 #include "techo-qr.h"
+#include "techo-report.h"
 #include "techo-share-dialog.h"
 
 /* The rows of the "How" combo, in order. */
@@ -27,6 +29,14 @@ static const char * const method_names[] = {
   TECHO_CONSENT_METHOD_CDA,
   TECHO_CONSENT_METHOD_SHARE,
 };
+
+/* Trend charts offered first, in the order a doctor asks about them. */
+static const char * const trend_keys[] = {
+  "hba1c", "sbp", "ldl", "bmi", "glucose_fasting", "tg_fasting", "hdl", "dbp", "waist",
+  "weight", "egfr", "ast", "alt", "ggt",
+};
+
+#define DEFAULT_CHARTS 4
 
 static const gint64 expiry_seconds[] = { 3600, 86400, 7 * 86400, 30 * 86400 };
 static const int period_years[] = { 0, 1, 3, 5 };
@@ -43,6 +53,7 @@ struct _TechoShareDialog
   GtkSwitch *medication_switch;
   GtkSwitch *screening_switch;
   AdwComboRow *period_row;
+  AdwExpanderRow *analytes_row;
   AdwEntryRow *recipient_row;
   AdwEntryRow *purpose_row;
   AdwComboRow *method_row;
@@ -64,6 +75,7 @@ struct _TechoShareDialog
   TechoDataset *dataset;
   GHashTable *servers;       /* address → TechoShareServer, the page's */
   GPtrArray *addresses;      /* the address row's choices, 127.0.0.1 first */
+  GPtrArray *analyte_switches; /* GtkSwitch, each with its "analyte-key" */
   GCancellable *cancellable;
   GPtrArray *summary_rows;
   char *output_path;
@@ -157,6 +169,66 @@ build_consent (TechoShareDialog *self)
   if (g_str_equal (method, TECHO_CONSENT_METHOD_SHARE))
     consent->expires_at = chosen_expiry (self);
   return consent;
+}
+
+/* The trend charts chosen, as a NULL-terminated array of keys (empty
+ * when none is chosen). */
+static char **
+chosen_analytes (TechoShareDialog *self)
+{
+  GStrvBuilder *builder = g_strv_builder_new ();
+  char **keys;
+
+  for (guint i = 0; i < self->analyte_switches->len; i++)
+    {
+      GtkSwitch *sw = g_ptr_array_index (self->analyte_switches, i);
+
+      if (gtk_switch_get_active (sw))
+        g_strv_builder_add (builder, g_object_get_data (G_OBJECT (sw), "analyte-key"));
+    }
+  keys = g_strv_builder_end (builder);
+  g_strv_builder_unref (builder);
+  return keys;
+}
+
+/* One switch per analyte with at least two values to draw; the first
+ * few are on. */
+static void
+fill_analytes (TechoShareDialog *self)
+{
+  guint on = 0;
+
+  for (guint k = 0; self->dataset != NULL && k < G_N_ELEMENTS (trend_keys); k++)
+    {
+      const TechoAnalyte *analyte = techo_reference_analyte (trend_keys[k]);
+      GtkWidget *row, *sw;
+      guint n = 0;
+
+      if (analyte == NULL)
+        continue;
+      for (guint i = 0; i < self->dataset->checkups->len && n < 2; i++)
+        {
+          const TechoItem *item = techo_dataset_find_analyte (g_ptr_array_index (self->dataset->checkups, i),
+                                                              analyte->key);
+
+          if (item != NULL && !item->not_performed && item->value != NULL)
+            n++;
+        }
+      if (n < 2)
+        continue;
+      row = adw_action_row_new ();
+      sw = gtk_switch_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_analyte_name (analyte));
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (sw), on < DEFAULT_CHARTS);
+      on += on < DEFAULT_CHARTS;
+      g_object_set_data (G_OBJECT (sw), "analyte-key", (gpointer) analyte->key);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      adw_expander_row_add_row (self->analytes_row, row);
+      g_ptr_array_add (self->analyte_switches, sw);
+    }
+  gtk_widget_set_visible (GTK_WIDGET (self->analytes_row), self->analyte_switches->len > 0);
 }
 
 static gint64
@@ -352,6 +424,20 @@ fill_summary (TechoShareDialog   *self,
     }
   else
     add_summary_row (self, _("Period"), _("Everything"));
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP)
+      && self->analyte_switches->len > 0
+      && !method_is_file (consent->method))
+    {
+      g_auto(GStrv) keys = chosen_analytes (self);
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; keys[i] != NULL; i++)
+        g_ptr_array_add (names, (gpointer) techo_format_analyte_name (techo_reference_analyte (keys[i])));
+      g_ptr_array_add (names, NULL);
+      text = g_strjoinv (_(", "), (char **) names->pdata);
+      add_summary_row (self, _("Trend charts"), text[0] != '\0' ? text : _("None"));
+    }
   add_summary_row (self, _("To whom"), consent->recipient);
   add_summary_row (self, _("Why"), consent->purpose);
   how = g_list_model_get_item (adw_combo_row_get_model (self->method_row),
@@ -463,7 +549,12 @@ start_visit (TechoShareDialog *self,
     }
   dataset = techo_dataset_new (g_steal_pointer (&set->profile), set->checkups,
                                set->dispensings, set->screenings);
-  visit = techo_visit_window_new (self->parent, self->store, dataset, consent);
+  {
+    g_auto(GStrv) analytes = chosen_analytes (self);
+
+    visit = techo_visit_window_new (self->parent, self->store, dataset, consent,
+                                    (const char * const *) analytes);
+  }
   self->visit_window = visit;
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &self->visit_window);
   techo_visit_window_start (visit);
@@ -481,8 +572,13 @@ start_print (TechoShareDialog *self,
 
   /* The print dialog goes over the main window; this one steps aside. */
   gtk_widget_set_visible (GTK_WIDGET (self), self->output_path != NULL);
-  result = techo_print_run (self->store, profile_id (self), consent, self->parent,
-                            self->output_path, &error);
+  {
+    g_auto(GStrv) analytes = chosen_analytes (self);
+
+    result = techo_print_run (self->store, profile_id (self), consent,
+                              (const char * const *) analytes, self->parent,
+                              self->output_path, &error);
+  }
   gtk_widget_set_visible (GTK_WIDGET (self), TRUE);
   if (consent->id != 0)
     consented (self, consent->id);
@@ -504,6 +600,7 @@ typedef struct
   TechoConsent *consent;
   TechoExportFormat format;
   char *path;
+  char **analytes;
 } ExportJob;
 
 static void
@@ -512,7 +609,40 @@ export_job_free (ExportJob *job)
   g_clear_object (&job->store);
   g_clear_pointer (&job->consent, techo_consent_free);
   g_free (job->path);
+  g_strfreev (job->analytes);
   g_free (job);
+}
+
+/* The PDF as techo_export_run_sync writes it, with the trend charts the
+ * person chose: the consent first, then the file, then "sent". */
+static gboolean
+export_pdf (ExportJob     *job,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(TechoRecordSet) set = NULL;
+  g_autoptr(GBytes) pdf = NULL;
+  g_autofree char *today = techo_format_today ();
+  g_autofree char *base = g_path_get_basename (job->path);
+  g_autofree char *detail = NULL;
+  TechoReportOptions options = { 0 };
+
+  if (!techo_store_record_consent_sync (job->store, job->consent, cancellable, error))
+    return FALSE;
+  set = techo_record_set_gather_sync (job->store, job->profile_id, job->consent, cancellable,
+                                      error);
+  if (set == NULL)
+    return FALSE;
+  options.consent = job->consent;
+  options.today = today;
+  options.analytes = (const char * const *) job->analytes;
+  pdf = techo_report_render_pdf (set, &options, error);
+  if (pdf == NULL || !techo_atomic_file_write_bytes (job->path, pdf, cancellable, error))
+    return FALSE;
+  detail = g_strdup_printf ("pdf: %u records to %s", techo_record_set_count (set), base);
+  return techo_store_add_consent_event_sync (job->store, job->consent->id,
+                                             TECHO_CONSENT_EVENT_SENT, detail, cancellable,
+                                             error);
 }
 
 static void
@@ -523,9 +653,14 @@ export_thread (GTask        *task,
 {
   ExportJob *job = task_data;
   GError *error = NULL;
+  gboolean ok;
 
-  if (techo_export_run_sync (job->store, job->profile_id, job->consent, job->format,
-                             job->path, cancellable, &error))
+  if (job->format == TECHO_EXPORT_FORMAT_PDF)
+    ok = export_pdf (job, cancellable, &error);
+  else
+    ok = techo_export_run_sync (job->store, job->profile_id, job->consent, job->format,
+                                job->path, cancellable, &error);
+  if (ok)
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
@@ -571,6 +706,7 @@ run_export (TechoShareDialog *self,
   job->consent = consent;
   job->path = g_strdup (path);
   techo_export_format_from_string (consent->method, &job->format);
+  job->analytes = chosen_analytes (self);
   show_step (self, "busy");
   task = g_task_new (self, self->cancellable, export_done_cb, NULL);
   g_task_set_source_tag (task, run_export);
@@ -778,6 +914,7 @@ techo_share_dialog_finalize (GObject *object)
   g_clear_object (&self->store);
   g_clear_pointer (&self->servers, g_hash_table_unref);
   g_clear_pointer (&self->addresses, g_ptr_array_unref);
+  g_clear_pointer (&self->analyte_switches, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_pointer (&self->summary_rows, g_ptr_array_unref);
@@ -811,6 +948,7 @@ techo_share_dialog_class_init (TechoShareDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, medication_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, screening_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, period_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, analytes_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, recipient_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, purpose_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, method_row);
@@ -840,6 +978,7 @@ techo_share_dialog_init (TechoShareDialog *self)
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();
   self->addresses = g_ptr_array_new_with_free_func (g_free);
+  self->analyte_switches = g_ptr_array_new ();
   fill_addresses (self);
   gtk_drawing_area_set_draw_func (self->qr_area, qr_draw_cb, self, NULL);
   show_step (self, "form");
@@ -860,6 +999,7 @@ techo_share_dialog_new (GtkWindow        *parent,
   self->parent = parent;
   self->store = store != NULL ? g_object_ref (store) : NULL;
   self->dataset = dataset != NULL ? techo_dataset_ref (dataset) : NULL;
+  fill_analytes (self);
   self->servers = servers != NULL ? g_hash_table_ref (servers)
                                   : g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                                            g_object_unref);
@@ -894,6 +1034,20 @@ techo_share_dialog_fill (TechoShareDialog *self,
                          (categories & (1u << TECHO_CATEGORY_MEDICATION)) != 0);
   gtk_switch_set_active (self->screening_switch,
                          (categories & (1u << TECHO_CATEGORY_SCREENING)) != 0);
+}
+
+void
+techo_share_dialog_set_analytes (TechoShareDialog   *self,
+                                 const char * const *keys)
+{
+  for (guint i = 0; i < self->analyte_switches->len; i++)
+    {
+      GtkSwitch *sw = g_ptr_array_index (self->analyte_switches, i);
+
+      gtk_switch_set_active (sw, keys != NULL
+                                 && g_strv_contains (keys, g_object_get_data (G_OBJECT (sw),
+                                                                               "analyte-key")));
+    }
 }
 
 void

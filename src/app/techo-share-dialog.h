@@ -36,6 +36,9 @@ void              techo_share_dialog_fill         (TechoShareDialog  *self,
                                                    guint              categories);
 void              techo_share_dialog_set_passcode (TechoShareDialog  *self,
                                                    const char        *passcode);
+/* Turns on exactly the trend charts of @keys (those offered). */
+void              techo_share_dialog_set_analytes (TechoShareDialog  *self,
+                                                   const char * const *keys);
 /* Skips the file chooser and writes to @path (tests). */
 void              techo_share_dialog_set_output_path (TechoShareDialog *self,
                                                       const char       *path);

@@ -168,16 +168,20 @@ build_checkup (TechoVisitWindow *self)
 }
 
 static void
-build_trends (TechoVisitWindow *self)
+build_trends (TechoVisitWindow   *self,
+              const char * const *analytes)
 {
+  const char * const *keys = analytes != NULL ? analytes : trend_keys;
+  guint n_keys = analytes != NULL ? g_strv_length ((char **) analytes) : G_N_ELEMENTS (trend_keys);
+  guint most = analytes != NULL ? n_keys : MAX_CHARTS;
   AdwPreferencesGroup *group = NULL;
   guint shown = 0;
 
   if (self->dataset->checkups->len < 2)
     return;
-  for (guint i = 0; i < G_N_ELEMENTS (trend_keys) && shown < MAX_CHARTS; i++)
+  for (guint i = 0; i < n_keys && shown < most; i++)
     {
-      const TechoAnalyte *analyte = techo_reference_analyte (trend_keys[i]);
+      const TechoAnalyte *analyte = techo_reference_analyte (keys[i]);
       g_autoptr(TechoChartModel) model = NULL;
       GtkWidget *box, *title, *chart, *frame;
 
@@ -301,7 +305,8 @@ build_screening (TechoVisitWindow *self)
 
 static void
 build (TechoVisitWindow   *self,
-       const TechoConsent *consent)
+       const TechoConsent *consent,
+       const char * const *analytes)
 {
   TechoProfile *profile = self->dataset->profile;
   g_autofree char *subtitle = NULL;
@@ -320,7 +325,7 @@ build (TechoVisitWindow   *self,
   if (techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP))
     {
       build_checkup (self);
-      build_trends (self);
+      build_trends (self, analytes);
     }
   if (techo_consent_has_category (consent, TECHO_CATEGORY_MEDICATION))
     build_medication (self);
@@ -572,7 +577,8 @@ TechoVisitWindow *
 techo_visit_window_new (GtkWindow          *owner,
                         TechoStore         *store,
                         TechoDataset       *dataset,
-                        const TechoConsent *consent)
+                        const TechoConsent *consent,
+                        const char * const *analytes)
 {
   TechoVisitWindow *self;
 
@@ -581,15 +587,14 @@ techo_visit_window_new (GtkWindow          *owner,
 
   self = g_object_new (TECHO_TYPE_VISIT_WINDOW, NULL);
   self->owner = owner;
+  /* Not added to the application: its shortcuts and app.* actions
+   * (preferences, delete everything) stay out of reach; the hidden main
+   * window keeps the application running. */
   if (owner != NULL)
-    {
-      g_object_add_weak_pointer (G_OBJECT (owner), (gpointer *) &self->owner);
-      if (gtk_window_get_application (owner) != NULL)
-        gtk_window_set_application (GTK_WINDOW (self), gtk_window_get_application (owner));
-    }
+    g_object_add_weak_pointer (G_OBJECT (owner), (gpointer *) &self->owner);
   self->store = g_object_ref (store);
   self->dataset = techo_dataset_ref (dataset);
-  build (self, consent);
+  build (self, consent, analytes);
   return self;
 }
 

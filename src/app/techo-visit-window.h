@@ -20,11 +20,14 @@ G_BEGIN_DECLS
 #define TECHO_TYPE_VISIT_WINDOW (techo_visit_window_get_type ())
 G_DECLARE_FINAL_TYPE (TechoVisitWindow, techo_visit_window, TECHO, VISIT_WINDOW, AdwWindow)
 
-/* @dataset holds only the consented records (gathered under @consent). */
+/* @dataset holds only the consented records (gathered under @consent);
+ * @analytes: the trend charts to show (NULL: the first few with two or
+ * more values). */
 TechoVisitWindow *techo_visit_window_new            (GtkWindow          *owner,
                                                      TechoStore         *store,
                                                      TechoDataset       *dataset,
-                                                     const TechoConsent *consent);
+                                                     const TechoConsent *consent,
+                                                     const char * const *analytes);
 /* Hides the owner and shows visit mode full screen. */
 void              techo_visit_window_start          (TechoVisitWindow   *self);
 /* The sections shown, in order: "checkup", "trends", "medication",
