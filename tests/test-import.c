@@ -517,6 +517,178 @@ test_cli (void)
   remove_tree (dir);
 }
 
+/* A medication file of @n_groups dispensing days, @per_group drugs each. */
+static char *
+write_big_jahis (const char *dir,
+                 guint       n_groups,
+                 guint       per_group)
+{
+  g_autoptr(GString) text = g_string_new ("JAHISTC08,1\r\n1,手帳 花子,2,19750402\r\n");
+
+  for (guint g = 0; g < n_groups; g++)
+    {
+      GDate date;
+      char day[16];
+
+      g_date_clear (&date, 1);
+      g_date_set_dmy (&date, 1, 1, 2020);
+      g_date_add_days (&date, g);
+      g_date_strftime (day, sizeof day, "%Y%m%d", &date);
+      g_string_append_printf (text, "5,%s,1\r\n11,みなと薬局,13,4,1234567\r\n", day);
+      for (guint i = 0; i < per_group; i++)
+        g_string_append_printf (text, "201,%u,試験薬%u錠,1,錠,4,21710%02uF1020,1\r\n",
+                                i + 1, i, i % 100);
+      for (guint i = 0; i < per_group; i++)
+        g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1\r\n", i + 1);
+    }
+  return write_file (dir, "big.txt", text->str, text->len);
+}
+
+static GSubprocess *
+spawn_cli_import (const char *data_dir,
+                  const char *first,
+                  const char *second)
+{
+  g_autoptr(GError) error = NULL;
+  const char *root = g_getenv ("TECHO_BUILD_ROOT");
+  g_autofree char *cli = g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli",
+                                           NULL);
+  GSubprocess *proc;
+
+  proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                           &error, cli, "--data-dir", data_dir, "import", first, second, NULL);
+  g_assert_no_error (error);
+  return proc;
+}
+
+/* The store as the killed import left it: it opens, passes
+ * integrity_check and holds whole files or nothing of them. */
+static void
+check_after_kill (const char *data_dir,
+                  gint64      n_dispensings,
+                  gint64     *out_medication,
+                  gint64     *out_checkups)
+{
+  g_autoptr(TechoStore) store = techo_store_new (data_dir);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+    {
+      *out_medication = *out_checkups = 0;
+      return;
+    }
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_check_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_profiles (store), <=, 1);
+  *out_medication = count (store, TECHO_STORE_COUNT_MEDICATION);
+  *out_checkups = count (store, TECHO_STORE_COUNT_CHECKUP);
+  g_assert_true (*out_medication == 0 || *out_medication == n_dispensings);
+  g_assert_true (*out_checkups == 0 || *out_checkups == 1);
+  g_assert_true (techo_store_close_sync (store, NULL, &error));
+}
+
+/* Writes survive crashes (security promise 16): techo-cli import is
+ * SIGKILLed at random moments, 50 times (TECHO_IMPORT_KILLS overrides;
+ * `build-aux/dev soak` runs more); a run to the end then converges. */
+static void
+test_kill (void)
+{
+  const guint n_groups = 150, per_group = 10;
+  const char *kills_env = g_getenv ("TECHO_IMPORT_KILLS");
+  guint kills = kills_env != NULL ? (guint) g_ascii_strtoull (kills_env, NULL, 10) : 50;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-import-kill-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *timing_dir = g_build_filename (dir, "timing", NULL);
+  g_autofree char *big = write_big_jahis (dir, n_groups, per_group);
+  g_autoptr(GBytes) cda_bytes = NULL;
+  g_autofree char *cda = write_cda (dir, "checkup.xml", &cda_bytes);
+  g_autoptr(TechoStore) store = NULL;
+  g_autoptr(GBytes) document = NULL;
+  g_autoptr(GPtrArray) checkups = NULL;
+  g_autoptr(GPtrArray) profiles = NULL;
+  gint64 medication = 0, checkups_n = 0, started, duration;
+  guint whole = 0, empty = 0;
+
+  g_assert_no_error (error);
+
+  /* How long one import takes here, in a store of its own. */
+  {
+    g_autoptr(GSubprocess) proc = spawn_cli_import (timing_dir, big, cda);
+
+    started = g_get_monotonic_time ();
+    g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
+    g_assert_no_error (error);
+    duration = g_get_monotonic_time () - started;
+    g_test_message ("one import of %u lines + a CDA: %" G_GINT64_FORMAT " ms",
+                    n_groups * per_group, duration / 1000);
+  }
+
+  for (guint k = 0; k < kills; k++)
+    {
+      g_autoptr(GSubprocess) proc = spawn_cli_import (data_dir, big, cda);
+
+      g_usleep (g_test_rand_int_range (0, (gint32) MAX (duration * 6 / 5, 1000)));
+      g_subprocess_force_exit (proc);
+      g_subprocess_wait (proc, NULL, NULL);
+      check_after_kill (data_dir, n_groups * per_group, &medication, &checkups_n);
+      if (medication > 0)
+        whole++;
+      else
+        empty++;
+      /* Start from nothing now and then, so early kills are tried too. */
+      if (k % 5 == 4)
+        {
+          store = techo_store_new (data_dir);
+          if (g_file_test (data_dir, G_FILE_TEST_IS_DIR))
+            {
+              g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+              g_assert_true (techo_store_erase_sync (store, NULL, &error));
+              g_assert_no_error (error);
+            }
+          g_clear_object (&store);
+        }
+    }
+  g_test_message ("%u kills: %u after a whole page, %u before", kills, whole, empty);
+
+  /* A run to the end converges: every row, one profile, the document. */
+  {
+    g_autoptr(GSubprocess) proc = spawn_cli_import (data_dir, big, cda);
+
+    g_assert_true (g_subprocess_wait_check (proc, NULL, &error));
+    g_assert_no_error (error);
+  }
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (n_profiles (store), ==, 1);
+  g_assert_cmpint (count (store, TECHO_STORE_COUNT_MEDICATION), ==, n_groups * per_group);
+  g_assert_cmpint (count (store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  checkups = techo_store_list_checkups_sync (store, 0, 0, NULL, &error);
+  g_assert_no_error (error);
+  profiles = techo_store_list_profiles_sync (store, NULL, &error);
+  g_assert_no_error (error);
+  document = techo_store_load_document_sync (store,
+                                             ((TechoProfile *) g_ptr_array_index (profiles, 0))->id,
+                                             ((TechoCheckup *) g_ptr_array_index (checkups, 0))->id,
+                                             NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (document);
+  g_assert_true (g_bytes_equal (document, cda_bytes));
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  {
+    g_autoptr(TechoStore) timing = techo_store_new (timing_dir);
+
+    g_assert_true (techo_store_open_sync (timing, NULL, NULL, &error));
+    g_assert_true (techo_store_erase_sync (timing, NULL, &error));
+    g_assert_no_error (error);
+  }
+  remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -529,6 +701,7 @@ main (int   argc,
   g_test_add ("/import/profile-choice", Fixture, NULL, fixture_set_up, test_profile_choice,
               fixture_tear_down);
   g_test_add_func ("/import/cli", test_cli);
+  g_test_add_func ("/import/kill", test_kill);
 
   return g_test_run ();
 }
