@@ -135,9 +135,13 @@ resolve_profile (TechoStore          *store,
             *out_id = profile_id;
             return TRUE;
           }
-      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_PROFILE,
-                   _("There is no profile %" G_GINT64_FORMAT " in the store."), profile_id);
-      return FALSE;
+      {
+        g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, profile_id);
+
+        g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_PROFILE,
+                     _("There is no profile %s in the store."), number);
+        return FALSE;
+      }
     }
   if (profiles->len == 1)
     {
