@@ -979,6 +979,9 @@ techo_share_dialog_init (TechoShareDialog *self)
   self->summary_rows = g_ptr_array_new ();
   self->addresses = g_ptr_array_new_with_free_func (g_free);
   self->analyte_switches = g_ptr_array_new ();
+  /* Charts come from checkups: offered only while checkups are chosen. */
+  g_object_bind_property (self->checkup_switch, "active", self->analytes_row, "sensitive",
+                          G_BINDING_SYNC_CREATE);
   fill_addresses (self);
   gtk_drawing_area_set_draw_func (self->qr_area, qr_draw_cb, self, NULL);
   show_step (self, "form");
