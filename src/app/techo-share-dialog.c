@@ -677,6 +677,9 @@ export_done_cb (GObject      *source,
 
   if (job->consent->id != 0)
     consented (self, job->consent->id);
+  /* Closed while the file was being written: nothing left to show. */
+  if (self->stack == NULL)
+    return;
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
