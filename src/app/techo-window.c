@@ -50,6 +50,8 @@ struct _TechoWindow
   char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
   gint64 last_activity;     /* monotonic µs of the last input event */
   guint idle_check_id;
+  guint fill_idle_id;
+  guint filled;             /* bit per page index: filled from the dataset */
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -212,6 +214,67 @@ unlock_cb (TechoWindow *self)
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), FALSE);
   open_store (self, passphrase);
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
+}
+
+/* ---- filling the pages ---------------------------------------------- */
+
+static void
+fill_page (TechoWindow *self,
+           int          index)
+{
+  TechoDataset *dataset = self->dataset;
+
+  if (index < 0 || index >= TECHO_WINDOW_N_PAGES || (self->filled & (1u << index)))
+    return;
+  self->filled |= 1u << index;
+  switch (index)
+    {
+    case 0:
+      techo_overview_page_set_dataset (self->overview_page, dataset);
+      break;
+    case 1:
+      techo_checkups_page_set_dataset (self->checkups_page, dataset);
+      break;
+    case 2:
+      techo_trends_page_set_dataset (self->trends_page, dataset);
+      break;
+    case 3:
+      techo_medicines_page_set_dataset (self->medicines_page, dataset);
+      break;
+    case 4:
+      techo_screenings_page_set_dataset (self->screenings_page, dataset);
+      if (dataset != NULL && !self->reminders_sent
+          && g_settings_get_boolean (self->settings, "reminders"))
+        {
+          GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+
+          if (app != NULL)
+            techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app));
+          self->reminders_sent = TRUE;
+        }
+      break;
+    case 5:
+      techo_sharing_page_set_dataset (self->sharing_page, dataset);
+      break;
+    default:
+      break;
+    }
+}
+
+static gboolean
+fill_idle_cb (gpointer user_data)
+{
+  TechoWindow *self = user_data;
+
+  /* One page per idle turn keeps input responsive meanwhile. */
+  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
+    if (!(self->filled & (1u << i)))
+      {
+        fill_page (self, i);
+        return G_SOURCE_CONTINUE;
+      }
+  self->fill_idle_id = 0;
+  return G_SOURCE_REMOVE;
 }
 
 /* ---- benchmark hook --------------------------------------------------- */
@@ -446,6 +509,7 @@ techo_window_dispose (GObject *object)
 
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
+  g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_object (&self->store);
@@ -606,37 +670,24 @@ techo_window_set_dataset (TechoWindow  *self,
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   self->dataset = dataset;
 
-  {
-    gint64 t0 = g_get_monotonic_time (), t1, t2, t3, t4;
-
-    techo_overview_page_set_dataset (self->overview_page, dataset);
-    t1 = g_get_monotonic_time ();
-    techo_checkups_page_set_dataset (self->checkups_page, dataset);
-    t2 = g_get_monotonic_time ();
-    techo_trends_page_set_dataset (self->trends_page, dataset);
-    t3 = g_get_monotonic_time ();
-    techo_medicines_page_set_dataset (self->medicines_page, dataset);
-    t4 = g_get_monotonic_time ();
-    techo_screenings_page_set_dataset (self->screenings_page, dataset);
-    techo_sharing_page_set_dataset (self->sharing_page, dataset);
-    g_debug ("pages filled in ms: overview %.1f, checkups %.1f, trends %.1f, medicines %.1f, "
-             "screenings %.1f", (t1 - t0) / 1e3, (t2 - t1) / 1e3, (t3 - t2) / 1e3,
-             (t4 - t3) / 1e3, (g_get_monotonic_time () - t4) / 1e3);
-  }
+  g_clear_handle_id (&self->fill_idle_id, g_source_remove);
+  techo_overview_page_set_dataset (self->overview_page, dataset);
+  self->filled = 1u << 0;
   if (dataset == NULL)
-    return;
+    {
+      /* Locking or deleting: empty every page now. */
+      for (int i = 1; i < TECHO_WINDOW_N_PAGES; i++)
+        fill_page (self, i);
+      return;
+    }
 
   show_mode (self, "main");
   if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_dataset_is_empty (dataset))
     bench_watch_first_frame (self);
-  if (!self->reminders_sent && g_settings_get_boolean (self->settings, "reminders"))
-    {
-      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
-
-      if (app != NULL)
-        techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app));
-      self->reminders_sent = TRUE;
-    }
+  /* The dashboard first; the other pages when first shown or once the
+   * main loop is idle, whichever comes first. */
+  fill_page (self, page_index (gtk_stack_get_visible_child_name (self->content_stack)));
+  self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
 }
 
 TechoDataset *
@@ -661,6 +712,7 @@ techo_window_show_page (TechoWindow *self,
 
   if (index < 0)
     return;
+  fill_page (self, index);
   gtk_stack_set_visible_child_name (self->content_stack, name);
   adw_window_title_set_title (self->content_title, _(page_info[index].title));
   row = gtk_list_box_get_row_at_index (self->sidebar, index);
@@ -678,6 +730,7 @@ GtkWidget *
 techo_window_get_page (TechoWindow *self,
                        const char  *name)
 {
+  fill_page (self, page_index (name));
   return gtk_stack_get_child_by_name (self->content_stack, name);
 }
 
