@@ -8,6 +8,7 @@
 #include <glib/gstdio.h>
 
 #include "techo-test-export.h"
+#include "techo-test-util.h"
 
 TechoItem *
 techo_test_item_new (const char *code,
@@ -203,25 +204,6 @@ techo_test_export_new (void)
   return f;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 void
 techo_test_export_free (TechoTestExport *f)
 {
@@ -234,7 +216,7 @@ techo_test_export_free (TechoTestExport *f)
     techo_store_close_sync (f->store, NULL, NULL);
   g_clear_object (&f->store);
   techo_vault_clear_all (vault, NULL, NULL);
-  remove_tree (f->dir);
+  techo_test_remove_tree (f->dir);
   g_free (f->dir);
   g_free (f);
 }

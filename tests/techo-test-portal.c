@@ -12,6 +12,7 @@
 #include "techo-secure.h"
 #include "techo-test-portal.h"
 #include "techo-vault.h"
+#include "techo-test-util.h"
 
 typedef struct
 {
@@ -242,25 +243,6 @@ test_client_new (TechoTestSandbox   *sandbox,
   return client;
 }
 
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 void
 test_client_free (TestClient *client)
 {
@@ -275,7 +257,7 @@ test_client_free (TestClient *client)
   g_clear_object (&client->oauth);
   g_clear_object (&client->store);
   if (client->data_dir != NULL)
-    remove_tree (client->data_dir);
+    techo_test_remove_tree (client->data_dir);
   g_free (client->data_dir);
   g_free (client);
 }
@@ -485,22 +467,6 @@ test_sandbox_set_faults (TechoTestSandbox *sandbox,
   g_assert_cmpuint (soup_message_get_status (message), ==, 200);
 }
 
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-  gsize needle_len = strlen (needle);
-
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return FALSE;
-  for (gsize i = 0; i + needle_len <= length; i++)
-    if (memcmp (contents + i, needle, needle_len) == 0)
-      return TRUE;
-  return FALSE;
-}
-
 gboolean
 test_dir_contains (const char *dir,
                    const char *needle)
@@ -515,7 +481,7 @@ test_dir_contains (const char *dir,
       g_autofree char *path = g_build_filename (dir, name, NULL);
 
       if (g_file_test (path, G_FILE_TEST_IS_DIR) ? test_dir_contains (path, needle)
-                                                 : file_contains (path, needle))
+                                                 : techo_test_file_contains (path, needle))
         return TRUE;
     }
   return FALSE;

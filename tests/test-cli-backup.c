@@ -4,8 +4,6 @@
  * damaged backup, or one that would overwrite a file, is refused and the
  * store stays as it was. Runs the real techo-cli built next to the tests. */
 
-#define _GNU_SOURCE /* memmem */
-
 #include "config.h"
 
 #include <string.h>
@@ -14,16 +12,9 @@
 #include <glib/gstdio.h>
 
 #include "techo-store.h"
+#include "techo-test-util.h"
 
 #define MARKER_DRUG "MARKERDRUG-バックアップ錠"
-
-static char *
-cli_path (void)
-{
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-
-  return g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli", NULL);
-}
 
 static int
 run_cli (char       **err,
@@ -33,7 +24,7 @@ run_cli (char       **err,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   va_list ap;
 
   g_ptr_array_add (args, cli);
@@ -108,36 +99,6 @@ count_dispensings (const char *data_dir)
   return n;
 }
 
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  g_assert_true (g_file_get_contents (path, &contents, &length, NULL));
-  return memmem (contents, length, needle, strlen (needle)) != NULL;
-}
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
 static void
 test_backup_restore (void)
 {
@@ -159,8 +120,8 @@ test_backup_restore (void)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (g_stat (backup, &st), ==, 0);
   g_assert_cmpint (st.st_mode & 0777, ==, 0600);
-  g_assert_false (file_contains (backup, "MARKERDRUG"));
-  g_assert_false (file_contains (backup, "SQLite format 3"));
+  g_assert_false (techo_test_file_contains (backup, "MARKERDRUG"));
+  g_assert_false (techo_test_file_contains (backup, "SQLite format 3"));
 
   /* A second backup to the same file is refused; the file is untouched. */
   g_assert_cmpint (run_cli (&err, "--data-dir", data_dir, "backup", "--out", backup, NULL), !=, 0);
@@ -193,7 +154,7 @@ test_backup_restore (void)
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (&err, "--data-dir", data_dir, "restore", NULL), ==, 2);
 
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 int

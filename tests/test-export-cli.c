@@ -19,12 +19,7 @@
 #include "techo-fhir.h"
 #include "techo-shl.h"
 #include "techo-test-export.h"
-
-static char *
-cli_path (void)
-{
-  return g_build_filename (g_getenv ("TECHO_BUILD_ROOT"), "src", "cli", "techo-cli", NULL);
-}
+#include "techo-test-util.h"
 
 static void
 close_store (TechoTestExport *f)
@@ -51,7 +46,7 @@ run_cli (TechoTestExport  *f,
          char            **err,
          ...)
 {
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   g_autoptr(GPtrArray) argv = g_ptr_array_new ();
   const char *arg;
   va_list args;
@@ -235,7 +230,7 @@ test_kill (void)
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
   g_autoptr(GPtrArray) many = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   g_autoptr(GError) error = NULL;
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   g_autofree char *target = g_build_filename (f->dir, "big.json", NULL);
   guint n_old = 0, n_new = 0;
   guint n_kills = g_getenv ("TECHO_EXPORT_KILLS") ? atoi (g_getenv ("TECHO_EXPORT_KILLS")) : 20;
@@ -338,7 +333,7 @@ test_share (void)
 {
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
   g_autoptr(GError) error = NULL;
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   g_autofree char *qr = g_build_filename (f->dir, "link.png", NULL);
   const char *argv[] = { cli, "--data-dir", f->dir, "share", "--categories", "checkup,medication",
                          "--recipient", "みどり内科 田中先生", "--purpose", "定期受診の相談",

@@ -12,14 +12,7 @@
 #include <glib/gstdio.h>
 
 #include "techo-store.h"
-
-static char *
-cli_path (void)
-{
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-
-  return g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli", NULL);
-}
+#include "techo-test-util.h"
 
 static int
 run_cli (char       **out,
@@ -29,7 +22,7 @@ run_cli (char       **out,
   g_autoptr(GPtrArray) args = g_ptr_array_new ();
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   va_list ap;
 
   g_ptr_array_add (args, cli);
@@ -49,29 +42,10 @@ run_cli (char       **out,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 test_status (void)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   g_autofree char *dir = g_dir_make_tmp ("techo-cli-XXXXXX", &error);
   g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
   g_autofree char *locked_dir = g_build_filename (dir, "locked", NULL);
@@ -128,7 +102,7 @@ test_status (void)
   g_assert_true (techo_vault_clear_all (vault, NULL, &error));
   g_assert_cmpint (run_cli (&out, "--data-dir", data_dir, "status", NULL), ==, 3);
 
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 int

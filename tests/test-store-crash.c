@@ -15,24 +15,9 @@
 #include "techo-secure.h"
 #include "techo-sqlite.h"
 #include "techo-store.h"
+#include "techo-test-util.h"
 
 #define ROWS 12
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static gint64
 query (TechoSqlite *db,
@@ -183,7 +168,7 @@ test_kills (void)
   }
 
   techo_vault_clear_all (vault, NULL, NULL);
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 int

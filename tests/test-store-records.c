@@ -13,6 +13,7 @@
 #include "techo-sqlite.h"
 #include "techo-store.h"
 #include "techo-store-schema.h"
+#include "techo-test-util.h"
 
 typedef struct
 {
@@ -20,22 +21,6 @@ typedef struct
   TechoStore *store;
   gint64 profile_id;
 } Fixture;
-
-static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        g_unlink (child);
-      }
-  g_rmdir (path);
-}
 
 static void
 fixture_open (Fixture *f)
@@ -85,7 +70,7 @@ teardown (Fixture       *f,
   if (f->store != NULL)
     fixture_close (f);
   techo_vault_clear_all (vault, NULL, NULL);
-  remove_tree (f->dir);
+  techo_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -525,7 +510,7 @@ test_migrate_from_v0 (void)
   techo_sqlite_close (db);
 
   techo_vault_clear_all (vault, NULL, NULL);
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 int

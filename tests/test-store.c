@@ -13,6 +13,7 @@
 
 #include "techo-secure.h"
 #include "techo-store.h"
+#include "techo-test-util.h"
 
 #define MARKER_DRUG "MARKERDRUG-アムロジピン"
 #define MARKER_NAME "MARKERNAME-山田花子"
@@ -29,31 +30,12 @@ make_data_dir (void)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 forget_dir (const char *data_dir)
 {
   g_autoptr(TechoVault) vault = techo_vault_new (data_dir);
 
   techo_vault_clear_all (vault, NULL, NULL);
-  remove_tree (data_dir);
+  techo_test_remove_tree (data_dir);
 }
 
 static char *
@@ -65,18 +47,6 @@ file_sha256 (const char *path)
   if (!g_file_get_contents (path, &contents, &length, NULL))
     return g_strdup ("absent");
   return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) contents, length);
-}
-
-static gboolean
-file_contains (const char *path,
-               const char *needle)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, NULL))
-    return FALSE;
-  return memmem (contents, length, needle, strlen (needle)) != NULL;
 }
 
 static TechoStore *
@@ -219,7 +189,7 @@ test_create_reopen (void)
   g_assert_cmpstr (((TechoDispensing *) list->pdata[0])->drug_name, ==, MARKER_DRUG);
   close_store (&store);
   forget_dir (data_dir);
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 static void
@@ -255,7 +225,7 @@ test_file_modes (void)
   assert_mode (marker, 0600);
   close_store (&store);
   forget_dir (data_dir);
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 static void
@@ -440,7 +410,7 @@ test_no_plaintext (void)
     {
       for (guint f = 0; f < G_N_ELEMENTS (files); f++)
         for (guint m = 0; m < G_N_ELEMENTS (markers); m++)
-          g_assert_false (file_contains (files[f], markers[m]));
+          g_assert_false (techo_test_file_contains (files[f], markers[m]));
       if (round == 0)
         close_store (&store);
     }
@@ -526,7 +496,7 @@ test_backup_restore (void)
   g_assert_true (techo_store_backup_sync (store, backup, NULL, &error));
   g_assert_no_error (error);
   assert_mode (backup, 0600);
-  g_assert_false (file_contains (backup, "MARKERDRUG"));
+  g_assert_false (techo_test_file_contains (backup, "MARKERDRUG"));
 
   /* Never over an existing file. */
   g_assert_false (techo_store_backup_sync (store, backup, NULL, &error));

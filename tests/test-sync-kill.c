@@ -17,16 +17,11 @@
 #include "techo-sqlite.h"
 #include "techo-test-portal.h"
 #include "techo-vault.h"
+#include "techo-test-util.h"
 
 #define MIN_KILLS 20
 
 static TechoTestSandbox *sandbox;
-
-static char *
-cli_path (void)
-{
-  return g_build_filename (g_getenv ("TECHO_BUILD_ROOT"), "src", "cli", "techo-cli", NULL);
-}
 
 /* Runs techo-cli to the end; returns its exit status. */
 static int
@@ -43,7 +38,7 @@ run_cli (const char  *data_dir,
   g_autoptr(GError) error = NULL;
   va_list args;
 
-  g_ptr_array_add (argv, cli_path ());
+  g_ptr_array_add (argv, techo_test_program_path ("src/cli/techo-cli"));
   g_ptr_array_add (argv, g_strdup ("--data-dir"));
   g_ptr_array_add (argv, g_strdup (data_dir));
   va_start (args, first_arg);
@@ -78,7 +73,7 @@ test_kill_and_resume (void)
   g_autofree char *baseline = NULL;
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   g_autofree char *got = NULL;
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(GError) error = NULL;
@@ -301,7 +296,7 @@ static void
 test_cli_login_no_browser (void)
 {
   g_autofree char *data_dir = g_dir_make_tmp ("techo-login-XXXXXX", NULL);
-  g_autofree char *cli = cli_path ();
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
   g_autoptr(GError) error = NULL;

@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-test-util.h: small helpers every test may use. Compiled into each
+ * test by the foreach in tests/meson.build. */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* The path of a program built in this tree, e.g. "src/cli/techo-cli",
+ * under $TECHO_BUILD_ROOT (set by tests/meson.build). */
+char     *techo_test_program_path (const char *relative_path);
+
+/* Deletes @path and everything below it; a missing path is fine. */
+void      techo_test_remove_tree  (const char *path);
+
+/* TRUE when the bytes of the file at @path hold @needle anywhere
+ * (binary-safe); FALSE when they do not or the file cannot be read. */
+gboolean  techo_test_file_contains (const char *path,
+                                    const char *needle);
+
+G_END_DECLS
