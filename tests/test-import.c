@@ -16,7 +16,10 @@
 #include "techo-import.h"
 #include "techo-jahis.h"
 #include "techo-reference.h"
+#include "techo-secure.h"
+#include "techo-sqlite.h"
 #include "techo-store.h"
+#include "techo-vault.h"
 
 typedef struct
 {
@@ -475,6 +478,38 @@ run_cli (const char  *data_dir,
   return g_subprocess_get_exit_status (proc);
 }
 
+/* The details of the "import" audit rows, read from the store file. */
+static GPtrArray *
+import_audit_details (const char *data_dir)
+{
+  g_autoptr(TechoVault) vault = techo_vault_new (data_dir);
+  g_auto(TechoSecret) hex = techo_vault_lookup_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY,
+                                                       "techo.db", NULL, NULL);
+  g_autofree char *path = g_build_filename (data_dir, "techo.db", NULL);
+  g_autofree char *key = NULL;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) error = NULL;
+  GPtrArray *details = g_ptr_array_new_with_free_func (g_free);
+  TechoSqlite *db;
+
+  g_assert_nonnull (hex);
+  key = g_strdup_printf ("x'%s'", hex);
+  db = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (db, key, &error));
+  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096", &error));
+  s = techo_sqlite_prepare (db, "SELECT detail FROM audit_log WHERE action = 'import'"
+                                " ORDER BY id", &error);
+  g_assert_no_error (error);
+  while (techo_sqlite_step (s, &error))
+    g_ptr_array_add (details, g_strdup (techo_sqlite_column_text (s, 0)));
+  g_assert_no_error (error);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+  techo_sqlite_close (db);
+  techo_wipe (key, strlen (key));
+  return details;
+}
+
 static void
 test_cli (void)
 {
@@ -505,6 +540,27 @@ test_cli (void)
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run_cli (data_dir, &out, &err, NULL), ==, 2);
+
+  /* One audit row per imported file (none for the bad one), naming the
+   * file and its hash, never a value from it. */
+  {
+    g_autoptr(GPtrArray) details = import_audit_details (data_dir);
+
+    g_assert_cmpuint (details->len, ==, 3);
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (details, 0),
+                                     "kind=jahis file=good.txt sha256="));
+    g_assert_nonnull (strstr (g_ptr_array_index (details, 0), "records=3 new=3"));
+    g_assert_true (g_str_has_prefix (g_ptr_array_index (details, 1), "kind=cda file=checkup.xml"));
+    g_assert_nonnull (strstr (g_ptr_array_index (details, 2), "records=3 new=0"));
+    for (guint i = 0; i < details->len; i++)
+      {
+        const char *detail = g_ptr_array_index (details, i);
+
+        g_assert_null (strstr (detail, "アムロジピン"));
+        g_assert_null (strstr (detail, "手帳 花子"));
+        g_assert_null (strstr (detail, "健診センター"));
+      }
+  }
 
   store = techo_store_new (data_dir);
   g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
