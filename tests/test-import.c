@@ -745,6 +745,55 @@ test_kill (void)
   remove_tree (dir);
 }
 
+static void
+async_done_cb (GObject      *source,
+               GAsyncResult *res,
+               gpointer      user_data)
+{
+  GAsyncResult **out = user_data;
+
+  *out = g_object_ref (res);
+}
+
+static TechoImportResult *
+import_async (TechoStore    *store,
+              const char    *path,
+              GCancellable  *cancellable,
+              GError       **error)
+{
+  g_autoptr(GAsyncResult) res = NULL;
+
+  techo_import_file_async (store, 0, path, cancellable, async_done_cb, &res);
+  while (res == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  return techo_import_file_finish (store, res, error);
+}
+
+static void
+test_async (Fixture       *f,
+            gconstpointer  data)
+{
+  g_autofree char *path = write_jahis_cp932 (f->dir, "async.txt", NULL);
+  g_autoptr(GCancellable) cancelled = g_cancellable_new ();
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(TechoImportResult) none = NULL;
+  g_autoptr(GError) error = NULL;
+
+  /* Cancelled before it starts: nothing written. */
+  g_cancellable_cancel (cancelled);
+  none = import_async (f->store, path, cancelled, &error);
+  g_assert_null (none);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 0);
+
+  result = import_async (f->store, path, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (result);
+  g_assert_cmpuint (result->n_new, ==, 3);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -756,6 +805,7 @@ main (int   argc,
   g_test_add ("/import/cda", Fixture, NULL, fixture_set_up, test_cda, fixture_tear_down);
   g_test_add ("/import/profile-choice", Fixture, NULL, fixture_set_up, test_profile_choice,
               fixture_tear_down);
+  g_test_add ("/import/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
   g_test_add_func ("/import/cli", test_cli);
   g_test_add_func ("/import/kill", test_kill);
 

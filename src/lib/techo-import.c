@@ -339,3 +339,65 @@ techo_import_file_sync (TechoStore         *store,
   return techo_import_bytes_sync (store, profile_id, path, contents, out_result,
                                   cancellable, error);
 }
+
+typedef struct
+{
+  gint64 profile_id;
+  char *path;
+} ImportTaskData;
+
+static void
+import_task_data_free (ImportTaskData *data)
+{
+  g_free (data->path);
+  g_free (data);
+}
+
+static void
+import_file_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ImportTaskData *data = task_data;
+  TechoImportResult *result = NULL;
+  GError *error = NULL;
+
+  if (techo_import_file_sync (source_object, data->profile_id, data->path, &result,
+                              cancellable, &error))
+    g_task_return_pointer (task, result, (GDestroyNotify) techo_import_result_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+techo_import_file_async (TechoStore          *store,
+                         gint64               profile_id,
+                         const char          *path,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  ImportTaskData *data;
+
+  g_return_if_fail (TECHO_IS_STORE (store));
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (ImportTaskData, 1);
+  data->profile_id = profile_id;
+  data->path = g_strdup (path);
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, techo_import_file_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_task_data_free);
+  g_task_run_in_thread (task, import_file_thread);
+}
+
+TechoImportResult *
+techo_import_file_finish (TechoStore    *store,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

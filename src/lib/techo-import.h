@@ -64,6 +64,18 @@ gboolean techo_import_file_sync (TechoStore         *store,
                                  GCancellable       *cancellable,
                                  GError            **error);
 
+/* The same on a worker thread (the store calls wait on the store thread,
+ * never on the caller's main context), for the app. */
+void     techo_import_file_async  (TechoStore          *store,
+                                   gint64               profile_id,
+                                   const char          *path,
+                                   GCancellable        *cancellable,
+                                   GAsyncReadyCallback  callback,
+                                   gpointer             user_data);
+TechoImportResult *techo_import_file_finish (TechoStore    *store,
+                                             GAsyncResult  *result,
+                                             GError       **error);
+
 /* The same on bytes already read; @file_name is what the provenance keeps. */
 gboolean techo_import_bytes_sync (TechoStore         *store,
                                   gint64              profile_id,
