@@ -370,6 +370,25 @@ test_errors (void)
 }
 
 static void
+test_padding (void)
+{
+  const char *text = "JAHISTC08,1\n5, 20261001 ,1\n201, 1 ,外用薬 , 2 ,本,4, 2649729S1020\n"
+                     "301,1 , 1日2回 , 14 ,日分,5\n";
+  g_autoptr(TechoJahisResult) r = parse_ok (text, strlen (text));
+  const TechoDispensing *d;
+
+  g_assert_cmpuint (r->dispensings->len, ==, 1);
+  d = g_ptr_array_index (r->dispensings, 0);
+  g_assert_cmpstr (d->dispensed_on, ==, "2026-10-01");
+  g_assert_cmpstr (d->drug_name, ==, "外用薬");
+  g_assert_cmpstr (d->yj_code, ==, "2649729S1020");
+  g_assert_cmpfloat (d->quantity, ==, 2.0);
+  g_assert_cmpstr (d->usage, ==, "1日2回");
+  g_assert_cmpint (d->days, ==, 14);
+  g_assert_cmpstr (d->dosage_form, ==, "5");
+}
+
+static void
 test_no_usage (void)
 {
   const char *text = "JAHISTC01,1\n5,20261001\n201,7,外用薬,1,本,1,,1\n";
@@ -436,6 +455,7 @@ main (int   argc,
   g_test_add_func ("/jahis/multipart", test_multipart);
   g_test_add_func ("/jahis/limits", test_limits);
   g_test_add_func ("/jahis/errors", test_errors);
+  g_test_add_func ("/jahis/padding", test_padding);
   g_test_add_func ("/jahis/no-usage", test_no_usage);
   g_test_add_func ("/jahis/corpus", test_corpus);
 

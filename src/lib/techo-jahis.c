@@ -243,6 +243,9 @@ split_fields (const char  *line,
 
           g_string_append_len (field, s, MIN (n, TECHO_JAHIS_MAX_FIELD_LENGTH + 1));
           s += n;
+          /* Spaces around an unquoted field (" 28") are padding. */
+          g_strstrip (field->str);
+          g_string_set_size (field, strlen (field->str));
         }
       if (field->len > TECHO_JAHIS_MAX_FIELD_LENGTH)
         {
