@@ -19,6 +19,7 @@
 #include "techo-secure.h"
 #include "techo-sqlite.h"
 #include "techo-store.h"
+#include "techo-test-util.h"
 #include "techo-vault.h"
 
 typedef struct
@@ -93,25 +94,6 @@ fixture_set_up (Fixture       *f,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  if (dir != NULL)
-    while ((name = g_dir_read_name (dir)) != NULL)
-      {
-        g_autofree char *child = g_build_filename (path, name, NULL);
-
-        if (g_file_test (child, G_FILE_TEST_IS_DIR))
-          remove_tree (child);
-        else
-          g_unlink (child);
-      }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
@@ -122,7 +104,7 @@ fixture_tear_down (Fixture       *f,
       techo_store_erase_sync (f->store, NULL, &error);
       g_clear_object (&f->store);
     }
-  remove_tree (f->dir);
+  techo_test_remove_tree (f->dir);
   g_free (f->dir);
 }
 
@@ -455,11 +437,9 @@ run_cli (const char  *data_dir,
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) proc = NULL;
   g_autoptr(GError) error = NULL;
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
   va_list ap;
 
-  g_ptr_array_add (args, g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli",
-                                           NULL));
+  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
   g_ptr_array_add (args, g_strdup ("--data-dir"));
   g_ptr_array_add (args, g_strdup (data_dir));
   g_ptr_array_add (args, g_strdup ("import"));
@@ -570,7 +550,7 @@ test_cli (void)
   g_assert_cmpint (count (store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
   g_assert_true (techo_store_erase_sync (store, NULL, &error));
   g_assert_no_error (error);
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 /* A medication file of @n_groups dispensing days, @per_group drugs each. */
@@ -606,9 +586,7 @@ spawn_cli_import (const char *data_dir,
                   const char *second)
 {
   g_autoptr(GError) error = NULL;
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-  g_autofree char *cli = g_build_filename (root != NULL ? root : ".", "src", "cli", "techo-cli",
-                                           NULL);
+  g_autofree char *cli = techo_test_program_path ("src/cli/techo-cli");
   GSubprocess *proc;
 
   proc = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
@@ -742,7 +720,7 @@ test_kill (void)
     g_assert_true (techo_store_erase_sync (timing, NULL, &error));
     g_assert_no_error (error);
   }
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 static void
