@@ -97,6 +97,11 @@ wait_for_main (Fixture *fixture)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
   g_assert_nonnull (techo_window_get_dataset (fixture->window));
+  /* Sharing offers the whole history, which follows the dashboard. */
+  while (!techo_window_get_dataset (fixture->window)->complete
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (techo_window_get_dataset (fixture->window)->complete);
 }
 
 static void

@@ -300,6 +300,15 @@ wait_for_mode (Fixture    *fixture,
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, mode);
+  /* The dashboard comes first from recent dispensings; the pages are
+   * checked once the whole history is in. */
+  if (g_str_equal (mode, "main"))
+    {
+      while (!techo_window_get_dataset (fixture->window)->complete
+             && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+    }
 }
 
 

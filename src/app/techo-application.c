@@ -339,6 +339,16 @@ techo_application_activate (GApplication *app)
 }
 
 static void
+early_open_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  /* The window asks again and hears the outcome (the second open of an
+   * open store is a no-op job); nothing to do here. */
+  techo_store_open_finish (TECHO_STORE (source), result, NULL);
+}
+
+static void
 techo_application_startup (GApplication *app)
 {
   TechoApplication *self = TECHO_APPLICATION (app);
@@ -352,6 +362,14 @@ techo_application_startup (GApplication *app)
   techo_format_set_japanese_era (g_settings_get_enum (self->settings, "date-style") == 1);
   self->store = techo_store_new (data_dir);
   self->sync = techo_sync_controller_new (self->store);
+  {
+    TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
+
+    /* A keyring store opens on the store's thread (keyring lookup, key,
+     * schema check) while GTK builds the window. */
+    if (techo_store_exists_at (data_dir, &mode) && mode == TECHO_STORE_MODE_KEYRING)
+      techo_store_open_async (self->store, NULL, NULL, early_open_cb, NULL);
+  }
 
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);

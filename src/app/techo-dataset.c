@@ -9,143 +9,81 @@
 #include "techo-dataset.h"
 #include "techo-format.h"
 
-typedef struct
-{
-  TechoStore *store;
-  TechoProfile *profile;
-  GPtrArray *checkups;
-  GPtrArray *dispensings;
-  GPtrArray *screenings;
-  guint pending;
-  GError *error;
-} LoadData;
+/* How far back the first load reads dispensings: the dashboard shows only
+ * what is current (a supply rarely exceeds 90 days), so 13 months is ample
+ * and spares reading decades of history before the first frame. */
+#define RECENT_DAYS 400
 
+/* Runs in a worker thread: the store's *_sync calls queue onto the store's
+ * own thread and wait, so the whole read is one hop for the main loop. */
 static void
-load_data_free (LoadData *data)
+load_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
 {
-  g_clear_object (&data->store);
-  g_clear_pointer (&data->profile, techo_profile_free);
-  g_clear_pointer (&data->checkups, g_ptr_array_unref);
-  g_clear_pointer (&data->dispensings, g_ptr_array_unref);
-  g_clear_pointer (&data->screenings, g_ptr_array_unref);
-  g_clear_error (&data->error);
-  g_free (data);
-}
-
-static void
-load_step_done (GTask *task)
-{
-  LoadData *data = g_task_get_task_data (task);
-
-  if (--data->pending > 0)
-    return;
-  if (data->error != NULL)
-    {
-      g_task_return_error (task, g_steal_pointer (&data->error));
-    }
-  else
-    {
-      TechoDataset *dataset = techo_dataset_new (g_steal_pointer (&data->profile),
-                                                 data->checkups, data->dispensings,
-                                                 data->screenings);
-      g_task_return_pointer (task, dataset, (GDestroyNotify) techo_dataset_unref);
-    }
-  g_object_unref (task);
-}
-
-static void
-keep_first_error (LoadData *data,
-                  GError   *error)
-{
-  if (data->error == NULL)
-    data->error = error;
-  else
-    g_error_free (error);
-}
-
-static void
-checkups_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->checkups = techo_store_list_checkups_finish (TECHO_STORE (source), result, &error);
-  if (error != NULL)
-    keep_first_error (data, error);
-  load_step_done (task);
-}
-
-static void
-dispensings_cb (GObject      *source,
-                GAsyncResult *result,
-                gpointer      user_data)
-{
-  GTask *task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->dispensings = techo_store_list_dispensings_finish (TECHO_STORE (source), result, &error);
-  if (error != NULL)
-    keep_first_error (data, error);
-  load_step_done (task);
-}
-
-static void
-screenings_cb (GObject      *source,
-               GAsyncResult *result,
-               gpointer      user_data)
-{
-  GTask *task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  GError *error = NULL;
-
-  data->screenings = techo_store_list_screenings_finish (TECHO_STORE (source), result, &error);
-  if (error != NULL)
-    keep_first_error (data, error);
-  load_step_done (task);
-}
-
-static void
-profiles_cb (GObject      *source,
-             GAsyncResult *result,
-             gpointer      user_data)
-{
-  GTask *task = user_data;
-  LoadData *data = g_task_get_task_data (task);
-  GCancellable *cancellable = g_task_get_cancellable (task);
+  TechoStore *store = source_object;
+  gboolean recent_only = GPOINTER_TO_INT (task_data);
   g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(GPtrArray) checkups = NULL;
+  g_autoptr(GPtrArray) dispensings = NULL;
+  g_autoptr(GPtrArray) screenings = NULL;
+  g_autofree char *from = NULL;
+  TechoProfile *profile;
+  TechoDataset *dataset;
   GError *error = NULL;
-  gint64 profile_id;
 
-  profiles = techo_store_list_profiles_finish (TECHO_STORE (source), result, &error);
+  profiles = techo_store_list_profiles_sync (store, cancellable, &error);
   if (profiles == NULL)
     {
       g_task_return_error (task, error);
-      g_object_unref (task);
       return;
     }
   if (profiles->len == 0)
     {
-      g_task_return_pointer (task, techo_dataset_new (NULL, NULL, NULL, NULL),
-                             (GDestroyNotify) techo_dataset_unref);
-      g_object_unref (task);
+      dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+      g_task_return_pointer (task, dataset, (GDestroyNotify) techo_dataset_unref);
       return;
     }
 
   /* The store may hold a family; the first person is the one who signed in. */
-  data->profile = g_ptr_array_steal_index (profiles, 0);
-  profile_id = data->profile->id;
+  profile = g_ptr_array_index (profiles, 0);
+  if (recent_only)
+    {
+      g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
+      GDate date;
+
+      g_date_clear (&date, 1);
+      g_date_set_parse (&date, today);
+      if (g_date_valid (&date))
+        {
+          char text[16];
+
+          g_date_subtract_days (&date, RECENT_DAYS);
+          g_snprintf (text, sizeof text, "%04d-%02d-%02d", g_date_get_year (&date),
+                      g_date_get_month (&date), g_date_get_day (&date));
+          from = g_strdup (text);
+        }
+      else
+        recent_only = FALSE;
+    }
+  checkups = techo_store_list_checkups_sync (store, profile->id, 0, cancellable, &error);
+  if (checkups != NULL)
+    dispensings = techo_store_list_dispensings_sync (store, profile->id, from, NULL,
+                                                     cancellable, &error);
+  if (dispensings != NULL)
+    screenings = techo_store_list_screenings_sync (store, profile->id, NULL, cancellable,
+                                                   &error);
+  if (screenings == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
   g_ptr_array_set_free_func (profiles, (GDestroyNotify) techo_profile_free);
-  data->pending = 3;
-  techo_store_list_checkups_async (data->store, profile_id, 0, cancellable,
-                                   checkups_cb, task);
-  techo_store_list_dispensings_async (data->store, profile_id, NULL, NULL, cancellable,
-                                      dispensings_cb, task);
-  techo_store_list_screenings_async (data->store, profile_id, NULL, cancellable,
-                                     screenings_cb, task);
+  dataset = techo_dataset_new (g_ptr_array_steal_index (profiles, 0),
+                               checkups, dispensings, screenings);
+  dataset->complete = !recent_only;
+  g_task_return_pointer (task, dataset, (GDestroyNotify) techo_dataset_unref);
 }
 
 TechoDataset *
@@ -162,6 +100,7 @@ techo_dataset_new (TechoProfile *profile,
   dataset->dispensings = dispensings != NULL ? g_ptr_array_ref (dispensings) : g_ptr_array_new ();
   dataset->screenings = screenings != NULL ? g_ptr_array_ref (screenings) : g_ptr_array_new ();
   dataset->today = techo_format_today ();
+  dataset->complete = TRUE;
   return dataset;
 }
 
@@ -365,17 +304,16 @@ techo_dataset_find_duplicates (TechoDataset *dataset,
 
 void
 techo_dataset_load_async (TechoStore          *store,
+                          gboolean             recent_only,
                           GCancellable        *cancellable,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  GTask *task = g_task_new (store, cancellable, callback, user_data);
-  LoadData *data = g_new0 (LoadData, 1);
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
 
   g_task_set_source_tag (task, techo_dataset_load_async);
-  data->store = g_object_ref (store);
-  g_task_set_task_data (task, data, (GDestroyNotify) load_data_free);
-  techo_store_list_profiles_async (store, cancellable, profiles_cb, task);
+  g_task_set_task_data (task, GINT_TO_POINTER (recent_only), NULL);
+  g_task_run_in_thread (task, load_thread);
 }
 
 TechoDataset *

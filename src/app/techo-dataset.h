@@ -21,6 +21,7 @@ typedef struct
   GPtrArray *dispensings;   /* TechoDispensing, newest first */
   GPtrArray *screenings;    /* TechoScreening, newest first */
   char *today;              /* YYYY-MM-DD */
+  gboolean complete;        /* FALSE: dispensings of the last 13 months only */
 } TechoDataset;
 
 /* Takes ownership of @profile and references the arrays (NULL: empty). */
@@ -57,8 +58,11 @@ GPtrArray    *techo_dataset_find_duplicates (TechoDataset *dataset,
                                              gboolean      current_only,
                                              GHashTable   *out_flagged);
 
-/* Reads the first profile's records. */
+/* Reads the first profile's records in a worker thread. @recent_only:
+ * dispensings of the last 13 months only (enough for what is current;
+ * the dataset's complete is then FALSE), for a quick first frame. */
 void          techo_dataset_load_async  (TechoStore           *store,
+                                         gboolean              recent_only,
                                          GCancellable         *cancellable,
                                          GAsyncReadyCallback   callback,
                                          gpointer              user_data);

@@ -45,6 +45,7 @@ struct _TechoWindow
   TechoStore *store;
   TechoDataset *dataset;
   GCancellable *cancellable;
+  GCancellable *history_cancellable;  /* the full history's load, if running */
   GSettings *settings;
   gboolean reminders_sent;
   char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
@@ -102,6 +103,28 @@ show_error_toast (TechoWindow  *self,
 
 /* ---- loading the records -------------------------------------------------- */
 
+static void set_history (TechoWindow  *self,
+                         TechoDataset *dataset);
+
+static void
+history_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(TechoWindow) self = user_data;
+  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(GError) error = NULL;
+
+  dataset = techo_dataset_load_finish (result, &error);
+  if (dataset == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        show_error_toast (self, _("Could not read your records."), error);
+      return;
+    }
+  set_history (self, dataset);
+}
+
 static void
 dataset_loaded_cb (GObject      *source,
                    GAsyncResult *result,
@@ -127,7 +150,7 @@ load_dataset (TechoWindow *self)
 {
   if (self->store == NULL)
     return;
-  techo_dataset_load_async (self->store, self->cancellable, dataset_loaded_cb,
+  techo_dataset_load_async (self->store, TRUE, self->cancellable, dataset_loaded_cb,
                             g_object_ref (self));
 }
 
@@ -261,20 +284,50 @@ fill_page (TechoWindow *self,
     }
 }
 
+/* Medicines and Sharing show every dispensing; the other pages show only
+ * what the first, recent dataset already holds in full. */
+static gboolean
+page_needs_history (int index)
+{
+  return index == 3 || index == 5;
+}
+
 static gboolean
 fill_idle_cb (gpointer user_data)
 {
   TechoWindow *self = user_data;
 
-  /* One page per idle turn keeps input responsive meanwhile. */
+  /* One page per idle turn keeps input responsive meanwhile; the pages
+   * that show the whole medication history wait for it. */
   for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
-    if (!(self->filled & (1u << i)))
+    if (!(self->filled & (1u << i))
+        && (self->dataset == NULL || self->dataset->complete || !page_needs_history (i)))
       {
         fill_page (self, i);
         return G_SOURCE_CONTINUE;
       }
   self->fill_idle_id = 0;
   return G_SOURCE_REMOVE;
+}
+
+static void
+set_history (TechoWindow  *self,
+             TechoDataset *dataset)
+{
+  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+
+  techo_dataset_ref (dataset);
+  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  self->dataset = dataset;
+  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
+    if (page_needs_history (i))
+      {
+        self->filled &= ~(1u << i);
+        if (i == page_index (visible))
+          fill_page (self, i);
+      }
+  if (self->fill_idle_id == 0)
+    self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
 }
 
 /* ---- benchmark hook --------------------------------------------------- */
@@ -508,6 +561,7 @@ techo_window_dispose (GObject *object)
   TechoWindow *self = TECHO_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_cancellable_cancel (self->history_cancellable);
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
@@ -523,6 +577,7 @@ techo_window_finalize (GObject *object)
   TechoWindow *self = TECHO_WINDOW (object);
 
   g_clear_object (&self->cancellable);
+  g_clear_object (&self->history_cancellable);
   g_free (self->pending_choice);
   G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);
 }
@@ -599,6 +654,7 @@ techo_window_init (TechoWindow *self)
   gtk_icon_theme_add_resource_path (theme, "/org/techo/Techo/icons");
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
+  self->history_cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   build_sidebar (self);
 
@@ -670,6 +726,11 @@ techo_window_set_dataset (TechoWindow  *self,
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   self->dataset = dataset;
 
+  /* A history still on its way belongs to the records replaced here. */
+  g_cancellable_cancel (self->history_cancellable);
+  g_clear_object (&self->history_cancellable);
+  self->history_cancellable = g_cancellable_new ();
+
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   techo_overview_page_set_dataset (self->overview_page, dataset);
   self->filled = 1u << 0;
@@ -688,6 +749,11 @@ techo_window_set_dataset (TechoWindow  *self,
    * main loop is idle, whichever comes first. */
   fill_page (self, page_index (gtk_stack_get_visible_child_name (self->content_stack)));
   self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
+  /* A dashboard from the last 13 months of dispensings: the whole
+   * history follows for Medicines and Sharing. */
+  if (!dataset->complete && self->store != NULL && techo_store_is_open (self->store))
+    techo_dataset_load_async (self->store, FALSE, self->history_cancellable,
+                              history_loaded_cb, g_object_ref (self));
 }
 
 TechoDataset *
