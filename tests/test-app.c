@@ -783,7 +783,7 @@ test_shortcuts_and_preferences (void)
   g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   GtkWidget *preferences;
   guint n_shortcuts = 0;
-  gboolean has_lock = FALSE;
+  gboolean has_lock = FALSE, has_visit = FALSE, has_print = FALSE;
 
   g_assert_true (GTK_IS_SHORTCUTS_WINDOW (overlay));
   for (GSList *l = objects; l != NULL; l = l->next)
@@ -794,10 +794,14 @@ test_shortcuts_and_preferences (void)
         g_object_get (l->data, "accelerator", &accel, NULL);
         n_shortcuts++;
         has_lock |= g_strcmp0 (accel, "<Control>l") == 0;
+        has_visit |= g_strcmp0 (accel, "F11") == 0;
+        has_print |= g_strcmp0 (accel, "<Control>p") == 0;
       }
-  /* Ctrl+1…6, Ctrl+R, Ctrl+L, arrows, Ctrl+comma, Ctrl+?, Ctrl+Q. */
-  g_assert_cmpuint (n_shortcuts, ==, 12);
+  /* Ctrl+1…6, Ctrl+R, Ctrl+L, F11, Ctrl+P, arrows, Ctrl+comma, Ctrl+?, Ctrl+Q. */
+  g_assert_cmpuint (n_shortcuts, ==, 14);
   g_assert_true (has_lock);
+  g_assert_true (has_visit);
+  g_assert_true (has_print);
   gtk_window_destroy (GTK_WINDOW (overlay));
 
   g_settings_set_uint (settings, "auto-lock-minutes", 5);
