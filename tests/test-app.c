@@ -774,6 +774,106 @@ test_bulk_dataset (void)
 
 /* The shortcuts window lists every binding the window installs; the
  * preferences window builds and follows the settings. */
+/* Whether any label or row text under @widget contains @needle. */
+static gboolean
+widget_shows (GtkWidget  *widget,
+              const char *needle)
+{
+  const char *text = NULL;
+
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget))
+    text = gtk_label_get_text (GTK_LABEL (widget));
+  else if (ADW_IS_PREFERENCES_ROW (widget))
+    text = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget));
+  if (text != NULL && strstr (text, needle) != NULL)
+    return TRUE;
+  if (ADW_IS_ACTION_ROW (widget))
+    {
+      text = adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+      if (text != NULL && strstr (text, needle) != NULL)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (widget_shows (child, needle))
+      return TRUE;
+  return FALSE;
+}
+
+/* The date-style preference (western or 和暦) turns the checkup dates on
+ * screen into 令和 and back, as the app does when the setting changes. */
+static void
+test_japanese_era (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  GtkWidget *page;
+
+  wait_for_mode (fixture, "main");
+  techo_window_show_page (fixture->window, "checkups");
+  page = techo_window_get_page (fixture->window, "checkups");
+  pump (50);
+  /* The latest checkup, 2025-06-15, is 令和7年. */
+  g_assert_false (widget_shows (page, "令和"));
+
+  techo_format_set_japanese_era (TRUE);
+  techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
+  page = techo_window_get_page (fixture->window, "checkups");
+  pump (50);
+  g_assert_true (widget_shows (page, "令和7"));
+  save_screenshot (GTK_WIDGET (fixture->window), "page-era");
+
+  techo_format_set_japanese_era (FALSE);
+  techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
+  page = techo_window_get_page (fixture->window, "checkups");
+  pump (50);
+  g_assert_false (widget_shows (page, "令和"));
+  g_assert_true (widget_shows (page, "2025"));
+}
+
+/* Screening reminders: the follow-up outstanding first, then the
+ * screenings due; none while the preference is off. */
+static void
+test_reminders (Fixture       *fixture,
+                gconstpointer  data)
+{
+  const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
+  TechoScreeningsPage *page;
+  g_autoptr(GPtrArray) reminders = NULL;
+  g_autoptr(GPtrArray) off = NULL;
+  g_autofree char *followup_title = NULL;
+  const TechoReminder *first;
+
+  wait_for_mode (fixture, "main");
+  page = TECHO_SCREENINGS_PAGE (techo_window_get_page (fixture->window, "screenings"));
+  reminders = techo_screenings_page_get_reminders (page, TRUE);
+  /* Stomach needs a detailed exam; the four others are due for a
+   * 60-year-old woman with no record of them. */
+  g_assert_cmpuint (reminders->len, ==, 5);
+  first = g_ptr_array_index (reminders, 0);
+  g_assert_true (first->followup);
+  g_assert_cmpstr (first->cancer, ==, stomach->key);
+  g_assert_cmpstr (first->id, ==, "screening-stomach");
+  followup_title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (stomach));
+  g_assert_cmpstr (first->title, ==, followup_title);
+  g_assert_cmpstr (first->body, ==, _("A detailed examination is recommended and none is recorded."));
+  for (guint i = 1; i < reminders->len; i++)
+    {
+      const TechoReminder *due = g_ptr_array_index (reminders, i);
+      const TechoCancerInfo *info = techo_reference_cancer_for_key (due->cancer);
+      g_autofree char *title = g_strdup_printf (_("%s is due"), techo_format_cancer_name (info));
+
+      g_assert_false (due->followup);
+      g_assert_cmpstr (due->title, ==, title);
+      g_assert_cmpstr (due->body, ==,
+                       _("Your municipality offers this screening. Open Techo for the details."));
+    }
+
+  off = techo_screenings_page_get_reminders (page, FALSE);
+  g_assert_cmpuint (off->len, ==, 0);
+}
+
 static void
 test_shortcuts_and_preferences (void)
 {
@@ -846,6 +946,10 @@ main (int   argc,
   g_test_add_func ("/app/bulk-dataset", test_bulk_dataset);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
+              fixture_tear_down);
+  g_test_add ("/app/japanese-era", Fixture, "filled", fixture_set_up, test_japanese_era,
+              fixture_tear_down);
+  g_test_add ("/app/reminders", Fixture, "filled", fixture_set_up, test_reminders,
               fixture_tear_down);
   g_test_add ("/app/narrow", Fixture, "filled", fixture_set_up, test_narrow, fixture_tear_down);
   g_test_add ("/app/empty-store", Fixture, NULL, fixture_set_up, test_empty_store,

@@ -265,42 +265,92 @@ techo_screenings_page_get_state (TechoScreeningsPage *self,
   return g_hash_table_lookup (self->states, cancer);
 }
 
-guint
-techo_screenings_page_send_reminders (TechoScreeningsPage *self,
-                                      GApplication        *application)
+void
+techo_reminder_free (TechoReminder *reminder)
 {
+  g_free (reminder->id);
+  g_free (reminder->cancer);
+  g_free (reminder->title);
+  g_free (reminder->body);
+  g_free (reminder);
+}
+
+static int
+compare_reminders (gconstpointer a,
+                   gconstpointer b)
+{
+  const TechoReminder *ra = *(const TechoReminder * const *) a;
+  const TechoReminder *rb = *(const TechoReminder * const *) b;
+
+  /* Follow-ups outstanding first, then screenings due; steady order. */
+  if (ra->followup != rb->followup)
+    return ra->followup ? -1 : 1;
+  return g_strcmp0 (ra->cancer, rb->cancer);
+}
+
+GPtrArray *
+techo_screenings_page_get_reminders (TechoScreeningsPage *self,
+                                     gboolean             enabled)
+{
+  GPtrArray *reminders = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_reminder_free);
   GHashTableIter iter;
   gpointer key, value;
-  guint sent = 0;
 
+  if (!enabled)
+    return reminders;
   g_hash_table_iter_init (&iter, self->urgent);
   while (g_hash_table_iter_next (&iter, &key, &value))
     {
       const TechoCancerInfo *info = techo_reference_cancer_for_key (key);
-      g_autoptr(GNotification) notification = NULL;
-      g_autofree char *id = g_strdup_printf ("screening-%s", (const char *) key);
-      g_autofree char *title = NULL;
+      TechoReminder *reminder;
 
       if (info == NULL)
         continue;
-      if (g_strcmp0 (value, "followup") == 0)
+      reminder = g_new0 (TechoReminder, 1);
+      reminder->cancer = g_strdup (key);
+      reminder->id = g_strdup_printf ("screening-%s", (const char *) key);
+      reminder->followup = g_strcmp0 (value, "followup") == 0;
+      if (reminder->followup)
         /* Translators: a notification title, e.g. "Stomach cancer screening: follow-up needed". */
-        title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (info));
+        reminder->title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (info));
       else
-        title = g_strdup_printf (_("%s is due"), techo_format_cancer_name (info));
-      notification = g_notification_new (title);
-      g_notification_set_body (notification,
-                               g_strcmp0 (value, "followup") == 0
-                                 ? _("A detailed examination is recommended and none is recorded.")
-                                 : _("Your municipality offers this screening. Open Techo for the details."));
-      g_notification_set_default_action_and_target (notification, "app.show-page", "s",
-                                                    "screenings");
-      g_notification_set_priority (notification,
-                                   g_strcmp0 (value, "followup") == 0
-                                     ? G_NOTIFICATION_PRIORITY_HIGH
-                                     : G_NOTIFICATION_PRIORITY_NORMAL);
-      g_application_send_notification (application, id, notification);
-      sent++;
+        reminder->title = g_strdup_printf (_("%s is due"), techo_format_cancer_name (info));
+      reminder->body = g_strdup (reminder->followup
+                                   ? _("A detailed examination is recommended and none is recorded.")
+                                   : _("Your municipality offers this screening. Open Techo for the details."));
+      g_ptr_array_add (reminders, reminder);
     }
-  return sent;
+  g_ptr_array_sort (reminders, compare_reminders);
+  return reminders;
+}
+
+GNotification *
+techo_reminder_to_notification (const TechoReminder *reminder)
+{
+  GNotification *notification = g_notification_new (reminder->title);
+
+  g_notification_set_body (notification, reminder->body);
+  g_notification_set_default_action_and_target (notification, "app.show-page", "s",
+                                                "screenings");
+  g_notification_set_priority (notification,
+                               reminder->followup ? G_NOTIFICATION_PRIORITY_HIGH
+                                                  : G_NOTIFICATION_PRIORITY_NORMAL);
+  return notification;
+}
+
+guint
+techo_screenings_page_send_reminders (TechoScreeningsPage *self,
+                                      GApplication        *application,
+                                      gboolean             enabled)
+{
+  g_autoptr(GPtrArray) reminders = techo_screenings_page_get_reminders (self, enabled);
+
+  for (guint i = 0; i < reminders->len; i++)
+    {
+      const TechoReminder *reminder = g_ptr_array_index (reminders, i);
+      g_autoptr(GNotification) notification = techo_reminder_to_notification (reminder);
+
+      g_application_send_notification (application, reminder->id, notification);
+    }
+  return reminders->len;
 }

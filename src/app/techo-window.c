@@ -272,7 +272,8 @@ fill_page (TechoWindow *self,
           GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
           if (app != NULL)
-            techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app));
+            techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app),
+                                                  TRUE);
           self->reminders_sent = TRUE;
         }
       break;
