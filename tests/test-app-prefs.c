@@ -1,0 +1,336 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-app-prefs: the whole application (TechoApplication registered on
+ * the test session's D-Bus, real store and keyring, Xvfb): screening
+ * reminders reach the notification service, and Preferences → Delete
+ * everything leaves no file, cache or keyring item behind and shows the
+ * first-run screen. */
+
+#define G_LOG_DOMAIN "test-app-prefs"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <libsecret/secret.h>
+#include <locale.h>
+#include <string.h>
+
+#include "techo-application.h"
+#include "techo-format.h"
+#include "techo-reference.h"
+#include "techo-store.h"
+#include "techo-window.h"
+
+#define TODAY "2025-09-01"
+
+static const char notifications_xml[] =
+  "<node>"
+  "  <interface name='org.gtk.Notifications'>"
+  "    <method name='AddNotification'>"
+  "      <arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/>"
+  "      <arg type='a{sv}' direction='in'/>"
+  "    </method>"
+  "    <method name='RemoveNotification'>"
+  "      <arg type='s' direction='in'/>"
+  "      <arg type='s' direction='in'/>"
+  "    </method>"
+  "  </interface>"
+  "</node>";
+
+typedef struct
+{
+  char *id;
+  char *title;
+  char *body;
+} Received;
+
+static void
+received_free (Received *received)
+{
+  g_free (received->id);
+  g_free (received->title);
+  g_free (received->body);
+  g_free (received);
+}
+
+static void
+notifications_method_cb (GDBusConnection       *connection,
+                         const char            *sender,
+                         const char            *object_path,
+                         const char            *interface_name,
+                         const char            *method_name,
+                         GVariant              *parameters,
+                         GDBusMethodInvocation *invocation,
+                         gpointer               user_data)
+{
+  GPtrArray *received = user_data;
+
+  if (g_str_equal (method_name, "AddNotification"))
+    {
+      g_autoptr(GVariant) notification = NULL;
+      Received *r = g_new0 (Received, 1);
+      const char *app_id;
+
+      g_variant_get (parameters, "(&s&s@a{sv})", &app_id, NULL, &notification);
+      g_variant_get_child (parameters, 1, "s", &r->id);
+      g_variant_lookup (notification, "title", "s", &r->title);
+      g_variant_lookup (notification, "body", "s", &r->body);
+      g_assert_cmpstr (app_id, ==, APP_ID);
+      g_ptr_array_add (received, r);
+    }
+  g_dbus_method_invocation_return_value (invocation, NULL);
+}
+
+static void
+pump (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static TechoWindow *
+wait_for_mode (GtkApplication *app,
+               const char     *mode)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  GtkWindow *window = NULL;
+
+  while (g_get_monotonic_time () < end)
+    {
+      window = gtk_application_get_active_window (app);
+      if (TECHO_IS_WINDOW (window)
+          && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (window)), mode) == 0)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  g_assert_true (TECHO_IS_WINDOW (window));
+  g_assert_cmpstr (techo_window_get_mode (TECHO_WINDOW (window)), ==, mode);
+  return TECHO_WINDOW (window);
+}
+
+/* A woman born 1965 with a stomach screening that needs a detailed exam
+ * and none recorded. */
+static void
+fill_store (const char *data_dir)
+{
+  g_autoptr(TechoStore) store = techo_store_new (data_dir);
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
+  const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
+  g_autoptr(GError) error = NULL;
+  TechoScreening *screening;
+  TechoItem *item;
+  gint64 profile_id = 0;
+
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  profile->issuer = g_strdup ("https://portal.test");
+  profile->subject = g_strdup ("citizen-1");
+  profile->name = g_strdup ("山田花子");
+  profile->birth_date = g_strdup ("1965-04-01");
+  profile->sex = g_strdup ("female");
+  g_assert_true (techo_store_ensure_profile_sync (store, profile, &profile_id, NULL, &error));
+  g_assert_no_error (error);
+
+  screening = techo_screening_new ();
+  screening->id = g_strdup ("scr-1");
+  screening->revision = 1;
+  screening->performed_on = g_strdup ("2025-03-01");
+  screening->cancer = g_strdup (stomach->key);
+  screening->report_kind = g_strdup (stomach->report_kind);
+  screening->stage = g_strdup ("primary");
+  item = techo_item_new ();
+  item->code = g_strdup (stomach->items[0].code);
+  item->type = TECHO_VALUE_CO;
+  item->value = g_strdup ("2");
+  item->value_system = g_strdup (stomach->items[0].value_system);
+  g_ptr_array_add (screening->items, item);
+  screening->followup_code = g_strdup (stomach->followup_code);
+  screening->followup_value = g_strdup ("2");
+  g_ptr_array_add (page, screening);
+  g_assert_true (techo_store_upsert_page_sync (store, profile_id, TECHO_CATEGORY_SCREENING,
+                                               page, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_close_sync (store, NULL, &error));
+  g_assert_no_error (error);
+}
+
+/* Keyring items of the vault schema for @data_dir. */
+static guint
+count_keyring_items (const char *data_dir)
+{
+  static const SecretSchema schema = {
+    "org.techo.Techo.Vault", SECRET_SCHEMA_NONE,
+    {
+      { "data-dir", SECRET_SCHEMA_ATTRIBUTE_STRING },
+      { NULL, 0 },
+    },
+  };
+  g_autoptr(GError) error = NULL;
+  GList *items;
+  guint n;
+
+  items = secret_password_search_sync (&schema, SECRET_SEARCH_ALL, NULL, &error,
+                                       "data-dir", data_dir, NULL);
+  g_assert_no_error (error);
+  n = g_list_length (items);
+  g_list_free_full (items, g_object_unref);
+  return n;
+}
+
+static gboolean
+exists_in (const char *dir,
+           const char *name)
+{
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+
+  return g_file_test (path, G_FILE_TEST_EXISTS);
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+test_reminders_and_delete (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GDBusConnection) bus = g_bus_get_sync (G_BUS_TYPE_SESSION, NULL, &error);
+  g_autoptr(GDBusNodeInfo) node = g_dbus_node_info_new_for_xml (notifications_xml, &error);
+  g_autoptr(GPtrArray) received = g_ptr_array_new_with_free_func ((GDestroyNotify) received_free);
+  g_autoptr(TechoApplication) app = NULL;
+  const GDBusInterfaceVTable vtable = { notifications_method_cb, NULL, NULL, { 0 } };
+  const char *data_dir = g_getenv ("TECHO_DATA_DIR");
+  g_autofree char *cache_dir = g_build_filename (g_get_user_cache_dir (), "techo", NULL);
+  g_autofree char *cache_file = g_build_filename (cache_dir, "derived.bin", NULL);
+  g_autofree char *followup_title = NULL;
+  const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
+  AdwMessageDialog *dialog;
+  TechoWindow *window;
+  const Received *first;
+  guint object_id, owner_id;
+  gint64 end;
+
+  g_assert_no_error (error);
+  fill_store (data_dir);
+  g_assert_cmpuint (count_keyring_items (data_dir), >=, 1);
+  g_assert_cmpint (g_mkdir_with_parents (cache_dir, 0700), ==, 0);
+  g_assert_true (g_file_set_contents (cache_file, "derived", -1, NULL));
+
+  /* A notification service on the test's session bus, as GNOME Shell
+   * provides org.gtk.Notifications. */
+  object_id = g_dbus_connection_register_object (bus, "/org/gtk/Notifications",
+                                                 node->interfaces[0], &vtable,
+                                                 received, NULL, &error);
+  g_assert_no_error (error);
+  owner_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications",
+                                           G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
+  pump (200);
+
+  app = techo_application_new ();
+  g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
+  g_assert_no_error (error);
+  g_assert_false (g_application_get_is_remote (G_APPLICATION (app)));
+  g_application_activate (G_APPLICATION (app));
+  window = wait_for_mode (GTK_APPLICATION (app), "main");
+
+  /* Reminders go out once the Screenings page is filled (idle, or when
+   * shown): the follow-up first, then the screenings due. */
+  techo_window_get_page (window, "screenings");
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (received->len < 5 && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (received->len, ==, 5);
+  first = g_ptr_array_index (received, 0);
+  followup_title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (stomach));
+  g_assert_cmpstr (first->id, ==, "screening-stomach");
+  g_assert_cmpstr (first->title, ==, followup_title);
+  g_assert_cmpstr (first->body, ==, _("A detailed examination is recommended and none is recorded."));
+  for (guint i = 1; i < received->len; i++)
+    {
+      const Received *due = g_ptr_array_index (received, i);
+
+      g_assert_true (g_str_has_prefix (due->id, "screening-"));
+      g_assert_cmpstr (due->id, !=, "screening-stomach");
+      g_assert_cmpstr (due->body, ==,
+                       _("Your municipality offers this screening. Open Techo for the details."));
+    }
+
+  /* The store is open in WAL mode: its -wal and -shm are there. */
+  g_assert_true (exists_in (data_dir, "techo.db"));
+  g_assert_true (exists_in (data_dir, "techo.db-wal"));
+  g_assert_true (exists_in (data_dir, "techo.mode"));
+
+  /* Preferences → Delete everything → confirm. */
+  g_action_group_activate_action (G_ACTION_GROUP (app), "delete-everything", NULL);
+  pump (100);
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  adw_message_dialog_response (dialog, "delete");
+  window = wait_for_mode (GTK_APPLICATION (app), "welcome");
+
+  g_assert_false (exists_in (data_dir, "techo.db"));
+  g_assert_false (exists_in (data_dir, "techo.db-wal"));
+  g_assert_false (exists_in (data_dir, "techo.db-shm"));
+  g_assert_false (exists_in (data_dir, "techo.mode"));
+  g_assert_false (g_file_test (cache_dir, G_FILE_TEST_EXISTS));
+  g_assert_cmpuint (count_keyring_items (data_dir), ==, 0);
+  g_assert_null (techo_window_get_dataset (window));
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  pump (50);
+  g_application_quit (G_APPLICATION (app));
+  g_bus_unown_name (owner_id);
+  g_dbus_connection_unregister_object (bus, object_id);
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
+  g_autofree char *home = g_dir_make_tmp ("techo-app-prefs-XXXXXX", NULL);
+  g_autofree char *data_dir = g_build_filename (home, "data", NULL);
+  g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
+  int status;
+
+  g_setenv ("TECHO_TODAY", TODAY, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  g_setenv ("TECHO_DATA_DIR", data_dir, TRUE);
+  g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
+  setlocale (LC_ALL, "");
+  if (build_root != NULL)
+    {
+      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
+
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  g_test_init (&argc, &argv, NULL);
+
+  g_test_add_func ("/app-prefs/reminders-and-delete", test_reminders_and_delete);
+  status = g_test_run ();
+  g_rmdir (data_dir);
+  g_rmdir (cache_home);
+  g_rmdir (home);
+  return status;
+}
