@@ -874,6 +874,25 @@ test_reminders (Fixture       *fixture,
   g_assert_cmpuint (off->len, ==, 0);
 }
 
+/* Units as people read them; the UCUM codes stay in the official files. */
+static void
+test_units (void)
+{
+  const TechoAnalyte *bmi = techo_reference_analyte ("bmi");
+  TechoItem item = { 0 };
+  g_autofree char *value = NULL;
+
+  g_assert_cmpstr (techo_format_unit ("kg/m2"), ==, "kg/m²");
+  g_assert_cmpstr (techo_format_unit ("mL/min/1.73m2"), ==, "mL/min/1.73m²");
+  g_assert_cmpstr (techo_format_unit ("mg/dL"), ==, "mg/dL");
+  g_assert_nonnull (bmi);
+  item.code = (char *) bmi->codes[0];
+  item.type = TECHO_VALUE_PQ;
+  item.value = (char *) "22.04";
+  value = techo_format_value (bmi, &item);
+  g_assert_cmpstr (value, ==, "22.0 kg/m²");
+}
+
 static void
 test_shortcuts_and_preferences (void)
 {
@@ -945,6 +964,7 @@ main (int   argc,
   g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
   g_test_add_func ("/app/bulk-dataset", test_bulk_dataset);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
+  g_test_add_func ("/app/units", test_units);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
               fixture_tear_down);
   g_test_add ("/app/japanese-era", Fixture, "filled", fixture_set_up, test_japanese_era,

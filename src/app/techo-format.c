@@ -170,10 +170,28 @@ techo_format_value (const TechoAnalyte *analyte,
 
   number = techo_format_number (analyte, item->value);
   if (analyte != NULL && analyte->unit != NULL)
-    return g_strdup_printf ("%s %s", number, analyte->unit);
+    return g_strdup_printf ("%s %s", number, techo_format_unit (analyte->unit));
   if (item->unit != NULL)
-    return g_strdup_printf ("%s %s", number, item->unit);
+    return g_strdup_printf ("%s %s", number, techo_format_unit (item->unit));
   return g_steal_pointer (&number);
+}
+
+const char *
+techo_format_unit (const char *unit)
+{
+  /* The reference keeps UCUM codes (as the official files carry them);
+   * people read superscripts. */
+  static const char * const display[][2] = {
+    { "kg/m2", "kg/m²" },
+    { "mL/min/1.73m2", "mL/min/1.73m²" },
+    { "mL/min/{1.73_m2}", "mL/min/1.73m²" },
+    { "cm2", "cm²" },
+  };
+
+  for (guint i = 0; unit != NULL && i < G_N_ELEMENTS (display); i++)
+    if (g_str_equal (unit, display[i][0]))
+      return display[i][1];
+  return unit;
 }
 
 char *
@@ -227,7 +245,7 @@ techo_format_thresholds (const TechoAnalyte *analyte,
   if (threshold == NULL || threshold->direction == TECHO_THRESHOLD_NONE)
     return NULL;
   sign = direction_sign (threshold->direction);
-  unit = analyte->unit != NULL ? analyte->unit : "";
+  unit = analyte->unit != NULL ? techo_format_unit (analyte->unit) : "";
   decimals = analyte_decimals (analyte);
   if (threshold->has_guidance && threshold->has_see_doctor)
     /* Translators: the thresholds of a checkup value, e.g. "Guidance ≥ 5.6 %,

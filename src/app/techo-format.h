@@ -22,6 +22,8 @@ gboolean     techo_format_get_japanese_era  (void);
 char        *techo_format_date              (const char *iso_date);
 /* Today as YYYY-MM-DD (TECHO_TODAY overrides, for tests and demos). */
 char        *techo_format_today             (void);
+/* @unit as people read it ("kg/m2" → "kg/m²"); other units unchanged. */
+const char  *techo_format_unit              (const char *unit);
 /* Days from @from to @to (both YYYY-MM-DD); G_MININT when either is bad. */
 int          techo_format_days_between      (const char *from,
                                              const char *to);

@@ -251,7 +251,7 @@ techo_trends_page_build_model (TechoDataset       *dataset,
   const TechoThreshold *threshold;
 
   model = techo_chart_model_new (analyte->key, techo_format_analyte_name (analyte),
-                                 analyte->unit, (int) analyte->decimals);
+                                 techo_format_unit (analyte->unit), (int) analyte->decimals);
   threshold = techo_reference_threshold (analyte, techo_dataset_sex (dataset));
   if (threshold != NULL && threshold->direction != TECHO_THRESHOLD_NONE)
     {
