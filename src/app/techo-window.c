@@ -744,6 +744,9 @@ techo_window_set_dataset (TechoWindow  *self,
     }
 
   show_mode (self, "main");
+  /* A narrow (folded) window opens on the dashboard, not on the list of
+   * pages; its back button leads there. */
+  adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_dataset_is_empty (dataset))
     bench_watch_first_frame (self);
   /* The dashboard first; the other pages when first shown or once the
