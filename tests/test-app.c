@@ -822,7 +822,7 @@ test_japanese_era (Fixture       *fixture,
   page = techo_window_get_page (fixture->window, "checkups");
   pump (50);
   g_assert_true (widget_shows (page, "令和7"));
-  save_screenshot (GTK_WIDGET (fixture->window), "page-era");
+  save_screenshot (GTK_WIDGET (fixture->window), "checkups-era");
 
   techo_format_set_japanese_era (FALSE);
   techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));

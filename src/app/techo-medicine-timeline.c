@@ -37,6 +37,7 @@ struct _TechoMedicineTimeline
   GPtrArray *lanes;        /* of Lane */
   char *first_day;         /* YYYY-MM-DD */
   int span_days;
+  int today_offset;        /* days from first_day to today */
   guint n_bars;
   GdkRGBA fg, warning;
 };
@@ -47,6 +48,14 @@ G_DEFINE_FINAL_TYPE (TechoMedicineTimeline, techo_medicine_timeline, GTK_TYPE_WI
 static const GdkRGBA palette[] = {
   { 0.21, 0.52, 0.89, 1 }, { 0.18, 0.76, 0.49, 1 }, { 0.57, 0.25, 0.67, 1 },
   { 0.10, 0.63, 0.70, 1 }, { 0.39, 0.27, 0.18, 1 }, { 0.75, 0.38, 0.64, 1 },
+};
+
+/* Month labels on the axis, by the program's language (the system may
+ * lack the locale for dates). */
+static const char * const month_names[] = {
+  NC_("month", "Jan"), NC_("month", "Feb"), NC_("month", "Mar"), NC_("month", "Apr"),
+  NC_("month", "May"), NC_("month", "Jun"), NC_("month", "Jul"), NC_("month", "Aug"),
+  NC_("month", "Sep"), NC_("month", "Oct"), NC_("month", "Nov"), NC_("month", "Dec"),
 };
 
 static void
@@ -110,20 +119,56 @@ techo_medicine_timeline_snapshot (GtkWidget   *widget,
         }
     }
 
-  /* Month ticks along the top. */
-  {
-    GdkRGBA tick = self->fg;
+  /* A tick and a label at the start of each month, and today marked, so
+   * the bars read as dates. */
+  if (self->first_day != NULL)
+    {
+      g_autoptr(GDateTime) first = NULL;
+      g_autofree char *iso = g_strconcat (self->first_day, "T00:00:00Z", NULL);
+      GdkRGBA tick = self->fg, label_color = self->fg;
+      double month_width = plot * 30 / self->span_days;
+      int every = month_width >= 40 ? 1 : month_width >= 20 ? 3 : 6;
 
-    tick.alpha = 0.25;
-    for (int m = 0; m <= MONTHS; m++)
-      {
-        double x = LABEL_WIDTH + plot * m / MONTHS;
+      tick.alpha = 0.25;
+      label_color.alpha = 0.6;
+      pango_layout_set_width (layout, -1);
+      first = g_date_time_new_from_iso8601 (iso, NULL);
+      for (int m = 1; first != NULL && m <= MONTHS + 1; m++)
+        {
+          g_autoptr(GDateTime) start = g_date_time_new_utc (g_date_time_get_year (first),
+                                                            g_date_time_get_month (first), 1,
+                                                            0, 0, 0);
+          g_autoptr(GDateTime) month = g_date_time_add_months (start, m);
+          int days = (int) (g_date_time_difference (month, first) / G_TIME_SPAN_DAY);
+          double x = LABEL_WIDTH + plot * days / self->span_days;
 
-        gtk_snapshot_append_color (snapshot, &tick,
-                                   &GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 4, 1,
-                                                        4 + self->lanes->len * LANE_HEIGHT));
-      }
-  }
+          if (days < 0 || days > self->span_days)
+            continue;
+          gtk_snapshot_append_color (snapshot, &tick,
+                                     &GRAPHENE_RECT_INIT (x, AXIS_HEIGHT - 4, 1,
+                                                          4 + self->lanes->len * LANE_HEIGHT));
+          if ((g_date_time_get_month (month) - 1) % every == 0
+              && x + month_width <= width + 1)
+            {
+              const char *name = g_dpgettext2 (NULL, "month",
+                                               month_names[g_date_time_get_month (month) - 1]);
+
+              pango_layout_set_text (layout, name, -1);
+              gtk_snapshot_save (snapshot);
+              gtk_snapshot_translate (snapshot, &GRAPHENE_POINT_INIT (x + 3, 1));
+              gtk_snapshot_append_layout (snapshot, layout, &label_color);
+              gtk_snapshot_restore (snapshot);
+            }
+        }
+      if (self->today_offset >= 0 && self->today_offset <= self->span_days)
+        {
+          double x = LABEL_WIDTH + plot * self->today_offset / self->span_days;
+
+          gtk_snapshot_append_color (snapshot, &self->fg,
+                                     &GRAPHENE_RECT_INIT (x - 1, AXIS_HEIGHT - 4, 2,
+                                                          4 + self->lanes->len * LANE_HEIGHT));
+        }
+    }
   g_object_unref (layout);
 }
 
@@ -220,6 +265,7 @@ techo_medicine_timeline_set_data (TechoMedicineTimeline *self,
   /* Ten months back and two ahead: supplies running now show their end. */
   self->first_day = techo_format_add_days (dataset->today, -(MONTHS - 2) * 30);
   self->span_days = MONTHS * 30;
+  self->today_offset = techo_format_days_between (self->first_day, dataset->today);
 
   /* Newest first: the first lanes are the medicines taken most recently. */
   for (guint i = 0; i < dataset->dispensings->len; i++)
