@@ -139,6 +139,54 @@ add_latest_checkup_card (TechoOverviewPage *self)
   add_card (self, group);
 }
 
+/* What the official words mean, for a reader of the English interface;
+ * the Japanese translation is the official word itself, so Japanese
+ * readers see it once. */
+static const char *
+metabolic_meaning (TechoMetabolicResult result)
+{
+  switch (result)
+    {
+    case TECHO_METABOLIC_MET:
+      return _("Meets the criteria");
+    case TECHO_METABOLIC_PRE:
+      return _("Borderline");
+    case TECHO_METABOLIC_NOT_MET:
+      return _("Does not meet the criteria");
+    case TECHO_METABOLIC_UNKNOWN:
+    default:
+      return _("Cannot be judged");
+    }
+}
+
+static const char *
+guidance_meaning (TechoGuidanceLevel level)
+{
+  switch (level)
+    {
+    case TECHO_GUIDANCE_ACTIVE:
+      return _("Intensive support");
+    case TECHO_GUIDANCE_MOTIVATIONAL:
+      return _("Motivational support");
+    case TECHO_GUIDANCE_INFORMATION:
+      return _("None (information only)");
+    case TECHO_GUIDANCE_UNKNOWN:
+    default:
+      return _("Cannot be judged");
+    }
+}
+
+/* Sets @meaning as @row's subtitle unless it only repeats @official
+ * (in Japanese the meaning is the official word). */
+static void
+set_meaning (GtkWidget  *row,
+             const char *meaning,
+             const char *official)
+{
+  if (g_strcmp0 (meaning, official) != 0)
+    adw_action_row_set_subtitle (ADW_ACTION_ROW (row), meaning);
+}
+
 static void
 add_metabolic_card (TechoOverviewPage *self)
 {
@@ -174,6 +222,7 @@ add_metabolic_card (TechoOverviewPage *self)
                                    _("Metabolic syndrome and guidance"));
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Metabolic syndrome"));
+  set_meaning (row, metabolic_meaning (metabolic), techo_metabolic_result_label_ja (metabolic));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              techo_chip_new (metabolic_text,
                                              metabolic == TECHO_METABOLIC_MET ? "dialog-warning-symbolic" : NULL,
@@ -182,6 +231,7 @@ add_metabolic_card (TechoOverviewPage *self)
 
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Health guidance level"));
+  set_meaning (row, guidance_meaning (level), techo_guidance_level_label_ja (level));
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              techo_chip_new (level_text,
                                              level == TECHO_GUIDANCE_ACTIVE ? "dialog-warning-symbolic" : NULL,
