@@ -374,7 +374,7 @@ add_screenings_card (TechoOverviewPage *self)
                                        last_primary == NULL ? _("No screening recorded")
                                                             : _("It is time for the next screening"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     due == TECHO_SCREENING_OVERDUE
+                                     due == TECHO_SCREENING_OVERDUE && last_primary != NULL
                                        ? techo_chip_new (_("Overdue"), "dialog-warning-symbolic", "warning")
                                        : techo_chip_new (_("Due"), "alarm-symbolic", "accent"));
         }

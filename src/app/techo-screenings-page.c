@@ -121,6 +121,10 @@ add_cancer (TechoScreeningsPage   *self,
     }
   else if (due == TECHO_SCREENING_DUE || due == TECHO_SCREENING_OVERDUE)
     {
+      /* With nothing on record Techo cannot tell late from never (it may
+       * have been done at work): say "due", not "overdue". */
+      if (last_primary == NULL)
+        due = TECHO_SCREENING_DUE;
       state = g_strdup (last_primary == NULL ? _("No screening recorded: one is due")
                                              : _("It is time for the next screening"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
