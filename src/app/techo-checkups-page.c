@@ -295,16 +295,33 @@ rebuild (TechoCheckupsPage *self)
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *date = techo_format_date (checkup->performed_on);
       g_autofree char *subtitle = NULL;
+      g_autofree char *chip_text = NULL;
       TechoGuidanceLevel level;
 
       subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
                                   checkup->institution_name != NULL ? checkup->institution_name : "");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      if (techo_reference_reported_guidance_level (checkup, &level)
-          && level != TECHO_GUIDANCE_UNKNOWN)
+      /* The guidance level as the source says it, or worked out (and
+       * labelled so) from the values, the sex and the age on that day. */
+      if (techo_reference_reported_guidance_level (checkup, &level))
+        chip_text = g_strdup (techo_guidance_level_label_ja (level));
+      else
+        {
+          const TechoProfile *profile = self->dataset->profile;
+          int age = profile != NULL && profile->birth_date != NULL
+                      ? techo_reference_age_on (profile->birth_date, checkup->performed_on)
+                      : -1;
+
+          level = techo_reference_guidance_level (checkup, techo_dataset_sex (self->dataset), age);
+          chip_text = g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
+                                       _("(computed)"));
+        }
+      if (level != TECHO_GUIDANCE_UNKNOWN)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                   techo_chip_new (techo_guidance_level_label_ja (level), NULL,
+                                   techo_chip_new (chip_text,
+                                                   level == TECHO_GUIDANCE_ACTIVE
+                                                     ? "dialog-warning-symbolic" : NULL,
                                                    level == TECHO_GUIDANCE_ACTIVE ? "warning" : NULL));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("go-next-symbolic"));
