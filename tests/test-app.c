@@ -901,6 +901,7 @@ test_shortcuts_and_preferences (void)
   GObject *overlay = gtk_builder_get_object (builder, "help_overlay");
   g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   GtkWidget *preferences;
+  g_autofree char *connection = NULL;
   guint n_shortcuts = 0;
   gboolean has_lock = FALSE, has_visit = FALSE, has_print = FALSE;
 
@@ -924,7 +925,9 @@ test_shortcuts_and_preferences (void)
   gtk_window_destroy (GTK_WINDOW (overlay));
 
   g_settings_set_uint (settings, "auto-lock-minutes", 5);
-  preferences = techo_preferences_window_new (NULL, settings, "Connected to http://127.0.0.1");
+  /* The words the sync controller gives, as the app shows them. */
+  connection = g_strdup_printf (_("Connected to %s"), "http://127.0.0.1");
+  preferences = techo_preferences_window_new (NULL, settings, connection);
   gtk_window_present (GTK_WINDOW (preferences));
   save_screenshot (preferences, "preferences");
   g_assert_cmpuint (g_settings_get_uint (settings, "auto-lock-minutes"), ==, 5);
