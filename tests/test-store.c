@@ -678,6 +678,18 @@ test_async (void)
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
   g_assert_cmpstr (((TechoDispensing *) list->pdata[0])->dispensed_on, ==, "2024-03-03");
+  g_clear_pointer (&list, g_ptr_array_unref);
+
+  /* One bound alone, and every profile: 2024-01-01, 02-02 and 03-03. */
+  list = techo_store_list_dispensings_sync (store, 0, "2024-02-02", NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 2);
+  g_assert_cmpstr (((TechoDispensing *) list->pdata[1])->dispensed_on, ==, "2024-02-02");
+  g_clear_pointer (&list, g_ptr_array_unref);
+  list = techo_store_list_dispensings_sync (store, profile_id, NULL, "2024-02-01", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (list->len, ==, 1);
+  g_assert_cmpstr (((TechoDispensing *) list->pdata[0])->dispensed_on, ==, "2024-01-01");
 
   techo_store_latest_checkup_async (store, profile_id, NULL, wait_cb, &wait);
   latest = techo_store_latest_checkup_finish (store, wait_for (&wait), &error);

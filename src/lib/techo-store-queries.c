@@ -448,25 +448,37 @@ list_dispensings_job (TechoStore    *self,
   Query *q = data;
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(GString) sql = NULL;
   GError *local_error = NULL;
 
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  s = techo_sqlite_prepare (db,
-                            "SELECT id, revision, source, dispensed_on, prescribed_on,"
-                            " setting, pharmacy_code, pharmacy_name, prescriber_code,"
-                            " prescriber_name, prescriber_department, receipt_code,"
-                            " yj_code, drug_name, ingredient_name, quantity, unit, usage,"
-                            " days, dosage_form, origin, file_name, file_sha256"
-                            " FROM dispensings"
-                            " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
-                            " AND (?2 IS NULL OR dispensed_on >= ?2)"
-                            " AND (?3 IS NULL OR dispensed_on <= ?3)"
-                            " ORDER BY dispensed_on DESC, row_id DESC", &local_error);
+  /* Only the conditions asked for are written, so SQLite 3.15 can use the
+   * (profile_id, dispensed_on) index; "?x IS NULL OR …" would defeat it. */
+  sql = g_string_new ("SELECT id, revision, source, dispensed_on, prescribed_on,"
+                      " setting, pharmacy_code, pharmacy_name, prescriber_code,"
+                      " prescriber_name, prescriber_department, receipt_code,"
+                      " yj_code, drug_name, ingredient_name, quantity, unit, usage,"
+                      " days, dosage_form, origin, file_name, file_sha256"
+                      " FROM dispensings WHERE withdrawn = 0");
+  if (q->profile_id != 0)
+    g_string_append (sql, " AND profile_id = :profile");
+  if (q->first != NULL)
+    g_string_append (sql, " AND dispensed_on >= :from");
+  if (q->second != NULL)
+    g_string_append (sql, " AND dispensed_on <= :to");
+  g_string_append (sql, " ORDER BY dispensed_on DESC, row_id DESC");
+  s = techo_sqlite_prepare (db, sql->str, &local_error);
   if (s != NULL)
     {
-      techo_sqlite_bind_int64 (s, 1, q->profile_id);
-      techo_sqlite_bind_text (s, 2, q->first);
-      techo_sqlite_bind_text (s, 3, q->second);
+      guint n = 1;
+
+      /* Parameters are numbered in the order they appear above. */
+      if (q->profile_id != 0)
+        techo_sqlite_bind_int64 (s, n++, q->profile_id);
+      if (q->first != NULL)
+        techo_sqlite_bind_text (s, n++, q->first);
+      if (q->second != NULL)
+        techo_sqlite_bind_text (s, n++, q->second);
       while (techo_sqlite_step (s, &local_error))
         {
           TechoDispensing *d = techo_dispensing_new ();
