@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "techo-checkups-page.h"
+#include "techo-file-import.h"
 #include "techo-format.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
@@ -516,6 +517,34 @@ show_records_action (GtkWidget  *widget,
     load_dataset (self);
 }
 
+/* The person the records on screen belong to (0: none yet; the import
+ * then makes one from the file). */
+static gint64
+current_profile_id (TechoWindow *self)
+{
+  if (self->dataset == NULL || self->dataset->profile == NULL)
+    return 0;
+  return self->dataset->profile->id;
+}
+
+static gboolean
+can_import (TechoWindow *self)
+{
+  return self->store != NULL && techo_store_is_open (self->store)
+         && g_strcmp0 (techo_window_get_mode (self), "main") == 0;
+}
+
+static void
+import_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (can_import (self))
+    techo_file_import_choose (self, self->store, current_profile_id (self));
+}
+
 /* Visit mode and printing both start from the share dialog, so that the
  * consent (to whom, why, what) is asked for and recorded first. */
 static void
@@ -648,6 +677,7 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
   gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
+  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
 
   for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
@@ -659,6 +689,8 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.visit-mode", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
                                        "win.print", NULL);
+  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
+                                       "win.import", NULL);
 }
 
 static void
@@ -856,6 +888,16 @@ techo_window_add_toast_with_action (TechoWindow *self,
   if (target != NULL)
     adw_toast_set_action_target_value (toast, target);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_import_paths (TechoWindow        *self,
+                           const char * const *paths)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  if (can_import (self))
+    techo_file_import_paths (self, self->store, current_profile_id (self), paths);
 }
 
 void

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-file-import.h: "Import Files…" in the app: a file chooser, then
+ * each file through techo_import_file_async into the window's person, one
+ * after the other off the main thread; a toast with what came in, or a
+ * dialog naming each file that was refused. */
+
+#pragma once
+
+#include "techo-window.h"
+
+G_BEGIN_DECLS
+
+/* Opens the file chooser (JAHIS text, CDA XML, several at once) and
+ * imports what is chosen into @profile_id of @store (0: the store's only
+ * person, or a new one made from the file). */
+void techo_file_import_choose (TechoWindow *window,
+                               TechoStore  *store,
+                               gint64       profile_id);
+
+/* The same without the chooser: imports @paths (NULL-terminated) in
+ * order, then reloads the window's records and reports. */
+void techo_file_import_paths  (TechoWindow        *window,
+                               TechoStore         *store,
+                               gint64              profile_id,
+                               const char * const *paths);
+
+/* The window's import action on @paths, bypassing the chooser (tests):
+ * the same person and reports as win.import. Defined in techo-window.c. */
+void techo_window_import_paths (TechoWindow        *self,
+                                const char * const *paths);
+
+G_END_DECLS
