@@ -917,8 +917,8 @@ test_shortcuts_and_preferences (void)
         has_visit |= g_strcmp0 (accel, "F11") == 0;
         has_print |= g_strcmp0 (accel, "<Control>p") == 0;
       }
-  /* Ctrl+1…6, Ctrl+R, Ctrl+L, F11, Ctrl+P, arrows, Ctrl+comma, Ctrl+?, Ctrl+Q. */
-  g_assert_cmpuint (n_shortcuts, ==, 14);
+  /* Ctrl+1…6, Ctrl+R, Ctrl+O, Ctrl+L, F11, Ctrl+P, arrows, Ctrl+comma, Ctrl+?, Ctrl+Q. */
+  g_assert_cmpuint (n_shortcuts, ==, 15);
   g_assert_true (has_lock);
   g_assert_true (has_visit);
   g_assert_true (has_print);

@@ -1,0 +1,389 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* test-app-import: Import Files… in the window (real store and keyring,
+ * Xvfb), past the file chooser: a JAHIS medication notebook and a CDA
+ * checkup land in the window's person, the Medicines page lists the
+ * drugs and a toast counts them; a refused file gets a dialog naming it
+ * and changes nothing. */
+
+#define G_LOG_DOMAIN "test-app-import"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+#include <glib/gstdio.h>
+#include <locale.h>
+#include <string.h>
+
+#include "techo-file-import.h"
+#include "techo-store.h"
+#include "techo-vault.h"
+#include "techo-window.h"
+
+#define TODAY "2026-11-01"
+
+/* Two dispensings, three drug lines, one note left out. */
+static const char * const jahis_lines[] = {
+  "JAHISTC08,1",
+  "1,山田 太郎,1,19600115,1000001,東京都千代田区1-1,03-0000-0000,,A,65,ヤマダ タロウ",
+  "5,20261001,1",
+  "11,みなと薬局,13,4,1234567,1050001,東京都港区1-2-3,03-1111-1111,1",
+  "51,千代田内科クリニック,13,1,7654321,1",
+  "55,内科 一郎,内科,1",
+  "201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1",
+  "301,1,1日1回朝食後,28,日分,1,1",
+  "201,2,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1",
+  "301,2,1日3回毎食後,7,日分,1,1",
+  "5,20261015,1",
+  "11,さくら薬局,13,4,2345678,,,,1",
+  "51,港整形外科,13,1,8765432,1",
+  "201,1,セレコキシブ錠100mg,2,錠,4,1149037F1020,1",
+  "301,1,1日2回朝夕食後,14,日分,1,1",
+  "501,備考です",
+  NULL,
+};
+
+typedef struct
+{
+  char *data_dir;
+  char *files_dir;
+  TechoStore *store;
+  TechoWindow *window;
+} Fixture;
+
+static void
+pump (guint milliseconds)
+{
+  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
+
+  while (g_get_monotonic_time () < end)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (5000);
+    }
+}
+
+static gboolean
+is_japanese (void)
+{
+  return g_strcmp0 (g_getenv ("LANGUAGE"), "ja") == 0;
+}
+
+/* Whether a visible label under @widget says exactly @text (or contains
+ * it, when @exact is FALSE). */
+static gboolean
+shows_label (GtkWidget  *widget,
+             const char *text,
+             gboolean    exact)
+{
+  if (!gtk_widget_get_visible (widget))
+    return FALSE;
+  if (GTK_IS_LABEL (widget))
+    {
+      const char *shown = gtk_label_get_text (GTK_LABEL (widget));
+
+      if (exact ? g_strcmp0 (shown, text) == 0 : strstr (shown, text) != NULL)
+        return TRUE;
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (shows_label (child, text, exact))
+      return TRUE;
+  return FALSE;
+}
+
+static AdwMessageDialog *
+find_message_dialog (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return ADW_MESSAGE_DIALOG (window);
+    }
+  return NULL;
+}
+
+static void
+wait_for_main (Fixture *fixture)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (g_get_monotonic_time () < end
+         && (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
+             || !techo_window_get_dataset (fixture->window)->complete))
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
+  g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+}
+
+/* Waits for the reloaded records to hold @n_dispensings and @n_checkups. */
+static TechoDataset *
+wait_for_counts (Fixture *fixture,
+                 guint    n_dispensings,
+                 guint    n_checkups)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  TechoDataset *dataset;
+
+  while (g_get_monotonic_time () < end)
+    {
+      dataset = techo_window_get_dataset (fixture->window);
+      if (dataset != NULL && dataset->complete && dataset->dispensings->len == n_dispensings
+          && dataset->checkups->len == n_checkups)
+        break;
+      g_main_context_iteration (NULL, TRUE);
+    }
+  dataset = techo_window_get_dataset (fixture->window);
+  g_assert_nonnull (dataset);
+  g_assert_true (dataset->complete);
+  g_assert_cmpuint (dataset->dispensings->len, ==, n_dispensings);
+  g_assert_cmpuint (dataset->checkups->len, ==, n_checkups);
+  return dataset;
+}
+
+static char *
+write_file (Fixture    *fixture,
+            const char *name,
+            const char *contents)
+{
+  char *path = g_build_filename (fixture->files_dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, contents, -1, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+static void
+fixture_set_up (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GError) error = NULL;
+  gint64 profile_id = 0;
+
+  fixture->data_dir = g_dir_make_tmp ("techo-app-import-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->files_dir = g_dir_make_tmp ("techo-app-import-files-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->store = techo_store_new (fixture->data_dir);
+  g_assert_true (techo_store_open_sync (fixture->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  profile->issuer = g_strdup ("https://portal.test");
+  profile->subject = g_strdup ("citizen-1");
+  profile->name = g_strdup ("山田太郎");
+  profile->birth_date = g_strdup ("1960-01-15");
+  profile->sex = g_strdup ("male");
+  g_assert_true (techo_store_ensure_profile_sync (fixture->store, profile, &profile_id, NULL,
+                                                  &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_close_sync (fixture->store, NULL, &error));
+  g_assert_no_error (error);
+
+  fixture->window = techo_window_new (NULL);
+  gtk_window_set_default_size (GTK_WINDOW (fixture->window), 1100, 760);
+  gtk_window_present (GTK_WINDOW (fixture->window));
+  techo_window_set_store (fixture->window, fixture->store);
+  wait_for_main (fixture);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
+  const char *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  gtk_window_destroy (GTK_WINDOW (fixture->window));
+  pump (50);
+  techo_store_close_sync (fixture->store, NULL, NULL);
+  techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
+  g_clear_object (&fixture->store);
+  remove_tree (fixture->data_dir);
+  remove_tree (fixture->files_dir);
+  g_free (fixture->data_dir);
+  g_free (fixture->files_dir);
+}
+
+/* Runs the import of @paths and waits for @toast on the window. */
+static void
+import_and_wait_for_toast (Fixture            *fixture,
+                           const char * const *paths,
+                           const char         *toast)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  techo_window_import_paths (fixture->window, paths);
+  while (!shows_label (GTK_WIDGET (fixture->window), toast, TRUE)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (shows_label (GTK_WIDGET (fixture->window), toast, TRUE));
+}
+
+static void
+test_import_files (Fixture       *fixture,
+                   gconstpointer  data)
+{
+  g_autofree char *jahis_text = g_strjoinv ("\r\n", (char **) jahis_lines);
+  g_autofree char *jahis = write_file (fixture, "okusuri.txt", jahis_text);
+  g_autofree char *cda = g_test_build_filename (G_TEST_DIST, "corpus", "cda", "ok-sample.xml",
+                                                NULL);
+  const char * const paths[] = { jahis, cda, NULL };
+  TechoDataset *dataset = techo_window_get_dataset (fixture->window);
+  gint64 profile_id = dataset->profile->id;
+  GtkWidget *medicines;
+
+  g_assert_cmpuint (dataset->dispensings->len, ==, 0);
+  g_assert_cmpuint (dataset->checkups->len, ==, 0);
+
+  import_and_wait_for_toast (fixture, paths,
+                             is_japanese () ? "3件のお薬と1件の健診を取り込みました"
+                                            : "Imported 3 medicines and 1 checkup");
+  dataset = wait_for_counts (fixture, 3, 1);
+  g_assert_cmpint (dataset->profile->id, ==, profile_id);
+  g_assert_null (find_message_dialog ());
+
+  techo_window_show_page (fixture->window, "medicines");
+  medicines = techo_window_get_page (fixture->window, "medicines");
+  pump (100);
+  g_assert_true (shows_label (medicines, "アムロジピン", FALSE));
+  g_assert_true (shows_label (medicines, "セレコキシブ", FALSE));
+
+  /* The same files again: nothing new, and the toast says so. */
+  import_and_wait_for_toast (fixture, paths,
+                             _("Nothing new: these records are already in Techo"));
+  wait_for_counts (fixture, 3, 1);
+}
+
+static void
+test_import_refused (Fixture       *fixture,
+                     gconstpointer  data)
+{
+  g_autofree char *bad = write_file (fixture, "notes.txt", "shopping list: milk, eggs\n");
+  g_autofree char *jahis_text = g_strjoinv ("\n", (char **) jahis_lines);
+  g_autofree char *good = write_file (fixture, "okusuri.txt", jahis_text);
+  g_autofree char *heading = g_strdup_printf (_("Could not import “%s”"), "notes.txt");
+  const char * const bad_only[] = { bad, NULL };
+  const char * const both[] = { bad, good, NULL };
+  TechoDataset *before = techo_window_get_dataset (fixture->window);
+  AdwMessageDialog *dialog = NULL;
+  const char *body;
+  gint64 end;
+
+  techo_window_import_paths (fixture->window, bad_only);
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  body = adw_message_dialog_get_body (dialog);
+  /* The import's own message, then that nothing changed. */
+  g_assert_true (strlen (body) > strlen (_("Nothing was changed by this file.")) + 2);
+  g_assert_true (g_str_has_suffix (body, _("Nothing was changed by this file.")));
+  pump (200);
+  /* No reload: the same records, none added. */
+  g_assert_true (techo_window_get_dataset (fixture->window) == before);
+  g_assert_cmpuint (before->dispensings->len, ==, 0);
+  g_assert_false (shows_label (GTK_WIDGET (fixture->window), "Imported", FALSE));
+  /* What its button does: the response, then close. */
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_close (GTK_WINDOW (dialog));
+  pump (100);
+  g_assert_null (find_message_dialog ());
+
+  /* A bad file among good ones: the good one goes in, the bad one is
+   * named in the dialog. */
+  import_and_wait_for_toast (fixture, both,
+                             is_japanese () ? "3件のお薬を取り込みました" : "Imported 3 medicines");
+  dialog = find_message_dialog ();
+  g_assert_nonnull (dialog);
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
+  /* What its button does: the response, then close. */
+  adw_message_dialog_response (dialog, "close");
+  gtk_window_close (GTK_WINDOW (dialog));
+  wait_for_counts (fixture, 3, 0);
+}
+
+/* Ctrl+O is listed; off the records screen the action does nothing (no
+ * chooser while locked, no import). */
+static void
+test_import_locked (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/techo/Techo/gtk/help-overlay.ui");
+  g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
+  g_autofree char *jahis_text = g_strjoinv ("\n", (char **) jahis_lines);
+  g_autofree char *good = write_file (fixture, "okusuri.txt", jahis_text);
+  const char * const paths[] = { good, NULL };
+  guint n_toplevels;
+  gboolean listed = FALSE;
+
+  for (GSList *l = objects; l != NULL; l = l->next)
+    if (GTK_IS_SHORTCUTS_SHORTCUT (l->data))
+      {
+        g_autofree char *accel = NULL;
+
+        g_object_get (l->data, "accelerator", &accel, NULL);
+        listed |= g_strcmp0 (accel, "<Control>o") == 0;
+      }
+  g_assert_true (listed);
+  gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+
+  techo_window_lock (fixture->window);
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL));
+  techo_window_import_paths (fixture->window, paths);
+  pump (300);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
+  g_assert_null (techo_window_get_dataset (fixture->window));
+  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+}
+
+int
+main (int   argc,
+      char *argv[])
+{
+  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
+
+  g_setenv ("TECHO_TODAY", TODAY, TRUE);
+  g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
+  setlocale (LC_ALL, "");
+  if (build_root != NULL)
+    {
+      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
+
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+  gtk_test_init (&argc, &argv, NULL);
+  adw_init ();
+
+  g_test_add ("/app-import/files", Fixture, NULL, fixture_set_up, test_import_files,
+              fixture_tear_down);
+  g_test_add ("/app-import/refused", Fixture, NULL, fixture_set_up, test_import_refused,
+              fixture_tear_down);
+  g_test_add ("/app-import/locked", Fixture, NULL, fixture_set_up, test_import_locked,
+              fixture_tear_down);
+  return g_test_run ();
+}
