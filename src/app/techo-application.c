@@ -130,6 +130,16 @@ sync_action (GSimpleAction *action,
 }
 
 static void
+background_sync_action (GSimpleAction *action,
+                        GVariant      *parameter,
+                        gpointer       user_data)
+{
+  TechoApplication *self = user_data;
+
+  techo_sync_controller_sync_in_background (self->sync, active_window (self));
+}
+
+static void
 connect_action (GSimpleAction *action,
                 GVariant      *parameter,
                 gpointer       user_data)
@@ -318,6 +328,7 @@ static const GActionEntry app_actions[] = {
   { "quit", quit_action },
   { "show-page", show_page_action, "s" },
   { "sync", sync_action },
+  { "background-sync", background_sync_action },
   { "connect", connect_action, "s" },
   { "cancel-sync", cancel_sync_action },
   { "sign-out", sign_out_action },

@@ -221,7 +221,9 @@ consents_listed_cb (GObject      *source,
   self->loading--;
   if (consents == NULL)
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* A store locked or deleted meanwhile has no ledger to show. */
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+          && !g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_OPEN))
         g_warning ("Reading the consent record: %s", error->message);
       return;
     }

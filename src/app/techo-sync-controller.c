@@ -25,6 +25,7 @@ struct _TechoSyncController
   GSubprocess *sandbox;        /* the demo portal, while the app runs */
   TechoWindow *window;         /* weak; who shows progress */
   gboolean first_run;
+  gboolean background;         /* started by the app, not the user: stay quiet */
   guint records[TECHO_N_CATEGORIES];
   char *issuer;
 };
@@ -40,6 +41,7 @@ typedef struct
   TechoPortalClient *client;
   gint64 profile_id;
   guint granted;
+  gboolean never_signed_in;
 } Prepare;
 
 static void
@@ -204,6 +206,7 @@ prepare_thread (GTask        *task,
     }
   else if (!techo_oauth_is_signed_in (prepare->oauth))
     {
+      prepare->never_signed_in = TRUE;
       g_task_return_new_error (task, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN,
                                _("Techo is not signed in to My Number Portal."));
       return;
@@ -234,6 +237,14 @@ report_error (TechoSyncController *self,
 {
   g_autofree char *text = NULL;
 
+  if (self->window != NULL && self->background
+      && g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN))
+    {
+      /* A sync the user did not ask for never takes the window away. */
+      text = g_strdup_printf (_("Sign in again to get new records: %s"), error->message);
+      techo_window_add_toast (self->window, text);
+      return;
+    }
   if (self->window != NULL && !self->first_run
       && g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN))
     {
@@ -280,7 +291,7 @@ sync_done_cb (GObject      *source,
     total += self->records[c];
   if (!techo_sync_run_finish (TECHO_SYNC (source), result, &error))
     report_error (self, error);
-  else if (self->window != NULL)
+  else if (self->window != NULL && !(self->background && total == 0))
     {
       g_autofree char *text = NULL;
 
@@ -312,7 +323,10 @@ prepared_cb (GObject      *source,
 
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
-      report_error (self, error);
+      /* Someone who never signed in (records from files only) is not
+       * asked to at every start. */
+      if (!(self->background && prepare->never_signed_in))
+        report_error (self, error);
       finish (self);
       return;
     }
@@ -383,6 +397,7 @@ techo_sync_controller_sync (TechoSyncController *self,
     }
   g_set_weak_pointer (&self->window, window);
   self->first_run = choice != NULL;
+  self->background = FALSE;
   self->cancellable = g_cancellable_new ();
   techo_window_set_syncing (window, TRUE);
   if (self->first_run)
@@ -396,6 +411,16 @@ techo_sync_controller_sync (TechoSyncController *self,
   g_task_set_source_tag (task, techo_sync_controller_sync);
   g_task_set_task_data (task, prepare, (GDestroyNotify) prepare_free);
   g_task_run_in_thread (task, prepare_thread);
+}
+
+void
+techo_sync_controller_sync_in_background (TechoSyncController *self,
+                                          TechoWindow         *window)
+{
+  if (window == NULL || self->cancellable != NULL || !techo_store_is_open (self->store))
+    return;
+  techo_sync_controller_sync (self, window, NULL, NULL);
+  self->background = TRUE;
 }
 
 void

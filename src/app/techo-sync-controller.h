@@ -24,6 +24,11 @@ void                 techo_sync_controller_sync           (TechoSyncController *
                                                            TechoWindow         *window,
                                                            const char          *choice,
                                                            const char          *issuer);
+/* The sync a later start runs on its own once the dashboard shows: quiet
+ * when not signed in, a toast only when something is new, never a screen
+ * change. */
+void                 techo_sync_controller_sync_in_background (TechoSyncController *self,
+                                                               TechoWindow         *window);
 void                 techo_sync_controller_cancel         (TechoSyncController *self);
 gboolean             techo_sync_controller_is_busy        (TechoSyncController *self);
 /* "Connected to https://…" words for Preferences, or NULL. */

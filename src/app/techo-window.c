@@ -19,6 +19,9 @@
 #include "techo-welcome.h"
 #include "techo-window.h"
 
+/* Seconds between the dashboard's first frame and a later start's sync. */
+#define BACKGROUND_SYNC_DELAY 1
+
 struct _TechoWindow
 {
   AdwApplicationWindow parent_instance;
@@ -55,6 +58,8 @@ struct _TechoWindow
   guint fill_idle_id;
   guint history_idle_id;
   guint filled;             /* bit per page index: filled from the dataset */
+  gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
+  guint background_sync_id;
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -127,6 +132,16 @@ history_loaded_cb (GObject      *source,
   set_history (self, dataset);
 }
 
+static gboolean
+background_sync_cb (gpointer user_data)
+{
+  TechoWindow *self = user_data;
+
+  self->background_sync_id = 0;
+  gtk_widget_activate_action (GTK_WIDGET (self), "app.background-sync", NULL);
+  return G_SOURCE_REMOVE;
+}
+
 static void
 dataset_loaded_cb (GObject      *source,
                    GAsyncResult *result,
@@ -145,6 +160,16 @@ dataset_loaded_cb (GObject      *source,
       dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
     }
   techo_window_set_dataset (self, dataset);
+  /* A later start: the dashboard shows what is stored, then a sync
+   * fetches what is new in the background. */
+  if (self->sync_when_shown)
+    {
+      self->sync_when_shown = FALSE;
+      g_clear_handle_id (&self->background_sync_id, g_source_remove);
+      /* A moment later, so the first frames get the processor. */
+      self->background_sync_id = g_timeout_add_seconds (BACKGROUND_SYNC_DELAY,
+                                                        background_sync_cb, self);
+    }
 }
 
 static void
@@ -210,6 +235,7 @@ store_opened_cb (GObject      *source,
       gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
       return;
     }
+  self->sync_when_shown = TRUE;
   load_dataset (self);
 }
 
@@ -608,6 +634,7 @@ techo_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   g_clear_handle_id (&self->history_idle_id, g_source_remove);
+  g_clear_handle_id (&self->background_sync_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_object (&self->store);
@@ -746,6 +773,7 @@ techo_window_set_store (TechoWindow *self,
     return;
   if (techo_store_is_open (store))
     {
+      self->sync_when_shown = TRUE;
       load_dataset (self);
       return;
     }
