@@ -14,7 +14,7 @@
 
 typedef struct
 {
-  TechoWindow *window;
+  GWeakRef window;           /* TechoWindow: closed meanwhile, no report */
   TechoStore *store;
   gint64 profile_id;
   GPtrArray *paths;          /* char * */
@@ -28,7 +28,7 @@ typedef struct
 static void
 import_run_free (ImportRun *run)
 {
-  g_clear_object (&run->window);
+  g_weak_ref_clear (&run->window);
   g_clear_object (&run->store);
   g_clear_pointer (&run->paths, g_ptr_array_unref);
   g_clear_pointer (&run->failures, g_ptr_array_unref);
@@ -59,7 +59,8 @@ summary_text (guint n_medicines,
 }
 
 static void
-show_failures (ImportRun *run)
+show_failures (ImportRun   *run,
+               TechoWindow *window)
 {
   g_autofree char *heading = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
@@ -88,7 +89,7 @@ show_failures (ImportRun *run)
   g_string_append (body, run->failures->len == 1
                          ? _("Nothing was changed by this file.")
                          : _("Nothing was changed by these files."));
-  dialog = adw_message_dialog_new (GTK_WINDOW (run->window), heading, body->str);
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, body->str);
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
@@ -98,15 +99,21 @@ show_failures (ImportRun *run)
 static void
 finish_run (ImportRun *run)
 {
+  g_autoptr(TechoWindow) window = g_weak_ref_get (&run->window);
+
+  /* Closed meanwhile (destroyed, kept alive only by a reference): the
+   * records are in the store; there is nobody to tell. */
+  if (window == NULL || !gtk_widget_get_realized (GTK_WIDGET (window)))
+    return;
   if (run->n_imported > 0)
     {
       g_autofree char *text = summary_text (run->n_medicines, run->n_checkups);
 
-      techo_window_reload (run->window);
-      techo_window_add_toast (run->window, text);
+      techo_window_reload (window);
+      techo_window_add_toast (window, text);
     }
   if (run->failures->len > 0)
-    show_failures (run);
+    show_failures (run, window);
 }
 
 static void import_next (ImportRun *run);
@@ -168,7 +175,7 @@ techo_file_import_paths (TechoWindow        *window,
   g_return_if_fail (paths != NULL);
 
   run = g_new0 (ImportRun, 1);
-  run->window = g_object_ref (window);
+  g_weak_ref_init (&run->window, window);
   run->store = g_object_ref (store);
   run->profile_id = profile_id;
   run->paths = g_ptr_array_new_with_free_func (g_free);
