@@ -15,11 +15,12 @@
 #include <string.h>
 
 #include "techo-file-import.h"
+#include "techo-medicines-page.h"
 #include "techo-store.h"
 #include "techo-vault.h"
 #include "techo-window.h"
 
-#define TODAY "2026-11-01"
+#define TODAY "2026-10-20"  /* both dispensings still being taken */
 
 /* Two dispensings, three drug lines, one note left out. */
 static const char * const jahis_lines[] = {
@@ -67,6 +68,39 @@ static gboolean
 is_japanese (void)
 {
   return g_strcmp0 (g_getenv ("LANGUAGE"), "ja") == 0;
+}
+
+/* meson-logs/screenshots/app-LANG-import-NAME.png, for a look by eye. */
+static void
+save_screenshot (GtkWidget  *widget,
+                 const char *name)
+{
+  const char *root = g_getenv ("TECHO_BUILD_ROOT");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  int width, height;
+
+  if (root == NULL)
+    return;
+  pump (250);
+  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  path = g_strdup_printf ("%s/app-%s-import-%s.png", dir, is_japanese () ? "ja" : "en", name);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  node = gtk_snapshot_to_node (snapshot);
+  g_assert_nonnull (node);
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
+                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+  g_test_message ("screenshot: %s", path);
 }
 
 /* Whether a visible label under @widget says exactly @text (or contains
@@ -267,6 +301,9 @@ test_import_files (Fixture       *fixture,
   pump (100);
   g_assert_true (shows_label (medicines, "アムロジピン", FALSE));
   g_assert_true (shows_label (medicines, "セレコキシブ", FALSE));
+  /* Amlodipine and celecoxib last to the 28th; loxoprofen ended. */
+  g_assert_cmpuint (techo_medicines_page_get_n_current (TECHO_MEDICINES_PAGE (medicines)), ==, 2);
+  save_screenshot (GTK_WIDGET (fixture->window), "medicines");
 
   /* The same files again: nothing new, and the toast says so. */
   import_and_wait_for_toast (fixture, paths,
@@ -299,6 +336,8 @@ test_import_refused (Fixture       *fixture,
   /* The import's own message, then that nothing changed. */
   g_assert_true (strlen (body) > strlen (_("Nothing was changed by this file.")) + 2);
   g_assert_true (g_str_has_suffix (body, _("Nothing was changed by this file.")));
+  g_test_message ("dialog: %s / %s", adw_message_dialog_get_heading (dialog), body);
+  save_screenshot (GTK_WIDGET (dialog), "refused");
   pump (200);
   /* No reload: the same records, none added. */
   g_assert_true (techo_window_get_dataset (fixture->window) == before);
