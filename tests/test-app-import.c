@@ -368,7 +368,8 @@ static void
 test_import_locked (Fixture       *fixture,
                     gconstpointer  data)
 {
-  g_autoptr(GtkBuilder) builder = gtk_builder_new_from_resource ("/org/techo/Techo/gtk/help-overlay.ui");
+  g_autoptr(GtkBuilder) builder =
+    gtk_builder_new_from_resource ("/org/techo/Techo/gtk/help-overlay.ui");
   g_autoptr(GSList) objects = gtk_builder_get_objects (builder);
   g_autofree char *jahis_text = g_strjoinv ("\n", (char **) jahis_lines);
   g_autofree char *good = write_file (fixture, "okusuri.txt", jahis_text);

@@ -265,7 +265,9 @@ techo_file_import_choose (TechoWindow *window,
                           TechoStore  *store,
                           gint64       profile_id)
 {
-  static const char * const all_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", NULL };
+  static const char * const all_patterns[] = {
+    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", NULL,
+  };
   static const char * const jahis_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", NULL };
   static const char * const cda_patterns[] = { "*.xml", "*.XML", NULL };
   static const char * const any_patterns[] = { "*", NULL };
