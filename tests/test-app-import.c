@@ -362,10 +362,10 @@ test_import_refused (Fixture       *fixture,
   wait_for_counts (fixture, 3, 0);
 }
 
-/* Ctrl+O is listed; off the records screen the action does nothing (no
- * chooser while locked, no import). */
+/* Ctrl+O is listed; the action opens the chooser on the records screen
+ * and does nothing off it (no chooser while locked, no import). */
 static void
-test_import_locked (Fixture       *fixture,
+test_import_action (Fixture       *fixture,
                     gconstpointer  data)
 {
   g_autoptr(GtkBuilder) builder =
@@ -387,6 +387,33 @@ test_import_locked (Fixture       *fixture,
       }
   g_assert_true (listed);
   gtk_window_destroy (GTK_WINDOW (gtk_builder_get_object (builder, "help_overlay")));
+
+  /* On the records screen the action opens the chooser, several files
+   * at once; cancelling it imports nothing. */
+  n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL));
+  pump (300);
+  {
+    GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+    GtkFileChooser *chooser = NULL;
+    g_autoptr(GListModel) filters = NULL;
+
+    for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+      {
+        g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+        if (GTK_IS_FILE_CHOOSER (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+          chooser = GTK_FILE_CHOOSER (window);
+      }
+    g_assert_nonnull (chooser);
+    g_assert_true (gtk_file_chooser_get_select_multiple (chooser));
+    filters = gtk_file_chooser_get_filters (chooser);
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
+    gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
+    pump (200);
+  }
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
+  g_assert_cmpuint (techo_window_get_dataset (fixture->window)->dispensings->len, ==, 0);
 
   techo_window_lock (fixture->window);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
@@ -423,7 +450,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/app-import/refused", Fixture, NULL, fixture_set_up, test_import_refused,
               fixture_tear_down);
-  g_test_add ("/app-import/locked", Fixture, NULL, fixture_set_up, test_import_locked,
+  g_test_add ("/app-import/action", Fixture, NULL, fixture_set_up, test_import_action,
               fixture_tear_down);
   return g_test_run ();
 }
