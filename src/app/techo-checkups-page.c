@@ -9,6 +9,7 @@
 #include "techo-cda.h"
 #include "techo-checkups-page.h"
 #include "techo-format.h"
+#include "techo-widget-util.h"
 
 struct _TechoCheckupsPage
 {
@@ -342,11 +343,7 @@ techo_checkups_page_dispose (GObject *object)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_CHECKUPS_PAGE);
-  /* Template children that are not bound are still ours to unparent. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
-       child != NULL;
-       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
-    gtk_widget_unparent (child);
+  techo_widget_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->dispose (object);

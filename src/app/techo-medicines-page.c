@@ -10,6 +10,7 @@
 #include "techo-format.h"
 #include "techo-medicine-timeline.h"
 #include "techo-medicines-page.h"
+#include "techo-widget-util.h"
 
 /* Dispensings listed per ingredient; older ones are summarised. */
 #define MAX_ROWS_PER_INGREDIENT 12
@@ -301,11 +302,7 @@ techo_medicines_page_dispose (GObject *object)
   TechoMedicinesPage *self = TECHO_MEDICINES_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_MEDICINES_PAGE);
-  /* Template children that are not bound are still ours to unparent. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
-       child != NULL;
-       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
-    gtk_widget_unparent (child);
+  techo_widget_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   G_OBJECT_CLASS (techo_medicines_page_parent_class)->dispose (object);
 }

@@ -8,6 +8,7 @@
 
 #include "techo-format.h"
 #include "techo-screenings-page.h"
+#include "techo-widget-util.h"
 
 struct _TechoScreeningsPage
 {
@@ -197,11 +198,7 @@ techo_screenings_page_dispose (GObject *object)
   TechoScreeningsPage *self = TECHO_SCREENINGS_PAGE (object);
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_SCREENINGS_PAGE);
-  /* Template children that are not bound are still ours to unparent. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (self));
-       child != NULL;
-       child = gtk_widget_get_first_child (GTK_WIDGET (self)))
-    gtk_widget_unparent (child);
+  techo_widget_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->dataset, techo_dataset_unref);
   G_OBJECT_CLASS (techo_screenings_page_parent_class)->dispose (object);
 }

@@ -9,6 +9,7 @@
 #include "techo-consent.h"
 #include "techo-format.h"
 #include "techo-sharing-page.h"
+#include "techo-widget-util.h"
 
 struct _TechoSharingPage
 {
@@ -310,11 +311,7 @@ techo_sharing_page_dispose (GObject *object)
   g_cancellable_cancel (self->cancellable);
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (object), TECHO_TYPE_SHARING_PAGE);
-  /* Template children that are not bound are still ours to unparent. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object));
-       child != NULL;
-       child = gtk_widget_get_first_child (GTK_WIDGET (object)))
-    gtk_widget_unparent (child);
+  techo_widget_unparent_children (GTK_WIDGET (object));
   g_clear_pointer (&self->servers, g_hash_table_unref);
   g_clear_object (&self->store);
   g_clear_pointer (&self->dataset, techo_dataset_unref);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "techo-welcome.h"
+#include "techo-widget-util.h"
 
 #define MIN_PASSPHRASE_CHARS 8
 
@@ -162,11 +163,7 @@ static void
 techo_welcome_dispose (GObject *object)
 {
   gtk_widget_dispose_template (GTK_WIDGET (object), TECHO_TYPE_WELCOME);
-  /* Template children that are not bound are still ours to unparent. */
-  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (object));
-       child != NULL;
-       child = gtk_widget_get_first_child (GTK_WIDGET (object)))
-    gtk_widget_unparent (child);
+  techo_widget_unparent_children (GTK_WIDGET (object));
   G_OBJECT_CLASS (techo_welcome_parent_class)->dispose (object);
 }
 
