@@ -19,6 +19,8 @@
 #include "techo-store.h"
 #include "techo-vault.h"
 #include "techo-window.h"
+#include "techo-test-app.h"
+#include "techo-test-util.h"
 
 #define TODAY "2026-10-20"  /* both dispensings still being taken */
 
@@ -51,56 +53,20 @@ typedef struct
   TechoWindow *window;
 } Fixture;
 
-static void
-pump (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
-
 static gboolean
 is_japanese (void)
 {
   return g_strcmp0 (g_getenv ("LANGUAGE"), "ja") == 0;
 }
 
-/* meson-logs/screenshots/app-LANG-import-NAME.png, for a look by eye. */
 static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
+  g_autofree char *file_name = g_strdup_printf ("app-%s-import-%s.png",
+                                                is_japanese () ? "ja" : "en", name);
 
-  if (root == NULL)
-    return;
-  pump (250);
-  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
-  g_mkdir_with_parents (dir, 0700);
-  path = g_strdup_printf ("%s/app-%s-import-%s.png", dir, is_japanese () ? "ja" : "en", name);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  techo_test_app_save_screenshot (widget, file_name, 250);
 }
 
 /* Whether a visible label under @widget says exactly @text (or contains
@@ -226,34 +192,16 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  pump (50);
+  techo_test_app_pump (50);
   techo_store_close_sync (fixture->store, NULL, NULL);
   techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->data_dir);
-  remove_tree (fixture->files_dir);
+  techo_test_remove_tree (fixture->data_dir);
+  techo_test_remove_tree (fixture->files_dir);
   g_free (fixture->data_dir);
   g_free (fixture->files_dir);
 }
@@ -298,7 +246,7 @@ test_import_files (Fixture       *fixture,
 
   techo_window_show_page (fixture->window, "medicines");
   medicines = techo_window_get_page (fixture->window, "medicines");
-  pump (100);
+  techo_test_app_pump (100);
   g_assert_true (shows_label (medicines, "アムロジピン", FALSE));
   g_assert_true (shows_label (medicines, "セレコキシブ", FALSE));
   /* Amlodipine and celecoxib last to the 28th; loxoprofen ended. */
@@ -338,7 +286,7 @@ test_import_refused (Fixture       *fixture,
   g_assert_true (g_str_has_suffix (body, _("Nothing was changed by this file.")));
   g_test_message ("dialog: %s / %s", adw_message_dialog_get_heading (dialog), body);
   save_screenshot (GTK_WIDGET (dialog), "refused");
-  pump (200);
+  techo_test_app_pump (200);
   /* No reload: the same records, none added. */
   g_assert_true (techo_window_get_dataset (fixture->window) == before);
   g_assert_cmpuint (before->dispensings->len, ==, 0);
@@ -346,7 +294,7 @@ test_import_refused (Fixture       *fixture,
   /* What its button does: the response, then close. */
   adw_message_dialog_response (dialog, "close");
   gtk_window_close (GTK_WINDOW (dialog));
-  pump (100);
+  techo_test_app_pump (100);
   g_assert_null (find_message_dialog ());
 
   /* A bad file among good ones: the good one goes in, the bad one is
@@ -392,7 +340,7 @@ test_import_action (Fixture       *fixture,
    * at once; cancelling it imports nothing. */
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL));
-  pump (300);
+  techo_test_app_pump (300);
   {
     GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
     GtkFileChooser *chooser = NULL;
@@ -410,7 +358,7 @@ test_import_action (Fixture       *fixture,
     filters = gtk_file_chooser_get_filters (chooser);
     g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
-    pump (200);
+    techo_test_app_pump (200);
   }
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
   g_assert_cmpuint (techo_window_get_dataset (fixture->window)->dispensings->len, ==, 0);
@@ -420,7 +368,7 @@ test_import_action (Fixture       *fixture,
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL));
   techo_window_import_paths (fixture->window, paths);
-  pump (300);
+  techo_test_app_pump (300);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
   g_assert_null (techo_window_get_dataset (fixture->window));
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");

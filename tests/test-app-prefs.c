@@ -20,6 +20,7 @@
 #include "techo-reference.h"
 #include "techo-store.h"
 #include "techo-window.h"
+#include "techo-test-app.h"
 
 #define TODAY "2025-09-01"
 
@@ -80,19 +81,6 @@ notifications_method_cb (GDBusConnection       *connection,
       g_ptr_array_add (received, r);
     }
   g_dbus_method_invocation_return_value (invocation, NULL);
-}
-
-static void
-pump (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
 }
 
 static TechoWindow *
@@ -243,7 +231,7 @@ test_reminders_and_delete (void)
   g_assert_no_error (error);
   owner_id = g_bus_own_name_on_connection (bus, "org.gtk.Notifications",
                                            G_BUS_NAME_OWNER_FLAGS_NONE, NULL, NULL, NULL, NULL);
-  pump (200);
+  techo_test_app_pump (200);
 
   app = techo_application_new ();
   g_assert_true (g_application_register (G_APPLICATION (app), NULL, &error));
@@ -281,7 +269,7 @@ test_reminders_and_delete (void)
 
   /* Preferences → Delete everything → confirm. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "delete-everything", NULL);
-  pump (100);
+  techo_test_app_pump (100);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   adw_message_dialog_response (dialog, "delete");
@@ -296,7 +284,7 @@ test_reminders_and_delete (void)
   g_assert_null (techo_window_get_dataset (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
-  pump (50);
+  techo_test_app_pump (50);
   g_application_quit (G_APPLICATION (app));
   g_bus_unown_name (owner_id);
   g_dbus_connection_unregister_object (bus, object_id);

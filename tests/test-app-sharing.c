@@ -24,6 +24,8 @@
 #include "techo-test-export.h"
 #include "techo-visit-window.h"
 #include "techo-window.h"
+#include "techo-test-app.h"
+#include "techo-test-util.h"
 
 #define TODAY "2025-05-25"
 
@@ -42,49 +44,12 @@ lang (void)
 }
 
 static void
-pump (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
-
-static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
+  g_autofree char *file_name = g_strdup_printf ("app-%s-sharing-%s.png", lang (), name);
 
-  if (root == NULL)
-    return;
-  pump (300);
-  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
-  g_mkdir_with_parents (dir, 0700);
-  path = g_strdup_printf ("%s/app-%s-sharing-%s.png", dir, lang (), name);
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  techo_test_app_save_screenshot (widget, file_name, 300);
 }
 
 static void
@@ -163,24 +128,6 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 close_toplevels (void)
 {
   g_autoptr(GList) windows = gtk_window_list_toplevels ();
@@ -196,9 +143,9 @@ fixture_tear_down (Fixture       *fixture,
 {
   close_toplevels ();
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  pump (50);
+  techo_test_app_pump (50);
   techo_test_export_free (fixture->data);
-  remove_tree (fixture->out_dir);
+  techo_test_remove_tree (fixture->out_dir);
   g_free (fixture->out_dir);
 }
 
@@ -247,7 +194,7 @@ test_empty_and_cancel (Fixture       *fixture,
   g_assert_cmpstr (techo_share_dialog_get_step (dialog), ==, "summary");
   save_screenshot (GTK_WIDGET (dialog), "2-summary");
   gtk_widget_activate_action (GTK_WIDGET (dialog), "window.close", NULL);
-  pump (100);
+  techo_test_app_pump (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (dialog)));
   g_assert_cmpint (techo_share_dialog_get_consent_id (dialog), ==, 0);
   consents = list_consents (fixture);
@@ -476,7 +423,7 @@ start_visit (Fixture            *fixture,
   visit = techo_share_dialog_get_visit_window (dialog);
   g_assert_nonnull (visit);
   g_assert_cmpint (techo_share_dialog_get_consent_id (dialog), >, 0);
-  pump (200);
+  techo_test_app_pump (200);
   return visit;
 }
 
@@ -518,13 +465,13 @@ test_visit_mode (Fixture       *fixture,
    * confirms); "Stay" stays. Closing the window asks too. */
   g_assert_false (techo_visit_window_uses_passphrase (visit));
   gtk_window_close (GTK_WINDOW (visit));
-  pump (100);
+  techo_test_app_pump (100);
   g_assert_nonnull (visit);
   question = techo_visit_window_get_leave_dialog (visit);
   g_assert_nonnull (question);
   save_screenshot (GTK_WIDGET (question), "9-visit-leave");
   adw_message_dialog_response (question, "stay");
-  pump (100);
+  techo_test_app_pump (100);
   g_assert_nonnull (visit);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
@@ -532,7 +479,7 @@ test_visit_mode (Fixture       *fixture,
   question = techo_visit_window_get_leave_dialog (visit);
   g_assert_nonnull (question);
   adw_message_dialog_response (question, "leave");
-  pump (200);
+  techo_test_app_pump (200);
   g_assert_null (visit);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
 
@@ -551,7 +498,7 @@ test_visit_mode (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (visit), "10c-visit-all-medicines");
   techo_visit_window_request_leave (visit);
   adw_message_dialog_response (techo_visit_window_get_leave_dialog (visit), "leave");
-  pump (200);
+  techo_test_app_pump (200);
   g_assert_null (visit);
   wait_for_ledger (fixture, 2);
 }
@@ -606,7 +553,7 @@ test_visit_passphrase (void)
   visit = techo_visit_window_new (owner, store, dataset, consent, NULL);
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   techo_visit_window_start (visit);
-  pump (100);
+  techo_test_app_pump (100);
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (owner)));
   g_assert_true (techo_visit_window_uses_passphrase (visit));
 
@@ -634,7 +581,7 @@ test_visit_passphrase (void)
 
   gtk_window_destroy (owner);
   techo_store_close_sync (store, NULL, NULL);
-  remove_tree (dir);
+  techo_test_remove_tree (dir);
 }
 
 static void

@@ -25,6 +25,8 @@
 #include "techo-trends-page.h"
 #include "techo-welcome.h"
 #include "techo-window.h"
+#include "techo-test-app.h"
+#include "techo-test-util.h"
 
 #define TODAY "2025-09-01"
 
@@ -59,53 +61,12 @@ lang (void)
 }
 
 static void
-pump (guint milliseconds)
-{
-  gint64 end = g_get_monotonic_time () + milliseconds * 1000;
-
-  while (g_get_monotonic_time () < end)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (5000);
-    }
-}
-
-static void
 save_screenshot (GtkWidget  *widget,
                  const char *name)
 {
-  const char *root = g_getenv ("MESON_BUILD_ROOT");
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  GskRenderer *renderer;
-  int width, height;
+  g_autofree char *file_name = g_strdup_printf ("app-%s-%s.png", lang (), name);
 
-  if (root == NULL)
-    root = g_getenv ("TECHO_BUILD_ROOT");
-  if (root == NULL)
-    return;
-  pump (250);
-  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
-  g_mkdir_with_parents (dir, 0700);
-  path = g_strdup_printf ("%s/app-%s-%s.png", dir, lang (), name);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  renderer = gtk_native_get_renderer (GTK_NATIVE (widget));
-  texture = gsk_renderer_render_texture (renderer, node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-  g_test_message ("screenshot: %s", path);
+  techo_test_app_save_screenshot (widget, file_name, 250);
 }
 
 static TechoItem *
@@ -260,33 +221,15 @@ fixture_set_up (Fixture       *fixture,
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture       *fixture,
                    gconstpointer  data)
 {
   gtk_window_destroy (GTK_WINDOW (fixture->window));
-  pump (50);
+  techo_test_app_pump (50);
   techo_store_close_sync (fixture->store, NULL, NULL);
   techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
   g_clear_object (&fixture->store);
-  remove_tree (fixture->data_dir);
+  techo_test_remove_tree (fixture->data_dir);
   g_free (fixture->data_dir);
 }
 
@@ -427,7 +370,7 @@ test_walk_pages (Fixture       *fixture,
   g_assert_nonnull (strstr (techo_chart_view_get_description (chart), _("rising")));
   /* Keyboard focus moves from point to point and the popover says the value. */
   gtk_widget_grab_focus (GTK_WIDGET (chart));
-  pump (50);
+  techo_test_app_pump (50);
   g_assert_cmpint (techo_chart_view_get_focus_index (chart), ==, 2);
   techo_chart_view_set_focus_index (chart, 0);
   g_assert_nonnull (strstr (techo_chart_view_get_focus_text (chart), "5.7 %"));
@@ -478,7 +421,7 @@ test_narrow (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (fixture->window), "dark-overview");
   adw_style_manager_set_color_scheme (adw_style_manager_get_default (), ADW_COLOR_SCHEME_DEFAULT);
   gtk_window_set_default_size (GTK_WINDOW (fixture->window), 360, 700);
-  pump (400);
+  techo_test_app_pump (400);
   /* At 360 px the leaflet folds; the content stays usable. */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 400);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 1);
@@ -813,21 +756,21 @@ test_japanese_era (Fixture       *fixture,
   wait_for_mode (fixture, "main");
   techo_window_show_page (fixture->window, "checkups");
   page = techo_window_get_page (fixture->window, "checkups");
-  pump (50);
+  techo_test_app_pump (50);
   /* The latest checkup, 2025-06-15, is 令和7年. */
   g_assert_false (widget_shows (page, "令和"));
 
   techo_format_set_japanese_era (TRUE);
   techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
   page = techo_window_get_page (fixture->window, "checkups");
-  pump (50);
+  techo_test_app_pump (50);
   g_assert_true (widget_shows (page, "令和7"));
   save_screenshot (GTK_WIDGET (fixture->window), "checkups-era");
 
   techo_format_set_japanese_era (FALSE);
   techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
   page = techo_window_get_page (fixture->window, "checkups");
-  pump (50);
+  techo_test_app_pump (50);
   g_assert_false (widget_shows (page, "令和"));
   g_assert_true (widget_shows (page, "2025"));
 }

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-test-app.h: what the app's window tests share. */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* Runs the default main context for @milliseconds, so redraws, idles and
+ * async callbacks happen. */
+void techo_test_app_pump            (guint       milliseconds);
+
+/* Renders @widget and saves it as meson-logs/screenshots/@file_name under
+ * the build root ($MESON_BUILD_ROOT, else $TECHO_BUILD_ROOT; nothing is
+ * saved when neither is set), after letting it settle for @settle_ms. */
+void techo_test_app_save_screenshot (GtkWidget  *widget,
+                                     const char *file_name,
+                                     guint       settle_ms);
+
+G_END_DECLS
