@@ -147,7 +147,7 @@ test_formats (void)
   g_assert_cmpuint (back->checkups->len, ==, 3);
   g_assert_cmpuint (back->dispensings->len, ==, 3);
   g_clear_pointer (&contents, g_free);
-  g_clear_pointer (&back, techo_record_set_free);
+  g_clear_pointer (&back, techo_record_set_unref);
 
   g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir", "--documents",
                             "--categories", "checkup", "--recipient", "田中先生",

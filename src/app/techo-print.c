@@ -27,7 +27,7 @@ static void
 print_job_clear (PrintJob *job)
 {
   g_clear_pointer (&job->report, techo_report_free);
-  g_clear_pointer (&job->set, techo_record_set_free);
+  g_clear_pointer (&job->set, techo_record_set_unref);
   g_clear_pointer (&job->today, g_free);
 }
 

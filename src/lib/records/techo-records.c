@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-#include "techo-records.h"
+#include "techo-record-types.h"
 
 static const char * const category_names[TECHO_N_CATEGORIES] = {
   "checkup", "medication", "screening",

@@ -14,8 +14,7 @@
 #include <cairo.h>
 #include <gio/gio.h>
 
-#include "techo-consent.h"
-#include "techo-export.h"
+#include "techo-records.h"
 
 G_BEGIN_DECLS
 

@@ -57,9 +57,9 @@ typedef enum
 const char *techo_store_count_to_string (TechoStoreCount what);
 
 /* Limits checked before anything is written. */
-#define TECHO_STORE_MAX_PAGE_RECORDS   10000
+#define TECHO_STORE_MAX_PAGE_RECORDS   TECHO_RECORD_MAX_PAGE_RECORDS
 #define TECHO_STORE_MAX_RECORD_ITEMS   1000
-#define TECHO_STORE_MAX_DOCUMENT_BYTES (16 * 1024 * 1024)
+#define TECHO_STORE_MAX_DOCUMENT_BYTES TECHO_RECORD_MAX_DOCUMENT_BYTES
 #define TECHO_STORE_MAX_TEXT_BYTES     (64 * 1024)
 
 /* The iteration count of SQLCipher's KDF in passphrase mode. */
@@ -364,3 +364,6 @@ gboolean  techo_store_restore_finish (TechoStore          *self,
                                       GError             **error);
 
 G_END_DECLS
+
+/* The store area's umbrella: the consent ledger's rows come with it. */
+#include "techo-store-consents.h"

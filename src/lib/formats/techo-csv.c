@@ -531,7 +531,7 @@ techo_csv_read_records (TechoCategory   category,
           read_origin (row, 20, &d->provenance);
           g_ptr_array_add (records, d);
         }
-      if (records->len > TECHO_STORE_MAX_PAGE_RECORDS * 100)
+      if (records->len > TECHO_RECORD_MAX_FILE_RECORDS)
         return too_large (error, "records"), NULL;
     }
   return g_steal_pointer (&records);

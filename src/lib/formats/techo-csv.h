@@ -13,7 +13,7 @@
 
 #include <gio/gio.h>
 
-#include "techo-export.h"
+#include "techo-records.h"
 
 G_BEGIN_DECLS
 

@@ -471,10 +471,10 @@ read_document (Reader      *reader,
   if (id == NULL || data == NULL)
     return TRUE;
   if (strlen (id) > TECHO_RECORD_MAX_ID ||
-      strlen (data) / 4 * 3 > TECHO_STORE_MAX_DOCUMENT_BYTES)
+      strlen (data) / 4 * 3 > TECHO_RECORD_MAX_DOCUMENT_BYTES)
     return g_set_error (error, TECHO_FHIR_ERROR, TECHO_FHIR_ERROR_TOO_LARGE,
                         "A document in this FHIR file is larger than %d MiB.",
-                        TECHO_STORE_MAX_DOCUMENT_BYTES / (1024 * 1024)), FALSE;
+                        TECHO_RECORD_MAX_DOCUMENT_BYTES / (1024 * 1024)), FALSE;
   bytes = g_base64_decode (data, &length);
   g_hash_table_replace (reader->set->documents, g_strdup (id),
                         g_bytes_new_take (bytes, length));

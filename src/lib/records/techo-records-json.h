@@ -11,7 +11,7 @@
 #include <json-glib/json-glib.h>
 
 #include "techo-json.h"
-#include "techo-records.h"
+#include "techo-record-types.h"
 
 G_BEGIN_DECLS
 

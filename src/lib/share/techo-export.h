@@ -9,7 +9,6 @@
 
 #include <gio/gio.h>
 
-#include "techo-consent.h"
 #include "techo-records.h"
 #include "techo-store.h"
 
@@ -27,18 +26,6 @@ typedef enum
 
 GQuark techo_export_error_quark (void);
 
-typedef struct
-{
-  TechoProfile *profile;
-  GPtrArray *checkups;    /* TechoCheckup, newest first */
-  GPtrArray *dispensings; /* TechoDispensing, newest first */
-  GPtrArray *screenings;  /* TechoScreening, newest first */
-  GHashTable *documents;  /* checkup id → GBytes: the CDA as received (may be empty) */
-} TechoRecordSet;
-
-TechoRecordSet *techo_record_set_new  (void);
-void            techo_record_set_free (TechoRecordSet *set);
-guint           techo_record_set_count (const TechoRecordSet *set);
 
 /* Reads from the store what @consent covers: its categories, withdrawn
  * records left out, only dates inside its period. @profile_id 0: the
@@ -99,7 +86,5 @@ void        techo_export_run_async  (TechoStore          *store,
 gint64      techo_export_run_finish (TechoStore          *store,
                                      GAsyncResult        *result,
                                      GError             **error);
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoRecordSet, techo_record_set_free)
 
 G_END_DECLS

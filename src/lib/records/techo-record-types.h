@@ -9,6 +9,11 @@
 
 G_BEGIN_DECLS
 
+/* Limits every reader and the store enforce. */
+#define TECHO_RECORD_MAX_DOCUMENT_BYTES (16 * 1024 * 1024) /* a CDA file as received */
+#define TECHO_RECORD_MAX_PAGE_RECORDS   10000   /* records of one portal page */
+#define TECHO_RECORD_MAX_FILE_RECORDS   1000000 /* records of one imported file */
+
 typedef enum
 {
   TECHO_CATEGORY_CHECKUP,

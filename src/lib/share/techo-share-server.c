@@ -10,6 +10,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "techo-export.h"
 #include "techo-fhir.h"
 #include "techo-json.h"
 #include "techo-secure.h"

@@ -7,16 +7,16 @@
  * consent; each also adds a row to the append-only audit log. Details in
  * events name files, formats and counts, never a health value.
  *
- * The store side (techo_store_*_consent*) lives in
- * techo-store-consents.c and runs on the store's thread. */
+ * This is the plain type (records area); the store side
+ * (techo_store_*_consent*) is declared in the store area's
+ * techo-store-consents.h and runs on the store's thread. */
 
 #pragma once
 
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
-#include "techo-records.h"
-#include "techo-store.h"
+#include "techo-record-types.h"
 
 G_BEGIN_DECLS
 
@@ -115,66 +115,6 @@ gboolean    techo_consent_covers_date (const TechoConsent *consent,
 void        techo_consent_to_json (const TechoConsent *consent,
                                    gint64              now,
                                    JsonBuilder        *builder);
-
-/* ---- the store side (techo-store-consents.c) ---------------------------- */
-
-/* Validates @consent and writes it, its "created" event and an audit row
- * in one transaction; sets consent->id and created_at. */
-gboolean      techo_store_record_consent_sync  (TechoStore          *self,
-                                                TechoConsent        *consent,
-                                                GCancellable        *cancellable,
-                                                GError             **error);
-void          techo_store_record_consent_async (TechoStore          *self,
-                                                const TechoConsent  *consent,
-                                                GCancellable        *cancellable,
-                                                GAsyncReadyCallback  callback,
-                                                gpointer             user_data);
-/* Returns the new consent id, or 0 with @error set. */
-gint64        techo_store_record_consent_finish (TechoStore         *self,
-                                                 GAsyncResult       *result,
-                                                 GError            **error);
-
-/* Appends an event (and an audit row) to consent @consent_id. "sent" and
- * "access" are refused (TECHO_CONSENT_ERROR_NOT_LIVE) once the consent
- * is revoked or expired. */
-gboolean      techo_store_add_consent_event_sync (TechoStore     *self,
-                                                  gint64          consent_id,
-                                                  const char     *event,
-                                                  const char     *detail,
-                                                  GCancellable   *cancellable,
-                                                  GError        **error);
-
-/* Marks the consent revoked (once; a second revoke changes nothing). */
-gboolean      techo_store_revoke_consent_sync   (TechoStore          *self,
-                                                 gint64               consent_id,
-                                                 GCancellable        *cancellable,
-                                                 GError             **error);
-void          techo_store_revoke_consent_async  (TechoStore          *self,
-                                                 gint64               consent_id,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-gboolean      techo_store_revoke_consent_finish (TechoStore          *self,
-                                                 GAsyncResult        *result,
-                                                 GError             **error);
-
-/* One consent with its events; TECHO_CONSENT_ERROR_NOT_FOUND if none. */
-TechoConsent *techo_store_get_consent_sync      (TechoStore          *self,
-                                                 gint64               consent_id,
-                                                 GCancellable        *cancellable,
-                                                 GError             **error);
-
-/* Every consent with its events, newest first. GPtrArray of TechoConsent. */
-GPtrArray    *techo_store_list_consents_sync    (TechoStore          *self,
-                                                 GCancellable        *cancellable,
-                                                 GError             **error);
-void          techo_store_list_consents_async   (TechoStore          *self,
-                                                 GCancellable        *cancellable,
-                                                 GAsyncReadyCallback  callback,
-                                                 gpointer             user_data);
-GPtrArray    *techo_store_list_consents_finish  (TechoStore          *self,
-                                                 GAsyncResult        *result,
-                                                 GError             **error);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoConsentEvent, techo_consent_event_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoConsent, techo_consent_free)

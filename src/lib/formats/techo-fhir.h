@@ -25,7 +25,7 @@
 
 #include <glib.h>
 
-#include "techo-export.h"
+#include "techo-records.h"
 
 G_BEGIN_DECLS
 

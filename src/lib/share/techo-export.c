@@ -18,38 +18,6 @@
 
 G_DEFINE_QUARK (techo-export-error-quark, techo_export_error)
 
-TechoRecordSet *
-techo_record_set_new (void)
-{
-  TechoRecordSet *set = g_new0 (TechoRecordSet, 1);
-
-  set->checkups = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
-  set->dispensings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  set->screenings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
-  set->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                          (GDestroyNotify) g_bytes_unref);
-  return set;
-}
-
-void
-techo_record_set_free (TechoRecordSet *set)
-{
-  if (set == NULL)
-    return;
-  g_clear_pointer (&set->profile, techo_profile_free);
-  g_clear_pointer (&set->checkups, g_ptr_array_unref);
-  g_clear_pointer (&set->dispensings, g_ptr_array_unref);
-  g_clear_pointer (&set->screenings, g_ptr_array_unref);
-  g_clear_pointer (&set->documents, g_hash_table_unref);
-  g_free (set);
-}
-
-guint
-techo_record_set_count (const TechoRecordSet *set)
-{
-  return set->checkups->len + set->dispensings->len + set->screenings->len;
-}
-
 /* Keeps the records whose date (at @offset in the struct) the consent
  * covers. */
 static void

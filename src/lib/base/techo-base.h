@@ -1,0 +1,9 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-base.h: the base area. Secure random and wiping, atomic files, bounded JSON.
+ * Uses nothing of Techo; every other area may use it. */
+
+#pragma once
+
+#include "techo-secure.h"
+#include "techo-atomic-file.h"
+#include "techo-json.h"

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-formats.h: the formats area. Readers and writers of the files people
+ * hold and send: CDA, JAHIS, FHIR (both ways), CSV. A peer of render and
+ * store: uses base, records and reference, never those two. */
+
+#pragma once
+
+#include "techo-cda.h"
+#include "techo-jahis.h"
+#include "techo-fhir.h"
+#include "techo-csv.h"
