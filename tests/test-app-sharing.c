@@ -420,6 +420,14 @@ start_visit (Fixture            *fixture,
 
   g_assert_true (techo_share_dialog_next (dialog));
   g_assert_true (techo_share_dialog_next (dialog));
+  /* The gate records and gathers on a worker thread; the window follows. */
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (techo_share_dialog_get_visit_window (dialog) == NULL
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
   visit = techo_share_dialog_get_visit_window (dialog);
   g_assert_nonnull (visit);
   g_assert_cmpint (techo_share_dialog_get_consent_id (dialog), >, 0);

@@ -370,6 +370,14 @@ leave (TechoVisitWindow *self)
 static void ask_leave (TechoVisitWindow *self, const char *error_text);
 
 static void
+check_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  techo_store_close_finish (TECHO_STORE (source), result, NULL);
+}
+
+static void
 passphrase_checked_cb (GObject      *source,
                        GAsyncResult *result,
                        gpointer      user_data)
@@ -380,7 +388,8 @@ passphrase_checked_cb (GObject      *source,
 
   if (techo_store_open_finish (check, result, &error))
     {
-      techo_store_close_sync (check, NULL, NULL);
+      /* The proof is done: close the second connection on its thread. */
+      techo_store_close_async (check, NULL, check_closed_cb, NULL);
       g_clear_object (&self->check_store);
       leave (self);
       return;

@@ -391,6 +391,15 @@ techo_application_startup (GApplication *app)
 }
 
 static void
+store_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  techo_store_close_finish (TECHO_STORE (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 techo_application_shutdown (GApplication *app)
 {
   TechoApplication *self = TECHO_APPLICATION (app);
@@ -398,7 +407,15 @@ techo_application_shutdown (GApplication *app)
   if (self->sync != NULL)
     techo_sync_controller_cancel (self->sync);
   if (self->store != NULL && techo_store_is_open (self->store))
-    techo_store_close_sync (self->store, NULL, NULL);
+    {
+      gboolean closed = FALSE;
+
+      /* The main loop is still ours: close on the store's thread and
+       * turn the loop until it is done (the checkpoint must finish). */
+      techo_store_close_async (self->store, NULL, store_closed_cb, &closed);
+      while (!closed)
+        g_main_context_iteration (NULL, TRUE);
+    }
   G_APPLICATION_CLASS (techo_application_parent_class)->shutdown (app);
 }
 

@@ -928,17 +928,26 @@ techo_window_import_paths (TechoWindow        *self,
     techo_file_import_paths (self, self->store, current_profile_id (self), paths);
 }
 
-void
-techo_window_lock (TechoWindow *self)
+static void
+store_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
+  if (!techo_store_close_finish (TECHO_STORE (source), result, &error))
+    g_warning ("Closing the store: %s", error->message);
+}
+
+void
+techo_window_lock (TechoWindow *self)
+{
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
   /* Nothing of the records stays on screen or in memory while locked. */
   techo_window_set_dataset (self, NULL);
-  if (!techo_store_close_sync (self->store, NULL, &error))
-    g_warning ("Closing the store: %s", error->message);
+  /* Closed on the store's thread; it reads as closed from now on. */
+  techo_store_close_async (self->store, NULL, store_closed_cb, NULL);
   show_locked (self, NULL);
 }
 

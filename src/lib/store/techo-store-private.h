@@ -112,6 +112,10 @@ gpointer techo_store_run_finish (TechoStore           *self,
                                  gpointer              source_tag,
                                  GError              **error);
 
+/* Emits TechoStore::consent-revoked in the calling thread. */
+void     techo_store_emit_consent_revoked (TechoStore *self,
+                                           gint64      consent_id);
+
 /* Turns an error from techo-sqlite into a store error whose message a user
  * understands; corruption codes become TECHO_STORE_ERROR_CORRUPT. Takes
  * ownership of @sqlite_error. */

@@ -3,7 +3,10 @@
  * the only connection; every request is queued to it. `_async` calls
  * return through GTask on the caller's thread-default main context;
  * `_sync` calls queue the same job and wait (for the CLI, tests and other
- * worker threads; never call them from the store thread itself).
+ * worker threads; never call them from the store thread itself, nor from
+ * the app's main thread: in debug builds every `_sync` logs a critical
+ * when the calling thread owns the default main context, see
+ * techo-thread.h).
  *
  * Every `_finish` and `_sync` that fails sets a GError, in
  * TECHO_STORE_ERROR with a message a user understands, or
@@ -116,6 +119,14 @@ gboolean  techo_store_open_finish (TechoStore           *self,
 gboolean  techo_store_close_sync  (TechoStore           *self,
                                    GCancellable         *cancellable,
                                    GError              **error);
+/* The _async form reports the store closed (techo_store_is_open) at once. */
+void      techo_store_close_async  (TechoStore          *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  techo_store_close_finish (TechoStore          *self,
+                                    GAsyncResult        *result,
+                                    GError             **error);
 
 /* Passphrase mode with @new_passphrase (PRAGMA rekey): changes the
  * passphrase, or switches a keyring store to a passphrase (and removes
