@@ -467,6 +467,16 @@ test_visit_mode (Fixture       *fixture,
   g_assert_cmpuint (consents->len, ==, 1);
   g_assert_cmpstr (((TechoConsent *) g_ptr_array_index (consents, 0))->method, ==,
                    TECHO_CONSENT_METHOD_VISIT);
+  /* Through the gate: "created" before the window showed anything, "sent" after. */
+  {
+    const TechoConsent *given = g_ptr_array_index (consents, 0);
+
+    g_assert_cmpuint (given->events->len, ==, 2);
+    g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (given->events, 0))->event, ==,
+                     TECHO_CONSENT_EVENT_CREATED);
+    g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (given->events, 1))->event, ==,
+                     TECHO_CONSENT_EVENT_SENT);
+  }
   save_screenshot (GTK_WIDGET (visit), "8-visit-checkups");
 
   /* Leaving asks first (the test store uses the keyring: the owner
