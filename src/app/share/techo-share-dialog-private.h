@@ -68,6 +68,8 @@ TechoConsent *techo_share_dialog_build_consent    (TechoShareDialog   *self);
 char        **techo_share_dialog_chosen_analytes  (TechoShareDialog   *self);
 /* One switch per analyte with two values or more to draw. */
 void          techo_share_dialog_fill_analytes    (TechoShareDialog   *self);
+/* A moment as the person reads it: date and hh:mm. */
+char         *techo_share_time_text               (gint64              unix_seconds);
 
 /* ---- the wizard (techo-share-dialog.c) ------------------------------------ */
 
@@ -85,8 +87,6 @@ void          techo_share_dialog_finish_done      (TechoShareDialog   *self,
 void          techo_share_dialog_consented        (TechoShareDialog   *self,
                                                    gint64              consent_id);
 gint64        techo_share_dialog_profile_id       (TechoShareDialog   *self);
-/* A moment as the person reads it: date and hh:mm. */
-char         *techo_share_time_text               (gint64              unix_seconds);
 
 /* ---- the methods (techo-share-methods.c) ---------------------------------- */
 

@@ -173,3 +173,14 @@ techo_share_dialog_get_method (TechoShareDialog *self)
 {
   return techo_share_dialog_current_method (self);
 }
+
+char *
+techo_share_time_text (gint64 unix_seconds)
+{
+  g_autoptr(GDateTime) time = g_date_time_new_from_unix_local (unix_seconds);
+  g_autofree char *iso = g_date_time_format (time, "%Y-%m-%d");
+  g_autofree char *date = techo_format_date (iso);
+  g_autofree char *clock = g_date_time_format (time, "%H:%M");
+
+  return g_strdup_printf ("%s %s", date, clock);
+}

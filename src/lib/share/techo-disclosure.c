@@ -240,6 +240,25 @@ job_new (gint64              profile_id,
   return job;
 }
 
+/* A task of ours from @store with @tag; sets @out_consent_id (may be
+ * NULL) to the consent's id, also when a step after recording failed. */
+static gboolean
+check_result (TechoStore    *store,
+              GAsyncResult  *result,
+              gpointer       tag,
+              gint64        *out_consent_id)
+{
+  Job *job;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == tag, FALSE);
+
+  job = g_task_get_task_data (G_TASK (result));
+  if (out_consent_id != NULL)
+    *out_consent_id = job->consent->id;
+  return TRUE;
+}
+
 static void
 open_thread (GTask        *task,
              gpointer      source_object,
@@ -284,15 +303,8 @@ techo_disclosure_open_finish (TechoStore    *store,
                               gint64        *out_consent_id,
                               GError       **error)
 {
-  Job *job;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == techo_disclosure_open_async,
-                        NULL);
-
-  job = g_task_get_task_data (G_TASK (result));
-  if (out_consent_id != NULL)
-    *out_consent_id = job->consent->id;
+  if (!check_result (store, result, techo_disclosure_open_async, out_consent_id))
+    return NULL;
   return g_task_propagate_pointer (G_TASK (result), error);
 }
 
@@ -507,15 +519,8 @@ techo_disclosure_run_finish (TechoStore    *store,
                              gint64        *out_consent_id,
                              GError       **error)
 {
-  Job *job;
-
-  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
-  g_return_val_if_fail (g_task_get_source_tag (G_TASK (result)) == techo_disclosure_run_async,
-                        FALSE);
-
-  job = g_task_get_task_data (G_TASK (result));
-  if (out_consent_id != NULL)
-    *out_consent_id = job->consent->id;
+  if (!check_result (store, result, techo_disclosure_run_async, out_consent_id))
+    return FALSE;
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
