@@ -368,6 +368,22 @@ test_share_answers (void)
   p2 = techo_shl_link_decode (link2, &error);
   g_assert_no_error (error);
 
+  /* The server serves nothing under a consent given for another way out. */
+  {
+    g_autoptr(TechoConsent) print = consent_for (TECHO_CONSENT_METHOD_PRINT);
+    g_autoptr(TechoDisclosure) printing = techo_disclosure_open_sync (f->store, 0, print, NULL,
+                                                                      NULL, &error);
+    g_autofree char *url = NULL;
+
+    g_assert_no_error (error);
+    url = techo_share_server_add (server, techo_disclosure_get_consent (printing), "a.b.c.d.e",
+                                  NULL, 0, FALSE, &error);
+    g_assert_null (url);
+    g_assert_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID);
+    g_clear_error (&error);
+    g_assert_cmpuint (techo_share_server_get_n_shares (server), ==, 2);
+  }
+
   /* Answered: the answer is an event after "created" and "sent". */
   g_assert_cmpuint (ask (p1->url), ==, 200);
   logged = reload (f->store, first->id);

@@ -589,6 +589,13 @@ techo_share_server_add (TechoShareServer    *self,
 
   g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), NULL);
   g_return_val_if_fail (consent != NULL && consent->id > 0, NULL);
+  /* Only what the gate recorded for a share is served. */
+  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0)
+    {
+      g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                           "A share is served only under a consent given for a share link.");
+      return NULL;
+    }
   if (self->base_url == NULL || jwe == NULL ||
       (passcode != NULL && (direct || *passcode == '\0' ||
                             strlen (passcode) > TECHO_SHARE_MAX_PASSCODE)))

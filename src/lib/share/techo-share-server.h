@@ -59,9 +59,10 @@ gboolean          techo_share_server_listen       (TechoShareServer  *self,
 /* "http://127.0.0.1:41234", once listening. */
 const char       *techo_share_server_get_base_url (TechoShareServer  *self);
 
-/* Serves @jwe under @consent (recorded, with its events as the ledger
- * holds them: wrong passcodes already there count against the cap) until
- * its expiry or revocation. Returns the share's URL (for the link's
+/* Serves @jwe under @consent (recorded by the gate for method "share",
+ * with its events as the ledger holds them: wrong passcodes already there
+ * count against the cap) until its expiry or revocation; another method
+ * is refused. Returns the share's URL (for the link's
  * `url`). Makes no store call. */
 char             *techo_share_server_add          (TechoShareServer    *self,
                                                    const TechoConsent  *consent,
