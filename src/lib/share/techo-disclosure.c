@@ -533,7 +533,13 @@ answer_logged_cb (GObject      *source,
 {
   g_autoptr(GError) error = NULL;
 
-  if (!techo_store_add_consent_event_finish (TECHO_STORE (source), result, &error))
+  if (techo_store_add_consent_event_finish (TECHO_STORE (source), result, &error))
+    return;
+  /* Revoked by another process a moment ago: the ledger refuses the
+   * access, and the server stops answering at its next refresh. */
+  if (g_error_matches (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_NOT_LIVE))
+    g_message ("A share answered once after its consent ended: %s", error->message);
+  else
     g_warning ("A share's answer could not be written to the consent ledger: %s",
                error->message);
 }

@@ -156,19 +156,19 @@ typedef struct
 {
   TechoShareServer *self;
   gint64 consent_id;
-} Revoked;
+} ServedConsent;
 
 static gboolean
 mark_revoked_cb (gpointer data)
 {
-  Revoked *r = data;
+  ServedConsent *r = data;
 
   mark_revoked (r->self, r->consent_id);
   return G_SOURCE_REMOVE;
 }
 
 static void
-revoked_free (Revoked *r)
+served_consent_free (ServedConsent *r)
 {
   g_object_unref (r->self);
   g_free (r);
@@ -181,12 +181,12 @@ consent_revoked_cb (TechoStore *store,
                     gint64      consent_id,
                     gpointer    user_data)
 {
-  Revoked *r = g_new0 (Revoked, 1);
+  ServedConsent *r = g_new0 (ServedConsent, 1);
 
   r->self = g_object_ref (user_data);
   r->consent_id = consent_id;
   g_main_context_invoke_full (r->self->context, G_PRIORITY_HIGH, mark_revoked_cb, r,
-                              (GDestroyNotify) revoked_free);
+                              (GDestroyNotify) served_consent_free);
 }
 
 static void
@@ -194,7 +194,7 @@ refreshed_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Revoked *r = user_data;
+  ServedConsent *r = user_data;
   TechoShareServer *self = r->self;
   g_autoptr(GError) error = NULL;
   g_autoptr(TechoConsent) consent = NULL;
@@ -205,7 +205,7 @@ refreshed_cb (GObject      *source,
   consent = techo_store_get_consent_finish (TECHO_STORE (source), result, &error);
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shares == NULL)
     {
-      revoked_free (r);
+      served_consent_free (r);
       return;
     }
   g_hash_table_iter_init (&iter, self->shares);
@@ -225,7 +225,7 @@ refreshed_cb (GObject      *source,
         /* The store is locked or failing: answer nothing until it reads again. */
         share->readable = FALSE;
     }
-  revoked_free (r);
+  served_consent_free (r);
 }
 
 /* Reads every served consent again, on the store's thread. */
@@ -241,7 +241,7 @@ refresh_cb (gpointer user_data)
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &share))
     if (!share->revoked && !g_hash_table_contains (ids, &share->consent_id))
       {
-        Revoked *r = g_new0 (Revoked, 1);
+        ServedConsent *r = g_new0 (ServedConsent, 1);
 
         g_hash_table_add (ids, &share->consent_id);
         r->self = g_object_ref (self);
