@@ -247,10 +247,10 @@ wait_for_mode (Fixture    *fixture,
    * checked once the whole history is in. */
   if (g_str_equal (mode, "main"))
     {
-      while (!techo_window_get_dataset (fixture->window)->complete
+      while (!techo_window_get_records (fixture->window)->complete
              && g_get_monotonic_time () < end)
         g_main_context_iteration (NULL, TRUE);
-      g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+      g_assert_true (techo_window_get_records (fixture->window)->complete);
     }
 }
 
@@ -306,7 +306,7 @@ test_walk_pages (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (latest);
   g_assert_cmpstr (latest->performed_on, ==, "2025-06-15");
-  latest_item = techo_dataset_find_analyte (latest, "hba1c");
+  latest_item = techo_analysis_find_key (latest, "hba1c");
   g_assert_nonnull (latest_item);
   expected = techo_format_value (hba1c, latest_item);
   g_assert_cmpstr (expected, ==, "6.6 %");
@@ -343,7 +343,7 @@ test_walk_pages (Fixture       *fixture,
   /* "Save official file…": the national CDA format, read back the same. */
   {
     g_autoptr(TechoCheckup) saved = save_and_read_official_file (checkups_page);
-    const TechoItem *item = techo_dataset_find_analyte (saved, "hba1c");
+    const TechoItem *item = techo_analysis_find_key (saved, "hba1c");
 
     g_assert_cmpstr (saved->performed_on, ==, "2025-06-15");
     g_assert_nonnull (item);
@@ -568,21 +568,21 @@ test_demo_sync (Fixture       *fixture,
   wait_for_mode (fixture, "main");
 
   /* The dashboard shows the latest checkup the sync stored. */
-  latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_dataset (fixture->window)->profile->id,
+  latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_records (fixture->window)->profile->id,
                                             NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (latest);
   overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (fixture->window, "overview"));
-  key = techo_dataset_find_analyte (latest, "hba1c") != NULL ? "hba1c" : "glucose_fasting";
-  if (techo_dataset_find_analyte (latest, key) != NULL)
+  key = techo_analysis_find_key (latest, "hba1c") != NULL ? "hba1c" : "glucose_fasting";
+  if (techo_analysis_find_key (latest, key) != NULL)
     {
       g_autofree char *expected = techo_format_value (techo_reference_analyte (key),
-                                                      techo_dataset_find_analyte (latest, key));
+                                                      techo_analysis_find_key (latest, key));
 
       g_assert_cmpstr (techo_overview_page_get_value (overview, key), ==, expected);
     }
   all = techo_store_list_checkups_sync (fixture->store,
-                                        techo_window_get_dataset (fixture->window)->profile->id,
+                                        techo_window_get_records (fixture->window)->profile->id,
                                         0, NULL, &error);
   g_assert_no_error (error);
   checkups_page = TECHO_CHECKUPS_PAGE (techo_window_get_page (fixture->window, "checkups"));
@@ -640,7 +640,6 @@ static void
 test_duplicates_scale (void)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autoptr(TechoDataset) dataset = NULL;
   g_autoptr(GPtrArray) pairs = NULL;
   g_autoptr(GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1990);
   gint64 start;
@@ -661,9 +660,8 @@ test_duplicates_scale (void)
   /* One overlapping supply of ingredient 0 from another clinic. */
   g_ptr_array_add (list, make_dispensing ("rx-dup", "1990-01-10", "2100000F2026", "別の薬", "成分",
                                           "1310000002", "しながわクリニック", 14));
-  dataset = techo_dataset_new (NULL, NULL, list, NULL);
   start = g_get_monotonic_time ();
-  pairs = techo_dataset_find_duplicates (dataset, FALSE, NULL);
+  pairs = techo_analysis_duplicates (list, NULL, NULL);
   g_test_message ("find_duplicates over %u dispensings: %.1f ms", list->len,
                   (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (pairs->len, ==, 2);
@@ -675,10 +673,10 @@ test_duplicates_scale (void)
 /* A 40-year medication history (about 50,000 dispensings, as the bulk
  * demo citizen has) fills every page in well under two seconds. */
 static void
-test_bulk_dataset (void)
+test_bulk_records (void)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   g_autoptr(GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1985);
   g_autoptr(TechoProfile) profile = techo_profile_new ();
   TechoWindow *window;
@@ -701,11 +699,14 @@ test_bulk_dataset (void)
   profile->id = 1;
   profile->sex = g_strdup ("male");
   profile->birth_date = g_strdup ("1963-01-01");
-  dataset = techo_dataset_new (g_steal_pointer (&profile), NULL, list, NULL);
+  records = techo_record_set_new ();
+  records->profile = g_steal_pointer (&profile);
+  g_ptr_array_unref (records->dispensings);
+  records->dispensings = g_ptr_array_ref (list);
   window = techo_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
   start = g_get_monotonic_time ();
-  techo_window_set_dataset (window, dataset);
+  techo_window_set_records (window, records);
   g_test_message ("filling the pages from %u dispensings: %.0f ms", list->len,
                   (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
@@ -761,14 +762,14 @@ test_japanese_era (Fixture       *fixture,
   g_assert_false (widget_shows (page, "令和"));
 
   techo_format_set_japanese_era (TRUE);
-  techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
+  techo_window_set_records (fixture->window, techo_window_get_records (fixture->window));
   page = techo_window_get_page (fixture->window, "checkups");
   techo_test_app_pump (50);
   g_assert_true (widget_shows (page, "令和7"));
   save_screenshot (GTK_WIDGET (fixture->window), "checkups-era");
 
   techo_format_set_japanese_era (FALSE);
-  techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
+  techo_window_set_records (fixture->window, techo_window_get_records (fixture->window));
   page = techo_window_get_page (fixture->window, "checkups");
   techo_test_app_pump (50);
   g_assert_false (widget_shows (page, "令和"));
@@ -908,7 +909,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
-  g_test_add_func ("/app/bulk-dataset", test_bulk_dataset);
+  g_test_add_func ("/app/bulk-records", test_bulk_records);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add_func ("/app/units", test_units);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,

@@ -72,7 +72,7 @@ struct _TechoShareDialog
 
   GtkWindow *parent;
   TechoStore *store;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
   GHashTable *servers;       /* address → TechoShareServer, the page's */
   GPtrArray *addresses;      /* the address row's choices, 127.0.0.1 first */
   GPtrArray *analyte_switches; /* GtkSwitch, each with its "analyte-key" */
@@ -198,22 +198,16 @@ fill_analytes (TechoShareDialog *self)
 {
   guint on = 0;
 
-  for (guint k = 0; self->dataset != NULL && k < G_N_ELEMENTS (trend_keys); k++)
+  for (guint k = 0; self->records != NULL && k < G_N_ELEMENTS (trend_keys); k++)
     {
       const TechoAnalyte *analyte = techo_reference_analyte (trend_keys[k]);
       GtkWidget *row, *sw;
-      guint n = 0;
+      guint n;
 
       if (analyte == NULL)
         continue;
-      for (guint i = 0; i < self->dataset->checkups->len && n < 2; i++)
-        {
-          const TechoItem *item = techo_dataset_find_analyte (g_ptr_array_index (self->dataset->checkups, i),
-                                                              analyte->key);
-
-          if (item != NULL && !item->not_performed && item->value != NULL)
-            n++;
-        }
+      /* Values the chart can draw, by the one finder. */
+      n = techo_analysis_count_numeric (self->records, analyte, 2);
       if (n < 2)
         continue;
       row = adw_action_row_new ();
@@ -234,8 +228,8 @@ fill_analytes (TechoShareDialog *self)
 static gint64
 profile_id (TechoShareDialog *self)
 {
-  if (self->dataset != NULL && self->dataset->profile != NULL)
-    return self->dataset->profile->id;
+  if (self->records != NULL && self->records->profile != NULL)
+    return self->records->profile->id;
   return 0;
 }
 
@@ -525,7 +519,6 @@ start_visit (TechoShareDialog *self,
              TechoConsent     *consent)
 {
   g_autoptr(TechoRecordSet) set = NULL;
-  g_autoptr(TechoDataset) dataset = NULL;
   g_autoptr(GError) error = NULL;
   TechoVisitWindow *visit;
 
@@ -547,12 +540,10 @@ start_visit (TechoShareDialog *self,
       fail (self, error);
       return;
     }
-  dataset = techo_dataset_new (g_steal_pointer (&set->profile), set->checkups,
-                               set->dispensings, set->screenings);
   {
     g_auto(GStrv) analytes = chosen_analytes (self);
 
-    visit = techo_visit_window_new (self->parent, self->store, dataset, consent,
+    visit = techo_visit_window_new (self->parent, self->store, set, consent,
                                     (const char * const *) analytes);
   }
   self->visit_window = visit;
@@ -919,7 +910,7 @@ techo_share_dialog_finalize (GObject *object)
   g_clear_pointer (&self->addresses, g_ptr_array_unref);
   g_clear_pointer (&self->analyte_switches, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   g_clear_pointer (&self->summary_rows, g_ptr_array_unref);
   g_free (self->output_path);
   g_free (self->link);
@@ -995,7 +986,7 @@ techo_share_dialog_init (TechoShareDialog *self)
 TechoShareDialog *
 techo_share_dialog_new (GtkWindow        *parent,
                         TechoStore       *store,
-                        TechoDataset     *dataset,
+                        TechoRecordSet   *records,
                         GHashTable       *servers)
 {
   TechoShareDialog *self = g_object_new (TECHO_TYPE_SHARE_DIALOG,
@@ -1004,7 +995,7 @@ techo_share_dialog_new (GtkWindow        *parent,
 
   self->parent = parent;
   self->store = store != NULL ? g_object_ref (store) : NULL;
-  self->dataset = dataset != NULL ? techo_dataset_ref (dataset) : NULL;
+  self->records = records != NULL ? techo_record_set_ref (records) : NULL;
   fill_analytes (self);
   self->servers = servers != NULL ? g_hash_table_ref (servers)
                                   : g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
