@@ -155,7 +155,9 @@ techo_format_value (const TechoAnalyte *analyte,
 {
   g_autofree char *number = NULL;
 
-  if (item == NULL || item->not_performed || item->value == NULL)
+  /* Not performed, a missing (nullFlavor) or a blank value: the same rule
+   * as the analyte finder's. */
+  if (!techo_analysis_item_has_value (item))
     return g_strdup (_("Not performed"));
   if (item->type == TECHO_VALUE_CO || item->type == TECHO_VALUE_CD)
     {

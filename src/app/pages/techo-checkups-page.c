@@ -213,7 +213,9 @@ item_row (TechoCheckupsPage  *self,
             adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
         }
     }
-  if (analyte != NULL && label != NULL)
+  /* The analyte's value is the item the one finder picks (another item
+   * of the same analyte, not performed, is listed but is not its value). */
+  if (analyte != NULL && label != NULL && item == techo_analysis_find (self->shown, analyte))
     g_hash_table_insert (self->detail_values, g_strdup (analyte->key), label);
   return row;
 }

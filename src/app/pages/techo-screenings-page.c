@@ -43,7 +43,7 @@ result_words (const TechoCancerInfo *info,
       const TechoItem *item = g_ptr_array_index (screening->items, i);
       const char *display = item->display;
 
-      if (item->not_performed || item->value == NULL)
+      if (!techo_analysis_item_has_value (item))
         continue;
       if (display == NULL)
         display = techo_reference_item_value_display (item->code, item->value);

@@ -12,7 +12,6 @@
 
 #include <glib/gi18n-lib.h>
 
-#include "techo-analysis.h"
 #include "techo-reference.h"
 #include "techo-reference-private.h"
 
@@ -334,7 +333,7 @@ checkup_blood_pressure (const TechoCheckup *checkup,
     {
       const TechoItem *item = techo_checkup_find_item (checkup, analyte->codes[i]);
 
-      have[i] = item != NULL && !item->not_performed
+      have[i] = techo_analysis_item_has_value (item)
                 && techo_reference_parse_number (item->value, &readings[i]);
     }
   if (have[0] && have[1])
