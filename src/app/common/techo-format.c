@@ -79,17 +79,6 @@ techo_format_today (void)
   return g_date_time_format (now, "%Y-%m-%d");
 }
 
-int
-techo_format_days_between (const char *from,
-                           const char *to)
-{
-  GDate a, b;
-
-  if (!parse_date (from, &a) || !parse_date (to, &b))
-    return G_MININT;
-  return g_date_days_between (&a, &b);
-}
-
 char *
 techo_format_add_days (const char *iso_date,
                        int         days)

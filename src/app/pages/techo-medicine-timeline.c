@@ -266,13 +266,13 @@ techo_medicine_timeline_set_data (TechoMedicineTimeline *self,
   /* Ten months back and two ahead: supplies running now show their end. */
   self->first_day = techo_format_add_days (today, -(MONTHS - 2) * 30);
   self->span_days = MONTHS * 30;
-  self->today_offset = techo_format_days_between (self->first_day, today);
+  self->today_offset = techo_analysis_days_between (self->first_day, today);
 
   /* Newest first: the first lanes are the medicines taken most recently. */
   for (guint i = 0; i < records->dispensings->len; i++)
     {
       const TechoDispensing *d = g_ptr_array_index (records->dispensings, i);
-      int start = techo_format_days_between (self->first_day, d->dispensed_on);
+      int start = techo_analysis_days_between (self->first_day, d->dispensed_on);
       const char *ingredient = d->ingredient_name != NULL ? d->ingredient_name : d->drug_name;
       const char *prescriber = d->prescriber_name != NULL ? d->prescriber_name : "";
       Lane *lane;
