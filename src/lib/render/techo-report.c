@@ -293,7 +293,28 @@ layout_medications (TechoReport          *r,
       b->cells[3] = g_strdup_printf ("%d", d->days);
       b->cells[4] = g_strdup (d->prescriber_name != NULL ? d->prescriber_name : d->pharmacy_name);
     }
-  /* Duplicates: the same ingredient (or class) from different prescribers. */
+  /* Duplicate therapy: the analysis' pairs (the same ingredient from
+   * different prescribers, supplies overlapping), as the app warns. */
+  {
+    g_autoptr(GPtrArray) pairs = techo_analysis_duplicates (current, NULL, NULL);
+
+    for (guint i = 0; i + 1 < pairs->len; i += 2)
+      {
+        TechoDispensing *a = g_ptr_array_index (pairs, i);
+        TechoDispensing *c = g_ptr_array_index (pairs, i + 1);
+        g_autofree char *key = g_strdup_printf ("%s\x1f%s", a->drug_name, c->drug_name);
+        g_autofree char *text = NULL;
+
+        if (!g_hash_table_add (warned, g_steal_pointer (&key)))
+          continue;
+        text = g_strdup_printf ("⚠ 同一成分の重複: %s（%s）と %s（%s）",
+                                a->drug_name, a->prescriber_name ? a->prescriber_name : "—",
+                                c->drug_name, c->prescriber_name ? c->prescriber_name : "—");
+        add_text (r, text, 1);
+      }
+  }
+  /* For the doctor only: another ingredient of the same therapeutic class
+   * from a different prescriber may be a duplicate too. */
   for (guint i = 0; i < current->len; i++)
     for (guint j = i + 1; j < current->len; j++)
       {
@@ -301,17 +322,15 @@ layout_medications (TechoReport          *r,
         TechoDispensing *c = g_ptr_array_index (current, j);
         g_autofree char *key = NULL;
         g_autofree char *text = NULL;
-        gboolean same = techo_reference_same_ingredient (a->yj_code, c->yj_code);
 
-        if (g_strcmp0 (a->prescriber_name, c->prescriber_name) == 0 ||
-            g_strcmp0 (a->drug_name, c->drug_name) == 0 ||
-            (!same && !techo_reference_same_class (a->yj_code, c->yj_code)))
+        if (g_strcmp0 (a->prescriber_name, c->prescriber_name) == 0
+            || techo_reference_same_ingredient (a->yj_code, c->yj_code)
+            || !techo_reference_same_class (a->yj_code, c->yj_code))
           continue;
         key = g_strdup_printf ("%s\x1f%s", a->drug_name, c->drug_name);
         if (!g_hash_table_add (warned, g_steal_pointer (&key)))
           continue;
-        text = g_strdup_printf ("⚠ %s: %s（%s）と %s（%s）",
-                                same ? "同一成分の重複" : "同効薬の重複の可能性",
+        text = g_strdup_printf ("⚠ 同効薬の重複の可能性: %s（%s）と %s（%s）",
                                 a->drug_name, a->prescriber_name ? a->prescriber_name : "—",
                                 c->drug_name, c->prescriber_name ? c->prescriber_name : "—");
         add_text (r, text, 1);
