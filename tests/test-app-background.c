@@ -12,7 +12,7 @@
 #include <locale.h>
 
 #include "techo-application.h"
-#include "techo-dataset.h"
+#include "techo-records.h"
 #include "techo-store.h"
 #include "techo-test-sandbox.h"
 #include "techo-test-util.h"
@@ -69,7 +69,7 @@ wait_for_main (GtkApplication *app)
   while (g_get_monotonic_time () < end)
     {
       window = gtk_application_get_active_window (app);
-      if (TECHO_IS_WINDOW (window) && techo_window_get_dataset (TECHO_WINDOW (window)) != NULL
+      if (TECHO_IS_WINDOW (window) && techo_window_get_records (TECHO_WINDOW (window)) != NULL
           && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (window)), "main") == 0)
         break;
       g_main_context_iteration (NULL, TRUE);
@@ -82,9 +82,9 @@ wait_for_main (GtkApplication *app)
 static guint
 n_dispensings (TechoWindow *window)
 {
-  TechoDataset *dataset = techo_window_get_dataset (window);
+  TechoRecordSet *records = techo_window_get_records (window);
 
-  return dataset != NULL && dataset->dispensings != NULL ? dataset->dispensings->len : 0;
+  return records != NULL && records->dispensings != NULL ? records->dispensings->len : 0;
 }
 
 static void
@@ -142,7 +142,7 @@ test_later_start_syncs_in_background (void)
   run_app_until (app, &window, has_medicines, 30);
   g_assert_cmpuint (n_dispensings (window), >, 0);
   g_assert_cmpstr (techo_window_get_mode (window), ==, "main");
-  g_assert_cmpuint (techo_window_get_dataset (window)->checkups->len, ==, checkups);
+  g_assert_cmpuint (techo_window_get_records (window)->checkups->len, ==, checkups);
   g_assert_cmpint (count_in_store (data_dir, TECHO_STORE_COUNT_MEDICATION), >, 0);
 
   /* Signed out: the next window shows the records and asks nothing. */

@@ -114,35 +114,35 @@ wait_for_main (Fixture *fixture)
 
   while (g_get_monotonic_time () < end
          && (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
-             || !techo_window_get_dataset (fixture->window)->complete))
+             || !techo_window_get_records (fixture->window)->complete))
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
-  g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+  g_assert_true (techo_window_get_records (fixture->window)->complete);
 }
 
 /* Waits for the reloaded records to hold @n_dispensings and @n_checkups. */
-static TechoDataset *
+static TechoRecordSet *
 wait_for_counts (Fixture *fixture,
                  guint    n_dispensings,
                  guint    n_checkups)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
 
   while (g_get_monotonic_time () < end)
     {
-      dataset = techo_window_get_dataset (fixture->window);
-      if (dataset != NULL && dataset->complete && dataset->dispensings->len == n_dispensings
-          && dataset->checkups->len == n_checkups)
+      records = techo_window_get_records (fixture->window);
+      if (records != NULL && records->complete && records->dispensings->len == n_dispensings
+          && records->checkups->len == n_checkups)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
-  dataset = techo_window_get_dataset (fixture->window);
-  g_assert_nonnull (dataset);
-  g_assert_true (dataset->complete);
-  g_assert_cmpuint (dataset->dispensings->len, ==, n_dispensings);
-  g_assert_cmpuint (dataset->checkups->len, ==, n_checkups);
-  return dataset;
+  records = techo_window_get_records (fixture->window);
+  g_assert_nonnull (records);
+  g_assert_true (records->complete);
+  g_assert_cmpuint (records->dispensings->len, ==, n_dispensings);
+  g_assert_cmpuint (records->checkups->len, ==, n_checkups);
+  return records;
 }
 
 static char *
@@ -230,18 +230,18 @@ test_import_files (Fixture       *fixture,
   g_autofree char *cda = g_test_build_filename (G_TEST_DIST, "corpus", "cda", "ok-sample.xml",
                                                 NULL);
   const char * const paths[] = { jahis, cda, NULL };
-  TechoDataset *dataset = techo_window_get_dataset (fixture->window);
-  gint64 profile_id = dataset->profile->id;
+  TechoRecordSet *records = techo_window_get_records (fixture->window);
+  gint64 profile_id = records->profile->id;
   GtkWidget *medicines;
 
-  g_assert_cmpuint (dataset->dispensings->len, ==, 0);
-  g_assert_cmpuint (dataset->checkups->len, ==, 0);
+  g_assert_cmpuint (records->dispensings->len, ==, 0);
+  g_assert_cmpuint (records->checkups->len, ==, 0);
 
   import_and_wait_for_toast (fixture, paths,
                              is_japanese () ? "3件のお薬と1件の健診を取り込みました"
                                             : "Imported 3 medicines and 1 checkup");
-  dataset = wait_for_counts (fixture, 3, 1);
-  g_assert_cmpint (dataset->profile->id, ==, profile_id);
+  records = wait_for_counts (fixture, 3, 1);
+  g_assert_cmpint (records->profile->id, ==, profile_id);
   g_assert_null (find_message_dialog ());
 
   techo_window_show_page (fixture->window, "medicines");
@@ -269,7 +269,7 @@ test_import_refused (Fixture       *fixture,
   g_autofree char *heading = g_strdup_printf (_("Could not import “%s”"), "notes.txt");
   const char * const bad_only[] = { bad, NULL };
   const char * const both[] = { bad, good, NULL };
-  TechoDataset *before = techo_window_get_dataset (fixture->window);
+  TechoRecordSet *before = techo_window_get_records (fixture->window);
   AdwMessageDialog *dialog = NULL;
   const char *body;
   gint64 end;
@@ -288,7 +288,7 @@ test_import_refused (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (dialog), "refused");
   techo_test_app_pump (200);
   /* No reload: the same records, none added. */
-  g_assert_true (techo_window_get_dataset (fixture->window) == before);
+  g_assert_true (techo_window_get_records (fixture->window) == before);
   g_assert_cmpuint (before->dispensings->len, ==, 0);
   g_assert_false (shows_label (GTK_WIDGET (fixture->window), "Imported", FALSE));
   /* What its button does: the response, then close. */
@@ -361,7 +361,7 @@ test_import_action (Fixture       *fixture,
     techo_test_app_pump (200);
   }
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
-  g_assert_cmpuint (techo_window_get_dataset (fixture->window)->dispensings->len, ==, 0);
+  g_assert_cmpuint (techo_window_get_records (fixture->window)->dispensings->len, ==, 0);
 
   techo_window_lock (fixture->window);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
@@ -370,7 +370,7 @@ test_import_action (Fixture       *fixture,
   techo_window_import_paths (fixture->window, paths);
   techo_test_app_pump (300);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
-  g_assert_null (techo_window_get_dataset (fixture->window));
+  g_assert_null (techo_window_get_records (fixture->window));
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
 }
 

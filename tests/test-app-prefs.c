@@ -281,7 +281,7 @@ test_reminders_and_delete (void)
   g_assert_false (exists_in (data_dir, "techo.mode"));
   g_assert_false (g_file_test (cache_dir, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_keyring_items (data_dir), ==, 0);
-  g_assert_null (techo_window_get_dataset (window));
+  g_assert_null (techo_window_get_records (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
   techo_test_app_pump (50);

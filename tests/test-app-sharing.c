@@ -61,12 +61,12 @@ wait_for_main (Fixture *fixture)
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
-  g_assert_nonnull (techo_window_get_dataset (fixture->window));
+  g_assert_nonnull (techo_window_get_records (fixture->window));
   /* Sharing offers the whole history, which follows the dashboard. */
-  while (!techo_window_get_dataset (fixture->window)->complete
+  while (!techo_window_get_records (fixture->window)->complete
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+  g_assert_true (techo_window_get_records (fixture->window)->complete);
 }
 
 static void
@@ -552,7 +552,7 @@ test_visit_passphrase (void)
   g_autofree char *dir = g_dir_make_tmp ("techo-visit-XXXXXX", &error);
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(TechoConsent) consent = NULL;
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   GtkWindow *owner;
   TechoVisitWindow *visit;
   AdwMessageDialog *question;
@@ -565,10 +565,10 @@ test_visit_passphrase (void)
   g_assert_cmpint (techo_store_get_mode (store), ==, TECHO_STORE_MODE_PASSPHRASE);
   consent = techo_consent_new ("みどり内科 田中先生", "受診のため", 1u << TECHO_CATEGORY_CHECKUP,
                                TECHO_CONSENT_METHOD_VISIT);
-  dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+  records = techo_record_set_new ();
   owner = GTK_WINDOW (gtk_window_new ());
   gtk_window_present (owner);
-  visit = techo_visit_window_new (owner, store, dataset, consent, NULL);
+  visit = techo_visit_window_new (owner, store, records, consent, NULL);
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   techo_visit_window_start (visit);
   techo_test_app_pump (100);

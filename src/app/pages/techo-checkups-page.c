@@ -22,9 +22,9 @@ struct _TechoCheckupsPage
   GtkBox *groups;
   GtkButton *save_button;
 
-  TechoDataset *dataset;
+  TechoRecordSet *records;
   TechoStore *store;
-  const TechoCheckup *shown;       /* borrowed from the dataset */
+  const TechoCheckup *shown;       /* borrowed from the records */
   GHashTable *detail_values;       /* analyte key → GtkLabel */
   GPtrArray *detail_groups;        /* of char* */
   GtkFileChooserNative *chooser;
@@ -33,7 +33,11 @@ struct _TechoCheckupsPage
   gboolean saving;
 };
 
-G_DEFINE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_WIDGET)
+static void techo_checkups_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_checkups_page_page_init))
 
 static const char *
 kind_label (const char *kind)
@@ -58,7 +62,7 @@ typedef struct
 {
   TechoStore *store;
   gint64 profile_id;
-  TechoCheckup *checkup;     /* borrowed; the dataset outlives the task */
+  TechoCheckup *checkup;     /* borrowed; the records outlive the task */
   TechoProfile *profile;     /* borrowed */
   GFile *file;
 } SaveData;
@@ -176,7 +180,7 @@ item_row (TechoCheckupsPage  *self,
           const TechoItem    *item)
 {
   GtkWidget *row = adw_action_row_new ();
-  const char *sex = techo_dataset_sex (self->dataset);
+  const char *sex = techo_analysis_sex (self->records);
   const char *title = analyte != NULL ? techo_format_analyte_name (analyte) : item->name;
   g_autofree char *value = techo_format_value (analyte, item);
   g_autofree char *thresholds = techo_format_thresholds (analyte, sex);
@@ -201,15 +205,17 @@ item_row (TechoCheckupsPage  *self,
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       if (thresholds != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), thresholds);
-      if (!item->not_performed && analyte != NULL)
+      if (analyte != NULL)
         {
-          TechoStatus status = techo_reference_classify (analyte, item->value, sex);
+          TechoStatus status = techo_analysis_item_status (item, sex);
 
           if (status != TECHO_STATUS_UNKNOWN)
             adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
         }
     }
-  if (analyte != NULL && label != NULL)
+  /* The analyte's value is the item the one finder picks (another item
+   * of the same analyte, not performed, is listed but is not its value). */
+  if (analyte != NULL && label != NULL && item == techo_analysis_find (self->shown, analyte))
     g_hash_table_insert (self->detail_values, g_strdup (analyte->key), label);
   return row;
 }
@@ -284,19 +290,20 @@ rebuild (TechoCheckupsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
-  if (self->dataset == NULL || self->dataset->checkups->len == 0)
+  if (self->records == NULL || self->records->checkups->len == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  for (guint i = 0; i < self->dataset->checkups->len; i++)
+  for (guint i = 0; i < self->records->checkups->len; i++)
     {
-      const TechoCheckup *checkup = g_ptr_array_index (self->dataset->checkups, i);
+      const TechoCheckup *checkup = g_ptr_array_index (self->records->checkups, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *date = techo_format_date (checkup->performed_on);
       g_autofree char *subtitle = NULL;
       g_autofree char *chip_text = NULL;
+      TechoAssessment assessment;
       TechoGuidanceLevel level;
 
       subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
@@ -305,19 +312,12 @@ rebuild (TechoCheckupsPage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       /* The guidance level as the source says it, or worked out (and
        * labelled so) from the values, the sex and the age on that day. */
-      if (techo_reference_reported_guidance_level (checkup, &level))
-        chip_text = g_strdup (techo_guidance_level_label_ja (level));
-      else
-        {
-          const TechoProfile *profile = self->dataset->profile;
-          int age = profile != NULL && profile->birth_date != NULL
-                      ? techo_reference_age_on (profile->birth_date, checkup->performed_on)
-                      : -1;
-
-          level = techo_reference_guidance_level (checkup, techo_dataset_sex (self->dataset), age);
-          chip_text = g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
+      techo_analysis_assess (self->records, checkup, &assessment);
+      level = assessment.level;
+      chip_text = assessment.level_reported
+                    ? g_strdup (techo_guidance_level_label_ja (level))
+                    : g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
                                        _("(computed)"));
-        }
       if (level != TECHO_GUIDANCE_UNKNOWN)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    techo_chip_new (chip_text,
@@ -344,7 +344,7 @@ techo_checkups_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_CHECKUPS_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->dispose (object);
 }
@@ -358,6 +358,22 @@ techo_checkups_page_finalize (GObject *object)
   g_ptr_array_unref (self->detail_groups);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->finalize (object);
+}
+
+static void
+techo_checkups_page_set_records (TechoPage      *page,
+                                 TechoRecordSet *records)
+{
+  TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  rebuild (self);
+}
+
+static void
+techo_checkups_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_checkups_page_set_records;
 }
 
 static void
@@ -393,16 +409,6 @@ techo_checkups_page_init (TechoCheckupsPage *self)
 }
 
 void
-techo_checkups_page_set_dataset (TechoCheckupsPage *self,
-                                 TechoDataset      *dataset)
-{
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  if (dataset != NULL)
-    self->dataset = techo_dataset_ref (dataset);
-  rebuild (self);
-}
-
-void
 techo_checkups_page_set_store (TechoCheckupsPage *self,
                                TechoStore        *store)
 {
@@ -419,9 +425,9 @@ gboolean
 techo_checkups_page_show_detail (TechoCheckupsPage *self,
                                  guint              index)
 {
-  if (self->dataset == NULL || index >= self->dataset->checkups->len)
+  if (self->records == NULL || index >= self->records->checkups->len)
     return FALSE;
-  fill_detail (self, g_ptr_array_index (self->dataset->checkups, index));
+  fill_detail (self, g_ptr_array_index (self->records->checkups, index));
   gtk_stack_set_visible_child_name (self->stack, "detail");
   return TRUE;
 }
@@ -429,7 +435,7 @@ techo_checkups_page_show_detail (TechoCheckupsPage *self,
 void
 techo_checkups_page_show_list (TechoCheckupsPage *self)
 {
-  if (self->dataset != NULL && self->dataset->checkups->len > 0)
+  if (self->records != NULL && self->records->checkups->len > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
@@ -463,24 +469,24 @@ techo_checkups_page_save_official_file (TechoCheckupsPage *self,
   SaveData *data;
 
   g_return_if_fail (G_IS_FILE (file));
-  if (self->shown == NULL || self->dataset == NULL)
+  if (self->shown == NULL || self->records == NULL)
     return;
 
   data = g_new0 (SaveData, 1);
   data->store = self->store != NULL ? g_object_ref (self->store) : NULL;
-  data->profile_id = self->dataset->profile != NULL ? self->dataset->profile->id : 0;
+  data->profile_id = self->records->profile != NULL ? self->records->profile->id : 0;
   data->checkup = (TechoCheckup *) self->shown;
-  data->profile = self->dataset->profile;
+  data->profile = self->records->profile;
   data->file = g_object_ref (file);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
   self->saving = TRUE;
   task = g_task_new (self, self->cancellable, save_done_cb, NULL);
   g_task_set_source_tag (task, techo_checkups_page_save_official_file);
-  /* The dataset (and so the checkup) lives as long as the task. */
+  /* The records (and so the checkup) live as long as the task. */
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_object_set_data_full (G_OBJECT (task), "dataset", techo_dataset_ref (self->dataset),
-                          (GDestroyNotify) techo_dataset_unref);
+  g_object_set_data_full (G_OBJECT (task), "records", techo_record_set_ref (self->records),
+                          (GDestroyNotify) techo_record_set_unref);
   g_task_run_in_thread (task, save_thread);
 }
 

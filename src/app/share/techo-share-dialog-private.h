@@ -44,7 +44,7 @@ struct _TechoShareDialog
 
   GtkWindow *parent;
   TechoStore *store;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
   GHashTable *servers;       /* address → TechoShareServer, the page's */
   GPtrArray *addresses;      /* the address row's choices, 127.0.0.1 first */
   GPtrArray *analyte_switches; /* GtkSwitch, each with its "analyte-key" */

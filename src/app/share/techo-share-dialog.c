@@ -30,8 +30,8 @@ static guint signals[N_SIGNALS];
 gint64
 techo_share_dialog_profile_id (TechoShareDialog *self)
 {
-  if (self->dataset != NULL && self->dataset->profile != NULL)
-    return self->dataset->profile->id;
+  if (self->records != NULL && self->records->profile != NULL)
+    return self->records->profile->id;
   return 0;
 }
 
@@ -313,7 +313,7 @@ techo_share_dialog_finalize (GObject *object)
   g_clear_pointer (&self->addresses, g_ptr_array_unref);
   g_clear_pointer (&self->analyte_switches, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   g_clear_pointer (&self->summary_rows, g_ptr_array_unref);
   g_free (self->output_path);
   g_free (self->link);
@@ -389,7 +389,7 @@ techo_share_dialog_init (TechoShareDialog *self)
 TechoShareDialog *
 techo_share_dialog_new (GtkWindow        *parent,
                         TechoStore       *store,
-                        TechoDataset     *dataset,
+                        TechoRecordSet   *records,
                         GHashTable       *servers)
 {
   TechoShareDialog *self = g_object_new (TECHO_TYPE_SHARE_DIALOG,
@@ -398,7 +398,7 @@ techo_share_dialog_new (GtkWindow        *parent,
 
   self->parent = parent;
   self->store = store != NULL ? g_object_ref (store) : NULL;
-  self->dataset = dataset != NULL ? techo_dataset_ref (dataset) : NULL;
+  self->records = records != NULL ? techo_record_set_ref (records) : NULL;
   techo_share_dialog_fill_analytes (self);
   self->servers = servers != NULL ? g_hash_table_ref (servers)
                                   : g_hash_table_new_full (g_str_hash, g_str_equal, g_free,

@@ -126,22 +126,16 @@ techo_share_dialog_fill_analytes (TechoShareDialog *self)
 {
   guint on = 0;
 
-  for (guint k = 0; self->dataset != NULL && k < G_N_ELEMENTS (trend_keys); k++)
+  for (guint k = 0; self->records != NULL && k < G_N_ELEMENTS (trend_keys); k++)
     {
       const TechoAnalyte *analyte = techo_reference_analyte (trend_keys[k]);
       GtkWidget *row, *sw;
-      guint n = 0;
+      guint n;
 
       if (analyte == NULL)
         continue;
-      for (guint i = 0; i < self->dataset->checkups->len && n < 2; i++)
-        {
-          const TechoItem *item = techo_dataset_find_analyte (g_ptr_array_index (self->dataset->checkups, i),
-                                                              analyte->key);
-
-          if (item != NULL && !item->not_performed && item->value != NULL)
-            n++;
-        }
+      /* Values the chart can draw, by the one finder. */
+      n = techo_analysis_count_numeric (self->records, analyte, 2);
       if (n < 2)
         continue;
       row = adw_action_row_new ();

@@ -36,7 +36,6 @@ visit_sent_cb (GObject      *source,
   g_autoptr(TechoShareDialog) self = user_data;
   TechoDisclosure *disclosure = TECHO_DISCLOSURE (source);
   TechoRecordSet *set = techo_disclosure_get_record_set (disclosure);
-  g_autoptr(TechoDataset) dataset = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(GStrv) analytes = NULL;
   TechoVisitWindow *visit;
@@ -50,10 +49,8 @@ visit_sent_cb (GObject      *source,
   if (self->stack == NULL)
     return;
   /* The visit window shows the gate's record set, and only that. */
-  dataset = techo_dataset_new (g_steal_pointer (&set->profile),
-                               set->checkups, set->dispensings, set->screenings);
   analytes = techo_share_dialog_chosen_analytes (self);
-  visit = techo_visit_window_new (self->parent, self->store, dataset,
+  visit = techo_visit_window_new (self->parent, self->store, set,
                                   techo_disclosure_get_consent (disclosure),
                                   (const char * const *) analytes);
   self->visit_window = visit;

@@ -19,7 +19,10 @@ struct _TechoVisitWindow
 
   GtkWindow *owner;
   TechoStore *store;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
+  char *today;                /* YYYY-MM-DD, when the window was built */
+  GHashTable *values;         /* analyte key → GtkLabel (the latest value) */
+  GHashTable *statuses;       /* analyte key → TechoStatus */
   GPtrArray *sections;        /* section names, in order */
   GHashTable *counts;         /* section → GUINT_TO_POINTER (rows) */
   AdwMessageDialog *leave_dialog;

@@ -96,18 +96,16 @@ value_label (const char *text)
 static void
 build_checkup (TechoVisitWindow *self)
 {
-  const TechoCheckup *latest, *previous = NULL;
+  const TechoCheckup *latest;
   g_autofree char *date = NULL;
   g_autofree char *description = NULL;
   AdwPreferencesGroup *group;
   guint n_analytes;
   const TechoAnalyte *analytes = techo_reference_analytes (&n_analytes);
 
-  if (self->dataset->checkups->len == 0)
+  if (self->records->checkups->len == 0)
     return;
-  latest = g_ptr_array_index (self->dataset->checkups, 0);
-  if (self->dataset->checkups->len > 1)
-    previous = g_ptr_array_index (self->dataset->checkups, 1);
+  latest = g_ptr_array_index (self->records->checkups, 0);
   date = techo_format_date (latest->performed_on);
   description = latest->institution_name != NULL
                 ? g_strdup_printf ("%s · %s", date, latest->institution_name)
@@ -118,33 +116,34 @@ build_checkup (TechoVisitWindow *self)
   for (guint i = 0; i < n_analytes; i++)
     {
       const TechoAnalyte *analyte = &analytes[i];
-      const TechoItem *item = techo_dataset_find_analyte (latest, analyte->key);
-      const TechoItem *before = previous != NULL ? techo_dataset_find_analyte (previous, analyte->key) : NULL;
+      TechoReading reading, before;
       g_autofree char *value = NULL;
-      TechoStatus status;
-      GtkWidget *row;
+      GtkWidget *row, *label;
 
-      if (item == NULL || item->not_performed || item->value == NULL)
+      if (!techo_analysis_latest (self->records, analyte, &reading, &before))
         continue;
-      value = techo_format_value (analyte, item);
+      value = techo_format_value (analyte, reading.item);
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_analyte_name (analyte));
-      if (before != NULL && before->value != NULL)
+      if (before.item != NULL)
         {
-          g_autofree char *previous_value = techo_format_value (analyte, before);
-          g_autofree char *previous_date = techo_format_date (previous->performed_on);
+          g_autofree char *previous_value = techo_format_value (analyte, before.item);
+          g_autofree char *previous_date = techo_format_date (before.date);
           /* Translators: the value at the checkup before, e.g. "Previous: 6.1 % (12 Jun 2024)". */
           g_autofree char *subtitle = g_strdup_printf (_("Previous: %s (%s)"), previous_value,
                                                        previous_date);
 
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         }
-      status = techo_reference_classify (analyte, item->value, techo_dataset_sex (self->dataset));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label (value));
+      label = value_label (value);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       /* Items without thresholds (height, the doctor's opinion) carry no chip. */
-      if (status != TECHO_STATUS_UNKNOWN)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
+      if (reading.status != TECHO_STATUS_UNKNOWN)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (reading.status));
       adw_preferences_group_add (group, row);
+      g_hash_table_insert (self->values, g_strdup (analyte->key), label);
+      g_hash_table_insert (self->statuses, g_strdup (analyte->key),
+                           GINT_TO_POINTER (reading.status));
       count_row (self, "checkup");
     }
 }
@@ -159,7 +158,7 @@ build_trends (TechoVisitWindow   *self,
   AdwPreferencesGroup *group = NULL;
   guint shown = 0;
 
-  if (self->dataset->checkups->len < 2)
+  if (self->records->checkups->len < 2)
     return;
   for (guint i = 0; i < n_keys && shown < most; i++)
     {
@@ -169,7 +168,7 @@ build_trends (TechoVisitWindow   *self,
 
       if (analyte == NULL)
         continue;
-      model = techo_trends_page_build_model (self->dataset, analyte);
+      model = techo_trends_page_build_model (self->records, analyte);
       if (techo_chart_model_get_n_points (model) < 2)
         continue;
       if (group == NULL)
@@ -196,20 +195,21 @@ build_trends (TechoVisitWindow   *self,
 static void
 build_medication (TechoVisitWindow *self)
 {
-  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE, NULL);
+  g_autoptr(GPtrArray) duplicates = techo_analysis_duplicates (self->records->dispensings,
+                                                               self->today, NULL);
   AdwPreferencesGroup *group;
 
   group = add_section (self, "medication", _("Current medicines"),
                        _("Dispensed medicines whose supply reaches today."));
-  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+  for (guint i = 0; i < self->records->dispensings->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
+      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
       g_autofree char *date = NULL;
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
       gboolean duplicate = FALSE;
 
-      if (!techo_dataset_dispensing_is_current (self->dataset, d))
+      if (!techo_analysis_is_current (d, self->today))
         continue;
       for (guint k = 0; duplicates != NULL && k < duplicates->len; k++)
         if (g_ptr_array_index (duplicates, k) == d)
@@ -259,12 +259,12 @@ build_screening (TechoVisitWindow *self)
 {
   AdwPreferencesGroup *group;
 
-  if (self->dataset->screenings->len == 0)
+  if (self->records->screenings->len == 0)
     return;
   group = add_section (self, "screening", _("Cancer screenings"), NULL);
-  for (guint i = 0; i < self->dataset->screenings->len; i++)
+  for (guint i = 0; i < self->records->screenings->len; i++)
     {
-      const TechoScreening *s = g_ptr_array_index (self->dataset->screenings, i);
+      const TechoScreening *s = g_ptr_array_index (self->records->screenings, i);
       const TechoCancerInfo *info = techo_reference_cancer_for_key (s->cancer);
       g_autofree char *date = techo_format_date (s->performed_on);
       g_autofree char *result = screening_result (s);
@@ -290,7 +290,7 @@ build (TechoVisitWindow   *self,
        const TechoConsent *consent,
        const char * const *analytes)
 {
-  TechoProfile *profile = self->dataset->profile;
+  TechoProfile *profile = self->records->profile;
   g_autofree char *subtitle = NULL;
 
   /* Translators: the visit-mode subtitle: who it is shown to, and why. */
@@ -354,7 +354,10 @@ techo_visit_window_finalize (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->owner), (gpointer *) &self->owner);
   g_clear_object (&self->store);
   g_clear_object (&self->check_store);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
+  g_clear_pointer (&self->today, g_free);
+  g_clear_pointer (&self->values, g_hash_table_unref);
+  g_clear_pointer (&self->statuses, g_hash_table_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_pointer (&self->counts, g_hash_table_unref);
   G_OBJECT_CLASS (techo_visit_window_parent_class)->finalize (object);
@@ -391,6 +394,8 @@ techo_visit_window_init (TechoVisitWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sections = g_ptr_array_new_with_free_func (g_free);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -398,14 +403,14 @@ techo_visit_window_init (TechoVisitWindow *self)
 TechoVisitWindow *
 techo_visit_window_new (GtkWindow          *owner,
                         TechoStore         *store,
-                        TechoDataset       *dataset,
+                        TechoRecordSet     *records,
                         const TechoConsent *consent,
                         const char * const *analytes)
 {
   TechoVisitWindow *self;
 
   g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
-  g_return_val_if_fail (dataset != NULL && consent != NULL, NULL);
+  g_return_val_if_fail (records != NULL && consent != NULL, NULL);
 
   self = g_object_new (TECHO_TYPE_VISIT_WINDOW, NULL);
   self->owner = owner;
@@ -415,7 +420,8 @@ techo_visit_window_new (GtkWindow          *owner,
   if (owner != NULL)
     g_object_add_weak_pointer (G_OBJECT (owner), (gpointer *) &self->owner);
   self->store = g_object_ref (store);
-  self->dataset = techo_dataset_ref (dataset);
+  self->records = techo_record_set_ref (records);
+  self->today = techo_format_today ();   /* honours TECHO_TODAY */
   build (self, consent, analytes);
   return self;
 }
@@ -472,4 +478,16 @@ techo_visit_window_dup_text (TechoVisitWindow *self)
 
   collect_text (GTK_WIDGET (self), text);
   return g_string_free (text, FALSE);
+}
+
+const char *
+techo_visit_window_get_value (TechoVisitWindow *self,
+                              const char       *key,
+                              TechoStatus      *out_status)
+{
+  GtkLabel *label = g_hash_table_lookup (self->values, key);
+
+  if (out_status != NULL)
+    *out_status = GPOINTER_TO_INT (g_hash_table_lookup (self->statuses, key));
+  return label != NULL ? gtk_label_get_text (label) : NULL;
 }

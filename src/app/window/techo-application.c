@@ -41,7 +41,7 @@ date_style_changed_cb (GSettings        *settings,
   techo_format_set_japanese_era (g_settings_get_enum (settings, "date-style") == 1);
   window = active_window (self);
   if (window != NULL)
-    techo_window_set_dataset (window, techo_window_get_dataset (window));
+    techo_window_set_records (window, techo_window_get_records (window));
 }
 
 static void
@@ -275,7 +275,7 @@ delete_done_cb (GObject      *source,
     }
   if (window != NULL)
     {
-      techo_window_set_dataset (window, NULL);
+      techo_window_set_records (window, NULL);
       techo_window_set_store (window, self->store);
       techo_window_add_toast (window, _("Everything Techo kept on this computer was deleted."));
     }

@@ -22,6 +22,11 @@
 /* Seconds between the dashboard's first frame and a later start's sync. */
 #define BACKGROUND_SYNC_DELAY 1
 
+/* How far back the first read takes dispensings: the dashboard shows only
+ * what is current (a supply rarely exceeds 90 days), so 13 months is ample
+ * and spares reading decades of history before the first frame. */
+#define RECENT_DAYS 400
+
 struct _TechoWindow
 {
   AdwApplicationWindow parent_instance;
@@ -47,7 +52,9 @@ struct _TechoWindow
   TechoSharingPage *sharing_page;
 
   TechoStore *store;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
+  GPtrArray *pages;         /* TechoPage, in the stack's order */
+  GHashTable *filled;       /* TechoPage set: handed the current records */
   GCancellable *cancellable;
   GCancellable *history_cancellable;  /* the full history's load, if running */
   GSettings *settings;
@@ -57,7 +64,6 @@ struct _TechoWindow
   guint idle_check_id;
   guint fill_idle_id;
   guint history_idle_id;
-  guint filled;             /* bit per page index: filled from the dataset */
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
 };
@@ -110,8 +116,29 @@ show_error_toast (TechoWindow  *self,
 
 /* ---- loading the records -------------------------------------------------- */
 
-static void set_history (TechoWindow  *self,
-                         TechoDataset *dataset);
+static void set_history (TechoWindow    *self,
+                         TechoRecordSet *records);
+
+/* Reads the first person's records on the store's thread. @recent_only:
+ * dispensings of the last 13 months only (enough for what is current;
+ * the set's complete is then FALSE), for a quick first frame. */
+static void
+read_records (TechoWindow         *self,
+              gboolean             recent_only,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback)
+{
+  g_autofree char *from = NULL;
+
+  if (recent_only)
+    {
+      g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
+
+      from = techo_format_add_days (today, -RECENT_DAYS);
+    }
+  techo_store_read_records_async (self->store, 0, from, cancellable, callback,
+                                  g_object_ref (self));
+}
 
 static void
 history_loaded_cb (GObject      *source,
@@ -119,17 +146,17 @@ history_loaded_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   g_autoptr(GError) error = NULL;
 
-  dataset = techo_dataset_load_finish (result, &error);
-  if (dataset == NULL)
+  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  if (records == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error_toast (self, _("Could not read your records."), error);
       return;
     }
-  set_history (self, dataset);
+  set_history (self, records);
 }
 
 static gboolean
@@ -143,23 +170,23 @@ background_sync_cb (gpointer user_data)
 }
 
 static void
-dataset_loaded_cb (GObject      *source,
+records_loaded_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   g_autoptr(GError) error = NULL;
 
-  dataset = techo_dataset_load_finish (result, &error);
-  if (dataset == NULL)
+  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  if (records == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       show_error_toast (self, _("Could not read your records."), error);
-      dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+      records = techo_record_set_new ();
     }
-  techo_window_set_dataset (self, dataset);
+  techo_window_set_records (self, records);
   /* A later start: the dashboard shows what is stored, then a sync
    * fetches what is new in the background. */
   if (self->sync_when_shown)
@@ -173,12 +200,11 @@ dataset_loaded_cb (GObject      *source,
 }
 
 static void
-load_dataset (TechoWindow *self)
+load_records (TechoWindow *self)
 {
   if (self->store == NULL)
     return;
-  techo_dataset_load_async (self->store, TRUE, self->cancellable, dataset_loaded_cb,
-                            g_object_ref (self));
+  read_records (self, TRUE, self->cancellable, records_loaded_cb);
 }
 
 static void
@@ -236,7 +262,7 @@ store_opened_cb (GObject      *source,
       return;
     }
   self->sync_when_shown = TRUE;
-  load_dataset (self);
+  load_records (self);
 }
 
 static void
@@ -269,56 +295,42 @@ unlock_cb (TechoWindow *self)
 
 /* ---- filling the pages ---------------------------------------------- */
 
+static TechoPage *
+page_by_name (TechoWindow *self,
+              const char  *name)
+{
+  GtkWidget *child = name != NULL ? gtk_stack_get_child_by_name (self->content_stack, name) : NULL;
+
+  return child != NULL && TECHO_IS_PAGE (child) ? TECHO_PAGE (child) : NULL;
+}
+
+/* Hands the current records to @page, once per set of records. */
 static void
 fill_page (TechoWindow *self,
-           int          index)
+           TechoPage   *page)
 {
-  TechoDataset *dataset = self->dataset;
-
-  if (index < 0 || index >= TECHO_WINDOW_N_PAGES || (self->filled & (1u << index)))
+  if (page == NULL || !g_hash_table_add (self->filled, page))
     return;
-  self->filled |= 1u << index;
-  switch (index)
+  techo_page_set_records (page, self->records);
+  if (TECHO_IS_SCREENINGS_PAGE (page) && self->records != NULL && !self->reminders_sent
+      && g_settings_get_boolean (self->settings, "reminders"))
     {
-    case 0:
-      techo_overview_page_set_dataset (self->overview_page, dataset);
-      break;
-    case 1:
-      techo_checkups_page_set_dataset (self->checkups_page, dataset);
-      break;
-    case 2:
-      techo_trends_page_set_dataset (self->trends_page, dataset);
-      break;
-    case 3:
-      techo_medicines_page_set_dataset (self->medicines_page, dataset);
-      break;
-    case 4:
-      techo_screenings_page_set_dataset (self->screenings_page, dataset);
-      if (dataset != NULL && !self->reminders_sent
-          && g_settings_get_boolean (self->settings, "reminders"))
-        {
-          GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-          if (app != NULL)
-            techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app),
-                                                  TRUE);
-          self->reminders_sent = TRUE;
-        }
-      break;
-    case 5:
-      techo_sharing_page_set_dataset (self->sharing_page, dataset);
-      break;
-    default:
-      break;
+      if (app != NULL)
+        techo_screenings_page_send_reminders (TECHO_SCREENINGS_PAGE (page), G_APPLICATION (app),
+                                              TRUE);
+      self->reminders_sent = TRUE;
     }
 }
 
-/* Medicines and Sharing show every dispensing; the other pages show only
- * what the first, recent dataset already holds in full. */
+/* A page may be filled now: it is content with what the first, recent
+ * read holds, or the whole history is here. */
 static gboolean
-page_needs_history (int index)
+page_can_fill (TechoWindow *self,
+               TechoPage   *page)
 {
-  return index == 3 || index == 5;
+  return self->records == NULL || self->records->complete || !techo_page_needs_history (page);
 }
 
 static gboolean
@@ -327,34 +339,39 @@ fill_idle_cb (gpointer user_data)
   TechoWindow *self = user_data;
 
   /* One page per idle turn keeps input responsive meanwhile; the pages
-   * that show the whole medication history wait for it. */
-  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
-    if (!(self->filled & (1u << i))
-        && (self->dataset == NULL || self->dataset->complete || !page_needs_history (i)))
-      {
-        fill_page (self, i);
-        return G_SOURCE_CONTINUE;
-      }
+   * that show the whole history wait for it. */
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      TechoPage *page = g_ptr_array_index (self->pages, i);
+
+      if (!g_hash_table_contains (self->filled, page) && page_can_fill (self, page))
+        {
+          fill_page (self, page);
+          return G_SOURCE_CONTINUE;
+        }
+    }
   self->fill_idle_id = 0;
   return G_SOURCE_REMOVE;
 }
 
 static void
-set_history (TechoWindow  *self,
-             TechoDataset *dataset)
+set_history (TechoWindow    *self,
+             TechoRecordSet *records)
 {
-  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+  TechoPage *visible = page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack));
 
-  techo_dataset_ref (dataset);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  self->dataset = dataset;
-  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
-    if (page_needs_history (i))
-      {
-        self->filled &= ~(1u << i);
-        if (i == page_index (visible))
-          fill_page (self, i);
-      }
+  techo_page_replace_records (&self->records, records);
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      TechoPage *page = g_ptr_array_index (self->pages, i);
+
+      if (techo_page_needs_history (page))
+        {
+          g_hash_table_remove (self->filled, page);
+          if (page == visible)
+            fill_page (self, page);
+        }
+    }
   if (self->fill_idle_id == 0)
     self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
 }
@@ -366,8 +383,7 @@ load_history_idle_cb (gpointer user_data)
 
   self->history_idle_id = 0;
   if (self->store != NULL && techo_store_is_open (self->store))
-    techo_dataset_load_async (self->store, FALSE, self->history_cancellable,
-                              history_loaded_cb, g_object_ref (self));
+    read_records (self, FALSE, self->history_cancellable, history_loaded_cb);
   return G_SOURCE_REMOVE;
 }
 
@@ -537,10 +553,10 @@ show_records_action (GtkWidget  *widget,
 
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
-  if (self->dataset != NULL)
+  if (self->records != NULL)
     show_mode (self, "main");
   else
-    load_dataset (self);
+    load_records (self);
 }
 
 /* The person the records on screen belong to (0: none yet; the import
@@ -548,9 +564,9 @@ show_records_action (GtkWidget  *widget,
 static gint64
 current_profile_id (TechoWindow *self)
 {
-  if (self->dataset == NULL || self->dataset->profile == NULL)
+  if (self->records == NULL || self->records->profile == NULL)
     return 0;
-  return self->dataset->profile->id;
+  return self->records->profile->id;
 }
 
 static gboolean
@@ -577,8 +593,8 @@ static void
 share_with_method (TechoWindow *self,
                    const char  *method)
 {
-  if (g_strcmp0 (techo_window_get_mode (self), "main") != 0 || self->dataset == NULL
-      || self->dataset->profile == NULL)
+  if (g_strcmp0 (techo_window_get_mode (self), "main") != 0 || self->records == NULL
+      || self->records->profile == NULL)
     return;
   techo_sharing_page_open_dialog (self->sharing_page, method);
 }
@@ -636,7 +652,9 @@ techo_window_dispose (GObject *object)
   g_clear_handle_id (&self->history_idle_id, g_source_remove);
   g_clear_handle_id (&self->background_sync_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
+  g_clear_pointer (&self->filled, g_hash_table_unref);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (techo_window_parent_class)->dispose (object);
@@ -730,6 +748,16 @@ techo_window_init (TechoWindow *self)
   self->cancellable = g_cancellable_new ();
   self->history_cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
+  /* The pages, in the stack's order: every page is a TechoPage. */
+  self->pages = g_ptr_array_new ();
+  self->filled = g_hash_table_new (NULL, NULL);
+  for (int i = 0; techo_window_page_names[i] != NULL; i++)
+    {
+      TechoPage *page = page_by_name (self, techo_window_page_names[i]);
+
+      g_assert (page != NULL);
+      g_ptr_array_add (self->pages, page);
+    }
   build_sidebar (self);
 
   /* Any key, click or pointer motion in the window counts as activity. */
@@ -774,7 +802,7 @@ techo_window_set_store (TechoWindow *self,
   if (techo_store_is_open (store))
     {
       self->sync_when_shown = TRUE;
-      load_dataset (self);
+      load_records (self);
       return;
     }
   if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
@@ -791,15 +819,12 @@ techo_window_set_store (TechoWindow *self,
 }
 
 void
-techo_window_set_dataset (TechoWindow  *self,
-                          TechoDataset *dataset)
+techo_window_set_records (TechoWindow    *self,
+                          TechoRecordSet *records)
 {
   g_return_if_fail (TECHO_IS_WINDOW (self));
 
-  if (dataset != NULL)
-    techo_dataset_ref (dataset);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  self->dataset = dataset;
+  techo_page_replace_records (&self->records, records);
 
   /* A history still on its way belongs to the records replaced here. */
   g_cancellable_cancel (self->history_cancellable);
@@ -808,13 +833,13 @@ techo_window_set_dataset (TechoWindow  *self,
   g_clear_handle_id (&self->history_idle_id, g_source_remove);
 
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
-  techo_overview_page_set_dataset (self->overview_page, dataset);
-  self->filled = 1u << 0;
-  if (dataset == NULL)
+  g_hash_table_remove_all (self->filled);
+  fill_page (self, TECHO_PAGE (self->overview_page));
+  if (records == NULL)
     {
       /* Locking or deleting: empty every page now. */
-      for (int i = 1; i < TECHO_WINDOW_N_PAGES; i++)
-        fill_page (self, i);
+      for (guint i = 0; i < self->pages->len; i++)
+        fill_page (self, g_ptr_array_index (self->pages, i));
       return;
     }
 
@@ -822,30 +847,30 @@ techo_window_set_dataset (TechoWindow  *self,
   /* A narrow (folded) window opens on the dashboard, not on the list of
    * pages; its back button leads there. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_dataset_is_empty (dataset))
+  if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_record_set_is_empty (records))
     bench_watch_first_frame (self);
   /* The dashboard first; the other pages when first shown or once the
    * main loop is idle, whichever comes first. */
-  fill_page (self, page_index (gtk_stack_get_visible_child_name (self->content_stack)));
+  fill_page (self, page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack)));
   self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
   /* A dashboard from the last 13 months of dispensings: the whole
-   * history follows for Medicines and Sharing, once the dashboard is
+   * history follows for the pages that need it, once the dashboard is
    * drawn (reading it competes for the CPU with the first frame). */
-  if (!dataset->complete)
+  if (!records->complete)
     self->history_idle_id = g_idle_add_full (G_PRIORITY_LOW, load_history_idle_cb, self, NULL);
 }
 
-TechoDataset *
-techo_window_get_dataset (TechoWindow *self)
+TechoRecordSet *
+techo_window_get_records (TechoWindow *self)
 {
-  return self->dataset;
+  return self->records;
 }
 
 void
 techo_window_reload (TechoWindow *self)
 {
   if (self->store != NULL && techo_store_is_open (self->store))
-    load_dataset (self);
+    load_records (self);
 }
 
 void
@@ -857,7 +882,7 @@ techo_window_show_page (TechoWindow *self,
 
   if (index < 0)
     return;
-  fill_page (self, index);
+  fill_page (self, page_by_name (self, name));
   gtk_stack_set_visible_child_name (self->content_stack, name);
   adw_window_title_set_title (self->content_title, _(page_info[index].title));
   row = gtk_list_box_get_row_at_index (self->sidebar, index);
@@ -875,7 +900,7 @@ GtkWidget *
 techo_window_get_page (TechoWindow *self,
                        const char  *name)
 {
-  fill_page (self, page_index (name));
+  fill_page (self, page_by_name (self, name));
   return gtk_stack_get_child_by_name (self->content_stack, name);
 }
 
@@ -945,7 +970,7 @@ techo_window_lock (TechoWindow *self)
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
   /* Nothing of the records stays on screen or in memory while locked. */
-  techo_window_set_dataset (self, NULL);
+  techo_window_set_records (self, NULL);
   /* Closed on the store's thread; it reads as closed from now on. */
   techo_store_close_async (self->store, NULL, store_closed_cb, NULL);
   show_locked (self, NULL);

@@ -5,7 +5,6 @@
 #include <adwaita.h>
 
 #include "techo-application.h"
-#include "techo-dataset.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -24,10 +23,12 @@ TechoWindow  *techo_window_new              (TechoApplication *application);
  * what it holds. */
 void          techo_window_set_store        (TechoWindow      *self,
                                              TechoStore       *store);
-/* Fills every page from @dataset and shows the records. */
-void          techo_window_set_dataset      (TechoWindow      *self,
-                                             TechoDataset     *dataset);
-TechoDataset *techo_window_get_dataset      (TechoWindow      *self);
+/* Hands @records to every page (the TechoPage interface: the dashboard
+ * now, the others when shown or idle, those that need the whole history
+ * once it is read) and shows the records. NULL empties every page. */
+void          techo_window_set_records      (TechoWindow      *self,
+                                             TechoRecordSet   *records);
+TechoRecordSet *techo_window_get_records    (TechoWindow      *self);
 /* Reads the store again (after a sync or an import). */
 void          techo_window_reload           (TechoWindow      *self);
 

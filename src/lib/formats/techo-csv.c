@@ -160,16 +160,12 @@ render_checkups (GString   *out,
             origin_name (c->provenance.origin), c->provenance.file_name,
             c->provenance.file_sha256,
           };
-          const TechoAnalyte *analyte = item ? techo_reference_analyte_for_code (item->code) : NULL;
+          /* The status every view shows for this item (techo-analysis). */
+          TechoStatus status = techo_analysis_item_status (item, sex);
 
           item_cells (cells, 11, item);
-          if (analyte != NULL && !item->not_performed)
-            {
-              TechoStatus status = techo_reference_classify (analyte, item->value, sex);
-
-              if (status != TECHO_STATUS_UNKNOWN)
-                cells[19] = techo_status_to_string (status);
-            }
+          if (status != TECHO_STATUS_UNKNOWN)
+            cells[19] = techo_status_to_string (status);
           write_row (out, cells, G_N_ELEMENTS (checkup_columns) - 1);
         }
     }

@@ -377,7 +377,8 @@ add_interpretation (JsonBuilder        *b,
                     const char         *sex)
 {
   const TechoThreshold *t = techo_reference_threshold (analyte, sex);
-  TechoStatus status = techo_reference_classify (analyte, item->value, sex);
+  /* The status every view shows for this item (techo-analysis). */
+  TechoStatus status = techo_analysis_item_status (item, sex);
   gboolean low = t != NULL && t->direction != TECHO_THRESHOLD_AT_LEAST;
   const char *code = NULL, *display = NULL;
 
@@ -518,7 +519,7 @@ build_observation (const TechoItem *item,
       member_string (b, "valueString", item->value);
     }
 
-  if (analyte != NULL && !item->not_performed && item->value != NULL)
+  if (analyte != NULL && techo_analysis_item_has_value (item))
     {
       add_interpretation (b, analyte, item, sex);
       add_reference_range (b, analyte, item->unit, sex);

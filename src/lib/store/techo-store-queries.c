@@ -47,6 +47,8 @@ query_free (Query *q)
   g_free (q);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Query, query_free)
+
 void
 techo_series_point_free (TechoSeriesPoint *point)
 {
@@ -635,6 +637,102 @@ techo_store_list_screenings_finish (TechoStore    *self,
                                     GError       **error)
 {
   return techo_store_run_finish (self, result, techo_store_list_screenings_async, error);
+}
+
+/* ---- one person's records -------------------------------------------------- */
+
+/* The profile, checkups, dispensings (from q->first on) and screenings in
+ * one job: one hop for the caller, one consistent read of the store. */
+static gpointer
+read_records_job (TechoStore    *self,
+                  TechoSqlite   *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Query *q = data;
+  g_autoptr(TechoRecordSet) set = techo_record_set_new ();
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(Query) of_person = NULL;
+  GPtrArray *list;
+
+  profiles = list_profiles_job (self, db, NULL, cancellable, error);
+  if (profiles == NULL)
+    return NULL;
+  set->complete = q->first == NULL;
+  for (guint i = 0; i < profiles->len && set->profile == NULL; i++)
+    {
+      TechoProfile *p = g_ptr_array_index (profiles, i);
+
+      /* The store may hold a family; the first person is the one who
+       * signed in. */
+      if (q->profile_id == 0 || p->id == q->profile_id)
+        set->profile = g_ptr_array_steal_index (profiles, i);
+    }
+  if (set->profile == NULL)
+    {
+      if (q->profile_id != 0)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                       "No such person in the store.");
+          return NULL;
+        }
+      return g_steal_pointer (&set);
+    }
+
+  of_person = query_new (set->profile->id, 0, NULL, NULL);
+  if ((list = list_checkups_job (self, db, of_person, cancellable, error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->checkups);
+  set->checkups = list;
+  g_free (of_person->first);
+  of_person->first = g_strdup (q->first);
+  if ((list = list_dispensings_job (self, db, of_person, cancellable, error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->dispensings);
+  set->dispensings = list;
+  g_clear_pointer (&of_person->first, g_free);
+  if ((list = list_screenings_job (self, db, of_person, cancellable, error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->screenings);
+  set->screenings = list;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return g_steal_pointer (&set);
+}
+
+TechoRecordSet *
+techo_store_read_records_sync (TechoStore    *self,
+                               gint64         profile_id,
+                               const char    *dispensed_from,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return techo_store_run_sync (self, read_records_job,
+                               query_new (profile_id, 0, dispensed_from, NULL),
+                               (GDestroyNotify) query_free, cancellable, error);
+}
+
+void
+techo_store_read_records_async (TechoStore          *self,
+                                gint64               profile_id,
+                                const char          *dispensed_from,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  techo_store_run_async (self, read_records_job,
+                         query_new (profile_id, 0, dispensed_from, NULL),
+                         (GDestroyNotify) query_free, (GDestroyNotify) techo_record_set_unref,
+                         techo_store_read_records_async, cancellable, callback, user_data);
+}
+
+TechoRecordSet *
+techo_store_read_records_finish (TechoStore    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_read_records_async, error);
 }
 
 /* ---- counts -------------------------------------------------------------- */

@@ -342,6 +342,27 @@ GPtrArray *techo_store_list_screenings_finish (TechoStore          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* One person's records as one TechoRecordSet, read in a single job on the
+ * store thread: the person @profile_id (0: the first, the one who signed
+ * in; with nobody in the store the set's profile stays NULL), every
+ * checkup and screening, and the dispensings on or after @dispensed_from
+ * (NULL: all of them; the set's complete is then TRUE). Withdrawn records
+ * are left out; the set's documents stay empty. */
+TechoRecordSet *techo_store_read_records_sync   (TechoStore          *self,
+                                                 gint64               profile_id,
+                                                 const char          *dispensed_from,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void            techo_store_read_records_async  (TechoStore          *self,
+                                                 gint64               profile_id,
+                                                 const char          *dispensed_from,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+TechoRecordSet *techo_store_read_records_finish (TechoStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
 /* ---- backup ------------------------------------------------------------- */
 
 /* Writes an encrypted copy (same key as the store) to @path, which must
