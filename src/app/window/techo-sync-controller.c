@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "techo-error-text.h"
 #include "techo-oauth.h"
 #include "techo-portal-client.h"
 #include "techo-sync-controller.h"
@@ -141,8 +142,8 @@ start_sandbox (TechoSyncController  *self,
 
   if (path == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("The demo portal (techo-sandbox) is not installed."));
+      g_set_error_literal (error, TECHO_APP_ERROR, TECHO_APP_ERROR_NO_DEMO_PORTAL,
+                           "techo-sandbox was not found next to techo nor in PATH.");
       return NULL;
     }
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
@@ -157,8 +158,8 @@ start_sandbox (TechoSyncController  *self,
       g_subprocess_force_exit (process);
       g_object_unref (process);
       if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("The demo portal did not start."));
+        g_set_error (error, TECHO_APP_ERROR, TECHO_APP_ERROR_DEMO_PORTAL_FAILED,
+                     "techo-sandbox printed no issuer line (%s).", path);
       return NULL;
     }
   if (self->sandbox != NULL)
@@ -193,9 +194,8 @@ prepare_thread (GTask        *task,
       else if (prepare->issuer != NULL && prepare->issuer[0] != '\0')
         issuer = g_strdup (prepare->issuer);
       else
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Techo does not know the address of My Number Portal's sign-in "
-                               "server yet. You can explore with demo data meanwhile."));
+        g_set_error_literal (&error, TECHO_APP_ERROR, TECHO_APP_ERROR_NO_ISSUER,
+                             "The portal-issuer setting is empty.");
       if (issuer == NULL
           || !techo_oauth_sign_in_sync (prepare->oauth, issuer, NULL, NULL, open_uri_cb, self,
                                         SIGN_IN_TIMEOUT, cancellable, &error))

@@ -22,6 +22,7 @@ typedef enum
   TECHO_EXPORT_ERROR_NO_PROFILE, /* the store holds no person yet */
   TECHO_EXPORT_ERROR_NOTHING,    /* nothing to export in the chosen categories/period */
   TECHO_EXPORT_ERROR_FORMAT,     /* unknown format */
+  TECHO_EXPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoExportError;
 
 GQuark techo_export_error_quark (void);
