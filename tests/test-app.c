@@ -15,6 +15,7 @@
 #include "techo-cda.h"
 #include "techo-checkups-page.h"
 #include "techo-format.h"
+#include "techo-http.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
 #include "techo-preferences-window.h"
@@ -543,7 +544,8 @@ test_demo_sync (Fixture       *fixture,
   g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
   wait_for_mode (fixture, "main");
   controller = techo_sync_controller_new (fixture->store);
-  techo_sync_controller_sync (controller, fixture->window, "demo", NULL);
+  techo_window_watch_sync (fixture->window, controller);
+  techo_sync_controller_sync (controller, "demo", NULL);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
   welcome = TECHO_WELCOME (techo_window_get_welcome (fixture->window));
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "connect");
@@ -566,6 +568,12 @@ test_demo_sync (Fixture       *fixture,
   g_assert_no_error (browser.error);
   g_assert_false (techo_sync_controller_is_busy (controller));
   wait_for_mode (fixture, "main");
+  /* The controller's state is what the window followed. */
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_SUCCEEDED);
+  g_assert_nonnull (techo_sync_controller_get_last_sync (controller));
+  g_assert_null (techo_sync_controller_get_last_error (controller));
+  g_assert_cmpfloat (techo_sync_controller_get_progress (controller), ==, 1.0);
+  g_assert_cmpuint (techo_sync_controller_get_new_records (controller), >, 0);
 
   /* The dashboard shows the latest checkup the sync stored. */
   latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_dataset (fixture->window)->profile->id,
@@ -624,12 +632,15 @@ test_demo_sync (Fixture       *fixture,
 
     g_assert_cmpstr (connection, ==, "");
   }
-  techo_sync_controller_sync (controller, fixture->window, NULL, NULL);
+  techo_sync_controller_sync (controller, NULL, NULL);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "welcome");
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_FAILED);
+  g_assert_error ((GError *) techo_sync_controller_get_last_error (controller),
+                  TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN);
 }
 
 /* Duplicate therapy over a long history: the same ingredient from two

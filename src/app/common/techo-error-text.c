@@ -452,7 +452,7 @@ techo_error_text_log (const char   *what,
   if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_debug ("%s: %s", what != NULL ? what : "cancelled", error->message);
   else
-    g_warning ("%s: %s (%s %d)", what != NULL ? what : "error", error->message,
+    g_message ("%s: %s (%s %d)", what != NULL ? what : "error", error->message,
                g_quark_to_string (error->domain), error->code);
 }
 
@@ -470,9 +470,8 @@ techo_error_text_dup_message (const char   *what,
 }
 
 GtkWidget *
-techo_error_details_new (const GError *error)
+techo_error_details_new (const char *details)
 {
-  g_autofree char *details = techo_error_text_dup_details (error);
   GtkWidget *expander = gtk_expander_new_with_mnemonic (_("_Details"));
   GtkWidget *label = gtk_label_new (details);
 
@@ -493,17 +492,19 @@ techo_error_dialog_show (GtkWindow    *parent,
                          const char   *heading,
                          const GError *error)
 {
+  g_autofree char *details = NULL;
   GtkWidget *dialog;
 
   g_return_val_if_fail (error != NULL, NULL);
 
+  details = techo_error_text_dup_details (error);
   techo_error_text_log (heading, error);
   dialog = adw_message_dialog_new (parent, heading, techo_error_text (error));
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
-                                      techo_error_details_new (error));
+                                      techo_error_details_new (details));
   gtk_window_present (GTK_WINDOW (dialog));
   return dialog;
 }

@@ -53,8 +53,9 @@ void            techo_error_text_log         (const char   *what,
 /* "@what sentence", for a toast or label; @what may be NULL. */
 char           *techo_error_text_dup_message (const char   *what,
                                               const GError *error);
-/* A "Details" expander holding the library's words, selectable. */
-GtkWidget      *techo_error_details_new      (const GError *error);
+/* A "Details" expander holding @details (the library's words, from
+ * techo_error_text_dup_details()), selectable. */
+GtkWidget      *techo_error_details_new      (const char   *details);
 /* An AdwMessageDialog: @heading, the sentence as its body, and the
  * details expander; logs @error too. Presented at once. */
 GtkWidget      *techo_error_dialog_show      (GtkWindow    *parent,

@@ -134,16 +134,18 @@ techo_print_run (TechoStore    *store,
 
   if (job.error != NULL)
     {
-      g_propagate_prefixed_error (error, g_steal_pointer (&job.error), "%s ",
-                                  _("Could not print the report."));
+      g_propagate_error (error, g_steal_pointer (&job.error));
       print_job_clear (&job);
       return GTK_PRINT_OPERATION_RESULT_ERROR;
     }
   if (result == GTK_PRINT_OPERATION_RESULT_ERROR)
     {
-      g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s %s",
-                   _("Could not print the report."),
-                   local_error != NULL ? local_error->message : "");
+      /* GTK's own words stay for the details; the dialog says it in ours. */
+      if (local_error != NULL)
+        g_propagate_error (error, g_steal_pointer (&local_error));
+      else
+        g_set_error_literal (error, TECHO_REPORT_ERROR, TECHO_REPORT_ERROR_FAILED,
+                             "The print operation failed without saying why.");
       print_job_clear (&job);
       return result;
     }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "techo-checkups-page.h"
+#include "techo-error-text.h"
 #include "techo-file-import.h"
 #include "techo-format.h"
 #include "techo-medicines-page.h"
@@ -17,7 +18,7 @@
 #include "techo-sharing-page.h"
 #include "techo-trends-page.h"
 #include "techo-welcome.h"
-#include "techo-window.h"
+#include "techo-window-private.h"
 
 /* Seconds between the dashboard's first frame and a later start's sync. */
 #define BACKGROUND_SYNC_DELAY 1
@@ -38,6 +39,9 @@ struct _TechoWindow
   AdwWindowTitle *content_title;
   GtkStack *sync_stack;
   GtkSpinner *sync_spinner;
+  GtkRevealer *sync_banner;
+  GtkLabel *sync_banner_label;
+  GtkButton *sync_banner_button;
   GtkStack *content_stack;
   TechoOverviewPage *overview_page;
   TechoCheckupsPage *checkups_page;
@@ -60,6 +64,8 @@ struct _TechoWindow
   guint filled;             /* bit per page index: filled from the dataset */
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
+  GError *sync_error;           /* the failed sync the banner shows */
+  GError *toast_error;          /* the error the last error toast names */
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -103,9 +109,7 @@ show_error_toast (TechoWindow  *self,
                   const char   *what,
                   const GError *error)
 {
-  g_autofree char *text = g_strdup_printf ("%s %s", what, error->message);
-
-  techo_window_add_toast (self, text);
+  techo_window_show_error (self, what, error);
 }
 
 /* ---- loading the records -------------------------------------------------- */
@@ -194,7 +198,10 @@ show_locked (TechoWindow  *self,
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
   if (error != NULL)
-    adw_status_page_set_description (self->locked_page, error->message);
+    {
+      techo_error_text_log ("Opening the store", error);
+      adw_status_page_set_description (self->locked_page, techo_error_text (error));
+    }
   else
     adw_status_page_set_description (self->locked_page,
                                      passphrase ? _("Enter your passphrase to open your records.")
@@ -219,7 +226,8 @@ store_opened_cb (GObject      *source,
       if (self->pending_choice != NULL)
         {
           g_clear_pointer (&self->pending_choice, g_free);
-          techo_welcome_show_error (self->welcome, error->message);
+          techo_error_text_log ("Creating the store", error);
+          techo_welcome_show_error (self->welcome, techo_error_text (error));
           show_mode (self, "welcome");
           return;
         }
@@ -529,6 +537,50 @@ cancel_sync_action (GtkWidget  *widget,
 }
 
 static void
+sync_error_details_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->sync_error != NULL)
+    techo_error_dialog_show (GTK_WINDOW (self), _("Sync stopped"), self->sync_error);
+}
+
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+  g_autoptr(GError) error = g_steal_pointer (&self->sync_error);
+
+  /* The welcome's connect step signs in again. */
+  techo_window_hide_sync_error (self);
+  techo_window_show_welcome_error (self, error != NULL ? techo_error_text (error) : NULL);
+}
+
+static void
+dismiss_sync_error_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  techo_window_hide_sync_error (TECHO_WINDOW (widget));
+}
+
+static void
+error_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->toast_error != NULL)
+    techo_error_dialog_show (GTK_WINDOW (self), g_variant_get_string (parameter, NULL),
+                             self->toast_error);
+}
+
+static void
 show_records_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -650,6 +702,8 @@ techo_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
   g_free (self->pending_choice);
+  g_clear_error (&self->sync_error);
+  g_clear_error (&self->toast_error);
   G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);
 }
 
@@ -683,6 +737,9 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_button);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, checkups_page);
@@ -701,6 +758,12 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-error-details", NULL,
+                                   sync_error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-sync-error", NULL,
+                                   dismiss_sync_error_action);
+  gtk_widget_class_install_action (widget_class, "win.error-details", "s", error_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
   gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
@@ -916,6 +979,64 @@ techo_window_add_toast_with_action (TechoWindow *self,
   if (target != NULL)
     adw_toast_set_action_target_value (toast, target);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_show_error (TechoWindow  *self,
+                         const char   *what,
+                         const GError *error)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  techo_error_text_log (what, error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_error (&self->toast_error);
+  self->toast_error = g_error_copy (error);
+  text = techo_error_text_dup_message (what, error);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.error-details");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (what != NULL ? what : ""));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_show_sync_error (TechoWindow  *self,
+                              const GError *error)
+{
+  const char *label;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  g_clear_error (&self->sync_error);
+  self->sync_error = g_error_copy (error);
+  gtk_label_set_text (self->sync_banner_label, techo_error_text (error));
+  label = techo_error_text_next_label (techo_error_text_next (error));
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_banner_button), label != NULL);
+  if (label != NULL)
+    {
+      gtk_button_set_label (self->sync_banner_button, label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_banner_button),
+                                      techo_error_text_next (error) == TECHO_ERROR_NEXT_SIGN_IN
+                                      ? "win.sign-in-again" : "win.sync");
+    }
+  gtk_revealer_set_reveal_child (self->sync_banner, TRUE);
+}
+
+void
+techo_window_hide_sync_error (TechoWindow *self)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->sync_banner, FALSE);
+  g_clear_error (&self->sync_error);
 }
 
 void

@@ -6,6 +6,7 @@
 
 #include "techo-application.h"
 #include "techo-dataset.h"
+#include "techo-sync-controller.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -52,18 +53,17 @@ void          techo_window_add_toast_with_action (TechoWindow *self,
 /* Closes the store and shows the unlock screen. */
 void          techo_window_lock             (TechoWindow      *self);
 
-/* The first-run steps, driven by the sync controller. */
+/* An error toast: "@what" plus the translated sentence for @error, with
+ * a Details button showing the library's words; @error is logged. A
+ * cancellation is only logged. */
+void          techo_window_show_error       (TechoWindow      *self,
+                                             const char       *what,
+                                             const GError     *error);
+
+/* The first-run steps (the welcome) and the sync banner follow @sync's
+ * properties from now on (techo-window-sync.c). */
 GtkWidget    *techo_window_get_welcome      (TechoWindow      *self);
-void          techo_window_set_syncing      (TechoWindow      *self,
-                                             gboolean          syncing);
-void          techo_window_show_connect     (TechoWindow      *self,
-                                             const char       *url);
-void          techo_window_show_sync_progress (TechoWindow    *self);
-void          techo_window_set_sync_progress  (TechoWindow    *self,
-                                               TechoCategory   category,
-                                               guint           records,
-                                               gboolean        finished);
-void          techo_window_show_welcome_error (TechoWindow    *self,
-                                               const char     *message);
+void          techo_window_watch_sync       (TechoWindow         *self,
+                                             TechoSyncController *sync);
 
 G_END_DECLS
