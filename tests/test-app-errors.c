@@ -196,6 +196,42 @@ test_every_code_has_a_sentence (void)
   g_test_message ("%u codes in %u domains", n_codes, (guint) G_N_ELEMENTS (domains));
 }
 
+/* ---- the app's enums --------------------------------------------------- */
+
+/* Window modes: the main stack's page names, read back as written; sync
+ * states: a registered enum the window's property bindings can use. */
+static void
+test_enum_round_trips (void)
+{
+  g_autoptr(GEnumClass) states = g_type_class_ref (TECHO_TYPE_SYNC_STATE);
+  TechoWindowMode mode = TECHO_WINDOW_N_MODES;
+
+  for (guint i = 0; i < TECHO_WINDOW_N_MODES; i++)
+    {
+      const char *name = techo_window_mode_to_string (i);
+
+      g_assert_nonnull (name);
+      g_assert_true (techo_window_mode_from_string (name, &mode));
+      g_assert_cmpuint (mode, ==, i);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (techo_window_mode_to_string (j), !=, name);
+    }
+  g_assert_cmpstr (techo_window_mode_to_string (TECHO_WINDOW_MODE_MAIN), ==, "main");
+  mode = TECHO_WINDOW_MODE_LOCKED;
+  g_assert_false (techo_window_mode_from_string ("Main", &mode));
+  g_assert_false (techo_window_mode_from_string (NULL, &mode));
+  g_assert_cmpuint (mode, ==, TECHO_WINDOW_MODE_LOCKED);
+
+  g_assert_cmpuint (states->n_values, ==, TECHO_SYNC_STATE_FAILED + 1);
+  for (int state = TECHO_SYNC_STATE_IDLE; state <= TECHO_SYNC_STATE_FAILED; state++)
+    {
+      GEnumValue *value = g_enum_get_value (states, state);
+
+      g_assert_nonnull (value);
+      g_assert_true (g_enum_get_value_by_nick (states, value->value_nick) == value);
+    }
+}
+
 /* ---- a sync against a portal that is gone ------------------------------ */
 
 static int
@@ -329,11 +365,11 @@ test_sync_unreachable (void)
   gtk_window_present (GTK_WINDOW (window));
   techo_window_set_store (window, store);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  while ((g_strcmp0 (techo_window_get_mode (window), "main") != 0
+  while ((techo_window_get_mode (window) != TECHO_WINDOW_MODE_MAIN
           || techo_window_get_dataset (window) == NULL)
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (window), ==, "main");
+  g_assert_cmpint (techo_window_get_mode (window), ==, TECHO_WINDOW_MODE_MAIN);
 
   controller = techo_sync_controller_new (store);
   techo_window_watch_sync (window, controller);
@@ -354,7 +390,7 @@ test_sync_unreachable (void)
 
   /* The window stays on the records, with the sentence in a banner that
    * stays (not a toast), and Retry. */
-  g_assert_cmpstr (techo_window_get_mode (window), ==, "main");
+  g_assert_cmpint (techo_window_get_mode (window), ==, TECHO_WINDOW_MODE_MAIN);
   sentence = techo_error_text (last_error);
   banner_label = find_label (GTK_WIDGET (window), sentence, TRUE);
   g_assert_nonnull (banner_label);
@@ -443,6 +479,7 @@ main (int   argc,
   }
 
   g_test_add_func ("/app-errors/every-code-has-a-sentence", test_every_code_has_a_sentence);
+  g_test_add_func ("/app-errors/enum-round-trips", test_enum_round_trips);
   g_test_add_func ("/app-errors/sync-unreachable", test_sync_unreachable);
   return g_test_run ();
 }

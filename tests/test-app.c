@@ -240,10 +240,10 @@ wait_for_mode (Fixture    *fixture,
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (techo_window_get_mode (fixture->window), mode) != 0
+  while (g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), mode) != 0
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, mode);
+  g_assert_cmpstr (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), ==, mode);
   /* The dashboard comes first from recent dispensings; the pages are
    * checked once the whole history is in. */
   if (g_str_equal (mode, "main"))
@@ -403,7 +403,7 @@ test_walk_pages (Fixture       *fixture,
 
   /* Lock: nothing of the records stays on screen. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   g_assert_null (techo_overview_page_get_value (overview, "hba1c"));
   g_assert_false (techo_store_is_open (fixture->store));
   save_screenshot (GTK_WIDGET (fixture->window), "9-locked");
@@ -440,7 +440,7 @@ test_first_run (Fixture       *fixture,
   /* A store folder with nothing in it: the welcome steps. */
   wait_for_mode (fixture, "main");
   techo_window_lock (fixture->window);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
   {
     g_autofree char *db = g_build_filename (fixture->data_dir, "techo.db", NULL);
@@ -450,7 +450,7 @@ test_first_run (Fixture       *fixture,
     g_unlink (mode);
   }
   techo_window_set_store (fixture->window, fixture->store);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   save_screenshot (GTK_WIDGET (fixture->window), "0-welcome");
 }
 
@@ -546,7 +546,7 @@ test_demo_sync (Fixture       *fixture,
   controller = techo_sync_controller_new (fixture->store);
   techo_window_watch_sync (fixture->window, controller);
   techo_sync_controller_sync (controller, "demo", NULL);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   welcome = TECHO_WELCOME (techo_window_get_welcome (fixture->window));
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "connect");
 
@@ -636,7 +636,7 @@ test_demo_sync (Fixture       *fixture,
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "welcome");
   g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_FAILED);
   g_assert_error ((GError *) techo_sync_controller_get_last_error (controller),

@@ -96,12 +96,41 @@ page_index (const char *name)
   return -1;
 }
 
-static void
-show_mode (TechoWindow *self,
-           const char  *mode)
+/* The main stack's page names, by mode. */
+static const char * const mode_names[TECHO_WINDOW_N_MODES] = {
+  [TECHO_WINDOW_MODE_LOADING] = "loading",
+  [TECHO_WINDOW_MODE_WELCOME] = "welcome",
+  [TECHO_WINDOW_MODE_LOCKED] = "locked",
+  [TECHO_WINDOW_MODE_MAIN] = "main",
+};
+
+const char *
+techo_window_mode_to_string (TechoWindowMode mode)
 {
-  gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (mode, "loading") == 0);
-  gtk_stack_set_visible_child_name (self->main_stack, mode);
+  g_return_val_if_fail (mode < TECHO_WINDOW_N_MODES, NULL);
+  return mode_names[mode];
+}
+
+gboolean
+techo_window_mode_from_string (const char      *name,
+                               TechoWindowMode *out_mode)
+{
+  for (guint i = 0; i < TECHO_WINDOW_N_MODES; i++)
+    if (g_strcmp0 (name, mode_names[i]) == 0)
+      {
+        if (out_mode != NULL)
+          *out_mode = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+show_mode (TechoWindow     *self,
+           TechoWindowMode  mode)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, mode == TECHO_WINDOW_MODE_LOADING);
+  gtk_stack_set_visible_child_name (self->main_stack, techo_window_mode_to_string (mode));
 }
 
 static void
@@ -206,7 +235,7 @@ show_locked (TechoWindow  *self,
     adw_status_page_set_description (self->locked_page,
                                      passphrase ? _("Enter your passphrase to open your records.")
                                                 : _("Your records are encrypted on this computer."));
-  show_mode (self, "locked");
+  show_mode (self, TECHO_WINDOW_MODE_LOCKED);
   if (passphrase)
     gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
 }
@@ -228,7 +257,7 @@ store_opened_cb (GObject      *source,
           g_clear_pointer (&self->pending_choice, g_free);
           techo_error_text_log ("Creating the store", error);
           techo_welcome_show_error (self->welcome, techo_error_text (error));
-          show_mode (self, "welcome");
+          show_mode (self, TECHO_WINDOW_MODE_WELCOME);
           return;
         }
       show_locked (self, error);
@@ -251,7 +280,7 @@ static void
 open_store (TechoWindow *self,
             const char  *passphrase)
 {
-  show_mode (self, "loading");
+  show_mode (self, TECHO_WINDOW_MODE_LOADING);
   techo_store_open_async (self->store, passphrase, self->cancellable, store_opened_cb,
                           g_object_ref (self));
 }
@@ -496,7 +525,7 @@ page_number_action (GtkWidget  *widget,
   int index = g_variant_get_int32 (parameter) - 1;
 
   if (index >= 0 && index < TECHO_WINDOW_N_PAGES
-      && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (widget)), "main") == 0)
+      && techo_window_get_mode (TECHO_WINDOW (widget)) == TECHO_WINDOW_MODE_MAIN)
     show_page_action (widget, NULL, g_variant_new_string (techo_window_page_names[index]));
 }
 
@@ -590,7 +619,7 @@ show_records_action (GtkWidget  *widget,
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
   if (self->dataset != NULL)
-    show_mode (self, "main");
+    show_mode (self, TECHO_WINDOW_MODE_MAIN);
   else
     load_dataset (self);
 }
@@ -609,7 +638,7 @@ static gboolean
 can_import (TechoWindow *self)
 {
   return self->store != NULL && techo_store_is_open (self->store)
-         && g_strcmp0 (techo_window_get_mode (self), "main") == 0;
+         && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN;
 }
 
 static void
@@ -629,7 +658,7 @@ static void
 share_with_method (TechoWindow *self,
                    const char  *method)
 {
-  if (g_strcmp0 (techo_window_get_mode (self), "main") != 0 || self->dataset == NULL
+  if (techo_window_get_mode (self) != TECHO_WINDOW_MODE_MAIN || self->dataset == NULL
       || self->dataset->profile == NULL)
     return;
   techo_sharing_page_open_dialog (self->sharing_page, method);
@@ -668,7 +697,7 @@ idle_check_cb (gpointer user_data)
   TechoWindow *self = user_data;
   guint minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
 
-  if (minutes > 0 && g_strcmp0 (techo_window_get_mode (self), "main") == 0
+  if (minutes > 0 && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN
       && g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
     techo_window_lock (self);
   return G_SOURCE_CONTINUE;
@@ -808,7 +837,7 @@ techo_window_init (TechoWindow *self)
   g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
   g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
-  show_mode (self, "loading");
+  show_mode (self, TECHO_WINDOW_MODE_LOADING);
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -844,7 +873,7 @@ techo_window_set_store (TechoWindow *self,
     {
       techo_welcome_reset (self->welcome);
       techo_welcome_set_protect_needed (self->welcome, TRUE);
-      show_mode (self, "welcome");
+      show_mode (self, TECHO_WINDOW_MODE_WELCOME);
       return;
     }
   if (mode == TECHO_STORE_MODE_PASSPHRASE)
@@ -881,7 +910,7 @@ techo_window_set_dataset (TechoWindow  *self,
       return;
     }
 
-  show_mode (self, "main");
+  show_mode (self, TECHO_WINDOW_MODE_MAIN);
   /* A narrow (folded) window opens on the dashboard, not on the list of
    * pages; its back button leads there. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -942,10 +971,13 @@ techo_window_get_page (TechoWindow *self,
   return gtk_stack_get_child_by_name (self->content_stack, name);
 }
 
-const char *
+TechoWindowMode
 techo_window_get_mode (TechoWindow *self)
 {
-  return gtk_stack_get_visible_child_name (self->main_stack);
+  TechoWindowMode mode = TECHO_WINDOW_MODE_LOADING;
+
+  techo_window_mode_from_string (gtk_stack_get_visible_child_name (self->main_stack), &mode);
+  return mode;
 }
 
 const char *
@@ -1076,14 +1108,14 @@ techo_window_show_connect (TechoWindow *self,
                            const char  *url)
 {
   techo_welcome_show_connect (self->welcome, url);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
 techo_window_show_sync_progress (TechoWindow *self)
 {
   techo_welcome_show_progress (self->welcome);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
@@ -1104,7 +1136,7 @@ techo_window_show_welcome_error (TechoWindow *self,
                                     || !techo_store_exists_at (techo_store_get_data_dir (self->store),
                                                                NULL));
   techo_welcome_show_error (self->welcome, message);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 GtkWidget *

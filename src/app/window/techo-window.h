@@ -11,6 +11,21 @@
 
 G_BEGIN_DECLS
 
+/* What the window shows: the main stack's page. */
+typedef enum
+{
+  TECHO_WINDOW_MODE_LOADING,
+  TECHO_WINDOW_MODE_WELCOME,
+  TECHO_WINDOW_MODE_LOCKED,
+  TECHO_WINDOW_MODE_MAIN,
+  TECHO_WINDOW_N_MODES
+} TechoWindowMode;
+
+/* "loading", "welcome", "locked", "main": the stack's page names. */
+const char   *techo_window_mode_to_string   (TechoWindowMode   mode);
+gboolean      techo_window_mode_from_string (const char       *name,
+                                             TechoWindowMode  *out_mode);
+
 #define TECHO_TYPE_WINDOW (techo_window_get_type ())
 
 G_DECLARE_FINAL_TYPE (TechoWindow, techo_window, TECHO, WINDOW, AdwApplicationWindow)
@@ -37,8 +52,8 @@ void          techo_window_show_page        (TechoWindow      *self,
 const char   *techo_window_get_visible_page (TechoWindow      *self);
 GtkWidget    *techo_window_get_page         (TechoWindow      *self,
                                              const char       *name);
-/* "loading", "welcome", "locked" or "main". */
-const char   *techo_window_get_mode         (TechoWindow      *self);
+/* The main stack's page, as a mode. */
+TechoWindowMode techo_window_get_mode       (TechoWindow      *self);
 const char   *techo_window_get_title_text   (TechoWindow      *self);
 
 void          techo_window_add_toast        (TechoWindow      *self,
