@@ -520,6 +520,26 @@ load_connection (TechoSyncController *controller)
   return connection;
 }
 
+/* The tooltip of the header's sync button (action win.sync), or NULL. */
+static const char *
+sync_button_tooltip (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.sync") == 0
+      && gtk_widget_get_tooltip_text (widget) != NULL
+      && strstr (gtk_widget_get_tooltip_text (widget), "Ctrl+R") != NULL)
+    return gtk_widget_get_tooltip_text (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = sync_button_tooltip (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_demo_sync (Fixture       *fixture,
                 gconstpointer  data)
@@ -574,6 +594,13 @@ test_demo_sync (Fixture       *fixture,
   g_assert_null (techo_sync_controller_get_last_error (controller));
   g_assert_cmpfloat (techo_sync_controller_get_progress (controller), ==, 1.0);
   g_assert_cmpuint (techo_sync_controller_get_new_records (controller), >, 0);
+  {
+    g_autofree char *time = g_date_time_format (techo_sync_controller_get_last_sync (controller),
+                                                "%H:%M");
+
+    /* Bound to last-sync: the sync button says when. */
+    g_assert_nonnull (strstr (sync_button_tooltip (GTK_WIDGET (fixture->window)), time));
+  }
 
   /* The dashboard shows the latest checkup the sync stored. */
   latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_dataset (fixture->window)->profile->id,

@@ -24,5 +24,8 @@ void techo_window_show_welcome_error (TechoWindow   *self,
 void techo_window_show_sync_error    (TechoWindow   *self,
                                       const GError  *error);
 void techo_window_hide_sync_error    (TechoWindow   *self);
+/* The sync button's tooltip names when the last sync ended well. */
+void techo_window_set_last_sync      (TechoWindow   *self,
+                                      GDateTime     *when);
 
 G_END_DECLS

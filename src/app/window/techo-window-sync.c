@@ -142,6 +142,14 @@ state_cb (TechoSyncController *sync,
 }
 
 static void
+last_sync_cb (TechoSyncController *sync,
+              GParamSpec          *pspec,
+              TechoWindow         *window)
+{
+  techo_window_set_last_sync (window, techo_sync_controller_get_last_sync (sync));
+}
+
+static void
 records_changed_cb (TechoSyncController *sync,
                     TechoWindow         *window)
 {
@@ -158,5 +166,7 @@ techo_window_watch_sync (TechoWindow         *self,
   g_signal_connect_object (sync, "notify::state", G_CALLBACK (state_cb), self, 0);
   g_signal_connect_object (sync, "notify::sign-in-uri", G_CALLBACK (sign_in_uri_cb), self, 0);
   g_signal_connect_object (sync, "notify::progress", G_CALLBACK (progress_cb), self, 0);
+  g_signal_connect_object (sync, "notify::last-sync", G_CALLBACK (last_sync_cb), self, 0);
   g_signal_connect_object (sync, "records-changed", G_CALLBACK (records_changed_cb), self, 0);
+  techo_window_set_last_sync (self, techo_sync_controller_get_last_sync (sync));
 }

@@ -39,6 +39,7 @@ struct _TechoWindow
   AdwWindowTitle *content_title;
   GtkStack *sync_stack;
   GtkSpinner *sync_spinner;
+  GtkButton *sync_button;
   GtkRevealer *sync_banner;
   GtkLabel *sync_banner_label;
   GtkButton *sync_banner_button;
@@ -766,6 +767,7 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_button);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_label);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_button);
@@ -1060,6 +1062,26 @@ techo_window_show_sync_error (TechoWindow  *self,
                                       ? "win.sign-in-again" : "win.sync");
     }
   gtk_revealer_set_reveal_child (self->sync_banner, TRUE);
+}
+
+void
+techo_window_set_last_sync (TechoWindow *self,
+                             GDateTime   *when)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  if (when == NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), _("Sync (Ctrl+R)"));
+      return;
+    }
+  time = g_date_time_format (when, "%H:%M");
+  /* Translators: the sync button's tooltip; %s is a time like 14:05. */
+  text = g_strdup_printf (_("Sync (Ctrl+R). Last synced at %s."), time);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), text);
 }
 
 void
