@@ -449,6 +449,58 @@ test_sync_unreachable (void)
   techo_test_remove_tree (data_dir);
 }
 
+/* First run, the portal's sign-in server gone: the welcome says so in
+ * the user's language, with the library's words under Details. */
+static void
+test_first_run_unreachable (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("techo-app-errors-XXXXXX", NULL);
+  g_autoptr(TechoStore) store = techo_store_new (data_dir);
+  g_autoptr(TechoSyncController) controller = NULL;
+  g_autoptr(GError) error = NULL;
+  const GError *last_error;
+  TechoWindow *window;
+  GtkWidget *expander;
+  gint64 end;
+
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  window = techo_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  techo_window_set_store (window, store);
+  controller = techo_sync_controller_new (store);
+  techo_window_watch_sync (window, controller);
+  /* Port 1 on loopback: nothing listens there. */
+  techo_sync_controller_sync (controller, "portal", "http://127.0.0.1:1");
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_SIGNING_IN);
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  techo_test_app_pump (200);
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_FAILED);
+  last_error = techo_sync_controller_get_last_error (controller);
+  g_assert_nonnull (last_error);
+  g_test_message ("sign-in error: %s", last_error->message);
+  g_assert_true (last_error->domain == TECHO_PORTAL_ERROR);
+  g_assert_cmpint (techo_window_get_mode (window), ==, TECHO_WINDOW_MODE_WELCOME);
+  g_assert_nonnull (find_label (techo_window_get_welcome (window), techo_error_text (last_error),
+                                TRUE));
+  g_assert_null (find_label (techo_window_get_welcome (window), last_error->message, FALSE));
+  expander = find_widget (techo_window_get_welcome (window), GTK_TYPE_EXPANDER);
+  g_assert_nonnull (expander);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_expander_get_child (GTK_EXPANDER (expander)))),
+                            last_error->message));
+  techo_test_app_save_screenshot (GTK_WIDGET (window), japanese () ? "errors-ja-first-run.png"
+                                                                  : "errors-en-first-run.png", 300);
+
+  gtk_window_destroy (GTK_WINDOW (window));
+  techo_test_app_pump (50);
+  g_clear_object (&controller);
+  techo_store_close_sync (store, NULL, NULL);
+  techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
+  techo_test_remove_tree (data_dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -481,5 +533,6 @@ main (int   argc,
   g_test_add_func ("/app-errors/every-code-has-a-sentence", test_every_code_has_a_sentence);
   g_test_add_func ("/app-errors/enum-round-trips", test_enum_round_trips);
   g_test_add_func ("/app-errors/sync-unreachable", test_sync_unreachable);
+  g_test_add_func ("/app-errors/first-run-unreachable", test_first_run_unreachable);
   return g_test_run ();
 }

@@ -19,6 +19,9 @@ void techo_window_set_sync_progress  (TechoWindow   *self,
                                       gboolean       finished);
 void techo_window_show_welcome_error (TechoWindow   *self,
                                       const char    *message);
+/* The welcome's error for @error: its sentence, and Details. */
+void techo_window_show_welcome_failure (TechoWindow  *self,
+                                        const GError *error);
 /* The banner for a failed sync: its sentence, Details, and the next step
  * (Retry or Sign In Again) as a button; it stays until hidden. */
 void techo_window_show_sync_error    (TechoWindow   *self,

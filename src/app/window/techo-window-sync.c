@@ -82,7 +82,7 @@ show_failure (TechoSyncController *sync,
       || (!techo_sync_controller_get_background (sync)
           && g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN)))
     {
-      techo_window_show_welcome_error (window, techo_error_text (error));
+      techo_window_show_welcome_failure (window, error);
       return;
     }
   techo_window_show_sync_error (window, error);

@@ -257,7 +257,7 @@ store_opened_cb (GObject      *source,
         {
           g_clear_pointer (&self->pending_choice, g_free);
           techo_error_text_log ("Creating the store", error);
-          techo_welcome_show_error (self->welcome, techo_error_text (error));
+          techo_window_show_welcome_failure (self, error);
           show_mode (self, TECHO_WINDOW_MODE_WELCOME);
           return;
         }
@@ -1159,6 +1159,16 @@ techo_window_show_welcome_error (TechoWindow *self,
                                                                NULL));
   techo_welcome_show_error (self->welcome, message);
   show_mode (self, TECHO_WINDOW_MODE_WELCOME);
+}
+
+void
+techo_window_show_welcome_failure (TechoWindow  *self,
+                                   const GError *error)
+{
+  g_autofree char *details = techo_error_text_dup_details (error);
+
+  techo_window_show_welcome_error (self, techo_error_text (error));
+  techo_welcome_set_error_details (self->welcome, details);
 }
 
 GtkWidget *
