@@ -508,7 +508,8 @@ open_job (TechoStore    *self,
     {
       int saved_errno = errno;
 
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR,
+                   saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
                    "The folder %s could not be created: %s", self->data_dir,
                    g_strerror (saved_errno));
       return NULL;
