@@ -113,10 +113,10 @@ wait_for_main (Fixture *fixture)
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   while (g_get_monotonic_time () < end
-         && (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
+         && (techo_window_get_mode (fixture->window) != TECHO_WINDOW_MODE_MAIN
              || !techo_window_get_records (fixture->window)->complete))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_MAIN);
   g_assert_true (techo_window_get_records (fixture->window)->complete);
 }
 
@@ -364,14 +364,14 @@ test_import_action (Fixture       *fixture,
   g_assert_cmpuint (techo_window_get_records (fixture->window)->dispensings->len, ==, 0);
 
   techo_window_lock (fixture->window);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL));
   techo_window_import_paths (fixture->window, paths);
   techo_test_app_pump (300);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
   g_assert_null (techo_window_get_records (fixture->window));
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
 }
 
 int

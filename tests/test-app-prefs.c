@@ -94,12 +94,12 @@ wait_for_mode (GtkApplication *app,
     {
       window = gtk_application_get_active_window (app);
       if (TECHO_IS_WINDOW (window)
-          && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (window)), mode) == 0)
+          && g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (TECHO_WINDOW (window))), mode) == 0)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_true (TECHO_IS_WINDOW (window));
-  g_assert_cmpstr (techo_window_get_mode (TECHO_WINDOW (window)), ==, mode);
+  g_assert_cmpstr (techo_window_mode_to_string (techo_window_get_mode (TECHO_WINDOW (window))), ==, mode);
   return TECHO_WINDOW (window);
 }
 

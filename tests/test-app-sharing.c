@@ -57,10 +57,10 @@ wait_for_main (Fixture *fixture)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
+  while (techo_window_get_mode (fixture->window) != TECHO_WINDOW_MODE_MAIN
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_MAIN);
   g_assert_nonnull (techo_window_get_records (fixture->window));
   /* Sharing offers the whole history, which follows the dashboard. */
   while (!techo_window_get_records (fixture->window)->complete

@@ -15,6 +15,7 @@
 #include "techo-cda.h"
 #include "techo-checkups-page.h"
 #include "techo-format.h"
+#include "techo-http.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
 #include "techo-preferences-window.h"
@@ -240,10 +241,10 @@ wait_for_mode (Fixture    *fixture,
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (techo_window_get_mode (fixture->window), mode) != 0
+  while (g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), mode) != 0
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, mode);
+  g_assert_cmpstr (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), ==, mode);
   /* The dashboard comes first from recent dispensings; the pages are
    * checked once the whole history is in. */
   if (g_str_equal (mode, "main"))
@@ -403,7 +404,7 @@ test_walk_pages (Fixture       *fixture,
 
   /* Lock: nothing of the records stays on screen. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   g_assert_null (techo_overview_page_get_value (overview, "hba1c"));
   g_assert_false (techo_store_is_open (fixture->store));
   save_screenshot (GTK_WIDGET (fixture->window), "9-locked");
@@ -440,7 +441,7 @@ test_first_run (Fixture       *fixture,
   /* A store folder with nothing in it: the welcome steps. */
   wait_for_mode (fixture, "main");
   techo_window_lock (fixture->window);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
   {
     g_autofree char *db = g_build_filename (fixture->data_dir, "techo.db", NULL);
@@ -450,7 +451,7 @@ test_first_run (Fixture       *fixture,
     g_unlink (mode);
   }
   techo_window_set_store (fixture->window, fixture->store);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   save_screenshot (GTK_WIDGET (fixture->window), "0-welcome");
 }
 
@@ -520,6 +521,26 @@ load_connection (TechoSyncController *controller)
   return connection;
 }
 
+/* The tooltip of the header's sync button (action win.sync), or NULL. */
+static const char *
+sync_button_tooltip (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.sync") == 0
+      && gtk_widget_get_tooltip_text (widget) != NULL
+      && strstr (gtk_widget_get_tooltip_text (widget), "Ctrl+R") != NULL)
+    return gtk_widget_get_tooltip_text (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = sync_button_tooltip (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_demo_sync (Fixture       *fixture,
                 gconstpointer  data)
@@ -544,8 +565,9 @@ test_demo_sync (Fixture       *fixture,
   g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
   wait_for_mode (fixture, "main");
   controller = techo_sync_controller_new (fixture->store);
-  techo_sync_controller_sync (controller, fixture->window, "demo", NULL);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  techo_window_watch_sync (fixture->window, controller);
+  techo_sync_controller_sync (controller, "demo", NULL);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   welcome = TECHO_WELCOME (techo_window_get_welcome (fixture->window));
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "connect");
 
@@ -567,6 +589,19 @@ test_demo_sync (Fixture       *fixture,
   g_assert_no_error (browser.error);
   g_assert_false (techo_sync_controller_is_busy (controller));
   wait_for_mode (fixture, "main");
+  /* The controller's state is what the window followed. */
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_SUCCEEDED);
+  g_assert_nonnull (techo_sync_controller_get_last_sync (controller));
+  g_assert_null (techo_sync_controller_get_last_error (controller));
+  g_assert_cmpfloat (techo_sync_controller_get_progress (controller), ==, 1.0);
+  g_assert_cmpuint (techo_sync_controller_get_new_records (controller), >, 0);
+  {
+    g_autofree char *time = g_date_time_format (techo_sync_controller_get_last_sync (controller),
+                                                "%H:%M");
+
+    /* Bound to last-sync: the sync button says when. */
+    g_assert_nonnull (strstr (sync_button_tooltip (GTK_WIDGET (fixture->window)), time));
+  }
 
   /* The dashboard shows the latest checkup the sync stored. */
   latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_records (fixture->window)->profile->id,
@@ -625,12 +660,15 @@ test_demo_sync (Fixture       *fixture,
 
     g_assert_cmpstr (connection, ==, "");
   }
-  techo_sync_controller_sync (controller, fixture->window, NULL, NULL);
+  techo_sync_controller_sync (controller, NULL, NULL);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "welcome");
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_FAILED);
+  g_assert_error ((GError *) techo_sync_controller_get_last_error (controller),
+                  TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN);
 }
 
 /* Duplicate therapy over a long history: the same ingredient from two

@@ -279,12 +279,47 @@ test_empty_store (void)
   g_rmdir (dir);
 }
 
+/* Export formats: one spelling each (techo-cli export --format), read
+ * back as written; the consent method of each is a method the consent
+ * accepts. */
+static void
+test_export_formats (void)
+{
+  TechoExportFormat format = TECHO_EXPORT_N_FORMATS;
+
+  for (guint i = 0; i < TECHO_EXPORT_N_FORMATS; i++)
+    {
+      const char *name = techo_export_format_to_string (i);
+      g_autoptr(TechoConsent) consent = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (name);
+      g_assert_true (techo_export_format_from_string (name, &format));
+      g_assert_cmpuint (format, ==, i);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (techo_export_format_to_string (j), !=, name);
+      consent = techo_consent_new ("田中先生", "相談", 1u << TECHO_CATEGORY_CHECKUP,
+                                   techo_export_format_method (i));
+      g_assert_true (techo_consent_validate (consent, 1700000000, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpstr (techo_export_format_to_string (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
+                   "fhir-documents");
+  g_assert_cmpstr (techo_export_format_method (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
+                   TECHO_CONSENT_METHOD_FHIR);
+  format = TECHO_EXPORT_FORMAT_PDF;
+  g_assert_false (techo_export_format_from_string ("FHIR", &format));
+  g_assert_false (techo_export_format_from_string (NULL, &format));
+  g_assert_cmpuint (format, ==, TECHO_EXPORT_FORMAT_PDF);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/consent/categories", test_categories);
+  g_test_add_func ("/consent/export-formats", test_export_formats);
   g_test_add_func ("/consent/validate", test_validate);
   g_test_add_func ("/consent/ledger", test_ledger);
   g_test_add_func ("/consent/share-expiry", test_share_expiry);

@@ -120,7 +120,7 @@ techo_cli_export (TechoCliContext *context,
                                             techo_export_format_method (format), 0, &error);
   if (consent == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
     }
 
@@ -129,10 +129,9 @@ techo_cli_export (TechoCliContext *context,
       !techo_export_run_sync (store, 0, consent, format, out, NULL, NULL, &error))
     {
       if (consent->id != 0)
-        techo_cli_printerr ("Consent %" G_GINT64_FORMAT " was recorded, but the export failed: %s",
-                            consent->id, error->message);
-      else
-        techo_cli_printerr ("%s", error->message);
+        techo_cli_printerr ("Consent %" G_GINT64_FORMAT " was recorded, but the export failed.",
+                            consent->id);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
     }
   g_printerr ("Exported under consent %" G_GINT64_FORMAT " to %s\n", consent->id, out);

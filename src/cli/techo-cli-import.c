@@ -79,7 +79,7 @@ techo_cli_import (TechoCliContext *context,
   store = techo_cli_open_store (context, &error);
   if (store == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_error (error);
     }
 
@@ -96,7 +96,15 @@ techo_cli_import (TechoCliContext *context,
           profile_id = result->profile_id;
           continue;
         }
-      techo_cli_printerr ("%s: %s", argv[i], file_error->message);
+      {
+        const char *sentence = techo_cli_error_sentence (file_error);
+
+        /* The file and the parser's words (line, reason), then what to do. */
+        if (sentence != NULL)
+          techo_cli_printerr ("%s: %s\n  %s", argv[i], file_error->message, sentence);
+        else
+          techo_cli_printerr ("%s: %s", argv[i], file_error->message);
+      }
       file_status = exit_for_import_error (file_error);
       if (file_status == TECHO_EXIT_DATA || status == TECHO_EXIT_OK)
         status = file_status;

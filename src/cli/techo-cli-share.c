@@ -183,7 +183,7 @@ techo_cli_share (TechoCliContext *context,
                                             &error);
   if (consent == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
     }
 
@@ -235,6 +235,6 @@ techo_cli_share (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_printerr ("%s", error->message);
+  techo_cli_print_error (error);
   return techo_cli_exit_for_export_error (error);
 }

@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-error-text.h"
 #include "techo-file-import.h"
 #include "techo-import.h"
 
@@ -22,7 +23,8 @@ typedef struct
   guint n_medicines;         /* new dispensing rows */
   guint n_checkups;          /* new checkups */
   guint n_imported;          /* files that went in */
-  GPtrArray *failures;       /* char *: "name\nmessage" */
+  GPtrArray *failures;       /* char *: "name\nsentence" */
+  GString *details;          /* the import's own words, a line per file */
 } ImportRun;
 
 static void
@@ -32,6 +34,8 @@ import_run_free (ImportRun *run)
   g_clear_object (&run->store);
   g_clear_pointer (&run->paths, g_ptr_array_unref);
   g_clear_pointer (&run->failures, g_ptr_array_unref);
+  if (run->details != NULL)
+    g_string_free (run->details, TRUE);
   g_free (run);
 }
 
@@ -93,6 +97,9 @@ show_failures (ImportRun   *run,
   adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
   adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
+  g_strchomp (run->details->str);
+  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
+                                      techo_error_details_new (run->details->str));
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
@@ -133,7 +140,11 @@ imported_cb (GObject      *source,
     {
       g_autofree char *name = g_filename_display_basename (path);
 
-      g_ptr_array_add (run->failures, g_strdup_printf ("%s\n%s", name, error->message));
+      /* The sentence for the dialog; the import's own words (file, line,
+       * reason) for its details and the log. */
+      techo_error_text_log (name, error);
+      g_ptr_array_add (run->failures, g_strdup_printf ("%s\n%s", name, techo_error_text (error)));
+      g_string_append_printf (run->details, "%s: %s\n", name, error->message);
     }
   else
     {
@@ -180,6 +191,7 @@ techo_file_import_paths (TechoWindow        *window,
   run->profile_id = profile_id;
   run->paths = g_ptr_array_new_with_free_func (g_free);
   run->failures = g_ptr_array_new_with_free_func (g_free);
+  run->details = g_string_new (NULL);
   for (guint i = 0; paths[i] != NULL; i++)
     g_ptr_array_add (run->paths, g_strdup (paths[i]));
   if (run->paths->len == 0)

@@ -8,6 +8,7 @@
 
 #include "techo-cda.h"
 #include "techo-checkups-page.h"
+#include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-widget-util.h"
 
@@ -130,7 +131,8 @@ save_done_cb (GObject      *source,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      message = g_strdup_printf (_("Could not save the file: %s"), error->message);
+      techo_error_text_log ("Saving the official file", error);
+      message = techo_error_text_dup_message (_("Could not save the file."), error);
       toast (self, message);
       return;
     }

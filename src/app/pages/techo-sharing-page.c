@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "techo-consent.h"
+#include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-sharing-page.h"
 #include "techo-widget-util.h"
@@ -229,7 +230,13 @@ consents_listed_cb (GObject      *source,
       /* A store locked or deleted meanwhile has no ledger to show. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
           && !g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_OPEN))
-        g_warning ("Reading the consent record: %s", error->message);
+        {
+          g_autofree char *text = techo_error_text_dup_message (
+            _("Could not read the sharing record."), error);
+
+          techo_error_text_log ("Reading the consent record", error);
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+        }
       return;
     }
   /* A later reload supersedes this one. */
@@ -267,7 +274,13 @@ revoked_cb (GObject      *source,
   if (!techo_store_revoke_consent_finish (TECHO_STORE (source), result, &error))
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Stopping a share: %s", error->message);
+        {
+          g_autofree char *text = techo_error_text_dup_message (_("Could not stop sharing."),
+                                                                error);
+
+          techo_error_text_log ("Stopping a share", error);
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+        }
       return;
     }
   techo_sharing_page_reload (self);

@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "techo-consent.h"
+#include "techo-error-text.h"
+#include "techo-export.h"
 #include "techo-format.h"
 #include "techo-share-dialog-private.h"
 
@@ -187,7 +189,8 @@ go_to_summary (TechoShareDialog *self)
 
   if (!techo_consent_validate (consent, g_get_real_time () / G_USEC_PER_SEC, &error))
     {
-      set_error (self, self->error_label, error->message);
+      techo_error_text_log ("Checking the consent", error);
+      set_error (self, self->error_label, techo_error_text (error));
       return FALSE;
     }
   if (g_str_equal (consent->method, TECHO_CONSENT_METHOD_SHARE)
@@ -223,7 +226,8 @@ techo_share_dialog_fail (TechoShareDialog *self,
       const GError     *error)
 {
   techo_share_dialog_show_step (self, "summary");
-  set_error (self, self->summary_error_label, error->message);
+  techo_error_text_log ("Sharing", error);
+  set_error (self, self->summary_error_label, techo_error_text (error));
 }
 
 void

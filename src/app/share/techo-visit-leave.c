@@ -10,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-error-text.h"
 #include "techo-secure.h"
 #include "techo-visit-window-private.h"
 
@@ -69,7 +70,7 @@ passphrase_checked_cb (GObject      *source,
     return;
   gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), TRUE);
   ask_leave (self, g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY)
-                   ? _("That passphrase is not right.") : error->message);
+                   ? _("That passphrase is not right.") : techo_error_text (error));
 }
 
 static void

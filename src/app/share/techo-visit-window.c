@@ -9,6 +9,7 @@
 #include <glib/gi18n.h>
 
 #include "techo-chart-view.h"
+#include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-trends-page.h"
 #include "techo-visit-window-private.h"

@@ -126,7 +126,16 @@ sync_action (GSimpleAction *action,
 {
   TechoApplication *self = user_data;
 
-  techo_sync_controller_sync (self->sync, active_window (self), NULL, NULL);
+  TechoWindow *window = active_window (self);
+
+  if (window == NULL)
+    return;
+  if (!techo_store_is_open (self->store))
+    {
+      techo_window_add_toast (window, _("Unlock Techo first."));
+      return;
+    }
+  techo_sync_controller_sync (self->sync, NULL, NULL);
 }
 
 static void
@@ -136,7 +145,8 @@ background_sync_action (GSimpleAction *action,
 {
   TechoApplication *self = user_data;
 
-  techo_sync_controller_sync_in_background (self->sync, active_window (self));
+  if (active_window (self) != NULL)
+    techo_sync_controller_sync_in_background (self->sync);
 }
 
 static void
@@ -154,8 +164,8 @@ connect_action (GSimpleAction *action,
       g_free (issuer);
       issuer = g_strdup (env_issuer);
     }
-  techo_sync_controller_sync (self->sync, active_window (self),
-                              g_variant_get_string (parameter, NULL), issuer);
+  if (active_window (self) != NULL)
+    techo_sync_controller_sync (self->sync, g_variant_get_string (parameter, NULL), issuer);
 }
 
 static void
@@ -196,7 +206,7 @@ sign_out_done_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (window != NULL)
-        techo_window_add_toast (window, error->message);
+        techo_window_show_error (window, _("Could not sign out."), error);
       return;
     }
   techo_sync_controller_forget_connection (self->sync);
@@ -270,7 +280,7 @@ delete_done_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (window != NULL)
-        techo_window_add_toast (window, error->message);
+        techo_window_show_error (window, _("Could not delete everything."), error);
       return;
     }
   if (window != NULL)
@@ -344,6 +354,7 @@ techo_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (techo_window_new (self));
+      techo_window_watch_sync (TECHO_WINDOW (window), self->sync);
       techo_window_set_store (TECHO_WINDOW (window), self->store);
     }
   gtk_window_present (window);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "techo-checkups-page.h"
+#include "techo-error-text.h"
 #include "techo-file-import.h"
 #include "techo-format.h"
 #include "techo-medicines-page.h"
@@ -17,7 +18,7 @@
 #include "techo-sharing-page.h"
 #include "techo-trends-page.h"
 #include "techo-welcome.h"
-#include "techo-window.h"
+#include "techo-window-private.h"
 
 /* Seconds between the dashboard's first frame and a later start's sync. */
 #define BACKGROUND_SYNC_DELAY 1
@@ -43,6 +44,10 @@ struct _TechoWindow
   AdwWindowTitle *content_title;
   GtkStack *sync_stack;
   GtkSpinner *sync_spinner;
+  GtkButton *sync_button;
+  GtkRevealer *sync_banner;
+  GtkLabel *sync_banner_label;
+  GtkButton *sync_banner_button;
   GtkStack *content_stack;
   TechoOverviewPage *overview_page;
   TechoCheckupsPage *checkups_page;
@@ -66,6 +71,8 @@ struct _TechoWindow
   guint history_idle_id;
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
+  GError *sync_error;           /* the failed sync the banner shows */
+  GError *toast_error;          /* the error the last error toast names */
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -96,12 +103,41 @@ page_index (const char *name)
   return -1;
 }
 
-static void
-show_mode (TechoWindow *self,
-           const char  *mode)
+/* The main stack's page names, by mode. */
+static const char * const mode_names[TECHO_WINDOW_N_MODES] = {
+  [TECHO_WINDOW_MODE_LOADING] = "loading",
+  [TECHO_WINDOW_MODE_WELCOME] = "welcome",
+  [TECHO_WINDOW_MODE_LOCKED] = "locked",
+  [TECHO_WINDOW_MODE_MAIN] = "main",
+};
+
+const char *
+techo_window_mode_to_string (TechoWindowMode mode)
 {
-  gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (mode, "loading") == 0);
-  gtk_stack_set_visible_child_name (self->main_stack, mode);
+  g_return_val_if_fail (mode < TECHO_WINDOW_N_MODES, NULL);
+  return mode_names[mode];
+}
+
+gboolean
+techo_window_mode_from_string (const char      *name,
+                               TechoWindowMode *out_mode)
+{
+  for (guint i = 0; i < TECHO_WINDOW_N_MODES; i++)
+    if (g_strcmp0 (name, mode_names[i]) == 0)
+      {
+        if (out_mode != NULL)
+          *out_mode = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+show_mode (TechoWindow     *self,
+           TechoWindowMode  mode)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, mode == TECHO_WINDOW_MODE_LOADING);
+  gtk_stack_set_visible_child_name (self->main_stack, techo_window_mode_to_string (mode));
 }
 
 static void
@@ -109,9 +145,7 @@ show_error_toast (TechoWindow  *self,
                   const char   *what,
                   const GError *error)
 {
-  g_autofree char *text = g_strdup_printf ("%s %s", what, error->message);
-
-  techo_window_add_toast (self, text);
+  techo_window_show_error (self, what, error);
 }
 
 /* ---- loading the records -------------------------------------------------- */
@@ -220,12 +254,15 @@ show_locked (TechoWindow  *self,
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
   if (error != NULL)
-    adw_status_page_set_description (self->locked_page, error->message);
+    {
+      techo_error_text_log ("Opening the store", error);
+      adw_status_page_set_description (self->locked_page, techo_error_text (error));
+    }
   else
     adw_status_page_set_description (self->locked_page,
                                      passphrase ? _("Enter your passphrase to open your records.")
                                                 : _("Your records are encrypted on this computer."));
-  show_mode (self, "locked");
+  show_mode (self, TECHO_WINDOW_MODE_LOCKED);
   if (passphrase)
     gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
 }
@@ -245,8 +282,9 @@ store_opened_cb (GObject      *source,
       if (self->pending_choice != NULL)
         {
           g_clear_pointer (&self->pending_choice, g_free);
-          techo_welcome_show_error (self->welcome, error->message);
-          show_mode (self, "welcome");
+          techo_error_text_log ("Creating the store", error);
+          techo_window_show_welcome_failure (self, error);
+          show_mode (self, TECHO_WINDOW_MODE_WELCOME);
           return;
         }
       show_locked (self, error);
@@ -269,7 +307,7 @@ static void
 open_store (TechoWindow *self,
             const char  *passphrase)
 {
-  show_mode (self, "loading");
+  show_mode (self, TECHO_WINDOW_MODE_LOADING);
   techo_store_open_async (self->store, passphrase, self->cancellable, store_opened_cb,
                           g_object_ref (self));
 }
@@ -504,7 +542,7 @@ page_number_action (GtkWidget  *widget,
   int index = g_variant_get_int32 (parameter) - 1;
 
   if (index >= 0 && index < TECHO_WINDOW_N_PAGES
-      && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (widget)), "main") == 0)
+      && techo_window_get_mode (TECHO_WINDOW (widget)) == TECHO_WINDOW_MODE_MAIN)
     show_page_action (widget, NULL, g_variant_new_string (techo_window_page_names[index]));
 }
 
@@ -545,6 +583,50 @@ cancel_sync_action (GtkWidget  *widget,
 }
 
 static void
+sync_error_details_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->sync_error != NULL)
+    techo_error_dialog_show (GTK_WINDOW (self), _("Sync stopped"), self->sync_error);
+}
+
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+  g_autoptr(GError) error = g_steal_pointer (&self->sync_error);
+
+  /* The welcome's connect step signs in again. */
+  techo_window_hide_sync_error (self);
+  techo_window_show_welcome_error (self, error != NULL ? techo_error_text (error) : NULL);
+}
+
+static void
+dismiss_sync_error_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  techo_window_hide_sync_error (TECHO_WINDOW (widget));
+}
+
+static void
+error_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->toast_error != NULL)
+    techo_error_dialog_show (GTK_WINDOW (self), g_variant_get_string (parameter, NULL),
+                             self->toast_error);
+}
+
+static void
 show_records_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -554,7 +636,7 @@ show_records_action (GtkWidget  *widget,
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
   if (self->records != NULL)
-    show_mode (self, "main");
+    show_mode (self, TECHO_WINDOW_MODE_MAIN);
   else
     load_records (self);
 }
@@ -573,7 +655,7 @@ static gboolean
 can_import (TechoWindow *self)
 {
   return self->store != NULL && techo_store_is_open (self->store)
-         && g_strcmp0 (techo_window_get_mode (self), "main") == 0;
+         && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN;
 }
 
 static void
@@ -593,7 +675,7 @@ static void
 share_with_method (TechoWindow *self,
                    const char  *method)
 {
-  if (g_strcmp0 (techo_window_get_mode (self), "main") != 0 || self->records == NULL
+  if (techo_window_get_mode (self) != TECHO_WINDOW_MODE_MAIN || self->records == NULL
       || self->records->profile == NULL)
     return;
   techo_sharing_page_open_dialog (self->sharing_page, method);
@@ -632,7 +714,7 @@ idle_check_cb (gpointer user_data)
   TechoWindow *self = user_data;
   guint minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
 
-  if (minutes > 0 && g_strcmp0 (techo_window_get_mode (self), "main") == 0
+  if (minutes > 0 && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN
       && g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
     techo_window_lock (self);
   return G_SOURCE_CONTINUE;
@@ -668,6 +750,8 @@ techo_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
   g_free (self->pending_choice);
+  g_clear_error (&self->sync_error);
+  g_clear_error (&self->toast_error);
   G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);
 }
 
@@ -701,6 +785,10 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_button);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, checkups_page);
@@ -719,6 +807,12 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-error-details", NULL,
+                                   sync_error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-sync-error", NULL,
+                                   dismiss_sync_error_action);
+  gtk_widget_class_install_action (widget_class, "win.error-details", "s", error_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
   gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
@@ -773,7 +867,7 @@ techo_window_init (TechoWindow *self)
   g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
   g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
-  show_mode (self, "loading");
+  show_mode (self, TECHO_WINDOW_MODE_LOADING);
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -809,7 +903,7 @@ techo_window_set_store (TechoWindow *self,
     {
       techo_welcome_reset (self->welcome);
       techo_welcome_set_protect_needed (self->welcome, TRUE);
-      show_mode (self, "welcome");
+      show_mode (self, TECHO_WINDOW_MODE_WELCOME);
       return;
     }
   if (mode == TECHO_STORE_MODE_PASSPHRASE)
@@ -843,7 +937,7 @@ techo_window_set_records (TechoWindow    *self,
       return;
     }
 
-  show_mode (self, "main");
+  show_mode (self, TECHO_WINDOW_MODE_MAIN);
   /* A narrow (folded) window opens on the dashboard, not on the list of
    * pages; its back button leads there. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -904,10 +998,13 @@ techo_window_get_page (TechoWindow *self,
   return gtk_stack_get_child_by_name (self->content_stack, name);
 }
 
-const char *
+TechoWindowMode
 techo_window_get_mode (TechoWindow *self)
 {
-  return gtk_stack_get_visible_child_name (self->main_stack);
+  TechoWindowMode mode = TECHO_WINDOW_MODE_LOADING;
+
+  techo_window_mode_from_string (gtk_stack_get_visible_child_name (self->main_stack), &mode);
+  return mode;
 }
 
 const char *
@@ -941,6 +1038,84 @@ techo_window_add_toast_with_action (TechoWindow *self,
   if (target != NULL)
     adw_toast_set_action_target_value (toast, target);
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_show_error (TechoWindow  *self,
+                         const char   *what,
+                         const GError *error)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  techo_error_text_log (what, error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_error (&self->toast_error);
+  self->toast_error = g_error_copy (error);
+  text = techo_error_text_dup_message (what, error);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.error-details");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (what != NULL ? what : ""));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_show_sync_error (TechoWindow  *self,
+                              const GError *error)
+{
+  const char *label;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  g_clear_error (&self->sync_error);
+  self->sync_error = g_error_copy (error);
+  gtk_label_set_text (self->sync_banner_label, techo_error_text (error));
+  label = techo_error_text_next_label (techo_error_text_next (error));
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_banner_button), label != NULL);
+  if (label != NULL)
+    {
+      gtk_button_set_label (self->sync_banner_button, label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_banner_button),
+                                      techo_error_text_next (error) == TECHO_ERROR_NEXT_SIGN_IN
+                                      ? "win.sign-in-again" : "win.sync");
+    }
+  gtk_revealer_set_reveal_child (self->sync_banner, TRUE);
+}
+
+void
+techo_window_set_last_sync (TechoWindow *self,
+                             GDateTime   *when)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  if (when == NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), _("Sync (Ctrl+R)"));
+      return;
+    }
+  time = g_date_time_format (when, "%H:%M");
+  /* Translators: the sync button's tooltip; %s is a time like 14:05. */
+  text = g_strdup_printf (_("Sync (Ctrl+R). Last synced at %s."), time);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), text);
+}
+
+void
+techo_window_hide_sync_error (TechoWindow *self)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->sync_banner, FALSE);
+  g_clear_error (&self->sync_error);
 }
 
 void
@@ -989,14 +1164,14 @@ techo_window_show_connect (TechoWindow *self,
                            const char  *url)
 {
   techo_welcome_show_connect (self->welcome, url);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
 techo_window_show_sync_progress (TechoWindow *self)
 {
   techo_welcome_show_progress (self->welcome);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
@@ -1017,7 +1192,17 @@ techo_window_show_welcome_error (TechoWindow *self,
                                     || !techo_store_exists_at (techo_store_get_data_dir (self->store),
                                                                NULL));
   techo_welcome_show_error (self->welcome, message);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
+}
+
+void
+techo_window_show_welcome_failure (TechoWindow  *self,
+                                   const GError *error)
+{
+  g_autofree char *details = techo_error_text_dup_details (error);
+
+  techo_window_show_welcome_error (self, techo_error_text (error));
+  techo_welcome_set_error_details (self->welcome, details);
 }
 
 GtkWidget *

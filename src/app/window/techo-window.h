@@ -5,9 +5,26 @@
 #include <adwaita.h>
 
 #include "techo-application.h"
+#include "techo-records.h"
+#include "techo-sync-controller.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
+
+/* What the window shows: the main stack's page. */
+typedef enum
+{
+  TECHO_WINDOW_MODE_LOADING,
+  TECHO_WINDOW_MODE_WELCOME,
+  TECHO_WINDOW_MODE_LOCKED,
+  TECHO_WINDOW_MODE_MAIN,
+  TECHO_WINDOW_N_MODES
+} TechoWindowMode;
+
+/* "loading", "welcome", "locked", "main": the stack's page names. */
+const char   *techo_window_mode_to_string   (TechoWindowMode   mode);
+gboolean      techo_window_mode_from_string (const char       *name,
+                                             TechoWindowMode  *out_mode);
 
 #define TECHO_TYPE_WINDOW (techo_window_get_type ())
 
@@ -37,8 +54,8 @@ void          techo_window_show_page        (TechoWindow      *self,
 const char   *techo_window_get_visible_page (TechoWindow      *self);
 GtkWidget    *techo_window_get_page         (TechoWindow      *self,
                                              const char       *name);
-/* "loading", "welcome", "locked" or "main". */
-const char   *techo_window_get_mode         (TechoWindow      *self);
+/* The main stack's page, as a mode. */
+TechoWindowMode techo_window_get_mode       (TechoWindow      *self);
 const char   *techo_window_get_title_text   (TechoWindow      *self);
 
 void          techo_window_add_toast        (TechoWindow      *self,
@@ -53,18 +70,17 @@ void          techo_window_add_toast_with_action (TechoWindow *self,
 /* Closes the store and shows the unlock screen. */
 void          techo_window_lock             (TechoWindow      *self);
 
-/* The first-run steps, driven by the sync controller. */
+/* An error toast: "@what" plus the translated sentence for @error, with
+ * a Details button showing the library's words; @error is logged. A
+ * cancellation is only logged. */
+void          techo_window_show_error       (TechoWindow      *self,
+                                             const char       *what,
+                                             const GError     *error);
+
+/* The first-run steps (the welcome) and the sync banner follow @sync's
+ * properties from now on (techo-window-sync.c). */
 GtkWidget    *techo_window_get_welcome      (TechoWindow      *self);
-void          techo_window_set_syncing      (TechoWindow      *self,
-                                             gboolean          syncing);
-void          techo_window_show_connect     (TechoWindow      *self,
-                                             const char       *url);
-void          techo_window_show_sync_progress (TechoWindow    *self);
-void          techo_window_set_sync_progress  (TechoWindow    *self,
-                                               TechoCategory   category,
-                                               guint           records,
-                                               gboolean        finished);
-void          techo_window_show_welcome_error (TechoWindow    *self,
-                                               const char     *message);
+void          techo_window_watch_sync       (TechoWindow         *self,
+                                             TechoSyncController *sync);
 
 G_END_DECLS

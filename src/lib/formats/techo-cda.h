@@ -20,6 +20,7 @@ typedef enum
   TECHO_CDA_ERROR_MALFORMED,   /* not well-formed XML */
   TECHO_CDA_ERROR_NOT_CHECKUP, /* well-formed, but not a CDA checkup file */
   TECHO_CDA_ERROR_INVALID,     /* a required part is missing or wrong */
+  TECHO_CDA_N_ERRORS /* not a code: how many codes there are */
 } TechoCdaError;
 
 GQuark techo_cda_error_quark (void);

@@ -185,25 +185,13 @@ ext_reference (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
-static const char *
-origin_name (TechoOrigin origin)
-{
-  switch (origin)
-    {
-    case TECHO_ORIGIN_FILE: return "file";
-    case TECHO_ORIGIN_MANUAL: return "manual";
-    case TECHO_ORIGIN_PORTAL:
-    default: return "portal";
-    }
-}
-
 static void
 ext_record (JsonBuilder           *b,
             gint64                 revision,
             const TechoProvenance *provenance)
 {
   ext_integer (b, TECHO_FHIR_EXT_REVISION, revision);
-  ext_string (b, TECHO_FHIR_EXT_ORIGIN, origin_name (provenance->origin));
+  ext_string (b, TECHO_FHIR_EXT_ORIGIN, techo_origin_to_string (provenance->origin));
   ext_string (b, TECHO_FHIR_EXT_FILE_NAME, provenance->file_name);
   ext_string (b, TECHO_FHIR_EXT_FILE_SHA256, provenance->file_sha256);
 }

@@ -19,6 +19,7 @@ typedef enum
   TECHO_IMPORT_ERROR_UNKNOWN_KIND, /* neither CDA nor JAHIS */
   TECHO_IMPORT_ERROR_EMPTY,        /* parsed, but holds no records */
   TECHO_IMPORT_ERROR_PROFILE,      /* no such profile, or several to choose from */
+  TECHO_IMPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoImportError;
 
 GQuark techo_import_error_quark (void);

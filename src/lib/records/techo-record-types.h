@@ -45,7 +45,14 @@ typedef enum
   TECHO_ORIGIN_PORTAL, /* id + revision from the portal */
   TECHO_ORIGIN_FILE,   /* an imported file: name + SHA-256 */
   TECHO_ORIGIN_MANUAL, /* typed in by the user */
+  TECHO_N_ORIGINS
 } TechoOrigin;
+
+/* "portal", "file", "manual": the one spelling the store, FHIR and CSV
+ * use. from_string is FALSE for anything else (NULL included). */
+const char   *techo_origin_to_string   (TechoOrigin  origin);
+gboolean      techo_origin_from_string (const char  *name,
+                                        TechoOrigin *out_origin);
 
 typedef struct
 {

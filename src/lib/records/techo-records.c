@@ -39,6 +39,33 @@ techo_category_from_string (const char    *name,
   return FALSE;
 }
 
+static const char * const origin_names[TECHO_N_ORIGINS] = {
+  [TECHO_ORIGIN_PORTAL] = "portal",
+  [TECHO_ORIGIN_FILE] = "file",
+  [TECHO_ORIGIN_MANUAL] = "manual",
+};
+
+const char *
+techo_origin_to_string (TechoOrigin origin)
+{
+  g_return_val_if_fail (origin < TECHO_N_ORIGINS, NULL);
+  return origin_names[origin];
+}
+
+gboolean
+techo_origin_from_string (const char  *name,
+                          TechoOrigin *out_origin)
+{
+  for (guint i = 0; i < TECHO_N_ORIGINS; i++)
+    if (g_strcmp0 (name, origin_names[i]) == 0)
+      {
+        if (out_origin != NULL)
+          *out_origin = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 const char *
 techo_value_type_to_string (TechoValueType type)
 {

@@ -27,6 +27,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TECHO_REPORT_ERROR_FAILED,
+  TECHO_REPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoReportError;
 
 GQuark techo_report_error_quark (void);

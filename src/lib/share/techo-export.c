@@ -19,7 +19,20 @@
 
 G_DEFINE_QUARK (techo-export-error-quark, techo_export_error)
 
-static const char * const format_names[] = { "fhir", "csv", "cda", "pdf", "fhir-documents" };
+static const char * const format_names[TECHO_EXPORT_N_FORMATS] = {
+  [TECHO_EXPORT_FORMAT_FHIR] = "fhir",
+  [TECHO_EXPORT_FORMAT_CSV] = "csv",
+  [TECHO_EXPORT_FORMAT_CDA] = "cda",
+  [TECHO_EXPORT_FORMAT_PDF] = "pdf",
+  [TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS] = "fhir-documents",
+};
+
+const char *
+techo_export_format_to_string (TechoExportFormat format)
+{
+  g_return_val_if_fail (format < TECHO_EXPORT_N_FORMATS, NULL);
+  return format_names[format];
+}
 
 gboolean
 techo_export_format_from_string (const char        *name,
@@ -37,7 +50,7 @@ techo_export_format_from_string (const char        *name,
 const char *
 techo_export_format_method (TechoExportFormat format)
 {
-  g_return_val_if_fail (format < G_N_ELEMENTS (format_names), NULL);
+  g_return_val_if_fail (format < TECHO_EXPORT_N_FORMATS, NULL);
   if (format == TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS)
     return TECHO_CONSENT_METHOD_FHIR;
   return format_names[format];

@@ -23,6 +23,7 @@ typedef enum
   TECHO_EXPORT_ERROR_NO_PROFILE, /* unused: the gate says TECHO_DISCLOSURE_ERROR_NO_PROFILE */
   TECHO_EXPORT_ERROR_NOTHING,    /* nothing to export in the chosen categories/period */
   TECHO_EXPORT_ERROR_FORMAT,     /* unknown format */
+  TECHO_EXPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoExportError;
 
 GQuark techo_export_error_quark (void);
@@ -34,9 +35,12 @@ typedef enum
   TECHO_EXPORT_FORMAT_CDA,  /* a folder of the CDA files as received */
   TECHO_EXPORT_FORMAT_PDF,
   TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS, /* FHIR, checkups as document Bundles */
+  TECHO_EXPORT_N_FORMATS
 } TechoExportFormat;
 
-/* "fhir", "csv", "cda", "pdf", "fhir-documents". */
+/* "fhir", "csv", "cda", "pdf", "fhir-documents" (techo-cli export
+ * --format, and --documents for the last). */
+const char *techo_export_format_to_string   (TechoExportFormat  format);
 gboolean    techo_export_format_from_string (const char        *name,
                                              TechoExportFormat *out_format);
 /* The consent method of a format ("fhir" for both FHIR forms). */

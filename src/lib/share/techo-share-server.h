@@ -38,6 +38,7 @@ typedef enum
   TECHO_SHARE_ERROR_FAILED,
   TECHO_SHARE_ERROR_LISTEN,   /* could not bind the address */
   TECHO_SHARE_ERROR_INVALID,  /* bad share settings */
+  TECHO_SHARE_N_ERRORS /* not a code: how many codes there are */
 } TechoShareError;
 
 GQuark techo_share_error_quark (void);

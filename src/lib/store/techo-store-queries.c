@@ -69,11 +69,7 @@ read_provenance (TechoSqliteStatement *s,
 {
   const char *origin = techo_sqlite_column_text (s, column);
 
-  if (g_strcmp0 (origin, "file") == 0)
-    provenance->origin = TECHO_ORIGIN_FILE;
-  else if (g_strcmp0 (origin, "manual") == 0)
-    provenance->origin = TECHO_ORIGIN_MANUAL;
-  else
+  if (!techo_origin_from_string (origin, &provenance->origin))
     provenance->origin = TECHO_ORIGIN_PORTAL;
   provenance->file_name = techo_sqlite_column_dup_text (s, column + 1);
   provenance->file_sha256 = techo_sqlite_column_dup_text (s, column + 2);

@@ -42,21 +42,6 @@ techo_store_now (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static const char *
-origin_to_string (TechoOrigin origin)
-{
-  switch (origin)
-    {
-    case TECHO_ORIGIN_FILE:
-      return "file";
-    case TECHO_ORIGIN_MANUAL:
-      return "manual";
-    case TECHO_ORIGIN_PORTAL:
-    default:
-      return "portal";
-    }
-}
-
 static gboolean
 profile_exists (TechoSqlite  *db,
                 gint64        profile_id,
@@ -246,7 +231,7 @@ bind_common (TechoSqliteStatement *s,
   techo_sqlite_bind_int64 (s, 3, common->revision);
   techo_sqlite_bind_int64 (s, 4, common->withdrawn ? 1 : 0);
   techo_sqlite_bind_int64 (s, 5, received_at);
-  techo_sqlite_bind_text (s, 6, origin_to_string (p->origin));
+  techo_sqlite_bind_text (s, 6, techo_origin_to_string (p->origin));
   techo_sqlite_bind_text (s, 7, p->origin == TECHO_ORIGIN_FILE ? p->file_name : NULL);
   techo_sqlite_bind_text (s, 8, p->origin == TECHO_ORIGIN_FILE ? p->file_sha256 : NULL);
 }

@@ -225,13 +225,13 @@ techo_store_propagate_error (GError     **error,
                    doing, sqlite_error->message);
       break;
     case SQLITE_FULL:
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_DISK_FULL,
                    "The disk is full, so the store could not %s. Nothing was "
                    "changed.", doing);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_BUSY,
                    "Another Techo program is using the store, so it could not "
                    "%s. Close it and try again.", doing);
       break;
@@ -519,7 +519,8 @@ open_job (TechoStore    *self,
     {
       int saved_errno = errno;
 
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR,
+                   saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
                    "The folder %s could not be created: %s", self->data_dir,
                    g_strerror (saved_errno));
       return NULL;

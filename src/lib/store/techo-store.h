@@ -35,6 +35,9 @@ typedef enum
   TECHO_STORE_ERROR_NOT_FOUND,            /* no such profile, checkup or file */
   TECHO_STORE_ERROR_EXISTS,               /* a backup would overwrite a file */
   TECHO_STORE_ERROR_TOO_NEW,              /* written by a newer Techo */
+  TECHO_STORE_ERROR_DISK_FULL,            /* no space left: nothing was changed */
+  TECHO_STORE_ERROR_BUSY,                 /* another Techo program holds the store */
+  TECHO_STORE_N_ERRORS /* not a code: how many codes there are */
 } TechoStoreError;
 
 GQuark techo_store_error_quark (void);
