@@ -412,6 +412,62 @@ test_portal_then_cda (Fixture       *f,
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, before);
 }
 
+/* The other way round: the CDA file first, then the portal's sync of the
+ * same checkup: still one row, and undoing the file keeps it. */
+static void
+test_cda_then_portal (Fixture       *f,
+                      gconstpointer  data)
+{
+  TechoSandboxDataOptions options;
+  g_autoptr(GPtrArray) citizens = NULL;
+  TechoSandboxCitizen *citizen;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new ();
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GPtrArray) list = NULL;
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(TechoUndoResult) undone = NULL;
+  g_autofree char *xml = NULL;
+  g_autofree char *path = NULL;
+  const TechoCheckup *checkup;
+  gint64 profile_id = 0;
+  gsize length = 0;
+
+  techo_sandbox_data_options_init (&options);
+  citizens = techo_sandbox_citizens_new (&options);
+  citizen = techo_sandbox_citizens_find (citizens, "yamada");
+  techo_sandbox_citizen_ensure (citizen);
+  g_assert_true (techo_store_ensure_profile_sync (f->store, citizen->profile, &profile_id, NULL,
+                                                  &error));
+  g_assert_no_error (error);
+  checkup = g_ptr_array_index (citizen->records[TECHO_CATEGORY_CHECKUP], 0);
+  xml = techo_cda_write_checkup (checkup, citizen->profile, &length, &error);
+  g_assert_no_error (error);
+  path = write_file (f->dir, "downloaded.xml", xml);
+  report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (first_file (report)->n_added, ==, 1);
+
+  g_ptr_array_add (page, (gpointer) checkup);
+  g_assert_true (techo_store_upsert_page_sync (f->store, profile_id, TECHO_CATEGORY_CHECKUP,
+                                               page, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  list = checkups (f);
+  g_assert_cmpstr (((TechoCheckup *) g_ptr_array_index (list, 0))->id, ==, checkup->id);
+  sources = techo_store_list_sources_sync (f->store, profile_id, TECHO_CATEGORY_CHECKUP,
+                                           checkup->id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sources->len, ==, 2);
+  g_assert_nonnull (find_source (sources, "source", TECHO_ORIGIN_FILE));
+  g_assert_nonnull (find_source (sources, "source", TECHO_ORIGIN_PORTAL));
+
+  undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (undone->n_removed, ==, 0);
+  g_assert_cmpuint (undone->n_sources, ==, 1);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+}
+
 /* A JAHIS file, then a copy under another name with one more line:
  * the known lines merge, the new one is added. */
 static void
@@ -690,6 +746,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/import-merge/portal-then-cda", Fixture, NULL, fixture_set_up,
               test_portal_then_cda, fixture_tear_down);
+  g_test_add ("/import-merge/cda-then-portal", Fixture, NULL, fixture_set_up,
+              test_cda_then_portal, fixture_tear_down);
   g_test_add ("/import-merge/dispensing", Fixture, NULL, fixture_set_up, test_dispensing_merge,
               fixture_tear_down);
   g_test_add ("/import-merge/reissue-undo", Fixture, NULL, fixture_set_up,

@@ -243,6 +243,62 @@ find_dispensing (TechoSqlite            *db,
   return TRUE;
 }
 
+gboolean
+techo_store_adopt_file_checkup (TechoSqlite         *db,
+                                gint64               profile_id,
+                                const TechoCheckup  *checkup,
+                                GError             **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_item_free);
+  g_autoptr(GError) local_error = NULL;
+  gint64 row;
+
+  if (checkup->withdrawn || checkup->performed_on == NULL)
+    return TRUE;
+  s = techo_sqlite_prepare_cached (db,
+                                   "SELECT row_id FROM checkups WHERE profile_id = ?1"
+                                   " AND origin = 'file' AND withdrawn = 0 AND performed_on = ?2"
+                                   " AND ifnull (institution_code, '') = ifnull (?3, '')"
+                                   " AND (kind IS NULL OR ?4 IS NULL OR kind = ?4)"
+                                   " AND NOT EXISTS (SELECT 1 FROM checkups WHERE"
+                                   " profile_id = ?1 AND id = ?5) ORDER BY row_id LIMIT 1", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, checkup->performed_on);
+  techo_sqlite_bind_text (s, 3, checkup->institution_code);
+  techo_sqlite_bind_text (s, 4, checkup->kind);
+  techo_sqlite_bind_text (s, 5, checkup->id);
+  if (!techo_sqlite_step (s, &local_error))
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  row = techo_sqlite_column_int64 (s, 0);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+  if (!read_stored_items (db, row, stored, error))
+    return FALSE;
+  if (items_differing (stored, checkup->items) != 0)
+    return TRUE; /* another checkup of that day: the portal's goes beside it */
+
+  /* The row becomes the portal's (revision 0, so the portal's revision
+   * updates it); the file stays one of its sources. Undoing the file's
+   * import now takes only that source away. */
+  s = techo_sqlite_prepare_cached (db,
+                                   "UPDATE checkups SET id = ?2, revision = 0, origin = 'portal',"
+                                   " file_name = NULL, file_sha256 = NULL, import_id = NULL"
+                                   " WHERE row_id = ?1",
+                                   error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, row);
+  techo_sqlite_bind_text (s, 2, checkup->id);
+  return techo_sqlite_step_done (s, error);
+}
+
 static gboolean
 has_file_source (TechoSqlite    *db,
                  TechoCategory   category,

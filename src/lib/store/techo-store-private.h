@@ -131,6 +131,13 @@ gboolean techo_store_add_source   (TechoSqlite            *db,
                                    gint64                  import_id,
                                    gint64                 *out_source_id,
                                    GError                **error);
+/* Store thread only, before the portal's checkup @checkup is upserted: a
+ * checkup imported from a file with the same person, date, institution
+ * and values becomes that portal checkup's row (one row, two sources). */
+gboolean techo_store_adopt_file_checkup (TechoSqlite          *db,
+                                         gint64                profile_id,
+                                         const TechoCheckup   *checkup,
+                                         GError              **error);
 /* Store thread only: replaces the items of checkup or screening @row_id. */
 gboolean techo_store_write_items  (TechoSqlite            *db,
                                    TechoCategory           category,

@@ -439,6 +439,9 @@ techo_store_write_record (TechoSqlite    *db,
 
   *out_row = 0;
   *out_inserted = FALSE;
+  if (category == TECHO_CATEGORY_CHECKUP && common.provenance->origin == TECHO_ORIGIN_PORTAL
+      && !techo_store_adopt_file_checkup (db, profile_id, record, error))
+    return FALSE;
   /* SQLite 3.15 has no UPSERT: insert if new, else update if newer. */
   s = techo_sqlite_prepare_cached (db, sql->insert_sql, error);
   if (s == NULL)
