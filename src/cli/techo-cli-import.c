@@ -46,6 +46,17 @@ kind_words (TechoImportKind kind)
     }
 }
 
+/* What to do about a refusal that needs a decision. */
+static const char *
+hint (const GError *error)
+{
+  if (g_error_matches (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_REISSUE))
+    return " Import it with --replace to replace the stored values (kept in its history).";
+  if (g_error_matches (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_OTHER_PERSON))
+    return " To import it anyway, choose the profile with --profile ID.";
+  return "";
+}
+
 static void
 print_file (const TechoImportFile *file,
             gboolean               dry_run)
@@ -54,8 +65,9 @@ print_file (const TechoImportFile *file,
 
   if (file->status == TECHO_IMPORT_FILE_REFUSED)
     {
-      techo_cli_printerr ("%s: refused: %s", file->path,
-                          file->error != NULL ? file->error->message : "unknown reason");
+      techo_cli_printerr ("%s: refused: %s%s", file->path,
+                          file->error != NULL ? file->error->message : "unknown reason",
+                          hint (file->error));
       return;
     }
   g_string_append_printf (line, "%s: %s, %u record(s): %s%u added, %u merged",
@@ -263,7 +275,7 @@ techo_cli_import (TechoCliContext *context,
       if (file->status == TECHO_IMPORT_FILE_READ)
         continue;
       if (json)
-        techo_cli_printerr ("%s: %s", file->path, file->error->message);
+        techo_cli_printerr ("%s: %s%s", file->path, file->error->message, hint (file->error));
       file_status = exit_for_import_error (file->error);
       if (file_status == TECHO_EXIT_DATA || status == TECHO_EXIT_OK)
         status = file_status;

@@ -590,13 +590,21 @@ import_files (TechoStore        *store,
       if ((flags & TECHO_IMPORT_PROFILE_GIVEN) == 0
           && (what = other_person (file->patient, profile)) != NULL)
         {
-          g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT, report->profile_id);
+          g_autofree char *whose = NULL;
 
+          if (profile->name != NULL)
+            whose = g_strdup_printf (_("%s’s profile"), profile->name);
+          else
+            {
+              g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                         report->profile_id);
+
+              /* TRANSLATORS: %s is a number. */
+              whose = g_strdup_printf (_("profile %s"), number);
+            }
           refuse (file, g_error_new (TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_OTHER_PERSON,
                                      _("This file is about someone else: its %s differ from "
-                                       "profile %s’s. Nothing was imported from it; to import "
-                                       "it anyway, choose the profile with --profile ID."),
-                                     what, number));
+                                       "%s. Nothing was imported from it."), what, whose));
           continue;
         }
       for (guint j = 0; j < file->entries->len; j++)
@@ -631,8 +639,7 @@ import_files (TechoStore        *store,
           file->error = g_error_new (TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_REISSUE,
                                      _("This is a corrected re-issue of a checkup already "
                                        "stored (same person, date and institution; %u "
-                                       "values differ). Nothing was changed; import it with "
-                                       "--replace to replace the stored values."),
+                                       "values differ). Nothing was changed."),
                                      ((TechoMergeEntry *) g_ptr_array_index (file->entries,
                                                                              0))->n_changed);
           continue;
