@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "techo-checkups-page.h"
 #include "techo-file-import.h"
 #include "techo-medicines-page.h"
 #include "techo-store.h"
@@ -302,6 +303,24 @@ test_import_files (Fixture       *fixture,
   dataset = wait_for_counts (fixture, 3, 1);
   g_assert_cmpint (dataset->profile->id, ==, profile_id);
   g_assert_null (find_message_dialog ());
+
+  /* The checkup's detail: the laboratory's own H beside Techo's status,
+   * and where the checkup came from. */
+  {
+    g_autofree char *lab = g_strdup_printf (_("Lab: %s"), "H");
+    g_autofree char *source = g_strdup_printf (_("Imported file %s"), "ok-sample.xml");
+    GtkWidget *page;
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    techo_window_show_page (fixture->window, "checkups");
+    page = techo_window_get_page (fixture->window, "checkups");
+    techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (page), 0);
+    while (!shows_label (page, source, TRUE) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (shows_label (page, source, TRUE));
+    g_assert_true (shows_label (page, lab, TRUE));
+    save_screenshot (GTK_WIDGET (fixture->window), "checkup-sources");
+  }
   techo_test_app_pump (600); /* the first toast has gone */
 
   /* Undo on that toast takes the checkup back out. */
