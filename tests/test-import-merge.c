@@ -273,6 +273,23 @@ test_cda_as_issued (Fixture       *f,
   item = techo_checkup_find_item (checkup, "3F070000002327101");
   g_assert_true (item->not_performed);
   g_assert_null (item->null_flavor);
+
+  /* Written back (Save Official File…) and read again, NI stays NI. */
+  {
+    g_autoptr(GError) error = NULL;
+    g_autoptr(TechoCheckup) again = NULL;
+    g_autofree char *xml = NULL;
+    gsize length = 0;
+
+    xml = techo_cda_write_checkup (checkup, NULL, &length, &error);
+    g_assert_no_error (error);
+    again = techo_cda_read (xml, length, NULL, NULL, &error);
+    g_assert_no_error (error);
+    item = techo_checkup_find_item (again, "3F015000002327101");
+    g_assert_cmpstr (item->null_flavor, ==, "NI");
+    g_assert_false (item->not_performed);
+    g_assert_true (techo_checkup_find_item (again, "3F070000002327101")->not_performed);
+  }
 }
 
 static void
