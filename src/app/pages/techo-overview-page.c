@@ -102,7 +102,8 @@ add_latest_checkup_card (TechoOverviewPage *self)
       TechoStatus status;
       GtkWidget *row, *value_label;
 
-      if (analyte == NULL || item == NULL || item->not_performed)
+      /* Not performed, or no value and why (nullFlavor): nothing to show. */
+      if (analyte == NULL || item == NULL || item->not_performed || item->value == NULL)
         continue;
       /* HbA1c, when measured, stands for blood glucose on this card. */
       if (has_hba1c && g_str_has_prefix (key, "glucose_"))

@@ -124,7 +124,7 @@ screening_item (const TechoScreening *screening,
     {
       const TechoItem *item = g_ptr_array_index (screening->items, i);
 
-      if (g_strcmp0 (item->code, code) == 0 && !item->not_performed)
+      if (g_strcmp0 (item->code, code) == 0 && !item->not_performed && item->value != NULL)
         return item;
     }
   return NULL;
