@@ -30,6 +30,7 @@ struct _TechoCheckupsPage
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   guint n_rows;
+  guint detail_serial;             /* which detail an answer of the store is for */
   gboolean saving;
 };
 
@@ -282,11 +283,18 @@ item_row (TechoCheckupsPage  *self,
   return row;
 }
 
+typedef struct
+{
+  TechoCheckupsPage *self;   /* alive while its cancellable is not cancelled */
+  guint serial;
+} SourcesRequest;
+
 static void
 sources_loaded_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
+  g_autofree SourcesRequest *request = user_data;
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GError) error = NULL;
   TechoCheckupsPage *self;
@@ -295,8 +303,9 @@ sources_loaded_cb (GObject      *source,
   sources = techo_store_list_sources_finish (TECHO_STORE (source), result, &error);
   if (sources == NULL)
     return; /* cancelled with the page, or nothing to show */
-  self = TECHO_CHECKUPS_PAGE (user_data);
-  if (sources->len == 0)
+  self = request->self;
+  /* Another checkup is shown by now. */
+  if (request->serial != self->detail_serial || sources->len == 0)
     return;
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Sources and History"));
@@ -386,11 +395,18 @@ fill_detail (TechoCheckupsPage  *self,
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
       gtk_box_append (self->groups, group);
     }
+  self->detail_serial++;
   if (self->store != NULL && self->dataset != NULL && self->dataset->profile != NULL
       && checkup->id != NULL)
-    techo_store_list_sources_async (self->store, self->dataset->profile->id,
-                                    TECHO_CATEGORY_CHECKUP, checkup->id, self->cancellable,
-                                    sources_loaded_cb, self);
+    {
+      SourcesRequest *request = g_new0 (SourcesRequest, 1);
+
+      request->self = self;
+      request->serial = self->detail_serial;
+      techo_store_list_sources_async (self->store, self->dataset->profile->id,
+                                      TECHO_CATEGORY_CHECKUP, checkup->id, self->cancellable,
+                                      sources_loaded_cb, request);
+    }
 }
 
 static void
@@ -415,6 +431,7 @@ rebuild (TechoCheckupsPage *self)
 
   self->shown = NULL;
   self->n_rows = 0;
+  self->detail_serial++;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
