@@ -18,7 +18,9 @@
 #include "techo-cda.h"
 #include "techo-import.h"
 #include "techo-sandbox-data.h"
+#include "techo-sqlite.h"
 #include "techo-store.h"
+#include "techo-store-schema.h"
 #include "techo-test-util.h"
 
 typedef struct
@@ -751,6 +753,57 @@ test_cli (void)
   techo_test_remove_tree (dir);
 }
 
+/* A store written before sources existed: migrating gives every row its
+ * one source, and a row that goes takes its sources along. */
+static void
+test_migration (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-merge-migrate-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "plain.db", NULL);
+  guint n = 0;
+  const TechoStoreMigration *all = techo_store_schema_migrations (&n);
+  TechoSqlite *db = techo_sqlite_open (path, &error);
+  gint64 count = 0;
+  int version = 0;
+
+  g_assert_no_error (error);
+  g_assert_true (techo_store_schema_migrate (db, all, 1, &version, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 1);
+  g_assert_true (techo_sqlite_exec (db,
+    "INSERT INTO profiles (id, created_at) VALUES (1, 0);"
+    "INSERT INTO checkups (profile_id, id, revision, performed_on, origin, received_at)"
+    " VALUES (1, 'portal-1', 1, '2025-06-01', 'portal', 10);"
+    "INSERT INTO checkups (profile_id, id, revision, performed_on, origin, file_name,"
+    " file_sha256, received_at) VALUES (1, 'cda-1', 1, '2024-06-01', 'file', 'a.xml', 'ab', 20);"
+    "INSERT INTO dispensings (profile_id, id, revision, origin, file_name, file_sha256,"
+    " received_at) VALUES (1, 'jahis-1', 1, 'file', 'b.txt', 'cd', 30);", &error));
+  g_assert_no_error (error);
+
+  g_assert_true (techo_store_schema_migrate (db, NULL, 0, &version, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, TECHO_STORE_SCHEMA_VERSION);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources", &count,
+                                           &error));
+  g_assert_cmpint (count, ==, 3);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources WHERE"
+                                               " origin = 'portal' AND portal_id = 'portal-1'",
+                                           &count, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources WHERE"
+                                               " category = 'medication' AND file_name = 'b.txt'"
+                                               " AND file_sha256 = 'cd'", &count, &error));
+  g_assert_cmpint (count, ==, 1);
+  g_assert_true (techo_sqlite_exec (db, "DELETE FROM checkups WHERE id = 'cda-1'", &error));
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources", &count,
+                                           &error));
+  g_assert_cmpint (count, ==, 2);
+  g_assert_no_error (error);
+  techo_sqlite_close (db);
+  techo_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -772,5 +825,6 @@ main (int   argc,
   g_test_add ("/import-merge/other-person", Fixture, NULL, fixture_set_up, test_other_person,
               fixture_tear_down);
   g_test_add_func ("/import-merge/cli", test_cli);
+  g_test_add_func ("/import-merge/migration", test_migration);
   return g_test_run ();
 }
