@@ -419,7 +419,7 @@ test_portal_then_cda (Fixture       *f,
                                            checkup->id, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sources->len, ==, 2);
-  g_assert_cmpstr (find_source (sources, "source", TECHO_ORIGIN_PORTAL)->portal_id, ==,
+  g_assert_cmpstr (find_source (sources, "source", TECHO_ORIGIN_PORTAL)->record_id, ==,
                    checkup->id);
   g_assert_cmpstr (find_source (sources, "source", TECHO_ORIGIN_FILE)->file_name, ==,
                    "portal-download.xml");
@@ -511,6 +511,35 @@ test_dispensing_merge (Fixture       *f,
   g_assert_cmpuint (first_file (ra)->n_added, ==, 1);
   g_assert_cmpuint (first_file (rb)->n_added, ==, 1);
   g_assert_cmpuint (first_file (rb)->n_merged, ==, 1);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 2);
+
+  /* The copy again: both lines found as this file's, nothing new. */
+  {
+    g_autoptr(TechoImportReport) rc = import_one (f, b, 0, TECHO_IMPORT_FLAGS_NONE);
+
+    g_assert_cmpuint (first_file (rc)->n_skipped, ==, 2);
+    g_assert_cmpint (rc->import_id, ==, 0);
+    g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 2);
+  }
+}
+
+/* One drug in two RPs of one day is two lines, not one merged. */
+static void
+test_dispensing_same_drug_twice (Fixture       *f,
+                                 gconstpointer  data)
+{
+  static const char text[] =
+    "JAHISTC08,1\n1,手帳 花子,2,19750402\n5,20260905,1\n"
+    "11,みなと薬局,13,4,1234567\n"
+    "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1\n301,1,1日3回毎食後,7,日分,1,1\n"
+    "201,2,ロキソプロフェンNa錠60mg,1,錠,2,620098801,1\n301,2,疼痛時,5,回分,1,1\n";
+  g_autofree char *path = write_file (f->dir, "two-rps.txt", text);
+  g_autoptr(TechoImportReport) report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
+  g_autoptr(TechoImportReport) again = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
+
+  g_assert_cmpuint (first_file (report)->n_added, ==, 2);
+  g_assert_cmpuint (first_file (report)->n_merged, ==, 0);
+  g_assert_cmpuint (first_file (again)->n_skipped, ==, 2);
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 2);
 }
 
@@ -788,7 +817,7 @@ test_migration (void)
                                            &error));
   g_assert_cmpint (count, ==, 3);
   g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources WHERE"
-                                               " origin = 'portal' AND portal_id = 'portal-1'",
+                                               " origin = 'portal' AND record_id = 'portal-1'",
                                            &count, &error));
   g_assert_cmpint (count, ==, 1);
   g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources WHERE"
@@ -820,6 +849,8 @@ main (int   argc,
               test_cda_then_portal, fixture_tear_down);
   g_test_add ("/import-merge/dispensing", Fixture, NULL, fixture_set_up, test_dispensing_merge,
               fixture_tear_down);
+  g_test_add ("/import-merge/dispensing-same-drug-twice", Fixture, NULL, fixture_set_up,
+              test_dispensing_same_drug_twice, fixture_tear_down);
   g_test_add ("/import-merge/reissue-undo", Fixture, NULL, fixture_set_up,
               test_reissue_and_undo, fixture_tear_down);
   g_test_add ("/import-merge/other-person", Fixture, NULL, fixture_set_up, test_other_person,

@@ -70,7 +70,7 @@ techo_record_source_free (TechoRecordSource *source)
   if (source == NULL)
     return;
   g_free (source->event);
-  g_free (source->portal_id);
+  g_free (source->record_id);
   g_free (source->file_name);
   g_free (source->file_sha256);
   g_free (source);
@@ -170,10 +170,14 @@ find_checkup (TechoSqlite         *db,
 
   *out_row = 0;
   s = techo_sqlite_prepare_cached (db,
-                                   "SELECT row_id, id FROM checkups WHERE profile_id = ?1"
+                                   "SELECT row_id, id FROM checkups c WHERE profile_id = ?1"
                                    " AND withdrawn = 0 AND (id = ?2 OR (performed_on = ?3"
                                    " AND ifnull (institution_code, '') = ifnull (?4, '')"
-                                   " AND (kind IS NULL OR ?5 IS NULL OR kind = ?5)))"
+                                   " AND (kind IS NULL OR ?5 IS NULL OR kind = ?5)"
+                                   /* another checkup of the same file is another one */
+                                   " AND NOT EXISTS (SELECT 1 FROM record_sources s"
+                                   "   WHERE s.category = 'checkup'"
+                                   "   AND s.record_row = c.row_id AND s.file_sha256 = ?6)))"
                                    " ORDER BY id = ?2 DESC, origin = 'portal' DESC, row_id"
                                    " LIMIT 1", error);
   if (s == NULL)
@@ -183,6 +187,8 @@ find_checkup (TechoSqlite         *db,
   techo_sqlite_bind_text (s, 3, checkup->performed_on);
   techo_sqlite_bind_text (s, 4, checkup->institution_code);
   techo_sqlite_bind_text (s, 5, checkup->kind);
+  techo_sqlite_bind_text (s, 6, checkup->provenance.file_sha256 != NULL
+                                ? checkup->provenance.file_sha256 : "");
   if (techo_sqlite_step (s, &local_error))
     {
       *out_row = techo_sqlite_column_int64 (s, 0);
@@ -210,13 +216,18 @@ find_dispensing (TechoSqlite            *db,
 
   *out_row = 0;
   s = techo_sqlite_prepare_cached (db,
-                                   "SELECT row_id, id FROM dispensings WHERE profile_id = ?1"
+                                   "SELECT row_id, id FROM dispensings d WHERE profile_id = ?1"
                                    " AND withdrawn = 0 AND (id = ?2 OR (dispensed_on = ?3"
                                    " AND ((pharmacy_code IS NOT NULL AND pharmacy_code = ?4)"
                                    "   OR (pharmacy_name IS NOT NULL AND pharmacy_name = ?5))"
                                    " AND ((yj_code IS NOT NULL AND yj_code = ?6)"
                                    "   OR (receipt_code IS NOT NULL AND receipt_code = ?7)"
-                                   "   OR (drug_name IS NOT NULL AND drug_name = ?8))))"
+                                   "   OR (drug_name IS NOT NULL AND drug_name = ?8))"
+                                   /* a line of the same file is another line, never
+                                    * the same one (one drug in two RPs of a day) */
+                                   " AND NOT EXISTS (SELECT 1 FROM record_sources s"
+                                   "   WHERE s.category = 'medication'"
+                                   "   AND s.record_row = d.row_id AND s.file_sha256 = ?9)))"
                                    " ORDER BY id = ?2 DESC, origin = 'portal' DESC, row_id"
                                    " LIMIT 1", error);
   if (s == NULL)
@@ -229,6 +240,8 @@ find_dispensing (TechoSqlite            *db,
   techo_sqlite_bind_text (s, 6, d->yj_code);
   techo_sqlite_bind_text (s, 7, d->receipt_code);
   techo_sqlite_bind_text (s, 8, d->drug_name);
+  techo_sqlite_bind_text (s, 9, d->provenance.file_sha256 != NULL ? d->provenance.file_sha256
+                                                                  : "");
   if (techo_sqlite_step (s, &local_error))
     {
       *out_row = techo_sqlite_column_int64 (s, 0);
@@ -299,25 +312,48 @@ techo_store_adopt_file_checkup (TechoSqlite         *db,
   return techo_sqlite_step_done (s, error);
 }
 
+/* The row that this very record of this very file went into before
+ * (same SHA-256, same record id); 0 when none. */
 static gboolean
-has_file_source (TechoSqlite    *db,
-                 TechoCategory   category,
-                 gint64          row,
-                 const char     *sha256,
-                 gboolean       *out_has,
-                 GError        **error)
+find_by_source (TechoSqlite    *db,
+                TechoCategory   category,
+                gint64          profile_id,
+                const char     *sha256,
+                const char     *record_id,
+                gint64         *out_row,
+                char          **out_id,
+                GError        **error)
 {
+  static const char *const sql[] = {
+    "SELECT t.row_id, t.id FROM record_sources s JOIN checkups t ON t.row_id = s.record_row"
+    " WHERE s.category = ?1 AND s.file_sha256 = ?2 AND s.record_id = ?3 AND t.profile_id = ?4"
+    " AND s.event = 'source'",
+    "SELECT t.row_id, t.id FROM record_sources s JOIN dispensings t ON t.row_id = s.record_row"
+    " WHERE s.category = ?1 AND s.file_sha256 = ?2 AND s.record_id = ?3 AND t.profile_id = ?4"
+    " AND s.event = 'source'",
+    "SELECT t.row_id, t.id FROM record_sources s JOIN screenings t ON t.row_id = s.record_row"
+    " WHERE s.category = ?1 AND s.file_sha256 = ?2 AND s.record_id = ?3 AND t.profile_id = ?4"
+    " AND s.event = 'source'",
+  };
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  s = techo_sqlite_prepare_cached (db, "SELECT 1 FROM record_sources WHERE category = ?1"
-                                       " AND record_row = ?2 AND file_sha256 = ?3", error);
+  *out_row = 0;
+  if (sha256 == NULL || record_id == NULL)
+    return TRUE;
+  s = techo_sqlite_prepare_cached (db, sql[category], error);
   if (s == NULL)
     return FALSE;
   techo_sqlite_bind_text (s, 1, techo_category_to_string (category));
-  techo_sqlite_bind_int64 (s, 2, row);
-  techo_sqlite_bind_text (s, 3, sha256 != NULL ? sha256 : "");
-  *out_has = techo_sqlite_step (s, &local_error);
+  techo_sqlite_bind_text (s, 2, sha256);
+  techo_sqlite_bind_text (s, 3, record_id);
+  techo_sqlite_bind_int64 (s, 4, profile_id);
+  if (techo_sqlite_step (s, &local_error))
+    {
+      *out_row = techo_sqlite_column_int64 (s, 0);
+      *out_id = techo_sqlite_column_dup_text (s, 1);
+      return TRUE;
+    }
   if (local_error != NULL)
     {
       g_propagate_error (error, g_steal_pointer (&local_error));
@@ -444,7 +480,7 @@ replace_checkup (TechoSqlite         *db,
   gint64 source_id = 0;
 
   if (!techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "replaced",
-                               &checkup->provenance, NULL, import_id, &source_id, error))
+                               &checkup->provenance, checkup->id, import_id, &source_id, error))
     return FALSE;
   if (source_id == 0)
     return TRUE;
@@ -494,8 +530,18 @@ merge_checkup (TechoSqlite      *db,
   g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_item_free);
   g_autofree char *stored_id = NULL;
   gint64 row = 0;
-  gboolean seen = FALSE, inserted = FALSE;
+  gboolean inserted = FALSE;
 
+  /* This checkup of this very file is in already. */
+  if (!find_by_source (db, TECHO_CATEGORY_CHECKUP, profile_id, checkup->provenance.file_sha256,
+                       checkup->id, &row, &stored_id, error))
+    return FALSE;
+  if (row != 0)
+    {
+      entry->outcome = TECHO_MERGE_SKIPPED;
+      entry->stored_id = g_steal_pointer (&stored_id);
+      return TRUE;
+    }
   if (!find_checkup (db, profile_id, checkup, &row, &stored_id, error))
     return FALSE;
   if (row == 0)
@@ -509,14 +555,6 @@ merge_checkup (TechoSqlite      *db,
       return TRUE;
     }
   entry->stored_id = g_steal_pointer (&stored_id);
-  if (!has_file_source (db, TECHO_CATEGORY_CHECKUP, row, checkup->provenance.file_sha256,
-                        &seen, error))
-    return FALSE;
-  if (seen)
-    {
-      entry->outcome = TECHO_MERGE_SKIPPED;
-      return TRUE;
-    }
   if (!read_stored_items (db, row, stored, error))
     return FALSE;
   entry->n_changed = items_differing (stored, checkup->items);
@@ -524,7 +562,7 @@ merge_checkup (TechoSqlite      *db,
     {
       entry->outcome = TECHO_MERGE_MERGED;
       return techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "source",
-                                     &checkup->provenance, NULL, import_id, NULL, error)
+                                     &checkup->provenance, checkup->id, import_id, NULL, error)
              && fill_in_checkup (db, row, checkup, error)
              && save_document (db, row, entry->document, TRUE, error);
     }
@@ -535,7 +573,7 @@ merge_checkup (TechoSqlite      *db,
     }
   entry->outcome = TECHO_MERGE_REPLACED;
   return techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "source",
-                                 &checkup->provenance, NULL, import_id, NULL, error)
+                                 &checkup->provenance, checkup->id, import_id, NULL, error)
          && replace_checkup (db, row, checkup, entry->document, entry->n_changed, import_id,
                              error);
 }
@@ -551,8 +589,17 @@ merge_dispensing (TechoSqlite      *db,
   const TechoDispensing *d = entry->record;
   g_autofree char *stored_id = NULL;
   gint64 row = 0;
-  gboolean seen = FALSE, inserted = FALSE;
+  gboolean inserted = FALSE;
 
+  if (!find_by_source (db, TECHO_CATEGORY_MEDICATION, profile_id, d->provenance.file_sha256,
+                       d->id, &row, &stored_id, error))
+    return FALSE;
+  if (row != 0)
+    {
+      entry->outcome = TECHO_MERGE_SKIPPED;
+      entry->stored_id = g_steal_pointer (&stored_id);
+      return TRUE;
+    }
   if (!find_dispensing (db, profile_id, d, &row, &stored_id, error))
     return FALSE;
   if (row == 0)
@@ -565,12 +612,9 @@ merge_dispensing (TechoSqlite      *db,
       return TRUE;
     }
   entry->stored_id = g_steal_pointer (&stored_id);
-  if (!has_file_source (db, TECHO_CATEGORY_MEDICATION, row, d->provenance.file_sha256, &seen,
-                        error))
-    return FALSE;
-  entry->outcome = seen ? TECHO_MERGE_SKIPPED : TECHO_MERGE_MERGED;
-  return seen || techo_store_add_source (db, TECHO_CATEGORY_MEDICATION, row, "source",
-                                         &d->provenance, NULL, import_id, NULL, error);
+  entry->outcome = TECHO_MERGE_MERGED;
+  return techo_store_add_source (db, TECHO_CATEGORY_MEDICATION, row, "source", &d->provenance,
+                                 d->id, import_id, NULL, error);
 }
 
 /* Screenings come only by id (a file of Techo's own or the portal's). */
@@ -597,7 +641,7 @@ merge_screening (TechoSqlite      *db,
       return TRUE;
     }
   if (!techo_store_add_source (db, TECHO_CATEGORY_SCREENING, row, "source", &r->provenance,
-                               NULL, import_id, &source_id, error))
+                               r->id, import_id, &source_id, error))
     return FALSE;
   entry->outcome = source_id > 0 ? TECHO_MERGE_MERGED : TECHO_MERGE_SKIPPED;
   return TRUE;
@@ -943,7 +987,7 @@ list_sources_job (TechoStore    *self,
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  sql = g_strdup_printf ("SELECT s.event, s.origin, s.portal_id, s.file_name, s.file_sha256,"
+  sql = g_strdup_printf ("SELECT s.event, s.origin, s.record_id, s.file_name, s.file_sha256,"
                          " s.added_at, ifnull ((SELECT n_changed FROM checkup_replaced"
                          " WHERE source_id = s.id), 0) FROM record_sources s"
                          " JOIN %s t ON t.row_id = s.record_row"
@@ -965,7 +1009,7 @@ list_sources_job (TechoStore    *self,
           source->origin = g_strcmp0 (origin, "file") == 0 ? TECHO_ORIGIN_FILE
                          : g_strcmp0 (origin, "manual") == 0 ? TECHO_ORIGIN_MANUAL
                          : TECHO_ORIGIN_PORTAL;
-          source->portal_id = techo_sqlite_column_dup_text (s, 2);
+          source->record_id = techo_sqlite_column_dup_text (s, 2);
           source->file_name = techo_sqlite_column_dup_text (s, 3);
           source->file_sha256 = techo_sqlite_column_dup_text (s, 4);
           source->added_at = techo_sqlite_column_int64 (s, 5);

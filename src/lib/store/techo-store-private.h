@@ -127,7 +127,7 @@ gboolean techo_store_add_source   (TechoSqlite            *db,
                                    gint64                  record_row,
                                    const char             *event,
                                    const TechoProvenance  *provenance,
-                                   const char             *portal_id,
+                                   const char             *record_id,
                                    gint64                  import_id,
                                    gint64                 *out_source_id,
                                    GError                **error);

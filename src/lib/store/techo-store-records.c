@@ -379,7 +379,7 @@ techo_store_add_source (TechoSqlite           *db,
                         gint64                 record_row,
                         const char            *event,
                         const TechoProvenance *provenance,
-                        const char            *portal_id,
+                        const char            *record_id,
                         gint64                 import_id,
                         gint64                *out_source_id,
                         GError               **error)
@@ -389,7 +389,7 @@ techo_store_add_source (TechoSqlite           *db,
 
   s = techo_sqlite_prepare_cached (db,
                                    "INSERT OR IGNORE INTO record_sources (category, record_row,"
-                                   " event, origin, portal_id, file_name, file_sha256, import_id,"
+                                   " event, origin, record_id, file_name, file_sha256, import_id,"
                                    " added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
   if (s == NULL)
     return FALSE;
@@ -397,7 +397,7 @@ techo_store_add_source (TechoSqlite           *db,
   techo_sqlite_bind_int64 (s, 2, record_row);
   techo_sqlite_bind_text (s, 3, event);
   techo_sqlite_bind_text (s, 4, origin_to_string (provenance->origin));
-  techo_sqlite_bind_text (s, 5, !file && portal_id != NULL ? portal_id : "");
+  techo_sqlite_bind_text (s, 5, record_id != NULL ? record_id : "");
   techo_sqlite_bind_text (s, 6, file && provenance->file_name != NULL ? provenance->file_name : "");
   techo_sqlite_bind_text (s, 7, file && provenance->file_sha256 != NULL
                                 ? provenance->file_sha256 : "");

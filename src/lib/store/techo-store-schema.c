@@ -201,20 +201,22 @@ static const char schema_merge[] =
   "  undone_at INTEGER);"
 
   /* event: 'source' (the record arrived this way) or 'replaced' (a
-   * corrected re-issue replaced the values). Absent text is '' so that
-   * UNIQUE holds. */
+   * corrected re-issue replaced the values); record_id: the id the source
+   * gave the record (the portal's, or the one made from a file's content),
+   * so the same record of the same file is found again. Absent text is ''
+   * so that UNIQUE holds. */
   "CREATE TABLE record_sources ("
   "  id INTEGER PRIMARY KEY,"
   "  category TEXT NOT NULL,"
   "  record_row INTEGER NOT NULL,"
   "  event TEXT NOT NULL DEFAULT 'source',"
   "  origin TEXT NOT NULL CHECK (origin IN ('portal', 'file', 'manual')),"
-  "  portal_id TEXT NOT NULL DEFAULT '',"
+  "  record_id TEXT NOT NULL DEFAULT '',"
   "  file_name TEXT NOT NULL DEFAULT '',"
   "  file_sha256 TEXT NOT NULL DEFAULT '',"
   "  import_id INTEGER REFERENCES imports (id) ON DELETE SET NULL,"
   "  added_at INTEGER NOT NULL,"
-  "  UNIQUE (category, record_row, event, origin, portal_id, file_sha256));"
+  "  UNIQUE (category, record_row, event, origin, record_id, file_sha256));"
   "CREATE INDEX record_sources_by_import ON record_sources (import_id);"
 
   "CREATE TABLE checkup_replaced ("
@@ -231,17 +233,17 @@ static const char schema_merge[] =
   "  PRIMARY KEY (source_id, position));"
 
   /* The rows stored so far came one way each. */
-  "INSERT INTO record_sources (category, record_row, origin, portal_id, file_name,"
+  "INSERT INTO record_sources (category, record_row, origin, record_id, file_name,"
   "  file_sha256, added_at)"
-  "  SELECT 'checkup', row_id, origin, CASE origin WHEN 'portal' THEN id ELSE '' END,"
+  "  SELECT 'checkup', row_id, origin, id,"
   "  ifnull (file_name, ''), ifnull (file_sha256, ''), received_at FROM checkups;"
-  "INSERT INTO record_sources (category, record_row, origin, portal_id, file_name,"
+  "INSERT INTO record_sources (category, record_row, origin, record_id, file_name,"
   "  file_sha256, added_at)"
-  "  SELECT 'medication', row_id, origin, CASE origin WHEN 'portal' THEN id ELSE '' END,"
+  "  SELECT 'medication', row_id, origin, id,"
   "  ifnull (file_name, ''), ifnull (file_sha256, ''), received_at FROM dispensings;"
-  "INSERT INTO record_sources (category, record_row, origin, portal_id, file_name,"
+  "INSERT INTO record_sources (category, record_row, origin, record_id, file_name,"
   "  file_sha256, added_at)"
-  "  SELECT 'screening', row_id, origin, CASE origin WHEN 'portal' THEN id ELSE '' END,"
+  "  SELECT 'screening', row_id, origin, id,"
   "  ifnull (file_name, ''), ifnull (file_sha256, ''), received_at FROM screenings;"
   "CREATE INDEX checkups_by_match ON checkups (profile_id, performed_on, institution_code);"
   /* A row that goes takes its sources along (row ids may be reused). */

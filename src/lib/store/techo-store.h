@@ -337,7 +337,8 @@ typedef struct
 {
   char *event;         /* source | replaced */
   TechoOrigin origin;
-  char *portal_id;     /* "" unless from the portal */
+  char *record_id;     /* the id the source gave it (the portal's id, or the one made
+                        * from the file's content) */
   char *file_name;     /* "" unless from a file */
   char *file_sha256;
   gint64 added_at;
