@@ -892,7 +892,16 @@ undo_job (TechoStore    *self,
                           " WHERE s.import_id = ?1 AND c.old_document IS NOT NULL",
                       result->import_id, techo_store_now (), &local_error))
     goto failed;
-  result->n_restored = techo_sqlite_changes (db);
+  s = techo_sqlite_prepare (db, "SELECT count(*) FROM checkup_replaced c"
+                                " JOIN record_sources s ON s.id = c.source_id"
+                                " WHERE s.import_id = ?1", &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, result->import_id);
+  if (!techo_sqlite_step (s, &local_error))
+    goto failed;
+  result->n_restored = (guint) techo_sqlite_column_int64 (s, 0);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
 
   for (guint i = 0; i < G_N_ELEMENTS (remove_rows); i++)
     {
