@@ -31,6 +31,7 @@ struct _TechoCheckupsPage
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   guint n_rows;
+  guint detail_serial;             /* which detail an answer of the store is for */
   gboolean saving;
 };
 
@@ -176,6 +177,68 @@ save_clicked_cb (GtkButton         *button,
 
 /* ---- the detail ---------------------------------------------------------- */
 
+/* Why a file gave no value (HL7 nullFlavor), in words. */
+static char *
+null_flavor_words (const char *flavor)
+{
+  if (g_strcmp0 (flavor, "NI") == 0)
+    return g_strdup (_("No information"));
+  if (g_strcmp0 (flavor, "UNK") == 0 || g_strcmp0 (flavor, "ASKU") == 0)
+    return g_strdup (_("Unknown"));
+  if (g_strcmp0 (flavor, "NA") == 0)
+    return g_strdup (_("Not applicable"));
+  /* TRANSLATORS: %s is an HL7 nullFlavor code such as NAV or MSK. */
+  return g_strdup_printf (_("No value (%s)"), flavor);
+}
+
+/* Whether the laboratory's own flag and Techo's national-threshold status
+ * say different things (a high or low flag on a normal value, or a normal
+ * flag on a value over a threshold). */
+static gboolean
+lab_disagrees (const char  *interpretation,
+               TechoStatus  status)
+{
+  gboolean lab_normal = g_strcmp0 (interpretation, "N") == 0;
+
+  if (status == TECHO_STATUS_UNKNOWN || interpretation == NULL)
+    return FALSE;
+  return lab_normal ? status != TECHO_STATUS_NORMAL : status == TECHO_STATUS_NORMAL;
+}
+
+/* The laboratory's own flag and range, as the file gave them. */
+static GtkWidget *
+lab_label (const TechoItem *item,
+           TechoStatus      status)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *label;
+
+  if (item->interpretation == NULL && item->reference_range == NULL)
+    return NULL;
+  if (item->interpretation != NULL)
+    /* TRANSLATORS: the laboratory's own flag, e.g. "Lab: H". */
+    g_string_append_printf (text, _("Lab: %s"), item->interpretation);
+  if (item->reference_range != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      /* TRANSLATORS: the laboratory's reference range, e.g. "(range 4.6-6.2 %)". */
+      g_string_append_printf (text, _("(range %s)"), item->reference_range);
+    }
+  label = gtk_label_new (text->str);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "caption");
+  if (lab_disagrees (item->interpretation, status))
+    {
+      gtk_widget_add_css_class (label, "warning");
+      gtk_widget_set_tooltip_text (label, _("The laboratory’s own flag differs from the "
+                                            "national checkup threshold shown beside it."));
+    }
+  else
+    gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 static GtkWidget *
 item_row (TechoCheckupsPage  *self,
           const TechoAnalyte *analyte,
@@ -184,10 +247,15 @@ item_row (TechoCheckupsPage  *self,
   GtkWidget *row = adw_action_row_new ();
   const char *sex = techo_analysis_sex (self->records);
   const char *title = analyte != NULL ? techo_format_analyte_name (analyte) : item->name;
-  g_autofree char *value = techo_format_value (analyte, item);
+  g_autofree char *value = item->null_flavor != NULL ? null_flavor_words (item->null_flavor)
+                                                     : techo_format_value (analyte, item);
   g_autofree char *thresholds = techo_format_thresholds (analyte, sex);
+  TechoStatus status = TECHO_STATUS_UNKNOWN;
   GtkWidget *label;
+  GtkWidget *lab;
 
+  /* Values and names are the file's text, never markup ("<再検査>"). */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : item->code);
 
   if (item->type == TECHO_VALUE_ST && !item->not_performed)
@@ -202,24 +270,79 @@ item_row (TechoCheckupsPage  *self,
       label = gtk_label_new (value);
       gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (label, "numeric");
-      if (item->not_performed)
+      if (item->not_performed || item->null_flavor != NULL)
         gtk_widget_add_css_class (label, "dim-label");
+      if (!item->not_performed && item->value != NULL && analyte != NULL)
+        status = techo_reference_classify (analyte, item->value, sex);
+      /* The laboratory's flag and range beside Techo's own status. */
+      lab = lab_label (item, status);
+      if (lab != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), lab);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       if (thresholds != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), thresholds);
-      if (analyte != NULL)
-        {
-          TechoStatus status = techo_analysis_item_status (item, sex);
-
-          if (status != TECHO_STATUS_UNKNOWN)
-            adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
-        }
+      if (status != TECHO_STATUS_UNKNOWN)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
     }
   /* The analyte's value is the item the one finder picks (another item
    * of the same analyte, not performed, is listed but is not its value). */
   if (analyte != NULL && label != NULL && item == techo_analysis_find (self->shown, analyte))
     g_hash_table_insert (self->detail_values, g_strdup (analyte->key), label);
   return row;
+}
+
+typedef struct
+{
+  TechoCheckupsPage *self;   /* alive while its cancellable is not cancelled */
+  guint serial;
+} SourcesRequest;
+
+static void
+sources_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree SourcesRequest *request = user_data;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoCheckupsPage *self;
+  GtkWidget *group;
+
+  sources = techo_store_list_sources_finish (TECHO_STORE (source), result, &error);
+  if (sources == NULL)
+    return; /* cancelled with the page, or nothing to show */
+  self = request->self;
+  /* Another checkup is shown by now. */
+  if (request->serial != self->detail_serial || sources->len == 0)
+    return;
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Sources and History"));
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const TechoRecordSource *s = g_ptr_array_index (sources, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (s->added_at);
+      g_autofree char *day = g_date_time_format (when, "%Y-%m-%d");
+      g_autofree char *title = NULL;
+
+      if (g_strcmp0 (s->event, "replaced") == 0)
+        title = g_strdup_printf (ngettext ("Values replaced by a corrected file, %s (%u value "
+                                           "changed)",
+                                           "Values replaced by a corrected file, %s (%u values "
+                                           "changed)", s->n_changed),
+                                 s->file_name, s->n_changed);
+      else if (s->origin == TECHO_ORIGIN_FILE)
+        title = g_strdup_printf (_("Imported file %s"), s->file_name);
+      else if (s->origin == TECHO_ORIGIN_PORTAL)
+        title = g_strdup (_("Synced from My Number Portal"));
+      else
+        title = g_strdup (_("Entered by hand"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), day);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->groups, group);
 }
 
 static void
@@ -265,6 +388,33 @@ fill_detail (TechoCheckupsPage  *self,
       if (group != NULL)
         gtk_box_append (self->groups, group);
     }
+
+  /* Who judged, then every way this checkup arrived (read off the main
+   * thread; the group comes last when the store answers). */
+  if (checkup->doctor_name != NULL)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Judging doctor"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), checkup->doctor_name);
+      gtk_widget_add_css_class (row, "property");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      gtk_box_append (self->groups, group);
+    }
+  self->detail_serial++;
+  if (self->store != NULL && self->records != NULL && self->records->profile != NULL
+      && checkup->id != NULL)
+    {
+      SourcesRequest *request = g_new0 (SourcesRequest, 1);
+
+      request->self = self;
+      request->serial = self->detail_serial;
+      techo_store_list_sources_async (self->store, self->records->profile->id,
+                                      TECHO_CATEGORY_CHECKUP, checkup->id, self->cancellable,
+                                      sources_loaded_cb, request);
+    }
 }
 
 static void
@@ -289,6 +439,7 @@ rebuild (TechoCheckupsPage *self)
 
   self->shown = NULL;
   self->n_rows = 0;
+  self->detail_serial++;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 

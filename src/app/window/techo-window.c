@@ -1024,6 +1024,13 @@ techo_window_add_toast (TechoWindow *self,
 }
 
 void
+techo_window_present_toast (TechoWindow *self,
+                            AdwToast    *toast)
+{
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
 techo_window_add_toast_with_action (TechoWindow *self,
                                     const char  *text,
                                     const char  *button_label,

@@ -62,6 +62,9 @@ void          techo_window_add_toast        (TechoWindow      *self,
                                              const char       *text);
 /* A toast with a button that activates @action_name (@target may be a
  * floating GVariant or NULL). */
+/* Shows @toast (taken), made by the caller (a button with a handler). */
+void          techo_window_present_toast    (TechoWindow      *self,
+                                             AdwToast         *toast);
 void          techo_window_add_toast_with_action (TechoWindow *self,
                                                   const char  *text,
                                                   const char  *button_label,

@@ -45,4 +45,18 @@ TechoCheckup *techo_cda_read_checkup  (const char          *data,
                                        TechoProfile       **out_patient,
                                        GError             **error);
 
+/* The same, and more: @out_notes (nullable) receives a GPtrArray of char *,
+ * what the reader wants said about the file in words (an exam date taken
+ * from effectiveTime/low …). A 保健指導 report (report kind 2x) is
+ * TECHO_CDA_ERROR_NOT_CHECKUP; a file with no body is
+ * TECHO_CDA_ERROR_INVALID ("… has no results"). Each item keeps every
+ * <value> (the first quantity as its value, the others in other_values),
+ * nullFlavor, interpretationCode, referenceRange and methodCode; the
+ * checkup keeps the doctor, the insurer's 記号・番号 and the address. */
+TechoCheckup *techo_cda_read          (const char          *data,
+                                       gsize                length,
+                                       TechoProfile       **out_patient,
+                                       GPtrArray          **out_notes,
+                                       GError             **error);
+
 G_END_DECLS

@@ -73,6 +73,12 @@ typedef struct
   char *value_system;  /* CO/CD: the code system OID */
   char *display;       /* CO/CD: the code's words, e.g. 陰性 */
   gboolean not_performed;
+  /* What a checkup file says beyond the value (NULL when it says nothing). */
+  char *null_flavor;     /* HL7 nullFlavor of the value: NI, UNK, NA, ASKU … */
+  char *interpretation;  /* the laboratory's own flag (interpretationCode): H, L, N … */
+  char *reference_range; /* the laboratory's range as written, e.g. "70-109 mg/dL" */
+  char *method_code;     /* methodCode@code */
+  char *other_values;    /* further <value>s, one per line: "TYPE\tvalue\tunit-or-system" */
 } TechoItem;
 
 TechoItem    *techo_item_new  (void);
@@ -91,6 +97,10 @@ typedef struct
   char *institution_name;
   GPtrArray *items;        /* of TechoItem */
   char *document;          /* portal path of the CDA file, may be NULL */
+  char *doctor_name;       /* the doctor who judged (legalAuthenticator or author) */
+  char *insurer_symbol;    /* 被保険者証等記号 */
+  char *insurer_card_number; /* 被保険者証等番号 */
+  char *patient_address;   /* the person's address as the file gives it */
   TechoProvenance provenance;
 } TechoCheckup;
 

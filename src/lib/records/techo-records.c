@@ -115,6 +115,11 @@ techo_item_copy (const TechoItem *item)
   copy->value_system = g_strdup (item->value_system);
   copy->display = g_strdup (item->display);
   copy->not_performed = item->not_performed;
+  copy->null_flavor = g_strdup (item->null_flavor);
+  copy->interpretation = g_strdup (item->interpretation);
+  copy->reference_range = g_strdup (item->reference_range);
+  copy->method_code = g_strdup (item->method_code);
+  copy->other_values = g_strdup (item->other_values);
   return copy;
 }
 
@@ -129,6 +134,11 @@ techo_item_free (TechoItem *item)
   g_free (item->unit);
   g_free (item->value_system);
   g_free (item->display);
+  g_free (item->null_flavor);
+  g_free (item->interpretation);
+  g_free (item->reference_range);
+  g_free (item->method_code);
+  g_free (item->other_values);
   g_free (item);
 }
 
@@ -154,6 +164,10 @@ techo_checkup_free (TechoCheckup *checkup)
   g_free (checkup->institution_name);
   g_clear_pointer (&checkup->items, g_ptr_array_unref);
   g_free (checkup->document);
+  g_free (checkup->doctor_name);
+  g_free (checkup->insurer_symbol);
+  g_free (checkup->insurer_card_number);
+  g_free (checkup->patient_address);
   techo_provenance_clear (&checkup->provenance);
   g_free (checkup);
 }

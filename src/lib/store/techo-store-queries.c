@@ -99,6 +99,11 @@ read_items (TechoSqliteStatement  *s,
       item->value_system = techo_sqlite_column_dup_text (s, 5);
       item->display = techo_sqlite_column_dup_text (s, 6);
       item->not_performed = techo_sqlite_column_int64 (s, 7) != 0;
+      item->null_flavor = techo_sqlite_column_dup_text (s, 8);
+      item->interpretation = techo_sqlite_column_dup_text (s, 9);
+      item->reference_range = techo_sqlite_column_dup_text (s, 10);
+      item->method_code = techo_sqlite_column_dup_text (s, 11);
+      item->other_values = techo_sqlite_column_dup_text (s, 12);
       g_ptr_array_add (items, item);
     }
   if (local_error != NULL)
@@ -110,7 +115,8 @@ read_items (TechoSqliteStatement  *s,
 }
 
 #define ITEM_SELECT "SELECT code, name, value_type, value, unit, value_system, display," \
-                    " not_performed FROM %s WHERE %s = ?1 ORDER BY position"
+                    " not_performed, null_flavor, interpretation, reference_range," \
+                    " method_code, other_values FROM %s WHERE %s = ?1 ORDER BY position"
 
 /* ---- profiles ------------------------------------------------------------ */
 
@@ -199,7 +205,8 @@ list_checkups_job (TechoStore    *self,
   s = techo_sqlite_prepare (db,
                             "SELECT row_id, id, revision, performed_on, kind, report_kind,"
                             " institution_code, institution_name, document_path,"
-                            " origin, file_name, file_sha256 FROM checkups"
+                            " origin, file_name, file_sha256, doctor_name, insurer_symbol,"
+                            " insurer_card_number, patient_address FROM checkups"
                             " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
                             " ORDER BY performed_on DESC, row_id DESC LIMIT ?2",
                             &local_error);
@@ -223,6 +230,10 @@ list_checkups_job (TechoStore    *self,
           c->institution_name = techo_sqlite_column_dup_text (s, 7);
           c->document = techo_sqlite_column_dup_text (s, 8);
           read_provenance (s, 9, &c->provenance);
+          c->doctor_name = techo_sqlite_column_dup_text (s, 12);
+          c->insurer_symbol = techo_sqlite_column_dup_text (s, 13);
+          c->insurer_card_number = techo_sqlite_column_dup_text (s, 14);
+          c->patient_address = techo_sqlite_column_dup_text (s, 15);
           if (!read_items (items, techo_sqlite_column_int64 (s, 0), c->items, &local_error))
             break;
           if (g_cancellable_is_cancelled (cancellable))
