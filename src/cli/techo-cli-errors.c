@@ -177,6 +177,10 @@ static const char * const import_sentences[TECHO_IMPORT_N_ERRORS] = {
     "The file holds no records.",
   [TECHO_IMPORT_ERROR_PROFILE] =
     "Choose whose records these are with --profile.",
+  [TECHO_IMPORT_ERROR_OTHER_PERSON] =
+    "The file is about someone else; give --profile ID if it really is that person's.",
+  [TECHO_IMPORT_ERROR_REISSUE] =
+    "The file re-issues a kept checkup with other values; give --replace to take them.",
 };
 
 static const char * const portal_sentences[TECHO_PORTAL_N_ERRORS] = {

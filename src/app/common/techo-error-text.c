@@ -257,6 +257,12 @@ static const TechoErrorSentence import_sentences[TECHO_IMPORT_N_ERRORS] = {
   [TECHO_IMPORT_ERROR_PROFILE] = {
     N_("Techo could not tell whose records these are. Choose the person, then import again."),
     TECHO_ERROR_NEXT_NONE },
+  [TECHO_IMPORT_ERROR_OTHER_PERSON] = {
+    N_("This file is about someone else (the name, birth date or insurer number differ). Import it only if it is really this person's."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_IMPORT_ERROR_REISSUE] = {
+    N_("This file is a corrected re-issue of a checkup already kept, with other values. Import it again and choose to replace the old values."),
+    TECHO_ERROR_NEXT_NONE },
 };
 
 static const TechoErrorSentence portal_sentences[TECHO_PORTAL_N_ERRORS] = {
