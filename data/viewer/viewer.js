@@ -156,6 +156,25 @@ function showStatus (text) {
   $('status-text').textContent = text;
 }
 
+// A padlock or a clock, drawn here (no icon font, nothing fetched).
+function stateIcon (locked) {
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 48 48');
+  svg.setAttribute('class', 'icon');
+  svg.setAttribute('aria-hidden', 'true');
+  const shapes = locked
+    ? [['rect', { x: 10, y: 21, width: 28, height: 21, rx: 3 }], ['path', { d: 'M16 21v-6a8 8 0 0 1 16 0v6' }]]
+    : [['circle', { cx: 24, cy: 24, r: 17 }], ['path', { d: 'M24 13v11l7 5' }]];
+  for (const [tag, attrs] of shapes) {
+    const e = document.createElementNS(ns, tag);
+    for (const [k, v] of Object.entries(attrs))
+      e.setAttribute(k, v);
+    svg.append(e);
+  }
+  return svg;
+}
+
 function showState (kind, title, text) {
   $('unlock').hidden = true;
   $('record').hidden = true;
@@ -163,7 +182,7 @@ function showState (kind, title, text) {
   s.hidden = false;
   s.className = 'card state ' + (kind === 'ok' ? '' : 'bad');
   s.dataset.state = kind;
-  s.replaceChildren(el('span', { class: 'icon', 'aria-hidden': 'true' }, kind === 'locked' ? '🔒' : '⏱'),
+  s.replaceChildren(stateIcon(kind === 'locked'),
     el('h1', { id: 'state-title' }, title), el('p', { id: 'state-text' }, text));
 }
 
@@ -174,6 +193,13 @@ function formatDate (iso) {
   if (isNaN(d))
     return iso;
   return d.toLocaleDateString(JA ? 'ja-JP' : 'en-GB', { year: 'numeric', month: 'short', day: 'numeric' });
+}
+
+function formatShortDate (iso) {
+  const d = new Date(String(iso).length === 10 ? iso + 'T00:00:00' : iso);
+  if (isNaN(d))
+    return iso || '';
+  return d.toLocaleDateString(JA ? 'ja-JP' : 'en-GB', { year: 'numeric', month: 'numeric', day: 'numeric' });
 }
 
 function formatDateTime (seconds) {
@@ -394,17 +420,18 @@ function renderCheckups (reports, byUrl, out) {
     }
   const table = el('table', { id: 'checkups' });
   table.append(el('thead', {}, el('tr', {}, el('th', {}, t('item')),
-    ...latest.map((c) => el('th', { class: 'num' }, formatDate(c.effectiveDateTime))))));
+    ...latest.map((c) => el('th', { class: 'num' }, formatShortDate(c.effectiveDateTime))))));
   const tbody = el('tbody');
   for (const key of order) {
     const row = el('tr', { 'data-code': key }, el('th', { scope: 'row' }, names.get(key)));
     for (const c of latest) {
       const o = results(c).find((x) => (codeOf(x.code) || conceptText(x.code)) === key);
-      const td = el('td', { class: 'num' });
+      const v = o ? obsValue(o) : null;
+      const td = el('td', { class: v && typeof v.number !== 'number' && v.text.length > 6 ? 'text' : 'num' });
       if (o) {
-        const v = obsValue(o);
         const m = mark(o);
-        td.append(v.text + (v.unit ? ' ' + v.unit : ''));
+        td.append(el('span', { class: 'value' }, v.text), v.unit ? ' ' : '',
+          v.unit ? el('span', { class: 'unit' }, v.unit) : '');
         if (m)
           td.append(' ', el('span', { class: m.cls, title: conceptText((o.interpretation || [])[0]) }, m.text));
       }
@@ -463,7 +490,7 @@ function renderCheckups (reports, byUrl, out) {
       el('div', { class: 'v' }, last.text + (s.unit ? ' ' + s.unit : ''),
         last.mark ? el('span', { class: last.mark.cls }, ' ' + last.mark.text) : null),
       svg,
-      el('div', { class: 't' }, `${formatDate(s.points[0].date)} – ${formatDate(last.date)}`)));
+      el('div', { class: 't' }, `${formatShortDate(s.points[0].date)} – ${formatShortDate(last.date)}`)));
   }
   out.append(section(t('trends'), grid));
 }
@@ -513,8 +540,8 @@ function renderMedicines (dispenses, byUrl, out) {
     tbody.append(el('tr', {},
       el('td', {}, conceptText(r.d.medicationCodeableConcept),
         current.includes(r) ? el('span', { class: 'current' }, ' ' + t('current')) : null),
-      el('td', {}, dose), el('td', { class: 'num' }, r.days ? r.days + (JA ? '日' : '') : ''),
-      el('td', {}, formatDate(r.d.whenHandedOver)), el('td', {}, r.prescriber)));
+      el('td', {}, dose), el('td', { class: 'num nowrap' }, r.days ? r.days + (JA ? '日' : '') : ''),
+      el('td', { class: 'date' }, formatShortDate(r.d.whenHandedOver)), el('td', {}, r.prescriber)));
   }
   table.append(tbody);
   out.append(section(t('medicines'),
