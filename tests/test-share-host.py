@@ -117,7 +117,7 @@ def main():
     data = os.path.join(tmp, 'data')
     secrets = []
     host = Host(data, '--max-connections', '64', '--max-connections-per-address', '8',
-                '--request-timeout', '3', '--requests-per-minute', '300')
+                '--request-timeout', '6', '--requests-per-minute', '300')
     try:
         # --- the viewer and plain answers ---------------------------------
         status, body, r = host.request('GET', '/')
@@ -306,7 +306,7 @@ def main():
         check('the host holds a bounded number of descriptors', fds < 64 + 40, f'{fds} open')
         print(f'# 5 requests beside 300 half-open connections took {took:.2f} s; host had {fds} descriptors',
               flush=True)
-        time.sleep(3.5)
+        time.sleep(7.5)
         closed = 0
         for sk in slow:
             sk.settimeout(0.2)

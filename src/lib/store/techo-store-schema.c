@@ -168,8 +168,22 @@ static const char schema_v1[] =
   "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
+/* v2: shares kept on a share host (techo-share-host): where, which, the
+ * management token (a secret; the store is encrypted) and how much of the
+ * host's access log is already in the ledger. */
+static const char schema_v2_hosted_shares[] =
+  "CREATE TABLE hosted_shares ("
+  "  consent_id INTEGER PRIMARY KEY REFERENCES consents (id),"
+  "  host_url TEXT NOT NULL,"
+  "  share_id TEXT NOT NULL,"
+  "  manage_token TEXT NOT NULL,"
+  "  accesses_seen INTEGER NOT NULL DEFAULT 0,"
+  "  denied_seen INTEGER NOT NULL DEFAULT 0,"
+  "  deleted_at INTEGER);";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
+  { 2, schema_v2_hosted_shares },
 };
 
 const TechoStoreMigration *
