@@ -6,6 +6,8 @@ under 24 parallel requests and across a restart, expiry purge, caps on
 bodies, rates and connections, slow clients, keep-alive, TLS, and logs
 free of secrets. Prints TAP."""
 
+import base64
+import hashlib
 import http.client
 import json
 import os
@@ -193,6 +195,20 @@ def main():
         check('an expiry in the past is refused', status == 400)
         status, _ = host.create('eyJhbGciOiJub25lIn0..a.b.c')
         check('a JWE that is not dir/A256GCM is refused', status == 400)
+
+        # a hash made elsewhere (here by Python's scrypt) is honoured; a costly one refused
+        salt = os.urandom(16)
+        digest = hashlib.scrypt(b'5555', salt=salt, n=1 << 14, r=8, p=1, maxmem=64 << 20, dklen=32)
+        b64 = lambda b: base64.urlsafe_b64encode(b).rstrip(b'=').decode()
+        status, hashed = host.create(jwe, passcodeHash=f'scrypt$14$8$1${b64(salt)}${b64(digest)}')
+        ok = status == 201
+        if ok:
+            s1, _ = host.json('POST', hashed['url'], {'recipient': 'r', 'passcode': '5556'})
+            s2, _ = host.json('POST', hashed['url'], {'recipient': 'r', 'passcode': '5555'})
+            ok = s1 == 401 and s2 == 200
+        check('a passcodeHash made elsewhere checks the right passcode only', ok)
+        status, _ = host.create(jwe, passcodeHash=f'scrypt$20$8$1${b64(salt)}${b64(digest)}')
+        check('a passcodeHash too costly to check is refused', status == 400)
 
         # --- flag U --------------------------------------------------------------
         status, direct = host.create(jwe, direct=True)

@@ -1088,10 +1088,13 @@ handle_create (TechoShareHost    *self,
       gsize salt_length;
       guint log_n, r, p;
 
-      if (!parse_hash (passcode_hash, &log_n, &r, &p, &salt, &salt_length, &key) || log_n < 14)
+      /* The cost is bounded both ways: too cheap helps a thief of the
+       * data folder, too dear would let one share hog the checks. */
+      if (!parse_hash (passcode_hash, &log_n, &r, &p, &salt, &salt_length, &key) ||
+          log_n < 14 || log_n > 16 || r != SCRYPT_R || p != SCRYPT_P)
         {
           respond_error (msg, SOUP_STATUS_BAD_REQUEST,
-                         "passcodeHash must be scrypt$N$r$p$salt$hash with N of 14 or more");
+                         "passcodeHash must be scrypt$N$8$1$salt$hash with N from 14 to 16");
           return;
         }
     }
@@ -1491,6 +1494,15 @@ incoming_cb (GSocketService    *service,
   return TRUE;
 }
 
+/* A bucket untouched for a minute is full again: forget it. */
+static gboolean
+bucket_idle_cb (gpointer key,
+                gpointer value,
+                gpointer user_data)
+{
+  return g_get_monotonic_time () - ((Bucket *) value)->last > 60 * G_USEC_PER_SEC;
+}
+
 static gboolean
 purge_cb (gpointer data)
 {
@@ -1820,5 +1832,6 @@ techo_share_host_purge (TechoShareHost *self)
   if (expired->len > 0)
     g_message ("Purged %u expired share(s).", expired->len);
   g_hash_table_foreach_remove (self->locations, location_expired_cb, NULL);
+  g_hash_table_foreach_remove (self->buckets, bucket_idle_cb, NULL);
   return expired->len;
 }
