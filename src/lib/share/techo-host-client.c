@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include <glib/gi18n-lib.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
@@ -150,8 +151,8 @@ techo_host_normalize_url (const char  *url,
       g_uri_get_userinfo (uri) != NULL)
     {
       g_set_error (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_INVALID,
-                   "“%s” is not a share host's address: give its https:// URL, e.g. "
-                   "https://share.example.org.", url != NULL ? url : "");
+                   _("“%s” is not a share host’s address: give its https:// URL, e.g. "
+                     "https://share.example.org."), url != NULL ? url : "");
       return NULL;
     }
   inet = g_inet_address_new_from_string (host);
@@ -159,8 +160,8 @@ techo_host_normalize_url (const char  *url,
       !(g_strcmp0 (host, "localhost") == 0 || (inet != NULL && g_inet_address_get_is_loopback (inet))))
     {
       g_set_error (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_INVALID,
-                   "The share host %s is plain http on the network: its management "
-                   "token would travel in the clear. Give its https:// address.", url);
+                   _("The share host %s is plain http on the network: its management "
+                     "token would travel in the clear. Give its https:// address."), url);
       return NULL;
     }
   base = g_strdup (url);
