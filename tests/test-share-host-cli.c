@@ -258,6 +258,47 @@ test_share_to_host (void)
 }
 
 static void
+revoked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (techo_host_revoke_finish (TECHO_STORE (source), result, &error));
+  g_assert_no_error (error);
+  *(gboolean *) user_data = TRUE;
+}
+
+/* The app's 停止: the same through the async call, off the main thread. */
+static void
+test_revoke_async (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(Host) host = host_start ();
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoShlPayload) payload = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *viewer = NULL;
+  TechoHostShareOptions options = { "2468", NULL, FALSE };
+  guint categories = 0;
+  gboolean done = FALSE;
+
+  g_assert_true (techo_consent_categories_parse ("all", &categories, NULL));
+  consent = techo_consent_new ("佐藤医師", "定期診察", categories, TECHO_CONSENT_METHOD_SHARE);
+  consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
+  link = techo_host_publish_sync (f->store, host->url, 0, consent, &options, &viewer, NULL, &error);
+  g_assert_no_error (error);
+  payload = techo_shl_link_decode (link, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (manifest (payload->url, "2468", NULL), ==, 200);
+  techo_host_revoke_async (f->store, consent->id, NULL, revoked_cb, &done);
+  while (!done)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpuint (manifest (payload->url, "2468", NULL), ==, 404);
+}
+
+static void
 test_refusals (void)
 {
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
@@ -315,6 +356,7 @@ main (int    argc,
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/share-host-cli/share", test_share_to_host);
+  g_test_add_func ("/share-host-cli/revoke-async", test_revoke_async);
   g_test_add_func ("/share-host-cli/refusals", test_refusals);
   return g_test_run ();
 }

@@ -440,6 +440,45 @@ techo_host_revoke_sync (TechoStore     *store,
   return techo_store_mark_hosted_share_deleted_sync (store, consent_id, cancellable, error);
 }
 
+static void
+revoke_thread (GTask        *task,
+               gpointer      source_object,
+               gpointer      task_data,
+               GCancellable *cancellable)
+{
+  GError *error = NULL;
+
+  if (techo_host_revoke_sync (source_object, *(gint64 *) task_data, cancellable, &error))
+    g_task_return_boolean (task, TRUE);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+techo_host_revoke_async (TechoStore          *store,
+                         gint64               consent_id,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  gint64 *id = g_new (gint64, 1);
+
+  g_task_set_source_tag (task, techo_host_revoke_async);
+  *id = consent_id;
+  g_task_set_task_data (task, id, g_free);
+  g_task_run_in_thread (task, revoke_thread);
+}
+
+gboolean
+techo_host_revoke_finish (TechoStore    *store,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
+}
+
 static gint64
 refresh_one (TechoStore        *store,
              SoupSession       *session,

@@ -60,6 +60,16 @@ gboolean  techo_host_revoke_sync  (TechoStore     *store,
                                    GCancellable   *cancellable,
                                    GError        **error);
 
+/* The same on a worker thread, for the app's 停止. */
+void      techo_host_revoke_async  (TechoStore          *store,
+                                    gint64               consent_id,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  techo_host_revoke_finish (TechoStore          *store,
+                                    GAsyncResult        *result,
+                                    GError             **error);
+
 /* Asks each host for the accesses of the shares kept there and adds the
  * new ones to the ledger. Returns the number of ledger rows added, or -1
  * with @error set (the first failure; the others are still tried). */
