@@ -295,6 +295,32 @@ def main():
               got.startswith(b'HTTP/1.1 200') and len(got) > 100, got[:80])
         s.close()
 
+        # keep-alive clients that never close: the host's descriptors stay bounded
+        kept = []
+        for i in range(400):
+            sk = socket.socket()
+            sk.bind((f'127.0.3.{i % 50 + 1}', 0))
+            sk.connect((host.host, host.port))
+            sk.sendall(b'GET /viewer.css HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n')
+            kept.append(sk)
+            if len(kept) % 50 == 0:
+                time.sleep(0.05)
+        answered = 0
+        for sk in kept:
+            sk.settimeout(5)
+            try:
+                answered += sk.recv(12).startswith(b'HTTP/1.1 ')
+            except OSError:
+                pass
+        time.sleep(0.5)
+        fds = len(os.listdir(f'/proc/{host.proc.pid}/fd'))
+        check('400 keep-alive clients that never close: the host keeps few descriptors',
+              fds < 40 and answered >= 300, f'{fds} open, {answered} answered')
+        print(f'# after 400 unclosed keep-alive requests the host had {fds} descriptors ({answered} answered)',
+              flush=True)
+        for sk in kept:
+            sk.close()
+
         # --- slow clients --------------------------------------------------------------
         slow = []
         refused = 0
