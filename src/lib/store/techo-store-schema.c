@@ -254,9 +254,25 @@ static const char schema_merge[] =
   "CREATE TRIGGER screenings_sources_gone AFTER DELETE ON screenings BEGIN"
   "  DELETE FROM record_sources WHERE category = 'screening' AND record_row = OLD.row_id; END;";
 
+
+/* v5: shares kept on a share host (techo-share-host): where, which, the
+ * management token (a secret; the store is encrypted) and how much of the
+ * host's access log is already in the ledger. */
+static const char schema_hosted_shares[] =
+  "CREATE TABLE hosted_shares ("
+  "  consent_id INTEGER PRIMARY KEY REFERENCES consents (id),"
+  "  host_url TEXT NOT NULL,"
+  "  share_id TEXT NOT NULL,"
+  "  manage_token TEXT NOT NULL,"
+  "  accesses_seen INTEGER NOT NULL DEFAULT 0,"
+  "  denied_seen INTEGER NOT NULL DEFAULT 0,"
+  "  deleted_at INTEGER);";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
+  /* 3 and 4: reserved for the JAHIS notebook and portal XML branches. */
+  { 5, schema_hosted_shares },
 };
 
 const TechoStoreMigration *
