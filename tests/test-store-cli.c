@@ -101,6 +101,33 @@ test_status (void)
   g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "status", NULL), ==, 3);
   g_clear_pointer (&out, g_free);
 
+  /* --passphrase-file is global: before the command, for any command. */
+  g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "--passphrase-file", passphrase_file,
+                            "consents", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "["));
+  g_clear_pointer (&out, g_free);
+  g_assert_cmpint (run_cli (&out, "--passphrase-file", passphrase_file, "--data-dir", locked_dir,
+                            "status", "--json", NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "\"passphrase\""));
+  g_clear_pointer (&out, g_free);
+  /* …and from the file $TECHO_PASSPHRASE_FILE names. */
+  g_setenv ("TECHO_PASSPHRASE_FILE", passphrase_file, TRUE);
+  g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "consents", NULL), ==, 0);
+  g_clear_pointer (&out, g_free);
+  g_unsetenv ("TECHO_PASSPHRASE_FILE");
+  /* A wrong passphrase is a locked store, not a new one. */
+  {
+    g_autofree char *wrong = g_build_filename (dir, "wrong", NULL);
+
+    g_assert_true (g_file_set_contents (wrong, "not the passphrase\n", -1, NULL));
+    g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "--passphrase-file", wrong,
+                              "consents", NULL), ==, 3);
+    g_clear_pointer (&out, g_free);
+  }
+  /* An empty --data-dir never means the current folder. */
+  g_assert_cmpint (run_cli (&out, "--data-dir", "", "status", NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+
   /* Keyring answering nothing while the store exists: exit 3, too. */
   g_assert_true (techo_vault_clear_all (vault, NULL, &error));
   g_assert_cmpint (run_cli (&out, "--data-dir", data_dir, "status", NULL), ==, 3);

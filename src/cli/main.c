@@ -18,7 +18,7 @@ print_usage (void)
   guint n_commands = 0;
   const TechoCliCommand *commands = techo_cli_commands (&n_commands);
 
-  g_print ("Usage: techo-cli [--data-dir DIR] COMMAND [OPTIONS…]\n\n"
+  g_print ("Usage: techo-cli [--data-dir DIR] [--passphrase-file FILE] COMMAND [OPTIONS…]\n\n"
            "Techo keeps your checkups, medicines and cancer screenings encrypted\n"
            "on this computer. Commands:\n");
   for (guint i = 0; i < n_commands; i++)
@@ -36,7 +36,7 @@ find_command (int    argc,
 {
   for (int i = 1; i < argc; i++)
     {
-      if (strcmp (argv[i], "--data-dir") == 0)
+      if (strcmp (argv[i], "--data-dir") == 0 || strcmp (argv[i], "--passphrase-file") == 0)
         {
           i++;
           continue;
@@ -94,6 +94,7 @@ main (int   argc,
       context.data_dir = g_build_filename (g_get_user_data_dir (), "techo", NULL);
       status = commands[i].run (&context, command_argc, command_argv);
       g_free (context.data_dir);
+      g_free (context.passphrase_file);
       return status;
     }
 

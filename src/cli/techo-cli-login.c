@@ -8,11 +8,13 @@
 #include "config.h"
 
 #include <stdio.h>
+#include <unistd.h>
 
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-oauth.h"
 #include "techo-portal-client.h"
+#include "techo-secure.h"
 #include "techo-store.h"
 #include "techo-sync.h"
 
@@ -70,9 +72,32 @@ techo_cli_open_store (TechoCliContext  *context,
                       GError          **error)
 {
   g_autoptr(TechoStore) store = techo_store_new (context->data_dir);
+  g_autoptr(GError) local_error = NULL;
+  char *passphrase;
+  gboolean opened;
 
-  if (!techo_store_open_sync (store, NULL, NULL, error))
+  passphrase = techo_cli_read_passphrase (context, error);
+  if (passphrase == NULL && error != NULL && *error != NULL)
     return NULL;
+  opened = techo_store_open_sync (store, passphrase, NULL, &local_error);
+  if (passphrase != NULL)
+    techo_wipe_free (passphrase);
+  /* A passphrase store and nothing given: ask on the terminal, once. */
+  if (!opened && passphrase == NULL && isatty (STDIN_FILENO) &&
+      g_error_matches (local_error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_PASSPHRASE_REQUIRED) &&
+      (passphrase = techo_cli_prompt_passphrase ()) != NULL)
+    {
+      g_clear_error (&local_error);
+      g_clear_object (&store);
+      store = techo_store_new (context->data_dir);
+      opened = techo_store_open_sync (store, passphrase, NULL, &local_error);
+      techo_wipe_free (passphrase);
+    }
+  if (!opened)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
   return g_steal_pointer (&store);
 }
 

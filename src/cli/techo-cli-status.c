@@ -21,7 +21,6 @@
 #include "techo-secure.h"
 #include "techo-store.h"
 
-#define MAX_PASSPHRASE_BYTES 4096
 
 typedef struct
 {
@@ -52,30 +51,6 @@ status_clear (Status *status)
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Status, status_clear)
-
-static char *
-read_passphrase_file (const char  *path,
-                      GError     **error)
-{
-  g_autofree char *contents = NULL;
-  gsize length = 0;
-
-  if (!g_file_get_contents (path, &contents, &length, error))
-    return NULL;
-  if (length > MAX_PASSPHRASE_BYTES || memchr (contents, '\0', length) != NULL)
-    {
-      techo_wipe (contents, length);
-      g_set_error (error, G_FILE_ERROR, G_FILE_ERROR_INVAL,
-                   "%s does not hold a passphrase (one line, under 4 KiB)", path);
-      return NULL;
-    }
-  /* One trailing newline is the end of the line, not the passphrase. */
-  if (length > 0 && contents[length - 1] == '\n')
-    contents[--length] = '\0';
-  if (length > 0 && contents[length - 1] == '\r')
-    contents[--length] = '\0';
-  return g_steal_pointer (&contents);
-}
 
 static gboolean
 status_gather (TechoStore  *store,
@@ -237,16 +212,11 @@ techo_cli_status (TechoCliContext *context,
                   char           **argv)
 {
   gboolean as_json = FALSE;
-  g_autofree char *passphrase_file = NULL;
-  g_auto(TechoSecret) passphrase = NULL;
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(GError) error = NULL;
   g_auto(Status) status = { 0 };
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the report as JSON", NULL },
-    { "passphrase-file", 0, 0, G_OPTION_ARG_FILENAME, &passphrase_file,
-      "Read the store's passphrase from FILE (a new store is then protected by it)",
-      "FILE" },
     { NULL }
   };
 
@@ -260,19 +230,8 @@ techo_cli_status (TechoCliContext *context,
       return TECHO_EXIT_USAGE;
     }
 
-  if (passphrase_file != NULL)
-    {
-      passphrase = read_passphrase_file (passphrase_file, &error);
-      if (passphrase == NULL)
-        {
-          techo_cli_print_error (error);
-          return TECHO_EXIT_USAGE;
-        }
-    }
-
-  store = techo_store_new (context->data_dir);
-  if (!techo_store_open_sync (store, passphrase, NULL, &error) ||
-      !status_gather (store, &status, &error))
+  store = techo_cli_open_store (context, &error);
+  if (store == NULL || !status_gather (store, &status, &error))
     {
       techo_cli_print_error (error);
       return techo_cli_exit_for_error (error);

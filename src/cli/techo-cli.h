@@ -22,7 +22,8 @@ typedef enum
 
 typedef struct
 {
-  char *data_dir; /* --data-dir, or $XDG_DATA_HOME/techo */
+  char *data_dir;        /* --data-dir, or $XDG_DATA_HOME/techo */
+  char *passphrase_file; /* --passphrase-file, or $TECHO_PASSPHRASE_FILE */
 } TechoCliContext;
 
 typedef int (*TechoCliCommandFunc) (TechoCliContext *context,
@@ -48,6 +49,16 @@ gboolean  techo_cli_parse_options (TechoCliContext *context,
                                    const GOptionEntry *entries,
                                    int             *argc,
                                    char          ***argv);
+
+/* The store's passphrase from --passphrase-file (or the file named by
+ * $TECHO_PASSPHRASE_FILE), NULL when neither is given; never from an
+ * argument or the environment's value itself. Wipe it after use
+ * (techo_wipe_free). Errors name the file. */
+char     *techo_cli_read_passphrase (TechoCliContext  *context,
+                                     GError          **error);
+/* Asks for the passphrase on the terminal with echo off; NULL when there
+ * is no terminal. */
+char     *techo_cli_prompt_passphrase (void);
 
 /* Prints "techo-cli: <message>" to stderr. */
 void      techo_cli_printerr (const char *format, ...) G_GNUC_PRINTF (1, 2);
