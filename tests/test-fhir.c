@@ -422,6 +422,152 @@ test_corpus (void)
   g_assert_cmpuint (n_files, >=, 3);
 }
 
+static TechoRecordSet *
+import_corpus_file (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "fhir", name, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoRecordSet *set;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  set = techo_fhir_import (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (set);
+  return set;
+}
+
+static const TechoItem *
+item_with_code (GPtrArray  *items,
+                const char *code)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (((TechoItem *) g_ptr_array_index (items, i))->code, code) == 0)
+      return g_ptr_array_index (items, i);
+  return NULL;
+}
+
+/* A 健診結果報告書 written to the JP eCheckup IG: one checkup with the
+ * items the CDA path makes, the institution from the custodian, the exam
+ * date from the event, the insurer from the Coverage's payor. */
+static void
+test_import_echeckup (void)
+{
+  g_autoptr(TechoRecordSet) set = import_corpus_file ("ok-echeckup.json");
+  g_autoptr(TechoRecordSet) again = import_corpus_file ("ok-echeckup.json");
+  const TechoCheckup *c;
+  const TechoItem *item;
+
+  g_assert_cmpstr (set->profile->name, ==, "試験 花子");
+  g_assert_cmpstr (set->profile->name_kana, ==, "シケン ハナコ");
+  g_assert_cmpstr (set->profile->birth_date, ==, "1970-02-03");
+  g_assert_cmpstr (set->profile->sex, ==, "female");
+  g_assert_cmpstr (set->profile->insurer_number, ==, "06999999");
+  g_assert_cmpuint (set->checkups->len, ==, 1);
+  g_assert_cmpuint (set->screenings->len, ==, 0);
+  c = g_ptr_array_index (set->checkups, 0);
+  g_assert_cmpstr (c->performed_on, ==, "2025-06-12");
+  g_assert_cmpstr (c->kind, ==, "010");
+  g_assert_cmpstr (c->report_kind, ==, "10");
+  g_assert_cmpstr (c->institution_code, ==, "1319999991");
+  g_assert_cmpstr (c->institution_name, ==, "試験健診センター");
+  g_assert_true (g_str_has_prefix (c->id, "fhir-"));
+  /* The same file gives the same id (a second import changes nothing). */
+  g_assert_cmpstr (c->id, ==, ((TechoCheckup *) g_ptr_array_index (again->checkups, 0))->id);
+  /* 9 Observations, the Coverage in the section passed over. */
+  g_assert_cmpuint (c->items->len, ==, 9);
+  item = item_with_code (c->items, "9A751000000000001");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_PQ);
+  g_assert_cmpstr (item->value, ==, "136");
+  g_assert_cmpstr (item->unit, ==, "mmHg");
+  g_assert_cmpstr (item->name, ==, "収縮期血圧(1回目)");
+  /* JLAC10 coding system, same 17-character code. */
+  item = item_with_code (c->items, "3D046000001906202");
+  g_assert_cmpstr (item->value, ==, "5.9");
+  g_assert_cmpstr (item->unit, ==, "%");
+  item = item_with_code (c->items, "1A020000000191111");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_CO);
+  g_assert_cmpstr (item->value, ==, "1");
+  g_assert_cmpstr (item->value_system, ==, "1.2.392.200119.6.2102");
+  item = item_with_code (c->items, "3B035000002327201");
+  g_assert_true (item->not_performed);
+  g_assert_null (item->value);
+  item = item_with_code (c->items, "9N511000000000049");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_ST);
+  g_assert_cmpstr (item->value, ==, "血圧がやや高めです。");
+  g_assert_nonnull (item_with_code (c->items, "9N736000000000011"));
+}
+
+/* 自治体検診 documents: lung (with an Observation group) and colorectal
+ * screening, each a screening with its follow-up verdict. */
+static void
+test_import_municipal (void)
+{
+  g_autoptr(TechoRecordSet) lung = import_corpus_file ("ok-municipal-lung.json");
+  g_autoptr(TechoRecordSet) colon = import_corpus_file ("ok-municipal-colon.json");
+  const TechoScreening *s;
+  const TechoItem *item;
+
+  g_assert_cmpuint (lung->checkups->len, ==, 0);
+  g_assert_cmpuint (lung->screenings->len, ==, 1);
+  s = g_ptr_array_index (lung->screenings, 0);
+  g_assert_cmpstr (s->cancer, ==, "lung");
+  g_assert_cmpstr (s->report_kind, ==, "51");
+  g_assert_cmpstr (s->stage, ==, "primary");
+  g_assert_cmpstr (s->performed_on, ==, "2025-09-01");
+  g_assert_cmpstr (s->municipality_name, ==, "試験市立診療所");
+  /* The group's two members and the two others; the group itself is no item. */
+  g_assert_cmpuint (s->items->len, ==, 4);
+  item = item_with_code (s->items, "9P502000000000011");
+  g_assert_cmpstr (item->value, ==, "4");
+  g_assert_cmpstr (item->value_system, ==, "1.2.392.100495.100.2100");
+  g_assert_cmpstr (s->followup_code, ==, "9P504000000000011");
+  g_assert_cmpstr (s->followup_value, ==, "2");
+  g_assert_cmpstr (s->followup_display, ==, "要精密検査");
+
+  s = g_ptr_array_index (colon->screenings, 0);
+  g_assert_cmpstr (s->cancer, ==, "colorectal");
+  g_assert_cmpstr (s->performed_on, ==, "2025-09-15");
+  g_assert_cmpstr (s->followup_value, ==, "1");
+  g_assert_cmpstr (item_with_code (s->items, "1B040000001599811")->display, ==, "陰性");
+  g_assert_cmpstr (s->id, !=, ((TechoScreening *) g_ptr_array_index (lung->screenings, 0))->id);
+}
+
+/* JP Core MedicationDispense and MedicationRequest as medicine lines. */
+static void
+test_import_medication (void)
+{
+  g_autoptr(TechoRecordSet) set = import_corpus_file ("ok-jpcore-medication.json");
+  const TechoDispensing *d, *rx;
+
+  g_assert_cmpuint (set->dispensings->len, ==, 2);
+  g_assert_cmpstr (set->profile->name, ==, "試験 花子");
+  d = g_ptr_array_index (set->dispensings, 0);
+  g_assert_cmpstr (d->source, ==, "dispensing");
+  g_assert_cmpstr (d->dispensed_on, ==, "2025-10-01");
+  g_assert_cmpstr (d->drug_name, ==, "ムコダイン錠２５０ｍｇ");
+  g_assert_cmpstr (d->yj_code, ==, "2233002F1096");
+  g_assert_cmpfloat (d->quantity, ==, 21);
+  g_assert_cmpstr (d->unit, ==, "錠");
+  g_assert_cmpint (d->days, ==, 7);
+  g_assert_cmpstr (d->usage, ==, "1日3回 朝昼夕食後 1回1錠");
+  g_assert_cmpstr (d->pharmacy_code, ==, "1349999992");
+  g_assert_cmpstr (d->pharmacy_name, ==, "試験薬局");
+  g_assert_cmpstr (d->setting, ==, "outpatient");
+
+  rx = g_ptr_array_index (set->dispensings, 1);
+  g_assert_cmpstr (rx->source, ==, "prescription");
+  g_assert_cmpstr (rx->prescribed_on, ==, "2025-10-01");
+  g_assert_cmpstr (rx->drug_name, ==, "カロナール錠５００");
+  g_assert_cmpfloat (rx->quantity, ==, 10);
+  g_assert_cmpint (rx->days, ==, 5);
+  g_assert_cmpstr (rx->prescriber_code, ==, "1319999993");
+  g_assert_cmpstr (rx->prescriber_name, ==, "試験内科クリニック");
+  g_assert_cmpstr (rx->setting, ==, "outpatient");
+  g_assert_cmpstr (d->id, !=, rx->id);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -436,5 +582,8 @@ main (int    argc,
   g_test_add_func ("/fhir/document", test_document);
   g_test_add_func ("/fhir/invalid", test_invalid);
   g_test_add_func ("/fhir/corpus", test_corpus);
+  g_test_add_func ("/fhir/import/echeckup", test_import_echeckup);
+  g_test_add_func ("/fhir/import/municipal", test_import_municipal);
+  g_test_add_func ("/fhir/import/medication", test_import_medication);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "techo-cda.h"
+#include "techo-fhir.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
 
@@ -36,6 +37,8 @@ techo_import_kind_to_string (TechoImportKind kind)
     {
     case TECHO_IMPORT_KIND_CDA:
       return "cda";
+    case TECHO_IMPORT_KIND_FHIR:
+      return "fhir";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "jahis";
@@ -97,14 +100,19 @@ detect_kind (const char       *data,
       *out_kind = TECHO_IMPORT_KIND_CDA;
       return TRUE;
     }
+  if (s < end && *s == '{')
+    {
+      *out_kind = TECHO_IMPORT_KIND_FHIR;
+      return TRUE;
+    }
   if ((gsize) (end - s) >= 7 && (memcmp (s, "JAHISTC", 7) == 0 || memcmp (s, "911,", 4) == 0))
     {
       *out_kind = TECHO_IMPORT_KIND_JAHIS;
       return TRUE;
     }
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
-               _("This file is neither a checkup file (CDA XML) nor a medication notebook "
-                 "file (JAHIS text)."));
+               _("This file is neither a checkup file (CDA XML), a medication notebook "
+                 "file (JAHIS text) nor a FHIR bundle (JSON)."));
   return FALSE;
 }
 
@@ -198,6 +206,103 @@ cda_checkup_id (const TechoCheckup *checkup)
   return g_strdup_printf ("cda-%.16s", g_checksum_get_string (sum));
 }
 
+/* A FHIR bundle: checkups, screenings and medicines in one file, each
+ * category upserted through the same path as the portal's pages. */
+static gboolean
+import_fhir (TechoStore         *store,
+             gint64              profile_id,
+             const char         *data,
+             gsize               length,
+             TechoImportResult  *result,
+             GCancellable       *cancellable,
+             GError            **error)
+{
+  g_autoptr(TechoRecordSet) set = NULL;
+  g_autofree char *detail = NULL;
+  struct
+  {
+    TechoCategory category;
+    TechoStoreCount count;
+    GPtrArray *records;
+  } parts[3];
+
+  set = techo_fhir_import (data, length, error);
+  if (set == NULL)
+    return FALSE;
+  parts[0].category = TECHO_CATEGORY_CHECKUP;
+  parts[0].count = TECHO_STORE_COUNT_CHECKUP;
+  parts[0].records = set->checkups;
+  parts[1].category = TECHO_CATEGORY_SCREENING;
+  parts[1].count = TECHO_STORE_COUNT_SCREENING;
+  parts[1].records = set->screenings;
+  parts[2].category = TECHO_CATEGORY_MEDICATION;
+  parts[2].count = TECHO_STORE_COUNT_MEDICATION;
+  parts[2].records = set->dispensings;
+  result->n_checkups = set->checkups->len;
+  result->n_screenings = set->screenings->len;
+  result->n_medicines = set->dispensings->len;
+  result->n_records = result->n_checkups + result->n_screenings + result->n_medicines;
+  if (result->n_records == 0)
+    {
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                   _("The FHIR bundle holds no checkups, screenings or medicines."));
+      return FALSE;
+    }
+  result->category = set->checkups->len > 0 ? TECHO_CATEGORY_CHECKUP :
+                     set->screenings->len > 0 ? TECHO_CATEGORY_SCREENING :
+                     TECHO_CATEGORY_MEDICATION;
+  for (guint i = 0; i < set->checkups->len; i++)
+    set_provenance (&((TechoCheckup *) g_ptr_array_index (set->checkups, i))->provenance, result);
+  for (guint i = 0; i < set->screenings->len; i++)
+    set_provenance (&((TechoScreening *) g_ptr_array_index (set->screenings, i))->provenance,
+                    result);
+  for (guint i = 0; i < set->dispensings->len; i++)
+    set_provenance (&((TechoDispensing *) g_ptr_array_index (set->dispensings, i))->provenance,
+                    result);
+  if (set->checkups->len == 1)
+    result->checkup_id = g_strdup (((TechoCheckup *) g_ptr_array_index (set->checkups, 0))->id);
+
+  if (!resolve_profile (store, profile_id, set->profile, &result->profile_id,
+                        &result->profile_created, cancellable, error))
+    return FALSE;
+  for (guint i = 0; i < G_N_ELEMENTS (parts); i++)
+    {
+      gint64 before, after;
+
+      if (parts[i].records->len == 0)
+        continue;
+      before = techo_store_count_sync (store, result->profile_id, parts[i].count, cancellable,
+                                       error);
+      if (before < 0 ||
+          !techo_store_upsert_page_sync (store, result->profile_id, parts[i].category,
+                                         parts[i].records, NULL, cancellable, error))
+        return FALSE;
+      after = techo_store_count_sync (store, result->profile_id, parts[i].count, cancellable,
+                                      error);
+      if (after < 0)
+        return FALSE;
+      result->n_new += after > before ? (guint) (after - before) : 0;
+    }
+  /* The original CDA a Techo export carried along. */
+  if (set->documents != NULL)
+    {
+      GHashTableIter iter;
+      gpointer id, document;
+
+      g_hash_table_iter_init (&iter, set->documents);
+      while (g_hash_table_iter_next (&iter, &id, &document))
+        if (!techo_store_save_document_sync (store, result->profile_id, id, document,
+                                             cancellable, error))
+          return FALSE;
+    }
+
+  detail = g_strdup_printf ("kind=fhir file=%s sha256=%s profile=%" G_GINT64_FORMAT
+                            " records=%u new=%u",
+                            result->file_name, result->file_sha256, result->profile_id,
+                            result->n_records, result->n_new);
+  return techo_store_append_audit_sync (store, "import", detail, cancellable, error);
+}
+
 gboolean
 techo_import_bytes_sync (TechoStore         *store,
                          gint64              profile_id,
@@ -239,6 +344,14 @@ techo_import_bytes_sync (TechoStore         *store,
                                                      (const guchar *) data, length);
   if (!detect_kind (data, length, &result->kind, error))
     return FALSE;
+  if (result->kind == TECHO_IMPORT_KIND_FHIR)
+    {
+      if (!import_fhir (store, profile_id, data, length, result, cancellable, error))
+        return FALSE;
+      if (out_result != NULL)
+        *out_result = g_steal_pointer (&result);
+      return TRUE;
+    }
 
   /* Parse everything before anything is written. */
   records = g_ptr_array_new ();

@@ -30,6 +30,7 @@ typedef enum
 {
   TECHO_IMPORT_KIND_JAHIS,
   TECHO_IMPORT_KIND_CDA,
+  TECHO_IMPORT_KIND_FHIR,  /* a FHIR R4 JSON Bundle (techo-fhir.h) */
 } TechoImportKind;
 
 typedef struct
@@ -44,6 +45,9 @@ typedef struct
   guint n_new;            /* rows the store did not hold before */
   guint n_skipped;        /* JAHIS records read and left out (notes …) */
   char *checkup_id;       /* CDA: the stored checkup's id */
+  guint n_checkups;       /* FHIR: records of each kind in the file */
+  guint n_screenings;
+  guint n_medicines;
 } TechoImportResult;
 
 void techo_import_result_free (TechoImportResult *result);
