@@ -568,6 +568,230 @@ test_import_medication (void)
   g_assert_cmpstr (d->id, !=, rx->id);
 }
 
+/* Valid UCUM codes a checkup export may use (a closed list: anything else
+ * labelled UCUM is a bug, like ml/min/1.73m2 was). */
+static const char *const valid_ucum[] = {
+  "cm", "kg", "kg/m2", "cm2", "mm[Hg]", "mg/dL", "g/dL", "U/L", "[IU]/L", "%",
+  "mL/min/{1.73_m2}", "10*4/uL", "/uL", "ug/dL", "meq/L", "mmol/L", "d", NULL
+};
+
+/* Checks every Quantity under @node: a UCUM system only with a code from
+ * the list. Returns how many UCUM quantities it saw. */
+static guint
+check_ucum (JsonNode *node)
+{
+  guint n = 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (o);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "system", ""),
+                     TECHO_URI_UCUM) == 0)
+        {
+          const char *code = json_object_get_string_member_with_default (o, "code", "");
+
+          if (!g_strv_contains (valid_ucum, code))
+            g_error ("“%s” is labelled as UCUM but is not a UCUM code", code);
+          n++;
+        }
+      for (GList *l = members; l != NULL; l = l->next)
+        n += check_ucum (json_object_get_member (o, l->data));
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        n += check_ucum (json_array_get_element (a, i));
+    }
+  return n;
+}
+
+static const char *
+profile_of (JsonObject *r)
+{
+  JsonObject *meta = json_object_get_object_member (r, "meta");
+
+  if (meta == NULL || !json_object_has_member (meta, "profile"))
+    return NULL;
+  return json_array_get_string_element (json_object_get_array_member (meta, "profile"), 0);
+}
+
+static JsonObject *
+resolve_in (JsonObject *bundle,
+            JsonObject *reference_holder)
+{
+  JsonArray *entries = json_object_get_array_member (bundle, "entry");
+  const char *ref = json_object_get_string_member (reference_holder, "reference");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "fullUrl"), ref) == 0)
+        return json_object_get_object_member (entry, "resource");
+    }
+  return NULL;
+}
+
+#define ECHECKUP_SD "http://jpfhir.jp/fhir/eCheckup/StructureDefinition/"
+
+/* Techo's 健診結果報告書 follows the JP eCheckup IG's required elements
+ * (as far as a test can check them): Bundle profile, identifier and
+ * timestamp; Composition profile, version, identifier, type, category,
+ * encounter, date, author, event, section codes; Patient with both names
+ * split; Organization with insurance-medical-institution-no; Encounter;
+ * Coverage with the insurer as payor; every Observation profiled; UCUM
+ * only from the list. And it reads back the same. */
+static void
+test_echeckup_profiles (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoRecordSet) set = techo_test_export_all (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) outer = NULL;
+  g_autoptr(TechoRecordSet) back = NULL;
+  g_autoptr(GRegex) timestamp = g_regex_new ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
+                                             "[+-]\\d\\d:\\d\\d$", 0, 0, NULL);
+  JsonArray *entries;
+  TechoItem *item;
+  guint n_documents = 0, n_ucum = 0;
+
+  /* Units as files write them: one UCUM knows in another case, one it
+   * does not know at all. */
+  item = g_ptr_array_index (((TechoCheckup *) g_ptr_array_index (set->checkups, 0))->items, 0);
+  g_free (item->code);
+  item->code = g_strdup ("8A065000002391901");
+  g_free (item->unit);
+  item->unit = g_strdup ("ml/min/1.73m2");
+  item = g_ptr_array_index (((TechoCheckup *) g_ptr_array_index (set->checkups, 1))->items, 0);
+  g_free (item->unit);
+  item->unit = g_strdup ("倍");
+
+  json = techo_fhir_export (set, TECHO_FHIR_CHECKUP_DOCUMENTS, &error);
+  g_assert_no_error (error);
+  outer = parse (json);
+  entries = json_object_get_array_member (outer, "entry");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *doc = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                       "resource");
+      JsonArray *inner;
+      JsonObject *composition, *patient, *org, *encounter, *identifier, *event;
+      JsonArray *sections, *names;
+      gboolean seen_coverage = FALSE;
+
+      if (g_strcmp0 (json_object_get_string_member (doc, "resourceType"), "Bundle") != 0)
+        continue;
+      n_documents++;
+      g_assert_cmpstr (profile_of (doc), ==,
+                       "http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eCheckupGeneral");
+      g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (doc, "meta"),
+                                                       "lastUpdated"));
+      g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "document");
+      g_assert_true (g_regex_match (timestamp, json_object_get_string_member (doc, "timestamp"),
+                                    0, NULL));
+      identifier = json_object_get_object_member (doc, "identifier");
+      g_assert_cmpstr (json_object_get_string_member (identifier, "system"), ==,
+                       "http://jpfhir.jp/fhir/clins/bundle-identifier");
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (identifier, "value"),
+                                       "1312345678^20"));
+      inner = json_object_get_array_member (doc, "entry");
+      composition = json_object_get_object_member (json_array_get_object_element (inner, 0),
+                                                   "resource");
+      g_assert_cmpstr (json_object_get_string_member (composition, "resourceType"), ==,
+                       "Composition");
+      g_assert_cmpstr (profile_of (composition), ==, ECHECKUP_SD "JP_Composition_eCheckupGeneral");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (composition, "extension"), 0), "url"), ==,
+                       "http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber");
+      identifier = json_object_get_object_member (composition, "identifier");
+      g_assert_cmpstr (json_object_get_string_member (identifier, "system"), ==,
+                       "http://jpfhir.jp/fhir/core/IdSystem/resourceInstance-identifier");
+      g_assert_cmpstr (json_object_get_string_member (composition, "status"), ==, "final");
+      g_assert_cmpstr (coding_code (json_object_get_object_member (composition, "type")), ==,
+                       "53576-5");
+      g_assert_cmpstr (coding_code (json_array_get_object_element (
+                         json_object_get_array_member (composition, "category"), 0)), ==, "10");
+      g_assert_nonnull (json_object_get_string_member (composition, "date"));
+      event = json_array_get_object_element (json_object_get_array_member (composition, "event"), 0);
+      g_assert_cmpstr (coding_code (json_array_get_object_element (
+                         json_object_get_array_member (event, "code"), 0)), ==, "010");
+      encounter = resolve_in (doc, json_object_get_object_member (composition, "encounter"));
+      g_assert_nonnull (encounter);
+      g_assert_cmpstr (profile_of (encounter), ==, ECHECKUP_SD "JP_Encounter_eCheckupGeneral");
+      g_assert_cmpstr (json_object_get_string_member (encounter, "status"), ==, "finished");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (encounter, "class"),
+                                                      "code"), ==, "checkup");
+      org = resolve_in (doc, json_array_get_object_element (
+                               json_object_get_array_member (composition, "author"), 0));
+      g_assert_cmpstr (json_object_get_string_member (org, "resourceType"), ==, "Organization");
+      g_assert_cmpstr (profile_of (org), ==, ECHECKUP_SD "JP_Organization_eCheckupGeneral");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (org, "identifier"), 0), "system"), ==,
+                       "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no");
+      g_assert_true (resolve_in (doc, json_object_get_object_member (composition, "custodian")) == org);
+      sections = json_object_get_array_member (composition, "section");
+      g_assert_cmpstr (coding_code (json_object_get_object_member (
+                         json_array_get_object_element (sections, 0), "code")), ==, "01011");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (json_object_get_object_member (
+                           json_array_get_object_element (sections, 0), "code"), "coding"), 0),
+                         "system"), ==, "http://jpfhir.jp/fhir/eCheckup/CodeSystem/section-code");
+
+      patient = resolve_in (doc, json_object_get_object_member (composition, "subject"));
+      g_assert_cmpstr (profile_of (patient), ==, ECHECKUP_SD "JP_Patient_eCheckupGeneral");
+      names = json_object_get_array_member (patient, "name");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (names, 0),
+                                                      "family"), ==, "山田");
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                         json_array_get_object_element (names, 0), "given"), 0), ==, "花子");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (names, 1),
+                                                      "family"), ==, "ヤマダ");
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                         json_array_get_object_element (names, 1), "given"), 0), ==, "ハナコ");
+
+      for (guint j = 0; j < json_array_get_length (inner); j++)
+        {
+          JsonObject *r = json_object_get_object_member (json_array_get_object_element (inner, j),
+                                                         "resource");
+          const char *type = json_object_get_string_member (r, "resourceType");
+
+          if (g_strcmp0 (type, "Observation") == 0)
+            {
+              g_assert_cmpstr (profile_of (r), ==, ECHECKUP_SD "JP_Observation_eCheckupGeneral");
+              g_assert_cmpstr (json_object_get_string_member (r, "status"), ==, "final");
+            }
+          if (g_strcmp0 (type, "Coverage") == 0)
+            {
+              JsonObject *payor = resolve_in (doc, json_array_get_object_element (
+                                                     json_object_get_array_member (r, "payor"), 0));
+
+              seen_coverage = TRUE;
+              g_assert_cmpstr (profile_of (r), ==, ECHECKUP_SD "JP_CoverageInsurance_eCheckupGeneral");
+              g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                                 json_object_get_array_member (payor, "identifier"), 0), "value"),
+                               ==, "06139999");
+            }
+        }
+      g_assert_true (seen_coverage);
+      n_ucum += check_ucum (json_object_get_member (doc, "entry"));
+    }
+  g_assert_cmpuint (n_documents, ==, 3);
+  g_assert_cmpuint (n_ucum, >, 10);
+  /* eGFR in another case still gets its UCUM code; 倍 gets none. */
+  g_assert_nonnull (strstr (json, "\"mL/min/{1.73_m2}\""));
+  g_assert_null (strstr (json, "\"code\":\"倍\""));
+  g_assert_null (strstr (json, "\"code\":\"ml/min/1.73m2\""));
+
+  back = techo_fhir_import (json, strlen (json), &error);
+  g_assert_no_error (error);
+  assert_sets_equal (set, back);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -583,6 +807,7 @@ main (int    argc,
   g_test_add_func ("/fhir/invalid", test_invalid);
   g_test_add_func ("/fhir/corpus", test_corpus);
   g_test_add_func ("/fhir/import/echeckup", test_import_echeckup);
+  g_test_add_func ("/fhir/echeckup-profiles", test_echeckup_profiles);
   g_test_add_func ("/fhir/import/municipal", test_import_municipal);
   g_test_add_func ("/fhir/import/medication", test_import_medication);
   return g_test_run ();

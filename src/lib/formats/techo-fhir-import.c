@@ -90,6 +90,12 @@ identifier_value (JsonObject *resource,
                   const char *system)
 {
   JsonArray *ids = techo_json_get_array (resource, "identifier");
+  JsonObject *single = techo_json_get_object (resource, "identifier");
+
+  /* Composition and Bundle have one Identifier, not a list. */
+  if (single != NULL)
+    return system == NULL || g_strcmp0 (techo_json_get_string (single, "system"), system) == 0 ?
+           techo_json_get_string (single, "value") : NULL;
 
   for (guint i = 0; ids != NULL && i < json_array_get_length (ids); i++)
     {
@@ -343,6 +349,11 @@ read_organization (Reader      *reader,
   return get_text (org, "name", TECHO_RECORD_MAX_NAME, name, error);
 }
 
+static gboolean collect_section_items (Reader      *reader,
+                                       JsonObject  *composition,
+                                       GPtrArray   *items,
+                                       GError     **error);
+
 static gboolean
 read_checkup (Reader      *reader,
               JsonObject  *r,
@@ -353,6 +364,8 @@ read_checkup (Reader      *reader,
   JsonArray *refs;
 
   c->id = g_strdup (identifier_value (r, TECHO_FHIR_URI_CHECKUP_ID));
+  if (c->id == NULL && composition)
+    c->id = g_strdup (identifier_value (r, TECHO_FHIR_URI_RESOURCE_INSTANCE));
   if (c->id == NULL || strlen (c->id) > TECHO_RECORD_MAX_ID)
     return invalid (error, "a checkup has no usable id");
   if (!read_record_extensions (r, &c->revision, &c->provenance, error) ||
@@ -370,7 +383,10 @@ read_checkup (Reader      *reader,
           !read_organization (reader, array_object (r, "author", 0),
                               &c->institution_code, &c->institution_name, error))
         return FALSE;
-      refs = techo_json_get_array (array_object (r, "section", 0), "entry");
+      if (!collect_section_items (reader, r, c->items, error))
+        return FALSE;
+      g_ptr_array_add (reader->set->checkups, g_steal_pointer (&c));
+      return TRUE;
     }
   else
     {
@@ -1062,7 +1078,8 @@ read_bundle (Reader      *reader,
       else if (g_strcmp0 (rt, "DocumentReference") == 0)
         ok = read_document (reader, r, error);
       else if (g_strcmp0 (rt, "Composition") == 0 &&
-               identifier_value (r, TECHO_FHIR_URI_CHECKUP_ID) != NULL)
+               (identifier_value (r, TECHO_FHIR_URI_CHECKUP_ID) != NULL ||
+                extension (r, TECHO_FHIR_EXT_REVISION) != NULL))
         ok = read_checkup (reader, r, TRUE, error);
       else if (g_strcmp0 (rt, "DiagnosticReport") == 0 &&
                identifier_value (r, TECHO_FHIR_URI_CHECKUP_ID) != NULL)

@@ -49,6 +49,7 @@ G_BEGIN_DECLS
 #define TECHO_FHIR_PROFILE_ENCOUNTER_ECHECKUP TECHO_FHIR_URI_ECHECKUP_SD "JP_Encounter_eCheckupGeneral"
 #define TECHO_FHIR_PROFILE_COVERAGE_ECHECKUP TECHO_FHIR_URI_ECHECKUP_SD "JP_CoverageInsurance_eCheckupGeneral"
 #define TECHO_FHIR_PROFILE_INSURER_ECHECKUP TECHO_FHIR_URI_ECHECKUP_SD "JP_OrganizationInsurer_eCheckupGeneral"
+#define TECHO_FHIR_URI_RESOURCE_INSTANCE "http://jpfhir.jp/fhir/core/IdSystem/resourceInstance-identifier"
 #define TECHO_FHIR_URI_BUNDLE_IDENTIFIER "http://jpfhir.jp/fhir/clins/bundle-identifier"
 #define TECHO_FHIR_URI_SECTION_CODE      "http://jpfhir.jp/fhir/eCheckup/CodeSystem/section-code"
 #define TECHO_FHIR_URI_ECHECKUP_JLAC10   "http://jpfhir.jp/fhir/eCheckup/CodeSystem/jlac10"
