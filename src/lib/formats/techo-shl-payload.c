@@ -94,6 +94,34 @@ inflate_raw (const guint8  *data,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
+/* A compact JWE is five base64url parts. cjose asserts (aborts the
+ * process) on base64url of a length that leaves one odd character, so the
+ * shape is checked here before cjose sees it. */
+static gboolean
+compact_shape_ok (const char *compact)
+{
+  guint parts = 1;
+  gsize run = 0;
+
+  for (const char *p = compact; ; p++)
+    {
+      if (*p == '.' || *p == '\0')
+        {
+          if (run % 4 == 1)
+            return FALSE;
+          if (*p == '\0')
+            break;
+          parts++;
+          run = 0;
+          continue;
+        }
+      if (!g_ascii_isalnum (*p) && *p != '-' && *p != '_')
+        return FALSE;
+      run++;
+    }
+  return parts == 5;
+}
+
 GBytes *
 techo_shl_decrypt (const guint8  *key,
                    gsize          key_length,
@@ -120,6 +148,13 @@ techo_shl_decrypt (const guint8  *key,
       g_set_error (error, TECHO_SHL_ERROR, TECHO_SHL_ERROR_TOO_LARGE,
                    "This share package is larger than %d MiB.",
                    TECHO_SHL_MAX_JWE_BYTES / (1024 * 1024));
+      return NULL;
+    }
+  if (!compact_shape_ok (compact))
+    {
+      g_set_error_literal (error, TECHO_SHL_ERROR, TECHO_SHL_ERROR_INVALID,
+                           "This is not a share package (a JWE is five base64url parts "
+                           "joined by dots).");
       return NULL;
     }
   jwk = make_key (key, key_length, error);
