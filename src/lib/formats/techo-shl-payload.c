@@ -94,24 +94,29 @@ inflate_raw (const guint8  *data,
   return g_byte_array_free_to_bytes (g_steal_pointer (&out));
 }
 
-/* A compact JWE is five base64url parts. cjose asserts (aborts the
- * process) on base64url of a length that leaves one odd character, so the
- * shape is checked here before cjose sees it. */
+/* A compact JWE for `dir` + A256GCM is five base64url parts: header, an
+ * empty encrypted key, a 96-bit IV (16 characters), the ciphertext and a
+ * 128-bit tag (22 characters). cjose asserts (aborts the process) on
+ * base64url of a length 4n+1 and reads past an IV shorter than 12 bytes,
+ * so the shape is checked here before cjose sees it. */
 static gboolean
 compact_shape_ok (const char *compact)
 {
-  guint parts = 1;
+  static const gssize expected[5] = { -1, 0, 16, -1, 22 };
+  guint part = 0;
   gsize run = 0;
 
   for (const char *p = compact; ; p++)
     {
       if (*p == '.' || *p == '\0')
         {
-          if (run % 4 == 1)
+          if (part >= 5 || run % 4 == 1 ||
+              (expected[part] >= 0 && run != (gsize) expected[part]) ||
+              (part == 0 && run == 0))
             return FALSE;
+          part++;
           if (*p == '\0')
             break;
-          parts++;
           run = 0;
           continue;
         }
@@ -119,7 +124,7 @@ compact_shape_ok (const char *compact)
         return FALSE;
       run++;
     }
-  return parts == 5;
+  return part == 5;
 }
 
 GBytes *
@@ -153,8 +158,8 @@ techo_shl_decrypt (const guint8  *key,
   if (!compact_shape_ok (compact))
     {
       g_set_error_literal (error, TECHO_SHL_ERROR, TECHO_SHL_ERROR_INVALID,
-                           "This is not a share package (a JWE is five base64url parts "
-                           "joined by dots).");
+                           "This is not a share package (a JWE of dir and A256GCM: five "
+                           "base64url parts, a 96-bit IV and a 128-bit tag).");
       return NULL;
     }
   jwk = make_key (key, key_length, error);
