@@ -111,10 +111,10 @@ response_cb (AdwMessageDialog *dialog,
 
       techo_link_import_run (window, run->store, run->profile_id, g_strstrip (link), passcode);
     }
-  /* The fields held the key and the passcode. */
+  /* The fields held the key and the passcode. A close after a response
+   * answers again ("cancel"); the run lives as long as the dialog. */
   gtk_editable_set_text (GTK_EDITABLE (run->link), "");
   gtk_editable_set_text (GTK_EDITABLE (run->passcode), "");
-  link_run_free (run);
 }
 
 static void
@@ -171,6 +171,8 @@ techo_link_import_ask (TechoWindow *window,
   adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
   gtk_entry_set_activates_default (GTK_ENTRY (run->link), TRUE);
   g_signal_connect (run->link, "changed", G_CALLBACK (link_changed_cb), dialog);
+  g_object_set_data_full (G_OBJECT (dialog), "techo-link-run", run,
+                          (GDestroyNotify) link_run_free);
   g_signal_connect (dialog, "response", G_CALLBACK (response_cb), run);
   gtk_window_present (GTK_WINDOW (dialog));
 }
