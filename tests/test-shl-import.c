@@ -35,6 +35,7 @@ typedef struct
   guint8 key[TECHO_SHL_KEY_BYTES];
   char *checkup_jwe;       /* zip: DEF, cty, embedded */
   char *medication_jwe;    /* no cty, no zip, by location */
+  char *bad_jwe;           /* opens, but holds no FHIR Bundle */
   int remaining;           /* passcode attempts left */
   guint n_requests;
   char *last_recipient;
@@ -173,6 +174,16 @@ server_cb (SoupServer        *server,
           g_string_free (big, TRUE);
           return;
         }
+      if (g_str_equal (path, "/manifest-badfile"))
+        {
+          /* A good file, then one that is no bundle: neither may land. */
+          manifest = g_strdup_printf ("{\"files\":["
+                                      "{\"contentType\":\"application/fhir+json\",\"embedded\":\"%s\"},"
+                                      "{\"contentType\":\"application/fhir+json\",\"embedded\":\"%s\"}]}",
+                                      f->checkup_jwe, f->bad_jwe);
+          reply_json (msg, 200, manifest);
+          return;
+        }
       manifest = g_strdup_printf ("{\"files\":["
                                   "{\"contentType\":\"application/smart-health-card\","
                                   "\"embedded\":\"not-for-techo\"},"
@@ -201,6 +212,11 @@ server_cb (SoupServer        *server,
                                         strlen (jwe));
       return;
     }
+  if (g_str_equal (path, "/redirect"))
+    {
+      soup_server_message_set_redirect (msg, 302, "http://records.example.org/file");
+      return;
+    }
   soup_server_message_set_status (msg, 404, NULL);
 }
 
@@ -227,6 +243,7 @@ fixture_set_up (Fixture       *f,
   f->checkup_jwe = make_jwe (f->key, checkup, length, "application/fhir+json", TRUE);
   medication = read_corpus ("ok-jpcore-medication.json", &length);
   f->medication_jwe = make_jwe (f->key, medication, length, NULL, FALSE);
+  f->bad_jwe = make_jwe (f->key, "{\"resourceType\":\"Basic\"}", 24, NULL, FALSE);
   f->remaining = 3;
 
   f->server = soup_server_new (NULL, NULL);
@@ -253,6 +270,7 @@ fixture_tear_down (Fixture       *f,
   g_free (f->base);
   g_free (f->checkup_jwe);
   g_free (f->medication_jwe);
+  g_free (f->bad_jwe);
   g_free (f->last_recipient);
 }
 
@@ -471,6 +489,24 @@ test_refused (Fixture       *f,
     g_autoptr(GPtrArray) r = import_link (f, "shlink:/bm90IGpzb24", NULL, &error);
 
     g_assert_error (error, TECHO_SHL_ERROR, TECHO_SHL_ERROR_INVALID);
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *redirect = make_link (f, "/redirect", "U", 0, FALSE);
+    g_autoptr(GPtrArray) r = import_link (f, redirect, NULL, &error);
+
+    /* Not followed: it could lead to plain http elsewhere. */
+    g_assert_error (error, TECHO_SHL_FETCH_ERROR, TECHO_SHL_FETCH_ERROR_NETWORK);
+    g_assert_nonnull (strstr (error->message, "302"));
+  }
+  {
+    g_autoptr(GError) error = NULL;
+    g_autofree char *badfile = make_link (f, "/manifest-badfile", "L", 0, FALSE);
+    g_autoptr(GPtrArray) r = import_link (f, badfile, NULL, &error);
+
+    g_assert_null (r);
+    g_assert_nonnull (error);
+    g_assert_true (g_str_has_prefix (error->message, "This FHIR file"));
   }
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 0);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 0);

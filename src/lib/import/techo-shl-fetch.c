@@ -13,6 +13,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "techo-fhir.h"
 #include "techo-json.h"
 #include "techo-secure.h"
 #include "techo-shl-fetch.h"
@@ -180,6 +181,8 @@ get_file (SoupSession   *session,
                    _("The shared link points at “%s”, which is not a web address."), url);
       return NULL;
     }
+  /* A redirect could lead to plain http elsewhere: none is followed. */
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   body = send_capped (session, message, TECHO_SHL_MAX_JWE_BYTES, cancellable, error);
   if (body == NULL || !check_status (message, body, NULL, error))
     return NULL;
@@ -248,6 +251,7 @@ fetch_manifest (SoupSession            *session,
                    payload->url);
       return FALSE;
     }
+  soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   request_bytes = g_bytes_new (request, strlen (request));
   soup_message_set_request_body_from_bytes (message, "application/json", request_bytes);
   body = send_capped (session, message, TECHO_SHL_FETCH_MAX_MANIFEST, cancellable, error);
@@ -399,6 +403,16 @@ techo_import_shl_sync (TechoStore    *store,
 
       base = g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) :
                        "link");
+    }
+  /* Every file must read before any is written. */
+  for (guint i = 0; i < files->len; i++)
+    {
+      gsize length = 0;
+      const char *data = g_bytes_get_data (g_ptr_array_index (files, i), &length);
+      g_autoptr(TechoRecordSet) set = techo_fhir_import (data != NULL ? data : "", length, error);
+
+      if (set == NULL)
+        return NULL;
     }
   results = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_import_result_free);
   for (guint i = 0; i < files->len; i++)

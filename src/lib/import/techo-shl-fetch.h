@@ -47,7 +47,7 @@ GPtrArray *techo_shl_fetch_sync (const char    *link,
 
 /* Fetches and imports every FHIR file of @link into @profile_id (as
  * techo_import_bytes_sync). Returns the results, one per file; nothing is
- * imported unless every file was fetched and decrypted. */
+ * imported unless every file was fetched, decrypted and read as FHIR. */
 GPtrArray *techo_import_shl_sync (TechoStore    *store,
                                   gint64         profile_id,
                                   const char    *link,
