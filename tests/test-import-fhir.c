@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Received SMART Health Links, end to end on loopback: a libsoup server in
+/* FHIR files into a real store (健診結果報告書, 自治体検診, JP Core
+ * medicines: counts, items, provenance, a second import changing nothing,
+ * a bad bundle changing nothing), and received SMART Health Links, end to
+ * end on loopback: a libsoup server in
  * the test serves a manifest (flag L, with passcode P) and files (one
  * embedded and DEFLATE-compressed, one by location without `cty`), or a
  * file directly (flag U); the link is made here with a key the test makes.
@@ -17,6 +20,7 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
+#include "techo-fhir.h"
 #include "techo-import.h"
 #include "techo-secure.h"
 #include "techo-shl-fetch.h"
@@ -231,7 +235,7 @@ fixture_set_up (Fixture       *f,
   GSList *uris;
   gsize length = 0;
 
-  f->dir = g_dir_make_tmp ("techo-shl-import-XXXXXX", &error);
+  f->dir = g_dir_make_tmp ("techo-import-fhir-XXXXXX", &error);
   g_assert_no_error (error);
   store_dir = g_build_filename (f->dir, "store", NULL);
   f->store = techo_store_new (store_dir);
@@ -588,17 +592,117 @@ test_cli (Fixture       *f,
   g_assert_null (strstr (out2, "shlink:/"));
 }
 
+static TechoImportResult *
+import_corpus_file (Fixture     *f,
+                    const char  *name,
+                    GError     **error)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "fhir", name, NULL);
+  TechoImportResult *result = NULL;
+
+  if (!techo_import_file_sync (f->store, 0, path, &result, NULL, error))
+    return NULL;
+  return result;
+}
+
+/* The bundles of tests/corpus/fhir into the store, as `techo-cli import`
+ * does them. */
+static void
+test_files (Fixture       *f,
+            gconstpointer  data)
+{
+  static const char * const names[] = {
+    "ok-echeckup.json", "ok-municipal-lung.json", "ok-municipal-colon.json",
+    "ok-jpcore-medication.json", NULL
+  };
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) checkups = NULL;
+  g_autoptr(GPtrArray) screenings = NULL;
+  gint64 profile_id = 0;
+  const TechoCheckup *c;
+
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(TechoImportResult) r = import_corpus_file (f, names[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpint (r->kind, ==, TECHO_IMPORT_KIND_FHIR);
+      g_assert_cmpuint (r->n_new, ==, r->n_records);
+      g_assert_cmpuint (r->n_new, >, 0);
+      g_assert_cmpint (r->profile_created, ==, i == 0);
+      profile_id = r->profile_id;
+    }
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 9);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_SCREENING), ==, 2);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 2);
+
+  checkups = techo_store_list_checkups_sync (f->store, profile_id, 0, NULL, &error);
+  g_assert_no_error (error);
+  c = g_ptr_array_index (checkups, 0);
+  g_assert_cmpint (c->provenance.origin, ==, TECHO_ORIGIN_FILE);
+  g_assert_cmpstr (c->provenance.file_name, ==, "ok-echeckup.json");
+  g_assert_cmpuint (strlen (c->provenance.file_sha256), ==, 64);
+  g_assert_cmpstr (c->institution_code, ==, "1319999991");
+  g_assert_cmpstr (techo_checkup_find_item (c, "9A751000000000001")->value, ==, "136");
+  screenings = techo_store_list_screenings_sync (f->store, profile_id, "lung", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (screenings->len, ==, 1);
+  g_assert_cmpstr (((TechoScreening *) g_ptr_array_index (screenings, 0))->followup_value, ==, "2");
+
+  /* Again: nothing new. */
+  for (guint i = 0; names[i] != NULL; i++)
+    {
+      g_autoptr(TechoImportResult) r = import_corpus_file (f, names[i], &error);
+
+      g_assert_no_error (error);
+      g_assert_cmpuint (r->n_new, ==, 0);
+    }
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_SCREENING), ==, 2);
+  g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 2);
+
+  /* A bundle whose report refers to a result it does not hold: refused
+   * with the reason, and nothing changes. */
+  {
+    g_autofree char *path = g_build_filename (f->dir, "broken.json", NULL);
+    g_autofree char *text = NULL;
+    g_autofree char *broken = NULL;
+    gsize length = 0;
+    g_autoptr(TechoImportResult) r = NULL;
+    g_autofree char *source = g_test_build_filename (G_TEST_DIST, "corpus", "fhir",
+                                                     "ok-echeckup.json", NULL);
+
+    g_assert_true (g_file_get_contents (source, &text, &length, NULL));
+    /* Another date, so it would be a new checkup, and one result gone. */
+    {
+      g_auto(GStrv) dates = g_strsplit (text, "2025-06-12", -1);
+      g_auto(GStrv) urls = NULL;
+      g_autofree char *redated = g_strjoinv ("2025-07-01", dates);
+
+      urls = g_strsplit (redated, "\"fullUrl\": \"urn:uuid:0a000000-0000-4000-8000-000000000018\"", -1);
+      broken = g_strjoinv ("\"fullUrl\": \"urn:uuid:0a000000-0000-4000-8000-0000000000ff\"", urls);
+      g_assert_cmpuint (g_strv_length (urls), ==, 2);
+    }
+    g_assert_true (g_file_set_contents (path, broken, -1, NULL));
+    g_assert_false (techo_import_file_sync (f->store, 0, path, &r, NULL, &error));
+    g_assert_error (error, TECHO_FHIR_ERROR, TECHO_FHIR_ERROR_INVALID);
+    g_assert_nonnull (strstr (error->message, "urn:uuid:0a000000-0000-4000-8000-000000000018"));
+    g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+  }
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
-  g_test_add ("/shl-import/manifest", Fixture, NULL, fixture_set_up, test_manifest,
+  g_test_add ("/import-fhir/files", Fixture, NULL, fixture_set_up, test_files, fixture_tear_down);
+  g_test_add ("/import-fhir/link-manifest", Fixture, NULL, fixture_set_up, test_manifest,
               fixture_tear_down);
-  g_test_add ("/shl-import/direct", Fixture, NULL, fixture_set_up, test_direct,
+  g_test_add ("/import-fhir/link-direct", Fixture, NULL, fixture_set_up, test_direct,
               fixture_tear_down);
-  g_test_add ("/shl-import/refused", Fixture, NULL, fixture_set_up, test_refused,
+  g_test_add ("/import-fhir/link-refused", Fixture, NULL, fixture_set_up, test_refused,
               fixture_tear_down);
-  g_test_add ("/shl-import/cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
+  g_test_add ("/import-fhir/link-cli", Fixture, NULL, fixture_set_up, test_cli, fixture_tear_down);
   return g_test_run ();
 }
