@@ -169,6 +169,22 @@ test_structure (void)
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "Observation")), ==, 3 * 8 + 2);
   /* No number printed the long way. */
   g_assert_null (strstr (json, "9999999"));
+  /* Every Observation names its JP Core profile (JP_Observation_Common
+   * where no narrower one fits, as for screening items). */
+  {
+    JsonArray *entries = json_object_get_array_member (bundle, "entry");
+
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      {
+        JsonObject *r = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                       "resource");
+
+        if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), "Observation") == 0)
+          g_assert_true (g_str_has_prefix (json_array_get_string_element (json_object_get_array_member (
+                                             json_object_get_object_member (r, "meta"), "profile"), 0),
+                                           TECHO_URI_JP_PROFILE_PREFIX "JP_Observation_"));
+      }
+  }
 
   patient = first_of_type (bundle, "Patient");
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (

@@ -61,6 +61,7 @@ G_BEGIN_DECLS
 #define TECHO_FHIR_URI_VERSION_NUMBER    "http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber"
 #define TECHO_FHIR_URI_HOT9_OID          "urn:oid:1.2.392.200119.4.403.1"
 #define TECHO_FHIR_URI_YJ_OID            "urn:oid:1.2.392.100495.20.1.73"
+#define TECHO_FHIR_PROFILE_OBSERVATION_COMMON "http://jpfhir.jp/fhir/core/StructureDefinition/JP_Observation_Common"
 #define TECHO_FHIR_PROFILE_MEDICATION_REQUEST "http://jpfhir.jp/fhir/core/StructureDefinition/JP_MedicationRequest"
 #define TECHO_FHIR_URI_DISPENSE_CATEGORY "http://terminology.hl7.org/fhir/CodeSystem/medicationdispense-category"
 

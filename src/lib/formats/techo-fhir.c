@@ -522,8 +522,8 @@ build_observation (const Bundler   *bundler,
   member_string (b, "resourceType", "Observation");
   if (bundler->echeckup)
     add_meta (b, TECHO_FHIR_PROFILE_OBSERVATION_ECHECKUP, bundler->timestamp);
-  else if (profile != NULL)
-    add_profile (b, profile);
+  else
+    add_profile (b, profile != NULL ? profile : TECHO_FHIR_PROFILE_OBSERVATION_COMMON);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
   ext_string (b, TECHO_FHIR_EXT_VALUE_TYPE, techo_value_type_to_string (item->type));
