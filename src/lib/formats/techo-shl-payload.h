@@ -23,6 +23,7 @@ typedef enum
   TECHO_SHL_ERROR_DECRYPT, /* wrong key, or the package was changed */
   TECHO_SHL_ERROR_INVALID, /* not a link or package of the expected shape */
   TECHO_SHL_ERROR_TOO_LARGE, /* over a size limit */
+  TECHO_SHL_N_ERRORS /* not a code: how many codes there are */
 } TechoShlError;
 
 GQuark techo_shl_error_quark (void);

@@ -13,7 +13,6 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "techo-fhir.h"
 #include "techo-json.h"
 #include "techo-secure.h"
 #include "techo-shl-fetch.h"
@@ -385,6 +384,7 @@ techo_import_shl_sync (TechoStore    *store,
 {
   g_autoptr(GPtrArray) files = NULL;
   g_autoptr(GPtrArray) results = NULL;
+  g_autoptr(GPtrArray) names = NULL;
   g_autoptr(TechoShlPayload) payload = NULL;
   g_autofree char *base = NULL;
   g_auto(TechoSecret) trimmed = NULL;
@@ -404,29 +404,16 @@ techo_import_shl_sync (TechoStore    *store,
       base = g_strdup (uri != NULL && g_uri_get_host (uri) != NULL ? g_uri_get_host (uri) :
                        "link");
     }
-  /* Every file must read before any is written. */
+  /* One import: every file must read before any is written, and all go
+   * in with one merge (one undo). */
+  names = g_ptr_array_new_with_free_func (g_free);
   for (guint i = 0; i < files->len; i++)
-    {
-      gsize length = 0;
-      const char *data = g_bytes_get_data (g_ptr_array_index (files, i), &length);
-      g_autoptr(TechoRecordSet) set = techo_fhir_import (data != NULL ? data : "", length, error);
-
-      if (set == NULL)
-        return NULL;
-    }
-  results = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_import_result_free);
-  for (guint i = 0; i < files->len; i++)
-    {
-      g_autofree char *name = g_strdup_printf ("shlink-%s-%u.json", base ? base : "link", i + 1);
-      TechoImportResult *result = NULL;
-
-      if (!techo_import_bytes_sync (store, profile_id, name, g_ptr_array_index (files, i),
-                                    &result, cancellable, error))
-        return NULL;
-      /* Later files go to the same person as the first. */
-      profile_id = result->profile_id;
-      g_ptr_array_add (results, result);
-    }
+    g_ptr_array_add (names, g_strdup_printf ("shlink-%s-%u.json", base ? base : "link", i + 1));
+  g_ptr_array_add (names, NULL);
+  results = techo_import_contents_sync (store, profile_id, (const char * const *) names->pdata,
+                                        files, cancellable, error);
+  if (results == NULL)
+    return NULL;
   return g_steal_pointer (&results);
 }
 

@@ -27,6 +27,7 @@ typedef enum
   TECHO_SHL_FETCH_ERROR_BAD_DATA,        /* a manifest or file of the wrong shape */
   TECHO_SHL_FETCH_ERROR_TOO_LARGE,       /* a body over its cap */
   TECHO_SHL_FETCH_ERROR_EMPTY,           /* the link holds no FHIR file */
+  TECHO_SHL_FETCH_N_ERRORS /* not a code: how many codes there are */
 } TechoShlFetchError;
 
 GQuark techo_shl_fetch_error_quark (void);
