@@ -388,6 +388,17 @@ test_manifest (Fixture       *f,
   g_assert_cmpuint (((TechoImportResult *) g_ptr_array_index (again, 0))->n_new, ==, 0);
   g_assert_cmpuint (((TechoImportResult *) g_ptr_array_index (again, 1))->n_new, ==, 0);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 2);
+
+  /* The link's two files were one import: one undo takes both back. */
+  {
+    g_autoptr(TechoUndoResult) undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+
+    g_assert_no_error (error);
+    g_assert_nonnull (undone);
+    g_assert_cmpuint (undone->n_removed, ==, 3);
+    g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 0);
+    g_assert_cmpint (count (f, TECHO_STORE_COUNT_MEDICATION), ==, 0);
+  }
 }
 
 /* Flag U: GET url?recipient=… returns the file itself. */
