@@ -31,6 +31,7 @@
 #include "techo-secure.h"
 #include "techo-share-server.h"
 #include "techo-shl.h"
+#include "techo-shl-fetch.h"
 #include "techo-store.h"
 #include "techo-sync-controller.h"
 #include "techo-test-app.h"
@@ -49,6 +50,7 @@ static const struct
   { "techo_consent_error", techo_consent_error_quark, TECHO_CONSENT_N_ERRORS },
   { "techo_export_error", techo_export_error_quark, TECHO_EXPORT_N_ERRORS },
   { "techo_shl_error", techo_shl_error_quark, TECHO_SHL_N_ERRORS },
+  { "techo_shl_fetch_error", techo_shl_fetch_error_quark, TECHO_SHL_FETCH_N_ERRORS },
   { "techo_share_error", techo_share_error_quark, TECHO_SHARE_N_ERRORS },
   { "techo_report_error", techo_report_error_quark, TECHO_REPORT_N_ERRORS },
   { "techo_qr_error", techo_qr_error_quark, TECHO_QR_N_ERRORS },

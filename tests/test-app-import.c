@@ -3,7 +3,9 @@
  * Xvfb), past the file chooser: a JAHIS medication notebook and a CDA
  * checkup land in the window's person, the Medicines page lists the
  * drugs and a toast counts them; a refused file gets a dialog naming it
- * and changes nothing. */
+ * and changes nothing. Open a Shared Link…: the link pasted in the
+ * dialog is fetched from a libsoup server on loopback in the test and the
+ * checkup lands; a link with the wrong key gets a dialog saying so. */
 
 #define G_LOG_DOMAIN "test-app-import"
 
@@ -14,9 +16,13 @@
 #include <locale.h>
 #include <string.h>
 
+#include <libsoup/soup.h>
+
 #include "techo-checkups-page.h"
 #include "techo-file-import.h"
 #include "techo-medicines-page.h"
+#include "techo-secure.h"
+#include "techo-shl.h"
 #include "techo-store.h"
 #include "techo-vault.h"
 #include "techo-window.h"
@@ -447,7 +453,7 @@ test_import_action (Fixture       *fixture,
     g_assert_nonnull (chooser);
     g_assert_true (gtk_file_chooser_get_select_multiple (chooser));
     filters = gtk_file_chooser_get_filters (chooser);
-    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 5);
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
     techo_test_app_pump (200);
   }
@@ -463,6 +469,153 @@ test_import_action (Fixture       *fixture,
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
   g_assert_null (techo_window_get_records (fixture->window));
   g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
+}
+
+/* A 健診結果報告書 for the fixture's person, two results. */
+static const char shared_bundle[] =
+  "{\"resourceType\":\"Bundle\",\"type\":\"document\","
+  "\"identifier\":{\"system\":\"http://jpfhir.jp/fhir/clins/bundle-identifier\",\"value\":\"x^2026^1\"},"
+  "\"entry\":["
+  "{\"fullUrl\":\"urn:uuid:1\",\"resource\":{\"resourceType\":\"Composition\",\"status\":\"final\","
+  "\"category\":[{\"coding\":[{\"system\":\"urn:oid:2.16.840.1.113883.2.2.1.6.1001\",\"code\":\"10\"}]}],"
+  "\"subject\":{\"reference\":\"urn:uuid:2\"},\"date\":\"2026-09-30\",\"title\":\"健診結果\","
+  "\"custodian\":{\"reference\":\"urn:uuid:3\"},"
+  "\"event\":[{\"code\":[{\"coding\":[{\"system\":\"urn:oid:1.2.392.200119.6.1002\",\"code\":\"010\"}]}],"
+  "\"period\":{\"start\":\"2026-09-30\"}}],"
+  "\"section\":[{\"entry\":[{\"reference\":\"urn:uuid:4\"},{\"reference\":\"urn:uuid:5\"}]}]}},"
+  "{\"fullUrl\":\"urn:uuid:2\",\"resource\":{\"resourceType\":\"Patient\",\"name\":[{\"text\":\"山田太郎\"}],"
+  "\"gender\":\"male\",\"birthDate\":\"1960-01-15\"}},"
+  "{\"fullUrl\":\"urn:uuid:3\",\"resource\":{\"resourceType\":\"Organization\",\"identifier\":[{"
+  "\"system\":\"http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no\",\"value\":\"1319999991\"}],"
+  "\"name\":\"試験健診センター\"}},"
+  "{\"fullUrl\":\"urn:uuid:4\",\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\","
+  "\"code\":{\"coding\":[{\"system\":\"urn:oid:1.2.392.200119.6.1005\",\"code\":\"9N001000000000001\",\"display\":\"身長\"}]},"
+  "\"valueQuantity\":{\"value\":170.2,\"unit\":\"cm\"}}},"
+  "{\"fullUrl\":\"urn:uuid:5\",\"resource\":{\"resourceType\":\"Observation\",\"status\":\"final\","
+  "\"code\":{\"coding\":[{\"system\":\"urn:oid:1.2.392.200119.6.1005\",\"code\":\"9N006000000000001\",\"display\":\"体重\"}]},"
+  "\"valueQuantity\":{\"value\":65.0,\"unit\":\"kg\"}}}]}";
+
+static void
+serve_cb (SoupServer        *server,
+          SoupServerMessage *msg,
+          const char        *path,
+          GHashTable        *query,
+          gpointer           user_data)
+{
+  const char *jwe = user_data;
+
+  if (query == NULL || g_hash_table_lookup (query, "recipient") == NULL)
+    {
+      soup_server_message_set_status (msg, 400, NULL);
+      return;
+    }
+  soup_server_message_set_status (msg, 200, NULL);
+  soup_server_message_set_response (msg, "application/jose", SOUP_MEMORY_COPY, jwe, strlen (jwe));
+}
+
+static GtkWidget *
+find_widget_of_type (GtkWidget *widget,
+                     GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_widget_of_type (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Opens the dialog through win.import-link, pastes @link, presses Open. */
+static void
+open_shared_link (Fixture    *fixture,
+                  const char *link,
+                  const char *screenshot)
+{
+  AdwMessageDialog *dialog;
+  GtkWidget *entry;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import-link", NULL);
+  while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  entry = find_widget_of_type (adw_message_dialog_get_extra_child (dialog), GTK_TYPE_ENTRY);
+  g_assert_nonnull (entry);
+  g_assert_nonnull (find_widget_of_type (adw_message_dialog_get_extra_child (dialog),
+                                         GTK_TYPE_PASSWORD_ENTRY));
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), "not a link");
+  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
+  gtk_editable_set_text (GTK_EDITABLE (entry), link);
+  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "open"));
+  techo_test_app_pump (100);
+  if (screenshot != NULL)
+    save_screenshot (GTK_WIDGET (dialog), screenshot);
+  /* As the Open button does: the response, then the dialog closes. */
+  adw_message_dialog_response (dialog, "open");
+  gtk_window_close (GTK_WINDOW (dialog));
+  techo_test_app_pump (50);
+}
+
+static void
+test_import_shared_link (Fixture       *fixture,
+                         gconstpointer  data)
+{
+  g_autoptr(SoupServer) server = soup_server_new (NULL, NULL);
+  g_autoptr(TechoShlPayload) payload = techo_shl_payload_new ();
+  g_autoptr(GError) error = NULL;
+  g_autofree char *jwe = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *wrong = NULL;
+  AdwMessageDialog *dialog;
+  GSList *uris;
+  gint64 end;
+
+  g_assert_true (techo_random_bytes (payload->key, sizeof payload->key, &error));
+  jwe = techo_shl_encrypt (payload->key, sizeof payload->key, NULL, shared_bundle,
+                           strlen (shared_bundle), &error);
+  g_assert_no_error (error);
+  soup_server_add_handler (server, "/direct", serve_cb, jwe, NULL);
+  g_assert_true (soup_server_listen_local (server, 0, SOUP_SERVER_LISTEN_IPV4_ONLY, &error));
+  uris = soup_server_get_uris (server);
+  payload->url = g_strdup_printf ("http://127.0.0.1:%d/direct", g_uri_get_port (uris->data));
+  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  payload->flag = g_strdup ("U");
+  link = techo_shl_link_encode (payload, &error);
+  g_assert_no_error (error);
+
+  open_shared_link (fixture, link, "shared-link");
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (!shows_label (GTK_WIDGET (fixture->window),
+                       is_japanese () ? "共有リンクから1件の記録を取り込みました"
+                                      : "Imported 1 record from the shared link", TRUE)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  wait_for_counts (fixture, 0, 1);
+  g_assert_null (find_message_dialog ());
+
+  /* The same link with another key: a dialog says why; nothing changes. */
+  payload->key[0] ^= 0x01;
+  wrong = techo_shl_link_encode (payload, &error);
+  g_assert_no_error (error);
+  open_shared_link (fixture, wrong, NULL);
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  g_assert_true (shows_label (GTK_WIDGET (dialog),
+                              is_japanese () ? "共有リンクを開けませんでした"
+                                             : "Could not open the shared link", TRUE));
+  save_screenshot (GTK_WIDGET (dialog), "shared-link-refused");
+  gtk_window_close (GTK_WINDOW (dialog));
+  techo_test_app_pump (50);
+  wait_for_counts (fixture, 0, 1);
+  soup_server_disconnect (server);
 }
 
 int
@@ -490,6 +643,8 @@ main (int   argc,
   g_test_add ("/app-import/refused", Fixture, NULL, fixture_set_up, test_import_refused,
               fixture_tear_down);
   g_test_add ("/app-import/action", Fixture, NULL, fixture_set_up, test_import_action,
+              fixture_tear_down);
+  g_test_add ("/app-import/shared-link", Fixture, NULL, fixture_set_up, test_import_shared_link,
               fixture_tear_down);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include "techo-cli.h"
 #include "techo-formats.h"
 #include "techo-import.h"
+#include "techo-shl-fetch.h"
 #include "techo-portal.h"
 #include "techo-records.h"
 #include "techo-render.h"
@@ -26,6 +27,7 @@ static const struct
   { "consent", techo_consent_error_quark, TECHO_CONSENT_N_ERRORS },
   { "export", techo_export_error_quark, TECHO_EXPORT_N_ERRORS },
   { "shl", techo_shl_error_quark, TECHO_SHL_N_ERRORS },
+  { "shl_fetch", techo_shl_fetch_error_quark, TECHO_SHL_FETCH_N_ERRORS },
   { "disclosure", techo_disclosure_error_quark, TECHO_DISCLOSURE_N_ERRORS },
   { "host", techo_host_error_quark, TECHO_HOST_N_ERRORS },
   { "share_host", techo_share_host_error_quark, TECHO_SHARE_HOST_N_ERRORS },

@@ -169,6 +169,22 @@ test_structure (void)
   g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "Observation")), ==, 3 * 8 + 2);
   /* No number printed the long way. */
   g_assert_null (strstr (json, "9999999"));
+  /* Every Observation names its JP Core profile (JP_Observation_Common
+   * where no narrower one fits, as for screening items). */
+  {
+    JsonArray *entries = json_object_get_array_member (bundle, "entry");
+
+    for (guint i = 0; i < json_array_get_length (entries); i++)
+      {
+        JsonObject *r = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                       "resource");
+
+        if (g_strcmp0 (json_object_get_string_member (r, "resourceType"), "Observation") == 0)
+          g_assert_true (g_str_has_prefix (json_array_get_string_element (json_object_get_array_member (
+                                             json_object_get_object_member (r, "meta"), "profile"), 0),
+                                           TECHO_URI_JP_PROFILE_PREFIX "JP_Observation_"));
+      }
+  }
 
   patient = first_of_type (bundle, "Patient");
   g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
@@ -422,6 +438,376 @@ test_corpus (void)
   g_assert_cmpuint (n_files, >=, 3);
 }
 
+static TechoRecordSet *
+import_corpus_file (const char *name)
+{
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "corpus", "fhir", name, NULL);
+  g_autofree char *data = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoRecordSet *set;
+  gsize length = 0;
+
+  g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+  set = techo_fhir_import (data, length, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (set);
+  return set;
+}
+
+static const TechoItem *
+item_with_code (GPtrArray  *items,
+                const char *code)
+{
+  for (guint i = 0; i < items->len; i++)
+    if (g_strcmp0 (((TechoItem *) g_ptr_array_index (items, i))->code, code) == 0)
+      return g_ptr_array_index (items, i);
+  return NULL;
+}
+
+/* A 健診結果報告書 written to the JP eCheckup IG: one checkup with the
+ * items the CDA path makes, the institution from the custodian, the exam
+ * date from the event, the insurer from the Coverage's payor. */
+static void
+test_import_echeckup (void)
+{
+  g_autoptr(TechoRecordSet) set = import_corpus_file ("ok-echeckup.json");
+  g_autoptr(TechoRecordSet) again = import_corpus_file ("ok-echeckup.json");
+  const TechoCheckup *c;
+  const TechoItem *item;
+
+  g_assert_cmpstr (set->profile->name, ==, "試験 花子");
+  g_assert_cmpstr (set->profile->name_kana, ==, "シケン ハナコ");
+  g_assert_cmpstr (set->profile->birth_date, ==, "1970-02-03");
+  g_assert_cmpstr (set->profile->sex, ==, "female");
+  g_assert_cmpstr (set->profile->insurer_number, ==, "06999999");
+  g_assert_cmpuint (set->checkups->len, ==, 1);
+  g_assert_cmpuint (set->screenings->len, ==, 0);
+  c = g_ptr_array_index (set->checkups, 0);
+  g_assert_cmpstr (c->performed_on, ==, "2025-06-12");
+  g_assert_cmpstr (c->kind, ==, "010");
+  g_assert_cmpstr (c->report_kind, ==, "10");
+  g_assert_cmpstr (c->institution_code, ==, "1319999991");
+  g_assert_cmpstr (c->institution_name, ==, "試験健診センター");
+  g_assert_true (g_str_has_prefix (c->id, "fhir-"));
+  /* The same file gives the same id (a second import changes nothing). */
+  g_assert_cmpstr (c->id, ==, ((TechoCheckup *) g_ptr_array_index (again->checkups, 0))->id);
+  /* 9 Observations, the Coverage in the section passed over. */
+  g_assert_cmpuint (c->items->len, ==, 9);
+  item = item_with_code (c->items, "9A751000000000001");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_PQ);
+  g_assert_cmpstr (item->value, ==, "136");
+  g_assert_cmpstr (item->unit, ==, "mmHg");
+  g_assert_cmpstr (item->name, ==, "収縮期血圧(1回目)");
+  /* JLAC10 coding system, same 17-character code. */
+  item = item_with_code (c->items, "3D046000001906202");
+  g_assert_cmpstr (item->value, ==, "5.9");
+  g_assert_cmpstr (item->unit, ==, "%");
+  item = item_with_code (c->items, "1A020000000191111");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_CO);
+  g_assert_cmpstr (item->value, ==, "1");
+  g_assert_cmpstr (item->value_system, ==, "1.2.392.200119.6.2102");
+  item = item_with_code (c->items, "3B035000002327201");
+  g_assert_true (item->not_performed);
+  g_assert_null (item->value);
+  item = item_with_code (c->items, "9N511000000000049");
+  g_assert_cmpint (item->type, ==, TECHO_VALUE_ST);
+  g_assert_cmpstr (item->value, ==, "血圧がやや高めです。");
+  g_assert_nonnull (item_with_code (c->items, "9N736000000000011"));
+}
+
+/* 自治体検診 documents: lung (with an Observation group) and colorectal
+ * screening, each a screening with its follow-up verdict. */
+static void
+test_import_municipal (void)
+{
+  g_autoptr(TechoRecordSet) lung = import_corpus_file ("ok-municipal-lung.json");
+  g_autoptr(TechoRecordSet) colon = import_corpus_file ("ok-municipal-colon.json");
+  const TechoScreening *s;
+  const TechoItem *item;
+
+  g_assert_cmpuint (lung->checkups->len, ==, 0);
+  g_assert_cmpuint (lung->screenings->len, ==, 1);
+  s = g_ptr_array_index (lung->screenings, 0);
+  g_assert_cmpstr (s->cancer, ==, "lung");
+  g_assert_cmpstr (s->report_kind, ==, "51");
+  g_assert_cmpstr (s->stage, ==, "primary");
+  g_assert_cmpstr (s->performed_on, ==, "2025-09-01");
+  g_assert_cmpstr (s->municipality_name, ==, "試験市立診療所");
+  /* The group's two members and the two others; the group itself is no item. */
+  g_assert_cmpuint (s->items->len, ==, 4);
+  item = item_with_code (s->items, "9P502000000000011");
+  g_assert_cmpstr (item->value, ==, "4");
+  g_assert_cmpstr (item->value_system, ==, "1.2.392.100495.100.2100");
+  g_assert_cmpstr (s->followup_code, ==, "9P504000000000011");
+  g_assert_cmpstr (s->followup_value, ==, "2");
+  g_assert_cmpstr (s->followup_display, ==, "要精密検査");
+
+  s = g_ptr_array_index (colon->screenings, 0);
+  g_assert_cmpstr (s->cancer, ==, "colorectal");
+  g_assert_cmpstr (s->performed_on, ==, "2025-09-15");
+  g_assert_cmpstr (s->followup_value, ==, "1");
+  g_assert_cmpstr (item_with_code (s->items, "1B040000001599811")->display, ==, "陰性");
+  g_assert_cmpstr (s->id, !=, ((TechoScreening *) g_ptr_array_index (lung->screenings, 0))->id);
+}
+
+/* JP Core MedicationDispense and MedicationRequest as medicine lines. */
+static void
+test_import_medication (void)
+{
+  g_autoptr(TechoRecordSet) set = import_corpus_file ("ok-jpcore-medication.json");
+  const TechoDispensing *d, *rx;
+
+  g_assert_cmpuint (set->dispensings->len, ==, 2);
+  g_assert_cmpstr (set->profile->name, ==, "試験 花子");
+  d = g_ptr_array_index (set->dispensings, 0);
+  g_assert_cmpstr (d->source, ==, "dispensing");
+  g_assert_cmpstr (d->dispensed_on, ==, "2025-10-01");
+  g_assert_cmpstr (d->drug_name, ==, "ムコダイン錠２５０ｍｇ");
+  g_assert_cmpstr (d->yj_code, ==, "2233002F1096");
+  g_assert_cmpfloat (d->quantity, ==, 21);
+  g_assert_cmpstr (d->unit, ==, "錠");
+  g_assert_cmpint (d->days, ==, 7);
+  g_assert_cmpstr (d->usage, ==, "1日3回 朝昼夕食後 1回1錠");
+  g_assert_cmpstr (d->pharmacy_code, ==, "1349999992");
+  g_assert_cmpstr (d->pharmacy_name, ==, "試験薬局");
+  g_assert_cmpstr (d->setting, ==, "outpatient");
+
+  rx = g_ptr_array_index (set->dispensings, 1);
+  g_assert_cmpstr (rx->source, ==, "prescription");
+  g_assert_cmpstr (rx->prescribed_on, ==, "2025-10-01");
+  g_assert_cmpstr (rx->drug_name, ==, "カロナール錠５００");
+  g_assert_cmpfloat (rx->quantity, ==, 10);
+  g_assert_cmpint (rx->days, ==, 5);
+  g_assert_cmpstr (rx->prescriber_code, ==, "1319999993");
+  g_assert_cmpstr (rx->prescriber_name, ==, "試験内科クリニック");
+  g_assert_cmpstr (rx->setting, ==, "outpatient");
+  g_assert_cmpstr (d->id, !=, rx->id);
+}
+
+/* Valid UCUM codes a checkup export may use (a closed list: anything else
+ * labelled UCUM is a bug, like ml/min/1.73m2 was). */
+static const char *const valid_ucum[] = {
+  "cm", "kg", "kg/m2", "cm2", "mm[Hg]", "mg/dL", "g/dL", "U/L", "[IU]/L", "%",
+  "mL/min/{1.73_m2}", "10*4/uL", "/uL", "ug/dL", "meq/L", "mmol/L", "d", NULL
+};
+
+/* Checks every Quantity under @node: a UCUM system only with a code from
+ * the list. Returns how many UCUM quantities it saw. */
+static guint
+check_ucum (JsonNode *node)
+{
+  guint n = 0;
+
+  if (JSON_NODE_HOLDS_OBJECT (node))
+    {
+      JsonObject *o = json_node_get_object (node);
+      g_autoptr(GList) members = json_object_get_members (o);
+
+      if (g_strcmp0 (json_object_get_string_member_with_default (o, "system", ""),
+                     TECHO_URI_UCUM) == 0)
+        {
+          const char *code = json_object_get_string_member_with_default (o, "code", "");
+
+          if (!g_strv_contains (valid_ucum, code))
+            g_error ("“%s” is labelled as UCUM but is not a UCUM code", code);
+          n++;
+        }
+      for (GList *l = members; l != NULL; l = l->next)
+        n += check_ucum (json_object_get_member (o, l->data));
+    }
+  else if (JSON_NODE_HOLDS_ARRAY (node))
+    {
+      JsonArray *a = json_node_get_array (node);
+
+      for (guint i = 0; i < json_array_get_length (a); i++)
+        n += check_ucum (json_array_get_element (a, i));
+    }
+  return n;
+}
+
+static const char *
+profile_of (JsonObject *r)
+{
+  JsonObject *meta = json_object_get_object_member (r, "meta");
+
+  if (meta == NULL || !json_object_has_member (meta, "profile"))
+    return NULL;
+  return json_array_get_string_element (json_object_get_array_member (meta, "profile"), 0);
+}
+
+static JsonObject *
+resolve_in (JsonObject *bundle,
+            JsonObject *reference_holder)
+{
+  JsonArray *entries = json_object_get_array_member (bundle, "entry");
+  const char *ref = json_object_get_string_member (reference_holder, "reference");
+
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *entry = json_array_get_object_element (entries, i);
+
+      if (g_strcmp0 (json_object_get_string_member (entry, "fullUrl"), ref) == 0)
+        return json_object_get_object_member (entry, "resource");
+    }
+  return NULL;
+}
+
+#define ECHECKUP_SD "http://jpfhir.jp/fhir/eCheckup/StructureDefinition/"
+
+/* Techo's 健診結果報告書 follows the JP eCheckup IG's required elements
+ * (as far as a test can check them): Bundle profile, identifier and
+ * timestamp; Composition profile, version, identifier, type, category,
+ * encounter, date, author, event, section codes; Patient with both names
+ * split; Organization with insurance-medical-institution-no; Encounter;
+ * Coverage with the insurer as payor; every Observation profiled; UCUM
+ * only from the list. And it reads back the same. */
+static void
+test_echeckup_profiles (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoRecordSet) set = techo_test_export_all (f);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(JsonObject) outer = NULL;
+  g_autoptr(TechoRecordSet) back = NULL;
+  g_autoptr(GRegex) timestamp = g_regex_new ("^\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\.\\d{3}"
+                                             "[+-]\\d\\d:\\d\\d$", 0, 0, NULL);
+  JsonArray *entries;
+  TechoItem *item;
+  guint n_documents = 0, n_ucum = 0;
+
+  /* Units as files write them: one UCUM knows in another case, one it
+   * does not know at all. */
+  item = g_ptr_array_index (((TechoCheckup *) g_ptr_array_index (set->checkups, 0))->items, 0);
+  g_free (item->code);
+  item->code = g_strdup ("8A065000002391901");
+  g_free (item->unit);
+  item->unit = g_strdup ("ml/min/1.73m2");
+  item = g_ptr_array_index (((TechoCheckup *) g_ptr_array_index (set->checkups, 1))->items, 0);
+  g_free (item->unit);
+  item->unit = g_strdup ("倍");
+
+  json = techo_fhir_export (set, TECHO_FHIR_CHECKUP_DOCUMENTS, &error);
+  g_assert_no_error (error);
+  outer = parse (json);
+  entries = json_object_get_array_member (outer, "entry");
+  for (guint i = 0; i < json_array_get_length (entries); i++)
+    {
+      JsonObject *doc = json_object_get_object_member (json_array_get_object_element (entries, i),
+                                                       "resource");
+      JsonArray *inner;
+      JsonObject *composition, *patient, *org, *encounter, *identifier, *event;
+      JsonArray *sections, *names;
+      gboolean seen_coverage = FALSE;
+
+      if (g_strcmp0 (json_object_get_string_member (doc, "resourceType"), "Bundle") != 0)
+        continue;
+      n_documents++;
+      g_assert_cmpstr (profile_of (doc), ==,
+                       "http://jpfhir.jp/fhir/clins/StructureDefinition/JP_Bundle_eCheckupGeneral");
+      g_assert_nonnull (json_object_get_string_member (json_object_get_object_member (doc, "meta"),
+                                                       "lastUpdated"));
+      g_assert_cmpstr (json_object_get_string_member (doc, "type"), ==, "document");
+      g_assert_true (g_regex_match (timestamp, json_object_get_string_member (doc, "timestamp"),
+                                    0, NULL));
+      identifier = json_object_get_object_member (doc, "identifier");
+      g_assert_cmpstr (json_object_get_string_member (identifier, "system"), ==,
+                       "http://jpfhir.jp/fhir/clins/bundle-identifier");
+      g_assert_true (g_str_has_prefix (json_object_get_string_member (identifier, "value"),
+                                       "1312345678^20"));
+      inner = json_object_get_array_member (doc, "entry");
+      composition = json_object_get_object_member (json_array_get_object_element (inner, 0),
+                                                   "resource");
+      g_assert_cmpstr (json_object_get_string_member (composition, "resourceType"), ==,
+                       "Composition");
+      g_assert_cmpstr (profile_of (composition), ==, ECHECKUP_SD "JP_Composition_eCheckupGeneral");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (composition, "extension"), 0), "url"), ==,
+                       "http://hl7.org/fhir/StructureDefinition/composition-clinicaldocument-versionNumber");
+      identifier = json_object_get_object_member (composition, "identifier");
+      g_assert_cmpstr (json_object_get_string_member (identifier, "system"), ==,
+                       "http://jpfhir.jp/fhir/core/IdSystem/resourceInstance-identifier");
+      g_assert_cmpstr (json_object_get_string_member (composition, "status"), ==, "final");
+      g_assert_cmpstr (coding_code (json_object_get_object_member (composition, "type")), ==,
+                       "53576-5");
+      g_assert_cmpstr (coding_code (json_array_get_object_element (
+                         json_object_get_array_member (composition, "category"), 0)), ==, "10");
+      g_assert_nonnull (json_object_get_string_member (composition, "date"));
+      event = json_array_get_object_element (json_object_get_array_member (composition, "event"), 0);
+      g_assert_cmpstr (coding_code (json_array_get_object_element (
+                         json_object_get_array_member (event, "code"), 0)), ==, "010");
+      encounter = resolve_in (doc, json_object_get_object_member (composition, "encounter"));
+      g_assert_nonnull (encounter);
+      g_assert_cmpstr (profile_of (encounter), ==, ECHECKUP_SD "JP_Encounter_eCheckupGeneral");
+      g_assert_cmpstr (json_object_get_string_member (encounter, "status"), ==, "finished");
+      g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (encounter, "class"),
+                                                      "code"), ==, "checkup");
+      org = resolve_in (doc, json_array_get_object_element (
+                               json_object_get_array_member (composition, "author"), 0));
+      g_assert_cmpstr (json_object_get_string_member (org, "resourceType"), ==, "Organization");
+      g_assert_cmpstr (profile_of (org), ==, ECHECKUP_SD "JP_Organization_eCheckupGeneral");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (org, "identifier"), 0), "system"), ==,
+                       "http://jpfhir.jp/fhir/core/IdSystem/insurance-medical-institution-no");
+      g_assert_true (resolve_in (doc, json_object_get_object_member (composition, "custodian")) == org);
+      sections = json_object_get_array_member (composition, "section");
+      g_assert_cmpstr (coding_code (json_object_get_object_member (
+                         json_array_get_object_element (sections, 0), "code")), ==, "01011");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                         json_object_get_array_member (json_object_get_object_member (
+                           json_array_get_object_element (sections, 0), "code"), "coding"), 0),
+                         "system"), ==, "http://jpfhir.jp/fhir/eCheckup/CodeSystem/section-code");
+
+      patient = resolve_in (doc, json_object_get_object_member (composition, "subject"));
+      g_assert_cmpstr (profile_of (patient), ==, ECHECKUP_SD "JP_Patient_eCheckupGeneral");
+      names = json_object_get_array_member (patient, "name");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (names, 0),
+                                                      "family"), ==, "山田");
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                         json_array_get_object_element (names, 0), "given"), 0), ==, "花子");
+      g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (names, 1),
+                                                      "family"), ==, "ヤマダ");
+      g_assert_cmpstr (json_array_get_string_element (json_object_get_array_member (
+                         json_array_get_object_element (names, 1), "given"), 0), ==, "ハナコ");
+
+      for (guint j = 0; j < json_array_get_length (inner); j++)
+        {
+          JsonObject *r = json_object_get_object_member (json_array_get_object_element (inner, j),
+                                                         "resource");
+          const char *type = json_object_get_string_member (r, "resourceType");
+
+          if (g_strcmp0 (type, "Observation") == 0)
+            {
+              g_assert_cmpstr (profile_of (r), ==, ECHECKUP_SD "JP_Observation_eCheckupGeneral");
+              g_assert_cmpstr (json_object_get_string_member (r, "status"), ==, "final");
+            }
+          if (g_strcmp0 (type, "Coverage") == 0)
+            {
+              JsonObject *payor = resolve_in (doc, json_array_get_object_element (
+                                                     json_object_get_array_member (r, "payor"), 0));
+
+              seen_coverage = TRUE;
+              g_assert_cmpstr (profile_of (r), ==, ECHECKUP_SD "JP_CoverageInsurance_eCheckupGeneral");
+              g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (
+                                 json_object_get_array_member (payor, "identifier"), 0), "value"),
+                               ==, "06139999");
+            }
+        }
+      g_assert_true (seen_coverage);
+      n_ucum += check_ucum (json_object_get_member (doc, "entry"));
+    }
+  g_assert_cmpuint (n_documents, ==, 3);
+  g_assert_cmpuint (n_ucum, >, 10);
+  /* eGFR in another case still gets its UCUM code; 倍 gets none. */
+  g_assert_nonnull (strstr (json, "\"mL/min/{1.73_m2}\""));
+  g_assert_null (strstr (json, "\"code\":\"倍\""));
+  g_assert_null (strstr (json, "\"code\":\"ml/min/1.73m2\""));
+
+  back = techo_fhir_import (json, strlen (json), &error);
+  g_assert_no_error (error);
+  assert_sets_equal (set, back);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -436,5 +822,9 @@ main (int    argc,
   g_test_add_func ("/fhir/document", test_document);
   g_test_add_func ("/fhir/invalid", test_invalid);
   g_test_add_func ("/fhir/corpus", test_corpus);
+  g_test_add_func ("/fhir/import/echeckup", test_import_echeckup);
+  g_test_add_func ("/fhir/echeckup-profiles", test_echeckup_profiles);
+  g_test_add_func ("/fhir/import/municipal", test_import_municipal);
+  g_test_add_func ("/fhir/import/medication", test_import_medication);
   return g_test_run ();
 }

@@ -179,6 +179,65 @@ test_qr (void)
   g_rmdir (dir);
 }
 
+/* Replays tests/corpus/shl (seeds and fuzzer finds): a file holding
+ * "shlink:/" is a link, any other a JWE made with the key 0…31. ok-* must
+ * read (a JWE to a FHIR Bundle, DEFLATE or not), bad-* must be refused
+ * with a TECHO_SHL_ERROR, the rest either, never a crash. */
+static void
+test_corpus (void)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "shl", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  guint8 key[TECHO_SHL_KEY_BYTES];
+  const char *name;
+  guint n_ok = 0, n_bad = 0;
+
+  g_assert_nonnull (dir);
+  for (guint i = 0; i < sizeof key; i++)
+    key[i] = i;
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *data = NULL;
+      g_autoptr(GError) error = NULL;
+      gboolean read;
+
+      g_assert_true (g_file_get_contents (path, &data, NULL, NULL));
+      if (strstr (data, "shlink:/") != NULL)
+        {
+          g_autoptr(TechoShlPayload) p = techo_shl_link_decode (data, &error);
+
+          read = p != NULL;
+          if (read)
+            g_assert_cmpmem (p->key, sizeof p->key, key, sizeof key);
+        }
+      else
+        {
+          g_autoptr(GBytes) opened = techo_shl_decrypt (key, sizeof key, data, &error);
+
+          read = opened != NULL;
+          if (read && g_str_has_prefix (name, "ok-"))
+            g_assert_true (g_str_has_prefix (g_bytes_get_data (opened, NULL), "{"));
+        }
+      if (!read)
+        g_assert_true (error != NULL && error->domain == TECHO_SHL_ERROR &&
+                       error->message[0] != '\0');
+      if (g_str_has_prefix (name, "ok-"))
+        {
+          g_assert_no_error (error);
+          g_assert_true (read);
+          n_ok++;
+        }
+      if (g_str_has_prefix (name, "bad-"))
+        {
+          g_assert_false (read);
+          n_bad++;
+        }
+    }
+  g_assert_cmpuint (n_ok, >=, 4);
+  g_assert_cmpuint (n_bad, >=, 5);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -187,5 +246,6 @@ main (int    argc,
   g_test_add_func ("/shl/jwe", test_jwe);
   g_test_add_func ("/shl/link", test_link);
   g_test_add_func ("/shl/qr", test_qr);
+  g_test_add_func ("/shl/corpus", test_corpus);
   return g_test_run ();
 }

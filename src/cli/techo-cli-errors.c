@@ -16,6 +16,7 @@
 #include "techo-portal.h"
 #include "techo-records.h"
 #include "techo-render.h"
+#include "techo-shl-fetch.h"
 #include "techo-share.h"
 #include "techo-store.h"
 
@@ -49,6 +50,27 @@ static const char * const shl_sentences[TECHO_SHL_N_ERRORS] = {
     "The shared records could not be decrypted: wrong key, or changed; ask for a new link.",
   [TECHO_SHL_ERROR_INVALID] =
     "This is not a Techo share link or package; check it was copied whole.",
+  [TECHO_SHL_ERROR_TOO_LARGE] =
+    "The shared records are too large to open; ask for fewer records.",
+};
+
+static const char * const shl_fetch_sentences[TECHO_SHL_FETCH_N_ERRORS] = {
+  [TECHO_SHL_FETCH_ERROR_INSECURE] =
+    "The link does not use https; Techo does not open it. Ask for a new link.",
+  [TECHO_SHL_FETCH_ERROR_EXPIRED] =
+    "The shared link has expired or was withdrawn; ask for a new link.",
+  [TECHO_SHL_FETCH_ERROR_NEEDS_PASSCODE] =
+    "The shared link needs a passcode; give it with --passcode-file FILE.",
+  [TECHO_SHL_FETCH_ERROR_PASSCODE] =
+    "The passcode is wrong; check it and run the command again.",
+  [TECHO_SHL_FETCH_ERROR_NETWORK] =
+    "Could not reach the shared link's server; check the network and run the command again.",
+  [TECHO_SHL_FETCH_ERROR_BAD_DATA] =
+    "The shared link's server sent something Techo cannot read; ask for a new link.",
+  [TECHO_SHL_FETCH_ERROR_TOO_LARGE] =
+    "The shared link holds more than Techo opens at once; ask for fewer records.",
+  [TECHO_SHL_FETCH_ERROR_EMPTY] =
+    "The shared link holds no FHIR health records; ask the sender to share them as FHIR.",
 };
 
 static const char * const share_sentences[TECHO_SHARE_N_ERRORS] = {
@@ -256,6 +278,7 @@ static const struct
   { techo_consent_error_quark, consent_sentences, TECHO_CONSENT_N_ERRORS },
   { techo_export_error_quark, export_sentences, TECHO_EXPORT_N_ERRORS },
   { techo_shl_error_quark, shl_sentences, TECHO_SHL_N_ERRORS },
+  { techo_shl_fetch_error_quark, shl_fetch_sentences, TECHO_SHL_FETCH_N_ERRORS },
   { techo_share_error_quark, share_sentences, TECHO_SHARE_N_ERRORS },
   { techo_report_error_quark, report_sentences, TECHO_REPORT_N_ERRORS },
   { techo_qr_error_quark, qr_sentences, TECHO_QR_N_ERRORS },

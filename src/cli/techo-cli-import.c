@@ -1,15 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* techo-cli import PATH… [--dry-run] [--json] [--replace] [--profile ID]
+/* techo-cli import PATH|SHLINK… [--dry-run] [--json] [--replace] [--profile ID]
+ *                  [--passcode-file FILE]
  * techo-cli import --undo
  * Files people hold into the store, merged with what is there, in one
- * transaction. One line per file on stdout: added, merged, skipped (with
+ * transaction; each received SMART Health Link is one more import of its
+ * FHIR files. One line per file on stdout: added, merged, skipped (with
  * why), or refused (with why). Exit 0 when every file was read; 6 when a
  * file held bad data, named someone else, or was a re-issue without
- * --replace; 2 for a profile that must be chosen. */
+ * --replace; 2 for a profile that must be chosen; 5 when a link's server
+ * could not be reached. */
 
 #define G_LOG_DOMAIN "techo-cli"
 
 #include "config.h"
+
+#include <string.h>
 
 #include <json-glib/json-glib.h>
 
@@ -17,16 +22,26 @@
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-import.h"
+#include "techo-fhir.h"
 #include "techo-jahis.h"
+#include "techo-secure.h"
+#include "techo-shl-fetch.h"
+#include "techo-shl-payload.h"
 #include "techo-store.h"
 
 static int
 exit_for_import_error (const GError *error)
 {
+  if (error->domain == TECHO_SHL_FETCH_ERROR &&
+      error->code == TECHO_SHL_FETCH_ERROR_NETWORK)
+    return TECHO_EXIT_NETWORK;
+  if (error->domain == TECHO_SHL_FETCH_ERROR && error->code == TECHO_SHL_FETCH_ERROR_NEEDS_PASSCODE)
+    return TECHO_EXIT_USAGE;
   if (error->domain == TECHO_IMPORT_ERROR && error->code == TECHO_IMPORT_ERROR_PROFILE)
     return TECHO_EXIT_USAGE;
   if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
-      || error->domain == TECHO_IMPORT_ERROR)
+      || error->domain == TECHO_FHIR_ERROR || error->domain == TECHO_SHL_ERROR
+      || error->domain == TECHO_SHL_FETCH_ERROR || error->domain == TECHO_IMPORT_ERROR)
     return TECHO_EXIT_DATA;
   if (error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
     return TECHO_EXIT_DATA;
@@ -40,6 +55,8 @@ kind_words (TechoImportKind kind)
     {
     case TECHO_IMPORT_KIND_CDA:
       return "checkup (CDA)";
+    case TECHO_IMPORT_KIND_FHIR:
+      return "FHIR bundle";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "medication notebook (JAHIS)";
@@ -191,15 +208,21 @@ techo_cli_import (TechoCliContext *context,
 {
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(GPtrArray) paths = NULL;
   g_autoptr(GError) error = NULL;
   gint64 profile_id = 0;
   gboolean dry_run = FALSE, json = FALSE, replace = FALSE, undo = FALSE;
   TechoImportFlags flags = TECHO_IMPORT_FLAGS_NONE;
   int status = TECHO_EXIT_OK;
+  g_autofree char *passcode_file = NULL;
+  g_auto(TechoSecret) passcode = NULL;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_INT64, &profile_id,
       "Import into profile ID (needed when the store holds several people, or to import a "
       "file that names someone else than the profile)", "ID" },
+    { "passcode-file", 0, 0, G_OPTION_ARG_FILENAME, &passcode_file,
+      "Read the passcode of a shared link (flag P) from FILE, never from the command line",
+      "FILE" },
     { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
       "Say what would be added, merged, skipped or refused; change nothing", NULL },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the outcome as JSON", NULL },
@@ -210,9 +233,12 @@ techo_cli_import (TechoCliContext *context,
     { NULL }
   };
 
-  if (!techo_cli_parse_options (context, "import", "PATH…",
+  if (!techo_cli_parse_options (context, "import", "PATH…|SHLINK…",
                                 "Import JAHIS medication notebook text (電子版お薬手帳, "
-                                "CP932 or UTF-8) and CDA checkup files (特定健診 XML), merged "
+                                "CP932 or UTF-8), CDA checkup files (特定健診 XML), FHIR R4 "
+                                "JSON bundles (健診結果報告書, 自治体検診, JP Core medicines, "
+                                "Techo's own export) and SMART Health Links someone shared "
+                                "(shlink:/… or a viewer URL ending in #shlink:/…), merged "
                                 "with what the store holds: a record that is there already "
                                 "gains one more source, never a second row. All files go in "
                                 "one transaction; --undo takes the last import back. When "
@@ -236,6 +262,19 @@ techo_cli_import (TechoCliContext *context,
       return TECHO_EXIT_USAGE;
     }
 
+  if (passcode_file != NULL)
+    {
+      gsize length = 0;
+
+      if (!g_file_get_contents (passcode_file, &passcode, &length, &error))
+        {
+          techo_cli_printerr ("%s", error->message);
+          return TECHO_EXIT_USAGE;
+        }
+      /* One line; the newline an editor adds is not part of it. */
+      passcode[strcspn (passcode, "\r\n")] = '\0';
+    }
+
   store = techo_cli_open_store (context, &error);
   if (store == NULL)
     {
@@ -245,13 +284,56 @@ techo_cli_import (TechoCliContext *context,
   if (undo)
     return undo_last (store, json);
 
+  /* Received links: each is one import of its files. The link holds its
+   * key: it is never printed. */
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr(GPtrArray) results = NULL;
+      g_autoptr(GError) link_error = NULL;
+      int link_status;
+
+      if (!techo_shl_link_looks_like (argv[i]))
+        {
+          paths = paths != NULL ? paths : g_ptr_array_new ();
+          g_ptr_array_add (paths, argv[i]);
+          continue;
+        }
+      if (dry_run)
+        {
+          techo_cli_printerr ("shared link: --dry-run does not apply to shared links");
+          return TECHO_EXIT_USAGE;
+        }
+      results = techo_import_shl_sync (store, profile_id, argv[i], passcode, NULL, &link_error);
+      for (guint j = 0; results != NULL && j < results->len; j++)
+        {
+          const TechoImportResult *r = g_ptr_array_index (results, j);
+
+          g_print ("%s: %s, %u checkup(s), %u screening(s), %u medicine line(s): %u added, "
+                   "%u merged, profile %" G_GINT64_FORMAT "%s\n",
+                   r->file_name, kind_words (r->kind), r->n_checkups, r->n_screenings,
+                   r->n_medicines, r->n_new, r->n_merged, r->profile_id,
+                   r->profile_created ? " (new)" : "");
+          /* Later files go to the same person as the first. */
+          profile_id = r->profile_id;
+        }
+      if (results != NULL)
+        continue;
+      techo_cli_printerr ("shared link: %s", link_error->message);
+      link_status = exit_for_import_error (link_error);
+      if (link_status == TECHO_EXIT_DATA || status == TECHO_EXIT_OK)
+        status = link_status;
+    }
+  if (paths == NULL)
+    return status;
+  g_ptr_array_add (paths, NULL);
+
   if (profile_id > 0)
     flags |= TECHO_IMPORT_PROFILE_GIVEN;
   if (dry_run)
     flags |= TECHO_IMPORT_DRY_RUN;
   if (replace)
     flags |= TECHO_IMPORT_REPLACE;
-  report = techo_import_paths_sync (store, profile_id, (const char * const *) argv + 1, flags,
+  report = techo_import_paths_sync (store, profile_id, (const char * const *) paths->pdata, flags,
                                     NULL, &error);
   if (report == NULL)
     {

@@ -25,6 +25,7 @@
 #include "techo-secure.h"
 #include "techo-share-server.h"
 #include "techo-shl.h"
+#include "techo-shl-fetch.h"
 #include "techo-store.h"
 #include "techo-vault.h"
 
@@ -85,6 +86,36 @@ static const TechoErrorSentence shl_sentences[TECHO_SHL_N_ERRORS] = {
     TECHO_ERROR_NEXT_NONE },
   [TECHO_SHL_ERROR_INVALID] = {
     N_("This is not a Techo share link or package. Check that it was copied whole."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_ERROR_TOO_LARGE] = {
+    N_("The shared records are too large to open. Ask the sender to share fewer records."),
+    TECHO_ERROR_NEXT_NONE },
+};
+
+static const TechoErrorSentence shl_fetch_sentences[TECHO_SHL_FETCH_N_ERRORS] = {
+  [TECHO_SHL_FETCH_ERROR_INSECURE] = {
+    N_("This link does not use a secure connection (https), so Techo does not open it. Ask for a new link."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_FETCH_ERROR_EXPIRED] = {
+    N_("This shared link has expired or was withdrawn. Ask the person who shared it for a new link."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_FETCH_ERROR_NEEDS_PASSCODE] = {
+    N_("This shared link needs a passcode. Enter the passcode you were given."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_FETCH_ERROR_PASSCODE] = {
+    N_("The passcode is wrong. Check it and try again."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_FETCH_ERROR_NETWORK] = {
+    N_("Techo could not reach the server of the shared link. Check that this computer is online, then retry."),
+    TECHO_ERROR_NEXT_RETRY },
+  [TECHO_SHL_FETCH_ERROR_BAD_DATA] = {
+    N_("The server of the shared link sent something Techo cannot read. Ask for a new link."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_FETCH_ERROR_TOO_LARGE] = {
+    N_("The shared link holds more than Techo opens at once. Ask the sender to share fewer records."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHL_FETCH_ERROR_EMPTY] = {
+    N_("The shared link holds no health records Techo can read. Ask the sender to share them as FHIR."),
     TECHO_ERROR_NEXT_NONE },
 };
 
@@ -375,6 +406,7 @@ static const TechoErrorDomain domains[] = {
   { "consent", techo_consent_error_quark, consent_sentences, TECHO_CONSENT_N_ERRORS },
   { "export", techo_export_error_quark, export_sentences, TECHO_EXPORT_N_ERRORS },
   { "shl", techo_shl_error_quark, shl_sentences, TECHO_SHL_N_ERRORS },
+  { "shl_fetch", techo_shl_fetch_error_quark, shl_fetch_sentences, TECHO_SHL_FETCH_N_ERRORS },
   { "share", techo_share_error_quark, share_sentences, TECHO_SHARE_N_ERRORS },
   { "report", techo_report_error_quark, report_sentences, TECHO_REPORT_N_ERRORS },
   { "qr", techo_qr_error_quark, qr_sentences, TECHO_QR_N_ERRORS },

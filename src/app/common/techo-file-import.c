@@ -432,8 +432,9 @@ techo_file_import_choose (TechoWindow *window,
                           gint64       profile_id)
 {
   static const char * const all_patterns[] = {
-    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", NULL,
+    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", "*.json", "*.JSON", NULL,
   };
+  static const char * const fhir_patterns[] = { "*.json", "*.JSON", NULL };
   static const char * const jahis_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", NULL };
   static const char * const cda_patterns[] = { "*.xml", "*.XML", NULL };
   static const char * const any_patterns[] = { "*", NULL };
@@ -442,6 +443,7 @@ techo_file_import_choose (TechoWindow *window,
   g_autoptr(GtkFileFilter) supported = NULL;
   g_autoptr(GtkFileFilter) jahis = NULL;
   g_autoptr(GtkFileFilter) cda = NULL;
+  g_autoptr(GtkFileFilter) fhir = NULL;
   g_autoptr(GtkFileFilter) any = NULL;
 
   g_return_if_fail (TECHO_IS_WINDOW (window));
@@ -454,10 +456,12 @@ techo_file_import_choose (TechoWindow *window,
   supported = make_filter (_("Medication notebooks and checkups"), all_patterns);
   jahis = make_filter (_("Medication notebook (JAHIS text)"), jahis_patterns);
   cda = make_filter (_("Checkup (CDA XML)"), cda_patterns);
+  fhir = make_filter (_("FHIR bundle (JSON)"), fhir_patterns);
   any = make_filter (_("All files"), any_patterns);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), jahis);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), fhir);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), any);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);

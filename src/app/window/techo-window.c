@@ -11,6 +11,7 @@
 #include "techo-checkups-page.h"
 #include "techo-error-text.h"
 #include "techo-file-import.h"
+#include "techo-link-import.h"
 #include "techo-format.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
@@ -669,6 +670,17 @@ import_action (GtkWidget  *widget,
     techo_file_import_choose (self, self->store, current_profile_id (self));
 }
 
+static void
+import_link_action (GtkWidget  *widget,
+                    const char *action_name,
+                    GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (can_import (self))
+    techo_link_import_ask (self, self->store, current_profile_id (self));
+}
+
 /* Visit mode and printing both start from the share dialog, so that the
  * consent (to whom, why, what) is asked for and recorded first. */
 static void
@@ -817,6 +829,7 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
   gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
+  gtk_widget_class_install_action (widget_class, "win.import-link", NULL, import_link_action);
 
   for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
     gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,

@@ -38,6 +38,9 @@ typedef struct
   GPtrArray *entries;  /* of Entry: the bundle being built */
   GHashTable *orgs;    /* "system|code|name" → urn, within this bundle */
   char *patient_urn;
+  gboolean echeckup;   /* a 健診結果報告書 document (JP eCheckup IG profiles) */
+  char *bundle_id;     /* its Bundle.identifier value (clins bundle-identifier) */
+  char *timestamp;     /* meta.lastUpdated of the document's resources */
 } Bundler;
 
 static void
@@ -46,6 +49,8 @@ bundler_clear (Bundler *b)
   g_clear_pointer (&b->entries, g_ptr_array_unref);
   g_clear_pointer (&b->orgs, g_hash_table_unref);
   g_clear_pointer (&b->patient_urn, g_free);
+  g_clear_pointer (&b->bundle_id, g_free);
+  g_clear_pointer (&b->timestamp, g_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Bundler, bundler_clear)
@@ -69,6 +74,22 @@ add_profile (JsonBuilder *b,
 {
   json_builder_set_member_name (b, "meta");
   json_builder_begin_object (b);
+  json_builder_set_member_name (b, "profile");
+  json_builder_begin_array (b);
+  json_builder_add_string_value (b, profile);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+}
+
+/* meta {lastUpdated, profile}: the eCheckup profiles require both. */
+static void
+add_meta (JsonBuilder *b,
+          const char  *profile,
+          const char  *last_updated)
+{
+  json_builder_set_member_name (b, "meta");
+  json_builder_begin_object (b);
+  member_string (b, "lastUpdated", last_updated);
   json_builder_set_member_name (b, "profile");
   json_builder_begin_array (b);
   json_builder_add_string_value (b, profile);
@@ -248,13 +269,17 @@ add_human_name (JsonBuilder *b,
 }
 
 static JsonNode *
-build_patient (const TechoProfile *p)
+build_patient (const TechoProfile *p,
+               const Bundler      *bundler)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
 
   json_builder_begin_object (b);
   member_string (b, "resourceType", "Patient");
-  add_profile (b, TECHO_URI_JP_PATIENT);
+  if (bundler->echeckup)
+    add_meta (b, TECHO_FHIR_PROFILE_PATIENT_ECHECKUP, bundler->timestamp);
+  else
+    add_profile (b, TECHO_URI_JP_PATIENT);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
   ext_string (b, TECHO_FHIR_EXT_SUBJECT, p->subject);
@@ -301,6 +326,13 @@ organization (Bundler     *bundler,
   b = json_builder_new ();
   json_builder_begin_object (b);
   member_string (b, "resourceType", "Organization");
+  if (bundler->echeckup && g_strcmp0 (system, TECHO_URI_INSTITUTION) == 0)
+    {
+      /* JP_Organization_eCheckupGeneral names the institution by its
+       * 保険医療機関番号 system. */
+      add_meta (b, TECHO_FHIR_PROFILE_ORGANIZATION_ECHECKUP, bundler->timestamp);
+      system = TECHO_FHIR_URI_INSTITUTION_NO;
+    }
   if (code != NULL)
     add_identifier (b, system, code);
   member_string (b, "name", name);
@@ -310,16 +342,40 @@ organization (Bundler     *bundler,
   return urn;
 }
 
+/* Units as checkup files write them → their UCUM code. A unit not here
+ * is written as text alone, never labelled as UCUM. */
+static const struct
+{
+  const char *unit;
+  const char *ucum;
+} ucum_units[] = {
+  { "cm", "cm" }, { "kg", "kg" }, { "kg/m2", "kg/m2" }, { "cm2", "cm2" },
+  { "mmHg", "mm[Hg]" }, { "mm[Hg]", "mm[Hg]" }, { "mg/dL", "mg/dL" }, { "g/dL", "g/dL" },
+  { "U/L", "U/L" }, { "IU/L", "[IU]/L" }, { "%", "%" }, { "mL/min/1.73m2", "mL/min/{1.73_m2}" },
+  { "mL/min/{1.73_m2}", "mL/min/{1.73_m2}" }, { "10^4/uL", "10*4/uL" }, { "10^4/μL", "10*4/uL" },
+  { "10*4/uL", "10*4/uL" }, { "/uL", "/uL" }, { "/μL", "/uL" }, { "ug/dL", "ug/dL" },
+  { "μg/dL", "ug/dL" }, { "mEq/L", "meq/L" }, { "mmol/L", "mmol/L" }, { "ng/mL", "ng/mL" },
+  { "pg/mL", "pg/mL" }, { "fL", "fL" }, { "pg", "pg" }, { "d", "d" }, { "日", "d" },
+  { "/min", "/min" }, { "回/分", "/min" }, { "mm", "mm" }, { "g", "g" }, { "mL", "mL" },
+};
+
 static const char *
 ucum_for (const TechoAnalyte *analyte,
           const char         *unit)
 {
-  if (analyte != NULL && analyte->ucum != NULL &&
-      g_strcmp0 (analyte->unit, unit) == 0)
+  if (unit == NULL)
+    return NULL;
+  if (analyte != NULL && analyte->ucum != NULL && analyte->unit != NULL &&
+      g_ascii_strcasecmp (analyte->unit, unit) == 0)
     return analyte->ucum;
-  if (g_strcmp0 (unit, "mmHg") == 0)
-    return "mm[Hg]";
-  return unit;
+  for (guint i = 0; i < G_N_ELEMENTS (ucum_units); i++)
+    if (strcmp (ucum_units[i].unit, unit) == 0)
+      return ucum_units[i].ucum;
+  /* "mg/dl", "ml/min/1.73m2": the same units in another case. */
+  for (guint i = 0; i < G_N_ELEMENTS (ucum_units); i++)
+    if (g_ascii_strcasecmp (ucum_units[i].unit, unit) == 0)
+      return ucum_units[i].ucum;
+  return NULL;
 }
 
 static void
@@ -436,9 +492,9 @@ profile_for_category (const char *category)
 }
 
 static JsonNode *
-build_observation (const TechoItem *item,
+build_observation (const Bundler   *bundler,
+                   const TechoItem *item,
                    const char      *date,
-                   const char      *patient_urn,
                    const char      *performer_urn,
                    const char      *sex,
                    const char      *default_category)
@@ -448,12 +504,15 @@ build_observation (const TechoItem *item,
   const char *category = analyte != NULL && analyte->fhir_category != NULL ?
                          analyte->fhir_category : default_category;
   const char *profile = profile_for_category (category);
+  const char *patient_urn = bundler->patient_urn;
   double number;
 
   json_builder_begin_object (b);
   member_string (b, "resourceType", "Observation");
-  if (profile != NULL)
-    add_profile (b, profile);
+  if (bundler->echeckup)
+    add_meta (b, TECHO_FHIR_PROFILE_OBSERVATION_ECHECKUP, bundler->timestamp);
+  else
+    add_profile (b, profile != NULL ? profile : TECHO_FHIR_PROFILE_OBSERVATION_COMMON);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
   ext_string (b, TECHO_FHIR_EXT_VALUE_TYPE, techo_value_type_to_string (item->type));
@@ -535,9 +594,9 @@ add_observations (Bundler     *bundler,
       if (urn == NULL)
         return NULL;
       g_ptr_array_add (urns, (gpointer) add_entry (bundler, urn,
-                                                   build_observation (g_ptr_array_index (items, i),
-                                                                      date, bundler->patient_urn,
-                                                                      performer_urn, sex,
+                                                   build_observation (bundler,
+                                                                      g_ptr_array_index (items, i),
+                                                                      date, performer_urn, sex,
                                                                       default_category)));
     }
   return g_steal_pointer (&urns);
@@ -603,6 +662,139 @@ add_document_reference (Bundler             *bundler,
   return add_entry (bundler, urn, json_builder_get_root (b));
 }
 
+/* The section codes of a 健診結果報告書 by checkup kind (serviceEvent
+ * code): results and questionnaire (問診) sections. */
+typedef struct
+{
+  const char *kind;
+  const char *results;
+  const char *results_title;
+  const char *questions;
+  const char *questions_title;
+} SectionCodes;
+
+static const SectionCodes section_table[] = {
+  { "010", "01011", "特定健診検査結果セクション", "01012", "特定健診問診結果セクション" },
+  { "020", "01021", "広域連合保健事業検査結果セクション", "01022", "広域連合保健事業問診結果セクション" },
+  { "030", "01031", "事業者健診検査結果セクション", "01032", "事業者健診問診結果セクション" },
+  { "040", "01041", "学校職員健診検査結果セクション", "01042", "学校職員健診問診結果セクション" },
+  { "070", "01071", "保険者以外が行う特定健診等に相当する健診検査結果セクション",
+    "01072", "保険者以外が行う特定健診等に相当する健診問診結果セクション" },
+  { "080", "01081", "保険者が実施する特定健診等以外の健診検査結果セクション",
+    "01082", "保険者が実施する特定健診等以外の健診問診結果セクション" },
+  { NULL, "01910", "検査結果セクション", "01920", "問診結果セクション" },
+};
+
+static const SectionCodes *
+section_codes (const char *kind)
+{
+  guint i;
+
+  for (i = 0; section_table[i].kind != NULL; i++)
+    if (g_strcmp0 (section_table[i].kind, kind) == 0)
+      break;
+  return &section_table[i];
+}
+
+static void
+add_section (JsonBuilder *b,
+             const char  *code,
+             const char  *title,
+             GPtrArray   *urns)
+{
+  g_autofree char *div = g_strdup_printf ("<div xmlns=\"http://www.w3.org/1999/xhtml\">%s</div>",
+                                          title);
+
+  json_builder_begin_object (b);
+  member_string (b, "title", title);
+  add_concept (b, "code", TECHO_FHIR_URI_SECTION_CODE, code, title, NULL);
+  json_builder_set_member_name (b, "text");
+  json_builder_begin_object (b);
+  member_string (b, "status", "generated");
+  member_string (b, "div", div);
+  json_builder_end_object (b);
+  add_references (b, "entry", urns);
+  json_builder_end_object (b);
+}
+
+/* JP_Encounter_eCheckupGeneral: the visit, by the institution. */
+static const char *
+add_encounter (Bundler             *bundler,
+               const TechoCheckup  *c,
+               const char          *org,
+               GError             **error)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  char *urn = techo_fhir_new_urn_uuid (error);
+
+  if (urn == NULL)
+    return NULL;
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "Encounter");
+  add_meta (b, TECHO_FHIR_PROFILE_ENCOUNTER_ECHECKUP, bundler->timestamp);
+  member_string (b, "status", "finished");
+  json_builder_set_member_name (b, "class");
+  add_coding (b, TECHO_FHIR_URI_ENCOUNTER_CATEGORY, "checkup", "健診");
+  add_reference (b, "subject", bundler->patient_urn);
+  json_builder_set_member_name (b, "period");
+  json_builder_begin_object (b);
+  member_string (b, "start", c->performed_on);
+  member_string (b, "end", c->performed_on);
+  json_builder_end_object (b);
+  if (org != NULL)
+    add_reference (b, "serviceProvider", org);
+  json_builder_end_object (b);
+  return add_entry (bundler, urn, json_builder_get_root (b));
+}
+
+/* JP_CoverageInsurance_eCheckupGeneral with the insurer as payor, when
+ * the person's insurer number is known. */
+static gboolean
+add_coverage (Bundler  *bundler,
+              GError  **error)
+{
+  const TechoProfile *p = bundler->set->profile;
+  g_autoptr(JsonBuilder) b = NULL;
+  g_autoptr(JsonBuilder) insurer = NULL;
+  const char *insurer_urn;
+  char *urn;
+
+  if (p->insurer_number == NULL)
+    return TRUE;
+  urn = techo_fhir_new_urn_uuid (error);
+  if (urn == NULL)
+    return FALSE;
+  insurer = json_builder_new ();
+  json_builder_begin_object (insurer);
+  member_string (insurer, "resourceType", "Organization");
+  add_meta (insurer, TECHO_FHIR_PROFILE_INSURER_ECHECKUP, bundler->timestamp);
+  add_identifier (insurer, TECHO_FHIR_URI_INSURER_NUMBER, p->insurer_number);
+  json_builder_set_member_name (insurer, "type");
+  json_builder_begin_array (insurer);
+  add_concept (insurer, NULL, "http://terminology.hl7.org/CodeSystem/organization-type", "ins",
+               NULL, NULL);
+  json_builder_end_array (insurer);
+  json_builder_end_object (insurer);
+  insurer_urn = add_entry (bundler, urn, json_builder_get_root (insurer));
+
+  urn = techo_fhir_new_urn_uuid (error);
+  if (urn == NULL)
+    return FALSE;
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "Coverage");
+  add_meta (b, TECHO_FHIR_PROFILE_COVERAGE_ECHECKUP, bundler->timestamp);
+  member_string (b, "status", "active");
+  add_reference (b, "beneficiary", bundler->patient_urn);
+  json_builder_set_member_name (b, "payor");
+  json_builder_begin_array (b);
+  add_reference (b, NULL, insurer_urn);
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  add_entry (bundler, urn, json_builder_get_root (b));
+  return TRUE;
+}
+
 static gboolean
 add_checkup (Bundler             *bundler,
              const TechoCheckup  *c,
@@ -611,8 +803,11 @@ add_checkup (Bundler             *bundler,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autoptr(GPtrArray) urns = NULL;
+  g_autoptr(GPtrArray) results = g_ptr_array_new ();
+  g_autoptr(GPtrArray) questions = g_ptr_array_new ();
   const char *org;
   const char *document_urn = NULL;
+  const char *encounter = NULL;
   GBytes *cda;
   char *urn;
 
@@ -628,6 +823,11 @@ add_checkup (Bundler             *bundler,
   urns = add_observations (bundler, c->items, c->performed_on, org, "exam", error);
   if (urns == NULL)
     return FALSE;
+  /* 問診 (questionnaire) items, 9N7…, go to their own section. */
+  for (guint i = 0; i < c->items->len; i++)
+    g_ptr_array_add (g_str_has_prefix (((TechoItem *) g_ptr_array_index (c->items, i))->code,
+                                       "9N7") ? questions : results,
+                     g_ptr_array_index (urns, i));
   cda = as_document && bundler->set->documents != NULL ?
         g_hash_table_lookup (bundler->set->documents, c->id) : NULL;
   if (cda != NULL)
@@ -637,17 +837,45 @@ add_checkup (Bundler             *bundler,
         return FALSE;
     }
 
+  if (as_document)
+    {
+      encounter = add_encounter (bundler, c, org, error);
+      if (encounter == NULL || !add_coverage (bundler, error))
+        return FALSE;
+    }
+
   json_builder_begin_object (b);
   member_string (b, "resourceType", as_document ? "Composition" : "DiagnosticReport");
+  if (as_document)
+    add_meta (b, TECHO_FHIR_PROFILE_COMPOSITION_ECHECKUP, bundler->timestamp);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
+  if (as_document)
+    {
+      json_builder_begin_object (b);
+      member_string (b, "url", TECHO_FHIR_URI_VERSION_NUMBER);
+      member_string (b, "valueString", "1.0");
+      json_builder_end_object (b);
+    }
   ext_record (b, c->revision, &c->provenance);
   ext_string (b, TECHO_FHIR_EXT_DOCUMENT_PATH, c->document);
   json_builder_end_array (b);
-  add_identifier (b, TECHO_FHIR_URI_CHECKUP_ID, c->id);
+  if (as_document)
+    {
+      /* Composition.identifier is one Identifier, of the profile's system. */
+      json_builder_set_member_name (b, "identifier");
+      json_builder_begin_object (b);
+      member_string (b, "system", TECHO_FHIR_URI_RESOURCE_INSTANCE);
+      member_string (b, "value", c->id);
+      json_builder_end_object (b);
+    }
+  else
+    add_identifier (b, TECHO_FHIR_URI_CHECKUP_ID, c->id);
   member_string (b, "status", "final");
   if (as_document)
     {
+      const SectionCodes *codes = section_codes (c->kind);
+
       add_concept (b, "type", TECHO_URI_DOC_TYPECODES, TECHO_DOC_TYPE_CHECKUP_REPORT,
                    "検診・健診報告書", NULL);
       json_builder_set_member_name (b, "category");
@@ -655,12 +883,15 @@ add_checkup (Bundler             *bundler,
       add_concept (b, NULL, TECHO_URI_DOC_CATEGORY, c->report_kind, NULL, NULL);
       json_builder_end_array (b);
       add_reference (b, "subject", bundler->patient_urn);
+      add_reference (b, "encounter", encounter);
       member_string (b, "date", c->performed_on);
       json_builder_set_member_name (b, "author");
       json_builder_begin_array (b);
       add_reference (b, NULL, org != NULL ? org : bundler->patient_urn);
       json_builder_end_array (b);
-      member_string (b, "title", "特定健診結果報告書");
+      member_string (b, "title", "健診結果報告書");
+      if (org != NULL)
+        add_reference (b, "custodian", org);
       json_builder_set_member_name (b, "event");
       json_builder_begin_array (b);
       json_builder_begin_object (b);
@@ -673,23 +904,23 @@ add_checkup (Bundler             *bundler,
       member_string (b, "start", c->performed_on);
       member_string (b, "end", c->performed_on);
       json_builder_end_object (b);
+      json_builder_set_member_name (b, "detail");
+      json_builder_begin_array (b);
+      add_reference (b, NULL, encounter);
+      json_builder_end_array (b);
       json_builder_end_object (b);
       json_builder_end_array (b);
       json_builder_set_member_name (b, "section");
       json_builder_begin_array (b);
-      json_builder_begin_object (b);
-      member_string (b, "title", "検査結果");
-      add_references (b, "entry", urns);
-      json_builder_end_object (b);
+      add_section (b, codes->results, codes->results_title, results);
+      if (questions->len > 0)
+        add_section (b, codes->questions, codes->questions_title, questions);
       if (document_urn != NULL)
         {
-          json_builder_begin_object (b);
-          member_string (b, "title", "原本（CDA）");
-          json_builder_set_member_name (b, "entry");
-          json_builder_begin_array (b);
-          add_reference (b, NULL, document_urn);
-          json_builder_end_array (b);
-          json_builder_end_object (b);
+          g_autoptr(GPtrArray) attached = g_ptr_array_new ();
+
+          g_ptr_array_add (attached, (gpointer) document_urn);
+          add_section (b, "01995", "添付書類セクション", attached);
         }
       json_builder_end_array (b);
     }
@@ -901,7 +1132,7 @@ bundler_init (Bundler               *bundler,
   if (urn == NULL)
     return FALSE;
   bundler->patient_urn = g_strdup (urn);
-  add_entry (bundler, urn, build_patient (set->profile));
+  add_entry (bundler, urn, build_patient (set->profile, bundler));
   return TRUE;
 }
 
@@ -920,9 +1151,25 @@ bundler_finish (Bundler    *bundler,
 
   json_object_set_string_member (bundle, "resourceType", "Bundle");
   json_object_set_string_member (bundle, "type", type);
-  timestamp = g_date_time_format_iso8601 (now);
+  /* The eCheckup profile wants milliseconds and a time zone. */
+  timestamp = bundler->echeckup ? g_strdup (bundler->timestamp) : g_date_time_format_iso8601 (now);
   json_object_set_string_member (bundle, "timestamp", timestamp);
-  if (g_strcmp0 (type, "document") == 0)
+  if (bundler->echeckup)
+    {
+      JsonObject *meta = json_object_new ();
+      JsonArray *profiles = json_array_new ();
+      JsonObject *identifier = json_object_new ();
+
+      json_object_set_string_member (meta, "lastUpdated", bundler->timestamp);
+      json_array_add_string_element (profiles, TECHO_FHIR_PROFILE_BUNDLE_ECHECKUP);
+      json_object_set_array_member (meta, "profile", profiles);
+      json_object_set_object_member (bundle, "meta", meta);
+      json_object_set_string_member (bundle, "language", "ja");
+      json_object_set_string_member (identifier, "system", TECHO_FHIR_URI_BUNDLE_IDENTIFIER);
+      json_object_set_string_member (identifier, "value", bundler->bundle_id);
+      json_object_set_object_member (bundle, "identifier", identifier);
+    }
+  else if (g_strcmp0 (type, "document") == 0)
     {
       /* A document Bundle needs a persistent identifier. */
       JsonObject *identifier = json_object_new ();
@@ -964,6 +1211,17 @@ bundler_finish (Bundler    *bundler,
   return root;
 }
 
+/* Now as 2025-06-20T10:00:00.123+09:00. */
+static char *
+document_timestamp (void)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autofree char *date = g_date_time_format (now, "%Y-%m-%dT%H:%M:%S");
+  g_autofree char *zone = g_date_time_format (now, "%:z");
+
+  return g_strdup_printf ("%s.%03d%s", date, g_date_time_get_microsecond (now) / 1000, zone);
+}
+
 char *
 techo_fhir_export (const TechoRecordSet  *set,
                    TechoFhirFlags         flags,
@@ -987,6 +1245,15 @@ techo_fhir_export (const TechoRecordSet  *set,
           g_auto(Bundler) document = { 0 };
           char *urn;
 
+          /* JP_Bundle_eCheckupGeneral: Bundle-ID is
+           * 医療機関番号^年^id, unique per document. */
+          document.echeckup = TRUE;
+          document.timestamp = document_timestamp ();
+          document.bundle_id = g_strdup_printf ("%s^%.4s^%s",
+                                                c->institution_code != NULL ?
+                                                c->institution_code : "0000000000",
+                                                c->performed_on != NULL ?
+                                                c->performed_on : "0000", c->id);
           if (!bundler_init (&document, set, error) ||
               !add_checkup (&document, c, TRUE, error))
             return NULL;

@@ -11,6 +11,7 @@
 #include <glib/gi18n-lib.h>
 
 #include "techo-cda.h"
+#include "techo-fhir.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
 
@@ -36,6 +37,8 @@ techo_import_kind_to_string (TechoImportKind kind)
     {
     case TECHO_IMPORT_KIND_CDA:
       return "cda";
+    case TECHO_IMPORT_KIND_FHIR:
+      return "fhir";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "jahis";
@@ -187,6 +190,54 @@ read_jahis (const char       *data,
   return TRUE;
 }
 
+static gboolean
+detect_fhir (const char *data,
+             gsize       length)
+{
+  const char *s = skip_bom_and_space (data, length);
+
+  return s < data + length && *s == '{';
+}
+
+/* A FHIR bundle: checkups, screenings and medicines in one file; the
+ * original CDA a Techo export carried along stays with its checkup. */
+static gboolean
+read_fhir (const char       *data,
+           gsize             length,
+           TechoImportFile  *file,
+           GError          **error)
+{
+  g_autoptr(TechoRecordSet) set = techo_fhir_import (data, length, error);
+
+  if (set == NULL)
+    return FALSE;
+  if (techo_record_set_is_empty (set))
+    {
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                   _("The FHIR bundle holds no checkups, screenings or medicines."));
+      return FALSE;
+    }
+  while (set->checkups->len > 0)
+    {
+      TechoCheckup *checkup = g_ptr_array_steal_index (set->checkups, 0);
+      GBytes *document = NULL;
+
+      if (set->documents != NULL && checkup->id != NULL)
+        document = g_hash_table_lookup (set->documents, checkup->id);
+      if (document != NULL && g_bytes_get_size (document) == 0)
+        document = NULL;
+      techo_import_file_add (file, TECHO_CATEGORY_CHECKUP, checkup, document);
+    }
+  while (set->screenings->len > 0)
+    techo_import_file_add (file, TECHO_CATEGORY_SCREENING,
+                           g_ptr_array_steal_index (set->screenings, 0), NULL);
+  while (set->dispensings->len > 0)
+    techo_import_file_add (file, TECHO_CATEGORY_MEDICATION,
+                           g_ptr_array_steal_index (set->dispensings, 0), NULL);
+  file->patient = g_steal_pointer (&set->profile);
+  return TRUE;
+}
+
 typedef struct
 {
   TechoImportKind kind;
@@ -198,6 +249,7 @@ typedef struct
 static const Reader readers[] = {
   { TECHO_IMPORT_KIND_CDA, detect_cda, read_cda },
   { TECHO_IMPORT_KIND_JAHIS, detect_jahis, read_jahis },
+  { TECHO_IMPORT_KIND_FHIR, detect_fhir, read_fhir },
 };
 
 static const Reader *
@@ -209,8 +261,8 @@ find_reader (const char  *data,
     if (readers[i].detect (data, length))
       return &readers[i];
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
-               _("This file is neither a checkup file (CDA XML) nor a medication notebook "
-                 "file (JAHIS text)."));
+               _("This file is neither a checkup file (CDA XML), a medication notebook "
+                 "file (JAHIS text) nor a FHIR bundle (JSON)."));
   return NULL;
 }
 
@@ -523,6 +575,7 @@ import_files (TechoStore        *store,
               GPtrArray         *files,
               GPtrArray         *contents,
               TechoImportFlags   flags,
+              gboolean           all_or_nothing,
               GCancellable      *cancellable,
               GError           **error)
 {
@@ -551,6 +604,8 @@ import_files (TechoStore        *store,
       any = any || file->status == TECHO_IMPORT_FILE_READ;
     }
   if (!any)
+    return g_steal_pointer (&report);
+  if (all_or_nothing && !techo_import_report_all_read (report))
     return g_steal_pointer (&report);
 
   /* A dry run into an empty store makes no profile: everything would be new. */
@@ -616,6 +671,9 @@ import_files (TechoStore        *store,
         }
       g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "", file->file_name);
     }
+  /* Several files that belong together (a received link) go in whole or not at all. */
+  if (all_or_nothing && !techo_import_report_all_read (report))
+    return g_steal_pointer (&report);
 
   import_id = techo_store_merge_sync (store, report->profile_id, entries,
                                       ((flags & TECHO_IMPORT_REPLACE) ? TECHO_MERGE_REPLACE : 0)
@@ -684,7 +742,7 @@ techo_import_paths_sync (TechoStore          *store,
       g_ptr_array_add (files, file);
       g_ptr_array_add (contents, bytes != NULL ? bytes : g_bytes_new (NULL, 0));
     }
-  return import_files (store, profile_id, files, contents, flags, cancellable, error);
+  return import_files (store, profile_id, files, contents, flags, FALSE, cancellable, error);
 }
 
 typedef struct
@@ -756,6 +814,98 @@ techo_import_paths_finish (TechoStore    *store,
 
 /* ---- one file (the form the first callers use) ------------------------------ */
 
+static TechoImportResult *
+result_from_file (const TechoImportReport *report,
+                  const TechoImportFile   *file)
+{
+  TechoImportResult *result = g_new0 (TechoImportResult, 1);
+
+  result->kind = file->kind;
+  result->file_name = g_strdup (file->file_name);
+  result->file_sha256 = g_strdup (file->file_sha256);
+  result->profile_id = report->profile_id;
+  result->profile_created = report->profile_created;
+  result->n_records = file->entries->len;
+  result->n_new = file->n_added;
+  result->n_merged = file->n_merged;
+  result->n_replaced = file->n_replaced;
+  result->n_skipped = file->n_left_out;
+  for (guint i = 0; i < file->entries->len; i++)
+    {
+      TechoMergeEntry *entry = g_ptr_array_index (file->entries, i);
+
+      switch (entry->category)
+        {
+        case TECHO_CATEGORY_CHECKUP:
+          result->n_checkups++;
+          if (result->checkup_id == NULL)
+            result->checkup_id = g_strdup (entry->stored_id);
+          break;
+        case TECHO_CATEGORY_SCREENING:
+          result->n_screenings++;
+          break;
+        case TECHO_CATEGORY_MEDICATION:
+        case TECHO_N_CATEGORIES:
+        default:
+          result->n_medicines++;
+          break;
+        }
+    }
+  if (file->kind == TECHO_IMPORT_KIND_JAHIS)
+    result->category = TECHO_CATEGORY_MEDICATION;
+  else if (file->kind == TECHO_IMPORT_KIND_FHIR)
+    result->category = result->n_checkups > 0 ? TECHO_CATEGORY_CHECKUP :
+                       result->n_screenings > 0 ? TECHO_CATEGORY_SCREENING :
+                       TECHO_CATEGORY_MEDICATION;
+  else
+    result->category = TECHO_CATEGORY_CHECKUP;
+  if (file->kind != TECHO_IMPORT_KIND_FHIR)
+    result->n_checkups = result->n_screenings = result->n_medicines = 0;
+  return result;
+}
+
+GPtrArray *
+techo_import_contents_sync (TechoStore     *store,
+                            gint64          profile_id,
+                            const char     *const *names,
+                            GPtrArray      *contents,
+                            GCancellable   *cancellable,
+                            GError        **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) import_file_free);
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(GPtrArray) results = NULL;
+
+  g_return_val_if_fail (store != NULL, NULL);
+  g_return_val_if_fail (names != NULL, NULL);
+  g_return_val_if_fail (contents != NULL && contents->len > 0, NULL);
+
+  for (guint i = 0; i < contents->len; i++)
+    {
+      g_return_val_if_fail (names[i] != NULL, NULL);
+      g_ptr_array_add (files, import_file_new (names[i], i));
+    }
+  report = import_files (store, profile_id, files, contents,
+                         profile_id > 0 ? TECHO_IMPORT_PROFILE_GIVEN : TECHO_IMPORT_FLAGS_NONE,
+                         TRUE, cancellable, error);
+  if (report == NULL)
+    return NULL;
+  for (guint i = 0; i < files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (files, i);
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        {
+          g_propagate_error (error, g_steal_pointer (&file->error));
+          return NULL;
+        }
+    }
+  results = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_import_result_free);
+  for (guint i = 0; i < files->len; i++)
+    g_ptr_array_add (results, result_from_file (report, g_ptr_array_index (files, i)));
+  return g_steal_pointer (&results);
+}
+
 gboolean
 techo_import_bytes_sync (TechoStore         *store,
                          gint64              profile_id,
@@ -765,51 +915,20 @@ techo_import_bytes_sync (TechoStore         *store,
                          GCancellable       *cancellable,
                          GError            **error)
 {
-  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) import_file_free);
   g_autoptr(GPtrArray) list = g_ptr_array_new ();
-  g_autoptr(TechoImportReport) report = NULL;
-  g_autoptr(TechoImportResult) result = NULL;
-  TechoImportFile *file;
+  g_autoptr(GPtrArray) results = NULL;
+  const char *names[] = { file_name, NULL };
 
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (file_name != NULL, FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
 
-  file = import_file_new (file_name, 0);
-  g_ptr_array_add (files, file);
   g_ptr_array_add (list, contents);
-  report = import_files (store, profile_id, files, list,
-                         profile_id > 0 ? TECHO_IMPORT_PROFILE_GIVEN : TECHO_IMPORT_FLAGS_NONE,
-                         cancellable, error);
-  if (report == NULL)
+  results = techo_import_contents_sync (store, profile_id, names, list, cancellable, error);
+  if (results == NULL)
     return FALSE;
-  if (file->status != TECHO_IMPORT_FILE_READ)
-    {
-      g_propagate_error (error, g_steal_pointer (&file->error));
-      return FALSE;
-    }
-  result = g_new0 (TechoImportResult, 1);
-  result->kind = file->kind;
-  result->file_name = g_strdup (file->file_name);
-  result->file_sha256 = g_strdup (file->file_sha256);
-  result->profile_id = report->profile_id;
-  result->profile_created = report->profile_created;
-  result->category = file->kind == TECHO_IMPORT_KIND_JAHIS ? TECHO_CATEGORY_MEDICATION
-                                                           : TECHO_CATEGORY_CHECKUP;
-  result->n_records = file->entries->len;
-  result->n_new = file->n_added;
-  result->n_merged = file->n_merged;
-  result->n_replaced = file->n_replaced;
-  result->n_skipped = file->n_left_out;
-  for (guint i = 0; i < file->entries->len && result->checkup_id == NULL; i++)
-    {
-      TechoMergeEntry *entry = g_ptr_array_index (file->entries, i);
-
-      if (entry->category == TECHO_CATEGORY_CHECKUP)
-        result->checkup_id = g_strdup (entry->stored_id);
-    }
   if (out_result != NULL)
-    *out_result = g_steal_pointer (&result);
+    *out_result = g_ptr_array_steal_index (results, 0);
   return TRUE;
 }
 

@@ -42,6 +42,7 @@ typedef enum
 {
   TECHO_IMPORT_KIND_JAHIS,
   TECHO_IMPORT_KIND_CDA,
+  TECHO_IMPORT_KIND_FHIR,  /* a FHIR R4 JSON Bundle (techo-fhir.h) */
 } TechoImportKind;
 
 typedef struct
@@ -58,6 +59,9 @@ typedef struct
   guint n_replaced;       /* checkups whose values a re-issue replaced */
   guint n_skipped;        /* JAHIS records read and left out (notes …) */
   char *checkup_id;       /* CDA: the stored checkup's id */
+  guint n_checkups;       /* FHIR: records of each kind in the file */
+  guint n_screenings;
+  guint n_medicines;
 } TechoImportResult;
 
 void techo_import_result_free (TechoImportResult *result);
@@ -98,6 +102,17 @@ gboolean techo_import_bytes_sync (TechoStore         *store,
                                   TechoImportResult **out_result,
                                   GCancellable       *cancellable,
                                   GError            **error);
+
+/* Several files already read (GBytes in @contents, named by @names) as one
+ * import: one merge, one undo. Nothing is written unless every file reads
+ * and none is refused; the first refusal is the error. Returns one
+ * TechoImportResult per file. */
+GPtrArray *techo_import_contents_sync (TechoStore     *store,
+                                       gint64          profile_id,
+                                       const char     *const *names,
+                                       GPtrArray      *contents,
+                                       GCancellable   *cancellable,
+                                       GError        **error);
 
 /* ---- an import of several files, merged ------------------------------- */
 
