@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-formats.h: the formats area. Readers and writers of the files people
- * hold and send: CDA, JAHIS, FHIR (both ways), CSV. A peer of render and
+ * hold and send: CDA, JAHIS, FHIR (both ways), CSV, the
+ * portal's 薬剤情報 and 特定健診情報 XML. A peer of render and
  * store: uses base, records and reference, never those two. */
 
 #pragma once
@@ -9,3 +10,4 @@
 #include "techo-jahis.h"
 #include "techo-fhir.h"
 #include "techo-csv.h"
+#include "techo-mhlw-xml.h"
