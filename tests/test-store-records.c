@@ -409,13 +409,14 @@ test_audit_append_only (Fixture       *f,
   techo_sqlite_close (db);
 }
 
-/* v2 as a later Techo might add it. */
-static const TechoStoreMigration test_v2 = {
-  2, "ALTER TABLE checkups ADD COLUMN note TEXT;"
+/* The next version as a later Techo might add it (its number is set to
+ * this build's version + 1 before use). */
+static TechoStoreMigration test_v2 = {
+  0, "ALTER TABLE checkups ADD COLUMN note TEXT;"
      "UPDATE checkups SET note = 'migrated';"
 };
-static const TechoStoreMigration broken_v2 = {
-  2, "ALTER TABLE checkups ADD COLUMN note TEXT;"
+static TechoStoreMigration broken_v2 = {
+  0, "ALTER TABLE checkups ADD COLUMN note TEXT;"
      "UPDATE no_such_table SET x = 1;"
 };
 
@@ -432,26 +433,28 @@ test_migrations (Fixture       *f,
   int version = 0;
 
   g_assert_cmpuint (n_base, <, G_N_ELEMENTS (list));
+  g_assert_cmpint (base[n_base - 1].version, ==, TECHO_STORE_SCHEMA_VERSION);
   memcpy (list, base, n_base * sizeof *base);
+  test_v2.version = broken_v2.version = TECHO_STORE_SCHEMA_VERSION + 1;
   upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 1, "2023-06-01", "5.6"),
               (GDestroyNotify) techo_checkup_free, NULL);
   fixture_close (f);
 
-  /* A failing step rolls back whole: still v1, data kept. */
+  /* A failing step rolls back whole: still this version, data kept. */
   db = open_raw (f->dir);
   list[n_base] = broken_v2;
   g_assert_false (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
-  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (n, ==, TECHO_STORE_SCHEMA_VERSION);
   g_assert_false (techo_sqlite_exec (db, "SELECT note FROM checkups", NULL));
 
-  /* v1 → v2 keeps the data. */
+  /* This version → the next keeps the data. */
   list[n_base] = test_v2;
   g_assert_true (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (version, ==, 2);
+  g_assert_cmpint (version, ==, TECHO_STORE_SCHEMA_VERSION + 1);
   g_assert_true (techo_sqlite_query_int64 (db,
                                            "SELECT count(*) FROM checkups WHERE note = 'migrated'",
                                            &n, &error));
@@ -506,7 +509,7 @@ test_migrate_from_v0 (void)
   g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM notes", &n, &error));
   g_assert_cmpint (n, ==, 1);
   g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
-  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (n, ==, TECHO_STORE_SCHEMA_VERSION);
   techo_sqlite_close (db);
 
   techo_vault_clear_all (vault, NULL, NULL);

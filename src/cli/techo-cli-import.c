@@ -13,12 +13,14 @@
 #include "techo-cli-commands.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-mhlw-xml.h"
 #include "techo-store.h"
 
 static int
 exit_for_import_error (const GError *error)
 {
   if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
+      || error->domain == TECHO_MHLW_ERROR
       || (error->domain == TECHO_IMPORT_ERROR && error->code != TECHO_IMPORT_ERROR_PROFILE))
     return TECHO_EXIT_DATA;
   if (error->domain == TECHO_IMPORT_ERROR)
@@ -34,6 +36,17 @@ print_summary (const char              *path,
     g_print ("%s: medication notebook (JAHIS), %u medicine line(s), %u new, "
              "%u note(s) left out, profile %" G_GINT64_FORMAT "%s\n",
              path, result->n_records, result->n_new, result->n_skipped, result->profile_id,
+             result->profile_created ? " (new)" : "");
+  else if (result->kind == TECHO_IMPORT_KIND_MHLW_XML
+           && result->category == TECHO_CATEGORY_MEDICATION)
+    g_print ("%s: 薬剤情報 (portal XML), %u medicine line(s), %u new, %u revised by "
+             "電子処方箋 rows, %u treatment row(s) left out, profile %" G_GINT64_FORMAT "%s\n",
+             path, result->n_records, result->n_new, result->n_revised, result->n_skipped,
+             result->profile_id, result->profile_created ? " (new)" : "");
+  else if (result->kind == TECHO_IMPORT_KIND_MHLW_XML)
+    g_print ("%s: 特定健診情報 (portal XML), %u checkup(s), %u new, profile %"
+             G_GINT64_FORMAT "%s\n",
+             path, result->n_records, result->n_new, result->profile_id,
              result->profile_created ? " (new)" : "");
   else
     g_print ("%s: checkup (CDA), %u new, kept with its document, profile %"
@@ -59,7 +72,8 @@ techo_cli_import (TechoCliContext *context,
 
   if (!techo_cli_parse_options (context, "import", "FILE…",
                                 "Import JAHIS medication notebook text (電子版お薬手帳, "
-                                "CP932 or UTF-8) and CDA checkup files (特定健診 XML). "
+                                "CP932 or UTF-8), CDA checkup files (特定健診 XML) and the "
+                                "薬剤情報 / 特定健診情報 XML files saved from マイナポータル. "
                                 "Each row remembers the file's name and SHA-256; importing "
                                 "a file again changes nothing. When the store holds nobody "
                                 "yet, a local profile is made from the file's patient data.",

@@ -138,7 +138,7 @@ imported_cb (GObject      *source,
   else
     {
       run->n_imported++;
-      if (imported->kind == TECHO_IMPORT_KIND_CDA)
+      if (imported->category == TECHO_CATEGORY_CHECKUP)
         run->n_checkups += imported->n_new;
       else
         run->n_medicines += imported->n_new;
@@ -270,12 +270,16 @@ techo_file_import_choose (TechoWindow *window,
   };
   static const char * const jahis_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", NULL };
   static const char * const cda_patterns[] = { "*.xml", "*.XML", NULL };
+  /* マイナポータル's 薬剤情報 and 特定健診情報 downloads: XML too, told
+   * apart from CDA by their content. */
+  static const char * const portal_patterns[] = { "*.xml", "*.XML", NULL };
   static const char * const any_patterns[] = { "*", NULL };
   GtkFileChooserNative *chooser;
   ChooserData *data;
   g_autoptr(GtkFileFilter) supported = NULL;
   g_autoptr(GtkFileFilter) jahis = NULL;
   g_autoptr(GtkFileFilter) cda = NULL;
+  g_autoptr(GtkFileFilter) portal = NULL;
   g_autoptr(GtkFileFilter) any = NULL;
 
   g_return_if_fail (TECHO_IS_WINDOW (window));
@@ -288,10 +292,13 @@ techo_file_import_choose (TechoWindow *window,
   supported = make_filter (_("Medication notebooks and checkups"), all_patterns);
   jahis = make_filter (_("Medication notebook (JAHIS text)"), jahis_patterns);
   cda = make_filter (_("Checkup (CDA XML)"), cda_patterns);
+  portal = make_filter (_("Medicines and checkups saved from Mynaportal (XML)"),
+                        portal_patterns);
   any = make_filter (_("All files"), any_patterns);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), jahis);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), portal);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), any);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);

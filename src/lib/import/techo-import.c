@@ -13,6 +13,7 @@
 #include "techo-cda.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-mhlw-xml.h"
 
 G_DEFINE_QUARK (techo-import-error-quark, techo_import_error)
 
@@ -36,6 +37,8 @@ techo_import_kind_to_string (TechoImportKind kind)
     {
     case TECHO_IMPORT_KIND_CDA:
       return "cda";
+    case TECHO_IMPORT_KIND_MHLW_XML:
+      return "mhlw-xml";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "jahis";
@@ -92,6 +95,12 @@ detect_kind (const char       *data,
     s += 3;
   while (s < end && g_ascii_isspace (*s))
     s++;
+  /* Before CDA: the portal's XML is no ClinicalDocument, but may name one. */
+  if (techo_mhlw_sniff (data, length))
+    {
+      *out_kind = TECHO_IMPORT_KIND_MHLW_XML;
+      return TRUE;
+    }
   if (s < end && *s == '<' && g_strstr_len (s, end - s, "ClinicalDocument") != NULL)
     {
       *out_kind = TECHO_IMPORT_KIND_CDA;
@@ -103,8 +112,8 @@ detect_kind (const char       *data,
       return TRUE;
     }
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
-               _("This file is neither a checkup file (CDA XML) nor a medication notebook "
-                 "file (JAHIS text)."));
+               _("This file is neither a checkup file (CDA XML), a medication notebook "
+                 "file (JAHIS text) nor a マイナポータル 薬剤情報 or 特定健診情報 XML file."));
   return FALSE;
 }
 
@@ -198,6 +207,57 @@ cda_checkup_id (const TechoCheckup *checkup)
   return g_strdup_printf ("cda-%.16s", g_checksum_get_string (sum));
 }
 
+/* The portal XML's records into @records, with the file's provenance. */
+static gboolean
+mhlw_records (TechoMhlwResult    *mhlw,
+              TechoImportResult  *result,
+              GPtrArray          *records,
+              GError            **error)
+{
+  GPtrArray *rows = mhlw->kind == TECHO_MHLW_KIND_CHECKUP ? mhlw->checkups : mhlw->dispensings;
+
+  if (rows->len == 0)
+    {
+      g_set_error_literal (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                           mhlw->kind == TECHO_MHLW_KIND_CHECKUP
+                           ? _("The 特定健診情報 file holds no checkup.")
+                           : _("The 薬剤情報 file holds no medicines."));
+      return FALSE;
+    }
+  if (mhlw->kind == TECHO_MHLW_KIND_CHECKUP)
+    {
+      const char *latest = NULL;
+
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TechoCheckup *c = g_ptr_array_index (rows, i);
+
+          set_provenance (&c->provenance, result);
+          g_ptr_array_add (records, c);
+          if (latest == NULL || g_strcmp0 (c->performed_on, latest) > 0)
+            {
+              latest = c->performed_on;
+              g_free (result->checkup_id);
+              result->checkup_id = g_strdup (c->id);
+            }
+        }
+      result->category = TECHO_CATEGORY_CHECKUP;
+    }
+  else
+    {
+      for (guint i = 0; i < rows->len; i++)
+        {
+          TechoDispensing *d = g_ptr_array_index (rows, i);
+
+          set_provenance (&d->provenance, result);
+          g_ptr_array_add (records, d);
+        }
+      result->category = TECHO_CATEGORY_MEDICATION;
+    }
+  result->n_skipped = mhlw->n_left_out;
+  return TRUE;
+}
+
 gboolean
 techo_import_bytes_sync (TechoStore         *store,
                          gint64              profile_id,
@@ -211,6 +271,7 @@ techo_import_bytes_sync (TechoStore         *store,
   g_autoptr(TechoJahisResult) jahis = NULL;
   g_autoptr(TechoCheckup) checkup = NULL;
   g_autoptr(TechoProfile) cda_patient = NULL;
+  g_autoptr(TechoMhlwResult) mhlw = NULL;
   g_autoptr(GPtrArray) records = NULL;
   g_autofree char *detail = NULL;
   g_autofree char *cda_id = NULL;
@@ -265,6 +326,15 @@ techo_import_bytes_sync (TechoStore         *store,
       result->n_skipped = jahis->n_skipped;
       what = TECHO_STORE_COUNT_MEDICATION;
     }
+  else if (result->kind == TECHO_IMPORT_KIND_MHLW_XML)
+    {
+      mhlw = techo_mhlw_read (data, length, error);
+      if (mhlw == NULL || !mhlw_records (mhlw, result, records, error))
+        return FALSE;
+      patient = mhlw->person;
+      what = result->category == TECHO_CATEGORY_CHECKUP ? TECHO_STORE_COUNT_CHECKUP
+                                                        : TECHO_STORE_COUNT_MEDICATION;
+    }
   else
     {
       checkup = techo_cda_read_checkup (data, length, &cda_patient, error);
@@ -293,6 +363,12 @@ techo_import_bytes_sync (TechoStore         *store,
     return FALSE;
   if (!techo_store_upsert_page_sync (store, result->profile_id, result->category, records,
                                      NULL, cancellable, error))
+    return FALSE;
+  /* The 電子処方箋 rows supersede the claims rows of the same institution
+   * and date, whichever file brought either. */
+  if (mhlw != NULL && result->category == TECHO_CATEGORY_MEDICATION
+      && !techo_store_revise_dispensings_sync (store, result->profile_id, TECHO_MHLW_ID_PREFIX,
+                                               &result->n_revised, cancellable, error))
     return FALSE;
   if (checkup != NULL)
     {

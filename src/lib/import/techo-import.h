@@ -30,6 +30,7 @@ typedef enum
 {
   TECHO_IMPORT_KIND_JAHIS,
   TECHO_IMPORT_KIND_CDA,
+  TECHO_IMPORT_KIND_MHLW_XML, /* マイナポータル 薬剤情報 / 特定健診情報 XML */
 } TechoImportKind;
 
 typedef struct
@@ -42,8 +43,12 @@ typedef struct
   TechoCategory category;
   guint n_records;        /* records in the file */
   guint n_new;            /* rows the store did not hold before */
-  guint n_skipped;        /* JAHIS records read and left out (notes …) */
-  char *checkup_id;       /* CDA: the stored checkup's id */
+  guint n_skipped;        /* JAHIS records read and left out (notes …);
+                           * portal XML: MeTrInf (treatment) rows */
+  guint n_revised;        /* portal XML medicines: rows of the profile a
+                           * 電子処方箋 row supersedes (kept, not shown) */
+  char *checkup_id;       /* CDA: the stored checkup's id; portal XML:
+                           * the latest checkup's */
 } TechoImportResult;
 
 void techo_import_result_free (TechoImportResult *result);

@@ -168,8 +168,16 @@ static const char schema_v1[] =
   "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
+/* A medication row another row supersedes (a 電子処方箋 dispensing or
+ * prescription row over the claims row of the same institution and date)
+ * stays in the store with the id of the row that revised it; the lists
+ * leave it out. */
+static const char schema_dispensings_revised_by[] =
+  "ALTER TABLE dispensings ADD COLUMN revised_by TEXT;";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
+  { 2, schema_dispensings_revised_by },
 };
 
 const TechoStoreMigration *
