@@ -618,20 +618,26 @@ techo_store_get_last_sync_sync (TechoStore    *self,
 /* Each row of the prefix gets the id of the highest-ranked row of the same
  * prefix that supersedes it, or NULL: two rows with a pharmacy name the
  * same pharmacy and dispensing date; otherwise (a prescription) the same
- * prescriber and prescription date. Recomputed whole, so the order of
- * imports does not matter and a second run changes nothing. */
-static const char revise_sql[] =
-  "UPDATE dispensings SET revised_by = ("
-  "  SELECT n.id FROM dispensings AS n"
-  "   WHERE n.profile_id = dispensings.profile_id AND n.withdrawn = 0"
-  "     AND substr (n.id, 1, length (?2)) = ?2"
-  "     AND " SOURCE_RANK ("n") " > " SOURCE_RANK ("dispensings")
-  "     AND (CASE WHEN n.pharmacy_code IS NOT NULL AND dispensings.pharmacy_code IS NOT NULL"
-  "          THEN n.pharmacy_code = dispensings.pharmacy_code"
-  "               AND n.dispensed_on = dispensings.dispensed_on"
-  "          ELSE n.prescriber_code = dispensings.prescriber_code"
-  "               AND n.prescribed_on = dispensings.prescribed_on END)"
+ * prescriber and prescription date. Each subquery is on an indexed date
+ * ((profile_id, dispensed_on) and (profile_id, prescribed_on)), so a file
+ * of thousands of rows is not compared with every other row. Recomputed
+ * whole, so the order of imports does not matter and a second run changes
+ * nothing. */
+#define SUPERSEDER(date, code, both_pharmacies) \
+  "(SELECT n.id FROM dispensings AS n" \
+  "   WHERE n.profile_id = dispensings.profile_id" \
+  "     AND n." date " = dispensings." date \
+  "     AND n." code " = dispensings." code \
+  "     AND (n.pharmacy_code IS NOT NULL AND dispensings.pharmacy_code IS NOT NULL) = " \
+  both_pharmacies \
+  "     AND n.withdrawn = 0 AND substr (n.id, 1, length (?2)) = ?2" \
+  "     AND " SOURCE_RANK ("n") " > " SOURCE_RANK ("dispensings") \
   "   ORDER BY " SOURCE_RANK ("n") " DESC, n.row_id LIMIT 1)"
+
+static const char revise_sql[] =
+  "UPDATE dispensings SET revised_by = coalesce ("
+  SUPERSEDER ("dispensed_on", "pharmacy_code", "1") ", "
+  SUPERSEDER ("prescribed_on", "prescriber_code", "0") ")"
   " WHERE (?1 = 0 OR profile_id = ?1) AND substr (id, 1, length (?2)) = ?2";
 
 static gpointer

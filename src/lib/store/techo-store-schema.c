@@ -173,7 +173,8 @@ static const char schema_v1[] =
  * stays in the store with the id of the row that revised it; the lists
  * leave it out. */
 static const char schema_dispensings_revised_by[] =
-  "ALTER TABLE dispensings ADD COLUMN revised_by TEXT;";
+  "ALTER TABLE dispensings ADD COLUMN revised_by TEXT;"
+  "CREATE INDEX dispensings_by_prescription ON dispensings (profile_id, prescribed_on);";
 
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
