@@ -148,6 +148,7 @@ test_medication (Fixture       *f,
    * clinic of the prescription) and of 2026-09-20 (さくら薬局, dispensed
    * again as 電子処方箋) are revised; the clinic's own 外用 stays. */
   g_assert_cmpuint (result->n_revised, ==, 3);
+  g_assert_cmpuint (result->n_newly_revised, ==, 3);
   g_assert_true (result->profile_created);
 
   /* The person of the header made the local profile. */
@@ -187,6 +188,7 @@ test_medication (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_new, ==, 0);
   g_assert_cmpuint (again->n_revised, ==, 3);
+  g_assert_cmpuint (again->n_newly_revised, ==, 0);
   g_assert_false (again->profile_created);
   g_assert_cmpint (again->profile_id, ==, result->profile_id);
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 7);
@@ -241,6 +243,7 @@ test_twin_first (Fixture       *f,
   g_assert_no_error (error);
   g_assert_cmpuint (second->n_new, ==, 1);
   g_assert_cmpuint (second->n_revised, ==, 1);
+  g_assert_cmpuint (second->n_newly_revised, ==, 1);
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 2);
   list = shown (f->store, second->profile_id);
   g_assert_cmpuint (list->len, ==, 1);

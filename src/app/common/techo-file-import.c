@@ -140,8 +140,10 @@ imported_cb (GObject      *source,
       run->n_imported++;
       if (imported->category == TECHO_CATEGORY_CHECKUP)
         run->n_checkups += imported->n_new;
-      else
-        run->n_medicines += imported->n_new;
+      /* Rows a 電子処方箋 row supersedes are kept but not listed: count
+       * what the Medicines page shows more. */
+      else if (imported->n_new > imported->n_newly_revised)
+        run->n_medicines += imported->n_new - imported->n_newly_revised;
       /* The next file goes to the person this one went to (one made
        * from the first file of an empty store). */
       run->profile_id = imported->profile_id;

@@ -368,7 +368,8 @@ techo_import_bytes_sync (TechoStore         *store,
    * and date, whichever file brought either. */
   if (mhlw != NULL && result->category == TECHO_CATEGORY_MEDICATION
       && !techo_store_revise_dispensings_sync (store, result->profile_id, TECHO_MHLW_ID_PREFIX,
-                                               &result->n_revised, cancellable, error))
+                                               &result->n_revised, &result->n_newly_revised,
+                                               cancellable, error))
     return FALSE;
   if (checkup != NULL)
     {

@@ -47,6 +47,8 @@ typedef struct
                            * portal XML: MeTrInf (treatment) rows */
   guint n_revised;        /* portal XML medicines: rows of the profile a
                            * 電子処方箋 row supersedes (kept, not shown) */
+  guint n_newly_revised;  /* of which this import marked; n_new minus
+                           * these is what the lists show more */
   char *checkup_id;       /* CDA: the stored checkup's id; portal XML:
                            * the latest checkup's */
 } TechoImportResult;

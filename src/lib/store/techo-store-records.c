@@ -651,16 +651,10 @@ revise_dispensings_job (TechoStore    *self,
   g_autoptr(TechoSqliteStatement) update = NULL;
   g_autoptr(TechoSqliteStatement) count = NULL;
   g_autoptr(GError) local_error = NULL;
-  gint64 *n_revised = g_new0 (gint64, 1);
+  /* [0] revised before, [1] after. */
+  gint64 *n_revised = g_new0 (gint64, 2);
 
   if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  update = techo_sqlite_prepare (db, revise_sql, &local_error);
-  if (update == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (update, 1, r->profile_id);
-  techo_sqlite_bind_text (update, 2, r->first);
-  if (!techo_sqlite_step_done (update, &local_error))
     goto failed;
   count = techo_sqlite_prepare (db,
                                 "SELECT count(*) FROM dispensings"
@@ -671,7 +665,20 @@ revise_dispensings_job (TechoStore    *self,
   techo_sqlite_bind_int64 (count, 1, r->profile_id);
   if (!techo_sqlite_step (count, &local_error))
     goto failed;
-  *n_revised = techo_sqlite_column_int64 (count, 0);
+  n_revised[0] = techo_sqlite_column_int64 (count, 0);
+  if (!techo_sqlite_statement_reset (count, &local_error))
+    goto failed;
+  update = techo_sqlite_prepare (db, revise_sql, &local_error);
+  if (update == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (update, 1, r->profile_id);
+  techo_sqlite_bind_text (update, 2, r->first);
+  if (!techo_sqlite_step_done (update, &local_error))
+    goto failed;
+  techo_sqlite_bind_int64 (count, 1, r->profile_id);
+  if (!techo_sqlite_step (count, &local_error))
+    goto failed;
+  n_revised[1] = techo_sqlite_column_int64 (count, 0);
   if (!techo_sqlite_commit (db, &local_error))
     goto failed;
   return n_revised;
@@ -691,6 +698,7 @@ techo_store_revise_dispensings_sync (TechoStore    *self,
                                      gint64         profile_id,
                                      const char    *id_prefix,
                                      guint         *out_n_revised,
+                                     guint         *out_n_newly_revised,
                                      GCancellable  *cancellable,
                                      GError       **error)
 {
@@ -707,6 +715,8 @@ techo_store_revise_dispensings_sync (TechoStore    *self,
   if (n_revised == NULL)
     return FALSE;
   if (out_n_revised != NULL)
-    *out_n_revised = (guint) *n_revised;
+    *out_n_revised = (guint) n_revised[1];
+  if (out_n_newly_revised != NULL)
+    *out_n_newly_revised = n_revised[1] > n_revised[0] ? (guint) (n_revised[1] - n_revised[0]) : 0;
   return TRUE;
 }

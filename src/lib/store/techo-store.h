@@ -229,11 +229,13 @@ GBytes    *techo_store_load_document_sync (TechoStore    *self,
  * store with the superseding row's id in `revised_by`;
  * list_dispensings leaves it out. Recomputed whole each time: idempotent,
  * whatever the order of imports. @out_n_revised (nullable): the revised
- * rows of the profile afterwards. */
+ * rows of the profile afterwards; @out_n_newly_revised (nullable): how many
+ * more than before. */
 gboolean   techo_store_revise_dispensings_sync (TechoStore    *self,
                                                 gint64         profile_id,
                                                 const char    *id_prefix,
                                                 guint         *out_n_revised,
+                                                guint         *out_n_newly_revised,
                                                 GCancellable  *cancellable,
                                                 GError       **error);
 
