@@ -774,8 +774,8 @@ read_checkup (Reader     *reader,
   return TRUE;
 }
 
-/* Every SpecificHealthCheckupInfo anywhere under @node (//, as the layout
- * allows them at more than one level). The depth is already capped. */
+/* Every SpecificHealthCheckupInfo anywhere under @node (the layout's
+ * //SpecificHealthCheckupInfo). The depth is already capped. */
 static gboolean
 read_checkups (Reader     *reader,
                xmlNodePtr  node,
@@ -1016,7 +1016,7 @@ read_document (xmlDocPtr   doc,
 
   if (!read_person (&reader, header)
       || !read_medication (&reader, body, &medication)
-      || !read_checkups (&reader, body, &checkups))
+      || !read_checkups (&reader, root, &checkups))
     return NULL;
 
   if (medication && checkups)
