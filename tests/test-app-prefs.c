@@ -94,12 +94,12 @@ wait_for_mode (GtkApplication *app,
     {
       window = gtk_application_get_active_window (app);
       if (TECHO_IS_WINDOW (window)
-          && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (window)), mode) == 0)
+          && g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (TECHO_WINDOW (window))), mode) == 0)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_true (TECHO_IS_WINDOW (window));
-  g_assert_cmpstr (techo_window_get_mode (TECHO_WINDOW (window)), ==, mode);
+  g_assert_cmpstr (techo_window_mode_to_string (techo_window_get_mode (TECHO_WINDOW (window))), ==, mode);
   return TECHO_WINDOW (window);
 }
 
@@ -281,7 +281,7 @@ test_reminders_and_delete (void)
   g_assert_false (exists_in (data_dir, "techo.mode"));
   g_assert_false (g_file_test (cache_dir, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_keyring_items (data_dir), ==, 0);
-  g_assert_null (techo_window_get_dataset (window));
+  g_assert_null (techo_window_get_records (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
   techo_test_app_pump (50);

@@ -253,6 +253,42 @@ test_twin_first (Fixture       *f,
   g_assert_cmpstr (d->provenance.file_name, ==, "yakuzai-2026-09.xml");
 }
 
+/* The claims row first, then its 電子処方箋 twin in another download;
+ * undoing the twin's import shows the claims row again. */
+static void
+test_undo_twin (Fixture       *f,
+                gconstpointer  data)
+{
+  g_autofree char *twin_xml = g_strdup_printf (ONE_MONTH, dispensing_0920);
+  g_autofree char *claims_xml = g_strdup_printf (ONE_MONTH, claims_0920);
+  g_autofree char *claims = write_text (f->dir, "yakuzai-2026-11.xml", claims_xml);
+  g_autofree char *twin = write_text (f->dir, "yakuzai-2026-09.xml", twin_xml);
+  g_autoptr(TechoImportResult) first = NULL;
+  g_autoptr(TechoImportResult) second = NULL;
+  g_autoptr(TechoUndoResult) undone = NULL;
+  g_autoptr(GPtrArray) before = NULL;
+  g_autoptr(GPtrArray) after = NULL;
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (techo_import_file_sync (f->store, 0, claims, &first, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_import_file_sync (f->store, 0, twin, &second, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (second->n_newly_revised, ==, 1);
+  before = shown (f->store, second->profile_id);
+  g_assert_cmpuint (before->len, ==, 1);
+  g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (before, 0))->source, ==,
+                   "dispensing");
+
+  undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (undone);
+  g_assert_cmpuint (undone->n_removed, ==, 1);
+  after = shown (f->store, second->profile_id);
+  g_assert_cmpuint (after->len, ==, 1);
+  g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (after, 0))->source, ==, "claims");
+}
+
 /* A claims row of another pharmacy or another day is not superseded. */
 static void
 test_no_twin (Fixture       *f,
@@ -401,17 +437,22 @@ test_cli (void)
                                                      "</MessageBody>\n</XmlMsg>\n");
   g_autofree char *out = NULL, *err = NULL;
 
-  g_assert_cmpint (run_cli (data_dir, &out, &err, med, checkup), ==, 0);
-  g_assert_nonnull (strstr (out, "ok-medication-cp932.xml: 薬剤情報 (portal XML), 7 medicine "
-                                 "line(s), 7 new, 3 revised"));
-  g_assert_nonnull (strstr (out, "ok-checkup-cp932.xml: 特定健診情報 (portal XML), 2 checkup(s), "
-                                 "2 new"));
+  /* The two specimens are about two people: the checkup file is refused
+   * (exit 6) as someone else's, the medicines go in. */
+  g_assert_cmpint (run_cli (data_dir, &out, &err, med, checkup), ==, 6);
+  g_assert_nonnull (strstr (out, "ok-medication-cp932.xml: マイナポータル XML 薬剤情報, 7 "
+                                 "record(s): 7 added, 0 merged, 1 treatment row(s) left out; "
+                                 "the profile has 3 medicine row(s) revised by 電子処方箋 rows "
+                                 "(3 by this import)"));
+  g_assert_nonnull (strstr (err, "ok-checkup-cp932.xml: refused: This file is about someone "
+                                 "else"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   /* Again: nothing new; a malformed file: exit 6, named with its line. */
   g_assert_cmpint (run_cli (data_dir, &out, &err, med, bad), ==, 6);
-  g_assert_nonnull (strstr (out, "7 medicine line(s), 0 new"));
+  g_assert_nonnull (strstr (out, "7 record(s): 0 added, 0 merged, 7 skipped"));
+  g_assert_nonnull (strstr (out, "(0 by this import)"));
   g_assert_nonnull (strstr (err, "bad.xml: "));
   g_assert_nonnull (strstr (err, "line 4"));
 
@@ -421,6 +462,27 @@ test_cli (void)
     g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
     g_assert_no_error (error);
     g_assert_cmpint (count (store, TECHO_STORE_COUNT_MEDICATION), ==, 7);
+    g_assert_cmpint (count (store, TECHO_STORE_COUNT_CHECKUP), ==, 0);
+    g_assert_true (techo_store_erase_sync (store, NULL, &error));
+    g_assert_no_error (error);
+  }
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  /* The checkups alone, into another store: two new; its UTF-8 copy adds none. */
+  {
+    g_autofree char *other_dir = g_build_filename (dir, "other", NULL);
+    g_autofree char *utf8 = corpus_path ("ok-checkup-utf8.xml");
+    g_autoptr(TechoStore) store = NULL;
+
+    g_assert_cmpint (run_cli (other_dir, &out, &err, checkup, utf8), ==, 0);
+    g_assert_nonnull (strstr (out, "ok-checkup-cp932.xml: マイナポータル XML 特定健診情報, 2 "
+                                   "record(s): 2 added"));
+    g_assert_nonnull (strstr (out, "ok-checkup-utf8.xml: マイナポータル XML 特定健診情報, 2 "
+                                   "record(s): 0 added"));
+    store = techo_store_new (other_dir);
+    g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+    g_assert_no_error (error);
     g_assert_cmpint (count (store, TECHO_STORE_COUNT_CHECKUP), ==, 2);
     g_assert_true (techo_store_erase_sync (store, NULL, &error));
     g_assert_no_error (error);
@@ -437,6 +499,8 @@ main (int   argc,
   g_test_add ("/import-mhlw/medication", Fixture, NULL, fixture_set_up, test_medication,
               fixture_tear_down);
   g_test_add ("/import-mhlw/twin-first", Fixture, NULL, fixture_set_up, test_twin_first,
+              fixture_tear_down);
+  g_test_add ("/import-mhlw/undo-twin", Fixture, NULL, fixture_set_up, test_undo_twin,
               fixture_tear_down);
   g_test_add ("/import-mhlw/no-twin", Fixture, NULL, fixture_set_up, test_no_twin,
               fixture_tear_down);

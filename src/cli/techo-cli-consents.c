@@ -113,7 +113,7 @@ techo_cli_consents (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_printerr ("%s", error->message);
+  techo_cli_print_error (error);
   if (error->domain == TECHO_CONSENT_ERROR)
     return TECHO_EXIT_USAGE;
   return techo_cli_exit_for_error (error);

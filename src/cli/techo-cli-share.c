@@ -34,7 +34,7 @@
 typedef struct
 {
   GMainLoop *loop;
-  TechoStore *store;
+  TechoShareServer *server;
   gint64 consent_id;
   gint64 expires_at;
   gboolean interrupted;
@@ -75,16 +75,15 @@ interrupt_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Stops at the expiry, or once the consent is revoked elsewhere. */
+/* Stops at the expiry, or once the consent is revoked elsewhere (the
+ * server reads its consents again off this thread; no store call here:
+ * this runs inside the main loop). */
 static gboolean
 watch_cb (gpointer data)
 {
   Serving *s = data;
-  g_autoptr(TechoConsent) consent = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  consent = techo_store_get_consent_sync (s->store, s->consent_id, NULL, NULL);
-  if (now >= s->expires_at || consent == NULL || !techo_consent_is_live (consent, now))
+  if (!techo_share_server_is_live (s->server, s->consent_id))
     g_main_loop_quit (s->loop);
   return G_SOURCE_CONTINUE;
 }
@@ -184,7 +183,7 @@ techo_cli_share (TechoCliContext *context,
                                             &error);
   if (consent == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
     }
 
@@ -215,7 +214,7 @@ techo_cli_share (TechoCliContext *context,
 
   loop = g_main_loop_new (NULL, FALSE);
   serving.loop = loop;
-  serving.store = store;
+  serving.server = server;
   serving.consent_id = consent->id;
   serving.expires_at = consent->expires_at;
   sources[0] = g_unix_signal_add (SIGINT, interrupt_cb, &serving);
@@ -236,6 +235,6 @@ techo_cli_share (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_printerr ("%s", error->message);
+  techo_cli_print_error (error);
   return techo_cli_exit_for_export_error (error);
 }

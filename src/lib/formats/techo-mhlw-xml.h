@@ -25,6 +25,7 @@ typedef enum
   TECHO_MHLW_ERROR_MALFORMED,  /* not well-formed XML */
   TECHO_MHLW_ERROR_NOT_PORTAL, /* well-formed, but not one of these files */
   TECHO_MHLW_ERROR_INVALID,    /* a required element is missing or wrong */
+  TECHO_MHLW_N_ERRORS /* not a code: how many codes there are */
 } TechoMhlwError;
 
 GQuark techo_mhlw_error_quark (void);

@@ -18,6 +18,7 @@ techo_record_set_new (void)
   set->screenings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
   set->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) g_bytes_unref);
+  set->complete = TRUE;
   return set;
 }
 
@@ -47,4 +48,10 @@ guint
 techo_record_set_count (const TechoRecordSet *set)
 {
   return set->checkups->len + set->dispensings->len + set->screenings->len;
+}
+
+gboolean
+techo_record_set_is_empty (const TechoRecordSet *set)
+{
+  return techo_record_set_count (set) == 0;
 }
