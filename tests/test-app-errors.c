@@ -17,7 +17,10 @@
 #include "techo-consent.h"
 #include "techo-csv.h"
 #include "techo-error-text.h"
+#include "techo-disclosure.h"
 #include "techo-export.h"
+#include "techo-host-client.h"
+#include "techo-share-host.h"
 #include "techo-fhir.h"
 #include "techo-http.h"
 #include "techo-import.h"
@@ -61,6 +64,9 @@ static const struct
   { "techo_secure_error", techo_secure_error_quark, TECHO_SECURE_N_ERRORS },
   { "techo_import_error", techo_import_error_quark, TECHO_IMPORT_N_ERRORS },
   { "techo_portal_error", techo_portal_error_quark, TECHO_PORTAL_N_ERRORS },
+  { "techo_disclosure_error", techo_disclosure_error_quark, TECHO_DISCLOSURE_N_ERRORS },
+  { "techo_host_error", techo_host_error_quark, TECHO_HOST_N_ERRORS },
+  { "techo_share_host_error", techo_share_host_error_quark, TECHO_SHARE_HOST_N_ERRORS },
   { "techo_app_error", techo_app_error_quark, TECHO_APP_N_ERRORS },
 };
 

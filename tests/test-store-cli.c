@@ -9,6 +9,8 @@
 
 #include <json-glib/json-glib.h>
 
+#include "techo-store-schema.h"
+
 #include <glib/gstdio.h>
 
 #include "techo-store-schema.h"

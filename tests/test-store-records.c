@@ -479,8 +479,8 @@ test_audit_append_only (Fixture       *f,
   techo_sqlite_close (db);
 }
 
-/* The next version as a later Techo might add it (numbered after this
- * build's last in the test). */
+/* The next version as a later Techo might add it (its number is set to
+ * the one after this build's latest). */
 static const TechoStoreMigration test_v2 = {
   0, "ALTER TABLE checkups ADD COLUMN note TEXT;"
      "UPDATE checkups SET note = 'migrated';"
@@ -509,23 +509,23 @@ test_migrations (Fixture       *f,
               (GDestroyNotify) techo_checkup_free, NULL);
   fixture_close (f);
 
-  /* A failing step rolls back whole: still at this build's version, data kept. */
+  /* A failing step rolls back whole: still at the latest, data kept. */
   db = open_raw (f->dir);
   list[n_base] = broken_v2;
-  list[n_base].version = TECHO_STORE_SCHEMA_VERSION + 1;
+  list[n_base].version = base[n_base - 1].version + 1;
   g_assert_false (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
-  g_assert_cmpint (n, ==, TECHO_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (n, ==, base[n_base - 1].version);
   g_assert_false (techo_sqlite_exec (db, "SELECT note FROM checkups", NULL));
 
-  /* This version → the next keeps the data. */
+  /* The next step keeps the data. */
   list[n_base] = test_v2;
-  list[n_base].version = TECHO_STORE_SCHEMA_VERSION + 1;
+  list[n_base].version = base[n_base - 1].version + 1;
   g_assert_true (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (version, ==, TECHO_STORE_SCHEMA_VERSION + 1);
+  g_assert_cmpint (version, ==, base[n_base - 1].version + 1);
   g_assert_true (techo_sqlite_query_int64 (db,
                                            "SELECT count(*) FROM checkups WHERE note = 'migrated'",
                                            &n, &error));

@@ -192,6 +192,10 @@ static const char * const import_sentences[TECHO_IMPORT_N_ERRORS] = {
     "The file holds no records.",
   [TECHO_IMPORT_ERROR_PROFILE] =
     "Choose whose records these are with --profile.",
+  [TECHO_IMPORT_ERROR_OTHER_PERSON] =
+    "The file is about someone else; give --profile ID if it really is that person's.",
+  [TECHO_IMPORT_ERROR_REISSUE] =
+    "The file re-issues a kept checkup with other values; give --replace to take them.",
 };
 
 static const char * const portal_sentences[TECHO_PORTAL_N_ERRORS] = {
@@ -227,6 +231,37 @@ static const char * const portal_sentences[TECHO_PORTAL_N_ERRORS] = {
     "Talking to My Number Portal failed; run the command again.",
 };
 
+static const char * const disclosure_sentences[TECHO_DISCLOSURE_N_ERRORS] = {
+  [TECHO_DISCLOSURE_ERROR_NO_PROFILE] =
+    "There are no records to share yet. Sync or import your records first.",
+  [TECHO_DISCLOSURE_ERROR_METHOD] =
+    "This consent was given for another way of sharing. Start sharing again and choose how.",
+  [TECHO_DISCLOSURE_ERROR_RECORDED] =
+    "This consent was used already. Start sharing again to give a new one.",
+  [TECHO_DISCLOSURE_ERROR_SENT] =
+    "These records were already shared under this consent. Start sharing again to share them once more.",
+};
+
+static const char * const host_sentences[TECHO_HOST_N_ERRORS] = {
+  [TECHO_HOST_ERROR_INVALID] =
+    "The share host address or the share settings are not valid. Check the address in Preferences.",
+  [TECHO_HOST_ERROR_UNREACHABLE] =
+    "Techo could not reach the share host. Check that this computer is online, then retry.",
+  [TECHO_HOST_ERROR_REFUSED] =
+    "The share host refused the request. Retry later, or ask whoever runs the host.",
+};
+
+static const char * const share_host_sentences[TECHO_SHARE_HOST_N_ERRORS] = {
+  [TECHO_SHARE_HOST_ERROR_FAILED] =
+    "The share host stopped unexpectedly. Start it again.",
+  [TECHO_SHARE_HOST_ERROR_LISTEN] =
+    "The share host could not listen on that address or load its TLS files. Check the address and the certificate.",
+  [TECHO_SHARE_HOST_ERROR_INVALID] =
+    "The share host settings are not valid. Check its options.",
+  [TECHO_SHARE_HOST_ERROR_DATA] =
+    "The share host cannot use its data folder. Check that it exists and only the host may write to it.",
+};
+
 static const struct
 {
   GQuark (*quark) (void);
@@ -250,6 +285,9 @@ static const struct
   { techo_secure_error_quark, secure_sentences, TECHO_SECURE_N_ERRORS },
   { techo_import_error_quark, import_sentences, TECHO_IMPORT_N_ERRORS },
   { techo_portal_error_quark, portal_sentences, TECHO_PORTAL_N_ERRORS },
+  { techo_disclosure_error_quark, disclosure_sentences, TECHO_DISCLOSURE_N_ERRORS },
+  { techo_host_error_quark, host_sentences, TECHO_HOST_N_ERRORS },
+  { techo_share_host_error_quark, share_host_sentences, TECHO_SHARE_HOST_N_ERRORS },
 };
 
 const char *

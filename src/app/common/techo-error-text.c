@@ -11,7 +11,10 @@
 #include "techo-consent.h"
 #include "techo-csv.h"
 #include "techo-error-text.h"
+#include "techo-disclosure.h"
 #include "techo-export.h"
+#include "techo-host-client.h"
+#include "techo-share-host.h"
 #include "techo-fhir.h"
 #include "techo-http.h"
 #include "techo-import.h"
@@ -279,6 +282,12 @@ static const TechoErrorSentence import_sentences[TECHO_IMPORT_N_ERRORS] = {
   [TECHO_IMPORT_ERROR_PROFILE] = {
     N_("Techo could not tell whose records these are. Choose the person, then import again."),
     TECHO_ERROR_NEXT_NONE },
+  [TECHO_IMPORT_ERROR_OTHER_PERSON] = {
+    N_("This file is about someone else (the name, birth date or insurer number differ). Import it only if it is really this person's."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_IMPORT_ERROR_REISSUE] = {
+    N_("This file is a corrected re-issue of a checkup already kept, with other values. Import it again and choose to replace the old values."),
+    TECHO_ERROR_NEXT_NONE },
 };
 
 static const TechoErrorSentence portal_sentences[TECHO_PORTAL_N_ERRORS] = {
@@ -342,6 +351,48 @@ static const TechoErrorSentence app_sentences[TECHO_APP_N_ERRORS] = {
     TECHO_ERROR_NEXT_RETRY },
 };
 
+static const TechoErrorSentence disclosure_sentences[TECHO_DISCLOSURE_N_ERRORS] = {
+  [TECHO_DISCLOSURE_ERROR_NO_PROFILE] = {
+    N_("There are no records to share yet. Sync or import your records first."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_DISCLOSURE_ERROR_METHOD] = {
+    N_("This consent was given for another way of sharing. Start sharing again and choose how."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_DISCLOSURE_ERROR_RECORDED] = {
+    N_("This consent was used already. Start sharing again to give a new one."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_DISCLOSURE_ERROR_SENT] = {
+    N_("These records were already shared under this consent. Start sharing again to share them once more."),
+    TECHO_ERROR_NEXT_NONE },
+};
+
+static const TechoErrorSentence host_sentences[TECHO_HOST_N_ERRORS] = {
+  [TECHO_HOST_ERROR_INVALID] = {
+    N_("The share host address or the share settings are not valid. Check the address in Preferences."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_HOST_ERROR_UNREACHABLE] = {
+    N_("Techo could not reach the share host. Check that this computer is online, then retry."),
+    TECHO_ERROR_NEXT_RETRY },
+  [TECHO_HOST_ERROR_REFUSED] = {
+    N_("The share host refused the request. Retry later, or ask whoever runs the host."),
+    TECHO_ERROR_NEXT_RETRY },
+};
+
+static const TechoErrorSentence share_host_sentences[TECHO_SHARE_HOST_N_ERRORS] = {
+  [TECHO_SHARE_HOST_ERROR_FAILED] = {
+    N_("The share host stopped unexpectedly. Start it again."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHARE_HOST_ERROR_LISTEN] = {
+    N_("The share host could not listen on that address or load its TLS files. Check the address and the certificate."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHARE_HOST_ERROR_INVALID] = {
+    N_("The share host settings are not valid. Check its options."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_SHARE_HOST_ERROR_DATA] = {
+    N_("The share host cannot use its data folder. Check that it exists and only the host may write to it."),
+    TECHO_ERROR_NEXT_NONE },
+};
+
 static const TechoErrorDomain domains[] = {
   { "consent", techo_consent_error_quark, consent_sentences, TECHO_CONSENT_N_ERRORS },
   { "export", techo_export_error_quark, export_sentences, TECHO_EXPORT_N_ERRORS },
@@ -360,6 +411,9 @@ static const TechoErrorDomain domains[] = {
   { "secure", techo_secure_error_quark, secure_sentences, TECHO_SECURE_N_ERRORS },
   { "import", techo_import_error_quark, import_sentences, TECHO_IMPORT_N_ERRORS },
   { "portal", techo_portal_error_quark, portal_sentences, TECHO_PORTAL_N_ERRORS },
+  { "disclosure", techo_disclosure_error_quark, disclosure_sentences, TECHO_DISCLOSURE_N_ERRORS },
+  { "host", techo_host_error_quark, host_sentences, TECHO_HOST_N_ERRORS },
+  { "share_host", techo_share_host_error_quark, share_host_sentences, TECHO_SHARE_HOST_N_ERRORS },
   { "app", techo_app_error_quark, app_sentences, TECHO_APP_N_ERRORS },
 };
 

@@ -9,6 +9,7 @@
 #include "techo-consent.h"
 #include "techo-error-text.h"
 #include "techo-format.h"
+#include "techo-host-client.h"
 #include "techo-sharing-page.h"
 #include "techo-widget-util.h"
 
@@ -271,9 +272,16 @@ revoked_cb (GObject      *source,
   g_autoptr(TechoSharingPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!techo_store_revoke_consent_finish (TECHO_STORE (source), result, &error))
+  if (!techo_host_revoke_finish (TECHO_STORE (source), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+      /* A share host that does not answer: revoked here all the same. */
+      if (g_error_matches (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_UNREACHABLE) ||
+          g_error_matches (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_REFUSED))
+        {
+          g_message ("Stopping a share: %s", error->message);
+          techo_sharing_page_reload (self);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         {
           g_autofree char *text = techo_error_text_dup_message (_("Could not stop sharing."),
                                                                 error);
@@ -490,12 +498,13 @@ techo_sharing_page_stop (TechoSharingPage *self,
 
   if (self->store == NULL)
     return;
-  /* Stop serving at once; the store's revocation follows. */
+  /* Stop serving at once; the store's revocation follows, and a share
+   * kept on a share host is deleted there. */
   g_hash_table_iter_init (&iter, self->servers);
   while (g_hash_table_iter_next (&iter, NULL, &server))
     techo_share_server_remove (server, consent_id);
-  techo_store_revoke_consent_async (self->store, consent_id, self->cancellable, revoked_cb,
-                                    g_object_ref (self));
+  techo_host_revoke_async (self->store, consent_id, self->cancellable, revoked_cb,
+                           g_object_ref (self));
 }
 
 TechoShareDialog *

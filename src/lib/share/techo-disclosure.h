@@ -40,6 +40,7 @@ typedef enum
   TECHO_DISCLOSURE_ERROR_METHOD,     /* the consent was given for another way of sharing */
   TECHO_DISCLOSURE_ERROR_RECORDED,   /* the consent is recorded already: one consent, one disclosure */
   TECHO_DISCLOSURE_ERROR_SENT,       /* "sent" was recorded already */
+  TECHO_DISCLOSURE_N_ERRORS /* not a code: how many codes there are */
 } TechoDisclosureError;
 
 GQuark techo_disclosure_error_quark (void);

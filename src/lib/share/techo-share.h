@@ -10,3 +10,5 @@
 #include "techo-export.h"
 #include "techo-shl.h"
 #include "techo-share-server.h"
+#include "techo-share-host.h"
+#include "techo-host-client.h"

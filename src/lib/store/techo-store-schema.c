@@ -262,11 +262,25 @@ static const char schema_dispensings_revised_by[] =
   "ALTER TABLE dispensings ADD COLUMN revised_by TEXT;"
   "CREATE INDEX dispensings_by_prescription ON dispensings (profile_id, prescribed_on);";
 
+/* v5: shares kept on a share host (techo-share-host): where, which, the
+ * management token (a secret; the store is encrypted) and how much of the
+ * host's access log is already in the ledger. */
+static const char schema_hosted_shares[] =
+  "CREATE TABLE hosted_shares ("
+  "  consent_id INTEGER PRIMARY KEY REFERENCES consents (id),"
+  "  host_url TEXT NOT NULL,"
+  "  share_id TEXT NOT NULL,"
+  "  manage_token TEXT NOT NULL,"
+  "  accesses_seen INTEGER NOT NULL DEFAULT 0,"
+  "  denied_seen INTEGER NOT NULL DEFAULT 0,"
+  "  deleted_at INTEGER);";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
-  /* 3 is another branch's; the lead renumbers when merging. */
+  /* 3: reserved for the JAHIS notebook branch. */
   { 4, schema_dispensings_revised_by },
+  { 5, schema_hosted_shares },
 };
 
 const TechoStoreMigration *
