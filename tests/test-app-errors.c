@@ -25,6 +25,7 @@
 #include "techo-http.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-mhlw-xml.h"
 #include "techo-json.h"
 #include "techo-qr.h"
 #include "techo-report.h"
@@ -58,6 +59,7 @@ static const struct
   { "techo_csv_error", techo_csv_error_quark, TECHO_CSV_N_ERRORS },
   { "techo_fhir_error", techo_fhir_error_quark, TECHO_FHIR_N_ERRORS },
   { "techo_jahis_error", techo_jahis_error_quark, TECHO_JAHIS_N_ERRORS },
+  { "techo_mhlw_error", techo_mhlw_error_quark, TECHO_MHLW_N_ERRORS },
   { "techo_store_error", techo_store_error_quark, TECHO_STORE_N_ERRORS },
   { "techo_vault_error", techo_vault_error_quark, TECHO_VAULT_N_ERRORS },
   { "techo_json_error", techo_json_error_quark, TECHO_JSON_N_ERRORS },

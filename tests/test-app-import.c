@@ -407,6 +407,68 @@ test_import_refused (Fixture       *fixture,
   wait_for_counts (fixture, 3, 0);
 }
 
+/* A 薬剤情報 download of the window's person (CP932): a claims row, its
+ * 電子処方箋 twin (another name for the same drug), and a claims row of
+ * another pharmacy. */
+static const char portal_xml[] =
+  "<?xml version=\"1.0\" encoding=\"Shift_JIS\"?>\r\n"
+  "<XmlMsg><MessageHeader><QuaInf><Name>山田太郎</Name><KanaName>ヤマダ　タロウ</KanaName>"
+  "<Birth>19600115</Birth><AdmGendCode>1</AdmGendCode></QuaInf></MessageHeader>\r\n"
+  "<MessageBody>\r\n"
+  "<MeTrMonthInf><MeTrDiHCd>1340023456</MeTrDiHCd><MeTrDiHNm>さくら薬局</MeTrDiHNm>"
+  "<MeTrMonth>202610</MeTrMonth><PrlsHCd>1310054321</PrlsHCd><InOut>2</InOut>"
+  "<DiDateInfs><DiDateInf><DiDate>20261005</DiDate><PrDate>20261005</PrDate><DrugInfs>"
+  "<DrugInf><DrugC>612320261</DrugC><DrugN>レバミピド錠１００ｍｇ</DrugN><Qua1>3</Qua1>"
+  "<Unit>錠</Unit><UsageN>１日３回毎食後</UsageN><Times>28</Times><MeTrIdCl>21</MeTrIdCl>"
+  "</DrugInf></DrugInfs></DiDateInf></DiDateInfs></MeTrMonthInf>\r\n"
+  "<MeTrMonthInf><MeTrDiHCd>1340012345</MeTrDiHCd><MeTrDiHNm>みなと薬局</MeTrDiHNm>"
+  "<MeTrMonth>202610</MeTrMonth><PrlsHCd>1310098765</PrlsHCd><InOut>2</InOut>"
+  "<DiDateInfs><DiDateInf><DiDate>20261008</DiDate><DrugInfs>"
+  "<DrugInf><DrugC>621986301</DrugC><DrugN>ファモチジン錠２０ｍｇ</DrugN><Qua1>2</Qua1>"
+  "<Unit>錠</Unit><UsageN>１日２回朝夕食後</UsageN><Times>28</Times><MeTrIdCl>21</MeTrIdCl>"
+  "</DrugInf></DrugInfs></DiDateInf></DiDateInfs></MeTrMonthInf>\r\n"
+  "<CzDiInf><CzDiMonthInf><CzMeTrDiHCd>1340023456</CzMeTrDiHCd>"
+  "<CzMeTrDiHNm>さくら薬局</CzMeTrDiHNm><CzDiMonth>202610</CzDiMonth>"
+  "<CzPrlsHCd>1310054321</CzPrlsHCd><CzDiDateInfs><CzDiDateInf><CzDiDate>20261005</CzDiDate>"
+  "<CzPrDate>20261005</CzPrDate><CzDrugInfs><CzDrugInf><CzDrugC>612320261</CzDrugC>"
+  "<CzDrugN>ムコスタ錠１００ｍｇ</CzDrugN><CzQua1>3</CzQua1><CzUnit>錠</CzUnit>"
+  "<CzUsageN>１日３回毎食後</CzUsageN><CzTimes>28</CzTimes><CzUsageCl>1</CzUsageCl>"
+  "</CzDrugInf></CzDrugInfs></CzDiDateInf></CzDiDateInfs></CzDiMonthInf></CzDiInf>\r\n"
+  "</MessageBody></XmlMsg>\r\n";
+
+static void
+test_import_portal_xml (Fixture       *fixture,
+                        gconstpointer  data)
+{
+  g_autoptr(GError) error = NULL;
+  gsize length = 0;
+  g_autofree char *cp932 = g_convert (portal_xml, -1, "CP932", "UTF-8", NULL, &length, &error);
+  g_autofree char *path = g_build_filename (fixture->files_dir, "yakuzai.dat", NULL);
+  const char * const paths[] = { path, NULL };
+  GtkWidget *medicines;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, cp932, (gssize) length, &error));
+  g_assert_no_error (error);
+
+  /* Three rows stored, the claims row revised: two shown, two counted. */
+  import_and_wait_for_toast (fixture, paths,
+                             is_japanese () ? "2件のお薬を取り込みました" : "Imported 2 medicines");
+  wait_for_counts (fixture, 2, 0);
+  g_assert_null (find_message_dialog ());
+  techo_window_show_page (fixture->window, "medicines");
+  medicines = techo_window_get_page (fixture->window, "medicines");
+  techo_test_app_pump (100);
+  g_assert_true (shows_label (medicines, "ムコスタ", FALSE));
+  g_assert_true (shows_label (medicines, "ファモチジン", FALSE));
+  g_assert_false (shows_label (medicines, "レバミピド", FALSE));
+  save_screenshot (GTK_WIDGET (fixture->window), "portal-xml");
+
+  import_and_wait_for_toast (fixture, paths,
+                             _("Nothing new: these records are already in Techo"));
+  wait_for_counts (fixture, 2, 0);
+}
+
 /* Ctrl+O is listed; the action opens the chooser on the records screen
  * and does nothing off it (no chooser while locked, no import). */
 static void
@@ -453,7 +515,14 @@ test_import_action (Fixture       *fixture,
     g_assert_nonnull (chooser);
     g_assert_true (gtk_file_chooser_get_select_multiple (chooser));
     filters = gtk_file_chooser_get_filters (chooser);
-    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 5);
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 6);
+    {
+      /* One of them for マイナポータル's XML downloads. */
+      g_autoptr(GtkFileFilter) portal = g_list_model_get_item (filters, 4);
+
+      g_assert_cmpstr (gtk_file_filter_get_name (portal), ==,
+                       _("Medicines and checkups saved from Mynaportal (XML)"));
+    }
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
     techo_test_app_pump (200);
   }
@@ -645,6 +714,8 @@ main (int   argc,
   g_test_add ("/app-import/action", Fixture, NULL, fixture_set_up, test_import_action,
               fixture_tear_down);
   g_test_add ("/app-import/shared-link", Fixture, NULL, fixture_set_up, test_import_shared_link,
+              fixture_tear_down);
+  g_test_add ("/app-import/portal-xml", Fixture, NULL, fixture_set_up, test_import_portal_xml,
               fixture_tear_down);
   return g_test_run ();
 }

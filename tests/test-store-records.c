@@ -503,6 +503,7 @@ test_migrations (Fixture       *f,
   int version = 0;
 
   g_assert_cmpuint (n_base, <, G_N_ELEMENTS (list));
+  g_assert_cmpint (base[n_base - 1].version, ==, TECHO_STORE_SCHEMA_VERSION);
   memcpy (list, base, n_base * sizeof *base);
   upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 1, "2023-06-01", "5.6"),
               (GDestroyNotify) techo_checkup_free, NULL);

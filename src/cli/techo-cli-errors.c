@@ -136,6 +136,21 @@ static const char * const jahis_sentences[TECHO_JAHIS_N_ERRORS] = {
     "The medicine file is one part of several; import all parts together.",
 };
 
+static const char * const mhlw_sentences[TECHO_MHLW_N_ERRORS] = {
+  [TECHO_MHLW_ERROR_TOO_LARGE] =
+    "The マイナポータル file is over Techo's size limits; it was not read.",
+  [TECHO_MHLW_ERROR_FORBIDDEN] =
+    "The マイナポータル file holds parts Techo refuses for safety (DOCTYPE, entities); download it again.",
+  [TECHO_MHLW_ERROR_ENCODING] =
+    "The マイナポータル file is neither UTF-8 nor Shift_JIS text.",
+  [TECHO_MHLW_ERROR_MALFORMED] =
+    "The マイナポータル file is not well-formed XML; see the detail for the line.",
+  [TECHO_MHLW_ERROR_NOT_PORTAL] =
+    "The file is not a マイナポータル 薬剤情報 or 特定健診情報 XML file.",
+  [TECHO_MHLW_ERROR_INVALID] =
+    "A record of the マイナポータル file lacks an element; see the detail for the line.",
+};
+
 static const char * const store_sentences[TECHO_STORE_N_ERRORS] = {
   [TECHO_STORE_ERROR_FAILED] =
     "The store could not do that; run the command again.",
@@ -194,7 +209,7 @@ static const char * const import_sentences[TECHO_IMPORT_N_ERRORS] = {
   [TECHO_IMPORT_ERROR_TOO_LARGE] =
     "The file is over the import size limit.",
   [TECHO_IMPORT_ERROR_UNKNOWN_KIND] =
-    "The file is neither a checkup (CDA) nor a medicine notebook (JAHIS) file.",
+    "The file is neither a checkup (CDA), a medicine notebook (JAHIS) nor a マイナポータル XML file.",
   [TECHO_IMPORT_ERROR_EMPTY] =
     "The file holds no records.",
   [TECHO_IMPORT_ERROR_PROFILE] =
@@ -286,6 +301,7 @@ static const struct
   { techo_csv_error_quark, csv_sentences, TECHO_CSV_N_ERRORS },
   { techo_fhir_error_quark, fhir_sentences, TECHO_FHIR_N_ERRORS },
   { techo_jahis_error_quark, jahis_sentences, TECHO_JAHIS_N_ERRORS },
+  { techo_mhlw_error_quark, mhlw_sentences, TECHO_MHLW_N_ERRORS },
   { techo_store_error_quark, store_sentences, TECHO_STORE_N_ERRORS },
   { techo_vault_error_quark, vault_sentences, TECHO_VAULT_N_ERRORS },
   { techo_json_error_quark, json_sentences, TECHO_JSON_N_ERRORS },

@@ -27,6 +27,7 @@
 #include "techo-secure.h"
 #include "techo-shl-fetch.h"
 #include "techo-shl-payload.h"
+#include "techo-mhlw-xml.h"
 #include "techo-store.h"
 
 static int
@@ -41,7 +42,7 @@ exit_for_import_error (const GError *error)
     return TECHO_EXIT_USAGE;
   if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
       || error->domain == TECHO_FHIR_ERROR || error->domain == TECHO_SHL_ERROR
-      || error->domain == TECHO_SHL_FETCH_ERROR || error->domain == TECHO_IMPORT_ERROR)
+      || error->domain == TECHO_SHL_FETCH_ERROR || error->domain == TECHO_MHLW_ERROR || error->domain == TECHO_IMPORT_ERROR)
     return TECHO_EXIT_DATA;
   if (error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
     return TECHO_EXIT_DATA;
@@ -57,6 +58,8 @@ kind_words (TechoImportKind kind)
       return "checkup (CDA)";
     case TECHO_IMPORT_KIND_FHIR:
       return "FHIR bundle";
+    case TECHO_IMPORT_KIND_MHLW_XML:
+      return "マイナポータル XML";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "medication notebook (JAHIS)";
@@ -75,9 +78,14 @@ hint (const GError *error)
 }
 
 static void
-print_file (const TechoImportFile *file,
-            gboolean               dry_run)
+print_file (const TechoImportFile   *file,
+            const TechoImportReport *report)
 {
+  gboolean dry_run = report->dry_run;
+  gboolean medicines = file->entries->len > 0
+                       && ((TechoMergeEntry *) g_ptr_array_index (file->entries, 0))->category
+                          == TECHO_CATEGORY_MEDICATION;
+
   g_autoptr(GString) line = g_string_new (NULL);
 
   if (file->status == TECHO_IMPORT_FILE_REFUSED)
@@ -87,16 +95,25 @@ print_file (const TechoImportFile *file,
                           hint (file->error));
       return;
     }
-  g_string_append_printf (line, "%s: %s, %u record(s): %s%u added, %u merged",
-                          file->path, kind_words (file->kind), file->entries->len,
-                          dry_run ? "would be " : "", file->n_added, file->n_merged);
+  g_string_append_printf (line, "%s: %s%s, %u record(s): %s%u added, %u merged",
+                          file->path, kind_words (file->kind),
+                          file->kind != TECHO_IMPORT_KIND_MHLW_XML ? ""
+                          : medicines ? " 薬剤情報" : " 特定健診情報",
+                          file->entries->len, dry_run ? "would be " : "", file->n_added,
+                          file->n_merged);
   if (file->n_replaced > 0)
     g_string_append_printf (line, ", %u replaced (a corrected re-issue)", file->n_replaced);
   if (file->n_skipped > 0)
     g_string_append_printf (line, ", %u skipped (already imported from this file)",
                             file->n_skipped);
-  if (file->n_left_out > 0)
+  if (file->n_left_out > 0 && file->kind == TECHO_IMPORT_KIND_MHLW_XML)
+    g_string_append_printf (line, ", %u treatment row(s) left out", file->n_left_out);
+  else if (file->n_left_out > 0)
     g_string_append_printf (line, ", %u note(s) left out", file->n_left_out);
+  if (file->kind == TECHO_IMPORT_KIND_MHLW_XML && medicines && !dry_run)
+    g_string_append_printf (line, "; the profile has %u medicine row(s) revised by "
+                            "電子処方箋 rows (%u by this import)", report->n_revised,
+                            report->n_newly_revised);
   g_print ("%s\n", line->str);
   for (guint i = 0; i < file->notes->len; i++)
     g_print ("%s: note: %s\n", file->path, (const char *) g_ptr_array_index (file->notes, i));
@@ -127,6 +144,8 @@ report_to_json (const TechoImportReport *report)
   json_builder_add_boolean_value (builder, report->profile_created);
   json_builder_set_member_name (builder, "import");
   json_builder_add_int_value (builder, report->import_id);
+  add_uint (builder, "revised", report->n_revised);
+  add_uint (builder, "newly_revised", report->n_newly_revised);
   json_builder_set_member_name (builder, "files");
   json_builder_begin_array (builder);
   for (guint i = 0; i < report->files->len; i++)
@@ -238,7 +257,8 @@ techo_cli_import (TechoCliContext *context,
                                 "CP932 or UTF-8), CDA checkup files (特定健診 XML), FHIR R4 "
                                 "JSON bundles (健診結果報告書, 自治体検診, JP Core medicines, "
                                 "Techo's own export) and SMART Health Links someone shared "
-                                "(shlink:/… or a viewer URL ending in #shlink:/…), merged "
+                                "(shlink:/… or a viewer URL ending in #shlink:/…) and the 薬剤情報 / "
+                                "特定健診情報 XML files saved from マイナポータル, merged "
                                 "with what the store holds: a record that is there already "
                                 "gains one more source, never a second row. All files go in "
                                 "one transaction; --undo takes the last import back. When "
@@ -353,7 +373,7 @@ techo_cli_import (TechoCliContext *context,
       int file_status;
 
       if (!json)
-        print_file (file, report->dry_run);
+        print_file (file, report);
       if (file->status == TECHO_IMPORT_FILE_READ)
         continue;
       if (json)

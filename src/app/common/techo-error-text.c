@@ -20,6 +20,7 @@
 #include "techo-import.h"
 #include "techo-jahis.h"
 #include "techo-json.h"
+#include "techo-mhlw-xml.h"
 #include "techo-qr.h"
 #include "techo-report.h"
 #include "techo-secure.h"
@@ -203,6 +204,27 @@ static const TechoErrorSentence jahis_sentences[TECHO_JAHIS_N_ERRORS] = {
     TECHO_ERROR_NEXT_NONE },
 };
 
+static const TechoErrorSentence mhlw_sentences[TECHO_MHLW_N_ERRORS] = {
+  [TECHO_MHLW_ERROR_TOO_LARGE] = {
+    N_("This マイナポータル file is too large for Techo to read safely. Download a shorter period from マイナポータル."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_MHLW_ERROR_FORBIDDEN] = {
+    N_("This マイナポータル file contains parts Techo refuses to read for safety. Download the file again from マイナポータル."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_MHLW_ERROR_ENCODING] = {
+    N_("This マイナポータル file is not text Techo can read. Download the file again from マイナポータル."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_MHLW_ERROR_MALFORMED] = {
+    N_("This マイナポータル file is damaged. Download the file again from マイナポータル."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_MHLW_ERROR_NOT_PORTAL] = {
+    N_("This is not a 薬剤情報 or 特定健診情報 file from マイナポータル. Choose another file."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_MHLW_ERROR_INVALID] = {
+    N_("A record in this マイナポータル file lacks a required item. Download the file again from マイナポータル."),
+    TECHO_ERROR_NEXT_NONE },
+};
+
 static const TechoErrorSentence store_sentences[TECHO_STORE_N_ERRORS] = {
   [TECHO_STORE_ERROR_FAILED] = {
     N_("Your records could not be read or saved. Retry; if it keeps failing, restart Techo."),
@@ -283,7 +305,7 @@ static const TechoErrorSentence import_sentences[TECHO_IMPORT_N_ERRORS] = {
     N_("This file is too large to import. Choose a smaller file."),
     TECHO_ERROR_NEXT_NONE },
   [TECHO_IMPORT_ERROR_UNKNOWN_KIND] = {
-    N_("Techo cannot read this kind of file. Choose a checkup (CDA) or medicine notebook (JAHIS) file."),
+    N_("Techo cannot read this kind of file. Choose a checkup (CDA), medicine notebook (JAHIS), or マイナポータル 薬剤情報 or 特定健診情報 file."),
     TECHO_ERROR_NEXT_NONE },
   [TECHO_IMPORT_ERROR_EMPTY] = {
     N_("This file holds no records to import. Choose another file."),
@@ -414,6 +436,7 @@ static const TechoErrorDomain domains[] = {
   { "csv", techo_csv_error_quark, csv_sentences, TECHO_CSV_N_ERRORS },
   { "fhir", techo_fhir_error_quark, fhir_sentences, TECHO_FHIR_N_ERRORS },
   { "jahis", techo_jahis_error_quark, jahis_sentences, TECHO_JAHIS_N_ERRORS },
+  { "mhlw", techo_mhlw_error_quark, mhlw_sentences, TECHO_MHLW_N_ERRORS },
   { "store", techo_store_error_quark, store_sentences, TECHO_STORE_N_ERRORS },
   { "vault", techo_vault_error_quark, vault_sentences, TECHO_VAULT_N_ERRORS },
   { "json", techo_json_error_quark, json_sentences, TECHO_JSON_N_ERRORS },

@@ -255,9 +255,16 @@ finish_run (ImportRun         *run,
     }
   if (report->files->len > failures->len + ask_paths->len)
     {
-      g_autofree char *text =
-        summary_text (techo_import_report_count (report, TECHO_MERGE_ADDED,
-                                                 TECHO_CATEGORY_MEDICATION),
+      guint n_medicines = techo_import_report_count (report, TECHO_MERGE_ADDED,
+                                                     TECHO_CATEGORY_MEDICATION);
+      g_autofree char *text = NULL;
+
+      /* Rows a 電子処方箋 row supersedes are kept but not listed: count
+       * what the Medicines page shows more. */
+      n_medicines = n_medicines > report->n_newly_revised
+                    ? n_medicines - report->n_newly_revised : 0;
+      text =
+        summary_text (n_medicines,
                       techo_import_report_count (report, TECHO_MERGE_ADDED,
                                                  TECHO_CATEGORY_CHECKUP)
                       + techo_import_report_count (report, TECHO_MERGE_REPLACED,
@@ -437,6 +444,9 @@ techo_file_import_choose (TechoWindow *window,
   static const char * const fhir_patterns[] = { "*.json", "*.JSON", NULL };
   static const char * const jahis_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", NULL };
   static const char * const cda_patterns[] = { "*.xml", "*.XML", NULL };
+  /* マイナポータル's 薬剤情報 and 特定健診情報 downloads: XML too, told
+   * apart from CDA by their content. */
+  static const char * const portal_patterns[] = { "*.xml", "*.XML", NULL };
   static const char * const any_patterns[] = { "*", NULL };
   GtkFileChooserNative *chooser;
   ChooserData *data;
@@ -444,6 +454,7 @@ techo_file_import_choose (TechoWindow *window,
   g_autoptr(GtkFileFilter) jahis = NULL;
   g_autoptr(GtkFileFilter) cda = NULL;
   g_autoptr(GtkFileFilter) fhir = NULL;
+  g_autoptr(GtkFileFilter) portal = NULL;
   g_autoptr(GtkFileFilter) any = NULL;
 
   g_return_if_fail (TECHO_IS_WINDOW (window));
@@ -457,11 +468,14 @@ techo_file_import_choose (TechoWindow *window,
   jahis = make_filter (_("Medication notebook (JAHIS text)"), jahis_patterns);
   cda = make_filter (_("Checkup (CDA XML)"), cda_patterns);
   fhir = make_filter (_("FHIR bundle (JSON)"), fhir_patterns);
+  portal = make_filter (_("Medicines and checkups saved from Mynaportal (XML)"),
+                        portal_patterns);
   any = make_filter (_("All files"), any_patterns);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), jahis);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), fhir);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), portal);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), any);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_native_dialog_set_modal (GTK_NATIVE_DIALOG (chooser), TRUE);

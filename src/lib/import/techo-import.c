@@ -14,6 +14,7 @@
 #include "techo-fhir.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-mhlw-xml.h"
 
 G_DEFINE_QUARK (techo-import-error-quark, techo_import_error)
 
@@ -39,6 +40,8 @@ techo_import_kind_to_string (TechoImportKind kind)
       return "cda";
     case TECHO_IMPORT_KIND_FHIR:
       return "fhir";
+    case TECHO_IMPORT_KIND_MHLW_XML:
+      return "mhlw-xml";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "jahis";
@@ -238,6 +241,41 @@ read_fhir (const char       *data,
   return TRUE;
 }
 
+/* マイナポータル's 薬剤情報 / 特定健診情報 XML: one file is one kind. */
+static gboolean
+read_mhlw (const char       *data,
+           gsize             length,
+           TechoImportFile  *file,
+           GError          **error)
+{
+  g_autoptr(TechoMhlwResult) mhlw = techo_mhlw_read (data, length, error);
+  gboolean checkups;
+  GPtrArray *rows;
+  gpointer *records;
+  gsize n_records;
+
+  if (mhlw == NULL)
+    return FALSE;
+  checkups = mhlw->kind == TECHO_MHLW_KIND_CHECKUP;
+  rows = checkups ? mhlw->checkups : mhlw->dispensings;
+  if (rows->len == 0)
+    {
+      g_set_error_literal (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                           checkups ? _("The 特定健診情報 file holds no checkup.")
+                                    : _("The 薬剤情報 file holds no medicines."));
+      return FALSE;
+    }
+  /* Taken all at once: a file may hold thousands of rows. */
+  records = g_ptr_array_steal (rows, &n_records);
+  for (gsize i = 0; i < n_records; i++)
+    techo_import_file_add (file, checkups ? TECHO_CATEGORY_CHECKUP : TECHO_CATEGORY_MEDICATION,
+                           records[i], NULL);
+  g_free (records);
+  file->patient = g_steal_pointer (&mhlw->person);
+  file->n_left_out = mhlw->n_left_out;
+  return TRUE;
+}
+
 typedef struct
 {
   TechoImportKind kind;
@@ -247,6 +285,8 @@ typedef struct
 
 /* Tried in order; the first whose detect says yes reads the file. */
 static const Reader readers[] = {
+  /* Before CDA: the portal's XML is no ClinicalDocument, but may name one. */
+  { TECHO_IMPORT_KIND_MHLW_XML, techo_mhlw_sniff, read_mhlw },
   { TECHO_IMPORT_KIND_CDA, detect_cda, read_cda },
   { TECHO_IMPORT_KIND_JAHIS, detect_jahis, read_jahis },
   { TECHO_IMPORT_KIND_FHIR, detect_fhir, read_fhir },
@@ -262,7 +302,8 @@ find_reader (const char  *data,
       return &readers[i];
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
                _("This file is neither a checkup file (CDA XML), a medication notebook "
-                 "file (JAHIS text) nor a FHIR bundle (JSON)."));
+                 "file (JAHIS text), a FHIR bundle (JSON) nor a マイナポータル 薬剤情報 or "
+                 "特定健診情報 XML file."));
   return NULL;
 }
 
@@ -569,6 +610,23 @@ count_outcomes (TechoImportFile *file)
     }
 }
 
+/* Whether any file read is a 薬剤情報 XML with medicines to merge. */
+static gboolean
+mhlw_medicines_read (GPtrArray *files)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (files, i);
+
+      if (file->status == TECHO_IMPORT_FILE_READ && file->kind == TECHO_IMPORT_KIND_MHLW_XML
+          && file->entries->len > 0
+          && ((TechoMergeEntry *) g_ptr_array_index (file->entries, 0))->category
+             == TECHO_CATEGORY_MEDICATION)
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static TechoImportReport *
 import_files (TechoStore        *store,
               gint64             profile_id,
@@ -682,6 +740,18 @@ import_files (TechoStore        *store,
   if (import_id < 0)
     return NULL;
   report->import_id = import_id;
+
+  /* The 電子処方箋 rows supersede the claims rows of the same institution
+   * and date, whichever file brought either. Run right after the merge's
+   * transaction (its own transaction; a recompute, so running it again
+   * changes nothing). */
+  if (!report->dry_run && mhlw_medicines_read (files))
+    {
+      if (!techo_store_revise_dispensings_sync (store, report->profile_id, TECHO_MHLW_ID_PREFIX,
+                                                &report->n_revised, &report->n_newly_revised,
+                                                cancellable, error))
+        return NULL;
+    }
 
   for (guint i = 0; i < files->len; i++)
     {
@@ -819,6 +889,7 @@ result_from_file (const TechoImportReport *report,
                   const TechoImportFile   *file)
 {
   TechoImportResult *result = g_new0 (TechoImportResult, 1);
+  const char *latest = NULL;
 
   result->kind = file->kind;
   result->file_name = g_strdup (file->file_name);
@@ -830,16 +901,27 @@ result_from_file (const TechoImportReport *report,
   result->n_merged = file->n_merged;
   result->n_replaced = file->n_replaced;
   result->n_skipped = file->n_left_out;
+  result->n_revised = report->n_revised;
+  result->n_newly_revised = report->n_newly_revised;
   for (guint i = 0; i < file->entries->len; i++)
     {
       TechoMergeEntry *entry = g_ptr_array_index (file->entries, i);
+      const TechoCheckup *checkup;
 
       switch (entry->category)
         {
         case TECHO_CATEGORY_CHECKUP:
           result->n_checkups++;
-          if (result->checkup_id == NULL)
-            result->checkup_id = g_strdup (entry->stored_id);
+          /* The latest checkup's (a CDA file holds one; a portal XML
+           * file several). */
+          checkup = entry->record;
+          if (entry->stored_id != NULL &&
+              (result->checkup_id == NULL || g_strcmp0 (checkup->performed_on, latest) > 0))
+            {
+              latest = checkup->performed_on;
+              g_free (result->checkup_id);
+              result->checkup_id = g_strdup (entry->stored_id);
+            }
           break;
         case TECHO_CATEGORY_SCREENING:
           result->n_screenings++;
@@ -857,6 +939,10 @@ result_from_file (const TechoImportReport *report,
     result->category = result->n_checkups > 0 ? TECHO_CATEGORY_CHECKUP :
                        result->n_screenings > 0 ? TECHO_CATEGORY_SCREENING :
                        TECHO_CATEGORY_MEDICATION;
+  else if (file->kind == TECHO_IMPORT_KIND_MHLW_XML)
+    /* One file is one category. */
+    result->category = result->n_checkups > 0 ? TECHO_CATEGORY_CHECKUP
+                                              : TECHO_CATEGORY_MEDICATION;
   else
     result->category = TECHO_CATEGORY_CHECKUP;
   if (file->kind != TECHO_IMPORT_KIND_FHIR)

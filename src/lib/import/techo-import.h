@@ -25,7 +25,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TECHO_IMPORT_ERROR_TOO_LARGE,    /* the file is over the size cap */
-  TECHO_IMPORT_ERROR_UNKNOWN_KIND, /* neither CDA nor JAHIS */
+  TECHO_IMPORT_ERROR_UNKNOWN_KIND, /* neither CDA, JAHIS nor portal XML */
   TECHO_IMPORT_ERROR_EMPTY,        /* parsed, but holds no records */
   TECHO_IMPORT_ERROR_PROFILE,      /* no such profile, or several to choose from */
   TECHO_IMPORT_ERROR_OTHER_PERSON, /* the file names someone else than the profile */
@@ -43,6 +43,7 @@ typedef enum
   TECHO_IMPORT_KIND_JAHIS,
   TECHO_IMPORT_KIND_CDA,
   TECHO_IMPORT_KIND_FHIR,  /* a FHIR R4 JSON Bundle (techo-fhir.h) */
+  TECHO_IMPORT_KIND_MHLW_XML, /* マイナポータル 薬剤情報 / 特定健診情報 XML */
 } TechoImportKind;
 
 typedef struct
@@ -57,8 +58,14 @@ typedef struct
   guint n_new;            /* rows the store did not hold before */
   guint n_merged;         /* records the store held from another source */
   guint n_replaced;       /* checkups whose values a re-issue replaced */
-  guint n_skipped;        /* JAHIS records read and left out (notes …) */
-  char *checkup_id;       /* CDA: the stored checkup's id */
+  guint n_skipped;        /* JAHIS records read and left out (notes …);
+                           * portal XML: MeTrInf (treatment) rows */
+  guint n_revised;        /* portal XML medicines: rows of the profile a
+                           * 電子処方箋 row supersedes (kept, not shown) */
+  guint n_newly_revised;  /* of which this import marked; n_new minus
+                           * these is what the lists show more */
+  char *checkup_id;       /* CDA: the stored checkup's id; portal XML:
+                           * the latest checkup's */
   guint n_checkups;       /* FHIR: records of each kind in the file */
   guint n_screenings;
   guint n_medicines;
@@ -164,6 +171,11 @@ typedef struct
   gint64 import_id;         /* for undo; 0 when nothing changed or a dry run */
   gboolean dry_run;
   GPtrArray *files;         /* TechoImportFile, in the order given */
+  /* When a 薬剤情報 XML file was read (not a dry run): the profile's
+   * medication rows a 電子処方箋 row supersedes (kept, not listed), and
+   * how many of them this import marked. */
+  guint n_revised;
+  guint n_newly_revised;
 } TechoImportReport;
 
 void techo_import_report_free (TechoImportReport *report);

@@ -227,7 +227,14 @@ find_dispensing (TechoSqlite            *db,
                                     * the same one (one drug in two RPs of a day) */
                                    " AND NOT EXISTS (SELECT 1 FROM record_sources s"
                                    "   WHERE s.category = 'medication'"
-                                   "   AND s.record_row = d.row_id AND s.file_sha256 = ?9)))"
+                                   "   AND s.record_row = d.row_id AND s.file_sha256 = ?9)"
+                                   /* マイナポータル XML rows (ids "mhlw-", the prefix
+                                    * TECHO_MHLW_ID_PREFIX of formats) of another
+                                    * source (claims, prescription, 電子処方箋
+                                    * dispensing) stay two rows: the import marks
+                                    * the lower-ranked one revised_by the other */
+                                   " AND NOT (substr (d.id, 1, 5) = 'mhlw-'"
+                                   "   AND substr (?2, 1, 5) = 'mhlw-' AND d.source IS NOT ?10)))"
                                    " ORDER BY id = ?2 DESC, origin = 'portal' DESC, row_id"
                                    " LIMIT 1", error);
   if (s == NULL)
@@ -242,6 +249,7 @@ find_dispensing (TechoSqlite            *db,
   techo_sqlite_bind_text (s, 8, d->drug_name);
   techo_sqlite_bind_text (s, 9, d->provenance.file_sha256 != NULL ? d->provenance.file_sha256
                                                                   : "");
+  techo_sqlite_bind_text (s, 10, d->source);
   if (techo_sqlite_step (s, &local_error))
     {
       *out_row = techo_sqlite_column_int64 (s, 0);
@@ -909,6 +917,13 @@ undo_job (TechoStore    *self,
         goto failed;
       result->n_removed += techo_sqlite_changes (db);
     }
+  /* A medication row that goes (a 電子処方箋 row) no longer hides the row
+   * it revised. */
+  if (!techo_sqlite_exec (db, "UPDATE dispensings SET revised_by = NULL"
+                              " WHERE revised_by IS NOT NULL AND NOT EXISTS (SELECT 1"
+                              " FROM dispensings AS n WHERE n.profile_id = dispensings.profile_id"
+                              " AND n.id = dispensings.revised_by)", &local_error))
+    goto failed;
   if (!exec_bound (db, "DELETE FROM record_sources WHERE import_id = ?1 OR ?2 = 0",
                    result->import_id, 1, &local_error))
     goto failed;

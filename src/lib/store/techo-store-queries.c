@@ -468,7 +468,7 @@ list_dispensings_job (TechoStore    *self,
                       " prescriber_name, prescriber_department, receipt_code,"
                       " yj_code, drug_name, ingredient_name, quantity, unit, usage,"
                       " days, dosage_form, origin, file_name, file_sha256"
-                      " FROM dispensings WHERE withdrawn = 0");
+                      " FROM dispensings WHERE withdrawn = 0 AND revised_by IS NULL");
   if (q->profile_id != 0)
     g_string_append (sql, " AND profile_id = :profile");
   if (q->first != NULL)

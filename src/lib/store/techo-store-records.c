@@ -698,3 +698,116 @@ techo_store_get_last_sync_sync (TechoStore    *self,
                                 cancellable, error);
   return value != NULL ? *value : -1;
 }
+
+/* ---- revised medication rows --------------------------------------------- */
+
+/* The rank of a medication row's source: the 電子処方箋 dispensing record
+ * over the prescription, both over the claims row. */
+#define SOURCE_RANK(t) \
+  "(CASE " t ".source WHEN 'dispensing' THEN 2 WHEN 'prescription' THEN 1 ELSE 0 END)"
+
+/* Each row of the prefix gets the id of the highest-ranked row of the same
+ * prefix that supersedes it, or NULL: two rows with a pharmacy name the
+ * same pharmacy and dispensing date; otherwise (a prescription) the same
+ * prescriber and prescription date. Each subquery is on an indexed date
+ * ((profile_id, dispensed_on) and (profile_id, prescribed_on)), so a file
+ * of thousands of rows is not compared with every other row. Recomputed
+ * whole, so the order of imports does not matter and a second run changes
+ * nothing. */
+#define SUPERSEDER(date, code, both_pharmacies) \
+  "(SELECT n.id FROM dispensings AS n" \
+  "   WHERE n.profile_id = dispensings.profile_id" \
+  "     AND n." date " = dispensings." date \
+  "     AND n." code " = dispensings." code \
+  "     AND (n.pharmacy_code IS NOT NULL AND dispensings.pharmacy_code IS NOT NULL) = " \
+  both_pharmacies \
+  "     AND n.withdrawn = 0 AND substr (n.id, 1, length (?2)) = ?2" \
+  "     AND " SOURCE_RANK ("n") " > " SOURCE_RANK ("dispensings") \
+  "   ORDER BY " SOURCE_RANK ("n") " DESC, n.row_id LIMIT 1)"
+
+static const char revise_sql[] =
+  "UPDATE dispensings SET revised_by = coalesce ("
+  SUPERSEDER ("dispensed_on", "pharmacy_code", "1") ", "
+  SUPERSEDER ("prescribed_on", "prescriber_code", "0") ")"
+  " WHERE (?1 = 0 OR profile_id = ?1) AND substr (id, 1, length (?2)) = ?2";
+
+static gpointer
+revise_dispensings_job (TechoStore    *self,
+                        TechoSqlite   *db,
+                        gpointer       data,
+                        GCancellable  *cancellable,
+                        GError       **error)
+{
+  TechoStoreRequest *r = data;
+  g_autoptr(TechoSqliteStatement) update = NULL;
+  g_autoptr(TechoSqliteStatement) count = NULL;
+  g_autoptr(GError) local_error = NULL;
+  /* [0] revised before, [1] after. */
+  gint64 *n_revised = g_new0 (gint64, 2);
+
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
+  count = techo_sqlite_prepare (db,
+                                "SELECT count(*) FROM dispensings"
+                                " WHERE (?1 = 0 OR profile_id = ?1) AND withdrawn = 0"
+                                " AND revised_by IS NOT NULL", &local_error);
+  if (count == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (count, 1, r->profile_id);
+  if (!techo_sqlite_step (count, &local_error))
+    goto failed;
+  n_revised[0] = techo_sqlite_column_int64 (count, 0);
+  if (!techo_sqlite_statement_reset (count, &local_error))
+    goto failed;
+  update = techo_sqlite_prepare (db, revise_sql, &local_error);
+  if (update == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (update, 1, r->profile_id);
+  techo_sqlite_bind_text (update, 2, r->first);
+  if (!techo_sqlite_step_done (update, &local_error))
+    goto failed;
+  techo_sqlite_bind_int64 (count, 1, r->profile_id);
+  if (!techo_sqlite_step (count, &local_error))
+    goto failed;
+  n_revised[1] = techo_sqlite_column_int64 (count, 0);
+  if (!techo_sqlite_commit (db, &local_error))
+    goto failed;
+  return n_revised;
+
+failed:
+  techo_sqlite_rollback (db);
+  g_free (n_revised);
+  if (local_error == NULL)
+    g_set_error_literal (&local_error, TECHO_SQLITE_ERROR, SQLITE_ERROR, "no count");
+  techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                               "mark the revised medicines");
+  return NULL;
+}
+
+gboolean
+techo_store_revise_dispensings_sync (TechoStore    *self,
+                                     gint64         profile_id,
+                                     const char    *id_prefix,
+                                     guint         *out_n_revised,
+                                     guint         *out_n_newly_revised,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  TechoStoreRequest *r;
+  g_autofree gint64 *n_revised = NULL;
+
+  g_return_val_if_fail (id_prefix != NULL && *id_prefix != '\0', FALSE);
+
+  r = techo_store_request_new (profile_id);
+  r->first = g_strdup (id_prefix);
+  n_revised = techo_store_run_sync (self, revise_dispensings_job, r,
+                                    (GDestroyNotify) techo_store_request_free, cancellable,
+                                    error);
+  if (n_revised == NULL)
+    return FALSE;
+  if (out_n_revised != NULL)
+    *out_n_revised = (guint) n_revised[1];
+  if (out_n_newly_revised != NULL)
+    *out_n_newly_revised = n_revised[1] > n_revised[0] ? (guint) (n_revised[1] - n_revised[0]) : 0;
+  return TRUE;
+}

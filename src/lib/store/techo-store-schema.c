@@ -254,6 +254,13 @@ static const char schema_merge[] =
   "CREATE TRIGGER screenings_sources_gone AFTER DELETE ON screenings BEGIN"
   "  DELETE FROM record_sources WHERE category = 'screening' AND record_row = OLD.row_id; END;";
 
+/* A medication row another row supersedes (a 電子処方箋 dispensing or
+ * prescription row over the claims row of the same institution and date)
+ * stays in the store with the id of the row that revised it; the lists
+ * leave it out. */
+static const char schema_dispensings_revised_by[] =
+  "ALTER TABLE dispensings ADD COLUMN revised_by TEXT;"
+  "CREATE INDEX dispensings_by_prescription ON dispensings (profile_id, prescribed_on);";
 
 /* v5: shares kept on a share host (techo-share-host): where, which, the
  * management token (a secret; the store is encrypted) and how much of the
@@ -271,7 +278,8 @@ static const char schema_hosted_shares[] =
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
-  /* 3 and 4: reserved for the JAHIS notebook and portal XML branches. */
+  /* 3: reserved for the JAHIS notebook branch. */
+  { 4, schema_dispensings_revised_by },
   { 5, schema_hosted_shares },
 };
 

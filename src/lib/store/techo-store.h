@@ -234,6 +234,25 @@ GBytes    *techo_store_load_document_sync (TechoStore    *self,
                                            GCancellable  *cancellable,
                                            GError       **error);
 
+/* Marks the medication rows whose id starts with @id_prefix (of
+ * @profile_id; 0: every profile) that a row of a later kind supersedes: a
+ * 電子処方箋 dispensing row over the prescription and the claims row, a
+ * prescription over the claims row, of the same institution and date (two
+ * rows with a pharmacy: the same pharmacy and dispensing date; else the
+ * same prescriber and prescription date). A revised row stays in the
+ * store with the superseding row's id in `revised_by`;
+ * list_dispensings leaves it out. Recomputed whole each time: idempotent,
+ * whatever the order of imports. @out_n_revised (nullable): the revised
+ * rows of the profile afterwards; @out_n_newly_revised (nullable): how many
+ * more than before. */
+gboolean   techo_store_revise_dispensings_sync (TechoStore    *self,
+                                                gint64         profile_id,
+                                                const char    *id_prefix,
+                                                guint         *out_n_revised,
+                                                guint         *out_n_newly_revised,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
+
 /* Appends a row to the append-only audit log. */
 gboolean   techo_store_append_audit_sync   (TechoStore          *self,
                                             const char          *action,
