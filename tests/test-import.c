@@ -15,6 +15,7 @@
 #include "techo-cda.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-qr-image.h"
 #include "techo-reference.h"
 #include "techo-secure.h"
 #include "techo-sqlite.h"
@@ -43,7 +44,7 @@ static const char *const jahis_lines[] = {
   "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1",
   "201,1,レバミピド錠100mg,3,錠,4,2329021F1021,1",
   "301,1,1日3回毎食後,7,日分,1,1",
-  "4,メモ",
+  "4,メモ,R080901,2",
   NULL
 };
 
@@ -150,7 +151,9 @@ test_jahis (Fixture       *f,
   g_assert_cmpint (result->kind, ==, TECHO_IMPORT_KIND_JAHIS);
   g_assert_cmpuint (result->n_records, ==, 3);
   g_assert_cmpuint (result->n_new, ==, 3);
-  g_assert_cmpuint (result->n_skipped, ==, 1);
+  g_assert_cmpuint (result->n_skipped, ==, 0);
+  g_assert_cmpuint (result->n_entries, ==, 1);
+  g_assert_cmpuint (result->n_new_entries, ==, 1);
   g_assert_true (result->profile_created);
   g_assert_cmpstr (result->file_name, ==, "okusuri-2026-09.txt");
   g_assert_cmpstr (result->file_sha256, ==, sha256);
@@ -200,10 +203,38 @@ test_jahis (Fixture       *f,
     }
   g_assert_true (seen_minato && seen_sakura);
 
+  /* The notebook's details beside the rows, and its memo. */
+  g_assert_true (techo_store_load_dispensing_details_sync (f->store, result->profile_id, stored,
+                                                           NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (stored, i);
+
+      g_assert_cmpstr (d->dispensing_unit, ==, "日分");
+      g_assert_cmpstr (d->drug_code_kind, ==, d->yj_code != NULL ? "4" : "2");
+      g_assert_cmpstr (d->drug_code, ==, d->yj_code != NULL ? d->yj_code : d->receipt_code);
+    }
+  {
+    g_autoptr(GPtrArray) entries = techo_store_list_notebook_entries_sync (
+      f->store, result->profile_id, -1, NULL, &error);
+    const TechoNotebookEntry *e;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 1);
+    e = g_ptr_array_index (entries, 0);
+    g_assert_cmpint (e->kind, ==, TECHO_NOTEBOOK_MEMO);
+    g_assert_cmpstr (e->text, ==, "メモ");
+    g_assert_cmpstr (e->started_on, ==, "2026-09-01");
+    g_assert_cmpint (e->provenance.origin, ==, TECHO_ORIGIN_FILE);
+    g_assert_cmpstr (e->provenance.file_sha256, ==, sha256);
+  }
+
   /* Twice: nothing new, nothing changed. */
   g_assert_true (techo_import_file_sync (f->store, 0, path, &again, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_new, ==, 0);
+  g_assert_cmpuint (again->n_new_entries, ==, 0);
   g_assert_false (again->profile_created);
   g_assert_cmpint (again->profile_id, ==, result->profile_id);
   g_assert_cmpuint (n_profiles (f->store), ==, 1);
@@ -241,7 +272,14 @@ assert_import_fails (Fixture    *f,
     before[i] = count (f->store, i);
   g_assert_false (techo_import_file_sync (f->store, 0, path, &result, NULL, &error));
   g_assert_null (result);
-  g_assert_error (error, domain, code);
+  if (code >= 0)
+    g_assert_error (error, domain, code);
+  else
+    {
+      /* Any reason, but one naming the line. */
+      g_assert_true (error != NULL && error->domain == domain);
+      g_assert_true (g_str_has_prefix (error->message, "Line "));
+    }
   g_assert_cmpstr (error->message, !=, "");
   for (int i = 0; i < TECHO_STORE_N_COUNTS; i++)
     g_assert_cmpint (count (f->store, i), ==, before[i]);
@@ -254,8 +292,8 @@ test_failing (Fixture       *f,
 {
   g_autofree char *good = write_jahis_cp932 (f->dir, "good.txt", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) missing = NULL;
   g_autoptr(GString) huge = g_string_new ("JAHISTC08,1\n");
+  g_autofree char *utf8 = g_strjoinv ("\n", (char **) jahis_lines);
   static const char no_name[] = "JAHISTC08,1\n5,20261001\n201,1,,1,錠\n";
   static const char garbage[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
@@ -263,18 +301,26 @@ test_failing (Fixture       *f,
   assert_import_fails (f, "no-name.txt", no_name, strlen (no_name),
                        TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_INVALID);
   assert_import_fails (f, "image.png", garbage, sizeof garbage - 1,
-                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND);
-  assert_import_fails (f, "notes-only.txt", "JAHISTC08,1\n4,メモ\n", strlen ("JAHISTC08,1\n4,メモ\n"),
+                       TECHO_QR_IMAGE_ERROR, TECHO_QR_IMAGE_ERROR_DAMAGED);
+  assert_import_fails (f, "header-only.txt", "JAHISTC08,1\n", strlen ("JAHISTC08,1\n"),
                        TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY);
+  assert_import_fails (f, "unknown.bin", "hello", 5,
+                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND);
+  /* Cut off (the audit's 60–99 %): refused, nothing kept. */
+  for (guint percent = 60; percent < 100; percent += 7)
+    {
+      gsize cut = strlen (utf8) * percent / 100;
+
+      while ((utf8[cut] & 0xc0) == 0x80 || utf8[cut - 1] == '\n' || utf8[cut] == '\n')
+        cut++;
+      assert_import_fails (f, "cut.txt", utf8, cut, TECHO_JAHIS_ERROR, -1);
+    }
   g_assert_cmpuint (n_profiles (f->store), ==, 0);
 
   g_assert_true (techo_import_file_sync (f->store, 0, good, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  /* A missing 911 part, then a file over the cap, a bad CDA. */
-  missing = g_string_new ("JAHISTC08,1\n911,123,2,2\n5,20261101\n201,1,薬,1,錠\n");
-  assert_import_fails (f, "part2.txt", missing->str, missing->len,
-                       TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_MISSING_PART);
+  /* A file over the cap, a bad CDA. */
   while (huge->len <= TECHO_IMPORT_MAX_FILE_SIZE)
     g_string_append (huge, "4,たくさんのメモ たくさんのメモ たくさんのメモ\n");
   assert_import_fails (f, "huge.txt", huge->str, huge->len,
@@ -575,7 +621,7 @@ write_big_jahis (const char *dir,
         g_string_append_printf (text, "201,%u,試験薬%u錠,1,錠,4,21710%02uF1020,1\r\n",
                                 i + 1, i, i % 100);
       for (guint i = 0; i < per_group; i++)
-        g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1\r\n", i + 1);
+        g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1,,1\r\n", i + 1);
     }
   return write_file (dir, "big.txt", text->str, text->len);
 }

@@ -409,13 +409,14 @@ test_audit_append_only (Fixture       *f,
   techo_sqlite_close (db);
 }
 
-/* v2 as a later Techo might add it. */
+/* The next version as a later Techo might add it (its number is set to
+ * the last one this build knows + 1). */
 static const TechoStoreMigration test_v2 = {
-  2, "ALTER TABLE checkups ADD COLUMN note TEXT;"
+  0, "ALTER TABLE checkups ADD COLUMN note TEXT;"
      "UPDATE checkups SET note = 'migrated';"
 };
 static const TechoStoreMigration broken_v2 = {
-  2, "ALTER TABLE checkups ADD COLUMN note TEXT;"
+  0, "ALTER TABLE checkups ADD COLUMN note TEXT;"
      "UPDATE no_such_table SET x = 1;"
 };
 
@@ -430,6 +431,7 @@ test_migrations (Fixture       *f,
   TechoSqlite *db;
   gint64 n = 0;
   int version = 0;
+  int latest = base[n_base - 1].version;
 
   g_assert_cmpuint (n_base, <, G_N_ELEMENTS (list));
   memcpy (list, base, n_base * sizeof *base);
@@ -437,21 +439,23 @@ test_migrations (Fixture       *f,
               (GDestroyNotify) techo_checkup_free, NULL);
   fixture_close (f);
 
-  /* A failing step rolls back whole: still v1, data kept. */
+  /* A failing step rolls back whole: still the latest, data kept. */
   db = open_raw (f->dir);
   list[n_base] = broken_v2;
+  list[n_base].version = latest + 1;
   g_assert_false (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
-  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (n, ==, latest);
   g_assert_false (techo_sqlite_exec (db, "SELECT note FROM checkups", NULL));
 
-  /* v1 → v2 keeps the data. */
+  /* latest → latest + 1 keeps the data. */
   list[n_base] = test_v2;
+  list[n_base].version = latest + 1;
   g_assert_true (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (version, ==, 2);
+  g_assert_cmpint (version, ==, latest + 1);
   g_assert_true (techo_sqlite_query_int64 (db,
                                            "SELECT count(*) FROM checkups WHERE note = 'migrated'",
                                            &n, &error));
@@ -506,7 +510,7 @@ test_migrate_from_v0 (void)
   g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM notes", &n, &error));
   g_assert_cmpint (n, ==, 1);
   g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
-  g_assert_cmpint (n, ==, 1);
+  g_assert_cmpint (n, ==, TECHO_STORE_SCHEMA_VERSION);
   techo_sqlite_close (db);
 
   techo_vault_clear_all (vault, NULL, NULL);

@@ -13,6 +13,7 @@
 
 #include "techo-secure.h"
 #include "techo-store.h"
+#include "techo-store-schema.h"
 #include "techo-test-util.h"
 
 #define MARKER_DRUG "MARKERDRUG-アムロジピン"
@@ -142,7 +143,7 @@ test_create_reopen (void)
   g_assert_no_error (error);
   g_assert_true (techo_store_is_open (store));
   g_assert_cmpint (techo_store_get_mode (store), ==, TECHO_STORE_MODE_KEYRING);
-  g_assert_cmpint (techo_store_get_schema_version (store), ==, 1);
+  g_assert_cmpint (techo_store_get_schema_version (store), ==, TECHO_STORE_SCHEMA_VERSION);
   profile_id = add_profile (store);
   add_dispensings (store, profile_id, 0, 3);
   close_store (&store);

@@ -13,12 +13,14 @@
 #include "techo-cli-commands.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-qr-image.h"
 #include "techo-store.h"
 
 static int
 exit_for_import_error (const GError *error)
 {
   if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
+      || error->domain == TECHO_QR_IMAGE_ERROR
       || (error->domain == TECHO_IMPORT_ERROR && error->code != TECHO_IMPORT_ERROR_PROFILE))
     return TECHO_EXIT_DATA;
   if (error->domain == TECHO_IMPORT_ERROR)
@@ -30,11 +32,33 @@ static void
 print_summary (const char              *path,
                const TechoImportResult *result)
 {
-  if (result->kind == TECHO_IMPORT_KIND_JAHIS)
-    g_print ("%s: medication notebook (JAHIS), %u medicine line(s), %u new, "
-             "%u note(s) left out, profile %" G_GINT64_FORMAT "%s\n",
-             path, result->n_records, result->n_new, result->n_skipped, result->profile_id,
-             result->profile_created ? " (new)" : "");
+  if (result->kind == TECHO_IMPORT_KIND_JAHIS || result->kind == TECHO_IMPORT_KIND_IMAGE)
+    {
+      if (result->kind == TECHO_IMPORT_KIND_IMAGE)
+        g_print ("%s: %u QR code(s) read\n", path, result->n_codes);
+      if (result->n_records > 0 || result->n_entries > 0)
+        g_print ("%s: medication notebook (JAHIS), %u medicine line(s), %u new, "
+                 "%u notebook entr%s (allergies, OTC, memos …), %u new, profile %"
+                 G_GINT64_FORMAT "%s\n",
+                 path, result->n_records, result->n_new, result->n_entries,
+                 result->n_entries == 1 ? "y" : "ies", result->n_new_entries,
+                 result->profile_id, result->profile_created ? " (new)" : "");
+      if (result->n_parts_joined > 0)
+        g_print ("%s: %u parts of multi-part data joined\n", path, result->n_parts_joined);
+      if (result->pending_data_id != NULL)
+        g_print ("%s: %u part(s) of multi-part data %s kept until the rest arrives "
+                 "(%u of %u held); import the other QR codes to finish it\n",
+                 path, result->n_parts_pending, result->pending_data_id, result->pending_have,
+                 result->pending_total);
+      for (guint i = 0; result->warnings != NULL && i < result->warnings->len; i++)
+        techo_cli_printerr ("%s: warning: %s", path,
+                            (const char *) g_ptr_array_index (result->warnings, i));
+      if (result->warnings != NULL && result->n_warnings > result->warnings->len)
+        techo_cli_printerr ("%s: %u more warning(s)", path,
+                            result->n_warnings - result->warnings->len);
+      if (result->n_skipped > 0)
+        g_print ("%s: %u record(s) of an unknown kind left out\n", path, result->n_skipped);
+    }
   else
     g_print ("%s: checkup (CDA), %u new, kept with its document, profile %"
              G_GINT64_FORMAT "%s\n",
@@ -59,7 +83,10 @@ techo_cli_import (TechoCliContext *context,
 
   if (!techo_cli_parse_options (context, "import", "FILE…",
                                 "Import JAHIS medication notebook text (電子版お薬手帳, "
-                                "CP932 or UTF-8) and CDA checkup files (特定健診 XML). "
+                                "CP932 or UTF-8), photos or screenshots of its QR codes "
+                                "(PNG, JPEG) and CDA checkup files (特定健診 XML). Parts "
+                                "of multi-part QR data may come in several files or "
+                                "imports; the parts are kept until the last arrives. "
                                 "Each row remembers the file's name and SHA-256; importing "
                                 "a file again changes nothing. When the store holds nobody "
                                 "yet, a local profile is made from the file's patient data.",

@@ -22,6 +22,9 @@ typedef struct
   guint n_medicines;         /* new dispensing rows */
   guint n_checkups;          /* new checkups */
   guint n_imported;          /* files that went in */
+  guint n_entries;           /* new notebook entries (allergies, OTC …) */
+  guint pending_have;        /* multi-part data still incomplete: parts held … */
+  guint pending_total;       /* … of its total, 0 when nothing waits */
   GPtrArray *failures;       /* char *: "name\nmessage" */
 } ImportRun;
 
@@ -110,7 +113,27 @@ finish_run (ImportRun *run)
       g_autofree char *text = summary_text (run->n_medicines, run->n_checkups);
 
       techo_window_reload (window);
-      techo_window_add_toast (window, text);
+      if (run->n_medicines > 0 || run->n_checkups > 0 || run->pending_total == 0)
+        techo_window_add_toast (window, text);
+      if (run->n_entries > 0)
+        {
+          g_autofree char *entries = g_strdup_printf (
+            ngettext ("Imported %u note from the medication notebook (allergies, OTC "
+                      "medicines, memos)",
+                      "Imported %u notes from the medication notebook (allergies, OTC "
+                      "medicines, memos)", run->n_entries), run->n_entries);
+
+          techo_window_add_toast (window, entries);
+        }
+      if (run->pending_total > 0)
+        {
+          /* TRANSLATORS: a receipt's medication data printed as several QR codes. */
+          g_autofree char *pending = g_strdup_printf (
+            _("%u of %u QR codes of this receipt are in; import the others to finish it"),
+            run->pending_have, run->pending_total);
+
+          techo_window_add_toast (window, pending);
+        }
     }
   if (run->failures->len > 0)
     show_failures (run, window);
@@ -141,10 +164,23 @@ imported_cb (GObject      *source,
       if (imported->kind == TECHO_IMPORT_KIND_CDA)
         run->n_checkups += imported->n_new;
       else
-        run->n_medicines += imported->n_new;
+        {
+          run->n_medicines += imported->n_new;
+          run->n_entries += imported->n_new_entries;
+        }
+      /* Parts of multi-part data wait for the rest (a later file of this
+       * run may bring it). */
+      if (imported->pending_data_id != NULL)
+        {
+          run->pending_have = imported->pending_have;
+          run->pending_total = imported->pending_total;
+        }
+      else if (imported->n_parts_joined > 0)
+        run->pending_total = 0;
       /* The next file goes to the person this one went to (one made
        * from the first file of an empty store). */
-      run->profile_id = imported->profile_id;
+      if (imported->profile_id > 0)
+        run->profile_id = imported->profile_id;
     }
   import_next (run);
 }
@@ -266,7 +302,11 @@ techo_file_import_choose (TechoWindow *window,
                           gint64       profile_id)
 {
   static const char * const all_patterns[] = {
-    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", NULL,
+    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML",
+    "*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG", NULL,
+  };
+  static const char * const image_patterns[] = {
+    "*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG", NULL,
   };
   static const char * const jahis_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", NULL };
   static const char * const cda_patterns[] = { "*.xml", "*.XML", NULL };
@@ -276,6 +316,7 @@ techo_file_import_choose (TechoWindow *window,
   g_autoptr(GtkFileFilter) supported = NULL;
   g_autoptr(GtkFileFilter) jahis = NULL;
   g_autoptr(GtkFileFilter) cda = NULL;
+  g_autoptr(GtkFileFilter) images = NULL;
   g_autoptr(GtkFileFilter) any = NULL;
 
   g_return_if_fail (TECHO_IS_WINDOW (window));
@@ -288,9 +329,12 @@ techo_file_import_choose (TechoWindow *window,
   supported = make_filter (_("Medication notebooks and checkups"), all_patterns);
   jahis = make_filter (_("Medication notebook (JAHIS text)"), jahis_patterns);
   cda = make_filter (_("Checkup (CDA XML)"), cda_patterns);
+  images = make_filter (_("Photos of medication notebook QR codes (PNG, JPEG)"),
+                        image_patterns);
   any = make_filter (_("All files"), any_patterns);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), jahis);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), images);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), any);
   gtk_file_chooser_set_filter (GTK_FILE_CHOOSER (chooser), supported);

@@ -9,3 +9,4 @@
 #include "techo-jahis.h"
 #include "techo-fhir.h"
 #include "techo-csv.h"
+#include "techo-qr-image.h"

@@ -6,13 +6,20 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "techo-cda.h"
 #include "techo-import.h"
+#include "techo-import-jahis-private.h"
 #include "techo-jahis.h"
+#include "techo-qr-image.h"
 
 G_DEFINE_QUARK (techo-import-error-quark, techo_import_error)
 
@@ -26,6 +33,8 @@ techo_import_result_free (TechoImportResult *result)
   g_free (result->file_name);
   g_free (result->file_sha256);
   g_free (result->checkup_id);
+  g_free (result->pending_data_id);
+  g_clear_pointer (&result->warnings, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -36,46 +45,87 @@ techo_import_kind_to_string (TechoImportKind kind)
     {
     case TECHO_IMPORT_KIND_CDA:
       return "cda";
+    case TECHO_IMPORT_KIND_IMAGE:
+      return "image";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "jahis";
     }
 }
 
-/* Reads at most TECHO_IMPORT_MAX_FILE_SIZE bytes; a larger file is an
- * error before anything is parsed. */
+/* Reads at most TECHO_IMPORT_MAX_FILE_SIZE bytes of a regular file; a
+ * larger file is an error before anything is parsed. Anything else (a
+ * FIFO, a device, a directory) is refused without waiting on it: opened
+ * non-blocking, checked with fstat on what was opened. */
 static GBytes *
 read_capped (const char    *path,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  g_autofree char *display = g_filename_display_basename (path);
+  struct stat st;
+  int fd, saved_errno;
 
-  stream = g_file_read (file, cancellable, error);
-  if (stream == NULL)
-    return NULL;
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not open %s: %s"), display, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE,
+                   _("%s is not a regular file (a folder, pipe or device); Techo imports "
+                     "only files."), display);
+      return NULL;
+    }
+  if (st.st_size > TECHO_IMPORT_MAX_FILE_SIZE)
+    {
+      close (fd);
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE,
+                   _("The file is larger than %d MiB; Techo does not import files this "
+                     "large."), TECHO_IMPORT_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
   for (;;)
     {
       gssize n;
 
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          close (fd);
+          return NULL;
+        }
       g_byte_array_set_size (buffer, buffer->len + READ_CHUNK);
-      n = g_input_stream_read (G_INPUT_STREAM (stream), buffer->data + buffer->len - READ_CHUNK,
-                               READ_CHUNK, cancellable, error);
+      do
+        n = read (fd, buffer->data + buffer->len - READ_CHUNK, READ_CHUNK);
+      while (n < 0 && errno == EINTR);
       if (n < 0)
-        return NULL;
+        {
+          saved_errno = errno;
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not read %s: %s"), display, g_strerror (saved_errno));
+          return NULL;
+        }
       g_byte_array_set_size (buffer, buffer->len - READ_CHUNK + n);
       if (n == 0)
         break;
+      /* A file that grows while it is read is held to the same cap. */
       if (buffer->len > TECHO_IMPORT_MAX_FILE_SIZE)
         {
+          close (fd);
           g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE,
                        _("The file is larger than %d MiB; Techo does not import files this "
                          "large."), TECHO_IMPORT_MAX_FILE_SIZE / (1024 * 1024));
           return NULL;
         }
     }
+  close (fd);
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
@@ -92,6 +142,11 @@ detect_kind (const char       *data,
     s += 3;
   while (s < end && g_ascii_isspace (*s))
     s++;
+  if (techo_qr_image_sniff ((const guint8 *) data, length))
+    {
+      *out_kind = TECHO_IMPORT_KIND_IMAGE;
+      return TRUE;
+    }
   if (s < end && *s == '<' && g_strstr_len (s, end - s, "ClinicalDocument") != NULL)
     {
       *out_kind = TECHO_IMPORT_KIND_CDA;
@@ -103,8 +158,8 @@ detect_kind (const char       *data,
       return TRUE;
     }
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
-               _("This file is neither a checkup file (CDA XML) nor a medication notebook "
-                 "file (JAHIS text)."));
+               _("This file is neither a checkup file (CDA XML), a medication notebook "
+                 "file (JAHIS text) nor a photo of its QR codes (PNG or JPEG)."));
   return FALSE;
 }
 
@@ -208,7 +263,7 @@ techo_import_bytes_sync (TechoStore         *store,
                          GError            **error)
 {
   g_autoptr(TechoImportResult) result = g_new0 (TechoImportResult, 1);
-  g_autoptr(TechoJahisResult) jahis = NULL;
+  g_autoptr(TechoImportJahis) jahis = NULL;
   g_autoptr(TechoCheckup) checkup = NULL;
   g_autoptr(TechoProfile) cda_patient = NULL;
   g_autoptr(GPtrArray) records = NULL;
@@ -242,16 +297,34 @@ techo_import_bytes_sync (TechoStore         *store,
 
   /* Parse everything before anything is written. */
   records = g_ptr_array_new ();
-  if (result->kind == TECHO_IMPORT_KIND_JAHIS)
+  if (result->kind == TECHO_IMPORT_KIND_JAHIS || result->kind == TECHO_IMPORT_KIND_IMAGE)
     {
-      jahis = techo_jahis_parse (data, length, error);
+      result->warnings = g_ptr_array_new_with_free_func (g_free);
+      jahis = techo_import_jahis_prepare (store, result->kind, data, length, result,
+                                          cancellable, error);
       if (jahis == NULL)
         return FALSE;
-      if (jahis->dispensings->len == 0)
+      if (jahis->dispensings->len == 0 && jahis->entries->len == 0)
         {
-          g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
-                       _("The medication notebook file holds no medicines."));
-          return FALSE;
+          if (jahis->keep->len == 0)
+            {
+              g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                           _("The medication notebook data holds no medicines and no notes."));
+              return FALSE;
+            }
+          /* Only parts of data still incomplete: kept, nothing else. */
+          result->category = TECHO_CATEGORY_MEDICATION;
+          if (!techo_import_jahis_commit (store, 0, jahis, result, cancellable, error))
+            return FALSE;
+          detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u",
+                                    techo_import_kind_to_string (result->kind),
+                                    result->file_name, result->file_sha256,
+                                    result->n_parts_pending);
+          if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
+            return FALSE;
+          if (out_result != NULL)
+            *out_result = g_steal_pointer (&result);
+          return TRUE;
         }
       for (guint i = 0; i < jahis->dispensings->len; i++)
         {
@@ -260,9 +333,11 @@ techo_import_bytes_sync (TechoStore         *store,
           set_provenance (&d->provenance, result);
           g_ptr_array_add (records, d);
         }
+      for (guint i = 0; i < jahis->entries->len; i++)
+        set_provenance (&((TechoNotebookEntry *) g_ptr_array_index (jahis->entries, i))->provenance,
+                        result);
       patient = jahis->patient;
       result->category = TECHO_CATEGORY_MEDICATION;
-      result->n_skipped = jahis->n_skipped;
       what = TECHO_STORE_COUNT_MEDICATION;
     }
   else
@@ -302,6 +377,10 @@ techo_import_bytes_sync (TechoStore         *store,
                                            cancellable, error))
         return FALSE;
     }
+  if (jahis != NULL
+      && !techo_import_jahis_commit (store, result->profile_id, jahis, result, cancellable,
+                                     error))
+    return FALSE;
   after = techo_store_count_sync (store, result->profile_id, what, cancellable, error);
   if (after < 0)
     return FALSE;

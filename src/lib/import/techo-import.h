@@ -19,17 +19,20 @@ typedef enum
   TECHO_IMPORT_ERROR_UNKNOWN_KIND, /* neither CDA nor JAHIS */
   TECHO_IMPORT_ERROR_EMPTY,        /* parsed, but holds no records */
   TECHO_IMPORT_ERROR_PROFILE,      /* no such profile, or several to choose from */
+  TECHO_IMPORT_ERROR_NOT_A_FILE,   /* a folder, FIFO or device, not a regular file */
 } TechoImportError;
 
 GQuark techo_import_error_quark (void);
 
-/* Larger than either parser's own cap, which each checks again. */
-#define TECHO_IMPORT_MAX_FILE_SIZE (4 * 1024 * 1024)
+/* Larger than each parser's own cap, which each checks again (a phone's
+ * photo of a QR code may be several MiB). */
+#define TECHO_IMPORT_MAX_FILE_SIZE (32 * 1024 * 1024)
 
 typedef enum
 {
   TECHO_IMPORT_KIND_JAHIS,
   TECHO_IMPORT_KIND_CDA,
+  TECHO_IMPORT_KIND_IMAGE, /* a PNG or JPEG of JAHIS QR codes */
 } TechoImportKind;
 
 typedef struct
@@ -42,8 +45,19 @@ typedef struct
   TechoCategory category;
   guint n_records;        /* records in the file */
   guint n_new;            /* rows the store did not hold before */
-  guint n_skipped;        /* JAHIS records read and left out (notes …) */
+  guint n_skipped;        /* JAHIS records of an unknown number, left out */
   char *checkup_id;       /* CDA: the stored checkup's id */
+  /* JAHIS and images: */
+  guint n_entries;        /* notebook entries (allergies, OTC …) read */
+  guint n_new_entries;    /* … the store did not hold before */
+  guint n_codes;          /* QR codes read in the image */
+  guint n_parts_joined;   /* parts of multi-part data joined now */
+  guint n_parts_pending;  /* parts of this file kept until the rest arrives */
+  char *pending_data_id;  /* the data still incomplete, if any … */
+  guint pending_have;     /* … its parts held … */
+  guint pending_total;    /* … of its total */
+  GPtrArray *warnings;    /* of char *: lines read despite deviating */
+  guint n_warnings;       /* all warnings, also those not kept */
 } TechoImportResult;
 
 void techo_import_result_free (TechoImportResult *result);
