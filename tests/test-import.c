@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
@@ -474,6 +475,119 @@ test_profile_choice (Fixture       *f,
                                            NULL, &error), ==, 0);
 }
 
+
+/* @part (1 or 2) of the sample split in two, 911 at the end of each part,
+ * in CP932 as a receipt's QR code holds it. */
+static char *
+write_part (const char *dir,
+            const char *name,
+            guint       part)
+{
+  static const guint starts[] = { 1, 8, 15 };
+  g_autoptr(GString) utf8 = g_string_new ("JAHISTC08,1\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cp932 = NULL;
+  gsize length = 0;
+
+  for (guint i = starts[part - 1]; i < starts[part]; i++)
+    g_string_append_printf (utf8, "%s\r\n", jahis_lines[i]);
+  g_string_append_printf (utf8, "911,20260905000001,2,%u\r\n", part);
+  cp932 = g_convert (utf8->str, -1, "CP932", "UTF-8", NULL, &length, &error);
+  g_assert_no_error (error);
+  return write_file (dir, name, cp932, length);
+}
+
+static gint64
+pending_parts (TechoStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = techo_store_count_pending_parts_sync (store, NULL, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Multi-part data over two imports: the first part is kept (and says
+ * so), nothing else changes; the second finishes it; the kept part is
+ * forgotten. The other order, and a part given twice, end the same. */
+static void
+test_parts_over_imports (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *first = write_part (f->dir, "qr-1.txt", 1);
+  g_autofree char *second = write_part (f->dir, "qr-2.txt", 2);
+  g_autofree char *whole = write_jahis_cp932 (f->dir, "whole.txt", NULL);
+  g_autoptr(TechoImportResult) a = NULL;
+  g_autoptr(TechoImportResult) again = NULL;
+  g_autoptr(TechoImportResult) b = NULL;
+  g_autoptr(TechoImportResult) c = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+
+  g_assert_true (techo_import_file_sync (f->store, 0, second, &a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->n_records, ==, 0);
+  g_assert_cmpuint (a->n_parts_pending, ==, 1);
+  g_assert_cmpstr (a->pending_data_id, ==, "20260905000001");
+  g_assert_cmpuint (a->pending_have, ==, 1);
+  g_assert_cmpuint (a->pending_total, ==, 2);
+  g_assert_cmpuint (n_profiles (f->store), ==, 0);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 0);
+  g_assert_cmpint (pending_parts (f->store), ==, 1);
+
+  /* The same part again: still one kept. */
+  g_assert_true (techo_import_file_sync (f->store, 0, second, &again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->pending_have, ==, 1);
+  g_assert_cmpint (pending_parts (f->store), ==, 1);
+
+  g_assert_true (techo_import_file_sync (f->store, 0, first, &b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (b->pending_data_id);
+  g_assert_cmpuint (b->n_parts_joined, ==, 2);
+  g_assert_cmpuint (b->n_records, ==, 3);
+  g_assert_cmpuint (b->n_new, ==, 3);
+  g_assert_cmpuint (b->n_entries, ==, 1);
+  g_assert_true (b->profile_created);
+  g_assert_cmpint (pending_parts (f->store), ==, 0);
+
+  /* The same data read whole: the same rows, nothing new. */
+  g_assert_true (techo_import_file_sync (f->store, 0, whole, &c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->n_new, ==, 0);
+  g_assert_cmpuint (c->n_new_entries, ==, 0);
+  stored = techo_store_list_dispensings_sync (f->store, b->profile_id, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 3);
+}
+
+/* Not a regular file: refused at once, without waiting on a FIFO that has
+ * no writer, and nothing changes. */
+static void
+test_not_a_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo.txt", NULL);
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  start = g_get_monotonic_time ();
+  g_assert_false (techo_import_file_sync (f->store, 0, fifo, &result, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE);
+  g_assert_nonnull (strstr (error->message, "fifo.txt"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_assert_false (techo_import_file_sync (f->store, 0, f->dir, &result, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE);
+  g_clear_error (&error);
+  g_assert_false (techo_import_file_sync (f->store, 0, "/dev/zero", &result, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE);
+  g_assert_cmpuint (n_profiles (f->store), ==, 0);
+}
+
 static int
 run_cli (const char  *data_dir,
          char       **out,
@@ -566,6 +680,8 @@ test_cli (void)
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run_cli (data_dir, &out, &err, NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 
   /* One audit row per imported file (none for the bad one), naming the
    * file and its hash, never a value from it. */
@@ -596,6 +712,44 @@ test_cli (void)
   g_assert_cmpint (count (store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
   g_assert_true (techo_store_erase_sync (store, NULL, &error));
   g_assert_no_error (error);
+  techo_test_remove_tree (dir);
+}
+
+
+/* techo-cli import with the parts of one receipt in two files of one
+ * import (any order), then a part alone that waits, and a FIFO refused. */
+static void
+test_cli_parts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-import-parts-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *first = write_part (dir, "qr-1.txt", 1);
+  g_autofree char *second = write_part (dir, "qr-2.txt", 2);
+  g_autofree char *fifo = g_build_filename (dir, "pipe", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(TechoStore) store = NULL;
+
+  g_assert_cmpint (run_cli (data_dir, &out, &err, second, first, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "qr-2.txt: 1 part(s) of multi-part data 20260905000001 kept "
+                                 "until the rest arrives (1 of 2 held)"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: medication notebook (JAHIS), 3 medicine line(s), "
+                                 "3 new, 1 notebook entry"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: 2 parts of multi-part data joined"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (run_cli (data_dir, &out, &err, fifo, NULL), ==, 6);
+  g_assert_nonnull (strstr (err, "pipe is not a regular file"));
+
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+  g_assert_cmpint (pending_parts (store), ==, 0);
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
   techo_test_remove_tree (dir);
 }
 
@@ -830,7 +984,12 @@ main (int   argc,
   g_test_add ("/import/profile-choice", Fixture, NULL, fixture_set_up, test_profile_choice,
               fixture_tear_down);
   g_test_add ("/import/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
+  g_test_add ("/import/parts-over-imports", Fixture, NULL, fixture_set_up,
+              test_parts_over_imports, fixture_tear_down);
+  g_test_add ("/import/not-a-file", Fixture, NULL, fixture_set_up, test_not_a_file,
+              fixture_tear_down);
   g_test_add_func ("/import/cli", test_cli);
+  g_test_add_func ("/import/cli-parts", test_cli_parts);
   g_test_add_func ("/import/kill", test_kill);
 
   return g_test_run ();

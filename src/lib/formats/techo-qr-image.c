@@ -30,10 +30,45 @@ techo_qr_image_sniff (const guint8 *data,
          || (length >= sizeof jpeg_magic && memcmp (data, jpeg_magic, sizeof jpeg_magic) == 0);
 }
 
+static gboolean
+contains (const guint8 *data,
+          gsize         length,
+          const guint8 *needle,
+          gsize         needle_length)
+{
+  for (gsize i = length; i-- > 0;)
+    if (length - i >= needle_length && memcmp (data + i, needle, needle_length) == 0)
+      return TRUE;
+  return FALSE;
+}
+
+/* A PNG ends with its IEND chunk, a JPEG with its EOI marker: without
+ * them the file was cut (the loaders would show what arrived). */
+static gboolean
+looks_whole (const guint8 *data,
+             gsize         length,
+             gboolean      png)
+{
+  static const guint8 iend[] = { 'I', 'E', 'N', 'D' };
+  static const guint8 eoi[] = { 0xff, 0xd9 };
+
+  if (png)
+    return length > 12 && contains (data + 8, length - 8, iend, sizeof iend);
+  return length > 4 && contains (data + 2, length - 2, eoi, sizeof eoi);
+}
+
 typedef struct
 {
   gboolean too_large;
 } SizeCheck;
+
+static gboolean
+too_large (gint64 width,
+           gint64 height)
+{
+  return width <= 0 || height <= 0 || width > TECHO_QR_IMAGE_MAX_SIDE
+         || height > TECHO_QR_IMAGE_MAX_SIDE || width * height > TECHO_QR_IMAGE_MAX_PIXELS;
+}
 
 static void
 size_prepared_cb (GdkPixbufLoader *loader,
@@ -43,9 +78,7 @@ size_prepared_cb (GdkPixbufLoader *loader,
 {
   SizeCheck *check = user_data;
 
-  if (width <= 0 || height <= 0 || width > TECHO_QR_IMAGE_MAX_SIDE
-      || height > TECHO_QR_IMAGE_MAX_SIDE
-      || (gint64) width * height > TECHO_QR_IMAGE_MAX_PIXELS)
+  if (too_large (width, height))
     {
       check->too_large = TRUE;
       /* Decode nothing more than one pixel. */
@@ -64,6 +97,29 @@ load (const guint8  *data,
   SizeCheck check = { FALSE };
   GdkPixbuf *pixbuf;
 
+  if (!looks_whole (data, length, png))
+    {
+      g_set_error (error, TECHO_QR_IMAGE_ERROR, TECHO_QR_IMAGE_ERROR_DAMAGED,
+                   _("The image is damaged or cut off (its end is missing)."));
+      return NULL;
+    }
+  /* A PNG's size is in its first chunk: checked before any loader runs.
+   * A JPEG's is checked when the loader reads its frame header. */
+  if (png && length >= 24 && memcmp (data + 12, "IHDR", 4) == 0)
+    {
+      guint32 width, height;
+
+      memcpy (&width, data + 16, 4);
+      memcpy (&height, data + 20, 4);
+      check.too_large = too_large (GUINT32_FROM_BE (width), GUINT32_FROM_BE (height));
+    }
+  if (check.too_large)
+    {
+      g_set_error (error, TECHO_QR_IMAGE_ERROR, TECHO_QR_IMAGE_ERROR_TOO_LARGE,
+                   _("The image is larger than Techo reads (%d megapixels, %d pixels a "
+                     "side)."), TECHO_QR_IMAGE_MAX_PIXELS / 1000000, TECHO_QR_IMAGE_MAX_SIDE);
+      return NULL;
+    }
   loader = gdk_pixbuf_loader_new_with_type (png ? "png" : "jpeg", &local_error);
   if (loader == NULL)
     {
