@@ -24,10 +24,13 @@
 
 #define TODAY "2026-10-20"  /* both dispensings still being taken */
 
-/* Two dispensings, three drug lines, one note left out. */
+/* Two dispensings, three drug lines, a note, an allergy and an OTC
+ * medicine. */
 static const char * const jahis_lines[] = {
   "JAHISTC08,1",
   "1,山田 太郎,1,19600115,1000001,東京都千代田区1-1,03-0000-0000,,A,65,ヤマダ タロウ",
+  "2,1,ペニシリン系抗菌薬で発疹,1",
+  "3,ビタミンC錠,20260901,,2,1,",
   "5,20261001,1",
   "11,みなと薬局,13,4,1234567,1050001,東京都港区1-2-3,03-1111-1111,1",
   "51,千代田内科クリニック,13,1,7654321,1",
@@ -41,7 +44,7 @@ static const char * const jahis_lines[] = {
   "51,港整形外科,13,1,8765432,1",
   "201,1,セレコキシブ錠100mg,2,錠,4,1149037F1020,1",
   "301,1,1日2回朝夕食後,14,日分,1,1",
-  "501,備考です",
+  "501,備考です,1",
   NULL,
 };
 
@@ -251,6 +254,11 @@ test_import_files (Fixture       *fixture,
   g_assert_true (shows_label (medicines, "セレコキシブ", FALSE));
   /* Amlodipine and celecoxib last to the 28th; loxoprofen ended. */
   g_assert_cmpuint (techo_medicines_page_get_n_current (TECHO_MEDICINES_PAGE (medicines)), ==, 2);
+  /* The notebook's allergy and OTC medicine above the medicines. */
+  g_assert_cmpuint (techo_medicines_page_get_n_notebook_rows (TECHO_MEDICINES_PAGE (medicines)),
+                    ==, 2);
+  g_assert_true (shows_label (medicines, "ペニシリン系抗菌薬で発疹", FALSE));
+  g_assert_true (shows_label (medicines, "ビタミンC錠", FALSE));
   save_screenshot (GTK_WIDGET (fixture->window), "medicines");
 
   /* The same files again: nothing new, and the toast says so. */
@@ -356,7 +364,8 @@ test_import_action (Fixture       *fixture,
     g_assert_nonnull (chooser);
     g_assert_true (gtk_file_chooser_get_select_multiple (chooser));
     filters = gtk_file_chooser_get_filters (chooser);
-    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 4);
+    /* Supported, JAHIS text, photos of its QR codes, CDA, all files. */
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 5);
     gtk_dialog_response (GTK_DIALOG (chooser), GTK_RESPONSE_CANCEL);
     techo_test_app_pump (200);
   }

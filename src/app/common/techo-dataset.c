@@ -27,6 +27,7 @@ load_thread (GTask        *task,
   g_autoptr(GPtrArray) profiles = NULL;
   g_autoptr(GPtrArray) checkups = NULL;
   g_autoptr(GPtrArray) dispensings = NULL;
+  g_autoptr(GPtrArray) entries = NULL;
   g_autoptr(GPtrArray) screenings = NULL;
   g_autofree char *from = NULL;
   TechoProfile *profile;
@@ -74,7 +75,10 @@ load_thread (GTask        *task,
   if (dispensings != NULL)
     screenings = techo_store_list_screenings_sync (store, profile->id, NULL, cancellable,
                                                    &error);
-  if (screenings == NULL)
+  if (screenings != NULL)
+    entries = techo_store_list_notebook_entries_sync (store, profile->id, -1, cancellable,
+                                                      &error);
+  if (entries == NULL)
     {
       g_task_return_error (task, error);
       return;
@@ -82,6 +86,8 @@ load_thread (GTask        *task,
   g_ptr_array_set_free_func (profiles, (GDestroyNotify) techo_profile_free);
   dataset = techo_dataset_new (g_ptr_array_steal_index (profiles, 0),
                                checkups, dispensings, screenings);
+  g_ptr_array_unref (dataset->entries);
+  dataset->entries = g_steal_pointer (&entries);
   dataset->complete = !recent_only;
   g_task_return_pointer (task, dataset, (GDestroyNotify) techo_dataset_unref);
 }
@@ -98,6 +104,7 @@ techo_dataset_new (TechoProfile *profile,
   dataset->profile = profile;
   dataset->checkups = checkups != NULL ? g_ptr_array_ref (checkups) : g_ptr_array_new ();
   dataset->dispensings = dispensings != NULL ? g_ptr_array_ref (dispensings) : g_ptr_array_new ();
+  dataset->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_notebook_entry_free);
   dataset->screenings = screenings != NULL ? g_ptr_array_ref (screenings) : g_ptr_array_new ();
   dataset->today = techo_format_today ();
   dataset->complete = TRUE;
@@ -120,6 +127,7 @@ techo_dataset_unref (TechoDataset *dataset)
   g_ptr_array_unref (dataset->checkups);
   g_ptr_array_unref (dataset->dispensings);
   g_ptr_array_unref (dataset->screenings);
+  g_ptr_array_unref (dataset->entries);
   g_free (dataset->today);
   g_free (dataset);
 }
@@ -128,7 +136,7 @@ gboolean
 techo_dataset_is_empty (TechoDataset *dataset)
 {
   return dataset->checkups->len == 0 && dataset->dispensings->len == 0
-         && dataset->screenings->len == 0;
+         && dataset->screenings->len == 0 && dataset->entries->len == 0;
 }
 
 const char *

@@ -20,6 +20,7 @@ typedef struct
   GPtrArray *checkups;      /* TechoCheckup, newest first */
   GPtrArray *dispensings;   /* TechoDispensing, newest first */
   GPtrArray *screenings;    /* TechoScreening, newest first */
+  GPtrArray *entries;       /* TechoNotebookEntry: allergies, OTC … (never NULL) */
   char *today;              /* YYYY-MM-DD */
   gboolean complete;        /* FALSE: dispensings of the last 13 months only */
 } TechoDataset;

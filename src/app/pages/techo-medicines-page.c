@@ -29,6 +29,7 @@ struct _TechoMedicinesPage
   guint n_current;
   guint n_ingredients;
   guint n_duplicates;
+  guint n_notebook;      /* allergies, side effects, OTC rows shown */
 };
 
 G_DEFINE_FINAL_TYPE (TechoMedicinesPage, techo_medicines_page, GTK_TYPE_WIDGET)
@@ -276,6 +277,71 @@ build_history (TechoMedicinesPage *self,
   gtk_box_append (self->history_box, group);
 }
 
+/* What the medication notebook says about the person, above the medicines:
+ * allergies and side effects first (what a doctor must see), then OTC
+ * medicines and supplements. */
+static void
+build_notebook (TechoMedicinesPage *self)
+{
+  static const struct
+  {
+    TechoNotebookKind kind;
+    const char *label;
+  } kinds[] = {
+    { TECHO_NOTEBOOK_ALLERGY, N_("Allergy") },
+    { TECHO_NOTEBOOK_SIDE_EFFECT, N_("Side effect") },
+    { TECHO_NOTEBOOK_OTC, N_("OTC medicine or supplement") },
+  };
+  GtkWidget *group = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint i = 0; i < self->dataset->entries->len; i++)
+      {
+        const TechoNotebookEntry *e = g_ptr_array_index (self->dataset->entries, i);
+        g_autoptr(GString) subtitle = NULL;
+        GtkWidget *row;
+
+        if (e->kind != kinds[k].kind || e->text == NULL)
+          continue;
+        if (group == NULL)
+          {
+            group = adw_preferences_group_new ();
+            adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
+                                             _("Allergies, side effects and OTC medicines"));
+            adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                                   _("From your medication notebook"));
+          }
+        subtitle = g_string_new (_(kinds[k].label));
+        if (e->detail != NULL)
+          g_string_append_printf (subtitle, " · %s", e->detail);
+        if (e->started_on != NULL || e->ended_on != NULL)
+          {
+            g_autofree char *from = techo_format_date (e->started_on);
+            g_autofree char *to = techo_format_date (e->ended_on);
+
+            /* TRANSLATORS: the days an OTC medicine was taken, "from – to". */
+            g_string_append_printf (subtitle, " · %s – %s", from != NULL ? from : "",
+                                    to != NULL ? to : "");
+          }
+        row = adw_action_row_new ();
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+        if (kinds[k].kind != TECHO_NOTEBOOK_OTC)
+          {
+            GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+            gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL, _(kinds[k].label),
+                                            -1);
+            adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+          }
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        self->n_notebook++;
+      }
+  if (group != NULL)
+    gtk_box_append (self->now_box, group);
+}
+
 static void
 rebuild (TechoMedicinesPage *self)
 {
@@ -284,12 +350,14 @@ rebuild (TechoMedicinesPage *self)
   clear_box (self->now_box);
   clear_box (self->history_box);
   self->timeline = NULL;
-  self->n_current = self->n_ingredients = self->n_duplicates = 0;
-  if (self->dataset == NULL || self->dataset->dispensings->len == 0)
+  self->n_current = self->n_ingredients = self->n_duplicates = self->n_notebook = 0;
+  if (self->dataset == NULL
+      || (self->dataset->dispensings->len == 0 && self->dataset->entries->len == 0))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
+  build_notebook (self);
   build_duplicates (self, flagged);
   build_now (self);
   build_history (self, flagged);
@@ -338,6 +406,13 @@ techo_medicines_page_set_dataset (TechoMedicinesPage *self,
   if (dataset != NULL)
     self->dataset = techo_dataset_ref (dataset);
   rebuild (self);
+}
+
+guint
+techo_medicines_page_get_n_notebook_rows (TechoMedicinesPage *self)
+{
+  g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), 0);
+  return self->n_notebook;
 }
 
 guint
