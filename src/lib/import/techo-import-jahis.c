@@ -115,9 +115,9 @@ add_kept_parts (TechoStore    *store,
                      local_error->message);
           continue;
         }
-      for (guint j = 0; j < parts->len; j++)
+      while (parts->len > 0)
         {
-          TechoJahisPart *part = g_ptr_array_index (parts, j);
+          g_autoptr(TechoJahisPart) part = g_ptr_array_steal_index (parts, 0);
           gboolean known = FALSE;
 
           if (g_strcmp0 (part->data_id, data_id) != 0)
@@ -125,7 +125,7 @@ add_kept_parts (TechoStore    *store,
           for (guint k = 0; k < n_new && !known; k++)
             known = ((TechoJahisPart *) g_ptr_array_index (group, k))->number == part->number;
           if (!known)
-            g_ptr_array_add (group, g_ptr_array_steal_index (parts, j--));
+            g_ptr_array_add (group, g_steal_pointer (&part));
         }
     }
   return TRUE;
