@@ -24,8 +24,8 @@
 
 #define TODAY "2026-10-20"  /* both dispensings still being taken */
 
-/* Two dispensings, three drug lines, a note, an allergy and an OTC
- * medicine. */
+/* Two dispensings, four drug lines (one of 回分, doses), a note, an
+ * allergy and an OTC medicine. */
 static const char * const jahis_lines[] = {
   "JAHISTC08,1",
   "1,山田 太郎,1,19600115,1000001,東京都千代田区1-1,03-0000-0000,,A,65,ヤマダ タロウ",
@@ -39,6 +39,8 @@ static const char * const jahis_lines[] = {
   "301,1,1日1回朝食後,28,日分,1,1",
   "201,2,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1",
   "301,2,1日3回毎食後,7,日分,1,1",
+  "201,3,頭痛薬錠,1,錠,4,1149019F1560,1",
+  "301,3,頭痛時,10,回分,3,1,,1",
   "5,20261015,1",
   "11,さくら薬局,13,4,2345678,,,,1",
   "51,港整形外科,13,1,8765432,1",
@@ -241,9 +243,9 @@ test_import_files (Fixture       *fixture,
   g_assert_cmpuint (dataset->checkups->len, ==, 0);
 
   import_and_wait_for_toast (fixture, paths,
-                             is_japanese () ? "3件のお薬と1件の健診を取り込みました"
-                                            : "Imported 3 medicines and 1 checkup");
-  dataset = wait_for_counts (fixture, 3, 1);
+                             is_japanese () ? "4件のお薬と1件の健診を取り込みました"
+                                            : "Imported 4 medicines and 1 checkup");
+  dataset = wait_for_counts (fixture, 4, 1);
   g_assert_cmpint (dataset->profile->id, ==, profile_id);
   g_assert_null (find_message_dialog ());
 
@@ -259,12 +261,17 @@ test_import_files (Fixture       *fixture,
                     ==, 2);
   g_assert_true (shows_label (medicines, "ペニシリン系抗菌薬で発疹", FALSE));
   g_assert_true (shows_label (medicines, "ビタミンC錠", FALSE));
+  /* 10 回分 is ten doses, not ten days. */
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "history");
+  techo_test_app_pump (100);
+  g_assert_true (shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE));
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
   save_screenshot (GTK_WIDGET (fixture->window), "medicines");
 
   /* The same files again: nothing new, and the toast says so. */
   import_and_wait_for_toast (fixture, paths,
                              _("Nothing new: these records are already in Techo"));
-  wait_for_counts (fixture, 3, 1);
+  wait_for_counts (fixture, 4, 1);
 }
 
 static void
@@ -308,14 +315,14 @@ test_import_refused (Fixture       *fixture,
   /* A bad file among good ones: the good one goes in, the bad one is
    * named in the dialog. */
   import_and_wait_for_toast (fixture, both,
-                             is_japanese () ? "3件のお薬を取り込みました" : "Imported 3 medicines");
+                             is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
   /* What its button does: the response, then close. */
   adw_message_dialog_response (dialog, "close");
   gtk_window_close (GTK_WINDOW (dialog));
-  wait_for_counts (fixture, 3, 0);
+  wait_for_counts (fixture, 4, 0);
 }
 
 /* Ctrl+O is listed; the action opens the chooser on the records screen

@@ -75,7 +75,10 @@ load_thread (GTask        *task,
   if (dispensings != NULL)
     screenings = techo_store_list_screenings_sync (store, profile->id, NULL, cancellable,
                                                    &error);
-  if (screenings != NULL)
+  /* The notebook's units (回分, 調剤) and notes beside each dispensing. */
+  if (screenings != NULL
+      && techo_store_load_dispensing_details_sync (store, profile->id, dispensings, cancellable,
+                                                   &error))
     entries = techo_store_list_notebook_entries_sync (store, profile->id, -1, cancellable,
                                                       &error);
   if (entries == NULL)

@@ -63,6 +63,23 @@ dispensing_details (const TechoDispensing *d)
         g_string_append (text, " · ");
       g_string_append_printf (text, ngettext ("%d day", "%d days", d->days), d->days);
     }
+  else if (g_strcmp0 (d->dispensing_unit, "回分") == 0 && d->dispensing_quantity > 0)
+    {
+      guint doses = (guint) d->dispensing_quantity;
+
+      /* A notebook's 回分: doses to take when needed, not days. */
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, ngettext ("%u dose", "%u doses", doses), doses);
+    }
+  else if (g_strcmp0 (d->dispensing_unit, "調剤") == 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* TRANSLATORS: a notebook's 調剤: handed over once (a cream, a
+       * tape), not for a number of days. */
+      g_string_append (text, _("dispensed once"));
+    }
   return g_string_free (text, FALSE);
 }
 
