@@ -486,6 +486,33 @@ test_warnings (void)
                expected[i]);
 }
 
+/* Shapes of the specification's own appendix examples that deviate from
+ * its layouts (an information-only dispensing with a 411 of more fields
+ * than the layout; a 701 without contact as the last line): read, with a
+ * warning where a field is missing. */
+static void
+test_appendix_shapes (void)
+{
+  const char *info_only = "JAHISTC08,1\r\n1,鈴木 太郎,1,S330303,,,,,,,\r\n5,R020410,1\r\n"
+                          "15,工業会 次郎,,1\r\n411,嚥下困難のため錠剤は粉砕して投与する。,31,,1";
+  const char *pharmacist = "JAHISTC08,1\r\n5,R020410,1\r\n11,工業会薬局 駅前店,13,4,1234567,,,,1\r\n"
+                           "201,1,ﾉﾙﾊﾞｽｸ錠2.5mg,1,錠,2,610463177,1,,,\r\n"
+                           "301,1,【分1 朝食後服用】,14,日分,1,1,,1\r\n"
+                           "701,薬剤師 太郎,工業会薬局 駅前店,,R020401,,1\r\n";
+  g_autoptr(TechoJahisResult) a = parse_ok (info_only, strlen (info_only));
+  g_autoptr(TechoJahisResult) b = parse_ok (pharmacist, strlen (pharmacist));
+
+  g_assert_cmpuint (a->dispensings->len, ==, 0);
+  g_assert_cmpstr (a->patient->birth_date, ==, "1958-03-03");
+  g_assert_cmpuint (b->dispensings->len, ==, 1);
+  g_assert_cmpuint (b->entries->len, ==, 1);
+  g_assert_cmpstr (((TechoNotebookEntry *) g_ptr_array_index (b->entries, 0))->started_on, ==,
+                   "2020-04-01");
+  g_assert_cmpuint (b->warnings->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (b->warnings, 0),
+                                   "Line 6: the family pharmacist has no contact."));
+}
+
 /* A drug line with no usage at all is the mark of a cut file. */
 static void
 test_no_usage (void)
@@ -837,6 +864,7 @@ main (int   argc,
   g_test_add_func ("/jahis/errors", test_errors);
   g_test_add_func ("/jahis/padding", test_padding);
   g_test_add_func ("/jahis/warnings", test_warnings);
+  g_test_add_func ("/jahis/appendix-shapes", test_appendix_shapes);
   g_test_add_func ("/jahis/era-dates", test_era_dates);
   g_test_add_func ("/jahis/all-records", test_all_records);
   g_test_add_func ("/jahis/multipart-at-end", test_multipart_at_end);

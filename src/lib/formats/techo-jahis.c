@@ -1516,8 +1516,9 @@ check_last_line (Parser      *p,
                     "Save or scan it again."), record);
       return FALSE;
     }
-  if (p->result->version < 3
-      || (fields->len >= expected && (author == 0 || field_get (fields, author)[0] != '\0')))
+  /* More fields than the layout is a writer's own layout, never a cut. */
+  if (p->result->version < 3 || fields->len > expected
+      || (fields->len == expected && (author == 0 || field_get (fields, author)[0] != '\0')))
     return TRUE;
   if (fields->len >= expected)
     line_error (error, TECHO_JAHIS_ERROR_TRUNCATED, line,
