@@ -551,6 +551,18 @@ test_parts_over_imports (Fixture       *f,
   g_assert_true (b->profile_created);
   g_assert_cmpint (pending_parts (f->store), ==, 0);
 
+  /* A part of it again, after the whole was joined: known, not kept. */
+  {
+    g_autoptr(TechoImportResult) late = NULL;
+
+    g_assert_true (techo_import_file_sync (f->store, 0, second, &late, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (late->n_parts_known, ==, 1);
+    g_assert_cmpuint (late->n_parts_pending, ==, 0);
+    g_assert_null (late->pending_data_id);
+    g_assert_cmpint (pending_parts (f->store), ==, 0);
+  }
+
   /* The same data read whole: the same rows, nothing new. */
   g_assert_true (techo_import_file_sync (f->store, 0, whole, &c, NULL, &error));
   g_assert_no_error (error);

@@ -45,6 +45,9 @@ print_summary (const char              *path,
                  result->profile_id, result->profile_created ? " (new)" : "");
       if (result->n_parts_joined > 0)
         g_print ("%s: %u parts of multi-part data joined\n", path, result->n_parts_joined);
+      if (result->n_parts_known > 0)
+        g_print ("%s: %u part(s) of multi-part data imported whole before; nothing new\n",
+                 path, result->n_parts_known);
       if (result->pending_data_id != NULL)
         g_print ("%s: %u part(s) of multi-part data %s kept until the rest arrives "
                  "(%u of %u held); import the other QR codes to finish it\n",

@@ -249,6 +249,18 @@ techo_import_jahis_prepare (TechoStore         *store,
           g_ptr_array_add (jahis->completed, g_steal_pointer (&data_id));
           continue;
         }
+      /* A part of data joined by an earlier import: known, not kept. */
+      {
+        int joined = techo_store_pending_was_joined_sync (store, data_id, cancellable, error);
+
+        if (joined < 0)
+          return NULL;
+        if (joined)
+          {
+            result->n_parts_known += n_new;
+            continue;
+          }
+      }
       /* Still waiting: the parts read now are kept. */
       {
         g_autofree gboolean *have = g_new0 (gboolean, first->total + 1);

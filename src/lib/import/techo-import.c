@@ -306,6 +306,20 @@ techo_import_bytes_sync (TechoStore         *store,
         return FALSE;
       if (jahis->dispensings->len == 0 && jahis->entries->len == 0)
         {
+          if (jahis->keep->len == 0 && result->n_parts_known > 0)
+            {
+              /* Parts of a receipt imported whole before: nothing new. */
+              result->category = TECHO_CATEGORY_MEDICATION;
+              detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-known=%u",
+                                        techo_import_kind_to_string (result->kind),
+                                        result->file_name, result->file_sha256,
+                                        result->n_parts_known);
+              if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
+                return FALSE;
+              if (out_result != NULL)
+                *out_result = g_steal_pointer (&result);
+              return TRUE;
+            }
           if (jahis->keep->len == 0)
             {
               g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,

@@ -53,6 +53,7 @@ typedef struct
   guint n_codes;          /* QR codes read in the image */
   guint n_parts_joined;   /* parts of multi-part data joined now */
   guint n_parts_pending;  /* parts of this file kept until the rest arrives */
+  guint n_parts_known;    /* parts of data an earlier import joined: skipped */
   char *pending_data_id;  /* the data still incomplete, if any … */
   guint pending_have;     /* … its parts held … */
   guint pending_total;    /* … of its total */

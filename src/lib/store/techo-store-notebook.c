@@ -454,19 +454,81 @@ delete_pending_job (TechoStore    *self,
 {
   NotebookRequest *r = data;
   g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoSqliteStatement) joined = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
   s = techo_sqlite_prepare (db, "DELETE FROM jahis_pending_parts WHERE data_id = ?1",
                             &local_error);
   if (s != NULL)
     {
       techo_sqlite_bind_text (s, 1, r->data_id);
       if (techo_sqlite_step_done (s, &local_error))
+        joined = techo_sqlite_prepare (db, "INSERT OR REPLACE INTO jahis_joined (data_id,"
+                                           " joined_at) VALUES (?1, ?2)", &local_error);
+    }
+  if (joined != NULL)
+    {
+      techo_sqlite_bind_text (joined, 1, r->data_id);
+      techo_sqlite_bind_int64 (joined, 2, techo_store_now ());
+      if (techo_sqlite_step_done (joined, &local_error)
+          && techo_sqlite_commit (db, &local_error))
         return TECHO_STORE_DONE;
     }
+  techo_sqlite_rollback (db);
+failed:
   techo_store_propagate_error (error, g_steal_pointer (&local_error),
                                "forget the parts of the medication data");
   return NULL;
+}
+
+static gpointer
+was_joined_job (TechoStore    *self,
+                TechoSqlite   *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  NotebookRequest *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare (db, "SELECT 1 FROM jahis_joined WHERE data_id = ?1", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_text (s, 1, r->data_id);
+      r->n_new = techo_sqlite_step (s, &local_error) ? 1 : 0;
+      if (local_error == NULL)
+        return TECHO_STORE_DONE;
+    }
+  techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                               "look up the medication data");
+  return NULL;
+}
+
+int
+techo_store_pending_was_joined_sync (TechoStore    *self,
+                                     const char    *data_id,
+                                     GCancellable  *cancellable,
+                                     GError       **error)
+{
+  NotebookRequest *r;
+  int joined;
+
+  g_return_val_if_fail (TECHO_IS_STORE (self), -1);
+  g_return_val_if_fail (data_id != NULL, -1);
+
+  r = g_new0 (NotebookRequest, 1);
+  r->data_id = g_strdup (data_id);
+  if (techo_store_run_sync (self, was_joined_job, r, NULL, cancellable, error) == NULL)
+    {
+      notebook_request_free (r);
+      return -1;
+    }
+  joined = r->n_new > 0;
+  notebook_request_free (r);
+  return joined;
 }
 
 gboolean

@@ -59,10 +59,17 @@ GPtrArray *techo_store_list_pending_parts_sync (TechoStore    *self,
                                                 const char    *data_id,
                                                 GCancellable  *cancellable,
                                                 GError       **error);
+/* Forgets the kept parts of @data_id and remembers it as joined. */
 gboolean   techo_store_delete_pending_parts_sync (TechoStore    *self,
                                                   const char    *data_id,
                                                   GCancellable  *cancellable,
                                                   GError       **error);
+/* 1 when every part of @data_id was joined by an earlier import, 0 when
+ * not, -1 with @error set. */
+int        techo_store_pending_was_joined_sync (TechoStore    *self,
+                                                const char    *data_id,
+                                                GCancellable  *cancellable,
+                                                GError       **error);
 /* How many parts are held for every data id not yet whole. */
 gint64     techo_store_count_pending_parts_sync (TechoStore    *self,
                                                  GCancellable  *cancellable,

@@ -213,7 +213,13 @@ static const char schema_jahis_notebook[] =
   "  content TEXT NOT NULL,"
   "  file_name TEXT,"
   "  received_at INTEGER NOT NULL,"
-  "  PRIMARY KEY (data_id, part));";
+  "  PRIMARY KEY (data_id, part));"
+
+  /* Data ids whose parts were all joined: a part of one arriving again is
+   * known, not kept waiting for parts that came long ago. */
+  "CREATE TABLE jahis_joined ("
+  "  data_id TEXT PRIMARY KEY,"
+  "  joined_at INTEGER NOT NULL);";
 
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
