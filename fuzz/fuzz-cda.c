@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* fuzz-cda: the CDA checkup reader under libFuzzer. Any input must either
- * be refused with a TECHO_CDA_ERROR or read; what is read goes through the
+ * be refused with a TECHO_CDA_ERROR or read (every <value>, nullFlavor, the
+ * laboratory's flag and range, the notes in words); what is read goes through the
  * clinical rules, and must write back and read again to the same number of
  * items. */
 
@@ -22,10 +23,11 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
   g_autoptr(TechoProfile) patient = NULL;
   g_autoptr(TechoCheckup) checkup = NULL;
   g_autoptr(TechoCheckup) again = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
   g_autofree char *xml = NULL;
   gsize length = 0;
 
-  checkup = techo_cda_read_checkup ((const char *) data, size, &patient, &error);
+  checkup = techo_cda_read ((const char *) data, size, &patient, &notes, &error);
   if (checkup == NULL)
     {
       if (error == NULL || error->domain != TECHO_CDA_ERROR || error->message[0] == '\0')
@@ -44,6 +46,9 @@ LLVMFuzzerTestOneInput (const uint8_t *data,
       (void) techo_reference_item_value_display (item->code, item->value);
       (void) techo_reference_code_display (item->value_system, item->value);
     }
+  for (guint i = 0; i < notes->len; i++)
+    if (((const char *) g_ptr_array_index (notes, i))[0] == '\0')
+      abort ();
   (void) techo_reference_metabolic (checkup, patient->sex);
   (void) techo_reference_guidance_level (checkup, patient->sex,
                                          techo_reference_age_on (patient->birth_date,

@@ -8,6 +8,11 @@
 # level; peers (same level) may not include each other. Also: nothing under
 # src/lib includes GTK or libadwaita, no include reaches into another folder
 # by path, and a *-private.h is included only from its own folder.
+#
+# The consent gate: the ledger's writing calls (techo-consent-ledger.h)
+# are included only by the ledger itself, the disclosure unit and the
+# ledger's own unit test, anywhere in the tree; every other way out goes
+# through techo-disclosure.h.
 # Prints one line per violation and exits 1 if there is any.
 
 import os
@@ -22,6 +27,12 @@ LEVELS = {
 }
 INCLUDE = re.compile(r'^\s*#\s*include\s*([<"])([^>"]+)[>"]')
 FORBIDDEN_SYSTEM = re.compile(r'^(gtk/|gdk/|adwaita\.h|libadwaita)')
+LEDGER_HEADER = 'techo-consent-ledger.h'
+LEDGER_INCLUDERS = {
+    'src/lib/store/techo-store-consents.c',  # the ledger's rows
+    'src/lib/share/techo-disclosure.c',      # the consent gate
+    'tests/test-consent.c',                  # the ledger's own unit test
+}
 
 
 def main(top):
@@ -75,6 +86,22 @@ def main(top):
                     relation = 'a peer' if LEVELS[owner] == LEVELS[area] else 'a later area'
                     problems.append(f'{where}: {area} includes "{target}" of {owner}, {relation}')
 
+    # Only the gate writes the consent ledger.
+    for sub in ('src', 'tests', 'fuzz'):
+        for root, _, names in os.walk(os.path.join(top, sub)):
+            for name in sorted(names):
+                if not name.endswith(('.c', '.h')) or name == LEDGER_HEADER:
+                    continue
+                path = os.path.join(root, name)
+                rel = os.path.relpath(path, top)
+                with open(path, encoding='utf-8') as f:
+                    for number, line in enumerate(f, 1):
+                        m = INCLUDE.match(line)
+                        if (m and os.path.basename(m.group(2)) == LEDGER_HEADER
+                                and rel not in LEDGER_INCLUDERS):
+                            problems.append(f'{rel}:{number}: includes the ledger writer '
+                                            f'"{LEDGER_HEADER}" (go through techo-disclosure.h)')
+
     # Outside src/lib, nothing reaches for a private header.
     for sub in ('src/app', 'src/cli', 'src/sandbox', 'src/bench', 'tests', 'fuzz'):
         for root, _, names in os.walk(os.path.join(top, sub)):
@@ -97,8 +124,10 @@ def main(top):
 
 def self_test():
     """The check must fail on a tree that breaks the order: formats
-    including the store's header, and render including a formats-private
-    one. Returns 0 when both are caught."""
+    including the store's header, render including a formats-private
+    one, and two ways out that bypass the consent gate (the export and
+    the app's print including the ledger writer), while the gate itself
+    may. Returns 0 when all are caught and the gate is not."""
     import tempfile
     with tempfile.TemporaryDirectory() as top:
         files = {
@@ -107,6 +136,10 @@ def self_test():
             'src/lib/formats/techo-cda-private.h': '#pragma once\n',
             'src/lib/formats/techo-cda.c': '#include "techo-store.h"\n',
             'src/lib/render/techo-report.c': '#include "techo-cda-private.h"\n',
+            'src/lib/store/techo-consent-ledger.h': '#pragma once\n',
+            'src/lib/share/techo-disclosure.c': '#include "techo-consent-ledger.h"\n',
+            'src/lib/share/techo-export.c': '#include "techo-consent-ledger.h"\n',
+            'src/app/share/techo-print.c': '#include "techo-consent-ledger.h"\n',
         }
         for path, text in files.items():
             os.makedirs(os.path.dirname(os.path.join(top, path)), exist_ok=True)
@@ -119,8 +152,11 @@ def self_test():
             status = main(top)
         text = out.getvalue()
         ok = (status == 1 and 'formats includes "techo-store.h" of store, a peer' in text
-              and 'private "techo-cda-private.h"' in text)
-        print('self-test:', 'caught both violations' if ok else 'MISSED:\n' + text)
+              and 'private "techo-cda-private.h"' in text
+              and 'src/lib/share/techo-export.c:1: includes the ledger writer' in text
+              and 'src/app/share/techo-print.c:1: includes the ledger writer' in text
+              and 'techo-disclosure.c' not in text)
+        print('self-test:', 'caught every violation' if ok else 'MISSED:\n' + text)
         return 0 if ok else 1
 
 

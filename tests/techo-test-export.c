@@ -97,7 +97,8 @@ dispensing_new (const char *id,
   d->setting = g_strdup ("outpatient");
   d->pharmacy_code = g_strdup ("1347654321");
   d->pharmacy_name = g_strdup ("さくら薬局");
-  d->prescriber_code = g_strdup ("1311111111");
+  /* Each clinic its own institution code, as in life. */
+  d->prescriber_code = g_strdup (g_str_equal (clinic, "みどり内科") ? "1311111111" : "1312222222");
   d->prescriber_name = g_strdup (clinic);
   d->prescriber_department = g_strdup ("内科");
   d->receipt_code = g_strdup ("610463147");

@@ -12,7 +12,7 @@
 #include <locale.h>
 
 #include "techo-application.h"
-#include "techo-dataset.h"
+#include "techo-records.h"
 #include "techo-store.h"
 #include "techo-test-sandbox.h"
 #include "techo-test-util.h"
@@ -69,22 +69,22 @@ wait_for_main (GtkApplication *app)
   while (g_get_monotonic_time () < end)
     {
       window = gtk_application_get_active_window (app);
-      if (TECHO_IS_WINDOW (window) && techo_window_get_dataset (TECHO_WINDOW (window)) != NULL
-          && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (window)), "main") == 0)
+      if (TECHO_IS_WINDOW (window) && techo_window_get_records (TECHO_WINDOW (window)) != NULL
+          && techo_window_get_mode (TECHO_WINDOW (window)) == TECHO_WINDOW_MODE_MAIN)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_true (TECHO_IS_WINDOW (window));
-  g_assert_cmpstr (techo_window_get_mode (TECHO_WINDOW (window)), ==, "main");
+  g_assert_cmpint (techo_window_get_mode (TECHO_WINDOW (window)), ==, TECHO_WINDOW_MODE_MAIN);
   return TECHO_WINDOW (window);
 }
 
 static guint
 n_dispensings (TechoWindow *window)
 {
-  TechoDataset *dataset = techo_window_get_dataset (window);
+  TechoRecordSet *records = techo_window_get_records (window);
 
-  return dataset != NULL && dataset->dispensings != NULL ? dataset->dispensings->len : 0;
+  return records != NULL && records->dispensings != NULL ? records->dispensings->len : 0;
 }
 
 static void
@@ -141,8 +141,8 @@ test_later_start_syncs_in_background (void)
   g_application_activate (G_APPLICATION (app));
   run_app_until (app, &window, has_medicines, 30);
   g_assert_cmpuint (n_dispensings (window), >, 0);
-  g_assert_cmpstr (techo_window_get_mode (window), ==, "main");
-  g_assert_cmpuint (techo_window_get_dataset (window)->checkups->len, ==, checkups);
+  g_assert_cmpint (techo_window_get_mode (window), ==, TECHO_WINDOW_MODE_MAIN);
+  g_assert_cmpuint (techo_window_get_records (window)->checkups->len, ==, checkups);
   g_assert_cmpint (count_in_store (data_dir, TECHO_STORE_COUNT_MEDICATION), >, 0);
 
   /* Signed out: the next window shows the records and asks nothing. */
@@ -152,7 +152,7 @@ test_later_start_syncs_in_background (void)
     ;
   g_application_activate (G_APPLICATION (app));
   run_app_until (app, &window, NULL, 3);
-  g_assert_cmpstr (techo_window_get_mode (window), ==, "main");
+  g_assert_cmpint (techo_window_get_mode (window), ==, TECHO_WINDOW_MODE_MAIN);
   g_assert_cmpuint (n_dispensings (window), >, 0);
   gtk_window_destroy (GTK_WINDOW (window));
   g_application_quit (G_APPLICATION (app));

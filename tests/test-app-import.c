@@ -14,6 +14,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "techo-checkups-page.h"
 #include "techo-file-import.h"
 #include "techo-medicines-page.h"
 #include "techo-store.h"
@@ -118,36 +119,36 @@ wait_for_main (Fixture *fixture)
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
   while (g_get_monotonic_time () < end
-         && (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
-             || !techo_window_get_dataset (fixture->window)->complete))
+         && (techo_window_get_mode (fixture->window) != TECHO_WINDOW_MODE_MAIN
+             || !techo_window_get_records (fixture->window)->complete))
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
-  g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_MAIN);
+  g_assert_true (techo_window_get_records (fixture->window)->complete);
 }
 
 /* Waits for the reloaded records to hold @n_dispensings and @n_checkups. */
-static TechoDataset *
+static TechoRecordSet *
 wait_for_counts (Fixture *fixture,
                  guint    n_dispensings,
                  guint    n_checkups)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
 
   while (g_get_monotonic_time () < end)
     {
-      dataset = techo_window_get_dataset (fixture->window);
-      if (dataset != NULL && dataset->complete && dataset->dispensings->len == n_dispensings
-          && dataset->checkups->len == n_checkups)
+      records = techo_window_get_records (fixture->window);
+      if (records != NULL && records->complete && records->dispensings->len == n_dispensings
+          && records->checkups->len == n_checkups)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
-  dataset = techo_window_get_dataset (fixture->window);
-  g_assert_nonnull (dataset);
-  g_assert_true (dataset->complete);
-  g_assert_cmpuint (dataset->dispensings->len, ==, n_dispensings);
-  g_assert_cmpuint (dataset->checkups->len, ==, n_checkups);
-  return dataset;
+  records = techo_window_get_records (fixture->window);
+  g_assert_nonnull (records);
+  g_assert_true (records->complete);
+  g_assert_cmpuint (records->dispensings->len, ==, n_dispensings);
+  g_assert_cmpuint (records->checkups->len, ==, n_checkups);
+  return records;
 }
 
 static char *
@@ -211,6 +212,54 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->files_dir);
 }
 
+static AdwMessageDialog *
+wait_for_dialog (void)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  AdwMessageDialog *dialog = NULL;
+
+  while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_nonnull (dialog);
+  return dialog;
+}
+
+/* The last visible button labelled @label under @widget (a toast on its
+ * way out comes before the one that replaced it). */
+static GtkWidget *
+find_button (GtkWidget  *widget,
+             const char *label)
+{
+  GtkWidget *found = NULL;
+
+  if (!gtk_widget_get_visible (widget))
+    return NULL;
+  if (GTK_IS_BUTTON (widget) && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (widget)), label) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *in_child = find_button (child, label);
+
+      if (in_child != NULL)
+        found = in_child;
+    }
+  return found;
+}
+
+/* Waits for @toast on the window. */
+static void
+import_wait_for_toast (Fixture    *fixture,
+                       const char *toast)
+{
+  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+  while (!shows_label (GTK_WIDGET (fixture->window), toast, TRUE)
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (shows_label (GTK_WIDGET (fixture->window), toast, TRUE));
+}
+
 /* Runs the import of @paths and waits for @toast on the window. */
 static void
 import_and_wait_for_toast (Fixture            *fixture,
@@ -235,19 +284,70 @@ test_import_files (Fixture       *fixture,
   g_autofree char *cda = g_test_build_filename (G_TEST_DIST, "corpus", "cda", "ok-sample.xml",
                                                 NULL);
   const char * const paths[] = { jahis, cda, NULL };
-  TechoDataset *dataset = techo_window_get_dataset (fixture->window);
-  gint64 profile_id = dataset->profile->id;
+  TechoRecordSet *records = techo_window_get_records (fixture->window);
+  gint64 profile_id = records->profile->id;
+  AdwMessageDialog *dialog;
   GtkWidget *medicines;
+  GtkWidget *undo;
 
-  g_assert_cmpuint (dataset->dispensings->len, ==, 0);
-  g_assert_cmpuint (dataset->checkups->len, ==, 0);
+  g_assert_cmpuint (records->dispensings->len, ==, 0);
+  g_assert_cmpuint (records->checkups->len, ==, 0);
 
+  /* The notebook goes in; the checkup file names someone else (テスト
+   * タロウ, not 山田太郎), so the window asks before it goes in too. */
   import_and_wait_for_toast (fixture, paths,
-                             is_japanese () ? "4件のお薬と1件の健診を取り込みました"
-                                            : "Imported 4 medicines and 1 checkup");
-  dataset = wait_for_counts (fixture, 4, 1);
-  g_assert_cmpint (dataset->profile->id, ==, profile_id);
+                             is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
+  dialog = wait_for_dialog ();
+  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("Import Anyway?"));
+  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "ok-sample.xml"));
+  save_screenshot (GTK_WIDGET (dialog), "ask");
+  adw_message_dialog_response (dialog, "import");
+  gtk_window_close (GTK_WINDOW (dialog));
+  import_wait_for_toast (fixture, is_japanese () ? "1件の健診を取り込みました"
+                                                 : "Imported 1 checkup");
+  records = wait_for_counts (fixture, 4, 1);
+  g_assert_cmpint (records->profile->id, ==, profile_id);
   g_assert_null (find_message_dialog ());
+
+  /* The notebook's allergy and OTC medicine above the medicines. */
+  techo_window_show_page (fixture->window, "medicines");
+  medicines = techo_window_get_page (fixture->window, "medicines");
+  techo_test_app_pump (100);
+  g_assert_cmpuint (techo_medicines_page_get_n_notebook_rows (TECHO_MEDICINES_PAGE (medicines)),
+                    ==, 2);
+  g_assert_true (shows_label (medicines, "ペニシリン系抗菌薬で発疹", FALSE));
+  g_assert_true (shows_label (medicines, "ビタミンC錠", FALSE));
+  /* 10 回分 is ten doses, not ten days. */
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "history");
+  techo_test_app_pump (100);
+  g_assert_true (shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE));
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
+
+  /* The checkup's detail: the laboratory's own H beside Techo's status,
+   * and where the checkup came from. */
+  {
+    g_autofree char *lab = g_strdup_printf (_("Lab: %s"), "H");
+    g_autofree char *source = g_strdup_printf (_("Imported file %s"), "ok-sample.xml");
+    GtkWidget *page;
+    gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+
+    techo_window_show_page (fixture->window, "checkups");
+    page = techo_window_get_page (fixture->window, "checkups");
+    techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (page), 0);
+    while (!shows_label (page, source, TRUE) && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+    g_assert_true (shows_label (page, source, TRUE));
+    g_assert_true (shows_label (page, lab, TRUE));
+    save_screenshot (GTK_WIDGET (fixture->window), "checkup-sources");
+  }
+  techo_test_app_pump (600); /* the first toast has gone */
+
+  /* Undo on that toast takes the checkup back out. */
+  undo = find_button (GTK_WIDGET (fixture->window), _("_Undo"));
+  g_assert_nonnull (undo);
+  g_signal_emit_by_name (undo, "clicked");
+  import_wait_for_toast (fixture, _("Import undone"));
+  wait_for_counts (fixture, 4, 0);
 
   techo_window_show_page (fixture->window, "medicines");
   medicines = techo_window_get_page (fixture->window, "medicines");
@@ -268,10 +368,15 @@ test_import_files (Fixture       *fixture,
   techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
   save_screenshot (GTK_WIDGET (fixture->window), "medicines");
 
-  /* The same files again: nothing new, and the toast says so. */
+  /* The same files again: nothing new, and the toast says so; the
+   * checkup file is asked about again, and cancelling leaves it out. */
   import_and_wait_for_toast (fixture, paths,
                              _("Nothing new: these records are already in Techo"));
-  wait_for_counts (fixture, 4, 1);
+  dialog = wait_for_dialog ();
+  adw_message_dialog_response (dialog, "cancel");
+  gtk_window_close (GTK_WINDOW (dialog));
+  techo_test_app_pump (200);
+  wait_for_counts (fixture, 4, 0);
 }
 
 static void
@@ -284,7 +389,7 @@ test_import_refused (Fixture       *fixture,
   g_autofree char *heading = g_strdup_printf (_("Could not import “%s”"), "notes.txt");
   const char * const bad_only[] = { bad, NULL };
   const char * const both[] = { bad, good, NULL };
-  TechoDataset *before = techo_window_get_dataset (fixture->window);
+  TechoRecordSet *before = techo_window_get_records (fixture->window);
   AdwMessageDialog *dialog = NULL;
   const char *body;
   gint64 end;
@@ -303,7 +408,7 @@ test_import_refused (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (dialog), "refused");
   techo_test_app_pump (200);
   /* No reload: the same records, none added. */
-  g_assert_true (techo_window_get_dataset (fixture->window) == before);
+  g_assert_true (techo_window_get_records (fixture->window) == before);
   g_assert_cmpuint (before->dispensings->len, ==, 0);
   g_assert_false (shows_label (GTK_WIDGET (fixture->window), "Imported", FALSE));
   /* What its button does: the response, then close. */
@@ -377,17 +482,17 @@ test_import_action (Fixture       *fixture,
     techo_test_app_pump (200);
   }
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
-  g_assert_cmpuint (techo_window_get_dataset (fixture->window)->dispensings->len, ==, 0);
+  g_assert_cmpuint (techo_window_get_records (fixture->window)->dispensings->len, ==, 0);
 
   techo_window_lock (fixture->window);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   n_toplevels = g_list_model_get_n_items (gtk_window_get_toplevels ());
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.import", NULL));
   techo_window_import_paths (fixture->window, paths);
   techo_test_app_pump (300);
   g_assert_cmpuint (g_list_model_get_n_items (gtk_window_get_toplevels ()), ==, n_toplevels);
-  g_assert_null (techo_window_get_dataset (fixture->window));
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_null (techo_window_get_records (fixture->window));
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
 }
 
 int

@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* test-app-prefs: the whole application (TechoApplication registered on
  * the test session's D-Bus, real store and keyring, Xvfb): screening
- * reminders reach the notification service, and Preferences → Delete
- * everything leaves no file, cache or keyring item behind and shows the
- * first-run screen. */
+ * reminders reach the notification service, Preferences → Sharing takes
+ * an https share host and refuses plain http on the network, and
+ * Preferences → Delete everything leaves no file, cache or keyring item
+ * behind and shows the first-run screen. */
 
 #define G_LOG_DOMAIN "test-app-prefs"
 
@@ -16,6 +17,7 @@
 #include <string.h>
 
 #include "techo-application.h"
+#include "techo-preferences-window.h"
 #include "techo-format.h"
 #include "techo-reference.h"
 #include "techo-store.h"
@@ -94,12 +96,12 @@ wait_for_mode (GtkApplication *app,
     {
       window = gtk_application_get_active_window (app);
       if (TECHO_IS_WINDOW (window)
-          && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (window)), mode) == 0)
+          && g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (TECHO_WINDOW (window))), mode) == 0)
         break;
       g_main_context_iteration (NULL, TRUE);
     }
   g_assert_true (TECHO_IS_WINDOW (window));
-  g_assert_cmpstr (techo_window_get_mode (TECHO_WINDOW (window)), ==, mode);
+  g_assert_cmpstr (techo_window_mode_to_string (techo_window_get_mode (TECHO_WINDOW (window))), ==, mode);
   return TECHO_WINDOW (window);
 }
 
@@ -197,6 +199,69 @@ find_message_dialog (void)
   return NULL;
 }
 
+static GtkWidget *
+find_descendant (GtkWidget *widget,
+                 GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Preferences → Sharing: the share host's URL, checked before it is kept. */
+static void
+check_share_host_preference (GApplication *app)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+  GtkWidget *preferences = NULL;
+  GtkWidget *row;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  techo_test_app_pump (200);
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TECHO_IS_PREFERENCES_WINDOW (window))
+        preferences = GTK_WIDGET (window);
+    }
+  g_assert_nonnull (preferences);
+  row = find_descendant (preferences, ADW_TYPE_ENTRY_ROW);
+  g_assert_nonnull (row);
+  g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
+
+  /* Plain http across a network: refused, nothing kept, the row says so. */
+  gtk_editable_set_text (GTK_EDITABLE (row), "http://192.0.2.7:8443");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_true (gtk_widget_has_css_class (row, "error"));
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "share-host-url");
+
+    g_assert_cmpstr (kept, ==, "");
+  }
+  /* https: kept without the trailing slash. */
+  gtk_editable_set_text (GTK_EDITABLE (row), " https://share.example.org/ ");
+  g_signal_emit_by_name (row, "apply");
+  g_assert_false (gtk_widget_has_css_class (row, "error"));
+  {
+    g_autofree char *kept = g_settings_get_string (settings, "share-host-url");
+
+    g_assert_cmpstr (kept, ==, "https://share.example.org");
+  }
+  techo_test_app_save_screenshot (preferences, "preferences-sharing.png", 200);
+  gtk_window_destroy (GTK_WINDOW (preferences));
+  techo_test_app_pump (50);
+}
+
 static void
 test_reminders_and_delete (void)
 {
@@ -267,6 +332,8 @@ test_reminders_and_delete (void)
   g_assert_true (exists_in (data_dir, "techo.db-wal"));
   g_assert_true (exists_in (data_dir, "techo.mode"));
 
+  check_share_host_preference (G_APPLICATION (app));
+
   /* Preferences → Delete everything → confirm. */
   g_action_group_activate_action (G_ACTION_GROUP (app), "delete-everything", NULL);
   techo_test_app_pump (100);
@@ -281,7 +348,7 @@ test_reminders_and_delete (void)
   g_assert_false (exists_in (data_dir, "techo.mode"));
   g_assert_false (g_file_test (cache_dir, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (count_keyring_items (data_dir), ==, 0);
-  g_assert_null (techo_window_get_dataset (window));
+  g_assert_null (techo_window_get_records (window));
 
   gtk_window_destroy (GTK_WINDOW (window));
   techo_test_app_pump (50);

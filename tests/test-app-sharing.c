@@ -57,16 +57,16 @@ wait_for_main (Fixture *fixture)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (techo_window_get_mode (fixture->window), "main") != 0
+  while (techo_window_get_mode (fixture->window) != TECHO_WINDOW_MODE_MAIN
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "main");
-  g_assert_nonnull (techo_window_get_dataset (fixture->window));
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_MAIN);
+  g_assert_nonnull (techo_window_get_records (fixture->window));
   /* Sharing offers the whole history, which follows the dashboard. */
-  while (!techo_window_get_dataset (fixture->window)->complete
+  while (!techo_window_get_records (fixture->window)->complete
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+  g_assert_true (techo_window_get_records (fixture->window)->complete);
 }
 
 static void
@@ -420,6 +420,14 @@ start_visit (Fixture            *fixture,
 
   g_assert_true (techo_share_dialog_next (dialog));
   g_assert_true (techo_share_dialog_next (dialog));
+  /* The gate records and gathers on a worker thread; the window follows. */
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (techo_share_dialog_get_visit_window (dialog) == NULL
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, TRUE);
+  }
   visit = techo_share_dialog_get_visit_window (dialog);
   g_assert_nonnull (visit);
   g_assert_cmpint (techo_share_dialog_get_consent_id (dialog), >, 0);
@@ -459,6 +467,16 @@ test_visit_mode (Fixture       *fixture,
   g_assert_cmpuint (consents->len, ==, 1);
   g_assert_cmpstr (((TechoConsent *) g_ptr_array_index (consents, 0))->method, ==,
                    TECHO_CONSENT_METHOD_VISIT);
+  /* Through the gate: "created" before the window showed anything, "sent" after. */
+  {
+    const TechoConsent *given = g_ptr_array_index (consents, 0);
+
+    g_assert_cmpuint (given->events->len, ==, 2);
+    g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (given->events, 0))->event, ==,
+                     TECHO_CONSENT_EVENT_CREATED);
+    g_assert_cmpstr (((TechoConsentEvent *) g_ptr_array_index (given->events, 1))->event, ==,
+                     TECHO_CONSENT_EVENT_SENT);
+  }
   save_screenshot (GTK_WIDGET (visit), "8-visit-checkups");
 
   /* Leaving asks first (the test store uses the keyring: the owner
@@ -534,7 +552,7 @@ test_visit_passphrase (void)
   g_autofree char *dir = g_dir_make_tmp ("techo-visit-XXXXXX", &error);
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(TechoConsent) consent = NULL;
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   GtkWindow *owner;
   TechoVisitWindow *visit;
   AdwMessageDialog *question;
@@ -547,10 +565,10 @@ test_visit_passphrase (void)
   g_assert_cmpint (techo_store_get_mode (store), ==, TECHO_STORE_MODE_PASSPHRASE);
   consent = techo_consent_new ("みどり内科 田中先生", "受診のため", 1u << TECHO_CATEGORY_CHECKUP,
                                TECHO_CONSENT_METHOD_VISIT);
-  dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+  records = techo_record_set_new ();
   owner = GTK_WINDOW (gtk_window_new ());
   gtk_window_present (owner);
-  visit = techo_visit_window_new (owner, store, dataset, consent, NULL);
+  visit = techo_visit_window_new (owner, store, records, consent, NULL);
   g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
   techo_visit_window_start (visit);
   techo_test_app_pump (100);

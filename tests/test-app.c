@@ -15,6 +15,7 @@
 #include "techo-cda.h"
 #include "techo-checkups-page.h"
 #include "techo-format.h"
+#include "techo-http.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
 #include "techo-preferences-window.h"
@@ -23,6 +24,7 @@
 #include "techo-sync-controller.h"
 #include "techo-test-sandbox.h"
 #include "techo-trends-page.h"
+#include "techo-visit-window.h"
 #include "techo-welcome.h"
 #include "techo-window.h"
 #include "techo-test-app.h"
@@ -239,18 +241,18 @@ wait_for_mode (Fixture    *fixture,
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
-  while (g_strcmp0 (techo_window_get_mode (fixture->window), mode) != 0
+  while (g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), mode) != 0
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, mode);
+  g_assert_cmpstr (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), ==, mode);
   /* The dashboard comes first from recent dispensings; the pages are
    * checked once the whole history is in. */
   if (g_str_equal (mode, "main"))
     {
-      while (!techo_window_get_dataset (fixture->window)->complete
+      while (!techo_window_get_records (fixture->window)->complete
              && g_get_monotonic_time () < end)
         g_main_context_iteration (NULL, TRUE);
-      g_assert_true (techo_window_get_dataset (fixture->window)->complete);
+      g_assert_true (techo_window_get_records (fixture->window)->complete);
     }
 }
 
@@ -306,7 +308,7 @@ test_walk_pages (Fixture       *fixture,
   g_assert_no_error (error);
   g_assert_nonnull (latest);
   g_assert_cmpstr (latest->performed_on, ==, "2025-06-15");
-  latest_item = techo_dataset_find_analyte (latest, "hba1c");
+  latest_item = techo_analysis_find_key (latest, "hba1c");
   g_assert_nonnull (latest_item);
   expected = techo_format_value (hba1c, latest_item);
   g_assert_cmpstr (expected, ==, "6.6 %");
@@ -343,7 +345,7 @@ test_walk_pages (Fixture       *fixture,
   /* "Save official file…": the national CDA format, read back the same. */
   {
     g_autoptr(TechoCheckup) saved = save_and_read_official_file (checkups_page);
-    const TechoItem *item = techo_dataset_find_analyte (saved, "hba1c");
+    const TechoItem *item = techo_analysis_find_key (saved, "hba1c");
 
     g_assert_cmpstr (saved->performed_on, ==, "2025-06-15");
     g_assert_nonnull (item);
@@ -402,7 +404,7 @@ test_walk_pages (Fixture       *fixture,
 
   /* Lock: nothing of the records stays on screen. */
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.lock", NULL);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   g_assert_null (techo_overview_page_get_value (overview, "hba1c"));
   g_assert_false (techo_store_is_open (fixture->store));
   save_screenshot (GTK_WIDGET (fixture->window), "9-locked");
@@ -439,7 +441,7 @@ test_first_run (Fixture       *fixture,
   /* A store folder with nothing in it: the welcome steps. */
   wait_for_mode (fixture, "main");
   techo_window_lock (fixture->window);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "locked");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
   techo_vault_clear_all (techo_store_get_vault (fixture->store), NULL, NULL);
   {
     g_autofree char *db = g_build_filename (fixture->data_dir, "techo.db", NULL);
@@ -449,7 +451,7 @@ test_first_run (Fixture       *fixture,
     g_unlink (mode);
   }
   techo_window_set_store (fixture->window, fixture->store);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   save_screenshot (GTK_WIDGET (fixture->window), "0-welcome");
 }
 
@@ -519,6 +521,26 @@ load_connection (TechoSyncController *controller)
   return connection;
 }
 
+/* The tooltip of the header's sync button (action win.sync), or NULL. */
+static const char *
+sync_button_tooltip (GtkWidget *widget)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), "win.sync") == 0
+      && gtk_widget_get_tooltip_text (widget) != NULL
+      && strstr (gtk_widget_get_tooltip_text (widget), "Ctrl+R") != NULL)
+    return gtk_widget_get_tooltip_text (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = sync_button_tooltip (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static void
 test_demo_sync (Fixture       *fixture,
                 gconstpointer  data)
@@ -543,8 +565,9 @@ test_demo_sync (Fixture       *fixture,
   g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
   wait_for_mode (fixture, "main");
   controller = techo_sync_controller_new (fixture->store);
-  techo_sync_controller_sync (controller, fixture->window, "demo", NULL);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  techo_window_watch_sync (fixture->window, controller);
+  techo_sync_controller_sync (controller, "demo", NULL);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   welcome = TECHO_WELCOME (techo_window_get_welcome (fixture->window));
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "connect");
 
@@ -566,23 +589,36 @@ test_demo_sync (Fixture       *fixture,
   g_assert_no_error (browser.error);
   g_assert_false (techo_sync_controller_is_busy (controller));
   wait_for_mode (fixture, "main");
+  /* The controller's state is what the window followed. */
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_SUCCEEDED);
+  g_assert_nonnull (techo_sync_controller_get_last_sync (controller));
+  g_assert_null (techo_sync_controller_get_last_error (controller));
+  g_assert_cmpfloat (techo_sync_controller_get_progress (controller), ==, 1.0);
+  g_assert_cmpuint (techo_sync_controller_get_new_records (controller), >, 0);
+  {
+    g_autofree char *time = g_date_time_format (techo_sync_controller_get_last_sync (controller),
+                                                "%H:%M");
+
+    /* Bound to last-sync: the sync button says when. */
+    g_assert_nonnull (strstr (sync_button_tooltip (GTK_WIDGET (fixture->window)), time));
+  }
 
   /* The dashboard shows the latest checkup the sync stored. */
-  latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_dataset (fixture->window)->profile->id,
+  latest = techo_store_latest_checkup_sync (fixture->store, techo_window_get_records (fixture->window)->profile->id,
                                             NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (latest);
   overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (fixture->window, "overview"));
-  key = techo_dataset_find_analyte (latest, "hba1c") != NULL ? "hba1c" : "glucose_fasting";
-  if (techo_dataset_find_analyte (latest, key) != NULL)
+  key = techo_analysis_find_key (latest, "hba1c") != NULL ? "hba1c" : "glucose_fasting";
+  if (techo_analysis_find_key (latest, key) != NULL)
     {
       g_autofree char *expected = techo_format_value (techo_reference_analyte (key),
-                                                      techo_dataset_find_analyte (latest, key));
+                                                      techo_analysis_find_key (latest, key));
 
       g_assert_cmpstr (techo_overview_page_get_value (overview, key), ==, expected);
     }
   all = techo_store_list_checkups_sync (fixture->store,
-                                        techo_window_get_dataset (fixture->window)->profile->id,
+                                        techo_window_get_records (fixture->window)->profile->id,
                                         0, NULL, &error);
   g_assert_no_error (error);
   checkups_page = TECHO_CHECKUPS_PAGE (techo_window_get_page (fixture->window, "checkups"));
@@ -624,12 +660,15 @@ test_demo_sync (Fixture       *fixture,
 
     g_assert_cmpstr (connection, ==, "");
   }
-  techo_sync_controller_sync (controller, fixture->window, NULL, NULL);
+  techo_sync_controller_sync (controller, NULL, NULL);
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
-  g_assert_cmpstr (techo_window_get_mode (fixture->window), ==, "welcome");
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_WELCOME);
   g_assert_cmpstr (techo_welcome_get_step (welcome), ==, "welcome");
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_FAILED);
+  g_assert_error ((GError *) techo_sync_controller_get_last_error (controller),
+                  TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN);
 }
 
 /* Duplicate therapy over a long history: the same ingredient from two
@@ -640,7 +679,6 @@ static void
 test_duplicates_scale (void)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autoptr(TechoDataset) dataset = NULL;
   g_autoptr(GPtrArray) pairs = NULL;
   g_autoptr(GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1990);
   gint64 start;
@@ -661,9 +699,8 @@ test_duplicates_scale (void)
   /* One overlapping supply of ingredient 0 from another clinic. */
   g_ptr_array_add (list, make_dispensing ("rx-dup", "1990-01-10", "2100000F2026", "別の薬", "成分",
                                           "1310000002", "しながわクリニック", 14));
-  dataset = techo_dataset_new (NULL, NULL, list, NULL);
   start = g_get_monotonic_time ();
-  pairs = techo_dataset_find_duplicates (dataset, FALSE, NULL);
+  pairs = techo_analysis_duplicates (list, NULL, NULL);
   g_test_message ("find_duplicates over %u dispensings: %.1f ms", list->len,
                   (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpuint (pairs->len, ==, 2);
@@ -675,10 +712,10 @@ test_duplicates_scale (void)
 /* A 40-year medication history (about 50,000 dispensings, as the bulk
  * demo citizen has) fills every page in well under two seconds. */
 static void
-test_bulk_dataset (void)
+test_bulk_records (void)
 {
   g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   g_autoptr(GDate) date = g_date_new_dmy (1, G_DATE_JANUARY, 1985);
   g_autoptr(TechoProfile) profile = techo_profile_new ();
   TechoWindow *window;
@@ -701,11 +738,14 @@ test_bulk_dataset (void)
   profile->id = 1;
   profile->sex = g_strdup ("male");
   profile->birth_date = g_strdup ("1963-01-01");
-  dataset = techo_dataset_new (g_steal_pointer (&profile), NULL, list, NULL);
+  records = techo_record_set_new ();
+  records->profile = g_steal_pointer (&profile);
+  g_ptr_array_unref (records->dispensings);
+  records->dispensings = g_ptr_array_ref (list);
   window = techo_window_new (NULL);
   gtk_window_present (GTK_WINDOW (window));
   start = g_get_monotonic_time ();
-  techo_window_set_dataset (window, dataset);
+  techo_window_set_records (window, records);
   g_test_message ("filling the pages from %u dispensings: %.0f ms", list->len,
                   (g_get_monotonic_time () - start) / 1000.0);
   g_assert_cmpint (g_get_monotonic_time () - start, <, 2 * G_USEC_PER_SEC);
@@ -713,6 +753,160 @@ test_bulk_dataset (void)
   g_assert_cmpuint (techo_medicines_page_get_n_duplicates (TECHO_MEDICINES_PAGE (techo_window_get_page (window, "medicines"))),
                     ==, 10 * 3);
   gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static TechoItem *
+finder_item (const char *code,
+             const char *value,
+             gboolean    not_performed)
+{
+  TechoItem *item = techo_item_new ();
+  const TechoAnalyte *analyte = techo_reference_analyte_for_code (code);
+
+  item->code = g_strdup (code);
+  item->name = g_strdup (analyte->name_ja);
+  item->type = analyte->value_type;
+  item->value = g_strdup (value);
+  item->unit = g_strdup (analyte->unit);
+  item->not_performed = not_performed;
+  return item;
+}
+
+static TechoCheckup *
+finder_checkup (const char *id,
+                const char *date)
+{
+  TechoCheckup *c = techo_checkup_new ();
+
+  c->id = g_strdup (id);
+  c->performed_on = g_strdup (date);
+  c->kind = g_strdup ("010");
+  c->institution_name = g_strdup ("みなと健診センター");
+  return c;
+}
+
+/* The screen shows what the one finder picks: a checkup whose preferred
+ * HbA1c method was not performed and whose second one was, a nullFlavor
+ * LDL, a blank first blood-pressure reading. The dashboard, the Trends
+ * page, the checkup's detail and visit mode show the same value and
+ * status, the values techo-analysis gives (and the report and exports
+ * carry: tests/test-analysis.c). */
+static void
+test_one_finder (void)
+{
+  g_autoptr(TechoRecordSet) records = techo_record_set_new ();
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-finder-XXXXXX", &error);
+  g_autoptr(TechoStore) store = NULL;
+  TechoCheckup *older, *newer;
+  GtkWidget *overview, *trends, *checkups_page;
+  GtkWindow *host, *owner;
+  TechoVisitWindow *visit;
+  const char * const keys[] = { "hba1c", "sbp", "hdl", "ldl" };
+
+  g_assert_no_error (error);
+  records->profile = techo_profile_new ();
+  records->profile->id = 1;
+  records->profile->name = g_strdup ("山田太郎");
+  records->profile->birth_date = g_strdup ("1960-01-15");
+  records->profile->sex = g_strdup ("male");
+  older = finder_checkup ("c-1", "2024-06-12");
+  g_ptr_array_add (older->items, finder_item ("3D046000001906202", "6.2", FALSE));
+  g_ptr_array_add (older->items, finder_item ("3F077000002327101", "128", FALSE));
+  g_ptr_array_add (older->items, finder_item ("9A751000000000001", "128", FALSE));
+  g_ptr_array_add (older->items, finder_item ("3F070000002327101", "52", FALSE));
+  newer = finder_checkup ("c-2", "2025-06-15");
+  g_ptr_array_add (newer->items, finder_item ("3D046000001906202", NULL, TRUE));
+  g_ptr_array_add (newer->items, finder_item ("3D046000001920402", "7.1", FALSE));
+  g_ptr_array_add (newer->items, finder_item ("3F077000002327101", NULL, TRUE));
+  g_ptr_array_add (newer->items, finder_item ("9A751000000000001", " ", FALSE));
+  g_ptr_array_add (newer->items, finder_item ("9A752000000000001", "150", FALSE));
+  g_ptr_array_add (newer->items, finder_item ("3F070000002327101", "36", FALSE));
+  g_ptr_array_add (records->checkups, newer);
+  g_ptr_array_add (records->checkups, older);
+
+  overview = g_object_ref_sink (g_object_new (TECHO_TYPE_OVERVIEW_PAGE, NULL));
+  trends = g_object_ref_sink (g_object_new (TECHO_TYPE_TRENDS_PAGE, NULL));
+  checkups_page = g_object_ref_sink (g_object_new (TECHO_TYPE_CHECKUPS_PAGE, NULL));
+  host = GTK_WINDOW (gtk_window_new ());
+  {
+    GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 0);
+
+    gtk_box_append (GTK_BOX (box), overview);
+    gtk_box_append (GTK_BOX (box), trends);
+    gtk_box_append (GTK_BOX (box), checkups_page);
+    gtk_window_set_child (host, box);
+  }
+  gtk_window_present (host);
+  /* Through the interface the window uses. */
+  g_assert_true (TECHO_IS_PAGE (overview) && TECHO_IS_PAGE (trends) && TECHO_IS_PAGE (checkups_page));
+  g_assert_false (techo_page_needs_history (TECHO_PAGE (overview)));
+  techo_page_set_records (TECHO_PAGE (overview), records);
+  techo_page_set_records (TECHO_PAGE (trends), records);
+  techo_page_set_records (TECHO_PAGE (checkups_page), records);
+  g_assert_true (techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (checkups_page), 0));
+
+  store = techo_store_new (dir);
+  consent = techo_consent_new ("みどり内科", "受診のため", 1u << TECHO_CATEGORY_CHECKUP,
+                               TECHO_CONSENT_METHOD_VISIT);
+  owner = GTK_WINDOW (gtk_window_new ());
+  visit = techo_visit_window_new (owner, store, records, consent, NULL);
+  techo_test_app_pump (50);
+
+  for (guint i = 0; i < G_N_ELEMENTS (keys); i++)
+    {
+      const TechoAnalyte *analyte = techo_reference_analyte (keys[i]);
+      TechoReading latest, previous;
+      gboolean has = techo_analysis_latest (records, analyte, &latest, &previous);
+      g_autofree char *expected = has ? techo_format_value (analyte, latest.item) : NULL;
+      TechoChartModel *model = techo_trends_page_get_model (TECHO_TRENDS_PAGE (trends), keys[i]);
+      const TechoChartPoint *points;
+      TechoStatus visit_status = TECHO_STATUS_UNKNOWN;
+      guint n = 0;
+
+      g_assert_cmpstr (techo_overview_page_get_value (TECHO_OVERVIEW_PAGE (overview), keys[i]), ==,
+                       expected);
+      g_assert_cmpstr (techo_visit_window_get_value (visit, keys[i], &visit_status), ==, expected);
+      g_assert_cmpstr (techo_checkups_page_get_detail_value (TECHO_CHECKUPS_PAGE (checkups_page), keys[i]),
+                       ==, has ? expected : NULL);
+      g_assert_nonnull (model);
+      points = techo_chart_model_get_points (model, &n);
+      if (has)
+        {
+          g_assert_cmpstr (techo_overview_page_get_status (TECHO_OVERVIEW_PAGE (overview), keys[i]),
+                           ==, techo_format_status_label (latest.status));
+          g_assert_cmpint (visit_status, ==, latest.status);
+          g_assert_cmpuint (n, ==, 2);
+          g_assert_cmpfloat (points[1].value, ==, latest.number);
+        }
+      else
+        {
+          /* No value that day: the chart holds the older one only. */
+          g_assert_cmpuint (n, ==, 1);
+        }
+    }
+  /* The values themselves. */
+  g_assert_cmpstr (techo_overview_page_get_value (TECHO_OVERVIEW_PAGE (overview), "hba1c"), ==,
+                   "7.1 %");
+  g_assert_cmpstr (techo_overview_page_get_status (TECHO_OVERVIEW_PAGE (overview), "hba1c"), ==,
+                   techo_format_status_label (TECHO_STATUS_SEE_DOCTOR));
+  g_assert_cmpstr (techo_visit_window_get_value (visit, "sbp", NULL), ==,
+                   techo_format_value (techo_reference_analyte ("sbp"),
+                                       techo_analysis_find_key (newer, "sbp")));
+  g_assert_cmpstr (techo_analysis_find_key (newer, "sbp")->value, ==, "150");
+  g_assert_null (techo_overview_page_get_value (TECHO_OVERVIEW_PAGE (overview), "ldl"));
+  g_assert_cmpstr (techo_overview_page_get_status (TECHO_OVERVIEW_PAGE (overview), "hdl"), ==,
+                   techo_format_status_label (TECHO_STATUS_GUIDANCE));
+  save_screenshot (GTK_WIDGET (host), "one-finder");
+
+  gtk_window_destroy (GTK_WINDOW (visit));
+  gtk_window_destroy (owner);
+  gtk_window_destroy (host);
+  g_object_unref (overview);
+  g_object_unref (trends);
+  g_object_unref (checkups_page);
+  techo_test_remove_tree (dir);
 }
 
 /* The shortcuts window lists every binding the window installs; the
@@ -761,14 +955,14 @@ test_japanese_era (Fixture       *fixture,
   g_assert_false (widget_shows (page, "令和"));
 
   techo_format_set_japanese_era (TRUE);
-  techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
+  techo_window_set_records (fixture->window, techo_window_get_records (fixture->window));
   page = techo_window_get_page (fixture->window, "checkups");
   techo_test_app_pump (50);
   g_assert_true (widget_shows (page, "令和7"));
   save_screenshot (GTK_WIDGET (fixture->window), "checkups-era");
 
   techo_format_set_japanese_era (FALSE);
-  techo_window_set_dataset (fixture->window, techo_window_get_dataset (fixture->window));
+  techo_window_set_records (fixture->window, techo_window_get_records (fixture->window));
   page = techo_window_get_page (fixture->window, "checkups");
   techo_test_app_pump (50);
   g_assert_false (widget_shows (page, "令和"));
@@ -908,7 +1102,8 @@ main (int   argc,
   }
 
   g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
-  g_test_add_func ("/app/bulk-dataset", test_bulk_dataset);
+  g_test_add_func ("/app/bulk-records", test_bulk_records);
+  g_test_add_func ("/app/one-finder", test_one_finder);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add_func ("/app/units", test_units);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,

@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The consent ledger on a real store: validation before anything is
- * written, events, revocation, expiry, listing and the audit rows. */
+ * written, events, revocation, expiry, listing and the audit rows. The
+ * ledger's own unit test: the one test that includes its writing calls
+ * (techo-consent-ledger.h; tests/check-layers.py allows it here). */
 
 #include "config.h"
 
@@ -9,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "techo-consent.h"
+#include "techo-consent-ledger.h"
 #include "techo-export.h"
 #include "techo-secure.h"
 #include "techo-sqlite.h"
@@ -262,8 +265,9 @@ test_empty_store (void)
   g_autoptr(TechoVault) vault = techo_vault_new (dir);
 
   g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
-  g_assert_false (techo_export_run_sync (store, 0, c, TECHO_EXPORT_FORMAT_FHIR, out, NULL, &error));
-  g_assert_error (error, TECHO_EXPORT_ERROR, TECHO_EXPORT_ERROR_NO_PROFILE);
+  g_assert_false (techo_export_run_sync (store, 0, c, TECHO_EXPORT_FORMAT_FHIR, out, NULL, NULL,
+                                         &error));
+  g_assert_error (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_NO_PROFILE);
   g_clear_error (&error);
   g_assert_cmpint (c->id, ==, 0);
   list = techo_store_list_consents_sync (store, NULL, &error);
@@ -275,12 +279,47 @@ test_empty_store (void)
   g_rmdir (dir);
 }
 
+/* Export formats: one spelling each (techo-cli export --format), read
+ * back as written; the consent method of each is a method the consent
+ * accepts. */
+static void
+test_export_formats (void)
+{
+  TechoExportFormat format = TECHO_EXPORT_N_FORMATS;
+
+  for (guint i = 0; i < TECHO_EXPORT_N_FORMATS; i++)
+    {
+      const char *name = techo_export_format_to_string (i);
+      g_autoptr(TechoConsent) consent = NULL;
+      g_autoptr(GError) error = NULL;
+
+      g_assert_nonnull (name);
+      g_assert_true (techo_export_format_from_string (name, &format));
+      g_assert_cmpuint (format, ==, i);
+      for (guint j = 0; j < i; j++)
+        g_assert_cmpstr (techo_export_format_to_string (j), !=, name);
+      consent = techo_consent_new ("田中先生", "相談", 1u << TECHO_CATEGORY_CHECKUP,
+                                   techo_export_format_method (i));
+      g_assert_true (techo_consent_validate (consent, 1700000000, &error));
+      g_assert_no_error (error);
+    }
+  g_assert_cmpstr (techo_export_format_to_string (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
+                   "fhir-documents");
+  g_assert_cmpstr (techo_export_format_method (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
+                   TECHO_CONSENT_METHOD_FHIR);
+  format = TECHO_EXPORT_FORMAT_PDF;
+  g_assert_false (techo_export_format_from_string ("FHIR", &format));
+  g_assert_false (techo_export_format_from_string (NULL, &format));
+  g_assert_cmpuint (format, ==, TECHO_EXPORT_FORMAT_PDF);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/consent/categories", test_categories);
+  g_test_add_func ("/consent/export-formats", test_export_formats);
   g_test_add_func ("/consent/validate", test_validate);
   g_test_add_func ("/consent/ledger", test_ledger);
   g_test_add_func ("/consent/share-expiry", test_share_expiry);

@@ -159,7 +159,7 @@ exported_cb (GObject      *object,
   gint64 *id = user_data;
   g_autoptr(GError) error = NULL;
 
-  *id = techo_export_run_finish (TECHO_STORE (object), result, &error);
+  *id = techo_export_run_finish (TECHO_STORE (object), result, NULL, &error);
   g_assert_no_error (error);
 }
 
@@ -176,7 +176,7 @@ test_export_async (void)
   g_autofree char *other = g_build_filename (dir, "checkups.csv", NULL);
   gint64 id = 0;
 
-  techo_export_run_async (f->store, 0, consent, TECHO_EXPORT_FORMAT_CSV, dir, NULL,
+  techo_export_run_async (f->store, 0, consent, TECHO_EXPORT_FORMAT_CSV, dir, NULL, NULL,
                           exported_cb, &id);
   while (id == 0)
     g_main_context_iteration (NULL, TRUE);

@@ -679,15 +679,26 @@ test_cli (void)
 
   status = run_cli (data_dir, &out, &err, good, bad, cda, NULL);
   g_assert_cmpint (status, ==, 6);
-  g_assert_nonnull (strstr (out, "good.txt: medication notebook (JAHIS), 3 medicine line(s), 3 new"));
-  g_assert_nonnull (strstr (out, "checkup.xml: checkup (CDA), 1 new"));
-  g_assert_nonnull (strstr (err, "bad.txt: Line 2: the dispensing date"));
+  /* The memo is kept as a notebook entry, not left out. */
+  g_assert_nonnull (strstr (out, "good.txt: medication notebook (JAHIS), 3 record(s): 3 added, "
+                                 "0 merged\n"));
+  g_assert_nonnull (strstr (out, "good.txt: 1 notebook entry (allergies, OTC, memos …), 1 new"));
+  g_assert_nonnull (strstr (err, "bad.txt: refused: Line 2: the dispensing date"));
+  /* The checkup file is about someone else than the notebook: refused
+   * until the profile is chosen on purpose. */
+  g_assert_nonnull (strstr (err, "checkup.xml: refused: This file is about someone else"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+  status = run_cli (data_dir, &out, &err, "--profile", "1", cda, NULL);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "checkup.xml: checkup (CDA), 1 record(s): 1 added"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
   status = run_cli (data_dir, &out, &err, good, NULL);
   g_assert_cmpint (status, ==, 0);
-  g_assert_nonnull (strstr (out, "3 medicine line(s), 0 new"));
+  g_assert_nonnull (strstr (out, "3 record(s): 0 added, 0 merged, 3 skipped (already imported "
+                                 "from this file)"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -746,8 +757,9 @@ test_cli_parts (void)
   g_assert_cmpint (run_cli (data_dir, &out, &err, second, first, NULL), ==, 0);
   g_assert_nonnull (strstr (out, "qr-2.txt: 1 part(s) of multi-part data 20260905000001 kept "
                                  "until the rest arrives (1 of 2 held)"));
-  g_assert_nonnull (strstr (out, "qr-1.txt: medication notebook (JAHIS), 3 medicine line(s), "
-                                 "3 new, 1 notebook entry"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: medication notebook (JAHIS), 3 record(s): 3 added, "
+                                 "0 merged\n"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: 1 notebook entry (allergies, OTC, memos …), 1 new"));
   g_assert_nonnull (strstr (out, "qr-1.txt: 2 parts of multi-part data joined"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
@@ -771,7 +783,7 @@ write_big_jahis (const char *dir,
                  guint       n_groups,
                  guint       per_group)
 {
-  g_autoptr(GString) text = g_string_new ("JAHISTC08,1\r\n1,手帳 花子,2,19750402\r\n");
+  g_autoptr(GString) text = g_string_new ("JAHISTC08,1\r\n1,健診 次郎,1,19700310\r\n");
 
   for (guint g = 0; g < n_groups; g++)
     {

@@ -33,6 +33,34 @@ test_value_types (void)
   g_assert_false (techo_value_type_from_string ("pq", &type));
 }
 
+/* Origins: one spelling, read back as written; the store, FHIR and CSV
+ * all go through this pair. */
+static void
+test_origins (void)
+{
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+  TechoOrigin origin = TECHO_N_ORIGINS;
+
+  for (guint i = 0; i < TECHO_N_ORIGINS; i++)
+    {
+      const char *name = techo_origin_to_string (i);
+
+      g_assert_nonnull (name);
+      g_assert_false (g_hash_table_contains (seen, name));
+      g_hash_table_add (seen, (gpointer) name);
+      g_assert_true (techo_origin_from_string (name, &origin));
+      g_assert_cmpuint (origin, ==, i);
+    }
+  g_assert_cmpstr (techo_origin_to_string (TECHO_ORIGIN_PORTAL), ==, "portal");
+  g_assert_cmpstr (techo_origin_to_string (TECHO_ORIGIN_FILE), ==, "file");
+  g_assert_cmpstr (techo_origin_to_string (TECHO_ORIGIN_MANUAL), ==, "manual");
+  origin = TECHO_ORIGIN_FILE;
+  g_assert_false (techo_origin_from_string ("Portal", &origin));
+  g_assert_false (techo_origin_from_string ("", &origin));
+  g_assert_false (techo_origin_from_string (NULL, &origin));
+  g_assert_cmpuint (origin, ==, TECHO_ORIGIN_FILE);
+}
+
 static void
 test_checkup_find_item (void)
 {
@@ -61,6 +89,7 @@ main (int   argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/records/categories", test_categories);
   g_test_add_func ("/records/value-types", test_value_types);
+  g_test_add_func ("/records/origins", test_origins);
   g_test_add_func ("/records/checkup-find-item", test_checkup_find_item);
   return g_test_run ();
 }

@@ -11,6 +11,7 @@
 #include <glib/gstdio.h>
 
 #include "techo-atomic-file.h"
+#include "techo-disclosure.h"
 #include "techo-report.h"
 #include "techo-test-export.h"
 
@@ -50,8 +51,12 @@ test_pdf (void)
   g_autofree char *shots = screenshot_dir ();
   g_autofree char *prefix = g_build_filename (shots, "report-page", NULL);
   TechoReportOptions options = { 0 };
+  g_autoptr(TechoDisclosure) disclosure = NULL;
 
-  g_assert_true (techo_store_record_consent_sync (f->store, consent, NULL, &error));
+  /* The consent through the gate, as a print would record it. */
+  disclosure = techo_disclosure_open_sync (f->store, 0, consent, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (consent->id, >, 0);
   options.consent = consent;
   options.today = "2025-07-01";
   options.qr_text = "shlink:/eyJ1cmwiOiJodHRwOi8vMTI3LjAuMC4xL3Rlc3QiLCJ2IjoxfQ";

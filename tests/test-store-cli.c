@@ -9,8 +9,11 @@
 
 #include <json-glib/json-glib.h>
 
+#include "techo-store-schema.h"
+
 #include <glib/gstdio.h>
 
+#include "techo-store-schema.h"
 #include "techo-store.h"
 #include "techo-store-schema.h"
 #include "techo-test-util.h"
@@ -87,8 +90,7 @@ test_status (void)
   store = json_object_get_object_member (root, "store");
   g_assert_cmpstr (json_object_get_string_member (store, "path"), ==, db);
   g_assert_cmpstr (json_object_get_string_member (store, "mode"), ==, "keyring");
-  g_assert_cmpint (json_object_get_int_member (store, "schema_version"), ==,
-                   TECHO_STORE_SCHEMA_VERSION);
+  g_assert_cmpint (json_object_get_int_member (store, "schema_version"), ==, TECHO_STORE_SCHEMA_VERSION);
   g_clear_pointer (&out, g_free);
 
   /* A passphrase store: made with --passphrase-file, locked without. */

@@ -380,6 +380,76 @@ test_queries (Fixture       *f,
   g_assert_cmpstr (((TechoProfile *) profiles->pdata[0])->name_kana, ==, "ヤマダ ハナコ");
 }
 
+/* One person's records in one read: everything, or the dispensings from a
+ * date on only (the app's quick first read, marked incomplete); the same
+ * through the async call; an unknown person is refused. */
+static void
+read_records_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  TechoRecordSet **out = user_data;
+  g_autoptr(GError) error = NULL;
+
+  *out = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_read_records (Fixture       *f,
+                   gconstpointer  data)
+{
+  const char *dates[] = { "2019-01-10", "2025-01-05", "2025-05-20" };
+  g_autoptr(TechoRecordSet) all = NULL;
+  g_autoptr(TechoRecordSet) recent = NULL;
+  g_autoptr(TechoRecordSet) async = NULL;
+  g_autoptr(TechoRecordSet) nobody = NULL;
+  g_autoptr(GError) error = NULL;
+
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("2024", 1, "2024-05-01", "5.9"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("2025", 1, "2025-05-01", "6.1"),
+              (GDestroyNotify) techo_checkup_free, NULL);
+  for (guint i = 0; i < G_N_ELEMENTS (dates); i++)
+    {
+      TechoDispensing *d = techo_dispensing_new ();
+
+      d->id = g_strdup_printf ("d%u", i);
+      d->revision = 1;
+      d->dispensed_on = g_strdup (dates[i]);
+      d->days = 28;
+      upsert_one (f, TECHO_CATEGORY_MEDICATION, d, (GDestroyNotify) techo_dispensing_free, NULL);
+    }
+
+  all = techo_store_read_records_sync (f->store, 0, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (all->complete);
+  g_assert_nonnull (all->profile);
+  g_assert_cmpint (all->profile->id, ==, f->profile_id);
+  g_assert_cmpuint (all->checkups->len, ==, 2);
+  g_assert_cmpstr (((TechoCheckup *) all->checkups->pdata[0])->id, ==, "2025");
+  g_assert_cmpuint (((TechoCheckup *) all->checkups->pdata[0])->items->len, >, 0);
+  g_assert_cmpuint (all->dispensings->len, ==, 3);
+  g_assert_cmpstr (((TechoDispensing *) all->dispensings->pdata[0])->id, ==, "d2");
+  g_assert_cmpuint (all->screenings->len, ==, 0);
+
+  recent = techo_store_read_records_sync (f->store, f->profile_id, "2025-01-01", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_false (recent->complete);
+  g_assert_cmpuint (recent->checkups->len, ==, 2);
+  g_assert_cmpuint (recent->dispensings->len, ==, 2);
+
+  techo_store_read_records_async (f->store, 0, "2025-05-01", NULL, read_records_cb, &async);
+  while (async == NULL)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_false (async->complete);
+  g_assert_cmpuint (async->dispensings->len, ==, 1);
+
+  nobody = techo_store_read_records_sync (f->store, f->profile_id + 100, NULL, NULL, &error);
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND);
+  g_assert_null (nobody);
+}
+
 static void
 test_audit_append_only (Fixture       *f,
                         gconstpointer  data)
@@ -410,7 +480,7 @@ test_audit_append_only (Fixture       *f,
 }
 
 /* The next version as a later Techo might add it (its number is set to
- * the last one this build knows + 1). */
+ * the one after this build's latest). */
 static const TechoStoreMigration test_v2 = {
   0, "ALTER TABLE checkups ADD COLUMN note TEXT;"
      "UPDATE checkups SET note = 'migrated';"
@@ -431,7 +501,6 @@ test_migrations (Fixture       *f,
   TechoSqlite *db;
   gint64 n = 0;
   int version = 0;
-  int latest = base[n_base - 1].version;
 
   g_assert_cmpuint (n_base, <, G_N_ELEMENTS (list));
   memcpy (list, base, n_base * sizeof *base);
@@ -439,23 +508,23 @@ test_migrations (Fixture       *f,
               (GDestroyNotify) techo_checkup_free, NULL);
   fixture_close (f);
 
-  /* A failing step rolls back whole: still the latest, data kept. */
+  /* A failing step rolls back whole: still at the latest, data kept. */
   db = open_raw (f->dir);
   list[n_base] = broken_v2;
-  list[n_base].version = latest + 1;
+  list[n_base].version = base[n_base - 1].version + 1;
   g_assert_false (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED);
   g_clear_error (&error);
   g_assert_true (techo_sqlite_query_int64 (db, "PRAGMA user_version", &n, &error));
-  g_assert_cmpint (n, ==, latest);
+  g_assert_cmpint (n, ==, base[n_base - 1].version);
   g_assert_false (techo_sqlite_exec (db, "SELECT note FROM checkups", NULL));
 
-  /* latest → latest + 1 keeps the data. */
+  /* The next step keeps the data. */
   list[n_base] = test_v2;
-  list[n_base].version = latest + 1;
+  list[n_base].version = base[n_base - 1].version + 1;
   g_assert_true (techo_store_schema_migrate (db, list, n_base + 1, &version, &error));
   g_assert_no_error (error);
-  g_assert_cmpint (version, ==, latest + 1);
+  g_assert_cmpint (version, ==, base[n_base - 1].version + 1);
   g_assert_true (techo_sqlite_query_int64 (db,
                                            "SELECT count(*) FROM checkups WHERE note = 'migrated'",
                                            &n, &error));
@@ -529,6 +598,7 @@ main (int   argc,
   ADD ("/store/records/upsert-checkups", test_upsert_checkups);
   ADD ("/store/records/upsert-atomic", test_upsert_atomic);
   ADD ("/store/records/queries", test_queries);
+  ADD ("/store/records/read-records", test_read_records);
   ADD ("/store/records/audit-append-only", test_audit_append_only);
   ADD ("/store/records/migrations", test_migrations);
   g_test_add_func ("/store/records/migrate-from-v0", test_migrate_from_v0);

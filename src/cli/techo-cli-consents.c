@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* techo-cli consents [--json] [--revoke ID]: the consent ledger, newest
- * first, with what left, when and to whom, and every access. */
+/* techo-cli consents [--json] [--revoke ID] [--refresh]: the consent
+ * ledger, newest first, with what left, when and to whom, and every
+ * access. --revoke also deletes a hosted share from its host at once;
+ * --refresh first takes the accesses the share hosts report. */
 
 #define G_LOG_DOMAIN "techo-cli"
 
@@ -11,6 +13,7 @@
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-consent.h"
+#include "techo-host-client.h"
 #include "techo-json.h"
 #include "techo-store.h"
 
@@ -57,6 +60,8 @@ techo_cli_consents (TechoCliContext *context,
                     char           **argv)
 {
   gboolean as_json = FALSE;
+  gboolean refresh = FALSE;
+  int status = TECHO_EXIT_OK;
   gint64 revoke = 0;
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -65,7 +70,9 @@ techo_cli_consents (TechoCliContext *context,
   const GOptionEntry entries[] = {
     { "json", 0, 0, G_OPTION_ARG_NONE, &as_json, "Print the ledger as JSON", NULL },
     { "revoke", 0, 0, G_OPTION_ARG_INT64, &revoke,
-      "Revoke consent ID (a live share link stops working)", "ID" },
+      "Revoke consent ID (a live share link stops working; a hosted one is deleted)", "ID" },
+    { "refresh", 0, 0, G_OPTION_ARG_NONE, &refresh,
+      "First ask the share hosts for the accesses of the shares kept there", NULL },
     { NULL }
   };
 
@@ -83,9 +90,23 @@ techo_cli_consents (TechoCliContext *context,
     goto failed;
   if (revoke != 0)
     {
-      if (!techo_store_revoke_consent_sync (store, revoke, NULL, &error))
+      if (!techo_host_revoke_sync (store, revoke, NULL, &error))
         goto failed;
       g_printerr ("Consent %" G_GINT64_FORMAT " is revoked.\n", revoke);
+    }
+  if (refresh)
+    {
+      g_autoptr(GError) refresh_error = NULL;
+      gint64 added = techo_host_refresh_sync (store, NULL, &refresh_error);
+
+      if (added < 0)
+        {
+          /* The ledger is still worth showing; the exit status says it is not current. */
+          techo_cli_printerr ("%s", refresh_error->message);
+          status = TECHO_EXIT_NETWORK;
+        }
+      else
+        g_printerr ("%" G_GINT64_FORMAT " new access record(s) from the share hosts.\n", added);
     }
   list = techo_store_list_consents_sync (store, NULL, &error);
   if (list == NULL)
@@ -110,11 +131,13 @@ techo_cli_consents (TechoCliContext *context,
   else
     for (guint i = 0; i < list->len; i++)
       print_consent (g_ptr_array_index (list, i), now);
-  return TECHO_EXIT_OK;
+  return status;
 
 failed:
-  techo_cli_printerr ("%s", error->message);
+  techo_cli_print_error (error);
   if (error->domain == TECHO_CONSENT_ERROR)
     return TECHO_EXIT_USAGE;
+  if (error->domain == TECHO_HOST_ERROR)
+    return TECHO_EXIT_NETWORK;
   return techo_cli_exit_for_error (error);
 }

@@ -47,7 +47,8 @@ techo_cli_exit_for_export_error (const GError *error)
   if (error->domain == TECHO_CONSENT_ERROR &&
       (error->code == TECHO_CONSENT_ERROR_MISSING || error->code == TECHO_CONSENT_ERROR_INVALID))
     return TECHO_EXIT_USAGE;
-  if (error->domain == TECHO_EXPORT_ERROR && error->code == TECHO_EXPORT_ERROR_FORMAT)
+  if ((error->domain == TECHO_EXPORT_ERROR && error->code == TECHO_EXPORT_ERROR_FORMAT) ||
+      (error->domain == TECHO_DISCLOSURE_ERROR && error->code == TECHO_DISCLOSURE_ERROR_METHOD))
     return TECHO_EXIT_USAGE;
   return techo_cli_exit_for_error (error);
 }
@@ -119,19 +120,18 @@ techo_cli_export (TechoCliContext *context,
                                             techo_export_format_method (format), 0, &error);
   if (consent == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
     }
 
   store = techo_cli_open_store (context, &error);
   if (store == NULL ||
-      !techo_export_run_sync (store, 0, consent, format, out, NULL, &error))
+      !techo_export_run_sync (store, 0, consent, format, out, NULL, NULL, &error))
     {
       if (consent->id != 0)
-        techo_cli_printerr ("Consent %" G_GINT64_FORMAT " was recorded, but the export failed: %s",
-                            consent->id, error->message);
-      else
-        techo_cli_printerr ("%s", error->message);
+        techo_cli_printerr ("Consent %" G_GINT64_FORMAT " was recorded, but the export failed.",
+                            consent->id);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
     }
   g_printerr ("Exported under consent %" G_GINT64_FORMAT " to %s\n", consent->id, out);

@@ -1,12 +1,17 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* techo-cli import FILE… [--profile ID]: JAHIS medication notebook text and
- * CDA checkup XML into the store. One summary line per file on stdout; a
- * file that fails is reported on stderr and the others still import. Exit
- * 6 when any file held bad data, else the first other failure's status. */
+/* techo-cli import PATH… [--dry-run] [--json] [--replace] [--profile ID]
+ * techo-cli import --undo
+ * Files people hold into the store, merged with what is there, in one
+ * transaction. One line per file on stdout: added, merged, skipped (with
+ * why), or refused (with why). Exit 0 when every file was read; 6 when a
+ * file held bad data, named someone else, or was a re-issue without
+ * --replace; 2 for a profile that must be chosen. */
 
 #define G_LOG_DOMAIN "techo-cli"
 
 #include "config.h"
+
+#include <json-glib/json-glib.h>
 
 #include "techo-cda.h"
 #include "techo-cli.h"
@@ -19,54 +24,195 @@
 static int
 exit_for_import_error (const GError *error)
 {
-  if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
-      || error->domain == TECHO_QR_IMAGE_ERROR
-      || (error->domain == TECHO_IMPORT_ERROR && error->code != TECHO_IMPORT_ERROR_PROFILE))
-    return TECHO_EXIT_DATA;
-  if (error->domain == TECHO_IMPORT_ERROR)
+  if (error->domain == TECHO_IMPORT_ERROR && error->code == TECHO_IMPORT_ERROR_PROFILE)
     return TECHO_EXIT_USAGE;
+  if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
+      || error->domain == TECHO_QR_IMAGE_ERROR || error->domain == TECHO_IMPORT_ERROR)
+    return TECHO_EXIT_DATA;
+  if (error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
+    return TECHO_EXIT_DATA;
   return techo_cli_exit_for_error (error);
 }
 
-static void
-print_summary (const char              *path,
-               const TechoImportResult *result)
+static const char *
+kind_words (TechoImportKind kind)
 {
-  if (result->kind == TECHO_IMPORT_KIND_JAHIS || result->kind == TECHO_IMPORT_KIND_IMAGE)
+  switch (kind)
     {
-      if (result->kind == TECHO_IMPORT_KIND_IMAGE)
-        g_print ("%s: %u QR code(s) read\n", path, result->n_codes);
-      if (result->n_records > 0 || result->n_entries > 0)
-        g_print ("%s: medication notebook (JAHIS), %u medicine line(s), %u new, "
-                 "%u notebook entr%s (allergies, OTC, memos …), %u new, profile %"
-                 G_GINT64_FORMAT "%s\n",
-                 path, result->n_records, result->n_new, result->n_entries,
-                 result->n_entries == 1 ? "y" : "ies", result->n_new_entries,
-                 result->profile_id, result->profile_created ? " (new)" : "");
-      if (result->n_parts_joined > 0)
-        g_print ("%s: %u parts of multi-part data joined\n", path, result->n_parts_joined);
-      if (result->n_parts_known > 0)
+    case TECHO_IMPORT_KIND_CDA:
+      return "checkup (CDA)";
+    case TECHO_IMPORT_KIND_IMAGE:
+      return "photo of medication notebook QR codes (JAHIS)";
+    case TECHO_IMPORT_KIND_JAHIS:
+    default:
+      return "medication notebook (JAHIS)";
+    }
+}
+
+/* What to do about a refusal that needs a decision. */
+static const char *
+hint (const GError *error)
+{
+  if (g_error_matches (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_REISSUE))
+    return " Import it with --replace to replace the stored values (kept in its history).";
+  if (g_error_matches (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_OTHER_PERSON))
+    return " To import it anyway, choose the profile with --profile ID.";
+  return "";
+}
+
+static void
+print_file (const TechoImportFile *file,
+            gboolean               dry_run)
+{
+  g_autoptr(GString) line = g_string_new (NULL);
+
+  if (file->status == TECHO_IMPORT_FILE_REFUSED)
+    {
+      techo_cli_printerr ("%s: refused: %s%s", file->path,
+                          file->error != NULL ? file->error->message : "unknown reason",
+                          hint (file->error));
+      return;
+    }
+  g_string_append_printf (line, "%s: %s, %u record(s): %s%u added, %u merged",
+                          file->path, kind_words (file->kind), file->entries->len,
+                          dry_run ? "would be " : "", file->n_added, file->n_merged);
+  if (file->n_replaced > 0)
+    g_string_append_printf (line, ", %u replaced (a corrected re-issue)", file->n_replaced);
+  if (file->n_skipped > 0)
+    g_string_append_printf (line, ", %u skipped (already imported from this file)",
+                            file->n_skipped);
+  if (file->n_left_out > 0)
+    g_string_append_printf (line, ", %u note(s) left out", file->n_left_out);
+  g_print ("%s\n", line->str);
+  if (file->notebook != NULL)
+    {
+      const TechoImportResult *notebook = file->notebook;
+      const char *path = file->path;
+
+      if (file->kind == TECHO_IMPORT_KIND_IMAGE)
+        g_print ("%s: %u QR code(s) read\n", path, notebook->n_codes);
+      if (notebook->n_entries > 0)
+        g_print ("%s: %u notebook entr%s (allergies, OTC, memos …), %u new\n", path,
+                 notebook->n_entries, notebook->n_entries == 1 ? "y" : "ies",
+                 notebook->n_new_entries);
+      if (notebook->n_parts_joined > 0)
+        g_print ("%s: %u parts of multi-part data joined\n", path, notebook->n_parts_joined);
+      if (notebook->n_parts_known > 0)
         g_print ("%s: %u part(s) of multi-part data imported whole before; nothing new\n",
-                 path, result->n_parts_known);
-      if (result->pending_data_id != NULL)
+                 path, notebook->n_parts_known);
+      if (notebook->pending_data_id != NULL)
         g_print ("%s: %u part(s) of multi-part data %s kept until the rest arrives "
                  "(%u of %u held); import the other QR codes to finish it\n",
-                 path, result->n_parts_pending, result->pending_data_id, result->pending_have,
-                 result->pending_total);
-      for (guint i = 0; result->warnings != NULL && i < result->warnings->len; i++)
+                 path, notebook->n_parts_pending, notebook->pending_data_id,
+                 notebook->pending_have, notebook->pending_total);
+      for (guint i = 0; notebook->warnings != NULL && i < notebook->warnings->len; i++)
         techo_cli_printerr ("%s: warning: %s", path,
-                            (const char *) g_ptr_array_index (result->warnings, i));
-      if (result->warnings != NULL && result->n_warnings > result->warnings->len)
+                            (const char *) g_ptr_array_index (notebook->warnings, i));
+      if (notebook->warnings != NULL && notebook->n_warnings > notebook->warnings->len)
         techo_cli_printerr ("%s: %u more warning(s)", path,
-                            result->n_warnings - result->warnings->len);
-      if (result->n_skipped > 0)
-        g_print ("%s: %u record(s) of an unknown kind left out\n", path, result->n_skipped);
+                            notebook->n_warnings - notebook->warnings->len);
     }
+  for (guint i = 0; i < file->notes->len; i++)
+    g_print ("%s: note: %s\n", file->path, (const char *) g_ptr_array_index (file->notes, i));
+}
+
+static void
+add_uint (JsonBuilder *builder,
+          const char  *name,
+          guint        value)
+{
+  json_builder_set_member_name (builder, name);
+  json_builder_add_int_value (builder, value);
+}
+
+static char *
+report_to_json (const TechoImportReport *report)
+{
+  g_autoptr(JsonBuilder) builder = json_builder_new ();
+  g_autoptr(JsonGenerator) generator = json_generator_new ();
+  g_autoptr(JsonNode) root = NULL;
+
+  json_builder_begin_object (builder);
+  json_builder_set_member_name (builder, "dry_run");
+  json_builder_add_boolean_value (builder, report->dry_run);
+  json_builder_set_member_name (builder, "profile");
+  json_builder_add_int_value (builder, report->profile_id);
+  json_builder_set_member_name (builder, "profile_created");
+  json_builder_add_boolean_value (builder, report->profile_created);
+  json_builder_set_member_name (builder, "import");
+  json_builder_add_int_value (builder, report->import_id);
+  json_builder_set_member_name (builder, "files");
+  json_builder_begin_array (builder);
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
+      gboolean read = file->status == TECHO_IMPORT_FILE_READ;
+
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "path");
+      json_builder_add_string_value (builder, file->path);
+      json_builder_set_member_name (builder, "sha256");
+      if (file->file_sha256 != NULL)
+        json_builder_add_string_value (builder, file->file_sha256);
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "kind");
+      if (file->file_sha256 != NULL && file->entries->len > 0)
+        json_builder_add_string_value (builder, techo_import_kind_to_string (file->kind));
+      else
+        json_builder_add_null_value (builder);
+      json_builder_set_member_name (builder, "status");
+      json_builder_add_string_value (builder, read ? "read" : "refused");
+      json_builder_set_member_name (builder, "reason");
+      if (!read && file->error != NULL)
+        json_builder_add_string_value (builder, file->error->message);
+      else
+        json_builder_add_null_value (builder);
+      add_uint (builder, "records", read ? file->entries->len : 0);
+      add_uint (builder, "added", read ? file->n_added : 0);
+      add_uint (builder, "merged", read ? file->n_merged : 0);
+      add_uint (builder, "replaced", read ? file->n_replaced : 0);
+      add_uint (builder, "skipped", read ? file->n_skipped : 0);
+      add_uint (builder, "left_out", read ? file->n_left_out : 0);
+      json_builder_set_member_name (builder, "notes");
+      json_builder_begin_array (builder);
+      for (guint j = 0; j < file->notes->len; j++)
+        json_builder_add_string_value (builder, g_ptr_array_index (file->notes, j));
+      json_builder_end_array (builder);
+      json_builder_end_object (builder);
+    }
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+
+  root = json_builder_get_root (builder);
+  json_generator_set_root (generator, root);
+  json_generator_set_pretty (generator, TRUE);
+  return json_generator_to_data (generator, NULL);
+}
+
+static int
+undo_last (TechoStore *store,
+           gboolean    json)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoUndoResult) undone = techo_store_undo_import_sync (store, 0, NULL, &error);
+
+  if (undone == NULL)
+    {
+      techo_cli_printerr ("%s", error->message);
+      return g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND)
+             ? TECHO_EXIT_FAILURE : techo_cli_exit_for_error (error);
+    }
+  if (json)
+    g_print ("{\n  \"undone\" : %" G_GINT64_FORMAT ",\n  \"removed\" : %u,\n"
+             "  \"sources_removed\" : %u,\n  \"restored\" : %u\n}\n",
+             undone->import_id, undone->n_removed, undone->n_sources, undone->n_restored);
   else
-    g_print ("%s: checkup (CDA), %u new, kept with its document, profile %"
-             G_GINT64_FORMAT "%s\n",
-             path, result->n_new, result->profile_id,
-             result->profile_created ? " (new)" : "");
+    g_print ("Undid import %" G_GINT64_FORMAT " (%s): %u record(s) removed, %u source(s) "
+             "removed from records that stay, %u replaced value set(s) restored\n",
+             undone->import_id, undone->summary != NULL ? undone->summary : "",
+             undone->n_removed, undone->n_sources, undone->n_restored);
+  return TECHO_EXIT_OK;
 }
 
 int
@@ -75,29 +221,47 @@ techo_cli_import (TechoCliContext *context,
                   char           **argv)
 {
   g_autoptr(TechoStore) store = NULL;
+  g_autoptr(TechoImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
   gint64 profile_id = 0;
+  gboolean dry_run = FALSE, json = FALSE, replace = FALSE, undo = FALSE;
+  TechoImportFlags flags = TECHO_IMPORT_FLAGS_NONE;
   int status = TECHO_EXIT_OK;
   const GOptionEntry entries[] = {
     { "profile", 0, 0, G_OPTION_ARG_INT64, &profile_id,
-      "Import into profile ID (needed when the store holds several people)", "ID" },
+      "Import into profile ID (needed when the store holds several people, or to import a "
+      "file that names someone else than the profile)", "ID" },
+    { "dry-run", 0, 0, G_OPTION_ARG_NONE, &dry_run,
+      "Say what would be added, merged, skipped or refused; change nothing", NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, "Print the outcome as JSON", NULL },
+    { "replace", 0, 0, G_OPTION_ARG_NONE, &replace,
+      "Let a corrected re-issue of a stored checkup replace its values (kept in its history)",
+      NULL },
+    { "undo", 0, 0, G_OPTION_ARG_NONE, &undo, "Undo the last import", NULL },
     { NULL }
   };
 
-  if (!techo_cli_parse_options (context, "import", "FILE…",
+  if (!techo_cli_parse_options (context, "import", "PATH…",
                                 "Import JAHIS medication notebook text (電子版お薬手帳, "
                                 "CP932 or UTF-8), photos or screenshots of its QR codes "
-                                "(PNG, JPEG) and CDA checkup files (特定健診 XML). Parts "
-                                "of multi-part QR data may come in several files or "
-                                "imports; the parts are kept until the last arrives. "
-                                "Each row remembers the file's name and SHA-256; importing "
-                                "a file again changes nothing. When the store holds nobody "
-                                "yet, a local profile is made from the file's patient data.",
+                                "(PNG, JPEG) and CDA checkup files (特定健診 XML), merged "
+                                "with what the store holds: a record that is there already "
+                                "gains one more source, never a second row. Parts of "
+                                "multi-part QR data may come in several files or imports; "
+                                "the parts are kept until the last arrives. All files go in "
+                                "one transaction; --undo takes the last import back. When "
+                                "the store holds nobody yet, a local profile is made from "
+                                "the first file's patient data.",
                                 entries, &argc, &argv))
     return TECHO_EXIT_USAGE;
-  if (argc < 2)
+  if (undo && argc >= 2)
     {
-      techo_cli_printerr ("import needs at least one FILE");
+      techo_cli_printerr ("--undo takes no PATH");
+      return TECHO_EXIT_USAGE;
+    }
+  if (!undo && argc < 2)
+    {
+      techo_cli_printerr ("import needs at least one PATH");
       return TECHO_EXIT_USAGE;
     }
   if (profile_id < 0)
@@ -109,27 +273,50 @@ techo_cli_import (TechoCliContext *context,
   store = techo_cli_open_store (context, &error);
   if (store == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_error (error);
     }
+  if (undo)
+    return undo_last (store, json);
 
-  for (int i = 1; i < argc; i++)
+  if (profile_id > 0)
+    flags |= TECHO_IMPORT_PROFILE_GIVEN;
+  if (dry_run)
+    flags |= TECHO_IMPORT_DRY_RUN;
+  if (replace)
+    flags |= TECHO_IMPORT_REPLACE;
+  report = techo_import_paths_sync (store, profile_id, (const char * const *) argv + 1, flags,
+                                    NULL, &error);
+  if (report == NULL)
     {
-      g_autoptr(TechoImportResult) result = NULL;
-      g_autoptr(GError) file_error = NULL;
+      techo_cli_printerr ("%s", error->message);
+      return exit_for_import_error (error);
+    }
+
+  if (json)
+    {
+      g_autofree char *text = report_to_json (report);
+
+      g_print ("%s\n", text);
+    }
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
       int file_status;
 
-      if (techo_import_file_sync (store, profile_id, argv[i], &result, NULL, &file_error))
-        {
-          print_summary (argv[i], result);
-          /* Later files go to the same person as the first. */
-          profile_id = result->profile_id;
-          continue;
-        }
-      techo_cli_printerr ("%s: %s", argv[i], file_error->message);
-      file_status = exit_for_import_error (file_error);
+      if (!json)
+        print_file (file, report->dry_run);
+      if (file->status == TECHO_IMPORT_FILE_READ)
+        continue;
+      if (json)
+        techo_cli_printerr ("%s: %s%s", file->path, file->error->message, hint (file->error));
+      file_status = exit_for_import_error (file->error);
       if (file_status == TECHO_EXIT_DATA || status == TECHO_EXIT_OK)
         status = file_status;
     }
+  if (!json && report->import_id > 0)
+    g_print ("Import %" G_GINT64_FORMAT " into profile %" G_GINT64_FORMAT "%s; "
+             "`techo-cli import --undo` takes it back.\n", report->import_id,
+             report->profile_id, report->profile_created ? " (new)" : "");
   return status;
 }

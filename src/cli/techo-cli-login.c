@@ -46,6 +46,7 @@ techo_cli_exit_for_error (const GError *error)
       case TECHO_PORTAL_ERROR_DENIED:
         return TECHO_EXIT_NOT_SIGNED_IN;
       case TECHO_PORTAL_ERROR_NETWORK:
+      case TECHO_PORTAL_ERROR_REFUSED:
       case TECHO_PORTAL_ERROR_TIMEOUT:
       case TECHO_PORTAL_ERROR_UNAVAILABLE:
       case TECHO_PORTAL_ERROR_EXPIRED:
@@ -56,6 +57,7 @@ techo_cli_exit_for_error (const GError *error)
       case TECHO_PORTAL_ERROR_PROTOCOL:
       case TECHO_PORTAL_ERROR_NOT_FOUND:
       case TECHO_PORTAL_ERROR_INSECURE:
+      case TECHO_PORTAL_ERROR_BROWSER:
       case TECHO_PORTAL_ERROR_FAILED:
       default:
         return TECHO_EXIT_FAILURE;
@@ -210,6 +212,6 @@ techo_cli_login (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_printerr ("%s", error->message);
+  techo_cli_print_error (error);
   return techo_cli_exit_for_error (error);
 }

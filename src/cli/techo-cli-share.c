@@ -3,6 +3,13 @@
  *   --recipient TEXT --purpose TEXT --expires DURATION [--passcode TEXT |
  *   --passcode-file FILE]
  *   [--bind ADDR] [--port N] [--label TEXT] [--qr PNG]
+ * techo-cli share … --host URL [--passcode-file FILE|-] [--direct]
+ *
+ * With --host, the ciphertext goes to a share host (techo-share-host) that
+ * serves it from then on, with Techo closed: it prints the shlink:/ alone
+ * on one line and "viewer=<host>/#shlink:/…" alone on another, writes the
+ * QR of the viewer URL, and exits. The passcode then comes from a file,
+ * standard input ("-") or a prompt, never from the command line.
  *
  * Records the consent, encrypts the FHIR bundle into a SMART Health Link
  * package, serves the ciphertext on ADDR (loopback by default), prints the
@@ -19,10 +26,13 @@
 #include <string.h>
 
 #include <glib-unix.h>
+#include <termios.h>
+#include <unistd.h>
 
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-consent.h"
+#include "techo-host-client.h"
 #include "techo-qr.h"
 #include "techo-secure.h"
 #include "techo-share-server.h"
@@ -34,7 +44,7 @@
 typedef struct
 {
   GMainLoop *loop;
-  TechoStore *store;
+  TechoShareServer *server;
   gint64 consent_id;
   gint64 expires_at;
   gboolean interrupted;
@@ -75,18 +85,101 @@ interrupt_cb (gpointer data)
   return G_SOURCE_CONTINUE;
 }
 
-/* Stops at the expiry, or once the consent is revoked elsewhere. */
+/* Stops at the expiry, or once the consent is revoked elsewhere (the
+ * server reads its consents again off this thread; no store call here:
+ * this runs inside the main loop). */
 static gboolean
 watch_cb (gpointer data)
 {
   Serving *s = data;
-  g_autoptr(TechoConsent) consent = NULL;
-  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
 
-  consent = techo_store_get_consent_sync (s->store, s->consent_id, NULL, NULL);
-  if (now >= s->expires_at || consent == NULL || !techo_consent_is_live (consent, now))
+  if (!techo_share_server_is_live (s->server, s->consent_id))
     g_main_loop_quit (s->loop);
   return G_SOURCE_CONTINUE;
+}
+
+/* One line from @stream (at most 4 KiB), without its newline. */
+static char *
+read_secret_line (FILE *stream)
+{
+  char buffer[4096];
+  char *line;
+
+  if (fgets (buffer, sizeof buffer, stream) == NULL)
+    {
+      techo_wipe (buffer, sizeof buffer);
+      return NULL;
+    }
+  buffer[strcspn (buffer, "\r\n")] = '\0';
+  line = g_strdup (buffer);
+  techo_wipe (buffer, sizeof buffer);
+  return line;
+}
+
+/* Asks on the terminal with echo off. */
+static char *
+prompt_passcode (void)
+{
+  struct termios saved, quiet;
+  char *line;
+
+  if (!isatty (STDIN_FILENO) || tcgetattr (STDIN_FILENO, &saved) != 0)
+    return NULL;
+  quiet = saved;
+  quiet.c_lflag &= ~(tcflag_t) ECHO;
+  g_printerr ("Passcode for the share (the doctor types it): ");
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet);
+  line = read_secret_line (stdin);
+  tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+  g_printerr ("\n");
+  return line;
+}
+
+static int
+share_to_host (TechoCliContext *context,
+               const char      *host,
+               TechoConsent    *consent,
+               const char      *passcode,
+               const char      *label,
+               gboolean         direct,
+               const char      *qr)
+{
+  g_autoptr(TechoStore) store = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *base = NULL;
+  g_autofree char *link = NULL;
+  g_autofree char *viewer = NULL;
+  TechoHostShareOptions options = { passcode, label, direct };
+
+  base = techo_host_normalize_url (host, &error);
+  if (base == NULL)
+    {
+      techo_cli_printerr ("%s", error->message);
+      return TECHO_EXIT_USAGE;
+    }
+  store = techo_cli_open_store (context, &error);
+  if (store == NULL)
+    goto failed;
+  link = techo_host_publish_sync (store, base, 0, consent, &options, &viewer, NULL, &error);
+  if (link == NULL)
+    goto failed;
+  if (qr != NULL && !techo_qr_write_png (viewer, 8, qr, &error))
+    {
+      techo_host_revoke_sync (store, consent->id, NULL, NULL);
+      goto failed;
+    }
+  g_print ("%s\nviewer=%s\n", link, viewer);
+  fflush (stdout);
+  g_printerr ("Shared under consent %" G_GINT64_FORMAT " on %s until the expiry; "
+              "“techo-cli consents --revoke %" G_GINT64_FORMAT "” ends it at once.\n",
+              consent->id, base, consent->id);
+  return TECHO_EXIT_OK;
+
+failed:
+  techo_cli_printerr ("%s", error->message);
+  if (error->domain == TECHO_HOST_ERROR)
+    return error->code == TECHO_HOST_ERROR_INVALID ? TECHO_EXIT_USAGE : TECHO_EXIT_NETWORK;
+  return techo_cli_exit_for_export_error (error);
 }
 
 int
@@ -106,8 +199,10 @@ techo_cli_share (TechoCliContext *context,
   g_autofree char *label = NULL;
   g_autofree char *qr = NULL;
   g_autofree char *link = NULL;
+  g_autofree char *host = NULL;
   gint port = 0;
   gboolean direct = FALSE;
+  gboolean no_passcode = FALSE;
   g_autoptr(TechoConsent) consent = NULL;
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(TechoShareServer) server = NULL;
@@ -136,7 +231,12 @@ techo_cli_share (TechoCliContext *context,
     { "label", 0, 0, G_OPTION_ARG_STRING, &label, "A label for the link (≤ 80 characters)", "TEXT" },
     { "direct", 0, 0, G_OPTION_ARG_NONE, &direct,
       "Let the link fetch the file directly (U flag; not with --passcode)", NULL },
-    { "qr", 0, 0, G_OPTION_ARG_FILENAME, &qr, "Also write the link as a QR code PNG", "PNG" },
+    { "qr", 0, 0, G_OPTION_ARG_FILENAME, &qr,
+      "Also write the link (with --host, the viewer URL) as a QR code PNG", "PNG" },
+    { "host", 0, 0, G_OPTION_ARG_STRING, &host,
+      "Upload the ciphertext to this share host (https://…) and exit; it serves the link", "URL" },
+    { "no-passcode", 0, 0, G_OPTION_ARG_NONE, &no_passcode,
+      "With --host: do not ask for a passcode", NULL },
     { NULL }
   };
 
@@ -150,7 +250,23 @@ techo_cli_share (TechoCliContext *context,
       techo_cli_printerr ("share takes no arguments (try “techo-cli share --help”)");
       return TECHO_EXIT_USAGE;
     }
-  if (passcode_file != NULL)
+  if (host != NULL && passcode != NULL)
+    {
+      techo_cli_printerr ("With --host, give the passcode with --passcode-file FILE (or - for "
+                          "standard input) or at the prompt: on the command line other users "
+                          "can see it.");
+      return TECHO_EXIT_USAGE;
+    }
+  if (passcode_file != NULL && strcmp (passcode_file, "-") == 0)
+    {
+      passcode = read_secret_line (stdin);
+      if (passcode == NULL || *passcode == '\0')
+        {
+          techo_cli_printerr ("No passcode on standard input (one line).");
+          return TECHO_EXIT_USAGE;
+        }
+    }
+  else if (passcode_file != NULL)
     {
       g_autofree char *contents = NULL;
       gsize length = 0;
@@ -184,8 +300,27 @@ techo_cli_share (TechoCliContext *context,
                                             &error);
   if (consent == NULL)
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_export_error (error);
+    }
+
+  if (host != NULL)
+    {
+      g_auto(TechoSecret) secret = NULL;
+
+      if (passcode == NULL && !direct && !no_passcode)
+        {
+          passcode = prompt_passcode ();
+          if (passcode == NULL || *passcode == '\0')
+            {
+              techo_cli_printerr ("Give a passcode (--passcode-file FILE, --passcode-file - "
+                                  "for standard input, or at the prompt on a terminal), or say "
+                                  "--no-passcode or --direct.");
+              return TECHO_EXIT_USAGE;
+            }
+        }
+      secret = g_steal_pointer (&passcode);
+      return share_to_host (context, host, consent, secret, label, direct, qr);
     }
 
   store = techo_cli_open_store (context, &error);
@@ -215,7 +350,7 @@ techo_cli_share (TechoCliContext *context,
 
   loop = g_main_loop_new (NULL, FALSE);
   serving.loop = loop;
-  serving.store = store;
+  serving.server = server;
   serving.consent_id = consent->id;
   serving.expires_at = consent->expires_at;
   sources[0] = g_unix_signal_add (SIGINT, interrupt_cb, &serving);
@@ -236,6 +371,6 @@ techo_cli_share (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_printerr ("%s", error->message);
+  techo_cli_print_error (error);
   return techo_cli_exit_for_export_error (error);
 }

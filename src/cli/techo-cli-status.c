@@ -265,7 +265,7 @@ techo_cli_status (TechoCliContext *context,
       passphrase = read_passphrase_file (passphrase_file, &error);
       if (passphrase == NULL)
         {
-          techo_cli_printerr ("%s", error->message);
+          techo_cli_print_error (error);
           return TECHO_EXIT_USAGE;
         }
     }
@@ -274,7 +274,7 @@ techo_cli_status (TechoCliContext *context,
   if (!techo_store_open_sync (store, passphrase, NULL, &error) ||
       !status_gather (store, &status, &error))
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_error (error);
     }
 
@@ -290,7 +290,7 @@ techo_cli_status (TechoCliContext *context,
 
   if (!techo_store_close_sync (store, NULL, &error))
     {
-      techo_cli_printerr ("%s", error->message);
+      techo_cli_print_error (error);
       return techo_cli_exit_for_error (error);
     }
   return TECHO_EXIT_OK;

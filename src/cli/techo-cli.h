@@ -52,4 +52,11 @@ gboolean  techo_cli_parse_options (TechoCliContext *context,
 /* Prints "techo-cli: <message>" to stderr. */
 void      techo_cli_printerr (const char *format, ...) G_GNUC_PRINTF (1, 2);
 
+/* What a failed command prints: the sentence for @error's (domain, code)
+ * with the next step, then the library's message as the detail
+ * (techo-cli-errors.c). */
+void        techo_cli_print_error    (const GError *error);
+/* The sentence alone, or NULL for a domain or code without one. */
+const char *techo_cli_error_sentence (const GError *error);
+
 G_END_DECLS

@@ -1,4 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Import Files…: every chosen file in one import (one transaction, merged
+ * with what is stored), a toast with what came in and an Undo button, a
+ * dialog naming each refused file, and a question for the files that need
+ * a decision (a corrected re-issue, a file about someone else). */
 
 #define G_LOG_DOMAIN "techo-file-import"
 
@@ -6,6 +10,7 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-error-text.h"
 #include "techo-file-import.h"
 #include "techo-import.h"
 
@@ -17,15 +22,7 @@ typedef struct
   GWeakRef window;           /* TechoWindow: closed meanwhile, no report */
   TechoStore *store;
   gint64 profile_id;
-  GPtrArray *paths;          /* char * */
-  guint next;
-  guint n_medicines;         /* new dispensing rows */
-  guint n_checkups;          /* new checkups */
-  guint n_imported;          /* files that went in */
-  guint n_entries;           /* new notebook entries (allergies, OTC …) */
-  guint pending_have;        /* multi-part data still incomplete: parts held … */
-  guint pending_total;       /* … of its total, 0 when nothing waits */
-  GPtrArray *failures;       /* char *: "name\nmessage" */
+  GStrv paths;
 } ImportRun;
 
 static void
@@ -33,12 +30,17 @@ import_run_free (ImportRun *run)
 {
   g_weak_ref_clear (&run->window);
   g_clear_object (&run->store);
-  g_clear_pointer (&run->paths, g_ptr_array_unref);
-  g_clear_pointer (&run->failures, g_ptr_array_unref);
+  g_strfreev (run->paths);
   g_free (run);
 }
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (ImportRun, import_run_free)
+
+static void start_run (TechoWindow        *window,
+                       TechoStore         *store,
+                       gint64              profile_id,
+                       const char * const *paths,
+                       TechoImportFlags    flags);
 
 static char *
 summary_text (guint n_medicines,
@@ -62,16 +64,16 @@ summary_text (guint n_medicines,
 }
 
 static void
-show_failures (ImportRun   *run,
-               TechoWindow *window)
+show_failures (TechoWindow *window,
+               GPtrArray   *failures)
 {
   g_autofree char *heading = NULL;
   g_autoptr(GString) body = g_string_new (NULL);
   GtkWidget *dialog;
 
-  if (run->failures->len == 1)
+  if (failures->len == 1)
     {
-      g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (run->failures, 0), "\n", 2);
+      g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (failures, 0), "\n", 2);
 
       heading = g_strdup_printf (_("Could not import “%s”"), parts[0]);
       g_string_append (body, parts[1]);
@@ -79,9 +81,9 @@ show_failures (ImportRun   *run,
   else
     {
       heading = g_strdup (_("Some files could not be imported"));
-      for (guint i = 0; i < run->failures->len; i++)
+      for (guint i = 0; i < failures->len; i++)
         {
-          g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (run->failures, i), "\n", 2);
+          g_auto(GStrv) parts = g_strsplit (g_ptr_array_index (failures, i), "\n", 2);
 
           /* TRANSLATORS: a file name and why it was refused. */
           g_string_append_printf (body, _("%s: %s"), parts[0], parts[1]);
@@ -89,7 +91,7 @@ show_failures (ImportRun   *run,
         }
     }
   g_string_append (body, "\n");
-  g_string_append (body, run->failures->len == 1
+  g_string_append (body, failures->len == 1
                          ? _("Nothing was changed by this file.")
                          : _("Nothing was changed by these files."));
   dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, body->str);
@@ -99,103 +101,284 @@ show_failures (ImportRun   *run,
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
+/* ---- asking: a corrected re-issue, a file about someone else ------------- */
+
+typedef struct
+{
+  TechoWindow *window;
+  TechoStore *store;
+  gint64 profile_id;
+  GStrv paths;
+  TechoImportFlags flags;
+} Ask;
+
 static void
-finish_run (ImportRun *run)
+ask_free (gpointer  data,
+          GClosure *closure)
+{
+  Ask *ask = data;
+
+  g_clear_object (&ask->window);
+  g_clear_object (&ask->store);
+  g_strfreev (ask->paths);
+  g_free (ask);
+}
+
+static void
+ask_response_cb (AdwMessageDialog *dialog,
+                 const char       *response,
+                 gpointer          user_data)
+{
+  Ask *ask = user_data;
+
+  if (g_strcmp0 (response, "import") == 0)
+    start_run (ask->window, ask->store, ask->profile_id, (const char * const *) ask->paths,
+               ask->flags);
+}
+
+static void
+ask_anyway (TechoWindow *window,
+            ImportRun   *run,
+            gint64       profile_id,
+            GPtrArray   *paths,
+            GPtrArray   *reasons,
+            gboolean     any_reissue,
+            gboolean     any_other)
+{
+  g_autoptr(GString) body = g_string_new (NULL);
+  GtkWidget *dialog;
+  Ask *ask;
+
+  for (guint i = 0; i < reasons->len; i++)
+    g_string_append_printf (body, "%s\n", (const char *) g_ptr_array_index (reasons, i));
+  if (any_reissue)
+    g_string_append_printf (body, "\n%s", _("Importing a corrected checkup replaces the values "
+                                            "stored for it; the old ones stay in its history "
+                                            "and the import can be undone."));
+  if (any_other)
+    g_string_append_printf (body, "\n%s", _("Importing a file about someone else adds it to "
+                                            "the records on screen."));
+  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Import Anyway?"), body->str);
+  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                    "cancel", _("_Cancel"),
+                                    "import", _("_Import Anyway"), NULL);
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "import",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  ask = g_new0 (Ask, 1);
+  ask->window = g_object_ref (window);
+  ask->store = g_object_ref (run->store);
+  ask->profile_id = profile_id;
+  g_ptr_array_add (paths, NULL);
+  ask->paths = g_strdupv ((char **) paths->pdata);
+  ask->flags = (any_reissue ? TECHO_IMPORT_REPLACE : 0)
+               | (any_other ? TECHO_IMPORT_PROFILE_GIVEN : 0);
+  g_signal_connect_data (dialog, "response", G_CALLBACK (ask_response_cb), ask,
+                         ask_free, 0);
+  gtk_window_present (GTK_WINDOW (dialog));
+}
+
+/* ---- the toast and its Undo ---------------------------------------------- */
+
+static void
+undone_cb (GObject      *source,
+           GAsyncResult *result,
+           gpointer      user_data)
+{
+  GWeakRef *ref = user_data;
+  g_autoptr(TechoWindow) window = g_weak_ref_get (ref);
+  g_autoptr(TechoUndoResult) undone = NULL;
+  g_autoptr(GError) error = NULL;
+
+  undone = techo_store_undo_import_finish (TECHO_STORE (source), result, &error);
+  g_weak_ref_clear (ref);
+  g_free (ref);
+  if (window == NULL)
+    return;
+  if (undone == NULL)
+    {
+      techo_window_add_toast (window, _("The import could not be undone."));
+      return;
+    }
+  techo_window_reload (window);
+  techo_window_add_toast (window, _("Import undone"));
+}
+
+static void
+undo_clicked_cb (AdwToast *toast,
+                 gpointer  user_data)
+{
+  TechoWindow *window = user_data;
+  gint64 import_id = GPOINTER_TO_SIZE (g_object_get_data (G_OBJECT (toast), "import-id"));
+  GWeakRef *ref = g_new0 (GWeakRef, 1);
+
+  g_weak_ref_init (ref, window);
+  techo_store_undo_import_async (g_object_get_data (G_OBJECT (toast), "store"), import_id, NULL,
+                                 undone_cb, ref);
+}
+
+/* What a medication notebook brought beyond medicines: its notes, and the
+ * QR codes of a receipt still missing. */
+static void
+notebook_toasts (TechoWindow             *window,
+                 const TechoImportReport *report)
+{
+  guint n_entries = 0, pending_have = 0, pending_total = 0;
+
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
+
+      if (file->status != TECHO_IMPORT_FILE_READ || file->notebook == NULL)
+        continue;
+      n_entries += file->notebook->n_new_entries;
+      /* A later file of this import may bring the rest. */
+      if (file->notebook->pending_data_id != NULL)
+        {
+          pending_have = file->notebook->pending_have;
+          pending_total = file->notebook->pending_total;
+        }
+      else if (file->notebook->n_parts_joined > 0)
+        pending_total = 0;
+    }
+  if (n_entries > 0)
+    {
+      g_autofree char *entries = g_strdup_printf (
+        ngettext ("Imported %u note from the medication notebook (allergies, OTC "
+                  "medicines, memos)",
+                  "Imported %u notes from the medication notebook (allergies, OTC "
+                  "medicines, memos)", n_entries), n_entries);
+
+      techo_window_add_toast (window, entries);
+    }
+  if (pending_total > 0)
+    {
+      /* TRANSLATORS: a receipt's medication data printed as several QR codes. */
+      g_autofree char *pending = g_strdup_printf (
+        _("%u of %u QR codes of this receipt are in; import the others to finish it"),
+        pending_have, pending_total);
+
+      techo_window_add_toast (window, pending);
+    }
+}
+
+static void
+finish_run (ImportRun         *run,
+            TechoImportReport *report)
 {
   g_autoptr(TechoWindow) window = g_weak_ref_get (&run->window);
+  g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ask_paths = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GPtrArray) ask_reasons = g_ptr_array_new_with_free_func (g_free);
+  gboolean any_reissue = FALSE, any_other = FALSE;
 
   /* Closed meanwhile (destroyed, kept alive only by a reference): the
    * records are in the store; there is nobody to tell. */
   if (window == NULL || !gtk_widget_get_realized (GTK_WIDGET (window)))
     return;
-  if (run->n_imported > 0)
+  for (guint i = 0; i < report->files->len; i++)
     {
-      g_autofree char *text = summary_text (run->n_medicines, run->n_checkups);
+      TechoImportFile *file = g_ptr_array_index (report->files, i);
+      g_autofree char *name = NULL;
+
+      if (file->status == TECHO_IMPORT_FILE_READ)
+        continue;
+      name = g_filename_display_basename (file->path);
+      if (g_error_matches (file->error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_REISSUE)
+          || g_error_matches (file->error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_OTHER_PERSON))
+        {
+          any_reissue = any_reissue || file->error->code == TECHO_IMPORT_ERROR_REISSUE;
+          any_other = any_other || file->error->code == TECHO_IMPORT_ERROR_OTHER_PERSON;
+          g_ptr_array_add (ask_paths, g_strdup (file->path));
+          /* TRANSLATORS: a file name and why it was refused. */
+          g_ptr_array_add (ask_reasons, g_strdup_printf (_("%s: %s"), name,
+                                                         file->error->message));
+          continue;
+        }
+      g_ptr_array_add (failures, g_strdup_printf ("%s\n%s", name, file->error->message));
+    }
+  if (report->files->len > failures->len + ask_paths->len)
+    {
+      g_autofree char *text =
+        summary_text (techo_import_report_count (report, TECHO_MERGE_ADDED,
+                                                 TECHO_CATEGORY_MEDICATION),
+                      techo_import_report_count (report, TECHO_MERGE_ADDED,
+                                                 TECHO_CATEGORY_CHECKUP)
+                      + techo_import_report_count (report, TECHO_MERGE_REPLACED,
+                                                   TECHO_CATEGORY_CHECKUP));
 
       techo_window_reload (window);
-      if (run->n_medicines > 0 || run->n_checkups > 0 || run->pending_total == 0)
+      if (report->import_id > 0)
+        {
+          AdwToast *toast = adw_toast_new (text);
+
+          adw_toast_set_timeout (toast, 8);
+          adw_toast_set_button_label (toast, _("_Undo"));
+          g_object_set_data (G_OBJECT (toast), "import-id",
+                             GSIZE_TO_POINTER ((gsize) report->import_id));
+          g_object_set_data_full (G_OBJECT (toast), "store", g_object_ref (run->store),
+                                  g_object_unref);
+          g_signal_connect_object (toast, "button-clicked", G_CALLBACK (undo_clicked_cb),
+                                   window, 0);
+          techo_window_present_toast (window, toast);
+        }
+      else
         techo_window_add_toast (window, text);
-      if (run->n_entries > 0)
-        {
-          g_autofree char *entries = g_strdup_printf (
-            ngettext ("Imported %u note from the medication notebook (allergies, OTC "
-                      "medicines, memos)",
-                      "Imported %u notes from the medication notebook (allergies, OTC "
-                      "medicines, memos)", run->n_entries), run->n_entries);
-
-          techo_window_add_toast (window, entries);
-        }
-      if (run->pending_total > 0)
-        {
-          /* TRANSLATORS: a receipt's medication data printed as several QR codes. */
-          g_autofree char *pending = g_strdup_printf (
-            _("%u of %u QR codes of this receipt are in; import the others to finish it"),
-            run->pending_have, run->pending_total);
-
-          techo_window_add_toast (window, pending);
-        }
+      notebook_toasts (window, report);
     }
-  if (run->failures->len > 0)
-    show_failures (run, window);
+  if (failures->len > 0)
+    show_failures (window, failures);
+  if (ask_paths->len > 0)
+    ask_anyway (window, run, report->profile_id > 0 ? report->profile_id : run->profile_id,
+                ask_paths, ask_reasons, any_reissue, any_other);
 }
-
-static void import_next (ImportRun *run);
 
 static void
 imported_cb (GObject      *source,
              GAsyncResult *result,
              gpointer      user_data)
 {
-  ImportRun *run = user_data;
-  g_autoptr(TechoImportResult) imported = NULL;
+  g_autoptr(ImportRun) run = user_data;
+  g_autoptr(TechoImportReport) report = NULL;
   g_autoptr(GError) error = NULL;
-  const char *path = g_ptr_array_index (run->paths, run->next - 1);
 
-  imported = techo_import_file_finish (TECHO_STORE (source), result, &error);
-  if (imported == NULL)
+  report = techo_import_paths_finish (TECHO_STORE (source), result, &error);
+  if (report == NULL)
     {
-      g_autofree char *name = g_filename_display_basename (path);
+      g_autoptr(TechoWindow) window = g_weak_ref_get (&run->window);
+      g_autoptr(GPtrArray) failures = g_ptr_array_new_with_free_func (g_free);
 
-      g_ptr_array_add (run->failures, g_strdup_printf ("%s\n%s", name, error->message));
-    }
-  else
-    {
-      run->n_imported++;
-      if (imported->kind == TECHO_IMPORT_KIND_CDA)
-        run->n_checkups += imported->n_new;
-      else
+      if (window == NULL || !gtk_widget_get_realized (GTK_WIDGET (window)))
+        return;
+      for (guint i = 0; run->paths[i] != NULL; i++)
         {
-          run->n_medicines += imported->n_new;
-          run->n_entries += imported->n_new_entries;
+          g_autofree char *name = g_filename_display_basename (run->paths[i]);
+
+          g_ptr_array_add (failures, g_strdup_printf ("%s\n%s", name, techo_error_text (error)));
         }
-      /* Parts of multi-part data wait for the rest (a later file of this
-       * run may bring it). */
-      if (imported->pending_data_id != NULL)
-        {
-          run->pending_have = imported->pending_have;
-          run->pending_total = imported->pending_total;
-        }
-      else if (imported->n_parts_joined > 0)
-        run->pending_total = 0;
-      /* The next file goes to the person this one went to (one made
-       * from the first file of an empty store). */
-      if (imported->profile_id > 0)
-        run->profile_id = imported->profile_id;
+      show_failures (window, failures);
+      return;
     }
-  import_next (run);
+  finish_run (run, report);
 }
 
 static void
-import_next (ImportRun *run)
+start_run (TechoWindow        *window,
+           TechoStore         *store,
+           gint64              profile_id,
+           const char * const *paths,
+           TechoImportFlags    flags)
 {
-  if (run->next >= run->paths->len)
-    {
-      finish_run (run);
-      import_run_free (run);
-      return;
-    }
-  techo_import_file_async (run->store, run->profile_id, g_ptr_array_index (run->paths, run->next++),
-                           NULL, imported_cb, run);
+  ImportRun *run = g_new0 (ImportRun, 1);
+
+  g_weak_ref_init (&run->window, window);
+  run->store = g_object_ref (store);
+  run->profile_id = profile_id;
+  run->paths = g_strdupv ((char **) paths);
+  /* The files go to the window's person; one that names someone else
+   * is asked about first (see ask_anyway). */
+  techo_import_paths_async (store, profile_id, paths, flags, NULL, imported_cb, run);
 }
 
 void
@@ -204,23 +387,16 @@ techo_file_import_paths (TechoWindow        *window,
                          gint64              profile_id,
                          const char * const *paths)
 {
-  g_autoptr(ImportRun) run = NULL;
+  guint n;
 
   g_return_if_fail (TECHO_IS_WINDOW (window));
   g_return_if_fail (TECHO_IS_STORE (store));
   g_return_if_fail (paths != NULL);
 
-  run = g_new0 (ImportRun, 1);
-  g_weak_ref_init (&run->window, window);
-  run->store = g_object_ref (store);
-  run->profile_id = profile_id;
-  run->paths = g_ptr_array_new_with_free_func (g_free);
-  run->failures = g_ptr_array_new_with_free_func (g_free);
-  for (guint i = 0; paths[i] != NULL; i++)
-    g_ptr_array_add (run->paths, g_strdup (paths[i]));
-  if (run->paths->len == 0)
+  n = g_strv_length ((char **) paths);
+  if (n == 0)
     return;
-  if (run->paths->len > MAX_FILES)
+  if (n > MAX_FILES)
     {
       g_autofree char *message = g_strdup_printf (_("Choose at most %u files at a time."),
                                                   (guint) MAX_FILES);
@@ -228,7 +404,7 @@ techo_file_import_paths (TechoWindow        *window,
       techo_window_add_toast (window, message);
       return;
     }
-  import_next (g_steal_pointer (&run));
+  start_run (window, store, profile_id, paths, TECHO_IMPORT_FLAGS_NONE);
 }
 
 /* ---- the chooser ------------------------------------------------------- */

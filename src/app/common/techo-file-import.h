@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-file-import.h: "Import Files…" in the app: a file chooser, then
- * each file through techo_import_file_async into the window's person, one
- * after the other off the main thread; a toast with what came in, or a
- * dialog naming each file that was refused. */
+ * the files through techo_import_paths_async into the window's person in
+ * one import off the main thread; a toast with what came in (and Undo), a
+ * dialog naming each file that was refused, a question for a corrected
+ * re-issue or a file about someone else. */
 
 #pragma once
 
@@ -17,8 +18,8 @@ void techo_file_import_choose (TechoWindow *window,
                                TechoStore  *store,
                                gint64       profile_id);
 
-/* The same without the chooser: imports @paths (NULL-terminated) in
- * order, then reloads the window's records and reports. */
+/* The same without the chooser: imports @paths (NULL-terminated) as one
+ * import, then reloads the window's records and reports. */
 void techo_file_import_paths  (TechoWindow        *window,
                                TechoStore         *store,
                                gint64              profile_id,

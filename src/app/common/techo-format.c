@@ -79,17 +79,6 @@ techo_format_today (void)
   return g_date_time_format (now, "%Y-%m-%d");
 }
 
-int
-techo_format_days_between (const char *from,
-                           const char *to)
-{
-  GDate a, b;
-
-  if (!parse_date (from, &a) || !parse_date (to, &b))
-    return G_MININT;
-  return g_date_days_between (&a, &b);
-}
-
 char *
 techo_format_add_days (const char *iso_date,
                        int         days)
@@ -155,7 +144,9 @@ techo_format_value (const TechoAnalyte *analyte,
 {
   g_autofree char *number = NULL;
 
-  if (item == NULL || item->not_performed || item->value == NULL)
+  /* Not performed, a missing (nullFlavor) or a blank value: the same rule
+   * as the analyte finder's. */
+  if (!techo_analysis_item_has_value (item))
     return g_strdup (_("Not performed"));
   if (item->type == TECHO_VALUE_CO || item->type == TECHO_VALUE_CD)
     {

@@ -24,9 +24,6 @@ char        *techo_format_date              (const char *iso_date);
 char        *techo_format_today             (void);
 /* @unit as people read it ("kg/m2" → "kg/m²"); other units unchanged. */
 const char  *techo_format_unit              (const char *unit);
-/* Days from @from to @to (both YYYY-MM-DD); G_MININT when either is bad. */
-int          techo_format_days_between      (const char *from,
-                                             const char *to);
 /* @iso_date plus @days, as YYYY-MM-DD. */
 char        *techo_format_add_days          (const char *iso_date,
                                              int         days);

@@ -8,6 +8,7 @@
 
 #include "techo-cda.h"
 #include "techo-checkups-page.h"
+#include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-widget-util.h"
 
@@ -22,18 +23,23 @@ struct _TechoCheckupsPage
   GtkBox *groups;
   GtkButton *save_button;
 
-  TechoDataset *dataset;
+  TechoRecordSet *records;
   TechoStore *store;
-  const TechoCheckup *shown;       /* borrowed from the dataset */
+  const TechoCheckup *shown;       /* borrowed from the records */
   GHashTable *detail_values;       /* analyte key → GtkLabel */
   GPtrArray *detail_groups;        /* of char* */
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   guint n_rows;
+  guint detail_serial;             /* which detail an answer of the store is for */
   gboolean saving;
 };
 
-G_DEFINE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_WIDGET)
+static void techo_checkups_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_checkups_page_page_init))
 
 static const char *
 kind_label (const char *kind)
@@ -58,7 +64,7 @@ typedef struct
 {
   TechoStore *store;
   gint64 profile_id;
-  TechoCheckup *checkup;     /* borrowed; the dataset outlives the task */
+  TechoCheckup *checkup;     /* borrowed; the records outlive the task */
   TechoProfile *profile;     /* borrowed */
   GFile *file;
 } SaveData;
@@ -126,7 +132,8 @@ save_done_cb (GObject      *source,
 
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
-      message = g_strdup_printf (_("Could not save the file: %s"), error->message);
+      techo_error_text_log ("Saving the official file", error);
+      message = techo_error_text_dup_message (_("Could not save the file."), error);
       toast (self, message);
       return;
     }
@@ -170,18 +177,85 @@ save_clicked_cb (GtkButton         *button,
 
 /* ---- the detail ---------------------------------------------------------- */
 
+/* Why a file gave no value (HL7 nullFlavor), in words. */
+static char *
+null_flavor_words (const char *flavor)
+{
+  if (g_strcmp0 (flavor, "NI") == 0)
+    return g_strdup (_("No information"));
+  if (g_strcmp0 (flavor, "UNK") == 0 || g_strcmp0 (flavor, "ASKU") == 0)
+    return g_strdup (_("Unknown"));
+  if (g_strcmp0 (flavor, "NA") == 0)
+    return g_strdup (_("Not applicable"));
+  /* TRANSLATORS: %s is an HL7 nullFlavor code such as NAV or MSK. */
+  return g_strdup_printf (_("No value (%s)"), flavor);
+}
+
+/* Whether the laboratory's own flag and Techo's national-threshold status
+ * say different things (a high or low flag on a normal value, or a normal
+ * flag on a value over a threshold). */
+static gboolean
+lab_disagrees (const char  *interpretation,
+               TechoStatus  status)
+{
+  gboolean lab_normal = g_strcmp0 (interpretation, "N") == 0;
+
+  if (status == TECHO_STATUS_UNKNOWN || interpretation == NULL)
+    return FALSE;
+  return lab_normal ? status != TECHO_STATUS_NORMAL : status == TECHO_STATUS_NORMAL;
+}
+
+/* The laboratory's own flag and range, as the file gave them. */
+static GtkWidget *
+lab_label (const TechoItem *item,
+           TechoStatus      status)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+  GtkWidget *label;
+
+  if (item->interpretation == NULL && item->reference_range == NULL)
+    return NULL;
+  if (item->interpretation != NULL)
+    /* TRANSLATORS: the laboratory's own flag, e.g. "Lab: H". */
+    g_string_append_printf (text, _("Lab: %s"), item->interpretation);
+  if (item->reference_range != NULL)
+    {
+      if (text->len > 0)
+        g_string_append_c (text, ' ');
+      /* TRANSLATORS: the laboratory's reference range, e.g. "(range 4.6-6.2 %)". */
+      g_string_append_printf (text, _("(range %s)"), item->reference_range);
+    }
+  label = gtk_label_new (text->str);
+  gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
+  gtk_widget_add_css_class (label, "caption");
+  if (lab_disagrees (item->interpretation, status))
+    {
+      gtk_widget_add_css_class (label, "warning");
+      gtk_widget_set_tooltip_text (label, _("The laboratory’s own flag differs from the "
+                                            "national checkup threshold shown beside it."));
+    }
+  else
+    gtk_widget_add_css_class (label, "dim-label");
+  return label;
+}
+
 static GtkWidget *
 item_row (TechoCheckupsPage  *self,
           const TechoAnalyte *analyte,
           const TechoItem    *item)
 {
   GtkWidget *row = adw_action_row_new ();
-  const char *sex = techo_dataset_sex (self->dataset);
+  const char *sex = techo_analysis_sex (self->records);
   const char *title = analyte != NULL ? techo_format_analyte_name (analyte) : item->name;
-  g_autofree char *value = techo_format_value (analyte, item);
+  g_autofree char *value = item->null_flavor != NULL ? null_flavor_words (item->null_flavor)
+                                                     : techo_format_value (analyte, item);
   g_autofree char *thresholds = techo_format_thresholds (analyte, sex);
+  TechoStatus status = TECHO_STATUS_UNKNOWN;
   GtkWidget *label;
+  GtkWidget *lab;
 
+  /* Values and names are the file's text, never markup ("<再検査>"). */
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title != NULL ? title : item->code);
 
   if (item->type == TECHO_VALUE_ST && !item->not_performed)
@@ -196,22 +270,79 @@ item_row (TechoCheckupsPage  *self,
       label = gtk_label_new (value);
       gtk_widget_set_valign (label, GTK_ALIGN_CENTER);
       gtk_widget_add_css_class (label, "numeric");
-      if (item->not_performed)
+      if (item->not_performed || item->null_flavor != NULL)
         gtk_widget_add_css_class (label, "dim-label");
+      if (!item->not_performed && item->value != NULL && analyte != NULL)
+        status = techo_reference_classify (analyte, item->value, sex);
+      /* The laboratory's flag and range beside Techo's own status. */
+      lab = lab_label (item, status);
+      if (lab != NULL)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), lab);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       if (thresholds != NULL)
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), thresholds);
-      if (!item->not_performed && analyte != NULL)
-        {
-          TechoStatus status = techo_reference_classify (analyte, item->value, sex);
-
-          if (status != TECHO_STATUS_UNKNOWN)
-            adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
-        }
+      if (status != TECHO_STATUS_UNKNOWN)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
     }
-  if (analyte != NULL && label != NULL)
+  /* The analyte's value is the item the one finder picks (another item
+   * of the same analyte, not performed, is listed but is not its value). */
+  if (analyte != NULL && label != NULL && item == techo_analysis_find (self->shown, analyte))
     g_hash_table_insert (self->detail_values, g_strdup (analyte->key), label);
   return row;
+}
+
+typedef struct
+{
+  TechoCheckupsPage *self;   /* alive while its cancellable is not cancelled */
+  guint serial;
+} SourcesRequest;
+
+static void
+sources_loaded_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autofree SourcesRequest *request = user_data;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoCheckupsPage *self;
+  GtkWidget *group;
+
+  sources = techo_store_list_sources_finish (TECHO_STORE (source), result, &error);
+  if (sources == NULL)
+    return; /* cancelled with the page, or nothing to show */
+  self = request->self;
+  /* Another checkup is shown by now. */
+  if (request->serial != self->detail_serial || sources->len == 0)
+    return;
+  group = adw_preferences_group_new ();
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Sources and History"));
+  for (guint i = 0; i < sources->len; i++)
+    {
+      const TechoRecordSource *s = g_ptr_array_index (sources, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autoptr(GDateTime) when = g_date_time_new_from_unix_local (s->added_at);
+      g_autofree char *day = g_date_time_format (when, "%Y-%m-%d");
+      g_autofree char *title = NULL;
+
+      if (g_strcmp0 (s->event, "replaced") == 0)
+        title = g_strdup_printf (ngettext ("Values replaced by a corrected file, %s (%u value "
+                                           "changed)",
+                                           "Values replaced by a corrected file, %s (%u values "
+                                           "changed)", s->n_changed),
+                                 s->file_name, s->n_changed);
+      else if (s->origin == TECHO_ORIGIN_FILE)
+        title = g_strdup_printf (_("Imported file %s"), s->file_name);
+      else if (s->origin == TECHO_ORIGIN_PORTAL)
+        title = g_strdup (_("Synced from My Number Portal"));
+      else
+        title = g_strdup (_("Entered by hand"));
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), day);
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  gtk_box_append (self->groups, group);
 }
 
 static void
@@ -257,6 +388,33 @@ fill_detail (TechoCheckupsPage  *self,
       if (group != NULL)
         gtk_box_append (self->groups, group);
     }
+
+  /* Who judged, then every way this checkup arrived (read off the main
+   * thread; the group comes last when the store answers). */
+  if (checkup->doctor_name != NULL)
+    {
+      GtkWidget *group = adw_preferences_group_new ();
+      GtkWidget *row = adw_action_row_new ();
+
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Judging doctor"));
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), checkup->doctor_name);
+      gtk_widget_add_css_class (row, "property");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+      gtk_box_append (self->groups, group);
+    }
+  self->detail_serial++;
+  if (self->store != NULL && self->records != NULL && self->records->profile != NULL
+      && checkup->id != NULL)
+    {
+      SourcesRequest *request = g_new0 (SourcesRequest, 1);
+
+      request->self = self;
+      request->serial = self->detail_serial;
+      techo_store_list_sources_async (self->store, self->records->profile->id,
+                                      TECHO_CATEGORY_CHECKUP, checkup->id, self->cancellable,
+                                      sources_loaded_cb, request);
+    }
 }
 
 static void
@@ -281,22 +439,24 @@ rebuild (TechoCheckupsPage *self)
 
   self->shown = NULL;
   self->n_rows = 0;
+  self->detail_serial++;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
-  if (self->dataset == NULL || self->dataset->checkups->len == 0)
+  if (self->records == NULL || self->records->checkups->len == 0)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
 
-  for (guint i = 0; i < self->dataset->checkups->len; i++)
+  for (guint i = 0; i < self->records->checkups->len; i++)
     {
-      const TechoCheckup *checkup = g_ptr_array_index (self->dataset->checkups, i);
+      const TechoCheckup *checkup = g_ptr_array_index (self->records->checkups, i);
       GtkWidget *row = adw_action_row_new ();
       g_autofree char *date = techo_format_date (checkup->performed_on);
       g_autofree char *subtitle = NULL;
       g_autofree char *chip_text = NULL;
+      TechoAssessment assessment;
       TechoGuidanceLevel level;
 
       subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
@@ -305,19 +465,12 @@ rebuild (TechoCheckupsPage *self)
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       /* The guidance level as the source says it, or worked out (and
        * labelled so) from the values, the sex and the age on that day. */
-      if (techo_reference_reported_guidance_level (checkup, &level))
-        chip_text = g_strdup (techo_guidance_level_label_ja (level));
-      else
-        {
-          const TechoProfile *profile = self->dataset->profile;
-          int age = profile != NULL && profile->birth_date != NULL
-                      ? techo_reference_age_on (profile->birth_date, checkup->performed_on)
-                      : -1;
-
-          level = techo_reference_guidance_level (checkup, techo_dataset_sex (self->dataset), age);
-          chip_text = g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
+      techo_analysis_assess (self->records, checkup, &assessment);
+      level = assessment.level;
+      chip_text = assessment.level_reported
+                    ? g_strdup (techo_guidance_level_label_ja (level))
+                    : g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
                                        _("(computed)"));
-        }
       if (level != TECHO_GUIDANCE_UNKNOWN)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    techo_chip_new (chip_text,
@@ -344,7 +497,7 @@ techo_checkups_page_dispose (GObject *object)
   g_clear_object (&self->chooser);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_CHECKUPS_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->dispose (object);
 }
@@ -358,6 +511,22 @@ techo_checkups_page_finalize (GObject *object)
   g_ptr_array_unref (self->detail_groups);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->finalize (object);
+}
+
+static void
+techo_checkups_page_set_records (TechoPage      *page,
+                                 TechoRecordSet *records)
+{
+  TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  rebuild (self);
+}
+
+static void
+techo_checkups_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_checkups_page_set_records;
 }
 
 static void
@@ -393,16 +562,6 @@ techo_checkups_page_init (TechoCheckupsPage *self)
 }
 
 void
-techo_checkups_page_set_dataset (TechoCheckupsPage *self,
-                                 TechoDataset      *dataset)
-{
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  if (dataset != NULL)
-    self->dataset = techo_dataset_ref (dataset);
-  rebuild (self);
-}
-
-void
 techo_checkups_page_set_store (TechoCheckupsPage *self,
                                TechoStore        *store)
 {
@@ -419,9 +578,9 @@ gboolean
 techo_checkups_page_show_detail (TechoCheckupsPage *self,
                                  guint              index)
 {
-  if (self->dataset == NULL || index >= self->dataset->checkups->len)
+  if (self->records == NULL || index >= self->records->checkups->len)
     return FALSE;
-  fill_detail (self, g_ptr_array_index (self->dataset->checkups, index));
+  fill_detail (self, g_ptr_array_index (self->records->checkups, index));
   gtk_stack_set_visible_child_name (self->stack, "detail");
   return TRUE;
 }
@@ -429,7 +588,7 @@ techo_checkups_page_show_detail (TechoCheckupsPage *self,
 void
 techo_checkups_page_show_list (TechoCheckupsPage *self)
 {
-  if (self->dataset != NULL && self->dataset->checkups->len > 0)
+  if (self->records != NULL && self->records->checkups->len > 0)
     gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
@@ -463,24 +622,24 @@ techo_checkups_page_save_official_file (TechoCheckupsPage *self,
   SaveData *data;
 
   g_return_if_fail (G_IS_FILE (file));
-  if (self->shown == NULL || self->dataset == NULL)
+  if (self->shown == NULL || self->records == NULL)
     return;
 
   data = g_new0 (SaveData, 1);
   data->store = self->store != NULL ? g_object_ref (self->store) : NULL;
-  data->profile_id = self->dataset->profile != NULL ? self->dataset->profile->id : 0;
+  data->profile_id = self->records->profile != NULL ? self->records->profile->id : 0;
   data->checkup = (TechoCheckup *) self->shown;
-  data->profile = self->dataset->profile;
+  data->profile = self->records->profile;
   data->file = g_object_ref (file);
 
   gtk_widget_set_sensitive (GTK_WIDGET (self->save_button), FALSE);
   self->saving = TRUE;
   task = g_task_new (self, self->cancellable, save_done_cb, NULL);
   g_task_set_source_tag (task, techo_checkups_page_save_official_file);
-  /* The dataset (and so the checkup) lives as long as the task. */
+  /* The records (and so the checkup) live as long as the task. */
   g_task_set_task_data (task, data, (GDestroyNotify) save_data_free);
-  g_object_set_data_full (G_OBJECT (task), "dataset", techo_dataset_ref (self->dataset),
-                          (GDestroyNotify) techo_dataset_unref);
+  g_object_set_data_full (G_OBJECT (task), "records", techo_record_set_ref (self->records),
+                          (GDestroyNotify) techo_record_set_unref);
   g_task_run_in_thread (task, save_thread);
 }
 

@@ -4,7 +4,7 @@
 
 #include <adwaita.h>
 
-#include "techo-dataset.h"
+#include "techo-page.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -12,8 +12,6 @@ G_BEGIN_DECLS
 #define TECHO_TYPE_CHECKUPS_PAGE (techo_checkups_page_get_type ())
 G_DECLARE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, TECHO, CHECKUPS_PAGE, GtkWidget)
 
-void        techo_checkups_page_set_dataset   (TechoCheckupsPage *self,
-                                               TechoDataset      *dataset);
 /* Where "Save official file…" reads the stored CDA document (may be NULL). */
 void        techo_checkups_page_set_store     (TechoCheckupsPage *self,
                                                TechoStore        *store);

@@ -247,7 +247,8 @@ techo_medicine_timeline_new (void)
 
 void
 techo_medicine_timeline_set_data (TechoMedicineTimeline *self,
-                                  TechoDataset          *dataset,
+                                  TechoRecordSet        *records,
+                                  const char            *today,
                                   GHashTable            *flagged)
 {
   g_autoptr(GHashTable) by_ingredient = g_hash_table_new (g_str_hash, g_str_equal);
@@ -257,21 +258,21 @@ techo_medicine_timeline_set_data (TechoMedicineTimeline *self,
   g_ptr_array_set_size (self->lanes, 0);
   self->n_bars = 0;
   g_clear_pointer (&self->first_day, g_free);
-  if (dataset == NULL)
+  if (records == NULL || today == NULL)
     {
       gtk_widget_queue_resize (GTK_WIDGET (self));
       return;
     }
   /* Ten months back and two ahead: supplies running now show their end. */
-  self->first_day = techo_format_add_days (dataset->today, -(MONTHS - 2) * 30);
+  self->first_day = techo_format_add_days (today, -(MONTHS - 2) * 30);
   self->span_days = MONTHS * 30;
-  self->today_offset = techo_format_days_between (self->first_day, dataset->today);
+  self->today_offset = techo_analysis_days_between (self->first_day, today);
 
   /* Newest first: the first lanes are the medicines taken most recently. */
-  for (guint i = 0; i < dataset->dispensings->len; i++)
+  for (guint i = 0; i < records->dispensings->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (dataset->dispensings, i);
-      int start = techo_format_days_between (self->first_day, d->dispensed_on);
+      const TechoDispensing *d = g_ptr_array_index (records->dispensings, i);
+      int start = techo_analysis_days_between (self->first_day, d->dispensed_on);
       const char *ingredient = d->ingredient_name != NULL ? d->ingredient_name : d->drug_name;
       const char *prescriber = d->prescriber_name != NULL ? d->prescriber_name : "";
       Lane *lane;

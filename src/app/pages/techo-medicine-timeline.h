@@ -8,7 +8,7 @@
 
 #include <gtk/gtk.h>
 
-#include "techo-dataset.h"
+#include "techo-records.h"
 
 G_BEGIN_DECLS
 
@@ -17,10 +17,12 @@ G_DECLARE_FINAL_TYPE (TechoMedicineTimeline, techo_medicine_timeline, TECHO, MED
                       GtkWidget)
 
 GtkWidget *techo_medicine_timeline_new       (void);
-/* @flagged: the dispensings that overlap another prescriber's (a pointer
+/* The dispensings of @records (NULL: none) around @today (YYYY-MM-DD).
+ * @flagged: the dispensings that overlap another prescriber's (a pointer
  * set, referenced), may be NULL. */
 void       techo_medicine_timeline_set_data  (TechoMedicineTimeline *self,
-                                              TechoDataset          *dataset,
+                                              TechoRecordSet        *records,
+                                              const char            *today,
                                               GHashTable            *flagged);
 guint      techo_medicine_timeline_get_n_lanes (TechoMedicineTimeline *self);
 guint      techo_medicine_timeline_get_n_bars  (TechoMedicineTimeline *self);

@@ -24,7 +24,8 @@ struct _TechoMedicinesPage
   GtkBox *now_box;
   GtkBox *history_box;
 
-  TechoDataset *dataset;
+  TechoRecordSet *records;
+  char *today;               /* YYYY-MM-DD, when the records were last shown */
   TechoMedicineTimeline *timeline;
   guint n_current;
   guint n_ingredients;
@@ -32,7 +33,11 @@ struct _TechoMedicinesPage
   guint n_notebook;      /* allergies, side effects, OTC rows shown */
 };
 
-G_DEFINE_FINAL_TYPE (TechoMedicinesPage, techo_medicines_page, GTK_TYPE_WIDGET)
+static void techo_medicines_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoMedicinesPage, techo_medicines_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_medicines_page_page_init))
 
 static void
 clear_box (GtkBox *box)
@@ -104,7 +109,7 @@ static void
 build_duplicates (TechoMedicinesPage *self,
                   GHashTable         *flagged)
 {
-  g_autoptr(GPtrArray) pairs = techo_dataset_find_duplicates (self->dataset, FALSE, flagged);
+  g_autoptr(GPtrArray) pairs = techo_analysis_duplicates (self->records->dispensings, NULL, flagged);
   GtkWidget *group;
 
   self->n_duplicates = pairs->len / 2;
@@ -147,10 +152,10 @@ build_now (TechoMedicinesPage *self)
   g_autoptr(GHashTable) seen = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Taking now"));
-  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+  for (guint i = 0; i < self->records->dispensings->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
-      int left = techo_dataset_days_left (self->dataset, d);
+      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
+      int left = techo_analysis_days_left (d, self->today);
       g_autofree char *key = NULL;
       g_autofree char *places = NULL;
       g_autofree char *details = NULL;
@@ -206,7 +211,7 @@ build_history (TechoMedicinesPage *self,
     gtk_widget_add_css_class (heading, "heading");
     gtk_box_append (self->history_box, heading);
     self->timeline = TECHO_MEDICINE_TIMELINE (techo_medicine_timeline_new ());
-    techo_medicine_timeline_set_data (self->timeline, self->dataset, flagged);
+    techo_medicine_timeline_set_data (self->timeline, self->records, self->today, flagged);
     gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->timeline));
     gtk_widget_add_css_class (frame, "view");
     gtk_box_append (self->history_box, frame);
@@ -214,9 +219,9 @@ build_history (TechoMedicinesPage *self,
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("By ingredient"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
                                          _("Every dispensing, newest first"));
-  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+  for (guint i = 0; i < self->records->dispensings->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
+      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
       g_autofree char *key = ingredient_key (d);
       GtkWidget *expander = g_hash_table_lookup (rows, key);
       guint shown = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
@@ -244,7 +249,7 @@ build_history (TechoMedicinesPage *self,
           adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
                                          d->ingredient_name != NULL ? d->ingredient_name
                                                                     : d->drug_name);
-          if (techo_dataset_dispensing_is_current (self->dataset, d))
+          if (techo_analysis_is_current (d, self->today))
             adw_expander_row_add_action (ADW_EXPANDER_ROW (expander),
                                          techo_chip_new (_("Taking now"), NULL, "accent"));
           adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
@@ -312,9 +317,9 @@ build_notebook (TechoMedicinesPage *self)
   GtkWidget *group = NULL;
 
   for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
-    for (guint i = 0; i < self->dataset->entries->len; i++)
+    for (guint i = 0; i < self->records->entries->len; i++)
       {
-        const TechoNotebookEntry *e = g_ptr_array_index (self->dataset->entries, i);
+        const TechoNotebookEntry *e = g_ptr_array_index (self->records->entries, i);
         g_autoptr(GString) subtitle = NULL;
         GtkWidget *row;
 
@@ -368,8 +373,10 @@ rebuild (TechoMedicinesPage *self)
   clear_box (self->history_box);
   self->timeline = NULL;
   self->n_current = self->n_ingredients = self->n_duplicates = self->n_notebook = 0;
-  if (self->dataset == NULL
-      || (self->dataset->dispensings->len == 0 && self->dataset->entries->len == 0))
+  g_free (self->today);
+  self->today = techo_format_today ();   /* honours TECHO_TODAY */
+  if (self->records == NULL
+      || (self->records->dispensings->len == 0 && self->records->entries->len == 0))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -388,8 +395,33 @@ techo_medicines_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_MEDICINES_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
+  g_clear_pointer (&self->today, g_free);
   G_OBJECT_CLASS (techo_medicines_page_parent_class)->dispose (object);
+}
+
+static void
+techo_medicines_page_set_records (TechoPage      *page,
+                                  TechoRecordSet *records)
+{
+  TechoMedicinesPage *self = TECHO_MEDICINES_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  rebuild (self);
+}
+
+/* Shows every dispensing: waits for the complete history. */
+static gboolean
+techo_medicines_page_needs_history (TechoPage *page)
+{
+  return TRUE;
+}
+
+static void
+techo_medicines_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_medicines_page_set_records;
+  iface->needs_history = techo_medicines_page_needs_history;
 }
 
 static void
@@ -413,16 +445,6 @@ static void
 techo_medicines_page_init (TechoMedicinesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-void
-techo_medicines_page_set_dataset (TechoMedicinesPage *self,
-                                  TechoDataset       *dataset)
-{
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  if (dataset != NULL)
-    self->dataset = techo_dataset_ref (dataset);
-  rebuild (self);
 }
 
 guint

@@ -4,15 +4,13 @@
 
 #include <adwaita.h>
 
-#include "techo-dataset.h"
+#include "techo-page.h"
 
 G_BEGIN_DECLS
 
 #define TECHO_TYPE_MEDICINES_PAGE (techo_medicines_page_get_type ())
 G_DECLARE_FINAL_TYPE (TechoMedicinesPage, techo_medicines_page, TECHO, MEDICINES_PAGE, GtkWidget)
 
-void   techo_medicines_page_set_dataset       (TechoMedicinesPage *self,
-                                               TechoDataset       *dataset);
 guint  techo_medicines_page_get_n_current     (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_ingredients (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_duplicates  (TechoMedicinesPage *self);

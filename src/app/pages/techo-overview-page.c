@@ -17,14 +17,19 @@ struct _TechoOverviewPage
   GtkStack *stack;
   GtkFlowBox *flow;
 
-  TechoDataset *dataset;
+  TechoRecordSet *records;
+  char *today;           /* YYYY-MM-DD, when the records were last shown */
   GHashTable *values;    /* analyte key → GtkLabel (value) */
   GHashTable *statuses;  /* analyte key → status words */
   char *metabolic_text;
   guint n_duplicates;
 };
 
-G_DEFINE_FINAL_TYPE (TechoOverviewPage, techo_overview_page, GTK_TYPE_WIDGET)
+static void techo_overview_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoOverviewPage, techo_overview_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_overview_page_page_init))
 
 enum {
   SHOW_TREND,
@@ -75,15 +80,11 @@ suffix_label (const char *text,
 static void
 add_latest_checkup_card (TechoOverviewPage *self)
 {
-  const TechoCheckup *latest = g_ptr_array_index (self->dataset->checkups, 0);
-  const TechoCheckup *previous = NULL;
+  const TechoCheckup *latest = g_ptr_array_index (self->records->checkups, 0);
   g_autofree char *date = techo_format_date (latest->performed_on);
   g_autofree char *description = NULL;
   GtkWidget *group = adw_preferences_group_new ();
-  gboolean has_hba1c = techo_dataset_find_analyte (latest, "hba1c") != NULL;
-
-  if (self->dataset->checkups->len > 1)
-    previous = g_ptr_array_index (self->dataset->checkups, 1);
+  gboolean has_hba1c = techo_analysis_find_key (latest, "hba1c") != NULL;
 
   description = latest->institution_name != NULL
                   ? g_strdup_printf ("%s · %s", date, latest->institution_name)
@@ -95,24 +96,20 @@ add_latest_checkup_card (TechoOverviewPage *self)
     {
       const char *key = key_analytes[i];
       const TechoAnalyte *analyte = techo_reference_analyte (key);
-      const TechoItem *item = techo_dataset_find_analyte (latest, key);
-      const TechoItem *before;
+      TechoReading reading, before;
       g_autofree char *value = NULL;
       g_autofree char *change = NULL;
-      TechoStatus status;
       GtkWidget *row, *value_label;
 
-      if (analyte == NULL || item == NULL || item->not_performed)
+      if (analyte == NULL || !techo_analysis_latest (self->records, analyte, &reading, &before))
         continue;
       /* HbA1c, when measured, stands for blood glucose on this card. */
       if (has_hba1c && g_str_has_prefix (key, "glucose_"))
         continue;
 
-      before = techo_dataset_find_analyte (previous, key);
-      value = techo_format_value (analyte, item);
-      if (before != NULL)
-        change = techo_format_change (analyte, item->value, before->value);
-      status = techo_reference_classify (analyte, item->value, techo_dataset_sex (self->dataset));
+      value = techo_format_value (analyte, reading.item);
+      if (before.item != NULL)
+        change = techo_format_change (analyte, reading.item->value, before.item->value);
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_analyte_name (analyte));
@@ -125,7 +122,7 @@ add_latest_checkup_card (TechoOverviewPage *self)
       value_label = suffix_label (value, "numeric");
       gtk_widget_add_css_class (value_label, "heading");
       adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (reading.status));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  gtk_image_new_from_icon_name ("go-next-symbolic"));
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
@@ -135,7 +132,7 @@ add_latest_checkup_card (TechoOverviewPage *self)
 
       g_hash_table_insert (self->values, g_strdup (key), value_label);
       g_hash_table_insert (self->statuses, g_strdup (key),
-                           g_strdup (techo_format_status_label (status)));
+                           g_strdup (techo_format_status_label (reading.status)));
     }
   add_card (self, group);
 }
@@ -191,9 +188,9 @@ set_meaning (GtkWidget  *row,
 static void
 add_metabolic_card (TechoOverviewPage *self)
 {
-  const TechoCheckup *latest = g_ptr_array_index (self->dataset->checkups, 0);
-  const char *sex = techo_dataset_sex (self->dataset);
+  const TechoCheckup *latest = g_ptr_array_index (self->records->checkups, 0);
   GtkWidget *group = adw_preferences_group_new ();
+  TechoAssessment assessment;
   TechoMetabolicResult metabolic;
   TechoGuidanceLevel level;
   gboolean metabolic_reported, level_reported;
@@ -201,12 +198,11 @@ add_metabolic_card (TechoOverviewPage *self)
   g_autofree char *metabolic_text = NULL;
   g_autofree char *level_text = NULL;
 
-  metabolic_reported = techo_reference_reported_metabolic (latest, &metabolic);
-  if (!metabolic_reported)
-    metabolic = techo_reference_metabolic (latest, sex);
-  level_reported = techo_reference_reported_guidance_level (latest, &level);
-  if (!level_reported)
-    level = techo_reference_guidance_level (latest, sex, techo_dataset_age (self->dataset));
+  techo_analysis_assess (self->records, latest, &assessment);
+  metabolic = assessment.metabolic;
+  metabolic_reported = assessment.metabolic_reported;
+  level = assessment.level;
+  level_reported = assessment.level_reported;
 
   /* The official words as on the result sheet; "(computed)" when Techo
    * worked them out because the source did not say. */
@@ -247,7 +243,8 @@ static void
 add_medicines_card (TechoOverviewPage *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE, NULL);
+  g_autoptr(GPtrArray) duplicates = techo_analysis_duplicates (self->records->dispensings,
+                                                               self->today, NULL);
   g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   guint n_rows = 0;
 
@@ -275,10 +272,10 @@ add_medicines_card (TechoOverviewPage *self)
     }
   self->n_duplicates = duplicates->len / 2;
 
-  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+  for (guint i = 0; i < self->records->dispensings->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
-      int days_left = techo_dataset_days_left (self->dataset, d);
+      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
+      int days_left = techo_analysis_days_left (d, self->today);
       g_autofree char *left = NULL;
       GtkWidget *row;
 
@@ -311,34 +308,28 @@ static void
 add_screenings_card (TechoOverviewPage *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  TechoProfile *profile = self->dataset->profile;
   guint n_rows = 0;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Cancer screenings"));
 
   for (guint c = 0; c < TECHO_N_CANCERS; c++)
     {
-      const TechoCancerInfo *info = techo_reference_cancer (c);
-      g_autoptr(GPtrArray) of_cancer = g_ptr_array_new ();
-      const char *last_primary = NULL;
-      g_autofree char *due_on = NULL;
+      g_auto(TechoScreeningSummary) summary = { 0 };
+      const TechoCancerInfo *info;
+      const char *last_primary;
+      const char *due_on;
       TechoScreeningDue due;
       GtkWidget *row;
 
-      for (guint i = 0; i < self->dataset->screenings->len; i++)
-        {
-          TechoScreening *s = g_ptr_array_index (self->dataset->screenings, i);
-
-          if (g_strcmp0 (s->cancer, info->key) != 0)
-            continue;
-          g_ptr_array_add (of_cancer, s);
-          if (last_primary == NULL && !techo_reference_screening_is_detailed (s))
-            last_primary = s->performed_on;
-        }
+      techo_analysis_screening (self->records, c, self->today, &summary);
+      info = summary.info;
+      last_primary = summary.last_primary_on;
+      due = summary.due;
+      due_on = summary.due_on;
 
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_cancer_name (info));
-      if (techo_reference_screening_followup_outstanding (of_cancer))
+      if (summary.followup_outstanding)
         {
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
                                        _("A detailed examination is recommended and none is recorded"));
@@ -351,9 +342,6 @@ add_screenings_card (TechoOverviewPage *self)
           continue;
         }
 
-      due = techo_reference_screening_due (c, profile != NULL ? profile->sex : NULL,
-                                           profile != NULL ? profile->birth_date : NULL,
-                                           last_primary, self->dataset->today, &due_on);
       if (due == TECHO_SCREENING_NOT_ELIGIBLE)
         {
           g_object_ref_sink (row);
@@ -375,7 +363,7 @@ add_screenings_card (TechoOverviewPage *self)
                                        last_primary == NULL ? _("No screening recorded")
                                                             : _("It is time for the next screening"));
           adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     due == TECHO_SCREENING_OVERDUE && last_primary != NULL
+                                     due == TECHO_SCREENING_OVERDUE
                                        ? techo_chip_new (_("Overdue"), "dialog-warning-symbolic", "warning")
                                        : techo_chip_new (_("Due"), "alarm-symbolic", "accent"));
         }
@@ -403,12 +391,14 @@ rebuild (TechoOverviewPage *self)
   g_clear_pointer (&self->metabolic_text, g_free);
   self->n_duplicates = 0;
 
-  if (self->dataset == NULL || techo_dataset_is_empty (self->dataset))
+  g_free (self->today);
+  self->today = techo_format_today ();   /* honours TECHO_TODAY */
+  if (self->records == NULL || techo_record_set_is_empty (self->records))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
-  if (self->dataset->checkups->len > 0)
+  if (self->records->checkups->len > 0)
     {
       add_latest_checkup_card (self);
       add_metabolic_card (self);
@@ -425,7 +415,7 @@ techo_overview_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_OVERVIEW_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   G_OBJECT_CLASS (techo_overview_page_parent_class)->dispose (object);
 }
 
@@ -437,7 +427,24 @@ techo_overview_page_finalize (GObject *object)
   g_hash_table_unref (self->values);
   g_hash_table_unref (self->statuses);
   g_free (self->metabolic_text);
+  g_free (self->today);
   G_OBJECT_CLASS (techo_overview_page_parent_class)->finalize (object);
+}
+
+static void
+techo_overview_page_set_records (TechoPage      *page,
+                                 TechoRecordSet *records)
+{
+  TechoOverviewPage *self = TECHO_OVERVIEW_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  rebuild (self);
+}
+
+static void
+techo_overview_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_overview_page_set_records;
 }
 
 static void
@@ -467,18 +474,6 @@ techo_overview_page_init (TechoOverviewPage *self)
   self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   self->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-void
-techo_overview_page_set_dataset (TechoOverviewPage *self,
-                                 TechoDataset      *dataset)
-{
-  g_return_if_fail (TECHO_IS_OVERVIEW_PAGE (self));
-
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  if (dataset != NULL)
-    self->dataset = techo_dataset_ref (dataset);
-  rebuild (self);
 }
 
 const char *

@@ -4,15 +4,16 @@
 
 #include <adwaita.h>
 
-#include "techo-dataset.h"
+#include "techo-page.h"
 
 G_BEGIN_DECLS
 
+/* The dashboard (a TechoPage): the latest checkup against the one before,
+ * the metabolic assessment, the medicines whose supply runs today and the
+ * screenings due, all from techo-analysis. */
 #define TECHO_TYPE_OVERVIEW_PAGE (techo_overview_page_get_type ())
 G_DECLARE_FINAL_TYPE (TechoOverviewPage, techo_overview_page, TECHO, OVERVIEW_PAGE, GtkWidget)
 
-void        techo_overview_page_set_dataset (TechoOverviewPage *self,
-                                             TechoDataset      *dataset);
 /* What the page shows for analyte @key ("6.6 %"), NULL when no row. */
 const char *techo_overview_page_get_value   (TechoOverviewPage *self,
                                              const char        *key);

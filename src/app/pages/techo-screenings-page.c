@@ -17,14 +17,19 @@ struct _TechoScreeningsPage
   GtkStack *stack;
   GtkBox *box;
 
-  TechoDataset *dataset;
+  TechoRecordSet *records;
+  char *today;            /* YYYY-MM-DD, when the records were last shown */
   GHashTable *states;     /* cancer key → state words */
   GHashTable *urgent;     /* cancer key → "followup" / "due" / "overdue" */
   guint n_cancers;
   guint n_followups;
 };
 
-G_DEFINE_FINAL_TYPE (TechoScreeningsPage, techo_screenings_page, GTK_TYPE_WIDGET)
+static void techo_screenings_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoScreeningsPage, techo_screenings_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_screenings_page_page_init))
 
 /* The plain words of a screening's result: the main item's display. */
 static char *
@@ -38,7 +43,7 @@ result_words (const TechoCancerInfo *info,
       const TechoItem *item = g_ptr_array_index (screening->items, i);
       const char *display = item->display;
 
-      if (item->not_performed || item->value == NULL)
+      if (!techo_analysis_item_has_value (item))
         continue;
       if (display == NULL)
         display = techo_reference_item_value_display (item->code, item->value);
@@ -71,33 +76,24 @@ static void
 add_cancer (TechoScreeningsPage   *self,
             const TechoCancerInfo *info)
 {
-  TechoProfile *profile = self->dataset->profile;
-  g_autoptr(GPtrArray) of_cancer = g_ptr_array_new ();
-  const char *last_primary = NULL;
-  g_autofree char *due_on = NULL;
+  g_auto(TechoScreeningSummary) summary = { 0 };
+  GPtrArray *of_cancer;
+  const char *last_primary;
+  const char *due_on;
   g_autofree char *state = NULL;
   TechoScreeningDue due;
   gboolean followup;
   GtkWidget *group, *row;
 
-  for (guint i = 0; i < self->dataset->screenings->len; i++)
-    {
-      TechoScreening *s = g_ptr_array_index (self->dataset->screenings, i);
-
-      if (g_strcmp0 (s->cancer, info->key) != 0)
-        continue;
-      g_ptr_array_add (of_cancer, s);
-      if (last_primary == NULL && !techo_reference_screening_is_detailed (s))
-        last_primary = s->performed_on;
-    }
-
-  due = techo_reference_screening_due (info->cancer, profile != NULL ? profile->sex : NULL,
-                                       profile != NULL ? profile->birth_date : NULL,
-                                       last_primary, self->dataset->today, &due_on);
+  techo_analysis_screening (self->records, info->cancer, self->today, &summary);
+  of_cancer = summary.screenings;
+  last_primary = summary.last_primary_on;
+  due = summary.due;
+  due_on = summary.due_on;
   /* Not eligible and nothing on record: leave it out rather than call it due. */
   if (due == TECHO_SCREENING_NOT_ELIGIBLE && of_cancer->len == 0)
     return;
-  followup = techo_reference_screening_followup_outstanding (of_cancer);
+  followup = summary.followup_outstanding;
 
   group = adw_preferences_group_new ();
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), techo_format_cancer_name (info));
@@ -123,9 +119,7 @@ add_cancer (TechoScreeningsPage   *self,
   else if (due == TECHO_SCREENING_DUE || due == TECHO_SCREENING_OVERDUE)
     {
       /* With nothing on record Techo cannot tell late from never (it may
-       * have been done at work): say "due", not "overdue". */
-      if (last_primary == NULL)
-        due = TECHO_SCREENING_DUE;
+       * have been done at work): the summary says "due", not "overdue". */
       state = g_strdup (last_primary == NULL ? _("No screening recorded: one is due")
                                              : _("It is time for the next screening"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
@@ -185,8 +179,10 @@ rebuild (TechoScreeningsPage *self)
   g_hash_table_remove_all (self->states);
   g_hash_table_remove_all (self->urgent);
   self->n_cancers = self->n_followups = 0;
+  g_free (self->today);
+  self->today = techo_format_today ();   /* honours TECHO_TODAY */
 
-  if (self->dataset != NULL && self->dataset->profile != NULL)
+  if (self->records != NULL && self->records->profile != NULL)
     for (guint c = 0; c < TECHO_N_CANCERS; c++)
       add_cancer (self, techo_reference_cancer (c));
   gtk_stack_set_visible_child_name (self->stack, self->n_cancers > 0 ? "content" : "empty");
@@ -199,7 +195,7 @@ techo_screenings_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_SCREENINGS_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   G_OBJECT_CLASS (techo_screenings_page_parent_class)->dispose (object);
 }
 
@@ -210,7 +206,24 @@ techo_screenings_page_finalize (GObject *object)
 
   g_hash_table_unref (self->states);
   g_hash_table_unref (self->urgent);
+  g_free (self->today);
   G_OBJECT_CLASS (techo_screenings_page_parent_class)->finalize (object);
+}
+
+static void
+techo_screenings_page_set_records (TechoPage      *page,
+                                   TechoRecordSet *records)
+{
+  TechoScreeningsPage *self = TECHO_SCREENINGS_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  rebuild (self);
+}
+
+static void
+techo_screenings_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_screenings_page_set_records;
 }
 
 static void
@@ -235,16 +248,6 @@ techo_screenings_page_init (TechoScreeningsPage *self)
   self->states = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->urgent = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gtk_widget_init_template (GTK_WIDGET (self));
-}
-
-void
-techo_screenings_page_set_dataset (TechoScreeningsPage *self,
-                                   TechoDataset        *dataset)
-{
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  if (dataset != NULL)
-    self->dataset = techo_dataset_ref (dataset);
-  rebuild (self);
 }
 
 guint

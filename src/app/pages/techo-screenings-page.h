@@ -4,15 +4,13 @@
 
 #include <adwaita.h>
 
-#include "techo-dataset.h"
+#include "techo-page.h"
 
 G_BEGIN_DECLS
 
 #define TECHO_TYPE_SCREENINGS_PAGE (techo_screenings_page_get_type ())
 G_DECLARE_FINAL_TYPE (TechoScreeningsPage, techo_screenings_page, TECHO, SCREENINGS_PAGE, GtkWidget)
 
-void   techo_screenings_page_set_dataset       (TechoScreeningsPage *self,
-                                                TechoDataset        *dataset);
 /* Cancers shown (eligible, or with records). */
 guint  techo_screenings_page_get_n_cancers     (TechoScreeningsPage *self);
 /* Cancers with a follow-up outstanding. */

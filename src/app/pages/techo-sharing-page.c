@@ -7,7 +7,9 @@
 #include <glib/gi18n.h>
 
 #include "techo-consent.h"
+#include "techo-error-text.h"
 #include "techo-format.h"
+#include "techo-host-client.h"
 #include "techo-sharing-page.h"
 #include "techo-widget-util.h"
 
@@ -20,7 +22,7 @@ struct _TechoSharingPage
   AdwStatusPage *empty_page;
 
   TechoStore *store;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
   GHashTable *servers;      /* address → TechoShareServer */
   GCancellable *cancellable;
   GPtrArray *rows;          /* the ledger rows shown */
@@ -30,7 +32,11 @@ struct _TechoSharingPage
   guint refresh_id;         /* while shown: accesses to live links come in */
 };
 
-G_DEFINE_FINAL_TYPE (TechoSharingPage, techo_sharing_page, GTK_TYPE_WIDGET)
+static void techo_sharing_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoSharingPage, techo_sharing_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_sharing_page_page_init))
 
 /* ---- words ---------------------------------------------------------------- */
 
@@ -225,7 +231,13 @@ consents_listed_cb (GObject      *source,
       /* A store locked or deleted meanwhile has no ledger to show. */
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
           && !g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_OPEN))
-        g_warning ("Reading the consent record: %s", error->message);
+        {
+          g_autofree char *text = techo_error_text_dup_message (
+            _("Could not read the sharing record."), error);
+
+          techo_error_text_log ("Reading the consent record", error);
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+        }
       return;
     }
   /* A later reload supersedes this one. */
@@ -260,10 +272,23 @@ revoked_cb (GObject      *source,
   g_autoptr(TechoSharingPage) self = user_data;
   g_autoptr(GError) error = NULL;
 
-  if (!techo_store_revoke_consent_finish (TECHO_STORE (source), result, &error))
+  if (!techo_host_revoke_finish (TECHO_STORE (source), result, &error))
     {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        g_warning ("Stopping a share: %s", error->message);
+      /* A share host that does not answer: revoked here all the same. */
+      if (g_error_matches (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_UNREACHABLE) ||
+          g_error_matches (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_REFUSED))
+        {
+          g_message ("Stopping a share: %s", error->message);
+          techo_sharing_page_reload (self);
+        }
+      else if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        {
+          g_autofree char *text = techo_error_text_dup_message (_("Could not stop sharing."),
+                                                                error);
+
+          techo_error_text_log ("Stopping a share", error);
+          gtk_widget_activate_action (GTK_WIDGET (self), "win.toast", "s", text);
+        }
       return;
     }
   techo_sharing_page_reload (self);
@@ -314,7 +339,7 @@ techo_sharing_page_dispose (GObject *object)
   techo_widget_unparent_children (GTK_WIDGET (object));
   g_clear_pointer (&self->servers, g_hash_table_unref);
   g_clear_object (&self->store);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   G_OBJECT_CLASS (techo_sharing_page_parent_class)->dispose (object);
 }
 
@@ -328,6 +353,39 @@ techo_sharing_page_finalize (GObject *object)
   g_clear_pointer (&self->consents, g_ptr_array_unref);
   g_clear_pointer (&self->stoppable, g_hash_table_unref);
   G_OBJECT_CLASS (techo_sharing_page_parent_class)->finalize (object);
+}
+
+static void
+techo_sharing_page_set_records (TechoPage      *page,
+                                TechoRecordSet *records)
+{
+  TechoSharingPage *self = TECHO_SHARING_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  gtk_widget_set_sensitive (GTK_WIDGET (self->share_button),
+                            records != NULL && records->profile != NULL);
+  if (records == NULL)
+    {
+      /* Locked: nothing of the ledger stays on screen. */
+      g_clear_pointer (&self->consents, g_ptr_array_unref);
+      show_ledger (self);
+      return;
+    }
+  techo_sharing_page_reload (self);
+}
+
+/* Hands the whole history to the share dialog: waits for it. */
+static gboolean
+techo_sharing_page_needs_history (TechoPage *page)
+{
+  return TRUE;
+}
+
+static void
+techo_sharing_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_sharing_page_set_records;
+  iface->needs_history = techo_sharing_page_needs_history;
 }
 
 static void
@@ -377,31 +435,9 @@ techo_sharing_page_set_store (TechoSharingPage *self,
 }
 
 void
-techo_sharing_page_set_dataset (TechoSharingPage *self,
-                                TechoDataset     *dataset)
-{
-  g_return_if_fail (TECHO_IS_SHARING_PAGE (self));
-
-  if (dataset != NULL)
-    techo_dataset_ref (dataset);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  self->dataset = dataset;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->share_button),
-                            dataset != NULL && dataset->profile != NULL);
-  if (dataset == NULL)
-    {
-      /* Locked: nothing of the ledger stays on screen. */
-      g_clear_pointer (&self->consents, g_ptr_array_unref);
-      show_ledger (self);
-      return;
-    }
-  techo_sharing_page_reload (self);
-}
-
-void
 techo_sharing_page_reload (TechoSharingPage *self)
 {
-  if (self->store == NULL || !techo_store_is_open (self->store) || self->dataset == NULL)
+  if (self->store == NULL || !techo_store_is_open (self->store) || self->records == NULL)
     return;
   self->loading++;
   techo_store_list_consents_async (self->store, self->cancellable, consents_listed_cb,
@@ -462,12 +498,13 @@ techo_sharing_page_stop (TechoSharingPage *self,
 
   if (self->store == NULL)
     return;
-  /* Stop serving at once; the store's revocation follows. */
+  /* Stop serving at once; the store's revocation follows, and a share
+   * kept on a share host is deleted there. */
   g_hash_table_iter_init (&iter, self->servers);
   while (g_hash_table_iter_next (&iter, NULL, &server))
     techo_share_server_remove (server, consent_id);
-  techo_store_revoke_consent_async (self->store, consent_id, self->cancellable, revoked_cb,
-                                    g_object_ref (self));
+  techo_host_revoke_async (self->store, consent_id, self->cancellable, revoked_cb,
+                           g_object_ref (self));
 }
 
 TechoShareDialog *
@@ -480,7 +517,7 @@ techo_sharing_page_open_dialog (TechoSharingPage *self,
   g_return_val_if_fail (TECHO_IS_SHARING_PAGE (self), NULL);
 
   dialog = techo_share_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
-                                   self->store, self->dataset, self->servers);
+                                   self->store, self->records, self->servers);
   if (method != NULL)
     techo_share_dialog_set_method (dialog, method);
   g_signal_connect_object (dialog, "consented", G_CALLBACK (dialog_consented_cb), self, 0);

@@ -10,7 +10,7 @@
 
 #include <adwaita.h>
 
-#include "techo-dataset.h"
+#include "techo-page.h"
 #include "techo-share-dialog.h"
 #include "techo-share-server.h"
 #include "techo-store.h"
@@ -22,8 +22,6 @@ G_DECLARE_FINAL_TYPE (TechoSharingPage, techo_sharing_page, TECHO, SHARING_PAGE,
 
 void              techo_sharing_page_set_store    (TechoSharingPage *self,
                                                    TechoStore       *store);
-void              techo_sharing_page_set_dataset  (TechoSharingPage *self,
-                                                   TechoDataset     *dataset);
 /* Reads the ledger again (asynchronously). */
 void              techo_sharing_page_reload       (TechoSharingPage *self);
 gboolean          techo_sharing_page_is_loading   (TechoSharingPage *self);

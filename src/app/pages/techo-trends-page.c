@@ -26,13 +26,17 @@ struct _TechoTrendsPage
   GtkToggleButton *range_all;
 
   TechoChartView *chart;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
   GHashTable *models;   /* analyte key → TechoChartModel */
   char *analyte;
   guint n_multiples;
 };
 
-G_DEFINE_FINAL_TYPE (TechoTrendsPage, techo_trends_page, GTK_TYPE_WIDGET)
+static void techo_trends_page_page_init (TechoPageInterface *iface);
+
+G_DEFINE_FINAL_TYPE_WITH_CODE (TechoTrendsPage, techo_trends_page, GTK_TYPE_WIDGET,
+                               G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
+                                                      techo_trends_page_page_init))
 
 static void
 show_model (TechoTrendsPage *self,
@@ -145,7 +149,7 @@ rebuild (TechoTrendsPage *self)
   self->n_multiples = 0;
   techo_chart_view_set_model (self->chart, NULL);
 
-  if (self->dataset == NULL)
+  if (self->records == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -158,7 +162,7 @@ rebuild (TechoTrendsPage *self)
 
       if (analytes[i].value_type != TECHO_VALUE_PQ)
         continue;
-      model = techo_trends_page_build_model (self->dataset, &analytes[i]);
+      model = techo_trends_page_build_model (self->records, &analytes[i]);
       if (techo_chart_model_get_n_points (model) == 0)
         continue;
       g_hash_table_insert (self->models, g_strdup (analytes[i].key),
@@ -191,7 +195,7 @@ techo_trends_page_dispose (GObject *object)
 
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_TRENDS_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
   G_OBJECT_CLASS (techo_trends_page_parent_class)->dispose (object);
 }
 
@@ -203,6 +207,22 @@ techo_trends_page_finalize (GObject *object)
   g_hash_table_unref (self->models);
   g_free (self->analyte);
   G_OBJECT_CLASS (techo_trends_page_parent_class)->finalize (object);
+}
+
+static void
+techo_trends_page_set_records (TechoPage      *page,
+                               TechoRecordSet *records)
+{
+  TechoTrendsPage *self = TECHO_TRENDS_PAGE (page);
+
+  techo_page_replace_records (&self->records, records);
+  rebuild (self);
+}
+
+static void
+techo_trends_page_page_init (TechoPageInterface *iface)
+{
+  iface->set_records = techo_trends_page_set_records;
 }
 
 static void
@@ -241,46 +261,11 @@ techo_trends_page_init (TechoTrendsPage *self)
 }
 
 TechoChartModel *
-techo_trends_page_build_model (TechoDataset       *dataset,
+techo_trends_page_build_model (TechoRecordSet     *records,
                                const TechoAnalyte *analyte)
 {
-  TechoChartModel *model;
-  const TechoThreshold *threshold;
-
-  model = techo_chart_model_new (analyte->key, techo_format_analyte_name (analyte),
-                                 techo_format_unit (analyte->unit), (int) analyte->decimals);
-  threshold = techo_reference_threshold (analyte, techo_dataset_sex (dataset));
-  if (threshold != NULL && threshold->direction != TECHO_THRESHOLD_NONE)
-    {
-      /* "below" is strict; the chart's bands include their edge, so move
-       * the edge by less than any shown decimal. */
-      double nudge = threshold->direction == TECHO_THRESHOLD_BELOW ? 1e-9 : 0;
-
-      techo_chart_model_set_thresholds (model,
-                                        threshold->has_guidance ? threshold->guidance - nudge : NAN,
-                                        threshold->has_see_doctor ? threshold->see_doctor - nudge : NAN,
-                                        threshold->direction != TECHO_THRESHOLD_AT_LEAST);
-    }
-
-  for (guint i = 0; i < dataset->checkups->len; i++)
-    {
-      const TechoCheckup *checkup = g_ptr_array_index (dataset->checkups, i);
-      const TechoItem *item = techo_dataset_find_analyte (checkup, analyte->key);
-
-      if (item != NULL && !item->not_performed)
-        techo_chart_model_add_text (model, checkup->performed_on, item->value);
-    }
-  return model;
-}
-
-void
-techo_trends_page_set_dataset (TechoTrendsPage *self,
-                               TechoDataset    *dataset)
-{
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  if (dataset != NULL)
-    self->dataset = techo_dataset_ref (dataset);
-  rebuild (self);
+  return techo_chart_model_new_for_analyte (records, analyte, techo_format_analyte_name (analyte),
+                                            techo_format_unit (analyte->unit));
 }
 
 gboolean
@@ -309,4 +294,11 @@ guint
 techo_trends_page_get_n_multiples (TechoTrendsPage *self)
 {
   return self->n_multiples;
+}
+
+TechoChartModel *
+techo_trends_page_get_model (TechoTrendsPage *self,
+                             const char      *key)
+{
+  return g_hash_table_lookup (self->models, key);
 }

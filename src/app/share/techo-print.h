@@ -1,10 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-print.h: prints the doctor's report through GtkPrintOperation,
  * each page drawn by techo_report_draw_page, the same code as the PDF.
- * The consent (method "print") is recorded once the person has pressed
- * Print in the dialog and before the first page is drawn; a cancelled
- * dialog records nothing. When the job is handed over, a "sent" event
- * names the number of pages. */
+ * It goes through the consent gate (techo-disclosure.h): the consent
+ * (method "print") is recorded once the person has pressed Print in the
+ * dialog and before the first page is drawn, and the pages show only the
+ * record set the gate gathered; a cancelled dialog records nothing. When
+ * the job is handed over, a "sent" event names the number of pages.
+ * Nothing here blocks on the store: the gate runs on a worker thread
+ * while the print operation's loop turns. */
 
 #pragma once
 
@@ -18,16 +21,22 @@ G_BEGIN_DECLS
 /* @analytes: the trend charts to draw (NULL: the report's default).
  * Shows the print dialog over @parent (or, with @export_pdf_path, writes
  * the job to that PDF file without a dialog, as GTK's "export" action
- * does). @consent must not be recorded yet (id 0); on success its id is
- * set. Returns GTK_PRINT_OPERATION_RESULT_APPLY when the job was handed
- * over, _CANCEL when the person cancelled (nothing recorded), _ERROR with
- * @error set. */
-GtkPrintOperationResult techo_print_run (TechoStore    *store,
-                                         gint64         profile_id,
-                                         TechoConsent  *consent,
-                                         const char * const *analytes,
-                                         GtkWindow     *parent,
-                                         const char    *export_pdf_path,
-                                         GError       **error);
+ * does). @consent must not be recorded yet (id 0); it is copied. */
+void                    techo_print_run_async  (TechoStore          *store,
+                                                gint64               profile_id,
+                                                const TechoConsent  *consent,
+                                                const char * const  *analytes,
+                                                GtkWindow           *parent,
+                                                const char          *export_pdf_path,
+                                                GCancellable        *cancellable,
+                                                GAsyncReadyCallback  callback,
+                                                gpointer             user_data);
+/* GTK_PRINT_OPERATION_RESULT_APPLY when the job was handed over and
+ * "sent" recorded, _CANCEL when the person cancelled (nothing recorded),
+ * _ERROR with @error set. @out_consent_id (may be NULL): the recorded
+ * consent, 0 when none was. */
+GtkPrintOperationResult techo_print_run_finish (GAsyncResult        *result,
+                                                gint64              *out_consent_id,
+                                                GError             **error);
 
 G_END_DECLS

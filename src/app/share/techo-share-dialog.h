@@ -9,7 +9,7 @@
 
 #include <adwaita.h>
 
-#include "techo-dataset.h"
+#include "techo-records.h"
 #include "techo-share-server.h"
 #include "techo-store.h"
 #include "techo-visit-window.h"
@@ -23,7 +23,7 @@ G_DECLARE_FINAL_TYPE (TechoShareDialog, techo_share_dialog, TECHO, SHARE_DIALOG,
  * one is made and bound when a link is first served on an address. */
 TechoShareDialog *techo_share_dialog_new          (GtkWindow         *parent,
                                                    TechoStore        *store,
-                                                   TechoDataset      *dataset,
+                                                   TechoRecordSet    *records,
                                                    GHashTable        *servers);
 /* Preselects the way: a TECHO_CONSENT_METHOD_* name. */
 void              techo_share_dialog_set_method   (TechoShareDialog  *self,

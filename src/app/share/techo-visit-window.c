@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Visit mode's window: what it shows (only the record set the consent
+ * gate gathered). Leaving it is techo-visit-leave.c. */
 
 #define G_LOG_DOMAIN "techo-visit-window"
 
@@ -7,35 +9,16 @@
 #include <glib/gi18n.h>
 
 #include "techo-chart-view.h"
+#include "techo-error-text.h"
 #include "techo-format.h"
-#include "techo-secure.h"
 #include "techo-trends-page.h"
-#include "techo-visit-window.h"
+#include "techo-visit-window-private.h"
 
 #define MAX_CHARTS 4
 
 /* The analytes whose trends a doctor asks about first, in order. */
 static const char * const trend_keys[] = {
   "hba1c", "sbp", "ldl", "bmi", "glucose_fasting", "tg_fasting", "hdl", "egfr", "waist", "dbp",
-};
-
-struct _TechoVisitWindow
-{
-  AdwWindow parent_instance;
-
-  AdwWindowTitle *window_title;
-  GtkButton *leave_button;
-  GtkBox *content_box;
-
-  GtkWindow *owner;
-  TechoStore *store;
-  TechoDataset *dataset;
-  GPtrArray *sections;        /* section names, in order */
-  GHashTable *counts;         /* section → GUINT_TO_POINTER (rows) */
-  AdwMessageDialog *leave_dialog;
-  GtkPasswordEntry *passphrase_entry;
-  TechoStore *check_store;    /* a second connection that proves the passphrase */
-  gboolean leaving;
 };
 
 G_DEFINE_FINAL_TYPE (TechoVisitWindow, techo_visit_window, ADW_TYPE_WINDOW)
@@ -114,18 +97,16 @@ value_label (const char *text)
 static void
 build_checkup (TechoVisitWindow *self)
 {
-  const TechoCheckup *latest, *previous = NULL;
+  const TechoCheckup *latest;
   g_autofree char *date = NULL;
   g_autofree char *description = NULL;
   AdwPreferencesGroup *group;
   guint n_analytes;
   const TechoAnalyte *analytes = techo_reference_analytes (&n_analytes);
 
-  if (self->dataset->checkups->len == 0)
+  if (self->records->checkups->len == 0)
     return;
-  latest = g_ptr_array_index (self->dataset->checkups, 0);
-  if (self->dataset->checkups->len > 1)
-    previous = g_ptr_array_index (self->dataset->checkups, 1);
+  latest = g_ptr_array_index (self->records->checkups, 0);
   date = techo_format_date (latest->performed_on);
   description = latest->institution_name != NULL
                 ? g_strdup_printf ("%s · %s", date, latest->institution_name)
@@ -136,33 +117,34 @@ build_checkup (TechoVisitWindow *self)
   for (guint i = 0; i < n_analytes; i++)
     {
       const TechoAnalyte *analyte = &analytes[i];
-      const TechoItem *item = techo_dataset_find_analyte (latest, analyte->key);
-      const TechoItem *before = previous != NULL ? techo_dataset_find_analyte (previous, analyte->key) : NULL;
+      TechoReading reading, before;
       g_autofree char *value = NULL;
-      TechoStatus status;
-      GtkWidget *row;
+      GtkWidget *row, *label;
 
-      if (item == NULL || item->not_performed || item->value == NULL)
+      if (!techo_analysis_latest (self->records, analyte, &reading, &before))
         continue;
-      value = techo_format_value (analyte, item);
+      value = techo_format_value (analyte, reading.item);
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_analyte_name (analyte));
-      if (before != NULL && before->value != NULL)
+      if (before.item != NULL)
         {
-          g_autofree char *previous_value = techo_format_value (analyte, before);
-          g_autofree char *previous_date = techo_format_date (previous->performed_on);
+          g_autofree char *previous_value = techo_format_value (analyte, before.item);
+          g_autofree char *previous_date = techo_format_date (before.date);
           /* Translators: the value at the checkup before, e.g. "Previous: 6.1 % (12 Jun 2024)". */
           g_autofree char *subtitle = g_strdup_printf (_("Previous: %s (%s)"), previous_value,
                                                        previous_date);
 
           adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         }
-      status = techo_reference_classify (analyte, item->value, techo_dataset_sex (self->dataset));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), value_label (value));
+      label = value_label (value);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
       /* Items without thresholds (height, the doctor's opinion) carry no chip. */
-      if (status != TECHO_STATUS_UNKNOWN)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (status));
+      if (reading.status != TECHO_STATUS_UNKNOWN)
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row), techo_status_chip_new (reading.status));
       adw_preferences_group_add (group, row);
+      g_hash_table_insert (self->values, g_strdup (analyte->key), label);
+      g_hash_table_insert (self->statuses, g_strdup (analyte->key),
+                           GINT_TO_POINTER (reading.status));
       count_row (self, "checkup");
     }
 }
@@ -177,7 +159,7 @@ build_trends (TechoVisitWindow   *self,
   AdwPreferencesGroup *group = NULL;
   guint shown = 0;
 
-  if (self->dataset->checkups->len < 2)
+  if (self->records->checkups->len < 2)
     return;
   for (guint i = 0; i < n_keys && shown < most; i++)
     {
@@ -187,7 +169,7 @@ build_trends (TechoVisitWindow   *self,
 
       if (analyte == NULL)
         continue;
-      model = techo_trends_page_build_model (self->dataset, analyte);
+      model = techo_trends_page_build_model (self->records, analyte);
       if (techo_chart_model_get_n_points (model) < 2)
         continue;
       if (group == NULL)
@@ -214,20 +196,21 @@ build_trends (TechoVisitWindow   *self,
 static void
 build_medication (TechoVisitWindow *self)
 {
-  g_autoptr(GPtrArray) duplicates = techo_dataset_find_duplicates (self->dataset, TRUE, NULL);
+  g_autoptr(GPtrArray) duplicates = techo_analysis_duplicates (self->records->dispensings,
+                                                               self->today, NULL);
   AdwPreferencesGroup *group;
 
   group = add_section (self, "medication", _("Current medicines"),
                        _("Dispensed medicines whose supply reaches today."));
-  for (guint i = 0; i < self->dataset->dispensings->len; i++)
+  for (guint i = 0; i < self->records->dispensings->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->dataset->dispensings, i);
+      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
       g_autofree char *date = NULL;
       g_autofree char *subtitle = NULL;
       GtkWidget *row;
       gboolean duplicate = FALSE;
 
-      if (!techo_dataset_dispensing_is_current (self->dataset, d))
+      if (!techo_analysis_is_current (d, self->today))
         continue;
       for (guint k = 0; duplicates != NULL && k < duplicates->len; k++)
         if (g_ptr_array_index (duplicates, k) == d)
@@ -277,12 +260,12 @@ build_screening (TechoVisitWindow *self)
 {
   AdwPreferencesGroup *group;
 
-  if (self->dataset->screenings->len == 0)
+  if (self->records->screenings->len == 0)
     return;
   group = add_section (self, "screening", _("Cancer screenings"), NULL);
-  for (guint i = 0; i < self->dataset->screenings->len; i++)
+  for (guint i = 0; i < self->records->screenings->len; i++)
     {
-      const TechoScreening *s = g_ptr_array_index (self->dataset->screenings, i);
+      const TechoScreening *s = g_ptr_array_index (self->records->screenings, i);
       const TechoCancerInfo *info = techo_reference_cancer_for_key (s->cancer);
       g_autofree char *date = techo_format_date (s->performed_on);
       g_autofree char *result = screening_result (s);
@@ -308,7 +291,7 @@ build (TechoVisitWindow   *self,
        const TechoConsent *consent,
        const char * const *analytes)
 {
-  TechoProfile *profile = self->dataset->profile;
+  TechoProfile *profile = self->records->profile;
   g_autofree char *subtitle = NULL;
 
   /* Translators: the visit-mode subtitle: who it is shown to, and why. */
@@ -343,171 +326,10 @@ build (TechoVisitWindow   *self,
     }
 }
 
-/* ---- leaving ----------------------------------------------------------- */
-
-static gboolean
-destroy_cb (gpointer user_data)
-{
-  gtk_window_destroy (GTK_WINDOW (user_data));
-  return G_SOURCE_REMOVE;
-}
-
-static void
-leave (TechoVisitWindow *self)
-{
-  self->leaving = TRUE;
-  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
-  if (self->owner != NULL)
-    {
-      gtk_widget_set_visible (GTK_WIDGET (self->owner), TRUE);
-      gtk_window_present (self->owner);
-    }
-  /* The question that led here is still answering (it is transient for
-   * this window): go once it is done. */
-  g_idle_add_full (G_PRIORITY_DEFAULT, destroy_cb, g_object_ref (self), g_object_unref);
-}
-
-static void ask_leave (TechoVisitWindow *self, const char *error_text);
-
-static void
-passphrase_checked_cb (GObject      *source,
-                       GAsyncResult *result,
-                       gpointer      user_data)
-{
-  g_autoptr(TechoVisitWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-  TechoStore *check = TECHO_STORE (source);
-
-  if (techo_store_open_finish (check, result, &error))
-    {
-      techo_store_close_sync (check, NULL, NULL);
-      g_clear_object (&self->check_store);
-      leave (self);
-      return;
-    }
-  g_clear_object (&self->check_store);
-  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
-    return;
-  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), TRUE);
-  ask_leave (self, g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY)
-                   ? _("That passphrase is not right.") : error->message);
-}
-
-static void
-leave_response_cb (AdwMessageDialog *dialog,
-                   const char       *response,
-                   TechoVisitWindow *self)
-{
-  g_autofree char *passphrase = NULL;
-
-  if (self->passphrase_entry != NULL)
-    passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry)));
-  self->leave_dialog = NULL;
-  self->passphrase_entry = NULL;
-  /* Gone before this window can go: a question left hidden would be torn
-   * down with its parent, password entry and all, mid-destruction. */
-  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
-  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
-  if (g_strcmp0 (response, "leave") != 0)
-    return;
-  if (!techo_visit_window_uses_passphrase (self))
-    {
-      leave (self);
-      return;
-    }
-  if (passphrase == NULL || passphrase[0] == '\0')
-    {
-      ask_leave (self, _("Enter your passphrase."));
-      return;
-    }
-  /* A second connection with the passphrase proves it without touching
-   * the open one; SQLCipher's key derivation runs on its own thread. */
-  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), FALSE);
-  self->check_store = techo_store_new (techo_store_get_data_dir (self->store));
-  techo_store_open_async (self->check_store, passphrase, NULL, passphrase_checked_cb,
-                          g_object_ref (self));
-  techo_wipe (passphrase, strlen (passphrase));
-}
-
-static void
-ask_leave (TechoVisitWindow *self,
-           const char       *error_text)
-{
-  GtkWidget *dialog;
-  gboolean passphrase = techo_visit_window_uses_passphrase (self);
-
-  if (self->leave_dialog != NULL)
-    return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Leave Visit Mode?"), NULL);
-  if (passphrase)
-    {
-      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
-      GtkWidget *entry = gtk_password_entry_new ();
-
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                                   _("Enter your passphrase to see all your records again."));
-      gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-      g_object_set (entry, "activates-default", TRUE, NULL);
-      gtk_box_append (GTK_BOX (box), entry);
-      if (error_text != NULL)
-        {
-          GtkWidget *label = gtk_label_new (error_text);
-
-          gtk_widget_add_css_class (label, "error");
-          gtk_box_append (GTK_BOX (box), label);
-        }
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-      self->passphrase_entry = GTK_PASSWORD_ENTRY (entry);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "stay", _("_Stay"),
-                                        "leave", _("_Unlock"),
-                                        NULL);
-    }
-  else
-    {
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
-                                   _("Leaving shows all your records again. Only you, the owner of these records, should leave visit mode."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
-                                        "stay", _("_Stay"),
-                                        "leave", _("I Am the _Owner, Leave"),
-                                        NULL);
-    }
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "leave",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
-                                           passphrase ? "leave" : "stay");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
-  g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
-  self->leave_dialog = ADW_MESSAGE_DIALOG (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
-  if (self->passphrase_entry != NULL)
-    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
-}
-
 static void
 leave_clicked_cb (TechoVisitWindow *self)
 {
   techo_visit_window_request_leave (self);
-}
-
-static gboolean
-close_request_cb (GtkWindow *window)
-{
-  TechoVisitWindow *self = TECHO_VISIT_WINDOW (window);
-
-  if (self->leaving)
-    return FALSE;
-  /* Closing the window is leaving it: ask for the unlock. */
-  techo_visit_window_request_leave (self);
-  return TRUE;
-}
-
-static void
-leave_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  techo_visit_window_request_leave (TECHO_VISIT_WINDOW (widget));
 }
 
 /* ---- lifecycle ------------------------------------------------------ */
@@ -533,7 +355,10 @@ techo_visit_window_finalize (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->owner), (gpointer *) &self->owner);
   g_clear_object (&self->store);
   g_clear_object (&self->check_store);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
+  g_clear_pointer (&self->today, g_free);
+  g_clear_pointer (&self->values, g_hash_table_unref);
+  g_clear_pointer (&self->statuses, g_hash_table_unref);
   g_clear_pointer (&self->sections, g_ptr_array_unref);
   g_clear_pointer (&self->counts, g_hash_table_unref);
   G_OBJECT_CLASS (techo_visit_window_parent_class)->finalize (object);
@@ -548,7 +373,7 @@ techo_visit_window_class_init (TechoVisitWindowClass *klass)
 
   object_class->dispose = techo_visit_window_dispose;
   object_class->finalize = techo_visit_window_finalize;
-  window_class->close_request = close_request_cb;
+  window_class->close_request = techo_visit_window_close_request;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/techo/Techo/techo-visit-window.ui");
@@ -557,7 +382,8 @@ techo_visit_window_class_init (TechoVisitWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoVisitWindow, content_box);
   gtk_widget_class_bind_template_callback (widget_class, leave_clicked_cb);
 
-  gtk_widget_class_install_action (widget_class, "visit.leave", NULL, leave_action);
+  gtk_widget_class_install_action (widget_class, "visit.leave", NULL,
+                                   techo_visit_window_leave_action);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_Escape, 0, "visit.leave", NULL);
   gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "visit.leave", NULL);
 }
@@ -569,6 +395,8 @@ techo_visit_window_init (TechoVisitWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->sections = g_ptr_array_new_with_free_func (g_free);
   self->counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->statuses = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -576,14 +404,14 @@ techo_visit_window_init (TechoVisitWindow *self)
 TechoVisitWindow *
 techo_visit_window_new (GtkWindow          *owner,
                         TechoStore         *store,
-                        TechoDataset       *dataset,
+                        TechoRecordSet     *records,
                         const TechoConsent *consent,
                         const char * const *analytes)
 {
   TechoVisitWindow *self;
 
   g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
-  g_return_val_if_fail (dataset != NULL && consent != NULL, NULL);
+  g_return_val_if_fail (records != NULL && consent != NULL, NULL);
 
   self = g_object_new (TECHO_TYPE_VISIT_WINDOW, NULL);
   self->owner = owner;
@@ -593,7 +421,8 @@ techo_visit_window_new (GtkWindow          *owner,
   if (owner != NULL)
     g_object_add_weak_pointer (G_OBJECT (owner), (gpointer *) &self->owner);
   self->store = g_object_ref (store);
-  self->dataset = techo_dataset_ref (dataset);
+  self->records = techo_record_set_ref (records);
+  self->today = techo_format_today ();   /* honours TECHO_TODAY */
   build (self, consent, analytes);
   return self;
 }
@@ -652,20 +481,14 @@ techo_visit_window_dup_text (TechoVisitWindow *self)
   return g_string_free (text, FALSE);
 }
 
-void
-techo_visit_window_request_leave (TechoVisitWindow *self)
+const char *
+techo_visit_window_get_value (TechoVisitWindow *self,
+                              const char       *key,
+                              TechoStatus      *out_status)
 {
-  ask_leave (self, NULL);
-}
+  GtkLabel *label = g_hash_table_lookup (self->values, key);
 
-AdwMessageDialog *
-techo_visit_window_get_leave_dialog (TechoVisitWindow *self)
-{
-  return self->leave_dialog;
-}
-
-gboolean
-techo_visit_window_uses_passphrase (TechoVisitWindow *self)
-{
-  return techo_store_get_mode (self->store) == TECHO_STORE_MODE_PASSPHRASE;
+  if (out_status != NULL)
+    *out_status = GPOINTER_TO_INT (g_hash_table_lookup (self->statuses, key));
+  return label != NULL ? gtk_label_get_text (label) : NULL;
 }

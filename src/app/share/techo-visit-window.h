@@ -12,7 +12,8 @@
 #include <adwaita.h>
 
 #include "techo-consent.h"
-#include "techo-dataset.h"
+#include "techo-records.h"
+#include "techo-reference.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -20,12 +21,12 @@ G_BEGIN_DECLS
 #define TECHO_TYPE_VISIT_WINDOW (techo_visit_window_get_type ())
 G_DECLARE_FINAL_TYPE (TechoVisitWindow, techo_visit_window, TECHO, VISIT_WINDOW, AdwWindow)
 
-/* @dataset holds only the consented records (gathered under @consent);
+/* @records holds only the consented records (gathered under @consent);
  * @analytes: the trend charts to show (NULL: the first few with two or
  * more values). */
 TechoVisitWindow *techo_visit_window_new            (GtkWindow          *owner,
                                                      TechoStore         *store,
-                                                     TechoDataset       *dataset,
+                                                     TechoRecordSet     *records,
                                                      const TechoConsent *consent,
                                                      const char * const *analytes);
 /* Hides the owner and shows visit mode full screen. */
@@ -39,6 +40,11 @@ guint             techo_visit_window_get_n_rows     (TechoVisitWindow   *self,
 /* Every label's text in the window, joined by newlines (for tests that
  * check nothing outside the consent is on screen). */
 char             *techo_visit_window_dup_text       (TechoVisitWindow   *self);
+/* The value shown for analyte @key in the latest checkup ("6.6 %") and
+ * its status (nullable), or NULL when the analyte has no row. */
+const char       *techo_visit_window_get_value      (TechoVisitWindow   *self,
+                                                     const char         *key,
+                                                     TechoStatus        *out_status);
 /* What the exit button does: asks for the unlock. */
 void              techo_visit_window_request_leave  (TechoVisitWindow   *self);
 /* The question shown by request_leave, or NULL. */

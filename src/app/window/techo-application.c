@@ -41,7 +41,7 @@ date_style_changed_cb (GSettings        *settings,
   techo_format_set_japanese_era (g_settings_get_enum (settings, "date-style") == 1);
   window = active_window (self);
   if (window != NULL)
-    techo_window_set_dataset (window, techo_window_get_dataset (window));
+    techo_window_set_records (window, techo_window_get_records (window));
 }
 
 static void
@@ -126,7 +126,16 @@ sync_action (GSimpleAction *action,
 {
   TechoApplication *self = user_data;
 
-  techo_sync_controller_sync (self->sync, active_window (self), NULL, NULL);
+  TechoWindow *window = active_window (self);
+
+  if (window == NULL)
+    return;
+  if (!techo_store_is_open (self->store))
+    {
+      techo_window_add_toast (window, _("Unlock Techo first."));
+      return;
+    }
+  techo_sync_controller_sync (self->sync, NULL, NULL);
 }
 
 static void
@@ -136,7 +145,8 @@ background_sync_action (GSimpleAction *action,
 {
   TechoApplication *self = user_data;
 
-  techo_sync_controller_sync_in_background (self->sync, active_window (self));
+  if (active_window (self) != NULL)
+    techo_sync_controller_sync_in_background (self->sync);
 }
 
 static void
@@ -154,8 +164,8 @@ connect_action (GSimpleAction *action,
       g_free (issuer);
       issuer = g_strdup (env_issuer);
     }
-  techo_sync_controller_sync (self->sync, active_window (self),
-                              g_variant_get_string (parameter, NULL), issuer);
+  if (active_window (self) != NULL)
+    techo_sync_controller_sync (self->sync, g_variant_get_string (parameter, NULL), issuer);
 }
 
 static void
@@ -196,7 +206,7 @@ sign_out_done_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (window != NULL)
-        techo_window_add_toast (window, error->message);
+        techo_window_show_error (window, _("Could not sign out."), error);
       return;
     }
   techo_sync_controller_forget_connection (self->sync);
@@ -270,12 +280,12 @@ delete_done_cb (GObject      *source,
   if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       if (window != NULL)
-        techo_window_add_toast (window, error->message);
+        techo_window_show_error (window, _("Could not delete everything."), error);
       return;
     }
   if (window != NULL)
     {
-      techo_window_set_dataset (window, NULL);
+      techo_window_set_records (window, NULL);
       techo_window_set_store (window, self->store);
       techo_window_add_toast (window, _("Everything Techo kept on this computer was deleted."));
     }
@@ -344,6 +354,7 @@ techo_application_activate (GApplication *app)
   if (window == NULL)
     {
       window = GTK_WINDOW (techo_window_new (self));
+      techo_window_watch_sync (TECHO_WINDOW (window), self->sync);
       techo_window_set_store (TECHO_WINDOW (window), self->store);
     }
   gtk_window_present (window);
@@ -391,6 +402,15 @@ techo_application_startup (GApplication *app)
 }
 
 static void
+store_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  techo_store_close_finish (TECHO_STORE (source), result, NULL);
+  *(gboolean *) user_data = TRUE;
+}
+
+static void
 techo_application_shutdown (GApplication *app)
 {
   TechoApplication *self = TECHO_APPLICATION (app);
@@ -398,7 +418,15 @@ techo_application_shutdown (GApplication *app)
   if (self->sync != NULL)
     techo_sync_controller_cancel (self->sync);
   if (self->store != NULL && techo_store_is_open (self->store))
-    techo_store_close_sync (self->store, NULL, NULL);
+    {
+      gboolean closed = FALSE;
+
+      /* The main loop is still ours: close on the store's thread and
+       * turn the loop until it is done (the checkpoint must finish). */
+      techo_store_close_async (self->store, NULL, store_closed_cb, &closed);
+      while (!closed)
+        g_main_context_iteration (NULL, TRUE);
+    }
   G_APPLICATION_CLASS (techo_application_parent_class)->shutdown (app);
 }
 

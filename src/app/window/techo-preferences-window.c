@@ -6,6 +6,7 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-host-client.h"
 #include "techo-preferences-window.h"
 
 struct _TechoPreferencesWindow
@@ -16,6 +17,9 @@ struct _TechoPreferencesWindow
   GtkSwitch *reminders_switch;
   GtkSwitch *era_switch;
   AdwActionRow *connection_row;
+  AdwEntryRow *share_host_row;
+  AdwActionRow *share_host_status;
+  GSettings *settings;
 };
 
 G_DEFINE_FINAL_TYPE (TechoPreferencesWindow, techo_preferences_window,
@@ -39,10 +43,70 @@ era_set_mapping (const GValue       *value,
   return g_variant_new_string (g_value_get_boolean (value) ? "japanese-era" : "western");
 }
 
+/* Says where links go, or why the address typed was not taken. */
+static void
+update_share_host_status (TechoPreferencesWindow *self,
+                          const char             *problem)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "share-host-url");
+  g_autofree char *text = NULL;
+  g_autofree char *escaped = NULL;
+
+  if (problem != NULL)
+    {
+      gtk_widget_add_css_class (GTK_WIDGET (self->share_host_row), "error");
+      text = g_strdup (problem);
+    }
+  else
+    {
+      gtk_widget_remove_css_class (GTK_WIDGET (self->share_host_row), "error");
+      text = *url == '\0'
+               ? g_strdup (_("None: a share link works only on this computer, while Techo is open"))
+               : g_strdup_printf (_("Links for a doctor’s phone are kept on %s"), url);
+    }
+  escaped = g_markup_escape_text (text, -1);
+  adw_action_row_set_subtitle (self->share_host_status, escaped);
+}
+
+static void
+share_host_apply_cb (AdwEntryRow *row,
+                     gpointer     user_data)
+{
+  TechoPreferencesWindow *self = user_data;
+  g_autofree char *typed = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (row))));
+  g_autofree char *url = NULL;
+  g_autoptr(GError) error = NULL;
+
+  if (*typed != '\0')
+    {
+      url = techo_host_normalize_url (typed, &error);
+      if (url == NULL)
+        {
+          update_share_host_status (self, error->message);
+          return;
+        }
+      gtk_editable_set_text (GTK_EDITABLE (row), url);
+    }
+  g_settings_set_string (self->settings, "share-host-url", url != NULL ? url : "");
+  update_share_host_status (self, NULL);
+}
+
+static void
+techo_preferences_window_dispose (GObject *object)
+{
+  TechoPreferencesWindow *self = TECHO_PREFERENCES_WINDOW (object);
+
+  g_clear_object (&self->settings);
+  G_OBJECT_CLASS (techo_preferences_window_parent_class)->dispose (object);
+}
+
 static void
 techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
 {
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = techo_preferences_window_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/techo/Techo/techo-preferences-window.ui");
@@ -50,6 +114,9 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, reminders_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, era_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, connection_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_status);
+  gtk_widget_class_bind_template_callback (widget_class, share_host_apply_cb);
 }
 
 static void
@@ -77,6 +144,13 @@ techo_preferences_window_new (GtkWindow  *parent,
                                 NULL, NULL);
   adw_action_row_set_subtitle (self->connection_row,
                                connection != NULL ? connection : _("Not connected"));
+  self->settings = g_object_ref (settings);
+  {
+    g_autofree char *url = g_settings_get_string (settings, "share-host-url");
+
+    gtk_editable_set_text (GTK_EDITABLE (self->share_host_row), url);
+  }
+  update_share_host_status (self, NULL);
   return GTK_WIDGET (self);
 }
 

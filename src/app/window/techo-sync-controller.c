@@ -7,11 +7,11 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "techo-error-text.h"
 #include "techo-oauth.h"
 #include "techo-portal-client.h"
 #include "techo-sync-controller.h"
 #include "techo-sync.h"
-#include "techo-welcome.h"
 
 #define SIGN_IN_TIMEOUT 600
 #define MAX_ISSUER_LINE 512
@@ -23,14 +23,99 @@ struct _TechoSyncController
   TechoStore *store;
   GCancellable *cancellable;   /* the running sign-in and sync; NULL when idle */
   GSubprocess *sandbox;        /* the demo portal, while the app runs */
-  TechoWindow *window;         /* weak; who shows progress */
-  gboolean first_run;
+  TechoSyncState state;
+  gboolean first_run;          /* the run signs in first (the welcome's connect) */
   gboolean background;         /* started by the app, not the user: stay quiet */
   guint records[TECHO_N_CATEGORIES];
+  gboolean finished[TECHO_N_CATEGORIES];
+  guint requested;             /* categories the running sync fetches (bits) */
+  guint new_records;
+  char *sign_in_uri;
+  GDateTime *last_sync;
+  GError *last_error;
   char *issuer;
 };
 
 G_DEFINE_FINAL_TYPE (TechoSyncController, techo_sync_controller, G_TYPE_OBJECT)
+
+enum
+{
+  PROP_0,
+  PROP_STATE,
+  PROP_FIRST_RUN,
+  PROP_BACKGROUND,
+  PROP_SIGN_IN_URI,
+  PROP_PROGRESS,
+  PROP_NEW_RECORDS,
+  PROP_LAST_SYNC,
+  PROP_LAST_ERROR,
+  N_PROPS
+};
+
+static GParamSpec *properties[N_PROPS];
+
+enum
+{
+  RECORDS_CHANGED,
+  N_SIGNALS
+};
+
+static guint signals[N_SIGNALS];
+
+GType
+techo_sync_state_get_type (void)
+{
+  static gsize type_id = 0;
+
+  if (g_once_init_enter (&type_id))
+    {
+      static const GEnumValue values[] = {
+        { TECHO_SYNC_STATE_IDLE, "TECHO_SYNC_STATE_IDLE", "idle" },
+        { TECHO_SYNC_STATE_SIGNING_IN, "TECHO_SYNC_STATE_SIGNING_IN", "signing-in" },
+        { TECHO_SYNC_STATE_SYNCING, "TECHO_SYNC_STATE_SYNCING", "syncing" },
+        { TECHO_SYNC_STATE_SUCCEEDED, "TECHO_SYNC_STATE_SUCCEEDED", "succeeded" },
+        { TECHO_SYNC_STATE_FAILED, "TECHO_SYNC_STATE_FAILED", "failed" },
+        { 0, NULL, NULL },
+      };
+      GType type = g_enum_register_static (g_intern_static_string ("TechoSyncState"), values);
+
+      g_once_init_leave (&type_id, type);
+    }
+  return type_id;
+}
+
+static void
+set_state (TechoSyncController *self,
+           TechoSyncState       state)
+{
+  if (self->state == state)
+    return;
+  self->state = state;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_STATE]);
+}
+
+static void
+set_last_error (TechoSyncController *self,
+                const GError        *error)
+{
+  if (self->last_error == NULL && error == NULL)
+    return;
+  g_clear_error (&self->last_error);
+  if (error != NULL)
+    self->last_error = g_error_copy (error);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_ERROR]);
+}
+
+static void
+set_sign_in_uri (TechoSyncController *self,
+                 const char          *uri)
+{
+  if (g_strcmp0 (self->sign_in_uri, uri) == 0)
+    return;
+  g_free (self->sign_in_uri);
+  self->sign_in_uri = g_strdup (uri);
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_SIGN_IN_URI]);
+}
 
 typedef struct
 {
@@ -61,32 +146,14 @@ typedef struct
   char *uri;
 } ShowUri;
 
-static void
-browser_opened_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  /* No browser: the address is on screen with a copy button. */
-  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
-    techo_window_add_toast (TECHO_WINDOW (source),
-                            _("No browser could be opened. Copy the address into one."));
-}
-
 static gboolean
 show_uri_cb (gpointer user_data)
 {
   ShowUri *show = user_data;
-  TechoWindow *window = show->self->window;
 
-  if (window != NULL)
-    {
-      techo_window_show_connect (window, show->uri);
-      if (g_getenv ("TECHO_NO_BROWSER") == NULL)
-        gtk_show_uri_full (GTK_WINDOW (window), show->uri, GDK_CURRENT_TIME, NULL,
-                           browser_opened_cb, NULL);
-    }
+  /* Whoever shows the sync opens the browser and shows the address. */
+  if (show->self->state == TECHO_SYNC_STATE_SIGNING_IN)
+    set_sign_in_uri (show->self, show->uri);
   g_object_unref (show->self);
   g_free (show->uri);
   g_free (show);
@@ -141,8 +208,8 @@ start_sandbox (TechoSyncController  *self,
 
   if (path == NULL)
     {
-      g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
-                           _("The demo portal (techo-sandbox) is not installed."));
+      g_set_error_literal (error, TECHO_APP_ERROR, TECHO_APP_ERROR_NO_DEMO_PORTAL,
+                           "techo-sandbox was not found next to techo nor in PATH.");
       return NULL;
     }
   process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE, error,
@@ -157,8 +224,8 @@ start_sandbox (TechoSyncController  *self,
       g_subprocess_force_exit (process);
       g_object_unref (process);
       if (error != NULL && *error == NULL)
-        g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_FAILED,
-                             _("The demo portal did not start."));
+        g_set_error (error, TECHO_APP_ERROR, TECHO_APP_ERROR_DEMO_PORTAL_FAILED,
+                     "techo-sandbox printed no issuer line (%s).", path);
       return NULL;
     }
   if (self->sandbox != NULL)
@@ -193,9 +260,8 @@ prepare_thread (GTask        *task,
       else if (prepare->issuer != NULL && prepare->issuer[0] != '\0')
         issuer = g_strdup (prepare->issuer);
       else
-        g_set_error_literal (&error, G_IO_ERROR, G_IO_ERROR_NOT_SUPPORTED,
-                             _("Techo does not know the address of My Number Portal's sign-in "
-                               "server yet. You can explore with demo data meanwhile."));
+        g_set_error_literal (&error, TECHO_APP_ERROR, TECHO_APP_ERROR_NO_ISSUER,
+                             "The portal-issuer setting is empty.");
       if (issuer == NULL
           || !techo_oauth_sign_in_sync (prepare->oauth, issuer, NULL, NULL, open_uri_cb, self,
                                         SIGN_IN_TIMEOUT, cancellable, &error))
@@ -223,46 +289,34 @@ prepare_thread (GTask        *task,
   g_task_return_boolean (task, TRUE);
 }
 
+/* Ends a run: @error NULL for success, else what stopped it (a
+ * cancellation included); @quiet for a background run of someone who
+ * never signed in, which ends as if it never started. */
 static void
-finish (TechoSyncController *self)
+finish (TechoSyncController *self,
+        const GError        *error,
+        gboolean             quiet)
 {
   g_clear_object (&self->cancellable);
-  if (self->window != NULL)
-    techo_window_set_syncing (self->window, FALSE);
-}
-
-static void
-report_error (TechoSyncController *self,
-              const GError        *error)
-{
-  g_autofree char *text = NULL;
-
-  if (self->window != NULL && self->background
-      && g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN))
+  if (quiet)
     {
-      /* A sync the user did not ask for never takes the window away. */
-      text = g_strdup_printf (_("Sign in again to get new records: %s"), error->message);
-      techo_window_add_toast (self->window, text);
+      set_state (self, TECHO_SYNC_STATE_IDLE);
       return;
     }
-  if (self->window != NULL && !self->first_run
-      && g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN))
+  if (error != NULL)
     {
-      /* Not signed in (or the consent ended): offer the connect step. */
-      techo_window_show_welcome_error (self->window, error->message);
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        g_message ("Sync stopped: %s (%s %d)", error->message,
+                   g_quark_to_string (error->domain), error->code);
+      set_last_error (self, error);
+      set_state (self, TECHO_SYNC_STATE_FAILED);
       return;
     }
-  if (self->window == NULL || g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    {
-      if (self->window != NULL && self->first_run)
-        techo_window_show_welcome_error (self->window, _("Cancelled. Your records stay as they were."));
-      return;
-    }
-  text = g_strdup_printf (_("Sync stopped: %s"), error->message);
-  if (self->first_run)
-    techo_window_show_welcome_error (self->window, text);
-  else
-    techo_window_add_toast (self->window, text);
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+  self->last_sync = g_date_time_new_now_local ();
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_LAST_SYNC]);
+  set_last_error (self, NULL);
+  set_state (self, TECHO_SYNC_STATE_SUCCEEDED);
 }
 
 static void
@@ -273,9 +327,8 @@ progress_cb (TechoSync               *sync,
   if (progress->category >= TECHO_N_CATEGORIES)
     return;
   self->records[progress->category] = progress->records;
-  if (self->window != NULL && self->first_run)
-    techo_window_set_sync_progress (self->window, progress->category, progress->records,
-                                    progress->finished);
+  self->finished[progress->category] = progress->finished;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
 
 static void
@@ -289,26 +342,15 @@ sync_done_cb (GObject      *source,
 
   for (guint c = 0; c < TECHO_N_CATEGORIES; c++)
     total += self->records[c];
-  if (!techo_sync_run_finish (TECHO_SYNC (source), result, &error))
-    report_error (self, error);
-  else if (self->window != NULL && !(self->background && total == 0))
+  techo_sync_run_finish (TECHO_SYNC (source), result, &error);
+  if (self->new_records != total)
     {
-      g_autofree char *text = NULL;
-
-      if (total == 0)
-        text = g_strdup (_("Up to date: nothing new at My Number Portal"));
-      else
-        text = g_strdup_printf (ngettext ("%u new or updated record from My Number Portal",
-                                          "%u new or updated records from My Number Portal", total),
-                                total);
-      techo_window_add_toast_with_action (self->window, text, _("Show"), "win.show-page",
-                                          g_variant_new_string ("checkups"));
+      self->new_records = total;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_NEW_RECORDS]);
     }
   /* Whatever was stored before a stop is kept and shown. */
-  if (self->window != NULL)
-    techo_window_reload (self->window);
-  self->first_run = FALSE;
-  finish (self);
+  g_signal_emit (self, signals[RECORDS_CHANGED], 0);
+  finish (self, error, FALSE);
 }
 
 static void
@@ -325,20 +367,19 @@ prepared_cb (GObject      *source,
     {
       /* Someone who never signed in (records from files only) is not
        * asked to at every start. */
-      if (!(self->background && prepare->never_signed_in))
-        report_error (self, error);
-      finish (self);
+      finish (self, error, self->background && prepare->never_signed_in);
       return;
     }
   g_free (self->issuer);
   self->issuer = g_strdup (techo_oauth_get_issuer (prepare->oauth));
-  if (self->window != NULL && self->first_run)
-    techo_window_show_sync_progress (self->window);
 
   memset (self->records, 0, sizeof self->records);
+  memset (self->finished, 0, sizeof self->finished);
+  self->requested = TECHO_SYNC_ALL_CATEGORIES & prepare->granted;
+  set_state (self, TECHO_SYNC_STATE_SYNCING);
   sync = techo_sync_new (self->store, prepare->client, prepare->profile_id);
   g_signal_connect_object (sync, "progress", G_CALLBACK (progress_cb), self, 0);
-  techo_sync_run_async (sync, TECHO_SYNC_ALL_CATEGORIES & prepare->granted, self->cancellable,
+  techo_sync_run_async (sync, self->requested, self->cancellable,
                         sync_done_cb, g_object_ref (self));
 }
 
@@ -353,16 +394,91 @@ techo_sync_controller_dispose (GObject *object)
   if (self->sandbox != NULL)
     g_subprocess_force_exit (self->sandbox);
   g_clear_object (&self->sandbox);
-  g_clear_weak_pointer (&self->window);
   g_clear_object (&self->store);
   g_clear_pointer (&self->issuer, g_free);
+  g_clear_pointer (&self->sign_in_uri, g_free);
+  g_clear_pointer (&self->last_sync, g_date_time_unref);
+  g_clear_error (&self->last_error);
   G_OBJECT_CLASS (techo_sync_controller_parent_class)->dispose (object);
+}
+
+static void
+techo_sync_controller_get_property (GObject    *object,
+                                    guint       prop_id,
+                                    GValue     *value,
+                                    GParamSpec *pspec)
+{
+  TechoSyncController *self = TECHO_SYNC_CONTROLLER (object);
+
+  switch (prop_id)
+    {
+    case PROP_STATE:
+      g_value_set_enum (value, self->state);
+      break;
+    case PROP_FIRST_RUN:
+      g_value_set_boolean (value, self->first_run);
+      break;
+    case PROP_BACKGROUND:
+      g_value_set_boolean (value, self->background);
+      break;
+    case PROP_SIGN_IN_URI:
+      g_value_set_string (value, self->sign_in_uri);
+      break;
+    case PROP_PROGRESS:
+      g_value_set_double (value, techo_sync_controller_get_progress (self));
+      break;
+    case PROP_NEW_RECORDS:
+      g_value_set_uint (value, self->new_records);
+      break;
+    case PROP_LAST_SYNC:
+      g_value_set_boxed (value, self->last_sync);
+      break;
+    case PROP_LAST_ERROR:
+      g_value_set_boxed (value, self->last_error);
+      break;
+    default:
+      G_OBJECT_WARN_INVALID_PROPERTY_ID (object, prop_id, pspec);
+    }
 }
 
 static void
 techo_sync_controller_class_init (TechoSyncControllerClass *klass)
 {
-  G_OBJECT_CLASS (klass)->dispose = techo_sync_controller_dispose;
+  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+
+  object_class->dispose = techo_sync_controller_dispose;
+  object_class->get_property = techo_sync_controller_get_property;
+
+  properties[PROP_STATE] =
+    g_param_spec_enum ("state", NULL, NULL, TECHO_TYPE_SYNC_STATE, TECHO_SYNC_STATE_IDLE,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_FIRST_RUN] =
+    g_param_spec_boolean ("first-run", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_BACKGROUND] =
+    g_param_spec_boolean ("background", NULL, NULL, FALSE,
+                          G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_SIGN_IN_URI] =
+    g_param_spec_string ("sign-in-uri", NULL, NULL, NULL,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_PROGRESS] =
+    g_param_spec_double ("progress", NULL, NULL, 0.0, 1.0, 0.0,
+                         G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_NEW_RECORDS] =
+    g_param_spec_uint ("new-records", NULL, NULL, 0, G_MAXUINT, 0,
+                       G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_SYNC] =
+    g_param_spec_boxed ("last-sync", NULL, NULL, G_TYPE_DATE_TIME,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  properties[PROP_LAST_ERROR] =
+    g_param_spec_boxed ("last-error", NULL, NULL, G_TYPE_ERROR,
+                        G_PARAM_READABLE | G_PARAM_EXPLICIT_NOTIFY | G_PARAM_STATIC_STRINGS);
+  g_object_class_install_properties (object_class, N_PROPS, properties);
+
+  /* After a sync ran (whole or stopped): what it stored is worth reading. */
+  signals[RECORDS_CHANGED] =
+    g_signal_new ("records-changed", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 0);
 }
 
 static void
@@ -379,29 +495,37 @@ techo_sync_controller_new (TechoStore *store)
   return self;
 }
 
-void
-techo_sync_controller_sync (TechoSyncController *self,
-                            TechoWindow         *window,
-                            const char          *choice,
-                            const char          *issuer)
+static void
+start (TechoSyncController *self,
+       const char          *choice,
+       const char          *issuer,
+       gboolean             background)
 {
   g_autoptr(GTask) task = NULL;
   Prepare *prepare;
 
-  if (window == NULL || self->cancellable != NULL)
+  if (self->cancellable != NULL || !techo_store_is_open (self->store))
     return;
-  if (!techo_store_is_open (self->store))
-    {
-      techo_window_add_toast (window, _("Unlock Techo first."));
-      return;
-    }
-  g_set_weak_pointer (&self->window, window);
-  self->first_run = choice != NULL;
-  self->background = FALSE;
   self->cancellable = g_cancellable_new ();
-  techo_window_set_syncing (window, TRUE);
-  if (self->first_run)
-    techo_window_show_connect (window, NULL);
+  g_object_freeze_notify (G_OBJECT (self));
+  if (self->first_run != (choice != NULL))
+    {
+      self->first_run = choice != NULL;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_FIRST_RUN]);
+    }
+  if (self->background != background)
+    {
+      self->background = background;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BACKGROUND]);
+    }
+  memset (self->records, 0, sizeof self->records);
+  memset (self->finished, 0, sizeof self->finished);
+  self->requested = 0;
+  g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
+  set_sign_in_uri (self, NULL);
+  set_last_error (self, NULL);
+  set_state (self, self->first_run ? TECHO_SYNC_STATE_SIGNING_IN : TECHO_SYNC_STATE_SYNCING);
+  g_object_thaw_notify (G_OBJECT (self));
 
   prepare = g_new0 (Prepare, 1);
   prepare->self = g_object_ref (self);
@@ -414,13 +538,21 @@ techo_sync_controller_sync (TechoSyncController *self,
 }
 
 void
-techo_sync_controller_sync_in_background (TechoSyncController *self,
-                                          TechoWindow         *window)
+techo_sync_controller_sync (TechoSyncController *self,
+                            const char          *choice,
+                            const char          *issuer)
 {
-  if (window == NULL || self->cancellable != NULL || !techo_store_is_open (self->store))
-    return;
-  techo_sync_controller_sync (self, window, NULL, NULL);
-  self->background = TRUE;
+  g_return_if_fail (TECHO_IS_SYNC_CONTROLLER (self));
+
+  start (self, choice, issuer, FALSE);
+}
+
+void
+techo_sync_controller_sync_in_background (TechoSyncController *self)
+{
+  g_return_if_fail (TECHO_IS_SYNC_CONTROLLER (self));
+
+  start (self, NULL, NULL, TRUE);
 }
 
 void
@@ -434,6 +566,92 @@ gboolean
 techo_sync_controller_is_busy (TechoSyncController *self)
 {
   return self->cancellable != NULL;
+}
+
+TechoSyncState
+techo_sync_controller_get_state (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), TECHO_SYNC_STATE_IDLE);
+
+  return self->state;
+}
+
+gboolean
+techo_sync_controller_get_first_run (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), FALSE);
+
+  return self->first_run;
+}
+
+gboolean
+techo_sync_controller_get_background (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), FALSE);
+
+  return self->background;
+}
+
+const char *
+techo_sync_controller_get_sign_in_uri (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), NULL);
+
+  return self->sign_in_uri;
+}
+
+double
+techo_sync_controller_get_progress (TechoSyncController *self)
+{
+  guint wanted = 0;
+  guint done = 0;
+
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), 0.0);
+
+  for (guint c = 0; c < TECHO_N_CATEGORIES; c++)
+    if (self->requested & (1u << c))
+      {
+        wanted++;
+        done += self->finished[c] ? 1 : 0;
+      }
+  return wanted > 0 ? (double) done / wanted : 0.0;
+}
+
+guint
+techo_sync_controller_get_category_records (TechoSyncController *self,
+                                            TechoCategory        category,
+                                            gboolean            *finished)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), 0);
+  g_return_val_if_fail (category < TECHO_N_CATEGORIES, 0);
+
+  if (finished != NULL)
+    *finished = self->finished[category];
+  return self->records[category];
+}
+
+guint
+techo_sync_controller_get_new_records (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), 0);
+
+  return self->new_records;
+}
+
+GDateTime *
+techo_sync_controller_get_last_sync (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), NULL);
+
+  return self->last_sync;
+}
+
+const GError *
+techo_sync_controller_get_last_error (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), NULL);
+
+  return self->last_error;
 }
 
 char *

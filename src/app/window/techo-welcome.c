@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "techo-error-text.h"
 #include "techo-welcome.h"
 #include "techo-widget-util.h"
 
@@ -29,6 +30,7 @@ struct _TechoWelcome
   GtkSpinner *connect_spinner;
   AdwActionRow *url_row;
   GtkBox *progress_box;
+  GtkBox *details_slot;       /* the last error's Details expander, if any */
 
   const char *choice;
   gboolean protect_needed;
@@ -199,6 +201,7 @@ techo_welcome_class_init (TechoWelcomeClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, connect_spinner);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, url_row);
   gtk_widget_class_bind_template_child (widget_class, TechoWelcome, progress_box);
+  gtk_widget_class_bind_template_child (widget_class, TechoWelcome, details_slot);
   gtk_widget_class_bind_template_callback (widget_class, connect_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, demo_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, mode_toggled_cb);
@@ -258,6 +261,7 @@ techo_welcome_set_protect_needed (TechoWelcome *self,
 void
 techo_welcome_reset (TechoWelcome *self)
 {
+  techo_welcome_set_error_details (self, NULL);
   adw_status_page_set_description (self->welcome_status,
                                    _("Techo brings your checkups, medicines and cancer screenings "
                                      "from My Number Portal and keeps them encrypted on this "
@@ -324,9 +328,23 @@ techo_welcome_set_progress (TechoWelcome  *self,
 }
 
 void
+techo_welcome_set_error_details (TechoWelcome *self,
+                                 const char   *details)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->details_slot))) != NULL)
+    gtk_box_remove (self->details_slot, child);
+  if (details != NULL)
+    gtk_box_append (self->details_slot, techo_error_details_new (details));
+  gtk_widget_set_visible (GTK_WIDGET (self->details_slot), details != NULL);
+}
+
+void
 techo_welcome_show_error (TechoWelcome *self,
                           const char   *message)
 {
+  techo_welcome_set_error_details (self, NULL);
   gtk_spinner_set_spinning (self->connect_spinner, FALSE);
   adw_status_page_set_description (self->welcome_status, message);
   gtk_stack_set_visible_child_name (self->steps, "welcome");

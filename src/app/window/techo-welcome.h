@@ -35,6 +35,10 @@ void        techo_welcome_set_progress   (TechoWelcome  *self,
                                           TechoCategory  category,
                                           guint          records,
                                           gboolean       finished);
+/* A Details expander under the welcome's error, holding @details (the
+ * library's words); NULL removes it. show_error() removes it too. */
+void        techo_welcome_set_error_details (TechoWelcome *self,
+                                             const char   *details);
 /* Back to the first step with @message explaining what went wrong. */
 void        techo_welcome_show_error     (TechoWelcome  *self,
                                           const char    *message);

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "techo-checkups-page.h"
+#include "techo-error-text.h"
 #include "techo-file-import.h"
 #include "techo-format.h"
 #include "techo-medicines-page.h"
@@ -17,10 +18,15 @@
 #include "techo-sharing-page.h"
 #include "techo-trends-page.h"
 #include "techo-welcome.h"
-#include "techo-window.h"
+#include "techo-window-private.h"
 
 /* Seconds between the dashboard's first frame and a later start's sync. */
 #define BACKGROUND_SYNC_DELAY 1
+
+/* How far back the first read takes dispensings: the dashboard shows only
+ * what is current (a supply rarely exceeds 90 days), so 13 months is ample
+ * and spares reading decades of history before the first frame. */
+#define RECENT_DAYS 400
 
 struct _TechoWindow
 {
@@ -38,6 +44,10 @@ struct _TechoWindow
   AdwWindowTitle *content_title;
   GtkStack *sync_stack;
   GtkSpinner *sync_spinner;
+  GtkButton *sync_button;
+  GtkRevealer *sync_banner;
+  GtkLabel *sync_banner_label;
+  GtkButton *sync_banner_button;
   GtkStack *content_stack;
   TechoOverviewPage *overview_page;
   TechoCheckupsPage *checkups_page;
@@ -47,7 +57,9 @@ struct _TechoWindow
   TechoSharingPage *sharing_page;
 
   TechoStore *store;
-  TechoDataset *dataset;
+  TechoRecordSet *records;
+  GPtrArray *pages;         /* TechoPage, in the stack's order */
+  GHashTable *filled;       /* TechoPage set: handed the current records */
   GCancellable *cancellable;
   GCancellable *history_cancellable;  /* the full history's load, if running */
   GSettings *settings;
@@ -57,9 +69,10 @@ struct _TechoWindow
   guint idle_check_id;
   guint fill_idle_id;
   guint history_idle_id;
-  guint filled;             /* bit per page index: filled from the dataset */
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
+  GError *sync_error;           /* the failed sync the banner shows */
+  GError *toast_error;          /* the error the last error toast names */
 };
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -90,12 +103,41 @@ page_index (const char *name)
   return -1;
 }
 
-static void
-show_mode (TechoWindow *self,
-           const char  *mode)
+/* The main stack's page names, by mode. */
+static const char * const mode_names[TECHO_WINDOW_N_MODES] = {
+  [TECHO_WINDOW_MODE_LOADING] = "loading",
+  [TECHO_WINDOW_MODE_WELCOME] = "welcome",
+  [TECHO_WINDOW_MODE_LOCKED] = "locked",
+  [TECHO_WINDOW_MODE_MAIN] = "main",
+};
+
+const char *
+techo_window_mode_to_string (TechoWindowMode mode)
 {
-  gtk_spinner_set_spinning (self->loading_spinner, g_strcmp0 (mode, "loading") == 0);
-  gtk_stack_set_visible_child_name (self->main_stack, mode);
+  g_return_val_if_fail (mode < TECHO_WINDOW_N_MODES, NULL);
+  return mode_names[mode];
+}
+
+gboolean
+techo_window_mode_from_string (const char      *name,
+                               TechoWindowMode *out_mode)
+{
+  for (guint i = 0; i < TECHO_WINDOW_N_MODES; i++)
+    if (g_strcmp0 (name, mode_names[i]) == 0)
+      {
+        if (out_mode != NULL)
+          *out_mode = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+static void
+show_mode (TechoWindow     *self,
+           TechoWindowMode  mode)
+{
+  gtk_spinner_set_spinning (self->loading_spinner, mode == TECHO_WINDOW_MODE_LOADING);
+  gtk_stack_set_visible_child_name (self->main_stack, techo_window_mode_to_string (mode));
 }
 
 static void
@@ -103,15 +145,34 @@ show_error_toast (TechoWindow  *self,
                   const char   *what,
                   const GError *error)
 {
-  g_autofree char *text = g_strdup_printf ("%s %s", what, error->message);
-
-  techo_window_add_toast (self, text);
+  techo_window_show_error (self, what, error);
 }
 
 /* ---- loading the records -------------------------------------------------- */
 
-static void set_history (TechoWindow  *self,
-                         TechoDataset *dataset);
+static void set_history (TechoWindow    *self,
+                         TechoRecordSet *records);
+
+/* Reads the first person's records on the store's thread. @recent_only:
+ * dispensings of the last 13 months only (enough for what is current;
+ * the set's complete is then FALSE), for a quick first frame. */
+static void
+read_records (TechoWindow         *self,
+              gboolean             recent_only,
+              GCancellable        *cancellable,
+              GAsyncReadyCallback  callback)
+{
+  g_autofree char *from = NULL;
+
+  if (recent_only)
+    {
+      g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
+
+      from = techo_format_add_days (today, -RECENT_DAYS);
+    }
+  techo_store_read_records_async (self->store, 0, from, cancellable, callback,
+                                  g_object_ref (self));
+}
 
 static void
 history_loaded_cb (GObject      *source,
@@ -119,17 +180,17 @@ history_loaded_cb (GObject      *source,
                    gpointer      user_data)
 {
   g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   g_autoptr(GError) error = NULL;
 
-  dataset = techo_dataset_load_finish (result, &error);
-  if (dataset == NULL)
+  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  if (records == NULL)
     {
       if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         show_error_toast (self, _("Could not read your records."), error);
       return;
     }
-  set_history (self, dataset);
+  set_history (self, records);
 }
 
 static gboolean
@@ -143,23 +204,23 @@ background_sync_cb (gpointer user_data)
 }
 
 static void
-dataset_loaded_cb (GObject      *source,
+records_loaded_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(TechoDataset) dataset = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
   g_autoptr(GError) error = NULL;
 
-  dataset = techo_dataset_load_finish (result, &error);
-  if (dataset == NULL)
+  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  if (records == NULL)
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
         return;
       show_error_toast (self, _("Could not read your records."), error);
-      dataset = techo_dataset_new (NULL, NULL, NULL, NULL);
+      records = techo_record_set_new ();
     }
-  techo_window_set_dataset (self, dataset);
+  techo_window_set_records (self, records);
   /* A later start: the dashboard shows what is stored, then a sync
    * fetches what is new in the background. */
   if (self->sync_when_shown)
@@ -173,12 +234,11 @@ dataset_loaded_cb (GObject      *source,
 }
 
 static void
-load_dataset (TechoWindow *self)
+load_records (TechoWindow *self)
 {
   if (self->store == NULL)
     return;
-  techo_dataset_load_async (self->store, TRUE, self->cancellable, dataset_loaded_cb,
-                            g_object_ref (self));
+  read_records (self, TRUE, self->cancellable, records_loaded_cb);
 }
 
 static void
@@ -194,12 +254,15 @@ show_locked (TechoWindow  *self,
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
   if (error != NULL)
-    adw_status_page_set_description (self->locked_page, error->message);
+    {
+      techo_error_text_log ("Opening the store", error);
+      adw_status_page_set_description (self->locked_page, techo_error_text (error));
+    }
   else
     adw_status_page_set_description (self->locked_page,
                                      passphrase ? _("Enter your passphrase to open your records.")
                                                 : _("Your records are encrypted on this computer."));
-  show_mode (self, "locked");
+  show_mode (self, TECHO_WINDOW_MODE_LOCKED);
   if (passphrase)
     gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
 }
@@ -219,8 +282,9 @@ store_opened_cb (GObject      *source,
       if (self->pending_choice != NULL)
         {
           g_clear_pointer (&self->pending_choice, g_free);
-          techo_welcome_show_error (self->welcome, error->message);
-          show_mode (self, "welcome");
+          techo_error_text_log ("Creating the store", error);
+          techo_window_show_welcome_failure (self, error);
+          show_mode (self, TECHO_WINDOW_MODE_WELCOME);
           return;
         }
       show_locked (self, error);
@@ -236,14 +300,14 @@ store_opened_cb (GObject      *source,
       return;
     }
   self->sync_when_shown = TRUE;
-  load_dataset (self);
+  load_records (self);
 }
 
 static void
 open_store (TechoWindow *self,
             const char  *passphrase)
 {
-  show_mode (self, "loading");
+  show_mode (self, TECHO_WINDOW_MODE_LOADING);
   techo_store_open_async (self->store, passphrase, self->cancellable, store_opened_cb,
                           g_object_ref (self));
 }
@@ -269,56 +333,42 @@ unlock_cb (TechoWindow *self)
 
 /* ---- filling the pages ---------------------------------------------- */
 
+static TechoPage *
+page_by_name (TechoWindow *self,
+              const char  *name)
+{
+  GtkWidget *child = name != NULL ? gtk_stack_get_child_by_name (self->content_stack, name) : NULL;
+
+  return child != NULL && TECHO_IS_PAGE (child) ? TECHO_PAGE (child) : NULL;
+}
+
+/* Hands the current records to @page, once per set of records. */
 static void
 fill_page (TechoWindow *self,
-           int          index)
+           TechoPage   *page)
 {
-  TechoDataset *dataset = self->dataset;
-
-  if (index < 0 || index >= TECHO_WINDOW_N_PAGES || (self->filled & (1u << index)))
+  if (page == NULL || !g_hash_table_add (self->filled, page))
     return;
-  self->filled |= 1u << index;
-  switch (index)
+  techo_page_set_records (page, self->records);
+  if (TECHO_IS_SCREENINGS_PAGE (page) && self->records != NULL && !self->reminders_sent
+      && g_settings_get_boolean (self->settings, "reminders"))
     {
-    case 0:
-      techo_overview_page_set_dataset (self->overview_page, dataset);
-      break;
-    case 1:
-      techo_checkups_page_set_dataset (self->checkups_page, dataset);
-      break;
-    case 2:
-      techo_trends_page_set_dataset (self->trends_page, dataset);
-      break;
-    case 3:
-      techo_medicines_page_set_dataset (self->medicines_page, dataset);
-      break;
-    case 4:
-      techo_screenings_page_set_dataset (self->screenings_page, dataset);
-      if (dataset != NULL && !self->reminders_sent
-          && g_settings_get_boolean (self->settings, "reminders"))
-        {
-          GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
 
-          if (app != NULL)
-            techo_screenings_page_send_reminders (self->screenings_page, G_APPLICATION (app),
-                                                  TRUE);
-          self->reminders_sent = TRUE;
-        }
-      break;
-    case 5:
-      techo_sharing_page_set_dataset (self->sharing_page, dataset);
-      break;
-    default:
-      break;
+      if (app != NULL)
+        techo_screenings_page_send_reminders (TECHO_SCREENINGS_PAGE (page), G_APPLICATION (app),
+                                              TRUE);
+      self->reminders_sent = TRUE;
     }
 }
 
-/* Medicines and Sharing show every dispensing; the other pages show only
- * what the first, recent dataset already holds in full. */
+/* A page may be filled now: it is content with what the first, recent
+ * read holds, or the whole history is here. */
 static gboolean
-page_needs_history (int index)
+page_can_fill (TechoWindow *self,
+               TechoPage   *page)
 {
-  return index == 3 || index == 5;
+  return self->records == NULL || self->records->complete || !techo_page_needs_history (page);
 }
 
 static gboolean
@@ -327,34 +377,39 @@ fill_idle_cb (gpointer user_data)
   TechoWindow *self = user_data;
 
   /* One page per idle turn keeps input responsive meanwhile; the pages
-   * that show the whole medication history wait for it. */
-  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
-    if (!(self->filled & (1u << i))
-        && (self->dataset == NULL || self->dataset->complete || !page_needs_history (i)))
-      {
-        fill_page (self, i);
-        return G_SOURCE_CONTINUE;
-      }
+   * that show the whole history wait for it. */
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      TechoPage *page = g_ptr_array_index (self->pages, i);
+
+      if (!g_hash_table_contains (self->filled, page) && page_can_fill (self, page))
+        {
+          fill_page (self, page);
+          return G_SOURCE_CONTINUE;
+        }
+    }
   self->fill_idle_id = 0;
   return G_SOURCE_REMOVE;
 }
 
 static void
-set_history (TechoWindow  *self,
-             TechoDataset *dataset)
+set_history (TechoWindow    *self,
+             TechoRecordSet *records)
 {
-  const char *visible = gtk_stack_get_visible_child_name (self->content_stack);
+  TechoPage *visible = page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack));
 
-  techo_dataset_ref (dataset);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  self->dataset = dataset;
-  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
-    if (page_needs_history (i))
-      {
-        self->filled &= ~(1u << i);
-        if (i == page_index (visible))
-          fill_page (self, i);
-      }
+  techo_page_replace_records (&self->records, records);
+  for (guint i = 0; i < self->pages->len; i++)
+    {
+      TechoPage *page = g_ptr_array_index (self->pages, i);
+
+      if (techo_page_needs_history (page))
+        {
+          g_hash_table_remove (self->filled, page);
+          if (page == visible)
+            fill_page (self, page);
+        }
+    }
   if (self->fill_idle_id == 0)
     self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
 }
@@ -366,8 +421,7 @@ load_history_idle_cb (gpointer user_data)
 
   self->history_idle_id = 0;
   if (self->store != NULL && techo_store_is_open (self->store))
-    techo_dataset_load_async (self->store, FALSE, self->history_cancellable,
-                              history_loaded_cb, g_object_ref (self));
+    read_records (self, FALSE, self->history_cancellable, history_loaded_cb);
   return G_SOURCE_REMOVE;
 }
 
@@ -488,7 +542,7 @@ page_number_action (GtkWidget  *widget,
   int index = g_variant_get_int32 (parameter) - 1;
 
   if (index >= 0 && index < TECHO_WINDOW_N_PAGES
-      && g_strcmp0 (techo_window_get_mode (TECHO_WINDOW (widget)), "main") == 0)
+      && techo_window_get_mode (TECHO_WINDOW (widget)) == TECHO_WINDOW_MODE_MAIN)
     show_page_action (widget, NULL, g_variant_new_string (techo_window_page_names[index]));
 }
 
@@ -529,6 +583,50 @@ cancel_sync_action (GtkWidget  *widget,
 }
 
 static void
+sync_error_details_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->sync_error != NULL)
+    techo_error_dialog_show (GTK_WINDOW (self), _("Sync stopped"), self->sync_error);
+}
+
+static void
+sign_in_again_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+  g_autoptr(GError) error = g_steal_pointer (&self->sync_error);
+
+  /* The welcome's connect step signs in again. */
+  techo_window_hide_sync_error (self);
+  techo_window_show_welcome_error (self, error != NULL ? techo_error_text (error) : NULL);
+}
+
+static void
+dismiss_sync_error_action (GtkWidget  *widget,
+                           const char *action_name,
+                           GVariant   *parameter)
+{
+  techo_window_hide_sync_error (TECHO_WINDOW (widget));
+}
+
+static void
+error_details_action (GtkWidget  *widget,
+                      const char *action_name,
+                      GVariant   *parameter)
+{
+  TechoWindow *self = TECHO_WINDOW (widget);
+
+  if (self->toast_error != NULL)
+    techo_error_dialog_show (GTK_WINDOW (self), g_variant_get_string (parameter, NULL),
+                             self->toast_error);
+}
+
+static void
 show_records_action (GtkWidget  *widget,
                      const char *action_name,
                      GVariant   *parameter)
@@ -537,10 +635,10 @@ show_records_action (GtkWidget  *widget,
 
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
-  if (self->dataset != NULL)
-    show_mode (self, "main");
+  if (self->records != NULL)
+    show_mode (self, TECHO_WINDOW_MODE_MAIN);
   else
-    load_dataset (self);
+    load_records (self);
 }
 
 /* The person the records on screen belong to (0: none yet; the import
@@ -548,16 +646,16 @@ show_records_action (GtkWidget  *widget,
 static gint64
 current_profile_id (TechoWindow *self)
 {
-  if (self->dataset == NULL || self->dataset->profile == NULL)
+  if (self->records == NULL || self->records->profile == NULL)
     return 0;
-  return self->dataset->profile->id;
+  return self->records->profile->id;
 }
 
 static gboolean
 can_import (TechoWindow *self)
 {
   return self->store != NULL && techo_store_is_open (self->store)
-         && g_strcmp0 (techo_window_get_mode (self), "main") == 0;
+         && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN;
 }
 
 static void
@@ -577,8 +675,8 @@ static void
 share_with_method (TechoWindow *self,
                    const char  *method)
 {
-  if (g_strcmp0 (techo_window_get_mode (self), "main") != 0 || self->dataset == NULL
-      || self->dataset->profile == NULL)
+  if (techo_window_get_mode (self) != TECHO_WINDOW_MODE_MAIN || self->records == NULL
+      || self->records->profile == NULL)
     return;
   techo_sharing_page_open_dialog (self->sharing_page, method);
 }
@@ -616,7 +714,7 @@ idle_check_cb (gpointer user_data)
   TechoWindow *self = user_data;
   guint minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
 
-  if (minutes > 0 && g_strcmp0 (techo_window_get_mode (self), "main") == 0
+  if (minutes > 0 && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN
       && g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
     techo_window_lock (self);
   return G_SOURCE_CONTINUE;
@@ -636,7 +734,9 @@ techo_window_dispose (GObject *object)
   g_clear_handle_id (&self->history_idle_id, g_source_remove);
   g_clear_handle_id (&self->background_sync_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
+  g_clear_pointer (&self->records, techo_record_set_unref);
+  g_clear_pointer (&self->filled, g_hash_table_unref);
+  g_clear_pointer (&self->pages, g_ptr_array_unref);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
   G_OBJECT_CLASS (techo_window_parent_class)->dispose (object);
@@ -650,6 +750,8 @@ techo_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
   g_free (self->pending_choice);
+  g_clear_error (&self->sync_error);
+  g_clear_error (&self->toast_error);
   G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);
 }
 
@@ -683,6 +785,10 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_title);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_spinner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_button);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_label);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_button);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, overview_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, checkups_page);
@@ -701,6 +807,12 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
+  gtk_widget_class_install_action (widget_class, "win.sync-error-details", NULL,
+                                   sync_error_details_action);
+  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
+  gtk_widget_class_install_action (widget_class, "win.dismiss-sync-error", NULL,
+                                   dismiss_sync_error_action);
+  gtk_widget_class_install_action (widget_class, "win.error-details", "s", error_details_action);
   gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
   gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
   gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
@@ -730,6 +842,16 @@ techo_window_init (TechoWindow *self)
   self->cancellable = g_cancellable_new ();
   self->history_cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
+  /* The pages, in the stack's order: every page is a TechoPage. */
+  self->pages = g_ptr_array_new ();
+  self->filled = g_hash_table_new (NULL, NULL);
+  for (int i = 0; techo_window_page_names[i] != NULL; i++)
+    {
+      TechoPage *page = page_by_name (self, techo_window_page_names[i]);
+
+      g_assert (page != NULL);
+      g_ptr_array_add (self->pages, page);
+    }
   build_sidebar (self);
 
   /* Any key, click or pointer motion in the window counts as activity. */
@@ -745,7 +867,7 @@ techo_window_init (TechoWindow *self)
   g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
   g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
-  show_mode (self, "loading");
+  show_mode (self, TECHO_WINDOW_MODE_LOADING);
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -774,14 +896,14 @@ techo_window_set_store (TechoWindow *self,
   if (techo_store_is_open (store))
     {
       self->sync_when_shown = TRUE;
-      load_dataset (self);
+      load_records (self);
       return;
     }
   if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
     {
       techo_welcome_reset (self->welcome);
       techo_welcome_set_protect_needed (self->welcome, TRUE);
-      show_mode (self, "welcome");
+      show_mode (self, TECHO_WINDOW_MODE_WELCOME);
       return;
     }
   if (mode == TECHO_STORE_MODE_PASSPHRASE)
@@ -791,15 +913,12 @@ techo_window_set_store (TechoWindow *self,
 }
 
 void
-techo_window_set_dataset (TechoWindow  *self,
-                          TechoDataset *dataset)
+techo_window_set_records (TechoWindow    *self,
+                          TechoRecordSet *records)
 {
   g_return_if_fail (TECHO_IS_WINDOW (self));
 
-  if (dataset != NULL)
-    techo_dataset_ref (dataset);
-  g_clear_pointer (&self->dataset, techo_dataset_unref);
-  self->dataset = dataset;
+  techo_page_replace_records (&self->records, records);
 
   /* A history still on its way belongs to the records replaced here. */
   g_cancellable_cancel (self->history_cancellable);
@@ -808,44 +927,44 @@ techo_window_set_dataset (TechoWindow  *self,
   g_clear_handle_id (&self->history_idle_id, g_source_remove);
 
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
-  techo_overview_page_set_dataset (self->overview_page, dataset);
-  self->filled = 1u << 0;
-  if (dataset == NULL)
+  g_hash_table_remove_all (self->filled);
+  fill_page (self, TECHO_PAGE (self->overview_page));
+  if (records == NULL)
     {
       /* Locking or deleting: empty every page now. */
-      for (int i = 1; i < TECHO_WINDOW_N_PAGES; i++)
-        fill_page (self, i);
+      for (guint i = 0; i < self->pages->len; i++)
+        fill_page (self, g_ptr_array_index (self->pages, i));
       return;
     }
 
-  show_mode (self, "main");
+  show_mode (self, TECHO_WINDOW_MODE_MAIN);
   /* A narrow (folded) window opens on the dashboard, not on the list of
    * pages; its back button leads there. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-  if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_dataset_is_empty (dataset))
+  if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_record_set_is_empty (records))
     bench_watch_first_frame (self);
   /* The dashboard first; the other pages when first shown or once the
    * main loop is idle, whichever comes first. */
-  fill_page (self, page_index (gtk_stack_get_visible_child_name (self->content_stack)));
+  fill_page (self, page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack)));
   self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
   /* A dashboard from the last 13 months of dispensings: the whole
-   * history follows for Medicines and Sharing, once the dashboard is
+   * history follows for the pages that need it, once the dashboard is
    * drawn (reading it competes for the CPU with the first frame). */
-  if (!dataset->complete)
+  if (!records->complete)
     self->history_idle_id = g_idle_add_full (G_PRIORITY_LOW, load_history_idle_cb, self, NULL);
 }
 
-TechoDataset *
-techo_window_get_dataset (TechoWindow *self)
+TechoRecordSet *
+techo_window_get_records (TechoWindow *self)
 {
-  return self->dataset;
+  return self->records;
 }
 
 void
 techo_window_reload (TechoWindow *self)
 {
   if (self->store != NULL && techo_store_is_open (self->store))
-    load_dataset (self);
+    load_records (self);
 }
 
 void
@@ -857,7 +976,7 @@ techo_window_show_page (TechoWindow *self,
 
   if (index < 0)
     return;
-  fill_page (self, index);
+  fill_page (self, page_by_name (self, name));
   gtk_stack_set_visible_child_name (self->content_stack, name);
   adw_window_title_set_title (self->content_title, _(page_info[index].title));
   row = gtk_list_box_get_row_at_index (self->sidebar, index);
@@ -875,14 +994,17 @@ GtkWidget *
 techo_window_get_page (TechoWindow *self,
                        const char  *name)
 {
-  fill_page (self, page_index (name));
+  fill_page (self, page_by_name (self, name));
   return gtk_stack_get_child_by_name (self->content_stack, name);
 }
 
-const char *
+TechoWindowMode
 techo_window_get_mode (TechoWindow *self)
 {
-  return gtk_stack_get_visible_child_name (self->main_stack);
+  TechoWindowMode mode = TECHO_WINDOW_MODE_LOADING;
+
+  techo_window_mode_from_string (gtk_stack_get_visible_child_name (self->main_stack), &mode);
+  return mode;
 }
 
 const char *
@@ -898,6 +1020,13 @@ techo_window_add_toast (TechoWindow *self,
   AdwToast *toast = adw_toast_new (text);
 
   adw_toast_set_timeout (toast, 5);
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_present_toast (TechoWindow *self,
+                            AdwToast    *toast)
+{
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
 }
 
@@ -919,6 +1048,84 @@ techo_window_add_toast_with_action (TechoWindow *self,
 }
 
 void
+techo_window_show_error (TechoWindow  *self,
+                         const char   *what,
+                         const GError *error)
+{
+  g_autofree char *text = NULL;
+  AdwToast *toast;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  techo_error_text_log (what, error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  g_clear_error (&self->toast_error);
+  self->toast_error = g_error_copy (error);
+  text = techo_error_text_dup_message (what, error);
+  toast = adw_toast_new (text);
+  adw_toast_set_timeout (toast, 10);
+  adw_toast_set_button_label (toast, _("_Details"));
+  adw_toast_set_action_name (toast, "win.error-details");
+  adw_toast_set_action_target_value (toast, g_variant_new_string (what != NULL ? what : ""));
+  adw_toast_overlay_add_toast (self->toast_overlay, toast);
+}
+
+void
+techo_window_show_sync_error (TechoWindow  *self,
+                              const GError *error)
+{
+  const char *label;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  g_clear_error (&self->sync_error);
+  self->sync_error = g_error_copy (error);
+  gtk_label_set_text (self->sync_banner_label, techo_error_text (error));
+  label = techo_error_text_next_label (techo_error_text_next (error));
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_banner_button), label != NULL);
+  if (label != NULL)
+    {
+      gtk_button_set_label (self->sync_banner_button, label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_banner_button),
+                                      techo_error_text_next (error) == TECHO_ERROR_NEXT_SIGN_IN
+                                      ? "win.sign-in-again" : "win.sync");
+    }
+  gtk_revealer_set_reveal_child (self->sync_banner, TRUE);
+}
+
+void
+techo_window_set_last_sync (TechoWindow *self,
+                             GDateTime   *when)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  if (when == NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), _("Sync (Ctrl+R)"));
+      return;
+    }
+  time = g_date_time_format (when, "%H:%M");
+  /* Translators: the sync button's tooltip; %s is a time like 14:05. */
+  text = g_strdup_printf (_("Sync (Ctrl+R). Last synced at %s."), time);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), text);
+}
+
+void
+techo_window_hide_sync_error (TechoWindow *self)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->sync_banner, FALSE);
+  g_clear_error (&self->sync_error);
+}
+
+void
 techo_window_import_paths (TechoWindow        *self,
                            const char * const *paths)
 {
@@ -928,17 +1135,26 @@ techo_window_import_paths (TechoWindow        *self,
     techo_file_import_paths (self, self->store, current_profile_id (self), paths);
 }
 
-void
-techo_window_lock (TechoWindow *self)
+static void
+store_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
 {
   g_autoptr(GError) error = NULL;
 
+  if (!techo_store_close_finish (TECHO_STORE (source), result, &error))
+    g_warning ("Closing the store: %s", error->message);
+}
+
+void
+techo_window_lock (TechoWindow *self)
+{
   if (self->store == NULL || !techo_store_is_open (self->store))
     return;
   /* Nothing of the records stays on screen or in memory while locked. */
-  techo_window_set_dataset (self, NULL);
-  if (!techo_store_close_sync (self->store, NULL, &error))
-    g_warning ("Closing the store: %s", error->message);
+  techo_window_set_records (self, NULL);
+  /* Closed on the store's thread; it reads as closed from now on. */
+  techo_store_close_async (self->store, NULL, store_closed_cb, NULL);
   show_locked (self, NULL);
 }
 
@@ -955,14 +1171,14 @@ techo_window_show_connect (TechoWindow *self,
                            const char  *url)
 {
   techo_welcome_show_connect (self->welcome, url);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
 techo_window_show_sync_progress (TechoWindow *self)
 {
   techo_welcome_show_progress (self->welcome);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
@@ -983,7 +1199,17 @@ techo_window_show_welcome_error (TechoWindow *self,
                                     || !techo_store_exists_at (techo_store_get_data_dir (self->store),
                                                                NULL));
   techo_welcome_show_error (self->welcome, message);
-  show_mode (self, "welcome");
+  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
+}
+
+void
+techo_window_show_welcome_failure (TechoWindow  *self,
+                                   const GError *error)
+{
+  g_autofree char *details = techo_error_text_dup_details (error);
+
+  techo_window_show_welcome_error (self, techo_error_text (error));
+  techo_welcome_set_error_details (self->welcome, details);
 }
 
 GtkWidget *

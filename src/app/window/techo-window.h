@@ -5,10 +5,26 @@
 #include <adwaita.h>
 
 #include "techo-application.h"
-#include "techo-dataset.h"
+#include "techo-records.h"
+#include "techo-sync-controller.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
+
+/* What the window shows: the main stack's page. */
+typedef enum
+{
+  TECHO_WINDOW_MODE_LOADING,
+  TECHO_WINDOW_MODE_WELCOME,
+  TECHO_WINDOW_MODE_LOCKED,
+  TECHO_WINDOW_MODE_MAIN,
+  TECHO_WINDOW_N_MODES
+} TechoWindowMode;
+
+/* "loading", "welcome", "locked", "main": the stack's page names. */
+const char   *techo_window_mode_to_string   (TechoWindowMode   mode);
+gboolean      techo_window_mode_from_string (const char       *name,
+                                             TechoWindowMode  *out_mode);
 
 #define TECHO_TYPE_WINDOW (techo_window_get_type ())
 
@@ -24,10 +40,12 @@ TechoWindow  *techo_window_new              (TechoApplication *application);
  * what it holds. */
 void          techo_window_set_store        (TechoWindow      *self,
                                              TechoStore       *store);
-/* Fills every page from @dataset and shows the records. */
-void          techo_window_set_dataset      (TechoWindow      *self,
-                                             TechoDataset     *dataset);
-TechoDataset *techo_window_get_dataset      (TechoWindow      *self);
+/* Hands @records to every page (the TechoPage interface: the dashboard
+ * now, the others when shown or idle, those that need the whole history
+ * once it is read) and shows the records. NULL empties every page. */
+void          techo_window_set_records      (TechoWindow      *self,
+                                             TechoRecordSet   *records);
+TechoRecordSet *techo_window_get_records    (TechoWindow      *self);
 /* Reads the store again (after a sync or an import). */
 void          techo_window_reload           (TechoWindow      *self);
 
@@ -36,14 +54,17 @@ void          techo_window_show_page        (TechoWindow      *self,
 const char   *techo_window_get_visible_page (TechoWindow      *self);
 GtkWidget    *techo_window_get_page         (TechoWindow      *self,
                                              const char       *name);
-/* "loading", "welcome", "locked" or "main". */
-const char   *techo_window_get_mode         (TechoWindow      *self);
+/* The main stack's page, as a mode. */
+TechoWindowMode techo_window_get_mode       (TechoWindow      *self);
 const char   *techo_window_get_title_text   (TechoWindow      *self);
 
 void          techo_window_add_toast        (TechoWindow      *self,
                                              const char       *text);
 /* A toast with a button that activates @action_name (@target may be a
  * floating GVariant or NULL). */
+/* Shows @toast (taken), made by the caller (a button with a handler). */
+void          techo_window_present_toast    (TechoWindow      *self,
+                                             AdwToast         *toast);
 void          techo_window_add_toast_with_action (TechoWindow *self,
                                                   const char  *text,
                                                   const char  *button_label,
@@ -52,18 +73,17 @@ void          techo_window_add_toast_with_action (TechoWindow *self,
 /* Closes the store and shows the unlock screen. */
 void          techo_window_lock             (TechoWindow      *self);
 
-/* The first-run steps, driven by the sync controller. */
+/* An error toast: "@what" plus the translated sentence for @error, with
+ * a Details button showing the library's words; @error is logged. A
+ * cancellation is only logged. */
+void          techo_window_show_error       (TechoWindow      *self,
+                                             const char       *what,
+                                             const GError     *error);
+
+/* The first-run steps (the welcome) and the sync banner follow @sync's
+ * properties from now on (techo-window-sync.c). */
 GtkWidget    *techo_window_get_welcome      (TechoWindow      *self);
-void          techo_window_set_syncing      (TechoWindow      *self,
-                                             gboolean          syncing);
-void          techo_window_show_connect     (TechoWindow      *self,
-                                             const char       *url);
-void          techo_window_show_sync_progress (TechoWindow    *self);
-void          techo_window_set_sync_progress  (TechoWindow    *self,
-                                               TechoCategory   category,
-                                               guint           records,
-                                               gboolean        finished);
-void          techo_window_show_welcome_error (TechoWindow    *self,
-                                               const char     *message);
+void          techo_window_watch_sync       (TechoWindow         *self,
+                                             TechoSyncController *sync);
 
 G_END_DECLS

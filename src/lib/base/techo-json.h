@@ -23,6 +23,7 @@ typedef enum
   TECHO_JSON_ERROR_SYNTAX,    /* not JSON, empty or cut short */
   TECHO_JSON_ERROR_INVALID,   /* JSON, but not the shape expected */
   TECHO_JSON_ERROR_TOO_MANY,  /* more elements than the limit allows */
+  TECHO_JSON_N_ERRORS /* not a code: how many codes there are */
 } TechoJsonError;
 
 GQuark techo_json_error_quark (void);

@@ -27,6 +27,12 @@ typedef struct
   GError **error;
 } Reader;
 
+/* The HL7 codes of ObservationInterpretation a laboratory writes as a
+ * coded value beside the number, when it gives no interpretationCode. */
+static const char *const interpretation_codes[] = {
+  "H", "L", "N", "A", "HH", "LL", "AA", "<", ">", "HU", "LU", NULL
+};
+
 static gboolean
 is_hl7 (xmlNodePtr  node,
         const char *name)
@@ -236,15 +242,91 @@ read_value (xmlNodePtr  value,
       return FALSE;
     }
 
-  if (item->value == NULL || null_flavor != NULL)
+  /* nullFlavor says why there is no value (NI no information, UNK
+   * unknown, NA not applicable …): kept as such, which is not the same as
+   * "not performed" (negationInd). */
+  if (null_flavor != NULL)
     {
       g_clear_pointer (&item->value, g_free);
-      item->not_performed = TRUE;
+      item->null_flavor = g_steal_pointer (&null_flavor);
     }
+  else if (item->value == NULL)
+    item->not_performed = TRUE;
   return TRUE;
 }
 
+/* One further <value> as a line of other_values: TYPE, value, and the unit
+ * (a quantity) or code system and words (a code), tab-separated. */
+static void
+append_other_value (GString    *out,
+                    xmlNodePtr  value,
+                    TechoItem  *item)
+{
+  g_autoptr(TechoItem) other = techo_item_new ();
+
+  other->code = g_strdup (item->code);
+  other->type = item->type;
+  if (!read_value (value, other))
+    return;
+  if (out->len > 0)
+    g_string_append_c (out, '\n');
+  g_string_append_printf (out, "%s\t%s", techo_value_type_to_string (other->type),
+                          other->value != NULL ? other->value
+                          : other->null_flavor != NULL ? other->null_flavor : "");
+  if (other->type == TECHO_VALUE_PQ)
+    g_string_append_printf (out, "\t%s", other->unit != NULL ? other->unit : "");
+  else if (other->type != TECHO_VALUE_ST)
+    g_string_append_printf (out, "\t%s\t%s", other->value_system != NULL ? other->value_system : "",
+                            other->display != NULL ? other->display : "");
+  /* A coded H or L beside the number is the laboratory's own flag. */
+  if (item->interpretation == NULL && other->type != TECHO_VALUE_PQ && other->value != NULL
+      && (g_strcmp0 (other->value_system, TECHO_CDA_OID_INTERPRETATION) == 0
+          || g_strv_contains (interpretation_codes, other->value)))
+    item->interpretation = g_strdup (other->value);
+}
+
+/* referenceRange/observationRange: "low-high unit", or its text. */
+static char *
+read_range (xmlNodePtr observation)
+{
+  xmlNodePtr range = path (observation, "referenceRange/observationRange");
+  xmlNodePtr value = child (range, "value");
+  g_autofree char *low = attr (child (value, "low"), "value");
+  g_autofree char *high = attr (child (value, "high"), "value");
+  g_autofree char *unit = attr (child (value, "low"), "unit");
+
+  if (range == NULL)
+    return NULL;
+  if (unit == NULL)
+    unit = attr (child (value, "high"), "unit");
+  if (low != NULL || high != NULL)
+    return g_strdup_printf ("%s-%s%s%s", low != NULL ? low : "", high != NULL ? high : "",
+                            unit != NULL ? " " : "", unit != NULL ? unit : "");
+  return text (child (range, "text"));
+}
+
 static gboolean read_observation (Reader *reader, xmlNodePtr observation, guint depth);
+
+/* A <value> that is a number: xsi:type PQ, INT or REAL, or untyped with a
+ * value attribute and no code. */
+static gboolean
+is_quantity (xmlNodePtr value)
+{
+  xmlChar *raw = xmlGetNsProp (value, (const xmlChar *) "type",
+                               (const xmlChar *) TECHO_CDA_NS_XSI);
+  const char *type = (const char *) raw;
+  const char *local;
+  gboolean quantity;
+
+  if (type == NULL)
+    return xmlHasProp (value, (const xmlChar *) "value") != NULL
+           && xmlHasProp (value, (const xmlChar *) "code") == NULL;
+  local = strchr (type, ':') != NULL ? strchr (type, ':') + 1 : type;
+  quantity = strcmp (local, "PQ") == 0 || strcmp (local, "INT") == 0
+             || strcmp (local, "REAL") == 0;
+  xmlFree (raw);
+  return quantity;
+}
 
 static gboolean
 read_relationships (Reader     *reader,
@@ -270,12 +352,27 @@ read_item (Reader     *reader,
            xmlNodePtr  observation)
 {
   xmlNodePtr code = child (observation, "code");
-  xmlNodePtr value = child (observation, "value");
+  xmlNodePtr value = NULL;
   g_autoptr(TechoItem) item = NULL;
+  g_autoptr(GString) others = g_string_new (NULL);
   g_autofree char *item_code = attr (code, "code");
   g_autofree char *system = attr (code, "codeSystem");
   gboolean negated = attr_is (observation, "negationInd", "true");
   const TechoAnalyte *analyte;
+
+  /* The value is the first quantity; a first coded or text value when
+   * there is no quantity. Every other <value> is kept beside it. */
+  for (xmlNodePtr c = observation->children; c != NULL; c = c->next)
+    if (is_hl7 (c, "value"))
+      {
+        if (value == NULL)
+          value = c;
+        if (is_quantity (c))
+          {
+            value = c;
+            break;
+          }
+      }
 
   /* A group's own observation carries no value; its items follow. */
   if (item_code == NULL || (system != NULL && strcmp (system, TECHO_OID_CHECKUP_ITEM) != 0))
@@ -311,9 +408,33 @@ read_item (Reader     *reader,
     }
   else if (!read_value (value, item))
     return TRUE;
+  else
+    {
+      guint n_values = 0;
+
+      for (xmlNodePtr c = observation->children; c != NULL; c = c->next)
+        if (is_hl7 (c, "value") && c != value && ++n_values <= 8)
+          append_other_value (others, c, item);
+      if (others->len > 0)
+        item->other_values = g_strdup (others->str);
+    }
+  {
+    g_autofree char *interpretation = attr (child (observation, "interpretationCode"), "code");
+
+    if (interpretation != NULL)
+      {
+        g_free (item->interpretation);
+        item->interpretation = g_steal_pointer (&interpretation);
+      }
+  }
+  item->reference_range = read_range (observation);
+  item->method_code = attr (child (observation, "methodCode"), "code");
 
   if (too_long (item->name) || too_long (item->value) || too_long (item->unit)
-      || too_long (item->value_system) || too_long (item->display))
+      || too_long (item->value_system) || too_long (item->display)
+      || too_long (item->null_flavor) || too_long (item->interpretation)
+      || too_long (item->reference_range) || too_long (item->method_code)
+      || too_long (item->other_values))
     {
       g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
                    _("The checkup file has a value longer than %d characters (item %s)."),
@@ -348,7 +469,7 @@ read_body (Reader     *reader,
   if (body == NULL)
     {
       g_set_error (reader->error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
-                   _("The checkup file has no results (no structured body)."));
+                   _("The checkup file has no results: it has no structured body."));
       return FALSE;
     }
   for (xmlNodePtr component = body->children; component != NULL; component = component->next)
@@ -496,12 +617,70 @@ parse (const char  *data,
   return doc;
 }
 
+/* The exam date: effectiveTime@value; a file that gives only a period
+ * (low/high) has its date taken from low (else high), and says so. */
+static char *
+exam_date (xmlNodePtr  time,
+           GPtrArray  *notes)
+{
+  char *date = date_of (time);
+
+  if (date != NULL || time == NULL)
+    return date;
+  date = date_of (child (time, "low"));
+  if (date != NULL)
+    {
+      g_ptr_array_add (notes, g_strdup (_("The file gives the checkup a period, not a day: "
+                                          "the exam date was taken from effectiveTime/low.")));
+      return date;
+    }
+  date = date_of (child (time, "high"));
+  if (date != NULL)
+    g_ptr_array_add (notes, g_strdup (_("The file gives the checkup only an end: the exam "
+                                        "date was taken from effectiveTime/high.")));
+  return date;
+}
+
+static char *
+person_name (xmlNodePtr person)
+{
+  g_autoptr(GString) name = g_string_new (NULL);
+  xmlNodePtr n = child (person, "name");
+
+  if (n == NULL)
+    return NULL;
+  /* family and given, or the name as one text */
+  for (xmlNodePtr c = n->children; c != NULL; c = c->next)
+    if (is_hl7 (c, "family") || is_hl7 (c, "given"))
+      {
+        g_autofree char *part = text (c);
+
+        if (part != NULL)
+          g_string_append_printf (name, "%s%s", name->len > 0 ? " " : "", part);
+      }
+  if (name->len > 0)
+    return g_string_free (g_steal_pointer (&name), FALSE);
+  return text (n);
+}
+
 TechoCheckup *
 techo_cda_read_checkup (const char    *data,
                         gsize          length,
                         TechoProfile **out_patient,
                         GError       **error)
 {
+  return techo_cda_read (data, length, out_patient, NULL, error);
+}
+
+TechoCheckup *
+techo_cda_read (const char    *data,
+                gsize          length,
+                TechoProfile **out_patient,
+                GPtrArray    **out_notes,
+                GError       **error)
+{
+  g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
+  xmlNodePtr role;
   g_autoptr(TechoCheckup) checkup = NULL;
   g_autoptr(TechoProfile) patient = NULL;
   xmlDocPtr doc;
@@ -544,10 +723,50 @@ techo_cda_read_checkup (const char    *data,
   checkup = techo_checkup_new ();
   checkup->id = attr (child (root, "id"), "extension");
   checkup->report_kind = attr (child (root, "code"), "code");
+  /* Report kind 2x is a 特定保健指導 (health guidance) report (hg08):
+   * the plan and support given, not checkup results. */
+  if (checkup->report_kind != NULL && checkup->report_kind[0] == '2')
+    {
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_NOT_CHECKUP,
+                   _("This is a health guidance report (特定保健指導, report kind %s), not "
+                     "checkup results; Techo does not keep guidance reports, so nothing "
+                     "was imported from it."), checkup->report_kind);
+      xmlFreeDoc (doc);
+      return NULL;
+    }
   checkup->kind = attr (path (root, "documentationOf/serviceEvent/code"), "code");
-  checkup->performed_on = date_of (path (root, "documentationOf/serviceEvent/effectiveTime"));
+  checkup->performed_on = exam_date (path (root, "documentationOf/serviceEvent/effectiveTime"),
+                                     notes);
   if (checkup->performed_on == NULL)
     checkup->performed_on = date_of (child (root, "effectiveTime"));
+  checkup->doctor_name = person_name (path (root, "legalAuthenticator/assignedEntity/"
+                                                  "assignedPerson"));
+  if (checkup->doctor_name == NULL)
+    checkup->doctor_name = person_name (path (root, "author/assignedAuthor/assignedPerson"));
+  role = path (root, "recordTarget/patientRole");
+  for (xmlNodePtr c = role != NULL ? role->children : NULL; c != NULL; c = c->next)
+    {
+      if (!is_hl7 (c, "id"))
+        continue;
+      if (attr_is (c, "root", TECHO_OID_INSURED_SYMBOL) && checkup->insurer_symbol == NULL)
+        checkup->insurer_symbol = attr (c, "extension");
+      else if (attr_is (c, "root", TECHO_OID_INSURED_NUMBER)
+               && checkup->insurer_card_number == NULL)
+        checkup->insurer_card_number = attr (c, "extension");
+    }
+  checkup->patient_address = text (child (role, "addr"));
+  if (checkup->patient_address != NULL)
+    {
+      /* The parts of an address, one space apart. */
+      g_auto(GStrv) parts = g_strsplit_set (checkup->patient_address, " \t\r\n", -1);
+      g_autoptr(GString) joined = g_string_new (NULL);
+
+      for (guint i = 0; parts[i] != NULL; i++)
+        if (*parts[i] != '\0')
+          g_string_append_printf (joined, "%s%s", joined->len > 0 ? " " : "", parts[i]);
+      g_free (checkup->patient_address);
+      checkup->patient_address = g_string_free (g_steal_pointer (&joined), FALSE);
+    }
   org = path (root, "author/assignedAuthor/representedOrganization");
   for (xmlNodePtr c = org != NULL ? org->children : NULL; c != NULL; c = c->next)
     if (is_hl7 (c, "id") && attr_is (c, "root", TECHO_OID_INSTITUTION)
@@ -563,7 +782,9 @@ techo_cda_read_checkup (const char    *data,
       return NULL;
     }
   if (too_long (checkup->id) || too_long (checkup->report_kind) || too_long (checkup->kind)
-      || too_long (checkup->institution_code) || too_long (checkup->institution_name))
+      || too_long (checkup->institution_code) || too_long (checkup->institution_name)
+      || too_long (checkup->doctor_name) || too_long (checkup->insurer_symbol)
+      || too_long (checkup->insurer_card_number) || too_long (checkup->patient_address))
     {
       g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
                    _("The checkup file has a header value that is too long."));
@@ -590,5 +811,7 @@ techo_cda_read_checkup (const char    *data,
 
   if (out_patient != NULL)
     *out_patient = g_steal_pointer (&patient);
+  if (out_notes != NULL)
+    *out_notes = g_steal_pointer (&notes);
   return g_steal_pointer (&checkup);
 }

@@ -216,11 +216,26 @@ write_item (Writer           *writer,
   observation = add (writer, add (writer, section, "entry"), "observation");
   set (observation, "classCode", "OBS");
   set (observation, "moodCode", "EVN");
-  if (item->not_performed || item->value == NULL)
+  if (item->not_performed || (item->value == NULL && item->null_flavor == NULL))
     set (observation, "negationInd", "true");
   add_coded (writer, observation, "code", item->code, TECHO_OID_CHECKUP_ITEM, name);
-  if (item->not_performed || item->value == NULL)
+  if (item->not_performed || (item->value == NULL && item->null_flavor == NULL))
     return TRUE;
+  /* No value, and the file said why (nullFlavor): said the same way. */
+  if (item->value == NULL)
+    {
+      if (!text_ok (item->null_flavor) || strlen (item->null_flavor) > 16)
+        {
+          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
+                       _("A checkup item has no code or contains characters a CDA file "
+                         "cannot hold."));
+          return FALSE;
+        }
+      value = add (writer, observation, "value");
+      set_type (writer, value, techo_value_type_to_string (item->type));
+      set (value, "nullFlavor", item->null_flavor);
+      return TRUE;
+    }
 
   value = add (writer, observation, "value");
   switch (item->type)

@@ -20,6 +20,7 @@ typedef enum
   TECHO_CDA_ERROR_MALFORMED,   /* not well-formed XML */
   TECHO_CDA_ERROR_NOT_CHECKUP, /* well-formed, but not a CDA checkup file */
   TECHO_CDA_ERROR_INVALID,     /* a required part is missing or wrong */
+  TECHO_CDA_N_ERRORS /* not a code: how many codes there are */
 } TechoCdaError;
 
 GQuark techo_cda_error_quark (void);
@@ -42,6 +43,20 @@ char         *techo_cda_write_checkup (const TechoCheckup  *checkup,
 TechoCheckup *techo_cda_read_checkup  (const char          *data,
                                        gsize                length,
                                        TechoProfile       **out_patient,
+                                       GError             **error);
+
+/* The same, and more: @out_notes (nullable) receives a GPtrArray of char *,
+ * what the reader wants said about the file in words (an exam date taken
+ * from effectiveTime/low …). A 保健指導 report (report kind 2x) is
+ * TECHO_CDA_ERROR_NOT_CHECKUP; a file with no body is
+ * TECHO_CDA_ERROR_INVALID ("… has no results"). Each item keeps every
+ * <value> (the first quantity as its value, the others in other_values),
+ * nullFlavor, interpretationCode, referenceRange and methodCode; the
+ * checkup keeps the doctor, the insurer's 記号・番号 and the address. */
+TechoCheckup *techo_cda_read          (const char          *data,
+                                       gsize                length,
+                                       TechoProfile       **out_patient,
+                                       GPtrArray          **out_notes,
                                        GError             **error);
 
 G_END_DECLS

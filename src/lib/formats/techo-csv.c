@@ -116,12 +116,6 @@ write_row (GString           *out,
   g_string_append (out, "\r\n");
 }
 
-static const char *
-origin_name (TechoOrigin origin)
-{
-  return origin == TECHO_ORIGIN_FILE ? "file" : origin == TECHO_ORIGIN_MANUAL ? "manual" : "portal";
-}
-
 /* Fills cells[at…] with the item's columns (8 cells). */
 static void
 item_cells (const char      **cells,
@@ -157,19 +151,15 @@ render_checkups (GString   *out,
           const char *cells[G_N_ELEMENTS (checkup_columns)] = {
             c->id, revision, c->performed_on, c->kind, c->report_kind,
             c->institution_code, c->institution_name, c->document,
-            origin_name (c->provenance.origin), c->provenance.file_name,
+            techo_origin_to_string (c->provenance.origin), c->provenance.file_name,
             c->provenance.file_sha256,
           };
-          const TechoAnalyte *analyte = item ? techo_reference_analyte_for_code (item->code) : NULL;
+          /* The status every view shows for this item (techo-analysis). */
+          TechoStatus status = techo_analysis_item_status (item, sex);
 
           item_cells (cells, 11, item);
-          if (analyte != NULL && !item->not_performed)
-            {
-              TechoStatus status = techo_reference_classify (analyte, item->value, sex);
-
-              if (status != TECHO_STATUS_UNKNOWN)
-                cells[19] = techo_status_to_string (status);
-            }
+          if (status != TECHO_STATUS_UNKNOWN)
+            cells[19] = techo_status_to_string (status);
           write_row (out, cells, G_N_ELEMENTS (checkup_columns) - 1);
         }
     }
@@ -190,7 +180,7 @@ render_screenings (GString   *out,
           const char *cells[G_N_ELEMENTS (screening_columns)] = {
             s->id, revision, s->performed_on, s->cancer, s->report_kind, s->stage,
             s->municipality_code, s->municipality_name, s->followup_code,
-            s->followup_value, s->followup_display, origin_name (s->provenance.origin),
+            s->followup_value, s->followup_display, techo_origin_to_string (s->provenance.origin),
             s->provenance.file_name, s->provenance.file_sha256,
           };
 
@@ -215,7 +205,7 @@ render_medications (GString   *out,
         d->pharmacy_code, d->pharmacy_name, d->prescriber_code, d->prescriber_name,
         d->prescriber_department, d->receipt_code, d->yj_code, d->drug_name,
         d->ingredient_name, quantity, d->unit, d->usage, days, d->dosage_form,
-        origin_name (d->provenance.origin), d->provenance.file_name,
+        techo_origin_to_string (d->provenance.origin), d->provenance.file_name,
         d->provenance.file_sha256,
       };
 
@@ -389,9 +379,8 @@ read_origin (char           **row,
 {
   const char *origin = row[at];
 
-  provenance->origin = g_strcmp0 (origin, "file") == 0 ? TECHO_ORIGIN_FILE :
-                       g_strcmp0 (origin, "manual") == 0 ? TECHO_ORIGIN_MANUAL :
-                       TECHO_ORIGIN_PORTAL;
+  if (!techo_origin_from_string (origin, &provenance->origin))
+    provenance->origin = TECHO_ORIGIN_PORTAL;
   provenance->file_name = cell (row, at + 1);
   provenance->file_sha256 = cell (row, at + 2);
   return TRUE;

@@ -23,6 +23,7 @@ typedef enum
 {
   TECHO_CSV_ERROR_INVALID,   /* not CSV, or not one of our layouts */
   TECHO_CSV_ERROR_TOO_LARGE, /* over a size, row or field limit */
+  TECHO_CSV_N_ERRORS /* not a code: how many codes there are */
 } TechoCsvError;
 
 GQuark techo_csv_error_quark (void);

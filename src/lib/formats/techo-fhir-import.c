@@ -165,11 +165,8 @@ read_record_extensions (JsonObject       *resource,
       !ext_text (resource, TECHO_FHIR_EXT_FILE_NAME, &provenance->file_name, error) ||
       !ext_text (resource, TECHO_FHIR_EXT_FILE_SHA256, &provenance->file_sha256, error))
     return FALSE;
-  if (g_strcmp0 (origin, "file") == 0)
-    provenance->origin = TECHO_ORIGIN_FILE;
-  else if (g_strcmp0 (origin, "manual") == 0)
-    provenance->origin = TECHO_ORIGIN_MANUAL;
-  else
+  /* Our own extension absent (another app's Bundle): from the portal. */
+  if (!techo_origin_from_string (origin, &provenance->origin))
     provenance->origin = TECHO_ORIGIN_PORTAL;
   return TRUE;
 }

@@ -185,25 +185,13 @@ ext_reference (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
-static const char *
-origin_name (TechoOrigin origin)
-{
-  switch (origin)
-    {
-    case TECHO_ORIGIN_FILE: return "file";
-    case TECHO_ORIGIN_MANUAL: return "manual";
-    case TECHO_ORIGIN_PORTAL:
-    default: return "portal";
-    }
-}
-
 static void
 ext_record (JsonBuilder           *b,
             gint64                 revision,
             const TechoProvenance *provenance)
 {
   ext_integer (b, TECHO_FHIR_EXT_REVISION, revision);
-  ext_string (b, TECHO_FHIR_EXT_ORIGIN, origin_name (provenance->origin));
+  ext_string (b, TECHO_FHIR_EXT_ORIGIN, techo_origin_to_string (provenance->origin));
   ext_string (b, TECHO_FHIR_EXT_FILE_NAME, provenance->file_name);
   ext_string (b, TECHO_FHIR_EXT_FILE_SHA256, provenance->file_sha256);
 }
@@ -377,7 +365,8 @@ add_interpretation (JsonBuilder        *b,
                     const char         *sex)
 {
   const TechoThreshold *t = techo_reference_threshold (analyte, sex);
-  TechoStatus status = techo_reference_classify (analyte, item->value, sex);
+  /* The status every view shows for this item (techo-analysis). */
+  TechoStatus status = techo_analysis_item_status (item, sex);
   gboolean low = t != NULL && t->direction != TECHO_THRESHOLD_AT_LEAST;
   const char *code = NULL, *display = NULL;
 
@@ -518,7 +507,7 @@ build_observation (const TechoItem *item,
       member_string (b, "valueString", item->value);
     }
 
-  if (analyte != NULL && !item->not_performed && item->value != NULL)
+  if (analyte != NULL && techo_analysis_item_has_value (item))
     {
       add_interpretation (b, analyte, item, sex);
       add_reference_range (b, analyte, item->unit, sex);

@@ -35,6 +35,7 @@ typedef enum
 {
   TECHO_FHIR_ERROR_INVALID,   /* not a FHIR Bundle of the shape we read */
   TECHO_FHIR_ERROR_TOO_LARGE, /* over a size, depth or count limit */
+  TECHO_FHIR_N_ERRORS /* not a code: how many codes there are */
 } TechoFhirError;
 
 GQuark techo_fhir_error_quark (void);

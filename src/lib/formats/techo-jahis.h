@@ -31,6 +31,7 @@ typedef enum
   TECHO_JAHIS_ERROR_INVALID,      /* a record with a missing or wrong field */
   TECHO_JAHIS_ERROR_MISSING_PART, /* multi-part data (record 911) not whole */
   TECHO_JAHIS_ERROR_TRUNCATED,    /* records that must come together do not */
+  TECHO_JAHIS_N_ERRORS /* not a code: how many codes there are */
 } TechoJahisError;
 
 GQuark techo_jahis_error_quark (void);

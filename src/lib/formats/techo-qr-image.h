@@ -19,6 +19,7 @@ typedef enum
   TECHO_QR_IMAGE_ERROR_NOT_IMAGE,  /* neither PNG nor JPEG */
   TECHO_QR_IMAGE_ERROR_DAMAGED,    /* a PNG or JPEG that does not decode */
   TECHO_QR_IMAGE_ERROR_NO_CODE,    /* an image, but no QR code could be read */
+  TECHO_QR_IMAGE_N_ERRORS /* not a code: how many codes there are */
 } TechoQrImageError;
 
 GQuark techo_qr_image_error_quark (void);

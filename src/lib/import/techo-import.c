@@ -129,38 +129,346 @@ read_capped (const char    *path,
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
-static gboolean
-detect_kind (const char       *data,
-             gsize             length,
-             TechoImportKind  *out_kind,
-             GError          **error)
+/* ---- readers ------------------------------------------------------------ */
+
+static const char *
+skip_bom_and_space (const char *data,
+                    gsize       length)
 {
   const char *s = data;
-  const char *end = data + length;
 
   if (length >= 3 && memcmp (s, "\xEF\xBB\xBF", 3) == 0)
     s += 3;
-  while (s < end && g_ascii_isspace (*s))
+  while (s < data + length && g_ascii_isspace (*s))
     s++;
-  if (techo_qr_image_sniff ((const guint8 *) data, length))
+  return s;
+}
+
+static gboolean
+detect_cda (const char *data,
+            gsize       length)
+{
+  const char *s = skip_bom_and_space (data, length);
+  const char *end = data + length;
+
+  return s < end && *s == '<' && g_strstr_len (s, end - s, "ClinicalDocument") != NULL;
+}
+
+static gboolean
+detect_jahis (const char *data,
+              gsize       length)
+{
+  const char *s = skip_bom_and_space (data, length);
+  const char *end = data + length;
+
+  return (gsize) (end - s) >= 7 && (memcmp (s, "JAHISTC", 7) == 0 || memcmp (s, "911,", 4) == 0);
+}
+
+/* A stable id for an imported checkup: the same checkup read from the
+ * same or another copy of its file gets the same id. */
+static char *
+cda_checkup_id (const TechoCheckup *checkup)
+{
+  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
+  g_autofree char *base = g_strjoin ("\x1f",
+                                     checkup->institution_code ? checkup->institution_code : "",
+                                     checkup->performed_on ? checkup->performed_on : "",
+                                     checkup->kind ? checkup->kind : "",
+                                     checkup->id ? checkup->id : "", NULL);
+
+  g_checksum_update (sum, (const guchar *) base, -1);
+  return g_strdup_printf ("cda-%.16s", g_checksum_get_string (sum));
+}
+
+static gboolean
+detect_image (const char *data,
+              gsize       length)
+{
+  return techo_qr_image_sniff ((const guint8 *) data, length);
+}
+
+static gboolean
+read_cda (const char       *data,
+          gsize             length,
+          TechoStore       *store,
+          TechoImportFile  *file,
+          GCancellable     *cancellable,
+          GError          **error)
+{
+  g_autoptr(TechoCheckup) checkup = NULL;
+  g_autoptr(GPtrArray) notes = NULL;
+  g_autoptr(GBytes) document = NULL;
+  char *id;
+
+  checkup = techo_cda_read (data, length, &file->patient, &notes, error);
+  if (checkup == NULL)
+    return FALSE;
+  if (checkup->items->len == 0)
     {
-      *out_kind = TECHO_IMPORT_KIND_IMAGE;
-      return TRUE;
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                   _("The checkup file has no results: its body holds no checkup items."));
+      return FALSE;
     }
-  if (s < end && *s == '<' && g_strstr_len (s, end - s, "ClinicalDocument") != NULL)
+  for (guint i = 0; notes != NULL && i < notes->len; i++)
+    g_ptr_array_add (file->notes, g_strdup (g_ptr_array_index (notes, i)));
+  /* The stable id is made from the document's own id, then replaces it. */
+  id = cda_checkup_id (checkup);
+  g_free (checkup->id);
+  checkup->id = id;
+  checkup->revision = 1;
+  checkup->withdrawn = FALSE;
+  document = g_bytes_new (data, length);
+  techo_import_file_add (file, TECHO_CATEGORY_CHECKUP, g_steal_pointer (&checkup), document);
+  return TRUE;
+}
+
+/* JAHIS text, or a photo of its QR codes: multi-part data is joined with
+ * the parts the store keeps (read only here); the parts still waiting and
+ * the notebook's details are written after the merge. */
+static gboolean
+read_notebook (const char       *data,
+               gsize             length,
+               TechoStore       *store,
+               TechoImportFile  *file,
+               GCancellable     *cancellable,
+               GError          **error)
+{
+  g_autoptr(TechoImportJahis) jahis = NULL;
+  TechoImportResult *notebook = g_new0 (TechoImportResult, 1);
+
+  notebook->kind = file->kind;
+  notebook->file_name = g_strdup (file->file_name);
+  notebook->file_sha256 = g_strdup (file->file_sha256);
+  notebook->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_clear_pointer (&file->notebook, techo_import_result_free);
+  file->notebook = notebook;
+  jahis = techo_import_jahis_prepare (store, file->kind, data, length, notebook, cancellable,
+                                      error);
+  if (jahis == NULL)
+    return FALSE;
+  if (jahis->dispensings->len == 0 && jahis->entries->len == 0 && jahis->keep->len == 0
+      && notebook->n_parts_known == 0)
     {
-      *out_kind = TECHO_IMPORT_KIND_CDA;
-      return TRUE;
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
+                   _("The medication notebook data holds no medicines and no notes."));
+      return FALSE;
     }
-  if ((gsize) (end - s) >= 7 && (memcmp (s, "JAHISTC", 7) == 0 || memcmp (s, "911,", 4) == 0))
+  /* The merge entries own the dispensings; the notebook's details are
+   * saved from the same records after the merge. */
+  g_ptr_array_set_free_func (jahis->dispensings, NULL);
+  for (guint i = 0; i < jahis->dispensings->len; i++)
+    techo_import_file_add (file, TECHO_CATEGORY_MEDICATION,
+                           g_ptr_array_index (jahis->dispensings, i), NULL);
+  for (guint i = 0; i < jahis->entries->len; i++)
     {
-      *out_kind = TECHO_IMPORT_KIND_JAHIS;
-      return TRUE;
+      TechoProvenance *provenance =
+        &((TechoNotebookEntry *) g_ptr_array_index (jahis->entries, i))->provenance;
+
+      techo_provenance_clear (provenance);
+      provenance->origin = TECHO_ORIGIN_FILE;
+      provenance->file_name = g_strdup (file->file_name);
+      provenance->file_sha256 = g_strdup (file->file_sha256);
     }
+  file->patient = g_steal_pointer (&jahis->patient);
+  file->n_left_out = notebook->n_skipped;
+  file->jahis = g_steal_pointer (&jahis);
+  return TRUE;
+}
+
+typedef struct
+{
+  TechoImportKind kind;
+  gboolean (*detect) (const char *data, gsize length);
+  gboolean (*read) (const char *data, gsize length, TechoStore *store, TechoImportFile *file,
+                    GCancellable *cancellable, GError **error);
+} Reader;
+
+/* Tried in order; the first whose detect says yes reads the file. */
+static const Reader readers[] = {
+  { TECHO_IMPORT_KIND_CDA, detect_cda, read_cda },
+  { TECHO_IMPORT_KIND_JAHIS, detect_jahis, read_notebook },
+  { TECHO_IMPORT_KIND_IMAGE, detect_image, read_notebook },
+};
+
+static const Reader *
+find_reader (const char  *data,
+             gsize        length,
+             GError     **error)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (readers); i++)
+    if (readers[i].detect (data, length))
+      return &readers[i];
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
                _("This file is neither a checkup file (CDA XML), a medication notebook "
                  "file (JAHIS text) nor a photo of its QR codes (PNG or JPEG)."));
-  return FALSE;
+  return NULL;
+}
+
+/* ---- files ---------------------------------------------------------------- */
+
+static void
+import_file_free (TechoImportFile *file)
+{
+  if (file == NULL)
+    return;
+  g_free (file->path);
+  g_free (file->file_name);
+  g_free (file->file_sha256);
+  g_clear_error (&file->error);
+  g_clear_pointer (&file->notes, g_ptr_array_unref);
+  g_clear_pointer (&file->patient, techo_profile_free);
+  g_clear_pointer (&file->jahis, techo_import_jahis_free);
+  g_clear_pointer (&file->entries, g_ptr_array_unref);
+  g_clear_pointer (&file->notebook, techo_import_result_free);
+  g_free (file);
+}
+
+static TechoImportFile *
+import_file_new (const char *path,
+                 guint       index)
+{
+  TechoImportFile *file = g_new0 (TechoImportFile, 1);
+
+  file->path = g_strdup (path);
+  file->file_name = g_path_get_basename (path);
+  file->notes = g_ptr_array_new_with_free_func (g_free);
+  file->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_merge_entry_free);
+  file->status = TECHO_IMPORT_FILE_READ;
+  file->index = index;
+  return file;
+}
+
+static void
+refuse (TechoImportFile *file,
+        GError          *error)
+{
+  file->status = TECHO_IMPORT_FILE_REFUSED;
+  g_clear_error (&file->error);
+  file->error = error;
+  g_ptr_array_set_size (file->entries, 0);
+}
+
+void
+techo_import_file_add (TechoImportFile *file,
+                       TechoCategory    category,
+                       gpointer         record,
+                       GBytes          *document)
+{
+  TechoMergeEntry *entry = techo_merge_entry_new (file->index, category, record);
+  TechoProvenance *provenance;
+
+  switch (category)
+    {
+    case TECHO_CATEGORY_CHECKUP:
+      provenance = &((TechoCheckup *) record)->provenance;
+      break;
+    case TECHO_CATEGORY_MEDICATION:
+      provenance = &((TechoDispensing *) record)->provenance;
+      break;
+    case TECHO_CATEGORY_SCREENING:
+    case TECHO_N_CATEGORIES:
+    default:
+      provenance = &((TechoScreening *) record)->provenance;
+      break;
+    }
+  techo_provenance_clear (provenance);
+  provenance->origin = TECHO_ORIGIN_FILE;
+  provenance->file_name = g_strdup (file->file_name);
+  provenance->file_sha256 = g_strdup (file->file_sha256);
+  entry->document = document != NULL ? g_bytes_ref (document) : NULL;
+  g_ptr_array_add (file->entries, entry);
+}
+
+/* Reads one file's bytes into @file; a failure refuses it. */
+static void
+read_file_bytes (TechoStore      *store,
+                 TechoImportFile *file,
+                 GBytes          *contents,
+                 GCancellable    *cancellable)
+{
+  GError *error = NULL;
+  const Reader *reader;
+  gsize length;
+  const char *data = g_bytes_get_data (contents, &length);
+
+  if (data == NULL)
+    data = "";
+  if (length > TECHO_IMPORT_MAX_FILE_SIZE)
+    {
+      refuse (file, g_error_new (TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE,
+                                 _("The file is larger than %d MiB; Techo does not import "
+                                   "files this large."),
+                                 TECHO_IMPORT_MAX_FILE_SIZE / (1024 * 1024)));
+      return;
+    }
+  file->file_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) data,
+                                                   length);
+  reader = find_reader (data, length, &error);
+  if (reader == NULL)
+    {
+      refuse (file, error);
+      return;
+    }
+  file->kind = reader->kind;
+  if (!reader->read (data, length, store, file, cancellable, &error))
+    refuse (file, error);
+}
+
+/* Japanese names are written with and without a (full-width) space. */
+static char *
+name_key (const char *name)
+{
+  GString *key = g_string_new (NULL);
+
+  for (const char *p = name; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (!g_unichar_isspace (c) && c != 0x3000)
+        g_string_append_unichar (key, c);
+    }
+  return g_string_free (key, FALSE);
+}
+
+static gboolean
+differs (const char *a,
+         const char *b,
+         gboolean    is_name)
+{
+  g_autofree char *ka = NULL;
+  g_autofree char *kb = NULL;
+
+  if (a == NULL || b == NULL || *a == '\0' || *b == '\0')
+    return FALSE;
+  if (!is_name)
+    return g_strcmp0 (a, b) != 0;
+  ka = name_key (a);
+  kb = name_key (b);
+  return g_strcmp0 (ka, kb) != 0;
+}
+
+/* What differs between the file's person and the profile, in words; NULL
+ * when nothing that both name differs. */
+static char *
+other_person (const TechoProfile *patient,
+              const TechoProfile *profile)
+{
+  g_autoptr(GPtrArray) what = g_ptr_array_new ();
+
+  if (patient == NULL || profile == NULL)
+    return NULL;
+  if (differs (patient->name, profile->name, TRUE)
+      || differs (patient->name_kana, profile->name_kana, TRUE))
+    g_ptr_array_add (what, (gpointer) _("name"));
+  if (differs (patient->birth_date, profile->birth_date, FALSE))
+    g_ptr_array_add (what, (gpointer) _("birth date"));
+  if (differs (patient->insurer_number, profile->insurer_number, FALSE))
+    g_ptr_array_add (what, (gpointer) _("insurer number"));
+  if (what->len == 0)
+    return NULL;
+  g_ptr_array_add (what, NULL);
+  /* TRANSLATORS: joins "name", "birth date", "insurer number". */
+  return g_strjoinv (_(", "), (char **) what->pdata);
 }
 
 /* The profile the records go to: @profile_id if it exists; else the only
@@ -171,6 +479,7 @@ resolve_profile (TechoStore          *store,
                  const TechoProfile  *patient,
                  gint64              *out_id,
                  gboolean            *out_created,
+                 TechoProfile       **out_profile,
                  GCancellable        *cancellable,
                  GError             **error)
 {
@@ -188,6 +497,7 @@ resolve_profile (TechoStore          *store,
         if (((TechoProfile *) g_ptr_array_index (profiles, i))->id == profile_id)
           {
             *out_id = profile_id;
+            *out_profile = g_ptr_array_steal_index (profiles, i);
             return TRUE;
           }
       {
@@ -201,6 +511,7 @@ resolve_profile (TechoStore          *store,
   if (profiles->len == 1)
     {
       *out_id = ((TechoProfile *) g_ptr_array_index (profiles, 0))->id;
+      *out_profile = g_ptr_array_steal_index (profiles, 0);
       return TRUE;
     }
   if (profiles->len > 1)
@@ -223,35 +534,396 @@ resolve_profile (TechoStore          *store,
     }
   if (!techo_store_ensure_profile_sync (store, local, out_id, cancellable, error))
     return FALSE;
+  local->id = *out_id;
+  *out_profile = g_steal_pointer (&local);
   *out_created = TRUE;
   return TRUE;
 }
 
+void
+techo_import_report_free (TechoImportReport *report)
+{
+  if (report == NULL)
+    return;
+  g_clear_pointer (&report->files, g_ptr_array_unref);
+  g_free (report);
+}
+
+guint
+techo_import_report_count (const TechoImportReport *report,
+                           TechoMergeOutcome        outcome,
+                           TechoCategory            category)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
+
+      for (guint j = 0; j < file->entries->len; j++)
+        {
+          const TechoMergeEntry *entry = g_ptr_array_index (file->entries, j);
+
+          if (entry->outcome == outcome && entry->category == category)
+            n++;
+        }
+    }
+  return n;
+}
+
+gboolean
+techo_import_report_all_read (const TechoImportReport *report)
+{
+  for (guint i = 0; i < report->files->len; i++)
+    if (((TechoImportFile *) g_ptr_array_index (report->files, i))->status
+        != TECHO_IMPORT_FILE_READ)
+      return FALSE;
+  return TRUE;
+}
+
 static void
-set_provenance (TechoProvenance   *provenance,
-                TechoImportResult *result)
+count_outcomes (TechoImportFile *file)
 {
-  techo_provenance_clear (provenance);
-  provenance->origin = TECHO_ORIGIN_FILE;
-  provenance->file_name = g_strdup (result->file_name);
-  provenance->file_sha256 = g_strdup (result->file_sha256);
+  file->n_added = file->n_merged = file->n_skipped = file->n_replaced = file->n_conflicts = 0;
+  for (guint j = 0; j < file->entries->len; j++)
+    {
+      const TechoMergeEntry *entry = g_ptr_array_index (file->entries, j);
+
+      switch (entry->outcome)
+        {
+        case TECHO_MERGE_ADDED:
+          file->n_added++;
+          break;
+        case TECHO_MERGE_MERGED:
+          file->n_merged++;
+          break;
+        case TECHO_MERGE_REPLACED:
+          file->n_replaced++;
+          break;
+        case TECHO_MERGE_CONFLICT:
+          file->n_conflicts++;
+          break;
+        case TECHO_MERGE_SKIPPED:
+        default:
+          file->n_skipped++;
+          break;
+        }
+    }
 }
 
-/* A stable id for an imported checkup: the same checkup read from the
- * same or another copy of its file gets the same id. */
-static char *
-cda_checkup_id (const TechoCheckup *checkup)
+static gboolean
+keep_parts_now (TechoStore       *store,
+                TechoImportFile  *file,
+                GCancellable     *cancellable,
+                GError          **error)
 {
-  g_autoptr(GChecksum) sum = g_checksum_new (G_CHECKSUM_SHA256);
-  g_autofree char *base = g_strjoin ("\x1f",
-                                     checkup->institution_code ? checkup->institution_code : "",
-                                     checkup->performed_on ? checkup->performed_on : "",
-                                     checkup->kind ? checkup->kind : "",
-                                     checkup->id ? checkup->id : "", NULL);
+  TechoImportJahis *jahis = file->jahis;
 
-  g_checksum_update (sum, (const guchar *) base, -1);
-  return g_strdup_printf ("cda-%.16s", g_checksum_get_string (sum));
+  for (guint i = 0; i < jahis->keep->len; i++)
+    {
+      const TechoJahisPart *part = g_ptr_array_index (jahis->keep, i);
+      g_autofree char *text = techo_jahis_part_to_text (part);
+
+      if (!techo_store_save_pending_part_sync (store, part->data_id, part->number, part->total,
+                                               text, file->file_name, cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
 }
+
+/* Whether any file read holds a record or a notebook entry to store. */
+static gboolean
+has_records (GPtrArray *files)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (files, i);
+      TechoImportJahis *jahis = file->jahis;
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        continue;
+      if (file->entries->len > 0 || (jahis != NULL && jahis->entries->len > 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static TechoImportReport *
+import_files (TechoStore        *store,
+              gint64             profile_id,
+              GPtrArray         *files,
+              GPtrArray         *contents,
+              TechoImportFlags   flags,
+              GCancellable      *cancellable,
+              GError           **error)
+{
+  g_autoptr(TechoImportReport) report = g_new0 (TechoImportReport, 1);
+  g_autoptr(TechoProfile) profile = NULL;
+  g_autoptr(GPtrArray) entries = g_ptr_array_new ();
+  const TechoProfile *first_patient = NULL;
+  g_autoptr(GString) summary = g_string_new (NULL);
+  gboolean any = FALSE;
+  gint64 import_id;
+
+  report->files = g_ptr_array_ref (files);
+  report->dry_run = (flags & TECHO_IMPORT_DRY_RUN) != 0;
+
+  /* Read everything before anything is written. */
+  for (guint i = 0; i < files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (files, i);
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        return NULL;
+      if (file->status == TECHO_IMPORT_FILE_READ)
+        read_file_bytes (store, file, g_ptr_array_index (contents, i), cancellable);
+      /* Parts of multi-part data are kept at once, so that a later file of
+       * this import finds them and joins the data (the QR codes of one
+       * receipt in several photos). Only whole, valid parts are kept. */
+      if (file->status == TECHO_IMPORT_FILE_READ && file->jahis != NULL
+          && (flags & TECHO_IMPORT_DRY_RUN) == 0
+          && !keep_parts_now (store, file, cancellable, error))
+        return NULL;
+      if (file->status == TECHO_IMPORT_FILE_READ && first_patient == NULL)
+        first_patient = file->patient;
+      any = any || file->status == TECHO_IMPORT_FILE_READ;
+    }
+  if (!any)
+    return g_steal_pointer (&report);
+
+  /* Only parts of multi-part data still waiting (or parts of data joined
+   * before): no profile is made and nothing is merged; the parts are kept. */
+  if (!has_records (files))
+    {
+      for (guint i = 0; i < files->len; i++)
+        {
+          TechoImportFile *file = g_ptr_array_index (files, i);
+          g_autofree char *detail = NULL;
+
+          if (file->status != TECHO_IMPORT_FILE_READ || report->dry_run)
+            continue;
+          if (file->jahis != NULL
+              && !techo_import_jahis_commit (store, 0, file->jahis, file->notebook,
+                                             cancellable, error))
+            return NULL;
+          detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
+                                    techo_import_kind_to_string (file->kind), file->file_name,
+                                    file->file_sha256,
+                                    file->notebook != NULL ? file->notebook->n_parts_pending : 0,
+                                    file->notebook != NULL ? file->notebook->n_parts_known : 0);
+          if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
+            return NULL;
+        }
+      return g_steal_pointer (&report);
+    }
+
+  /* A dry run into an empty store makes no profile: everything would be new. */
+  if (report->dry_run && profile_id == 0)
+    {
+      g_autoptr(GPtrArray) profiles = techo_store_list_profiles_sync (store, cancellable, error);
+
+      if (profiles == NULL)
+        return NULL;
+      if (profiles->len == 0)
+        {
+          for (guint i = 0; i < files->len; i++)
+            {
+              TechoImportFile *file = g_ptr_array_index (files, i);
+
+              for (guint j = 0; j < file->entries->len; j++)
+                ((TechoMergeEntry *) g_ptr_array_index (file->entries, j))->outcome =
+                  TECHO_MERGE_ADDED;
+              count_outcomes (file);
+            }
+          report->profile_created = TRUE;
+          return g_steal_pointer (&report);
+        }
+    }
+  if (!resolve_profile (store, profile_id, first_patient, &report->profile_id,
+                        &report->profile_created, &profile, cancellable, error))
+    return NULL;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (files, i);
+      g_autofree char *what = NULL;
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        continue;
+      /* Never merged silently into someone else's records. */
+      if ((flags & TECHO_IMPORT_PROFILE_GIVEN) == 0
+          && (what = other_person (file->patient, profile)) != NULL)
+        {
+          g_autofree char *whose = NULL;
+
+          if (profile->name != NULL)
+            whose = g_strdup_printf (_("%s’s profile"), profile->name);
+          else
+            {
+              g_autofree char *number = g_strdup_printf ("%" G_GINT64_FORMAT,
+                                                         report->profile_id);
+
+              /* TRANSLATORS: %s is a number. */
+              whose = g_strdup_printf (_("profile %s"), number);
+            }
+          refuse (file, g_error_new (TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_OTHER_PERSON,
+                                     _("This file is about someone else: its %s differ from "
+                                       "%s. Nothing was imported from it."), what, whose));
+          continue;
+        }
+      for (guint j = 0; j < file->entries->len; j++)
+        {
+          TechoMergeEntry *entry = g_ptr_array_index (file->entries, j);
+
+          entry->group = i;
+          g_ptr_array_add (entries, entry);
+        }
+      g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "", file->file_name);
+    }
+
+  import_id = techo_store_merge_sync (store, report->profile_id, entries,
+                                      ((flags & TECHO_IMPORT_REPLACE) ? TECHO_MERGE_REPLACE : 0)
+                                      | ((flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN : 0),
+                                      summary->str, cancellable, error);
+  if (import_id < 0)
+    return NULL;
+  report->import_id = import_id;
+
+  for (guint i = 0; i < files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (files, i);
+      g_autofree char *detail = NULL;
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        continue;
+      count_outcomes (file);
+      if (file->n_conflicts > 0)
+        {
+          file->status = TECHO_IMPORT_FILE_REFUSED;
+          file->error = g_error_new (TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_REISSUE,
+                                     _("This is a corrected re-issue of a checkup already "
+                                       "stored (same person, date and institution; %u "
+                                       "values differ). Nothing was changed."),
+                                     ((TechoMergeEntry *) g_ptr_array_index (file->entries,
+                                                                             0))->n_changed);
+          continue;
+        }
+      if (report->dry_run)
+        continue;
+      /* The notebook's details and entries, and the parts still waiting. */
+      if (file->jahis != NULL
+          && !techo_import_jahis_commit (store, report->profile_id, file->jahis, file->notebook,
+                                         cancellable, error))
+        return NULL;
+      /* The audit row names the file, never a value from it. */
+      detail = g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
+                                " records=%u new=%u merged=%u replaced=%u import=%"
+                                G_GINT64_FORMAT,
+                                techo_import_kind_to_string (file->kind), file->file_name,
+                                file->file_sha256, report->profile_id, file->entries->len,
+                                file->n_added, file->n_merged, file->n_replaced, import_id);
+      if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
+        return NULL;
+    }
+  return g_steal_pointer (&report);
+}
+
+TechoImportReport *
+techo_import_paths_sync (TechoStore          *store,
+                         gint64               profile_id,
+                         const char * const  *paths,
+                         TechoImportFlags     flags,
+                         GCancellable        *cancellable,
+                         GError             **error)
+{
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) import_file_free);
+  g_autoptr(GPtrArray) contents = g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+
+  g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
+  g_return_val_if_fail (paths != NULL, NULL);
+
+  for (guint i = 0; paths[i] != NULL; i++)
+    {
+      TechoImportFile *file = import_file_new (paths[i], i);
+      GError *read_error = NULL;
+      GBytes *bytes = read_capped (paths[i], cancellable, &read_error);
+
+      if (bytes == NULL)
+        refuse (file, read_error);
+      g_ptr_array_add (files, file);
+      g_ptr_array_add (contents, bytes != NULL ? bytes : g_bytes_new (NULL, 0));
+    }
+  return import_files (store, profile_id, files, contents, flags, cancellable, error);
+}
+
+typedef struct
+{
+  gint64 profile_id;
+  GStrv paths;
+  TechoImportFlags flags;
+} PathsTaskData;
+
+static void
+paths_task_data_free (PathsTaskData *data)
+{
+  g_strfreev (data->paths);
+  g_free (data);
+}
+
+static void
+import_paths_thread (GTask        *task,
+                     gpointer      source_object,
+                     gpointer      task_data,
+                     GCancellable *cancellable)
+{
+  PathsTaskData *data = task_data;
+  GError *error = NULL;
+  TechoImportReport *report;
+
+  report = techo_import_paths_sync (source_object, data->profile_id,
+                                    (const char * const *) data->paths, data->flags,
+                                    cancellable, &error);
+  if (report != NULL)
+    g_task_return_pointer (task, report, (GDestroyNotify) techo_import_report_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+techo_import_paths_async (TechoStore          *store,
+                          gint64               profile_id,
+                          const char * const  *paths,
+                          TechoImportFlags     flags,
+                          GCancellable        *cancellable,
+                          GAsyncReadyCallback  callback,
+                          gpointer             user_data)
+{
+  g_autoptr(GTask) task = NULL;
+  PathsTaskData *data;
+
+  g_return_if_fail (TECHO_IS_STORE (store));
+  g_return_if_fail (paths != NULL);
+
+  data = g_new0 (PathsTaskData, 1);
+  data->profile_id = profile_id;
+  data->paths = g_strdupv ((char **) paths);
+  data->flags = flags;
+  task = g_task_new (store, cancellable, callback, user_data);
+  g_task_set_source_tag (task, techo_import_paths_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) paths_task_data_free);
+  g_task_run_in_thread (task, import_paths_thread);
+}
+
+TechoImportReport *
+techo_import_paths_finish (TechoStore    *store,
+                           GAsyncResult  *result,
+                           GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- one file (the form the first callers use) ------------------------------ */
 
 gboolean
 techo_import_bytes_sync (TechoStore         *store,
@@ -262,153 +934,66 @@ techo_import_bytes_sync (TechoStore         *store,
                          GCancellable       *cancellable,
                          GError            **error)
 {
-  g_autoptr(TechoImportResult) result = g_new0 (TechoImportResult, 1);
-  g_autoptr(TechoImportJahis) jahis = NULL;
-  g_autoptr(TechoCheckup) checkup = NULL;
-  g_autoptr(TechoProfile) cda_patient = NULL;
-  g_autoptr(GPtrArray) records = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *cda_id = NULL;
-  const TechoProfile *patient = NULL;
-  TechoStoreCount what;
-  const char *data;
-  gsize length;
-  gint64 before, after;
+  g_autoptr(GPtrArray) files = g_ptr_array_new_with_free_func ((GDestroyNotify) import_file_free);
+  g_autoptr(GPtrArray) list = g_ptr_array_new ();
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(TechoImportResult) result = NULL;
+  TechoImportFile *file;
 
   g_return_val_if_fail (store != NULL, FALSE);
   g_return_val_if_fail (file_name != NULL, FALSE);
   g_return_val_if_fail (contents != NULL, FALSE);
 
-  data = g_bytes_get_data (contents, &length);
-  if (data == NULL)
-    data = "";
-  if (length > TECHO_IMPORT_MAX_FILE_SIZE)
+  file = import_file_new (file_name, 0);
+  g_ptr_array_add (files, file);
+  g_ptr_array_add (list, contents);
+  report = import_files (store, profile_id, files, list,
+                         profile_id > 0 ? TECHO_IMPORT_PROFILE_GIVEN : TECHO_IMPORT_FLAGS_NONE,
+                         cancellable, error);
+  if (report == NULL)
+    return FALSE;
+  if (file->status != TECHO_IMPORT_FILE_READ)
     {
-      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE,
-                   _("The file is larger than %d MiB; Techo does not import files this "
-                     "large."), TECHO_IMPORT_MAX_FILE_SIZE / (1024 * 1024));
+      g_propagate_error (error, g_steal_pointer (&file->error));
       return FALSE;
     }
-  result->file_name = g_path_get_basename (file_name);
-  result->file_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256,
-                                                     (const guchar *) data, length);
-  if (!detect_kind (data, length, &result->kind, error))
-    return FALSE;
-
-  /* Parse everything before anything is written. */
-  records = g_ptr_array_new ();
-  if (result->kind == TECHO_IMPORT_KIND_JAHIS || result->kind == TECHO_IMPORT_KIND_IMAGE)
+  result = g_new0 (TechoImportResult, 1);
+  result->kind = file->kind;
+  result->file_name = g_strdup (file->file_name);
+  result->file_sha256 = g_strdup (file->file_sha256);
+  result->profile_id = report->profile_id;
+  result->profile_created = report->profile_created;
+  result->category = file->kind == TECHO_IMPORT_KIND_JAHIS ? TECHO_CATEGORY_MEDICATION
+                                                           : TECHO_CATEGORY_CHECKUP;
+  result->n_records = file->entries->len;
+  result->n_new = file->n_added;
+  result->n_merged = file->n_merged;
+  result->n_replaced = file->n_replaced;
+  result->n_skipped = file->n_left_out;
+  if (file->notebook != NULL)
     {
-      result->warnings = g_ptr_array_new_with_free_func (g_free);
-      jahis = techo_import_jahis_prepare (store, result->kind, data, length, result,
-                                          cancellable, error);
-      if (jahis == NULL)
-        return FALSE;
-      if (jahis->dispensings->len == 0 && jahis->entries->len == 0)
-        {
-          if (jahis->keep->len == 0 && result->n_parts_known > 0)
-            {
-              /* Parts of a receipt imported whole before: nothing new. */
-              result->category = TECHO_CATEGORY_MEDICATION;
-              detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-known=%u",
-                                        techo_import_kind_to_string (result->kind),
-                                        result->file_name, result->file_sha256,
-                                        result->n_parts_known);
-              if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
-                return FALSE;
-              if (out_result != NULL)
-                *out_result = g_steal_pointer (&result);
-              return TRUE;
-            }
-          if (jahis->keep->len == 0)
-            {
-              g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
-                           _("The medication notebook data holds no medicines and no notes."));
-              return FALSE;
-            }
-          /* Only parts of data still incomplete: kept, nothing else. */
-          result->category = TECHO_CATEGORY_MEDICATION;
-          if (!techo_import_jahis_commit (store, 0, jahis, result, cancellable, error))
-            return FALSE;
-          detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u",
-                                    techo_import_kind_to_string (result->kind),
-                                    result->file_name, result->file_sha256,
-                                    result->n_parts_pending);
-          if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
-            return FALSE;
-          if (out_result != NULL)
-            *out_result = g_steal_pointer (&result);
-          return TRUE;
-        }
-      for (guint i = 0; i < jahis->dispensings->len; i++)
-        {
-          TechoDispensing *d = g_ptr_array_index (jahis->dispensings, i);
+      TechoImportResult *notebook = file->notebook;
 
-          set_provenance (&d->provenance, result);
-          g_ptr_array_add (records, d);
-        }
-      for (guint i = 0; i < jahis->entries->len; i++)
-        set_provenance (&((TechoNotebookEntry *) g_ptr_array_index (jahis->entries, i))->provenance,
-                        result);
-      patient = jahis->patient;
       result->category = TECHO_CATEGORY_MEDICATION;
-      what = TECHO_STORE_COUNT_MEDICATION;
+      result->n_entries = notebook->n_entries;
+      result->n_new_entries = notebook->n_new_entries;
+      result->n_codes = notebook->n_codes;
+      result->n_parts_joined = notebook->n_parts_joined;
+      result->n_parts_pending = notebook->n_parts_pending;
+      result->n_parts_known = notebook->n_parts_known;
+      result->pending_data_id = g_strdup (notebook->pending_data_id);
+      result->pending_have = notebook->pending_have;
+      result->pending_total = notebook->pending_total;
+      result->warnings = g_steal_pointer (&notebook->warnings);
+      result->n_warnings = notebook->n_warnings;
     }
-  else
+  for (guint i = 0; i < file->entries->len && result->checkup_id == NULL; i++)
     {
-      checkup = techo_cda_read_checkup (data, length, &cda_patient, error);
-      if (checkup == NULL)
-        return FALSE;
-      /* The stable id is made from the document's own id, then replaces it. */
-      cda_id = cda_checkup_id (checkup);
-      g_free (checkup->id);
-      checkup->id = g_steal_pointer (&cda_id);
-      checkup->revision = 1;
-      checkup->withdrawn = FALSE;
-      set_provenance (&checkup->provenance, result);
-      result->checkup_id = g_strdup (checkup->id);
-      g_ptr_array_add (records, checkup);
-      patient = cda_patient;
-      result->category = TECHO_CATEGORY_CHECKUP;
-      what = TECHO_STORE_COUNT_CHECKUP;
+      TechoMergeEntry *entry = g_ptr_array_index (file->entries, i);
+
+      if (entry->category == TECHO_CATEGORY_CHECKUP)
+        result->checkup_id = g_strdup (entry->stored_id);
     }
-  result->n_records = records->len;
-
-  if (!resolve_profile (store, profile_id, patient, &result->profile_id,
-                        &result->profile_created, cancellable, error))
-    return FALSE;
-  before = techo_store_count_sync (store, result->profile_id, what, cancellable, error);
-  if (before < 0)
-    return FALSE;
-  if (!techo_store_upsert_page_sync (store, result->profile_id, result->category, records,
-                                     NULL, cancellable, error))
-    return FALSE;
-  if (checkup != NULL)
-    {
-      g_autoptr(GBytes) document = g_bytes_new (data, length);
-
-      if (!techo_store_save_document_sync (store, result->profile_id, checkup->id, document,
-                                           cancellable, error))
-        return FALSE;
-    }
-  if (jahis != NULL
-      && !techo_import_jahis_commit (store, result->profile_id, jahis, result, cancellable,
-                                     error))
-    return FALSE;
-  after = techo_store_count_sync (store, result->profile_id, what, cancellable, error);
-  if (after < 0)
-    return FALSE;
-  result->n_new = after > before ? (guint) (after - before) : 0;
-
-  /* The audit row names the file, never a value from it. */
-  detail = g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
-                            " records=%u new=%u",
-                            techo_import_kind_to_string (result->kind), result->file_name,
-                            result->file_sha256, result->profile_id, result->n_records,
-                            result->n_new);
-  if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
-    return FALSE;
-
   if (out_result != NULL)
     *out_result = g_steal_pointer (&result);
   return TRUE;

@@ -1,13 +1,22 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-import.h: files people already hold (a JAHIS medication notebook
- * text, a CDA checkup XML) into the store through the same upsert path as
- * the portal, each row marked with the file's name and SHA-256. */
+ * text, a CDA checkup XML …) into the store, merged with what the portal
+ * sent. Two steps: a reader per format turns a file's bytes into records
+ * (TechoMergeEntry) plus who the file is about; then one merge step writes
+ * every file of the import in one transaction (techo_store_merge_sync),
+ * each record remembering every source it arrived from. An import can be
+ * undone (techo_store_undo_import_sync).
+ *
+ * To add a format: a TechoImportKind, and a row in `readers` in
+ * techo-import.c with a detect function (a cheap look at the first bytes)
+ * and a read function that adds records with techo_import_file_add. */
 
 #pragma once
 
 #include <gio/gio.h>
 
 #include "techo-store.h"
+#include "techo-records.h"
 
 G_BEGIN_DECLS
 
@@ -19,7 +28,10 @@ typedef enum
   TECHO_IMPORT_ERROR_UNKNOWN_KIND, /* neither CDA nor JAHIS */
   TECHO_IMPORT_ERROR_EMPTY,        /* parsed, but holds no records */
   TECHO_IMPORT_ERROR_PROFILE,      /* no such profile, or several to choose from */
+  TECHO_IMPORT_ERROR_OTHER_PERSON, /* the file names someone else than the profile */
+  TECHO_IMPORT_ERROR_REISSUE,      /* a re-issue with other values, --replace not given */
   TECHO_IMPORT_ERROR_NOT_A_FILE,   /* a folder, FIFO or device, not a regular file */
+  TECHO_IMPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoImportError;
 
 GQuark techo_import_error_quark (void);
@@ -45,7 +57,9 @@ typedef struct
   TechoCategory category;
   guint n_records;        /* records in the file */
   guint n_new;            /* rows the store did not hold before */
-  guint n_skipped;        /* JAHIS records of an unknown number, left out */
+  guint n_merged;         /* records the store held from another source */
+  guint n_replaced;       /* checkups whose values a re-issue replaced */
+  guint n_skipped;        /* JAHIS records read and left out (notes …) */
   char *checkup_id;       /* CDA: the stored checkup's id */
   /* JAHIS and images: */
   guint n_entries;        /* notebook entries (allergies, OTC …) read */
@@ -99,5 +113,93 @@ gboolean techo_import_bytes_sync (TechoStore         *store,
                                   TechoImportResult **out_result,
                                   GCancellable       *cancellable,
                                   GError            **error);
+
+/* ---- an import of several files, merged ------------------------------- */
+
+typedef enum
+{
+  TECHO_IMPORT_FLAGS_NONE    = 0,
+  TECHO_IMPORT_REPLACE       = 1 << 0, /* a corrected re-issue replaces the values */
+  TECHO_IMPORT_DRY_RUN       = 1 << 1, /* say what would happen, write nothing */
+  TECHO_IMPORT_PROFILE_GIVEN = 1 << 2, /* the user chose the profile: a file naming
+                                        * someone else goes to it anyway */
+} TechoImportFlags;
+
+typedef enum
+{
+  TECHO_IMPORT_FILE_READ,    /* read; its records added, merged or skipped */
+  TECHO_IMPORT_FILE_REFUSED, /* not read, or refused whole; `error` says why */
+} TechoImportFileStatus;
+
+/* One file of an import: what its reader made of it, then what the merge
+ * did with each record. */
+typedef struct
+{
+  char *path;
+  guint index;              /* its place in the import (the merge's group) */
+  char *file_name;          /* base name, as stored in the provenance */
+  char *file_sha256;        /* lowercase hex */
+  TechoImportKind kind;
+  TechoImportFileStatus status;
+  GError *error;            /* REFUSED: why, in words */
+  GPtrArray *notes;         /* char *: what the reader wants said (a date taken
+                             * from effectiveTime/low …) */
+  TechoProfile *patient;    /* who the file says it is about; nullable */
+  GPtrArray *entries;       /* TechoMergeEntry, group = this file's index */
+  guint n_left_out;         /* records the reader read and did not keep */
+  TechoImportResult *notebook; /* JAHIS and images: parts, codes, warnings; nullable */
+  gpointer jahis;           /* private: the notebook's part, written after the merge */
+  guint n_added, n_merged, n_skipped, n_replaced, n_conflicts;
+} TechoImportFile;
+
+/* For readers: adds @record (taken) of @category with the file's
+ * provenance; @document (nullable) is kept with a checkup. */
+void techo_import_file_add (TechoImportFile *file,
+                            TechoCategory    category,
+                            gpointer         record,
+                            GBytes          *document);
+
+typedef struct
+{
+  gint64 profile_id;
+  gboolean profile_created;
+  gint64 import_id;         /* for undo; 0 when nothing changed or a dry run */
+  gboolean dry_run;
+  GPtrArray *files;         /* TechoImportFile, in the order given */
+} TechoImportReport;
+
+void techo_import_report_free (TechoImportReport *report);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoImportReport, techo_import_report_free)
+
+/* Counts over the report's files. */
+guint techo_import_report_count (const TechoImportReport *report,
+                                 TechoMergeOutcome        outcome,
+                                 TechoCategory            category);
+/* Whether every file was read (none refused). */
+gboolean techo_import_report_all_read (const TechoImportReport *report);
+
+/* Reads every file at @paths (NULL-terminated), then merges them into
+ * profile @profile_id (0: the only profile, or a new one from the first
+ * file's patient in an empty store) in one transaction. A file that cannot
+ * be read, names another person (unless TECHO_IMPORT_PROFILE_GIVEN), or
+ * holds a re-issue with other values (unless TECHO_IMPORT_REPLACE) is
+ * refused whole; the others go in. Returns NULL only when nothing could be
+ * tried (no store, no such profile). */
+TechoImportReport *techo_import_paths_sync   (TechoStore           *store,
+                                              gint64                profile_id,
+                                              const char * const   *paths,
+                                              TechoImportFlags      flags,
+                                              GCancellable         *cancellable,
+                                              GError              **error);
+void               techo_import_paths_async  (TechoStore           *store,
+                                              gint64                profile_id,
+                                              const char * const   *paths,
+                                              TechoImportFlags      flags,
+                                              GCancellable         *cancellable,
+                                              GAsyncReadyCallback   callback,
+                                              gpointer              user_data);
+TechoImportReport *techo_import_paths_finish (TechoStore           *store,
+                                              GAsyncResult         *result,
+                                              GError              **error);
 
 G_END_DECLS

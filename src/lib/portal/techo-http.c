@@ -74,6 +74,9 @@ map_transport_error (GError      *source,
     g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_INSECURE,
                  "The portal's certificate could not be trusted during %s (%s).",
                  what, source->message);
+  else if (g_error_matches (source, G_IO_ERROR, G_IO_ERROR_CONNECTION_REFUSED))
+    g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_REFUSED,
+                 "The portal refused the connection for %s: %s", what, source->message);
   else
     g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NETWORK,
                  "Could not reach the portal for %s: %s", what, source->message);

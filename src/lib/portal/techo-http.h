@@ -28,7 +28,10 @@ typedef enum
   TECHO_PORTAL_ERROR_DENIED,        /* the user declined at the portal */
   TECHO_PORTAL_ERROR_EXPIRED,       /* a prepared result expired: request again */
   TECHO_PORTAL_ERROR_NOT_FOUND,     /* the portal has no such thing (404/410) */
+  TECHO_PORTAL_ERROR_REFUSED,       /* the portal refused the connection (down) */
+  TECHO_PORTAL_ERROR_BROWSER,       /* no web browser could be opened to sign in */
   TECHO_PORTAL_ERROR_FAILED,        /* anything else */
+  TECHO_PORTAL_N_ERRORS /* not a code: how many codes there are */
 } TechoPortalError;
 
 GQuark techo_portal_error_quark (void);

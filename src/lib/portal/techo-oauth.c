@@ -734,7 +734,7 @@ techo_oauth_open_uri_in_browser (const char  *uri,
 
   if (!g_app_info_launch_default_for_uri (uri, NULL, &local_error))
     {
-      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_FAILED,
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_BROWSER,
                    "Could not open a web browser for the sign-in (%s). Try again "
                    "with --no-browser and open the printed address yourself.",
                    local_error->message);

@@ -88,6 +88,7 @@ static gboolean
 is_transient (const GError *error)
 {
   return g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NETWORK) ||
+         g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_REFUSED) ||
          g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TIMEOUT) ||
          g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_BAD_DATA) ||
          g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_UNAVAILABLE);

@@ -28,6 +28,7 @@ typedef enum
   TECHO_CONSENT_ERROR_INVALID,   /* a field is malformed or too long */
   TECHO_CONSENT_ERROR_NOT_FOUND, /* no such consent */
   TECHO_CONSENT_ERROR_NOT_LIVE,  /* revoked or expired */
+  TECHO_CONSENT_N_ERRORS /* not a code: how many codes there are */
 } TechoConsentError;
 
 GQuark techo_consent_error_quark (void);

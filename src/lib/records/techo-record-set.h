@@ -2,7 +2,15 @@
 /* techo-record-set.h: one person's records as one ref-counted bundle. The
  * same set is what the pages show, what an export writes, what a print,
  * visit or share discloses: every path reads records through it, so no
- * two paths can disagree about what a person's records are. */
+ * two paths can disagree about what a person's records are.
+ *
+ * The app reads it with techo_store_read_records_async (first the recent
+ * dispensings only, for a quick first frame, then the whole history: see
+ * complete); a consent's disclosure reads it with
+ * techo_record_set_gather_sync. What the records mean (the analyte
+ * finder, statuses, supplies, summaries, chart series) is worked out from
+ * a set by techo-analysis.h in the reference area. A set is not changed
+ * after it is handed out: share it by reference. */
 
 #pragma once
 
@@ -20,12 +28,18 @@ typedef struct
   GPtrArray *dispensings; /* TechoDispensing, newest first */
   GPtrArray *screenings;  /* TechoScreening, newest first */
   GHashTable *documents;  /* checkup id → GBytes: the CDA as received (may be empty) */
+  GPtrArray *entries;     /* TechoNotebookEntry: what a medication notebook says about
+                           * the person (allergies, OTC medicines …), never NULL */
+  gboolean complete;      /* FALSE: dispensings of a recent period only (a quick
+                           * first read); everything else is always whole */
 } TechoRecordSet;
 
 TechoRecordSet *techo_record_set_new   (void);
 TechoRecordSet *techo_record_set_ref   (TechoRecordSet       *set);
 void            techo_record_set_unref (TechoRecordSet       *set);
 guint           techo_record_set_count (const TechoRecordSet *set);
+/* No checkup, dispensing or screening (the profile may still be there). */
+gboolean        techo_record_set_is_empty (const TechoRecordSet *set);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoRecordSet, techo_record_set_unref)
 

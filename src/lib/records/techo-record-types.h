@@ -45,7 +45,14 @@ typedef enum
   TECHO_ORIGIN_PORTAL, /* id + revision from the portal */
   TECHO_ORIGIN_FILE,   /* an imported file: name + SHA-256 */
   TECHO_ORIGIN_MANUAL, /* typed in by the user */
+  TECHO_N_ORIGINS
 } TechoOrigin;
+
+/* "portal", "file", "manual": the one spelling the store, FHIR and CSV
+ * use. from_string is FALSE for anything else (NULL included). */
+const char   *techo_origin_to_string   (TechoOrigin  origin);
+gboolean      techo_origin_from_string (const char  *name,
+                                        TechoOrigin *out_origin);
 
 typedef struct
 {
@@ -66,6 +73,12 @@ typedef struct
   char *value_system;  /* CO/CD: the code system OID */
   char *display;       /* CO/CD: the code's words, e.g. 陰性 */
   gboolean not_performed;
+  /* What a checkup file says beyond the value (NULL when it says nothing). */
+  char *null_flavor;     /* HL7 nullFlavor of the value: NI, UNK, NA, ASKU … */
+  char *interpretation;  /* the laboratory's own flag (interpretationCode): H, L, N … */
+  char *reference_range; /* the laboratory's range as written, e.g. "70-109 mg/dL" */
+  char *method_code;     /* methodCode@code */
+  char *other_values;    /* further <value>s, one per line: "TYPE\tvalue\tunit-or-system" */
 } TechoItem;
 
 TechoItem    *techo_item_new  (void);
@@ -84,6 +97,10 @@ typedef struct
   char *institution_name;
   GPtrArray *items;        /* of TechoItem */
   char *document;          /* portal path of the CDA file, may be NULL */
+  char *doctor_name;       /* the doctor who judged (legalAuthenticator or author) */
+  char *insurer_symbol;    /* 被保険者証等記号 */
+  char *insurer_card_number; /* 被保険者証等番号 */
+  char *patient_address;   /* the person's address as the file gives it */
   TechoProvenance provenance;
 } TechoCheckup;
 

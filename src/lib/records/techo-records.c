@@ -39,6 +39,33 @@ techo_category_from_string (const char    *name,
   return FALSE;
 }
 
+static const char * const origin_names[TECHO_N_ORIGINS] = {
+  [TECHO_ORIGIN_PORTAL] = "portal",
+  [TECHO_ORIGIN_FILE] = "file",
+  [TECHO_ORIGIN_MANUAL] = "manual",
+};
+
+const char *
+techo_origin_to_string (TechoOrigin origin)
+{
+  g_return_val_if_fail (origin < TECHO_N_ORIGINS, NULL);
+  return origin_names[origin];
+}
+
+gboolean
+techo_origin_from_string (const char  *name,
+                          TechoOrigin *out_origin)
+{
+  for (guint i = 0; i < TECHO_N_ORIGINS; i++)
+    if (g_strcmp0 (name, origin_names[i]) == 0)
+      {
+        if (out_origin != NULL)
+          *out_origin = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
 const char *
 techo_value_type_to_string (TechoValueType type)
 {
@@ -88,6 +115,11 @@ techo_item_copy (const TechoItem *item)
   copy->value_system = g_strdup (item->value_system);
   copy->display = g_strdup (item->display);
   copy->not_performed = item->not_performed;
+  copy->null_flavor = g_strdup (item->null_flavor);
+  copy->interpretation = g_strdup (item->interpretation);
+  copy->reference_range = g_strdup (item->reference_range);
+  copy->method_code = g_strdup (item->method_code);
+  copy->other_values = g_strdup (item->other_values);
   return copy;
 }
 
@@ -102,6 +134,11 @@ techo_item_free (TechoItem *item)
   g_free (item->unit);
   g_free (item->value_system);
   g_free (item->display);
+  g_free (item->null_flavor);
+  g_free (item->interpretation);
+  g_free (item->reference_range);
+  g_free (item->method_code);
+  g_free (item->other_values);
   g_free (item);
 }
 
@@ -127,6 +164,10 @@ techo_checkup_free (TechoCheckup *checkup)
   g_free (checkup->institution_name);
   g_clear_pointer (&checkup->items, g_ptr_array_unref);
   g_free (checkup->document);
+  g_free (checkup->doctor_name);
+  g_free (checkup->insurer_symbol);
+  g_free (checkup->insurer_card_number);
+  g_free (checkup->patient_address);
   techo_provenance_clear (&checkup->provenance);
   g_free (checkup);
 }

@@ -124,7 +124,8 @@ screening_item (const TechoScreening *screening,
     {
       const TechoItem *item = g_ptr_array_index (screening->items, i);
 
-      if (g_strcmp0 (item->code, code) == 0 && !item->not_performed)
+      /* The same rule as the analyte finder: only an item with a value. */
+      if (g_strcmp0 (item->code, code) == 0 && techo_analysis_item_has_value (item))
         return item;
     }
   return NULL;

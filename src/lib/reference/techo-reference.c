@@ -300,19 +300,12 @@ techo_reference_code_equals (const char *value,
   return length == strlen (code) && strncmp (value, code, length) == 0;
 }
 
-/* The first performed item of @analyte, in the analyte's code order. */
+/* The item that carries @analyte's value: the one finder every view uses. */
 static const TechoItem *
 find_analyte_item (const TechoCheckup  *checkup,
                    const TechoAnalyte  *analyte)
 {
-  for (guint i = 0; analyte->codes[i] != NULL; i++)
-    {
-      const TechoItem *item = techo_checkup_find_item (checkup, analyte->codes[i]);
-
-      if (item != NULL && !item->not_performed && item->value != NULL)
-        return item;
-    }
-  return NULL;
+  return techo_analysis_find (checkup, analyte);
 }
 
 static gboolean
@@ -320,17 +313,9 @@ checkup_number (const TechoCheckup *checkup,
                 const char         *key,
                 double             *out_value)
 {
-  const TechoAnalyte *analyte = techo_reference_analyte (key);
+  const TechoItem *item = find_analyte_item (checkup, techo_reference_analyte (key));
 
-  for (guint i = 0; analyte->codes[i] != NULL; i++)
-    {
-      const TechoItem *item = techo_checkup_find_item (checkup, analyte->codes[i]);
-
-      if (item != NULL && !item->not_performed
-          && techo_reference_parse_number (item->value, out_value))
-        return TRUE;
-    }
-  return FALSE;
+  return item != NULL && techo_reference_parse_number (item->value, out_value);
 }
 
 /* Blood pressure: the mean of the 1st and 2nd readings when both exist,
@@ -348,7 +333,7 @@ checkup_blood_pressure (const TechoCheckup *checkup,
     {
       const TechoItem *item = techo_checkup_find_item (checkup, analyte->codes[i]);
 
-      have[i] = item != NULL && !item->not_performed
+      have[i] = techo_analysis_item_has_value (item)
                 && techo_reference_parse_number (item->value, &readings[i]);
     }
   if (have[0] && have[1])

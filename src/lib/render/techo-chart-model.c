@@ -86,6 +86,50 @@ techo_chart_model_new (const char *key,
 }
 
 TechoChartModel *
+techo_chart_model_new_for_analyte (const TechoRecordSet *set,
+                                   const TechoAnalyte   *analyte,
+                                   const char           *title,
+                                   const char           *unit)
+{
+  TechoChartModel *model;
+  const TechoThreshold *threshold;
+  g_autoptr(GArray) series = NULL;
+
+  g_return_val_if_fail (set != NULL && analyte != NULL, NULL);
+
+  model = techo_chart_model_new (analyte->key, title, unit, (int) analyte->decimals);
+  threshold = techo_reference_threshold (analyte, techo_analysis_sex (set));
+  if (threshold != NULL && threshold->direction != TECHO_THRESHOLD_NONE)
+    {
+      /* "below" is strict; the chart's bands include their edge, so move
+       * the edge by less than any shown decimal. */
+      double nudge = threshold->direction == TECHO_THRESHOLD_BELOW ? 1e-9 : 0;
+
+      techo_chart_model_set_thresholds (model,
+                                        threshold->has_guidance ? threshold->guidance - nudge : NAN,
+                                        threshold->has_see_doctor ? threshold->see_doctor - nudge : NAN,
+                                        threshold->direction != TECHO_THRESHOLD_AT_LEAST);
+    }
+  series = techo_analysis_series (set, analyte);
+  for (guint i = 0; i < series->len; i++)
+    {
+      const TechoReading *reading = &g_array_index (series, TechoReading, i);
+      int year = 0, month = 0, mday = 0;
+
+      if (!reading->numeric
+          || sscanf (reading->date, "%4d-%2d-%2d", &year, &month, &mday) != 3
+          || !g_date_valid_dmy (mday, month, year))
+        continue;
+      {
+        g_autoptr(GDate) date = g_date_new_dmy (mday, month, year);
+
+        techo_chart_model_add_point (model, g_date_get_julian (date), reading->number);
+      }
+    }
+  return model;
+}
+
+TechoChartModel *
 techo_chart_model_ref (TechoChartModel *model)
 {
   g_return_val_if_fail (model != NULL, NULL);

@@ -2,11 +2,16 @@
 /* techo-chart-model.h: the data behind one trend chart, kept apart from the
  * drawing: dated values of one analyte, its thresholds as bands, and the
  * min/max-per-bucket downsampling that lets 100,000 points draw as fast as
- * a thousand. No GTK, no cairo. */
+ * a thousand. No GTK, no cairo. techo_chart_model_new_for_analyte builds
+ * an analyte's chart from the analysis' series: the Trends page, the
+ * visit window and the report all draw that one. */
 
 #pragma once
 
 #include <glib.h>
+
+#include "techo-records.h"
+#include "techo-reference.h"
 
 G_BEGIN_DECLS
 
@@ -39,6 +44,14 @@ TechoChartModel *techo_chart_model_new            (const char      *key,
                                                    const char      *title,
                                                    const char      *unit,
                                                    int              decimals);
+/* The chart of @analyte for @set's person: the numeric readings of
+ * techo_analysis_series and the thresholds for the person's sex as bands.
+ * @title and @unit are as the caller shows them (translated or official
+ * Japanese). */
+TechoChartModel *techo_chart_model_new_for_analyte (const TechoRecordSet *set,
+                                                    const TechoAnalyte   *analyte,
+                                                    const char           *title,
+                                                    const char           *unit);
 TechoChartModel *techo_chart_model_ref            (TechoChartModel *model);
 void             techo_chart_model_unref          (TechoChartModel *model);
 

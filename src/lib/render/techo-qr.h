@@ -15,6 +15,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TECHO_QR_ERROR_ENCODE, /* too long, or libqrencode failed */
+  TECHO_QR_N_ERRORS /* not a code: how many codes there are */
 } TechoQrError;
 
 GQuark    techo_qr_error_quark (void);

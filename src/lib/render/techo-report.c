@@ -52,6 +52,7 @@ typedef struct
   int flags[MAX_CELLS];           /* TechoStatus per cell, or 1 for a warning */
   const double *widths;           /* of the table the row belongs to */
   guint n_cells;
+  const char *key;                /* a checkup row: its analyte's key */
   TechoChartModel *charts[2];
 } Block;
 
@@ -125,20 +126,6 @@ format_date (const char *iso)
   return text != NULL ? text : g_strdup (iso != NULL ? iso : "—");
 }
 
-static const TechoItem *
-find_analyte_item (const TechoCheckup *c,
-                   const TechoAnalyte *analyte)
-{
-  for (guint i = 0; analyte->codes[i] != NULL; i++)
-    {
-      const TechoItem *item = techo_checkup_find_item (c, analyte->codes[i]);
-
-      if (item != NULL && !item->not_performed && item->value != NULL)
-        return item;
-    }
-  return NULL;
-}
-
 static char *
 item_text (const TechoItem *item)
 {
@@ -163,7 +150,7 @@ layout_checkups (TechoReport          *r,
                  const TechoRecordSet *set)
 {
   guint n = MIN (set->checkups->len, 3);
-  const char *sex = set->profile->sex;
+  const char *sex = techo_analysis_sex (set);
   const TechoAnalyte *analytes;
   guint n_analytes = 0;
   Block *b;
@@ -194,16 +181,17 @@ layout_checkups (TechoReport          *r,
       if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE)
         continue;
       b = add_row (r, BLOCK_ROW, checkup_widths, n + 1);
+      b->key = a->key;
       b->cells[0] = g_strdup (a->name_ja);
       for (guint j = 0; j < n; j++)
         {
-          const TechoItem *item = find_analyte_item (g_ptr_array_index (set->checkups, j), a);
+          TechoReading reading;
 
-          if (item == NULL)
+          if (!techo_analysis_reading (g_ptr_array_index (set->checkups, j), a, sex, &reading))
             continue;
           any = TRUE;
-          b->cells[j + 1] = item_text (item);
-          b->flags[j + 1] = techo_reference_classify (a, item->value, sex);
+          b->cells[j + 1] = item_text (reading.item);
+          b->flags[j + 1] = reading.status;
         }
       if (!any)
         {
@@ -212,33 +200,6 @@ layout_checkups (TechoReport          *r,
         }
     }
   add_text (r, "△ 保健指導判定値　▲ 受診勧奨判定値（特定健診の判定基準による）", 0);
-}
-
-static TechoChartModel *
-chart_model (const TechoRecordSet *set,
-             const TechoAnalyte   *a)
-{
-  TechoChartModel *model = techo_chart_model_new (a->key, a->name_ja, a->unit, (int) a->decimals);
-  const TechoThreshold *t = techo_reference_threshold (a, set->profile->sex);
-
-  if (t != NULL && t->direction != TECHO_THRESHOLD_NONE)
-    {
-      double nudge = t->direction == TECHO_THRESHOLD_BELOW ? 1e-9 : 0;
-
-      techo_chart_model_set_thresholds (model,
-                                        t->has_guidance ? t->guidance - nudge : NAN,
-                                        t->has_see_doctor ? t->see_doctor - nudge : NAN,
-                                        t->direction != TECHO_THRESHOLD_AT_LEAST);
-    }
-  for (guint i = 0; i < set->checkups->len; i++)
-    {
-      const TechoItem *item = find_analyte_item (g_ptr_array_index (set->checkups, i), a);
-
-      if (item != NULL)
-        techo_chart_model_add_text (model, ((TechoCheckup *) g_ptr_array_index (set->checkups, i))->performed_on,
-                                    item->value);
-    }
-  return model;
 }
 
 static void
@@ -258,7 +219,7 @@ layout_charts (TechoReport               *r,
 
       if (a == NULL || a->value_type != TECHO_VALUE_PQ)
         continue;
-      model = chart_model (set, a);
+      model = techo_chart_model_new_for_analyte (set, a, a->name_ja, a->unit);
       if (techo_chart_model_get_n_points (model) == 0)
         {
           techo_chart_model_unref (model);
@@ -332,7 +293,28 @@ layout_medications (TechoReport          *r,
       b->cells[3] = g_strdup_printf ("%d", d->days);
       b->cells[4] = g_strdup (d->prescriber_name != NULL ? d->prescriber_name : d->pharmacy_name);
     }
-  /* Duplicates: the same ingredient (or class) from different prescribers. */
+  /* Duplicate therapy: the analysis' pairs (the same ingredient from
+   * different prescribers, supplies overlapping), as the app warns. */
+  {
+    g_autoptr(GPtrArray) pairs = techo_analysis_duplicates (current, NULL, NULL);
+
+    for (guint i = 0; i + 1 < pairs->len; i += 2)
+      {
+        TechoDispensing *a = g_ptr_array_index (pairs, i);
+        TechoDispensing *c = g_ptr_array_index (pairs, i + 1);
+        g_autofree char *key = g_strdup_printf ("%s\x1f%s", a->drug_name, c->drug_name);
+        g_autofree char *text = NULL;
+
+        if (!g_hash_table_add (warned, g_steal_pointer (&key)))
+          continue;
+        text = g_strdup_printf ("⚠ 同一成分の重複: %s（%s）と %s（%s）",
+                                a->drug_name, a->prescriber_name ? a->prescriber_name : "—",
+                                c->drug_name, c->prescriber_name ? c->prescriber_name : "—");
+        add_text (r, text, 1);
+      }
+  }
+  /* For the doctor only: another ingredient of the same therapeutic class
+   * from a different prescriber may be a duplicate too. */
   for (guint i = 0; i < current->len; i++)
     for (guint j = i + 1; j < current->len; j++)
       {
@@ -340,17 +322,15 @@ layout_medications (TechoReport          *r,
         TechoDispensing *c = g_ptr_array_index (current, j);
         g_autofree char *key = NULL;
         g_autofree char *text = NULL;
-        gboolean same = techo_reference_same_ingredient (a->yj_code, c->yj_code);
 
-        if (g_strcmp0 (a->prescriber_name, c->prescriber_name) == 0 ||
-            g_strcmp0 (a->drug_name, c->drug_name) == 0 ||
-            (!same && !techo_reference_same_class (a->yj_code, c->yj_code)))
+        if (g_strcmp0 (a->prescriber_name, c->prescriber_name) == 0
+            || techo_reference_same_ingredient (a->yj_code, c->yj_code)
+            || !techo_reference_same_class (a->yj_code, c->yj_code))
           continue;
         key = g_strdup_printf ("%s\x1f%s", a->drug_name, c->drug_name);
         if (!g_hash_table_add (warned, g_steal_pointer (&key)))
           continue;
-        text = g_strdup_printf ("⚠ %s: %s（%s）と %s（%s）",
-                                same ? "同一成分の重複" : "同効薬の重複の可能性",
+        text = g_strdup_printf ("⚠ 同効薬の重複の可能性: %s（%s）と %s（%s）",
                                 a->drug_name, a->prescriber_name ? a->prescriber_name : "—",
                                 c->drug_name, c->prescriber_name ? c->prescriber_name : "—");
         add_text (r, text, 1);
@@ -362,7 +342,6 @@ layout_screenings (TechoReport               *r,
                    const TechoRecordSet      *set,
                    const char                *today)
 {
-  const TechoProfile *p = set->profile;
   Block *b;
   gboolean any = FALSE;
 
@@ -375,24 +354,17 @@ layout_screenings (TechoReport               *r,
   b->cells[3] = g_strdup ("状態");
   for (guint c = 0; c < TECHO_N_CANCERS; c++)
     {
-      const TechoCancerInfo *info = techo_reference_cancer (c);
-      g_autoptr(GPtrArray) mine = g_ptr_array_new ();
-      g_autofree char *due_on = NULL;
-      const TechoScreening *last = NULL;
+      g_auto(TechoScreeningSummary) summary = { 0 };
+      const TechoCancerInfo *info;
+      const TechoScreening *last;
+      const char *due_on;
       TechoScreeningDue due;
 
-      for (guint i = 0; i < set->screenings->len; i++)
-        {
-          TechoScreening *s = g_ptr_array_index (set->screenings, i);
-
-          if (g_strcmp0 (s->cancer, info->key) != 0)
-            continue;
-          g_ptr_array_add (mine, s);
-          if (last == NULL || g_strcmp0 (s->performed_on, last->performed_on) > 0)
-            last = s;
-        }
-      due = techo_reference_screening_due (c, p->sex, p->birth_date,
-                                           last ? last->performed_on : NULL, today, &due_on);
+      techo_analysis_screening (set, c, today, &summary);
+      info = summary.info;
+      last = summary.last;
+      due = summary.due;
+      due_on = summary.due_on;
       if (due == TECHO_SCREENING_NOT_ELIGIBLE && last == NULL)
         continue;
       any = TRUE;
@@ -401,7 +373,7 @@ layout_screenings (TechoReport               *r,
       b->cells[1] = last != NULL ? format_date (last->performed_on) : g_strdup ("記録なし");
       b->cells[2] = g_strdup (last != NULL && last->followup_display != NULL ?
                               last->followup_display : "—");
-      if (techo_reference_screening_followup_outstanding (mine))
+      if (summary.followup_outstanding)
         {
           b->cells[3] = g_strdup ("要精密検査（精密検査の記録なし）");
           b->flags[3] = COLOUR_ONLY + TECHO_STATUS_SEE_DOCTOR;
@@ -805,4 +777,38 @@ techo_report_render_pdf (const TechoRecordSet      *set,
       return NULL;
     }
   return g_byte_array_free_to_bytes (pdf);
+}
+
+const char *
+techo_report_get_checkup_cell (TechoReport *report,
+                               const char  *key,
+                               guint        column,
+                               TechoStatus *out_status)
+{
+  for (guint i = 0; i < report->blocks->len; i++)
+    {
+      Block *b = g_ptr_array_index (report->blocks, i);
+
+      if (b->kind != BLOCK_ROW || g_strcmp0 (b->key, key) != 0 || column + 1 >= b->n_cells)
+        continue;
+      if (out_status != NULL)
+        *out_status = (TechoStatus) b->flags[column + 1];
+      return b->cells[column + 1];
+    }
+  return NULL;
+}
+
+TechoChartModel *
+techo_report_get_chart (TechoReport *report,
+                        const char  *key)
+{
+  for (guint i = 0; i < report->blocks->len; i++)
+    {
+      Block *b = g_ptr_array_index (report->blocks, i);
+
+      for (guint k = 0; b->kind == BLOCK_CHARTS && k < 2; k++)
+        if (b->charts[k] != NULL && g_strcmp0 (techo_chart_model_get_key (b->charts[k]), key) == 0)
+          return b->charts[k];
+    }
+  return NULL;
 }

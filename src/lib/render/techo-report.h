@@ -7,14 +7,18 @@
  * was made under and "page n / N"; optionally the share link's QR code.
  *
  * techo_report_draw_page draws one page on any cairo_t, so the app's
- * GtkPrintOperation prints with the same code. */
+ * GtkPrintOperation prints with the same code. Values, statuses and
+ * charts come from techo-analysis (the same finder and series as the
+ * app's pages), never from a lookup of the report's own. */
 
 #pragma once
 
 #include <cairo.h>
 #include <gio/gio.h>
 
+#include "techo-chart-model.h"
 #include "techo-records.h"
+#include "techo-reference.h"
 
 G_BEGIN_DECLS
 
@@ -23,6 +27,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TECHO_REPORT_ERROR_FAILED,
+  TECHO_REPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoReportError;
 
 GQuark techo_report_error_quark (void);
@@ -51,6 +56,17 @@ guint        techo_report_get_n_pages    (TechoReport               *report);
 void         techo_report_draw_page      (TechoReport               *report,
                                           cairo_t                   *cr,
                                           guint                      page);
+
+/* What was laid out, for a reader that checks it against the app: the
+ * text of analyte @key's cell in the checkups table at column @column
+ * (0: the latest checkup) and its status (nullable), or NULL when the
+ * cell is empty or the row is not shown; the chart of @key, or NULL. */
+const char      *techo_report_get_checkup_cell (TechoReport *report,
+                                                const char  *key,
+                                                guint        column,
+                                                TechoStatus *out_status);
+TechoChartModel *techo_report_get_chart        (TechoReport *report,
+                                                const char  *key);
 
 /* The whole report as PDF bytes. */
 GBytes      *techo_report_render_pdf     (const TechoRecordSet      *set,

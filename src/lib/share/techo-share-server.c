@@ -10,12 +10,13 @@
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
 
-#include "techo-export.h"
+#include "techo-disclosure.h"
 #include "techo-fhir.h"
 #include "techo-json.h"
 #include "techo-secure.h"
 #include "techo-share-server.h"
 #include "techo-shl.h"
+#include "techo-thread.h"
 
 G_DEFINE_QUARK (techo-share-error-quark, techo_share_error)
 
@@ -25,6 +26,9 @@ G_DEFINE_QUARK (techo-share-error-quark, techo_share_error)
 #define WRONG_PASSCODE   "wrong passcode"
 #define MAX_RECIPIENT    120
 #define MAX_LOCATIONS    1000
+/* How often the served consents are read again (off the main thread), to
+ * see a revocation made by another process. */
+#define REFRESH_SECONDS  5
 
 typedef struct
 {
@@ -35,6 +39,8 @@ typedef struct
   guint remaining;      /* wrong passcodes still allowed */
   gint64 expires_at;
   gboolean direct;
+  gboolean revoked;     /* seen revoked: for good */
+  gboolean readable;    /* the last refresh could read the consent (FALSE: locked store) */
 } Share;
 
 typedef struct
@@ -52,6 +58,10 @@ struct _TechoShareServer
   char *base_url;
   GHashTable *shares;     /* token → Share */
   GHashTable *locations;  /* token → Location */
+  GMainContext *context;  /* where it answers */
+  gulong revoked_id;
+  guint refresh_id;
+  GCancellable *cancellable;
 };
 
 G_DEFINE_TYPE (TechoShareServer, techo_share_server, G_TYPE_OBJECT)
@@ -100,7 +110,6 @@ log_event (TechoShareServer  *self,
            const char        *what,
            const char        *recipient)
 {
-  g_autoptr(GError) error = NULL;
   g_autofree char *who = NULL;
   g_autofree char *detail = NULL;
 
@@ -115,23 +124,132 @@ log_event (TechoShareServer  *self,
   detail = g_strdup_printf ("%s from %s%s%s", what,
                             soup_server_message_get_remote_host (msg),
                             who != NULL ? " recipient=" : "", who != NULL ? who : "");
-  if (!techo_store_add_consent_event_sync (self->store, share->consent_id, event, detail,
-                                           NULL, &error))
-    g_warning ("A share access could not be written to the consent ledger: %s", error->message);
+  /* Through the gate, never blocking: queued in order to the store. */
+  techo_disclosure_log_answer (self->store, share->consent_id, event, detail);
 }
 
 /* A share is live while its time has not passed and its consent has not
- * been revoked (by this process or any other). */
+ * been revoked: known in memory, without a store call per request (a
+ * revocation through this store object is seen at once, one by another
+ * process within REFRESH_SECONDS). */
 static gboolean
 share_is_live (TechoShareServer *self,
                Share            *share)
 {
-  g_autoptr(TechoConsent) consent = NULL;
+  return now_seconds () < share->expires_at && !share->revoked && share->readable;
+}
 
-  if (now_seconds () >= share->expires_at)
-    return FALSE;
-  consent = techo_store_get_consent_sync (self->store, share->consent_id, NULL, NULL);
-  return consent != NULL && techo_consent_is_live (consent, now_seconds ());
+static void
+mark_revoked (TechoShareServer *self,
+              gint64            consent_id)
+{
+  GHashTableIter iter;
+  Share *share;
+
+  g_hash_table_iter_init (&iter, self->shares);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &share))
+    if (share->consent_id == consent_id)
+      share->revoked = TRUE;
+}
+
+typedef struct
+{
+  TechoShareServer *self;
+  gint64 consent_id;
+} ServedConsent;
+
+static gboolean
+mark_revoked_cb (gpointer data)
+{
+  ServedConsent *r = data;
+
+  mark_revoked (r->self, r->consent_id);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+served_consent_free (ServedConsent *r)
+{
+  g_object_unref (r->self);
+  g_free (r);
+}
+
+/* TechoStore::consent-revoked, in whichever thread revoked: marked on
+ * the server's context (at once when that context is free or ours). */
+static void
+consent_revoked_cb (TechoStore *store,
+                    gint64      consent_id,
+                    gpointer    user_data)
+{
+  ServedConsent *r = g_new0 (ServedConsent, 1);
+
+  r->self = g_object_ref (user_data);
+  r->consent_id = consent_id;
+  g_main_context_invoke_full (r->self->context, G_PRIORITY_HIGH, mark_revoked_cb, r,
+                              (GDestroyNotify) served_consent_free);
+}
+
+static void
+refreshed_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  ServedConsent *r = user_data;
+  TechoShareServer *self = r->self;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  GHashTableIter iter;
+  Share *share;
+  gint64 id = r->consent_id;
+
+  consent = techo_store_get_consent_finish (TECHO_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED) || self->shares == NULL)
+    {
+      served_consent_free (r);
+      return;
+    }
+  g_hash_table_iter_init (&iter, self->shares);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &share))
+    {
+      if (share->consent_id != id)
+        continue;
+      if (consent != NULL)
+        {
+          share->readable = TRUE;
+          if (!techo_consent_is_live (consent, now_seconds ()))
+            share->revoked = TRUE;
+        }
+      else if (g_error_matches (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_NOT_FOUND))
+        share->revoked = TRUE;
+      else
+        /* The store is locked or failing: answer nothing until it reads again. */
+        share->readable = FALSE;
+    }
+  served_consent_free (r);
+}
+
+/* Reads every served consent again, on the store's thread. */
+static gboolean
+refresh_cb (gpointer user_data)
+{
+  TechoShareServer *self = user_data;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_int64_hash, g_int64_equal);
+  GHashTableIter iter;
+  Share *share;
+
+  g_hash_table_iter_init (&iter, self->shares);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &share))
+    if (!share->revoked && !g_hash_table_contains (ids, &share->consent_id))
+      {
+        ServedConsent *r = g_new0 (ServedConsent, 1);
+
+        g_hash_table_add (ids, &share->consent_id);
+        r->self = g_object_ref (self);
+        r->consent_id = share->consent_id;
+        techo_store_get_consent_async (self->store, share->consent_id, self->cancellable,
+                                       refreshed_cb, r);
+      }
+  return G_SOURCE_CONTINUE;
 }
 
 static void
@@ -331,6 +449,10 @@ techo_share_server_dispose (GObject *object)
 {
   TechoShareServer *self = TECHO_SHARE_SERVER (object);
 
+  g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->refresh_id, g_source_remove);
+  if (self->store != NULL)
+    g_clear_signal_handler (&self->revoked_id, self->store);
   if (self->server != NULL)
     soup_server_disconnect (self->server);
   g_clear_object (&self->server);
@@ -345,6 +467,8 @@ techo_share_server_finalize (GObject *object)
 
   g_clear_pointer (&self->locations, g_hash_table_unref);
   g_clear_pointer (&self->shares, g_hash_table_unref);
+  g_clear_pointer (&self->context, g_main_context_unref);
+  g_clear_object (&self->cancellable);
   g_free (self->base_url);
   G_OBJECT_CLASS (techo_share_server_parent_class)->finalize (object);
 }
@@ -364,6 +488,8 @@ techo_share_server_init (TechoShareServer *self)
   self->shares = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) share_free);
   self->locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  self->context = g_main_context_ref_thread_default ();
+  self->cancellable = g_cancellable_new ();
 }
 
 TechoShareServer *
@@ -373,6 +499,8 @@ techo_share_server_new (TechoStore *store)
 
   g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
   self->store = g_object_ref (store);
+  self->revoked_id = g_signal_connect (store, "consent-revoked",
+                                       G_CALLBACK (consent_revoked_cb), self);
   return self;
 }
 
@@ -448,20 +576,26 @@ techo_share_server_get_base_url (TechoShareServer *self)
 }
 
 char *
-techo_share_server_add (TechoShareServer  *self,
-                        gint64             consent_id,
-                        const char        *jwe,
-                        const char        *passcode,
-                        guint              max_attempts,
-                        gint64             expires_at,
-                        gboolean           direct,
-                        GError           **error)
+techo_share_server_add (TechoShareServer    *self,
+                        const TechoConsent  *consent,
+                        const char          *jwe,
+                        const char          *passcode,
+                        guint                max_attempts,
+                        gboolean             direct,
+                        GError             **error)
 {
-  g_autoptr(TechoConsent) consent = NULL;
   Share *share;
   guint wrong = 0;
 
   g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), NULL);
+  g_return_val_if_fail (consent != NULL && consent->id > 0, NULL);
+  /* Only what the gate recorded for a share is served. */
+  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0)
+    {
+      g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
+                           "A share is served only under a consent given for a share link.");
+      return NULL;
+    }
   if (self->base_url == NULL || jwe == NULL ||
       (passcode != NULL && (direct || *passcode == '\0' ||
                             strlen (passcode) > TECHO_SHARE_MAX_PASSCODE)))
@@ -471,11 +605,8 @@ techo_share_server_add (TechoShareServer  *self,
                            "is 1 to 128 bytes and cannot go with a direct link.");
       return NULL;
     }
-  consent = techo_store_get_consent_sync (self->store, consent_id, NULL, error);
-  if (consent == NULL)
-    return NULL;
   /* Wrong passcodes already in the ledger count against the cap. */
-  for (guint i = 0; i < consent->events->len; i++)
+  for (guint i = 0; consent->events != NULL && i < consent->events->len; i++)
     {
       TechoConsentEvent *e = g_ptr_array_index (consent->events, i);
 
@@ -490,14 +621,18 @@ techo_share_server_add (TechoShareServer  *self,
       share_free (share);
       return NULL;
     }
-  share->consent_id = consent_id;
+  share->consent_id = consent->id;
   share->jwe = g_strdup (jwe);
   share->passcode = g_strdup (passcode);
   max_attempts = max_attempts > 0 ? max_attempts : TECHO_SHARE_DEFAULT_MAX_ATTEMPTS;
   share->remaining = wrong >= max_attempts ? 0 : max_attempts - wrong;
-  share->expires_at = expires_at;
+  share->expires_at = consent->expires_at;
   share->direct = direct;
+  share->revoked = !techo_consent_is_live (consent, now_seconds ());
+  share->readable = TRUE;
   g_hash_table_insert (self->shares, share->token, share);
+  if (self->refresh_id == 0)
+    self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
   return g_strconcat (self->base_url, PATH_PREFIX, share->token, NULL);
 }
 
@@ -533,18 +668,34 @@ techo_share_server_get_n_shares (TechoShareServer *self)
   return g_hash_table_size (self->shares);
 }
 
+gboolean
+techo_share_server_is_live (TechoShareServer *self,
+                            gint64            consent_id)
+{
+  GHashTableIter iter;
+  Share *share;
+
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), FALSE);
+  g_hash_table_iter_init (&iter, self->shares);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &share))
+    if (share->consent_id == consent_id && share_is_live (self, share))
+      return TRUE;
+  return FALSE;
+}
+
 typedef struct
 {
   gint64 profile_id;
-  TechoConsent *consent;
+  TechoConsent *consent;   /* its id is set once the gate recorded it */
   char *passcode;
   char *label;
   gboolean direct;
   guint max_attempts;
   /* Filled by the preparation. */
+  TechoDisclosure *disclosure;
   char *jwe;
   guint8 key[TECHO_SHL_KEY_BYTES];
-  guint n_records;
+  char *link;
 } Publication;
 
 static void
@@ -553,7 +704,9 @@ publication_free (Publication *p)
   techo_consent_free (p->consent);
   techo_wipe_free (p->passcode);
   g_free (p->label);
+  g_clear_object (&p->disclosure);
   g_free (p->jwe);
+  g_free (p->link);
   techo_wipe (p->key, sizeof p->key);
   g_free (p);
 }
@@ -594,24 +747,22 @@ publication_new (gint64                    profile_id,
   return p;
 }
 
-/* Any thread: the consent first, then the package. */
+/* A worker thread (or the CLI's): through the gate (the consent first),
+ * then the package. */
 static gboolean
 publication_prepare (Publication   *p,
                      TechoStore    *store,
                      GCancellable  *cancellable,
                      GError       **error)
 {
-  g_autoptr(TechoRecordSet) set = NULL;
+  TechoRecordSet *set;
   g_autofree char *json = NULL;
 
-  if (p->consent->id == 0 &&
-      (!techo_export_check_profile_sync (store, cancellable, error) ||
-       !techo_store_record_consent_sync (store, p->consent, cancellable, error)))
+  p->disclosure = techo_disclosure_open_sync (store, p->profile_id, p->consent,
+                                              TECHO_CONSENT_METHOD_SHARE, cancellable, error);
+  if (p->disclosure == NULL)
     return FALSE;
-  set = techo_record_set_gather_sync (store, p->profile_id, p->consent, cancellable, error);
-  if (set == NULL)
-    return FALSE;
-  p->n_records = techo_record_set_count (set);
+  set = techo_disclosure_get_record_set (p->disclosure);
   json = techo_fhir_export (set, TECHO_FHIR_NONE, error);
   if (json == NULL || !techo_random_bytes (p->key, sizeof p->key, error))
     return FALSE;
@@ -621,39 +772,43 @@ publication_prepare (Publication   *p,
   return p->jwe != NULL;
 }
 
-/* The server's thread: serve, make the link, log what left. */
-static char *
-publication_finish (Publication       *p,
-                    TechoStore        *store,
-                    TechoShareServer  *server,
-                    GError           **error)
+/* The server's context: serve and make the link (no store call). */
+static gboolean
+publication_serve (Publication       *p,
+                   TechoShareServer  *server,
+                   GError           **error)
 {
   g_autoptr(TechoShlPayload) payload = techo_shl_payload_new ();
+  const TechoConsent *consent = techo_disclosure_get_consent (p->disclosure);
   g_autofree char *url = NULL;
-  g_autofree char *detail = NULL;
-  g_autofree char *link = NULL;
 
-  url = techo_share_server_add (server, p->consent->id, p->jwe, p->passcode, p->max_attempts,
-                                p->consent->expires_at, p->direct, error);
+  url = techo_share_server_add (server, consent, p->jwe, p->passcode, p->max_attempts,
+                                p->direct, error);
   if (url == NULL)
-    return NULL;
+    return FALSE;
   payload->url = g_strdup (url);
   memcpy (payload->key, p->key, sizeof payload->key);
-  payload->exp = p->consent->expires_at;
+  payload->exp = consent->expires_at;
   payload->flag = g_strdup (p->passcode != NULL ? "P" : p->direct ? "U" : "");
   payload->label = g_strdup (p->label);
-  link = techo_shl_link_encode (payload, error);
-  detail = g_strdup_printf ("share link: %u records, %s, served at %s", p->n_records,
-                            p->passcode != NULL ? "passcode" : p->direct ? "direct" : "no passcode",
-                            techo_share_server_get_base_url (server));
-  if (link == NULL ||
-      !techo_store_add_consent_event_sync (store, p->consent->id, TECHO_CONSENT_EVENT_SENT,
-                                           detail, NULL, error))
+  p->link = techo_shl_link_encode (payload, error);
+  if (p->link == NULL)
     {
-      techo_share_server_remove (server, p->consent->id);
-      return NULL;
+      techo_share_server_remove (server, consent->id);
+      return FALSE;
     }
-  return g_steal_pointer (&link);
+  return TRUE;
+}
+
+/* The "sent" detail: what left, and how. */
+static char *
+publication_detail (Publication      *p,
+                    TechoShareServer *server)
+{
+  return g_strdup_printf ("share link: %u records, %s, served at %s",
+                          techo_record_set_count (techo_disclosure_get_record_set (p->disclosure)),
+                          p->passcode != NULL ? "passcode" : p->direct ? "direct" : "no passcode",
+                          techo_share_server_get_base_url (server));
 }
 
 char *
@@ -666,11 +821,13 @@ techo_share_publish_sync (TechoStore               *store,
                           GError                  **error)
 {
   g_autoptr(Publication) p = NULL;
-  char *link;
+  g_autofree char *detail = NULL;
+  gboolean prepared;
 
   g_return_val_if_fail (TECHO_IS_STORE (store) && TECHO_IS_SHARE_SERVER (server), NULL);
   g_return_val_if_fail (consent != NULL, NULL);
 
+  techo_assert_not_main_thread ();
   if (techo_share_server_get_base_url (server) == NULL)
     {
       g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
@@ -680,15 +837,18 @@ techo_share_publish_sync (TechoStore               *store,
   p = publication_new (profile_id, consent, options, error);
   if (p == NULL)
     return NULL;
-  if (!publication_prepare (p, store, cancellable, error))
-    {
-      consent->id = p->consent->id;
-      return NULL;
-    }
+  prepared = publication_prepare (p, store, cancellable, error);
   consent->id = p->consent->id;
   consent->created_at = p->consent->created_at;
-  link = publication_finish (p, store, server, error);
-  return link;
+  if (!prepared || !publication_serve (p, server, error))
+    return NULL;
+  detail = publication_detail (p, server);
+  if (!techo_disclosure_sent_sync (p->disclosure, detail, cancellable, error))
+    {
+      techo_share_server_remove (server, consent->id);
+      return NULL;
+    }
+  return g_steal_pointer (&p->link);
 }
 
 static void
@@ -707,26 +867,46 @@ publish_thread (GTask        *task,
 }
 
 static void
+sent_cb (GObject      *object,
+         GAsyncResult *result,
+         gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  TechoShareServer *server = g_task_get_source_object (task);
+  Publication *p = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (!techo_disclosure_sent_finish (TECHO_DISCLOSURE (object), result, &error))
+    {
+      techo_share_server_remove (server, p->consent->id);
+      g_task_return_error (task, error);
+      return;
+    }
+  g_task_return_pointer (task, g_steal_pointer (&p->link), g_free);
+}
+
+static void
 prepared_cb (GObject      *object,
              GAsyncResult *result,
              gpointer      user_data)
 {
   g_autoptr(GTask) task = user_data;
   TechoShareServer *server = g_task_get_source_object (task);
-  Publication *p = g_task_get_task_data (G_TASK (result));
+  Publication *p = g_task_get_task_data (task);
+  g_autofree char *detail = NULL;
+  GCancellable *cancellable;
   GError *error = NULL;
-  char *link;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
+  if (!g_task_propagate_boolean (G_TASK (result), &error) ||
+      !publication_serve (p, server, &error))
     {
       g_task_return_error (task, error);
       return;
     }
-  link = publication_finish (p, TECHO_STORE (object), server, &error);
-  if (link == NULL)
-    g_task_return_error (task, error);
-  else
-    g_task_return_pointer (task, link, g_free);
+  detail = publication_detail (p, server);
+  cancellable = g_task_get_cancellable (task);
+  techo_disclosure_sent_async (p->disclosure, detail, cancellable, sent_cb,
+                               g_steal_pointer (&task));
 }
 
 void
@@ -757,16 +937,24 @@ techo_share_publish_async (TechoStore               *store,
       g_task_return_error (task, error);
       return;
     }
+  /* The outer task owns the publication; the worker borrows it. */
+  g_task_set_task_data (task, p, (GDestroyNotify) publication_free);
   inner = g_task_new (store, cancellable, prepared_cb, g_steal_pointer (&task));
-  g_task_set_task_data (inner, p, (GDestroyNotify) publication_free);
+  g_task_set_task_data (inner, p, NULL);
   g_task_run_in_thread (inner, publish_thread);
 }
 
 char *
 techo_share_publish_finish (TechoShareServer  *server,
                             GAsyncResult      *result,
+                            gint64            *out_consent_id,
                             GError           **error)
 {
+  Publication *p;
+
   g_return_val_if_fail (g_task_is_valid (result, server), NULL);
+  p = g_task_get_task_data (G_TASK (result));
+  if (out_consent_id != NULL)
+    *out_consent_id = p != NULL ? p->consent->id : 0;
   return g_task_propagate_pointer (G_TASK (result), error);
 }

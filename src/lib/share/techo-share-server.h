@@ -14,13 +14,19 @@
  *
  * Unknown, expired or revoked shares answer 404. Every answer to a known
  * share, granted or refused, is an event of its consent (who asked,
- * from where; never the passcode). */
+ * from where; never the passcode), written through the consent gate
+ * (techo_disclosure_log_answer) without blocking: no request waits on the
+ * store. Whether a share is live is kept in memory: its expiry, a
+ * revocation through the same TechoStore (TechoStore::consent-revoked,
+ * seen at once) and, for one made by another process, a read of the
+ * served consents every few seconds on the store's thread. */
 
 #pragma once
 
 #include <gio/gio.h>
 
 #include "techo-consent.h"
+#include "techo-disclosure.h"
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -32,6 +38,7 @@ typedef enum
   TECHO_SHARE_ERROR_FAILED,
   TECHO_SHARE_ERROR_LISTEN,   /* could not bind the address */
   TECHO_SHARE_ERROR_INVALID,  /* bad share settings */
+  TECHO_SHARE_N_ERRORS /* not a code: how many codes there are */
 } TechoShareError;
 
 GQuark techo_share_error_quark (void);
@@ -53,22 +60,27 @@ gboolean          techo_share_server_listen       (TechoShareServer  *self,
 /* "http://127.0.0.1:41234", once listening. */
 const char       *techo_share_server_get_base_url (TechoShareServer  *self);
 
-/* Serves @jwe under consent @consent_id until @expires_at (Unix seconds)
- * or revocation. Returns the share's URL (for the link's `url`). */
-char             *techo_share_server_add          (TechoShareServer  *self,
-                                                   gint64             consent_id,
-                                                   const char        *jwe,
-                                                   const char        *passcode,
-                                                   guint              max_attempts,
-                                                   gint64             expires_at,
-                                                   gboolean           direct,
-                                                   GError           **error);
+/* Serves @jwe under @consent (recorded by the gate for method "share",
+ * with its events as the ledger holds them: wrong passcodes already there
+ * count against the cap) until its expiry or revocation; another method
+ * is refused. Returns the share's URL (for the link's
+ * `url`). Makes no store call. */
+char             *techo_share_server_add          (TechoShareServer    *self,
+                                                   const TechoConsent  *consent,
+                                                   const char          *jwe,
+                                                   const char          *passcode,
+                                                   guint                max_attempts,
+                                                   gboolean             direct,
+                                                   GError             **error);
 /* Stops serving consent @consent_id's share at once (the store's
  * revocation is seen on the next request too). */
 void              techo_share_server_remove       (TechoShareServer  *self,
                                                    gint64             consent_id);
-/* How many live shares it serves. */
+/* How many shares it holds. */
 guint             techo_share_server_get_n_shares (TechoShareServer  *self);
+/* Whether it would answer for consent @consent_id now (in memory). */
+gboolean          techo_share_server_is_live      (TechoShareServer  *self,
+                                                   gint64             consent_id);
 
 typedef struct
 {
@@ -78,10 +90,11 @@ typedef struct
   guint max_attempts;    /* 0: TECHO_SHARE_DEFAULT_MAX_ATTEMPTS */
 } TechoShareOptions;
 
-/* The whole share: records @consent (method "share", with its expiry)
- * first, gathers what it covers, makes the FHIR bundle, encrypts it with
- * a new key, serves the ciphertext on @server, logs a "sent" event and
- * returns the shlink:/ link. */
+/* The whole share, through the consent gate: records @consent (method
+ * "share", with its expiry) first, gathers what it covers, makes the FHIR
+ * bundle, encrypts it with a new key, serves the ciphertext on @server,
+ * records a "sent" event and returns the shlink:/ link. Not on the main
+ * thread (the CLI, tests). */
 char             *techo_share_publish_sync        (TechoStore               *store,
                                                    TechoShareServer         *server,
                                                    gint64                    profile_id,
@@ -90,9 +103,11 @@ char             *techo_share_publish_sync        (TechoStore               *sto
                                                    GCancellable             *cancellable,
                                                    GError                  **error);
 
-/* The same for the app: the consent, the bundle and the encryption on a
+/* The same for the app: the gate, the bundle and the encryption on a
  * worker thread, then serving and the link on the caller's main context
- * (where @server answers). @consent is copied; its id is in the ledger. */
+ * (where @server answers), then "sent" on the store's thread. @consent
+ * is copied; _finish sets @out_consent_id (may be NULL) to the recorded
+ * consent's id, also when a later step failed (0: nothing recorded). */
 void              techo_share_publish_async       (TechoStore               *store,
                                                    TechoShareServer         *server,
                                                    gint64                    profile_id,
@@ -103,6 +118,7 @@ void              techo_share_publish_async       (TechoStore               *sto
                                                    gpointer                  user_data);
 char             *techo_share_publish_finish      (TechoShareServer         *server,
                                                    GAsyncResult             *result,
+                                                   gint64                   *out_consent_id,
                                                    GError                  **error);
 
 G_END_DECLS

@@ -20,6 +20,7 @@ typedef enum
   TECHO_SHL_ERROR_CRYPTO,  /* encryption failed (cjose) */
   TECHO_SHL_ERROR_DECRYPT, /* wrong key, or the package was changed */
   TECHO_SHL_ERROR_INVALID, /* not a link or package of the expected shape */
+  TECHO_SHL_N_ERRORS /* not a code: how many codes there are */
 } TechoShlError;
 
 GQuark techo_shl_error_quark (void);

@@ -71,7 +71,8 @@ fsync_path (const char  *path,
   saved_errno = errno;
   if (fd >= 0)
     close (fd);
-  g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+  g_set_error (error, TECHO_STORE_ERROR,
+               saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
                "%s could not be written to disk: %s", path, g_strerror (saved_errno));
   return FALSE;
 }
@@ -106,7 +107,8 @@ backup_job (TechoStore    *self,
 
       g_set_error (error, TECHO_STORE_ERROR,
                    saved_errno == EEXIST ? TECHO_STORE_ERROR_EXISTS
-                                         : TECHO_STORE_ERROR_FAILED,
+                   : saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL
+                                           : TECHO_STORE_ERROR_FAILED,
                    saved_errno == EEXIST
                      ? "%s already exists; a backup never replaces a file. Choose another name."
                      : "The backup %s could not be created: %s",

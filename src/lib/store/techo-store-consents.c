@@ -10,6 +10,8 @@
 #include <string.h>
 
 #include "techo-consent.h"
+#include "techo-consent-ledger.h"
+#include "techo-store-consents.h"
 #include "techo-store-private.h"
 
 #define MAX_CONSENTS 100000
@@ -453,15 +455,61 @@ techo_store_add_consent_event_sync (TechoStore    *self,
                                cancellable, error) != NULL;
 }
 
+void
+techo_store_add_consent_event_async (TechoStore          *self,
+                                     gint64               consent_id,
+                                     const char          *event,
+                                     const char          *detail,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  ConsentRequest *r = request_new (consent_id);
+
+  r->event = g_strdup (event);
+  r->detail = g_strdup (detail);
+  techo_store_run_async (self, add_event_job, r, (GDestroyNotify) consent_request_free, NULL,
+                         techo_store_add_consent_event_async, cancellable, callback, user_data);
+}
+
+gboolean
+techo_store_add_consent_event_finish (TechoStore    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_add_consent_event_async,
+                                 error) != NULL;
+}
+
 gboolean
 techo_store_revoke_consent_sync (TechoStore    *self,
                                  gint64         consent_id,
                                  GCancellable  *cancellable,
                                  GError       **error)
 {
-  return techo_store_run_sync (self, revoke_job, request_new (consent_id),
-                               (GDestroyNotify) consent_request_free,
-                               cancellable, error) != NULL;
+  if (techo_store_run_sync (self, revoke_job, request_new (consent_id),
+                            (GDestroyNotify) consent_request_free, cancellable, error) == NULL)
+    return FALSE;
+  techo_store_emit_consent_revoked (self, consent_id);
+  return TRUE;
+}
+
+static void
+revoked_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  gint64 *consent_id = g_task_get_task_data (task);
+  GError *error = NULL;
+
+  if (techo_store_run_finish (TECHO_STORE (source), result, revoked_cb, &error) == NULL)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+  techo_store_emit_consent_revoked (TECHO_STORE (source), *consent_id);
+  g_task_return_boolean (task, TRUE);
 }
 
 void
@@ -471,9 +519,13 @@ techo_store_revoke_consent_async (TechoStore          *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
+  GTask *task = g_task_new (self, cancellable, callback, user_data);
+
+  g_task_set_source_tag (task, techo_store_revoke_consent_async);
+  g_task_set_task_data (task, g_memdup2 (&consent_id, sizeof consent_id), g_free);
   techo_store_run_async (self, revoke_job, request_new (consent_id),
                          (GDestroyNotify) consent_request_free, NULL,
-                         techo_store_revoke_consent_async, cancellable, callback, user_data);
+                         revoked_cb, cancellable, revoked_cb, task);
 }
 
 gboolean
@@ -481,8 +533,8 @@ techo_store_revoke_consent_finish (TechoStore    *self,
                                    GAsyncResult  *result,
                                    GError       **error)
 {
-  return techo_store_run_finish (self, result, techo_store_revoke_consent_async,
-                                 error) != NULL;
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+  return g_task_propagate_boolean (G_TASK (result), error);
 }
 
 TechoConsent *
@@ -493,6 +545,27 @@ techo_store_get_consent_sync (TechoStore    *self,
 {
   return techo_store_run_sync (self, get_consent_job, request_new (consent_id),
                                (GDestroyNotify) consent_request_free, cancellable, error);
+}
+
+void
+techo_store_get_consent_async (TechoStore          *self,
+                               gint64               consent_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  techo_store_run_async (self, get_consent_job, request_new (consent_id),
+                         (GDestroyNotify) consent_request_free,
+                         (GDestroyNotify) techo_consent_free,
+                         techo_store_get_consent_async, cancellable, callback, user_data);
+}
+
+TechoConsent *
+techo_store_get_consent_finish (TechoStore    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_get_consent_async, error);
 }
 
 GPtrArray *

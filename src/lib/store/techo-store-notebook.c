@@ -586,3 +586,33 @@ techo_store_count_pending_parts_sync (TechoStore    *self,
   g_free (count);
   return value;
 }
+
+/* For jobs already on the store's thread (techo_store_read_records_*). */
+gboolean
+techo_store_notebook_load_details (TechoStore    *self,
+                                   TechoSqlite   *db,
+                                   gint64         profile_id,
+                                   GPtrArray     *dispensings,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  NotebookRequest r = { 0 };
+
+  r.profile_id = profile_id;
+  r.dispensings = dispensings;
+  return load_details_job (self, db, &r, cancellable, error) != NULL;
+}
+
+GPtrArray *
+techo_store_notebook_list_entries (TechoStore    *self,
+                                   TechoSqlite   *db,
+                                   gint64         profile_id,
+                                   GCancellable  *cancellable,
+                                   GError       **error)
+{
+  NotebookRequest r = { 0 };
+
+  r.profile_id = profile_id;
+  r.kind = -1;
+  return list_entries_job (self, db, &r, cancellable, error);
+}

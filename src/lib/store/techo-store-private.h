@@ -112,11 +112,68 @@ gpointer techo_store_run_finish (TechoStore           *self,
                                  gpointer              source_tag,
                                  GError              **error);
 
+/* Emits TechoStore::consent-revoked in the calling thread. */
+void     techo_store_emit_consent_revoked (TechoStore *self,
+                                           gint64      consent_id);
+
 /* Turns an error from techo-sqlite into a store error whose message a user
  * understands; corruption codes become TECHO_STORE_ERROR_CORRUPT. Takes
  * ownership of @sqlite_error. */
 void     techo_store_propagate_error (GError     **error,
                                       GError      *sqlite_error,
                                       const char  *doing);
+
+/* Store thread only, inside a transaction. Adds one row to record_sources
+ * (nothing when the same source is there); @out_source_id (nullable) gets
+ * the new row's id, or 0 when it was there already. */
+gboolean techo_store_add_source   (TechoSqlite            *db,
+                                   TechoCategory           category,
+                                   gint64                  record_row,
+                                   const char             *event,
+                                   const TechoProvenance  *provenance,
+                                   const char             *record_id,
+                                   gint64                  import_id,
+                                   gint64                 *out_source_id,
+                                   GError                **error);
+/* Store thread only, before the portal's checkup @checkup is upserted: a
+ * checkup imported from a file with the same person, date, institution
+ * and values becomes that portal checkup's row (one row, two sources). */
+gboolean techo_store_adopt_file_checkup (TechoSqlite          *db,
+                                         gint64                profile_id,
+                                         const TechoCheckup   *checkup,
+                                         GError              **error);
+/* Store thread only: replaces the items of checkup or screening @row_id. */
+gboolean techo_store_write_items  (TechoSqlite            *db,
+                                   TechoCategory           category,
+                                   gint64                  row_id,
+                                   GPtrArray              *items,
+                                   GError                **error);
+/* Store thread only, inside a transaction: the portal's upsert of one
+ * record (insert if new, update if a higher revision), its items and its
+ * source; rows it inserts carry @import_id (0: none). */
+gboolean techo_store_write_record (TechoSqlite            *db,
+                                   TechoCategory           category,
+                                   gint64                  profile_id,
+                                   gconstpointer           record,
+                                   gint64                  received_at,
+                                   gint64                  import_id,
+                                   gint64                 *out_row,
+                                   gboolean               *out_inserted,
+                                   GError                **error);
+
+/* techo-store-notebook.c, for jobs on the store's thread: each dispensing's
+ * notebook details (回分, 調剤, notes …) read into it; the notebook entries
+ * of @profile_id, newest first. */
+gboolean   techo_store_notebook_load_details (TechoStore    *self,
+                                              TechoSqlite   *db,
+                                              gint64         profile_id,
+                                              GPtrArray     *dispensings,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+GPtrArray *techo_store_notebook_list_entries (TechoStore    *self,
+                                              TechoSqlite   *db,
+                                              gint64         profile_id,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
 
 G_END_DECLS

@@ -47,6 +47,8 @@ query_free (Query *q)
   g_free (q);
 }
 
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Query, query_free)
+
 void
 techo_series_point_free (TechoSeriesPoint *point)
 {
@@ -67,11 +69,7 @@ read_provenance (TechoSqliteStatement *s,
 {
   const char *origin = techo_sqlite_column_text (s, column);
 
-  if (g_strcmp0 (origin, "file") == 0)
-    provenance->origin = TECHO_ORIGIN_FILE;
-  else if (g_strcmp0 (origin, "manual") == 0)
-    provenance->origin = TECHO_ORIGIN_MANUAL;
-  else
+  if (!techo_origin_from_string (origin, &provenance->origin))
     provenance->origin = TECHO_ORIGIN_PORTAL;
   provenance->file_name = techo_sqlite_column_dup_text (s, column + 1);
   provenance->file_sha256 = techo_sqlite_column_dup_text (s, column + 2);
@@ -101,6 +99,11 @@ read_items (TechoSqliteStatement  *s,
       item->value_system = techo_sqlite_column_dup_text (s, 5);
       item->display = techo_sqlite_column_dup_text (s, 6);
       item->not_performed = techo_sqlite_column_int64 (s, 7) != 0;
+      item->null_flavor = techo_sqlite_column_dup_text (s, 8);
+      item->interpretation = techo_sqlite_column_dup_text (s, 9);
+      item->reference_range = techo_sqlite_column_dup_text (s, 10);
+      item->method_code = techo_sqlite_column_dup_text (s, 11);
+      item->other_values = techo_sqlite_column_dup_text (s, 12);
       g_ptr_array_add (items, item);
     }
   if (local_error != NULL)
@@ -112,7 +115,8 @@ read_items (TechoSqliteStatement  *s,
 }
 
 #define ITEM_SELECT "SELECT code, name, value_type, value, unit, value_system, display," \
-                    " not_performed FROM %s WHERE %s = ?1 ORDER BY position"
+                    " not_performed, null_flavor, interpretation, reference_range," \
+                    " method_code, other_values FROM %s WHERE %s = ?1 ORDER BY position"
 
 /* ---- profiles ------------------------------------------------------------ */
 
@@ -201,7 +205,8 @@ list_checkups_job (TechoStore    *self,
   s = techo_sqlite_prepare (db,
                             "SELECT row_id, id, revision, performed_on, kind, report_kind,"
                             " institution_code, institution_name, document_path,"
-                            " origin, file_name, file_sha256 FROM checkups"
+                            " origin, file_name, file_sha256, doctor_name, insurer_symbol,"
+                            " insurer_card_number, patient_address FROM checkups"
                             " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
                             " ORDER BY performed_on DESC, row_id DESC LIMIT ?2",
                             &local_error);
@@ -225,6 +230,10 @@ list_checkups_job (TechoStore    *self,
           c->institution_name = techo_sqlite_column_dup_text (s, 7);
           c->document = techo_sqlite_column_dup_text (s, 8);
           read_provenance (s, 9, &c->provenance);
+          c->doctor_name = techo_sqlite_column_dup_text (s, 12);
+          c->insurer_symbol = techo_sqlite_column_dup_text (s, 13);
+          c->insurer_card_number = techo_sqlite_column_dup_text (s, 14);
+          c->patient_address = techo_sqlite_column_dup_text (s, 15);
           if (!read_items (items, techo_sqlite_column_int64 (s, 0), c->items, &local_error))
             break;
           if (g_cancellable_is_cancelled (cancellable))
@@ -635,6 +644,111 @@ techo_store_list_screenings_finish (TechoStore    *self,
                                     GError       **error)
 {
   return techo_store_run_finish (self, result, techo_store_list_screenings_async, error);
+}
+
+/* ---- one person's records -------------------------------------------------- */
+
+/* The profile, checkups, dispensings (from q->first on) and screenings in
+ * one job: one hop for the caller, one consistent read of the store. */
+static gpointer
+read_records_job (TechoStore    *self,
+                  TechoSqlite   *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  Query *q = data;
+  g_autoptr(TechoRecordSet) set = techo_record_set_new ();
+  g_autoptr(GPtrArray) profiles = NULL;
+  g_autoptr(Query) of_person = NULL;
+  GPtrArray *list;
+
+  profiles = list_profiles_job (self, db, NULL, cancellable, error);
+  if (profiles == NULL)
+    return NULL;
+  set->complete = q->first == NULL;
+  for (guint i = 0; i < profiles->len && set->profile == NULL; i++)
+    {
+      TechoProfile *p = g_ptr_array_index (profiles, i);
+
+      /* The store may hold a family; the first person is the one who
+       * signed in. */
+      if (q->profile_id == 0 || p->id == q->profile_id)
+        set->profile = g_ptr_array_steal_index (profiles, i);
+    }
+  if (set->profile == NULL)
+    {
+      if (q->profile_id != 0)
+        {
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                       "No such person in the store.");
+          return NULL;
+        }
+      return g_steal_pointer (&set);
+    }
+
+  of_person = query_new (set->profile->id, 0, NULL, NULL);
+  if ((list = list_checkups_job (self, db, of_person, cancellable, error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->checkups);
+  set->checkups = list;
+  g_free (of_person->first);
+  of_person->first = g_strdup (q->first);
+  if ((list = list_dispensings_job (self, db, of_person, cancellable, error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->dispensings);
+  set->dispensings = list;
+  /* The notebook's units (回分, 調剤) and notes beside each dispensing. */
+  if (!techo_store_notebook_load_details (self, db, set->profile->id, set->dispensings,
+                                          cancellable, error))
+    return NULL;
+  if ((list = techo_store_notebook_list_entries (self, db, set->profile->id, cancellable,
+                                                 error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->entries);
+  set->entries = list;
+  g_clear_pointer (&of_person->first, g_free);
+  if ((list = list_screenings_job (self, db, of_person, cancellable, error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->screenings);
+  set->screenings = list;
+  if (g_cancellable_set_error_if_cancelled (cancellable, error))
+    return NULL;
+  return g_steal_pointer (&set);
+}
+
+TechoRecordSet *
+techo_store_read_records_sync (TechoStore    *self,
+                               gint64         profile_id,
+                               const char    *dispensed_from,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  return techo_store_run_sync (self, read_records_job,
+                               query_new (profile_id, 0, dispensed_from, NULL),
+                               (GDestroyNotify) query_free, cancellable, error);
+}
+
+void
+techo_store_read_records_async (TechoStore          *self,
+                                gint64               profile_id,
+                                const char          *dispensed_from,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  techo_store_run_async (self, read_records_job,
+                         query_new (profile_id, 0, dispensed_from, NULL),
+                         (GDestroyNotify) query_free, (GDestroyNotify) techo_record_set_unref,
+                         techo_store_read_records_async, cancellable, callback, user_data);
+}
+
+TechoRecordSet *
+techo_store_read_records_finish (TechoStore    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_read_records_async, error);
 }
 
 /* ---- counts -------------------------------------------------------------- */

@@ -42,21 +42,6 @@ techo_store_now (void)
   return g_get_real_time () / G_USEC_PER_SEC;
 }
 
-static const char *
-origin_to_string (TechoOrigin origin)
-{
-  switch (origin)
-    {
-    case TECHO_ORIGIN_FILE:
-      return "file";
-    case TECHO_ORIGIN_MANUAL:
-      return "manual";
-    case TECHO_ORIGIN_PORTAL:
-    default:
-      return "portal";
-    }
-}
-
 static gboolean
 profile_exists (TechoSqlite  *db,
                 gint64        profile_id,
@@ -98,19 +83,23 @@ typedef struct
 #define COMMON_COLUMNS "profile_id, id, revision, withdrawn, received_at, origin, file_name, file_sha256"
 #define COMMON_SET     "revision = ?3, withdrawn = ?4, received_at = ?5, origin = ?6, file_name = ?7, file_sha256 = ?8"
 #define NEWER_ONLY     " WHERE profile_id = ?1 AND id = ?2 AND revision < ?3"
-#define ITEM_COLUMNS   "position, code, name, value_type, value, unit, value_system, display, not_performed"
+#define ITEM_COLUMNS   "position, code, name, value_type, value, unit, value_system, display," \
+                       " not_performed, null_flavor, interpretation, reference_range," \
+                       " method_code, other_values"
+#define ITEM_VALUES    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"
 
 static const KindSql checkup_sql = {
   "INSERT OR IGNORE INTO checkups (" COMMON_COLUMNS ", performed_on, kind, report_kind,"
-  " institution_code, institution_name, document_path)"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+  " institution_code, institution_name, document_path, doctor_name, insurer_symbol,"
+  " insurer_card_number, patient_address)"
+  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
   "UPDATE checkups SET " COMMON_SET ", performed_on = ?9, kind = ?10, report_kind = ?11,"
-  " institution_code = ?12, institution_name = ?13, document_path = ?14" NEWER_ONLY,
+  " institution_code = ?12, institution_name = ?13, document_path = ?14, doctor_name = ?15,"
+  " insurer_symbol = ?16, insurer_card_number = ?17, patient_address = ?18" NEWER_ONLY,
   "UPDATE checkups SET revision = ?3, withdrawn = 1, received_at = ?5" NEWER_ONLY,
   "SELECT row_id FROM checkups WHERE profile_id = ?1 AND id = ?2",
   "DELETE FROM checkup_items WHERE checkup_row = ?1",
-  "INSERT INTO checkup_items (checkup_row, " ITEM_COLUMNS ")"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+  "INSERT INTO checkup_items (checkup_row, " ITEM_COLUMNS ")" ITEM_VALUES,
 };
 
 static const KindSql dispensing_sql = {
@@ -142,8 +131,7 @@ static const KindSql screening_sql = {
   "UPDATE screenings SET revision = ?3, withdrawn = 1, received_at = ?5" NEWER_ONLY,
   "SELECT row_id FROM screenings WHERE profile_id = ?1 AND id = ?2",
   "DELETE FROM screening_items WHERE screening_row = ?1",
-  "INSERT INTO screening_items (screening_row, " ITEM_COLUMNS ")"
-  " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+  "INSERT INTO screening_items (screening_row, " ITEM_COLUMNS ")" ITEM_VALUES,
 };
 
 /* The fields every record kind shares, wherever its struct keeps them. */
@@ -198,7 +186,9 @@ bind_kind_fields (TechoSqliteStatement *s,
     {
       const TechoCheckup *c = record;
       const char *fields[] = { c->performed_on, c->kind, c->report_kind,
-                               c->institution_code, c->institution_name, c->document };
+                               c->institution_code, c->institution_name, c->document,
+                               c->doctor_name, c->insurer_symbol, c->insurer_card_number,
+                               c->patient_address };
 
       for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
         techo_sqlite_bind_text (s, 9 + i, fields[i]);
@@ -246,7 +236,7 @@ bind_common (TechoSqliteStatement *s,
   techo_sqlite_bind_int64 (s, 3, common->revision);
   techo_sqlite_bind_int64 (s, 4, common->withdrawn ? 1 : 0);
   techo_sqlite_bind_int64 (s, 5, received_at);
-  techo_sqlite_bind_text (s, 6, origin_to_string (p->origin));
+  techo_sqlite_bind_text (s, 6, techo_origin_to_string (p->origin));
   techo_sqlite_bind_text (s, 7, p->origin == TECHO_ORIGIN_FILE ? p->file_name : NULL);
   techo_sqlite_bind_text (s, 8, p->origin == TECHO_ORIGIN_FILE ? p->file_sha256 : NULL);
 }
@@ -346,25 +336,97 @@ insert_items (TechoSqlite  *db,
       techo_sqlite_bind_text (ins, 8, item->value_system);
       techo_sqlite_bind_text (ins, 9, item->display);
       techo_sqlite_bind_int64 (ins, 10, item->not_performed ? 1 : 0);
+      techo_sqlite_bind_text (ins, 11, item->null_flavor);
+      techo_sqlite_bind_text (ins, 12, item->interpretation);
+      techo_sqlite_bind_text (ins, 13, item->reference_range);
+      techo_sqlite_bind_text (ins, 14, item->method_code);
+      techo_sqlite_bind_text (ins, 15, item->other_values);
       if (!techo_sqlite_step_done (ins, error))
         return FALSE;
     }
   return TRUE;
 }
 
-static gboolean
-upsert_record (TechoSqlite   *db,
-               const KindSql *sql,
-               TechoCategory  category,
-               gint64         profile_id,
-               gconstpointer  record,
-               gint64         received_at,
-               GError       **error)
+gboolean
+techo_store_write_items (TechoSqlite    *db,
+                         TechoCategory   category,
+                         gint64          row_id,
+                         GPtrArray      *items,
+                         GError        **error)
 {
+  return insert_items (db, category == TECHO_CATEGORY_CHECKUP ? &checkup_sql : &screening_sql,
+                       row_id, items, error);
+}
+
+gboolean
+techo_store_add_source (TechoSqlite           *db,
+                        TechoCategory          category,
+                        gint64                 record_row,
+                        const char            *event,
+                        const TechoProvenance *provenance,
+                        const char            *record_id,
+                        gint64                 import_id,
+                        gint64                *out_source_id,
+                        GError               **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  gboolean file = provenance->origin == TECHO_ORIGIN_FILE;
+
+  s = techo_sqlite_prepare_cached (db,
+                                   "INSERT OR IGNORE INTO record_sources (category, record_row,"
+                                   " event, origin, record_id, file_name, file_sha256, import_id,"
+                                   " added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_text (s, 1, techo_category_to_string (category));
+  techo_sqlite_bind_int64 (s, 2, record_row);
+  techo_sqlite_bind_text (s, 3, event);
+  techo_sqlite_bind_text (s, 4, techo_origin_to_string (provenance->origin));
+  techo_sqlite_bind_text (s, 5, record_id != NULL ? record_id : "");
+  techo_sqlite_bind_text (s, 6, file && provenance->file_name != NULL ? provenance->file_name : "");
+  techo_sqlite_bind_text (s, 7, file && provenance->file_sha256 != NULL
+                                ? provenance->file_sha256 : "");
+  if (import_id > 0)
+    techo_sqlite_bind_int64 (s, 8, import_id);
+  else
+    techo_sqlite_bind_null (s, 8);
+  techo_sqlite_bind_int64 (s, 9, techo_store_now ());
+  if (!techo_sqlite_step_done (s, error))
+    return FALSE;
+  if (out_source_id != NULL)
+    *out_source_id = techo_sqlite_changes (db) == 1 ? techo_sqlite_last_insert_rowid (db) : 0;
+  return TRUE;
+}
+
+gboolean
+techo_store_write_record (TechoSqlite    *db,
+                          TechoCategory   category,
+                          gint64          profile_id,
+                          gconstpointer   record,
+                          gint64          received_at,
+                          gint64          import_id,
+                          gint64         *out_row,
+                          gboolean       *out_inserted,
+                          GError        **error)
+{
+  const KindSql *sql = category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
+                     : category == TECHO_CATEGORY_MEDICATION ? &dispensing_sql
+                     : &screening_sql;
+  static const char *const import_sql[] = {
+    "UPDATE checkups SET import_id = ?2 WHERE row_id = ?1",
+    "UPDATE dispensings SET import_id = ?2 WHERE row_id = ?1",
+    "UPDATE screenings SET import_id = ?2 WHERE row_id = ?1",
+  };
   g_autoptr(TechoSqliteStatement) s = NULL;
   Common common = common_fields (category, record);
   gint64 row_id;
+  gboolean changed;
 
+  *out_row = 0;
+  *out_inserted = FALSE;
+  if (category == TECHO_CATEGORY_CHECKUP && common.provenance->origin == TECHO_ORIGIN_PORTAL
+      && !techo_store_adopt_file_checkup (db, profile_id, record, error))
+    return FALSE;
   /* SQLite 3.15 has no UPSERT: insert if new, else update if newer. */
   s = techo_sqlite_prepare_cached (db, sql->insert_sql, error);
   if (s == NULL)
@@ -376,7 +438,22 @@ upsert_record (TechoSqlite   *db,
   if (techo_sqlite_changes (db) == 1)
     {
       row_id = techo_sqlite_last_insert_rowid (db);
-      return common.withdrawn || insert_items (db, sql, row_id, common.items, error);
+      *out_row = row_id;
+      *out_inserted = TRUE;
+      if (import_id > 0)
+        {
+          g_clear_pointer (&s, techo_sqlite_statement_free);
+          s = techo_sqlite_prepare_cached (db, import_sql[category], error);
+          if (s == NULL)
+            return FALSE;
+          techo_sqlite_bind_int64 (s, 1, row_id);
+          techo_sqlite_bind_int64 (s, 2, import_id);
+          if (!techo_sqlite_step_done (s, error))
+            return FALSE;
+        }
+      return (common.withdrawn || insert_items (db, sql, row_id, common.items, error))
+             && techo_store_add_source (db, category, row_id, "source", common.provenance,
+                                        common.id, import_id, NULL, error);
     }
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
@@ -389,8 +466,7 @@ upsert_record (TechoSqlite   *db,
     bind_kind_fields (s, category, record);
   if (!techo_sqlite_step_done (s, error))
     return FALSE;
-  if (techo_sqlite_changes (db) == 0 || common.withdrawn)
-    return TRUE; /* not newer: nothing changes */
+  changed = techo_sqlite_changes (db) > 0;
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
   s = techo_sqlite_prepare_cached (db, sql->row_sql, error);
@@ -401,7 +477,27 @@ upsert_record (TechoSqlite   *db,
   if (!techo_sqlite_step (s, error))
     return FALSE;
   row_id = techo_sqlite_column_int64 (s, 0);
-  return insert_items (db, sql, row_id, common.items, error);
+  *out_row = row_id;
+  if (!changed || common.withdrawn)
+    return TRUE; /* not newer: nothing changes */
+  return insert_items (db, sql, row_id, common.items, error)
+         && techo_store_add_source (db, category, row_id, "source", common.provenance,
+                                    common.id, import_id, NULL, error);
+}
+
+static gboolean
+upsert_record (TechoSqlite   *db,
+               TechoCategory  category,
+               gint64         profile_id,
+               gconstpointer  record,
+               gint64         received_at,
+               GError       **error)
+{
+  gint64 row = 0;
+  gboolean inserted = FALSE;
+
+  return techo_store_write_record (db, category, profile_id, record, received_at, 0, &row,
+                                   &inserted, error);
 }
 
 static gboolean
@@ -435,7 +531,6 @@ upsert_page_job (TechoStore    *self,
                  GError       **error)
 {
   TechoStoreRequest *r = data;
-  const KindSql *sql;
   g_autoptr(GError) local_error = NULL;
   gint64 now = techo_store_now ();
 
@@ -449,10 +544,6 @@ upsert_page_job (TechoStore    *self,
       !profile_exists (db, r->profile_id, error))
     return NULL;
 
-  sql = r->category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
-      : r->category == TECHO_CATEGORY_MEDICATION ? &dispensing_sql
-      : &screening_sql;
-
   if (!techo_sqlite_begin (db, &local_error))
     goto failed;
   for (guint i = 0; i < r->records->len; i++)
@@ -462,7 +553,7 @@ upsert_page_job (TechoStore    *self,
           techo_sqlite_rollback (db);
           return NULL;
         }
-      if (!upsert_record (db, sql, r->category, r->profile_id,
+      if (!upsert_record (db, r->category, r->profile_id,
                           g_ptr_array_index (r->records, i), now, &local_error))
         goto failed;
     }

@@ -168,7 +168,94 @@ static const char schema_v1[] =
   "CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log"
   "  BEGIN SELECT RAISE (ABORT, 'the audit log is append-only'); END;";
 
-/* What a JAHIS medication notebook carries beyond the portal's rows: each
+/* Merge, never duplicate; undo an import; what checkup files say beyond a
+ * value. Every record row lists all the sources it arrived from
+ * (record_sources: the portal id, or a file's name + SHA-256, and the import
+ * that added it); an import is one row of `imports` and undoing it removes
+ * the rows it added (import_id) and the sources it added, and puts back the
+ * values a replace took away (checkup_replaced, checkup_item_history). */
+static const char schema_merge[] =
+  "ALTER TABLE checkup_items ADD COLUMN null_flavor TEXT;"
+  "ALTER TABLE checkup_items ADD COLUMN interpretation TEXT;"
+  "ALTER TABLE checkup_items ADD COLUMN reference_range TEXT;"
+  "ALTER TABLE checkup_items ADD COLUMN method_code TEXT;"
+  "ALTER TABLE checkup_items ADD COLUMN other_values TEXT;"
+  "ALTER TABLE screening_items ADD COLUMN null_flavor TEXT;"
+  "ALTER TABLE screening_items ADD COLUMN interpretation TEXT;"
+  "ALTER TABLE screening_items ADD COLUMN reference_range TEXT;"
+  "ALTER TABLE screening_items ADD COLUMN method_code TEXT;"
+  "ALTER TABLE screening_items ADD COLUMN other_values TEXT;"
+  "ALTER TABLE checkups ADD COLUMN doctor_name TEXT;"
+  "ALTER TABLE checkups ADD COLUMN insurer_symbol TEXT;"
+  "ALTER TABLE checkups ADD COLUMN insurer_card_number TEXT;"
+  "ALTER TABLE checkups ADD COLUMN patient_address TEXT;"
+  "ALTER TABLE checkups ADD COLUMN import_id INTEGER;"
+  "ALTER TABLE dispensings ADD COLUMN import_id INTEGER;"
+  "ALTER TABLE screenings ADD COLUMN import_id INTEGER;"
+
+  "CREATE TABLE imports ("
+  "  id INTEGER PRIMARY KEY,"
+  "  at INTEGER NOT NULL,"
+  "  profile_id INTEGER REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  summary TEXT,"
+  "  undone_at INTEGER);"
+
+  /* event: 'source' (the record arrived this way) or 'replaced' (a
+   * corrected re-issue replaced the values); record_id: the id the source
+   * gave the record (the portal's, or the one made from a file's content),
+   * so the same record of the same file is found again. Absent text is ''
+   * so that UNIQUE holds. */
+  "CREATE TABLE record_sources ("
+  "  id INTEGER PRIMARY KEY,"
+  "  category TEXT NOT NULL,"
+  "  record_row INTEGER NOT NULL,"
+  "  event TEXT NOT NULL DEFAULT 'source',"
+  "  origin TEXT NOT NULL CHECK (origin IN ('portal', 'file', 'manual')),"
+  "  record_id TEXT NOT NULL DEFAULT '',"
+  "  file_name TEXT NOT NULL DEFAULT '',"
+  "  file_sha256 TEXT NOT NULL DEFAULT '',"
+  "  import_id INTEGER REFERENCES imports (id) ON DELETE SET NULL,"
+  "  added_at INTEGER NOT NULL,"
+  "  UNIQUE (category, record_row, event, origin, record_id, file_sha256));"
+  "CREATE INDEX record_sources_by_import ON record_sources (import_id);"
+
+  "CREATE TABLE checkup_replaced ("
+  "  source_id INTEGER PRIMARY KEY REFERENCES record_sources (id) ON DELETE CASCADE,"
+  "  checkup_row INTEGER NOT NULL REFERENCES checkups (row_id) ON DELETE CASCADE,"
+  "  old_document BLOB,"
+  "  n_changed INTEGER NOT NULL DEFAULT 0);"
+  "CREATE TABLE checkup_item_history ("
+  "  source_id INTEGER NOT NULL REFERENCES checkup_replaced (source_id) ON DELETE CASCADE,"
+  "  position INTEGER NOT NULL,"
+  "  code TEXT, name TEXT, value_type TEXT, value TEXT, unit TEXT, value_system TEXT,"
+  "  display TEXT, not_performed INTEGER NOT NULL DEFAULT 0, null_flavor TEXT,"
+  "  interpretation TEXT, reference_range TEXT, method_code TEXT, other_values TEXT,"
+  "  PRIMARY KEY (source_id, position));"
+
+  /* The rows stored so far came one way each. */
+  "INSERT INTO record_sources (category, record_row, origin, record_id, file_name,"
+  "  file_sha256, added_at)"
+  "  SELECT 'checkup', row_id, origin, id,"
+  "  ifnull (file_name, ''), ifnull (file_sha256, ''), received_at FROM checkups;"
+  "INSERT INTO record_sources (category, record_row, origin, record_id, file_name,"
+  "  file_sha256, added_at)"
+  "  SELECT 'medication', row_id, origin, id,"
+  "  ifnull (file_name, ''), ifnull (file_sha256, ''), received_at FROM dispensings;"
+  "INSERT INTO record_sources (category, record_row, origin, record_id, file_name,"
+  "  file_sha256, added_at)"
+  "  SELECT 'screening', row_id, origin, id,"
+  "  ifnull (file_name, ''), ifnull (file_sha256, ''), received_at FROM screenings;"
+  "CREATE INDEX checkups_by_match ON checkups (profile_id, performed_on, institution_code);"
+  /* A row that goes takes its sources along (row ids may be reused). */
+  "CREATE TRIGGER checkups_sources_gone AFTER DELETE ON checkups BEGIN"
+  "  DELETE FROM record_sources WHERE category = 'checkup' AND record_row = OLD.row_id; END;"
+  "CREATE TRIGGER dispensings_sources_gone AFTER DELETE ON dispensings BEGIN"
+  "  DELETE FROM record_sources WHERE category = 'medication' AND record_row = OLD.row_id; END;"
+  "CREATE TRIGGER screenings_sources_gone AFTER DELETE ON screenings BEGIN"
+  "  DELETE FROM record_sources WHERE category = 'screening' AND record_row = OLD.row_id; END;";
+
+
+/* v3: what a JAHIS medication notebook carries beyond the portal's rows: each
  * dispensing's details beside its row (keyed by its id, so the portal's
  * rows and their SQL stay as they are), the notebook's entries about the
  * person, and the parts of multi-part data waiting for the rest. */
@@ -221,9 +308,25 @@ static const char schema_jahis_notebook[] =
   "  data_id TEXT PRIMARY KEY,"
   "  joined_at INTEGER NOT NULL);";
 
+/* v5: shares kept on a share host (techo-share-host): where, which, the
+ * management token (a secret; the store is encrypted) and how much of the
+ * host's access log is already in the ledger. */
+static const char schema_hosted_shares[] =
+  "CREATE TABLE hosted_shares ("
+  "  consent_id INTEGER PRIMARY KEY REFERENCES consents (id),"
+  "  host_url TEXT NOT NULL,"
+  "  share_id TEXT NOT NULL,"
+  "  manage_token TEXT NOT NULL,"
+  "  accesses_seen INTEGER NOT NULL DEFAULT 0,"
+  "  denied_seen INTEGER NOT NULL DEFAULT 0,"
+  "  deleted_at INTEGER);";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
-  { 2, schema_jahis_notebook },
+  { 2, schema_merge },
+  { 3, schema_jahis_notebook },
+  /* 4: reserved for the portal XML branch. */
+  { 5, schema_hosted_shares },
 };
 
 const TechoStoreMigration *

@@ -13,6 +13,7 @@
 #include <glib/gstdio.h>
 
 #include "techo-secure.h"
+#include "techo-thread.h"
 #include "techo-store.h"
 #include "techo-store-private.h"
 #include "techo-store-schema.h"
@@ -22,6 +23,13 @@
 #define KEY_BYTES    32
 
 G_DEFINE_FINAL_TYPE (TechoStore, techo_store, G_TYPE_OBJECT)
+
+enum {
+  CONSENT_REVOKED,
+  N_SIGNALS
+};
+
+static guint techo_store_signals[N_SIGNALS];
 
 G_DEFINE_QUARK (techo-store-error-quark, techo_store_error)
 
@@ -178,6 +186,9 @@ queue_and_wait (TechoStore    *self,
   gpointer result;
 
   g_return_val_if_fail (g_thread_self () != self->thread, NULL);
+  /* Every _sync entry point comes through here: the app's main thread
+   * must use the _async forms. */
+  techo_assert_not_main_thread ();
 
   g_async_queue_push (self->queue, job);
   g_mutex_lock (&job->mutex);
@@ -214,13 +225,13 @@ techo_store_propagate_error (GError     **error,
                    doing, sqlite_error->message);
       break;
     case SQLITE_FULL:
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_DISK_FULL,
                    "The disk is full, so the store could not %s. Nothing was "
                    "changed.", doing);
       break;
     case SQLITE_BUSY:
     case SQLITE_LOCKED:
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_BUSY,
                    "Another Techo program is using the store, so it could not "
                    "%s. Close it and try again.", doing);
       break;
@@ -508,7 +519,8 @@ open_job (TechoStore    *self,
     {
       int saved_errno = errno;
 
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
+      g_set_error (error, TECHO_STORE_ERROR,
+                   saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
                    "The folder %s could not be created: %s", self->data_dir,
                    g_strerror (saved_errno));
       return NULL;
@@ -798,6 +810,19 @@ techo_store_class_init (TechoStoreClass *klass)
 
   object_class->dispose = techo_store_dispose;
   object_class->finalize = techo_store_finalize;
+
+  /**
+   * TechoStore::consent-revoked:
+   * @consent_id: the consent now revoked
+   *
+   * A consent was revoked through this store object. Emitted in the
+   * thread that revoked it: after techo_store_revoke_consent_sync returns
+   * there, or on the caller's context before the _async callback. A
+   * share server listens to stop serving at once.
+   */
+  techo_store_signals[CONSENT_REVOKED] =
+    g_signal_new ("consent-revoked", G_TYPE_FROM_CLASS (klass), G_SIGNAL_RUN_LAST,
+                  0, NULL, NULL, NULL, G_TYPE_NONE, 1, G_TYPE_INT64);
 }
 
 static void
@@ -807,6 +832,13 @@ techo_store_init (TechoStore *self)
 }
 
 /* ---- public API ---------------------------------------------------------- */
+
+void
+techo_store_emit_consent_revoked (TechoStore *self,
+                                  gint64      consent_id)
+{
+  g_signal_emit (self, techo_store_signals[CONSENT_REVOKED], 0, consent_id);
+}
 
 const char *
 techo_store_mode_to_string (TechoStoreMode mode)
@@ -995,6 +1027,28 @@ techo_store_close_sync (TechoStore    *self,
   g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
   return queue_and_wait (self, job_new (close_job, FALSE, NULL, NULL, cancellable),
                          error) != NULL;
+}
+
+void
+techo_store_close_async (TechoStore          *self,
+                         GCancellable        *cancellable,
+                         GAsyncReadyCallback  callback,
+                         gpointer             user_data)
+{
+  g_return_if_fail (TECHO_IS_STORE (self));
+  /* Closing from now on: whoever asks sees it closed (a job queued after
+   * this one finds no connection anyway). */
+  g_atomic_int_set (&self->is_open, FALSE);
+  queue_async (self, job_new (close_job, FALSE, NULL, NULL, cancellable),
+               NULL, techo_store_close_async, callback, user_data);
+}
+
+gboolean
+techo_store_close_finish (TechoStore    *self,
+                          GAsyncResult  *result,
+                          GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_close_async, error) != NULL;
 }
 
 gboolean

@@ -3,7 +3,10 @@
  * the only connection; every request is queued to it. `_async` calls
  * return through GTask on the caller's thread-default main context;
  * `_sync` calls queue the same job and wait (for the CLI, tests and other
- * worker threads; never call them from the store thread itself).
+ * worker threads; never call them from the store thread itself, nor from
+ * the app's main thread: in debug builds every `_sync` logs a critical
+ * when the calling thread owns the default main context, see
+ * techo-thread.h).
  *
  * Every `_finish` and `_sync` that fails sets a GError, in
  * TECHO_STORE_ERROR with a message a user understands, or
@@ -32,6 +35,9 @@ typedef enum
   TECHO_STORE_ERROR_NOT_FOUND,            /* no such profile, checkup or file */
   TECHO_STORE_ERROR_EXISTS,               /* a backup would overwrite a file */
   TECHO_STORE_ERROR_TOO_NEW,              /* written by a newer Techo */
+  TECHO_STORE_ERROR_DISK_FULL,            /* no space left: nothing was changed */
+  TECHO_STORE_ERROR_BUSY,                 /* another Techo program holds the store */
+  TECHO_STORE_N_ERRORS /* not a code: how many codes there are */
 } TechoStoreError;
 
 GQuark techo_store_error_quark (void);
@@ -116,6 +122,14 @@ gboolean  techo_store_open_finish (TechoStore           *self,
 gboolean  techo_store_close_sync  (TechoStore           *self,
                                    GCancellable         *cancellable,
                                    GError              **error);
+/* The _async form reports the store closed (techo_store_is_open) at once. */
+void      techo_store_close_async  (TechoStore          *self,
+                                    GCancellable        *cancellable,
+                                    GAsyncReadyCallback  callback,
+                                    gpointer             user_data);
+gboolean  techo_store_close_finish (TechoStore          *self,
+                                    GAsyncResult        *result,
+                                    GError             **error);
 
 /* Passphrase mode with @new_passphrase (PRAGMA rekey): changes the
  * passphrase, or switches a keyring store to a passphrase (and removes
@@ -244,6 +258,128 @@ gint64     techo_store_count_sync (TechoStore       *self,
                                    GCancellable     *cancellable,
                                    GError          **error);
 
+/* ---- file imports: merge, never duplicate -------------------------------- */
+
+typedef enum
+{
+  TECHO_MERGE_ADDED,    /* a new row */
+  TECHO_MERGE_MERGED,   /* the store held it: one more source on that row */
+  TECHO_MERGE_SKIPPED,  /* the store held it from this very file already */
+  TECHO_MERGE_REPLACED, /* a corrected re-issue replaced the values */
+  TECHO_MERGE_CONFLICT, /* a re-issue with other values, not asked to replace */
+} TechoMergeOutcome;
+
+const char *techo_merge_outcome_to_string (TechoMergeOutcome outcome);
+
+/* One record read from a file, on its way into the store. */
+typedef struct
+{
+  guint group;            /* the file it came from: a conflict refuses the whole file */
+  TechoCategory category;
+  gpointer record;        /* owned: TechoCheckup, TechoDispensing or TechoScreening */
+  GBytes *document;       /* a checkup's file as received, kept with it; nullable */
+  /* Set by techo_store_merge_sync: */
+  TechoMergeOutcome outcome;
+  char *stored_id;        /* the id of the row it went into or merged with */
+  guint n_changed;        /* REPLACED or CONFLICT: values that differ */
+} TechoMergeEntry;
+
+TechoMergeEntry *techo_merge_entry_new  (guint           group,
+                                         TechoCategory   category,
+                                         gpointer        record);
+void             techo_merge_entry_free (TechoMergeEntry *entry);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoMergeEntry, techo_merge_entry_free)
+
+typedef enum
+{
+  TECHO_MERGE_FLAGS_NONE = 0,
+  TECHO_MERGE_REPLACE    = 1 << 0, /* a re-issue replaces (else CONFLICT) */
+  TECHO_MERGE_DRY_RUN    = 1 << 1, /* decide every outcome, write nothing */
+} TechoMergeFlags;
+
+/* Writes @entries (of TechoMergeEntry, grouped by file, in group order)
+ * into profile @profile_id in ONE transaction and sets each entry's
+ * outcome: a checkup matches a stored one by id, or by person, date,
+ * institution (and kind); equal values make it MERGED (its file becomes
+ * one more source, its document is kept when the row had none, and what
+ * it says beyond the values fills in what the row lacks); other values
+ * make it CONFLICT, or REPLACED with TECHO_MERGE_REPLACE (the old values
+ * kept in the checkup's history). A dispensing matches by id, or by
+ * person, date, pharmacy (code or name) and drug (YJ, receipt code or
+ * name). A file with a conflict writes nothing. Returns the import's id
+ * (for techo_store_undo_import_sync), 0 when nothing changed or on a dry
+ * run, -1 on error. */
+gint64 techo_store_merge_sync (TechoStore       *self,
+                               gint64            profile_id,
+                               GPtrArray        *entries,
+                               TechoMergeFlags   flags,
+                               const char       *summary,
+                               GCancellable     *cancellable,
+                               GError          **error);
+
+typedef struct
+{
+  gint64 import_id;
+  gint64 at;          /* when the import ran, Unix seconds */
+  char *summary;      /* as the import described itself (file names, counts) */
+  guint n_removed;    /* rows it had added, now gone */
+  guint n_sources;    /* sources it had added to rows that stay */
+  guint n_restored;   /* checkups whose replaced values came back */
+} TechoUndoResult;
+
+void techo_undo_result_free (TechoUndoResult *result);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoUndoResult, techo_undo_result_free)
+
+/* Undoes import @import_id (0: the last one not yet undone) in one
+ * transaction. TECHO_STORE_ERROR_NOT_FOUND when there is none. */
+TechoUndoResult *techo_store_undo_import_sync   (TechoStore           *self,
+                                                 gint64                import_id,
+                                                 GCancellable         *cancellable,
+                                                 GError              **error);
+void             techo_store_undo_import_async  (TechoStore           *self,
+                                                 gint64                import_id,
+                                                 GCancellable         *cancellable,
+                                                 GAsyncReadyCallback   callback,
+                                                 gpointer              user_data);
+TechoUndoResult *techo_store_undo_import_finish (TechoStore           *self,
+                                                 GAsyncResult         *result,
+                                                 GError              **error);
+
+/* One way a record arrived ("source"), or a re-issue that replaced its
+ * values ("replaced", with the number of values that changed). */
+typedef struct
+{
+  char *event;         /* source | replaced */
+  TechoOrigin origin;
+  char *record_id;     /* the id the source gave it (the portal's id, or the one made
+                        * from the file's content) */
+  char *file_name;     /* "" unless from a file */
+  char *file_sha256;
+  gint64 added_at;
+  guint n_changed;
+} TechoRecordSource;
+
+void techo_record_source_free (TechoRecordSource *source);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoRecordSource, techo_record_source_free)
+
+/* GPtrArray of TechoRecordSource of record @record_id, oldest first. */
+GPtrArray *techo_store_list_sources_sync   (TechoStore           *self,
+                                            gint64                profile_id,
+                                            TechoCategory         category,
+                                            const char           *record_id,
+                                            GCancellable         *cancellable,
+                                            GError              **error);
+void       techo_store_list_sources_async  (TechoStore           *self,
+                                            gint64                profile_id,
+                                            TechoCategory         category,
+                                            const char           *record_id,
+                                            GCancellable         *cancellable,
+                                            GAsyncReadyCallback   callback,
+                                            gpointer              user_data);
+GPtrArray *techo_store_list_sources_finish (TechoStore           *self,
+                                            GAsyncResult         *result,
+                                            GError              **error);
+
 /* ---- typed queries for the views ---------------------------------------- */
 
 /* GPtrArray of TechoCheckup with items, newest first; withdrawn left out.
@@ -331,6 +467,27 @@ GPtrArray *techo_store_list_screenings_finish (TechoStore          *self,
                                                GAsyncResult        *result,
                                                GError             **error);
 
+/* One person's records as one TechoRecordSet, read in a single job on the
+ * store thread: the person @profile_id (0: the first, the one who signed
+ * in; with nobody in the store the set's profile stays NULL), every
+ * checkup and screening, and the dispensings on or after @dispensed_from
+ * (NULL: all of them; the set's complete is then TRUE). Withdrawn records
+ * are left out; the set's documents stay empty. */
+TechoRecordSet *techo_store_read_records_sync   (TechoStore          *self,
+                                                 gint64               profile_id,
+                                                 const char          *dispensed_from,
+                                                 GCancellable        *cancellable,
+                                                 GError             **error);
+void            techo_store_read_records_async  (TechoStore          *self,
+                                                 gint64               profile_id,
+                                                 const char          *dispensed_from,
+                                                 GCancellable        *cancellable,
+                                                 GAsyncReadyCallback  callback,
+                                                 gpointer             user_data);
+TechoRecordSet *techo_store_read_records_finish (TechoStore          *self,
+                                                 GAsyncResult        *result,
+                                                 GError             **error);
+
 /* ---- backup ------------------------------------------------------------- */
 
 /* Writes an encrypted copy (same key as the store) to @path, which must
@@ -368,3 +525,4 @@ G_END_DECLS
 /* The store area's umbrella: the consent ledger's rows come with it. */
 #include "techo-store-consents.h"
 #include "techo-store-notebook.h"
+#include "techo-store-hosted.h"

@@ -19,6 +19,7 @@ typedef enum
 {
   TECHO_VAULT_ERROR_UNAVAILABLE, /* no Secret Service, or it refused */
   TECHO_VAULT_ERROR_INVALID,     /* an empty kind, name or secret */
+  TECHO_VAULT_N_ERRORS /* not a code: how many codes there are */
 } TechoVaultError;
 
 GQuark techo_vault_error_quark (void);

@@ -1,0 +1,203 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Leaving visit mode: it asks for the unlock (the passphrase of a
+ * passphrase store, proved on a second connection opened and closed
+ * asynchronously; with the keyring, a confirmation), then gives the
+ * owner's window back. */
+
+#define G_LOG_DOMAIN "techo-visit-window"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "techo-error-text.h"
+#include "techo-secure.h"
+#include "techo-visit-window-private.h"
+
+/* ---- leaving ----------------------------------------------------------- */
+
+static gboolean
+destroy_cb (gpointer user_data)
+{
+  gtk_window_destroy (GTK_WINDOW (user_data));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+leave (TechoVisitWindow *self)
+{
+  self->leaving = TRUE;
+  gtk_widget_set_visible (GTK_WIDGET (self), FALSE);
+  if (self->owner != NULL)
+    {
+      gtk_widget_set_visible (GTK_WIDGET (self->owner), TRUE);
+      gtk_window_present (self->owner);
+    }
+  /* The question that led here is still answering (it is transient for
+   * this window): go once it is done. */
+  g_idle_add_full (G_PRIORITY_DEFAULT, destroy_cb, g_object_ref (self), g_object_unref);
+}
+
+static void ask_leave (TechoVisitWindow *self, const char *error_text);
+
+static void
+check_closed_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  techo_store_close_finish (TECHO_STORE (source), result, NULL);
+}
+
+static void
+passphrase_checked_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(TechoVisitWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TechoStore *check = TECHO_STORE (source);
+
+  if (techo_store_open_finish (check, result, &error))
+    {
+      /* The proof is done: close the second connection on its thread. */
+      techo_store_close_async (check, NULL, check_closed_cb, NULL);
+      g_clear_object (&self->check_store);
+      leave (self);
+      return;
+    }
+  g_clear_object (&self->check_store);
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), TRUE);
+  ask_leave (self, g_error_matches (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY)
+                   ? _("That passphrase is not right.") : techo_error_text (error));
+}
+
+static void
+leave_response_cb (AdwMessageDialog *dialog,
+                   const char       *response,
+                   TechoVisitWindow *self)
+{
+  g_autofree char *passphrase = NULL;
+
+  if (self->passphrase_entry != NULL)
+    passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry)));
+  self->leave_dialog = NULL;
+  self->passphrase_entry = NULL;
+  /* Gone before this window can go: a question left hidden would be torn
+   * down with its parent, password entry and all, mid-destruction. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
+  if (g_strcmp0 (response, "leave") != 0)
+    return;
+  if (!techo_visit_window_uses_passphrase (self))
+    {
+      leave (self);
+      return;
+    }
+  if (passphrase == NULL || passphrase[0] == '\0')
+    {
+      ask_leave (self, _("Enter your passphrase."));
+      return;
+    }
+  /* A second connection with the passphrase proves it without touching
+   * the open one; SQLCipher's key derivation runs on its own thread. */
+  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), FALSE);
+  self->check_store = techo_store_new (techo_store_get_data_dir (self->store));
+  techo_store_open_async (self->check_store, passphrase, NULL, passphrase_checked_cb,
+                          g_object_ref (self));
+  techo_wipe (passphrase, strlen (passphrase));
+}
+
+static void
+ask_leave (TechoVisitWindow *self,
+           const char       *error_text)
+{
+  GtkWidget *dialog;
+  gboolean passphrase = techo_visit_window_uses_passphrase (self);
+
+  if (self->leave_dialog != NULL)
+    return;
+  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Leave Visit Mode?"), NULL);
+  if (passphrase)
+    {
+      GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+      GtkWidget *entry = gtk_password_entry_new ();
+
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Enter your passphrase to see all your records again."));
+      gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
+      g_object_set (entry, "activates-default", TRUE, NULL);
+      gtk_box_append (GTK_BOX (box), entry);
+      if (error_text != NULL)
+        {
+          GtkWidget *label = gtk_label_new (error_text);
+
+          gtk_widget_add_css_class (label, "error");
+          gtk_box_append (GTK_BOX (box), label);
+        }
+      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+      self->passphrase_entry = GTK_PASSWORD_ENTRY (entry);
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "stay", _("_Stay"),
+                                        "leave", _("_Unlock"),
+                                        NULL);
+    }
+  else
+    {
+      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+                                   _("Leaving shows all your records again. Only you, the owner of these records, should leave visit mode."));
+      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+                                        "stay", _("_Stay"),
+                                        "leave", _("I Am the _Owner, Leave"),
+                                        NULL);
+    }
+  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "leave",
+                                              ADW_RESPONSE_SUGGESTED);
+  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
+                                           passphrase ? "leave" : "stay");
+  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
+  g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
+  self->leave_dialog = ADW_MESSAGE_DIALOG (dialog);
+  gtk_window_present (GTK_WINDOW (dialog));
+  if (self->passphrase_entry != NULL)
+    gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
+}
+
+gboolean
+techo_visit_window_close_request (GtkWindow *window)
+{
+  TechoVisitWindow *self = TECHO_VISIT_WINDOW (window);
+
+  if (self->leaving)
+    return FALSE;
+  /* Closing the window is leaving it: ask for the unlock. */
+  techo_visit_window_request_leave (self);
+  return TRUE;
+}
+
+void
+techo_visit_window_leave_action (GtkWidget  *widget,
+                                 const char *action_name,
+                                 GVariant   *parameter)
+{
+  techo_visit_window_request_leave (TECHO_VISIT_WINDOW (widget));
+}
+
+void
+techo_visit_window_request_leave (TechoVisitWindow *self)
+{
+  ask_leave (self, NULL);
+}
+
+AdwMessageDialog *
+techo_visit_window_get_leave_dialog (TechoVisitWindow *self)
+{
+  return self->leave_dialog;
+}
+
+gboolean
+techo_visit_window_uses_passphrase (TechoVisitWindow *self)
+{
+  return techo_store_get_mode (self->store) == TECHO_STORE_MODE_PASSPHRASE;
+}

@@ -1,0 +1,172 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-window-sync.c: the window follows the sync controller's
+ * properties. The controller knows no window; what a state means on
+ * screen (the welcome's steps, the header's spinner, the banner for a
+ * failed sync, the toast saying what is new) is decided here. */
+
+#define G_LOG_DOMAIN "techo-window-sync"
+
+#include "config.h"
+
+#include <glib/gi18n.h>
+
+#include "techo-error-text.h"
+#include "techo-http.h"
+#include "techo-window-private.h"
+
+static void
+browser_opened_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  /* No browser: the address is on screen with a copy button. */
+  if (!gtk_show_uri_full_finish (GTK_WINDOW (source), result, &error))
+    techo_window_add_toast (TECHO_WINDOW (source),
+                            _("No browser could be opened. Copy the address into one."));
+}
+
+static void
+sign_in_uri_cb (TechoSyncController *sync,
+                GParamSpec          *pspec,
+                TechoWindow         *window)
+{
+  const char *uri = techo_sync_controller_get_sign_in_uri (sync);
+
+  if (uri == NULL)
+    return;
+  techo_window_show_connect (window, uri);
+  if (g_getenv ("TECHO_NO_BROWSER") == NULL)
+    gtk_show_uri_full (GTK_WINDOW (window), uri, GDK_CURRENT_TIME, NULL,
+                       browser_opened_cb, NULL);
+}
+
+static void
+progress_cb (TechoSyncController *sync,
+             GParamSpec          *pspec,
+             TechoWindow         *window)
+{
+  if (!techo_sync_controller_get_first_run (sync)
+      || techo_sync_controller_get_state (sync) != TECHO_SYNC_STATE_SYNCING)
+    return;
+  for (guint c = 0; c < TECHO_N_CATEGORIES; c++)
+    {
+      gboolean finished = FALSE;
+      guint records = techo_sync_controller_get_category_records (sync, c, &finished);
+
+      if (records > 0 || finished)
+        techo_window_set_sync_progress (window, c, records, finished);
+    }
+}
+
+static void
+show_failure (TechoSyncController *sync,
+              TechoWindow         *window)
+{
+  const GError *error = techo_sync_controller_get_last_error (sync);
+  gboolean first_run = techo_sync_controller_get_first_run (sync);
+
+  if (error == NULL)
+    return;
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    {
+      if (first_run)
+        techo_window_show_welcome_error (window, _("Cancelled. Your records stay as they were."));
+      return;
+    }
+  /* Signed out (or the consent ended) in a sync the user asked for: the
+   * connect step. A sync the user did not ask for never takes the window
+   * away: the banner offers to sign in again. */
+  if (first_run
+      || (!techo_sync_controller_get_background (sync)
+          && g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN)))
+    {
+      techo_window_show_welcome_failure (window, error);
+      return;
+    }
+  techo_window_show_sync_error (window, error);
+}
+
+static void
+show_success (TechoSyncController *sync,
+              TechoWindow         *window)
+{
+  guint total = techo_sync_controller_get_new_records (sync);
+  g_autofree char *text = NULL;
+
+  if (techo_sync_controller_get_background (sync) && total == 0)
+    return;
+  if (total == 0)
+    text = g_strdup (_("Up to date: nothing new at My Number Portal"));
+  else
+    text = g_strdup_printf (ngettext ("%u new or updated record from My Number Portal",
+                                      "%u new or updated records from My Number Portal", total),
+                            total);
+  techo_window_add_toast_with_action (window, text, _("Show"), "win.show-page",
+                                      g_variant_new_string ("checkups"));
+}
+
+static void
+state_cb (TechoSyncController *sync,
+          GParamSpec          *pspec,
+          TechoWindow         *window)
+{
+  TechoSyncState state = techo_sync_controller_get_state (sync);
+
+  techo_window_set_syncing (window, state == TECHO_SYNC_STATE_SIGNING_IN
+                                    || state == TECHO_SYNC_STATE_SYNCING);
+  switch (state)
+    {
+    case TECHO_SYNC_STATE_SIGNING_IN:
+      techo_window_hide_sync_error (window);
+      techo_window_show_connect (window, NULL);
+      break;
+    case TECHO_SYNC_STATE_SYNCING:
+      if (!techo_sync_controller_get_background (sync))
+        techo_window_hide_sync_error (window);
+      if (techo_sync_controller_get_first_run (sync))
+        techo_window_show_sync_progress (window);
+      break;
+    case TECHO_SYNC_STATE_SUCCEEDED:
+      techo_window_hide_sync_error (window);
+      show_success (sync, window);
+      break;
+    case TECHO_SYNC_STATE_FAILED:
+      show_failure (sync, window);
+      break;
+    case TECHO_SYNC_STATE_IDLE:
+    default:
+      break;
+    }
+}
+
+static void
+last_sync_cb (TechoSyncController *sync,
+              GParamSpec          *pspec,
+              TechoWindow         *window)
+{
+  techo_window_set_last_sync (window, techo_sync_controller_get_last_sync (sync));
+}
+
+static void
+records_changed_cb (TechoSyncController *sync,
+                    TechoWindow         *window)
+{
+  techo_window_reload (window);
+}
+
+void
+techo_window_watch_sync (TechoWindow         *self,
+                         TechoSyncController *sync)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (TECHO_IS_SYNC_CONTROLLER (sync));
+
+  g_signal_connect_object (sync, "notify::state", G_CALLBACK (state_cb), self, 0);
+  g_signal_connect_object (sync, "notify::sign-in-uri", G_CALLBACK (sign_in_uri_cb), self, 0);
+  g_signal_connect_object (sync, "notify::progress", G_CALLBACK (progress_cb), self, 0);
+  g_signal_connect_object (sync, "notify::last-sync", G_CALLBACK (last_sync_cb), self, 0);
+  g_signal_connect_object (sync, "records-changed", G_CALLBACK (records_changed_cb), self, 0);
+  techo_window_set_last_sync (self, techo_sync_controller_get_last_sync (sync));
+}

@@ -1,0 +1,1086 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* Merge, never duplicate: records read from files are matched against what
+ * the store holds (a checkup on person, date, institution and items; a
+ * dispensing on person, date, pharmacy and drug) and either added, or
+ * merged into the row that holds them (one more source), or, for a
+ * corrected re-issue, replace its values (the old ones kept for undo and
+ * shown as history). One import is one transaction and one `imports` row;
+ * undoing it removes what it added and puts back what it replaced. */
+
+#define G_LOG_DOMAIN "techo-store"
+
+#include "config.h"
+
+#include <string.h>
+
+#include "techo-store.h"
+#include "techo-store-private.h"
+
+TechoMergeEntry *
+techo_merge_entry_new (guint          group,
+                       TechoCategory  category,
+                       gpointer       record)
+{
+  TechoMergeEntry *entry = g_new0 (TechoMergeEntry, 1);
+
+  entry->group = group;
+  entry->category = category;
+  entry->record = record;
+  return entry;
+}
+
+void
+techo_merge_entry_free (TechoMergeEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  if (entry->record != NULL)
+    {
+      switch (entry->category)
+        {
+        case TECHO_CATEGORY_CHECKUP:
+          techo_checkup_free (entry->record);
+          break;
+        case TECHO_CATEGORY_MEDICATION:
+          techo_dispensing_free (entry->record);
+          break;
+        case TECHO_CATEGORY_SCREENING:
+        case TECHO_N_CATEGORIES:
+        default:
+          techo_screening_free (entry->record);
+          break;
+        }
+    }
+  g_clear_pointer (&entry->document, g_bytes_unref);
+  g_free (entry->stored_id);
+  g_free (entry);
+}
+
+const char *
+techo_merge_outcome_to_string (TechoMergeOutcome outcome)
+{
+  static const char *const names[] = { "added", "merged", "skipped", "replaced", "conflict" };
+
+  return outcome < G_N_ELEMENTS (names) ? names[outcome] : "unknown";
+}
+
+void
+techo_record_source_free (TechoRecordSource *source)
+{
+  if (source == NULL)
+    return;
+  g_free (source->event);
+  g_free (source->record_id);
+  g_free (source->file_name);
+  g_free (source->file_sha256);
+  g_free (source);
+}
+
+void
+techo_undo_result_free (TechoUndoResult *result)
+{
+  if (result == NULL)
+    return;
+  g_free (result->summary);
+  g_free (result);
+}
+
+/* ---- matching ------------------------------------------------------------ */
+
+/* Whether the two item lists say the same: the same codes with the same
+ * values (or both not performed), whatever their order. */
+static guint
+items_differing (GPtrArray *stored,
+                 GPtrArray *incoming)
+{
+  guint n = 0;
+
+  for (guint i = 0; i < incoming->len; i++)
+    {
+      const TechoItem *a = g_ptr_array_index (incoming, i);
+      const TechoItem *match = NULL;
+
+      for (guint j = 0; j < stored->len && match == NULL; j++)
+        {
+          const TechoItem *b = g_ptr_array_index (stored, j);
+
+          if (g_strcmp0 (a->code, b->code) == 0)
+            match = b;
+        }
+      if (match == NULL || g_strcmp0 (a->value, match->value) != 0
+          || (a->not_performed != match->not_performed))
+        n++;
+    }
+  for (guint j = 0; j < stored->len; j++)
+    {
+      const TechoItem *b = g_ptr_array_index (stored, j);
+      gboolean found = FALSE;
+
+      for (guint i = 0; i < incoming->len && !found; i++)
+        found = g_strcmp0 (((TechoItem *) g_ptr_array_index (incoming, i))->code, b->code) == 0;
+      if (!found)
+        n++;
+    }
+  return n;
+}
+
+static gboolean
+read_stored_items (TechoSqlite  *db,
+                   gint64        row,
+                   GPtrArray    *items,
+                   GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare_cached (db, "SELECT code, value, not_performed FROM checkup_items"
+                                       " WHERE checkup_row = ?1 ORDER BY position", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, row);
+  while (techo_sqlite_step (s, &local_error))
+    {
+      TechoItem *item = techo_item_new ();
+
+      item->code = techo_sqlite_column_dup_text (s, 0);
+      item->value = techo_sqlite_column_dup_text (s, 1);
+      item->not_performed = techo_sqlite_column_int64 (s, 2) != 0;
+      g_ptr_array_add (items, item);
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* The stored row this checkup is: the same id, or the same person, date,
+ * institution (and kind, when both say). 0 when none. */
+static gboolean
+find_checkup (TechoSqlite         *db,
+              gint64               profile_id,
+              const TechoCheckup  *checkup,
+              gint64              *out_row,
+              char               **out_id,
+              GError             **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *out_row = 0;
+  s = techo_sqlite_prepare_cached (db,
+                                   "SELECT row_id, id FROM checkups c WHERE profile_id = ?1"
+                                   " AND withdrawn = 0 AND (id = ?2 OR (performed_on = ?3"
+                                   " AND ifnull (institution_code, '') = ifnull (?4, '')"
+                                   " AND (kind IS NULL OR ?5 IS NULL OR kind = ?5)"
+                                   /* another checkup of the same file is another one */
+                                   " AND NOT EXISTS (SELECT 1 FROM record_sources s"
+                                   "   WHERE s.category = 'checkup'"
+                                   "   AND s.record_row = c.row_id AND s.file_sha256 = ?6)))"
+                                   " ORDER BY id = ?2 DESC, origin = 'portal' DESC, row_id"
+                                   " LIMIT 1", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, checkup->id);
+  techo_sqlite_bind_text (s, 3, checkup->performed_on);
+  techo_sqlite_bind_text (s, 4, checkup->institution_code);
+  techo_sqlite_bind_text (s, 5, checkup->kind);
+  techo_sqlite_bind_text (s, 6, checkup->provenance.file_sha256 != NULL
+                                ? checkup->provenance.file_sha256 : "");
+  if (techo_sqlite_step (s, &local_error))
+    {
+      *out_row = techo_sqlite_column_int64 (s, 0);
+      *out_id = techo_sqlite_column_dup_text (s, 1);
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+find_dispensing (TechoSqlite            *db,
+                 gint64                  profile_id,
+                 const TechoDispensing  *d,
+                 gint64                 *out_row,
+                 char                  **out_id,
+                 GError                **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *out_row = 0;
+  s = techo_sqlite_prepare_cached (db,
+                                   "SELECT row_id, id FROM dispensings d WHERE profile_id = ?1"
+                                   " AND withdrawn = 0 AND (id = ?2 OR (dispensed_on = ?3"
+                                   " AND ((pharmacy_code IS NOT NULL AND pharmacy_code = ?4)"
+                                   "   OR (pharmacy_name IS NOT NULL AND pharmacy_name = ?5))"
+                                   " AND ((yj_code IS NOT NULL AND yj_code = ?6)"
+                                   "   OR (receipt_code IS NOT NULL AND receipt_code = ?7)"
+                                   "   OR (drug_name IS NOT NULL AND drug_name = ?8))"
+                                   /* a line of the same file is another line, never
+                                    * the same one (one drug in two RPs of a day) */
+                                   " AND NOT EXISTS (SELECT 1 FROM record_sources s"
+                                   "   WHERE s.category = 'medication'"
+                                   "   AND s.record_row = d.row_id AND s.file_sha256 = ?9)))"
+                                   " ORDER BY id = ?2 DESC, origin = 'portal' DESC, row_id"
+                                   " LIMIT 1", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, d->id);
+  techo_sqlite_bind_text (s, 3, d->dispensed_on);
+  techo_sqlite_bind_text (s, 4, d->pharmacy_code);
+  techo_sqlite_bind_text (s, 5, d->pharmacy_name);
+  techo_sqlite_bind_text (s, 6, d->yj_code);
+  techo_sqlite_bind_text (s, 7, d->receipt_code);
+  techo_sqlite_bind_text (s, 8, d->drug_name);
+  techo_sqlite_bind_text (s, 9, d->provenance.file_sha256 != NULL ? d->provenance.file_sha256
+                                                                  : "");
+  if (techo_sqlite_step (s, &local_error))
+    {
+      *out_row = techo_sqlite_column_int64 (s, 0);
+      *out_id = techo_sqlite_column_dup_text (s, 1);
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
+techo_store_adopt_file_checkup (TechoSqlite         *db,
+                                gint64               profile_id,
+                                const TechoCheckup  *checkup,
+                                GError             **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_item_free);
+  g_autoptr(GError) local_error = NULL;
+  gint64 row;
+
+  if (checkup->withdrawn || checkup->performed_on == NULL)
+    return TRUE;
+  s = techo_sqlite_prepare_cached (db,
+                                   "SELECT row_id FROM checkups WHERE profile_id = ?1"
+                                   " AND origin = 'file' AND withdrawn = 0 AND performed_on = ?2"
+                                   " AND ifnull (institution_code, '') = ifnull (?3, '')"
+                                   " AND (kind IS NULL OR ?4 IS NULL OR kind = ?4)"
+                                   " AND NOT EXISTS (SELECT 1 FROM checkups WHERE"
+                                   " profile_id = ?1 AND id = ?5) ORDER BY row_id LIMIT 1", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, checkup->performed_on);
+  techo_sqlite_bind_text (s, 3, checkup->institution_code);
+  techo_sqlite_bind_text (s, 4, checkup->kind);
+  techo_sqlite_bind_text (s, 5, checkup->id);
+  if (!techo_sqlite_step (s, &local_error))
+    {
+      if (local_error == NULL)
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  row = techo_sqlite_column_int64 (s, 0);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+  if (!read_stored_items (db, row, stored, error))
+    return FALSE;
+  if (items_differing (stored, checkup->items) != 0)
+    return TRUE; /* another checkup of that day: the portal's goes beside it */
+
+  /* The row becomes the portal's (revision 0, so the portal's revision
+   * updates it); the file stays one of its sources. Undoing the file's
+   * import now takes only that source away. */
+  s = techo_sqlite_prepare_cached (db,
+                                   "UPDATE checkups SET id = ?2, revision = 0, origin = 'portal',"
+                                   " file_name = NULL, file_sha256 = NULL, import_id = NULL"
+                                   " WHERE row_id = ?1",
+                                   error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, row);
+  techo_sqlite_bind_text (s, 2, checkup->id);
+  return techo_sqlite_step_done (s, error);
+}
+
+/* The row that this very record of this very file went into before
+ * (same SHA-256, same record id); 0 when none. */
+static gboolean
+find_by_source (TechoSqlite    *db,
+                TechoCategory   category,
+                gint64          profile_id,
+                const char     *sha256,
+                const char     *record_id,
+                gint64         *out_row,
+                char          **out_id,
+                GError        **error)
+{
+  static const char *const sql[] = {
+    "SELECT t.row_id, t.id FROM record_sources s JOIN checkups t ON t.row_id = s.record_row"
+    " WHERE s.category = ?1 AND s.file_sha256 = ?2 AND s.record_id = ?3 AND t.profile_id = ?4"
+    " AND s.event = 'source'",
+    "SELECT t.row_id, t.id FROM record_sources s JOIN dispensings t ON t.row_id = s.record_row"
+    " WHERE s.category = ?1 AND s.file_sha256 = ?2 AND s.record_id = ?3 AND t.profile_id = ?4"
+    " AND s.event = 'source'",
+    "SELECT t.row_id, t.id FROM record_sources s JOIN screenings t ON t.row_id = s.record_row"
+    " WHERE s.category = ?1 AND s.file_sha256 = ?2 AND s.record_id = ?3 AND t.profile_id = ?4"
+    " AND s.event = 'source'",
+  };
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *out_row = 0;
+  if (sha256 == NULL || record_id == NULL)
+    return TRUE;
+  s = techo_sqlite_prepare_cached (db, sql[category], error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_text (s, 1, techo_category_to_string (category));
+  techo_sqlite_bind_text (s, 2, sha256);
+  techo_sqlite_bind_text (s, 3, record_id);
+  techo_sqlite_bind_int64 (s, 4, profile_id);
+  if (techo_sqlite_step (s, &local_error))
+    {
+      *out_row = techo_sqlite_column_int64 (s, 0);
+      *out_id = techo_sqlite_column_dup_text (s, 1);
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+exec_bound (TechoSqlite  *db,
+            const char   *sql,
+            gint64        a,
+            gint64        b,
+            GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = techo_sqlite_prepare_cached (db, sql, error);
+
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, a);
+  techo_sqlite_bind_int64 (s, 2, b);
+  return techo_sqlite_step_done (s, error);
+}
+
+static gboolean
+save_document (TechoSqlite  *db,
+               gint64        row,
+               GBytes       *document,
+               gboolean      only_if_none,
+               GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  gsize length;
+  gconstpointer data;
+
+  if (document == NULL)
+    return TRUE;
+  data = g_bytes_get_data (document, &length);
+  if (length > TECHO_STORE_MAX_DOCUMENT_BYTES)
+    return TRUE; /* the import caps files far below this */
+  s = techo_sqlite_prepare_cached (db, only_if_none
+                                   ? "INSERT OR IGNORE INTO documents (checkup_row, content,"
+                                     " saved_at) VALUES (?1, ?2, ?3)"
+                                   : "INSERT OR REPLACE INTO documents (checkup_row, content,"
+                                     " saved_at) VALUES (?1, ?2, ?3)", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, row);
+  techo_sqlite_bind_blob (s, 2, data, length);
+  techo_sqlite_bind_int64 (s, 3, techo_store_now ());
+  return techo_sqlite_step_done (s, error);
+}
+
+/* A merged checkup learns what the file says beyond its values: the
+ * laboratory's flags and ranges, the doctor, the insurer's card. Nothing
+ * already stored is overwritten. */
+static gboolean
+fill_in_checkup (TechoSqlite         *db,
+                 gint64               row,
+                 const TechoCheckup  *checkup,
+                 GError             **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoSqliteStatement) items = NULL;
+
+  s = techo_sqlite_prepare_cached (db,
+                                   "UPDATE checkups SET doctor_name = ifnull (doctor_name, ?2),"
+                                   " insurer_symbol = ifnull (insurer_symbol, ?3),"
+                                   " insurer_card_number = ifnull (insurer_card_number, ?4),"
+                                   " patient_address = ifnull (patient_address, ?5),"
+                                   " institution_name = ifnull (institution_name, ?6)"
+                                   " WHERE row_id = ?1", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, row);
+  techo_sqlite_bind_text (s, 2, checkup->doctor_name);
+  techo_sqlite_bind_text (s, 3, checkup->insurer_symbol);
+  techo_sqlite_bind_text (s, 4, checkup->insurer_card_number);
+  techo_sqlite_bind_text (s, 5, checkup->patient_address);
+  techo_sqlite_bind_text (s, 6, checkup->institution_name);
+  if (!techo_sqlite_step_done (s, error))
+    return FALSE;
+
+  items = techo_sqlite_prepare_cached (db,
+                                       "UPDATE checkup_items SET"
+                                       " null_flavor = ifnull (null_flavor, ?3),"
+                                       " interpretation = ifnull (interpretation, ?4),"
+                                       " reference_range = ifnull (reference_range, ?5),"
+                                       " method_code = ifnull (method_code, ?6),"
+                                       " other_values = ifnull (other_values, ?7)"
+                                       " WHERE checkup_row = ?1 AND code = ?2", error);
+  if (items == NULL)
+    return FALSE;
+  for (guint i = 0; i < checkup->items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (checkup->items, i);
+
+      techo_sqlite_statement_reset (items, NULL);
+      techo_sqlite_bind_int64 (items, 1, row);
+      techo_sqlite_bind_text (items, 2, item->code);
+      techo_sqlite_bind_text (items, 3, item->null_flavor);
+      techo_sqlite_bind_text (items, 4, item->interpretation);
+      techo_sqlite_bind_text (items, 5, item->reference_range);
+      techo_sqlite_bind_text (items, 6, item->method_code);
+      techo_sqlite_bind_text (items, 7, item->other_values);
+      if (!techo_sqlite_step_done (items, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* A corrected re-issue: the old values and document go to the history
+ * (for undo and for the checkup's detail), the new ones take their place. */
+static gboolean
+replace_checkup (TechoSqlite         *db,
+                 gint64               row,
+                 const TechoCheckup  *checkup,
+                 GBytes              *document,
+                 guint                n_changed,
+                 gint64               import_id,
+                 GError             **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  gint64 source_id = 0;
+
+  if (!techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "replaced",
+                               &checkup->provenance, checkup->id, import_id, &source_id, error))
+    return FALSE;
+  if (source_id == 0)
+    return TRUE;
+  if (!exec_bound (db, "INSERT INTO checkup_replaced (source_id, checkup_row, old_document,"
+                       " n_changed) SELECT ?1, ?2, (SELECT content FROM documents"
+                       " WHERE checkup_row = ?2), 0", source_id, row, error)
+      || !exec_bound (db, "UPDATE checkup_replaced SET n_changed = ?2 WHERE source_id = ?1",
+                      source_id, n_changed, error)
+      || !exec_bound (db, "INSERT INTO checkup_item_history (source_id, position, code, name,"
+                          " value_type, value, unit, value_system, display, not_performed,"
+                          " null_flavor, interpretation, reference_range, method_code,"
+                          " other_values) SELECT ?1, position, code, name, value_type, value,"
+                          " unit, value_system, display, not_performed, null_flavor,"
+                          " interpretation, reference_range, method_code, other_values"
+                          " FROM checkup_items WHERE checkup_row = ?2", source_id, row, error))
+    return FALSE;
+  if (!techo_store_write_items (db, TECHO_CATEGORY_CHECKUP, row, checkup->items, error))
+    return FALSE;
+  s = techo_sqlite_prepare_cached (db,
+                                   "UPDATE checkups SET institution_name = ifnull (?2,"
+                                   " institution_name), doctor_name = ifnull (?3, doctor_name),"
+                                   " insurer_symbol = ifnull (?4, insurer_symbol),"
+                                   " insurer_card_number = ifnull (?5, insurer_card_number),"
+                                   " patient_address = ifnull (?6, patient_address)"
+                                   " WHERE row_id = ?1", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, row);
+  techo_sqlite_bind_text (s, 2, checkup->institution_name);
+  techo_sqlite_bind_text (s, 3, checkup->doctor_name);
+  techo_sqlite_bind_text (s, 4, checkup->insurer_symbol);
+  techo_sqlite_bind_text (s, 5, checkup->insurer_card_number);
+  techo_sqlite_bind_text (s, 6, checkup->patient_address);
+  return techo_sqlite_step_done (s, error) && save_document (db, row, document, FALSE, error);
+}
+
+static gboolean
+merge_checkup (TechoSqlite      *db,
+               gint64            profile_id,
+               TechoMergeEntry  *entry,
+               TechoMergeFlags   flags,
+               gint64            import_id,
+               gint64            now,
+               GError          **error)
+{
+  const TechoCheckup *checkup = entry->record;
+  g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_item_free);
+  g_autofree char *stored_id = NULL;
+  gint64 row = 0;
+  gboolean inserted = FALSE;
+
+  /* This checkup of this very file is in already. */
+  if (!find_by_source (db, TECHO_CATEGORY_CHECKUP, profile_id, checkup->provenance.file_sha256,
+                       checkup->id, &row, &stored_id, error))
+    return FALSE;
+  if (row != 0)
+    {
+      entry->outcome = TECHO_MERGE_SKIPPED;
+      entry->stored_id = g_steal_pointer (&stored_id);
+      return TRUE;
+    }
+  if (!find_checkup (db, profile_id, checkup, &row, &stored_id, error))
+    return FALSE;
+  if (row == 0)
+    {
+      if (!techo_store_write_record (db, TECHO_CATEGORY_CHECKUP, profile_id, checkup, now,
+                                     import_id, &row, &inserted, error)
+          || !save_document (db, row, entry->document, FALSE, error))
+        return FALSE;
+      entry->outcome = TECHO_MERGE_ADDED;
+      entry->stored_id = g_strdup (checkup->id);
+      return TRUE;
+    }
+  entry->stored_id = g_steal_pointer (&stored_id);
+  if (!read_stored_items (db, row, stored, error))
+    return FALSE;
+  entry->n_changed = items_differing (stored, checkup->items);
+  if (entry->n_changed == 0)
+    {
+      entry->outcome = TECHO_MERGE_MERGED;
+      return techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "source",
+                                     &checkup->provenance, checkup->id, import_id, NULL, error)
+             && fill_in_checkup (db, row, checkup, error)
+             && save_document (db, row, entry->document, TRUE, error);
+    }
+  if ((flags & TECHO_MERGE_REPLACE) == 0)
+    {
+      entry->outcome = TECHO_MERGE_CONFLICT;
+      return TRUE;
+    }
+  entry->outcome = TECHO_MERGE_REPLACED;
+  return techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "source",
+                                 &checkup->provenance, checkup->id, import_id, NULL, error)
+         && replace_checkup (db, row, checkup, entry->document, entry->n_changed, import_id,
+                             error);
+}
+
+static gboolean
+merge_dispensing (TechoSqlite      *db,
+                  gint64            profile_id,
+                  TechoMergeEntry  *entry,
+                  gint64            import_id,
+                  gint64            now,
+                  GError          **error)
+{
+  const TechoDispensing *d = entry->record;
+  g_autofree char *stored_id = NULL;
+  gint64 row = 0;
+  gboolean inserted = FALSE;
+
+  if (!find_by_source (db, TECHO_CATEGORY_MEDICATION, profile_id, d->provenance.file_sha256,
+                       d->id, &row, &stored_id, error))
+    return FALSE;
+  if (row != 0)
+    {
+      entry->outcome = TECHO_MERGE_SKIPPED;
+      entry->stored_id = g_steal_pointer (&stored_id);
+      return TRUE;
+    }
+  if (!find_dispensing (db, profile_id, d, &row, &stored_id, error))
+    return FALSE;
+  if (row == 0)
+    {
+      if (!techo_store_write_record (db, TECHO_CATEGORY_MEDICATION, profile_id, d, now,
+                                     import_id, &row, &inserted, error))
+        return FALSE;
+      entry->outcome = TECHO_MERGE_ADDED;
+      entry->stored_id = g_strdup (d->id);
+      return TRUE;
+    }
+  entry->stored_id = g_steal_pointer (&stored_id);
+  entry->outcome = TECHO_MERGE_MERGED;
+  return techo_store_add_source (db, TECHO_CATEGORY_MEDICATION, row, "source", &d->provenance,
+                                 d->id, import_id, NULL, error);
+}
+
+/* Screenings come only by id (a file of Techo's own or the portal's). */
+static gboolean
+merge_screening (TechoSqlite      *db,
+                 gint64            profile_id,
+                 TechoMergeEntry  *entry,
+                 gint64            import_id,
+                 gint64            now,
+                 GError          **error)
+{
+  const TechoScreening *r = entry->record;
+  gint64 row = 0;
+  gboolean inserted = FALSE;
+  gint64 source_id = 0;
+
+  if (!techo_store_write_record (db, TECHO_CATEGORY_SCREENING, profile_id, r, now, import_id,
+                                 &row, &inserted, error))
+    return FALSE;
+  entry->stored_id = g_strdup (r->id);
+  if (inserted)
+    {
+      entry->outcome = TECHO_MERGE_ADDED;
+      return TRUE;
+    }
+  if (!techo_store_add_source (db, TECHO_CATEGORY_SCREENING, row, "source", &r->provenance,
+                               r->id, import_id, &source_id, error))
+    return FALSE;
+  entry->outcome = source_id > 0 ? TECHO_MERGE_MERGED : TECHO_MERGE_SKIPPED;
+  return TRUE;
+}
+
+typedef struct
+{
+  gint64 profile_id;
+  GPtrArray *entries;
+  TechoMergeFlags flags;
+  char *summary;
+} MergeRequest;
+
+static void
+merge_request_free (MergeRequest *request)
+{
+  g_clear_pointer (&request->entries, g_ptr_array_unref);
+  g_free (request->summary);
+  g_free (request);
+}
+
+static gboolean
+savepoint (TechoSqlite  *db,
+           const char   *verb,
+           guint         group,
+           GError      **error)
+{
+  g_autofree char *sql = g_strdup_printf ("%s file_%u", verb, group);
+
+  return techo_sqlite_exec (db, sql, error);
+}
+
+static gpointer
+merge_job (TechoStore    *self,
+           TechoSqlite   *db,
+           gpointer       data,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  MergeRequest *r = data;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  gint64 now = techo_store_now ();
+  gint64 import_id = 0;
+  gint64 *result;
+  guint n_changes = 0;
+
+  if (r->entries->len > TECHO_RECORD_MAX_FILE_RECORDS)
+    {
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                   "An import of %u records is more than the store takes at once.",
+                   r->entries->len);
+      return NULL;
+    }
+  {
+    g_autoptr(TechoSqliteStatement) p = techo_sqlite_prepare (db, "SELECT 1 FROM profiles"
+                                                                  " WHERE id = ?1", error);
+
+    if (p == NULL)
+      return NULL;
+    techo_sqlite_bind_int64 (p, 1, r->profile_id);
+    if (!techo_sqlite_step (p, &local_error))
+      {
+        if (local_error == NULL)
+          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                       "There is no profile %" G_GINT64_FORMAT " in the store.", r->profile_id);
+        else
+          techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                                       "find the profile");
+        return NULL;
+      }
+  }
+
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
+  s = techo_sqlite_prepare (db, "INSERT INTO imports (at, profile_id, summary)"
+                                " VALUES (?1, ?2, ?3)", &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, now);
+  techo_sqlite_bind_int64 (s, 2, r->profile_id);
+  techo_sqlite_bind_text (s, 3, r->summary);
+  if (!techo_sqlite_step_done (s, &local_error))
+    goto failed;
+  import_id = techo_sqlite_last_insert_rowid (db);
+
+  for (guint i = 0; i < r->entries->len;)
+    {
+      guint group = ((TechoMergeEntry *) g_ptr_array_index (r->entries, i))->group;
+      guint first = i;
+      gboolean conflict = FALSE;
+
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          techo_sqlite_rollback (db);
+          return NULL;
+        }
+      if (!savepoint (db, "SAVEPOINT", group, &local_error))
+        goto failed;
+      for (; i < r->entries->len; i++)
+        {
+          TechoMergeEntry *entry = g_ptr_array_index (r->entries, i);
+          gboolean ok;
+
+          if (entry->group != group)
+            break;
+          if (entry->category == TECHO_CATEGORY_CHECKUP)
+            ok = merge_checkup (db, r->profile_id, entry, r->flags, import_id, now,
+                                &local_error);
+          else if (entry->category == TECHO_CATEGORY_MEDICATION)
+            ok = merge_dispensing (db, r->profile_id, entry, import_id, now, &local_error);
+          else
+            ok = merge_screening (db, r->profile_id, entry, import_id, now, &local_error);
+          if (!ok)
+            goto failed;
+          conflict = conflict || entry->outcome == TECHO_MERGE_CONFLICT;
+        }
+      /* A file with a conflict goes in whole or not at all. */
+      if (conflict)
+        {
+          if (!savepoint (db, "ROLLBACK TO", group, &local_error))
+            goto failed;
+          for (guint j = first; j < i; j++)
+            {
+              TechoMergeEntry *entry = g_ptr_array_index (r->entries, j);
+
+              if (entry->outcome != TECHO_MERGE_CONFLICT)
+                entry->outcome = TECHO_MERGE_SKIPPED;
+            }
+        }
+      else
+        for (guint j = first; j < i; j++)
+          if (((TechoMergeEntry *) g_ptr_array_index (r->entries, j))->outcome
+              != TECHO_MERGE_SKIPPED)
+            n_changes++;
+      if (!savepoint (db, "RELEASE", group, &local_error))
+        goto failed;
+    }
+
+  if ((r->flags & TECHO_MERGE_DRY_RUN) != 0)
+    {
+      techo_sqlite_rollback (db);
+      return g_new0 (gint64, 1);
+    }
+  /* Nothing changed: no import to undo. */
+  if (n_changes == 0
+      && !exec_bound (db, "DELETE FROM imports WHERE id = ?1 OR ?2 = 0", import_id, 1,
+                      &local_error))
+    goto failed;
+  if (!techo_sqlite_commit (db, &local_error))
+    goto failed;
+  result = g_new0 (gint64, 1);
+  *result = n_changes > 0 ? import_id : 0;
+  return result;
+
+failed:
+  techo_sqlite_rollback (db);
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "save the imported records");
+  return NULL;
+}
+
+gint64
+techo_store_merge_sync (TechoStore       *self,
+                        gint64            profile_id,
+                        GPtrArray        *entries,
+                        TechoMergeFlags   flags,
+                        const char       *summary,
+                        GCancellable     *cancellable,
+                        GError          **error)
+{
+  MergeRequest *r;
+  g_autofree gint64 *id = NULL;
+
+  g_return_val_if_fail (TECHO_IS_STORE (self), -1);
+  g_return_val_if_fail (entries != NULL, -1);
+
+  r = g_new0 (MergeRequest, 1);
+  r->profile_id = profile_id;
+  r->entries = g_ptr_array_ref (entries);
+  r->flags = flags;
+  r->summary = g_strdup (summary);
+  id = techo_store_run_sync (self, merge_job, r, (GDestroyNotify) merge_request_free,
+                             cancellable, error);
+  return id != NULL ? *id : -1;
+}
+
+/* ---- undo ---------------------------------------------------------------- */
+
+static gpointer
+undo_job (TechoStore    *self,
+          TechoSqlite   *db,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  TechoStoreRequest *r = data;
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoUndoResult) result = g_new0 (TechoUndoResult, 1);
+  static const char *const remove_rows[] = {
+    "DELETE FROM checkups WHERE import_id = ?1 OR ?2 = 0",
+    "DELETE FROM dispensings WHERE import_id = ?1 OR ?2 = 0",
+    "DELETE FROM screenings WHERE import_id = ?1 OR ?2 = 0",
+  };
+
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
+  s = techo_sqlite_prepare (db, "SELECT id, at, summary FROM imports WHERE undone_at IS NULL"
+                                " AND (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT 1",
+                            &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, r->profile_id);
+  if (!techo_sqlite_step (s, &local_error))
+    {
+      if (local_error != NULL)
+        goto failed;
+      techo_sqlite_rollback (db);
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                           "There is no import to undo.");
+      return NULL;
+    }
+  result->import_id = techo_sqlite_column_int64 (s, 0);
+  result->at = techo_sqlite_column_int64 (s, 1);
+  result->summary = techo_sqlite_column_dup_text (s, 2);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+
+  /* What it replaced comes back: items, then the document. */
+  if (!exec_bound (db, "DELETE FROM checkup_items WHERE checkup_row IN (SELECT checkup_row"
+                       " FROM checkup_replaced c JOIN record_sources s ON s.id = c.source_id"
+                       " WHERE s.import_id = ?1) OR ?2 = 0", result->import_id, 1,
+                   &local_error)
+      || !exec_bound (db, "INSERT INTO checkup_items (checkup_row, position, code, name,"
+                          " value_type, value, unit, value_system, display, not_performed,"
+                          " null_flavor, interpretation, reference_range, method_code,"
+                          " other_values) SELECT c.checkup_row, h.position, h.code, h.name,"
+                          " h.value_type, h.value, h.unit, h.value_system, h.display,"
+                          " h.not_performed, h.null_flavor, h.interpretation,"
+                          " h.reference_range, h.method_code, h.other_values"
+                          " FROM checkup_item_history h"
+                          " JOIN checkup_replaced c ON c.source_id = h.source_id"
+                          " JOIN record_sources s ON s.id = c.source_id"
+                          " WHERE s.import_id = ?1 OR ?2 = 0", result->import_id, 1,
+                      &local_error)
+      || !exec_bound (db, "INSERT OR REPLACE INTO documents (checkup_row, content, saved_at)"
+                          " SELECT c.checkup_row, c.old_document, ?2"
+                          " FROM checkup_replaced c JOIN record_sources s ON s.id = c.source_id"
+                          " WHERE s.import_id = ?1 AND c.old_document IS NOT NULL",
+                      result->import_id, techo_store_now (), &local_error))
+    goto failed;
+  s = techo_sqlite_prepare (db, "SELECT count(*) FROM checkup_replaced c"
+                                " JOIN record_sources s ON s.id = c.source_id"
+                                " WHERE s.import_id = ?1", &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, result->import_id);
+  if (!techo_sqlite_step (s, &local_error))
+    goto failed;
+  result->n_restored = (guint) techo_sqlite_column_int64 (s, 0);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
+
+  for (guint i = 0; i < G_N_ELEMENTS (remove_rows); i++)
+    {
+      if (!exec_bound (db, remove_rows[i], result->import_id, 1, &local_error))
+        goto failed;
+      result->n_removed += techo_sqlite_changes (db);
+    }
+  if (!exec_bound (db, "DELETE FROM record_sources WHERE import_id = ?1 OR ?2 = 0",
+                   result->import_id, 1, &local_error))
+    goto failed;
+  result->n_sources = techo_sqlite_changes (db);
+  if (!exec_bound (db, "UPDATE imports SET undone_at = ?2 WHERE id = ?1", result->import_id,
+                   techo_store_now (), &local_error)
+      || !techo_sqlite_commit (db, &local_error))
+    goto failed;
+  return g_steal_pointer (&result);
+
+failed:
+  techo_sqlite_rollback (db);
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "undo the import");
+  return NULL;
+}
+
+TechoUndoResult *
+techo_store_undo_import_sync (TechoStore    *self,
+                              gint64         import_id,
+                              GCancellable  *cancellable,
+                              GError       **error)
+{
+  g_return_val_if_fail (TECHO_IS_STORE (self), NULL);
+
+  /* The request's profile field carries the import id. */
+  return techo_store_run_sync (self, undo_job, techo_store_request_new (import_id),
+                               (GDestroyNotify) techo_store_request_free, cancellable, error);
+}
+
+static void
+undo_thread (GTask        *task,
+             gpointer      source_object,
+             gpointer      task_data,
+             GCancellable *cancellable)
+{
+  GError *error = NULL;
+  TechoUndoResult *result = techo_store_undo_import_sync (source_object,
+                                                          *(gint64 *) task_data,
+                                                          cancellable, &error);
+
+  if (result != NULL)
+    g_task_return_pointer (task, result, (GDestroyNotify) techo_undo_result_free);
+  else
+    g_task_return_error (task, error);
+}
+
+void
+techo_store_undo_import_async (TechoStore          *self,
+                               gint64               import_id,
+                               GCancellable        *cancellable,
+                               GAsyncReadyCallback  callback,
+                               gpointer             user_data)
+{
+  g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
+  gint64 *id = g_new (gint64, 1);
+
+  *id = import_id;
+  g_task_set_source_tag (task, techo_store_undo_import_async);
+  g_task_set_task_data (task, id, g_free);
+  g_task_run_in_thread (task, undo_thread);
+}
+
+TechoUndoResult *
+techo_store_undo_import_finish (TechoStore    *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+  return g_task_propagate_pointer (G_TASK (result), error);
+}
+
+/* ---- sources ------------------------------------------------------------- */
+
+static gpointer
+list_sources_job (TechoStore    *self,
+                  TechoSqlite   *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  TechoStoreRequest *r = data;
+  static const char *const tables[] = { "checkups", "dispensings", "screenings" };
+  g_autofree char *sql = NULL;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  sql = g_strdup_printf ("SELECT s.event, s.origin, s.record_id, s.file_name, s.file_sha256,"
+                         " s.added_at, ifnull ((SELECT n_changed FROM checkup_replaced"
+                         " WHERE source_id = s.id), 0) FROM record_sources s"
+                         " JOIN %s t ON t.row_id = s.record_row"
+                         " WHERE s.category = ?3 AND t.profile_id = ?1 AND t.id = ?2"
+                         " ORDER BY s.added_at, s.id", tables[r->category]);
+  sources = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_record_source_free);
+  s = techo_sqlite_prepare (db, sql, &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      techo_sqlite_bind_text (s, 2, r->first);
+      techo_sqlite_bind_text (s, 3, techo_category_to_string (r->category));
+      while (techo_sqlite_step (s, &local_error))
+        {
+          TechoRecordSource *source = g_new0 (TechoRecordSource, 1);
+          const char *origin = techo_sqlite_column_text (s, 1);
+
+          source->event = techo_sqlite_column_dup_text (s, 0);
+          source->origin = g_strcmp0 (origin, "file") == 0 ? TECHO_ORIGIN_FILE
+                         : g_strcmp0 (origin, "manual") == 0 ? TECHO_ORIGIN_MANUAL
+                         : TECHO_ORIGIN_PORTAL;
+          source->record_id = techo_sqlite_column_dup_text (s, 2);
+          source->file_name = techo_sqlite_column_dup_text (s, 3);
+          source->file_sha256 = techo_sqlite_column_dup_text (s, 4);
+          source->added_at = techo_sqlite_column_int64 (s, 5);
+          source->n_changed = (guint) techo_sqlite_column_int64 (s, 6);
+          g_ptr_array_add (sources, source);
+        }
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, g_steal_pointer (&local_error), "list the sources");
+      return NULL;
+    }
+  return g_steal_pointer (&sources);
+}
+
+static TechoStoreRequest *
+sources_request (gint64         profile_id,
+                 TechoCategory  category,
+                 const char    *record_id)
+{
+  TechoStoreRequest *r = techo_store_request_new (profile_id);
+
+  r->category = category;
+  r->first = g_strdup (record_id);
+  return r;
+}
+
+GPtrArray *
+techo_store_list_sources_sync (TechoStore    *self,
+                               gint64         profile_id,
+                               TechoCategory  category,
+                               const char    *record_id,
+                               GCancellable  *cancellable,
+                               GError       **error)
+{
+  g_return_val_if_fail (category < TECHO_N_CATEGORIES && record_id != NULL, NULL);
+  return techo_store_run_sync (self, list_sources_job,
+                               sources_request (profile_id, category, record_id),
+                               (GDestroyNotify) techo_store_request_free, cancellable, error);
+}
+
+void
+techo_store_list_sources_async (TechoStore          *self,
+                                gint64               profile_id,
+                                TechoCategory        category,
+                                const char          *record_id,
+                                GCancellable        *cancellable,
+                                GAsyncReadyCallback  callback,
+                                gpointer             user_data)
+{
+  g_return_if_fail (category < TECHO_N_CATEGORIES && record_id != NULL);
+  techo_store_run_async (self, list_sources_job,
+                         sources_request (profile_id, category, record_id),
+                         (GDestroyNotify) techo_store_request_free,
+                         (GDestroyNotify) g_ptr_array_unref, techo_store_list_sources_async,
+                         cancellable, callback, user_data);
+}
+
+GPtrArray *
+techo_store_list_sources_finish (TechoStore    *self,
+                                 GAsyncResult  *result,
+                                 GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_list_sources_async, error);
+}
