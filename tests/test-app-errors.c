@@ -26,6 +26,7 @@
 #include "techo-import.h"
 #include "techo-jahis.h"
 #include "techo-mhlw-xml.h"
+#include "techo-qr-image.h"
 #include "techo-json.h"
 #include "techo-qr.h"
 #include "techo-report.h"
@@ -60,6 +61,7 @@ static const struct
   { "techo_fhir_error", techo_fhir_error_quark, TECHO_FHIR_N_ERRORS },
   { "techo_jahis_error", techo_jahis_error_quark, TECHO_JAHIS_N_ERRORS },
   { "techo_mhlw_error", techo_mhlw_error_quark, TECHO_MHLW_N_ERRORS },
+  { "techo_qr_image_error", techo_qr_image_error_quark, TECHO_QR_IMAGE_N_ERRORS },
   { "techo_store_error", techo_store_error_quark, TECHO_STORE_N_ERRORS },
   { "techo_vault_error", techo_vault_error_quark, TECHO_VAULT_N_ERRORS },
   { "techo_json_error", techo_json_error_quark, TECHO_JSON_N_ERRORS },

@@ -31,10 +31,13 @@
 
 #define TODAY "2026-10-20"  /* both dispensings still being taken */
 
-/* Two dispensings, three drug lines, one note left out. */
+/* Two dispensings, four drug lines (one of 回分, doses), a note, an
+ * allergy and an OTC medicine. */
 static const char * const jahis_lines[] = {
   "JAHISTC08,1",
   "1,山田 太郎,1,19600115,1000001,東京都千代田区1-1,03-0000-0000,,A,65,ヤマダ タロウ",
+  "2,1,ペニシリン系抗菌薬で発疹,1",
+  "3,ビタミンC錠,20260901,,2,1,",
   "5,20261001,1",
   "11,みなと薬局,13,4,1234567,1050001,東京都港区1-2-3,03-1111-1111,1",
   "51,千代田内科クリニック,13,1,7654321,1",
@@ -43,12 +46,14 @@ static const char * const jahis_lines[] = {
   "301,1,1日1回朝食後,28,日分,1,1",
   "201,2,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1",
   "301,2,1日3回毎食後,7,日分,1,1",
+  "201,3,頭痛薬錠,1,錠,4,1149019F1560,1",
+  "301,3,頭痛時,10,回分,3,1,,1",
   "5,20261015,1",
   "11,さくら薬局,13,4,2345678,,,,1",
   "51,港整形外科,13,1,8765432,1",
   "201,1,セレコキシブ錠100mg,2,錠,4,1149037F1020,1",
   "301,1,1日2回朝夕食後,14,日分,1,1",
-  "501,備考です",
+  "501,備考です,1",
   NULL,
 };
 
@@ -297,7 +302,7 @@ test_import_files (Fixture       *fixture,
   /* The notebook goes in; the checkup file names someone else (テスト
    * タロウ, not 山田太郎), so the window asks before it goes in too. */
   import_and_wait_for_toast (fixture, paths,
-                             is_japanese () ? "3件のお薬を取り込みました" : "Imported 3 medicines");
+                             is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = wait_for_dialog ();
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("Import Anyway?"));
   g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "ok-sample.xml"));
@@ -306,9 +311,23 @@ test_import_files (Fixture       *fixture,
   gtk_window_close (GTK_WINDOW (dialog));
   import_wait_for_toast (fixture, is_japanese () ? "1件の健診を取り込みました"
                                                  : "Imported 1 checkup");
-  records = wait_for_counts (fixture, 3, 1);
+  records = wait_for_counts (fixture, 4, 1);
   g_assert_cmpint (records->profile->id, ==, profile_id);
   g_assert_null (find_message_dialog ());
+
+  /* The notebook's allergy and OTC medicine above the medicines. */
+  techo_window_show_page (fixture->window, "medicines");
+  medicines = techo_window_get_page (fixture->window, "medicines");
+  techo_test_app_pump (100);
+  g_assert_cmpuint (techo_medicines_page_get_n_notebook_rows (TECHO_MEDICINES_PAGE (medicines)),
+                    ==, 2);
+  g_assert_true (shows_label (medicines, "ペニシリン系抗菌薬で発疹", FALSE));
+  g_assert_true (shows_label (medicines, "ビタミンC錠", FALSE));
+  /* 10 回分 is ten doses, not ten days. */
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "history");
+  techo_test_app_pump (100);
+  g_assert_true (shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE));
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
 
   /* The checkup's detail: the laboratory's own H beside Techo's status,
    * and where the checkup came from. */
@@ -334,7 +353,7 @@ test_import_files (Fixture       *fixture,
   g_assert_nonnull (undo);
   g_signal_emit_by_name (undo, "clicked");
   import_wait_for_toast (fixture, _("Import undone"));
-  wait_for_counts (fixture, 3, 0);
+  wait_for_counts (fixture, 4, 0);
 
   techo_window_show_page (fixture->window, "medicines");
   medicines = techo_window_get_page (fixture->window, "medicines");
@@ -343,6 +362,16 @@ test_import_files (Fixture       *fixture,
   g_assert_true (shows_label (medicines, "セレコキシブ", FALSE));
   /* Amlodipine and celecoxib last to the 28th; loxoprofen ended. */
   g_assert_cmpuint (techo_medicines_page_get_n_current (TECHO_MEDICINES_PAGE (medicines)), ==, 2);
+  /* The notebook's allergy and OTC medicine above the medicines. */
+  g_assert_cmpuint (techo_medicines_page_get_n_notebook_rows (TECHO_MEDICINES_PAGE (medicines)),
+                    ==, 2);
+  g_assert_true (shows_label (medicines, "ペニシリン系抗菌薬で発疹", FALSE));
+  g_assert_true (shows_label (medicines, "ビタミンC錠", FALSE));
+  /* 10 回分 is ten doses, not ten days. */
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "history");
+  techo_test_app_pump (100);
+  g_assert_true (shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE));
+  techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
   save_screenshot (GTK_WIDGET (fixture->window), "medicines");
 
   /* The same files again: nothing new, and the toast says so; the
@@ -353,7 +382,7 @@ test_import_files (Fixture       *fixture,
   adw_message_dialog_response (dialog, "cancel");
   gtk_window_close (GTK_WINDOW (dialog));
   techo_test_app_pump (200);
-  wait_for_counts (fixture, 3, 0);
+  wait_for_counts (fixture, 4, 0);
 }
 
 static void
@@ -397,14 +426,14 @@ test_import_refused (Fixture       *fixture,
   /* A bad file among good ones: the good one goes in, the bad one is
    * named in the dialog. */
   import_and_wait_for_toast (fixture, both,
-                             is_japanese () ? "3件のお薬を取り込みました" : "Imported 3 medicines");
+                             is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
   /* What its button does: the response, then close. */
   adw_message_dialog_response (dialog, "close");
   gtk_window_close (GTK_WINDOW (dialog));
-  wait_for_counts (fixture, 3, 0);
+  wait_for_counts (fixture, 4, 0);
 }
 
 /* A 薬剤情報 download of the window's person (CP932): a claims row, its
@@ -515,10 +544,10 @@ test_import_action (Fixture       *fixture,
     g_assert_nonnull (chooser);
     g_assert_true (gtk_file_chooser_get_select_multiple (chooser));
     filters = gtk_file_chooser_get_filters (chooser);
-    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 6);
+    g_assert_cmpuint (g_list_model_get_n_items (filters), ==, 7);
     {
       /* One of them for マイナポータル's XML downloads. */
-      g_autoptr(GtkFileFilter) portal = g_list_model_get_item (filters, 4);
+      g_autoptr(GtkFileFilter) portal = g_list_model_get_item (filters, 5);
 
       g_assert_cmpstr (gtk_file_filter_get_name (portal), ==,
                        _("Medicines and checkups saved from Mynaportal (XML)"));

@@ -39,6 +39,7 @@ static const struct
   { "fhir", techo_fhir_error_quark, TECHO_FHIR_N_ERRORS },
   { "jahis", techo_jahis_error_quark, TECHO_JAHIS_N_ERRORS },
   { "mhlw", techo_mhlw_error_quark, TECHO_MHLW_N_ERRORS },
+  { "qr_image", techo_qr_image_error_quark, TECHO_QR_IMAGE_N_ERRORS },
   { "store", techo_store_error_quark, TECHO_STORE_N_ERRORS },
   { "vault", techo_vault_error_quark, TECHO_VAULT_N_ERRORS },
   { "json", techo_json_error_quark, TECHO_JSON_N_ERRORS },

@@ -496,13 +496,13 @@ test_dispensing_merge (Fixture       *f,
   static const char first[] =
     "JAHISTC08,1\n1,手帳 花子,2,19750402\n5,20260905,1\n"
     "11,みなと薬局,13,4,1234567\n201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n"
-    "301,1,1日1回朝食後,28,日分,1,1\n";
+    "301,1,1日1回朝食後,28,日分,1,1,,1\n";
   static const char second[] =
     "JAHISTC08,1\n1,手帳 花子,2,19750402\n5,20260905,1\n"
     "11,みなと薬局,13,4,1234567\n201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n"
-    "301,1,1日1回朝食後,28,日分,1,1\n"
+    "301,1,1日1回朝食後,28,日分,1,1,,1\n"
     "5,20261003,1\n11,みなと薬局,13,4,1234567\n"
-    "201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n301,1,1日1回朝食後,28,日分,1,1\n";
+    "201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n301,1,1日1回朝食後,28,日分,1,1,,1\n";
   g_autofree char *a = write_file (f->dir, "okusuri.txt", first);
   g_autofree char *b = write_file (f->dir, "okusuri-copy.txt", second);
   g_autoptr(TechoImportReport) ra = import_one (f, a, 0, TECHO_IMPORT_FLAGS_NONE);
@@ -531,8 +531,8 @@ test_dispensing_same_drug_twice (Fixture       *f,
   static const char text[] =
     "JAHISTC08,1\n1,手帳 花子,2,19750402\n5,20260905,1\n"
     "11,みなと薬局,13,4,1234567\n"
-    "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1\n301,1,1日3回毎食後,7,日分,1,1\n"
-    "201,2,ロキソプロフェンNa錠60mg,1,錠,2,620098801,1\n301,2,疼痛時,5,回分,1,1\n";
+    "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1\n301,1,1日3回毎食後,7,日分,1,1,,1\n"
+    "201,2,ロキソプロフェンNa錠60mg,1,錠,2,620098801,1\n301,2,疼痛時,5,回分,1,1,,1\n";
   g_autofree char *path = write_file (f->dir, "two-rps.txt", text);
   g_autoptr(TechoImportReport) report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_autoptr(TechoImportReport) again = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);

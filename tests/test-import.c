@@ -9,12 +9,14 @@
 #include "config.h"
 
 #include <string.h>
+#include <sys/stat.h>
 
 #include <glib/gstdio.h>
 
 #include "techo-cda.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-qr-image.h"
 #include "techo-reference.h"
 #include "techo-secure.h"
 #include "techo-sqlite.h"
@@ -43,7 +45,7 @@ static const char *const jahis_lines[] = {
   "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1",
   "201,1,レバミピド錠100mg,3,錠,4,2329021F1021,1",
   "301,1,1日3回毎食後,7,日分,1,1",
-  "4,メモ",
+  "4,メモ,R080901,2",
   NULL
 };
 
@@ -150,7 +152,9 @@ test_jahis (Fixture       *f,
   g_assert_cmpint (result->kind, ==, TECHO_IMPORT_KIND_JAHIS);
   g_assert_cmpuint (result->n_records, ==, 3);
   g_assert_cmpuint (result->n_new, ==, 3);
-  g_assert_cmpuint (result->n_skipped, ==, 1);
+  g_assert_cmpuint (result->n_skipped, ==, 0);
+  g_assert_cmpuint (result->n_entries, ==, 1);
+  g_assert_cmpuint (result->n_new_entries, ==, 1);
   g_assert_true (result->profile_created);
   g_assert_cmpstr (result->file_name, ==, "okusuri-2026-09.txt");
   g_assert_cmpstr (result->file_sha256, ==, sha256);
@@ -200,10 +204,38 @@ test_jahis (Fixture       *f,
     }
   g_assert_true (seen_minato && seen_sakura);
 
+  /* The notebook's details beside the rows, and its memo. */
+  g_assert_true (techo_store_load_dispensing_details_sync (f->store, result->profile_id, stored,
+                                                           NULL, &error));
+  g_assert_no_error (error);
+  for (guint i = 0; i < stored->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (stored, i);
+
+      g_assert_cmpstr (d->dispensing_unit, ==, "日分");
+      g_assert_cmpstr (d->drug_code_kind, ==, d->yj_code != NULL ? "4" : "2");
+      g_assert_cmpstr (d->drug_code, ==, d->yj_code != NULL ? d->yj_code : d->receipt_code);
+    }
+  {
+    g_autoptr(GPtrArray) entries = techo_store_list_notebook_entries_sync (
+      f->store, result->profile_id, -1, NULL, &error);
+    const TechoNotebookEntry *e;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (entries->len, ==, 1);
+    e = g_ptr_array_index (entries, 0);
+    g_assert_cmpint (e->kind, ==, TECHO_NOTEBOOK_MEMO);
+    g_assert_cmpstr (e->text, ==, "メモ");
+    g_assert_cmpstr (e->started_on, ==, "2026-09-01");
+    g_assert_cmpint (e->provenance.origin, ==, TECHO_ORIGIN_FILE);
+    g_assert_cmpstr (e->provenance.file_sha256, ==, sha256);
+  }
+
   /* Twice: nothing new, nothing changed. */
   g_assert_true (techo_import_file_sync (f->store, 0, path, &again, NULL, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (again->n_new, ==, 0);
+  g_assert_cmpuint (again->n_new_entries, ==, 0);
   g_assert_false (again->profile_created);
   g_assert_cmpint (again->profile_id, ==, result->profile_id);
   g_assert_cmpuint (n_profiles (f->store), ==, 1);
@@ -241,7 +273,14 @@ assert_import_fails (Fixture    *f,
     before[i] = count (f->store, i);
   g_assert_false (techo_import_file_sync (f->store, 0, path, &result, NULL, &error));
   g_assert_null (result);
-  g_assert_error (error, domain, code);
+  if (code >= 0)
+    g_assert_error (error, domain, code);
+  else
+    {
+      /* Any reason, but one naming the line. */
+      g_assert_true (error != NULL && error->domain == domain);
+      g_assert_true (g_str_has_prefix (error->message, "Line "));
+    }
   g_assert_cmpstr (error->message, !=, "");
   for (int i = 0; i < TECHO_STORE_N_COUNTS; i++)
     g_assert_cmpint (count (f->store, i), ==, before[i]);
@@ -254,8 +293,8 @@ test_failing (Fixture       *f,
 {
   g_autofree char *good = write_jahis_cp932 (f->dir, "good.txt", NULL);
   g_autoptr(GError) error = NULL;
-  g_autoptr(GString) missing = NULL;
   g_autoptr(GString) huge = g_string_new ("JAHISTC08,1\n");
+  g_autofree char *utf8 = g_strjoinv ("\n", (char **) jahis_lines);
   static const char no_name[] = "JAHISTC08,1\n5,20261001\n201,1,,1,錠\n";
   static const char garbage[] = "\x89PNG\r\n\x1a\n\0\0\0\rIHDR";
 
@@ -263,18 +302,26 @@ test_failing (Fixture       *f,
   assert_import_fails (f, "no-name.txt", no_name, strlen (no_name),
                        TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_INVALID);
   assert_import_fails (f, "image.png", garbage, sizeof garbage - 1,
-                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND);
-  assert_import_fails (f, "notes-only.txt", "JAHISTC08,1\n4,メモ\n", strlen ("JAHISTC08,1\n4,メモ\n"),
+                       TECHO_QR_IMAGE_ERROR, TECHO_QR_IMAGE_ERROR_DAMAGED);
+  assert_import_fails (f, "header-only.txt", "JAHISTC08,1\n", strlen ("JAHISTC08,1\n"),
                        TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY);
+  assert_import_fails (f, "unknown.bin", "hello", 5,
+                       TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND);
+  /* Cut off (the audit's 60–99 %): refused, nothing kept. */
+  for (guint percent = 60; percent < 100; percent += 7)
+    {
+      gsize cut = strlen (utf8) * percent / 100;
+
+      while ((utf8[cut] & 0xc0) == 0x80 || utf8[cut - 1] == '\n' || utf8[cut] == '\n')
+        cut++;
+      assert_import_fails (f, "cut.txt", utf8, cut, TECHO_JAHIS_ERROR, -1);
+    }
   g_assert_cmpuint (n_profiles (f->store), ==, 0);
 
   g_assert_true (techo_import_file_sync (f->store, 0, good, NULL, NULL, &error));
   g_assert_no_error (error);
 
-  /* A missing 911 part, then a file over the cap, a bad CDA. */
-  missing = g_string_new ("JAHISTC08,1\n911,123,2,2\n5,20261101\n201,1,薬,1,錠\n");
-  assert_import_fails (f, "part2.txt", missing->str, missing->len,
-                       TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_MISSING_PART);
+  /* A file over the cap, a bad CDA. */
   while (huge->len <= TECHO_IMPORT_MAX_FILE_SIZE)
     g_string_append (huge, "4,たくさんのメモ たくさんのメモ たくさんのメモ\n");
   assert_import_fails (f, "huge.txt", huge->str, huge->len,
@@ -428,6 +475,131 @@ test_profile_choice (Fixture       *f,
                                            NULL, &error), ==, 0);
 }
 
+
+/* @part (1 or 2) of the sample split in two, 911 at the end of each part,
+ * in CP932 as a receipt's QR code holds it. */
+static char *
+write_part (const char *dir,
+            const char *name,
+            guint       part)
+{
+  static const guint starts[] = { 1, 8, 15 };
+  g_autoptr(GString) utf8 = g_string_new ("JAHISTC08,1\r\n");
+  g_autoptr(GError) error = NULL;
+  g_autofree char *cp932 = NULL;
+  gsize length = 0;
+
+  for (guint i = starts[part - 1]; i < starts[part]; i++)
+    g_string_append_printf (utf8, "%s\r\n", jahis_lines[i]);
+  g_string_append_printf (utf8, "911,20260905000001,2,%u\r\n", part);
+  cp932 = g_convert (utf8->str, -1, "CP932", "UTF-8", NULL, &length, &error);
+  g_assert_no_error (error);
+  return write_file (dir, name, cp932, length);
+}
+
+static gint64
+pending_parts (TechoStore *store)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = techo_store_count_pending_parts_sync (store, NULL, &error);
+
+  g_assert_no_error (error);
+  return n;
+}
+
+/* Multi-part data over two imports: the first part is kept (and says
+ * so), nothing else changes; the second finishes it; the kept part is
+ * forgotten. The other order, and a part given twice, end the same. */
+static void
+test_parts_over_imports (Fixture       *f,
+                         gconstpointer  data)
+{
+  g_autofree char *first = write_part (f->dir, "qr-1.txt", 1);
+  g_autofree char *second = write_part (f->dir, "qr-2.txt", 2);
+  g_autofree char *whole = write_jahis_cp932 (f->dir, "whole.txt", NULL);
+  g_autoptr(TechoImportResult) a = NULL;
+  g_autoptr(TechoImportResult) again = NULL;
+  g_autoptr(TechoImportResult) b = NULL;
+  g_autoptr(TechoImportResult) c = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) stored = NULL;
+
+  g_assert_true (techo_import_file_sync (f->store, 0, second, &a, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (a->n_records, ==, 0);
+  g_assert_cmpuint (a->n_parts_pending, ==, 1);
+  g_assert_cmpstr (a->pending_data_id, ==, "20260905000001");
+  g_assert_cmpuint (a->pending_have, ==, 1);
+  g_assert_cmpuint (a->pending_total, ==, 2);
+  g_assert_cmpuint (n_profiles (f->store), ==, 0);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 0);
+  g_assert_cmpint (pending_parts (f->store), ==, 1);
+
+  /* The same part again: still one kept. */
+  g_assert_true (techo_import_file_sync (f->store, 0, second, &again, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (again->pending_have, ==, 1);
+  g_assert_cmpint (pending_parts (f->store), ==, 1);
+
+  g_assert_true (techo_import_file_sync (f->store, 0, first, &b, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_null (b->pending_data_id);
+  g_assert_cmpuint (b->n_parts_joined, ==, 2);
+  g_assert_cmpuint (b->n_records, ==, 3);
+  g_assert_cmpuint (b->n_new, ==, 3);
+  g_assert_cmpuint (b->n_entries, ==, 1);
+  g_assert_true (b->profile_created);
+  g_assert_cmpint (pending_parts (f->store), ==, 0);
+
+  /* A part of it again, after the whole was joined: known, not kept. */
+  {
+    g_autoptr(TechoImportResult) late = NULL;
+
+    g_assert_true (techo_import_file_sync (f->store, 0, second, &late, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (late->n_parts_known, ==, 1);
+    g_assert_cmpuint (late->n_parts_pending, ==, 0);
+    g_assert_null (late->pending_data_id);
+    g_assert_cmpint (pending_parts (f->store), ==, 0);
+  }
+
+  /* The same data read whole: the same rows, nothing new. */
+  g_assert_true (techo_import_file_sync (f->store, 0, whole, &c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (c->n_new, ==, 0);
+  g_assert_cmpuint (c->n_new_entries, ==, 0);
+  stored = techo_store_list_dispensings_sync (f->store, b->profile_id, NULL, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (stored->len, ==, 3);
+}
+
+/* Not a regular file: refused at once, without waiting on a FIFO that has
+ * no writer, and nothing changes. */
+static void
+test_not_a_file (Fixture       *f,
+                 gconstpointer  data)
+{
+  g_autofree char *fifo = g_build_filename (f->dir, "fifo.txt", NULL);
+  g_autoptr(TechoImportResult) result = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 start;
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  start = g_get_monotonic_time ();
+  g_assert_false (techo_import_file_sync (f->store, 0, fifo, &result, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE);
+  g_assert_nonnull (strstr (error->message, "fifo.txt"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_clear_error (&error);
+
+  g_assert_false (techo_import_file_sync (f->store, 0, f->dir, &result, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE);
+  g_clear_error (&error);
+  g_assert_false (techo_import_file_sync (f->store, 0, "/dev/zero", &result, NULL, &error));
+  g_assert_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE);
+  g_assert_cmpuint (n_profiles (f->store), ==, 0);
+}
+
 static int
 run_cli (const char  *data_dir,
          char       **out,
@@ -507,8 +679,10 @@ test_cli (void)
 
   status = run_cli (data_dir, &out, &err, good, bad, cda, NULL);
   g_assert_cmpint (status, ==, 6);
+  /* The memo is kept as a notebook entry, not left out. */
   g_assert_nonnull (strstr (out, "good.txt: medication notebook (JAHIS), 3 record(s): 3 added, "
-                                 "0 merged, 1 note(s) left out"));
+                                 "0 merged\n"));
+  g_assert_nonnull (strstr (out, "good.txt: 1 notebook entry (allergies, OTC, memos …), 1 new"));
   g_assert_nonnull (strstr (err, "bad.txt: refused: Line 2: the dispensing date"));
   /* The checkup file is about someone else than the notebook: refused
    * until the profile is chosen on purpose. */
@@ -529,6 +703,8 @@ test_cli (void)
   g_clear_pointer (&err, g_free);
 
   g_assert_cmpint (run_cli (data_dir, &out, &err, NULL), ==, 2);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
 
   /* One audit row per imported file (none for the bad one), naming the
    * file and its hash, never a value from it. */
@@ -562,6 +738,45 @@ test_cli (void)
   techo_test_remove_tree (dir);
 }
 
+
+/* techo-cli import with the parts of one receipt in two files of one
+ * import (any order), then a part alone that waits, and a FIFO refused. */
+static void
+test_cli_parts (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-import-parts-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *first = write_part (dir, "qr-1.txt", 1);
+  g_autofree char *second = write_part (dir, "qr-2.txt", 2);
+  g_autofree char *fifo = g_build_filename (dir, "pipe", NULL);
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autoptr(TechoStore) store = NULL;
+
+  g_assert_cmpint (run_cli (data_dir, &out, &err, second, first, NULL), ==, 0);
+  g_assert_nonnull (strstr (out, "qr-2.txt: 1 part(s) of multi-part data 20260905000001 kept "
+                                 "until the rest arrives (1 of 2 held)"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: medication notebook (JAHIS), 3 record(s): 3 added, "
+                                 "0 merged\n"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: 1 notebook entry (allergies, OTC, memos …), 1 new"));
+  g_assert_nonnull (strstr (out, "qr-1.txt: 2 parts of multi-part data joined"));
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
+  g_assert_cmpint (mkfifo (fifo, 0600), ==, 0);
+  g_assert_cmpint (run_cli (data_dir, &out, &err, fifo, NULL), ==, 6);
+  g_assert_nonnull (strstr (err, "pipe is not a regular file"));
+
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (count (store, TECHO_STORE_COUNT_MEDICATION), ==, 3);
+  g_assert_cmpint (pending_parts (store), ==, 0);
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  techo_test_remove_tree (dir);
+}
+
 /* A medication file of @n_groups dispensing days, @per_group drugs each. */
 static char *
 write_big_jahis (const char *dir,
@@ -584,7 +799,7 @@ write_big_jahis (const char *dir,
         g_string_append_printf (text, "201,%u,試験薬%u錠,1,錠,4,21710%02uF1020,1\r\n",
                                 i + 1, i, i % 100);
       for (guint i = 0; i < per_group; i++)
-        g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1\r\n", i + 1);
+        g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1,,1\r\n", i + 1);
     }
   return write_file (dir, "big.txt", text->str, text->len);
 }
@@ -793,7 +1008,12 @@ main (int   argc,
   g_test_add ("/import/profile-choice", Fixture, NULL, fixture_set_up, test_profile_choice,
               fixture_tear_down);
   g_test_add ("/import/async", Fixture, NULL, fixture_set_up, test_async, fixture_tear_down);
+  g_test_add ("/import/parts-over-imports", Fixture, NULL, fixture_set_up,
+              test_parts_over_imports, fixture_tear_down);
+  g_test_add ("/import/not-a-file", Fixture, NULL, fixture_set_up, test_not_a_file,
+              fixture_tear_down);
   g_test_add_func ("/import/cli", test_cli);
+  g_test_add_func ("/import/cli-parts", test_cli_parts);
   g_test_add_func ("/import/kill", test_kill);
 
   return g_test_run ();

@@ -1,8 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The JAHIS medication notebook reader: fields of every record kind it
- * keeps, CP932 and UTF-8 (BOM, CRLF), stable ids, multi-part data joined
- * in any order, a missing part named, every limit, clear messages for bad
- * lines, and the kept corpus replayed. */
+ * keeps (all of them, from text written here after the 2.x layouts),
+ * 和暦 and Gregorian dates with the era rules, 日分/回分/調剤, CP932 and
+ * UTF-8 (BOM, CRLF, LF, CR), stable ids, multi-part data (911 first or at
+ * the end of each part) joined in any order and split for keeping, a
+ * missing part named, files cut anywhere from 60 to 99 % refused, warnings
+ * for what the wild deviates in, every limit, clear messages for bad lines,
+ * and the kept corpus replayed. */
 
 #include "config.h"
 
@@ -31,7 +35,43 @@ static const char *const sample_lines[] = {
   "55,整形 次郎,整形外科,1",
   "201,1,\"セレコキシブ錠100mg, \"\"OD\"\"\",2,錠,4,1149037F1020,1",
   "301,1,\"1日2回朝夕食後\",14,日分,1,1",
-  "501,備考です",
+  "501,備考です,1",
+  NULL
+};
+
+/* Every record type of the 2.x layouts, in one notebook (made up). */
+static const char *const notebook_lines[] = {
+  "JAHISTC08,1",
+  "1,手帳 花子,2,S330303,100-0001,東京都千代田区1-1,03-0000-0000,,A+,52.5,テチョウ ハナコ",
+  "2,1,卵,1",
+  "2,2,セフェム系抗菌薬で発疹,1",
+  "2,3,高血圧症,1",
+  "2,9,錠剤が飲みにくい,2",
+  "3,ビタミンC錠,R060401,R060430,2,1,4900000000001",
+  "31,1,アスコルビン酸,1,,2",
+  "31,1,リボフラビン,3,1234567,2",
+  "4,健康診断を受けた,R060410,2",
+  "5,R060415,1",
+  "11,さくら薬局,13,4,1234567,100-0002,東京都中央区1-2,03-1111-2222,1",
+  "15,薬剤師 一郎,03-1111-2222,1",
+  "51,みどり内科,13,1,7654321,1",
+  "55,医師 二郎,内科,1",
+  "201,1,アムロジピン錠5mg「テスト」,1,錠,2,620000001,1,【般】アムロジピン錠5mg,2,2171022F1ZZZ",
+  "281,1,粉砕,1",
+  "291,1,グレープフルーツに注意,1",
+  "301,1,1日1回朝食後,28,日分,1,1,,1",
+  "311,1,一包化,1",
+  "201,2,ロキソプロフェン錠60mg,1,錠,4,1149019F1560,1,,,",
+  "301,2,頭痛時,10,回分,3,1,,1",
+  "391,2,空腹時を避ける,1",
+  "201,3,ケトプロフェンテープ20mg,14,枚,6,123456789,1,,,",
+  "301,3,1日1回貼付,1,調剤,5,1,,1",
+  "401,他の薬と飲むときは相談を,1",
+  "411,提供情報です,31,1",
+  "421,アムロジピン5錠残薬,1",
+  "501,正しい飲み方は薬袋を参照,1",
+  "601,夜眠れない,R060416",
+  "701,薬剤師 一郎,さくら薬局,03-1111-2222,R050401,,1",
   NULL
 };
 
@@ -97,7 +137,11 @@ test_fields (void)
 
   g_assert_cmpuint (r->version, ==, 8);
   g_assert_cmpuint (r->n_parts, ==, 0);
-  g_assert_cmpuint (r->n_skipped, ==, 3); /* 2, 15, 501 */
+  g_assert_cmpuint (r->n_skipped, ==, 0);
+  g_assert_cmpuint (r->n_warnings, ==, 0);
+  g_assert_cmpuint (r->entries->len, ==, 1);
+  g_assert_cmpint (((TechoNotebookEntry *) g_ptr_array_index (r->entries, 0))->kind, ==,
+                   TECHO_NOTEBOOK_ALLERGY);
   g_assert_nonnull (r->patient);
   g_assert_cmpstr (r->patient->name, ==, "山田 太郎");
   g_assert_cmpstr (r->patient->name_kana, ==, "ヤマダ タロウ");
@@ -140,6 +184,7 @@ test_fields (void)
   g_assert_cmpstr (d->prescriber_department, ==, "整形外科");
   g_assert_cmpstr (d->drug_name, ==, "セレコキシブ錠100mg, \"OD\"");
   g_assert_cmpint (d->days, ==, 14);
+  g_assert_cmpstr (d->notes, ==, "501\t備考です");
 
   for (guint i = 0; i < r->dispensings->len; i++)
     {
@@ -312,7 +357,7 @@ test_limits (void)
 
   /* Drug lines. */
   for (int i = 0; i <= TECHO_JAHIS_MAX_DISPENSINGS; i++)
-    g_string_append_printf (drugs, "201,1,薬%d,1,錠,1,,1\n", i);
+    g_string_append_printf (drugs, "201,1,薬%d,1,錠,1,,1,,,\n", i);
   assert_error (drugs->str, drugs->len, TECHO_JAHIS_ERROR_TOO_LARGE, "medicine lines");
 
   /* Binary garbage, with and without NUL bytes. */
@@ -354,12 +399,29 @@ test_errors (void)
       "Line 2: record 201 comes before any dispensing date" },
     { "JAHISTC08,1\n5,20261301\n", TECHO_JAHIS_ERROR_INVALID, "Line 2: the dispensing date “20261301”" },
     { "JAHISTC08,1\n\n5,20261001\n201,1,,1,錠\n", TECHO_JAHIS_ERROR_INVALID,
-      "Line 4: the medicine record has no name" },
-    { "JAHISTC08,1\n5,20261001\n201,,薬\n", TECHO_JAHIS_ERROR_INVALID, "no RP number" },
-    { "JAHISTC08,1\n5,20261001\n201,1,薬,abc,錠\n", TECHO_JAHIS_ERROR_INVALID, "amount “abc”" },
+      "Line 4: the name of the medicine is missing" },
+    { "JAHISTC08,1\n5,20261001\n201,,薬\n", TECHO_JAHIS_ERROR_INVALID, "RP number" },
+    { "JAHISTC08,1\n5,20261001\n201,1,薬,abc,錠\n", TECHO_JAHIS_ERROR_INVALID,
+      "amount of the medicine “abc”" },
+    { "JAHISTC08,1\n5,R020230\n", TECHO_JAHIS_ERROR_INVALID,
+      "Line 2: the dispensing date “R020230” is not a real date" },
+    { "JAHISTC08,1\n5,H010107\n", TECHO_JAHIS_ERROR_INVALID, "“H010107” is not a real date" },
+    { "JAHISTC08,1\n1,名前,1,X330303\n", TECHO_JAHIS_ERROR_INVALID, "Line 2: the birth date" },
+    { "JAHISTC08,1\n3,OTC薬,R061301,,2,1,\n", TECHO_JAHIS_ERROR_INVALID, "start date" },
+    { "JAHISTC08,1\n5,20261001\n201,1,薬,1,錠,1,,1\n301,1,毎食後,7,日分,1,1,,1\n"
+      "201,2,薬2,1,錠,1,,1\n5,20261002,1\n", TECHO_JAHIS_ERROR_TRUNCATED,
+      "Line 5: the medicine of RP 2 (dispensed on 2026-10-01) has no usage" },
+    { "JAHISTC08,1\n5,20261001\n301,1,毎食後,7,日分,1,1,,1\n", TECHO_JAHIS_ERROR_TRUNCATED,
+      "Line 3: the usage of RP 1" },
+    { "JAHISTC08,1\n31,1,成分,1,,2\n", TECHO_JAHIS_ERROR_INVALID, "before any OTC" },
+    { "JAHISTC08,1\n911,X,2,1\n5,20261001,1\nJAHISTC08,1\n911,X,2,2\n501,a,1\n"
+      "911,X,2,2\n501,b,1\n",
+      TECHO_JAHIS_ERROR_INVALID, "appears twice" },
+    { "JAHISTC08,1\n5,20261001,1\n911,X,2,1\n501,備考,1\n", TECHO_JAHIS_ERROR_TRUNCATED,
+      "Line 4: the records from here on have no part marker" },
     { "JAHISTC08,1\n5,20261001\n201,1,薬,1,錠\n301,1,毎食後,7.5,日分\n", TECHO_JAHIS_ERROR_INVALID,
       "Line 4: the number of days “7.5”" },
-    { "JAHISTC08,1\nabc,1\n", TECHO_JAHIS_ERROR_MALFORMED, "Line 2 is not a JAHIS record" },
+    { "JAHISTC08,1\nabc,1\n", TECHO_JAHIS_ERROR_MALFORMED, "Line 2: this is not a JAHIS record" },
     { "JAHISTC08,1\n5,20261001\n201,1,\"薬\"x\n", TECHO_JAHIS_ERROR_MALFORMED, "after a closing quote" },
     { "JAHISTC08,1\n5,2026\x01" "1001\n", TECHO_JAHIS_ERROR_MALFORMED, "control characters" },
     { "911,1,1,1\n5,20261001\n", TECHO_JAHIS_ERROR_NOT_JAHIS, "no JAHISTC header" },
@@ -373,7 +435,7 @@ static void
 test_padding (void)
 {
   const char *text = "JAHISTC08,1\n5, 20261001 ,1\n201, 1 ,外用薬 , 2 ,本,4, 2649729S1020\n"
-                     "301,1 , 1日2回 , 14 ,日分,5\n";
+                     "301,1 , 1日2回 , 14 ,日分,5,1,,1\n";
   g_autoptr(TechoJahisResult) r = parse_ok (text, strlen (text));
   const TechoDispensing *d;
 
@@ -386,24 +448,369 @@ test_padding (void)
   g_assert_cmpstr (d->usage, ==, "1日2回");
   g_assert_cmpint (d->days, ==, 14);
   g_assert_cmpstr (d->dosage_form, ==, "5");
+  /* One warning per padded line, each naming it. */
+  g_assert_cmpuint (r->warnings->len, ==, 3);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (r->warnings, 0), "Line 2: "));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (r->warnings, 1), "Line 3: "));
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (r->warnings, 2), "Line 4: "));
 }
 
+/* What the wild deviates in is read, with a warning naming the line. */
+static void
+test_warnings (void)
+{
+  const char *text = "JAHISTC08,1\n5,H310501,1\n11,薬局,13,4,1234567,,,,1\n11,別の薬局,,,,,,,1\n"
+                     "201,1,薬,1,錠,,,1,,,\n301,1,毎食後,3,日,1,1,,1\n999,未来のレコード,1\n"
+                     "501,備考,1\n";
+  g_autoptr(TechoJahisResult) r = parse_ok (text, strlen (text));
+  const TechoDispensing *d;
+  static const char *const expected[] = {
+    "Line 2: the dispensing date “H310501” lies after its era ended; read as 2019-05-01.",
+    "Line 4: a second dispensing institution",
+    "Line 5: the medicine has no code kind.",
+    "Line 6: the unit “日” is not 日分, 回分 or 調剤",
+    "Line 7: record number 999 is not one Techo knows",
+  };
+
+  g_assert_cmpuint (r->dispensings->len, ==, 1);
+  d = g_ptr_array_index (r->dispensings, 0);
+  g_assert_cmpstr (d->dispensed_on, ==, "2019-05-01");
+  g_assert_cmpstr (d->pharmacy_name, ==, "薬局");
+  g_assert_cmpstr (d->dispensing_unit, ==, "日");
+  g_assert_cmpint (d->days, ==, 0);
+  g_assert_cmpuint (r->n_skipped, ==, 1);
+  g_assert_cmpuint (r->warnings->len, ==, G_N_ELEMENTS (expected));
+  for (guint i = 0; i < G_N_ELEMENTS (expected); i++)
+    if (!g_str_has_prefix (g_ptr_array_index (r->warnings, i), expected[i]))
+      g_error ("warning %u is “%s”, not “%s…”", i, (char *) g_ptr_array_index (r->warnings, i),
+               expected[i]);
+}
+
+/* Shapes of the specification's own appendix examples that deviate from
+ * its layouts (an information-only dispensing with a 411 of more fields
+ * than the layout; a 701 without contact as the last line): read, with a
+ * warning where a field is missing. */
+static void
+test_appendix_shapes (void)
+{
+  const char *info_only = "JAHISTC08,1\r\n1,鈴木 太郎,1,S330303,,,,,,,\r\n5,R020410,1\r\n"
+                          "15,工業会 次郎,,1\r\n411,嚥下困難のため錠剤は粉砕して投与する。,31,,1";
+  const char *pharmacist = "JAHISTC08,1\r\n5,R020410,1\r\n11,工業会薬局 駅前店,13,4,1234567,,,,1\r\n"
+                           "201,1,ﾉﾙﾊﾞｽｸ錠2.5mg,1,錠,2,610463177,1,,,\r\n"
+                           "301,1,【分1 朝食後服用】,14,日分,1,1,,1\r\n"
+                           "701,薬剤師 太郎,工業会薬局 駅前店,,R020401,,1\r\n";
+  g_autoptr(TechoJahisResult) a = parse_ok (info_only, strlen (info_only));
+  g_autoptr(TechoJahisResult) b = parse_ok (pharmacist, strlen (pharmacist));
+
+  g_assert_cmpuint (a->dispensings->len, ==, 0);
+  g_assert_cmpstr (a->patient->birth_date, ==, "1958-03-03");
+  g_assert_cmpuint (b->dispensings->len, ==, 1);
+  g_assert_cmpuint (b->entries->len, ==, 1);
+  g_assert_cmpstr (((TechoNotebookEntry *) g_ptr_array_index (b->entries, 0))->started_on, ==,
+                   "2020-04-01");
+  g_assert_cmpuint (b->warnings->len, ==, 1);
+  g_assert_true (g_str_has_prefix (g_ptr_array_index (b->warnings, 0),
+                                   "Line 6: the family pharmacist has no contact."));
+}
+
+/* A drug line with no usage at all is the mark of a cut file. */
 static void
 test_no_usage (void)
 {
   const char *text = "JAHISTC01,1\n5,20261001\n201,7,外用薬,1,本,1,,1\n";
+
+  assert_error (text, strlen (text), TECHO_JAHIS_ERROR_TRUNCATED,
+                "Line 3: the medicine of RP 7 (dispensed on 2026-10-01) has no usage record");
+}
+
+static void
+test_era_dates (void)
+{
+  static const struct
+  {
+    const char *text;
+    const char *iso;  /* NULL: refused */
+  } cases[] = {
+    { "R020410", "2020-04-10" }, { "H310401", "2019-04-01" }, { "S330303", "1958-03-03" },
+    { "H010108", "1989-01-08" }, { "H010107", NULL },         { "S640107", "1989-01-07" },
+    { "R010501", "2019-05-01" }, { "R010430", NULL },         { "T010730", "1912-07-30" },
+    { "T010729", NULL },         { "M450729", "1912-07-29" }, { "M060101", "1873-01-01" },
+    { "M050101", NULL },         { "S010101", NULL },         { "S011225", "1926-12-25" },
+    { "R060229", "2024-02-29" }, { "R050229", NULL },         { "R001010", NULL },
+    { "X020410", NULL },         { "R0204", NULL },           { "r020410", "2020-04-10" },
+    { "20200410", "2020-04-10" }, { "20200231", NULL },       { "18720101", NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *text = g_strdup_printf ("JAHISTC08,1\n5,%s,1\n501,備考,1\n",
+                                               cases[i].text);
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TechoJahisResult) r = techo_jahis_parse (text, strlen (text), &error);
+
+      if (cases[i].iso == NULL)
+        {
+          g_assert_null (r);
+          g_assert_error (error, TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_INVALID);
+          g_assert_nonnull (strstr (error->message, "Line 2: the dispensing date"));
+          continue;
+        }
+      g_assert_no_error (error);
+      /* A dispensing of notes only: no drug, the date read all the same. */
+      g_assert_cmpuint (r->dispensings->len, ==, 0);
+      {
+        g_autofree char *with_drug = g_strdup_printf (
+          "JAHISTC08,1\n5,%s,1\n201,1,薬,1,錠,1,,1,,,\n301,1,毎食後,1,日分,1,1,,1\n",
+          cases[i].text);
+        g_autoptr(TechoJahisResult) d = parse_ok (with_drug, strlen (with_drug));
+
+        g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (d->dispensings, 0))->dispensed_on,
+                         ==, cases[i].iso);
+      }
+    }
+}
+
+static char *
+notebook_text (void)
+{
+  return g_strjoinv ("\r\n", (char **) notebook_lines);
+}
+
+static const TechoNotebookEntry *
+entry_of (const TechoJahisResult *r,
+          TechoNotebookKind       kind)
+{
+  for (guint i = 0; i < r->entries->len; i++)
+    if (((TechoNotebookEntry *) g_ptr_array_index (r->entries, i))->kind == kind)
+      return g_ptr_array_index (r->entries, i);
+  g_error ("no entry of kind %s", techo_notebook_kind_to_string (kind));
+  return NULL;
+}
+
+/* Every record type kept, with its fields. */
+static void
+test_all_records (void)
+{
+  g_autofree char *text = notebook_text ();
   g_autoptr(TechoJahisResult) r = parse_ok (text, strlen (text));
   const TechoDispensing *d;
+  const TechoNotebookEntry *e;
+  g_autoptr(GHashTable) ids = g_hash_table_new (g_str_hash, g_str_equal);
 
-  g_assert_cmpuint (r->version, ==, 1);
-  g_assert_null (r->patient);
-  g_assert_cmpuint (r->dispensings->len, ==, 1);
+  g_assert_cmpuint (r->n_warnings, ==, 0);
+  g_assert_cmpuint (r->n_skipped, ==, 0);
+  g_assert_cmpstr (r->patient->name, ==, "手帳 花子");
+  g_assert_cmpstr (r->patient->sex, ==, "female");
+  g_assert_cmpstr (r->patient->birth_date, ==, "1958-03-03");
+  g_assert_cmpstr (r->patient->name_kana, ==, "テチョウ ハナコ");
+
+  g_assert_cmpuint (r->entries->len, ==, 7);
+  g_assert_cmpstr (entry_of (r, TECHO_NOTEBOOK_ALLERGY)->text, ==, "卵");
+  g_assert_cmpstr (entry_of (r, TECHO_NOTEBOOK_ALLERGY)->author, ==, "1");
+  g_assert_cmpstr (entry_of (r, TECHO_NOTEBOOK_SIDE_EFFECT)->text, ==, "セフェム系抗菌薬で発疹");
+  g_assert_cmpstr (entry_of (r, TECHO_NOTEBOOK_HISTORY)->text, ==, "高血圧症");
+  g_assert_cmpstr (entry_of (r, TECHO_NOTEBOOK_REMARK)->text, ==, "錠剤が飲みにくい");
+  e = entry_of (r, TECHO_NOTEBOOK_OTC);
+  g_assert_cmpstr (e->text, ==, "ビタミンC錠");
+  g_assert_cmpstr (e->started_on, ==, "2024-04-01");
+  g_assert_cmpstr (e->ended_on, ==, "2024-04-30");
+  g_assert_cmpstr (e->code, ==, "4900000000001");
+  g_assert_cmpstr (e->detail, ==, "アスコルビン酸、リボフラビン (1234567)");
+  e = entry_of (r, TECHO_NOTEBOOK_MEMO);
+  g_assert_cmpstr (e->text, ==, "健康診断を受けた");
+  g_assert_cmpstr (e->started_on, ==, "2024-04-10");
+  g_assert_cmpstr (e->author, ==, "2");
+  e = entry_of (r, TECHO_NOTEBOOK_PHARMACIST);
+  g_assert_cmpstr (e->text, ==, "薬剤師 一郎");
+  g_assert_cmpstr (e->detail, ==, "さくら薬局 03-1111-2222");
+  g_assert_cmpstr (e->started_on, ==, "2023-04-01");
+  g_assert_null (e->ended_on);
+  for (guint i = 0; i < r->entries->len; i++)
+    {
+      e = g_ptr_array_index (r->entries, i);
+      g_assert_true (g_str_has_prefix (e->id, "jahis-note-"));
+      g_assert_true (g_hash_table_add (ids, e->id));
+    }
+
+  g_assert_cmpuint (r->dispensings->len, ==, 3);
+  /* 日分: days. */
   d = g_ptr_array_index (r->dispensings, 0);
-  g_assert_null (d->usage);
+  g_assert_cmpstr (d->dispensed_on, ==, "2024-04-15");
+  g_assert_cmpstr (d->drug_name, ==, "アムロジピン錠5mg「テスト」");
+  g_assert_cmpstr (d->receipt_code, ==, "620000001");
+  g_assert_cmpstr (d->drug_code, ==, "620000001");
+  g_assert_cmpstr (d->drug_code_kind, ==, "2");
+  g_assert_cmpstr (d->generic_name, ==, "【般】アムロジピン錠5mg");
+  g_assert_cmpstr (d->generic_code, ==, "2171022F1ZZZ");
+  g_assert_cmpstr (d->generic_code_kind, ==, "2");
+  g_assert_cmpstr (d->dispensing_unit, ==, "日分");
+  g_assert_cmpfloat (d->dispensing_quantity, ==, 28);
+  g_assert_cmpint (d->days, ==, 28);
+  g_assert_cmpstr (d->pharmacy_name, ==, "さくら薬局");
+  g_assert_cmpstr (d->pharmacy_code, ==, "1341234567");
+  g_assert_cmpstr (d->pharmacist_name, ==, "薬剤師 一郎");
+  g_assert_cmpstr (d->prescriber_name, ==, "みどり内科");
+  g_assert_cmpstr (d->doctor_name, ==, "医師 二郎");
+  g_assert_cmpstr (d->prescriber_department, ==, "内科");
+  g_assert_cmpstr (d->notes, ==,
+                   "281\t粉砕\n291\tグレープフルーツに注意\n311\t一包化\n"
+                   "401\t他の薬と飲むときは相談を\n411\t提供情報です\n421\tアムロジピン5錠残薬\n"
+                   "501\t正しい飲み方は薬袋を参照\n601\t夜眠れない (2024-04-16)");
+  /* 回分: a count of doses, not days. */
+  d = g_ptr_array_index (r->dispensings, 1);
+  g_assert_cmpstr (d->yj_code, ==, "1149019F1560");
+  g_assert_cmpstr (d->dispensing_unit, ==, "回分");
+  g_assert_cmpfloat (d->dispensing_quantity, ==, 10);
   g_assert_cmpint (d->days, ==, 0);
-  g_assert_null (d->pharmacy_name);
+  g_assert_cmpstr (d->dosage_form, ==, "3");
+  g_assert_true (g_str_has_prefix (d->notes, "391\t空腹時を避ける\n401\t"));
+  /* 調剤: one dispensing, no days either. */
+  d = g_ptr_array_index (r->dispensings, 2);
+  g_assert_cmpstr (d->dispensing_unit, ==, "調剤");
+  g_assert_cmpfloat (d->dispensing_quantity, ==, 1);
+  g_assert_cmpint (d->days, ==, 0);
+  g_assert_cmpfloat (d->quantity, ==, 14);
+  g_assert_cmpstr (d->unit, ==, "枚");
+  g_assert_cmpstr (d->drug_code_kind, ==, "6");
   g_assert_null (d->yj_code);
   g_assert_null (d->receipt_code);
+}
+
+/* Multi-part data with 911 at the end of each part, each part with its
+ * own header (as the 2.x versions print them), in any order; the same
+ * parts split out, kept as text and joined from separate texts. */
+static void
+test_multipart_at_end (void)
+{
+  static const guint starts[] = { 1, 11, 20, 31 }; /* the notebook in three parts */
+  static const guint order[] = { 2, 3, 1 };
+  g_autofree char *whole = notebook_text ();
+  g_autoptr(TechoJahisResult) a = parse_ok (whole, strlen (whole));
+  g_autoptr(GString) joined = g_string_new (NULL);
+  g_autoptr(GString) one_header = g_string_new ("JAHISTC08,1\n");
+  g_autoptr(GPtrArray) collected = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) techo_jahis_part_free);
+  g_autoptr(TechoJahisResult) b = NULL;
+  g_autoptr(TechoJahisResult) c = NULL;
+  g_autoptr(TechoJahisResult) d = NULL;
+  g_autoptr(GError) error = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (order); k++)
+    {
+      guint part = order[k];
+      g_autoptr(GString) text = g_string_new ("JAHISTC08,1\r\n");
+      g_autoptr(GPtrArray) parts = NULL;
+      g_autofree char *kept = NULL;
+      g_autoptr(GPtrArray) again = NULL;
+
+      for (guint i = starts[part - 1]; i < starts[part]; i++)
+        g_string_append_printf (text, "%s\r\n", notebook_lines[i]);
+      g_string_append_printf (text, "911,12345678901234,3,%u\r\n", part);
+      g_string_append (joined, text->str);
+
+      /* Split: one part, its number, its lines without header or 911. */
+      parts = techo_jahis_split (text->str, text->len, &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (parts->len, ==, 1);
+      g_assert_cmpstr (((TechoJahisPart *) g_ptr_array_index (parts, 0))->data_id, ==,
+                       "12345678901234");
+      g_assert_cmpuint (((TechoJahisPart *) g_ptr_array_index (parts, 0))->number, ==, part);
+      g_assert_cmpuint (((TechoJahisPart *) g_ptr_array_index (parts, 0))->total, ==, 3);
+      g_assert_cmpuint (((TechoJahisPart *) g_ptr_array_index (parts, 0))->lines->len, ==,
+                        starts[part] - starts[part - 1]);
+      /* Kept as text and read back: the same part. */
+      kept = techo_jahis_part_to_text (g_ptr_array_index (parts, 0));
+      again = techo_jahis_split (kept, strlen (kept), &error);
+      g_assert_no_error (error);
+      g_assert_cmpuint (((TechoJahisPart *) g_ptr_array_index (again, 0))->number, ==, part);
+      g_ptr_array_add (collected, g_ptr_array_steal_index (again, 0));
+
+      /* Without the other parts: the missing ones named. */
+      if (k == 0)
+        {
+          g_autoptr(TechoJahisResult) alone = techo_jahis_parse_parts (parts, &error);
+
+          g_assert_null (alone);
+          g_assert_error (error, TECHO_JAHIS_ERROR, TECHO_JAHIS_ERROR_MISSING_PART);
+          g_assert_nonnull (strstr (error->message, "Parts 1, 3 of 3"));
+          g_clear_error (&error);
+        }
+    }
+  b = parse_ok (joined->str, joined->len);
+  g_assert_cmpuint (b->n_parts, ==, 3);
+  assert_same_dispensings (a, b);
+  g_assert_cmpuint (b->entries->len, ==, a->entries->len);
+  g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (b->dispensings, 0))->notes, ==,
+                   ((TechoDispensing *) g_ptr_array_index (a->dispensings, 0))->notes);
+
+  c = techo_jahis_parse_parts (collected, &error);
+  g_assert_no_error (error);
+  assert_same_dispensings (a, c);
+
+  /* One header for all, 911 closing each part. */
+  for (guint part = 1; part <= 3; part++)
+    {
+      for (guint i = starts[part - 1]; i < starts[part]; i++)
+        g_string_append_printf (one_header, "%s\n", notebook_lines[i]);
+      g_string_append_printf (one_header, "911,12345678901234,3,%u\n", part);
+    }
+  d = parse_ok (one_header->str, one_header->len);
+  assert_same_dispensings (a, d);
+}
+
+/* A file cut anywhere from 60 % to 99 % of its length: every cut inside
+ * a line is refused; a cut at a line's end is refused too when it leaves
+ * a drug without usage or the reverse. Nothing cut is read silently as
+ * whole when the cut falls in a record. */
+static void
+test_truncated (void)
+{
+  g_autofree char *text = notebook_text ();
+  gsize length = strlen (text);
+  guint n_refused = 0, n_cuts = 0, n_line_ends = 0;
+
+  for (gsize cut = length * 60 / 100; cut < length * 99 / 100; cut++)
+    {
+      g_autoptr(GError) error = NULL;
+      g_autoptr(TechoJahisResult) r = NULL;
+      gboolean at_line_end = text[cut] == '\r' || text[cut] == '\n' || text[cut - 1] == '\n';
+
+      /* Only cuts between whole characters. */
+      if (((guchar) text[cut] & 0xc0) == 0x80)
+        continue;
+      n_cuts++;
+      r = techo_jahis_parse (text, cut, &error);
+      if (r == NULL)
+        {
+          n_refused++;
+          g_assert_true (error->domain == TECHO_JAHIS_ERROR);
+          if (!g_str_has_prefix (error->message, "Line "))
+            g_error ("the refusal of a cut at %" G_GSIZE_FORMAT " names no line: %s", cut,
+                     error->message);
+          continue;
+        }
+      if (!at_line_end)
+        g_error ("a cut inside a line at byte %" G_GSIZE_FORMAT " was read as whole", cut);
+      n_line_ends++;
+    }
+  g_test_message ("%u cuts, %u refused, %u read (each at a line's end)", n_cuts, n_refused,
+                  n_line_ends);
+  g_assert_cmpuint (n_refused, >=, n_cuts * 8 / 10);
+}
+
+/* CR-only line ends and an end-of-file mark. */
+static void
+test_line_ends (void)
+{
+  g_autofree char *lf = sample_text ("\n");
+  g_autofree char *cr = sample_text ("\r");
+  g_autofree char *eof = g_strconcat (lf, "\n\x1a", NULL);
+  g_autoptr(TechoJahisResult) a = parse_ok (lf, strlen (lf));
+  g_autoptr(TechoJahisResult) b = parse_ok (cr, strlen (cr));
+  g_autoptr(TechoJahisResult) c = parse_ok (eof, strlen (eof));
+
+  assert_same_dispensings (a, b);
+  assert_same_dispensings (a, c);
 }
 
 /* Replays tests/corpus/jahis: ok-* must read with at least one medicine;
@@ -456,6 +863,13 @@ main (int   argc,
   g_test_add_func ("/jahis/limits", test_limits);
   g_test_add_func ("/jahis/errors", test_errors);
   g_test_add_func ("/jahis/padding", test_padding);
+  g_test_add_func ("/jahis/warnings", test_warnings);
+  g_test_add_func ("/jahis/appendix-shapes", test_appendix_shapes);
+  g_test_add_func ("/jahis/era-dates", test_era_dates);
+  g_test_add_func ("/jahis/all-records", test_all_records);
+  g_test_add_func ("/jahis/multipart-at-end", test_multipart_at_end);
+  g_test_add_func ("/jahis/truncated", test_truncated);
+  g_test_add_func ("/jahis/line-ends", test_line_ends);
   g_test_add_func ("/jahis/no-usage", test_no_usage);
   g_test_add_func ("/jahis/corpus", test_corpus);
 

@@ -454,6 +454,54 @@ test_dates (void)
   g_assert_cmpint (techo_reference_age_on ("2030-01-01", "2025-06-15"), ==, -1);
 }
 
+/* 和暦 GYYMMDD: the era's first and last days, 元年, leap days, and a day
+ * after the era ended read but flagged. Every ISO date read back formats
+ * to the same era text (one era table for both). */
+static void
+test_era_dates (void)
+{
+  static const struct { const char *text; TechoEraDate kind; const char *iso; } cases[] = {
+    { "R020410", TECHO_ERA_DATE_OK, "2020-04-10" },
+    { "R010501", TECHO_ERA_DATE_OK, "2019-05-01" },
+    { "R010430", TECHO_ERA_DATE_INVALID, NULL },
+    { "H310430", TECHO_ERA_DATE_OK, "2019-04-30" },
+    { "H310501", TECHO_ERA_DATE_PAST_ERA, "2019-05-01" },
+    { "H010108", TECHO_ERA_DATE_OK, "1989-01-08" },
+    { "H010107", TECHO_ERA_DATE_INVALID, NULL },
+    { "S640107", TECHO_ERA_DATE_OK, "1989-01-07" },
+    { "S011225", TECHO_ERA_DATE_OK, "1926-12-25" },
+    { "T150101", TECHO_ERA_DATE_OK, "1926-01-01" },
+    { "T010730", TECHO_ERA_DATE_OK, "1912-07-30" },
+    { "M450729", TECHO_ERA_DATE_OK, "1912-07-29" },
+    { "M060101", TECHO_ERA_DATE_OK, "1873-01-01" },
+    { "M051231", TECHO_ERA_DATE_INVALID, NULL },
+    { "H120229", TECHO_ERA_DATE_OK, "2000-02-29" },
+    { "H130229", TECHO_ERA_DATE_INVALID, NULL },
+    { "R000101", TECHO_ERA_DATE_INVALID, NULL },
+    { "Q020410", TECHO_ERA_DATE_INVALID, NULL },
+    { "R02041", TECHO_ERA_DATE_INVALID, NULL },
+    { "R02041X", TECHO_ERA_DATE_INVALID, NULL },
+    { "", TECHO_ERA_DATE_INVALID, NULL },
+  };
+
+  for (guint i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *iso = NULL;
+
+      g_assert_cmpint (techo_reference_parse_era_date (cases[i].text, &iso), ==, cases[i].kind);
+      g_assert_cmpstr (iso, ==, cases[i].iso);
+      if (cases[i].kind == TECHO_ERA_DATE_OK && cases[i].text[0] != 'M')
+        {
+          g_autofree char *formatted = techo_reference_format_date (iso, TRUE);
+          guint year = (cases[i].text[1] - '0') * 10 + (cases[i].text[2] - '0');
+          g_autofree char *prefix = year == 1 ? g_strdup ("元年")
+                                              : g_strdup_printf ("%u年", year);
+
+          g_assert_nonnull (strstr (formatted, prefix));
+        }
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -470,6 +518,7 @@ main (int   argc,
   g_test_add_func ("/reference/screening-followup", test_screening_followup);
   g_test_add_func ("/reference/medication", test_medication);
   g_test_add_func ("/reference/dates", test_dates);
+  g_test_add_func ("/reference/era-dates", test_era_dates);
 
   return g_test_run ();
 }

@@ -15,6 +15,7 @@
 
 #include "techo-store-schema.h"
 #include "techo-store.h"
+#include "techo-store-schema.h"
 #include "techo-test-util.h"
 
 static int

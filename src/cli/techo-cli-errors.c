@@ -134,6 +134,19 @@ static const char * const jahis_sentences[TECHO_JAHIS_N_ERRORS] = {
     "A record of the medicine file lacks a field; see the detail for the line.",
   [TECHO_JAHIS_ERROR_MISSING_PART] =
     "The medicine file is one part of several; import all parts together.",
+  [TECHO_JAHIS_ERROR_TRUNCATED] =
+    "The medicine file ends in the middle of a record; get the whole file again.",
+};
+
+static const char * const qr_image_sentences[TECHO_QR_IMAGE_N_ERRORS] = {
+  [TECHO_QR_IMAGE_ERROR_TOO_LARGE] =
+    "The picture is too large to read; use a smaller picture of the QR code.",
+  [TECHO_QR_IMAGE_ERROR_NOT_IMAGE] =
+    "The file is not a PNG or JPEG picture.",
+  [TECHO_QR_IMAGE_ERROR_DAMAGED] =
+    "The picture is damaged and cannot be opened; save the photo again.",
+  [TECHO_QR_IMAGE_ERROR_NO_CODE] =
+    "No QR code could be read in the picture; take a sharper photo.",
 };
 
 static const char * const mhlw_sentences[TECHO_MHLW_N_ERRORS] = {
@@ -218,6 +231,8 @@ static const char * const import_sentences[TECHO_IMPORT_N_ERRORS] = {
     "The file is about someone else; give --profile ID if it really is that person's.",
   [TECHO_IMPORT_ERROR_REISSUE] =
     "The file re-issues a kept checkup with other values; give --replace to take them.",
+  [TECHO_IMPORT_ERROR_NOT_A_FILE] =
+    "The path is a folder, pipe or device, not a file; give the file itself.",
 };
 
 static const char * const portal_sentences[TECHO_PORTAL_N_ERRORS] = {
@@ -302,6 +317,7 @@ static const struct
   { techo_fhir_error_quark, fhir_sentences, TECHO_FHIR_N_ERRORS },
   { techo_jahis_error_quark, jahis_sentences, TECHO_JAHIS_N_ERRORS },
   { techo_mhlw_error_quark, mhlw_sentences, TECHO_MHLW_N_ERRORS },
+  { techo_qr_image_error_quark, qr_image_sentences, TECHO_QR_IMAGE_N_ERRORS },
   { techo_store_error_quark, store_sentences, TECHO_STORE_N_ERRORS },
   { techo_vault_error_quark, vault_sentences, TECHO_VAULT_N_ERRORS },
   { techo_json_error_quark, json_sentences, TECHO_JSON_N_ERRORS },

@@ -28,6 +28,7 @@
 #include "techo-shl-fetch.h"
 #include "techo-shl-payload.h"
 #include "techo-mhlw-xml.h"
+#include "techo-qr-image.h"
 #include "techo-store.h"
 
 static int
@@ -42,7 +43,8 @@ exit_for_import_error (const GError *error)
     return TECHO_EXIT_USAGE;
   if (error->domain == TECHO_JAHIS_ERROR || error->domain == TECHO_CDA_ERROR
       || error->domain == TECHO_FHIR_ERROR || error->domain == TECHO_SHL_ERROR
-      || error->domain == TECHO_SHL_FETCH_ERROR || error->domain == TECHO_MHLW_ERROR || error->domain == TECHO_IMPORT_ERROR)
+      || error->domain == TECHO_SHL_FETCH_ERROR || error->domain == TECHO_MHLW_ERROR || error->domain == TECHO_QR_IMAGE_ERROR
+      || error->domain == TECHO_IMPORT_ERROR)
     return TECHO_EXIT_DATA;
   if (error->domain == G_FILE_ERROR || error->domain == G_IO_ERROR)
     return TECHO_EXIT_DATA;
@@ -60,6 +62,8 @@ kind_words (TechoImportKind kind)
       return "FHIR bundle";
     case TECHO_IMPORT_KIND_MHLW_XML:
       return "マイナポータル XML";
+    case TECHO_IMPORT_KIND_IMAGE:
+      return "photo of medication notebook QR codes (JAHIS)";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "medication notebook (JAHIS)";
@@ -115,6 +119,34 @@ print_file (const TechoImportFile   *file,
                             "電子処方箋 rows (%u by this import)", report->n_revised,
                             report->n_newly_revised);
   g_print ("%s\n", line->str);
+  if (file->notebook != NULL)
+    {
+      const TechoImportResult *notebook = file->notebook;
+      const char *path = file->path;
+
+      if (file->kind == TECHO_IMPORT_KIND_IMAGE)
+        g_print ("%s: %u QR code(s) read\n", path, notebook->n_codes);
+      if (notebook->n_entries > 0)
+        g_print ("%s: %u notebook entr%s (allergies, OTC, memos …), %u new\n", path,
+                 notebook->n_entries, notebook->n_entries == 1 ? "y" : "ies",
+                 notebook->n_new_entries);
+      if (notebook->n_parts_joined > 0)
+        g_print ("%s: %u parts of multi-part data joined\n", path, notebook->n_parts_joined);
+      if (notebook->n_parts_known > 0)
+        g_print ("%s: %u part(s) of multi-part data imported whole before; nothing new\n",
+                 path, notebook->n_parts_known);
+      if (notebook->pending_data_id != NULL)
+        g_print ("%s: %u part(s) of multi-part data %s kept until the rest arrives "
+                 "(%u of %u held); import the other QR codes to finish it\n",
+                 path, notebook->n_parts_pending, notebook->pending_data_id,
+                 notebook->pending_have, notebook->pending_total);
+      for (guint i = 0; notebook->warnings != NULL && i < notebook->warnings->len; i++)
+        techo_cli_printerr ("%s: warning: %s", path,
+                            (const char *) g_ptr_array_index (notebook->warnings, i));
+      if (notebook->warnings != NULL && notebook->n_warnings > notebook->warnings->len)
+        techo_cli_printerr ("%s: %u more warning(s)", path,
+                            notebook->n_warnings - notebook->warnings->len);
+    }
   for (guint i = 0; i < file->notes->len; i++)
     g_print ("%s: note: %s\n", file->path, (const char *) g_ptr_array_index (file->notes, i));
 }
@@ -254,13 +286,16 @@ techo_cli_import (TechoCliContext *context,
 
   if (!techo_cli_parse_options (context, "import", "PATH…|SHLINK…",
                                 "Import JAHIS medication notebook text (電子版お薬手帳, "
-                                "CP932 or UTF-8), CDA checkup files (特定健診 XML), FHIR R4 "
+                                "CP932 or UTF-8), photos or screenshots of its QR codes (PNG, JPEG), "
+                                "CDA checkup files (特定健診 XML), FHIR R4 "
                                 "JSON bundles (健診結果報告書, 自治体検診, JP Core medicines, "
                                 "Techo's own export) and SMART Health Links someone shared "
                                 "(shlink:/… or a viewer URL ending in #shlink:/…) and the 薬剤情報 / "
                                 "特定健診情報 XML files saved from マイナポータル, merged "
                                 "with what the store holds: a record that is there already "
-                                "gains one more source, never a second row. All files go in "
+                                "gains one more source, never a second row. Parts of "
+                                "multi-part QR data may come in several files or imports; "
+                                "the parts are kept until the last arrives. All files go in "
                                 "one transaction; --undo takes the last import back. When "
                                 "the store holds nobody yet, a local profile is made from "
                                 "the first file's patient data.",

@@ -19,6 +19,7 @@
 #include "techo-http.h"
 #include "techo-import.h"
 #include "techo-jahis.h"
+#include "techo-qr-image.h"
 #include "techo-json.h"
 #include "techo-mhlw-xml.h"
 #include "techo-qr.h"
@@ -202,6 +203,24 @@ static const TechoErrorSentence jahis_sentences[TECHO_JAHIS_N_ERRORS] = {
   [TECHO_JAHIS_ERROR_MISSING_PART] = {
     N_("This medicine file is one part of several. Import all of its parts together."),
     TECHO_ERROR_NEXT_NONE },
+  [TECHO_JAHIS_ERROR_TRUNCATED] = {
+    N_("This medicine file ends in the middle of a record: it was cut short. Get the whole file again from the pharmacy or app."),
+    TECHO_ERROR_NEXT_NONE },
+};
+
+static const TechoErrorSentence qr_image_sentences[TECHO_QR_IMAGE_N_ERRORS] = {
+  [TECHO_QR_IMAGE_ERROR_TOO_LARGE] = {
+    N_("This picture is too large for Techo to read. Take or save a smaller picture of the QR code."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_QR_IMAGE_ERROR_NOT_IMAGE] = {
+    N_("This file is not a PNG or JPEG picture. Save the photo of the QR code as PNG or JPEG."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_QR_IMAGE_ERROR_DAMAGED] = {
+    N_("This picture is damaged and cannot be opened. Take or save the photo again."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_QR_IMAGE_ERROR_NO_CODE] = {
+    N_("No QR code could be read in this picture. Take a sharper photo with the whole code in view."),
+    TECHO_ERROR_NEXT_NONE },
 };
 
 static const TechoErrorSentence mhlw_sentences[TECHO_MHLW_N_ERRORS] = {
@@ -318,6 +337,9 @@ static const TechoErrorSentence import_sentences[TECHO_IMPORT_N_ERRORS] = {
     TECHO_ERROR_NEXT_NONE },
   [TECHO_IMPORT_ERROR_REISSUE] = {
     N_("This file is a corrected re-issue of a checkup already kept, with other values. Import it again and choose to replace the old values."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_IMPORT_ERROR_NOT_A_FILE] = {
+    N_("This is a folder, pipe or device, not a file. Choose the file itself."),
     TECHO_ERROR_NEXT_NONE },
 };
 
@@ -437,6 +459,7 @@ static const TechoErrorDomain domains[] = {
   { "fhir", techo_fhir_error_quark, fhir_sentences, TECHO_FHIR_N_ERRORS },
   { "jahis", techo_jahis_error_quark, jahis_sentences, TECHO_JAHIS_N_ERRORS },
   { "mhlw", techo_mhlw_error_quark, mhlw_sentences, TECHO_MHLW_N_ERRORS },
+  { "qr_image", techo_qr_image_error_quark, qr_image_sentences, TECHO_QR_IMAGE_N_ERRORS },
   { "store", techo_store_error_quark, store_sentences, TECHO_STORE_N_ERRORS },
   { "vault", techo_vault_error_quark, vault_sentences, TECHO_VAULT_N_ERRORS },
   { "json", techo_json_error_quark, json_sentences, TECHO_JSON_N_ERRORS },

@@ -218,6 +218,51 @@ undo_clicked_cb (AdwToast *toast,
                                  undone_cb, ref);
 }
 
+/* What a medication notebook brought beyond medicines: its notes, and the
+ * QR codes of a receipt still missing. */
+static void
+notebook_toasts (TechoWindow             *window,
+                 const TechoImportReport *report)
+{
+  guint n_entries = 0, pending_have = 0, pending_total = 0;
+
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
+
+      if (file->status != TECHO_IMPORT_FILE_READ || file->notebook == NULL)
+        continue;
+      n_entries += file->notebook->n_new_entries;
+      /* A later file of this import may bring the rest. */
+      if (file->notebook->pending_data_id != NULL)
+        {
+          pending_have = file->notebook->pending_have;
+          pending_total = file->notebook->pending_total;
+        }
+      else if (file->notebook->n_parts_joined > 0)
+        pending_total = 0;
+    }
+  if (n_entries > 0)
+    {
+      g_autofree char *entries = g_strdup_printf (
+        ngettext ("Imported %u note from the medication notebook (allergies, OTC "
+                  "medicines, memos)",
+                  "Imported %u notes from the medication notebook (allergies, OTC "
+                  "medicines, memos)", n_entries), n_entries);
+
+      techo_window_add_toast (window, entries);
+    }
+  if (pending_total > 0)
+    {
+      /* TRANSLATORS: a receipt's medication data printed as several QR codes. */
+      g_autofree char *pending = g_strdup_printf (
+        _("%u of %u QR codes of this receipt are in; import the others to finish it"),
+        pending_have, pending_total);
+
+      techo_window_add_toast (window, pending);
+    }
+}
+
 static void
 finish_run (ImportRun         *run,
             TechoImportReport *report)
@@ -287,6 +332,7 @@ finish_run (ImportRun         *run,
         }
       else
         techo_window_add_toast (window, text);
+      notebook_toasts (window, report);
     }
   if (failures->len > 0)
     show_failures (window, failures);
@@ -439,7 +485,11 @@ techo_file_import_choose (TechoWindow *window,
                           gint64       profile_id)
 {
   static const char * const all_patterns[] = {
-    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", "*.json", "*.JSON", NULL,
+    "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", "*.json", "*.JSON",
+    "*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG", NULL,
+  };
+  static const char * const image_patterns[] = {
+    "*.png", "*.PNG", "*.jpg", "*.JPG", "*.jpeg", "*.JPEG", NULL,
   };
   static const char * const fhir_patterns[] = { "*.json", "*.JSON", NULL };
   static const char * const jahis_patterns[] = { "*.txt", "*.TXT", "*.csv", "*.CSV", NULL };
@@ -455,6 +505,7 @@ techo_file_import_choose (TechoWindow *window,
   g_autoptr(GtkFileFilter) cda = NULL;
   g_autoptr(GtkFileFilter) fhir = NULL;
   g_autoptr(GtkFileFilter) portal = NULL;
+  g_autoptr(GtkFileFilter) images = NULL;
   g_autoptr(GtkFileFilter) any = NULL;
 
   g_return_if_fail (TECHO_IS_WINDOW (window));
@@ -470,9 +521,12 @@ techo_file_import_choose (TechoWindow *window,
   fhir = make_filter (_("FHIR bundle (JSON)"), fhir_patterns);
   portal = make_filter (_("Medicines and checkups saved from Mynaportal (XML)"),
                         portal_patterns);
+  images = make_filter (_("Photos of medication notebook QR codes (PNG, JPEG)"),
+                        image_patterns);
   any = make_filter (_("All files"), any_patterns);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), supported);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), jahis);
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), images);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), cda);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), fhir);
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), portal);

@@ -30,6 +30,7 @@ struct _TechoMedicinesPage
   guint n_current;
   guint n_ingredients;
   guint n_duplicates;
+  guint n_notebook;      /* allergies, side effects, OTC rows shown */
 };
 
 static void techo_medicines_page_page_init (TechoPageInterface *iface);
@@ -66,6 +67,23 @@ dispensing_details (const TechoDispensing *d)
       if (text->len > 0)
         g_string_append (text, " · ");
       g_string_append_printf (text, ngettext ("%d day", "%d days", d->days), d->days);
+    }
+  else if (g_strcmp0 (d->dispensing_unit, "回分") == 0 && d->dispensing_quantity > 0)
+    {
+      guint doses = (guint) d->dispensing_quantity;
+
+      /* A notebook's 回分: doses to take when needed, not days. */
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      g_string_append_printf (text, ngettext ("%u dose", "%u doses", doses), doses);
+    }
+  else if (g_strcmp0 (d->dispensing_unit, "調剤") == 0)
+    {
+      if (text->len > 0)
+        g_string_append (text, " · ");
+      /* TRANSLATORS: a notebook's 調剤: handed over once (a cream, a
+       * tape), not for a number of days. */
+      g_string_append (text, _("dispensed once"));
     }
   return g_string_free (text, FALSE);
 }
@@ -281,6 +299,71 @@ build_history (TechoMedicinesPage *self,
   gtk_box_append (self->history_box, group);
 }
 
+/* What the medication notebook says about the person, above the medicines:
+ * allergies and side effects first (what a doctor must see), then OTC
+ * medicines and supplements. */
+static void
+build_notebook (TechoMedicinesPage *self)
+{
+  static const struct
+  {
+    TechoNotebookKind kind;
+    const char *label;
+  } kinds[] = {
+    { TECHO_NOTEBOOK_ALLERGY, N_("Allergy") },
+    { TECHO_NOTEBOOK_SIDE_EFFECT, N_("Side effect") },
+    { TECHO_NOTEBOOK_OTC, N_("OTC medicine or supplement") },
+  };
+  GtkWidget *group = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint i = 0; i < self->records->entries->len; i++)
+      {
+        const TechoNotebookEntry *e = g_ptr_array_index (self->records->entries, i);
+        g_autoptr(GString) subtitle = NULL;
+        GtkWidget *row;
+
+        if (e->kind != kinds[k].kind || e->text == NULL)
+          continue;
+        if (group == NULL)
+          {
+            group = adw_preferences_group_new ();
+            adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
+                                             _("Allergies, side effects and OTC medicines"));
+            adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                                   _("From your medication notebook"));
+          }
+        subtitle = g_string_new (_(kinds[k].label));
+        if (e->detail != NULL)
+          g_string_append_printf (subtitle, " · %s", e->detail);
+        if (e->started_on != NULL || e->ended_on != NULL)
+          {
+            g_autofree char *from = techo_format_date (e->started_on);
+            g_autofree char *to = techo_format_date (e->ended_on);
+
+            /* TRANSLATORS: the days an OTC medicine was taken, "from – to". */
+            g_string_append_printf (subtitle, " · %s – %s", from != NULL ? from : "",
+                                    to != NULL ? to : "");
+          }
+        row = adw_action_row_new ();
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
+        if (kinds[k].kind != TECHO_NOTEBOOK_OTC)
+          {
+            GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+
+            gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL, _(kinds[k].label),
+                                            -1);
+            adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+          }
+        adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+        self->n_notebook++;
+      }
+  if (group != NULL)
+    gtk_box_append (self->now_box, group);
+}
+
 static void
 rebuild (TechoMedicinesPage *self)
 {
@@ -289,14 +372,16 @@ rebuild (TechoMedicinesPage *self)
   clear_box (self->now_box);
   clear_box (self->history_box);
   self->timeline = NULL;
-  self->n_current = self->n_ingredients = self->n_duplicates = 0;
+  self->n_current = self->n_ingredients = self->n_duplicates = self->n_notebook = 0;
   g_free (self->today);
   self->today = techo_format_today ();   /* honours TECHO_TODAY */
-  if (self->records == NULL || self->records->dispensings->len == 0)
+  if (self->records == NULL
+      || (self->records->dispensings->len == 0 && self->records->entries->len == 0))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
+  build_notebook (self);
   build_duplicates (self, flagged);
   build_now (self);
   build_history (self, flagged);
@@ -360,6 +445,13 @@ static void
 techo_medicines_page_init (TechoMedicinesPage *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+}
+
+guint
+techo_medicines_page_get_n_notebook_rows (TechoMedicinesPage *self)
+{
+  g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), 0);
+  return self->n_notebook;
 }
 
 guint

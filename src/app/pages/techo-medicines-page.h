@@ -14,6 +14,8 @@ G_DECLARE_FINAL_TYPE (TechoMedicinesPage, techo_medicines_page, TECHO, MEDICINES
 guint  techo_medicines_page_get_n_current     (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_ingredients (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_duplicates  (TechoMedicinesPage *self);
+/* Rows of allergies, side effects and OTC medicines from the notebook. */
+guint  techo_medicines_page_get_n_notebook_rows (TechoMedicinesPage *self);
 /* Lanes in the history's 12-month timeline. */
 guint  techo_medicines_page_get_n_timeline_lanes (TechoMedicinesPage *self);
 /* "now" or "history". */

@@ -14,3 +14,4 @@
 #include "techo-csv.h"
 #include "techo-shl-payload.h"
 #include "techo-mhlw-xml.h"
+#include "techo-qr-image.h"

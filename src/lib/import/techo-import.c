@@ -6,15 +6,22 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <glib/gi18n-lib.h>
+#include <glib/gstdio.h>
 
 #include "techo-cda.h"
 #include "techo-fhir.h"
 #include "techo-import.h"
+#include "techo-import-jahis-private.h"
 #include "techo-jahis.h"
 #include "techo-mhlw-xml.h"
+#include "techo-qr-image.h"
 
 G_DEFINE_QUARK (techo-import-error-quark, techo_import_error)
 
@@ -28,6 +35,8 @@ techo_import_result_free (TechoImportResult *result)
   g_free (result->file_name);
   g_free (result->file_sha256);
   g_free (result->checkup_id);
+  g_free (result->pending_data_id);
+  g_clear_pointer (&result->warnings, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -42,46 +51,87 @@ techo_import_kind_to_string (TechoImportKind kind)
       return "fhir";
     case TECHO_IMPORT_KIND_MHLW_XML:
       return "mhlw-xml";
+    case TECHO_IMPORT_KIND_IMAGE:
+      return "image";
     case TECHO_IMPORT_KIND_JAHIS:
     default:
       return "jahis";
     }
 }
 
-/* Reads at most TECHO_IMPORT_MAX_FILE_SIZE bytes; a larger file is an
- * error before anything is parsed. */
+/* Reads at most TECHO_IMPORT_MAX_FILE_SIZE bytes of a regular file; a
+ * larger file is an error before anything is parsed. Anything else (a
+ * FIFO, a device, a directory) is refused without waiting on it: opened
+ * non-blocking, checked with fstat on what was opened. */
 static GBytes *
 read_capped (const char    *path,
              GCancellable  *cancellable,
              GError       **error)
 {
-  g_autoptr(GFile) file = g_file_new_for_path (path);
-  g_autoptr(GFileInputStream) stream = NULL;
   g_autoptr(GByteArray) buffer = g_byte_array_new ();
+  g_autofree char *display = g_filename_display_basename (path);
+  struct stat st;
+  int fd, saved_errno;
 
-  stream = g_file_read (file, cancellable, error);
-  if (stream == NULL)
-    return NULL;
+  fd = g_open (path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY, 0);
+  if (fd < 0)
+    {
+      saved_errno = errno;
+      g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                   _("Could not open %s: %s"), display, g_strerror (saved_errno));
+      return NULL;
+    }
+  if (fstat (fd, &st) != 0 || !S_ISREG (st.st_mode))
+    {
+      close (fd);
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_NOT_A_FILE,
+                   _("%s is not a regular file (a folder, pipe or device); Techo imports "
+                     "only files."), display);
+      return NULL;
+    }
+  if (st.st_size > TECHO_IMPORT_MAX_FILE_SIZE)
+    {
+      close (fd);
+      g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE,
+                   _("The file is larger than %d MiB; Techo does not import files this "
+                     "large."), TECHO_IMPORT_MAX_FILE_SIZE / (1024 * 1024));
+      return NULL;
+    }
   for (;;)
     {
       gssize n;
 
+      if (g_cancellable_set_error_if_cancelled (cancellable, error))
+        {
+          close (fd);
+          return NULL;
+        }
       g_byte_array_set_size (buffer, buffer->len + READ_CHUNK);
-      n = g_input_stream_read (G_INPUT_STREAM (stream), buffer->data + buffer->len - READ_CHUNK,
-                               READ_CHUNK, cancellable, error);
+      do
+        n = read (fd, buffer->data + buffer->len - READ_CHUNK, READ_CHUNK);
+      while (n < 0 && errno == EINTR);
       if (n < 0)
-        return NULL;
+        {
+          saved_errno = errno;
+          close (fd);
+          g_set_error (error, G_IO_ERROR, g_io_error_from_errno (saved_errno),
+                       _("Could not read %s: %s"), display, g_strerror (saved_errno));
+          return NULL;
+        }
       g_byte_array_set_size (buffer, buffer->len - READ_CHUNK + n);
       if (n == 0)
         break;
+      /* A file that grows while it is read is held to the same cap. */
       if (buffer->len > TECHO_IMPORT_MAX_FILE_SIZE)
         {
+          close (fd);
           g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_TOO_LARGE,
                        _("The file is larger than %d MiB; Techo does not import files this "
                          "large."), TECHO_IMPORT_MAX_FILE_SIZE / (1024 * 1024));
           return NULL;
         }
     }
+  close (fd);
   return g_byte_array_free_to_bytes (g_steal_pointer (&buffer));
 }
 
@@ -137,9 +187,18 @@ cda_checkup_id (const TechoCheckup *checkup)
 }
 
 static gboolean
+detect_image (const char *data,
+              gsize       length)
+{
+  return techo_qr_image_sniff ((const guint8 *) data, length);
+}
+
+static gboolean
 read_cda (const char       *data,
           gsize             length,
+          TechoStore       *store,
           TechoImportFile  *file,
+          GCancellable     *cancellable,
           GError          **error)
 {
   g_autoptr(TechoCheckup) checkup = NULL;
@@ -169,27 +228,56 @@ read_cda (const char       *data,
   return TRUE;
 }
 
+/* JAHIS text, or a photo of its QR codes: multi-part data is joined with
+ * the parts the store keeps (read only here); the parts still waiting and
+ * the notebook's details are written after the merge. */
 static gboolean
-read_jahis (const char       *data,
-            gsize             length,
-            TechoImportFile  *file,
-            GError          **error)
+read_notebook (const char       *data,
+               gsize             length,
+               TechoStore       *store,
+               TechoImportFile  *file,
+               GCancellable     *cancellable,
+               GError          **error)
 {
-  g_autoptr(TechoJahisResult) jahis = techo_jahis_parse (data, length, error);
+  g_autoptr(TechoImportJahis) jahis = NULL;
+  TechoImportResult *notebook = g_new0 (TechoImportResult, 1);
 
+  notebook->kind = file->kind;
+  notebook->file_name = g_strdup (file->file_name);
+  notebook->file_sha256 = g_strdup (file->file_sha256);
+  notebook->warnings = g_ptr_array_new_with_free_func (g_free);
+  g_clear_pointer (&file->notebook, techo_import_result_free);
+  file->notebook = notebook;
+  jahis = techo_import_jahis_prepare (store, file->kind, data, length, notebook, cancellable,
+                                      error);
   if (jahis == NULL)
     return FALSE;
-  if (jahis->dispensings->len == 0)
+  if (jahis->dispensings->len == 0 && jahis->entries->len == 0 && jahis->keep->len == 0
+      && notebook->n_parts_known == 0)
     {
       g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_EMPTY,
-                   _("The medication notebook file holds no medicines."));
+                   _("The medication notebook data holds no medicines and no notes."));
       return FALSE;
     }
-  while (jahis->dispensings->len > 0)
+  /* The merge entries own the dispensings; the notebook's details are
+   * saved from the same records after the merge. */
+  g_ptr_array_set_free_func (jahis->dispensings, NULL);
+  for (guint i = 0; i < jahis->dispensings->len; i++)
     techo_import_file_add (file, TECHO_CATEGORY_MEDICATION,
-                           g_ptr_array_steal_index (jahis->dispensings, 0), NULL);
+                           g_ptr_array_index (jahis->dispensings, i), NULL);
+  for (guint i = 0; i < jahis->entries->len; i++)
+    {
+      TechoProvenance *provenance =
+        &((TechoNotebookEntry *) g_ptr_array_index (jahis->entries, i))->provenance;
+
+      techo_provenance_clear (provenance);
+      provenance->origin = TECHO_ORIGIN_FILE;
+      provenance->file_name = g_strdup (file->file_name);
+      provenance->file_sha256 = g_strdup (file->file_sha256);
+    }
   file->patient = g_steal_pointer (&jahis->patient);
-  file->n_left_out = jahis->n_skipped;
+  file->n_left_out = notebook->n_skipped;
+  file->jahis = g_steal_pointer (&jahis);
   return TRUE;
 }
 
@@ -207,7 +295,9 @@ detect_fhir (const char *data,
 static gboolean
 read_fhir (const char       *data,
            gsize             length,
+           TechoStore       *store,
            TechoImportFile  *file,
+           GCancellable     *cancellable,
            GError          **error)
 {
   g_autoptr(TechoRecordSet) set = techo_fhir_import (data, length, error);
@@ -245,7 +335,9 @@ read_fhir (const char       *data,
 static gboolean
 read_mhlw (const char       *data,
            gsize             length,
+           TechoStore       *store,
            TechoImportFile  *file,
+           GCancellable     *cancellable,
            GError          **error)
 {
   g_autoptr(TechoMhlwResult) mhlw = techo_mhlw_read (data, length, error);
@@ -280,7 +372,8 @@ typedef struct
 {
   TechoImportKind kind;
   gboolean (*detect) (const char *data, gsize length);
-  gboolean (*read) (const char *data, gsize length, TechoImportFile *file, GError **error);
+  gboolean (*read) (const char *data, gsize length, TechoStore *store, TechoImportFile *file,
+                    GCancellable *cancellable, GError **error);
 } Reader;
 
 /* Tried in order; the first whose detect says yes reads the file. */
@@ -288,7 +381,8 @@ static const Reader readers[] = {
   /* Before CDA: the portal's XML is no ClinicalDocument, but may name one. */
   { TECHO_IMPORT_KIND_MHLW_XML, techo_mhlw_sniff, read_mhlw },
   { TECHO_IMPORT_KIND_CDA, detect_cda, read_cda },
-  { TECHO_IMPORT_KIND_JAHIS, detect_jahis, read_jahis },
+  { TECHO_IMPORT_KIND_JAHIS, detect_jahis, read_notebook },
+  { TECHO_IMPORT_KIND_IMAGE, detect_image, read_notebook },
   { TECHO_IMPORT_KIND_FHIR, detect_fhir, read_fhir },
 };
 
@@ -302,8 +396,8 @@ find_reader (const char  *data,
       return &readers[i];
   g_set_error (error, TECHO_IMPORT_ERROR, TECHO_IMPORT_ERROR_UNKNOWN_KIND,
                _("This file is neither a checkup file (CDA XML), a medication notebook "
-                 "file (JAHIS text), a FHIR bundle (JSON) nor a マイナポータル 薬剤情報 or "
-                 "特定健診情報 XML file."));
+                 "file (JAHIS text) or a photo of its QR codes (PNG or JPEG), a FHIR "
+                 "bundle (JSON) nor a マイナポータル 薬剤情報 or 特定健診情報 XML file."));
   return NULL;
 }
 
@@ -320,7 +414,9 @@ import_file_free (TechoImportFile *file)
   g_clear_error (&file->error);
   g_clear_pointer (&file->notes, g_ptr_array_unref);
   g_clear_pointer (&file->patient, techo_profile_free);
+  g_clear_pointer (&file->jahis, techo_import_jahis_free);
   g_clear_pointer (&file->entries, g_ptr_array_unref);
+  g_clear_pointer (&file->notebook, techo_import_result_free);
   g_free (file);
 }
 
@@ -382,8 +478,10 @@ techo_import_file_add (TechoImportFile *file,
 
 /* Reads one file's bytes into @file; a failure refuses it. */
 static void
-read_file_bytes (TechoImportFile *file,
-                 GBytes          *contents)
+read_file_bytes (TechoStore      *store,
+                 TechoImportFile *file,
+                 GBytes          *contents,
+                 GCancellable    *cancellable)
 {
   GError *error = NULL;
   const Reader *reader;
@@ -409,7 +507,7 @@ read_file_bytes (TechoImportFile *file,
       return;
     }
   file->kind = reader->kind;
-  if (!reader->read (data, length, file, &error))
+  if (!reader->read (data, length, store, file, cancellable, &error))
     refuse (file, error);
 }
 
@@ -627,6 +725,43 @@ mhlw_medicines_read (GPtrArray *files)
   return FALSE;
 }
 
+static gboolean
+keep_parts_now (TechoStore       *store,
+                TechoImportFile  *file,
+                GCancellable     *cancellable,
+                GError          **error)
+{
+  TechoImportJahis *jahis = file->jahis;
+
+  for (guint i = 0; i < jahis->keep->len; i++)
+    {
+      const TechoJahisPart *part = g_ptr_array_index (jahis->keep, i);
+      g_autofree char *text = techo_jahis_part_to_text (part);
+
+      if (!techo_store_save_pending_part_sync (store, part->data_id, part->number, part->total,
+                                               text, file->file_name, cancellable, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Whether any file read holds a record or a notebook entry to store. */
+static gboolean
+has_records (GPtrArray *files)
+{
+  for (guint i = 0; i < files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (files, i);
+      TechoImportJahis *jahis = file->jahis;
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        continue;
+      if (file->entries->len > 0 || (jahis != NULL && jahis->entries->len > 0))
+        return TRUE;
+    }
+  return FALSE;
+}
+
 static TechoImportReport *
 import_files (TechoStore        *store,
               gint64             profile_id,
@@ -656,7 +791,14 @@ import_files (TechoStore        *store,
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
       if (file->status == TECHO_IMPORT_FILE_READ)
-        read_file_bytes (file, g_ptr_array_index (contents, i));
+        read_file_bytes (store, file, g_ptr_array_index (contents, i), cancellable);
+      /* Parts of multi-part data are kept at once, so that a later file of
+       * this import finds them and joins the data (the QR codes of one
+       * receipt in several photos). Only whole, valid parts are kept. */
+      if (file->status == TECHO_IMPORT_FILE_READ && file->jahis != NULL
+          && (flags & TECHO_IMPORT_DRY_RUN) == 0
+          && !keep_parts_now (store, file, cancellable, error))
+        return NULL;
       if (file->status == TECHO_IMPORT_FILE_READ && first_patient == NULL)
         first_patient = file->patient;
       any = any || file->status == TECHO_IMPORT_FILE_READ;
@@ -665,6 +807,32 @@ import_files (TechoStore        *store,
     return g_steal_pointer (&report);
   if (all_or_nothing && !techo_import_report_all_read (report))
     return g_steal_pointer (&report);
+
+  /* Only parts of multi-part data still waiting (or parts of data joined
+   * before): no profile is made and nothing is merged; the parts are kept. */
+  if (!has_records (files))
+    {
+      for (guint i = 0; i < files->len; i++)
+        {
+          TechoImportFile *file = g_ptr_array_index (files, i);
+          g_autofree char *detail = NULL;
+
+          if (file->status != TECHO_IMPORT_FILE_READ || report->dry_run)
+            continue;
+          if (file->jahis != NULL
+              && !techo_import_jahis_commit (store, 0, file->jahis, file->notebook,
+                                             cancellable, error))
+            return NULL;
+          detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
+                                    techo_import_kind_to_string (file->kind), file->file_name,
+                                    file->file_sha256,
+                                    file->notebook != NULL ? file->notebook->n_parts_pending : 0,
+                                    file->notebook != NULL ? file->notebook->n_parts_known : 0);
+          if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
+            return NULL;
+        }
+      return g_steal_pointer (&report);
+    }
 
   /* A dry run into an empty store makes no profile: everything would be new. */
   if (report->dry_run && profile_id == 0)
@@ -774,6 +942,11 @@ import_files (TechoStore        *store,
         }
       if (report->dry_run)
         continue;
+      /* The notebook's details and entries, and the parts still waiting. */
+      if (file->jahis != NULL
+          && !techo_import_jahis_commit (store, report->profile_id, file->jahis, file->notebook,
+                                         cancellable, error))
+        return NULL;
       /* The audit row names the file, never a value from it. */
       detail = g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
                                 " records=%u new=%u merged=%u replaced=%u import=%"
@@ -933,7 +1106,24 @@ result_from_file (const TechoImportReport *report,
           break;
         }
     }
-  if (file->kind == TECHO_IMPORT_KIND_JAHIS)
+  if (file->notebook != NULL)
+    {
+      const TechoImportResult *notebook = file->notebook;
+
+      result->n_entries = notebook->n_entries;
+      result->n_new_entries = notebook->n_new_entries;
+      result->n_codes = notebook->n_codes;
+      result->n_parts_joined = notebook->n_parts_joined;
+      result->n_parts_pending = notebook->n_parts_pending;
+      result->n_parts_known = notebook->n_parts_known;
+      result->pending_data_id = g_strdup (notebook->pending_data_id);
+      result->pending_have = notebook->pending_have;
+      result->pending_total = notebook->pending_total;
+      if (notebook->warnings != NULL)
+        result->warnings = g_ptr_array_ref (notebook->warnings);
+      result->n_warnings = notebook->n_warnings;
+    }
+  if (file->kind == TECHO_IMPORT_KIND_JAHIS || file->kind == TECHO_IMPORT_KIND_IMAGE)
     result->category = TECHO_CATEGORY_MEDICATION;
   else if (file->kind == TECHO_IMPORT_KIND_FHIR)
     result->category = result->n_checkups > 0 ? TECHO_CATEGORY_CHECKUP :

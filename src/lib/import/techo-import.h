@@ -30,13 +30,15 @@ typedef enum
   TECHO_IMPORT_ERROR_PROFILE,      /* no such profile, or several to choose from */
   TECHO_IMPORT_ERROR_OTHER_PERSON, /* the file names someone else than the profile */
   TECHO_IMPORT_ERROR_REISSUE,      /* a re-issue with other values, --replace not given */
+  TECHO_IMPORT_ERROR_NOT_A_FILE,   /* a folder, FIFO or device, not a regular file */
   TECHO_IMPORT_N_ERRORS /* not a code: how many codes there are */
 } TechoImportError;
 
 GQuark techo_import_error_quark (void);
 
-/* Larger than either parser's own cap, which each checks again. */
-#define TECHO_IMPORT_MAX_FILE_SIZE (4 * 1024 * 1024)
+/* Larger than each parser's own cap, which each checks again (a phone's
+ * photo of a QR code may be several MiB). */
+#define TECHO_IMPORT_MAX_FILE_SIZE (32 * 1024 * 1024)
 
 typedef enum
 {
@@ -44,6 +46,7 @@ typedef enum
   TECHO_IMPORT_KIND_CDA,
   TECHO_IMPORT_KIND_FHIR,  /* a FHIR R4 JSON Bundle (techo-fhir.h) */
   TECHO_IMPORT_KIND_MHLW_XML, /* マイナポータル 薬剤情報 / 特定健診情報 XML */
+  TECHO_IMPORT_KIND_IMAGE, /* a PNG or JPEG of JAHIS QR codes */
 } TechoImportKind;
 
 typedef struct
@@ -69,6 +72,18 @@ typedef struct
   guint n_checkups;       /* FHIR: records of each kind in the file */
   guint n_screenings;
   guint n_medicines;
+  /* JAHIS and images: */
+  guint n_entries;        /* notebook entries (allergies, OTC …) read */
+  guint n_new_entries;    /* … the store did not hold before */
+  guint n_codes;          /* QR codes read in the image */
+  guint n_parts_joined;   /* parts of multi-part data joined now */
+  guint n_parts_pending;  /* parts of this file kept until the rest arrives */
+  guint n_parts_known;    /* parts of data an earlier import joined: skipped */
+  char *pending_data_id;  /* the data still incomplete, if any … */
+  guint pending_have;     /* … its parts held … */
+  guint pending_total;    /* … of its total */
+  GPtrArray *warnings;    /* of char *: lines read despite deviating */
+  guint n_warnings;       /* all warnings, also those not kept */
 } TechoImportResult;
 
 void techo_import_result_free (TechoImportResult *result);
@@ -154,6 +169,8 @@ typedef struct
   TechoProfile *patient;    /* who the file says it is about; nullable */
   GPtrArray *entries;       /* TechoMergeEntry, group = this file's index */
   guint n_left_out;         /* records the reader read and did not keep */
+  TechoImportResult *notebook; /* JAHIS and images: parts, codes, warnings; nullable */
+  gpointer jahis;           /* private: the notebook's part, written after the merge */
   guint n_added, n_merged, n_skipped, n_replaced, n_conflicts;
 } TechoImportFile;
 

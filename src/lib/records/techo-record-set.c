@@ -16,6 +16,7 @@ techo_record_set_new (void)
   set->checkups = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
   set->dispensings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   set->screenings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
+  set->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_notebook_entry_free);
   set->documents = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                           (GDestroyNotify) g_bytes_unref);
   set->complete = TRUE;
@@ -40,6 +41,7 @@ techo_record_set_unref (TechoRecordSet *set)
   g_clear_pointer (&set->checkups, g_ptr_array_unref);
   g_clear_pointer (&set->dispensings, g_ptr_array_unref);
   g_clear_pointer (&set->screenings, g_ptr_array_unref);
+  g_clear_pointer (&set->entries, g_ptr_array_unref);
   g_clear_pointer (&set->documents, g_hash_table_unref);
   g_free (set);
 }

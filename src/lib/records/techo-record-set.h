@@ -28,6 +28,8 @@ typedef struct
   GPtrArray *dispensings; /* TechoDispensing, newest first */
   GPtrArray *screenings;  /* TechoScreening, newest first */
   GHashTable *documents;  /* checkup id → GBytes: the CDA as received (may be empty) */
+  GPtrArray *entries;     /* TechoNotebookEntry: what a medication notebook says about
+                           * the person (allergies, OTC medicines …), never NULL */
   gboolean complete;      /* FALSE: dispensings of a recent period only (a quick
                            * first read); everything else is always whole */
 } TechoRecordSet;

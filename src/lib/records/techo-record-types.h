@@ -131,13 +131,60 @@ typedef struct
   double quantity;
   char *unit;
   char *usage;
-  int days;                /* days supplied (or times) */
+  int days;                /* days supplied: JAHIS 日分 only, else 0 */
   char *dosage_form;       /* JAHIS 剤形 code */
   TechoProvenance provenance;
+  /* What a JAHIS notebook says beyond the portal's fields (NULL / 0 from
+   * the portal). The store keeps them beside the row. */
+  double dispensing_quantity; /* 調剤数量 as written, with its unit: */
+  char *dispensing_unit;      /* 日分 (days), 回分 (doses) or 調剤 (once) */
+  char *drug_code;            /* the code as given … */
+  char *drug_code_kind;       /* … and its kind: 1 none, 2 レセ電, 3 厚労省, 4 YJ, 6 HOT */
+  char *generic_name;         /* 一般名 (JAHISTC08) */
+  char *generic_code;
+  char *generic_code_kind;
+  char *pharmacist_name;      /* record 15 */
+  char *doctor_name;          /* record 55 */
+  char *notes;                /* "NNN\ttext" lines: 281 291 311 391 401 411 421 501 601 */
 } TechoDispensing;
 
 TechoDispensing *techo_dispensing_new  (void);
 void             techo_dispensing_free (TechoDispensing *dispensing);
+
+/* What a medication notebook says about the person rather than one
+ * dispensing: allergies, side effects, history, OTC medicines and
+ * supplements, memos, the family pharmacist. */
+typedef enum
+{
+  TECHO_NOTEBOOK_ALLERGY,     /* JAHIS 2, 種別 1 アレルギー歴 */
+  TECHO_NOTEBOOK_SIDE_EFFECT, /* JAHIS 2, 種別 2 副作用歴 */
+  TECHO_NOTEBOOK_HISTORY,     /* JAHIS 2, 種別 3 既往歴 */
+  TECHO_NOTEBOOK_REMARK,      /* JAHIS 2, 種別 9 その他 */
+  TECHO_NOTEBOOK_OTC,         /* JAHIS 3 with its 31 ingredients */
+  TECHO_NOTEBOOK_MEMO,        /* JAHIS 4 手帳メモ */
+  TECHO_NOTEBOOK_PHARMACIST,  /* JAHIS 701 かかりつけ薬剤師 */
+  TECHO_NOTEBOOK_N_KINDS
+} TechoNotebookKind;
+
+const char *techo_notebook_kind_to_string   (TechoNotebookKind  kind);
+gboolean    techo_notebook_kind_from_string (const char        *name,
+                                             TechoNotebookKind *out_kind);
+
+typedef struct
+{
+  char *id;                /* stable: same entry, same id */
+  TechoNotebookKind kind;
+  char *text;              /* the content; OTC: the product; 701: the name */
+  char *detail;            /* OTC: ingredients; 701: pharmacy and contact */
+  char *code;              /* OTC: JAN code */
+  char *started_on;        /* YYYY-MM-DD: OTC start, memo date, 701 start */
+  char *ended_on;          /* OTC end, 701 end */
+  char *author;            /* レコード作成者: 1 医療関係者, 2 患者等, 8 その他, 9 不明 */
+  TechoProvenance provenance;
+} TechoNotebookEntry;
+
+TechoNotebookEntry *techo_notebook_entry_new  (void);
+void                techo_notebook_entry_free (TechoNotebookEntry *entry);
 
 typedef struct
 {
@@ -182,6 +229,7 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoItem, techo_item_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoCheckup, techo_checkup_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoDispensing, techo_dispensing_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoScreening, techo_screening_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoNotebookEntry, techo_notebook_entry_free)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoProfile, techo_profile_free)
 
 G_END_DECLS

@@ -214,8 +214,64 @@ techo_dispensing_free (TechoDispensing *dispensing)
   g_free (dispensing->unit);
   g_free (dispensing->usage);
   g_free (dispensing->dosage_form);
+  g_free (dispensing->dispensing_unit);
+  g_free (dispensing->drug_code);
+  g_free (dispensing->drug_code_kind);
+  g_free (dispensing->generic_name);
+  g_free (dispensing->generic_code);
+  g_free (dispensing->generic_code_kind);
+  g_free (dispensing->pharmacist_name);
+  g_free (dispensing->doctor_name);
+  g_free (dispensing->notes);
   techo_provenance_clear (&dispensing->provenance);
   g_free (dispensing);
+}
+
+static const char *const notebook_kind_names[] = {
+  "allergy", "side-effect", "history", "remark", "otc", "memo", "pharmacist",
+};
+G_STATIC_ASSERT (G_N_ELEMENTS (notebook_kind_names) == TECHO_NOTEBOOK_N_KINDS);
+
+const char *
+techo_notebook_kind_to_string (TechoNotebookKind kind)
+{
+  g_return_val_if_fail (kind < TECHO_NOTEBOOK_N_KINDS, NULL);
+  return notebook_kind_names[kind];
+}
+
+gboolean
+techo_notebook_kind_from_string (const char        *name,
+                                 TechoNotebookKind *out_kind)
+{
+  for (guint i = 0; i < G_N_ELEMENTS (notebook_kind_names); i++)
+    if (g_strcmp0 (name, notebook_kind_names[i]) == 0)
+      {
+        *out_kind = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+TechoNotebookEntry *
+techo_notebook_entry_new (void)
+{
+  return g_new0 (TechoNotebookEntry, 1);
+}
+
+void
+techo_notebook_entry_free (TechoNotebookEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->id);
+  g_free (entry->text);
+  g_free (entry->detail);
+  g_free (entry->code);
+  g_free (entry->started_on);
+  g_free (entry->ended_on);
+  g_free (entry->author);
+  techo_provenance_clear (&entry->provenance);
+  g_free (entry);
 }
 
 TechoScreening *

@@ -298,6 +298,20 @@ char    *techo_reference_therapeutic_class (const char *yj);
 char    *techo_reference_format_date (const char *iso_date,
                                       gboolean    japanese_era);
 
+typedef enum
+{
+  TECHO_ERA_DATE_INVALID,  /* not GYYMMDD, or no such day in that era */
+  TECHO_ERA_DATE_OK,
+  TECHO_ERA_DATE_PAST_ERA, /* a real day, but after its era ended (H310501) */
+} TechoEraDate;
+
+/* "R020410" → "2020-04-10": 和暦 GYYMMDD with M 明治 (from 明治6年, the
+ * first Gregorian year), T 大正, S 昭和, H 平成, R 令和; year 01 is 元年 and
+ * a day before its era began (H010107) is invalid. @out_iso is set unless
+ * the result is TECHO_ERA_DATE_INVALID. */
+TechoEraDate techo_reference_parse_era_date (const char  *text,
+                                             char       **out_iso);
+
 /* Full years of age on @date (both YYYY-MM-DD); -1 if either is invalid. */
 int      techo_reference_age_on (const char *birth_date,
                                  const char *date);

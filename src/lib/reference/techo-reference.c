@@ -770,15 +770,71 @@ techo_reference_therapeutic_class (const char *yj)
   return g_strndup (yj, 4);
 }
 
+/* The Japanese eras since the Gregorian calendar (明治6年), first day
+ * and last day (YYYYMMDD), oldest first. The one era table of Techo. */
+static const struct
+{
+  char letter;
+  const char *name;
+  guint first_year;  /* 元年 */
+  guint first_day;   /* the first day a GYYMMDD of this era can name */
+  guint last_day;
+} eras[] = {
+  /* 明治元年 is 1868; dates before 明治6年 were lunisolar, so only the
+   * Gregorian days from 1873-01-01 are real dates here. */
+  { 'M', "明治", 1868, 18730101, 19120729 },
+  { 'T', "大正", 1912, 19120730, 19261224 },
+  { 'S', "昭和", 1926, 19261225, 19890107 },
+  { 'H', "平成", 1989, 19890108, 20190430 },
+  { 'R', "令和", 2019, 20190501, 99991231 },
+};
+
+TechoEraDate
+techo_reference_parse_era_date (const char *text,
+                                char      **out_iso)
+{
+  guint digits[6];
+  guint year, month, day, ymd;
+
+  g_return_val_if_fail (out_iso != NULL, TECHO_ERA_DATE_INVALID);
+  *out_iso = NULL;
+  if (text == NULL || strlen (text) != 7)
+    return TECHO_ERA_DATE_INVALID;
+  for (guint i = 0; i < 6; i++)
+    {
+      if (!g_ascii_isdigit (text[i + 1]))
+        return TECHO_ERA_DATE_INVALID;
+      digits[i] = text[i + 1] - '0';
+    }
+  month = digits[2] * 10 + digits[3];
+  day = digits[4] * 10 + digits[5];
+  for (guint i = 0; i < G_N_ELEMENTS (eras); i++)
+    {
+      guint era_year = digits[0] * 10 + digits[1];
+
+      if (g_ascii_toupper (text[0]) != eras[i].letter)
+        continue;
+      if (era_year == 0)
+        return TECHO_ERA_DATE_INVALID;
+      year = eras[i].first_year + era_year - 1;
+      if (!g_date_valid_dmy (day, month, year))
+        return TECHO_ERA_DATE_INVALID;
+      ymd = year * 10000 + month * 100 + day;
+      /* Before the era began (平成元年1月7日) there is no such date. */
+      if (ymd < eras[i].first_day)
+        return TECHO_ERA_DATE_INVALID;
+      *out_iso = g_strdup_printf ("%04u-%02u-%02u", year, month, day);
+      /* After it ended (平成31年5月1日) the day is clear, but the writer
+       * did not know the new era: the caller may warn. */
+      return ymd > eras[i].last_day ? TECHO_ERA_DATE_PAST_ERA : TECHO_ERA_DATE_OK;
+    }
+  return TECHO_ERA_DATE_INVALID;
+}
+
 char *
 techo_reference_format_date (const char *iso_date,
                              gboolean    japanese_era)
 {
-  /* Era, first day (YYYYMMDD). Newest first. */
-  static const struct { const char *name; guint first_day; } eras[] = {
-    { "令和", 20190501 }, { "平成", 19890108 }, { "昭和", 19261225 },
-    { "大正", 19120730 },
-  };
   GDate date;
   guint year, month, day, ymd;
 
@@ -789,11 +845,12 @@ techo_reference_format_date (const char *iso_date,
   day = g_date_get_day (&date);
   ymd = year * 10000 + month * 100 + day;
 
+  /* 大正 onwards, as the app has always written them. */
   if (japanese_era)
-    for (guint i = 0; i < G_N_ELEMENTS (eras); i++)
+    for (guint i = G_N_ELEMENTS (eras); i-- > 1;)
       if (ymd >= eras[i].first_day)
         {
-          guint era_year = year - eras[i].first_day / 10000 + 1;
+          guint era_year = year - eras[i].first_year + 1;
 
           if (era_year == 1)
             return g_strdup_printf ("%s元年%u月%u日", eras[i].name, month, day);

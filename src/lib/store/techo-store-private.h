@@ -161,4 +161,19 @@ gboolean techo_store_write_record (TechoSqlite            *db,
                                    gboolean               *out_inserted,
                                    GError                **error);
 
+/* techo-store-notebook.c, for jobs on the store's thread: each dispensing's
+ * notebook details (回分, 調剤, notes …) read into it; the notebook entries
+ * of @profile_id, newest first. */
+gboolean   techo_store_notebook_load_details (TechoStore    *self,
+                                              TechoSqlite   *db,
+                                              gint64         profile_id,
+                                              GPtrArray     *dispensings,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+GPtrArray *techo_store_notebook_list_entries (TechoStore    *self,
+                                              TechoSqlite   *db,
+                                              gint64         profile_id,
+                                              GCancellable  *cancellable,
+                                              GError       **error);
+
 G_END_DECLS

@@ -698,6 +698,15 @@ read_records_job (TechoStore    *self,
     return NULL;
   g_ptr_array_unref (set->dispensings);
   set->dispensings = list;
+  /* The notebook's units (回分, 調剤) and notes beside each dispensing. */
+  if (!techo_store_notebook_load_details (self, db, set->profile->id, set->dispensings,
+                                          cancellable, error))
+    return NULL;
+  if ((list = techo_store_notebook_list_entries (self, db, set->profile->id, cancellable,
+                                                 error)) == NULL)
+    return NULL;
+  g_ptr_array_unref (set->entries);
+  set->entries = list;
   g_clear_pointer (&of_person->first, g_free);
   if ((list = list_screenings_job (self, db, of_person, cancellable, error)) == NULL)
     return NULL;

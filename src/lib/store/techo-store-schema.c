@@ -262,6 +262,59 @@ static const char schema_dispensings_revised_by[] =
   "ALTER TABLE dispensings ADD COLUMN revised_by TEXT;"
   "CREATE INDEX dispensings_by_prescription ON dispensings (profile_id, prescribed_on);";
 
+/* v3: what a JAHIS medication notebook carries beyond the portal's rows: each
+ * dispensing's details beside its row (keyed by its id, so the portal's
+ * rows and their SQL stay as they are), the notebook's entries about the
+ * person, and the parts of multi-part data waiting for the rest. */
+static const char schema_jahis_notebook[] =
+  "CREATE TABLE dispensing_details ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  dispensing_id TEXT NOT NULL,"
+  "  dispensing_quantity REAL,"
+  "  dispensing_unit TEXT,"
+  "  drug_code TEXT,"
+  "  drug_code_kind TEXT,"
+  "  generic_name TEXT,"
+  "  generic_code TEXT,"
+  "  generic_code_kind TEXT,"
+  "  pharmacist_name TEXT,"
+  "  doctor_name TEXT,"
+  "  notes TEXT,"
+  "  PRIMARY KEY (profile_id, dispensing_id));"
+
+  "CREATE TABLE notebook_entries ("
+  "  row_id INTEGER PRIMARY KEY,"
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  id TEXT NOT NULL,"
+  "  kind TEXT NOT NULL,"
+  "  text TEXT,"
+  "  detail TEXT,"
+  "  code TEXT,"
+  "  started_on TEXT,"
+  "  ended_on TEXT,"
+  "  author TEXT,"
+  "  origin TEXT NOT NULL CHECK (origin IN ('portal', 'file', 'manual')),"
+  "  file_name TEXT,"
+  "  file_sha256 TEXT,"
+  "  received_at INTEGER NOT NULL,"
+  "  UNIQUE (profile_id, id));"
+  "CREATE INDEX notebook_entries_by_kind ON notebook_entries (profile_id, kind);"
+
+  "CREATE TABLE jahis_pending_parts ("
+  "  data_id TEXT NOT NULL,"
+  "  part INTEGER NOT NULL,"
+  "  total INTEGER NOT NULL,"
+  "  content TEXT NOT NULL,"
+  "  file_name TEXT,"
+  "  received_at INTEGER NOT NULL,"
+  "  PRIMARY KEY (data_id, part));"
+
+  /* Data ids whose parts were all joined: a part of one arriving again is
+   * known, not kept waiting for parts that came long ago. */
+  "CREATE TABLE jahis_joined ("
+  "  data_id TEXT PRIMARY KEY,"
+  "  joined_at INTEGER NOT NULL);";
+
 /* v5: shares kept on a share host (techo-share-host): where, which, the
  * management token (a secret; the store is encrypted) and how much of the
  * host's access log is already in the ledger. */
@@ -278,7 +331,7 @@ static const char schema_hosted_shares[] =
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
-  /* 3: reserved for the JAHIS notebook branch. */
+  { 3, schema_jahis_notebook },
   { 4, schema_dispensings_revised_by },
   { 5, schema_hosted_shares },
 };

@@ -543,4 +543,5 @@ G_END_DECLS
 
 /* The store area's umbrella: the consent ledger's rows come with it. */
 #include "techo-store-consents.h"
+#include "techo-store-notebook.h"
 #include "techo-store-hosted.h"

@@ -1,0 +1,47 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-import-jahis-private.h: the medication notebook's side of an import (JAHIS
+ * text, or the QR codes of a photo): multi-part data joined with the parts
+ * the store keeps from earlier imports, the parts still missing kept until
+ * they arrive. Used by techo-import.c only. */
+
+#pragma once
+
+#include "techo-import.h"
+
+G_BEGIN_DECLS
+
+typedef struct
+{
+  TechoProfile *patient;     /* the first patient record of the data read */
+  GPtrArray *dispensings;    /* of TechoDispensing, every complete data */
+  GPtrArray *entries;        /* of TechoNotebookEntry */
+  GPtrArray *keep;           /* of TechoJahisPart: parts to keep pending */
+  GPtrArray *completed;      /* of char *: data ids now whole */
+} TechoImportJahis;
+
+void techo_import_jahis_free (TechoImportJahis *jahis);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoImportJahis, techo_import_jahis_free)
+
+/* Reads @data (JAHIS text, or a PNG/JPEG image of QR codes when @kind is
+ * TECHO_IMPORT_KIND_IMAGE), joins multi-part data with the parts @store
+ * keeps, and parses every data now whole. Writes nothing. Fills @result's
+ * counts of parts, codes and warnings. */
+TechoImportJahis *techo_import_jahis_prepare (TechoStore         *store,
+                                              TechoImportKind     kind,
+                                              const char         *data,
+                                              gsize               length,
+                                              TechoImportResult  *result,
+                                              GCancellable       *cancellable,
+                                              GError            **error);
+
+/* After the dispensings were upserted into @profile_id (0 when nothing was
+ * whole): keeps their details and the entries, keeps the parts still
+ * waiting, forgets the parts of data now whole. */
+gboolean techo_import_jahis_commit (TechoStore         *store,
+                                    gint64              profile_id,
+                                    TechoImportJahis   *jahis,
+                                    TechoImportResult  *result,
+                                    GCancellable       *cancellable,
+                                    GError            **error);
+
+G_END_DECLS
