@@ -155,6 +155,30 @@ read_stored_items (TechoSqlite  *db,
   return TRUE;
 }
 
+/* Steps @s for at most one (row_id, id): sets both when a row answers,
+ * leaves them alone when none does. FALSE only on an error. */
+static gboolean
+step_row_and_id (TechoSqliteStatement  *s,
+                 gint64                *out_row,
+                 char                 **out_id,
+                 GError               **error)
+{
+  g_autoptr(GError) local_error = NULL;
+
+  if (techo_sqlite_step (s, &local_error))
+    {
+      *out_row = techo_sqlite_column_int64 (s, 0);
+      *out_id = techo_sqlite_column_dup_text (s, 1);
+      return TRUE;
+    }
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The stored row this checkup is: the same id, or the same person, date,
  * institution (and kind, when both say). 0 when none. */
 static gboolean
@@ -166,7 +190,6 @@ find_checkup (TechoSqlite         *db,
               GError             **error)
 {
   g_autoptr(TechoSqliteStatement) s = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   *out_row = 0;
   s = techo_sqlite_prepare_cached (db,
@@ -189,18 +212,7 @@ find_checkup (TechoSqlite         *db,
   techo_sqlite_bind_text (s, 5, checkup->kind);
   techo_sqlite_bind_text (s, 6, checkup->provenance.file_sha256 != NULL
                                 ? checkup->provenance.file_sha256 : "");
-  if (techo_sqlite_step (s, &local_error))
-    {
-      *out_row = techo_sqlite_column_int64 (s, 0);
-      *out_id = techo_sqlite_column_dup_text (s, 1);
-      return TRUE;
-    }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  return step_row_and_id (s, out_row, out_id, error);
 }
 
 static gboolean
@@ -212,7 +224,6 @@ find_dispensing (TechoSqlite            *db,
                  GError                **error)
 {
   g_autoptr(TechoSqliteStatement) s = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   *out_row = 0;
   s = techo_sqlite_prepare_cached (db,
@@ -250,18 +261,7 @@ find_dispensing (TechoSqlite            *db,
   techo_sqlite_bind_text (s, 9, d->provenance.file_sha256 != NULL ? d->provenance.file_sha256
                                                                   : "");
   techo_sqlite_bind_text (s, 10, d->source);
-  if (techo_sqlite_step (s, &local_error))
-    {
-      *out_row = techo_sqlite_column_int64 (s, 0);
-      *out_id = techo_sqlite_column_dup_text (s, 1);
-      return TRUE;
-    }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  return step_row_and_id (s, out_row, out_id, error);
 }
 
 gboolean
@@ -344,7 +344,6 @@ find_by_source (TechoSqlite    *db,
     " AND s.event = 'source'",
   };
   g_autoptr(TechoSqliteStatement) s = NULL;
-  g_autoptr(GError) local_error = NULL;
 
   *out_row = 0;
   if (sha256 == NULL || record_id == NULL)
@@ -356,18 +355,7 @@ find_by_source (TechoSqlite    *db,
   techo_sqlite_bind_text (s, 2, sha256);
   techo_sqlite_bind_text (s, 3, record_id);
   techo_sqlite_bind_int64 (s, 4, profile_id);
-  if (techo_sqlite_step (s, &local_error))
-    {
-      *out_row = techo_sqlite_column_int64 (s, 0);
-      *out_id = techo_sqlite_column_dup_text (s, 1);
-      return TRUE;
-    }
-  if (local_error != NULL)
-    {
-      g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
-    }
-  return TRUE;
+  return step_row_and_id (s, out_row, out_id, error);
 }
 
 static gboolean
