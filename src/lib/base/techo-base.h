@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* techo-base.h: the base area. Secure random and wiping, atomic files, bounded JSON, the
+/* techo-base.h: the base area. Secure random and wiping, atomic files, bounded JSON and a
+ * streaming JSON reader, the
  * main-thread check of blocking calls.
  * Uses nothing of Techo; every other area may use it. */
 
@@ -8,4 +9,5 @@
 #include "techo-secure.h"
 #include "techo-atomic-file.h"
 #include "techo-json.h"
+#include "techo-json-reader.h"
 #include "techo-thread.h"

@@ -7,12 +7,13 @@
 #include <string.h>
 
 #include "techo-json.h"
+#include "techo-json-reader.h"
 
 G_DEFINE_QUARK (techo-json-error-quark, techo_json_error)
 
-static void
-resolve_limits (const TechoJsonLimits *limits,
-                TechoJsonLimits       *out)
+void
+techo_json_resolve_limits (const TechoJsonLimits *limits,
+                           TechoJsonLimits       *out)
 {
   out->max_bytes = TECHO_JSON_DEFAULT_MAX_BYTES;
   out->max_depth = TECHO_JSON_DEFAULT_MAX_DEPTH;
@@ -106,6 +107,53 @@ techo_json_scan_depth (const char *data,
   return deepest;
 }
 
+gboolean
+techo_json_check_limits (const char             *data,
+                         gsize                   length,
+                         const TechoJsonLimits  *limits,
+                         GError                **error)
+{
+  TechoJsonLimits resolved;
+
+  techo_json_resolve_limits (limits, &resolved);
+
+  if (data == NULL || length == 0)
+    {
+      g_set_error_literal (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_SYNTAX,
+                           "The data is empty where JSON was expected");
+      return FALSE;
+    }
+  if (length > resolved.max_bytes)
+    {
+      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_LARGE,
+                   "The JSON data is too large (%" G_GSIZE_FORMAT
+                   " bytes; at most %" G_GSIZE_FORMAT " are accepted)",
+                   length, resolved.max_bytes);
+      return FALSE;
+    }
+  if (!g_utf8_validate (data, length, NULL))
+    {
+      g_set_error_literal (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_ENCODING,
+                           "The JSON data is not valid UTF-8 text");
+      return FALSE;
+    }
+  if (techo_json_scan_depth (data, length, resolved.max_depth) > resolved.max_depth)
+    {
+      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_DEEP,
+                   "The JSON data is nested too deeply (more than %u levels)",
+                   resolved.max_depth);
+      return FALSE;
+    }
+  if (techo_json_scan_values (data, length) > resolved.max_values)
+    {
+      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_MANY,
+                   "The JSON data holds too many values (more than %u)",
+                   resolved.max_values);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 JsonNode *
 techo_json_parse_bounded (const char             *data,
                           gsize                   length,
@@ -114,50 +162,12 @@ techo_json_parse_bounded (const char             *data,
 {
   g_autoptr(JsonParser) parser = NULL;
   g_autoptr(GError) local_error = NULL;
-  TechoJsonLimits resolved;
-  gsize max_bytes;
-  guint max_depth;
   JsonNode *root;
 
-  resolve_limits (limits, &resolved);
-  max_bytes = resolved.max_bytes;
-  max_depth = resolved.max_depth;
-
-  if (data == NULL || length == 0)
-    {
-      g_set_error_literal (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_SYNTAX,
-                           "The data is empty where JSON was expected");
-      return NULL;
-    }
-  if (length > max_bytes)
-    {
-      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_LARGE,
-                   "The JSON data is too large (%" G_GSIZE_FORMAT
-                   " bytes; at most %" G_GSIZE_FORMAT " are accepted)",
-                   length, max_bytes);
-      return NULL;
-    }
-  if (!g_utf8_validate (data, length, NULL))
-    {
-      g_set_error_literal (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_ENCODING,
-                           "The JSON data is not valid UTF-8 text");
-      return NULL;
-    }
-  if (techo_json_scan_depth (data, length, max_depth) > max_depth)
-    {
-      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_DEEP,
-                   "The JSON data is nested too deeply (more than %u levels)",
-                   max_depth);
-      return NULL;
-    }
-
-  if (techo_json_scan_values (data, length) > resolved.max_values)
-    {
-      g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_MANY,
-                   "The JSON data holds too many values (more than %u)",
-                   resolved.max_values);
-      return NULL;
-    }
+  /* The limits first, then the strict reader over the whole text, so
+   * json-glib only ever sees what the streaming path would accept. */
+  if (!techo_json_validate (data, length, limits, error))
+    return NULL;
 
   parser = json_parser_new_immutable ();
   if (!json_parser_load_from_data (parser, data, (gssize) length, &local_error))

@@ -43,11 +43,28 @@ typedef struct
   guint max_values; /* 0: TECHO_JSON_DEFAULT_MAX_VALUES */
 } TechoJsonLimits;
 
+/* The checks made before any byte is parsed, in this order: empty data
+ * (TECHO_JSON_ERROR_SYNTAX), size, UTF-8 with no NUL byte, depth, value
+ * count. Both techo_json_parse_bounded and the streaming reader
+ * (techo-json-reader.h) start with them, so both refuse the same data with
+ * the same code. */
+gboolean    techo_json_check_limits  (const char             *data,
+                                      gsize                   length,
+                                      const TechoJsonLimits  *limits,
+                                      GError                **error);
+/* Fills @out with @limits (NULL or 0 fields: the defaults). */
+void        techo_json_resolve_limits (const TechoJsonLimits *limits,
+                                       TechoJsonLimits       *out);
+
 /* Parses @length bytes at @data (no NUL terminator needed) into a new node,
  * after checking size, UTF-8 and depth against @limits (NULL: defaults).
  * An array or object nested max_depth levels deep is allowed; one more is
  * TECHO_JSON_ERROR_TOO_DEEP; more than max_values values is
- * TECHO_JSON_ERROR_TOO_MANY. Returns NULL with @error set on failure. */
+ * TECHO_JSON_ERROR_TOO_MANY. The text must be strict RFC 8259 JSON as the
+ * streaming reader reads it (techo_json_validate): json-glib alone would
+ * accept comments, hex and leading-zero numbers, single quotes, text after
+ * the value, wrap whole numbers past gint64 and cut a string at "\u0000".
+ * Returns NULL with @error set on failure. */
 JsonNode   *techo_json_parse_bounded (const char             *data,
                                       gsize                   length,
                                       const TechoJsonLimits  *limits,
