@@ -119,13 +119,23 @@ typedef struct
   gint64 retry_after;
   GBytes *body;
   JsonObject *object;
+  TechoRecordsPage *page; /* PARSE_PAGE: read straight from the bytes */
 } Answer;
+
+/* What exchange() makes of a successful body. */
+enum
+{
+  PARSE_NONE = FALSE,
+  PARSE_OBJECT = TRUE,  /* a JSON object tree */
+  PARSE_PAGE,           /* a page of records of the category, no tree */
+};
 
 static void
 answer_clear (Answer *answer)
 {
   g_clear_pointer (&answer->body, g_bytes_unref);
   g_clear_pointer (&answer->object, json_object_unref);
+  g_clear_pointer (&answer->page, techo_records_page_free);
 }
 
 G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Answer, answer_clear)
@@ -141,7 +151,7 @@ exchange (TechoPortalClient  *self,
           const char         *path,
           const char         *json_body,
           gsize               max_body,
-          gboolean            parse_json,
+          guint               parse_json,
           TechoCategory       category,
           const char         *what,
           Answer             *answer,
@@ -284,11 +294,17 @@ exchange (TechoPortalClient  *self,
           {
             TechoJsonLimits limits = { max_body, TECHO_JSON_DEFAULT_MAX_DEPTH };
 
-            answer->object = techo_json_parse_object_bounded (g_bytes_get_data (response->body, NULL),
-                                                              g_bytes_get_size (response->body),
-                                                              &limits, &local_error);
+            if (parse_json == PARSE_PAGE)
+              answer->page = techo_records_page_read (g_bytes_get_data (response->body, NULL),
+                                                      g_bytes_get_size (response->body),
+                                                      &limits, category,
+                                                      self->limits.max_records, &local_error);
+            else
+              answer->object = techo_json_parse_object_bounded (g_bytes_get_data (response->body, NULL),
+                                                                g_bytes_get_size (response->body),
+                                                                &limits, &local_error);
           }
-          if (answer->object != NULL)
+          if (answer->object != NULL || answer->page != NULL)
             return TRUE;
           if (g_error_matches (local_error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_LARGE) ||
               g_error_matches (local_error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_DEEP))
@@ -526,11 +542,8 @@ techo_portal_client_fetch_page (TechoPortalClient  *self,
   g_autofree char *escaped = g_uri_escape_string (process_id, NULL, FALSE);
   g_autofree char *path = NULL;
   g_autoptr(TechoPortalPage) page = g_new0 (TechoPortalPage, 1);
-  g_autoptr(GError) local_error = NULL;
   g_auto(Answer) answer = { 0 };
-  const char *page_category;
-  JsonArray *records;
-  JsonNode *next;
+  TechoRecordsPage *read;
 
   if (cursor != NULL)
     {
@@ -542,7 +555,7 @@ techo_portal_client_fetch_page (TechoPortalClient  *self,
   else
     path = g_strdup_printf ("/api/v1/requests/%s/result?limit=%u", escaped, self->limits.page_limit);
 
-  if (!exchange (self, "GET", path, NULL, self->limits.max_body, TRUE, category,
+  if (!exchange (self, "GET", path, NULL, self->limits.max_body, PARSE_PAGE, category,
                  "a page of results", &answer, cancellable, error))
     return NULL;
   if (answer.status == 404 || answer.status == 410)
@@ -552,45 +565,44 @@ techo_portal_client_fetch_page (TechoPortalClient  *self,
       return NULL;
     }
 
+  /* The page was read straight from the bytes (techo_records_page_read);
+   * the checks are those the tree path made, in the same order. */
+  read = answer.page;
   page->category = category;
-  page_category = techo_json_get_string (answer.object, "category");
-  if (page_category != NULL && g_strcmp0 (page_category, techo_category_to_string (category)) != 0)
+  if (read->page_category != NULL
+      && g_strcmp0 (read->page_category, techo_category_to_string (category)) != 0)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_BAD_DATA,
                    "The portal answered with %s records where %s were asked for.",
-                   page_category, techo_category_to_string (category));
+                   read->page_category, techo_category_to_string (category));
       return NULL;
     }
-  records = techo_json_get_array (answer.object, "records");
-  if (records == NULL)
+  if (!read->has_records)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_BAD_DATA,
                    "A page from the portal had no records list; nothing from it was stored.");
       return NULL;
     }
   /* Counted before any record is read. */
-  if (json_array_get_length (records) > self->limits.max_records)
+  if (read->n_records > self->limits.max_records)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TOO_LARGE,
                    "A page from the portal held %u records, more than Techo accepts (%u); "
                    "nothing from it was stored.",
-                   json_array_get_length (records), self->limits.max_records);
+                   read->n_records, self->limits.max_records);
       return NULL;
     }
-  page->records = techo_records_from_json_array (category, records, self->limits.max_records,
-                                                 &local_error);
-  if (page->records == NULL)
+  if (read->records == NULL)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_BAD_DATA,
                    "A page from the portal held a record Techo cannot read (%s); nothing "
-                   "from that page was stored.", local_error->message);
+                   "from that page was stored.", read->records_error->message);
       return NULL;
     }
-  next = json_object_has_member (answer.object, "next_cursor")
-         ? json_object_get_member (answer.object, "next_cursor") : NULL;
-  if (next != NULL && !JSON_NODE_HOLDS_NULL (next))
+  page->records = g_steal_pointer (&read->records);
+  if (read->has_next_cursor)
     {
-      const char *text = techo_json_get_string (answer.object, "next_cursor");
+      const char *text = read->next_cursor;
 
       if (text == NULL || *text == '\0' || strlen (text) > 1024 ||
           (cursor != NULL && g_str_equal (text, cursor)))

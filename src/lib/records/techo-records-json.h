@@ -65,7 +65,47 @@ void             techo_record_to_json          (TechoCategory   category,
                                                 gconstpointer   record,
                                                 JsonBuilder    *builder);
 
+/* One page of GET /api/v1/requests/{id}/result (docs/portal-api.md §3):
+ * what the portal client checks, read either from a parsed tree or
+ * straight from the bytes. Checks the client makes on it, in its order:
+ * page_category, has_records, n_records against its limit, records_error,
+ * next_cursor. */
+typedef struct
+{
+  TechoCategory category;  /* the category asked for */
+  char *page_category;     /* the page's "category" when it is text, else NULL */
+  gboolean has_records;    /* "records" is a list */
+  guint n_records;         /* its length */
+  GPtrArray *records;      /* the records, or NULL (records_error says why) */
+  GError *records_error;   /* as techo_records_from_json_array would report it */
+  gboolean has_next_cursor; /* "next_cursor" is present and not null */
+  char *next_cursor;       /* its text, NULL when it is not text */
+} TechoRecordsPage;
+
+TechoRecordsPage *techo_records_page_new         (TechoCategory    category);
+void              techo_records_page_free        (TechoRecordsPage *page);
+
+/* From a page parsed into a tree (the reference path). */
+TechoRecordsPage *techo_records_page_from_object (JsonObject      *object,
+                                                  TechoCategory    category,
+                                                  guint            max_records);
+
+/* Straight from the @length bytes at @data with the streaming reader,
+ * building no tree: the same result as techo_json_parse_object_bounded
+ * followed by techo_records_page_from_object, with the same error codes
+ * (the same limits, checked in the same order, and the same record
+ * validation and messages). Records past @max_records are not built, only
+ * counted. */
+TechoRecordsPage *techo_records_page_read        (const char             *data,
+                                                  gsize                   length,
+                                                  const TechoJsonLimits  *limits,
+                                                  TechoCategory           category,
+                                                  guint                   max_records,
+                                                  GError                **error);
+
 /* TRUE when @text is a valid calendar date written YYYY-MM-DD. */
 gboolean         techo_json_is_date            (const char     *text);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoRecordsPage, techo_records_page_free)
 
 G_END_DECLS
