@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-bench: benchmarks that print name=value lines.
  *
- *   techo-bench sync [--years N] [--per-month N] [--page-limit N]
+ *   techo-bench sync [--years N] [--per-month N] [--page-limit N] [--save-pages DIR]
+ *   techo-bench parse --pages DIR [--path tree|stream|both] [--rounds N]
  *
  * Subcommands live in the table at the end of this file; add a row (and
  * a techo-bench-<name>.c if it is large) to add one. */
@@ -19,6 +20,7 @@
 
 #include "techo-bench.h"
 #include "techo-bench-chart.h"
+#include "techo-bench-parse.h"
 #include "techo-bench-startup.h"
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
@@ -256,8 +258,9 @@ out:
   return ok;
 }
 
-/* Parses the pages as the sync does, timing the JSON parse (size and
- * depth scan, json-glib) apart from reading the records out of it. */
+/* Parses the pages with json-glib's tree (as the sync did before it read
+ * pages straight from the bytes), timing the JSON parse (limits, strict
+ * check, json-glib) apart from reading the records out of it. */
 static GPtrArray *
 parse_pages (GPtrArray  *pages,
              double     *out_json_seconds,
@@ -299,7 +302,10 @@ bench_sync (int    argc,
             char **argv)
 {
   int years = 40, per_month = 110, page_limit = 1000;
+  g_autofree char *save_pages = NULL;
   const GOptionEntry entries[] = {
+    { "save-pages", 0, 0, G_OPTION_ARG_FILENAME, &save_pages,
+      "Also write the fetched pages to DIR/page-NNNNN.json (for `techo-bench parse`)", "DIR" },
     { "years", 0, 0, G_OPTION_ARG_INT, &years, "Years of the bulk citizen (default 40)", "N" },
     { "per-month", 0, 0, G_OPTION_ARG_INT, &per_month, "Dispensings per month (default 110)", "N" },
     { "page-limit", 0, 0, G_OPTION_ARG_INT, &page_limit, "Records per page (default 1000)", "N" },
@@ -324,7 +330,7 @@ bench_sync (int    argc,
   TechoPortalLimits limits;
   TechoSyncProgress progress[TECHO_N_CATEGORIES] = { { 0 } };
   gint64 profile_id, start, stored;
-  double sync_s, fetch_s, parse_s, json_s = 0, insert_s, upsert_s;
+  double sync_s, fetch_s, parse_s, json_s = 0, stream_s, insert_s, upsert_s;
   const char *sandbox_args[4];
 
   g_option_context_add_main_entries (options, entries, NULL);
@@ -394,6 +400,24 @@ bench_sync (int    argc,
   if (pages == NULL)
     goto failed;
   fetch_s = seconds_since (start);
+  if (save_pages != NULL)
+    {
+      if (g_mkdir_with_parents (save_pages, 0700) != 0)
+        {
+          g_set_error (&error, G_IO_ERROR, G_IO_ERROR_FAILED, "cannot create %s", save_pages);
+          goto failed;
+        }
+      for (guint i = 0; i < pages->len; i++)
+        {
+          g_autofree char *name = g_strdup_printf ("page-%05u.json", i);
+          g_autofree char *file = g_build_filename (save_pages, name, NULL);
+          GBytes *page = g_ptr_array_index (pages, i);
+
+          if (!g_file_set_contents (file, g_bytes_get_data (page, NULL),
+                                    (gssize) g_bytes_get_size (page), &error))
+            goto failed;
+        }
+    }
 
   /* Where the sync's time goes: parsing, and our store's upserts. */
   start = g_get_monotonic_time ();
@@ -401,6 +425,11 @@ bench_sync (int    argc,
   if (rows == NULL)
     goto failed;
   parse_s = seconds_since (start);
+  /* The sync itself reads pages straight from the bytes (no tree). */
+  start = g_get_monotonic_time ();
+  if (techo_bench_parse_pages_stream (pages, &error) != rows->len)
+    goto failed;
+  stream_s = seconds_since (start);
 
   /* 3. The same rows into a fresh SQLCipher database. */
   bare_dir = g_dir_make_tmp ("techo-bench-bare-XXXXXX", &error);
@@ -452,6 +481,7 @@ bench_sync (int    argc,
   g_print ("fetch_seconds=%.3f\n", fetch_s);
   g_print ("parse_seconds=%.3f\n", parse_s);
   g_print ("parse_json_seconds=%.3f\n", json_s);
+  g_print ("parse_stream_seconds=%.3f\n", stream_s);
   g_print ("store_upsert_seconds=%.3f\n", upsert_s);
   g_print ("insert_seconds=%.3f\n", insert_s);
   g_print ("insert_rows=%u\n", rows->len);
@@ -479,6 +509,7 @@ failed:
 
 static const TechoBenchCommand commands[] = {
   { "sync", "Sync the bulk citizen and compare with bare fetch + insert", bench_sync },
+  { "parse", "Parse saved pages with json-glib's tree and with the streaming reader", techo_bench_parse },
   { "chart", "Render the trend chart with 1,000 and 100,000 points", techo_bench_chart },
   { "startup", "Exec to the dashboard's first frame (bulk store) vs a bare window", techo_bench_startup },
 };
