@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-json-reader.c: the pull JSON reader (RFC 8259), written for Techo.
  *
- * The whole buffer is first checked against the limits exactly as
- * techo_json_parse_bounded checks it (techo_json_check_limits: size,
- * UTF-8, depth, value count), so the reader itself only has to know the
- * grammar: after those checks every byte outside a string is ASCII and
- * every string holds valid UTF-8, and nesting never exceeds max_depth. */
+ * The whole buffer is first checked for size and UTF-8
+ * (techo_json_check_encoding), so every string holds valid UTF-8. Depth
+ * and value count are counted as the tokens go by: for well-formed data
+ * they are exactly what the lexical scans of techo_json_check_structure
+ * find, so those two passes are only made when something is wrong, to
+ * report the error techo_json_check_limits would have reported first
+ * (depth, then count, then the grammar). */
 
 #define G_LOG_DOMAIN "techo-json"
 
@@ -82,11 +84,26 @@ fail_at (TechoJsonReader *reader,
         column++;
     }
   g_clear_error (&reader->error);
+  if (!techo_json_check_structure (reader->data, reader->length, &reader->limits,
+                                   &reader->error))
+    {
+      reader->state = STATE_FAILED;
+      return TECHO_JSON_TOKEN_ERROR;
+    }
   reader->error = g_error_new (TECHO_JSON_ERROR, code,
                                "The data is not valid JSON: line %u, column %u: %s",
                                line, column, reason);
   reader->state = STATE_FAILED;
   return TECHO_JSON_TOKEN_ERROR;
+}
+
+/* Counts a value separator or opening bracket, as techo_json_scan_values
+ * counts them. */
+static gboolean
+count_value (TechoJsonReader *reader)
+{
+  reader->values++;
+  return reader->values <= reader->limits.max_values;
 }
 
 static inline void
@@ -384,11 +401,12 @@ static TechoJsonToken
 push (TechoJsonReader *reader,
       gboolean         object)
 {
-  /* techo_json_check_limits bounded the depth already; this guards the
-   * stack even so. */
   if (reader->depth >= reader->limits.max_depth)
     return fail_at (reader, reader->pos, TECHO_JSON_ERROR_TOO_DEEP,
                     "nested more deeply than %u levels", reader->limits.max_depth);
+  if (!count_value (reader))
+    return fail_at (reader, reader->pos, TECHO_JSON_ERROR_TOO_MANY,
+                    "more than %u values", reader->limits.max_values);
   reader->stack[reader->depth++] = object ? 1 : 0;
   reader->pos++;
   reader->state = object ? STATE_OBJECT_FIRST : STATE_ARRAY_FIRST;
@@ -466,6 +484,9 @@ read_member (TechoJsonReader *reader)
   if (reader->pos >= reader->length || reader->data[reader->pos] != ':')
     return fail_at (reader, reader->pos, TECHO_JSON_ERROR_SYNTAX,
                     "“:” is expected after a member name");
+  if (!count_value (reader))
+    return fail_at (reader, reader->pos, TECHO_JSON_ERROR_TOO_MANY,
+                    "more than %u values", reader->limits.max_values);
   reader->pos++;
   reader->state = STATE_VALUE;
   return token;
@@ -482,8 +503,9 @@ techo_json_reader_next (TechoJsonReader  *reader,
       GError *local_error = NULL;
 
       reader->checked = TRUE;
-      if (!techo_json_check_limits (reader->data, reader->length, &reader->limits,
-                                    &local_error))
+      reader->values = 1;
+      if (!techo_json_check_encoding (reader->data, reader->length, &reader->limits,
+                                      &local_error))
         {
           reader->error = local_error;
           reader->state = STATE_FAILED;
@@ -546,6 +568,12 @@ techo_json_reader_next (TechoJsonReader  *reader,
       switch (reader->data[reader->pos])
         {
         case ',':
+          if (!count_value (reader))
+            {
+              token = fail_at (reader, reader->pos, TECHO_JSON_ERROR_TOO_MANY,
+                               "more than %u values", reader->limits.max_values);
+              break;
+            }
           reader->pos++;
           skip_whitespace (reader);
           if (reader->stack[reader->depth - 1])

@@ -14,9 +14,10 @@
  * are refused (TECHO_JSON_ERROR_SYNTAX) rather than wrapped or made
  * infinite.
  *
- * The same limits as techo_json_parse_bounded apply, checked the same way
- * and in the same order before the first token (size, UTF-8 and NUL
- * bytes, "\u0000", depth, value count): see techo_json_check_limits. */
+ * The same limits as techo_json_parse_bounded apply, with the same errors
+ * in the same order (size, UTF-8 and NUL bytes, depth, value count, then
+ * the grammar): see techo_json_check_limits. Size and UTF-8 are checked
+ * before the first token; depth and count as the tokens go by. */
 
 #pragma once
 
@@ -50,6 +51,7 @@ typedef struct
   TechoJsonLimits limits;
   guint8 *stack;       /* 1: object, 0: array; max_depth entries */
   guint depth;
+  guint64 values;
   int state;
   GError *error;
   gboolean checked;

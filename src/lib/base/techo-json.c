@@ -108,10 +108,10 @@ techo_json_scan_depth (const char *data,
 }
 
 gboolean
-techo_json_check_limits (const char             *data,
-                         gsize                   length,
-                         const TechoJsonLimits  *limits,
-                         GError                **error)
+techo_json_check_encoding (const char             *data,
+                           gsize                   length,
+                           const TechoJsonLimits  *limits,
+                           GError                **error)
 {
   TechoJsonLimits resolved;
 
@@ -137,6 +137,18 @@ techo_json_check_limits (const char             *data,
                            "The JSON data is not valid UTF-8 text");
       return FALSE;
     }
+  return TRUE;
+}
+
+gboolean
+techo_json_check_structure (const char             *data,
+                            gsize                   length,
+                            const TechoJsonLimits  *limits,
+                            GError                **error)
+{
+  TechoJsonLimits resolved;
+
+  techo_json_resolve_limits (limits, &resolved);
   if (techo_json_scan_depth (data, length, resolved.max_depth) > resolved.max_depth)
     {
       g_set_error (error, TECHO_JSON_ERROR, TECHO_JSON_ERROR_TOO_DEEP,
@@ -152,6 +164,16 @@ techo_json_check_limits (const char             *data,
       return FALSE;
     }
   return TRUE;
+}
+
+gboolean
+techo_json_check_limits (const char             *data,
+                         gsize                   length,
+                         const TechoJsonLimits  *limits,
+                         GError                **error)
+{
+  return techo_json_check_encoding (data, length, limits, error)
+         && techo_json_check_structure (data, length, limits, error);
 }
 
 JsonNode *

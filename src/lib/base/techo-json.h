@@ -52,6 +52,16 @@ gboolean    techo_json_check_limits  (const char             *data,
                                       gsize                   length,
                                       const TechoJsonLimits  *limits,
                                       GError                **error);
+/* The two halves of techo_json_check_limits: empty data, size and UTF-8;
+ * then depth and value count (two lexical scans of the whole data). */
+gboolean    techo_json_check_encoding  (const char             *data,
+                                        gsize                   length,
+                                        const TechoJsonLimits  *limits,
+                                        GError                **error);
+gboolean    techo_json_check_structure (const char             *data,
+                                        gsize                   length,
+                                        const TechoJsonLimits  *limits,
+                                        GError                **error);
 /* Fills @out with @limits (NULL or 0 fields: the defaults). */
 void        techo_json_resolve_limits (const TechoJsonLimits *limits,
                                        TechoJsonLimits       *out);
