@@ -37,6 +37,7 @@ techo_import_result_free (TechoImportResult *result)
   g_free (result->checkup_id);
   g_free (result->pending_data_id);
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->entries, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -229,8 +230,9 @@ read_cda (const char       *data,
 }
 
 /* JAHIS text, or a photo of its QR codes: multi-part data is joined with
- * the parts the store keeps (read only here); the parts still waiting and
- * the notebook's details are written after the merge. */
+ * the parts earlier files of the import brought and those the store keeps
+ * (read only here); the entries, the parts still waiting and the
+ * dispensings' details are written by the merge, in its transaction. */
 static gboolean
 read_notebook (const char       *data,
                gsize             length,
@@ -248,8 +250,8 @@ read_notebook (const char       *data,
   notebook->warnings = g_ptr_array_new_with_free_func (g_free);
   g_clear_pointer (&file->notebook, techo_import_result_free);
   file->notebook = notebook;
-  jahis = techo_import_jahis_prepare (store, file->kind, data, length, notebook, cancellable,
-                                      error);
+  jahis = techo_import_jahis_prepare (store, file->part_pool, file->kind, data, length,
+                                      notebook, cancellable, error);
   if (jahis == NULL)
     return FALSE;
   if (jahis->dispensings->len == 0 && jahis->entries->len == 0 && jahis->keep->len == 0
@@ -259,8 +261,7 @@ read_notebook (const char       *data,
                    _("The medication notebook data holds no medicines and no notes."));
       return FALSE;
     }
-  /* The merge entries own the dispensings; the notebook's details are
-   * saved from the same records after the merge. */
+  /* The merge entries own the dispensings, details and all. */
   g_ptr_array_set_free_func (jahis->dispensings, NULL);
   for (guint i = 0; i < jahis->dispensings->len; i++)
     techo_import_file_add (file, TECHO_CATEGORY_MEDICATION,
@@ -277,6 +278,8 @@ read_notebook (const char       *data,
     }
   file->patient = g_steal_pointer (&jahis->patient);
   file->n_left_out = notebook->n_skipped;
+  notebook->n_entries = jahis->entries->len;
+  notebook->entries = g_ptr_array_ref (jahis->entries);
   file->jahis = g_steal_pointer (&jahis);
   return TRUE;
 }
@@ -725,26 +728,6 @@ mhlw_medicines_read (GPtrArray *files)
   return FALSE;
 }
 
-static gboolean
-keep_parts_now (TechoStore       *store,
-                TechoImportFile  *file,
-                GCancellable     *cancellable,
-                GError          **error)
-{
-  TechoImportJahis *jahis = file->jahis;
-
-  for (guint i = 0; i < jahis->keep->len; i++)
-    {
-      const TechoJahisPart *part = g_ptr_array_index (jahis->keep, i);
-      g_autofree char *text = techo_jahis_part_to_text (part);
-
-      if (!techo_store_save_pending_part_sync (store, part->data_id, part->number, part->total,
-                                               text, file->file_name, cancellable, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Whether any file read holds a record or a notebook entry to store. */
 static gboolean
 has_records (GPtrArray *files)
@@ -760,6 +743,21 @@ has_records (GPtrArray *files)
         return TRUE;
     }
   return FALSE;
+}
+
+/* What the merge counted of each notebook file's entries. */
+static void
+take_notebook_counts (GPtrArray *files,
+                      GPtrArray *notebooks)
+{
+  for (guint k = 0; k < notebooks->len; k++)
+    {
+      const TechoMergeNotebook *notebook = g_ptr_array_index (notebooks, k);
+      TechoImportFile *file = g_ptr_array_index (files, notebook->group);
+
+      if (file->notebook != NULL)
+        file->notebook->n_new_entries = notebook->n_new_entries;
+    }
 }
 
 static TechoImportReport *
@@ -779,6 +777,10 @@ import_files (TechoStore        *store,
   g_autoptr(GString) summary = g_string_new (NULL);
   gboolean any = FALSE;
   gint64 import_id;
+  g_autoptr(GHashTable) pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) notebooks = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) techo_merge_notebook_free);
 
   report->files = g_ptr_array_ref (files);
   report->dry_run = (flags & TECHO_IMPORT_DRY_RUN) != 0;
@@ -790,15 +792,13 @@ import_files (TechoStore        *store,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      /* Parts of multi-part data a file brings are seen by the later files
+       * of this import (the QR codes of one receipt in several photos join,
+       * on a dry run too); only a file read whole adds to them. */
+      file->part_pool = pool;
       if (file->status == TECHO_IMPORT_FILE_READ)
         read_file_bytes (store, file, g_ptr_array_index (contents, i), cancellable);
-      /* Parts of multi-part data are kept at once, so that a later file of
-       * this import finds them and joins the data (the QR codes of one
-       * receipt in several photos). Only whole, valid parts are kept. */
-      if (file->status == TECHO_IMPORT_FILE_READ && file->jahis != NULL
-          && (flags & TECHO_IMPORT_DRY_RUN) == 0
-          && !keep_parts_now (store, file, cancellable, error))
-        return NULL;
+      file->part_pool = NULL;
       if (file->status == TECHO_IMPORT_FILE_READ && first_patient == NULL)
         first_patient = file->patient;
       any = any || file->status == TECHO_IMPORT_FILE_READ;
@@ -815,14 +815,29 @@ import_files (TechoStore        *store,
       for (guint i = 0; i < files->len; i++)
         {
           TechoImportFile *file = g_ptr_array_index (files, i);
+
+          if (file->status == TECHO_IMPORT_FILE_READ && file->jahis != NULL)
+            g_ptr_array_add (notebooks, techo_import_jahis_to_merge (file->jahis, i,
+                                                                     file->file_name));
+          g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "",
+                                  file->file_name);
+        }
+      /* Nobody's yet: one import (undone as one) that keeps the parts. */
+      import_id = techo_store_merge_sync (store, 0, entries, notebooks,
+                                          (flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN
+                                                                         : 0,
+                                          summary->str, cancellable, error);
+      if (import_id < 0)
+        return NULL;
+      report->import_id = import_id;
+      take_notebook_counts (files, notebooks);
+      for (guint i = 0; i < files->len; i++)
+        {
+          TechoImportFile *file = g_ptr_array_index (files, i);
           g_autofree char *detail = NULL;
 
           if (file->status != TECHO_IMPORT_FILE_READ || report->dry_run)
             continue;
-          if (file->jahis != NULL
-              && !techo_import_jahis_commit (store, 0, file->jahis, file->notebook,
-                                             cancellable, error))
-            return NULL;
           detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
                                     techo_import_kind_to_string (file->kind), file->file_name,
                                     file->file_sha256,
@@ -851,6 +866,8 @@ import_files (TechoStore        *store,
                 ((TechoMergeEntry *) g_ptr_array_index (file->entries, j))->outcome =
                   TECHO_MERGE_ADDED;
               count_outcomes (file);
+              if (file->notebook != NULL)
+                file->notebook->n_new_entries = file->notebook->n_entries;
             }
           report->profile_created = TRUE;
           return g_steal_pointer (&report);
@@ -895,19 +912,23 @@ import_files (TechoStore        *store,
           entry->group = i;
           g_ptr_array_add (entries, entry);
         }
+      if (file->jahis != NULL)
+        g_ptr_array_add (notebooks, techo_import_jahis_to_merge (file->jahis, i,
+                                                                 file->file_name));
       g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "", file->file_name);
     }
   /* Several files that belong together (a received link) go in whole or not at all. */
   if (all_or_nothing && !techo_import_report_all_read (report))
     return g_steal_pointer (&report);
 
-  import_id = techo_store_merge_sync (store, report->profile_id, entries,
+  import_id = techo_store_merge_sync (store, report->profile_id, entries, notebooks,
                                       ((flags & TECHO_IMPORT_REPLACE) ? TECHO_MERGE_REPLACE : 0)
                                       | ((flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN : 0),
                                       summary->str, cancellable, error);
   if (import_id < 0)
     return NULL;
   report->import_id = import_id;
+  take_notebook_counts (files, notebooks);
 
   /* The 電子処方箋 rows supersede the claims rows of the same institution
    * and date, whichever file brought either. Run right after the merge's
@@ -942,11 +963,6 @@ import_files (TechoStore        *store,
         }
       if (report->dry_run)
         continue;
-      /* The notebook's details and entries, and the parts still waiting. */
-      if (file->jahis != NULL
-          && !techo_import_jahis_commit (store, report->profile_id, file->jahis, file->notebook,
-                                         cancellable, error))
-        return NULL;
       /* The audit row names the file, never a value from it. */
       detail = g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
                                 " records=%u new=%u merged=%u replaced=%u import=%"
@@ -1121,6 +1137,8 @@ result_from_file (const TechoImportReport *report,
       result->pending_total = notebook->pending_total;
       if (notebook->warnings != NULL)
         result->warnings = g_ptr_array_ref (notebook->warnings);
+      if (notebook->entries != NULL)
+        result->entries = g_ptr_array_ref (notebook->entries);
       result->n_warnings = notebook->n_warnings;
     }
   if (file->kind == TECHO_IMPORT_KIND_JAHIS || file->kind == TECHO_IMPORT_KIND_IMAGE)

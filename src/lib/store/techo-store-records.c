@@ -399,6 +399,63 @@ techo_store_add_source (TechoSqlite           *db,
 }
 
 gboolean
+techo_store_add_item_sources (TechoSqlite           *db,
+                              gint64                 checkup_row,
+                              const TechoProvenance *provenance,
+                              const char            *record_id,
+                              GPtrArray             *items,
+                              GError               **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoSqliteStatement) add = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean file = provenance->origin == TECHO_ORIGIN_FILE;
+  gint64 source_id;
+
+  if (items == NULL || items->len == 0)
+    return TRUE;
+  s = techo_sqlite_prepare_cached (db,
+                                   "SELECT id FROM record_sources WHERE category = 'checkup'"
+                                   " AND record_row = ?1 AND event = 'source' AND origin = ?2"
+                                   " AND record_id = ?3 AND file_sha256 = ?4", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, checkup_row);
+  techo_sqlite_bind_text (s, 2, techo_origin_to_string (provenance->origin));
+  techo_sqlite_bind_text (s, 3, record_id != NULL ? record_id : "");
+  techo_sqlite_bind_text (s, 4, file && provenance->file_sha256 != NULL
+                                ? provenance->file_sha256 : "");
+  if (!techo_sqlite_step (s, &local_error))
+    {
+      if (local_error == NULL)
+        return TRUE; /* no such source: nothing to say */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  source_id = techo_sqlite_column_int64 (s, 0);
+  add = techo_sqlite_prepare_cached (db,
+                                     "INSERT OR IGNORE INTO checkup_item_sources (checkup_row,"
+                                     " code, source_id) VALUES (?1, ?2, ?3)", error);
+  if (add == NULL)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (items, i);
+
+      if (item->code == NULL)
+        continue;
+      if (!techo_sqlite_statement_reset (add, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (add, 1, checkup_row);
+      techo_sqlite_bind_text (add, 2, item->code);
+      techo_sqlite_bind_int64 (add, 3, source_id);
+      if (!techo_sqlite_step_done (add, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 techo_store_write_record (TechoSqlite    *db,
                           TechoCategory   category,
                           gint64          profile_id,
@@ -453,7 +510,10 @@ techo_store_write_record (TechoSqlite    *db,
         }
       return (common.withdrawn || insert_items (db, sql, row_id, common.items, error))
              && techo_store_add_source (db, category, row_id, "source", common.provenance,
-                                        common.id, import_id, NULL, error);
+                                        common.id, import_id, NULL, error)
+             && (category != TECHO_CATEGORY_CHECKUP || common.withdrawn
+                 || techo_store_add_item_sources (db, row_id, common.provenance, common.id,
+                                                  common.items, error));
     }
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
@@ -482,7 +542,10 @@ techo_store_write_record (TechoSqlite    *db,
     return TRUE; /* not newer: nothing changes */
   return insert_items (db, sql, row_id, common.items, error)
          && techo_store_add_source (db, category, row_id, "source", common.provenance,
-                                    common.id, import_id, NULL, error);
+                                    common.id, import_id, NULL, error)
+         && (category != TECHO_CATEGORY_CHECKUP
+             || techo_store_add_item_sources (db, row_id, common.provenance, common.id,
+                                              common.items, error));
 }
 
 static gboolean
