@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "techo-cda.h"
+#include "techo-fhir.h"
 #include "techo-import.h"
 #include "techo-sandbox-data.h"
 #include "techo-sqlite.h"
@@ -429,6 +430,64 @@ test_portal_then_cda (Fixture       *f,
   g_assert_cmpuint (first_file (again)->n_skipped, ==, 1);
   g_assert_cmpint (again->import_id, ==, 0);
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, before);
+
+  /* The same checkups as a FHIR bundle (Techo's own export of them): still
+   * one row each, and every value of the one that came three ways lists
+   * its three sources (the portal, the CDA file, the FHIR bundle). */
+  {
+    g_autoptr(TechoRecordSet) set = techo_store_read_records_sync (f->store, profile_id, NULL,
+                                                                   NULL, &error);
+    g_autofree char *json = NULL;
+    g_autofree char *bundle = NULL;
+    g_autoptr(TechoImportReport) fhir = NULL;
+    g_autoptr(GHashTable) by_code = NULL;
+    g_autoptr(TechoUndoResult) undone = NULL;
+
+    g_assert_no_error (error);
+    json = techo_fhir_export (set, TECHO_FHIR_NONE, &error);
+    g_assert_no_error (error);
+    bundle = write_file (f->dir, "bundle.json", json);
+    fhir = import_one (f, bundle, 0, TECHO_IMPORT_FLAGS_NONE);
+    g_assert_cmpint (first_file (fhir)->status, ==, TECHO_IMPORT_FILE_READ);
+    g_assert_cmpuint (first_file (fhir)->n_added, ==, 0);
+    g_assert_cmpuint (first_file (fhir)->n_merged, ==, (guint) before);
+    g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, before);
+
+    by_code = techo_store_list_item_sources_sync (f->store, profile_id, checkup->id, NULL,
+                                                  &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (by_code), >, 0);
+    for (guint i = 0; i < checkup->items->len; i++)
+      {
+        const TechoItem *item = g_ptr_array_index (checkup->items, i);
+        GPtrArray *list = g_hash_table_lookup (by_code, item->code);
+        gboolean portal = FALSE, cda = FALSE, json_file = FALSE;
+
+        g_assert_nonnull (list);
+        g_assert_cmpuint (list->len, ==, 3);
+        for (guint j = 0; j < list->len; j++)
+          {
+            const TechoRecordSource *source = g_ptr_array_index (list, j);
+
+            portal = portal || source->origin == TECHO_ORIGIN_PORTAL;
+            cda = cda || g_strcmp0 (source->file_name, "portal-download.xml") == 0;
+            json_file = json_file || g_strcmp0 (source->file_name, "bundle.json") == 0;
+          }
+        g_assert_true (portal && cda && json_file);
+      }
+
+    /* Undoing the bundle's import takes its source off every value. */
+    undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&by_code, g_hash_table_unref);
+    by_code = techo_store_list_item_sources_sync (f->store, profile_id, checkup->id, NULL,
+                                                  &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < checkup->items->len; i++)
+      g_assert_cmpuint (((GPtrArray *) g_hash_table_lookup (
+                          by_code, ((TechoItem *) g_ptr_array_index (checkup->items, i))->code))
+                        ->len, ==, 2);
+  }
 }
 
 /* The other way round: the CDA file first, then the portal's sync of the
@@ -610,6 +669,31 @@ test_reissue_and_undo (Fixture       *f,
   g_assert_cmpstr (replaced->file_name, ==, "corrected.xml");
   g_assert_cmpuint (replaced->n_changed, ==, 1);
 
+  /* The changed value has the re-issue as its only source; a value both
+   * files give, both. */
+  {
+    const char *id = ((TechoMergeEntry *) g_ptr_array_index (first_file (r1)->entries,
+                                                             0))->stored_id;
+    g_autoptr(GHashTable) by_code = techo_store_list_item_sources_sync (f->store,
+                                                                        r1->profile_id, id,
+                                                                        NULL, &error);
+    GHashTableIter iter;
+    gpointer code, list;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (by_code), >, 1);
+    g_hash_table_iter_init (&iter, by_code);
+    while (g_hash_table_iter_next (&iter, &code, &list))
+      {
+        const TechoRecordSource *last = g_ptr_array_index ((GPtrArray *) list,
+                                                           ((GPtrArray *) list)->len - 1);
+
+        g_assert_cmpstr (last->file_name, ==, "corrected.xml");
+        g_assert_cmpuint (((GPtrArray *) list)->len, ==,
+                          g_str_equal (code, "3D046000001906202") ? 1 : 2);
+      }
+  }
+
   /* Undo the re-issue: the old value is back, the row stays. */
   undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
   g_assert_no_error (error);
@@ -619,6 +703,20 @@ test_reissue_and_undo (Fixture       *f,
   value = item_value (f, "3D046000001906202");
   g_assert_cmpstr (value, ==, "6.6");
   g_clear_pointer (&value, g_free);
+  {
+    const char *id = ((TechoMergeEntry *) g_ptr_array_index (first_file (r1)->entries,
+                                                             0))->stored_id;
+    g_autoptr(GHashTable) by_code = techo_store_list_item_sources_sync (f->store,
+                                                                        r1->profile_id, id,
+                                                                        NULL, &error);
+    GPtrArray *list = g_hash_table_lookup (by_code, "3D046000001906202");
+
+    g_assert_no_error (error);
+    g_assert_nonnull (list);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (((TechoRecordSource *) g_ptr_array_index (list, 0))->file_name, ==,
+                     "original.xml");
+  }
 
   /* Undo the first import: the checkup is gone. */
   undone_first = techo_store_undo_import_sync (f->store, 0, NULL, &error);
