@@ -344,6 +344,18 @@ test_import_files (Fixture       *fixture,
       g_main_context_iteration (NULL, TRUE);
     g_assert_true (shows_label (page, source, TRUE));
     g_assert_true (shows_label (page, lab, TRUE));
+    /* Each value names its sources (here the one file). */
+    {
+      TechoRecordSet *shown = techo_window_get_records (fixture->window);
+      const TechoCheckup *checkup = g_ptr_array_index (shown->checkups, 0);
+      const char *code = ((TechoItem *) g_ptr_array_index (checkup->items, 0))->code;
+
+      while (techo_checkups_page_get_value_sources (TECHO_CHECKUPS_PAGE (page), code) == NULL
+             && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpstr (techo_checkups_page_get_value_sources (TECHO_CHECKUPS_PAGE (page), code),
+                       ==, "ok-sample.xml");
+    }
     save_screenshot (GTK_WIDGET (fixture->window), "checkup-sources");
   }
   techo_test_app_pump (600); /* the first toast has gone */

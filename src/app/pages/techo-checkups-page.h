@@ -23,6 +23,10 @@ void        techo_checkups_page_show_list     (TechoCheckupsPage *self);
 /* In the open detail: the value shown for analyte @key, or NULL. */
 const char *techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
                                                   const char        *key);
+/* In the open detail, once the store answered: the names of every source
+ * of the value of item @code ("My Number Portal, a.xml, b.json"), or NULL. */
+const char *techo_checkups_page_get_value_sources (TechoCheckupsPage *self,
+                                                   const char        *code);
 /* The names of the form groups shown in the open detail, in order. */
 GStrv       techo_checkups_page_dup_detail_groups (TechoCheckupsPage *self);
 
