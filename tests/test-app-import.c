@@ -19,12 +19,15 @@
 #include <libsoup/soup.h>
 
 #include "techo-checkups-page.h"
+#include "techo-disclosure.h"
+#include "techo-import.h"
 #include "techo-file-import.h"
 #include "techo-medicines-page.h"
 #include "techo-secure.h"
 #include "techo-shl.h"
 #include "techo-store.h"
 #include "techo-vault.h"
+#include "techo-visit-window.h"
 #include "techo-window.h"
 #include "techo-test-app.h"
 #include "techo-test-util.h"
@@ -728,6 +731,66 @@ test_import_shared_link (Fixture       *fixture,
   soup_server_disconnect (server);
 }
 
+/* Visit mode shows what the medication notebook says a doctor must see
+ * (allergies, side effects, OTC medicines), gathered under the consent
+ * from a real store; memos and history stay out. */
+static void
+test_visit_notebook (void)
+{
+  static const char notebook[] =
+    "JAHISTC08,1\n"
+    "1,手帳 花子,2,S330303\n"
+    "2,1,卵,1\n"
+    "2,2,セフェム系抗菌薬で発疹,1\n"
+    "2,3,高血圧症,1\n"
+    "3,ビタミンC錠,,,2,1,4900000000001\n"
+    "4,健康診断を受けた,R060410,2\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-visit-notebook-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "okusuri.txt", NULL);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(TechoStore) store = techo_store_new (data_dir);
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
+  g_auto(GStrv) sections = NULL;
+  g_autofree char *text = NULL;
+  GtkWindow *owner;
+  TechoVisitWindow *visit;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, notebook, -1, &error));
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  report = techo_import_paths_sync (store, 0, paths, TECHO_IMPORT_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_import_report_all_read (report));
+  consent = techo_consent_new ("みどり内科", "受診のため", 1u << TECHO_CATEGORY_MEDICATION,
+                               TECHO_CONSENT_METHOD_VISIT);
+  records = techo_record_set_gather_sync (store, 0, consent, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->entries->len, ==, 3);
+
+  owner = GTK_WINDOW (gtk_window_new ());
+  visit = techo_visit_window_new (owner, store, records, consent, NULL);
+  techo_test_app_pump (50);
+  sections = techo_visit_window_dup_sections (visit);
+  g_assert_cmpstr (sections[0], ==, "notebook");
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "notebook"), ==, 3);
+  text = techo_visit_window_dup_text (visit);
+  g_assert_nonnull (strstr (text, "卵"));
+  g_assert_nonnull (strstr (text, "セフェム系抗菌薬で発疹"));
+  g_assert_nonnull (strstr (text, "ビタミンC錠"));
+  g_assert_null (strstr (text, "高血圧症"));
+  g_assert_null (strstr (text, "健康診断を受けた"));
+
+  gtk_window_destroy (GTK_WINDOW (visit));
+  gtk_window_destroy (owner);
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  techo_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -758,5 +821,6 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/app-import/portal-xml", Fixture, NULL, fixture_set_up, test_import_portal_xml,
               fixture_tear_down);
+  g_test_add_func ("/app-import/visit-notebook", test_visit_notebook);
   return g_test_run ();
 }
