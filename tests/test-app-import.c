@@ -791,6 +791,42 @@ test_visit_notebook (void)
   techo_test_remove_tree (dir);
 }
 
+/* A 特定保健指導 (health guidance) record is listed in the checkups'
+ * history after the checkups, and opens no detail of results. */
+static void
+test_guidance_history (void)
+{
+  g_autoptr(TechoRecordSet) records = techo_record_set_new ();
+  TechoCheckup *checkup = techo_checkup_new ();
+  TechoCheckup *guidance = techo_checkup_new ();
+  GtkWidget *page = g_object_ref_sink (g_object_new (TECHO_TYPE_CHECKUPS_PAGE, NULL));
+  GtkWindow *host = GTK_WINDOW (gtk_window_new ());
+
+  records->profile = techo_profile_new ();
+  checkup->id = g_strdup ("c1");
+  checkup->performed_on = g_strdup ("2026-06-15");
+  checkup->report_kind = g_strdup ("10");
+  checkup->institution_name = g_strdup ("健診センター");
+  g_ptr_array_add (records->checkups, checkup);
+  guidance->id = g_strdup ("g1");
+  guidance->performed_on = g_strdup ("2026-08-01");
+  guidance->report_kind = g_strdup ("20");
+  guidance->institution_name = g_strdup ("保健指導センター");
+  g_ptr_array_add (records->guidance, guidance);
+
+  gtk_window_set_child (host, page);
+  gtk_window_present (host);
+  techo_page_set_records (TECHO_PAGE (page), records);
+  techo_test_app_pump (50);
+  g_assert_cmpuint (techo_checkups_page_get_n_rows (TECHO_CHECKUPS_PAGE (page)), ==, 1);
+  g_assert_cmpuint (techo_checkups_page_get_n_guidance_rows (TECHO_CHECKUPS_PAGE (page)), ==, 1);
+  g_assert_true (shows_label (page, "保健指導センター", FALSE));
+  g_assert_false (techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (page), 1));
+  g_assert_true (techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (page), 0));
+  gtk_window_destroy (host);
+  g_object_unref (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -822,5 +858,6 @@ main (int   argc,
   g_test_add ("/app-import/portal-xml", Fixture, NULL, fixture_set_up, test_import_portal_xml,
               fixture_tear_down);
   g_test_add_func ("/app-import/visit-notebook", test_visit_notebook);
+  g_test_add_func ("/app-import/guidance-history", test_guidance_history);
   return g_test_run ();
 }

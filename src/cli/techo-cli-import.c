@@ -100,7 +100,11 @@ print_file (const TechoImportFile   *file,
       return;
     }
   g_string_append_printf (line, "%s: %s%s, %u record(s): %s%u added, %u merged",
-                          file->path, kind_words (file->kind),
+                          file->path,
+                          file->kind == TECHO_IMPORT_KIND_CDA && file->entries->len > 0
+                          && techo_cda_is_guidance (((TechoMergeEntry *) g_ptr_array_index (
+                                                       file->entries, 0))->record)
+                          ? "health guidance (CDA, 特定保健指導)" : kind_words (file->kind),
                           file->kind != TECHO_IMPORT_KIND_MHLW_XML ? ""
                           : medicines ? " 薬剤情報" : " 特定健診情報",
                           file->entries->len, dry_run ? "would be " : "", file->n_added,

@@ -32,6 +32,7 @@ struct _TechoCheckupsPage
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   guint n_rows;
+  guint n_guidance_rows;           /* 特定保健指導 records listed after the checkups */
   guint detail_serial;             /* which detail an answer of the store is for */
   gboolean saving;
 };
@@ -521,7 +522,8 @@ rebuild (TechoCheckupsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
-  if (self->records == NULL || self->records->checkups->len == 0)
+  if (self->records == NULL
+      || (self->records->checkups->len == 0 && self->records->guidance->len == 0))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -560,6 +562,29 @@ rebuild (TechoCheckupsPage *self)
       gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
       gtk_list_box_append (self->list, row);
       self->n_rows++;
+    }
+  /* The 特定保健指導 (health guidance) records in the history too, after
+   * the checkups (whose rows keep their indexes): no results to open. */
+  self->n_guidance_rows = 0;
+  for (guint i = 0; i < self->records->guidance->len; i++)
+    {
+      const TechoCheckup *guidance = g_ptr_array_index (self->records->guidance, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *date = techo_format_date (guidance->performed_on);
+      g_autofree char *subtitle = NULL;
+
+      /* TRANSLATORS: "Health guidance · institution". */
+      subtitle = g_strdup_printf (_("Health guidance (特定保健指導) · %s"),
+                                  guidance->institution_name != NULL
+                                  ? guidance->institution_name : "");
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 techo_chip_new (_("Health guidance"), NULL, NULL));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->list, row);
+      self->n_guidance_rows++;
     }
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
@@ -679,6 +704,12 @@ techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
   GtkLabel *label = g_hash_table_lookup (self->detail_values, key);
 
   return label != NULL ? gtk_label_get_text (label) : NULL;
+}
+
+guint
+techo_checkups_page_get_n_guidance_rows (TechoCheckupsPage *self)
+{
+  return self->n_guidance_rows;
 }
 
 const char *

@@ -16,6 +16,8 @@ G_DECLARE_FINAL_TYPE (TechoCheckupsPage, techo_checkups_page, TECHO, CHECKUPS_PA
 void        techo_checkups_page_set_store     (TechoCheckupsPage *self,
                                                TechoStore        *store);
 guint       techo_checkups_page_get_n_rows    (TechoCheckupsPage *self);
+/* 特定保健指導 (health guidance) records listed after the checkups. */
+guint       techo_checkups_page_get_n_guidance_rows (TechoCheckupsPage *self);
 /* Opens the detail of the @index-th checkup (newest first). */
 gboolean    techo_checkups_page_show_detail   (TechoCheckupsPage *self,
                                                guint              index);

@@ -184,6 +184,14 @@ cda_checkup_id (const TechoCheckup *checkup)
                                      checkup->id ? checkup->id : "", NULL);
 
   g_checksum_update (sum, (const guchar *) base, -1);
+  /* A guidance report is another record than the checkup of that day
+   * (the checkups' ids stay as they were). */
+  if (techo_cda_is_guidance (checkup))
+    {
+      g_checksum_update (sum, (const guchar *) "\x1fguidance\x1f", -1);
+      g_checksum_update (sum, (const guchar *) checkup->report_kind, -1);
+      return g_strdup_printf ("cda-g%.15s", g_checksum_get_string (sum));
+    }
   return g_strdup_printf ("cda-%.16s", g_checksum_get_string (sum));
 }
 
@@ -207,7 +215,9 @@ read_cda (const char       *data,
   g_autoptr(GBytes) document = NULL;
   char *id;
 
-  checkup = techo_cda_read (data, length, &file->patient, &notes, error);
+  /* A 保健指導 report (hg08) is read too: kept as a guidance record. */
+  checkup = techo_cda_read_full (data, length, TECHO_CDA_READ_GUIDANCE, &file->patient, &notes,
+                                 error);
   if (checkup == NULL)
     return FALSE;
   if (checkup->items->len == 0)
@@ -218,6 +228,12 @@ read_cda (const char       *data,
     }
   for (guint i = 0; notes != NULL && i < notes->len; i++)
     g_ptr_array_add (file->notes, g_strdup (g_ptr_array_index (notes, i)));
+  if (techo_cda_is_guidance (checkup))
+    g_ptr_array_add (file->notes,
+                     g_strdup_printf (_("This is a health guidance report (特定保健指導, "
+                                        "report kind %s), not checkup results: it is kept as "
+                                        "a guidance record, listed in the checkups' history."),
+                                      checkup->report_kind));
   /* The stable id is made from the document's own id, then replaces it. */
   id = cda_checkup_id (checkup);
   g_free (checkup->id);

@@ -194,7 +194,12 @@ find_checkup (TechoSqlite         *db,
   *out_row = 0;
   s = techo_sqlite_prepare_cached (db,
                                    "SELECT row_id, id FROM checkups c WHERE profile_id = ?1"
-                                   " AND withdrawn = 0 AND (id = ?2 OR (performed_on = ?3"
+                                   " AND withdrawn = 0"
+                                   /* a guidance record (report kind 2x) is never
+                                    * the same as a checkup of that day */
+                                   " AND (substr (ifnull (report_kind, ''), 1, 1) = '2')"
+                                   "   = (substr (ifnull (?7, ''), 1, 1) = '2')"
+                                   " AND (id = ?2 OR (performed_on = ?3"
                                    " AND ifnull (institution_code, '') = ifnull (?4, '')"
                                    " AND (kind IS NULL OR ?5 IS NULL OR kind = ?5)"
                                    /* another checkup of the same file is another one */
@@ -212,6 +217,7 @@ find_checkup (TechoSqlite         *db,
   techo_sqlite_bind_text (s, 5, checkup->kind);
   techo_sqlite_bind_text (s, 6, checkup->provenance.file_sha256 != NULL
                                 ? checkup->provenance.file_sha256 : "");
+  techo_sqlite_bind_text (s, 7, checkup->report_kind);
   return step_row_and_id (s, out_row, out_id, error);
 }
 
@@ -282,6 +288,7 @@ techo_store_adopt_file_checkup (TechoSqlite         *db,
                                    " AND origin = 'file' AND withdrawn = 0 AND performed_on = ?2"
                                    " AND ifnull (institution_code, '') = ifnull (?3, '')"
                                    " AND (kind IS NULL OR ?4 IS NULL OR kind = ?4)"
+                                   " AND substr (ifnull (report_kind, ''), 1, 1) <> '2'"
                                    " AND NOT EXISTS (SELECT 1 FROM checkups WHERE"
                                    " profile_id = ?1 AND id = ?5) ORDER BY row_id LIMIT 1", error);
   if (s == NULL)
