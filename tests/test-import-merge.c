@@ -542,6 +542,45 @@ test_portal_then_cda (Fixture       *f,
       g_assert_cmpuint (((GPtrArray *) g_hash_table_lookup (
                           by_code, ((TechoItem *) g_ptr_array_index (checkup->items, i))->code))
                         ->len, ==, 2);
+
+    /* A newer portal revision that changes one value: the file no longer
+     * vouches for that value; the others keep both sources. */
+    {
+      TechoCheckup *revised = (TechoCheckup *) checkup;
+      TechoItem *changed = NULL;
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+      for (guint i = 0; i < revised->items->len && changed == NULL; i++)
+        {
+          TechoItem *item = g_ptr_array_index (revised->items, i);
+
+          if (item->value != NULL && item->type == TECHO_VALUE_PQ)
+            changed = item;
+        }
+      g_assert_nonnull (changed);
+      g_free (changed->value);
+      changed->value = g_strdup ("999");
+      revised->revision++;
+      g_ptr_array_add (one, revised);
+      g_assert_true (techo_store_upsert_page_sync (f->store, profile_id, TECHO_CATEGORY_CHECKUP,
+                                                   one, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&by_code, g_hash_table_unref);
+      by_code = techo_store_list_item_sources_sync (f->store, profile_id, checkup->id, NULL,
+                                                    &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < revised->items->len; i++)
+        {
+          const TechoItem *item = g_ptr_array_index (revised->items, i);
+          GPtrArray *list = g_hash_table_lookup (by_code, item->code);
+
+          g_assert_nonnull (list);
+          g_assert_cmpuint (list->len, ==, item == changed ? 1 : 2);
+          if (item == changed)
+            g_assert_cmpint (((TechoRecordSource *) g_ptr_array_index (list, 0))->origin, ==,
+                             TECHO_ORIGIN_PORTAL);
+        }
+    }
   }
 }
 
