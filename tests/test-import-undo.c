@@ -544,6 +544,54 @@ test_kill (Fixture       *f,
   g_test_message ("%u kills: %u left nothing, %u the whole import", kills, none, whole);
 }
 
+/* The first import into an empty store makes the profile in its own
+ * transaction: a failure half-way leaves no profile behind. */
+static void
+test_first_import_failure (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-import-first-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *notebook = write_notebook (dir);
+  const char *paths[] = { notebook, NULL };
+  g_autoptr(GHashTable) empty = NULL;
+  g_autoptr(GHashTable) after = NULL;
+
+  close_store (open_store (data_dir));
+  empty = snapshot (data_dir);
+  g_assert_cmpuint (table_rows (empty, "profiles"), ==, 0);
+  raw_exec (data_dir, "CREATE TRIGGER inject_failure BEFORE INSERT ON notebook_entries"
+                      " BEGIN SELECT RAISE (ABORT, 'injected failure'); END");
+  {
+    g_autoptr(TechoImportReport) report = import_paths (data_dir, paths, 0, &error);
+
+    g_assert_null (report);
+    g_assert_nonnull (error);
+    g_clear_error (&error);
+  }
+  raw_exec (data_dir, "DROP TRIGGER inject_failure");
+  after = snapshot (data_dir);
+  assert_same_store (empty, after);
+  {
+    g_autoptr(TechoImportReport) report = import_paths (data_dir, paths, 0, &error);
+    g_autoptr(GHashTable) done = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (report->profile_created);
+    g_assert_cmpint (report->profile_id, >, 0);
+    done = snapshot (data_dir);
+    g_assert_cmpuint (table_rows (done, "profiles"), ==, 1);
+    g_assert_cmpuint (table_rows (done, "notebook_entries"), ==, 7);
+  }
+  {
+    TechoStore *store = open_store (data_dir);
+
+    g_assert_true (techo_store_erase_sync (store, NULL, &error));
+    g_object_unref (store);
+  }
+  techo_test_remove_tree (dir);
+}
+
 static JsonObject *
 file_json (JsonNode *root,
            guint     index)
@@ -657,5 +705,6 @@ main (int    argc,
   g_test_add ("/import-undo/kill", Fixture, NULL, fixture_set_up, test_kill, fixture_tear_down);
   g_test_add ("/import-undo/dry-run-json", Fixture, NULL, fixture_set_up, test_dry_run_json,
               fixture_tear_down);
+  g_test_add_func ("/import-undo/first-import-failure", test_first_import_failure);
   return g_test_run ();
 }

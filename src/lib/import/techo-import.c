@@ -638,7 +638,8 @@ resolve_profile (TechoStore          *store,
       return FALSE;
     }
 
-  /* A local person: no issuer or subject, only what the file says. */
+  /* A local person: no issuer or subject, only what the file says. Made
+   * by the merge, in the import's transaction (id 0 until then). */
   local = techo_profile_new ();
   if (patient != NULL)
     {
@@ -648,9 +649,7 @@ resolve_profile (TechoStore          *store,
       local->sex = g_strdup (patient->sex);
       local->insurer_number = g_strdup (patient->insurer_number);
     }
-  if (!techo_store_ensure_profile_sync (store, local, out_id, cancellable, error))
-    return FALSE;
-  local->id = *out_id;
+  *out_id = 0;
   *out_profile = g_steal_pointer (&local);
   *out_created = TRUE;
   return TRUE;
@@ -839,10 +838,10 @@ import_files (TechoStore        *store,
                                   file->file_name);
         }
       /* Nobody's yet: one import (undone as one) that keeps the parts. */
-      import_id = techo_store_merge_sync (store, 0, entries, notebooks,
+      import_id = techo_store_merge_sync (store, 0, NULL, entries, notebooks,
                                           (flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN
                                                                          : 0,
-                                          summary->str, cancellable, error);
+                                          summary->str, NULL, cancellable, error);
       if (import_id < 0)
         return NULL;
       report->import_id = import_id;
@@ -935,12 +934,17 @@ import_files (TechoStore        *store,
     }
   /* Several files that belong together (a received link) go in whole or not at all. */
   if (all_or_nothing && !techo_import_report_all_read (report))
-    return g_steal_pointer (&report);
+    {
+      report->profile_created = FALSE; /* the merge would have made it */
+      return g_steal_pointer (&report);
+    }
 
-  import_id = techo_store_merge_sync (store, report->profile_id, entries, notebooks,
+  import_id = techo_store_merge_sync (store, report->profile_id,
+                                      report->profile_created ? profile : NULL, entries,
+                                      notebooks,
                                       ((flags & TECHO_IMPORT_REPLACE) ? TECHO_MERGE_REPLACE : 0)
                                       | ((flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN : 0),
-                                      summary->str, cancellable, error);
+                                      summary->str, &report->profile_id, cancellable, error);
   if (import_id < 0)
     return NULL;
   report->import_id = import_id;

@@ -704,6 +704,7 @@ merge_screening (TechoSqlite      *db,
 typedef struct
 {
   gint64 profile_id;
+  TechoProfile *new_profile;
   GPtrArray *entries;
   GPtrArray *notebooks;
   TechoMergeFlags flags;
@@ -715,6 +716,7 @@ merge_request_free (MergeRequest *request)
 {
   g_clear_pointer (&request->entries, g_ptr_array_unref);
   g_clear_pointer (&request->notebooks, g_ptr_array_unref);
+  g_clear_pointer (&request->new_profile, techo_profile_free);
   g_free (request->summary);
   g_free (request);
 }
@@ -781,7 +783,7 @@ merge_job (TechoStore    *self,
                    r->entries->len);
       return NULL;
     }
-  if (r->profile_id > 0 || needs_profile (r))
+  if (r->new_profile == NULL && (r->profile_id > 0 || needs_profile (r)))
   {
     g_autoptr(TechoSqliteStatement) p = techo_sqlite_prepare (db, "SELECT 1 FROM profiles"
                                                                   " WHERE id = ?1", error);
@@ -803,6 +805,30 @@ merge_job (TechoStore    *self,
 
   if (!techo_sqlite_begin (db, &local_error))
     goto failed;
+  /* A person made from the first file, in the same transaction. */
+  if (r->new_profile != NULL)
+    {
+      const TechoProfile *p = r->new_profile;
+
+      s = techo_sqlite_prepare (db, "INSERT INTO profiles (issuer, subject, name, name_kana,"
+                                    " birth_date, sex, insurer_number, created_at)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &local_error);
+      if (s == NULL)
+        goto failed;
+      techo_sqlite_bind_text (s, 1, p->issuer);
+      techo_sqlite_bind_text (s, 2, p->subject);
+      techo_sqlite_bind_text (s, 3, p->name);
+      techo_sqlite_bind_text (s, 4, p->name_kana);
+      techo_sqlite_bind_text (s, 5, p->birth_date);
+      techo_sqlite_bind_text (s, 6, p->sex);
+      techo_sqlite_bind_text (s, 7, p->insurer_number);
+      techo_sqlite_bind_int64 (s, 8, now);
+      if (!techo_sqlite_step_done (s, &local_error))
+        goto failed;
+      r->profile_id = techo_sqlite_last_insert_rowid (db);
+      n_changes++;
+      g_clear_pointer (&s, techo_sqlite_statement_free);
+    }
   s = techo_sqlite_prepare (db, "INSERT INTO imports (at, profile_id, summary)"
                                 " VALUES (?1, ?2, ?3)", &local_error);
   if (s == NULL)
@@ -894,7 +920,7 @@ merge_job (TechoStore    *self,
   if ((r->flags & TECHO_MERGE_DRY_RUN) != 0)
     {
       techo_sqlite_rollback (db);
-      return g_new0 (gint64, 1);
+      return g_new0 (gint64, 2);
     }
   /* Nothing changed: no import to undo. */
   if (n_changes == 0
@@ -903,8 +929,10 @@ merge_job (TechoStore    *self,
     goto failed;
   if (!techo_sqlite_commit (db, &local_error))
     goto failed;
-  result = g_new0 (gint64, 1);
-  *result = n_changes > 0 ? import_id : 0;
+  /* The import's id, and the profile's (made here or given). */
+  result = g_new0 (gint64, 2);
+  result[0] = n_changes > 0 ? import_id : 0;
+  result[1] = r->profile_id;
   return result;
 
 failed:
@@ -914,14 +942,16 @@ failed:
 }
 
 gint64
-techo_store_merge_sync (TechoStore       *self,
-                        gint64            profile_id,
-                        GPtrArray        *entries,
-                        GPtrArray        *notebooks,
-                        TechoMergeFlags   flags,
-                        const char       *summary,
-                        GCancellable     *cancellable,
-                        GError          **error)
+techo_store_merge_sync (TechoStore          *self,
+                        gint64               profile_id,
+                        const TechoProfile  *new_profile,
+                        GPtrArray           *entries,
+                        GPtrArray           *notebooks,
+                        TechoMergeFlags      flags,
+                        const char          *summary,
+                        gint64              *out_profile_id,
+                        GCancellable        *cancellable,
+                        GError             **error)
 {
   MergeRequest *r;
   g_autofree gint64 *id = NULL;
@@ -931,13 +961,28 @@ techo_store_merge_sync (TechoStore       *self,
 
   r = g_new0 (MergeRequest, 1);
   r->profile_id = profile_id;
+  if (new_profile != NULL)
+    {
+      r->new_profile = techo_profile_new ();
+      r->new_profile->issuer = g_strdup (new_profile->issuer);
+      r->new_profile->subject = g_strdup (new_profile->subject);
+      r->new_profile->name = g_strdup (new_profile->name);
+      r->new_profile->name_kana = g_strdup (new_profile->name_kana);
+      r->new_profile->birth_date = g_strdup (new_profile->birth_date);
+      r->new_profile->sex = g_strdup (new_profile->sex);
+      r->new_profile->insurer_number = g_strdup (new_profile->insurer_number);
+    }
   r->entries = g_ptr_array_ref (entries);
   r->notebooks = notebooks != NULL ? g_ptr_array_ref (notebooks) : NULL;
   r->flags = flags;
   r->summary = g_strdup (summary);
   id = techo_store_run_sync (self, merge_job, r, (GDestroyNotify) merge_request_free,
                              cancellable, error);
-  return id != NULL ? *id : -1;
+  if (id == NULL)
+    return -1;
+  if (out_profile_id != NULL)
+    *out_profile_id = id[1] > 0 ? id[1] : profile_id;
+  return id[0];
 }
 
 /* ---- undo ---------------------------------------------------------------- */

@@ -331,18 +331,23 @@ typedef enum
  * name); its JAHIS details (TechoDispensing's notebook fields) are kept
  * beside the row it went into. @notebooks (of TechoMergeNotebook, nullable)
  * are written in the same transaction, each in its file's savepoint. A file
- * with a conflict writes nothing. @profile_id may be 0 only when nothing
- * but pending parts is written. Returns the import's id (for
+ * with a conflict writes nothing. With @new_profile (nullable; then
+ * @profile_id 0) the person is made in the same transaction (a failure or a
+ * kill leaves no profile behind; undo leaves it) and *@out_profile_id
+ * (nullable) gets its id. @profile_id may be 0 without @new_profile only
+ * when nothing but pending parts is written. Returns the import's id (for
  * techo_store_undo_import_sync), 0 when nothing changed or on a dry run, -1
  * on error. */
-gint64 techo_store_merge_sync (TechoStore       *self,
-                               gint64            profile_id,
-                               GPtrArray        *entries,
-                               GPtrArray        *notebooks,
-                               TechoMergeFlags   flags,
-                               const char       *summary,
-                               GCancellable     *cancellable,
-                               GError          **error);
+gint64 techo_store_merge_sync (TechoStore          *self,
+                               gint64               profile_id,
+                               const TechoProfile  *new_profile,
+                               GPtrArray           *entries,
+                               GPtrArray           *notebooks,
+                               TechoMergeFlags      flags,
+                               const char          *summary,
+                               gint64              *out_profile_id,
+                               GCancellable        *cancellable,
+                               GError             **error);
 
 typedef struct
 {
