@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-base.h: the base area. Secure random and wiping, atomic files, bounded JSON and a
- * streaming JSON reader, the
- * main-thread check of blocking calls.
+ * streaming JSON reader, the main-thread check of blocking calls.
  * Uses nothing of Techo; every other area may use it. */
 
 #pragma once
