@@ -258,28 +258,11 @@ share_path (TechoShareHost *self,
   return g_build_filename (self->shares_dir, name, NULL);
 }
 
-static char *
-share_to_json (Share *s)
+/* The accesses and the denied counts, in the data file and the API alike. */
+static void
+add_accesses (JsonBuilder *b,
+              Share       *s)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "v");
-  json_builder_add_int_value (b, 1);
-  techo_json_builder_add_string (b, "id", s->id);
-  techo_json_builder_add_string (b, "tokenHash", s->token_hash);
-  techo_json_builder_add_string (b, "manageHash", s->manage_hash);
-  techo_json_builder_add_string (b, "passcodeHash", s->passcode_hash);
-  techo_json_builder_add_string (b, "label", s->label);
-  techo_json_builder_add_string (b, "state", s->state);
-  json_builder_set_member_name (b, "createdAt");
-  json_builder_add_int_value (b, s->created_at);
-  json_builder_set_member_name (b, "expiresAt");
-  json_builder_add_int_value (b, s->expires_at);
-  json_builder_set_member_name (b, "remainingAttempts");
-  json_builder_add_int_value (b, s->remaining);
-  json_builder_set_member_name (b, "direct");
-  json_builder_add_boolean_value (b, s->direct);
   json_builder_set_member_name (b, "accesses");
   json_builder_begin_array (b);
   for (guint i = 0; i < s->accesses->len; i++)
@@ -306,6 +289,31 @@ share_to_json (Share *s)
   json_builder_set_member_name (b, "lastAt");
   json_builder_add_int_value (b, s->denied_last);
   json_builder_end_object (b);
+}
+
+static char *
+share_to_json (Share *s)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "v");
+  json_builder_add_int_value (b, 1);
+  techo_json_builder_add_string (b, "id", s->id);
+  techo_json_builder_add_string (b, "tokenHash", s->token_hash);
+  techo_json_builder_add_string (b, "manageHash", s->manage_hash);
+  techo_json_builder_add_string (b, "passcodeHash", s->passcode_hash);
+  techo_json_builder_add_string (b, "label", s->label);
+  techo_json_builder_add_string (b, "state", s->state);
+  json_builder_set_member_name (b, "createdAt");
+  json_builder_add_int_value (b, s->created_at);
+  json_builder_set_member_name (b, "expiresAt");
+  json_builder_add_int_value (b, s->expires_at);
+  json_builder_set_member_name (b, "remainingAttempts");
+  json_builder_add_int_value (b, s->remaining);
+  json_builder_set_member_name (b, "direct");
+  json_builder_add_boolean_value (b, s->direct);
+  add_accesses (b, s);
   json_builder_end_object (b);
   return techo_json_builder_to_string (b);
 }
@@ -827,34 +835,7 @@ respond_share (SoupServerMessage *msg,
   json_builder_set_member_name (b, "remainingAttempts");
   json_builder_add_int_value (b, s->remaining);
   if (url == NULL)
-    {
-      json_builder_set_member_name (b, "accesses");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < s->accesses->len; i++)
-        {
-          Access *a = &g_array_index (s->accesses, Access, i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "at");
-          json_builder_add_int_value (b, a->at);
-          techo_json_builder_add_string (b, "event", a->event);
-          techo_json_builder_add_string (b, "from", a->from);
-          techo_json_builder_add_string (b, "recipient", a->recipient);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "accessesDropped");
-      json_builder_add_int_value (b, s->accesses_dropped);
-      json_builder_set_member_name (b, "denied");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "wrongPasscode");
-      json_builder_add_int_value (b, s->denied_wrong);
-      json_builder_set_member_name (b, "other");
-      json_builder_add_int_value (b, s->denied_other);
-      json_builder_set_member_name (b, "lastAt");
-      json_builder_add_int_value (b, s->denied_last);
-      json_builder_end_object (b);
-    }
+    add_accesses (b, s);
   json_builder_end_object (b);
   techo_shl_respond_json (msg, status, b);
 }
