@@ -25,46 +25,23 @@ resolve_limits (const TechoJsonLimits *limits,
     out->max_values = limits->max_values;
 }
 
-guint
-techo_json_scan_values (const char *data,
-                        gsize       length)
+/* One lexical pass (it knows strings and escapes): how many values
+ * (1 + separators and openers) and how deep the nesting goes; stops once
+ * the depth passes @stop_after. */
+static void
+scan (const char *data,
+      gsize       length,
+      guint       stop_after,
+      guint      *out_values,
+      guint      *out_deepest)
 {
   gboolean in_string = FALSE;
   gboolean escaped = FALSE;
   guint values = 1;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == ',' || c == ':' || c == '[' || c == '{') && values < G_MAXUINT)
-        values++;
-    }
-  return values;
-}
-
-guint
-techo_json_scan_depth (const char *data,
-                       gsize       length,
-                       guint       stop_after)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
   guint depth = 0;
   guint deepest = 0;
 
-  for (gsize i = 0; i < length; i++)
+  for (gsize i = 0; i < length && deepest <= stop_after; i++)
     {
       char c = data[i];
 
@@ -78,31 +55,40 @@ techo_json_scan_depth (const char *data,
             in_string = FALSE;
           continue;
         }
-
-      switch (c)
+      if ((c == ',' || c == ':' || c == '[' || c == '{') && values < G_MAXUINT)
+        values++;
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
         {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
           depth++;
-          if (depth > deepest)
-            {
-              deepest = depth;
-              if (deepest > stop_after)
-                return deepest;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
+          deepest = MAX (deepest, depth);
         }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
     }
+  *out_values = values;
+  *out_deepest = deepest;
+}
+
+guint
+techo_json_scan_values (const char *data,
+                        gsize       length)
+{
+  guint values, deepest;
+
+  scan (data, length, G_MAXUINT, &values, &deepest);
+  return values;
+}
+
+guint
+techo_json_scan_depth (const char *data,
+                       gsize       length,
+                       guint       stop_after)
+{
+  guint values, deepest;
+
+  scan (data, length, stop_after, &values, &deepest);
   return deepest;
 }
 
@@ -196,18 +182,27 @@ techo_json_parse_object_bounded (const char             *data,
   return json_object_ref (json_node_get_object (node));
 }
 
+/* @member of @object when it holds a node of @type, else NULL. */
 static JsonNode *
-get_value_node (JsonObject *object,
-                const char *member)
+get_member (JsonObject   *object,
+            const char   *member,
+            JsonNodeType  type)
 {
   JsonNode *node;
 
   if (object == NULL || member == NULL)
     return NULL;
   node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
     return NULL;
   return node;
+}
+
+static JsonNode *
+get_value_node (JsonObject *object,
+                const char *member)
+{
+  return get_member (object, member, JSON_NODE_VALUE);
 }
 
 const char *
@@ -279,28 +274,18 @@ JsonObject *
 techo_json_get_object (JsonObject *object,
                        const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = get_member (object, member, JSON_NODE_OBJECT);
 
-  if (object == NULL || member == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
+  return node != NULL ? json_node_get_object (node) : NULL;
 }
 
 JsonArray *
 techo_json_get_array (JsonObject *object,
                       const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = get_member (object, member, JSON_NODE_ARRAY);
 
-  if (object == NULL || member == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
+  return node != NULL ? json_node_get_array (node) : NULL;
 }
 
 gboolean
