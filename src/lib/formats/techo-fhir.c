@@ -145,6 +145,18 @@ add_reference (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* "member": [{"reference": urn}] */
+static void
+add_reference_list (JsonBuilder *b,
+                    const char  *member,
+                    const char  *urn)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  add_reference (b, NULL, urn);
+  json_builder_end_array (b);
+}
+
 static void
 add_identifier (JsonBuilder *b,
                 const char  *system,
@@ -159,19 +171,26 @@ add_identifier (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
-/* Extensions are added inside an open "extension" array. */
+/* Extensions are added inside an open "extension" array: each opens
+ * {"url": <Techo's extension @name>, and the caller adds the value. */
+static void
+ext_open (JsonBuilder *b,
+          const char  *name)
+{
+  g_autofree char *url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
+
+  json_builder_begin_object (b);
+  member_string (b, "url", url);
+}
+
 static void
 ext_string (JsonBuilder *b,
             const char  *name,
             const char  *value)
 {
-  g_autofree char *url = NULL;
-
   if (value == NULL)
     return;
-  url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
-  json_builder_begin_object (b);
-  member_string (b, "url", url);
+  ext_open (b, name);
   member_string (b, "valueString", value);
   json_builder_end_object (b);
 }
@@ -181,10 +200,7 @@ ext_integer (JsonBuilder *b,
              const char  *name,
              gint64       value)
 {
-  g_autofree char *url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
-
-  json_builder_begin_object (b);
-  member_string (b, "url", url);
+  ext_open (b, name);
   json_builder_set_member_name (b, "valueInteger");
   json_builder_add_int_value (b, value);
   json_builder_end_object (b);
@@ -195,13 +211,9 @@ ext_reference (JsonBuilder *b,
                const char  *name,
                const char  *urn)
 {
-  g_autofree char *url = NULL;
-
   if (urn == NULL)
     return;
-  url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
-  json_builder_begin_object (b);
-  member_string (b, "url", url);
+  ext_open (b, name);
   add_reference (b, "valueReference", urn);
   json_builder_end_object (b);
 }
@@ -228,6 +240,20 @@ add_entry (Bundler   *bundler,
   e->resource = resource;
   g_ptr_array_add (bundler->entries, e);
   return e->urn;
+}
+
+/* Adds @b's resource to the bundle under a new urn; returns the urn
+ * (NULL with @error set when no random bytes were to be had). */
+static const char *
+add_new_entry (Bundler      *bundler,
+               JsonBuilder  *b,
+               GError      **error)
+{
+  char *urn = techo_fhir_new_urn_uuid (error);
+
+  if (urn == NULL)
+    return NULL;
+  return add_entry (bundler, urn, json_builder_get_root (b));
 }
 
 /* ---- resources ------------------------------------------------------------- */
@@ -532,10 +558,7 @@ build_observation (const Bundler   *bundler,
   member_string (b, "effectiveDateTime", date);
   if (performer_urn != NULL)
     {
-      json_builder_set_member_name (b, "performer");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, performer_urn);
-      json_builder_end_array (b);
+      add_reference_list (b, "performer", performer_urn);
     }
 
   if (item->not_performed || item->value == NULL)
@@ -627,10 +650,6 @@ add_document_reference (Bundler             *bundler,
   g_autofree char *title = NULL;
   gsize length = 0;
   const guint8 *bytes = g_bytes_get_data (cda, &length);
-  char *urn = techo_fhir_new_urn_uuid (error);
-
-  if (urn == NULL)
-    return NULL;
   data = g_base64_encode (bytes, length);
   title = g_strdup_printf ("%s_%s.xml", c->performed_on ? c->performed_on : "undated", c->id);
   json_builder_begin_object (b);
@@ -642,10 +661,7 @@ add_document_reference (Bundler             *bundler,
   add_reference (b, "subject", bundler->patient_urn);
   if (org != NULL)
     {
-      json_builder_set_member_name (b, "author");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, org);
-      json_builder_end_array (b);
+      add_reference_list (b, "author", org);
     }
   json_builder_set_member_name (b, "content");
   json_builder_begin_array (b);
@@ -659,7 +675,7 @@ add_document_reference (Bundler             *bundler,
   json_builder_end_object (b);
   json_builder_end_array (b);
   json_builder_end_object (b);
-  return add_entry (bundler, urn, json_builder_get_root (b));
+  return add_new_entry (bundler, b, error);
 }
 
 /* The section codes of a 健診結果報告書 by checkup kind (serviceEvent
@@ -725,10 +741,6 @@ add_encounter (Bundler             *bundler,
                GError             **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  char *urn = techo_fhir_new_urn_uuid (error);
-
-  if (urn == NULL)
-    return NULL;
   json_builder_begin_object (b);
   member_string (b, "resourceType", "Encounter");
   add_meta (b, TECHO_FHIR_PROFILE_ENCOUNTER_ECHECKUP, bundler->timestamp);
@@ -744,7 +756,7 @@ add_encounter (Bundler             *bundler,
   if (org != NULL)
     add_reference (b, "serviceProvider", org);
   json_builder_end_object (b);
-  return add_entry (bundler, urn, json_builder_get_root (b));
+  return add_new_entry (bundler, b, error);
 }
 
 /* JP_CoverageInsurance_eCheckupGeneral with the insurer as payor, when
@@ -757,13 +769,9 @@ add_coverage (Bundler  *bundler,
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonBuilder) insurer = NULL;
   const char *insurer_urn;
-  char *urn;
 
   if (p->insurer_number == NULL)
     return TRUE;
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
-    return FALSE;
   insurer = json_builder_new ();
   json_builder_begin_object (insurer);
   member_string (insurer, "resourceType", "Organization");
@@ -775,10 +783,8 @@ add_coverage (Bundler  *bundler,
                NULL, NULL);
   json_builder_end_array (insurer);
   json_builder_end_object (insurer);
-  insurer_urn = add_entry (bundler, urn, json_builder_get_root (insurer));
-
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
+  insurer_urn = add_new_entry (bundler, insurer, error);
+  if (insurer_urn == NULL)
     return FALSE;
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -786,13 +792,9 @@ add_coverage (Bundler  *bundler,
   add_meta (b, TECHO_FHIR_PROFILE_COVERAGE_ECHECKUP, bundler->timestamp);
   member_string (b, "status", "active");
   add_reference (b, "beneficiary", bundler->patient_urn);
-  json_builder_set_member_name (b, "payor");
-  json_builder_begin_array (b);
-  add_reference (b, NULL, insurer_urn);
-  json_builder_end_array (b);
+  add_reference_list (b, "payor", insurer_urn);
   json_builder_end_object (b);
-  add_entry (bundler, urn, json_builder_get_root (b));
-  return TRUE;
+  return add_new_entry (bundler, b, error) != NULL;
 }
 
 static gboolean
@@ -885,10 +887,7 @@ add_checkup (Bundler             *bundler,
       add_reference (b, "subject", bundler->patient_urn);
       add_reference (b, "encounter", encounter);
       member_string (b, "date", c->performed_on);
-      json_builder_set_member_name (b, "author");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, org != NULL ? org : bundler->patient_urn);
-      json_builder_end_array (b);
+      add_reference_list (b, "author", org != NULL ? org : bundler->patient_urn);
       member_string (b, "title", "健診結果報告書");
       if (org != NULL)
         add_reference (b, "custodian", org);
@@ -904,10 +903,7 @@ add_checkup (Bundler             *bundler,
       member_string (b, "start", c->performed_on);
       member_string (b, "end", c->performed_on);
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "detail");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, encounter);
-      json_builder_end_array (b);
+      add_reference_list (b, "detail", encounter);
       json_builder_end_object (b);
       json_builder_end_array (b);
       json_builder_set_member_name (b, "section");
@@ -935,10 +931,7 @@ add_checkup (Bundler             *bundler,
       member_string (b, "effectiveDateTime", c->performed_on);
       if (org != NULL)
         {
-          json_builder_set_member_name (b, "performer");
-          json_builder_begin_array (b);
-          add_reference (b, NULL, org);
-          json_builder_end_array (b);
+          add_reference_list (b, "performer", org);
         }
       add_references (b, "result", urns);
     }
@@ -968,7 +961,6 @@ add_screening (Bundler               *bundler,
   g_autoptr(TechoItem) followup = NULL;
   const TechoCancerInfo *info = techo_reference_cancer_for_key (s->cancer);
   const char *org;
-  char *urn;
 
   org = organization (bundler, TECHO_FHIR_URI_MUNICIPALITY, s->municipality_code,
                       s->municipality_name, error);
@@ -1000,10 +992,7 @@ add_screening (Bundler               *bundler,
   member_string (b, "effectiveDateTime", s->performed_on);
   if (org != NULL)
     {
-      json_builder_set_member_name (b, "performer");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, org);
-      json_builder_end_array (b);
+      add_reference_list (b, "performer", org);
     }
   add_references (b, "result", urns);
   /* The follow-up verdict: 不要 / 要精密検査 / 判定不能. */
@@ -1022,11 +1011,7 @@ add_screening (Bundler               *bundler,
     }
   json_builder_end_object (b);
 
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
-    return FALSE;
-  add_entry (bundler, urn, json_builder_get_root (b));
-  return TRUE;
+  return add_new_entry (bundler, b, error) != NULL;
 }
 
 static gboolean
@@ -1036,7 +1021,6 @@ add_dispensing (Bundler                *bundler,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   const char *pharmacy, *prescriber;
-  char *urn;
 
   pharmacy = organization (bundler, TECHO_URI_INSTITUTION, d->pharmacy_code,
                            d->pharmacy_name, error);
@@ -1111,11 +1095,7 @@ add_dispensing (Bundler                *bundler,
     }
   json_builder_end_object (b);
 
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
-    return FALSE;
-  add_entry (bundler, urn, json_builder_get_root (b));
-  return TRUE;
+  return add_new_entry (bundler, b, error) != NULL;
 }
 
 static gboolean
