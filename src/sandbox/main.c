@@ -8,7 +8,7 @@
 #include <locale.h>
 
 #include "techo-sandbox.h"
-#include "techo-thread.h"
+#include "techo-serve.h"
 
 static const char description[] =
   "Serves an OAuth 2.0 authorization server and the resource API of the\n"

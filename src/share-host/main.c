@@ -20,7 +20,7 @@
 
 #include "techo-secure.h"
 #include "techo-share-host.h"
-#include "techo-thread.h"
+#include "techo-serve.h"
 
 static char *
 default_data_dir (void)

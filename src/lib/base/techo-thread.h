@@ -26,13 +26,6 @@ gboolean techo_thread_is_main (void);
  * blocking call in the message. */
 void     techo_thread_check_not_main (const char *func);
 
-/* For the programs that serve (the sandbox, the share host): prints
- * "@key=@value" alone on a line of standard output, flushed, so a test or
- * a script can read where to connect, then runs the default main context
- * until SIGINT or SIGTERM. */
-void     techo_serve_until_signal (const char *key,
-                                   const char *value);
-
 #ifdef TECHO_CHECK_THREADS
 #define techo_assert_not_main_thread() techo_thread_check_not_main (G_STRFUNC)
 #else

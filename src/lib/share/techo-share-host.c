@@ -16,6 +16,7 @@
 #include "techo-atomic-file.h"
 #include "techo-json.h"
 #include "techo-secure.h"
+#include "techo-serve.h"
 #include "techo-share-host.h"
 #include "techo-shl.h"
 #include "techo-shl-responder-private.h"
@@ -1309,7 +1310,7 @@ techo_share_host_listen (TechoShareHost  *self,
         self->base_url[strlen (self->base_url) - 1] = '\0';
     }
   else
-    self->base_url = techo_shl_base_url (tls_cert != NULL ? "https" : "http", inet, bound_port);
+    self->base_url = techo_serve_base_url (tls_cert != NULL ? "https" : "http", inet, bound_port);
   techo_shl_responder_set_base_url (self->responder, self->base_url);
   return TRUE;
 }

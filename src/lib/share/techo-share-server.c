@@ -14,6 +14,7 @@
 #include "techo-fhir.h"
 #include "techo-json.h"
 #include "techo-secure.h"
+#include "techo-serve.h"
 #include "techo-share-server.h"
 #include "techo-shl.h"
 #include "techo-shl-responder-private.h"
@@ -422,7 +423,7 @@ techo_share_server_listen (TechoShareServer  *self,
       g_clear_pointer (&self->responder, techo_shl_responder_free);
       return FALSE;
     }
-  self->base_url = techo_shl_base_url ("http", inet, bound_port);
+  self->base_url = techo_serve_base_url ("http", inet, bound_port);
   techo_shl_responder_set_base_url (self->responder, self->base_url);
   return TRUE;
 }

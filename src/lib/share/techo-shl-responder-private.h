@@ -126,10 +126,6 @@ gboolean           techo_shl_responder_listen   (TechoShlResponder              
 /* The base URL the manifest's locations name ("http://127.0.0.1:41234"). */
 void               techo_shl_responder_set_base_url (TechoShlResponder          *self,
                                                      const char                 *base_url);
-/* "http://127.0.0.1:41234", "https://[::1]:8443": @scheme, @inet, @port. */
-char              *techo_shl_base_url           (const char                     *scheme,
-                                                 GInetAddress                   *inet,
-                                                 guint                           port);
 /* Open connections (accepted and not yet let go of). */
 guint              techo_shl_responder_get_n_connections (TechoShlResponder     *self);
 /* Forgets expired locations and idle rate counters. */

@@ -25,6 +25,7 @@ typedef struct
   GObject *stream;      /* watched, not owned */
   GSocket *socket;
   char *address;
+  char *key;            /* address and port: the connection's name in by_remote */
   guint deadline_id;
   gboolean closing;
   GList *link;
@@ -49,7 +50,7 @@ struct _TechoShlResponder
   GHashTable *buckets;       /* address → Bucket */
   GHashTable *per_address;   /* address → count */
   GQueue conns;              /* Conn, oldest first */
-  GHashTable *by_socket;     /* GSocket → Conn (borrowed) */
+  GHashTable *by_remote;     /* address and port → Conn (borrowed) */
 };
 
 static gint64
@@ -71,6 +72,30 @@ location_expired_cb (gpointer key,
                      gpointer user_data)
 {
   return now_seconds () >= ((Location *) value)->expires_at;
+}
+
+/* "address port": one TCP connection's name. */
+static char *
+remote_key (GSocketAddress *remote)
+{
+  g_autofree char *address = NULL;
+
+  if (remote == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
+    return NULL;
+  address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
+  return g_strdup_printf ("%s %u", address,
+                          g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (remote)));
+}
+
+/* The connection @msg came on (libsoup gives no socket for connections
+ * handed to it, so it is found by the client's address and port). */
+static Conn *
+conn_of (TechoShlResponder *self,
+         SoupServerMessage *msg)
+{
+  g_autofree char *key = remote_key (soup_server_message_get_remote_address (msg));
+
+  return key != NULL ? g_hash_table_lookup (self->by_remote, key) : NULL;
 }
 
 /* ------------------------------------------------------------------ */
@@ -393,21 +418,22 @@ linger_timeout_cb (gpointer data)
 /* Answers at once and closes, without reading a body that is refused
  * anyway (libsoup would read it first). */
 static void
-refuse_now (SoupServerMessage *msg,
+refuse_now (TechoShlResponder *self,
+            SoupServerMessage *msg,
             guint              status,
             const char        *reason)
 {
-  GSocket *socket = soup_server_message_get_socket (msg);
+  Conn *c = conn_of (self, msg);
+  GSocket *socket = c != NULL ? g_object_ref (c->socket) : NULL;
   g_autoptr(GIOStream) stream = NULL;
   g_autofree char *head = NULL;
   Linger *l;
 
-  if (socket != NULL)
-    g_object_ref (socket);
   stream = soup_server_message_steal_connection (msg);
 
   if (stream == NULL)
     {
+      g_clear_object (&socket);
       techo_shl_respond_error (msg, status, reason);
       return;
     }
@@ -447,14 +473,14 @@ early_cb (SoupServer        *server,
 
   if (!rate_allows (self, address != NULL ? address : ""))
     {
-      refuse_now (msg, 429, "Too Many Requests");
+      refuse_now (self, msg, 429, "Too Many Requests");
       return;
     }
   if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    refuse_now (msg, SOUP_STATUS_LENGTH_REQUIRED, "Length Required");
+    refuse_now (self, msg, SOUP_STATUS_LENGTH_REQUIRED, "Length Required");
   else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
            (guint64) soup_message_headers_get_content_length (headers) > max)
-    refuse_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload Too Large");
+    refuse_now (self, msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload Too Large");
 }
 
 /* Every answer closes its connection: keep-alive cannot pile them up. */
@@ -500,8 +526,7 @@ request_read_cb (SoupServer        *server,
                  gpointer           user_data)
 {
   TechoShlResponder *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Conn *c = socket != NULL ? g_hash_table_lookup (self->by_socket, socket) : NULL;
+  Conn *c = conn_of (self, msg);
 
   if (c == NULL || c->closing)
     return;
@@ -516,10 +541,11 @@ conn_free (Conn *c)
   TechoShlResponder *self = c->responder;
 
   g_queue_delete_link (&self->conns, c->link);
-  g_hash_table_remove (self->by_socket, c->socket);
+  g_hash_table_remove (self->by_remote, c->key);
   g_clear_handle_id (&c->deadline_id, g_source_remove);
   g_object_unref (c->socket);
   g_free (c->address);
+  g_free (c->key);
   g_free (c);
 }
 
@@ -602,9 +628,10 @@ incoming_cb (GSocketService    *service,
   c->stream = G_OBJECT (connection);
   c->socket = g_object_ref (socket);
   c->address = g_steal_pointer (&address);
+  c->key = remote_key (remote);
   g_queue_push_tail (&self->conns, c);
   c->link = self->conns.tail;
-  g_hash_table_insert (self->by_socket, c->socket, c);
+  g_hash_table_insert (self->by_remote, c->key, c);
   g_hash_table_insert (self->per_address, g_strdup (c->address), GUINT_TO_POINTER (n + 1));
   c->deadline_id = g_timeout_add_seconds (self->limits.request_timeout, conn_deadline_cb, c);
   g_object_weak_ref (G_OBJECT (connection), conn_gone_cb, c);
@@ -645,7 +672,7 @@ techo_shl_responder_new (const TechoShlBackend          *backend,
   self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   g_queue_init (&self->conns);
-  self->by_socket = g_hash_table_new (NULL, NULL);
+  self->by_remote = g_hash_table_new (g_str_hash, g_str_equal);
   self->server = soup_server_new ("server-header", server_header, NULL);
   soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
   soup_server_add_handler (self->server, NULL, request_cb, self, NULL);
@@ -679,7 +706,7 @@ techo_shl_responder_free (TechoShlResponder *self)
   g_hash_table_unref (self->locations);
   g_hash_table_unref (self->buckets);
   g_hash_table_unref (self->per_address);
-  g_hash_table_unref (self->by_socket);
+  g_hash_table_unref (self->by_remote);
   g_free (self->base_url);
   g_free (self);
 }
@@ -720,17 +747,6 @@ techo_shl_responder_set_base_url (TechoShlResponder *self,
 {
   g_free (self->base_url);
   self->base_url = g_strdup (base_url);
-}
-
-char *
-techo_shl_base_url (const char   *scheme,
-                    GInetAddress *inet,
-                    guint         port)
-{
-  g_autofree char *host = g_inet_address_to_string (inet);
-
-  return g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ?
-                          "%s://[%s]:%u" : "%s://%s:%u", scheme, host, port);
 }
 
 guint
