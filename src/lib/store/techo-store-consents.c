@@ -50,16 +50,9 @@ insert_audit (TechoSqlite  *db,
               const char   *detail,
               GError      **error)
 {
-  g_autoptr(TechoSqliteStatement) s = NULL;
-
-  s = techo_sqlite_prepare (db, "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
-                            error);
-  if (s == NULL)
-    return FALSE;
-  techo_sqlite_bind_int64 (s, 1, techo_store_now ());
-  techo_sqlite_bind_text (s, 2, action);
-  techo_sqlite_bind_text (s, 3, detail);
-  return techo_sqlite_step_done (s, error);
+  return techo_sqlite_run (db, error,
+                           "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                           "iss", techo_store_now (), action, detail);
 }
 
 static gboolean
@@ -69,18 +62,10 @@ insert_event (TechoSqlite  *db,
               const char   *detail,
               GError      **error)
 {
-  g_autoptr(TechoSqliteStatement) s = NULL;
-
-  s = techo_sqlite_prepare (db,
-                            "INSERT INTO consent_events (consent_id, at, event, detail) "
-                            "VALUES (?1, ?2, ?3, ?4)", error);
-  if (s == NULL)
-    return FALSE;
-  techo_sqlite_bind_int64 (s, 1, consent_id);
-  techo_sqlite_bind_int64 (s, 2, techo_store_now ());
-  techo_sqlite_bind_text (s, 3, event);
-  techo_sqlite_bind_text (s, 4, detail);
-  return techo_sqlite_step_done (s, error);
+  return techo_sqlite_run (db, error,
+                           "INSERT INTO consent_events (consent_id, at, event, detail) "
+                           "VALUES (?1, ?2, ?3, ?4)",
+                           "iiss", consent_id, techo_store_now (), event, detail);
 }
 
 /* The audit action an event stands for. */
