@@ -10,3 +10,4 @@
 #include "techo-json.h"
 #include "techo-thread.h"
 #include "techo-serve.h"
+#include "techo-names.h"
