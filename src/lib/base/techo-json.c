@@ -198,22 +198,24 @@ get_member (JsonObject   *object,
   return node;
 }
 
+/* @member of @object when it is a value of @type, else NULL. */
 static JsonNode *
 get_value_node (JsonObject *object,
-                const char *member)
+                const char *member,
+                GType       type)
 {
-  return get_member (object, member, JSON_NODE_VALUE);
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE);
+
+  return node != NULL && json_node_get_value_type (node) == type ? node : NULL;
 }
 
 const char *
 techo_json_get_string (JsonObject *object,
                        const char *member)
 {
-  JsonNode *node = get_value_node (object, member);
+  JsonNode *node = get_value_node (object, member, G_TYPE_STRING);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return node != NULL ? json_node_get_string (node) : NULL;
 }
 
 gboolean
@@ -221,13 +223,11 @@ techo_json_get_int64 (JsonObject *object,
                       const char *member,
                       gint64     *out_value)
 {
-  JsonNode *node = get_value_node (object, member);
+  JsonNode *node = get_value_node (object, member, G_TYPE_INT64);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  if (out_value != NULL)
+  if (node != NULL && out_value != NULL)
     *out_value = json_node_get_int (node);
-  return TRUE;
+  return node != NULL;
 }
 
 gboolean
@@ -235,25 +235,14 @@ techo_json_get_double (JsonObject *object,
                        const char *member,
                        double     *out_value)
 {
-  JsonNode *node = get_value_node (object, member);
-  GType type;
+  JsonNode *node = get_value_node (object, member, G_TYPE_DOUBLE);
+  gint64 n = 0;
 
-  if (node == NULL)
+  if (node == NULL && !techo_json_get_int64 (object, member, &n))
     return FALSE;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      if (out_value != NULL)
-        *out_value = (double) json_node_get_int (node);
-      return TRUE;
-    }
-  if (type == G_TYPE_DOUBLE)
-    {
-      if (out_value != NULL)
-        *out_value = json_node_get_double (node);
-      return TRUE;
-    }
-  return FALSE;
+  if (out_value != NULL)
+    *out_value = node != NULL ? json_node_get_double (node) : (double) n;
+  return TRUE;
 }
 
 gboolean
@@ -261,13 +250,11 @@ techo_json_get_boolean (JsonObject *object,
                         const char *member,
                         gboolean   *out_value)
 {
-  JsonNode *node = get_value_node (object, member);
+  JsonNode *node = get_value_node (object, member, G_TYPE_BOOLEAN);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  if (out_value != NULL)
+  if (node != NULL && out_value != NULL)
     *out_value = json_node_get_boolean (node);
-  return TRUE;
+  return node != NULL;
 }
 
 JsonObject *
