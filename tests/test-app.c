@@ -19,6 +19,7 @@
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
 #include "techo-preferences-window.h"
+#include "techo-reminders.h"
 #include "techo-screenings-page.h"
 #include "techo-store.h"
 #include "techo-sync-controller.h"
@@ -976,22 +977,26 @@ test_reminders (Fixture       *fixture,
                 gconstpointer  data)
 {
   const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
-  TechoScreeningsPage *page;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GPtrArray) reminders = NULL;
   g_autoptr(GPtrArray) off = NULL;
+  g_autoptr(TechoRecordSet) pills = NULL;
   g_autofree char *followup_title = NULL;
+  g_autofree char *today = techo_format_today ();
+  TechoRecordSet *records;
   const TechoReminder *first;
 
   wait_for_mode (fixture, "main");
-  page = TECHO_SCREENINGS_PAGE (techo_window_get_page (fixture->window, "screenings"));
-  reminders = techo_screenings_page_get_reminders (page, TRUE);
+  records = techo_window_get_records (fixture->window);
+  reminders = techo_reminders_collect (records, today, settings);
   /* Stomach needs a detailed exam; the four others are due for a
    * 60-year-old woman with no record of them. */
   g_assert_cmpuint (reminders->len, ==, 5);
   first = g_ptr_array_index (reminders, 0);
-  g_assert_true (first->followup);
+  g_assert_cmpint (first->kind, ==, TECHO_REMINDER_FOLLOWUP);
   g_assert_cmpstr (first->cancer, ==, stomach->key);
   g_assert_cmpstr (first->id, ==, "screening-stomach");
+  g_assert_cmpstr (first->page, ==, "screenings");
   followup_title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (stomach));
   g_assert_cmpstr (first->title, ==, followup_title);
   g_assert_cmpstr (first->body, ==, _("A detailed examination is recommended and none is recorded."));
@@ -1001,14 +1006,80 @@ test_reminders (Fixture       *fixture,
       const TechoCancerInfo *info = techo_reference_cancer_for_key (due->cancer);
       g_autofree char *title = g_strdup_printf (_("%s is due"), techo_format_cancer_name (info));
 
-      g_assert_false (due->followup);
+      g_assert_cmpint (due->kind, ==, TECHO_REMINDER_SCREENING);
       g_assert_cmpstr (due->title, ==, title);
       g_assert_cmpstr (due->body, ==,
                        _("Your municipality offers this screening. Open Techo for the details."));
     }
 
-  off = techo_screenings_page_get_reminders (page, FALSE);
+  /* Each kind has its own switch. */
+  g_settings_set_boolean (settings, "reminder-followups", FALSE);
+  off = techo_reminders_collect (records, today, settings);
+  g_assert_cmpuint (off->len, ==, 4);
+  g_clear_pointer (&off, g_ptr_array_unref);
+  g_settings_set_boolean (settings, "reminders", FALSE);
+  off = techo_reminders_collect (records, today, settings);
   g_assert_cmpuint (off->len, ==, 0);
+  g_clear_pointer (&off, g_ptr_array_unref);
+  g_settings_reset (settings, "reminder-followups");
+  g_settings_reset (settings, "reminders");
+
+  /* Medicines: one dispensing lasting 3 more days, one 40; a drug whose
+   * refill lasts longer does not run out. One notification names what runs
+   * out and the days left. */
+  pills = techo_record_set_new ();
+  {
+    const char *names[] = { "アムロジピン錠5mg", "メトホルミン錠250mg", "ロキソプロフェン錠60mg",
+                            "ロキソプロフェン錠60mg" };
+    const int ago[] = { 11, 5, 12, 2 };
+    const int days[] = { 14, 45, 14, 28 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        TechoDispensing *d = techo_dispensing_new ();
+
+        d->id = g_strdup_printf ("pill-%u", i);
+        d->drug_name = g_strdup (names[i]);
+        d->dispensed_on = techo_format_add_days (today, -ago[i]);
+        d->days = days[i];
+        g_ptr_array_add (pills->dispensings, d);
+      }
+  }
+  off = techo_reminders_collect (pills, today, settings);
+  g_assert_cmpuint (off->len, ==, 1);
+  first = g_ptr_array_index (off, 0);
+  g_assert_cmpint (first->kind, ==, TECHO_REMINDER_MEDICINES);
+  g_assert_cmpstr (first->page, ==, "medicines");
+  g_assert_nonnull (strstr (first->body, "アムロジピン錠5mg"));
+  g_assert_null (strstr (first->body, "メトホルミン"));
+  g_assert_null (strstr (first->body, "ロキソプロフェン"));
+  {
+    g_autofree char *line = g_strdup_printf (ngettext ("%s: %d day left", "%s: %d days left", 3),
+                                             "アムロジピン錠5mg", 3);
+
+    g_assert_cmpstr (first->body, ==, line);
+  }
+  g_clear_pointer (&off, g_ptr_array_unref);
+  g_settings_set_boolean (settings, "reminder-medicines", FALSE);
+  off = techo_reminders_collect (pills, today, settings);
+  g_assert_cmpuint (off->len, ==, 0);
+  g_settings_reset (settings, "reminder-medicines");
+
+  /* A sync that brought checkups: one reminder naming the newest; none
+   * when nothing came or the switch is off. */
+  {
+    g_autoptr(TechoReminder) none = techo_reminder_new_checkups (0, NULL, settings);
+    g_autoptr(TechoReminder) news = NULL;
+    const TechoCheckup *latest = g_ptr_array_index (records->checkups, 0);
+
+    g_assert_null (none);
+    news = techo_reminder_new_checkups (1, latest, settings);
+    g_assert_nonnull (news);
+    g_assert_cmpstr (news->page, ==, "checkups");
+    g_settings_set_boolean (settings, "reminder-new-checkups", FALSE);
+    g_assert_null (techo_reminder_new_checkups (1, latest, settings));
+    g_settings_reset (settings, "reminder-new-checkups");
+  }
 }
 
 /* Units as people read them; the UCUM codes stay in the official files. */
