@@ -20,11 +20,12 @@ techo_serve_base_url (const char   *scheme,
                           "%s://[%s]:%u" : "%s://%s:%u", scheme, host, port);
 }
 
+/* Kept until the loop has ended (both are removed then). */
 static gboolean
 quit_cb (gpointer data)
 {
   g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
+  return G_SOURCE_CONTINUE;
 }
 
 void
