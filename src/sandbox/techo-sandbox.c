@@ -8,6 +8,7 @@
 
 #include "techo-json.h"
 #include "techo-sandbox-private.h"
+#include "techo-serve.h"
 
 G_DEFINE_QUARK (techo-sandbox-error-quark, techo_sandbox_error)
 
@@ -766,10 +767,7 @@ techo_sandbox_new (const TechoSandboxOptions  *options,
     port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    self->issuer = g_strdup_printf ("http://[%s]:%d", options->bind_address, port);
-  else
-    self->issuer = g_strdup_printf ("http://%s:%d", options->bind_address, port);
+  self->issuer = techo_serve_base_url ("http", address, port);
   return g_steal_pointer (&self);
 }
 
