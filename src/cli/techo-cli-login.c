@@ -46,6 +46,7 @@ techo_cli_exit_for_error (const GError *error)
       case TECHO_PORTAL_ERROR_SIGN_IN:
       case TECHO_PORTAL_ERROR_CONSENT:
       case TECHO_PORTAL_ERROR_DENIED:
+      case TECHO_PORTAL_ERROR_ID_TOKEN:
         return TECHO_EXIT_NOT_SIGNED_IN;
       case TECHO_PORTAL_ERROR_NETWORK:
       case TECHO_PORTAL_ERROR_REFUSED:

@@ -399,6 +399,14 @@ techo_portal_client_get_me (TechoPortalClient  *self,
   if (!exchange (self, "GET", "/api/v1/me", NULL, MAX_SMALL_BODY, TRUE, TECHO_N_CATEGORIES,
                  "your profile", &answer, cancellable, error))
     return NULL;
+  if (answer.status == 404 || answer.status == 410)
+    {
+      /* A provider with no profile resource of its own (any OpenID
+       * provider): the sign-in's identity stands in for it. */
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NOT_FOUND,
+                   "The portal has no profile resource (HTTP %u).", answer.status);
+      return NULL;
+    }
   if (answer.status != 200)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
