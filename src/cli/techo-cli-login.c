@@ -134,6 +134,7 @@ techo_cli_finish_sign_in (TechoStore  *store,
 {
   g_autoptr(TechoPortalClient) client = techo_portal_client_new (oauth, NULL);
   g_autofree char *detail = NULL;
+  g_autoptr(TechoProfile) identity = NULL;
   guint granted = 0;
   GString *names = g_string_new (NULL);
 
@@ -154,6 +155,18 @@ techo_cli_finish_sign_in (TechoStore  *store,
   g_print ("Signed in to %s (consent until %s).\n", techo_oauth_get_issuer (oauth),
            techo_oauth_get_consent_expires_at (oauth) != NULL
            ? techo_oauth_get_consent_expires_at (oauth) : "unknown");
+  identity = techo_oauth_dup_identity (oauth);
+  if (identity != NULL)
+    {
+      /* Who the provider's checked ID token named; its words escaped. */
+      g_autofree char *name = techo_http_printable (identity->name, 80);
+      g_autofree char *subject = techo_http_printable (identity->subject, 80);
+
+      if (*name != '\0')
+        g_print ("Signed in as %s (subject %s).\n", name, subject);
+      else
+        g_print ("Signed in as subject %s.\n", subject);
+    }
   return TRUE;
 }
 
