@@ -19,6 +19,7 @@
 #include "techo-oidc.h"
 #include "techo-secure.h"
 #include "techo-test-portal.h"
+#include "techo-test-util.h"
 #include "techo-vault.h"
 
 static TechoTestSandbox *sandbox;
@@ -638,6 +639,113 @@ test_dripped_metadata (void)
   g_thread_join (thread);
 }
 
+/* ---- Two processes, one refresh ---------------------------------------- */
+
+static GSubprocess *
+spawn_cli (const char *data_dir,
+           GError    **error,
+           const char *first_arg,
+           ...)
+{
+  g_autoptr(GPtrArray) argv = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocessLauncher) launcher = g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE |
+                                                                       G_SUBPROCESS_FLAGS_STDERR_PIPE);
+  va_list args;
+
+  g_ptr_array_add (argv, techo_test_program_path ("src/cli/techo-cli"));
+  g_ptr_array_add (argv, g_strdup ("--data-dir"));
+  g_ptr_array_add (argv, g_strdup (data_dir));
+  va_start (args, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, g_strdup (arg));
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+  g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "techo-oauth", TRUE);
+  return g_subprocess_launcher_spawnv (launcher, (const char * const *) argv->pdata, error);
+}
+
+static int
+finish_cli (GSubprocess *process,
+            char       **out_stderr)
+{
+  g_autoptr(GError) error = NULL;
+
+  g_subprocess_communicate_utf8 (process, NULL, NULL, NULL, out_stderr, &error);
+  g_assert_no_error (error);
+  return g_subprocess_get_if_exited (process) ? g_subprocess_get_exit_status (process) : -1;
+}
+
+static gint64
+counter_of (TechoTestSandbox *other,
+            const char       *name)
+{
+  TechoTestSandbox *saved = sandbox;
+  gint64 value;
+
+  sandbox = other;
+  value = sandbox_counter (name);
+  sandbox = saved;
+  return value;
+}
+
+/* Two syncs start at once after the access token expired. The sandbox
+ * revokes a grant whose rotated-out refresh token comes back, so two
+ * refreshes with the same token would sign the user out; with the refresh
+ * lock beside the store the second process takes the first one's tokens. */
+static void
+test_two_processes_one_refresh (void)
+{
+  g_autoptr(TechoTestSandbox) short_lived = techo_test_sandbox_new ("--admin", "--access-ttl", "20",
+                                                                    NULL);
+  g_autofree char *data_dir = g_dir_make_tmp ("techo-refresh-XXXXXX", NULL);
+  g_autoptr(GSubprocess) login = NULL;
+  g_autoptr(GSubprocess) a = NULL;
+  g_autoptr(GSubprocess) b = NULL;
+  g_autoptr(GSubprocess) c = NULL;
+  g_autofree char *err_a = NULL;
+  g_autofree char *err_b = NULL;
+  g_autofree char *err_c = NULL;
+  g_autofree char *lock = g_build_filename (data_dir, "oauth-refresh.lock", NULL);
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoStore) store = NULL;
+  int status_a, status_b;
+
+  login = spawn_cli (data_dir, &error, "demo-login", "--issuer",
+                     techo_test_sandbox_get_issuer (short_lived), "--citizen", "sato", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (finish_cli (login, NULL), ==, 0);
+  g_usleep (21 * G_USEC_PER_SEC);
+  /* Slow answers keep the first refresh in flight while the other
+   * process reads the keyring: the race the audit lost. */
+  test_sandbox_set_faults (short_lived, "{\"reset_count\":true,\"latency_ms\":400}");
+
+  a = spawn_cli (data_dir, &error, "sync", NULL);
+  g_assert_no_error (error);
+  b = spawn_cli (data_dir, &error, "sync", NULL);
+  g_assert_no_error (error);
+  status_a = finish_cli (a, &err_a);
+  status_b = finish_cli (b, &err_b);
+  g_test_message ("a: %d %s", status_a, err_a);
+  g_test_message ("b: %d %s", status_b, err_b);
+  g_assert_cmpint (status_a, ==, 0);
+  g_assert_cmpint (status_b, ==, 0);
+  /* No rotated-out token came back, and one process used the other's. */
+  g_assert_cmpint (counter_of (short_lived, "refresh_reuses"), ==, 0);
+  g_assert_cmpint (counter_of (short_lived, "refreshes"), ==, 1);
+  g_assert_true (g_file_test (lock, G_FILE_TEST_EXISTS));
+
+  /* Still signed in: a third sync works. */
+  c = spawn_cli (data_dir, &error, "sync", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (finish_cli (c, &err_c), ==, 0);
+
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
+  techo_store_close_sync (store, NULL, NULL);
+  techo_test_remove_tree (data_dir);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -663,6 +771,7 @@ main (int    argc,
   g_test_add_func ("/oauth/hardening/printable", test_printable);
   g_test_add_func ("/oauth/hardening/error-text-escaped", test_error_text_escaped);
   g_test_add_func ("/oauth/hardening/dripped-metadata", test_dripped_metadata);
+  g_test_add_func ("/oauth/hardening/two-processes-one-refresh", test_two_processes_one_refresh);
 
   status = g_test_run ();
   techo_test_sandbox_stop (sandbox);

@@ -942,6 +942,7 @@ token_from_refresh (TechoSandbox      *self,
   const char *token = sandbox_form_get (form, "refresh_token");
   Grant *grant = token != NULL ? g_hash_table_lookup (self->refresh_tokens, token) : NULL;
 
+  self->refreshes++;
   if (grant == NULL || grant->revoked)
     {
       sandbox_send_error (msg, 400, "invalid_grant", "The refresh token is not valid");
@@ -949,6 +950,7 @@ token_from_refresh (TechoSandbox      *self,
     }
   if (g_strcmp0 (grant->refresh_token, token) != 0)
     {
+      self->refresh_reuses++;
       /* A rotated-out token came back: someone else may hold it. */
       sandbox_grant_revoke (self, grant);
       sandbox_send_error (msg, 400, "invalid_grant",

@@ -73,6 +73,8 @@ struct _TechoSandbox
   cjose_jwk_t *ec_key;
   char *last_nonce;            /* of the previous ID token, for the replay fault */
   guint64 jwks_requests;
+  guint64 refreshes;           /* refresh_token grants answered */
+  guint64 refresh_reuses;      /* rotated-out refresh tokens that came back */
 
   /* API */
   GHashTable *requests;        /* process id → ProcessRequest */

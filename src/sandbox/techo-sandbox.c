@@ -414,6 +414,8 @@ send_faults (TechoSandbox      *self,
   BOOL ("crlf_token", f->crlf_token);
   INT ("request_count", (gint64) self->request_count);
   INT ("jwks_requests", (gint64) self->jwks_requests);
+  INT ("refreshes", (gint64) self->refreshes);
+  INT ("refresh_reuses", (gint64) self->refresh_reuses);
 #undef INT
 #undef DBL
 #undef BOOL
@@ -592,6 +594,8 @@ handle_admin (TechoSandbox      *self,
         {
           self->request_count = 0;
           self->jwks_requests = 0;
+          self->refreshes = 0;
+          self->refresh_reuses = 0;
         }
       if (rotate_keys)
         sandbox_oauth_rotate_keys (self);
