@@ -10,7 +10,10 @@
 
 #include "config.h"
 
+#include <stdio.h>
 #include <string.h>
+
+#include <glib/gstdio.h>
 
 #include <cjose/cjose.h>
 #include <libsoup/soup.h>
@@ -746,6 +749,84 @@ test_two_processes_one_refresh (void)
   techo_test_remove_tree (data_dir);
 }
 
+/* ---- logout on a full disk ---------------------------------------------- */
+
+static gboolean
+run_command (const char *command)
+{
+  g_autoptr(GError) error = NULL;
+  int status = -1;
+
+  if (!g_spawn_command_line_sync (command, NULL, NULL, &status, &error))
+    return FALSE;
+  return g_spawn_check_wait_status (status, NULL);
+}
+
+/* A store on a tmpfs of its own that is then filled to the last byte:
+ * logout must still forget the tokens in the keyring (and revoke them). */
+static void
+test_logout_full_disk (void)
+{
+  g_autofree char *mount_point = g_dir_make_tmp ("techo-full-XXXXXX", NULL);
+  g_autofree char *data_dir = g_build_filename (mount_point, "data", NULL);
+  g_autofree char *filler = g_build_filename (mount_point, "filler", NULL);
+  g_autofree char *command = NULL;
+  g_autofree char *out = NULL;
+  g_autofree char *err = NULL;
+  g_autofree char *left = NULL;
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoStore) closed = NULL;
+  static char block[65536];
+  FILE *fill;
+  int status;
+
+  command = g_strdup_printf ("mount -t tmpfs -o size=6m tmpfs %s", mount_point);
+  if (!run_command (command))
+    {
+      g_rmdir (mount_point);
+      g_test_skip ("mounting a small tmpfs needs root (CI and build-aux/dev run as root)");
+      return;
+    }
+  process = spawn_cli (data_dir, &error, "demo-login", "--issuer", techo_test_sandbox_get_issuer (sandbox),
+                       "--citizen", "sato", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (finish_cli (process, NULL), ==, 0);
+  g_clear_object (&process);
+
+  /* Fill the disk. */
+  fill = fopen (filler, "w");
+  g_assert_nonnull (fill);
+  while (fwrite (block, 1, sizeof block, fill) == sizeof block)
+    ;
+  while (fwrite (block, 1, 1, fill) == 1)
+    ;
+  fclose (fill);
+
+  process = spawn_cli (data_dir, &error, "logout", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  status = g_subprocess_get_exit_status (process);
+  g_test_message ("logout on a full disk: %d\n%s%s", status, out, err);
+  g_assert_cmpint (status, ==, 0);
+  g_assert_nonnull (strstr (out, "Signed out"));
+  g_assert_nonnull (strstr (err, "tokens are forgotten all the same"));
+
+  /* Nothing left in the keyring for this store. */
+  closed = techo_store_new (data_dir);
+  left = techo_vault_lookup_secret (techo_store_get_vault (closed), "oauth", "session", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_null (left);
+
+  techo_vault_clear_all (techo_store_get_vault (closed), NULL, NULL);
+  g_clear_object (&closed);
+  g_free (command);
+  command = g_strdup_printf ("umount %s", mount_point);
+  g_assert_true (run_command (command));
+  g_rmdir (mount_point);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -772,6 +853,7 @@ main (int    argc,
   g_test_add_func ("/oauth/hardening/error-text-escaped", test_error_text_escaped);
   g_test_add_func ("/oauth/hardening/dripped-metadata", test_dripped_metadata);
   g_test_add_func ("/oauth/hardening/two-processes-one-refresh", test_two_processes_one_refresh);
+  g_test_add_func ("/oauth/hardening/logout-full-disk", test_logout_full_disk);
 
   status = g_test_run ();
   techo_test_sandbox_stop (sandbox);
