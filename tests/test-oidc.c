@@ -749,6 +749,44 @@ test_two_processes_one_refresh (void)
   techo_test_remove_tree (data_dir);
 }
 
+/* ---- A request that never finishes ----------------------------------------- */
+
+/* The never_finish fault: every request stays PENDING. The sync polls
+ * until its overall deadline, then stops with a sentence and exit 5. */
+static void
+test_never_finish_deadline (void)
+{
+  g_autofree char *data_dir = g_dir_make_tmp ("techo-pending-XXXXXX", NULL);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoStore) store = NULL;
+  g_autofree char *err = NULL;
+  gint64 start;
+
+  reset_faults ();
+  process = spawn_cli (data_dir, &error, "demo-login", "--issuer", techo_test_sandbox_get_issuer (sandbox),
+                       "--citizen", "sato", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (finish_cli (process, NULL), ==, 0);
+  g_clear_object (&process);
+
+  test_sandbox_set_faults (sandbox, "{\"never_finish\":true}");
+  start = g_get_monotonic_time ();
+  process = spawn_cli (data_dir, &error, "sync", "--category", "screening", "--max-wait", "3", NULL);
+  g_assert_no_error (error);
+  g_assert_cmpint (finish_cli (process, &err), ==, 5);
+  g_test_message ("%s", err);
+  g_assert_nonnull (strstr (err, "still preparing the data after 3 seconds"));
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 30 * G_USEC_PER_SEC);
+  test_sandbox_set_faults (sandbox, "{\"never_finish\":false}");
+
+  store = techo_store_new (data_dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
+  techo_store_close_sync (store, NULL, NULL);
+  techo_test_remove_tree (data_dir);
+}
+
 /* ---- logout on a full disk ---------------------------------------------- */
 
 static gboolean
@@ -854,6 +892,7 @@ main (int    argc,
   g_test_add_func ("/oauth/hardening/dripped-metadata", test_dripped_metadata);
   g_test_add_func ("/oauth/hardening/two-processes-one-refresh", test_two_processes_one_refresh);
   g_test_add_func ("/oauth/hardening/logout-full-disk", test_logout_full_disk);
+  g_test_add_func ("/oauth/hardening/never-finish-deadline", test_never_finish_deadline);
 
   status = g_test_run ();
   techo_test_sandbox_stop (sandbox);
