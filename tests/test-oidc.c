@@ -512,6 +512,60 @@ test_verify (void)
   keys_clear (&k);
 }
 
+/* Replays tests/corpus/id-token (the fuzz target's seeds and finds): a
+ * JWKS line, then a token, checked at a fixed time. ok-* must give claims,
+ * every other file a refusal with a message, none a crash. */
+static void
+test_corpus (void)
+{
+  static const char * const algs[] = { "RS256", "ES256", "PS256", NULL };
+  g_autofree char *dir_path = g_build_filename (g_getenv ("TECHO_SOURCE_ROOT"), "tests", "corpus",
+                                                "id-token", NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0, n_ok = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *data = NULL;
+      g_autoptr(GBytes) jwks_json = NULL;
+      g_autoptr(TechoJwks) jwks = NULL;
+      g_autoptr(JsonObject) claims = NULL;
+      g_autoptr(GError) error = NULL;
+      TechoIdTokenCheck c = { "https://op.example", "techo-desktop", "n-0S6_WzA2Mj", algs, 1700000000 };
+      gsize length = 0;
+      char *newline;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      newline = memchr (data, '\n', length);
+      jwks_json = g_bytes_new (data, newline != NULL ? (gsize) (newline - data) : length);
+      jwks = techo_jwks_parse (jwks_json, &error);
+      if (jwks == NULL)
+        {
+          g_assert_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_ID_TOKEN);
+          g_clear_error (&error);
+        }
+      claims = techo_id_token_verify (newline != NULL ? newline + 1 : "", jwks, &c, NULL, &error);
+      if (g_str_has_prefix (name, "ok-"))
+        {
+          g_assert_no_error (error);
+          g_assert_cmpstr (techo_json_get_string (claims, "sub"), ==, "u-1");
+          n_ok++;
+        }
+      else
+        {
+          g_assert_null (claims);
+          g_assert_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_ID_TOKEN);
+          g_assert_cmpstr (error->message, !=, "");
+        }
+      n++;
+    }
+  g_assert_cmpuint (n, >=, 9);
+  g_assert_cmpuint (n_ok, >=, 3);
+}
+
 /* ---- The audit's OAuth findings ------------------------------------------ */
 
 static void
@@ -885,6 +939,7 @@ main (int    argc,
       g_test_add_data_func (path, &refused_cases[i], test_refused);
     }
   g_test_add_func ("/oidc/verify", test_verify);
+  g_test_add_func ("/oidc/corpus", test_corpus);
   g_test_add_func ("/oauth/hardening/crlf-token", test_crlf_token);
   g_test_add_func ("/oauth/hardening/token-characters", test_token_characters);
   g_test_add_func ("/oauth/hardening/printable", test_printable);
