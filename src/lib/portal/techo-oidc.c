@@ -34,6 +34,74 @@ static const struct
 
 /* ---- JWKS --------------------------------------------------------------- */
 
+/* cjose's base64url decoder asserts (aborts the process) on a length of
+ * 4n+1 characters: every part handed to it is checked here first. */
+static gboolean
+is_base64url_part (const char *text,
+                   gsize       length,
+                   gsize       max)
+{
+  if (text == NULL || length == 0 || length > max || length % 4 == 1)
+    return FALSE;
+  for (gsize i = 0; i < length; i++)
+    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
+      return FALSE;
+  return TRUE;
+}
+
+static gboolean
+member_is_base64url (JsonObject *key,
+                     const char *member,
+                     gsize       max)
+{
+  const char *value = techo_json_get_string (key, member);
+
+  return value != NULL && is_base64url_part (value, strlen (value), max);
+}
+
+/* The public key alone, rebuilt from checked members, for cjose: nothing
+ * else of what the server sent reaches its parser. NULL when a member is
+ * missing or malformed. */
+static JsonObject *
+clean_public_key (JsonObject *key)
+{
+  const char *kty = techo_json_get_string (key, "kty");
+  const char *kid = techo_json_get_string (key, "kid");
+  JsonObject *clean;
+
+  if (g_strcmp0 (kty, "RSA") == 0)
+    {
+      /* n up to 8192 bits, e up to 64 bits */
+      if (!member_is_base64url (key, "n", 1366) || !member_is_base64url (key, "e", 12))
+        return NULL;
+      clean = json_object_new ();
+      json_object_set_string_member (clean, "kty", "RSA");
+      json_object_set_string_member (clean, "n", techo_json_get_string (key, "n"));
+      json_object_set_string_member (clean, "e", techo_json_get_string (key, "e"));
+    }
+  else if (g_strcmp0 (kty, "EC") == 0)
+    {
+      const char *crv = techo_json_get_string (key, "crv");
+
+      if ((g_strcmp0 (crv, "P-256") != 0 && g_strcmp0 (crv, "P-384") != 0 &&
+           g_strcmp0 (crv, "P-521") != 0) ||
+          !member_is_base64url (key, "x", 88) || !member_is_base64url (key, "y", 88))
+        return NULL;
+      clean = json_object_new ();
+      json_object_set_string_member (clean, "kty", "EC");
+      json_object_set_string_member (clean, "crv", crv);
+      json_object_set_string_member (clean, "x", techo_json_get_string (key, "x"));
+      json_object_set_string_member (clean, "y", techo_json_get_string (key, "y"));
+    }
+  else
+    return NULL;
+  if (kid != NULL)
+    json_object_set_string_member (clean, "kid", kid);
+  if (techo_json_get_string (key, "alg") != NULL)
+    json_object_set_string_member (clean, "alg", techo_json_get_string (key, "alg"));
+  return clean;
+}
+
 void
 techo_jwks_free (TechoJwks *jwks)
 {
@@ -88,7 +156,10 @@ techo_jwks_parse (GBytes  *json,
         continue;
       if (json_object_has_member (key, "d"))
         continue;
-      g_ptr_array_add (jwks->keys, json_object_ref (key));
+      key = clean_public_key (key);
+      if (key == NULL)
+        continue;
+      g_ptr_array_add (jwks->keys, key);
     }
   return jwks;
 }
@@ -110,15 +181,6 @@ decode_json_part (const char *part,
   return techo_json_parse_object_bounded ((const char *) data, size, &limits, NULL);
 }
 
-static gboolean
-is_base64url (const char *text,
-              gsize       length)
-{
-  for (gsize i = 0; i < length; i++)
-    if (!g_ascii_isalnum (text[i]) && text[i] != '-' && text[i] != '_')
-      return FALSE;
-  return TRUE;
-}
 
 static gboolean
 strv_has (const char * const *strv,
@@ -273,9 +335,10 @@ techo_id_token_verify (const char              *id_token,
   first_dot = strchr (id_token, '.');
   second_dot = first_dot != NULL ? strchr (first_dot + 1, '.') : NULL;
   if (first_dot == NULL || second_dot == NULL || strchr (second_dot + 1, '.') != NULL ||
-      !is_base64url (id_token, first_dot - id_token) ||
-      !is_base64url (first_dot + 1, second_dot - first_dot - 1) ||
-      !is_base64url (second_dot + 1, strlen (second_dot + 1)))
+      !is_base64url_part (id_token, first_dot - id_token, length) ||
+      !is_base64url_part (first_dot + 1, second_dot - first_dot - 1, length) ||
+      (second_dot[1] != '\0' &&
+       !is_base64url_part (second_dot + 1, strlen (second_dot + 1), length)))
     REFUSE ("The sign-in server's identity token is not a signed token (JWS) Techo can read.");
   header = decode_json_part (id_token, first_dot - id_token);
   alg = header != NULL ? techo_json_get_string (header, "alg") : NULL;
