@@ -8,6 +8,7 @@
 
 #include "techo-http.h"
 #include "techo-secure.h"
+#include "techo-thread.h"
 
 G_DEFINE_QUARK (techo-portal-error-quark, techo_portal_error)
 
@@ -80,77 +81,6 @@ map_transport_error (GError      *source,
   else
     g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NETWORK,
                  "Could not reach the portal for %s: %s", what, source->message);
-}
-
-/* The overall deadline of one exchange: a thread that cancels the
- * exchange when the time is up, so that neither a status line and headers
- * dripped a byte at a time nor a body that never ends is waited for
- * longer (the I/O timeout restarts with every byte). */
-typedef struct
-{
-  GMutex lock;
-  GCond cond;
-  gboolean done;
-  gboolean fired;
-  gint64 deadline;            /* monotonic µs */
-  GCancellable *cancellable;  /* the exchange's own */
-  GThread *thread;
-} Watchdog;
-
-static gpointer
-watchdog_thread (gpointer data)
-{
-  Watchdog *w = data;
-
-  g_mutex_lock (&w->lock);
-  while (!w->done)
-    {
-      if (!g_cond_wait_until (&w->cond, &w->lock, w->deadline) && !w->done &&
-          g_get_monotonic_time () >= w->deadline)
-        {
-          w->fired = TRUE;
-          g_cancellable_cancel (w->cancellable);
-          break;
-        }
-    }
-  g_mutex_unlock (&w->lock);
-  return NULL;
-}
-
-static void
-watchdog_start (Watchdog     *w,
-                guint         seconds,
-                GCancellable *cancellable)
-{
-  g_mutex_init (&w->lock);
-  g_cond_init (&w->cond);
-  w->cancellable = cancellable;
-  w->deadline = g_get_monotonic_time () + (gint64) seconds * G_TIME_SPAN_SECOND;
-  w->thread = g_thread_new ("techo-http-deadline", watchdog_thread, w);
-}
-
-/* TRUE when the deadline had passed. */
-static gboolean
-watchdog_stop (Watchdog *w)
-{
-  gboolean fired;
-
-  g_mutex_lock (&w->lock);
-  w->done = TRUE;
-  g_cond_signal (&w->cond);
-  g_mutex_unlock (&w->lock);
-  g_thread_join (w->thread);
-  fired = w->fired;
-  g_mutex_clear (&w->lock);
-  g_cond_clear (&w->cond);
-  return fired;
-}
-
-static void
-parent_cancelled_cb (GCancellable *parent,
-                     gpointer      user_data)
-{
-  g_cancellable_cancel (G_CANCELLABLE (user_data));
 }
 
 static TechoHttpResponse *
@@ -230,6 +160,9 @@ send_and_read (SoupSession   *session,
   return g_steal_pointer (&response);
 }
 
+/* The whole exchange runs under a TechoDeadline, so that neither a status
+ * line and headers dripped a byte at a time nor a body that never ends is
+ * waited for longer (the I/O timeout restarts with every byte). */
 TechoHttpResponse *
 techo_http_send (SoupSession   *session,
                  SoupMessage   *message,
@@ -239,31 +172,25 @@ techo_http_send (SoupSession   *session,
                  GCancellable  *cancellable,
                  GError       **error)
 {
-  g_autoptr(GCancellable) own = NULL;
+  g_autoptr(TechoDeadline) deadline = NULL;
   g_autoptr(GError) local_error = NULL;
   TechoHttpResponse *response;
-  Watchdog watchdog = { 0 };
-  gulong handler = 0;
 
   if (deadline_seconds == 0)
     return send_and_read (session, message, max_body, what, cancellable, error);
 
-  own = g_cancellable_new ();
-  if (cancellable != NULL)
-    handler = g_cancellable_connect (cancellable, G_CALLBACK (parent_cancelled_cb),
-                                     g_object_ref (own), g_object_unref);
-  watchdog_start (&watchdog, deadline_seconds, own);
-  response = send_and_read (session, message, max_body, what, own, &local_error);
-  if (watchdog_stop (&watchdog) && !g_cancellable_is_cancelled (cancellable))
+  deadline = techo_deadline_new (cancellable, deadline_seconds);
+  response = send_and_read (session, message, max_body, what,
+                            techo_deadline_get_cancellable (deadline), &local_error);
+  /* An answer read in full stands, even if the time ran out just after. */
+  if (response == NULL && techo_deadline_expired (deadline) &&
+      !g_cancellable_is_cancelled (cancellable))
     {
-      g_clear_pointer (&response, techo_http_response_free);
       g_clear_error (&local_error);
       g_set_error (&local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TIMEOUT,
                    "The portal did not finish its answer to %s within %u seconds; Techo gave up "
                    "waiting. Please try again later.", what, deadline_seconds);
     }
-  if (handler != 0)
-    g_cancellable_disconnect (cancellable, handler);
   if (response == NULL)
     g_propagate_error (error, g_steal_pointer (&local_error));
   return response;
