@@ -79,7 +79,13 @@ propagate_keyring_error (GError        **error,
                    "The keyring did not answer within %u s while trying to %s: it may be "
                    "locked and waiting for its password. Unlock it (log in to the desktop) "
                    "and try again.", keyring_timeout (), doing);
-      g_error_free (keyring_error);
+      g_clear_error (&keyring_error);
+      return;
+    }
+  if (keyring_error == NULL)
+    {
+      g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
+                   "The keyring could not %s: no answer", doing);
       return;
     }
   if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -201,6 +207,12 @@ techo_vault_lookup_secret (TechoVault    *self,
       propagate_keyring_error (error, local_error, deadline, "look up a secret");
       return NULL;
     }
+  if (found == NULL && techo_deadline_expired (deadline))
+    {
+      /* libsecret may give up on a dismissed prompt without an error. */
+      propagate_keyring_error (error, NULL, deadline, "look up a secret");
+      return NULL;
+    }
   if (found == NULL)
     return NULL;
 
@@ -238,6 +250,11 @@ techo_vault_clear_secret (TechoVault    *self,
       propagate_keyring_error (error, local_error, deadline, "remove a secret");
       return FALSE;
     }
+  if (techo_deadline_expired (deadline))
+    {
+      propagate_keyring_error (error, NULL, deadline, "remove a secret");
+      return FALSE;
+    }
   return TRUE;
 }
 
@@ -260,6 +277,11 @@ techo_vault_clear_all (TechoVault    *self,
   if (local_error != NULL)
     {
       propagate_keyring_error (error, local_error, deadline, "remove the secrets");
+      return FALSE;
+    }
+  if (techo_deadline_expired (deadline))
+    {
+      propagate_keyring_error (error, NULL, deadline, "remove the secrets");
       return FALSE;
     }
   return TRUE;
