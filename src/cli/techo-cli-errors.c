@@ -189,6 +189,8 @@ static const char * const store_sentences[TECHO_STORE_N_ERRORS] = {
     "The disk is full and nothing was changed; free some space and run the command again.",
   [TECHO_STORE_ERROR_BUSY] =
     "Another Techo program is using the store; close it and run the command again.",
+  [TECHO_STORE_ERROR_SHARING] =
+    "A share is live and a restore would erase its ledger; stop it (techo-cli consents --revoke ID), then restore.",
   [TECHO_STORE_ERROR_NEWER_CIPHER] =
     "The store was written by a newer SQLCipher (as on Debian 13) that this system cannot read; open it there, or restore a backup made here. Nothing was changed.",
 };

@@ -282,6 +282,9 @@ static const TechoErrorSentence store_sentences[TECHO_STORE_N_ERRORS] = {
   [TECHO_STORE_ERROR_BUSY] = {
     N_("Another Techo program is using your records. Close it, then retry."),
     TECHO_ERROR_NEXT_RETRY },
+  [TECHO_STORE_ERROR_SHARING] = {
+    N_("A share is still live, and restoring would erase its record of who opened it. Stop it on the Sharing page, then restore."),
+    TECHO_ERROR_NEXT_NONE },
   [TECHO_STORE_ERROR_NEWER_CIPHER] = {
     N_("Your records were saved by a newer system (such as Debian 13) in a format this system cannot read. Open them there, or restore a backup made on this system; nothing was changed."),
     TECHO_ERROR_NEXT_NONE },

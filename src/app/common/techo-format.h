@@ -51,6 +51,12 @@ const char  *techo_format_status_label      (TechoStatus status);
 const char  *techo_format_status_icon       (TechoStatus status);
 /* A pill with an icon and the status words, styled by status. */
 GtkWidget   *techo_status_chip_new          (TechoStatus status);
+/* What a status means, in plain words, and what to do about it; NULL for
+ * TECHO_STATUS_UNKNOWN. The status chip shows both when pressed. */
+const char  *techo_format_status_meaning    (TechoStatus status);
+const char  *techo_format_status_next_step  (TechoStatus status);
+/* Where the thresholds come from, named for the person. */
+const char  *techo_format_threshold_source  (void);
 /* A pill with plain words and a style class ("warning", "error", NULL). */
 GtkWidget   *techo_chip_new                 (const char *text,
                                              const char *icon_name,
