@@ -104,6 +104,20 @@ techo_format_analyte_name (const TechoAnalyte *analyte)
   return techo_format_is_japanese () ? analyte->name_ja : _(analyte->name);
 }
 
+char *
+techo_format_drug_class (const char *yj_code)
+{
+  const TechoDrugClass *drug_class = techo_reference_drug_class (yj_code);
+
+  if (drug_class == NULL)
+    return NULL;
+  if (techo_format_is_japanese ())
+    return g_strdup_printf ("%s（%s）", drug_class->name_ja, drug_class->purpose_ja);
+  /* Translators: a medicine's class and what it is for, e.g.
+   * "Antihypertensives (lowering blood pressure)". */
+  return g_strdup_printf (_("%s (%s)"), _(drug_class->name), _(drug_class->purpose));
+}
+
 const char *
 techo_format_cancer_name (const TechoCancerInfo *info)
 {

@@ -30,6 +30,10 @@ char        *techo_format_add_days          (const char *iso_date,
 
 const char  *techo_format_analyte_name      (const TechoAnalyte *analyte);
 const char  *techo_format_cancer_name       (const TechoCancerInfo *info);
+/* "血圧降下剤（血圧を下げる）" / "Antihypertensives (lowering blood
+ * pressure)": the class of a drug by its YJ code and what it is for;
+ * NULL when the code names no class Techo knows. */
+char        *techo_format_drug_class        (const char *yj_code);
 const char  *techo_format_group_name        (TechoFormGroup group);
 
 /* "6.6" with the analyte's usual decimals; a copy of the text when it is
