@@ -150,21 +150,16 @@ upsert (TechoTestExport *f,
   g_assert_no_error (error);
 }
 
-TechoTestExport *
-techo_test_export_new (void)
+gint64
+techo_test_export_fill (TechoStore *store)
 {
-  TechoTestExport *f = g_new0 (TechoTestExport, 1);
+  TechoTestExport fill = { NULL, store, 0 };
+  TechoTestExport *f = &fill;
   g_autoptr(TechoProfile) profile = techo_profile_new ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) checkups = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
   g_autoptr(GPtrArray) dispensings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   g_autoptr(GPtrArray) screenings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
-
-  f->dir = g_dir_make_tmp ("techo-export-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = techo_store_new (f->dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
 
   profile->issuer = g_strdup ("https://portal.example");
   profile->subject = g_strdup ("sub-export");
@@ -202,6 +197,21 @@ techo_test_export_new (void)
                                                    NULL, &error));
     g_assert_no_error (error);
   }
+  return f->profile_id;
+}
+
+TechoTestExport *
+techo_test_export_new (void)
+{
+  TechoTestExport *f = g_new0 (TechoTestExport, 1);
+  g_autoptr(GError) error = NULL;
+
+  f->dir = g_dir_make_tmp ("techo-export-XXXXXX", &error);
+  g_assert_no_error (error);
+  f->store = techo_store_new (f->dir);
+  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  f->profile_id = techo_test_export_fill (f->store);
   return f;
 }
 

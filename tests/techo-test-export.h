@@ -18,6 +18,9 @@ typedef struct
   gint64 profile_id;
 } TechoTestExport;
 
+/* Fills the open @store with the person and records above; returns the
+ * profile's id. Asserts on failure. */
+gint64           techo_test_export_fill (TechoStore *store);
 /* Creates and fills the store; asserts on failure. */
 TechoTestExport *techo_test_export_new  (void);
 /* Closes the store, removes its keyring items and the folder. */

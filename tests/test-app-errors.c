@@ -13,6 +13,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "techo-alert.h"
 #include "techo-cda.h"
 #include "techo-consent.h"
 #include "techo-csv.h"
@@ -332,19 +333,10 @@ find_button (GtkWidget  *widget,
   return NULL;
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 find_message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return techo_alert_find_shown ();
 }
 
 static void
@@ -357,7 +349,7 @@ test_sync_unreachable (void)
   g_autoptr(GError) error = NULL;
   const GError *last_error;
   TechoWindow *window;
-  AdwMessageDialog *dialog = NULL;
+  TechoAlert *dialog = NULL;
   GtkWidget *expander;
   GtkLabel *banner_label;
   GtkButton *retry;
@@ -431,7 +423,7 @@ test_sync_unreachable (void)
   while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_body (dialog), ==, sentence);
+  g_assert_cmpstr (techo_alert_get_body (dialog), ==, sentence);
   expander = find_widget (GTK_WIDGET (dialog), GTK_TYPE_EXPANDER);
   g_assert_nonnull (expander);
   g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
@@ -443,8 +435,7 @@ test_sync_unreachable (void)
   g_assert_nonnull (strstr (last_error->message, "portal"));
   techo_test_app_save_screenshot (GTK_WIDGET (dialog), japanese () ? "errors-ja-details.png"
                                                                   : "errors-en-details.png", 200);
-  adw_message_dialog_response (dialog, "close");
-  gtk_window_close (GTK_WINDOW (dialog));
+  techo_alert_response (dialog, "close");
   techo_test_app_pump (100);
 
   /* Dismissed: the banner goes. */

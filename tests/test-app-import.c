@@ -18,6 +18,7 @@
 
 #include <libsoup/soup.h>
 
+#include "techo-alert.h"
 #include "techo-checkups-page.h"
 #include "techo-disclosure.h"
 #include "techo-import.h"
@@ -107,19 +108,10 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 find_message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return techo_alert_find_shown ();
 }
 
 static void
@@ -221,11 +213,11 @@ fixture_tear_down (Fixture       *fixture,
   g_free (fixture->files_dir);
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 wait_for_dialog (void)
 {
   gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
-  AdwMessageDialog *dialog = NULL;
+  TechoAlert *dialog = NULL;
 
   while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
@@ -295,7 +287,7 @@ test_import_files (Fixture       *fixture,
   const char * const paths[] = { jahis, cda, NULL };
   TechoRecordSet *records = techo_window_get_records (fixture->window);
   gint64 profile_id = records->profile->id;
-  AdwMessageDialog *dialog;
+  TechoAlert *dialog;
   GtkWidget *medicines;
   GtkWidget *undo;
 
@@ -307,11 +299,10 @@ test_import_files (Fixture       *fixture,
   import_and_wait_for_toast (fixture, paths,
                              is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = wait_for_dialog ();
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, _("Import Anyway?"));
-  g_assert_nonnull (strstr (adw_message_dialog_get_body (dialog), "ok-sample.xml"));
+  g_assert_cmpstr (techo_alert_get_heading (dialog), ==, _("Import Anyway?"));
+  g_assert_nonnull (strstr (techo_alert_get_body (dialog), "ok-sample.xml"));
   save_screenshot (GTK_WIDGET (dialog), "ask");
-  adw_message_dialog_response (dialog, "import");
-  gtk_window_close (GTK_WINDOW (dialog));
+  techo_alert_response (dialog, "import");
   import_wait_for_toast (fixture, is_japanese () ? "1件の健診を取り込みました"
                                                  : "Imported 1 checkup");
   records = wait_for_counts (fixture, 4, 1);
@@ -394,8 +385,7 @@ test_import_files (Fixture       *fixture,
   import_and_wait_for_toast (fixture, paths,
                              _("Nothing new: these records are already in Techo"));
   dialog = wait_for_dialog ();
-  adw_message_dialog_response (dialog, "cancel");
-  gtk_window_close (GTK_WINDOW (dialog));
+  techo_alert_response (dialog, "cancel");
   techo_test_app_pump (200);
   wait_for_counts (fixture, 4, 0);
 }
@@ -411,7 +401,7 @@ test_import_refused (Fixture       *fixture,
   const char * const bad_only[] = { bad, NULL };
   const char * const both[] = { bad, good, NULL };
   TechoRecordSet *before = techo_window_get_records (fixture->window);
-  AdwMessageDialog *dialog = NULL;
+  TechoAlert *dialog = NULL;
   const char *body;
   gint64 end;
 
@@ -420,21 +410,20 @@ test_import_refused (Fixture       *fixture,
   while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
-  body = adw_message_dialog_get_body (dialog);
+  g_assert_cmpstr (techo_alert_get_heading (dialog), ==, heading);
+  body = techo_alert_get_body (dialog);
   /* The import's own message, then that nothing changed. */
   g_assert_true (strlen (body) > strlen (_("Nothing was changed by this file.")) + 2);
   g_assert_true (g_str_has_suffix (body, _("Nothing was changed by this file.")));
-  g_test_message ("dialog: %s / %s", adw_message_dialog_get_heading (dialog), body);
+  g_test_message ("dialog: %s / %s", techo_alert_get_heading (dialog), body);
   save_screenshot (GTK_WIDGET (dialog), "refused");
   techo_test_app_pump (200);
   /* No reload: the same records, none added. */
   g_assert_true (techo_window_get_records (fixture->window) == before);
   g_assert_cmpuint (before->dispensings->len, ==, 0);
   g_assert_false (shows_label (GTK_WIDGET (fixture->window), "Imported", FALSE));
-  /* What its button does: the response, then close. */
-  adw_message_dialog_response (dialog, "close");
-  gtk_window_close (GTK_WINDOW (dialog));
+  /* Its button: the response, and the dialog closes. */
+  techo_alert_response (dialog, "close");
   techo_test_app_pump (100);
   g_assert_null (find_message_dialog ());
 
@@ -444,10 +433,9 @@ test_import_refused (Fixture       *fixture,
                              is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
-  g_assert_cmpstr (adw_message_dialog_get_heading (dialog), ==, heading);
-  /* What its button does: the response, then close. */
-  adw_message_dialog_response (dialog, "close");
-  gtk_window_close (GTK_WINDOW (dialog));
+  g_assert_cmpstr (techo_alert_get_heading (dialog), ==, heading);
+  /* Its button: the response, and the dialog closes. */
+  techo_alert_response (dialog, "close");
   wait_for_counts (fixture, 4, 0);
 }
 
@@ -649,7 +637,7 @@ open_shared_link (Fixture    *fixture,
                   const char *link,
                   const char *screenshot)
 {
-  AdwMessageDialog *dialog;
+  TechoAlert *dialog;
   GtkWidget *entry;
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
@@ -657,21 +645,20 @@ open_shared_link (Fixture    *fixture,
   while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
-  entry = find_widget_of_type (adw_message_dialog_get_extra_child (dialog), GTK_TYPE_ENTRY);
+  entry = find_widget_of_type (techo_alert_get_extra_child (dialog), GTK_TYPE_ENTRY);
   g_assert_nonnull (entry);
-  g_assert_nonnull (find_widget_of_type (adw_message_dialog_get_extra_child (dialog),
+  g_assert_nonnull (find_widget_of_type (techo_alert_get_extra_child (dialog),
                                          GTK_TYPE_PASSWORD_ENTRY));
-  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
+  g_assert_false (techo_alert_get_response_enabled (dialog, "open"));
   gtk_editable_set_text (GTK_EDITABLE (entry), "not a link");
-  g_assert_false (adw_message_dialog_get_response_enabled (dialog, "open"));
+  g_assert_false (techo_alert_get_response_enabled (dialog, "open"));
   gtk_editable_set_text (GTK_EDITABLE (entry), link);
-  g_assert_true (adw_message_dialog_get_response_enabled (dialog, "open"));
+  g_assert_true (techo_alert_get_response_enabled (dialog, "open"));
   techo_test_app_pump (100);
   if (screenshot != NULL)
     save_screenshot (GTK_WIDGET (dialog), screenshot);
   /* As the Open button does: the response, then the dialog closes. */
-  adw_message_dialog_response (dialog, "open");
-  gtk_window_close (GTK_WINDOW (dialog));
+  techo_alert_response (dialog, "open");
   techo_test_app_pump (50);
 }
 
@@ -685,7 +672,7 @@ test_import_shared_link (Fixture       *fixture,
   g_autofree char *jwe = NULL;
   g_autofree char *link = NULL;
   g_autofree char *wrong = NULL;
-  AdwMessageDialog *dialog;
+  TechoAlert *dialog;
   GSList *uris;
   gint64 end;
 
@@ -725,7 +712,7 @@ test_import_shared_link (Fixture       *fixture,
                               is_japanese () ? "共有リンクを開けませんでした"
                                              : "Could not open the shared link", TRUE));
   save_screenshot (GTK_WIDGET (dialog), "shared-link-refused");
-  gtk_window_close (GTK_WINDOW (dialog));
+  techo_alert_close (dialog);
   techo_test_app_pump (50);
   wait_for_counts (fixture, 0, 1);
   soup_server_disconnect (server);

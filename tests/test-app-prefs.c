@@ -16,6 +16,7 @@
 #include <locale.h>
 #include <string.h>
 
+#include "techo-alert.h"
 #include "techo-application.h"
 #include "techo-preferences-window.h"
 #include "techo-format.h"
@@ -184,19 +185,10 @@ exists_in (const char *dir,
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 find_message_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
-
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
-        return ADW_MESSAGE_DIALOG (window);
-    }
-  return NULL;
+  return techo_alert_find_shown ();
 }
 
 static GtkWidget *
@@ -276,7 +268,7 @@ test_reminders_and_delete (void)
   g_autofree char *cache_file = g_build_filename (cache_dir, "derived.bin", NULL);
   g_autofree char *followup_title = NULL;
   const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
-  AdwMessageDialog *dialog;
+  TechoAlert *dialog;
   TechoWindow *window;
   const Received *first;
   guint object_id, owner_id;
@@ -339,7 +331,7 @@ test_reminders_and_delete (void)
   techo_test_app_pump (100);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
-  adw_message_dialog_response (dialog, "delete");
+  techo_alert_response (dialog, "delete");
   window = wait_for_mode (GTK_APPLICATION (app), "welcome");
 
   g_assert_false (exists_in (data_dir, "techo.db"));

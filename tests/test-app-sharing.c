@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "techo-alert.h"
 #include "techo-consent.h"
 #include "techo-format.h"
 #include "techo-share-dialog.h"
@@ -443,7 +444,7 @@ test_visit_mode (Fixture       *fixture,
   g_auto(GStrv) sections = NULL;
   g_autofree char *text = NULL;
   g_autoptr(GPtrArray) consents = NULL;
-  AdwMessageDialog *question;
+  TechoAlert *question;
 
   /* Checkups only: the latest checkup and trends, no medicine, no
    * screening, anywhere on screen. */
@@ -488,7 +489,7 @@ test_visit_mode (Fixture       *fixture,
   question = techo_visit_window_get_leave_dialog (visit);
   g_assert_nonnull (question);
   save_screenshot (GTK_WIDGET (question), "9-visit-leave");
-  adw_message_dialog_response (question, "stay");
+  techo_alert_response (question, "stay");
   techo_test_app_pump (100);
   g_assert_nonnull (visit);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
@@ -496,7 +497,7 @@ test_visit_mode (Fixture       *fixture,
   techo_visit_window_request_leave (visit);
   question = techo_visit_window_get_leave_dialog (visit);
   g_assert_nonnull (question);
-  adw_message_dialog_response (question, "leave");
+  techo_alert_response (question, "leave");
   techo_test_app_pump (200);
   g_assert_null (visit);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
@@ -515,23 +516,23 @@ test_visit_mode (Fixture       *fixture,
   scroll_visit (visit, 1.0);
   save_screenshot (GTK_WIDGET (visit), "10c-visit-all-medicines");
   techo_visit_window_request_leave (visit);
-  adw_message_dialog_response (techo_visit_window_get_leave_dialog (visit), "leave");
+  techo_alert_response (techo_visit_window_get_leave_dialog (visit), "leave");
   techo_test_app_pump (200);
   g_assert_null (visit);
   wait_for_ledger (fixture, 2);
 }
 
 static GtkEditable *
-leave_entry (AdwMessageDialog *question)
+leave_entry (TechoAlert *question)
 {
-  GtkWidget *box = adw_message_dialog_get_extra_child (question);
+  GtkWidget *box = techo_alert_get_extra_child (question);
 
   g_assert_nonnull (box);
   g_assert_true (GTK_IS_PASSWORD_ENTRY (gtk_widget_get_first_child (box)));
   return GTK_EDITABLE (gtk_widget_get_first_child (box));
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 wait_for_question (TechoVisitWindow **visit)
 {
   gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
@@ -555,7 +556,7 @@ test_visit_passphrase (void)
   g_autoptr(TechoRecordSet) records = NULL;
   GtkWindow *owner;
   TechoVisitWindow *visit;
-  AdwMessageDialog *question;
+  TechoAlert *question;
   gint64 end;
 
   g_assert_no_error (error);
@@ -580,7 +581,7 @@ test_visit_passphrase (void)
   question = techo_visit_window_get_leave_dialog (visit);
   gtk_editable_set_text (leave_entry (question), "wrong guess");
   save_screenshot (GTK_WIDGET (question), "11-visit-passphrase");
-  adw_message_dialog_response (question, "leave");
+  techo_alert_response (question, "leave");
   question = wait_for_question (&visit);
   g_assert_nonnull (question);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
@@ -588,7 +589,7 @@ test_visit_passphrase (void)
 
   /* The right one: visit mode ends and the owner's window returns. */
   gtk_editable_set_text (leave_entry (question), "correct horse battery");
-  adw_message_dialog_response (question, "leave");
+  techo_alert_response (question, "leave");
   end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (visit != NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);

@@ -191,6 +191,8 @@ static const char * const store_sentences[TECHO_STORE_N_ERRORS] = {
     "Another Techo program is using the store; close it and run the command again.",
   [TECHO_STORE_ERROR_SHARING] =
     "A share is live and a restore would erase its ledger; stop it (techo-cli consents --revoke ID), then restore.",
+  [TECHO_STORE_ERROR_NEWER_CIPHER] =
+    "The store was written by a newer SQLCipher (as on Debian 13) that this system cannot read; open it there, or restore a backup made here. Nothing was changed.",
 };
 
 static const char * const vault_sentences[TECHO_VAULT_N_ERRORS] = {

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "techo-alert.h"
 #include <adwaita.h>
 #include <glib/gi18n.h>
 
@@ -283,6 +284,9 @@ static const TechoErrorSentence store_sentences[TECHO_STORE_N_ERRORS] = {
     TECHO_ERROR_NEXT_RETRY },
   [TECHO_STORE_ERROR_SHARING] = {
     N_("A share is still live, and restoring would erase its record of who opened it. Stop it on the Sharing page, then restore."),
+    TECHO_ERROR_NEXT_NONE },
+  [TECHO_STORE_ERROR_NEWER_CIPHER] = {
+    N_("Your records were saved by a newer system (such as Debian 13) in a format this system cannot read. Open them there, or restore a backup made on this system; nothing was changed."),
     TECHO_ERROR_NEXT_NONE },
 };
 
@@ -637,12 +641,12 @@ techo_error_dialog_show (GtkWindow    *parent,
 
   details = techo_error_text_dup_details (error);
   techo_error_text_log (heading, error);
-  dialog = adw_message_dialog_new (parent, heading, techo_error_text (error));
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog),
+  dialog = techo_alert_new (parent, heading, techo_error_text (error));
+  techo_alert_add_response (TECHO_ALERT (dialog), "close", _("_Close"));
+  techo_alert_set_default_response (TECHO_ALERT (dialog), "close");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "close");
+  techo_alert_set_extra_child (TECHO_ALERT (dialog),
                                       techo_error_details_new (details));
-  gtk_window_present (GTK_WINDOW (dialog));
+  techo_alert_present (TECHO_ALERT (dialog));
   return dialog;
 }

@@ -56,7 +56,7 @@ char           *techo_error_text_dup_message (const char   *what,
 /* A "Details" expander holding @details (the library's words, from
  * techo_error_text_dup_details()), selectable. */
 GtkWidget      *techo_error_details_new      (const char   *details);
-/* An AdwMessageDialog: @heading, the sentence as its body, and the
+/* An TechoAlert: @heading, the sentence as its body, and the
  * details expander; logs @error too. Presented at once. */
 GtkWidget      *techo_error_dialog_show      (GtkWindow    *parent,
                                               const char   *heading,

@@ -8,6 +8,7 @@
 
 #include "config.h"
 
+#include "techo-alert.h"
 #include <glib/gi18n.h>
 
 #include "techo-error-text.h"
@@ -94,11 +95,11 @@ show_failures (TechoWindow *window,
   g_string_append (body, failures->len == 1
                          ? _("Nothing was changed by this file.")
                          : _("Nothing was changed by these files."));
-  dialog = adw_message_dialog_new (GTK_WINDOW (window), heading, body->str);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  dialog = techo_alert_new (GTK_WINDOW (window), heading, body->str);
+  techo_alert_add_response (TECHO_ALERT (dialog), "close", _("_Close"));
+  techo_alert_set_default_response (TECHO_ALERT (dialog), "close");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "close");
+  techo_alert_present (TECHO_ALERT (dialog));
 }
 
 /* ---- asking: a corrected re-issue, a file about someone else ------------- */
@@ -125,7 +126,7 @@ ask_free (gpointer  data,
 }
 
 static void
-ask_response_cb (AdwMessageDialog *dialog,
+ask_response_cb (TechoAlert *dialog,
                  const char       *response,
                  gpointer          user_data)
 {
@@ -158,14 +159,14 @@ ask_anyway (TechoWindow *window,
   if (any_other)
     g_string_append_printf (body, "\n%s", _("Importing a file about someone else adds it to "
                                             "the records on screen."));
-  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Import Anyway?"), body->str);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+  dialog = techo_alert_new (GTK_WINDOW (window), _("Import Anyway?"), body->str);
+  techo_alert_add_responses (TECHO_ALERT (dialog),
                                     "cancel", _("_Cancel"),
                                     "import", _("_Import Anyway"), NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "import",
+  techo_alert_set_response_appearance (TECHO_ALERT (dialog), "import",
                                               ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  techo_alert_set_default_response (TECHO_ALERT (dialog), "cancel");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "cancel");
   ask = g_new0 (Ask, 1);
   ask->window = g_object_ref (window);
   ask->store = g_object_ref (run->store);
@@ -176,7 +177,7 @@ ask_anyway (TechoWindow *window,
                | (any_other ? TECHO_IMPORT_PROFILE_GIVEN : 0);
   g_signal_connect_data (dialog, "response", G_CALLBACK (ask_response_cb), ask,
                          ask_free, 0);
-  gtk_window_present (GTK_WINDOW (dialog));
+  techo_alert_present (TECHO_ALERT (dialog));
 }
 
 /* ---- the toast and its Undo ---------------------------------------------- */

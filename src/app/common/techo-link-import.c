@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "techo-alert.h"
 #include <glib/gi18n.h>
 
 #include "techo-link-import.h"
@@ -32,13 +33,13 @@ static void
 show_error (TechoWindow  *window,
             const GError *error)
 {
-  GtkWidget *dialog = adw_message_dialog_new (GTK_WINDOW (window),
+  GtkWidget *dialog = techo_alert_new (GTK_WINDOW (window),
                                               _("Could not open the shared link"),
                                               error->message);
 
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "close", _("_Close"));
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "close");
-  gtk_window_present (GTK_WINDOW (dialog));
+  techo_alert_add_response (TECHO_ALERT (dialog), "close", _("_Close"));
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "close");
+  techo_alert_present (TECHO_ALERT (dialog));
 }
 
 static void
@@ -97,7 +98,7 @@ techo_link_import_run (TechoWindow *window,
 }
 
 static void
-response_cb (AdwMessageDialog *dialog,
+response_cb (TechoAlert *dialog,
              const char       *response,
              gpointer          user_data)
 {
@@ -119,9 +120,9 @@ response_cb (AdwMessageDialog *dialog,
 
 static void
 link_changed_cb (GtkEditable      *editable,
-                 AdwMessageDialog *dialog)
+                 TechoAlert *dialog)
 {
-  adw_message_dialog_set_response_enabled (dialog, "open",
+  techo_alert_set_response_enabled (dialog, "open",
                                            techo_shl_link_looks_like (gtk_editable_get_text (editable)));
 }
 
@@ -142,7 +143,7 @@ techo_link_import_ask (TechoWindow *window,
   run->store = g_object_ref (store);
   run->profile_id = profile_id;
 
-  dialog = adw_message_dialog_new (GTK_WINDOW (window), _("Open a Shared Link"),
+  dialog = techo_alert_new (GTK_WINDOW (window), _("Open a Shared Link"),
                                    _("Paste the link someone shared with you (it starts with "
                                      "shlink:/ or holds #shlink:/). If they gave you a "
                                      "passcode, enter it too."));
@@ -159,20 +160,20 @@ techo_link_import_ask (TechoWindow *window,
                                   _("Passcode"), -1);
   gtk_box_append (GTK_BOX (box), run->link);
   gtk_box_append (GTK_BOX (box), run->passcode);
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+  techo_alert_set_extra_child (TECHO_ALERT (dialog), box);
+  techo_alert_add_responses (TECHO_ALERT (dialog),
                                     "cancel", _("_Cancel"),
                                     "open", _("_Open"),
                                     NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "open",
+  techo_alert_set_response_appearance (TECHO_ALERT (dialog), "open",
                                               ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_response_enabled (ADW_MESSAGE_DIALOG (dialog), "open", FALSE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "open");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  techo_alert_set_response_enabled (TECHO_ALERT (dialog), "open", FALSE);
+  techo_alert_set_default_response (TECHO_ALERT (dialog), "open");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "cancel");
   gtk_entry_set_activates_default (GTK_ENTRY (run->link), TRUE);
   g_signal_connect (run->link, "changed", G_CALLBACK (link_changed_cb), dialog);
   g_object_set_data_full (G_OBJECT (dialog), "techo-link-run", run,
                           (GDestroyNotify) link_run_free);
   g_signal_connect (dialog, "response", G_CALLBACK (response_cb), run);
-  gtk_window_present (GTK_WINDOW (dialog));
+  techo_alert_present (TECHO_ALERT (dialog));
 }

@@ -74,7 +74,7 @@ passphrase_checked_cb (GObject      *source,
 }
 
 static void
-leave_response_cb (AdwMessageDialog *dialog,
+leave_response_cb (TechoAlert *dialog,
                    const char       *response,
                    TechoVisitWindow *self)
 {
@@ -84,10 +84,16 @@ leave_response_cb (AdwMessageDialog *dialog,
     passphrase = g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->passphrase_entry)));
   self->leave_dialog = NULL;
   self->passphrase_entry = NULL;
+#if !TECHO_ALERT_IN_WINDOW
   /* Gone before this window can go: a question left hidden would be torn
-   * down with its parent, password entry and all, mid-destruction. */
+   * down with its parent, password entry and all, mid-destruction. (An
+   * AdwAlertDialog lives inside the window and closes with it.) */
   gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
+  /* GTK 4.8's password entry warns when its window goes while it holds
+   * the focus. */
+  gtk_window_set_focus (GTK_WINDOW (dialog), NULL);
+#endif
   if (g_strcmp0 (response, "leave") != 0)
     return;
   if (!techo_visit_window_uses_passphrase (self))
@@ -118,13 +124,13 @@ ask_leave (TechoVisitWindow *self,
 
   if (self->leave_dialog != NULL)
     return;
-  dialog = adw_message_dialog_new (GTK_WINDOW (self), _("Leave Visit Mode?"), NULL);
+  dialog = techo_alert_new (GTK_WINDOW (self), _("Leave Visit Mode?"), NULL);
   if (passphrase)
     {
       GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
       GtkWidget *entry = gtk_password_entry_new ();
 
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+      techo_alert_set_body (TECHO_ALERT (dialog),
                                    _("Enter your passphrase to see all your records again."));
       gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
       g_object_set (entry, "activates-default", TRUE, NULL);
@@ -136,30 +142,30 @@ ask_leave (TechoVisitWindow *self,
           gtk_widget_add_css_class (label, "error");
           gtk_box_append (GTK_BOX (box), label);
         }
-      adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
+      techo_alert_set_extra_child (TECHO_ALERT (dialog), box);
       self->passphrase_entry = GTK_PASSWORD_ENTRY (entry);
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+      techo_alert_add_responses (TECHO_ALERT (dialog),
                                         "stay", _("_Stay"),
                                         "leave", _("_Unlock"),
                                         NULL);
     }
   else
     {
-      adw_message_dialog_set_body (ADW_MESSAGE_DIALOG (dialog),
+      techo_alert_set_body (TECHO_ALERT (dialog),
                                    _("Leaving shows all your records again. Only you, the owner of these records, should leave visit mode."));
-      adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+      techo_alert_add_responses (TECHO_ALERT (dialog),
                                         "stay", _("_Stay"),
                                         "leave", _("I Am the _Owner, Leave"),
                                         NULL);
     }
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "leave",
+  techo_alert_set_response_appearance (TECHO_ALERT (dialog), "leave",
                                               ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog),
+  techo_alert_set_default_response (TECHO_ALERT (dialog),
                                            passphrase ? "leave" : "stay");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "stay");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "stay");
   g_signal_connect_object (dialog, "response", G_CALLBACK (leave_response_cb), self, 0);
-  self->leave_dialog = ADW_MESSAGE_DIALOG (dialog);
-  gtk_window_present (GTK_WINDOW (dialog));
+  self->leave_dialog = TECHO_ALERT (dialog);
+  techo_alert_present (TECHO_ALERT (dialog));
   if (self->passphrase_entry != NULL)
     gtk_widget_grab_focus (GTK_WIDGET (self->passphrase_entry));
 }
@@ -190,7 +196,7 @@ techo_visit_window_request_leave (TechoVisitWindow *self)
   ask_leave (self, NULL);
 }
 
-AdwMessageDialog *
+TechoAlert *
 techo_visit_window_get_leave_dialog (TechoVisitWindow *self)
 {
   return self->leave_dialog;

@@ -25,7 +25,7 @@ struct _TechoVisitWindow
   GHashTable *statuses;       /* analyte key → TechoStatus */
   GPtrArray *sections;        /* section names, in order */
   GHashTable *counts;         /* section → GUINT_TO_POINTER (rows) */
-  AdwMessageDialog *leave_dialog;
+  TechoAlert *leave_dialog;
   GtkPasswordEntry *passphrase_entry;
   TechoStore *check_store;    /* a second connection that proves the passphrase */
   gboolean leaving;

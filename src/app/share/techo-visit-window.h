@@ -12,6 +12,7 @@
 #include <adwaita.h>
 
 #include "techo-consent.h"
+#include "techo-alert.h"
 #include "techo-records.h"
 #include "techo-reference.h"
 #include "techo-store.h"
@@ -48,7 +49,7 @@ const char       *techo_visit_window_get_value      (TechoVisitWindow   *self,
 /* What the exit button does: asks for the unlock. */
 void              techo_visit_window_request_leave  (TechoVisitWindow   *self);
 /* The question shown by request_leave, or NULL. */
-AdwMessageDialog *techo_visit_window_get_leave_dialog (TechoVisitWindow *self);
+TechoAlert *techo_visit_window_get_leave_dialog (TechoVisitWindow *self);
 gboolean          techo_visit_window_uses_passphrase (TechoVisitWindow  *self);
 
 G_END_DECLS

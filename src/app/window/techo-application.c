@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include "techo-alert.h"
 #include <glib/gi18n.h>
 
 #include "techo-application.h"
@@ -292,7 +293,7 @@ delete_done_cb (GObject      *source,
 }
 
 static void
-delete_response_cb (AdwMessageDialog *dialog,
+delete_response_cb (TechoAlert *dialog,
                     const char       *response,
                     TechoApplication *self)
 {
@@ -316,20 +317,20 @@ delete_everything_action (GSimpleAction *action,
   GtkWindow *parent = gtk_application_get_active_window (GTK_APPLICATION (self));
   GtkWidget *dialog;
 
-  dialog = adw_message_dialog_new (parent, _("Delete Everything?"),
+  dialog = techo_alert_new (parent, _("Delete Everything?"),
                                    _("Your records, their encryption key and Techo's caches are "
                                      "removed from this computer. Your data at My Number Portal "
                                      "is not touched. This cannot be undone."));
-  adw_message_dialog_add_responses (ADW_MESSAGE_DIALOG (dialog),
+  techo_alert_add_responses (TECHO_ALERT (dialog),
                                     "cancel", _("_Cancel"),
                                     "delete", _("_Delete Everything"),
                                     NULL);
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "delete",
+  techo_alert_set_response_appearance (TECHO_ALERT (dialog), "delete",
                                               ADW_RESPONSE_DESTRUCTIVE);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+  techo_alert_set_default_response (TECHO_ALERT (dialog), "cancel");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "cancel");
   g_signal_connect (dialog, "response", G_CALLBACK (delete_response_cb), self);
-  gtk_window_present (GTK_WINDOW (dialog));
+  techo_alert_present (TECHO_ALERT (dialog));
 }
 
 static const GActionEntry app_actions[] = {

@@ -61,11 +61,47 @@ gint64             techo_store_now          (void);
 
 /* Store thread only. Opens @path keyed with @key_material and reads the
  * schema once: a wrong key is TECHO_STORE_ERROR_WRONG_KEY, damage
- * TECHO_STORE_ERROR_CORRUPT. @what names the file in messages. */
+ * TECHO_STORE_ERROR_CORRUPT. @what names the file in messages. On
+ * SQLCipher >= 4 a file written by SQLCipher 3.x opens too, with the 3.x
+ * settings (techo-store-cipher.c). */
 TechoSqlite *techo_store_open_keyed      (const char   *path,
                                           const char   *key_material,
                                           const char   *what,
                                           GError      **error);
+/* The same; *@out_legacy says whether the file is in the SQLCipher 3.x
+ * format, opened by SQLCipher >= 4 in compatibility mode. */
+TechoSqlite *techo_store_open_keyed_full (const char   *path,
+                                          const char   *key_material,
+                                          const char   *what,
+                                          gboolean     *out_legacy,
+                                          GError      **error);
+
+/* ---- the file format across SQLCipher releases (techo-store-cipher.c) -- */
+
+/* The name of the file beside the store that says which SQLCipher format
+ * the store is in ("4\n"), and of the copy a migration writes. */
+#define TECHO_STORE_CIPHER_MARKER_NAME "techo.cipher"
+#define TECHO_STORE_MIGRATING_SUFFIX   ".migrating"
+
+/* SQLCipher's major version at run time: 3 on Debian 12, 4 on Debian 13. */
+int          techo_store_cipher_major        (void);
+/* The format major version techo.cipher in @data_dir records, 0 if none. */
+int          techo_store_cipher_marker_major (const char   *data_dir);
+/* Records the running SQLCipher's format in @data_dir (durably). */
+gboolean     techo_store_cipher_write_marker (const char   *data_dir,
+                                              GError      **error);
+/* Store thread only, SQLCipher >= 4. Migrates the store at self->path,
+ * which @legacy_db has open in the 3.x format, to the 4.x format in
+ * place: a copy beside it (sqlcipher_export), reopened and checked
+ * (integrity, user_version, every table's row count), with an audit row;
+ * then an atomic rename over the store. Closes @legacy_db either way. On
+ * failure the old store is left as it was. */
+gboolean     techo_store_cipher_migrate      (TechoStore   *self,
+                                              TechoSqlite  *legacy_db,
+                                              const char   *key_material,
+                                              GError      **error);
+/* Removes what a migration killed half-way left beside @path. */
+void         techo_store_cipher_remove_leftovers (const char *path);
 /* PRAGMA integrity_check; anything but "ok" is TECHO_STORE_ERROR_CORRUPT. */
 gboolean     techo_store_integrity_check (TechoSqlite  *db,
                                           const char   *what,

@@ -341,8 +341,6 @@ file_size_fits_pages (const char *path)
   return st.st_size % 4096 == 0;
 }
 
-/* Opens @path with @key_material, sends the cipher settings and reads the
- * schema once: a wrong key shows up only at that read. */
 /* What a user can do about a damaged file: the store is mended from a
  * backup; a damaged backup can only be replaced by another. */
 static const char *
@@ -353,11 +351,16 @@ damage_advice (const char *what)
   return "Restore it from a backup; nothing was changed.";
 }
 
-TechoSqlite *
-techo_store_open_keyed (const char  *path,
-            const char  *key_material,
-            const char  *what,
-            GError     **error)
+/* Opens and keys @path; @legacy sends SQLCipher 3.x's settings first
+ * (SQLCipher >= 4 only). Reads the schema once: a wrong key (or the wrong
+ * format) shows up only at that read, as *@out_read_error. */
+static TechoSqlite *
+open_attempt (const char  *path,
+              const char  *key_material,
+              const char  *what,
+              gboolean     legacy,
+              GError     **out_read_error,
+              GError     **error)
 {
   g_autoptr(GError) local_error = NULL;
   TechoSqlite *db;
@@ -372,6 +375,7 @@ techo_store_open_keyed (const char  *path,
       return NULL;
     }
   if (!techo_sqlite_key (db, key_material, &local_error) ||
+      (legacy && !techo_sqlite_exec (db, "PRAGMA cipher_compatibility = 3", &local_error)) ||
       !techo_sqlite_exec (db, TECHO_STORE_CIPHER_SETTINGS_SQL (""), &local_error))
     {
       g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
@@ -380,23 +384,68 @@ techo_store_open_keyed (const char  *path,
       return NULL;
     }
   if (!techo_sqlite_query_int64 (db, "SELECT count(*) FROM sqlite_master",
-                                 &count, &local_error))
+                                 &count, out_read_error))
     {
-      /* Page 1 failing to decrypt looks the same for a wrong key and for a
-       * damaged first page; a size that is not whole pages means damage. */
-      if (local_error->code == SQLITE_NOTADB && file_size_fits_pages (path))
-        g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY,
-                     "The key does not open this %s. If you changed the "
-                     "passphrase, use the new one; if the file was damaged, "
-                     "restore a backup. Nothing was changed.", what);
-      else
-        g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_CORRUPT,
-                     "The %s is damaged and cannot be read (%s). %s", what,
-                     local_error->message, damage_advice (what));
       techo_sqlite_close (db);
       return NULL;
     }
   return db;
+}
+
+TechoSqlite *
+techo_store_open_keyed_full (const char  *path,
+                             const char  *key_material,
+                             const char  *what,
+                             gboolean    *out_legacy,
+                             GError     **error)
+{
+  g_autoptr(GError) read_error = NULL;
+  TechoSqlite *db;
+
+  if (out_legacy != NULL)
+    *out_legacy = FALSE;
+  db = open_attempt (path, key_material, what, FALSE, &read_error, error);
+  if (db != NULL)
+    return db;
+  if (read_error == NULL)
+    return NULL;
+
+  /* SQLCipher 4 reads a 3.x file only with the 3.x settings; a file that
+   * opens neither way is reported as the first attempt failed. */
+  if (read_error->code == SQLITE_NOTADB && techo_store_cipher_major () >= 4)
+    {
+      g_autoptr(GError) legacy_read_error = NULL;
+
+      db = open_attempt (path, key_material, what, TRUE, &legacy_read_error, NULL);
+      if (db != NULL)
+        {
+          if (out_legacy != NULL)
+            *out_legacy = TRUE;
+          return db;
+        }
+    }
+
+  /* Page 1 failing to decrypt looks the same for a wrong key and for a
+   * damaged first page; a size that is not whole pages means damage. */
+  if (read_error->code == SQLITE_NOTADB && file_size_fits_pages (path))
+    g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY,
+                 "The key does not open this %s. If you changed the "
+                 "passphrase, use the new one; if the file was damaged, "
+                 "restore a backup. Nothing was changed.", what);
+  else
+    g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_CORRUPT,
+                 "The %s is damaged and cannot be read (%s). %s", what,
+                 read_error->message, damage_advice (what));
+  return NULL;
+}
+
+TechoSqlite *
+techo_store_open_keyed (const char  *path,
+                        const char  *key_material,
+                        const char  *what,
+                        GError     **error)
+{
+  return techo_store_open_keyed_full (path, key_material, what, NULL, error);
 }
 
 gboolean
@@ -440,11 +489,57 @@ techo_store_connect (TechoStore  *self,
 {
   g_autoptr(GError) local_error = NULL;
   TechoSqlite *db;
+  gboolean legacy = FALSE;
   int version = 0;
 
-  db = techo_store_open_keyed (self->path, key_material, "store", error);
+  db = techo_store_open_keyed_full (self->path, key_material, "store", &legacy,
+                                    &local_error);
+  /* SQLCipher 3.4 cannot read a store SQLCipher 4 wrote; the marker beside
+   * it tells that apart from a wrong key. Nothing is written. */
+  if (db == NULL &&
+      g_error_matches (local_error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY) &&
+      techo_store_cipher_major () < 4 &&
+      techo_store_cipher_marker_major (self->data_dir) >= 4)
+    {
+      g_clear_error (&local_error);
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NEWER_CIPHER,
+                   "The store was written by SQLCipher %d (as on Debian 13), "
+                   "which this system's SQLCipher %d cannot read. Open it "
+                   "where it was written, or restore a backup made on this "
+                   "system. Nothing was changed.",
+                   techo_store_cipher_marker_major (self->data_dir),
+                   techo_store_cipher_major ());
+      return FALSE;
+    }
   if (db == NULL)
-    return FALSE;
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  if (legacy)
+    {
+      /* Written by SQLCipher 3.x (Debian 12): moved to this SQLCipher's
+       * format once, in place, before anything else touches it. */
+      if (!techo_store_cipher_migrate (self, db, key_material, error))
+        return FALSE;
+      db = techo_store_open_keyed_full (self->path, key_material, "store", &legacy,
+                                        error);
+      if (db == NULL)
+        return FALSE;
+      g_assert (!legacy);
+    }
+  else if (techo_store_cipher_major () >= 4)
+    {
+      techo_store_cipher_remove_leftovers (self->path);
+      if (techo_store_cipher_marker_major (self->data_dir) != techo_store_cipher_major () &&
+          !techo_store_cipher_write_marker (self->data_dir, &local_error))
+        {
+          /* Only a message on SQLCipher 3.4 depends on it. */
+          g_debug ("%s", local_error->message);
+          g_clear_error (&local_error);
+        }
+    }
 
   if (!techo_sqlite_exec (db,
                           "PRAGMA journal_mode = WAL;"
@@ -623,8 +718,12 @@ erase_job (TechoStore    *self,
            GCancellable  *cancellable,
            GError       **error)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".restoring" };
+  const char *suffixes[] = { "", "-wal", "-shm", "-journal", ".restoring",
+                             TECHO_STORE_MIGRATING_SUFFIX,
+                             TECHO_STORE_MIGRATING_SUFFIX "-journal" };
   g_autofree char *marker = g_build_filename (self->data_dir, MODE_NAME, NULL);
+  g_autofree char *cipher_marker = g_build_filename (self->data_dir,
+                                                     TECHO_STORE_CIPHER_MARKER_NAME, NULL);
 
   techo_store_disconnect (self);
   for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
@@ -641,6 +740,7 @@ erase_job (TechoStore    *self,
         }
     }
   g_unlink (marker);
+  g_unlink (cipher_marker);
   fsync_dir (self->data_dir);
 
   if (!techo_vault_clear_all (self->vault, cancellable, error))
