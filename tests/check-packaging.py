@@ -22,6 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import xml.etree.ElementTree as ET
 
 top, build = sys.argv[1], sys.argv[2]
@@ -279,8 +280,10 @@ check(releases and releases[0] == version, 'the newest metainfo release is meson
 
 flatpak_builder = shutil.which('flatpak-builder')
 if flatpak_builder:
-    r = subprocess.run([flatpak_builder, '--show-manifest', manifest_path],
-                       capture_output=True, text=True)
+    # It makes a .flatpak-builder folder in its working folder: a scratch one.
+    with tempfile.TemporaryDirectory(prefix='techo-flatpak-') as scratch:
+        r = subprocess.run([flatpak_builder, '--show-manifest', manifest_path],
+                           capture_output=True, text=True, cwd=scratch)
     shown = {}
     try:
         shown = json.loads(r.stdout)
