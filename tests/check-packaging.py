@@ -217,7 +217,7 @@ check(re.search(rf'^u {re.escape(user or "?")} ', sysusers, re.M),
       'sysusers.d names the same user')
 
 # --- flatpak ---------------------------------------------------------------
-manifest_path = os.path.join(top, 'flatpak', app_id + '.json')
+manifest_path = os.path.abspath(os.path.join(top, 'flatpak', app_id + '.json'))
 try:
     with open(manifest_path, encoding='utf-8') as f:
         manifest = json.load(f)
@@ -264,6 +264,9 @@ check(names and names[-1] == 'techo', 'flatpak: techo is the last module')
 sqlcipher = next((m for m in modules(manifest.get('modules', [])) if m.get('name') == 'sqlcipher'), {})
 sqlcipher_url = ' '.join(s.get('url', '') for s in sqlcipher.get('sources', []))
 check(re.search(r'sqlcipher[_-]v?4\.', sqlcipher_url), 'flatpak: SQLCipher 4', sqlcipher_url)
+# The app's "Explore with Demo Data" starts techo-sandbox from PATH.
+check('/bin/techo-sandbox' not in manifest.get('cleanup', []),
+      'flatpak keeps techo-sandbox (the app\'s demo runs it)')
 techo_module = next((m for m in modules(manifest.get('modules', [])) if m.get('name') == 'techo'), {})
 check('-Dtests=false' in techo_module.get('config-opts', []), 'flatpak: techo built without tests')
 
