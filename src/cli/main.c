@@ -18,7 +18,8 @@ print_usage (void)
   guint n_commands = 0;
   const TechoCliCommand *commands = techo_cli_commands (&n_commands);
 
-  g_print ("Usage: techo-cli [--data-dir DIR] [--passphrase-file FILE] COMMAND [OPTIONS…]\n\n"
+  g_print ("Usage: techo-cli [--data-dir DIR] [--passphrase-file FILE] COMMAND [OPTIONS…]\n"
+           "       techo-cli --version\n\n"
            "Techo keeps your checkups, medicines and cancer screenings encrypted\n"
            "on this computer. Commands:\n");
   for (guint i = 0; i < n_commands; i++)
@@ -67,11 +68,19 @@ main (int   argc,
   if (command_index < 0)
     {
       for (int i = 1; i < argc; i++)
-        if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
-          {
-            print_usage ();
-            return TECHO_EXIT_OK;
-          }
+        {
+          if (strcmp (argv[i], "--help") == 0 || strcmp (argv[i], "-h") == 0)
+            {
+              print_usage ();
+              return TECHO_EXIT_OK;
+            }
+          /* The usual spelling of the `version` command. */
+          if (strcmp (argv[i], "--version") == 0)
+            {
+              g_print ("techo-cli %s\n", PACKAGE_VERSION);
+              return TECHO_EXIT_OK;
+            }
+        }
       print_usage ();
       return TECHO_EXIT_USAGE;
     }
