@@ -541,6 +541,30 @@ sync_button_tooltip (GtkWidget *widget)
   return NULL;
 }
 
+/* Whether a label under @widget (a toast's, say) starts with @prefix. */
+static gboolean
+has_label_with_prefix (GtkWidget  *widget,
+                       const char *prefix)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_mapped (widget)
+      && g_str_has_prefix (gtk_label_get_text (GTK_LABEL (widget)), prefix))
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label_with_prefix (child, prefix))
+      return TRUE;
+  return FALSE;
+}
+
+/* The part of "New from My Number Portal: %s" before the list. */
+static char *
+news_prefix (void)
+{
+  const char *format = _("New from My Number Portal: %s");
+
+  return g_strndup (format, strstr (format, "%s") - format);
+}
+
 static void
 test_demo_sync (Fixture       *fixture,
                 gconstpointer  data)
@@ -595,6 +619,16 @@ test_demo_sync (Fixture       *fixture,
   g_assert_null (techo_sync_controller_get_last_error (controller));
   g_assert_cmpfloat (techo_sync_controller_get_progress (controller), ==, 1.0);
   g_assert_cmpuint (techo_sync_controller_get_new_records (controller), >, 0);
+  g_assert_cmpuint (techo_sync_controller_get_category_changed (controller, TECHO_CATEGORY_CHECKUP),
+                    ==, techo_sync_controller_get_category_records (controller,
+                                                                    TECHO_CATEGORY_CHECKUP, NULL));
+  {
+    g_autofree char *prefix = news_prefix ();
+
+    /* The toast says what came, by kind. */
+    techo_test_app_pump (100);
+    g_assert_true (has_label_with_prefix (GTK_WIDGET (fixture->window), prefix));
+  }
   {
     g_autofree char *time = g_date_time_format (techo_sync_controller_get_last_sync (controller),
                                                 "%H:%M");
@@ -636,6 +670,39 @@ test_demo_sync (Fixture       *fixture,
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
   save_screenshot (GTK_WIDGET (fixture->window), "synced-trends");
   g_free (browser.url);
+
+  /* A second sync re-reads the last three months: the same records come
+   * back, none is new, and the toast says so instead of counting them. */
+  techo_sync_controller_sync (controller, NULL, NULL);
+  g_assert_true (techo_sync_controller_is_busy (controller));
+  end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
+  while (techo_sync_controller_is_busy (controller) && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (techo_sync_controller_get_state (controller), ==, TECHO_SYNC_STATE_SUCCEEDED);
+  {
+    g_autofree char *prefix = news_prefix ();
+    guint fetched = 0;
+
+    for (guint c = 0; c < TECHO_N_CATEGORIES; c++)
+      {
+        fetched += techo_sync_controller_get_category_records (controller, c, NULL);
+        g_assert_cmpuint (techo_sync_controller_get_category_changed (controller, c), ==, 0);
+      }
+    /* Records did come back (the re-read), and none counted as new. */
+    g_assert_cmpuint (fetched, >, 0);
+    g_assert_cmpuint (techo_sync_controller_get_new_records (controller), ==, 0);
+    g_assert_null (techo_sync_controller_dup_summary (controller));
+    /* Toasts queue: the first sync's may still be up. */
+    end = g_get_monotonic_time () + 15 * G_USEC_PER_SEC;
+    while (!has_label_with_prefix (GTK_WIDGET (fixture->window),
+                                   _("Up to date: nothing new at My Number Portal"))
+           && g_get_monotonic_time () < end)
+      g_main_context_iteration (NULL, FALSE);
+    g_assert_true (has_label_with_prefix (GTK_WIDGET (fixture->window),
+                                          _("Up to date: nothing new at My Number Portal")));
+    save_screenshot (GTK_WIDGET (fixture->window), "synced-again");
+    g_assert_false (has_label_with_prefix (GTK_WIDGET (fixture->window), prefix));
+  }
 
   /* Preferences name the connection; signing out forgets it and a plain
    * sync then asks to connect instead of failing quietly. */
