@@ -283,6 +283,37 @@ save_and_read_official_file (TechoCheckupsPage *page)
   return checkup;
 }
 
+/* The overview's four answers (latest checkup, medicines, screenings,
+ * the last sync) each lie wholly inside the window: seen without
+ * scrolling. */
+static void
+assert_answers_in_window (TechoWindow       *window,
+                          TechoOverviewPage *overview)
+{
+  static const char * const answers[] = { "checkup", "medicines", "screenings", "sync" };
+  int width, height;
+
+  techo_test_app_pump (300);   /* laid out */
+  width = gtk_widget_get_width (GTK_WIDGET (window));
+  height = gtk_widget_get_height (GTK_WIDGET (window));
+  for (guint i = 0; i < G_N_ELEMENTS (answers); i++)
+    {
+      GtkWidget *card = techo_overview_page_get_answer (overview, answers[i]);
+      graphene_rect_t bounds;
+
+      g_assert_nonnull (card);
+      g_assert_true (gtk_widget_get_mapped (card));
+      g_assert_true (gtk_widget_compute_bounds (card, GTK_WIDGET (window), &bounds));
+      g_test_message ("%s: %.0f,%.0f %.0f×%.0f in %d×%d", answers[i], bounds.origin.x,
+                      bounds.origin.y, bounds.size.width, bounds.size.height, width, height);
+      g_assert_cmpfloat (bounds.size.height, >, 0);
+      g_assert_cmpfloat (bounds.origin.x, >=, 0);
+      g_assert_cmpfloat (bounds.origin.y, >=, 0);
+      g_assert_cmpfloat (bounds.origin.x + bounds.size.width, <=, width);
+      g_assert_cmpfloat (bounds.origin.y + bounds.size.height, <=, height);
+    }
+}
+
 static void
 test_walk_pages (Fixture       *fixture,
                  gconstpointer  data)
@@ -325,6 +356,32 @@ test_walk_pages (Fixture       *fixture,
                    techo_format_status_label (TECHO_STATUS_NORMAL));
   g_assert_nonnull (strstr (techo_overview_page_get_metabolic (overview), _("(computed)")));
   g_assert_cmpuint (techo_overview_page_get_n_duplicates (overview), ==, 1);
+  /* The items out of range come first, the rest are folded. */
+  {
+    guint out_of_range = 0;
+
+    for (guint k = 0; k < G_N_ELEMENTS (checkup_keys); k++)
+      {
+        const char *status = techo_overview_page_get_status (overview, checkup_keys[k]);
+
+        if (g_strcmp0 (status, techo_format_status_label (TECHO_STATUS_GUIDANCE)) == 0
+            || g_strcmp0 (status, techo_format_status_label (TECHO_STATUS_SEE_DOCTOR)) == 0)
+          out_of_range++;
+      }
+    g_assert_cmpuint (out_of_range, >, 0);
+    g_assert_cmpuint (techo_overview_page_get_n_out_of_range (overview), ==, out_of_range);
+  }
+  /* Never synced (the records came in another way): the card says so. */
+  g_assert_true (g_str_has_prefix (techo_overview_page_get_sync_text (overview),
+                                   _("Not synced with My Number Portal")));
+  techo_test_app_pump (300);
+  /* The default size (less the frame's few pixels). */
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), >=, 1080);
+  g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 1100);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (fixture->window)), >=, 740);
+  g_assert_cmpint (gtk_widget_get_height (GTK_WIDGET (fixture->window)), <=, 760);
+  g_assert_true (techo_overview_page_is_two_columns (overview));
+  assert_answers_in_window (fixture->window, overview);
   save_screenshot (GTK_WIDGET (fixture->window), "1-overview");
 
   /* Ctrl+2 … the keyboard path to every page. */
@@ -427,6 +484,10 @@ test_narrow (Fixture       *fixture,
   /* At 360 px the leaflet folds; the content stays usable. */
   g_assert_cmpint (gtk_widget_get_width (GTK_WIDGET (fixture->window)), <=, 400);
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 1);
+  techo_test_app_pump (300);
+  /* One column: the cards one below the other. */
+  g_assert_false (techo_overview_page_is_two_columns (TECHO_OVERVIEW_PAGE (
+    techo_window_get_page (fixture->window, "overview"))));
   save_screenshot (GTK_WIDGET (fixture->window), "narrow-overview");
   gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 3);
   save_screenshot (GTK_WIDGET (fixture->window), "narrow-trends");
@@ -628,6 +689,9 @@ test_demo_sync (Fixture       *fixture,
     /* The toast says what came, by kind. */
     techo_test_app_pump (100);
     g_assert_true (has_label_with_prefix (GTK_WIDGET (fixture->window), prefix));
+    /* And the overview keeps saying it, with the time. */
+    overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (fixture->window, "overview"));
+    g_assert_nonnull (strstr (techo_overview_page_get_sync_text (overview), prefix));
   }
   {
     g_autofree char *time = g_date_time_format (techo_sync_controller_get_last_sync (controller),
@@ -702,6 +766,12 @@ test_demo_sync (Fixture       *fixture,
                                           _("Up to date: nothing new at My Number Portal")));
     save_screenshot (GTK_WIDGET (fixture->window), "synced-again");
     g_assert_false (has_label_with_prefix (GTK_WIDGET (fixture->window), prefix));
+    g_assert_null (strstr (techo_overview_page_get_sync_text (overview), prefix));
+    g_assert_nonnull (strstr (techo_overview_page_get_sync_text (overview),
+                              _("Nothing new since the sync before.")));
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 1);
+    assert_answers_in_window (fixture->window, overview);
+    save_screenshot (GTK_WIDGET (fixture->window), "synced-again-overview");
   }
 
   /* Preferences name the connection; signing out forgets it and a plain

@@ -12,6 +12,7 @@
 
 #include "techo-error-text.h"
 #include "techo-http.h"
+#include "techo-overview-page.h"
 #include "techo-window-private.h"
 
 static void
@@ -94,6 +95,12 @@ show_success (TechoSyncController *sync,
 {
   g_autofree char *text = techo_sync_controller_dup_summary (sync);
   const char *page = techo_sync_controller_get_summary_page (sync);
+  GtkWidget *overview = techo_window_get_page (window, "overview");
+
+  /* The overview's "since the last sync" says the same, and stays. */
+  if (TECHO_IS_OVERVIEW_PAGE (overview))
+    techo_overview_page_set_sync_news (TECHO_OVERVIEW_PAGE (overview),
+                                       techo_sync_controller_get_last_sync (sync), text, page);
 
   /* Only rows the store did not hold are news; a sync in the background
    * that brought none says nothing, one the user asked for says so. */

@@ -32,6 +32,8 @@ typedef struct
                            * the person (allergies, OTC medicines …), never NULL */
   gboolean complete;      /* FALSE: dispensings of a recent period only (a quick
                            * first read); everything else is always whole */
+  gint64 synced_at;       /* Unix time the portal last sent this person's
+                           * records (0: never synced) */
 } TechoRecordSet;
 
 TechoRecordSet *techo_record_set_new   (void);
