@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "techo-cda.h"
+#include "techo-checkup-table.h"
 #include "techo-checkups-page.h"
 #include "techo-format.h"
 #include "techo-http.h"
@@ -314,6 +315,79 @@ assert_answers_in_window (TechoWindow       *window,
     }
 }
 
+/* The cell of @key in @column starts with @value and ends with @mark
+ * (NULL: no mark). */
+static void
+assert_cell (TechoCheckupTable *table,
+             const char        *key,
+             guint              column,
+             const char        *value,
+             const char        *mark)
+{
+  const char *cell = techo_checkup_table_get_cell (table, key, column);
+  g_autofree char *expected = mark != NULL ? g_strdup_printf ("%s %s", value, mark)
+                                           : g_strdup (value);
+
+  g_assert_cmpstr (cell, ==, expected);
+}
+
+/* The year-by-year table: the last three checkups, newest first, each a
+ * specific health checkup (a woman of 58–60), the values marked as on the
+ * paper form (△ guidance level, ▲ see-a-doctor level, by the national
+ * thresholds: HbA1c 5.6/6.5 %, LDL 120/140 mg/dL, HDL below 40). */
+static void
+check_year_by_year (TechoCheckupsPage *page)
+{
+  TechoCheckupTable *table = techo_checkups_page_get_table (page);
+  g_auto(GStrv) groups = NULL;
+
+  g_assert_cmpuint (techo_checkup_table_get_max_columns (table), ==, 3);
+  g_assert_cmpuint (techo_checkup_table_get_n_columns (table), ==, 3);
+  for (guint c = 0; c < 3; c++)
+    {
+      g_autofree char *date = techo_format_date (checkups[2 - c].date);
+
+      g_assert_cmpstr (techo_checkup_table_get_column_date (table, c), ==, date);
+      g_assert_cmpstr (techo_checkup_table_get_column_kind (table, c), ==,
+                       _("Specific health checkup"));
+      /* The kind is named on every row of the list too. */
+      g_assert_true (g_str_has_prefix (techo_checkups_page_get_row_subtitle (page, c),
+                                       _("Specific health checkup")));
+      /* Every item of every checkup has its cell. */
+      for (guint k = 0; k < G_N_ELEMENTS (checkup_keys); k++)
+        {
+          const char *cell = techo_checkup_table_get_cell (table, checkup_keys[k], c);
+          g_autofree char *number = techo_format_number (techo_reference_analyte (checkup_keys[k]),
+                                                         checkups[2 - c].values[k]);
+
+          g_assert_nonnull (cell);
+          g_assert_true (g_str_has_prefix (cell, number));
+        }
+    }
+  assert_cell (table, "hba1c", 0, "6.6", "▲");
+  assert_cell (table, "hba1c", 1, "6.1", "△");
+  assert_cell (table, "hba1c", 2, "5.7", "△");
+  assert_cell (table, "ldl", 0, "142", "▲");
+  assert_cell (table, "ldl", 1, "136", "△");
+  assert_cell (table, "hdl", 0, "52", NULL);
+  g_assert_cmpuint (techo_checkup_table_get_n_rows (table), ==, G_N_ELEMENTS (checkup_keys));
+  /* Rows in the official grouping. */
+  groups = techo_checkup_table_dup_groups (table);
+  g_assert_cmpuint (g_strv_length (groups), ==, 4);
+  g_assert_cmpstr (groups[0], ==, techo_format_group_name (TECHO_FORM_GROUP_BODY));
+  g_assert_cmpstr (groups[1], ==, techo_format_group_name (TECHO_FORM_GROUP_BLOOD_PRESSURE));
+  g_assert_cmpstr (groups[2], ==, techo_format_group_name (TECHO_FORM_GROUP_LIPIDS));
+  g_assert_cmpstr (groups[3], ==, techo_format_group_name (TECHO_FORM_GROUP_GLUCOSE));
+
+  /* Two columns chosen: the oldest goes. */
+  techo_checkups_page_set_table_columns (page, 2);
+  g_assert_cmpuint (techo_checkup_table_get_n_columns (table), ==, 2);
+  g_assert_null (techo_checkup_table_get_cell (table, "hba1c", 2));
+  assert_cell (table, "hba1c", 1, "6.1", "△");
+  techo_checkups_page_set_table_columns (page, 3);
+  g_assert_cmpuint (techo_checkup_table_get_n_columns (table), ==, 3);
+}
+
 static void
 test_walk_pages (Fixture       *fixture,
                  gconstpointer  data)
@@ -390,6 +464,7 @@ test_walk_pages (Fixture       *fixture,
   g_assert_cmpstr (techo_window_get_title_text (fixture->window), ==, _("Checkups"));
   checkups_page = TECHO_CHECKUPS_PAGE (techo_window_get_page (fixture->window, "checkups"));
   g_assert_cmpuint (techo_checkups_page_get_n_rows (checkups_page), ==, 3);
+  check_year_by_year (checkups_page);
   save_screenshot (GTK_WIDGET (fixture->window), "2-checkups");
   g_assert_true (techo_checkups_page_show_detail (checkups_page, 0));
   g_assert_cmpstr (techo_checkups_page_get_detail_value (checkups_page, "hba1c"), ==, expected);
@@ -722,6 +797,32 @@ test_demo_sync (Fixture       *fixture,
   checkups_page = TECHO_CHECKUPS_PAGE (techo_window_get_page (fixture->window, "checkups"));
   g_assert_cmpuint (techo_checkups_page_get_n_rows (checkups_page), ==, all->len);
   g_assert_cmpuint (all->len, >, 0);
+  /* The demo citizen's last three checkups, year by year, as the store
+   * holds them. */
+  {
+    TechoCheckupTable *table = techo_checkups_page_get_table (checkups_page);
+    const TechoAnalyte *hba1c = techo_reference_analyte ("hba1c");
+
+    g_assert_cmpuint (all->len, >=, 3);
+    g_assert_cmpuint (techo_checkup_table_get_n_columns (table), ==, 3);
+    for (guint c = 0; c < 3; c++)
+      {
+        const TechoCheckup *stored = g_ptr_array_index (all, c);
+        const TechoItem *item = techo_analysis_find (stored, hba1c);
+        g_autofree char *date = techo_format_date (stored->performed_on);
+
+        g_assert_cmpstr (techo_checkup_table_get_column_date (table, c), ==, date);
+        if (item != NULL)
+          {
+            g_autofree char *number = techo_format_number (hba1c, item->value);
+
+            g_assert_true (g_str_has_prefix (techo_checkup_table_get_cell (table, "hba1c", c),
+                                             number));
+          }
+      }
+    gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 2);
+    save_screenshot (GTK_WIDGET (fixture->window), "synced-checkups");
+  }
   save_screenshot (GTK_WIDGET (fixture->window), "synced-overview");
   /* The portal's own CDA document, kept in the store, is what is saved. */
   g_assert_true (techo_checkups_page_show_detail (checkups_page, 0));
@@ -1146,6 +1247,20 @@ test_reminders (Fixture       *fixture,
 
   off = techo_screenings_page_get_reminders (page, FALSE);
   g_assert_cmpuint (off->len, ==, 0);
+
+  /* No notification service runs on this session bus (as in a demo on a
+   * bare session): sending them reaches nobody and warns of nothing
+   * (warnings abort a test). */
+  {
+    g_autoptr(GApplication) app = g_application_new ("org.techo.TechoReminderTest",
+                                                     G_APPLICATION_DEFAULT_FLAGS);
+    g_autoptr(GError) error = NULL;
+
+    g_assert_true (g_application_register (app, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_cmpuint (techo_screenings_page_send_reminders (page, app, TRUE), ==, 5);
+    techo_test_app_pump (1500);
+  }
 }
 
 /* Units as people read them; the UCUM codes stay in the official files. */
