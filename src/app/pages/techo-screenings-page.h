@@ -39,7 +39,9 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoReminder, techo_reminder_free)
  * TechoReminder. */
 GPtrArray     *techo_screenings_page_get_reminders  (TechoScreeningsPage *self,
                                                      gboolean             enabled);
-/* Sends a GNotification per reminder; returns how many. */
+/* Sends a GNotification per reminder once the session bus says a
+ * notification service runs (or can be started); with none, nothing is
+ * sent and nothing warns. Returns how many reminders there are. */
 guint  techo_screenings_page_send_reminders    (TechoScreeningsPage *self,
                                                 GApplication        *application,
                                                 gboolean             enabled);
