@@ -18,14 +18,14 @@
 #include "techo-store.h"
 
 TechoConsent *
-techo_cli_consent_from_options (const char  *recipient,
-                                const char  *purpose,
-                                const char  *categories,
-                                const char  *from,
-                                const char  *to,
-                                const char  *method,
-                                gint64       expires_at,
-                                GError     **error)
+techo_cli_consent_from_options (const char          *recipient,
+                                const char          *purpose,
+                                const char          *categories,
+                                const char          *from,
+                                const char          *to,
+                                TechoConsentMethod   method,
+                                gint64               expires_at,
+                                GError             **error)
 {
   g_autoptr(TechoConsent) consent = NULL;
   guint bits = 0;
