@@ -191,6 +191,48 @@ techo_format_sync_time (GDateTime *when)
   return g_strdup_printf (_("%s at %s"), date, time);
 }
 
+char *
+techo_format_assessment (const char *official,
+                         gboolean    reported)
+{
+  if (reported)
+    return g_strdup (official);
+  /* Translators: a result Techo worked out because the source did not
+   * say, e.g. "非該当 · computed". The official words have brackets of
+   * their own (なし（情報提供）): do not add more. */
+  return g_strdup_printf (_("%s · computed"), official);
+}
+
+char *
+techo_format_guidance_reason (const TechoAssessment *assessment)
+{
+  switch (assessment->reason)
+    {
+    case TECHO_GUIDANCE_REASON_MEDICATION:
+      return g_strdup (_("You answered that you take medicine for blood pressure, blood glucose "
+                         "or lipids: your doctor follows this up, so no health guidance is "
+                         "offered."));
+    case TECHO_GUIDANCE_REASON_NO_OBESITY:
+      return g_strdup (_("Waist and BMI are below the criteria, so no health guidance is "
+                         "needed."));
+    case TECHO_GUIDANCE_REASON_NO_RISK:
+      return g_strdup (_("Waist or BMI is over the criteria, but no added risk (blood glucose, "
+                         "lipids, blood pressure) was found."));
+    case TECHO_GUIDANCE_REASON_RISKS:
+      return g_strdup_printf (ngettext ("Waist or BMI over the criteria, with %u added risk "
+                                        "(blood glucose, lipids, blood pressure or smoking).",
+                                        "Waist or BMI over the criteria, with %u added risks "
+                                        "(blood glucose, lipids, blood pressure or smoking).",
+                                        assessment->risks),
+                              assessment->risks);
+    case TECHO_GUIDANCE_REASON_AGE:
+      return g_strdup (_("From 65 to 74, intensive support is given as motivational support."));
+    case TECHO_GUIDANCE_REASON_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
 const char *
 techo_format_analyte_name (const TechoAnalyte *analyte)
 {

@@ -65,6 +65,15 @@ char        *techo_format_duplicate_end     (const TechoDispensing *a,
 /* "Today at 14:05", "Yesterday at 09:10", or the date and time. */
 char        *techo_format_sync_time         (GDateTime  *when);
 
+/* A metabolic or guidance result in the official words, marked when
+ * Techo worked it out: "なし（情報提供）・計算値" (never doubled brackets). */
+char        *techo_format_assessment        (const char *official,
+                                             gboolean    reported);
+/* Why the guidance level is what it is, in a sentence (the medication
+ * answers of the questionnaire, waist and BMI, the risks counted, the
+ * age rule), or NULL when Techo cannot say. */
+char        *techo_format_guidance_reason   (const TechoAssessment *assessment);
+
 const char  *techo_format_status_label      (TechoStatus status);
 const char  *techo_format_status_icon       (TechoStatus status);
 /* A pill with an icon and the status words, styled by status. */

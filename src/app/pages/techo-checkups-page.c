@@ -473,10 +473,8 @@ rebuild (TechoCheckupsPage *self)
        * labelled so) from the values, the sex and the age on that day. */
       techo_analysis_assess (self->records, checkup, &assessment);
       level = assessment.level;
-      chip_text = assessment.level_reported
-                    ? g_strdup (techo_guidance_level_label_ja (level))
-                    : g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
-                                       _("(computed)"));
+      chip_text = techo_format_assessment (techo_guidance_level_label_ja (level),
+                                           assessment.level_reported);
       if (level != TECHO_GUIDANCE_UNKNOWN)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    techo_chip_new (chip_text,

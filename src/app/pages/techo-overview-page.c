@@ -25,6 +25,7 @@ struct _TechoOverviewPage
   GHashTable *statuses;  /* analyte key → status words */
   GHashTable *answers;   /* "checkup", "medicines", "screenings", "sync" → card */
   char *metabolic_text;
+  char *guidance_reason; /* the reason shown beside the level, or NULL */
   char *sync_text;       /* the sync card's words as shown */
   guint n_duplicates;
   guint n_out_of_range;
@@ -289,16 +290,11 @@ add_metabolic_card (TechoOverviewPage *self)
   level = assessment.level;
   level_reported = assessment.level_reported;
 
-  /* The official words as on the result sheet; "(computed)" when Techo
-   * worked them out because the source did not say. */
-  metabolic_text = metabolic_reported
-                     ? g_strdup (techo_metabolic_result_label_ja (metabolic))
-                     : g_strdup_printf ("%s %s", techo_metabolic_result_label_ja (metabolic),
-                                        _("(computed)"));
-  level_text = level_reported
-                 ? g_strdup (techo_guidance_level_label_ja (level))
-                 : g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
-                                    _("(computed)"));
+  /* The official words as on the result sheet; marked "computed" when
+   * Techo worked them out because the source did not say. */
+  metabolic_text = techo_format_assessment (techo_metabolic_result_label_ja (metabolic),
+                                            metabolic_reported);
+  level_text = techo_format_assessment (techo_guidance_level_label_ja (level), level_reported);
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
                                    _("Metabolic syndrome and guidance"));
@@ -314,6 +310,23 @@ add_metabolic_card (TechoOverviewPage *self)
   row = adw_action_row_new ();
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), _("Health guidance level"));
   set_meaning (row, guidance_meaning (level), techo_guidance_level_label_ja (level));
+  /* The reason beside the level: a 基準該当 next to なし（情報提供） is
+   * explained where both are seen. */
+  {
+    g_autofree char *reason = techo_format_guidance_reason (&assessment);
+
+    if (reason != NULL)
+      {
+        const char *meaning = adw_action_row_get_subtitle (ADW_ACTION_ROW (row));
+        g_autofree char *subtitle = meaning != NULL && *meaning != '\0'
+                                      ? g_strdup_printf ("%s. %s", meaning, reason)
+                                      : g_strdup (reason);
+
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+        g_free (self->guidance_reason);
+        self->guidance_reason = g_steal_pointer (&reason);
+      }
+  }
   adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                              techo_chip_new (level_text,
                                              level == TECHO_GUIDANCE_ACTIVE ? "dialog-warning-symbolic" : NULL,
@@ -591,6 +604,7 @@ rebuild (TechoOverviewPage *self)
   g_hash_table_remove_all (self->statuses);
   g_hash_table_remove_all (self->answers);
   g_clear_pointer (&self->metabolic_text, g_free);
+  g_clear_pointer (&self->guidance_reason, g_free);
   g_clear_pointer (&self->sync_text, g_free);
   self->n_duplicates = 0;
   self->n_out_of_range = 0;
@@ -636,6 +650,7 @@ techo_overview_page_finalize (GObject *object)
   g_hash_table_unref (self->statuses);
   g_hash_table_unref (self->answers);
   g_free (self->metabolic_text);
+  g_free (self->guidance_reason);
   g_free (self->sync_text);
   g_free (self->today);
   g_clear_pointer (&self->sync_when, g_date_time_unref);
@@ -767,4 +782,10 @@ techo_overview_page_set_sync_news (TechoOverviewPage *self,
   self->sync_page = g_strdup (page);
   if (self->records != NULL && !techo_record_set_is_empty (self->records))
     rebuild (self);
+}
+
+const char *
+techo_overview_page_get_guidance_reason (TechoOverviewPage *self)
+{
+  return self->guidance_reason;
 }

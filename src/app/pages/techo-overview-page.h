@@ -24,6 +24,8 @@ const char *techo_overview_page_get_status  (TechoOverviewPage *self,
                                              const char        *key);
 /* The metabolic syndrome line as shown. */
 const char *techo_overview_page_get_metabolic (TechoOverviewPage *self);
+/* The reason shown beside the guidance level, or NULL. */
+const char *techo_overview_page_get_guidance_reason (TechoOverviewPage *self);
 /* The number of duplicate-therapy warnings shown. */
 guint       techo_overview_page_get_n_duplicates (TechoOverviewPage *self);
 /* The card of one of the four answers: "checkup", "medicines",
