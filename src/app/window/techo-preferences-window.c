@@ -135,6 +135,10 @@ techo_preferences_window_new (GtkWindow  *parent,
   TechoPreferencesWindow *self = g_object_new (TECHO_TYPE_PREFERENCES_WINDOW,
                                                "transient-for", parent,
                                                "modal", TRUE,
+                                               /* an application window now:
+                                                * it must not outlive the
+                                                * main one */
+                                               "destroy-with-parent", TRUE,
                                                NULL);
 
   g_settings_bind (settings, "auto-lock-minutes", self->auto_lock_spin, "value",
