@@ -1349,6 +1349,35 @@ test_reminders (Fixture       *fixture,
   }
 }
 
+/* Duplicate therapy in words: both prescribers and the overlapping days,
+ * in the present tense while the supplies run, in the past once over. */
+static void
+test_duplicate_words (void)
+{
+  g_autoptr(TechoDispensing) a = make_dispensing ("a", "2025-08-20", "2171022F1020",
+                                                  "アムロジピン錠5mg", "アムロジピン",
+                                                  "1310000001", "みなと内科", 30);
+  g_autoptr(TechoDispensing) b = make_dispensing ("b", "2025-08-25", "2171022F2026",
+                                                  "ノルバスク錠5mg", "アムロジピン",
+                                                  "1310000002", "しながわ循環器クリニック", 28);
+  g_autofree char *start = techo_format_date ("2025-08-25");
+  g_autofree char *end = techo_format_date ("2025-09-18");   /* 8/20 + 30 − 1 */
+  g_autofree char *now = techo_format_duplicate (a, b, "2025-09-01");
+  g_autofree char *past = techo_format_duplicate (a, b, "2025-12-01");
+  g_autofree char *last_day = techo_format_duplicate_end (a, b);
+  g_autofree char *expected_now = g_strdup_printf (
+    _("Prescribed by both %s and %s for the same days, %s to %s"),
+    "みなと内科", "しながわ循環器クリニック", start, end);
+  g_autofree char *expected_past = g_strdup_printf (
+    _("Both %s and %s prescribed it from %s to %s"),
+    "みなと内科", "しながわ循環器クリニック", start, end);
+
+  g_assert_cmpstr (last_day, ==, "2025-09-18");
+  g_assert_cmpstr (now, ==, expected_now);
+  g_assert_cmpstr (past, ==, expected_past);
+  g_assert_cmpstr (now, !=, past);
+}
+
 /* Units as people read them; the UCUM codes stay in the official files. */
 static void
 test_units (void)
@@ -1743,6 +1772,7 @@ main (int   argc,
   g_test_add_func ("/app/one-finder", test_one_finder);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add_func ("/app/units", test_units);
+  g_test_add_func ("/app/duplicate-words", test_duplicate_words);
   g_test_add_func ("/app/status-explained", test_status_explained);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
               fixture_tear_down);
