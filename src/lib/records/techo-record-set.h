@@ -32,6 +32,9 @@ typedef struct
                            * the person (allergies, OTC medicines …), never NULL */
   gboolean complete;      /* FALSE: dispensings of a recent period only (a quick
                            * first read); everything else is always whole */
+  GPtrArray *guidance;    /* TechoCheckup of report kind 2x: 特定保健指導 (health
+                           * guidance) records, newest first, never NULL; kept apart
+                           * from the checkups (no results, no analysis) */
   gint64 synced_at;       /* Unix time the portal last sent this person's
                            * records (0: never synced) */
 } TechoRecordSet;
