@@ -2,9 +2,10 @@
 /* test-app-prefs: the whole application (TechoApplication registered on
  * the test session's D-Bus, real store and keyring, Xvfb): screening
  * reminders reach the notification service, Preferences → Sharing takes
- * an https share host and refuses plain http on the network, and
- * Preferences → Delete everything leaves no file, cache or keyring item
- * behind and shows the first-run screen. */
+ * an https share host and refuses plain http on the network,
+ * Preferences → Sign Out (pressed as a user does) ends the portal session
+ * in the keyring, and Preferences → Delete… leaves no file, cache or
+ * keyring item behind and shows the first-run screen. */
 
 #define G_LOG_DOMAIN "test-app-prefs"
 
@@ -18,12 +19,15 @@
 
 #include "techo-alert.h"
 #include "techo-application.h"
+#include "techo-oauth.h"
 #include "techo-preferences-window.h"
 #include "techo-format.h"
 #include "techo-reference.h"
 #include "techo-store.h"
 #include "techo-window.h"
 #include "techo-test-app.h"
+#include "techo-test-sandbox.h"
+#include "techo-test-util.h"
 
 #define TODAY "2025-09-01"
 
@@ -185,6 +189,55 @@ exists_in (const char *dir,
   return g_file_test (path, G_FILE_TEST_EXISTS);
 }
 
+static const char *
+lang_file (const char *name)
+{
+  static char buffer[128];
+
+  g_snprintf (buffer, sizeof buffer, "app-%s-%s.png",
+              techo_format_is_japanese () ? "ja" : "en", name);
+  return buffer;
+}
+
+static int
+run_cli (const char *data_dir,
+         const char *first_arg,
+         ...)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  va_list ap;
+
+  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
+  g_ptr_array_add (args, g_strdup ("--data-dir"));
+  g_ptr_array_add (args, g_strdup (data_dir));
+  va_start (ap, first_arg);
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  va_end (ap);
+  g_ptr_array_add (args, NULL);
+  process = g_subprocess_newv ((const char * const *) args->pdata,
+                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+/* Whether the keyring holds a portal session for the app's store. */
+static gboolean
+is_signed_in (TechoApplication *app)
+{
+  TechoStore *store = techo_application_get_store (app);
+  g_autoptr(TechoOAuth) oauth = techo_oauth_new (techo_store_get_vault (store));
+  g_autoptr(GError) error = NULL;
+  gboolean loaded = techo_oauth_load_sync (oauth, NULL, &error);
+
+  g_assert_no_error (error);
+  return loaded;
+}
+
 static TechoAlert *
 find_message_dialog (void)
 {
@@ -208,25 +261,93 @@ find_descendant (GtkWidget *widget,
   return NULL;
 }
 
+static GtkWidget *
+find_preferences (void)
+{
+  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
+
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+
+      if (TECHO_IS_PREFERENCES_WINDOW (window) && gtk_widget_get_visible (GTK_WIDGET (window)))
+        return GTK_WIDGET (window);
+    }
+  return NULL;
+}
+
+/* Preferences as the primary menu opens it. */
+static GtkWidget *
+open_preferences (GApplication *app)
+{
+  GtkWidget *preferences;
+
+  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
+  techo_test_app_pump (200);
+  preferences = find_preferences ();
+  g_assert_nonnull (preferences);
+  /* It belongs to the application: that is how its buttons reach app.*. */
+  g_assert_true (gtk_window_get_application (GTK_WINDOW (preferences)) == GTK_APPLICATION (app));
+  return preferences;
+}
+
+/* The button under @widget whose action is @action_name. */
+static GtkWidget *
+find_action_button (GtkWidget  *widget,
+                    const char *action_name)
+{
+  if (GTK_IS_BUTTON (widget)
+      && g_strcmp0 (gtk_actionable_get_action_name (GTK_ACTIONABLE (widget)), action_name) == 0)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_action_button (child, action_name);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The subtitle of Preferences' row titled @title. */
+static const char *
+row_subtitle (GtkWidget  *widget,
+              const char *title)
+{
+  if (ADW_IS_ACTION_ROW (widget)
+      && g_strcmp0 (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (widget)), title) == 0)
+    return adw_action_row_get_subtitle (ADW_ACTION_ROW (widget));
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      const char *found = row_subtitle (child, title);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* Presses @button as a pointer would: it must be on screen and sensitive
+ * (what a screen reader reports as sensitive=True). */
+static void
+press (GtkWidget *button)
+{
+  g_assert_nonnull (button);
+  g_assert_true (gtk_widget_get_mapped (button));
+  g_assert_true (gtk_widget_is_sensitive (button));
+  g_assert_true (gtk_widget_activate (button));
+}
+
 /* Preferences → Sharing: the share host's URL, checked before it is kept. */
 static void
 check_share_host_preference (GApplication *app)
 {
   g_autoptr(GSettings) settings = g_settings_new (APP_ID);
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
-  GtkWidget *preferences = NULL;
+  GtkWidget *preferences = open_preferences (app);
   GtkWidget *row;
 
-  g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
-  techo_test_app_pump (200);
-  for (guint i = 0; i < g_list_model_get_n_items (toplevels) && preferences == NULL; i++)
-    {
-      g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
-
-      if (TECHO_IS_PREFERENCES_WINDOW (window))
-        preferences = GTK_WIDGET (window);
-    }
-  g_assert_nonnull (preferences);
   row = find_descendant (preferences, ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
@@ -269,6 +390,8 @@ test_reminders_and_delete (void)
   g_autofree char *followup_title = NULL;
   const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
   TechoAlert *dialog;
+  TechoTestSandbox *sandbox;
+  GtkWidget *preferences;
   TechoWindow *window;
   const Received *first;
   guint object_id, owner_id;
@@ -326,13 +449,41 @@ test_reminders_and_delete (void)
 
   check_share_host_preference (G_APPLICATION (app));
 
-  /* Preferences → Delete everything → confirm. */
-  g_action_group_activate_action (G_ACTION_GROUP (app), "delete-everything", NULL);
+  /* Signed in to the demo portal meanwhile (the CLI, on the same store and
+   * keyring): Preferences names the connection and Sign Out works. */
+  sandbox = techo_test_sandbox_new ("--seed", "1", NULL);
+  g_assert_cmpint (run_cli (data_dir, "demo-login", "--issuer",
+                            techo_test_sandbox_get_issuer (sandbox), "--citizen", "yamada",
+                            NULL), ==, 0);
+  g_assert_true (is_signed_in (app));
+  preferences = open_preferences (G_APPLICATION (app));
+  end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  while (g_strcmp0 (row_subtitle (preferences, _("Connection")), _("Not connected")) == 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_nonnull (strstr (row_subtitle (preferences, _("Connection")),
+                            techo_test_sandbox_get_issuer (sandbox)));
+  techo_test_app_save_screenshot (preferences, lang_file ("preferences-connected"), 200);
+  press (find_action_button (preferences, "app.sign-out"));
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (g_strcmp0 (row_subtitle (preferences, _("Connection")), _("Not connected")) != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_cmpstr (row_subtitle (preferences, _("Connection")), ==, _("Not connected"));
+  g_assert_false (gtk_widget_is_sensitive (find_action_button (preferences, "app.sign-out")));
+  g_assert_false (is_signed_in (app));
+  techo_test_sandbox_stop (sandbox);
+
+  /* Preferences → Delete… → confirm: the button, as a user presses it. */
+  press (find_action_button (preferences, "app.delete-everything"));
   techo_test_app_pump (100);
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
+  techo_test_app_save_screenshot (GTK_WIDGET (dialog), lang_file ("preferences-delete"), 200);
   techo_alert_response (dialog, "delete");
   window = wait_for_mode (GTK_APPLICATION (app), "welcome");
+  /* Nothing left to set: Preferences closed with the store. */
+  g_assert_null (find_preferences ());
 
   g_assert_false (exists_in (data_dir, "techo.db"));
   g_assert_false (exists_in (data_dir, "techo.db-wal"));

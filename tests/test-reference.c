@@ -290,6 +290,30 @@ test_guidance_level (void)
   g_assert_cmpint (techo_reference_guidance_level (medicated, "male", 50), ==,
                    TECHO_GUIDANCE_INFORMATION);
 
+  /* And why, by the same rules: what the app shows beside the level. */
+  {
+    TechoGuidanceReason reason = TECHO_GUIDANCE_REASON_UNKNOWN;
+    guint risks = 99;
+
+    g_assert_cmpint (techo_reference_guidance_level_full (medicated, "male", 50, &reason, &risks),
+                     ==, TECHO_GUIDANCE_INFORMATION);
+    g_assert_cmpint (reason, ==, TECHO_GUIDANCE_REASON_MEDICATION);
+    g_assert_cmpint (techo_reference_guidance_level_full (slim, "male", 50, &reason, &risks),
+                     ==, TECHO_GUIDANCE_INFORMATION);
+    g_assert_cmpint (reason, ==, TECHO_GUIDANCE_REASON_NO_OBESITY);
+    g_assert_cmpint (techo_reference_guidance_level_full (none, "male", 50, &reason, &risks),
+                     ==, TECHO_GUIDANCE_UNKNOWN);
+    g_assert_cmpint (reason, ==, TECHO_GUIDANCE_REASON_UNKNOWN);
+    g_assert_cmpint (techo_reference_guidance_level_full (waist1, "male", 50, &reason, &risks),
+                     ==, TECHO_GUIDANCE_MOTIVATIONAL);
+    g_assert_cmpint (reason, ==, TECHO_GUIDANCE_REASON_RISKS);
+    g_assert_cmpuint (risks, ==, 1);
+    g_assert_cmpint (techo_reference_guidance_level_full (waist2, "male", 70, &reason, &risks),
+                     ==, TECHO_GUIDANCE_MOTIVATIONAL);
+    g_assert_cmpint (reason, ==, TECHO_GUIDANCE_REASON_AGE);
+    g_assert_cmpuint (risks, ==, 2);
+  }
+
   g_assert_false (techo_reference_reported_guidance_level (medicated, &reported));
   add_item (medicated, TECHO_CODE_GUIDANCE_LEVEL, "1");
   g_assert_true (techo_reference_reported_guidance_level (medicated, &reported));

@@ -53,6 +53,28 @@ test_pdf (void)
   TechoReportOptions options = { 0 };
   g_autoptr(TechoDisclosure) disclosure = NULL;
 
+  /* An earlier dispensing of the first current drug: the report lists
+   * each drug once, at its latest dispensing. */
+  {
+    const TechoDispensing *latest_rx = NULL;
+    TechoDispensing *again;
+
+    for (guint i = 0; i < set->dispensings->len && latest_rx == NULL; i++)
+      if (g_strcmp0 (((TechoDispensing *) g_ptr_array_index (set->dispensings, i))->dispensed_on,
+                     "2025-05-01") == 0)
+        latest_rx = g_ptr_array_index (set->dispensings, i);
+    g_assert_nonnull (latest_rx);
+    again = techo_dispensing_new ();
+    again->id = g_strdup ("rx-again");
+    again->dispensed_on = g_strdup ("2025-04-03");
+    again->drug_name = g_strdup (latest_rx->drug_name);
+    again->yj_code = g_strdup (latest_rx->yj_code);
+    again->prescriber_name = g_strdup (latest_rx->prescriber_name);
+    again->usage = g_strdup (latest_rx->usage);
+    again->days = 28;
+    g_ptr_array_add (set->dispensings, again);
+  }
+
   /* The consent through the gate, as a print would record it. */
   disclosure = techo_disclosure_open_sync (f->store, 0, consent, TECHO_CONSENT_METHOD_NONE, NULL, &error);
   g_assert_no_error (error);
@@ -87,7 +109,15 @@ test_pdf (void)
   g_assert_nonnull (strstr (flat, "142mg/dL▲"));  /* latest LDL */
   g_assert_nonnull (strstr (flat, "5.9%△"));      /* 2023's HbA1c, guidance */
   g_assert_nonnull (strstr (flat, "アムロジピン錠５ｍｇ「サワイ」"));
-  g_assert_nonnull (strstr (flat, "同一成分の重複"));
+  g_assert_nonnull (strstr (flat, "同一成分の重複："));
+  /* Japanese text with Japanese colons, dates in Japanese, one line per
+   * drug (its latest dispensing), the app's words for a screening due. */
+  g_assert_null (strstr (flat, "重複:"));
+  g_assert_nonnull (strstr (flat, "2025年5月1日"));
+  g_assert_null (strstr (flat, "2025-05-01"));
+  g_assert_null (strstr (flat, "2025年4月3日"));
+  g_assert_null (strstr (flat, "受診の時期"));
+  g_assert_nonnull (strstr (flat, "精密検査不要"));
   g_assert_null (strstr (flat, "メトホルミン"));  /* 2019: not current */
   g_assert_nonnull (strstr (flat, "大腸がん検診"));
   g_assert_nonnull (strstr (flat, "要精密検査（精密検査の記録なし）"));

@@ -131,7 +131,9 @@ checkup_new (const char *id,
   return c;
 }
 
-static void
+/* Upserts @record alone; returns how many rows the store says changed
+ * (0 or 1). */
+static guint
 upsert_one (Fixture       *f,
             TechoCategory  category,
             gpointer       record,
@@ -140,11 +142,14 @@ upsert_one (Fixture       *f,
 {
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func (free_func);
   g_autoptr(GError) error = NULL;
+  guint changed = G_MAXUINT;
 
   g_ptr_array_add (page, record);
-  g_assert_true (techo_store_upsert_page_sync (f->store, f->profile_id, category, page,
-                                               state, NULL, &error));
+  g_assert_true (techo_store_upsert_page_counted_sync (f->store, f->profile_id, category, page,
+                                                       state, &changed, NULL, &error));
   g_assert_no_error (error);
+  g_assert_cmpuint (changed, <=, 1);
+  return changed;
 }
 
 static gint64
@@ -167,17 +172,17 @@ test_upsert_checkups (Fixture       *f,
   g_autoptr(GPtrArray) list = NULL;
   TechoCheckup *c;
 
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 2, "2023-06-01", "5.6"),
-              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 2, "2023-06-01", "5.6"),
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 1);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 2);
 
   /* Same revision again: nothing changes (idempotent). */
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 2, "2023-06-01", "9.9"),
-              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 2, "2023-06-01", "9.9"),
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 0);
   /* A lower revision is ignored. */
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 1, "2023-06-01", "1.1"),
-              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("A", 1, "2023-06-01", "1.1"),
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 0);
   latest = techo_store_latest_checkup_sync (f->store, f->profile_id, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (latest->id, ==, "A");
@@ -188,7 +193,8 @@ test_upsert_checkups (Fixture       *f,
   /* A higher revision wins, items replaced (not appended). */
   c = checkup_new ("A", 3, "2023-06-01", "6.1");
   g_ptr_array_remove_index (c->items, 1);
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, c,
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 1);
   latest = techo_store_latest_checkup_sync (f->store, f->profile_id, NULL, &error);
   g_assert_cmpint (latest->revision, ==, 3);
   g_assert_cmpuint (latest->items->len, ==, 1);
@@ -197,8 +203,8 @@ test_upsert_checkups (Fixture       *f,
   g_clear_pointer (&latest, techo_checkup_free);
 
   /* Newer checkup B; the newest comes first. */
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("B", 1, "2024-06-01", "6.4"),
-              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("B", 1, "2024-06-01", "6.4"),
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 1);
   list = techo_store_list_checkups_sync (f->store, f->profile_id, 0, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpuint (list->len, ==, 2);
@@ -211,20 +217,22 @@ test_upsert_checkups (Fixture       *f,
   c->id = g_strdup ("B");
   c->revision = 1;
   c->withdrawn = TRUE;
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, c,
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 0);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 2);
   c = techo_checkup_new ();
   c->id = g_strdup ("B");
   c->revision = 2;
   c->withdrawn = TRUE;
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, c, (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, c,
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 1);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP_ITEM), ==, 1);
   latest = techo_store_latest_checkup_sync (f->store, f->profile_id, NULL, &error);
   g_assert_cmpstr (latest->id, ==, "A");
   /* An older copy arriving after the withdrawal does not bring it back. */
-  upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("B", 1, "2024-06-01", "6.4"),
-              (GDestroyNotify) techo_checkup_free, NULL);
+  g_assert_cmpuint (upsert_one (f, TECHO_CATEGORY_CHECKUP, checkup_new ("B", 1, "2024-06-01", "6.4"),
+                                (GDestroyNotify) techo_checkup_free, NULL), ==, 0);
   g_assert_cmpint (count (f, TECHO_STORE_COUNT_CHECKUP), ==, 1);
 }
 

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "techo-format.h"
 
@@ -94,6 +95,142 @@ techo_format_add_days (const char *iso_date,
     g_date_subtract_days (&date, -days);
   g_date_strftime (buffer, sizeof buffer, "%Y-%m-%d", &date);
   return g_strdup (buffer);
+}
+
+const char *
+techo_format_checkup_kind (const TechoRecordSet *set,
+                           const TechoCheckup   *checkup)
+{
+  const char *kind = checkup != NULL ? checkup->kind : NULL;
+
+  if (kind == NULL)
+    return _("Health checkup");
+  /* 特定健診 is for 40–74; the same checkup at 75 or older is the
+   * 後期高齢者医療広域連合's health checkup. */
+  if (g_str_equal (kind, "010"))
+    return set != NULL && techo_analysis_age_on (set, checkup->performed_on) >= 75
+             ? _("Checkup for people 75 and over")
+             : _("Specific health checkup");
+  if (g_str_equal (kind, "020"))
+    return _("Checkup for people 75 and over");
+  if (g_str_equal (kind, "030"))
+    return _("Employer's health checkup");
+  if (g_str_equal (kind, "040"))
+    return _("School health checkup");
+  if (g_str_equal (kind, "060"))
+    return _("Cancer screening");
+  return _("Health checkup");
+}
+
+/* The last day a supply runs: dispensed_on + days − 1; NULL without days. */
+static char *
+supply_end (const TechoDispensing *d)
+{
+  if (d->days <= 0)
+    return NULL;
+  return techo_format_add_days (d->dispensed_on, d->days - 1);
+}
+
+char *
+techo_format_duplicate_end (const TechoDispensing *a,
+                            const TechoDispensing *b)
+{
+  g_autofree char *end_a = supply_end (a);
+  g_autofree char *end_b = supply_end (b);
+
+  if (end_a == NULL || end_b == NULL)
+    return NULL;
+  return g_strdup (strcmp (end_a, end_b) < 0 ? end_a : end_b);
+}
+
+char *
+techo_format_duplicate (const TechoDispensing *a,
+                        const TechoDispensing *b,
+                        const char            *today)
+{
+  const char *start_iso = g_strcmp0 (a->dispensed_on, b->dispensed_on) > 0
+                            ? a->dispensed_on : b->dispensed_on;
+  g_autofree char *end_iso = techo_format_duplicate_end (a, b);
+  g_autofree char *start = techo_format_date (start_iso);
+  g_autofree char *end = end_iso != NULL ? techo_format_date (end_iso) : NULL;
+  const char *who_a = a->prescriber_name != NULL ? a->prescriber_name : _("a prescriber");
+  const char *who_b = b->prescriber_name != NULL ? b->prescriber_name : _("another prescriber");
+
+  if (end == NULL)
+    /* Translators: both prescribers, then the day the overlap began. */
+    return g_strdup_printf (_("Prescribed by both %s and %s, from %s"), who_a, who_b, start);
+  if (today != NULL && strcmp (end_iso, today) < 0)
+    /* Translators: past tense: the overlap is over. Both prescribers, then
+     * the first and the last day both supplies ran. */
+    return g_strdup_printf (_("Both %s and %s prescribed it from %s to %s"),
+                            who_a, who_b, start, end);
+  /* Translators: the overlap goes on. Both prescribers, then the first and
+   * the last day both supplies run. */
+  return g_strdup_printf (_("Prescribed by both %s and %s for the same days, %s to %s"),
+                          who_a, who_b, start, end);
+}
+
+char *
+techo_format_sync_time (GDateTime *when)
+{
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+  g_autoptr(GDateTime) local = g_date_time_to_local (when);
+  g_autofree char *time = g_date_time_format (local, "%H:%M");
+  g_autofree char *day = g_date_time_format (local, "%Y-%m-%d");
+  g_autofree char *today = g_date_time_format (now, "%Y-%m-%d");
+  g_autofree char *yesterday = techo_format_add_days (today, -1);
+  g_autofree char *date = NULL;
+
+  if (g_strcmp0 (day, today) == 0)
+    /* Translators: when the last sync was, e.g. "Today at 14:05". */
+    return g_strdup_printf (_("Today at %s"), time);
+  if (g_strcmp0 (day, yesterday) == 0)
+    return g_strdup_printf (_("Yesterday at %s"), time);
+  date = techo_format_date (day);
+  /* Translators: a date, then a time: "15 Jun 2025 at 14:05". */
+  return g_strdup_printf (_("%s at %s"), date, time);
+}
+
+char *
+techo_format_assessment (const char *official,
+                         gboolean    reported)
+{
+  if (reported)
+    return g_strdup (official);
+  /* Translators: a result Techo worked out because the source did not
+   * say, e.g. "非該当 · computed". The official words have brackets of
+   * their own (なし（情報提供）): do not add more. */
+  return g_strdup_printf (_("%s · computed"), official);
+}
+
+char *
+techo_format_guidance_reason (const TechoAssessment *assessment)
+{
+  switch (assessment->reason)
+    {
+    case TECHO_GUIDANCE_REASON_MEDICATION:
+      return g_strdup (_("You answered that you take medicine for blood pressure, blood glucose "
+                         "or lipids: your doctor follows this up, so no health guidance is "
+                         "offered."));
+    case TECHO_GUIDANCE_REASON_NO_OBESITY:
+      return g_strdup (_("Waist and BMI are below the criteria, so no health guidance is "
+                         "needed."));
+    case TECHO_GUIDANCE_REASON_NO_RISK:
+      return g_strdup (_("Waist or BMI is over the criteria, but no added risk (blood glucose, "
+                         "lipids, blood pressure) was found."));
+    case TECHO_GUIDANCE_REASON_RISKS:
+      return g_strdup_printf (ngettext ("Waist or BMI over the criteria, with %u added risk "
+                                        "(blood glucose, lipids, blood pressure or smoking).",
+                                        "Waist or BMI over the criteria, with %u added risks "
+                                        "(blood glucose, lipids, blood pressure or smoking).",
+                                        assessment->risks),
+                              assessment->risks);
+    case TECHO_GUIDANCE_REASON_AGE:
+      return g_strdup (_("From 65 to 74, intensive support is given as motivational support."));
+    case TECHO_GUIDANCE_REASON_UNKNOWN:
+    default:
+      return NULL;
+    }
 }
 
 const char *

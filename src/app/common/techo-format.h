@@ -51,6 +51,33 @@ char        *techo_format_change            (const TechoAnalyte *analyte,
 char        *techo_format_thresholds        (const TechoAnalyte *analyte,
                                              const char         *sex);
 
+/* The kind of @checkup in the words on people's papers: 特定健診,
+ * 後期高齢者健診 (a 特定健診-kind record of someone 75 or older on the day,
+ * or kind 020), 事業主健診, 学校健診 … from its serviceEvent code
+ * (1.2.392.200119.6.1002) and @set's person's age; "健診" when unknown. */
+const char  *techo_format_checkup_kind      (const TechoRecordSet *set,
+                                             const TechoCheckup   *checkup);
+/* The duplicate-therapy sentence for the pair (@a, @b) of
+ * techo_analysis_duplicates: both prescribers and the overlapping days,
+ * in the past tense when the overlap ended before @today. */
+char        *techo_format_duplicate         (const TechoDispensing *a,
+                                             const TechoDispensing *b,
+                                             const char            *today);
+/* The last day (YYYY-MM-DD) both supplies of the pair ran, or NULL. */
+char        *techo_format_duplicate_end     (const TechoDispensing *a,
+                                             const TechoDispensing *b);
+/* "Today at 14:05", "Yesterday at 09:10", or the date and time. */
+char        *techo_format_sync_time         (GDateTime  *when);
+
+/* A metabolic or guidance result in the official words, marked when
+ * Techo worked it out: "なし（情報提供）・計算値" (never doubled brackets). */
+char        *techo_format_assessment        (const char *official,
+                                             gboolean    reported);
+/* Why the guidance level is what it is, in a sentence (the medication
+ * answers of the questionnaire, waist and BMI, the risks counted, the
+ * age rule), or NULL when Techo cannot say. */
+char        *techo_format_guidance_reason   (const TechoAssessment *assessment);
+
 const char  *techo_format_status_label      (TechoStatus status);
 const char  *techo_format_status_icon       (TechoStatus status);
 /* A pill with an icon and the status words, styled by status. */

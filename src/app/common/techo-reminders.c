@@ -207,16 +207,134 @@ techo_reminder_to_notification (const TechoReminder *reminder)
   return notification;
 }
 
+/* ---- sending, when someone listens ------------------------------------ */
+
+/* The names a desktop's notification service owns (GNOME Shell the first,
+ * most others the second). */
+static const char * const notification_services[] = {
+  "org.gtk.Notifications",
+  "org.freedesktop.Notifications",
+};
+
+typedef struct
+{
+  GApplication *application;
+  GPtrArray *reminders;   /* of TechoReminder */
+  GDBusConnection *bus;
+  guint next;             /* the service NameHasOwner asks about next */
+} Sending;
+
+static void
+sending_free (Sending *sending)
+{
+  g_clear_object (&sending->application);
+  g_clear_pointer (&sending->reminders, g_ptr_array_unref);
+  g_clear_object (&sending->bus);
+  g_free (sending);
+}
+
+static void
+send_all (Sending *sending)
+{
+  for (guint i = 0; i < sending->reminders->len; i++)
+    {
+      const TechoReminder *reminder = g_ptr_array_index (sending->reminders, i);
+      g_autoptr(GNotification) notification = techo_reminder_to_notification (reminder);
+
+      g_application_send_notification (sending->application, reminder->id, notification);
+    }
+  sending_free (sending);
+}
+
+static void ask_next (Sending *sending);
+
+static void
+activatable_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  Sending *sending = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                                             NULL);
+  g_autofree const char **names = NULL;
+
+  if (reply != NULL)
+    {
+      g_variant_get (reply, "(^a&s)", &names);
+      for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
+        if (names != NULL && g_strv_contains (names, notification_services[i]))
+          {
+            send_all (sending);
+            return;
+          }
+    }
+  /* Nobody would show them (a bare session, a test, a demo on a
+   * server): GLib would only warn. */
+  g_debug ("No notification service on the session bus; %u reminders not sent",
+           sending->reminders->len);
+  sending_free (sending);
+}
+
+static void
+has_owner_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  Sending *sending = user_data;
+  g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
+                                                             NULL);
+  gboolean owned = FALSE;
+
+  if (reply != NULL)
+    g_variant_get (reply, "(b)", &owned);
+  if (owned)
+    {
+      send_all (sending);
+      return;
+    }
+  ask_next (sending);
+}
+
+/* Is a notification service running, or started on demand? Asked of the
+ * bus without blocking. */
+static void
+ask_next (Sending *sending)
+{
+  if (sending->next < G_N_ELEMENTS (notification_services))
+    {
+      g_dbus_connection_call (sending->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                              "org.freedesktop.DBus", "NameHasOwner",
+                              g_variant_new ("(s)", notification_services[sending->next++]),
+                              G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                              has_owner_cb, sending);
+      return;
+    }
+  g_dbus_connection_call (sending->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
+                          "org.freedesktop.DBus", "ListActivatableNames", NULL,
+                          G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
+                          activatable_cb, sending);
+}
+
 guint
 techo_reminders_send (GApplication *application,
                       GPtrArray    *reminders)
 {
-  for (guint i = 0; i < reminders->len; i++)
-    {
-      const TechoReminder *reminder = g_ptr_array_index (reminders, i);
-      g_autoptr(GNotification) notification = techo_reminder_to_notification (reminder);
+  GDBusConnection *bus = g_application_get_dbus_connection (application);
+  Sending *sending;
 
-      g_application_send_notification (application, reminder->id, notification);
+  if (reminders->len == 0)
+    return 0;
+  sending = g_new0 (Sending, 1);
+  sending->application = g_object_ref (application);
+  sending->reminders = g_ptr_array_ref (reminders);
+  /* In a sandbox the notification portal carries them; elsewhere only
+   * when a service listens. */
+  if (bus == NULL || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    send_all (sending);
+  else
+    {
+      sending->bus = g_object_ref (bus);
+      ask_next (sending);
     }
   return reminders->len;
 }

@@ -54,7 +54,9 @@ TechoReminder *techo_reminder_new_checkups    (guint                 n_new,
                                                GSettings            *settings);
 
 GNotification *techo_reminder_to_notification (const TechoReminder *reminder);
-/* Sends each of @reminders; returns how many. */
+/* Sends each of @reminders once the session bus says a notification
+ * service runs (or can be started); with none, nothing is sent and
+ * nothing warns. Returns how many there are. */
 guint          techo_reminders_send           (GApplication        *application,
                                                GPtrArray           *reminders);
 

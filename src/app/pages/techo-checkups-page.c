@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "techo-cda.h"
+#include "techo-checkup-table.h"
 #include "techo-checkups-page.h"
 #include "techo-error-text.h"
 #include "techo-format.h"
@@ -18,6 +19,8 @@ struct _TechoCheckupsPage
 
   GtkStack *stack;
   GtkListBox *list;
+  TechoCheckupTable *table;
+  GtkSpinButton *columns_spin;
   GtkLabel *detail_title;
   GtkLabel *detail_subtitle;
   GtkBox *groups;
@@ -43,14 +46,12 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TechoCheckupsPage, techo_checkups_page, GTK_TYPE_
                                G_IMPLEMENT_INTERFACE (TECHO_TYPE_PAGE,
                                                       techo_checkups_page_page_init))
 
-static const char *
-kind_label (const char *kind)
+static void
+columns_changed_cb (GtkSpinButton     *spin,
+                    TechoCheckupsPage *self)
 {
-  const char *display = techo_reference_code_display (TECHO_OID_CHECKUP_KIND, kind);
-
-  if (display != NULL)
-    return display;
-  return _("Health checkup");
+  techo_checkup_table_set_max_columns (self->table,
+                                       (guint) gtk_spin_button_get_value_as_int (spin));
 }
 
 static void
@@ -439,7 +440,7 @@ fill_detail (TechoCheckupsPage  *self,
   self->shown = checkup;
 
   gtk_label_set_text (self->detail_title, date);
-  subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
+  subtitle = g_strdup_printf ("%s · %s", techo_format_checkup_kind (self->records, checkup),
                               checkup->institution_name != NULL ? checkup->institution_name : "");
   gtk_label_set_text (self->detail_subtitle, subtitle);
 
@@ -522,12 +523,16 @@ rebuild (TechoCheckupsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
+  techo_checkup_table_set_records (self->table, self->records);
   if (self->records == NULL
       || (self->records->checkups->len == 0 && self->records->guidance->len == 0))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
     }
+  /* As many columns as there are checkups, at most. */
+  gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->columns_spin),
+                            MAX (self->records->checkups->len, 1));
 
   for (guint i = 0; i < self->records->checkups->len; i++)
     {
@@ -539,7 +544,8 @@ rebuild (TechoCheckupsPage *self)
       TechoAssessment assessment;
       TechoGuidanceLevel level;
 
-      subtitle = g_strdup_printf ("%s · %s", kind_label (checkup->kind),
+      /* The kind on every row: 特定健診, 後期高齢者健診, 事業主健診 … */
+      subtitle = g_strdup_printf ("%s · %s", techo_format_checkup_kind (self->records, checkup),
                                   checkup->institution_name != NULL ? checkup->institution_name : "");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -547,10 +553,8 @@ rebuild (TechoCheckupsPage *self)
        * labelled so) from the values, the sex and the age on that day. */
       techo_analysis_assess (self->records, checkup, &assessment);
       level = assessment.level;
-      chip_text = assessment.level_reported
-                    ? g_strdup (techo_guidance_level_label_ja (level))
-                    : g_strdup_printf ("%s %s", techo_guidance_level_label_ja (level),
-                                       _("(computed)"));
+      chip_text = techo_format_assessment (techo_guidance_level_label_ja (level),
+                                           assessment.level_reported);
       if (level != TECHO_GUIDANCE_UNKNOWN)
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    techo_chip_new (chip_text,
@@ -642,16 +646,20 @@ techo_checkups_page_class_init (TechoCheckupsPageClass *klass)
   object_class->dispose = techo_checkups_page_dispose;
   object_class->finalize = techo_checkups_page_finalize;
 
+  g_type_ensure (TECHO_TYPE_CHECKUP_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/techo/Techo/techo-checkups-page.ui");
   gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, stack);
   gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, list);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, table);
+  gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, columns_spin);
   gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, detail_title);
   gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, detail_subtitle);
   gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, groups);
   gtk_widget_class_bind_template_child (widget_class, TechoCheckupsPage, save_button);
   gtk_widget_class_bind_template_callback (widget_class, row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
+  gtk_widget_class_bind_template_callback (widget_class, columns_changed_cb);
   gtk_widget_class_bind_template_callback (widget_class, save_clicked_cb);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
@@ -765,4 +773,26 @@ gboolean
 techo_checkups_page_is_saving (TechoCheckupsPage *self)
 {
   return self->saving;
+}
+
+TechoCheckupTable *
+techo_checkups_page_get_table (TechoCheckupsPage *self)
+{
+  return self->table;
+}
+
+const char *
+techo_checkups_page_get_row_subtitle (TechoCheckupsPage *self,
+                                      guint              index)
+{
+  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, (int) index);
+
+  return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
+}
+
+void
+techo_checkups_page_set_table_columns (TechoCheckupsPage *self,
+                                       guint              n_columns)
+{
+  gtk_spin_button_set_value (self->columns_spin, n_columns);
 }

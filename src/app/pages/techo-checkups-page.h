@@ -4,6 +4,7 @@
 
 #include <adwaita.h>
 
+#include "techo-checkup-table.h"
 #include "techo-page.h"
 #include "techo-store.h"
 
@@ -18,6 +19,14 @@ void        techo_checkups_page_set_store     (TechoCheckupsPage *self,
 guint       techo_checkups_page_get_n_rows    (TechoCheckupsPage *self);
 /* 特定保健指導 (health guidance) records listed after the checkups. */
 guint       techo_checkups_page_get_n_guidance_rows (TechoCheckupsPage *self);
+/* The list's @index-th row's subtitle (its kind and institution), or NULL. */
+const char *techo_checkups_page_get_row_subtitle (TechoCheckupsPage *self,
+                                                  guint              index);
+/* The year-by-year table above the list. */
+TechoCheckupTable *techo_checkups_page_get_table (TechoCheckupsPage *self);
+/* "Checkups shown", as the user sets it (the table follows). */
+void        techo_checkups_page_set_table_columns (TechoCheckupsPage *self,
+                                                   guint              n_columns);
 /* Opens the detail of the @index-th checkup (newest first). */
 gboolean    techo_checkups_page_show_detail   (TechoCheckupsPage *self,
                                                guint              index);

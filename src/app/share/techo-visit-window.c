@@ -10,6 +10,7 @@
 
 #include "techo-chart-view.h"
 #include "techo-error-text.h"
+#include "techo-checkup-table.h"
 #include "techo-format.h"
 #include "techo-trends-page.h"
 #include "techo-visit-window-private.h"
@@ -146,6 +147,25 @@ build_checkup (TechoVisitWindow *self)
       g_hash_table_insert (self->statuses, g_strdup (analyte->key),
                            GINT_TO_POINTER (reading.status));
       count_row (self, "checkup");
+    }
+
+  /* The checkups before it side by side, as on the paper result form. */
+  if (self->records->checkups->len > 1)
+    {
+      GtkWidget *table = techo_checkup_table_new ();
+      GtkWidget *frame = gtk_scrolled_window_new ();
+
+      techo_checkup_table_set_records (TECHO_CHECKUP_TABLE (table), self->records);
+      gtk_widget_set_margin_top (table, 12);
+      gtk_widget_set_margin_bottom (table, 12);
+      gtk_widget_set_margin_start (table, 12);
+      gtk_widget_set_margin_end (table, 12);
+      gtk_scrolled_window_set_policy (GTK_SCROLLED_WINDOW (frame), GTK_POLICY_AUTOMATIC,
+                                      GTK_POLICY_NEVER);
+      gtk_scrolled_window_set_propagate_natural_height (GTK_SCROLLED_WINDOW (frame), TRUE);
+      gtk_scrolled_window_set_child (GTK_SCROLLED_WINDOW (frame), table);
+      gtk_widget_add_css_class (frame, "card");
+      gtk_box_append (self->content_box, frame);
     }
 }
 

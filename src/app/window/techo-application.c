@@ -20,16 +20,24 @@ struct _TechoApplication
   GSettings *settings;
   TechoStore *store;
   TechoSyncController *sync;
+  GtkWidget *preferences;   /* the open Preferences window (weak), or NULL */
 };
 
 G_DEFINE_FINAL_TYPE (TechoApplication, techo_application, ADW_TYPE_APPLICATION)
 
+/* The main window, even while Preferences (an application window too)
+ * has the focus. */
 static TechoWindow *
 active_window (TechoApplication *self)
 {
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (self));
 
-  return TECHO_IS_WINDOW (window) ? TECHO_WINDOW (window) : NULL;
+  if (TECHO_IS_WINDOW (window))
+    return TECHO_WINDOW (window);
+  for (GList *l = gtk_application_get_windows (GTK_APPLICATION (self)); l != NULL; l = l->next)
+    if (TECHO_IS_WINDOW (l->data))
+      return TECHO_WINDOW (l->data);
+  return NULL;
 }
 
 static void
@@ -90,7 +98,17 @@ preferences_action (GSimpleAction *action,
   g_autofree char *connection = techo_sync_controller_dup_connection (self->sync);
   GtkWidget *preferences;
 
+  if (self->preferences != NULL)
+    {
+      gtk_window_present (GTK_WINDOW (self->preferences));
+      return;
+    }
   preferences = techo_preferences_window_new (window, self->settings, connection);
+  /* Attached to the application, so its buttons' app.sign-out and
+   * app.delete-everything find their actions. */
+  gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
+  self->preferences = preferences;
+  g_object_add_weak_pointer (G_OBJECT (preferences), (gpointer *) &self->preferences);
   gtk_window_present (GTK_WINDOW (preferences));
   /* The keyring answers over D-Bus: ask it off the main thread. */
   if (connection == NULL && techo_store_is_open (self->store))
@@ -211,6 +229,8 @@ sign_out_done_cb (GObject      *source,
       return;
     }
   techo_sync_controller_forget_connection (self->sync);
+  if (self->preferences != NULL)
+    techo_preferences_window_set_connection (TECHO_PREFERENCES_WINDOW (self->preferences), NULL);
   if (window != NULL)
     techo_window_add_toast (window, _("Signed out of My Number Portal. Your records stay here."));
 }
@@ -284,6 +304,10 @@ delete_done_cb (GObject      *source,
         techo_window_show_error (window, _("Could not delete everything."), error);
       return;
     }
+  techo_sync_controller_forget_connection (self->sync);
+  /* Nothing is left to set: Preferences closes on the first-run screen. */
+  if (self->preferences != NULL)
+    gtk_window_destroy (GTK_WINDOW (self->preferences));
   if (window != NULL)
     {
       techo_window_set_records (window, NULL);

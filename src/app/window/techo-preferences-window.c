@@ -20,6 +20,7 @@ struct _TechoPreferencesWindow
   GtkSwitch *new_checkups_switch;
   GtkSwitch *era_switch;
   AdwActionRow *connection_row;
+  GtkWidget *sign_out_button;
   AdwEntryRow *share_host_row;
   AdwActionRow *share_host_status;
   GSettings *settings;
@@ -120,6 +121,7 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, new_checkups_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, era_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, connection_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_row);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_status);
   gtk_widget_class_bind_template_callback (widget_class, share_host_apply_cb);
@@ -139,6 +141,10 @@ techo_preferences_window_new (GtkWindow  *parent,
   TechoPreferencesWindow *self = g_object_new (TECHO_TYPE_PREFERENCES_WINDOW,
                                                "transient-for", parent,
                                                "modal", TRUE,
+                                               /* an application window now:
+                                                * it must not outlive the
+                                                * main one */
+                                               "destroy-with-parent", TRUE,
                                                NULL);
 
   g_settings_bind (settings, "auto-lock-minutes", self->auto_lock_spin, "value",
@@ -154,8 +160,7 @@ techo_preferences_window_new (GtkWindow  *parent,
   g_settings_bind_with_mapping (settings, "date-style", self->era_switch, "active",
                                 G_SETTINGS_BIND_DEFAULT, era_get_mapping, era_set_mapping,
                                 NULL, NULL);
-  adw_action_row_set_subtitle (self->connection_row,
-                               connection != NULL ? connection : _("Not connected"));
+  techo_preferences_window_set_connection (self, connection);
   self->settings = g_object_ref (settings);
   {
     g_autofree char *url = g_settings_get_string (settings, "share-host-url");
@@ -170,6 +175,10 @@ void
 techo_preferences_window_set_connection (TechoPreferencesWindow *self,
                                          const char             *connection)
 {
+  g_return_if_fail (TECHO_IS_PREFERENCES_WINDOW (self));
+
   adw_action_row_set_subtitle (self->connection_row,
                                connection != NULL ? connection : _("Not connected"));
+  /* Nothing to sign out of until the keyring says there is a session. */
+  gtk_widget_set_sensitive (self->sign_out_button, connection != NULL);
 }

@@ -28,6 +28,7 @@ struct _TechoSyncController
   gboolean first_run;          /* the run signs in first (the welcome's connect) */
   gboolean background;         /* started by the app, not the user: stay quiet */
   guint records[TECHO_N_CATEGORIES];
+  guint changed[TECHO_N_CATEGORIES]; /* of those, new or updated in the store */
   gboolean finished[TECHO_N_CATEGORIES];
   guint requested;             /* categories the running sync fetches (bits) */
   guint new_records;
@@ -328,6 +329,7 @@ progress_cb (TechoSync               *sync,
   if (progress->category >= TECHO_N_CATEGORIES)
     return;
   self->records[progress->category] = progress->records;
+  self->changed[progress->category] = progress->changed;
   self->finished[progress->category] = progress->finished;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_PROGRESS]);
 }
@@ -341,8 +343,10 @@ sync_done_cb (GObject      *source,
   g_autoptr(GError) error = NULL;
   guint total = 0;
 
+  /* What the store did not already hold: the months re-read on every
+   * sync come back unchanged and are not news. */
   for (guint c = 0; c < TECHO_N_CATEGORIES; c++)
-    total += self->records[c];
+    total += self->changed[c];
   techo_sync_run_finish (TECHO_SYNC (source), result, &error);
   if (self->new_records != total)
     {
@@ -375,6 +379,7 @@ prepared_cb (GObject      *source,
   self->issuer = g_strdup (techo_oauth_get_issuer (prepare->oauth));
 
   memset (self->records, 0, sizeof self->records);
+  memset (self->changed, 0, sizeof self->changed);
   memset (self->finished, 0, sizeof self->finished);
   self->requested = TECHO_SYNC_ALL_CATEGORIES & prepare->granted;
   set_state (self, TECHO_SYNC_STATE_SYNCING);
@@ -632,11 +637,64 @@ techo_sync_controller_get_category_records (TechoSyncController *self,
 }
 
 guint
+techo_sync_controller_get_category_changed (TechoSyncController *self,
+                                            TechoCategory        category)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), 0);
+  g_return_val_if_fail (category < TECHO_N_CATEGORIES, 0);
+
+  return self->changed[category];
+}
+
+guint
 techo_sync_controller_get_new_records (TechoSyncController *self)
 {
   g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), 0);
 
   return self->new_records;
+}
+
+char *
+techo_sync_controller_dup_summary (TechoSyncController *self)
+{
+  g_autoptr(GPtrArray) parts = g_ptr_array_new_with_free_func (g_free);
+  guint n;
+
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), NULL);
+
+  if ((n = self->changed[TECHO_CATEGORY_CHECKUP]) > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u checkup result",
+                                                       "%u checkup results", n), n));
+  if ((n = self->changed[TECHO_CATEGORY_MEDICATION]) > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u medicine record",
+                                                       "%u medicine records", n), n));
+  if ((n = self->changed[TECHO_CATEGORY_SCREENING]) > 0)
+    g_ptr_array_add (parts, g_strdup_printf (ngettext ("%u cancer screening result",
+                                                       "%u cancer screening results", n), n));
+  if (parts->len == 0)
+    return NULL;
+  g_ptr_array_add (parts, NULL);
+  {
+    /* Translators: joins "1 checkup result", "3 medicine records" … */
+    g_autofree char *list = g_strjoinv (_(", "), (char **) parts->pdata);
+
+    /* Translators: %s lists what a sync brought, e.g. "1 checkup result, 3 medicine records". */
+    return g_strdup_printf (_("New from My Number Portal: %s"), list);
+  }
+}
+
+const char *
+techo_sync_controller_get_summary_page (TechoSyncController *self)
+{
+  g_return_val_if_fail (TECHO_IS_SYNC_CONTROLLER (self), NULL);
+
+  if (self->changed[TECHO_CATEGORY_CHECKUP] > 0)
+    return "checkups";
+  if (self->changed[TECHO_CATEGORY_MEDICATION] > 0)
+    return "medicines";
+  if (self->changed[TECHO_CATEGORY_SCREENING] > 0)
+    return "screenings";
+  return NULL;
 }
 
 GDateTime *

@@ -55,7 +55,20 @@ double               techo_sync_controller_get_progress   (TechoSyncController *
 guint                techo_sync_controller_get_category_records (TechoSyncController *self,
                                                                  TechoCategory        category,
                                                                  gboolean            *finished);
+/* Of the last run's records of @category, how many the store did not
+ * already hold (new, or a higher revision). */
+guint                techo_sync_controller_get_category_changed (TechoSyncController *self,
+                                                                 TechoCategory        category);
+/* The sum of techo_sync_controller_get_category_changed over the
+ * categories: what the last run brought that is news. */
 guint                techo_sync_controller_get_new_records (TechoSyncController *self);
+/* What the last run brought, in words ("New from My Number Portal: 1
+ * checkup result, 3 medicine records"), or NULL when it brought nothing
+ * the store did not already hold. */
+char                *techo_sync_controller_dup_summary    (TechoSyncController *self);
+/* The page that shows the first kind of record the last run brought
+ * ("checkups", "medicines", "screenings"), or NULL. */
+const char          *techo_sync_controller_get_summary_page (TechoSyncController *self);
 /* When the last sync ended well, or NULL. */
 GDateTime           *techo_sync_controller_get_last_sync  (TechoSyncController *self);
 /* Why the last run stopped (cancellation included), or NULL. */

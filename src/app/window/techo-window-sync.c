@@ -12,6 +12,7 @@
 
 #include "techo-error-text.h"
 #include "techo-http.h"
+#include "techo-overview-page.h"
 #include "techo-window-private.h"
 
 static void
@@ -92,19 +93,25 @@ static void
 show_success (TechoSyncController *sync,
               TechoWindow         *window)
 {
-  guint total = techo_sync_controller_get_new_records (sync);
-  g_autofree char *text = NULL;
+  g_autofree char *text = techo_sync_controller_dup_summary (sync);
+  const char *page = techo_sync_controller_get_summary_page (sync);
+  GtkWidget *overview = techo_window_get_page (window, "overview");
 
-  if (techo_sync_controller_get_background (sync) && total == 0)
-    return;
-  if (total == 0)
-    text = g_strdup (_("Up to date: nothing new at My Number Portal"));
-  else
-    text = g_strdup_printf (ngettext ("%u new or updated record from My Number Portal",
-                                      "%u new or updated records from My Number Portal", total),
-                            total);
+  /* The overview's "since the last sync" says the same, and stays. */
+  if (TECHO_IS_OVERVIEW_PAGE (overview))
+    techo_overview_page_set_sync_news (TECHO_OVERVIEW_PAGE (overview),
+                                       techo_sync_controller_get_last_sync (sync), text, page);
+
+  /* Only rows the store did not hold are news; a sync in the background
+   * that brought none says nothing, one the user asked for says so. */
+  if (text == NULL)
+    {
+      if (!techo_sync_controller_get_background (sync))
+        techo_window_add_toast (window, _("Up to date: nothing new at My Number Portal"));
+      return;
+    }
   techo_window_add_toast_with_action (window, text, _("Show"), "win.show-page",
-                                      g_variant_new_string ("checkups"));
+                                      g_variant_new_string (page));
 }
 
 static void

@@ -373,6 +373,7 @@ sync_category (TechoSync          *self,
   for (;;)
     {
       g_autoptr(TechoPortalPage) page = NULL;
+      guint changed = 0;
 
       if (state.process_id == NULL)
         {
@@ -413,14 +414,16 @@ sync_category (TechoSync          *self,
 
       g_clear_pointer (&json, g_free);
       json = sync_state_to_json (&state);
-      if (!techo_store_upsert_page_sync (self->store, self->profile_id, category, page->records,
-                                         json, cancellable, error))
+      if (!techo_store_upsert_page_counted_sync (self->store, self->profile_id, category,
+                                                 page->records, json, &changed, cancellable,
+                                                 error))
         {
           prefetch_abandon (g_steal_pointer (&ahead));
           return FALSE;
         }
       progress->pages++;
       progress->records += page->records->len;
+      progress->changed += changed;
 
       if (self->fetch_documents && !settle_documents (self, category, &state, progress,
                                                       cancellable, error))

@@ -33,6 +33,9 @@ typedef struct
   TechoCategory category;
   guint pages;        /* pages stored in this run */
   guint records;      /* records in them (withdrawals included) */
+  guint changed;      /* of those, the ones the store did not hold as sent:
+                       * new, or a higher revision (the months re-read
+                       * before the watermark are mostly not) */
   guint documents;    /* CDA documents stored */
   gboolean finished;  /* the category is done for this run */
 } TechoSyncProgress;

@@ -35,6 +35,8 @@ typedef struct
   GPtrArray *guidance;    /* TechoCheckup of report kind 2x: 特定保健指導 (health
                            * guidance) records, newest first, never NULL; kept apart
                            * from the checkups (no results, no analysis) */
+  gint64 synced_at;       /* Unix time the portal last sent this person's
+                           * records (0: never synced) */
 } TechoRecordSet;
 
 TechoRecordSet *techo_record_set_new   (void);

@@ -207,14 +207,20 @@ techo_analysis_assess (const TechoRecordSet *set,
                        TechoAssessment      *out)
 {
   const char *sex = techo_analysis_sex (set);
+  TechoGuidanceLevel computed;
 
   out->metabolic_reported = techo_reference_reported_metabolic (checkup, &out->metabolic);
   if (!out->metabolic_reported)
     out->metabolic = techo_reference_metabolic (checkup, sex);
+  computed = techo_reference_guidance_level_full (checkup, sex,
+                                                  techo_analysis_age_on (set, checkup->performed_on),
+                                                  &out->reason, &out->risks);
   out->level_reported = techo_reference_reported_guidance_level (checkup, &out->level);
   if (!out->level_reported)
-    out->level = techo_reference_guidance_level (checkup, sex,
-                                                 techo_analysis_age_on (set, checkup->performed_on));
+    out->level = computed;
+  else if (out->level != computed)
+    /* The source knew more (or judged otherwise): no reason of ours. */
+    out->reason = TECHO_GUIDANCE_REASON_UNKNOWN;
 }
 
 /* ---- medicines ----------------------------------------------------------- */

@@ -109,6 +109,11 @@ typedef struct
   gboolean metabolic_reported;  /* FALSE: computed by Techo */
   TechoGuidanceLevel level;
   gboolean level_reported;      /* FALSE: computed by Techo */
+  /* Why, by the national rules applied to the values and the answers
+   * (also when the source reported the level: UNKNOWN when the rules give
+   * another level than the source's). */
+  TechoGuidanceReason reason;
+  guint risks;                  /* added risks counted (REASON_RISKS, _AGE) */
 } TechoAssessment;
 
 void              techo_analysis_assess         (const TechoRecordSet *set,

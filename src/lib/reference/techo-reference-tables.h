@@ -199,6 +199,27 @@ TechoGuidanceLevel   techo_reference_guidance_level (const TechoCheckup *checkup
                                                      const char         *sex,
                                                      int                 age);
 
+/* Why a checkup has the guidance level it has, by the national rules
+ * (標準的な健診・保健指導プログラム): the first that applies. */
+typedef enum
+{
+  TECHO_GUIDANCE_REASON_UNKNOWN,     /* not enough values to say */
+  TECHO_GUIDANCE_REASON_MEDICATION,  /* takes BP, glucose or lipid medicine (質問票):
+                                      * left to the doctor, no 特定保健指導 */
+  TECHO_GUIDANCE_REASON_NO_OBESITY,  /* waist and BMI under the criteria */
+  TECHO_GUIDANCE_REASON_NO_RISK,     /* over them, but no added risk */
+  TECHO_GUIDANCE_REASON_RISKS,       /* over them, with risks (@out_risks) */
+  TECHO_GUIDANCE_REASON_AGE,         /* 65–74: 積極的支援 becomes 動機付け支援 */
+} TechoGuidanceReason;
+
+/* As techo_reference_guidance_level, with the reason and the count of
+ * added risks (glucose, lipids, blood pressure, smoking) it counted. */
+TechoGuidanceLevel   techo_reference_guidance_level_full (const TechoCheckup  *checkup,
+                                                          const char          *sex,
+                                                          int                  age,
+                                                          TechoGuidanceReason *out_reason,
+                                                          guint               *out_risks);
+
 /* The source's own reported values (9N501…, 9N506…). Prefer these when
  * present; label computed values as computed. FALSE when absent. */
 gboolean techo_reference_reported_metabolic      (const TechoCheckup   *checkup,

@@ -651,26 +651,44 @@ techo_reference_metabolic (const TechoCheckup *checkup,
 }
 
 TechoGuidanceLevel
-techo_reference_guidance_level (const TechoCheckup *checkup,
-                                const char         *sex,
-                                int                 age)
+techo_reference_guidance_level_full (const TechoCheckup  *checkup,
+                                     const char          *sex,
+                                     int                  age,
+                                     TechoGuidanceReason *out_reason,
+                                     guint               *out_risks)
 {
   gboolean known = FALSE, over, bmi_known;
   double bmi = 0, glucose, hba1c;
   gboolean glucose_known = FALSE, glucose_risk = FALSE;
   guint risks = 0;
   TechoGuidanceLevel level;
+  TechoGuidanceReason reason_unused;
+  guint risks_unused;
 
+  if (out_reason == NULL)
+    out_reason = &reason_unused;
+  if (out_risks == NULL)
+    out_risks = &risks_unused;
+  *out_reason = TECHO_GUIDANCE_REASON_UNKNOWN;
+  *out_risks = 0;
   g_return_val_if_fail (checkup != NULL, TECHO_GUIDANCE_UNKNOWN);
 
   if (answered_yes (checkup, "med_bp") || answered_yes (checkup, "med_glucose")
       || answered_yes (checkup, "med_lipid"))
-    return TECHO_GUIDANCE_INFORMATION;
+    {
+      *out_reason = TECHO_GUIDANCE_REASON_MEDICATION;
+      return TECHO_GUIDANCE_INFORMATION;
+    }
 
   over = waist_over (checkup, sex, &known);
   bmi_known = checkup_number (checkup, "bmi", &bmi);
   if (!over && !(bmi_known && bmi >= rules.bmi))
-    return known ? TECHO_GUIDANCE_INFORMATION : TECHO_GUIDANCE_UNKNOWN;
+    {
+      if (!known)
+        return TECHO_GUIDANCE_UNKNOWN;
+      *out_reason = TECHO_GUIDANCE_REASON_NO_OBESITY;
+      return TECHO_GUIDANCE_INFORMATION;
+    }
 
   if (checkup_number (checkup, "glucose_fasting", &glucose))
     {
@@ -691,6 +709,8 @@ techo_reference_guidance_level (const TechoCheckup *checkup,
   risks += bp_risk (checkup);
   if (risks > 0 && answered_yes (checkup, "smoking"))
     risks++;
+  *out_risks = risks;
+  *out_reason = risks > 0 ? TECHO_GUIDANCE_REASON_RISKS : TECHO_GUIDANCE_REASON_NO_RISK;
 
   if (over)
     level = risks >= 2 ? TECHO_GUIDANCE_ACTIVE
@@ -700,8 +720,19 @@ techo_reference_guidance_level (const TechoCheckup *checkup,
             : risks >= 1 ? TECHO_GUIDANCE_MOTIVATIONAL : TECHO_GUIDANCE_INFORMATION;
 
   if (level == TECHO_GUIDANCE_ACTIVE && age >= rules.older_from && age <= rules.older_to)
-    level = TECHO_GUIDANCE_MOTIVATIONAL;
+    {
+      level = TECHO_GUIDANCE_MOTIVATIONAL;
+      *out_reason = TECHO_GUIDANCE_REASON_AGE;
+    }
   return level;
+}
+
+TechoGuidanceLevel
+techo_reference_guidance_level (const TechoCheckup *checkup,
+                                const char         *sex,
+                                int                 age)
+{
+  return techo_reference_guidance_level_full (checkup, sex, age, NULL, NULL);
 }
 
 gboolean

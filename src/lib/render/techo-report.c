@@ -135,6 +135,9 @@ item_text (const TechoItem *item)
     {
       display = item->display != NULL ? item->display :
                 techo_reference_item_value_display (item->code, item->value);
+      /* A bare "−" on paper reads as a missing value: say it is negative. */
+      if (g_strcmp0 (display, "−") == 0 || g_strcmp0 (display, "-") == 0)
+        return g_strdup ("−（陰性）");
       return g_strdup (display != NULL ? display : item->value);
     }
   if (item->unit != NULL && item->type == TECHO_VALUE_PQ)
@@ -256,6 +259,7 @@ layout_medications (TechoReport          *r,
                     const TechoRecordSet *set)
 {
   g_autoptr(GPtrArray) current = g_ptr_array_new ();
+  g_autoptr(GPtrArray) lines = g_ptr_array_new ();    /* one per drug */
   g_autoptr(GHashTable) warned = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   gint64 latest = 0;
   Block *b;
@@ -271,6 +275,19 @@ layout_medications (TechoReport          *r,
       if (latest - julian (d->dispensed_on) <= CURRENT_MEDICATION_DAYS)
         g_ptr_array_add (current, d);
     }
+  /* One line per drug: its latest dispensing (the set is newest first). */
+  {
+    g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+    for (guint i = 0; i < current->len; i++)
+      {
+        TechoDispensing *d = g_ptr_array_index (current, i);
+        const char *drug = d->drug_name != NULL ? d->drug_name : "";
+
+        if (g_hash_table_add (seen, (gpointer) drug))
+          g_ptr_array_add (lines, d);
+      }
+  }
   if (current->len == 0)
     {
       add_text (r, "服薬の記録はありません。", 0);
@@ -282,12 +299,12 @@ layout_medications (TechoReport          *r,
   b->cells[2] = g_strdup ("用法");
   b->cells[3] = g_strdup ("日数");
   b->cells[4] = g_strdup ("処方元");
-  for (guint i = 0; i < current->len; i++)
+  for (guint i = 0; i < lines->len; i++)
     {
-      TechoDispensing *d = g_ptr_array_index (current, i);
+      TechoDispensing *d = g_ptr_array_index (lines, i);
 
       b = add_row (r, BLOCK_ROW, medication_widths, 5);
-      b->cells[0] = g_strdup (d->dispensed_on);
+      b->cells[0] = format_date (d->dispensed_on);
       b->cells[1] = g_strdup (d->drug_name);
       b->cells[2] = g_strdup (d->usage);
       b->cells[3] = g_strdup_printf ("%d", d->days);
@@ -307,7 +324,7 @@ layout_medications (TechoReport          *r,
 
         if (!g_hash_table_add (warned, g_steal_pointer (&key)))
           continue;
-        text = g_strdup_printf ("⚠ 同一成分の重複: %s（%s）と %s（%s）",
+        text = g_strdup_printf ("⚠ 同一成分の重複：%s（%s）と %s（%s）",
                                 a->drug_name, a->prescriber_name ? a->prescriber_name : "—",
                                 c->drug_name, c->prescriber_name ? c->prescriber_name : "—");
         add_text (r, text, 1);
@@ -330,7 +347,7 @@ layout_medications (TechoReport          *r,
         key = g_strdup_printf ("%s\x1f%s", a->drug_name, c->drug_name);
         if (!g_hash_table_add (warned, g_steal_pointer (&key)))
           continue;
-        text = g_strdup_printf ("⚠ 同効薬の重複の可能性: %s（%s）と %s（%s）",
+        text = g_strdup_printf ("⚠ 同効薬の重複の可能性：%s（%s）と %s（%s）",
                                 a->drug_name, a->prescriber_name ? a->prescriber_name : "—",
                                 c->drug_name, c->prescriber_name ? c->prescriber_name : "—");
         add_text (r, text, 1);
@@ -371,8 +388,13 @@ layout_screenings (TechoReport               *r,
       b = add_row (r, BLOCK_ROW, screening_widths, 4);
       b->cells[0] = g_strdup (info->name_ja);
       b->cells[1] = last != NULL ? format_date (last->performed_on) : g_strdup ("記録なし");
-      b->cells[2] = g_strdup (last != NULL && last->followup_display != NULL ?
-                              last->followup_display : "—");
+      /* "不要" alone says nothing on paper: what is not needed. */
+      if (last != NULL && last->followup_display != NULL
+          && g_str_equal (last->followup_display, "不要"))
+        b->cells[2] = g_strdup ("精密検査不要");
+      else
+        b->cells[2] = g_strdup (last != NULL && last->followup_display != NULL ?
+                                last->followup_display : "—");
       if (summary.followup_outstanding)
         {
           b->cells[3] = g_strdup ("要精密検査（精密検査の記録なし）");
@@ -386,12 +408,12 @@ layout_screenings (TechoReport               *r,
         }
       else if (due == TECHO_SCREENING_DUE)
         {
-          b->cells[3] = g_strdup ("受診の時期です");
+          b->cells[3] = g_strdup ("受診時期です");   /* as the app says */
           b->flags[3] = COLOUR_ONLY + TECHO_STATUS_GUIDANCE;
         }
       else if (due == TECHO_SCREENING_OVERDUE)
         {
-          b->cells[3] = g_strdup ("受診の時期を過ぎています");
+          b->cells[3] = g_strdup ("受診時期を過ぎています");
           b->flags[3] = COLOUR_ONLY + TECHO_STATUS_GUIDANCE;
         }
       else

@@ -652,6 +652,33 @@ techo_store_list_screenings_finish (TechoStore    *self,
 
 /* ---- one person's records -------------------------------------------------- */
 
+/* When the portal last sent @set's person anything (the sync state's
+ * newest write), so the overview can say when the last sync was. */
+static gboolean
+read_synced_at (TechoSqlite     *db,
+                TechoRecordSet  *set,
+                GError         **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare_cached (db, "SELECT ifnull (max (last_sync_at), 0) FROM sync_state"
+                                       " WHERE profile_id = ?1", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, set->profile->id);
+      if (techo_sqlite_step (s, &local_error))
+        set->synced_at = techo_sqlite_column_int64 (s, 0);
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                                   "read the time of the last sync");
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* The profile, checkups, dispensings (from q->first on) and screenings in
  * one job: one hop for the caller, one consistent read of the store. */
 static gpointer
@@ -723,6 +750,8 @@ read_records_job (TechoStore    *self,
     return NULL;
   g_ptr_array_unref (set->screenings);
   set->screenings = list;
+  if (!read_synced_at (db, set, error))
+    return NULL;
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
     return NULL;
   return g_steal_pointer (&set);

@@ -528,16 +528,20 @@ portal_replaced_values (TechoSqlite            *db,
   return TRUE;
 }
 
-gboolean
-techo_store_write_record (TechoSqlite    *db,
-                          TechoCategory   category,
-                          gint64          profile_id,
-                          gconstpointer   record,
-                          gint64          received_at,
-                          gint64          import_id,
-                          gint64         *out_row,
-                          gboolean       *out_inserted,
-                          GError        **error)
+/* techo_store_write_record, also saying whether the row changed at all
+ * (inserted, or updated to a higher revision): the sync's re-read of
+ * months it already has changes nothing and is not news. */
+static gboolean
+write_record (TechoSqlite    *db,
+              TechoCategory   category,
+              gint64          profile_id,
+              gconstpointer   record,
+              gint64          received_at,
+              gint64          import_id,
+              gint64         *out_row,
+              gboolean       *out_inserted,
+              gboolean       *out_changed,
+              GError        **error)
 {
   const KindSql *sql = category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
                      : category == TECHO_CATEGORY_MEDICATION ? &dispensing_sql
@@ -554,6 +558,7 @@ techo_store_write_record (TechoSqlite    *db,
 
   *out_row = 0;
   *out_inserted = FALSE;
+  *out_changed = FALSE;
   if (category == TECHO_CATEGORY_CHECKUP && common.provenance->origin == TECHO_ORIGIN_PORTAL
       && !techo_store_adopt_file_checkup (db, profile_id, record, error))
     return FALSE;
@@ -570,6 +575,7 @@ techo_store_write_record (TechoSqlite    *db,
       row_id = techo_sqlite_last_insert_rowid (db);
       *out_row = row_id;
       *out_inserted = TRUE;
+      *out_changed = TRUE;
       if (import_id > 0)
         {
           g_clear_pointer (&s, techo_sqlite_statement_free);
@@ -611,6 +617,7 @@ techo_store_write_record (TechoSqlite    *db,
     return FALSE;
   row_id = techo_sqlite_column_int64 (s, 0);
   *out_row = row_id;
+  *out_changed = changed;
   if (!changed || common.withdrawn)
     return TRUE; /* not newer: nothing changes */
   if (category == TECHO_CATEGORY_CHECKUP)
@@ -632,19 +639,37 @@ techo_store_write_record (TechoSqlite    *db,
                                     common.id, import_id, NULL, error);
 }
 
+gboolean
+techo_store_write_record (TechoSqlite    *db,
+                          TechoCategory   category,
+                          gint64          profile_id,
+                          gconstpointer   record,
+                          gint64          received_at,
+                          gint64          import_id,
+                          gint64         *out_row,
+                          gboolean       *out_inserted,
+                          GError        **error)
+{
+  gboolean changed = FALSE;
+
+  return write_record (db, category, profile_id, record, received_at, import_id, out_row,
+                       out_inserted, &changed, error);
+}
+
 static gboolean
 upsert_record (TechoSqlite   *db,
                TechoCategory  category,
                gint64         profile_id,
                gconstpointer  record,
                gint64         received_at,
+               gboolean      *out_changed,
                GError       **error)
 {
   gint64 row = 0;
   gboolean inserted = FALSE;
 
-  return techo_store_write_record (db, category, profile_id, record, received_at, 0, &row,
-                                   &inserted, error);
+  return write_record (db, category, profile_id, record, received_at, 0, &row, &inserted,
+                       out_changed, error);
 }
 
 static gboolean
@@ -673,6 +698,7 @@ upsert_page_job (TechoStore    *self,
   TechoStoreRequest *r = data;
   g_autoptr(GError) local_error = NULL;
   gint64 now = techo_store_now ();
+  guint n_changed = 0;
 
   if (r->category >= TECHO_N_CATEGORIES)
     {
@@ -693,16 +719,20 @@ upsert_page_job (TechoStore    *self,
           techo_sqlite_rollback (db);
           return NULL;
         }
+      gboolean changed = FALSE;
+
       if (!upsert_record (db, r->category, r->profile_id,
-                          g_ptr_array_index (r->records, i), now, &local_error))
+                          g_ptr_array_index (r->records, i), now, &changed, &local_error))
         goto failed;
+      n_changed += changed ? 1 : 0;
     }
   if (r->first != NULL &&
       !write_sync_state (db, r->profile_id, r->category, r->first, now, &local_error))
     goto failed;
   if (!techo_sqlite_commit (db, &local_error))
     goto failed;
-  return TECHO_STORE_DONE;
+  /* Never NULL (that is failure): the count of changed rows, plus one. */
+  return GUINT_TO_POINTER (n_changed + 1);
 
 failed:
   techo_sqlite_rollback (db);
@@ -719,16 +749,38 @@ techo_store_upsert_page_sync (TechoStore     *self,
                               GCancellable   *cancellable,
                               GError        **error)
 {
+  return techo_store_upsert_page_counted_sync (self, profile_id, category, records,
+                                               sync_state_json, NULL, cancellable, error);
+}
+
+gboolean
+techo_store_upsert_page_counted_sync (TechoStore     *self,
+                                      gint64          profile_id,
+                                      TechoCategory   category,
+                                      GPtrArray      *records,
+                                      const char     *sync_state_json,
+                                      guint          *out_changed,
+                                      GCancellable   *cancellable,
+                                      GError        **error)
+{
   TechoStoreRequest *r;
+  gpointer result;
 
   g_return_val_if_fail (records != NULL, FALSE);
 
+  if (out_changed != NULL)
+    *out_changed = 0;
   r = techo_store_request_new (profile_id);
   r->category = category;
   r->records = g_ptr_array_ref (records);
   r->first = g_strdup (sync_state_json);
-  return techo_store_run_sync (self, upsert_page_job, r, (GDestroyNotify) techo_store_request_free,
-                               cancellable, error) != NULL;
+  result = techo_store_run_sync (self, upsert_page_job, r,
+                                 (GDestroyNotify) techo_store_request_free, cancellable, error);
+  if (result == NULL)
+    return FALSE;
+  if (out_changed != NULL)
+    *out_changed = GPOINTER_TO_UINT (result) - 1;
+  return TRUE;
 }
 
 /* ---- sync state ---------------------------------------------------------- */

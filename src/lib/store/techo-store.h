@@ -206,6 +206,16 @@ gboolean   techo_store_upsert_page_sync (TechoStore     *self,
                                          const char     *sync_state_json,
                                          GCancellable   *cancellable,
                                          GError        **error);
+/* The same, with @out_changed (nullable) set to how many rows it inserted
+ * or moved to a higher revision: the rest were already stored as sent. */
+gboolean   techo_store_upsert_page_counted_sync (TechoStore     *self,
+                                                 gint64          profile_id,
+                                                 TechoCategory   category,
+                                                 GPtrArray      *records,
+                                                 const char     *sync_state_json,
+                                                 guint          *out_changed,
+                                                 GCancellable   *cancellable,
+                                                 GError        **error);
 /* The last sync state written for the category, or NULL (no error) if
  * none was. */
 char      *techo_store_get_sync_state_sync (TechoStore    *self,
