@@ -328,12 +328,20 @@ static const char schema_hosted_shares[] =
   "  denied_seen INTEGER NOT NULL DEFAULT 0,"
   "  deleted_at INTEGER);";
 
+/* v6: a consent's scope within its categories and period (the last N
+ * checkups, some cancers, current medicines only), in the text form of
+ * techo-record-scope.h; NULL for every consent before it (all of each
+ * category). */
+static const char schema_consent_scope[] =
+  "ALTER TABLE consents ADD COLUMN scope TEXT;";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
   { 3, schema_jahis_notebook },
   { 4, schema_dispensings_revised_by },
   { 5, schema_hosted_shares },
+  { 6, schema_consent_scope },
 };
 
 const TechoStoreMigration *
