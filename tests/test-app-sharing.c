@@ -521,6 +521,66 @@ test_visit_mode (Fixture       *fixture,
   wait_for_ledger (fixture, 2);
 }
 
+static TechoScreening *
+screening (const char *date,
+           const char *cancer,
+           const char *followup)
+{
+  TechoScreening *s = techo_screening_new ();
+
+  s->id = g_strdup_printf ("%s-%s", cancer, date);
+  s->revision = 1;
+  s->performed_on = g_strdup (date);
+  s->cancer = g_strdup (cancer);
+  s->stage = g_strdup ("primary");
+  s->municipality_name = g_strdup ("千代田区");
+  s->followup_code = g_strdup ("9P502000000000011");
+  s->followup_value = g_strdup (followup);
+  s->followup_display = g_strdup (g_str_equal (followup, "2") ? "要精密検査" : "不要");
+  return s;
+}
+
+/* Visit mode shows the latest result of each cancer, not every
+ * screening on record: three lung and two stomach screenings are two
+ * rows, each the newest. */
+static void
+test_visit_latest_screening (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoRecordSet) records = techo_record_set_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *old_date = techo_format_date ("2021-10-01");
+  g_autofree char *new_date = techo_format_date ("2024-10-01");
+  g_autofree char *stomach_date = techo_format_date ("2023-03-01");
+  TechoVisitWindow *visit;
+
+  /* Newest first, as a record set holds them. */
+  g_ptr_array_add (records->screenings, screening ("2024-10-01", "lung", "1"));
+  g_ptr_array_add (records->screenings, screening ("2023-03-01", "stomach", "2"));
+  g_ptr_array_add (records->screenings, screening ("2022-10-01", "lung", "1"));
+  g_ptr_array_add (records->screenings, screening ("2021-10-01", "lung", "2"));
+  g_ptr_array_add (records->screenings, screening ("2020-03-01", "stomach", "1"));
+  consent = techo_consent_new ("みどり内科 田中先生", "受診のため", 1u << TECHO_CATEGORY_SCREENING,
+                               TECHO_CONSENT_METHOD_VISIT);
+  visit = techo_visit_window_new (GTK_WINDOW (fixture->window), fixture->data->store, records,
+                                  consent, NULL);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "screening"), ==, 2);
+  text = techo_visit_window_dup_text (visit);
+  g_assert_nonnull (strstr (text, new_date));
+  g_assert_nonnull (strstr (text, stomach_date));
+  g_assert_null (strstr (text, old_date));
+  /* The newest lung result is clear; the older positive one is not shown. */
+  g_assert_nonnull (strstr (text, "不要"));
+  techo_visit_window_start (visit);
+  techo_test_app_pump (200);
+  save_screenshot (GTK_WIDGET (visit), "10d-visit-latest-screening");
+  gtk_window_destroy (GTK_WINDOW (visit));
+  techo_test_app_pump (50);
+  g_assert_null (visit);
+}
+
 static GtkEditable *
 leave_entry (AdwMessageDialog *question)
 {
@@ -737,6 +797,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/sharing/visit-mode", Fixture, NULL, fixture_set_up, test_visit_mode,
               fixture_tear_down);
+  g_test_add ("/sharing/visit-latest-screening", Fixture, NULL, fixture_set_up,
+              test_visit_latest_screening, fixture_tear_down);
   g_test_add_func ("/sharing/visit-passphrase", test_visit_passphrase);
   g_test_add ("/sharing/print", Fixture, NULL, fixture_set_up, test_print, fixture_tear_down);
 
