@@ -314,7 +314,7 @@ techo_test_assert_screening_equal (const TechoScreening *a,
 TechoRecordSet *
 techo_test_export_all (TechoTestExport *f)
 {
-  g_autoptr(TechoConsent) consent = techo_consent_new ("test", "test", 7, "fhir");
+  g_autoptr(TechoConsent) consent = techo_consent_new ("test", "test", 7, TECHO_CONSENT_METHOD_FHIR);
   g_autoptr(GError) error = NULL;
   TechoRecordSet *set;
 

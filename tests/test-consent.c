@@ -130,8 +130,7 @@ test_validate (void)
   g_clear_pointer (&c->period_to, g_free);
 
   /* A share needs an expiry in the future. */
-  g_free (c->method);
-  c->method = g_strdup (TECHO_CONSENT_METHOD_SHARE);
+  c->method = TECHO_CONSENT_METHOD_SHARE;
   g_assert_false (techo_consent_validate (c, now, &error));
   g_assert_error (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_MISSING);
   g_clear_error (&error);
@@ -183,7 +182,8 @@ test_ledger (void)
   g_assert_cmpstr (read->purpose, ==, "定期受診の相談");
   g_assert_cmpuint (read->categories, ==, c->categories);
   g_assert_cmpstr (read->period_from, ==, "2023-01-01");
-  g_assert_cmpstr (read->method, ==, "fhir");
+  g_assert_cmpint (read->method, ==, TECHO_CONSENT_METHOD_FHIR);
+  g_assert_cmpstr (techo_consent_method_to_string (read->method), ==, "fhir");
   g_assert_cmpuint (read->events->len, ==, 2);
   e = g_ptr_array_index (read->events, 0);
   g_assert_cmpstr (e->event, ==, "created");
@@ -232,8 +232,7 @@ test_share_expiry (void)
   g_autoptr(TechoConsent) c = file_consent ();
   g_autoptr(GError) error = NULL;
 
-  g_free (c->method);
-  c->method = g_strdup (TECHO_CONSENT_METHOD_SHARE);
+  c->method = TECHO_CONSENT_METHOD_SHARE;
   c->expires_at = g_get_real_time () / G_USEC_PER_SEC + 2;
   g_assert_true (techo_store_record_consent_sync (f->store, c, NULL, &error));
   g_assert_no_error (error);
@@ -305,7 +304,7 @@ test_export_formats (void)
     }
   g_assert_cmpstr (techo_export_format_to_string (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
                    "fhir-documents");
-  g_assert_cmpstr (techo_export_format_method (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
+  g_assert_cmpint (techo_export_format_method (TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS), ==,
                    TECHO_CONSENT_METHOD_FHIR);
   format = TECHO_EXPORT_FORMAT_PDF;
   g_assert_false (techo_export_format_from_string ("FHIR", &format));
@@ -313,11 +312,37 @@ test_export_formats (void)
   g_assert_cmpuint (format, ==, TECHO_EXPORT_FORMAT_PDF);
 }
 
+/* Each method has one name, and the name leads back to it. */
+static void
+test_method_names (void)
+{
+  TechoConsentMethod method = TECHO_CONSENT_METHOD_SHARE;
+
+  for (guint i = TECHO_CONSENT_METHOD_NONE + 1; i < TECHO_CONSENT_N_METHODS; i++)
+    {
+      const char *name = techo_consent_method_to_string (i);
+
+      g_assert_nonnull (name);
+      for (guint j = TECHO_CONSENT_METHOD_NONE + 1; j < i; j++)
+        g_assert_cmpstr (techo_consent_method_to_string (j), !=, name);
+      g_assert_true (techo_consent_method_from_string (name, &method));
+      g_assert_cmpint (method, ==, i);
+    }
+  g_assert_null (techo_consent_method_to_string (TECHO_CONSENT_METHOD_NONE));
+  g_assert_null (techo_consent_method_to_string (TECHO_CONSENT_N_METHODS));
+  g_assert_false (techo_consent_method_from_string ("FHIR", &method));
+  g_assert_cmpint (method, ==, TECHO_CONSENT_METHOD_NONE);
+  g_assert_false (techo_consent_method_from_string (NULL, &method));
+  g_assert_true (techo_consent_method_is_file (TECHO_CONSENT_METHOD_CDA));
+  g_assert_false (techo_consent_method_is_file (TECHO_CONSENT_METHOD_SHARE));
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/consent/method-names", test_method_names);
   g_test_add_func ("/consent/categories", test_categories);
   g_test_add_func ("/consent/export-formats", test_export_formats);
   g_test_add_func ("/consent/validate", test_validate);

@@ -168,7 +168,7 @@ test_export_async (void)
 {
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
   g_autoptr(TechoConsent) consent = techo_consent_new ("田中先生", "相談",
-                                                       1u << TECHO_CATEGORY_SCREENING, "csv");
+                                                       1u << TECHO_CATEGORY_SCREENING, TECHO_CONSENT_METHOD_CSV);
   g_autoptr(TechoConsent) recorded = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_build_filename (f->dir, "out", NULL);

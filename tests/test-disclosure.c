@@ -25,7 +25,7 @@
 #include "techo-thread.h"
 
 static TechoConsent *
-consent_for (const char *method)
+consent_for (TechoConsentMethod method)
 {
   TechoConsent *c = techo_consent_new ("みどり内科 田中先生", "定期受診の相談",
                                        (1u << TECHO_CATEGORY_CHECKUP) |
@@ -33,7 +33,7 @@ consent_for (const char *method)
                                        (1u << TECHO_CATEGORY_SCREENING),
                                        method);
 
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_SHARE) == 0)
+  if (method == TECHO_CONSENT_METHOD_SHARE)
     c->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
   return c;
 }
@@ -183,7 +183,7 @@ test_refusals (void)
 
   /* No recipient: refused before anything is recorded or written. */
   g_clear_pointer (&nobody->recipient, g_free);
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, nobody, NULL, never_write, NULL,
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, nobody, TECHO_CONSENT_METHOD_NONE, never_write, NULL,
                                              NULL, &error));
   g_assert_error (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_MISSING);
   g_clear_error (&error);
@@ -196,9 +196,9 @@ test_refusals (void)
   g_assert_cmpuint (n_consents (f->store), ==, 0);
 
   /* One consent, one disclosure: a recorded consent does not open a second. */
-  disclosure = techo_disclosure_open_sync (f->store, 0, used, NULL, NULL, &error);
+  disclosure = techo_disclosure_open_sync (f->store, 0, used, TECHO_CONSENT_METHOD_NONE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, used, NULL, never_write, NULL,
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, used, TECHO_CONSENT_METHOD_NONE, never_write, NULL,
                                              NULL, &error));
   g_assert_error (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_RECORDED);
   g_clear_error (&error);
@@ -211,7 +211,7 @@ test_refusals (void)
   g_clear_object (&disclosure);
 
   /* A writer that fails: the consent stays (it was given), nothing "sent". */
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, failing, NULL, failing_write, NULL,
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, failing, TECHO_CONSENT_METHOD_NONE, failing_write, NULL,
                                              NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   g_clear_error (&error);
@@ -220,7 +220,7 @@ test_refusals (void)
   g_assert_cmpuint (logged->events->len, ==, 1);
 
   /* Revoked between gathering and sending: "sent" is refused. */
-  disclosure = techo_disclosure_open_sync (f->store, 0, revoked, NULL, NULL, &error);
+  disclosure = techo_disclosure_open_sync (f->store, 0, revoked, TECHO_CONSENT_METHOD_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_true (techo_store_revoke_consent_sync (f->store, revoked->id, NULL, &error));
   g_assert_false (techo_disclosure_sent_sync (disclosure, "printed 1 page(s)", NULL, &error));
@@ -371,7 +371,7 @@ test_share_answers (void)
   /* The server serves nothing under a consent given for another way out. */
   {
     g_autoptr(TechoConsent) print = consent_for (TECHO_CONSENT_METHOD_PRINT);
-    g_autoptr(TechoDisclosure) printing = techo_disclosure_open_sync (f->store, 0, print, NULL,
+    g_autoptr(TechoDisclosure) printing = techo_disclosure_open_sync (f->store, 0, print, TECHO_CONSENT_METHOD_NONE,
                                                                       NULL, &error);
     g_autofree char *url = NULL;
 

@@ -408,7 +408,7 @@ test_share (void)
   consents = list_consents (f);
   g_assert_cmpuint (consents->len, ==, 1);
   c = g_ptr_array_index (consents, 0);
-  g_assert_cmpstr (c->method, ==, "share");
+  g_assert_cmpint (c->method, ==, TECHO_CONSENT_METHOD_SHARE);
   g_assert_cmpint (c->revoked_at, >, 0);
   {
     guint n_access = 0, n_sent = 0;

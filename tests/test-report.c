@@ -54,7 +54,7 @@ test_pdf (void)
   g_autoptr(TechoDisclosure) disclosure = NULL;
 
   /* The consent through the gate, as a print would record it. */
-  disclosure = techo_disclosure_open_sync (f->store, 0, consent, NULL, NULL, &error);
+  disclosure = techo_disclosure_open_sync (f->store, 0, consent, TECHO_CONSENT_METHOD_NONE, NULL, &error);
   g_assert_no_error (error);
   g_assert_cmpint (consent->id, >, 0);
   options.consent = consent;

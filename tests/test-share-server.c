@@ -696,7 +696,7 @@ test_publish_async (void)
   g_assert_nonnull (strstr (manifest->body, "\"location\""));
   ledger = techo_store_list_consents_sync (f->store, NULL, &error);
   g_assert_cmpuint (ledger->len, ==, 1);
-  g_assert_cmpstr (((TechoConsent *) g_ptr_array_index (ledger, 0))->method, ==, "share");
+  g_assert_cmpint (((TechoConsent *) g_ptr_array_index (ledger, 0))->method, ==, TECHO_CONSENT_METHOD_SHARE);
   g_free (link);
 }
 

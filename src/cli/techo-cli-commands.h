@@ -4,6 +4,7 @@
 #pragma once
 
 #include "techo-cli.h"
+#include "techo-consent.h"
 
 G_BEGIN_DECLS
 
@@ -32,7 +33,6 @@ gboolean techo_cli_finish_sign_in (TechoStore *store, TechoOAuth *oauth, GError 
 int techo_cli_export (TechoCliContext *context, int argc, char **argv);
 int techo_cli_share (TechoCliContext *context, int argc, char **argv);
 int techo_cli_consents (TechoCliContext *context, int argc, char **argv);
-typedef struct _TechoConsent TechoConsent;
 /* The narrower share options export and share have in common:
  * --last-checkups N, --cancers LIST, --current-medicines. */
 typedef struct
@@ -54,7 +54,7 @@ G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TechoCliScope, techo_cli_scope_clear)
 TechoConsent *techo_cli_consent_from_options (const char *recipient, const char *purpose,
                                               const char *categories, const char *from,
                                               const char *to, const TechoCliScope *scope,
-                                              const char *method,
+                                              TechoConsentMethod method,
                                               gint64 expires_at, GError **error);
 int techo_cli_exit_for_export_error (const GError *error);
 gint64 techo_cli_parse_duration (const char *text);

@@ -34,7 +34,8 @@ print_consent (const TechoConsent *c,
   g_autofree char *categories = techo_consent_categories_to_string (c->categories);
   const char *state = techo_consent_state (c, now);
 
-  g_print ("#%" G_GINT64_FORMAT "  %s  %s  %s\n", c->id, created, c->method, state);
+  g_print ("#%" G_GINT64_FORMAT "  %s  %s  %s\n", c->id, created,
+           techo_consent_method_to_string (c->method), state);
   g_print ("    to: %s\n    for: %s\n    what: %s", c->recipient, c->purpose, categories);
   if (c->period_from != NULL || c->period_to != NULL)
     g_print (" (%s – %s)", c->period_from ? c->period_from : "", c->period_to ? c->period_to : "");

@@ -45,7 +45,7 @@ techo_cli_consent_from_options (const char           *recipient,
                                 const char           *from,
                                 const char           *to,
                                 const TechoCliScope  *scope,
-                                const char           *method,
+                                TechoConsentMethod    method,
                                 gint64                expires_at,
                                 GError              **error)
 {

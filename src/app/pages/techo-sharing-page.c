@@ -41,23 +41,23 @@ G_DEFINE_FINAL_TYPE_WITH_CODE (TechoSharingPage, techo_sharing_page, GTK_TYPE_WI
 /* ---- words ---------------------------------------------------------------- */
 
 static const char *
-method_label (const char *method)
+method_label (TechoConsentMethod method)
 {
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_VISIT) == 0)
+  if (method == TECHO_CONSENT_METHOD_VISIT)
     return _("Shown in visit mode");
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_PRINT) == 0)
+  if (method == TECHO_CONSENT_METHOD_PRINT)
     return _("Printed report");
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_PDF) == 0)
+  if (method == TECHO_CONSENT_METHOD_PDF)
     return _("PDF report file");
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_FHIR) == 0)
+  if (method == TECHO_CONSENT_METHOD_FHIR)
     return _("FHIR file (JSON)");
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_CSV) == 0)
+  if (method == TECHO_CONSENT_METHOD_CSV)
     return _("CSV files (spreadsheet)");
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_CDA) == 0)
+  if (method == TECHO_CONSENT_METHOD_CDA)
     return _("Official CDA files");
-  if (g_strcmp0 (method, TECHO_CONSENT_METHOD_SHARE) == 0)
+  if (method == TECHO_CONSENT_METHOD_SHARE)
     return _("Encrypted share link");
-  return method;
+  return "";
 }
 
 static const char *
@@ -138,7 +138,7 @@ consent_row (TechoSharingPage   *self,
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", method_label (consent->method), created);
   g_autofree char *what = categories_text (consent->categories);
   g_autofree char *period = NULL;
-  gboolean share = g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) == 0;
+  gboolean share = consent->method == TECHO_CONSENT_METHOD_SHARE;
 
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), consent->recipient);
   adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (row), subtitle);
@@ -261,7 +261,7 @@ dialog_consented_cb (TechoShareDialog *dialog,
 static void
 share_clicked_cb (TechoSharingPage *self)
 {
-  techo_sharing_page_open_dialog (self, NULL);
+  techo_sharing_page_open_dialog (self, TECHO_CONSENT_METHOD_NONE);
 }
 
 static void
@@ -508,8 +508,8 @@ techo_sharing_page_stop (TechoSharingPage *self,
 }
 
 TechoShareDialog *
-techo_sharing_page_open_dialog (TechoSharingPage *self,
-                                const char       *method)
+techo_sharing_page_open_dialog (TechoSharingPage   *self,
+                                TechoConsentMethod  method)
 {
   GtkRoot *root = gtk_widget_get_root (GTK_WIDGET (self));
   TechoShareDialog *dialog;
@@ -518,7 +518,7 @@ techo_sharing_page_open_dialog (TechoSharingPage *self,
 
   dialog = techo_share_dialog_new (GTK_IS_WINDOW (root) ? GTK_WINDOW (root) : NULL,
                                    self->store, self->records, self->servers);
-  if (method != NULL)
+  if (method != TECHO_CONSENT_METHOD_NONE)
     techo_share_dialog_set_method (dialog, method);
   g_signal_connect_object (dialog, "consented", G_CALLBACK (dialog_consented_cb), self, 0);
   gtk_window_present (GTK_WINDOW (dialog));

@@ -40,10 +40,10 @@ void              techo_sharing_page_set_expanded (TechoSharingPage *self,
 /* What the Stop button does: revokes the consent and stops serving it. */
 void              techo_sharing_page_stop         (TechoSharingPage *self,
                                                    gint64            consent_id);
-/* Opens the share dialog, with @method (a TECHO_CONSENT_METHOD_*, or
- * NULL) preselected. Returns it (owned by GTK). */
-TechoShareDialog *techo_sharing_page_open_dialog  (TechoSharingPage *self,
-                                                   const char       *method);
+/* Opens the share dialog, with @method (or TECHO_CONSENT_METHOD_NONE)
+ * preselected. Returns it (owned by GTK). */
+TechoShareDialog *techo_sharing_page_open_dialog  (TechoSharingPage   *self,
+                                                   TechoConsentMethod  method);
 /* How many addresses links are served on. */
 guint             techo_sharing_page_get_n_servers (TechoSharingPage *self);
 

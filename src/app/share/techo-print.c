@@ -203,8 +203,7 @@ techo_print_run_async (TechoStore          *store,
   job->store = g_object_ref (store);
   job->profile_id = profile_id;
   job->consent = techo_consent_copy (consent);
-  g_free (job->consent->method);
-  job->consent->method = g_strdup (TECHO_CONSENT_METHOD_PRINT);
+  job->consent->method = TECHO_CONSENT_METHOD_PRINT;
   job->analytes = g_strdupv ((char **) analytes);
   job->export_pdf_path = g_strdup (export_pdf_path);
   job->parent = parent != NULL ? g_object_ref (parent) : NULL;

@@ -61,7 +61,7 @@ struct _TechoShareDialog
 /* ---- the form (techo-share-form.c) ----------------------------------------- */
 
 /* The TECHO_CONSENT_METHOD_* the "How" row shows. */
-const char   *techo_share_dialog_current_method   (TechoShareDialog   *self);
+TechoConsentMethod techo_share_dialog_current_method (TechoShareDialog *self);
 /* The consent the form describes (not recorded). */
 TechoConsent *techo_share_dialog_build_consent    (TechoShareDialog   *self);
 /* The trend charts chosen, NULL-terminated (empty when none). */
@@ -90,7 +90,6 @@ gint64        techo_share_dialog_profile_id       (TechoShareDialog   *self);
 
 /* ---- the methods (techo-share-methods.c) ---------------------------------- */
 
-gboolean      techo_share_method_is_file          (const char         *method);
 /* Each takes @consent, built from the form and not yet recorded. */
 void          techo_share_dialog_start_visit      (TechoShareDialog   *self,
                                                    TechoConsent       *consent);

@@ -67,13 +67,13 @@ set_error (TechoShareDialog *self,
 }
 
 static const char *
-confirm_label (const char *method)
+confirm_label (TechoConsentMethod method)
 {
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_VISIT))
+  if (method == TECHO_CONSENT_METHOD_VISIT)
     return _("_Start Visit Mode");
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_PRINT))
+  if (method == TECHO_CONSENT_METHOD_PRINT)
     return _("_Print…");
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_SHARE))
+  if (method == TECHO_CONSENT_METHOD_SHARE)
     return _("_Create Link");
   return _("_Save…");
 }
@@ -144,7 +144,7 @@ fill_summary (TechoShareDialog   *self,
     add_summary_row (self, _("Period"), _("Everything"));
   if (techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP)
       && self->analyte_switches->len > 0
-      && !techo_share_method_is_file (consent->method))
+      && !techo_consent_method_is_file (consent->method))
     {
       g_auto(GStrv) keys = techo_share_dialog_chosen_analytes (self);
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
@@ -160,7 +160,8 @@ fill_summary (TechoShareDialog   *self,
   add_summary_row (self, _("Why"), consent->purpose);
   how = g_list_model_get_item (adw_combo_row_get_model (self->method_row),
                                adw_combo_row_get_selected (self->method_row));
-  how_text = how != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (how)) : consent->method;
+  how_text = how != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (how))
+                         : techo_consent_method_to_string (consent->method);
   add_summary_row (self, _("How"), how_text);
   if (consent->expires_at > 0)
     {
@@ -193,7 +194,7 @@ go_to_summary (TechoShareDialog *self)
       set_error (self, self->error_label, techo_error_text (error));
       return FALSE;
     }
-  if (g_str_equal (consent->method, TECHO_CONSENT_METHOD_SHARE)
+  if (consent->method == TECHO_CONSENT_METHOD_SHARE
       && strlen (passcode) > TECHO_SHARE_MAX_PASSCODE)
     {
       set_error (self, self->error_label, _("The passcode is too long."));
@@ -246,15 +247,15 @@ static void
 carry_out (TechoShareDialog *self)
 {
   TechoConsent *consent = techo_share_dialog_build_consent (self);
-  const char *method = consent->method;
+  TechoConsentMethod method = consent->method;
 
   set_error (self, self->summary_error_label, NULL);
   /* Each method takes the consent and goes through the gate. */
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_VISIT))
+  if (method == TECHO_CONSENT_METHOD_VISIT)
     techo_share_dialog_start_visit (self, consent);
-  else if (g_str_equal (method, TECHO_CONSENT_METHOD_PRINT))
+  else if (method == TECHO_CONSENT_METHOD_PRINT)
     techo_share_dialog_start_print (self, consent);
-  else if (techo_share_method_is_file (method))
+  else if (techo_consent_method_is_file (method))
     techo_share_dialog_start_file (self, consent);
   else
     techo_share_dialog_start_link (self, consent);
@@ -279,7 +280,7 @@ static void
 method_changed_cb (TechoShareDialog *self)
 {
   gtk_widget_set_visible (GTK_WIDGET (self->link_group),
-                          g_str_equal (techo_share_dialog_current_method (self), TECHO_CONSENT_METHOD_SHARE));
+                          techo_share_dialog_current_method (self) == TECHO_CONSENT_METHOD_SHARE);
 }
 
 static void

@@ -25,10 +25,10 @@ TechoShareDialog *techo_share_dialog_new          (GtkWindow         *parent,
                                                    TechoStore        *store,
                                                    TechoRecordSet    *records,
                                                    GHashTable        *servers);
-/* Preselects the way: a TECHO_CONSENT_METHOD_* name. */
-void              techo_share_dialog_set_method   (TechoShareDialog  *self,
-                                                   const char        *method);
-const char       *techo_share_dialog_get_method   (TechoShareDialog  *self);
+/* Preselects the way. */
+void              techo_share_dialog_set_method   (TechoShareDialog   *self,
+                                                   TechoConsentMethod  method);
+TechoConsentMethod techo_share_dialog_get_method  (TechoShareDialog   *self);
 /* Fills the form as a person would (tests, and callers that know). */
 void              techo_share_dialog_fill         (TechoShareDialog  *self,
                                                    const char        *recipient,

@@ -13,7 +13,7 @@
 #include "techo-share-dialog-private.h"
 
 /* The rows of the "How" combo, in order. */
-static const char * const method_names[] = {
+static const TechoConsentMethod methods[] = {
   TECHO_CONSENT_METHOD_VISIT,
   TECHO_CONSENT_METHOD_PRINT,
   TECHO_CONSENT_METHOD_PDF,
@@ -34,12 +34,12 @@ static const char * const trend_keys[] = {
 static const gint64 expiry_seconds[] = { 3600, 86400, 7 * 86400, 30 * 86400 };
 static const int period_years[] = { 0, 1, 3, 5 };
 
-const char *
+TechoConsentMethod
 techo_share_dialog_current_method (TechoShareDialog *self)
 {
   guint index = adw_combo_row_get_selected (self->method_row);
 
-  return index < G_N_ELEMENTS (method_names) ? method_names[index] : method_names[0];
+  return index < G_N_ELEMENTS (methods) ? methods[index] : methods[0];
 }
 
 static guint
@@ -89,12 +89,12 @@ techo_share_dialog_build_consent (TechoShareDialog *self)
 {
   g_autofree char *recipient = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->recipient_row))));
   g_autofree char *purpose = g_strstrip (g_strdup (gtk_editable_get_text (GTK_EDITABLE (self->purpose_row))));
-  const char *method = techo_share_dialog_current_method (self);
+  TechoConsentMethod method = techo_share_dialog_current_method (self);
   TechoConsent *consent;
 
   consent = techo_consent_new (recipient, purpose, chosen_categories (self), method);
   consent->period_from = period_from (self);
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_SHARE))
+  if (method == TECHO_CONSENT_METHOD_SHARE)
     consent->expires_at = chosen_expiry (self);
   return consent;
 }
@@ -154,15 +154,15 @@ techo_share_dialog_fill_analytes (TechoShareDialog *self)
 }
 
 void
-techo_share_dialog_set_method (TechoShareDialog *self,
-                               const char       *method)
+techo_share_dialog_set_method (TechoShareDialog   *self,
+                               TechoConsentMethod  method)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (method_names); i++)
-    if (g_strcmp0 (method_names[i], method) == 0)
+  for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
+    if (methods[i] == method)
       adw_combo_row_set_selected (self->method_row, i);
 }
 
-const char *
+TechoConsentMethod
 techo_share_dialog_get_method (TechoShareDialog *self)
 {
   return techo_share_dialog_current_method (self);

@@ -17,15 +17,6 @@
 #include "techo-print.h"
 #include "techo-share-dialog-private.h"
 
-gboolean
-techo_share_method_is_file (const char *method)
-{
-  return g_str_equal (method, TECHO_CONSENT_METHOD_PDF)
-         || g_str_equal (method, TECHO_CONSENT_METHOD_FHIR)
-         || g_str_equal (method, TECHO_CONSENT_METHOD_CSV)
-         || g_str_equal (method, TECHO_CONSENT_METHOD_CDA);
-}
-
 /* ---- visit mode ---------------------------------------------------------- */
 
 static void
@@ -188,7 +179,7 @@ run_export (TechoShareDialog *self,
   TechoExportFormat format = TECHO_EXPORT_FORMAT_FHIR;
   Saving *saving = g_new0 (Saving, 1);
 
-  techo_export_format_from_string (consent->method, &format);
+  techo_export_format_from_string (techo_consent_method_to_string (consent->method), &format);
   saving->self = g_object_ref (self);
   saving->path = g_strdup (path);
   techo_share_dialog_show_step (self, "busy");
@@ -220,15 +211,15 @@ chooser_response_cb (GtkNativeDialog  *chooser,
 }
 
 static char *
-suggested_name (const char *method)
+suggested_name (TechoConsentMethod method)
 {
   g_autofree char *today = techo_format_today ();
 
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_PDF))
+  if (method == TECHO_CONSENT_METHOD_PDF)
     return g_strdup_printf ("techo-report-%s.pdf", today);
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_FHIR))
+  if (method == TECHO_CONSENT_METHOD_FHIR)
     return g_strdup_printf ("techo-fhir-%s.json", today);
-  if (g_str_equal (method, TECHO_CONSENT_METHOD_CSV))
+  if (method == TECHO_CONSENT_METHOD_CSV)
     return g_strdup_printf ("techo-csv-%s", today);
   return g_strdup_printf ("techo-cda-%s", today);
 }

@@ -1,12 +1,89 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* techo-window-private.h: what the window shows of a sync, for
- * techo-window-sync.c (which listens on the sync controller) only. */
+/* techo-window-private.h: the window's parts, for its own files only:
+ * techo-window.c (the pages, the records, toasts), techo-window-actions.c
+ * (win.* actions and shortcuts), techo-window-lock.c (opening, locking and
+ * unlocking the store) and techo-window-sync.c (what a sync shows). */
 
 #pragma once
 
+#include "techo-checkups-page.h"
+#include "techo-medicines-page.h"
+#include "techo-overview-page.h"
+#include "techo-screenings-page.h"
+#include "techo-sharing-page.h"
+#include "techo-trends-page.h"
+#include "techo-welcome.h"
 #include "techo-window.h"
 
 G_BEGIN_DECLS
+
+struct _TechoWindow
+{
+  AdwApplicationWindow parent_instance;
+
+  AdwToastOverlay *toast_overlay;
+  GtkStack *main_stack;
+  GtkSpinner *loading_spinner;
+  TechoWelcome *welcome;
+  AdwStatusPage *locked_page;
+  GtkPasswordEntry *unlock_entry;
+  GtkButton *unlock_button;
+  AdwLeaflet *leaflet;
+  GtkListBox *sidebar;
+  AdwWindowTitle *content_title;
+  GtkStack *sync_stack;
+  GtkSpinner *sync_spinner;
+  GtkButton *sync_button;
+  GtkRevealer *sync_banner;
+  GtkLabel *sync_banner_label;
+  GtkButton *sync_banner_button;
+  GtkStack *content_stack;
+  TechoOverviewPage *overview_page;
+  TechoCheckupsPage *checkups_page;
+  TechoTrendsPage *trends_page;
+  TechoMedicinesPage *medicines_page;
+  TechoScreeningsPage *screenings_page;
+  TechoSharingPage *sharing_page;
+
+  TechoStore *store;
+  TechoRecordSet *records;
+  GPtrArray *pages;         /* TechoPage, in the stack's order */
+  GHashTable *filled;       /* TechoPage set: handed the current records */
+  GCancellable *cancellable;
+  GCancellable *history_cancellable;  /* the full history's load, if running */
+  GSettings *settings;
+  gboolean reminders_sent;
+  char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
+  gint64 last_activity;     /* monotonic µs of the last input event */
+  guint idle_check_id;
+  guint fill_idle_id;
+  guint history_idle_id;
+  gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
+  guint background_sync_id;
+  GError *sync_error;           /* the failed sync the banner shows */
+  GError *toast_error;          /* the error the last error toast names */
+};
+
+/* techo-window.c */
+void techo_window_show_mode          (TechoWindow     *self,
+                                      TechoWindowMode  mode);
+/* Reads the records again (the first person's), recent ones first. */
+void techo_window_load_records       (TechoWindow     *self);
+
+/* techo-window-actions.c */
+void techo_window_class_init_actions (GtkWidgetClass  *widget_class);
+
+/* techo-window-lock.c */
+void techo_window_class_init_lock    (GtkWidgetClass  *widget_class);
+void techo_window_init_lock          (TechoWindow     *self);
+/* Opens the store on its thread (@passphrase: NULL for the keyring); the
+ * records follow, or the locked page with the reason. */
+void techo_window_open_store         (TechoWindow     *self,
+                                      const char      *passphrase);
+void techo_window_show_locked        (TechoWindow     *self,
+                                      const GError    *error);
+
+/* techo-window-sync.c */
 
 void techo_window_set_syncing        (TechoWindow   *self,
                                       gboolean       syncing);

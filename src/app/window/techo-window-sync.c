@@ -170,3 +170,112 @@ techo_window_watch_sync (TechoWindow         *self,
   g_signal_connect_object (sync, "records-changed", G_CALLBACK (records_changed_cb), self, 0);
   techo_window_set_last_sync (self, techo_sync_controller_get_last_sync (sync));
 }
+
+/* ---- what the window shows of a sync ------------------------------------ */
+
+void
+techo_window_set_syncing (TechoWindow *self,
+                          gboolean     syncing)
+{
+  gtk_stack_set_visible_child_name (self->sync_stack, syncing ? "busy" : "idle");
+  gtk_spinner_set_spinning (self->sync_spinner, syncing);
+}
+
+void
+techo_window_show_connect (TechoWindow *self,
+                           const char  *url)
+{
+  techo_welcome_show_connect (self->welcome, url);
+  techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
+}
+
+void
+techo_window_show_sync_progress (TechoWindow *self)
+{
+  techo_welcome_show_progress (self->welcome);
+  techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
+}
+
+void
+techo_window_set_sync_progress (TechoWindow   *self,
+                                TechoCategory  category,
+                                guint          records,
+                                gboolean       finished)
+{
+  techo_welcome_set_progress (self->welcome, category, records, finished);
+}
+
+void
+techo_window_show_welcome_error (TechoWindow *self,
+                                 const char  *message)
+{
+  techo_welcome_set_protect_needed (self->welcome,
+                                    self->store == NULL
+                                    || !techo_store_exists_at (techo_store_get_data_dir (self->store),
+                                                               NULL));
+  techo_welcome_show_error (self->welcome, message);
+  techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
+}
+
+void
+techo_window_show_welcome_failure (TechoWindow  *self,
+                                   const GError *error)
+{
+  g_autofree char *details = techo_error_text_dup_details (error);
+
+  techo_window_show_welcome_error (self, techo_error_text (error));
+  techo_welcome_set_error_details (self->welcome, details);
+}
+
+void
+techo_window_show_sync_error (TechoWindow  *self,
+                              const GError *error)
+{
+  const char *label;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+  g_return_if_fail (error != NULL);
+
+  g_clear_error (&self->sync_error);
+  self->sync_error = g_error_copy (error);
+  gtk_label_set_text (self->sync_banner_label, techo_error_text (error));
+  label = techo_error_text_next_label (techo_error_text_next (error));
+  gtk_widget_set_visible (GTK_WIDGET (self->sync_banner_button), label != NULL);
+  if (label != NULL)
+    {
+      gtk_button_set_label (self->sync_banner_button, label);
+      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_banner_button),
+                                      techo_error_text_next (error) == TECHO_ERROR_NEXT_SIGN_IN
+                                      ? "win.sign-in-again" : "win.sync");
+    }
+  gtk_revealer_set_reveal_child (self->sync_banner, TRUE);
+}
+
+void
+techo_window_hide_sync_error (TechoWindow *self)
+{
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  gtk_revealer_set_reveal_child (self->sync_banner, FALSE);
+  g_clear_error (&self->sync_error);
+}
+
+void
+techo_window_set_last_sync (TechoWindow *self,
+                             GDateTime   *when)
+{
+  g_autofree char *time = NULL;
+  g_autofree char *text = NULL;
+
+  g_return_if_fail (TECHO_IS_WINDOW (self));
+
+  if (when == NULL)
+    {
+      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), _("Sync (Ctrl+R)"));
+      return;
+    }
+  time = g_date_time_format (when, "%H:%M");
+  /* Translators: the sync button's tooltip; %s is a time like 14:05. */
+  text = g_strdup_printf (_("Sync (Ctrl+R). Last synced at %s."), time);
+  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), text);
+}

@@ -8,17 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "techo-checkups-page.h"
 #include "techo-error-text.h"
-#include "techo-file-import.h"
-#include "techo-link-import.h"
 #include "techo-format.h"
-#include "techo-medicines-page.h"
-#include "techo-overview-page.h"
-#include "techo-screenings-page.h"
-#include "techo-sharing-page.h"
-#include "techo-trends-page.h"
-#include "techo-welcome.h"
 #include "techo-window-private.h"
 
 /* Seconds between the dashboard's first frame and a later start's sync. */
@@ -28,53 +19,6 @@
  * what is current (a supply rarely exceeds 90 days), so 13 months is ample
  * and spares reading decades of history before the first frame. */
 #define RECENT_DAYS 400
-
-struct _TechoWindow
-{
-  AdwApplicationWindow parent_instance;
-
-  AdwToastOverlay *toast_overlay;
-  GtkStack *main_stack;
-  GtkSpinner *loading_spinner;
-  TechoWelcome *welcome;
-  AdwStatusPage *locked_page;
-  GtkPasswordEntry *unlock_entry;
-  GtkButton *unlock_button;
-  AdwLeaflet *leaflet;
-  GtkListBox *sidebar;
-  AdwWindowTitle *content_title;
-  GtkStack *sync_stack;
-  GtkSpinner *sync_spinner;
-  GtkButton *sync_button;
-  GtkRevealer *sync_banner;
-  GtkLabel *sync_banner_label;
-  GtkButton *sync_banner_button;
-  GtkStack *content_stack;
-  TechoOverviewPage *overview_page;
-  TechoCheckupsPage *checkups_page;
-  TechoTrendsPage *trends_page;
-  TechoMedicinesPage *medicines_page;
-  TechoScreeningsPage *screenings_page;
-  TechoSharingPage *sharing_page;
-
-  TechoStore *store;
-  TechoRecordSet *records;
-  GPtrArray *pages;         /* TechoPage, in the stack's order */
-  GHashTable *filled;       /* TechoPage set: handed the current records */
-  GCancellable *cancellable;
-  GCancellable *history_cancellable;  /* the full history's load, if running */
-  GSettings *settings;
-  gboolean reminders_sent;
-  char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
-  gint64 last_activity;     /* monotonic µs of the last input event */
-  guint idle_check_id;
-  guint fill_idle_id;
-  guint history_idle_id;
-  gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
-  guint background_sync_id;
-  GError *sync_error;           /* the failed sync the banner shows */
-  GError *toast_error;          /* the error the last error toast names */
-};
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
 
@@ -133,9 +77,9 @@ techo_window_mode_from_string (const char      *name,
   return FALSE;
 }
 
-static void
-show_mode (TechoWindow     *self,
-           TechoWindowMode  mode)
+void
+techo_window_show_mode (TechoWindow     *self,
+                        TechoWindowMode  mode)
 {
   gtk_spinner_set_spinning (self->loading_spinner, mode == TECHO_WINDOW_MODE_LOADING);
   gtk_stack_set_visible_child_name (self->main_stack, techo_window_mode_to_string (mode));
@@ -234,102 +178,12 @@ records_loaded_cb (GObject      *source,
     }
 }
 
-static void
-load_records (TechoWindow *self)
+void
+techo_window_load_records (TechoWindow *self)
 {
   if (self->store == NULL)
     return;
   read_records (self, TRUE, self->cancellable, records_loaded_cb);
-}
-
-static void
-show_locked (TechoWindow  *self,
-             const GError *error)
-{
-  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
-  gboolean passphrase;
-
-  techo_store_exists_at (techo_store_get_data_dir (self->store), &mode);
-  passphrase = mode == TECHO_STORE_MODE_PASSPHRASE;
-  gtk_widget_set_visible (GTK_WIDGET (self->unlock_entry), passphrase);
-  gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
-  gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
-  if (error != NULL)
-    {
-      techo_error_text_log ("Opening the store", error);
-      adw_status_page_set_description (self->locked_page, techo_error_text (error));
-    }
-  else
-    adw_status_page_set_description (self->locked_page,
-                                     passphrase ? _("Enter your passphrase to open your records.")
-                                                : _("Your records are encrypted on this computer."));
-  show_mode (self, TECHO_WINDOW_MODE_LOCKED);
-  if (passphrase)
-    gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
-}
-
-static void
-store_opened_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(GError) error = NULL;
-
-  if (!techo_store_open_finish (TECHO_STORE (source), result, &error))
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      if (self->pending_choice != NULL)
-        {
-          g_clear_pointer (&self->pending_choice, g_free);
-          techo_error_text_log ("Creating the store", error);
-          techo_window_show_welcome_failure (self, error);
-          show_mode (self, TECHO_WINDOW_MODE_WELCOME);
-          return;
-        }
-      show_locked (self, error);
-      return;
-    }
-  if (self->pending_choice != NULL)
-    {
-      g_autofree char *choice = g_steal_pointer (&self->pending_choice);
-
-      /* The store is made: sign in and bring the records in. */
-      techo_welcome_set_protect_needed (self->welcome, FALSE);
-      gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
-      return;
-    }
-  self->sync_when_shown = TRUE;
-  load_records (self);
-}
-
-static void
-open_store (TechoWindow *self,
-            const char  *passphrase)
-{
-  show_mode (self, TECHO_WINDOW_MODE_LOADING);
-  techo_store_open_async (self->store, passphrase, self->cancellable, store_opened_cb,
-                          g_object_ref (self));
-}
-
-static void
-unlock_cb (TechoWindow *self)
-{
-  const char *passphrase = NULL;
-
-  if (gtk_widget_get_visible (GTK_WIDGET (self->unlock_entry)))
-    {
-      passphrase = gtk_editable_get_text (GTK_EDITABLE (self->unlock_entry));
-      if (passphrase[0] == '\0')
-        {
-          gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
-          return;
-        }
-    }
-  gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), FALSE);
-  open_store (self, passphrase);
-  gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
 }
 
 /* ---- filling the pages ---------------------------------------------- */
@@ -464,7 +318,7 @@ welcome_protect_cb (TechoWelcome *welcome,
    * store's own thread; the connect step follows once it is made. */
   g_free (self->pending_choice);
   self->pending_choice = g_strdup (techo_welcome_get_choice (welcome));
-  open_store (self, passphrase);
+  techo_window_open_store (self, passphrase);
 }
 
 static void
@@ -522,214 +376,6 @@ build_sidebar (TechoWindow *self)
       gtk_list_box_row_set_child (GTK_LIST_BOX_ROW (row), box);
       gtk_list_box_append (self->sidebar, row);
     }
-}
-
-/* ---- actions -------------------------------------------------------- */
-
-static void
-show_page_action (GtkWidget  *widget,
-                  const char *action_name,
-                  GVariant   *parameter)
-{
-  techo_window_show_page (TECHO_WINDOW (widget), g_variant_get_string (parameter, NULL));
-  adw_leaflet_navigate (TECHO_WINDOW (widget)->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
-}
-
-static void
-page_number_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  int index = g_variant_get_int32 (parameter) - 1;
-
-  if (index >= 0 && index < TECHO_WINDOW_N_PAGES
-      && techo_window_get_mode (TECHO_WINDOW (widget)) == TECHO_WINDOW_MODE_MAIN)
-    show_page_action (widget, NULL, g_variant_new_string (techo_window_page_names[index]));
-}
-
-static void
-lock_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  techo_window_lock (TECHO_WINDOW (widget));
-}
-
-static void
-toast_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  techo_window_add_toast (TECHO_WINDOW (widget), g_variant_get_string (parameter, NULL));
-}
-
-static void
-sync_action (GtkWidget  *widget,
-             const char *action_name,
-             GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-
-  /* Signing in and syncing live in the application, which owns the
-   * portal connection; it calls back through techo_window_reload. */
-  gtk_widget_activate_action (GTK_WIDGET (self), "app.sync", NULL);
-}
-
-static void
-cancel_sync_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  gtk_widget_activate_action (widget, "app.cancel-sync", NULL);
-}
-
-static void
-sync_error_details_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-
-  if (self->sync_error != NULL)
-    techo_error_dialog_show (GTK_WINDOW (self), _("Sync stopped"), self->sync_error);
-}
-
-static void
-sign_in_again_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-  g_autoptr(GError) error = g_steal_pointer (&self->sync_error);
-
-  /* The welcome's connect step signs in again. */
-  techo_window_hide_sync_error (self);
-  techo_window_show_welcome_error (self, error != NULL ? techo_error_text (error) : NULL);
-}
-
-static void
-dismiss_sync_error_action (GtkWidget  *widget,
-                           const char *action_name,
-                           GVariant   *parameter)
-{
-  techo_window_hide_sync_error (TECHO_WINDOW (widget));
-}
-
-static void
-error_details_action (GtkWidget  *widget,
-                      const char *action_name,
-                      GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-
-  if (self->toast_error != NULL)
-    techo_error_dialog_show (GTK_WINDOW (self), g_variant_get_string (parameter, NULL),
-                             self->toast_error);
-}
-
-static void
-show_records_action (GtkWidget  *widget,
-                     const char *action_name,
-                     GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-
-  if (self->store == NULL || !techo_store_is_open (self->store))
-    return;
-  if (self->records != NULL)
-    show_mode (self, TECHO_WINDOW_MODE_MAIN);
-  else
-    load_records (self);
-}
-
-/* The person the records on screen belong to (0: none yet; the import
- * then makes one from the file). */
-static gint64
-current_profile_id (TechoWindow *self)
-{
-  if (self->records == NULL || self->records->profile == NULL)
-    return 0;
-  return self->records->profile->id;
-}
-
-static gboolean
-can_import (TechoWindow *self)
-{
-  return self->store != NULL && techo_store_is_open (self->store)
-         && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN;
-}
-
-static void
-import_action (GtkWidget  *widget,
-               const char *action_name,
-               GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-
-  if (can_import (self))
-    techo_file_import_choose (self, self->store, current_profile_id (self));
-}
-
-static void
-import_link_action (GtkWidget  *widget,
-                    const char *action_name,
-                    GVariant   *parameter)
-{
-  TechoWindow *self = TECHO_WINDOW (widget);
-
-  if (can_import (self))
-    techo_link_import_ask (self, self->store, current_profile_id (self));
-}
-
-/* Visit mode and printing both start from the share dialog, so that the
- * consent (to whom, why, what) is asked for and recorded first. */
-static void
-share_with_method (TechoWindow *self,
-                   const char  *method)
-{
-  if (techo_window_get_mode (self) != TECHO_WINDOW_MODE_MAIN || self->records == NULL
-      || self->records->profile == NULL)
-    return;
-  techo_sharing_page_open_dialog (self->sharing_page, method);
-}
-
-static void
-visit_mode_action (GtkWidget  *widget,
-                   const char *action_name,
-                   GVariant   *parameter)
-{
-  share_with_method (TECHO_WINDOW (widget), "visit");
-}
-
-static void
-print_action (GtkWidget  *widget,
-              const char *action_name,
-              GVariant   *parameter)
-{
-  share_with_method (TECHO_WINDOW (widget), "print");
-}
-
-/* ---- auto-lock ---------------------------------------------------------- */
-
-static gboolean
-input_event_cb (GtkEventControllerLegacy *controller,
-                GdkEvent                 *event,
-                TechoWindow              *self)
-{
-  self->last_activity = g_get_monotonic_time ();
-  return GDK_EVENT_PROPAGATE;
-}
-
-static gboolean
-idle_check_cb (gpointer user_data)
-{
-  TechoWindow *self = user_data;
-  guint minutes = g_settings_get_uint (self->settings, "auto-lock-minutes");
-
-  if (minutes > 0 && techo_window_get_mode (self) == TECHO_WINDOW_MODE_MAIN
-      && g_get_monotonic_time () - self->last_activity >= (gint64) minutes * 60 * G_USEC_PER_SEC)
-    techo_window_lock (self);
-  return G_SOURCE_CONTINUE;
 }
 
 /* ---- lifecycle --------------------------------------------------------- */
@@ -808,41 +454,13 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, medicines_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, screenings_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sharing_page);
-  gtk_widget_class_bind_template_callback (widget_class, unlock_cb);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, show_trend_cb);
 
-  gtk_widget_class_install_action (widget_class, "win.show-page", "s", show_page_action);
-  gtk_widget_class_install_action (widget_class, "win.page", "i", page_number_action);
-  gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
-  gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
-  gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
-  gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
-  gtk_widget_class_install_action (widget_class, "win.sync-error-details", NULL,
-                                   sync_error_details_action);
-  gtk_widget_class_install_action (widget_class, "win.sign-in-again", NULL, sign_in_again_action);
-  gtk_widget_class_install_action (widget_class, "win.dismiss-sync-error", NULL,
-                                   dismiss_sync_error_action);
-  gtk_widget_class_install_action (widget_class, "win.error-details", "s", error_details_action);
-  gtk_widget_class_install_action (widget_class, "win.show-records", NULL, show_records_action);
-  gtk_widget_class_install_action (widget_class, "win.visit-mode", NULL, visit_mode_action);
-  gtk_widget_class_install_action (widget_class, "win.print", NULL, print_action);
-  gtk_widget_class_install_action (widget_class, "win.import", NULL, import_action);
-  gtk_widget_class_install_action (widget_class, "win.import-link", NULL, import_link_action);
+  techo_window_class_init_actions (widget_class);
+  techo_window_class_init_lock (widget_class);
 
-  for (int i = 0; i < TECHO_WINDOW_N_PAGES; i++)
-    gtk_widget_class_add_binding_action (widget_class, GDK_KEY_1 + i, GDK_CONTROL_MASK,
-                                         "win.page", "i", i + 1);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_r, GDK_CONTROL_MASK,
-                                       "win.sync", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_l, GDK_CONTROL_MASK,
-                                       "win.lock", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_F11, 0, "win.visit-mode", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_p, GDK_CONTROL_MASK,
-                                       "win.print", NULL);
-  gtk_widget_class_add_binding_action (widget_class, GDK_KEY_o, GDK_CONTROL_MASK,
-                                       "win.import", NULL);
 }
 
 static void
@@ -867,20 +485,11 @@ techo_window_init (TechoWindow *self)
     }
   build_sidebar (self);
 
-  /* Any key, click or pointer motion in the window counts as activity. */
-  {
-    GtkEventController *controller = gtk_event_controller_legacy_new ();
-
-    gtk_event_controller_set_propagation_phase (controller, GTK_PHASE_CAPTURE);
-    g_signal_connect (controller, "event", G_CALLBACK (input_event_cb), self);
-    gtk_widget_add_controller (GTK_WIDGET (self), controller);
-  }
-  self->last_activity = g_get_monotonic_time ();
-  self->idle_check_id = g_timeout_add_seconds (15, idle_check_cb, self);
+  techo_window_init_lock (self);
   g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
   g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
-  show_mode (self, TECHO_WINDOW_MODE_LOADING);
+  techo_window_show_mode (self, TECHO_WINDOW_MODE_LOADING);
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -891,38 +500,6 @@ techo_window_new (TechoApplication *application)
   return g_object_new (TECHO_TYPE_WINDOW,
                        "application", application,
                        NULL);
-}
-
-void
-techo_window_set_store (TechoWindow *self,
-                        TechoStore  *store)
-{
-  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
-
-  g_return_if_fail (TECHO_IS_WINDOW (self));
-
-  g_set_object (&self->store, store);
-  techo_checkups_page_set_store (self->checkups_page, store);
-  techo_sharing_page_set_store (self->sharing_page, store);
-  if (store == NULL)
-    return;
-  if (techo_store_is_open (store))
-    {
-      self->sync_when_shown = TRUE;
-      load_records (self);
-      return;
-    }
-  if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
-    {
-      techo_welcome_reset (self->welcome);
-      techo_welcome_set_protect_needed (self->welcome, TRUE);
-      show_mode (self, TECHO_WINDOW_MODE_WELCOME);
-      return;
-    }
-  if (mode == TECHO_STORE_MODE_PASSPHRASE)
-    show_locked (self, NULL);
-  else
-    open_store (self, NULL);
 }
 
 void
@@ -950,7 +527,7 @@ techo_window_set_records (TechoWindow    *self,
       return;
     }
 
-  show_mode (self, TECHO_WINDOW_MODE_MAIN);
+  techo_window_show_mode (self, TECHO_WINDOW_MODE_MAIN);
   /* A narrow (folded) window opens on the dashboard, not on the list of
    * pages; its back button leads there. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
@@ -977,7 +554,7 @@ void
 techo_window_reload (TechoWindow *self)
 {
   if (self->store != NULL && techo_store_is_open (self->store))
-    load_records (self);
+    techo_window_load_records (self);
 }
 
 void
@@ -1083,146 +660,6 @@ techo_window_show_error (TechoWindow  *self,
   adw_toast_set_action_name (toast, "win.error-details");
   adw_toast_set_action_target_value (toast, g_variant_new_string (what != NULL ? what : ""));
   adw_toast_overlay_add_toast (self->toast_overlay, toast);
-}
-
-void
-techo_window_show_sync_error (TechoWindow  *self,
-                              const GError *error)
-{
-  const char *label;
-
-  g_return_if_fail (TECHO_IS_WINDOW (self));
-  g_return_if_fail (error != NULL);
-
-  g_clear_error (&self->sync_error);
-  self->sync_error = g_error_copy (error);
-  gtk_label_set_text (self->sync_banner_label, techo_error_text (error));
-  label = techo_error_text_next_label (techo_error_text_next (error));
-  gtk_widget_set_visible (GTK_WIDGET (self->sync_banner_button), label != NULL);
-  if (label != NULL)
-    {
-      gtk_button_set_label (self->sync_banner_button, label);
-      gtk_actionable_set_action_name (GTK_ACTIONABLE (self->sync_banner_button),
-                                      techo_error_text_next (error) == TECHO_ERROR_NEXT_SIGN_IN
-                                      ? "win.sign-in-again" : "win.sync");
-    }
-  gtk_revealer_set_reveal_child (self->sync_banner, TRUE);
-}
-
-void
-techo_window_set_last_sync (TechoWindow *self,
-                             GDateTime   *when)
-{
-  g_autofree char *time = NULL;
-  g_autofree char *text = NULL;
-
-  g_return_if_fail (TECHO_IS_WINDOW (self));
-
-  if (when == NULL)
-    {
-      gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), _("Sync (Ctrl+R)"));
-      return;
-    }
-  time = g_date_time_format (when, "%H:%M");
-  /* Translators: the sync button's tooltip; %s is a time like 14:05. */
-  text = g_strdup_printf (_("Sync (Ctrl+R). Last synced at %s."), time);
-  gtk_widget_set_tooltip_text (GTK_WIDGET (self->sync_button), text);
-}
-
-void
-techo_window_hide_sync_error (TechoWindow *self)
-{
-  g_return_if_fail (TECHO_IS_WINDOW (self));
-
-  gtk_revealer_set_reveal_child (self->sync_banner, FALSE);
-  g_clear_error (&self->sync_error);
-}
-
-void
-techo_window_import_paths (TechoWindow        *self,
-                           const char * const *paths)
-{
-  g_return_if_fail (TECHO_IS_WINDOW (self));
-
-  if (can_import (self))
-    techo_file_import_paths (self, self->store, current_profile_id (self), paths);
-}
-
-static void
-store_closed_cb (GObject      *source,
-                 GAsyncResult *result,
-                 gpointer      user_data)
-{
-  g_autoptr(GError) error = NULL;
-
-  if (!techo_store_close_finish (TECHO_STORE (source), result, &error))
-    g_warning ("Closing the store: %s", error->message);
-}
-
-void
-techo_window_lock (TechoWindow *self)
-{
-  if (self->store == NULL || !techo_store_is_open (self->store))
-    return;
-  /* Nothing of the records stays on screen or in memory while locked. */
-  techo_window_set_records (self, NULL);
-  /* Closed on the store's thread; it reads as closed from now on. */
-  techo_store_close_async (self->store, NULL, store_closed_cb, NULL);
-  show_locked (self, NULL);
-}
-
-void
-techo_window_set_syncing (TechoWindow *self,
-                          gboolean     syncing)
-{
-  gtk_stack_set_visible_child_name (self->sync_stack, syncing ? "busy" : "idle");
-  gtk_spinner_set_spinning (self->sync_spinner, syncing);
-}
-
-void
-techo_window_show_connect (TechoWindow *self,
-                           const char  *url)
-{
-  techo_welcome_show_connect (self->welcome, url);
-  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
-}
-
-void
-techo_window_show_sync_progress (TechoWindow *self)
-{
-  techo_welcome_show_progress (self->welcome);
-  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
-}
-
-void
-techo_window_set_sync_progress (TechoWindow   *self,
-                                TechoCategory  category,
-                                guint          records,
-                                gboolean       finished)
-{
-  techo_welcome_set_progress (self->welcome, category, records, finished);
-}
-
-void
-techo_window_show_welcome_error (TechoWindow *self,
-                                 const char  *message)
-{
-  techo_welcome_set_protect_needed (self->welcome,
-                                    self->store == NULL
-                                    || !techo_store_exists_at (techo_store_get_data_dir (self->store),
-                                                               NULL));
-  techo_welcome_show_error (self->welcome, message);
-  show_mode (self, TECHO_WINDOW_MODE_WELCOME);
-}
-
-void
-techo_window_show_welcome_failure (TechoWindow  *self,
-                                   const GError *error)
-{
-  g_autofree char *details = techo_error_text_dup_details (error);
-
-  techo_window_show_welcome_error (self, techo_error_text (error));
-  techo_welcome_set_error_details (self->welcome, details);
 }
 
 GtkWidget *

@@ -11,11 +11,44 @@
 
 G_DEFINE_QUARK (techo-consent-error-quark, techo_consent_error)
 
-static const char * const methods[] = {
-  TECHO_CONSENT_METHOD_FHIR, TECHO_CONSENT_METHOD_CSV, TECHO_CONSENT_METHOD_CDA,
-  TECHO_CONSENT_METHOD_PDF, TECHO_CONSENT_METHOD_PRINT, TECHO_CONSENT_METHOD_VISIT,
-  TECHO_CONSENT_METHOD_SHARE, NULL
+static const char * const method_names[TECHO_CONSENT_N_METHODS] = {
+  [TECHO_CONSENT_METHOD_FHIR] = "fhir",
+  [TECHO_CONSENT_METHOD_CSV] = "csv",
+  [TECHO_CONSENT_METHOD_CDA] = "cda",
+  [TECHO_CONSENT_METHOD_PDF] = "pdf",
+  [TECHO_CONSENT_METHOD_PRINT] = "print",
+  [TECHO_CONSENT_METHOD_VISIT] = "visit",
+  [TECHO_CONSENT_METHOD_SHARE] = "share",
 };
+
+const char *
+techo_consent_method_to_string (TechoConsentMethod method)
+{
+  if ((guint) method >= TECHO_CONSENT_N_METHODS)
+    return NULL;
+  return method_names[method];
+}
+
+gboolean
+techo_consent_method_from_string (const char         *name,
+                                  TechoConsentMethod *out_method)
+{
+  *out_method = TECHO_CONSENT_METHOD_NONE;
+  for (guint i = TECHO_CONSENT_METHOD_NONE + 1; name != NULL && i < TECHO_CONSENT_N_METHODS; i++)
+    if (g_str_equal (name, method_names[i]))
+      {
+        *out_method = i;
+        return TRUE;
+      }
+  return FALSE;
+}
+
+gboolean
+techo_consent_method_is_file (TechoConsentMethod method)
+{
+  return method == TECHO_CONSENT_METHOD_PDF || method == TECHO_CONSENT_METHOD_FHIR
+         || method == TECHO_CONSENT_METHOD_CSV || method == TECHO_CONSENT_METHOD_CDA;
+}
 
 static gboolean
 is_iso_date (const char *text)
@@ -75,17 +108,17 @@ techo_consent_event_free (TechoConsentEvent *event)
 }
 
 TechoConsent *
-techo_consent_new (const char *recipient,
-                   const char *purpose,
-                   guint       categories,
-                   const char *method)
+techo_consent_new (const char         *recipient,
+                   const char         *purpose,
+                   guint               categories,
+                   TechoConsentMethod  method)
 {
   TechoConsent *consent = g_new0 (TechoConsent, 1);
 
   consent->recipient = g_strdup (recipient);
   consent->purpose = g_strdup (purpose);
   consent->categories = categories;
-  consent->method = g_strdup (method);
+  consent->method = method;
   consent->events = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_consent_event_free);
   return consent;
 }
@@ -99,7 +132,6 @@ techo_consent_free (TechoConsent *consent)
   g_free (consent->purpose);
   g_free (consent->period_from);
   g_free (consent->period_to);
-  g_free (consent->method);
   techo_record_scope_clear (&consent->scope);
   g_clear_pointer (&consent->events, g_ptr_array_unref);
   g_free (consent);
@@ -230,14 +262,14 @@ techo_consent_validate (const TechoConsent  *consent,
     }
   if (!techo_record_scope_validate (&consent->scope, error))
     return FALSE;
-  if (consent->method == NULL || !g_strv_contains (methods, consent->method))
+  if (techo_consent_method_to_string (consent->method) == NULL)
     {
       g_set_error_literal (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_INVALID,
                            "Choose how the records are shared (file, PDF, print, "
                            "visit mode or share link).");
       return FALSE;
     }
-  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) == 0 &&
+  if (consent->method == TECHO_CONSENT_METHOD_SHARE &&
       consent->expires_at <= now)
     {
       g_set_error_literal (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_MISSING,
@@ -333,7 +365,7 @@ techo_consent_to_json (const TechoConsent *consent,
 
     add_nullable (builder, "scope", scope);
   }
-  add_nullable (builder, "method", consent->method);
+  add_nullable (builder, "method", techo_consent_method_to_string (consent->method));
   add_time (builder, "expires_at", consent->expires_at);
   add_time (builder, "revoked_at", consent->revoked_at);
   add_nullable (builder, "state", techo_consent_state (consent, now));

@@ -37,14 +37,29 @@ GQuark techo_consent_error_quark (void);
 #define TECHO_CONSENT_MAX_TEXT   200  /* characters of recipient or purpose */
 #define TECHO_CONSENT_MAX_DETAIL 1024 /* bytes of an event's detail */
 
-/* How the records leave: the `method` column. */
-#define TECHO_CONSENT_METHOD_FHIR  "fhir"
-#define TECHO_CONSENT_METHOD_CSV   "csv"
-#define TECHO_CONSENT_METHOD_CDA   "cda"
-#define TECHO_CONSENT_METHOD_PDF   "pdf"
-#define TECHO_CONSENT_METHOD_PRINT "print"
-#define TECHO_CONSENT_METHOD_VISIT "visit"
-#define TECHO_CONSENT_METHOD_SHARE "share"
+/* How the records leave. Stored (the `method` column, JSON, the CLI) as
+ * the names techo_consent_method_to_string() gives: "fhir", "csv", "cda",
+ * "pdf", "print", "visit", "share". */
+typedef enum
+{
+  TECHO_CONSENT_METHOD_NONE,  /* not chosen; as the gate's argument: any */
+  TECHO_CONSENT_METHOD_FHIR,
+  TECHO_CONSENT_METHOD_CSV,
+  TECHO_CONSENT_METHOD_CDA,
+  TECHO_CONSENT_METHOD_PDF,
+  TECHO_CONSENT_METHOD_PRINT,
+  TECHO_CONSENT_METHOD_VISIT,
+  TECHO_CONSENT_METHOD_SHARE,
+  TECHO_CONSENT_N_METHODS /* not a method: how many there are */
+} TechoConsentMethod;
+
+/* NULL for NONE or a value out of range. */
+const char *techo_consent_method_to_string   (TechoConsentMethod  method);
+/* FALSE (and *out_method NONE) for NULL or an unknown name. */
+gboolean    techo_consent_method_from_string (const char         *name,
+                                              TechoConsentMethod *out_method);
+/* A file written to disk: PDF, FHIR, CSV or CDA. */
+gboolean    techo_consent_method_is_file     (TechoConsentMethod  method);
 
 /* Event names. */
 #define TECHO_CONSENT_EVENT_CREATED "created"
@@ -72,7 +87,7 @@ typedef struct _TechoConsent
   guint categories;    /* a bit per TechoCategory */
   char *period_from;   /* YYYY-MM-DD or NULL (open) */
   char *period_to;     /* YYYY-MM-DD or NULL (open) */
-  char *method;        /* TECHO_CONSENT_METHOD_* */
+  TechoConsentMethod method;
   TechoRecordScope scope; /* within the categories and period: the last N
                            * checkups, some cancers, current medicines only */
   gint64 expires_at;   /* Unix seconds; 0: no expiry (only files) */
@@ -80,10 +95,10 @@ typedef struct _TechoConsent
   GPtrArray *events;   /* of TechoConsentEvent, oldest first; filled by the store */
 } TechoConsent;
 
-TechoConsent *techo_consent_new  (const char *recipient,
-                                  const char *purpose,
-                                  guint       categories,
-                                  const char *method);
+TechoConsent *techo_consent_new  (const char         *recipient,
+                                  const char         *purpose,
+                                  guint               categories,
+                                  TechoConsentMethod  method);
 void          techo_consent_free (TechoConsent *consent);
 /* A copy with events. */
 TechoConsent *techo_consent_copy (const TechoConsent *consent);

@@ -159,12 +159,12 @@ techo_disclosure_init (TechoDisclosure *self)
 
 /* Any thread but the main one. */
 static TechoDisclosure *
-open_in_thread (TechoStore    *store,
-                gint64         profile_id,
-                TechoConsent  *consent,
-                const char    *method,
-                GCancellable  *cancellable,
-                GError       **error)
+open_in_thread (TechoStore          *store,
+                gint64               profile_id,
+                TechoConsent        *consent,
+                TechoConsentMethod   method,
+                GCancellable        *cancellable,
+                GError             **error)
 {
   g_autoptr(TechoDisclosure) self = NULL;
 
@@ -174,7 +174,7 @@ open_in_thread (TechoStore    *store,
                            "This consent was used already: each disclosure needs its own.");
       return NULL;
     }
-  if (method != NULL && g_strcmp0 (consent->method, method) != 0)
+  if (method != TECHO_CONSENT_METHOD_NONE && consent->method != method)
     {
       g_set_error_literal (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_METHOD,
                            "The consent was given for another way of sharing.");
@@ -197,12 +197,12 @@ open_in_thread (TechoStore    *store,
 }
 
 TechoDisclosure *
-techo_disclosure_open_sync (TechoStore    *store,
-                            gint64         profile_id,
-                            TechoConsent  *consent,
-                            const char    *method,
-                            GCancellable  *cancellable,
-                            GError       **error)
+techo_disclosure_open_sync (TechoStore          *store,
+                            gint64               profile_id,
+                            TechoConsent        *consent,
+                            TechoConsentMethod   method,
+                            GCancellable        *cancellable,
+                            GError             **error)
 {
   g_return_val_if_fail (TECHO_IS_STORE (store), NULL);
   g_return_val_if_fail (consent != NULL, NULL);
@@ -215,7 +215,7 @@ typedef struct
 {
   gint64 profile_id;
   TechoConsent *consent;
-  char *method;
+  TechoConsentMethod method;
   TechoDisclosureWriteFunc write;
   gpointer user_data;
   GDestroyNotify user_data_free;
@@ -225,7 +225,6 @@ static void
 job_free (Job *job)
 {
   g_clear_pointer (&job->consent, techo_consent_free);
-  g_free (job->method);
   if (job->user_data_free != NULL)
     job->user_data_free (job->user_data);
   g_free (job);
@@ -234,13 +233,13 @@ job_free (Job *job)
 static Job *
 job_new (gint64              profile_id,
          const TechoConsent *consent,
-         const char         *method)
+         TechoConsentMethod  method)
 {
   Job *job = g_new0 (Job, 1);
 
   job->profile_id = profile_id;
   job->consent = techo_consent_copy (consent);
-  job->method = g_strdup (method);
+  job->method = method;
   return job;
 }
 
@@ -285,7 +284,7 @@ void
 techo_disclosure_open_async (TechoStore          *store,
                              gint64               profile_id,
                              const TechoConsent  *consent,
-                             const char          *method,
+                             TechoConsentMethod   method,
                              GCancellable        *cancellable,
                              GAsyncReadyCallback  callback,
                              gpointer             user_data)
@@ -437,7 +436,7 @@ static gboolean
 run_in_thread (TechoStore                *store,
                gint64                     profile_id,
                TechoConsent              *consent,
-               const char                *method,
+               TechoConsentMethod         method,
                TechoDisclosureWriteFunc   write,
                gpointer                   user_data,
                GCancellable              *cancellable,
@@ -459,7 +458,7 @@ gboolean
 techo_disclosure_run_sync (TechoStore                *store,
                            gint64                     profile_id,
                            TechoConsent              *consent,
-                           const char                *method,
+                           TechoConsentMethod         method,
                            TechoDisclosureWriteFunc   write,
                            gpointer                   user_data,
                            GCancellable              *cancellable,
@@ -493,7 +492,7 @@ void
 techo_disclosure_run_async (TechoStore                *store,
                             gint64                     profile_id,
                             const TechoConsent        *consent,
-                            const char                *method,
+                            TechoConsentMethod         method,
                             TechoDisclosureWriteFunc   write,
                             gpointer                   user_data,
                             GDestroyNotify             user_data_free,

@@ -49,7 +49,7 @@ GQuark techo_disclosure_error_quark (void);
 G_DECLARE_FINAL_TYPE (TechoDisclosure, techo_disclosure, TECHO, DISCLOSURE, GObject)
 
 /* Step 1. @consent must not be recorded yet (id 0); @method, when not
- * NULL, is the only method it may name. @profile_id 0: the first
+ * NONE, is the only method it may name. @profile_id 0: the first
  * profile. On success @consent->id and created_at are set (the sync form;
  * the async form copies @consent). When a later step fails the consent
  * stays in the ledger (it was given) with no "sent" event; the sync form
@@ -57,13 +57,13 @@ G_DECLARE_FINAL_TYPE (TechoDisclosure, techo_disclosure, TECHO, DISCLOSURE, GObj
 TechoDisclosure    *techo_disclosure_open_sync   (TechoStore          *store,
                                                   gint64               profile_id,
                                                   TechoConsent        *consent,
-                                                  const char          *method,
+                                                  TechoConsentMethod   method,
                                                   GCancellable        *cancellable,
                                                   GError             **error);
 void                techo_disclosure_open_async  (TechoStore          *store,
                                                   gint64               profile_id,
                                                   const TechoConsent  *consent,
-                                                  const char          *method,
+                                                  TechoConsentMethod   method,
                                                   GCancellable        *cancellable,
                                                   GAsyncReadyCallback  callback,
                                                   gpointer             user_data);
@@ -110,7 +110,7 @@ typedef char *(*TechoDisclosureWriteFunc) (TechoDisclosure  *disclosure,
 gboolean            techo_disclosure_run_sync    (TechoStore               *store,
                                                   gint64                    profile_id,
                                                   TechoConsent             *consent,
-                                                  const char               *method,
+                                                  TechoConsentMethod        method,
                                                   TechoDisclosureWriteFunc  write,
                                                   gpointer                  user_data,
                                                   GCancellable             *cancellable,
@@ -120,7 +120,7 @@ gboolean            techo_disclosure_run_sync    (TechoStore               *stor
 void                techo_disclosure_run_async   (TechoStore               *store,
                                                   gint64                    profile_id,
                                                   const TechoConsent       *consent,
-                                                  const char               *method,
+                                                  TechoConsentMethod        method,
                                                   TechoDisclosureWriteFunc  write,
                                                   gpointer                  user_data,
                                                   GDestroyNotify            user_data_free,

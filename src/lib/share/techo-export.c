@@ -47,13 +47,16 @@ techo_export_format_from_string (const char        *name,
   return FALSE;
 }
 
-const char *
+TechoConsentMethod
 techo_export_format_method (TechoExportFormat format)
 {
-  g_return_val_if_fail (format < TECHO_EXPORT_N_FORMATS, NULL);
+  TechoConsentMethod method;
+
+  g_return_val_if_fail (format < TECHO_EXPORT_N_FORMATS, TECHO_CONSENT_METHOD_NONE);
   if (format == TECHO_EXPORT_FORMAT_FHIR_DOCUMENTS)
     return TECHO_CONSENT_METHOD_FHIR;
-  return format_names[format];
+  techo_consent_method_from_string (format_names[format], &method);
+  return method;
 }
 
 /* CDA files as received, one per checkup that has one. */

@@ -43,8 +43,8 @@ typedef enum
 const char *techo_export_format_to_string   (TechoExportFormat  format);
 gboolean    techo_export_format_from_string (const char        *name,
                                              TechoExportFormat *out_format);
-/* The consent method of a format ("fhir" for both FHIR forms). */
-const char *techo_export_format_method      (TechoExportFormat  format);
+/* The consent method of a format (FHIR for both FHIR forms). */
+TechoConsentMethod techo_export_format_method (TechoExportFormat  format);
 
 /* What a PDF shows beyond the records (all may be NULL/0). */
 typedef struct

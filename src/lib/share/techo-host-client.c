@@ -293,7 +293,7 @@ techo_host_publish_sync (TechoStore                   *store,
   base = techo_host_normalize_url (host_url, error);
   if (base == NULL)
     return NULL;
-  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0 ||
+  if (consent->method != TECHO_CONSENT_METHOD_SHARE ||
       (direct && passcode != NULL) ||
       (passcode != NULL && (*passcode == '\0' || strlen (passcode) > 128)) ||
       (label != NULL && g_utf8_strlen (label, -1) > TECHO_SHL_MAX_LABEL))

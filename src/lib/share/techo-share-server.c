@@ -590,7 +590,7 @@ techo_share_server_add (TechoShareServer    *self,
   g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), NULL);
   g_return_val_if_fail (consent != NULL && consent->id > 0, NULL);
   /* Only what the gate recorded for a share is served. */
-  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0)
+  if (consent->method != TECHO_CONSENT_METHOD_SHARE)
     {
       g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
                            "A share is served only under a consent given for a share link.");
@@ -723,7 +723,7 @@ publication_new (gint64                    profile_id,
   gboolean direct = options != NULL && options->direct;
   const char *passcode = options != NULL ? options->passcode : NULL;
 
-  if (g_strcmp0 (consent->method, TECHO_CONSENT_METHOD_SHARE) != 0 || (direct && passcode != NULL))
+  if (consent->method != TECHO_CONSENT_METHOD_SHARE || (direct && passcode != NULL))
     {
       g_set_error_literal (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_INVALID,
                            "A share link needs a share consent; a passcode cannot go with "

@@ -86,10 +86,10 @@ insert_event (TechoSqlite  *db,
 
 /* The audit action an event stands for. */
 static const char *
-audit_action (const char *method,
-              const char *event)
+audit_action (TechoConsentMethod  method,
+              const char        *event)
 {
-  gboolean share = g_strcmp0 (method, TECHO_CONSENT_METHOD_SHARE) == 0;
+  gboolean share = method == TECHO_CONSENT_METHOD_SHARE;
 
   if (g_strcmp0 (event, TECHO_CONSENT_EVENT_CREATED) == 0)
     return "consent";
@@ -138,7 +138,8 @@ read_consent (TechoSqlite  *db,
       return NULL;
     }
   c = techo_consent_new (techo_sqlite_column_text (s, 2), techo_sqlite_column_text (s, 3),
-                         0, techo_sqlite_column_text (s, 7));
+                         0, TECHO_CONSENT_METHOD_NONE);
+  techo_consent_method_from_string (techo_sqlite_column_text (s, 7), &c->method);
   c->id = techo_sqlite_column_int64 (s, 0);
   c->created_at = techo_sqlite_column_int64 (s, 1);
   if (!techo_consent_categories_parse (techo_sqlite_column_text (s, 4), &c->categories, NULL))
@@ -212,7 +213,7 @@ record_consent_job (TechoStore    *self,
   techo_sqlite_bind_text (s, 4, categories);
   techo_sqlite_bind_text (s, 5, c->period_from);
   techo_sqlite_bind_text (s, 6, c->period_to);
-  techo_sqlite_bind_text (s, 7, c->method);
+  techo_sqlite_bind_text (s, 7, techo_consent_method_to_string (c->method));
   if (c->expires_at > 0)
     techo_sqlite_bind_int64 (s, 8, c->expires_at);
   else
@@ -226,8 +227,8 @@ record_consent_job (TechoStore    *self,
   /* The recipient and purpose stay in the consent row; the audit log
    * names only the consent and its method and categories. */
   audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s%s%s",
-                           *id, c->method, categories, scope != NULL ? " scope=" : "",
-                           scope != NULL ? scope : "");
+                           *id, techo_consent_method_to_string (c->method), categories,
+                           scope != NULL ? " scope=" : "", scope != NULL ? scope : "");
   if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, &local_error) ||
       !insert_audit (db, "consent", audit, &local_error) ||
       !techo_sqlite_commit (db, &local_error))
