@@ -18,27 +18,14 @@ techo_test_app_pump (guint milliseconds)
 }
 
 void
-techo_test_app_save_screenshot (GtkWidget  *widget,
-                                const char *file_name,
-                                guint       settle_ms)
+techo_test_app_render_png (GtkWidget  *widget,
+                           const char *path)
 {
-  const char *root = g_getenv ("MESON_BUILD_ROOT");
-  g_autofree char *dir = NULL;
-  g_autofree char *path = NULL;
   g_autoptr(GdkPaintable) paintable = NULL;
   g_autoptr(GtkSnapshot) snapshot = NULL;
   g_autoptr(GskRenderNode) node = NULL;
   g_autoptr(GdkTexture) texture = NULL;
   int width, height;
-
-  if (root == NULL)
-    root = g_getenv ("TECHO_BUILD_ROOT");
-  if (root == NULL)
-    return;
-  techo_test_app_pump (settle_ms);
-  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
-  g_mkdir_with_parents (dir, 0700);
-  path = g_build_filename (dir, file_name, NULL);
 
   width = gtk_widget_get_width (widget);
   height = gtk_widget_get_height (widget);
@@ -51,5 +38,25 @@ techo_test_app_save_screenshot (GtkWidget  *widget,
   texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (widget)), node,
                                          &GRAPHENE_RECT_INIT (0, 0, width, height));
   g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+void
+techo_test_app_save_screenshot (GtkWidget  *widget,
+                                const char *file_name,
+                                guint       settle_ms)
+{
+  const char *root = g_getenv ("MESON_BUILD_ROOT");
+  g_autofree char *dir = NULL;
+  g_autofree char *path = NULL;
+
+  if (root == NULL)
+    root = g_getenv ("TECHO_BUILD_ROOT");
+  if (root == NULL)
+    return;
+  techo_test_app_pump (settle_ms);
+  dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
+  g_mkdir_with_parents (dir, 0700);
+  path = g_build_filename (dir, file_name, NULL);
+  techo_test_app_render_png (widget, path);
   g_test_message ("screenshot: %s", path);
 }

@@ -18,6 +18,7 @@
 
 #include "techo-consent.h"
 #include "techo-format.h"
+#include "techo-record-scope.h"
 #include "techo-share-dialog.h"
 #include "techo-sharing-page.h"
 #include "techo-shl.h"
@@ -303,6 +304,7 @@ test_link_and_stop (Fixture       *fixture,
   gint64 id;
 
   dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  techo_share_dialog_set_link_kind (dialog, TECHO_SHARE_LINK_THIS_COMPUTER);
   g_assert_cmpint (techo_share_dialog_get_method (dialog), ==, TECHO_CONSENT_METHOD_SHARE);
   save_screenshot (GTK_WIDGET (dialog), "5a-link-form");
   g_assert_true (techo_share_dialog_next (dialog));
@@ -760,6 +762,212 @@ test_print (Fixture       *fixture,
   }
 }
 
+/* ---- a share host ---------------------------------------------------------- */
+
+typedef struct
+{
+  GSubprocess *process;
+  char *url;
+  char *data_dir;
+} Host;
+
+/* The real techo-share-host on loopback, as a person would run it. */
+static Host *
+host_start (void)
+{
+  g_autofree char *exe = techo_test_program_path ("src/share-host/techo-share-host");
+  g_autofree char *viewer = g_build_filename (g_getenv ("TECHO_SOURCE_ROOT"), "data", "viewer", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  Host *h = g_new0 (Host, 1);
+
+  h->data_dir = g_dir_make_tmp ("techo-host-XXXXXX", &error);
+  g_assert_no_error (error);
+  h->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                 &error, exe, "--port", "0", "--data-dir", h->data_dir,
+                                 "--viewer-dir", viewer, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (h->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "url="));
+  h->url = g_strdup (line + 4);
+  return h;
+}
+
+static void
+host_stop (Host *h)
+{
+  g_subprocess_force_exit (h->process);
+  g_subprocess_wait (h->process, NULL, NULL);
+  g_object_unref (h->process);
+  techo_test_remove_tree (h->data_dir);
+  g_free (h->data_dir);
+  g_free (h->url);
+  g_free (h);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Host, host_stop)
+
+static void
+set_share_host (const char *url)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_string (settings, "share-host-url", url != NULL ? url : "");
+}
+
+/* "Show this to a doctor" with no share host set: refused on the form,
+ * with the way to set one, and nothing recorded. */
+static void
+test_no_share_host (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+
+  set_share_host (NULL);
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  save_screenshot (GTK_WIDGET (dialog), "5c-no-share-host");
+  g_assert_false (techo_share_dialog_next (dialog));
+  g_assert_cmpstr (techo_share_dialog_get_step (dialog), ==, "form");
+  g_assert_cmpstr (techo_share_dialog_get_error (dialog), ==,
+                   _("No share host is set, so a doctor’s phone could not open a link. "
+                     "Set one in Preferences → Sharing (a share host you, your family or "
+                     "your clinic runs), or show your records on this screen with visit mode."));
+  save_screenshot (GTK_WIDGET (dialog), "5d-no-share-host-refused");
+  consents = list_consents (fixture);
+  g_assert_cmpuint (consents->len, ==, 0);
+  g_assert_cmpuint (techo_sharing_page_get_n_servers (fixture->page), ==, 0);
+
+  /* The same computer stays possible, and says so. */
+  techo_share_dialog_set_link_kind (dialog, TECHO_SHARE_LINK_THIS_COMPUTER);
+  g_assert_true (techo_share_dialog_next (dialog));
+  {
+    g_autofree char *summary = techo_share_dialog_dup_summary (dialog);
+
+    g_assert_nonnull (strstr (summary, _("This computer only (127.0.0.1), while Techo is open")));
+  }
+}
+
+/* With a share host: the upload goes through the gate (a consent with the
+ * scope chosen, the records narrowed as the summary listed), the QR on
+ * screen decodes to the viewer URL, and 停止 deletes it on the host. */
+static void
+test_share_host (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(Host) host = host_start ();
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(TechoShlPayload) payload = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoHostedShare) hosted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *png = g_build_filename (fixture->out_dir, "qr.png", NULL);
+  g_autofree char *newest = techo_format_date ("2025-06-15");
+  g_autofree char *second = techo_format_date ("2024-06-12");
+  g_autofree char *oldest = techo_format_date ("2023-06-10");
+  const char *cancers[] = { "colorectal", NULL };
+  gint64 id;
+
+  set_share_host (host->url);
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  techo_share_dialog_set_scope (dialog, 2, cancers, TRUE);
+  techo_share_dialog_set_passcode (dialog, "1234");
+  save_screenshot (GTK_WIDGET (dialog), "12a-host-form");
+  g_assert_true (techo_share_dialog_next (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "12b-host-summary");
+
+  /* The summary lists exactly what will go, and where. */
+  summary = techo_share_dialog_dup_summary (dialog);
+  g_test_message ("summary:\n%s", summary);
+  g_assert_nonnull (strstr (summary, newest));
+  g_assert_nonnull (strstr (summary, second));
+  g_assert_null (strstr (summary, oldest));
+  g_assert_nonnull (strstr (summary, TECHO_TEST_DRUG_NAME));
+  g_assert_null (strstr (summary, "メトホルミン"));
+  g_assert_nonnull (strstr (summary, techo_format_cancer_name (techo_reference_cancer_for_key ("colorectal"))));
+  g_assert_null (strstr (summary, techo_format_cancer_name (techo_reference_cancer_for_key ("stomach"))));
+  g_assert_nonnull (strstr (summary, host->url));
+
+  g_assert_true (techo_share_dialog_next (dialog));
+  wait_for_step (dialog, "link");
+  save_screenshot (GTK_WIDGET (dialog), "12c-host-qr");
+  id = techo_share_dialog_get_consent_id (dialog);
+  g_assert_cmpint (id, >, 0);
+  /* Nothing was served from this computer. */
+  g_assert_cmpuint (techo_sharing_page_get_n_servers (fixture->page), ==, 0);
+
+  /* The consent, with its scope; the share kept on the host. */
+  consent = techo_store_get_consent_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (consent->method, ==, TECHO_CONSENT_METHOD_SHARE);
+  {
+    g_autofree char *scope = techo_record_scope_to_string (&consent->scope);
+
+    g_assert_cmpstr (scope, ==, "checkups=2;cancers=colorectal;medicines=current:" TODAY);
+  }
+  hosted = techo_store_get_hosted_share_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hosted);
+  g_assert_cmpstr (hosted->host_url, ==, host->url);
+
+  /* The QR on screen holds the viewer URL, which holds the link. */
+  prefix = g_strconcat (host->url, "/#shlink:/", NULL);
+  g_assert_true (g_str_has_prefix (techo_share_dialog_get_viewer_url (dialog), prefix));
+  g_assert_true (g_str_has_suffix (techo_share_dialog_get_viewer_url (dialog),
+                                   techo_share_dialog_get_link (dialog)));
+  techo_test_app_render_png (GTK_WIDGET (dialog), png);
+  {
+    const char *argv[] = { "zbarimg", "--raw", "-q", png, NULL };
+    g_autofree char *decoded = NULL;
+
+    g_assert_cmpint (techo_test_spawn (argv, &decoded, NULL), ==, 0);
+    g_strchomp (decoded);
+    g_assert_cmpstr (decoded, ==, techo_share_dialog_get_viewer_url (dialog));
+  }
+
+  /* The host serves it (passcode asked), with Techo's server never involved. */
+  payload = techo_shl_link_decode (techo_share_dialog_get_link (dialog), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (payload->url, host->url));
+  g_assert_cmpstr (payload->flag, ==, "P");
+  g_assert_cmpuint (post_manifest (payload->url), ==, 401);
+
+  /* 停止: revoked here and deleted on the host at once. */
+  techo_share_dialog_next (dialog);
+  wait_for_ledger (fixture, 1);
+  g_assert_true (techo_sharing_page_can_stop (fixture->page, id));
+  techo_sharing_page_stop (fixture->page, id);
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (techo_sharing_page_can_stop (fixture->page, id) && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        wait_for_ledger (fixture, 1);
+      }
+  }
+  g_assert_false (techo_sharing_page_can_stop (fixture->page, id));
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    guint status;
+
+    while ((status = post_manifest (payload->url)) != 404 && g_get_monotonic_time () < end)
+      techo_test_app_pump (100);
+    g_assert_cmpuint (status, ==, 404);
+  }
+  g_clear_pointer (&hosted, techo_hosted_share_free);
+  hosted = techo_store_get_hosted_share_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hosted);
+  g_assert_cmpint (hosted->deleted_at, >, 0);
+  set_share_host (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -794,6 +1002,10 @@ main (int   argc,
   g_test_add ("/sharing/export-consent-first", Fixture, NULL, fixture_set_up,
               test_export_consent_first, fixture_tear_down);
   g_test_add ("/sharing/link-and-stop", Fixture, NULL, fixture_set_up, test_link_and_stop,
+              fixture_tear_down);
+  g_test_add ("/sharing/no-share-host", Fixture, NULL, fixture_set_up, test_no_share_host,
+              fixture_tear_down);
+  g_test_add ("/sharing/share-host", Fixture, NULL, fixture_set_up, test_share_host,
               fixture_tear_down);
   g_test_add ("/sharing/visit-mode", Fixture, NULL, fixture_set_up, test_visit_mode,
               fixture_tear_down);
