@@ -335,6 +335,16 @@ static const char schema_hosted_shares[] =
 static const char schema_consent_scope[] =
   "ALTER TABLE consents ADD COLUMN scope TEXT;";
 
+/* v7: the owner's PIN for a keyring store (techo-owner-pin.h): its
+ * scrypt hash and the wrong tries in a row, with the time of the last. */
+static const char schema_owner_pin[] =
+  "CREATE TABLE owner_pin ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  hash TEXT NOT NULL,"
+  "  set_at INTEGER NOT NULL,"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  last_failure_at INTEGER);";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -342,6 +352,7 @@ static const TechoStoreMigration migrations[] = {
   { 4, schema_dispensings_revised_by },
   { 5, schema_hosted_shares },
   { 6, schema_consent_scope },
+  { 7, schema_owner_pin },
 };
 
 const TechoStoreMigration *
