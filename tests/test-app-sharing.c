@@ -18,6 +18,7 @@
 
 #include "techo-consent.h"
 #include "techo-format.h"
+#include "techo-pin-dialog.h"
 #include "techo-record-scope.h"
 #include "techo-share-dialog.h"
 #include "techo-sharing-page.h"
@@ -422,13 +423,21 @@ start_visit (Fixture            *fixture,
 
   g_assert_true (techo_share_dialog_next (dialog));
   g_assert_true (techo_share_dialog_next (dialog));
-  /* The gate records and gathers on a worker thread; the window follows. */
+  /* The gate records and gathers on a worker thread; the window follows.
+   * With the keyring and no PIN, visit mode offers to set one first:
+   * these tests start without. */
   {
     gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
     while (techo_share_dialog_get_visit_window (dialog) == NULL
            && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, TRUE);
+      {
+        AdwMessageDialog *offer = techo_share_dialog_get_pin_dialog (dialog);
+
+        if (offer != NULL)
+          adw_message_dialog_response (offer, "later");
+        g_main_context_iteration (NULL, TRUE);
+      }
   }
   visit = techo_share_dialog_get_visit_window (dialog);
   g_assert_nonnull (visit);
@@ -662,6 +671,116 @@ test_visit_passphrase (void)
   gtk_window_destroy (owner);
   techo_store_close_sync (store, NULL, NULL);
   techo_test_remove_tree (dir);
+}
+
+static void
+wait_for_window_mode (Fixture         *fixture,
+                      TechoWindowMode  mode)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (techo_window_get_mode (fixture->window) != mode && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, mode);
+}
+
+/* Waits until the locked page says something other than @before. */
+static void
+wait_for_locked_text (Fixture    *fixture,
+                      const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (techo_window_get_locked_text (fixture->window), expected) != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (techo_window_get_locked_text (fixture->window), ==, expected);
+}
+
+/* With the keyring: visit mode offers to set a PIN first; leaving then
+ * asks for it (a wrong one refused and counted, the right one leaves);
+ * locking the window and unlocking it ask for it too. */
+static void
+test_visit_pin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_VISIT,
+                                                    1u << TECHO_CATEGORY_CHECKUP);
+  TechoVisitWindow *visit;
+  AdwMessageDialog *offer, *question;
+  TechoOwnerPinResult state = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 end;
+
+  g_assert_true (techo_share_dialog_next (dialog));
+  g_assert_true (techo_share_dialog_next (dialog));
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (techo_share_dialog_get_pin_dialog (dialog) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  offer = techo_share_dialog_get_pin_dialog (dialog);
+  g_assert_nonnull (offer);
+  save_screenshot (GTK_WIDGET (offer), "13a-visit-pin-offer");
+  /* Nothing recorded yet: the consent waits for the answer. */
+  {
+    g_autoptr(GPtrArray) consents = list_consents (fixture);
+
+    g_assert_cmpuint (consents->len, ==, 0);
+  }
+  techo_pin_dialog_set (offer, "2468", "2468");
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (techo_share_dialog_get_visit_window (dialog) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  visit = techo_share_dialog_get_visit_window (dialog);
+  g_assert_nonnull (visit);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  techo_test_app_pump (200);
+  g_assert_true (techo_store_check_owner_pin_sync (fixture->data->store, NULL, &state, NULL, &error));
+  g_assert_cmpint (state.check, ==, TECHO_OWNER_PIN_NEEDED);
+
+  /* Leaving asks for the PIN: a wrong one keeps visit mode up, counted. */
+  techo_visit_window_request_leave (visit);
+  question = techo_visit_window_get_leave_dialog (visit);
+  g_assert_nonnull (question);
+  gtk_editable_set_text (leave_entry (question), "1111");
+  save_screenshot (GTK_WIDGET (question), "13b-visit-leave-pin");
+  adw_message_dialog_response (question, "leave");
+  question = wait_for_question (&visit);
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (techo_store_check_owner_pin_sync (fixture->data->store, NULL, &state, NULL, &error));
+  g_assert_cmpuint (state.failures, ==, 1);
+  save_screenshot (GTK_WIDGET (question), "13c-visit-leave-pin-wrong");
+
+  /* The right one: visit mode ends, the count goes back to zero. */
+  gtk_editable_set_text (leave_entry (question), "2468");
+  adw_message_dialog_response (question, "leave");
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (visit != NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (visit);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (techo_store_check_owner_pin_sync (fixture->data->store, NULL, &state, NULL, &error));
+  g_assert_cmpuint (state.failures, ==, 0);
+
+  /* The lock: unlocking without the PIN opens nothing and asks for it. */
+  techo_window_lock (fixture->window);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
+  techo_window_unlock (fixture->window, NULL);
+  wait_for_locked_text (fixture, _("Enter your PIN to open your records."));
+  wait_for_window_mode (fixture, TECHO_WINDOW_MODE_LOCKED);
+  g_assert_true (techo_window_get_asks_secret (fixture->window));
+  g_assert_null (techo_window_get_records (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), "13d-locked-pin");
+  techo_window_unlock (fixture->window, "9999");
+  wait_for_locked_text (fixture, _("That PIN is not right."));
+  wait_for_window_mode (fixture, TECHO_WINDOW_MODE_LOCKED);
+  g_assert_null (techo_window_get_records (fixture->window));
+  techo_test_app_pump (200);
+  g_assert_false (techo_store_is_open (fixture->data->store));
+  techo_window_unlock (fixture->window, "2468");
+  wait_for_window_mode (fixture, TECHO_WINDOW_MODE_MAIN);
+  g_assert_nonnull (techo_window_get_records (fixture->window));
 }
 
 static void
@@ -1012,6 +1131,8 @@ main (int   argc,
   g_test_add ("/sharing/visit-latest-screening", Fixture, NULL, fixture_set_up,
               test_visit_latest_screening, fixture_tear_down);
   g_test_add_func ("/sharing/visit-passphrase", test_visit_passphrase);
+  g_test_add ("/sharing/visit-pin", Fixture, NULL, fixture_set_up, test_visit_pin,
+              fixture_tear_down);
   g_test_add ("/sharing/print", Fixture, NULL, fixture_set_up, test_print, fixture_tear_down);
 
   return g_test_run ();

@@ -64,6 +64,8 @@ struct _TechoShareDialog
   char *error;
   gint64 consent_id;
   TechoVisitWindow *visit_window;   /* weak */
+  TechoConsent *visit_consent;      /* visit mode's, while the PIN offer is up */
+  AdwMessageDialog *pin_dialog;     /* "Set a PIN first?", while up */
   GtkFileChooserNative *chooser;
 };
 

@@ -520,6 +520,7 @@ techo_share_dialog_finalize (GObject *object)
   g_free (self->output_path);
   g_free (self->link);
   g_free (self->viewer_url);
+  g_clear_pointer (&self->visit_consent, techo_consent_free);
   g_free (self->error);
   G_OBJECT_CLASS (techo_share_dialog_parent_class)->finalize (object);
 }
@@ -739,4 +740,10 @@ TechoVisitWindow *
 techo_share_dialog_get_visit_window (TechoShareDialog *self)
 {
   return self->visit_window;
+}
+
+AdwMessageDialog *
+techo_share_dialog_get_pin_dialog (TechoShareDialog *self)
+{
+  return self->pin_dialog;
 }

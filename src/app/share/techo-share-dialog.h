@@ -76,6 +76,9 @@ const char       *techo_share_dialog_get_link     (TechoShareDialog  *self);
 /* A hosted link's viewer URL (<host>/#shlink:/…), which the QR holds;
  * NULL for a link on this computer. */
 const char       *techo_share_dialog_get_viewer_url (TechoShareDialog *self);
+/* Visit mode with the keyring and no owner's PIN: the offer to set one
+ * first ("set", "later" to start without, "cancel"), while it is up. */
+AdwMessageDialog *techo_share_dialog_get_pin_dialog (TechoShareDialog *self);
 /* The visit-mode window it opened, or NULL. */
 TechoVisitWindow *techo_share_dialog_get_visit_window (TechoShareDialog *self);
 

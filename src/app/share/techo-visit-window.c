@@ -433,6 +433,7 @@ techo_visit_window_new (GtkWindow          *owner,
   self->records = techo_record_set_ref (records);
   self->today = techo_format_today ();   /* honours TECHO_TODAY */
   build (self, consent, analytes);
+  techo_visit_window_load_pin_state (self);
   return self;
 }
 

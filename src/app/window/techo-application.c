@@ -90,6 +90,7 @@ preferences_action (GSimpleAction *action,
   GtkWidget *preferences;
 
   preferences = techo_preferences_window_new (window, self->settings, connection);
+  techo_preferences_window_set_store (TECHO_PREFERENCES_WINDOW (preferences), self->store);
   gtk_window_present (GTK_WINDOW (preferences));
   /* The keyring answers over D-Bus: ask it off the main thread. */
   if (connection == NULL && techo_store_is_open (self->store))
