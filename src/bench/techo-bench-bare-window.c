@@ -27,7 +27,8 @@ after_paint_cb (GdkFrameClock *clock,
 {
   g_signal_handlers_disconnect_by_func (clock, after_paint_cb, window);
   report ();
-  gtk_window_destroy (window);
+  if (g_strcmp0 (g_getenv ("TECHO_BENCH_FIRST_FRAME"), "stay") != 0)
+    gtk_window_destroy (window);
 }
 
 static void

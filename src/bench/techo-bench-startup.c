@@ -1,4 +1,10 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-bench startup: what a person feels when Techo opens on a lifetime
+ * of records — the time from exec to the dashboard's first frame, the
+ * memory at that frame, and the memory once the app has settled (every
+ * deferred load done: 15 s of idle by default) — against a bare
+ * AdwApplicationWindow and, where Debian's gnome-text-editor is installed,
+ * that app as a peer, all measured in the same run. */
 
 #define G_LOG_DOMAIN "techo-bench"
 
@@ -13,7 +19,14 @@
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 
-#define RUNS 5
+#define MAX_RUNS 15
+
+typedef struct
+{
+  double first_ms;       /* exec to the first frame */
+  double first_rss_kb;   /* resident memory at the first frame */
+  double settled_rss_kb; /* resident memory after the settle time */
+} Sample;
 
 static char *
 built_program (const char *relative)
@@ -29,14 +42,28 @@ built_program (const char *relative)
   return g_build_filename (dir, "..", "..", relative, NULL);
 }
 
-/* Runs @argv until it prints "first-frame"; returns the milliseconds
- * from the spawn and the RSS it reported then, or FALSE. */
+/* VmRSS of process @pid in kB, or 0. */
+static long
+rss_of (const char *pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%s/status", pid);
+  g_autofree char *status = NULL;
+  const char *rss;
+
+  if (pid == NULL || !g_file_get_contents (path, &status, NULL, NULL))
+    return 0;
+  rss = strstr (status, "VmRSS:");
+  return rss != NULL ? strtol (rss + 6, NULL, 10) : 0;
+}
+
+/* Runs @argv (which prints "first-frame" and "rss_kb=" at its first frame
+ * and, with TECHO_BENCH_FIRST_FRAME=stay, goes on running); fills @out. */
 static gboolean
-time_first_frame (const char * const  *argv,
-                  const char          *data_dir,
-                  double              *out_ms,
-                  long                *out_rss_kb,
-                  GError             **error)
+measure_own (const char * const  *argv,
+             const char          *data_dir,
+             guint                settle_seconds,
+             Sample              *out,
+             GError             **error)
 {
   g_autoptr(GSubprocessLauncher) launcher =
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
@@ -46,30 +73,105 @@ time_first_frame (const char * const  *argv,
   char *line;
 
   g_subprocess_launcher_setenv (launcher, "TECHO_DATA_DIR", data_dir, TRUE);
-  g_subprocess_launcher_setenv (launcher, "TECHO_BENCH_FIRST_FRAME", "1", TRUE);
+  g_subprocess_launcher_setenv (launcher, "TECHO_BENCH_FIRST_FRAME",
+                                settle_seconds > 0 ? "stay" : "1", TRUE);
   start = g_get_monotonic_time ();
   process = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (process == NULL)
     return FALSE;
   lines = g_data_input_stream_new (g_subprocess_get_stdout_pipe (process));
-  *out_ms = -1;
-  *out_rss_kb = 0;
+  out->first_ms = -1;
+  out->first_rss_kb = 0;
   while ((line = g_data_input_stream_read_line (lines, NULL, NULL, error)) != NULL)
     {
       if (g_str_equal (line, "first-frame"))
-        *out_ms = (g_get_monotonic_time () - start) / 1000.0;
+        out->first_ms = (g_get_monotonic_time () - start) / 1000.0;
       else if (g_str_has_prefix (line, "rss_kb="))
-        *out_rss_kb = strtol (line + 7, NULL, 10);
+        out->first_rss_kb = strtol (line + 7, NULL, 10);
       g_free (line);
-      if (*out_ms >= 0 && *out_rss_kb > 0)
+      if (out->first_ms >= 0 && out->first_rss_kb > 0)
         break;
+    }
+  out->settled_rss_kb = out->first_rss_kb;
+  if (out->first_ms >= 0 && settle_seconds > 0)
+    {
+      g_usleep ((gulong) settle_seconds * G_USEC_PER_SEC);
+      out->settled_rss_kb = rss_of (g_subprocess_get_identifier (process));
     }
   g_subprocess_force_exit (process);
   g_subprocess_wait (process, NULL, NULL);
-  if (*out_ms < 0)
+  if (out->first_ms < 0)
     {
       if (error != NULL && *error == NULL)
         g_set_error (error, G_IO_ERROR, G_IO_ERROR_FAILED, "%s never showed a frame", argv[0]);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Is a window titled @title on the X display? (xwininfo's tree of the
+ * root window names every top-level window.) */
+static gboolean
+peer_window_mapped (const char *title)
+{
+  g_autofree char *out = NULL;
+  const char *argv[] = { "xwininfo", "-root", "-tree", NULL };
+
+  if (!g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+                     NULL, NULL, &out, NULL, NULL, NULL))
+    return FALSE;
+  return out != NULL && strstr (out, title) != NULL;
+}
+
+/* Debian's gnome-text-editor as a peer: exec to its window being mapped
+ * (polled every 5 ms through the X server), and its memory then and after
+ * the same settle time. */
+static gboolean
+measure_peer (const char  *program,
+              guint        settle_seconds,
+              Sample      *out,
+              GError     **error)
+{
+  g_autoptr(GSubprocessLauncher) launcher =
+    g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autofree char *home = g_dir_make_tmp ("techo-bench-peer-XXXXXX", error);
+  const char * const argv[] = { program, "--standalone", "--ignore-session", NULL };
+  const char *pid;
+  gint64 start, deadline;
+
+  if (home == NULL)
+    return FALSE;
+  /* A fresh profile each run, as a first start. */
+  g_subprocess_launcher_setenv (launcher, "XDG_CONFIG_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_DATA_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_STATE_HOME", home, TRUE);
+  g_subprocess_launcher_setenv (launcher, "XDG_CACHE_HOME", home, TRUE);
+  start = g_get_monotonic_time ();
+  deadline = start + 30 * G_USEC_PER_SEC;
+  process = g_subprocess_launcher_spawnv (launcher, argv, error);
+  if (process == NULL)
+    return FALSE;
+  pid = g_subprocess_get_identifier (process);
+  out->first_ms = -1;
+  while (g_get_monotonic_time () < deadline)
+    {
+      if (peer_window_mapped ("Text Editor") || peer_window_mapped ("New Document"))
+        {
+          out->first_ms = (g_get_monotonic_time () - start) / 1000.0;
+          break;
+        }
+      g_usleep (5000);
+    }
+  out->first_rss_kb = rss_of (pid);
+  g_usleep ((gulong) settle_seconds * G_USEC_PER_SEC);
+  out->settled_rss_kb = rss_of (pid);
+  g_subprocess_force_exit (process);
+  g_subprocess_wait (process, NULL, NULL);
+  if (out->first_ms < 0)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT, "%s showed no window in 30 s",
+                   program);
       return FALSE;
     }
   return TRUE;
@@ -84,28 +186,80 @@ compare_double (gconstpointer a,
   return (x > y) - (x < y);
 }
 
+/* The median of one field of @samples. */
 static double
-median (double *values,
-        guint   n)
+median_of (const Sample *samples,
+           guint         n,
+           gsize         offset)
 {
+  double values[MAX_RUNS];
+
+  for (guint i = 0; i < n; i++)
+    values[i] = *(const double *) ((const char *) &samples[i] + offset);
   qsort (values, n, sizeof (double), (int (*) (const void *, const void *)) compare_double);
   return values[n / 2];
+}
+
+static void
+print_samples (const char   *name,
+               const Sample *samples,
+               guint         n)
+{
+  printf ("startup_%s_ms=%.0f\n", name, median_of (samples, n, G_STRUCT_OFFSET (Sample, first_ms)));
+  printf ("rss_first_frame_%s_kb=%.0f\n", name,
+          median_of (samples, n, G_STRUCT_OFFSET (Sample, first_rss_kb)));
+  printf ("rss_settled_%s_kb=%.0f\n", name,
+          median_of (samples, n, G_STRUCT_OFFSET (Sample, settled_rss_kb)));
 }
 
 int
 techo_bench_startup (int    argc,
                      char **argv)
 {
-  const char * const sandbox_args[] = { "--bulk-years=40", "--bulk-dispensings-per-month=110", NULL };
+  int per_month = 110, years = 40, runs = 5, settle = 15;
+  gboolean no_peer = FALSE;
+  GOptionEntry entries[] = {
+    { "per-month", 0, 0, G_OPTION_ARG_INT, &per_month,
+      "Bulk dispensing lines a month (110: ~52k lines; 1100: ~525k)", "N" },
+    { "years", 0, 0, G_OPTION_ARG_INT, &years, "Years of bulk history (40)", "N" },
+    { "runs", 0, 0, G_OPTION_ARG_INT, &runs, "Runs of each program; medians are printed (5)", "N" },
+    { "settle", 0, 0, G_OPTION_ARG_INT, &settle,
+      "Seconds after the first frame before the settled memory is read (15; 0: none)", "S" },
+    { "no-peer", 0, 0, G_OPTION_ARG_NONE, &no_peer, "Do not measure gnome-text-editor", NULL },
+    { NULL }
+  };
+  g_autoptr(GOptionContext) options = g_option_context_new ("— startup against a bare window");
   g_autoptr(GSubprocess) sandbox = NULL;
   g_autoptr(GError) error = NULL;
   g_autofree char *issuer = NULL;
   g_autofree char *data_dir = NULL;
+  g_autofree char *years_arg = NULL;
+  g_autofree char *per_month_arg = NULL;
   g_autofree char *app = built_program ("src/app/techo");
   g_autofree char *bare = built_program ("src/bench/techo-bench-bare-window");
-  double app_ms[RUNS], bare_ms[RUNS], app_rss[RUNS], bare_rss[RUNS];
+  g_autofree char *peer = g_find_program_in_path ("gnome-text-editor");
+  g_autofree char *lines_text = NULL;
+  Sample app_s[MAX_RUNS], bare_s[MAX_RUNS], peer_s[MAX_RUNS];
+  gboolean with_peer;
 
-  sandbox = techo_bench_start_sandbox (sandbox_args, &issuer, &error);
+  g_option_context_add_main_entries (options, entries, NULL);
+  if (!g_option_context_parse (options, &argc, &argv, &error))
+    goto failed;
+  runs = CLAMP (runs, 1, MAX_RUNS);
+  settle = CLAMP (settle, 0, 600);
+  {
+    g_autofree char *xwininfo = g_find_program_in_path ("xwininfo");
+
+    with_peer = !no_peer && peer != NULL && xwininfo != NULL;
+  }
+
+  years_arg = g_strdup_printf ("--bulk-years=%d", years);
+  per_month_arg = g_strdup_printf ("--bulk-dispensings-per-month=%d", per_month);
+  {
+    const char * const sandbox_args[] = { years_arg, per_month_arg, NULL };
+
+    sandbox = techo_bench_start_sandbox (sandbox_args, &issuer, &error);
+  }
   if (sandbox == NULL)
     goto failed;
   data_dir = g_dir_make_tmp ("techo-bench-startup-XXXXXX", &error);
@@ -124,29 +278,39 @@ techo_bench_startup (int    argc,
         goto failed;
       }
   }
+  g_subprocess_force_exit (sandbox);
+  g_clear_object (&sandbox);
 
-  for (guint i = 0; i < RUNS; i++)
+  /* Interleaved, so that a slower minute of the machine hits all alike. */
+  for (int i = 0; i < runs; i++)
     {
       const char * const app_argv[] = { app, NULL };
       const char * const bare_argv[] = { bare, NULL };
-      long rss = 0;
 
-      if (!time_first_frame (app_argv, data_dir, &app_ms[i], &rss, &error))
+      if (!measure_own (app_argv, data_dir, settle, &app_s[i], &error)
+          || !measure_own (bare_argv, data_dir, settle, &bare_s[i], &error)
+          || (with_peer && !measure_peer (peer, settle, &peer_s[i], &error)))
         goto failed;
-      app_rss[i] = rss;
-      if (!time_first_frame (bare_argv, data_dir, &bare_ms[i], &rss, &error))
-        goto failed;
-      bare_rss[i] = rss;
     }
 
+  lines_text = g_strdup_printf ("%d", years * 12 * per_month);
+  printf ("dispensing_lines=%s\nruns=%d\nsettle_s=%d\n", lines_text, runs, settle);
+  print_samples ("app", app_s, runs);
+  print_samples ("bare", bare_s, runs);
+  if (with_peer)
+    print_samples ("peer", peer_s, runs);
   {
-    double a = median (app_ms, RUNS), b = median (bare_ms, RUNS);
-    double ra = median (app_rss, RUNS), rb = median (bare_rss, RUNS);
+    double a = median_of (app_s, runs, G_STRUCT_OFFSET (Sample, first_ms));
+    double b = median_of (bare_s, runs, G_STRUCT_OFFSET (Sample, first_ms));
+    double ra = median_of (app_s, runs, G_STRUCT_OFFSET (Sample, settled_rss_kb));
+    double rb = median_of (bare_s, runs, G_STRUCT_OFFSET (Sample, settled_rss_kb));
 
-    printf ("startup_app_ms=%.0f\nstartup_bare_ms=%.0f\nstartup_ratio=%.2f\n", a, b, a / b);
-    printf ("rss_app_kb=%.0f\nrss_bare_kb=%.0f\nrss_ratio=%.2f\n", ra, rb, ra / rb);
+    printf ("startup_ratio=%.2f\nrss_settled_ratio=%.2f\n", a / b, ra / rb);
+    if (with_peer)
+      printf ("startup_peer_ratio=%.2f\nrss_settled_peer_ratio=%.2f\n",
+              median_of (peer_s, runs, G_STRUCT_OFFSET (Sample, first_ms)) / b,
+              median_of (peer_s, runs, G_STRUCT_OFFSET (Sample, settled_rss_kb)) / rb);
   }
-  g_subprocess_force_exit (sandbox);
   return 0;
 
 failed:

@@ -12,6 +12,7 @@
 #include "techo-portal-client.h"
 #include "techo-sync-controller.h"
 #include "techo-sync.h"
+#include "techo-thread.h"
 
 #define SIGN_IN_TIMEOUT 600
 #define MAX_ISSUER_LINE 512
@@ -667,9 +668,11 @@ gboolean
 techo_sync_controller_sign_out (TechoSyncController *self,
                                 GError             **error)
 {
-  g_autoptr(TechoOAuth) oauth = techo_oauth_new (techo_store_get_vault (self->store));
+  g_autoptr(TechoOAuth) oauth = NULL;
   GError *local_error = NULL;
 
+  techo_assert_not_main_thread ();
+  oauth = techo_oauth_new (techo_store_get_vault (self->store));
   if (!techo_oauth_load_sync (oauth, NULL, &local_error))
     {
       if (local_error != NULL)
