@@ -490,6 +490,13 @@ test_scope (void)
                      ==, "checkups=3");
   }
 
+  {
+    g_autofree char *text = NULL;
+
+    g_assert_cmpint (run_cli (f, &text, NULL, "consents", NULL), ==, 0);
+    g_assert_nonnull (strstr (text, "only: checkups=2;cancers=colorectal;medicines=current:2025-06-10"));
+  }
+
   /* Refused before anything is recorded: out of range, an unknown
    * cancer, a narrowing of a category that is not shared. */
   g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir", "--last-checkups", "100",
