@@ -67,8 +67,15 @@ response_cb (AdwMessageDialog *dialog,
   const char *again = gtk_editable_get_text (again_entry);
   gboolean same = g_strcmp0 (pin, again) == 0;
 
+  /* One answer per dialog: closing after it must not answer again. */
+  g_signal_handlers_disconnect_by_func (dialog, response_cb, r);
+
   gtk_editable_set_text (pin_entry, "");
   gtk_editable_set_text (again_entry, "");
+  /* As visit mode's question: let go of the parent before it closes, so
+   * it is not torn down with it, password entries and all. */
+  gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
+  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
   if (g_strcmp0 (response, "set") != 0)
     {
       r->done (FALSE, g_strcmp0 (response, "later") == 0, r->user_data);
@@ -83,13 +90,19 @@ response_cb (AdwMessageDialog *dialog,
   techo_wipe (pin, strlen (pin));
 }
 
+/* A hidden-text GtkEntry for digits. Not a GtkPasswordEntry: GTK 4.8's
+ * keeps a handler on the keyboard that outlives a message dialog closed
+ * by its own button (a crash on the next caps-lock notification). */
 static GtkWidget *
 pin_entry (const char *placeholder)
 {
-  GtkWidget *entry = gtk_password_entry_new ();
+  GtkWidget *entry = gtk_entry_new ();
 
-  gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
-  g_object_set (entry, "placeholder-text", placeholder, "activates-default", TRUE, NULL);
+  gtk_entry_set_visibility (GTK_ENTRY (entry), FALSE);
+  gtk_entry_set_input_purpose (GTK_ENTRY (entry), GTK_INPUT_PURPOSE_PIN);
+  gtk_entry_set_max_length (GTK_ENTRY (entry), TECHO_OWNER_PIN_MAX_LENGTH);
+  gtk_entry_set_placeholder_text (GTK_ENTRY (entry), placeholder);
+  gtk_entry_set_activates_default (GTK_ENTRY (entry), TRUE);
   return entry;
 }
 
@@ -102,7 +115,6 @@ present (PinRequest *r,
   GtkWidget *pin = pin_entry (_("PIN (4 to 12 digits)"));
   GtkWidget *again = pin_entry (_("The same PIN again"));
 
-  gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
   gtk_box_append (GTK_BOX (box), pin);
   gtk_box_append (GTK_BOX (box), again);
   if (error_text != NULL)
@@ -158,5 +170,7 @@ techo_pin_dialog_set (AdwMessageDialog *dialog,
 {
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "pin"), pin);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "again"), again);
+  /* As the button does: answer, then close. */
   adw_message_dialog_response (dialog, "set");
+  gtk_window_close (GTK_WINDOW (dialog));
 }

@@ -26,7 +26,7 @@ AdwMessageDialog *techo_pin_dialog_new (GtkWindow          *parent,
                                         const char         *later_label,
                                         TechoPinDialogDone  done,
                                         gpointer            user_data);
-/* Types @pin in both entries and answers "set" (tests). */
+/* Types @pin and @again in the entries and presses Set PIN (tests). */
 void              techo_pin_dialog_set (AdwMessageDialog   *dialog,
                                         const char         *pin,
                                         const char         *again);
