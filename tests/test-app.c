@@ -10,6 +10,7 @@
 #include <glib/gi18n.h>
 #include <glib/gstdio.h>
 #include <locale.h>
+#include <math.h>
 #include <string.h>
 
 #include "techo-cda.h"
@@ -19,6 +20,7 @@
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
 #include "techo-preferences-window.h"
+#include "techo-reminders.h"
 #include "techo-screenings-page.h"
 #include "techo-store.h"
 #include "techo-sync-controller.h"
@@ -239,7 +241,7 @@ static void
 wait_for_mode (Fixture    *fixture,
                const char *mode)
 {
-  gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  gint64 end = g_get_monotonic_time () + 60 * G_USEC_PER_SEC;
 
   while (g_strcmp0 (techo_window_mode_to_string (techo_window_get_mode (fixture->window)), mode) != 0
          && g_get_monotonic_time () < end)
@@ -976,22 +978,26 @@ test_reminders (Fixture       *fixture,
                 gconstpointer  data)
 {
   const TechoCancerInfo *stomach = techo_reference_cancer (TECHO_CANCER_STOMACH);
-  TechoScreeningsPage *page;
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
   g_autoptr(GPtrArray) reminders = NULL;
   g_autoptr(GPtrArray) off = NULL;
+  g_autoptr(TechoRecordSet) pills = NULL;
   g_autofree char *followup_title = NULL;
+  g_autofree char *today = techo_format_today ();
+  TechoRecordSet *records;
   const TechoReminder *first;
 
   wait_for_mode (fixture, "main");
-  page = TECHO_SCREENINGS_PAGE (techo_window_get_page (fixture->window, "screenings"));
-  reminders = techo_screenings_page_get_reminders (page, TRUE);
+  records = techo_window_get_records (fixture->window);
+  reminders = techo_reminders_collect (records, today, settings);
   /* Stomach needs a detailed exam; the four others are due for a
    * 60-year-old woman with no record of them. */
   g_assert_cmpuint (reminders->len, ==, 5);
   first = g_ptr_array_index (reminders, 0);
-  g_assert_true (first->followup);
+  g_assert_cmpint (first->kind, ==, TECHO_REMINDER_FOLLOWUP);
   g_assert_cmpstr (first->cancer, ==, stomach->key);
   g_assert_cmpstr (first->id, ==, "screening-stomach");
+  g_assert_cmpstr (first->page, ==, "screenings");
   followup_title = g_strdup_printf (_("%s: follow-up needed"), techo_format_cancer_name (stomach));
   g_assert_cmpstr (first->title, ==, followup_title);
   g_assert_cmpstr (first->body, ==, _("A detailed examination is recommended and none is recorded."));
@@ -1001,14 +1007,80 @@ test_reminders (Fixture       *fixture,
       const TechoCancerInfo *info = techo_reference_cancer_for_key (due->cancer);
       g_autofree char *title = g_strdup_printf (_("%s is due"), techo_format_cancer_name (info));
 
-      g_assert_false (due->followup);
+      g_assert_cmpint (due->kind, ==, TECHO_REMINDER_SCREENING);
       g_assert_cmpstr (due->title, ==, title);
       g_assert_cmpstr (due->body, ==,
                        _("Your municipality offers this screening. Open Techo for the details."));
     }
 
-  off = techo_screenings_page_get_reminders (page, FALSE);
+  /* Each kind has its own switch. */
+  g_settings_set_boolean (settings, "reminder-followups", FALSE);
+  off = techo_reminders_collect (records, today, settings);
+  g_assert_cmpuint (off->len, ==, 4);
+  g_clear_pointer (&off, g_ptr_array_unref);
+  g_settings_set_boolean (settings, "reminders", FALSE);
+  off = techo_reminders_collect (records, today, settings);
   g_assert_cmpuint (off->len, ==, 0);
+  g_clear_pointer (&off, g_ptr_array_unref);
+  g_settings_reset (settings, "reminder-followups");
+  g_settings_reset (settings, "reminders");
+
+  /* Medicines: one dispensing lasting 3 more days, one 40; a drug whose
+   * refill lasts longer does not run out. One notification names what runs
+   * out and the days left. */
+  pills = techo_record_set_new ();
+  {
+    const char *names[] = { "アムロジピン錠5mg", "メトホルミン錠250mg", "ロキソプロフェン錠60mg",
+                            "ロキソプロフェン錠60mg" };
+    const int ago[] = { 11, 5, 12, 2 };
+    const int days[] = { 14, 45, 14, 28 };
+
+    for (guint i = 0; i < G_N_ELEMENTS (names); i++)
+      {
+        TechoDispensing *d = techo_dispensing_new ();
+
+        d->id = g_strdup_printf ("pill-%u", i);
+        d->drug_name = g_strdup (names[i]);
+        d->dispensed_on = techo_format_add_days (today, -ago[i]);
+        d->days = days[i];
+        g_ptr_array_add (pills->dispensings, d);
+      }
+  }
+  off = techo_reminders_collect (pills, today, settings);
+  g_assert_cmpuint (off->len, ==, 1);
+  first = g_ptr_array_index (off, 0);
+  g_assert_cmpint (first->kind, ==, TECHO_REMINDER_MEDICINES);
+  g_assert_cmpstr (first->page, ==, "medicines");
+  g_assert_nonnull (strstr (first->body, "アムロジピン錠5mg"));
+  g_assert_null (strstr (first->body, "メトホルミン"));
+  g_assert_null (strstr (first->body, "ロキソプロフェン"));
+  {
+    g_autofree char *line = g_strdup_printf (ngettext ("%s: %d day left", "%s: %d days left", 3),
+                                             "アムロジピン錠5mg", 3);
+
+    g_assert_cmpstr (first->body, ==, line);
+  }
+  g_clear_pointer (&off, g_ptr_array_unref);
+  g_settings_set_boolean (settings, "reminder-medicines", FALSE);
+  off = techo_reminders_collect (pills, today, settings);
+  g_assert_cmpuint (off->len, ==, 0);
+  g_settings_reset (settings, "reminder-medicines");
+
+  /* A sync that brought checkups: one reminder naming the newest; none
+   * when nothing came or the switch is off. */
+  {
+    g_autoptr(TechoReminder) none = techo_reminder_new_checkups (0, NULL, settings);
+    g_autoptr(TechoReminder) news = NULL;
+    const TechoCheckup *latest = g_ptr_array_index (records->checkups, 0);
+
+    g_assert_null (none);
+    news = techo_reminder_new_checkups (1, latest, settings);
+    g_assert_nonnull (news);
+    g_assert_cmpstr (news->page, ==, "checkups");
+    g_settings_set_boolean (settings, "reminder-new-checkups", FALSE);
+    g_assert_null (techo_reminder_new_checkups (1, latest, settings));
+    g_settings_reset (settings, "reminder-new-checkups");
+  }
 }
 
 /* Units as people read them; the UCUM codes stay in the official files. */
@@ -1071,6 +1143,254 @@ test_shortcuts_and_preferences (void)
   gtk_window_destroy (GTK_WINDOW (preferences));
 }
 
+/* ---- legibility ------------------------------------------------------------ */
+
+#define SCALE 3
+
+/* WCAG relative luminance of an sRGB colour (0–255 channels). */
+static double
+luminance (const guchar *bgra)
+{
+  double c[3];
+
+  for (int i = 0; i < 3; i++)
+    {
+      double v = bgra[2 - i] / 255.0;
+
+      c[i] = v <= 0.03928 ? v / 12.92 : pow ((v + 0.055) / 1.055, 2.4);
+    }
+  return 0.2126 * c[0] + 0.7152 * c[1] + 0.0722 * c[2];
+}
+
+static double
+contrast (const guchar *a,
+          const guchar *b)
+{
+  double la = luminance (a), lb = luminance (b);
+
+  return (MAX (la, lb) + 0.05) / (MIN (la, lb) + 0.05);
+}
+
+/* The contrast of the text in @rect of the rendered window: the most
+ * common colour there is the background; the pixel farthest from it is the
+ * core of a glyph (anti-aliased edges are only lighter). */
+static double
+text_contrast (const guchar          *pixels,
+               gsize                  stride,
+               const graphene_rect_t *rect)
+{
+  g_autoptr(GHashTable) counts = g_hash_table_new (NULL, NULL);
+  guint32 background = 0;
+  guint best = 0;
+  double ratio = 1.0;
+  int x0 = (int) rect->origin.x, y0 = (int) rect->origin.y;
+  int x1 = x0 + (int) rect->size.width, y1 = y0 + (int) rect->size.height;
+
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 p = *(const guint32 *) (pixels + y * stride + x * 4) | 0xff000000u;
+        guint n = GPOINTER_TO_UINT (g_hash_table_lookup (counts, GUINT_TO_POINTER (p))) + 1;
+
+        g_hash_table_insert (counts, GUINT_TO_POINTER (p), GUINT_TO_POINTER (n));
+        if (n > best)
+          {
+            best = n;
+            background = p;
+          }
+      }
+  for (int y = y0; y < y1; y++)
+    for (int x = x0; x < x1; x++)
+      {
+        guint32 p = *(const guint32 *) (pixels + y * stride + x * 4) | 0xff000000u;
+
+        ratio = MAX (ratio, contrast ((const guchar *) &p, (const guchar *) &background));
+      }
+  return ratio;
+}
+
+/* The label's font size in pixels, as GTK lays it out. */
+static double
+font_pixels (GtkWidget *label)
+{
+  PangoContext *context = gtk_widget_get_pango_context (label);
+  const PangoFontDescription *font = pango_context_get_font_description (context);
+  int xft_dpi = 0;
+  double size = pango_font_description_get_size (font) / (double) PANGO_SCALE;
+
+  if (pango_font_description_get_size_is_absolute (font))
+    return size;
+  g_object_get (gtk_widget_get_settings (label), "gtk-xft-dpi", &xft_dpi, NULL);
+  return size * (xft_dpi > 0 ? xft_dpi / 1024.0 : 96.0) / 72.0;
+}
+
+static gboolean
+is_small_text (GtkWidget *widget)
+{
+  GtkWidget *parent = gtk_widget_get_parent (widget);
+
+  return GTK_IS_LABEL (widget)
+         && (gtk_widget_has_css_class (widget, "caption")
+             || gtk_widget_has_css_class (widget, "dim-label")
+             || (parent != NULL && gtk_widget_has_css_class (parent, "chip")));
+}
+
+/* Every chip, caption and dimmed label on screen, measured from the
+ * rendered window: text ≥ 12 px and ≥ 4.5:1 against what is behind it. */
+static guint
+check_small_text (GtkWidget  *window,
+                  GtkWidget  *widget,
+                  const guchar *pixels,
+                  gsize       stride,
+                  int         width,
+                  int         height,
+                  const char *where)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if (is_small_text (widget) && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
+    {
+      graphene_rect_t bounds;
+
+      if (gtk_widget_compute_bounds (widget, window, &bounds)
+          && (graphene_rect_scale (&bounds, SCALE, SCALE, &bounds), TRUE)
+          && bounds.origin.x >= 0 && bounds.origin.y >= 0
+          && bounds.origin.x + bounds.size.width <= width
+          && bounds.origin.y + bounds.size.height <= height
+          && bounds.size.width >= 4 && bounds.size.height >= 4)
+        {
+          double ratio = text_contrast (pixels, stride, &bounds);
+          double px = font_pixels (widget);
+
+          if (ratio < 4.5 || px < 11.95)
+            g_test_message ("%s: “%s” %.1f px, contrast %.2f:1", where,
+                            gtk_label_get_text (GTK_LABEL (widget)), px, ratio);
+          g_assert_cmpfloat (px, >=, 11.95);
+          g_assert_cmpfloat (ratio, >=, 4.5);
+          n++;
+        }
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += check_small_text (window, child, pixels, stride, width, height, where);
+  return n;
+}
+
+/* A button that shows no words must be named for screen readers. */
+static gboolean
+has_visible_words (GtkWidget *widget)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget)
+      && gtk_label_get_text (GTK_LABEL (widget))[0] != '\0')
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_visible_words (child))
+      return TRUE;
+  return FALSE;
+}
+
+static guint
+check_button_names (GtkWidget  *widget,
+                    const char *where)
+{
+  guint n = 0;
+
+  if (!gtk_widget_get_mapped (widget))
+    return 0;
+  if ((GTK_IS_BUTTON (widget) || GTK_IS_MENU_BUTTON (widget)) && !has_visible_words (widget))
+    {
+      GtkAccessible *accessible = GTK_ACCESSIBLE (widget);
+      gboolean named = gtk_test_accessible_has_property (accessible, GTK_ACCESSIBLE_PROPERTY_LABEL)
+                       || gtk_test_accessible_has_relation (accessible,
+                                                            GTK_ACCESSIBLE_RELATION_LABELLED_BY);
+
+      if (!named)
+        g_test_message ("%s: an icon-only %s (%s) has no accessible name", where,
+                        G_OBJECT_TYPE_NAME (widget),
+                        gtk_widget_get_tooltip_text (widget) != NULL
+                        ? gtk_widget_get_tooltip_text (widget) : "no tooltip");
+      g_assert_true (named);
+      n++;
+    }
+  /* A menu button's inner toggle button is its own part, named through it. */
+  if (GTK_IS_MENU_BUTTON (widget))
+    return n;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += check_button_names (child, where);
+  return n;
+}
+
+static void
+test_legibility (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  const char * const pages[] = { "overview", "checkups", "trends", "medicines", "screenings",
+                                 "sharing" };
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  GtkWidget *window = GTK_WIDGET (fixture->window);
+  guint n_text = 0, n_buttons = 0;
+
+  wait_for_mode (fixture, "main");
+  for (int dark = 0; dark < 2; dark++)
+    {
+      adw_style_manager_set_color_scheme (style, dark ? ADW_COLOR_SCHEME_FORCE_DARK
+                                                      : ADW_COLOR_SCHEME_FORCE_LIGHT);
+      for (guint p = 0; p < G_N_ELEMENTS (pages); p++)
+        {
+          g_autoptr(GdkPaintable) paintable = NULL;
+          g_autoptr(GtkSnapshot) snapshot = NULL;
+          g_autoptr(GskRenderNode) node = NULL;
+          g_autoptr(GskRenderNode) scaled = NULL;
+          g_autoptr(GdkTexture) texture = NULL;
+          g_autofree guchar *pixels = NULL;
+          g_autofree char *where = g_strdup_printf ("%s (%s)", pages[p], dark ? "dark" : "light");
+          int width, height;
+
+          techo_window_show_page (fixture->window, pages[p]);
+          techo_test_app_pump (300);
+          if (p == 0 || p == 4)
+            {
+              g_autofree char *name = g_strdup_printf ("legibility-%s-%s", pages[p],
+                                                       dark ? "dark" : "light");
+
+              save_screenshot (window, name);
+            }
+          width = gtk_widget_get_width (window);
+          height = gtk_widget_get_height (window);
+          paintable = gtk_widget_paintable_new (window);
+          snapshot = gtk_snapshot_new ();
+          gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+          node = gtk_snapshot_to_node (snapshot);
+          /* Drawn three times larger: a glyph's strokes then cover whole
+           * pixels, so its core shows the text's own colour (at 1:1 a thin
+           * kanji stroke is only ever part of a pixel). */
+          scaled = gsk_transform_node_new (node, gsk_transform_scale (NULL, SCALE, SCALE));
+          texture = gsk_renderer_render_texture (gtk_native_get_renderer (GTK_NATIVE (window)),
+                                                 scaled,
+                                                 &GRAPHENE_RECT_INIT (0, 0, width * SCALE,
+                                                                      height * SCALE));
+          width = gdk_texture_get_width (texture);
+          height = gdk_texture_get_height (texture);
+          pixels = g_malloc ((gsize) width * height * 4);
+          gdk_texture_download (texture, pixels, (gsize) width * 4);
+          n_text += check_small_text (window, window, pixels, (gsize) width * 4, width, height,
+                                      where);
+          if (!dark)
+            n_buttons += check_button_names (window, where);
+        }
+    }
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  g_test_message ("%u chips, captions and dimmed labels measured; %u wordless buttons named",
+                  n_text, n_buttons);
+  /* The demo person's pages have status chips and captions to measure. */
+  g_assert_cmpuint (n_text, >, 20);
+  g_assert_cmpuint (n_buttons, >, 2);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1113,6 +1433,8 @@ main (int   argc,
   g_test_add ("/app/reminders", Fixture, "filled", fixture_set_up, test_reminders,
               fixture_tear_down);
   g_test_add ("/app/narrow", Fixture, "filled", fixture_set_up, test_narrow, fixture_tear_down);
+  g_test_add ("/app/legibility", Fixture, "filled", fixture_set_up, test_legibility,
+              fixture_tear_down);
   g_test_add ("/app/empty-store", Fixture, NULL, fixture_set_up, test_empty_store,
               fixture_tear_down);
   g_test_add ("/app/first-run", Fixture, NULL, fixture_set_up, test_first_run,

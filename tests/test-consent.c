@@ -337,11 +337,52 @@ test_method_names (void)
   g_assert_false (techo_consent_method_is_file (TECHO_CONSENT_METHOD_SHARE));
 }
 
+/* A restore while a share is live would erase the share's consent and
+ * accesses (and a hosted share's delete token) from the ledger: refused,
+ * nothing changed; once the share is stopped, the restore goes ahead. */
+static void
+test_restore_while_sharing (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoConsent) c = file_consent ();
+  g_autoptr(GPtrArray) ledger = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *backup = g_build_filename (f->dir, "before-share.db", NULL);
+
+  g_assert_true (techo_store_backup_sync (f->store, backup, NULL, &error));
+  g_assert_no_error (error);
+  c->method = TECHO_CONSENT_METHOD_SHARE;
+  c->expires_at = g_get_real_time () / G_USEC_PER_SEC + 3600;
+  g_assert_true (techo_store_record_consent_sync (f->store, c, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_add_consent_event_sync (f->store, c->id, TECHO_CONSENT_EVENT_ACCESS,
+                                                     "manifest from 127.0.0.1", NULL, &error));
+  g_assert_no_error (error);
+
+  g_assert_false (techo_store_restore_sync (f->store, backup, NULL, &error));
+  g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_SHARING);
+  g_clear_error (&error);
+  ledger = techo_store_list_consents_sync (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ledger->len, ==, 1);
+  g_clear_pointer (&ledger, g_ptr_array_unref);
+
+  /* Stopped: the restore brings back the store as it was before. */
+  g_assert_true (techo_store_revoke_consent_sync (f->store, c->id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_restore_sync (f->store, backup, NULL, &error));
+  g_assert_no_error (error);
+  ledger = techo_store_list_consents_sync (f->store, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ledger->len, ==, 0);
+}
+
 int
 main (int    argc,
       char **argv)
 {
   g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/consent/restore-while-sharing", test_restore_while_sharing);
   g_test_add_func ("/consent/method-names", test_method_names);
   g_test_add_func ("/consent/categories", test_categories);
   g_test_add_func ("/consent/export-formats", test_export_formats);

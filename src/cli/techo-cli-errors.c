@@ -189,6 +189,8 @@ static const char * const store_sentences[TECHO_STORE_N_ERRORS] = {
     "The disk is full and nothing was changed; free some space and run the command again.",
   [TECHO_STORE_ERROR_BUSY] =
     "Another Techo program is using the store; close it and run the command again.",
+  [TECHO_STORE_ERROR_SHARING] =
+    "A share is live and a restore would erase its ledger; stop it (techo-cli consents --revoke ID), then restore.",
 };
 
 static const char * const vault_sentences[TECHO_VAULT_N_ERRORS] = {

@@ -281,6 +281,9 @@ static const TechoErrorSentence store_sentences[TECHO_STORE_N_ERRORS] = {
   [TECHO_STORE_ERROR_BUSY] = {
     N_("Another Techo program is using your records. Close it, then retry."),
     TECHO_ERROR_NEXT_RETRY },
+  [TECHO_STORE_ERROR_SHARING] = {
+    N_("A share is still live, and restoring would erase its record of who opened it. Stop it on the Sharing page, then restore."),
+    TECHO_ERROR_NEXT_NONE },
 };
 
 static const TechoErrorSentence vault_sentences[TECHO_VAULT_N_ERRORS] = {

@@ -19,26 +19,6 @@ guint  techo_screenings_page_get_n_followups   (TechoScreeningsPage *self);
  * when the cancer is not shown. */
 const char *techo_screenings_page_get_state    (TechoScreeningsPage *self,
                                                 const char          *cancer);
-/* A screening reminder: a follow-up outstanding or a screening due. */
-typedef struct
-{
-  char *id;           /* the notification id, "screening-CANCER" */
-  char *cancer;       /* "stomach" … */
-  gboolean followup;  /* TRUE: a detailed exam is recommended, none recorded */
-  char *title;
-  char *body;
-} TechoReminder;
-
-void           techo_reminder_free                  (TechoReminder       *reminder);
-GNotification *techo_reminder_to_notification       (const TechoReminder *reminder);
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoReminder, techo_reminder_free)
-
-/* The reminders the page would send for its dataset: follow-ups
- * outstanding first, then screenings due or overdue; none when
- * @enabled (the reminders preference) is FALSE. GPtrArray of
- * TechoReminder. */
-GPtrArray     *techo_screenings_page_get_reminders  (TechoScreeningsPage *self,
-                                                     gboolean             enabled);
 /* Sends a GNotification per reminder; returns how many. */
 guint  techo_screenings_page_send_reminders    (TechoScreeningsPage *self,
                                                 GApplication        *application,

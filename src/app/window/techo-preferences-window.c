@@ -17,6 +17,9 @@ struct _TechoPreferencesWindow
 
   GtkSpinButton *auto_lock_spin;
   GtkSwitch *reminders_switch;
+  GtkSwitch *followups_switch;
+  GtkSwitch *medicines_switch;
+  GtkSwitch *new_checkups_switch;
   GtkSwitch *era_switch;
   AdwActionRow *connection_row;
   AdwEntryRow *share_host_row;
@@ -182,6 +185,9 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
                                                "/org/techo/Techo/techo-preferences-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, auto_lock_spin);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, reminders_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, followups_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, medicines_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, new_checkups_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, era_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, connection_row);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_row);
@@ -212,6 +218,12 @@ techo_preferences_window_new (GtkWindow  *parent,
   g_settings_bind (settings, "auto-lock-minutes", self->auto_lock_spin, "value",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind (settings, "reminders", self->reminders_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "reminder-followups", self->followups_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "reminder-medicines", self->medicines_switch, "active",
+                   G_SETTINGS_BIND_DEFAULT);
+  g_settings_bind (settings, "reminder-new-checkups", self->new_checkups_switch, "active",
                    G_SETTINGS_BIND_DEFAULT);
   g_settings_bind_with_mapping (settings, "date-style", self->era_switch, "active",
                                 G_SETTINGS_BIND_DEFAULT, era_get_mapping, era_set_mapping,

@@ -12,6 +12,7 @@
 #include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-secure.h"
+#include "techo-reminders.h"
 #include "techo-window-private.h"
 
 /* Seconds between the dashboard's first frame and a later start's sync. */
@@ -207,16 +208,24 @@ fill_page (TechoWindow *self,
   if (page == NULL || !g_hash_table_add (self->filled, page))
     return;
   techo_page_set_records (page, self->records);
-  if (TECHO_IS_SCREENINGS_PAGE (page) && self->records != NULL && !self->reminders_sent
-      && g_settings_get_boolean (self->settings, "reminders"))
-    {
-      GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+}
 
-      if (app != NULL)
-        techo_screenings_page_send_reminders (TECHO_SCREENINGS_PAGE (page), G_APPLICATION (app),
-                                              TRUE);
-      self->reminders_sent = TRUE;
-    }
+/* Once a run, when the first records are on screen: what is due, missing
+ * or running out, as notifications (each kind as Preferences says). */
+static void
+send_reminders (TechoWindow *self)
+{
+  GtkApplication *app = gtk_window_get_application (GTK_WINDOW (self));
+  g_autoptr(GPtrArray) reminders = NULL;
+  g_autofree char *today = NULL;
+
+  if (self->reminders_sent || app == NULL || self->records == NULL
+      || techo_record_set_is_empty (self->records))
+    return;
+  self->reminders_sent = TRUE;
+  today = techo_format_today ();
+  reminders = techo_reminders_collect (self->records, today, self->settings);
+  techo_reminders_send (G_APPLICATION (app), reminders);
 }
 
 /* A page may be filled now: it is content with what the first, recent
@@ -543,6 +552,7 @@ techo_window_set_records (TechoWindow    *self,
   /* The dashboard first; the other pages when first shown or once the
    * main loop is idle, whichever comes first. */
   fill_page (self, page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack)));
+  send_reminders (self);
   self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
   /* A dashboard from the last 13 months of dispensings: the whole
    * history follows for the pages that need it, once the dashboard is

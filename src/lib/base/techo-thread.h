@@ -15,7 +15,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -31,5 +31,19 @@ void     techo_thread_check_not_main (const char *func);
 #else
 #define techo_assert_not_main_thread() G_STMT_START { } G_STMT_END
 #endif
+
+/* A bounded wait for a blocking call that takes a GCancellable but has
+ * no timeout of its own (libsecret waiting on a locked keyring's prompt):
+ * its cancellable is cancelled when @parent is (may be NULL), or once
+ * @seconds have passed, whichever comes first. */
+typedef struct _TechoDeadline TechoDeadline;
+
+TechoDeadline *techo_deadline_new             (GCancellable  *parent,
+                                               guint          seconds);
+GCancellable  *techo_deadline_get_cancellable (TechoDeadline *self);
+/* TRUE once the time ran out (not when @parent was cancelled). */
+gboolean       techo_deadline_expired         (TechoDeadline *self);
+void           techo_deadline_free            (TechoDeadline *self);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoDeadline, techo_deadline_free)
 
 G_END_DECLS

@@ -182,6 +182,36 @@ copy_file_durably (const char  *from,
   return TRUE;
 }
 
+/* A restore replaces the consent ledger with the backup's: a share that
+ * is live now (a link or hosted share not revoked and not expired) would
+ * lose its consent, its accesses and, for a hosted share, the token that
+ * deletes it from the host. Such a restore waits until the share ends. */
+static gboolean
+check_no_live_share (TechoSqlite  *db,
+                     GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  gint64 live;
+
+  s = techo_sqlite_prepare (db,
+                            "SELECT count(*) FROM consents WHERE method = 'share' "
+                            "AND (revoked_at IS NULL OR revoked_at = 0) AND expires_at > ?1",
+                            error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, techo_store_now ());
+  if (!techo_sqlite_step (s, error))
+    return FALSE;
+  live = techo_sqlite_column_int64 (s, 0);
+  if (live == 0)
+    return TRUE;
+  g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_SHARING,
+               "%" G_GINT64_FORMAT " share(s) are live; restoring would erase their consent "
+               "and accesses from the ledger. Stop them first (techo-cli consents --revoke ID, "
+               "or Stop on the Sharing page), then restore. Nothing was changed.", live);
+  return FALSE;
+}
+
 static gpointer
 restore_job (TechoStore    *self,
              TechoSqlite   *db,
@@ -204,6 +234,8 @@ restore_job (TechoStore    *self,
     }
 
   /* Everything is checked before the store is touched. */
+  if (!check_no_live_share (db, error))
+    return NULL;
   if (!verify_copy (self, path, NULL, &local_error))
     {
       g_prefix_error (&local_error, "The backup was refused and your store was "

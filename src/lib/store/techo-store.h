@@ -37,6 +37,7 @@ typedef enum
   TECHO_STORE_ERROR_TOO_NEW,              /* written by a newer Techo */
   TECHO_STORE_ERROR_DISK_FULL,            /* no space left: nothing was changed */
   TECHO_STORE_ERROR_BUSY,                 /* another Techo program holds the store */
+  TECHO_STORE_ERROR_SHARING,              /* a restore would erase a live share's ledger */
   TECHO_STORE_N_ERRORS /* not a code: how many codes there are */
 } TechoStoreError;
 

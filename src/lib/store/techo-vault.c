@@ -7,6 +7,7 @@
 #include <libsecret/secret.h>
 
 #include "techo-secure.h"
+#include "techo-thread.h"
 #include "techo-vault.h"
 
 struct _TechoVault
@@ -52,11 +53,35 @@ check_names (const char  *kind,
 
 /* Keeps cancellation as it is; anything else from libsecret becomes
  * "unavailable" with a sentence of our own around it. */
-static void
-propagate_keyring_error (GError     **error,
-                         GError      *keyring_error,
-                         const char  *doing)
+/* How long a keyring call may wait (a locked keyring waits for its
+ * password in a prompt; with no one to answer it, for ever): 60 s, or
+ * $TECHO_KEYRING_TIMEOUT seconds. */
+static guint
+keyring_timeout (void)
 {
+  const char *env = g_getenv ("TECHO_KEYRING_TIMEOUT");
+  guint64 seconds;
+
+  if (env != NULL && g_ascii_string_to_unsigned (env, 10, 1, 3600, &seconds, NULL))
+    return (guint) seconds;
+  return 60;
+}
+
+static void
+propagate_keyring_error (GError        **error,
+                         GError         *keyring_error,
+                         TechoDeadline  *deadline,
+                         const char     *doing)
+{
+  if (techo_deadline_expired (deadline))
+    {
+      g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
+                   "The keyring did not answer within %u s while trying to %s: it may be "
+                   "locked and waiting for its password. Unlock it (log in to the desktop) "
+                   "and try again.", keyring_timeout (), doing);
+      g_error_free (keyring_error);
+      return;
+    }
   if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, keyring_error);
@@ -115,6 +140,7 @@ techo_vault_store_secret (TechoVault    *self,
                           GError       **error)
 {
   g_autofree char *label = NULL;
+  g_autoptr(TechoDeadline) deadline = NULL;
   GError *local_error = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
@@ -129,8 +155,9 @@ techo_vault_store_secret (TechoVault    *self,
     }
 
   label = g_strdup_printf ("Techo %s (%s) for %s", kind, name, self->data_dir);
-  if (!secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT,
-                                   label, secret, cancellable, &local_error,
+  deadline = techo_deadline_new (cancellable, keyring_timeout ());
+  if (!secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
+                                   techo_deadline_get_cancellable (deadline), &local_error,
                                    "data-dir", self->data_dir,
                                    "kind", kind,
                                    "name", name,
@@ -139,7 +166,7 @@ techo_vault_store_secret (TechoVault    *self,
       if (local_error == NULL)
         g_set_error_literal (&local_error, TECHO_VAULT_ERROR,
                              TECHO_VAULT_ERROR_UNAVAILABLE, "no answer");
-      propagate_keyring_error (error, local_error, "store a secret");
+      propagate_keyring_error (error, local_error, deadline, "store a secret");
       return FALSE;
     }
   return TRUE;
@@ -152,6 +179,7 @@ techo_vault_lookup_secret (TechoVault    *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
+  g_autoptr(TechoDeadline) deadline = NULL;
   GError *local_error = NULL;
   char *found;
   char *secret;
@@ -161,14 +189,16 @@ techo_vault_lookup_secret (TechoVault    *self,
   if (!check_names (kind, name, error))
     return NULL;
 
-  found = secret_password_lookup_sync (vault_schema (), cancellable, &local_error,
+  deadline = techo_deadline_new (cancellable, keyring_timeout ());
+  found = secret_password_lookup_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
+                                       &local_error,
                                        "data-dir", self->data_dir,
                                        "kind", kind,
                                        "name", name,
                                        NULL);
   if (local_error != NULL)
     {
-      propagate_keyring_error (error, local_error, "look up a secret");
+      propagate_keyring_error (error, local_error, deadline, "look up a secret");
       return NULL;
     }
   if (found == NULL)
@@ -188,6 +218,7 @@ techo_vault_clear_secret (TechoVault    *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
+  g_autoptr(TechoDeadline) deadline = NULL;
   GError *local_error = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
@@ -195,14 +226,16 @@ techo_vault_clear_secret (TechoVault    *self,
   if (!check_names (kind, name, error))
     return FALSE;
 
-  secret_password_clear_sync (vault_schema (), cancellable, &local_error,
+  deadline = techo_deadline_new (cancellable, keyring_timeout ());
+  secret_password_clear_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
+                              &local_error,
                               "data-dir", self->data_dir,
                               "kind", kind,
                               "name", name,
                               NULL);
   if (local_error != NULL)
     {
-      propagate_keyring_error (error, local_error, "remove a secret");
+      propagate_keyring_error (error, local_error, deadline, "remove a secret");
       return FALSE;
     }
   return TRUE;
@@ -213,17 +246,20 @@ techo_vault_clear_all (TechoVault    *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
+  g_autoptr(TechoDeadline) deadline = NULL;
   GError *local_error = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
   /* libsecret removes every item matching the attributes given. */
-  secret_password_clear_sync (vault_schema (), cancellable, &local_error,
+  deadline = techo_deadline_new (cancellable, keyring_timeout ());
+  secret_password_clear_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
+                              &local_error,
                               "data-dir", self->data_dir,
                               NULL);
   if (local_error != NULL)
     {
-      propagate_keyring_error (error, local_error, "remove the secrets");
+      propagate_keyring_error (error, local_error, deadline, "remove the secrets");
       return FALSE;
     }
   return TRUE;
