@@ -124,6 +124,9 @@ test_later_start_syncs_in_background (void)
 
   /* No notification service runs here; reminders have their own test. */
   g_settings_set_boolean (settings, "reminders", FALSE);
+  g_settings_set_boolean (settings, "reminder-followups", FALSE);
+  g_settings_set_boolean (settings, "reminder-medicines", FALSE);
+  g_settings_set_boolean (settings, "reminder-new-checkups", FALSE);
 
   /* An earlier run: signed in, but only checkups fetched so far. */
   g_assert_cmpint (run_cli (data_dir, "demo-login", "--issuer", issuer, "--citizen", "yamada",

@@ -19,12 +19,15 @@
 #include <libsoup/soup.h>
 
 #include "techo-checkups-page.h"
+#include "techo-disclosure.h"
+#include "techo-import.h"
 #include "techo-file-import.h"
 #include "techo-medicines-page.h"
 #include "techo-secure.h"
 #include "techo-shl.h"
 #include "techo-store.h"
 #include "techo-vault.h"
+#include "techo-visit-window.h"
 #include "techo-window.h"
 #include "techo-test-app.h"
 #include "techo-test-util.h"
@@ -344,6 +347,18 @@ test_import_files (Fixture       *fixture,
       g_main_context_iteration (NULL, TRUE);
     g_assert_true (shows_label (page, source, TRUE));
     g_assert_true (shows_label (page, lab, TRUE));
+    /* Each value names its sources (here the one file). */
+    {
+      TechoRecordSet *shown = techo_window_get_records (fixture->window);
+      const TechoCheckup *checkup = g_ptr_array_index (shown->checkups, 0);
+      const char *code = ((TechoItem *) g_ptr_array_index (checkup->items, 0))->code;
+
+      while (techo_checkups_page_get_value_sources (TECHO_CHECKUPS_PAGE (page), code) == NULL
+             && g_get_monotonic_time () < end)
+        g_main_context_iteration (NULL, TRUE);
+      g_assert_cmpstr (techo_checkups_page_get_value_sources (TECHO_CHECKUPS_PAGE (page), code),
+                       ==, "ok-sample.xml");
+    }
     save_screenshot (GTK_WIDGET (fixture->window), "checkup-sources");
   }
   techo_test_app_pump (600); /* the first toast has gone */
@@ -716,6 +731,102 @@ test_import_shared_link (Fixture       *fixture,
   soup_server_disconnect (server);
 }
 
+/* Visit mode shows what the medication notebook says a doctor must see
+ * (allergies, side effects, OTC medicines), gathered under the consent
+ * from a real store; memos and history stay out. */
+static void
+test_visit_notebook (void)
+{
+  static const char notebook[] =
+    "JAHISTC08,1\n"
+    "1,手帳 花子,2,S330303\n"
+    "2,1,卵,1\n"
+    "2,2,セフェム系抗菌薬で発疹,1\n"
+    "2,3,高血圧症,1\n"
+    "3,ビタミンC錠,,,2,1,4900000000001\n"
+    "4,健康診断を受けた,R060410,2\n";
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-visit-notebook-XXXXXX", &error);
+  g_autofree char *path = g_build_filename (dir, "okusuri.txt", NULL);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  const char *paths[] = { path, NULL };
+  g_autoptr(TechoStore) store = techo_store_new (data_dir);
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoRecordSet) records = NULL;
+  g_auto(GStrv) sections = NULL;
+  g_autofree char *text = NULL;
+  GtkWindow *owner;
+  TechoVisitWindow *visit;
+
+  g_assert_no_error (error);
+  g_assert_true (g_file_set_contents (path, notebook, -1, &error));
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  report = techo_import_paths_sync (store, 0, paths, TECHO_IMPORT_FLAGS_NONE, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_import_report_all_read (report));
+  consent = techo_consent_new ("みどり内科", "受診のため", 1u << TECHO_CATEGORY_MEDICATION,
+                               TECHO_CONSENT_METHOD_VISIT);
+  records = techo_record_set_gather_sync (store, 0, consent, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (records->entries->len, ==, 3);
+
+  owner = GTK_WINDOW (gtk_window_new ());
+  visit = techo_visit_window_new (owner, store, records, consent, NULL);
+  techo_test_app_pump (50);
+  sections = techo_visit_window_dup_sections (visit);
+  g_assert_cmpstr (sections[0], ==, "notebook");
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "notebook"), ==, 3);
+  text = techo_visit_window_dup_text (visit);
+  g_assert_nonnull (strstr (text, "卵"));
+  g_assert_nonnull (strstr (text, "セフェム系抗菌薬で発疹"));
+  g_assert_nonnull (strstr (text, "ビタミンC錠"));
+  g_assert_null (strstr (text, "高血圧症"));
+  g_assert_null (strstr (text, "健康診断を受けた"));
+
+  gtk_window_destroy (GTK_WINDOW (visit));
+  gtk_window_destroy (owner);
+  g_assert_true (techo_store_erase_sync (store, NULL, &error));
+  techo_test_remove_tree (dir);
+}
+
+/* A 特定保健指導 (health guidance) record is listed in the checkups'
+ * history after the checkups, and opens no detail of results. */
+static void
+test_guidance_history (void)
+{
+  g_autoptr(TechoRecordSet) records = techo_record_set_new ();
+  TechoCheckup *checkup = techo_checkup_new ();
+  TechoCheckup *guidance = techo_checkup_new ();
+  GtkWidget *page = g_object_ref_sink (g_object_new (TECHO_TYPE_CHECKUPS_PAGE, NULL));
+  GtkWindow *host = GTK_WINDOW (gtk_window_new ());
+
+  records->profile = techo_profile_new ();
+  checkup->id = g_strdup ("c1");
+  checkup->performed_on = g_strdup ("2026-06-15");
+  checkup->report_kind = g_strdup ("10");
+  checkup->institution_name = g_strdup ("健診センター");
+  g_ptr_array_add (records->checkups, checkup);
+  guidance->id = g_strdup ("g1");
+  guidance->performed_on = g_strdup ("2026-08-01");
+  guidance->report_kind = g_strdup ("20");
+  guidance->institution_name = g_strdup ("保健指導センター");
+  g_ptr_array_add (records->guidance, guidance);
+
+  gtk_window_set_child (host, page);
+  gtk_window_present (host);
+  techo_page_set_records (TECHO_PAGE (page), records);
+  techo_test_app_pump (50);
+  g_assert_cmpuint (techo_checkups_page_get_n_rows (TECHO_CHECKUPS_PAGE (page)), ==, 1);
+  g_assert_cmpuint (techo_checkups_page_get_n_guidance_rows (TECHO_CHECKUPS_PAGE (page)), ==, 1);
+  g_assert_true (shows_label (page, "保健指導センター", FALSE));
+  g_assert_false (techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (page), 1));
+  g_assert_true (techo_checkups_page_show_detail (TECHO_CHECKUPS_PAGE (page), 0));
+  gtk_window_destroy (host);
+  g_object_unref (page);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -746,5 +857,7 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/app-import/portal-xml", Fixture, NULL, fixture_set_up, test_import_portal_xml,
               fixture_tear_down);
+  g_test_add_func ("/app-import/visit-notebook", test_visit_notebook);
+  g_test_add_func ("/app-import/guidance-history", test_guidance_history);
   return g_test_run ();
 }

@@ -1391,6 +1391,57 @@ test_legibility (Fixture       *fixture,
   g_assert_cmpuint (n_buttons, >, 2);
 }
 
+/* A status chip, pressed, says what the status means, what to do and
+ * whose thresholds these are; a value with no threshold has nothing to
+ * explain. */
+static gboolean
+popover_says (GtkWidget  *widget,
+              const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0)
+    return gtk_widget_get_mapped (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (popover_says (child, text))
+      return TRUE;
+  return FALSE;
+}
+
+static void
+test_status_explained (void)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *see_doctor = techo_status_chip_new (TECHO_STATUS_SEE_DOCTOR);
+  GtkWidget *unknown = techo_status_chip_new (TECHO_STATUS_UNKNOWN);
+  GtkPopover *popover;
+
+  g_assert_true (GTK_IS_MENU_BUTTON (see_doctor));
+  g_assert_false (GTK_IS_MENU_BUTTON (unknown));
+  g_assert_null (techo_format_status_meaning (TECHO_STATUS_UNKNOWN));
+  for (TechoStatus s = TECHO_STATUS_NORMAL; s <= TECHO_STATUS_SEE_DOCTOR; s++)
+    {
+      g_assert_nonnull (techo_format_status_meaning (s));
+      g_assert_nonnull (techo_format_status_next_step (s));
+    }
+  gtk_box_append (GTK_BOX (box), see_doctor);
+  gtk_box_append (GTK_BOX (box), unknown);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_present (GTK_WINDOW (window));
+  techo_test_app_pump (200);
+  gtk_menu_button_popup (GTK_MENU_BUTTON (see_doctor));
+  techo_test_app_pump (300);
+  popover = gtk_menu_button_get_popover (GTK_MENU_BUTTON (see_doctor));
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (popover)));
+  g_assert_true (popover_says (GTK_WIDGET (popover),
+                               techo_format_status_meaning (TECHO_STATUS_SEE_DOCTOR)));
+  g_assert_true (popover_says (GTK_WIDGET (popover),
+                               techo_format_status_next_step (TECHO_STATUS_SEE_DOCTOR)));
+  g_assert_true (popover_says (GTK_WIDGET (popover), techo_format_threshold_source ()));
+  save_screenshot (GTK_WIDGET (popover), "status-explained");
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -1426,6 +1477,7 @@ main (int   argc,
   g_test_add_func ("/app/one-finder", test_one_finder);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add_func ("/app/units", test_units);
+  g_test_add_func ("/app/status-explained", test_status_explained);
   g_test_add ("/app/walk-pages", Fixture, "filled", fixture_set_up, test_walk_pages,
               fixture_tear_down);
   g_test_add ("/app/japanese-era", Fixture, "filled", fixture_set_up, test_japanese_era,

@@ -301,11 +301,46 @@ test_round_trip (gconstpointer data)
   g_free (item->value);
   item->value = g_strdup ("<40");
 
+  /* The judging doctor: a Practitioner, referenced as the profile says
+   * (the Composition's second author; the DiagnosticReport's
+   * resultsInterpreter), read back. */
+  {
+    TechoCheckup *c = g_ptr_array_index (set->checkups, 0);
+
+    g_free (c->doctor_name);
+    c->doctor_name = g_strdup ("判定 医師");
+  }
+
   json = techo_fhir_export (set, flags, &error);
   g_assert_no_error (error);
+  {
+    g_autoptr(JsonObject) bundle = parse (json);
+    g_autoptr(GHashTable) types = check_bundle (bundle);
+
+    /* Documents sit in Bundles of their own. */
+    if ((flags & TECHO_FHIR_CHECKUP_DOCUMENTS) != 0)
+      g_assert_nonnull (strstr (json, "JP_Practitioner_eCheckupGeneral"));
+    else
+      {
+        g_assert_cmpuint (GPOINTER_TO_UINT (g_hash_table_lookup (types, "Practitioner")), ==, 1);
+        g_assert_nonnull (strstr (json, "\"resultsInterpreter\""));
+      }
+  }
   back = techo_fhir_import (json, strlen (json), &error);
   g_assert_no_error (error);
   assert_sets_equal (set, back);
+  for (guint i = 0; i < set->checkups->len; i++)
+    {
+      const TechoCheckup *a = g_ptr_array_index (set->checkups, i);
+
+      for (guint j = 0; j < back->checkups->len; j++)
+        {
+          const TechoCheckup *z = g_ptr_array_index (back->checkups, j);
+
+          if (g_strcmp0 (a->id, z->id) == 0)
+            g_assert_cmpstr (a->doctor_name, ==, z->doctor_name);
+        }
+    }
 
   /* And the store takes it back without change. */
   g_assert_true (techo_store_upsert_page_sync (f->store, f->profile_id, TECHO_CATEGORY_CHECKUP,
@@ -488,6 +523,8 @@ test_import_echeckup (void)
   g_assert_cmpstr (c->report_kind, ==, "10");
   g_assert_cmpstr (c->institution_code, ==, "1319999991");
   g_assert_cmpstr (c->institution_name, ==, "試験健診センター");
+  /* The Practitioner among the Composition's authors: the judging doctor. */
+  g_assert_cmpstr (c->doctor_name, ==, "医師 一郎");
   g_assert_true (g_str_has_prefix (c->id, "fhir-"));
   /* The same file gives the same id (a second import changes nothing). */
   g_assert_cmpstr (c->id, ==, ((TechoCheckup *) g_ptr_array_index (again->checkups, 0))->id);

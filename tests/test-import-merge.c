@@ -16,6 +16,7 @@
 #include <json-glib/json-glib.h>
 
 #include "techo-cda.h"
+#include "techo-fhir.h"
 #include "techo-import.h"
 #include "techo-sandbox-data.h"
 #include "techo-sqlite.h"
@@ -313,19 +314,74 @@ assert_refused (Fixture     *f,
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, 0);
 }
 
+/* A 保健指導 report (hg08, report kind 2x) is kept as a guidance record:
+ * not a checkup (not counted, not listed, not analysed, never merged with
+ * the checkup of that day and institution), in the record set's guidance;
+ * undone like any import. */
+static void
+test_guidance (Fixture       *f,
+               gconstpointer  data)
+{
+  Layout guidance = standard;
+  g_autofree char *hg08 = NULL;
+  g_autofree char *checkup = write_cda (f, "checkup.xml", &standard);
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(TechoImportReport) second = NULL;
+  g_autoptr(TechoRecordSet) set = NULL;
+  g_autoptr(TechoUndoResult) undone = NULL;
+  g_autoptr(GError) error = NULL;
+  const TechoCheckup *record;
+
+  guidance.report_kind = "20";
+  hg08 = write_cda (f, "hg08.xml", &guidance);
+  report = import_one (f, hg08, 0, TECHO_IMPORT_FLAGS_NONE);
+  g_assert_cmpint (first_file (report)->status, ==, TECHO_IMPORT_FILE_READ);
+  g_assert_cmpuint (first_file (report)->n_added, ==, 1);
+  g_assert_cmpuint (first_file (report)->notes->len, ==, 1);
+  g_assert_nonnull (strstr (g_ptr_array_index (first_file (report)->notes, 0), "特定保健指導"));
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, 0);
+
+  /* The checkup of the same day and institution: a row of its own. */
+  second = import_one (f, checkup, 0, TECHO_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (first_file (second)->n_added, ==, 1);
+  g_assert_cmpuint (first_file (second)->n_merged, ==, 0);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, 1);
+
+  set = techo_store_read_records_sync (f->store, report->profile_id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->checkups->len, ==, 1);
+  g_assert_cmpstr (((TechoCheckup *) g_ptr_array_index (set->checkups, 0))->report_kind, ==,
+                   "10");
+  g_assert_cmpuint (set->guidance->len, ==, 1);
+  record = g_ptr_array_index (set->guidance, 0);
+  g_assert_cmpstr (record->report_kind, ==, "20");
+  g_assert_true (techo_cda_is_guidance (record));
+  g_assert_cmpuint (record->items->len, >, 0);
+  g_assert_cmpstr (record->provenance.file_name, ==, "hg08.xml");
+
+  /* Undo both: nothing left, of either kind. */
+  undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&undone, techo_undo_result_free);
+  undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (undone->n_removed, ==, 1);
+  g_clear_pointer (&set, techo_record_set_unref);
+  set = techo_store_read_records_sync (f->store, report->profile_id, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (set->guidance->len + set->checkups->len, ==, 0);
+}
+
 static void
 test_cda_refused (Fixture       *f,
                   gconstpointer  data)
 {
-  Layout guidance = standard, empty = standard, low = standard, high = standard;
+  Layout empty = standard, low = standard, high = standard;
   g_autoptr(TechoImportReport) report = NULL;
   g_autofree char *low_path = NULL;
   g_autofree char *high_path = NULL;
   g_autoptr(GPtrArray) list = NULL;
 
-  guidance.report_kind = "20";
-  assert_refused (f, "hg08.xml", &guidance, TECHO_CDA_ERROR, TECHO_CDA_ERROR_NOT_CHECKUP,
-                  "特定保健指導");
   empty.body = FALSE;
   assert_refused (f, "empty.xml", &empty, TECHO_CDA_ERROR, TECHO_CDA_ERROR_INVALID,
                   "has no results");
@@ -429,6 +485,103 @@ test_portal_then_cda (Fixture       *f,
   g_assert_cmpuint (first_file (again)->n_skipped, ==, 1);
   g_assert_cmpint (again->import_id, ==, 0);
   g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, before);
+
+  /* The same checkups as a FHIR bundle (Techo's own export of them): still
+   * one row each, and every value of the one that came three ways lists
+   * its three sources (the portal, the CDA file, the FHIR bundle). */
+  {
+    g_autoptr(TechoRecordSet) set = techo_store_read_records_sync (f->store, profile_id, NULL,
+                                                                   NULL, &error);
+    g_autofree char *json = NULL;
+    g_autofree char *bundle = NULL;
+    g_autoptr(TechoImportReport) fhir = NULL;
+    g_autoptr(GHashTable) by_code = NULL;
+    g_autoptr(TechoUndoResult) undone = NULL;
+
+    g_assert_no_error (error);
+    json = techo_fhir_export (set, TECHO_FHIR_NONE, &error);
+    g_assert_no_error (error);
+    bundle = write_file (f->dir, "bundle.json", json);
+    fhir = import_one (f, bundle, 0, TECHO_IMPORT_FLAGS_NONE);
+    g_assert_cmpint (first_file (fhir)->status, ==, TECHO_IMPORT_FILE_READ);
+    g_assert_cmpuint (first_file (fhir)->n_added, ==, 0);
+    g_assert_cmpuint (first_file (fhir)->n_merged, ==, (guint) before);
+    g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_CHECKUP), ==, before);
+
+    by_code = techo_store_list_item_sources_sync (f->store, profile_id, checkup->id, NULL,
+                                                  &error);
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (by_code), >, 0);
+    for (guint i = 0; i < checkup->items->len; i++)
+      {
+        const TechoItem *item = g_ptr_array_index (checkup->items, i);
+        GPtrArray *list = g_hash_table_lookup (by_code, item->code);
+        gboolean portal = FALSE, cda = FALSE, json_file = FALSE;
+
+        g_assert_nonnull (list);
+        g_assert_cmpuint (list->len, ==, 3);
+        for (guint j = 0; j < list->len; j++)
+          {
+            const TechoRecordSource *source = g_ptr_array_index (list, j);
+
+            portal = portal || source->origin == TECHO_ORIGIN_PORTAL;
+            cda = cda || g_strcmp0 (source->file_name, "portal-download.xml") == 0;
+            json_file = json_file || g_strcmp0 (source->file_name, "bundle.json") == 0;
+          }
+        g_assert_true (portal && cda && json_file);
+      }
+
+    /* Undoing the bundle's import takes its source off every value. */
+    undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+    g_assert_no_error (error);
+    g_clear_pointer (&by_code, g_hash_table_unref);
+    by_code = techo_store_list_item_sources_sync (f->store, profile_id, checkup->id, NULL,
+                                                  &error);
+    g_assert_no_error (error);
+    for (guint i = 0; i < checkup->items->len; i++)
+      g_assert_cmpuint (((GPtrArray *) g_hash_table_lookup (
+                          by_code, ((TechoItem *) g_ptr_array_index (checkup->items, i))->code))
+                        ->len, ==, 2);
+
+    /* A newer portal revision that changes one value: the file no longer
+     * vouches for that value; the others keep both sources. */
+    {
+      TechoCheckup *revised = (TechoCheckup *) checkup;
+      TechoItem *changed = NULL;
+      g_autoptr(GPtrArray) one = g_ptr_array_new ();
+
+      for (guint i = 0; i < revised->items->len && changed == NULL; i++)
+        {
+          TechoItem *item = g_ptr_array_index (revised->items, i);
+
+          if (item->value != NULL && item->type == TECHO_VALUE_PQ)
+            changed = item;
+        }
+      g_assert_nonnull (changed);
+      g_free (changed->value);
+      changed->value = g_strdup ("999");
+      revised->revision++;
+      g_ptr_array_add (one, revised);
+      g_assert_true (techo_store_upsert_page_sync (f->store, profile_id, TECHO_CATEGORY_CHECKUP,
+                                                   one, NULL, NULL, &error));
+      g_assert_no_error (error);
+      g_clear_pointer (&by_code, g_hash_table_unref);
+      by_code = techo_store_list_item_sources_sync (f->store, profile_id, checkup->id, NULL,
+                                                    &error);
+      g_assert_no_error (error);
+      for (guint i = 0; i < revised->items->len; i++)
+        {
+          const TechoItem *item = g_ptr_array_index (revised->items, i);
+          GPtrArray *list = g_hash_table_lookup (by_code, item->code);
+
+          g_assert_nonnull (list);
+          g_assert_cmpuint (list->len, ==, item == changed ? 1 : 2);
+          if (item == changed)
+            g_assert_cmpint (((TechoRecordSource *) g_ptr_array_index (list, 0))->origin, ==,
+                             TECHO_ORIGIN_PORTAL);
+        }
+    }
+  }
 }
 
 /* The other way round: the CDA file first, then the portal's sync of the
@@ -610,6 +763,31 @@ test_reissue_and_undo (Fixture       *f,
   g_assert_cmpstr (replaced->file_name, ==, "corrected.xml");
   g_assert_cmpuint (replaced->n_changed, ==, 1);
 
+  /* The changed value has the re-issue as its only source; a value both
+   * files give, both. */
+  {
+    const char *id = ((TechoMergeEntry *) g_ptr_array_index (first_file (r1)->entries,
+                                                             0))->stored_id;
+    g_autoptr(GHashTable) by_code = techo_store_list_item_sources_sync (f->store,
+                                                                        r1->profile_id, id,
+                                                                        NULL, &error);
+    GHashTableIter iter;
+    gpointer code, list;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (g_hash_table_size (by_code), >, 1);
+    g_hash_table_iter_init (&iter, by_code);
+    while (g_hash_table_iter_next (&iter, &code, &list))
+      {
+        const TechoRecordSource *last = g_ptr_array_index ((GPtrArray *) list,
+                                                           ((GPtrArray *) list)->len - 1);
+
+        g_assert_cmpstr (last->file_name, ==, "corrected.xml");
+        g_assert_cmpuint (((GPtrArray *) list)->len, ==,
+                          g_str_equal (code, "3D046000001906202") ? 1 : 2);
+      }
+  }
+
   /* Undo the re-issue: the old value is back, the row stays. */
   undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
   g_assert_no_error (error);
@@ -619,6 +797,20 @@ test_reissue_and_undo (Fixture       *f,
   value = item_value (f, "3D046000001906202");
   g_assert_cmpstr (value, ==, "6.6");
   g_clear_pointer (&value, g_free);
+  {
+    const char *id = ((TechoMergeEntry *) g_ptr_array_index (first_file (r1)->entries,
+                                                             0))->stored_id;
+    g_autoptr(GHashTable) by_code = techo_store_list_item_sources_sync (f->store,
+                                                                        r1->profile_id, id,
+                                                                        NULL, &error);
+    GPtrArray *list = g_hash_table_lookup (by_code, "3D046000001906202");
+
+    g_assert_no_error (error);
+    g_assert_nonnull (list);
+    g_assert_cmpuint (list->len, ==, 1);
+    g_assert_cmpstr (((TechoRecordSource *) g_ptr_array_index (list, 0))->file_name, ==,
+                     "original.xml");
+  }
 
   /* Undo the first import: the checkup is gone. */
   undone_first = techo_store_undo_import_sync (f->store, 0, NULL, &error);
@@ -724,8 +916,9 @@ test_cli (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
-  /* Every file read: 0. The JSON says what happened to each. */
-  g_assert_cmpint (run_cli (data_dir, &out, &err, "--json", original, hg08, NULL), ==, 6);
+  /* Every file read: 0. The JSON says what happened to each; the 保健指導
+   * file is kept as a guidance record, and says so. */
+  g_assert_cmpint (run_cli (data_dir, &out, &err, "--json", original, hg08, NULL), ==, 0);
   g_assert_true (json_parser_load_from_data (parser, out, -1, &error));
   g_assert_no_error (error);
   root = json_node_get_object (json_parser_get_root (parser));
@@ -738,10 +931,13 @@ test_cli (void)
   g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (files, 0),
                                                "added"), ==, 1);
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (files, 1),
-                                                  "status"), ==, "refused");
-  g_assert_nonnull (strstr (json_object_get_string_member (json_array_get_object_element (files,
-                                                                                          1),
-                                                           "reason"), "特定保健指導"));
+                                                  "status"), ==, "read");
+  g_assert_cmpint (json_object_get_int_member (json_array_get_object_element (files, 1),
+                                               "added"), ==, 1);
+  g_assert_nonnull (strstr (json_array_get_string_element (
+                              json_object_get_array_member (json_array_get_object_element (files,
+                                                                                           1),
+                                                            "notes"), 0), "特定保健指導"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
 
@@ -763,7 +959,7 @@ test_cli (void)
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (data_dir, &out, &err, "--undo", NULL), ==, 0);
-  g_assert_nonnull (strstr (out, "1 record(s) removed"));
+  g_assert_nonnull (strstr (out, "2 record(s) removed"));
   g_clear_pointer (&out, g_free);
   g_clear_pointer (&err, g_free);
   g_assert_cmpint (run_cli (data_dir, &out, &err, "--undo", NULL), ==, 1);
@@ -845,6 +1041,8 @@ main (int   argc,
               fixture_tear_down);
   g_test_add ("/import-merge/portal-then-cda", Fixture, NULL, fixture_set_up,
               test_portal_then_cda, fixture_tear_down);
+  g_test_add ("/import-merge/guidance", Fixture, NULL, fixture_set_up, test_guidance,
+              fixture_tear_down);
   g_test_add ("/import-merge/cda-then-portal", Fixture, NULL, fixture_set_up,
               test_cda_then_portal, fixture_tear_down);
   g_test_add ("/import-merge/dispensing", Fixture, NULL, fixture_set_up, test_dispensing_merge,

@@ -502,12 +502,49 @@ test_era_dates (void)
     }
 }
 
+/* The therapeutic class of a drug from the first three digits of its YJ
+ * code: the classes of the demo citizens' medicines, codes in order and
+ * unique, and nothing for a missing or malformed code. */
+static void
+test_drug_classes (void)
+{
+  const struct { const char *yj; const char *code; const char *name_ja; } drugs[] = {
+    { "2171022F1029", "217", "血管拡張剤" },      /* amlodipine */
+    { "3962002F2027", "396", "糖尿病用剤" },      /* metformin */
+    { "2189015F2020", "218", "高脂血症用剤" },    /* atorvastatin */
+    { "1149019F1560", "114", "解熱鎮痛消炎剤" },  /* loxoprofen */
+    { "4490023F1270", "449", "その他のアレルギー用薬" }, /* fexofenadine */
+  };
+  const TechoDrugClass *all;
+  guint n = 0;
+
+  for (guint i = 0; i < G_N_ELEMENTS (drugs); i++)
+    {
+      const TechoDrugClass *c = techo_reference_drug_class (drugs[i].yj);
+
+      g_assert_nonnull (c);
+      g_assert_cmpstr (c->code, ==, drugs[i].code);
+      g_assert_cmpstr (c->name_ja, ==, drugs[i].name_ja);
+      g_assert_nonnull (c->purpose_ja);
+      g_assert_nonnull (c->purpose);
+    }
+  all = techo_reference_drug_classes (&n);
+  g_assert_cmpuint (n, >, 40);
+  for (guint i = 1; i < n; i++)
+    g_assert_cmpstr (all[i - 1].code, <, all[i].code);
+  g_assert_null (techo_reference_drug_class (NULL));
+  g_assert_null (techo_reference_drug_class ("21"));
+  g_assert_null (techo_reference_drug_class ("X171022F1029"));
+  g_assert_null (techo_reference_drug_class ("9990000F0000"));
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 
+  g_test_add_func ("/reference/drug-classes", test_drug_classes);
   g_test_add_func ("/reference/table", test_table);
   g_test_add_func ("/reference/hba1c-jds", test_hba1c_jds);
   g_test_add_func ("/reference/classify", test_classify);

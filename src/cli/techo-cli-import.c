@@ -100,7 +100,11 @@ print_file (const TechoImportFile   *file,
       return;
     }
   g_string_append_printf (line, "%s: %s%s, %u record(s): %s%u added, %u merged",
-                          file->path, kind_words (file->kind),
+                          file->path,
+                          file->kind == TECHO_IMPORT_KIND_CDA && file->entries->len > 0
+                          && techo_cda_is_guidance (((TechoMergeEntry *) g_ptr_array_index (
+                                                       file->entries, 0))->record)
+                          ? "health guidance (CDA, 特定保健指導)" : kind_words (file->kind),
                           file->kind != TECHO_IMPORT_KIND_MHLW_XML ? ""
                           : medicines ? " 薬剤情報" : " 特定健診情報",
                           file->entries->len, dry_run ? "would be " : "", file->n_added,
@@ -160,6 +164,86 @@ add_uint (JsonBuilder *builder,
   json_builder_add_int_value (builder, value);
 }
 
+static void
+add_string_or_null (JsonBuilder *builder,
+                    const char  *name,
+                    const char  *value)
+{
+  json_builder_set_member_name (builder, name);
+  if (value != NULL)
+    json_builder_add_string_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* A notebook file's entries by kind, its parts and warnings. */
+static void
+add_notebook_json (JsonBuilder             *builder,
+                   const TechoImportResult *notebook)
+{
+  static const struct
+  {
+    TechoNotebookKind kind;
+    const char *member;
+  } kinds[] = {
+    { TECHO_NOTEBOOK_ALLERGY, "allergies" },
+    { TECHO_NOTEBOOK_SIDE_EFFECT, "side_effects" },
+    { TECHO_NOTEBOOK_HISTORY, "history" },
+    { TECHO_NOTEBOOK_REMARK, "remarks" },
+    { TECHO_NOTEBOOK_OTC, "otc" },
+    { TECHO_NOTEBOOK_MEMO, "memos" },
+    { TECHO_NOTEBOOK_PHARMACIST, "pharmacists" },
+  };
+
+  json_builder_set_member_name (builder, "notebook");
+  json_builder_begin_object (builder);
+  add_uint (builder, "entries", notebook->n_entries);
+  add_uint (builder, "new_entries", notebook->n_new_entries);
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      json_builder_set_member_name (builder, kinds[k].member);
+      json_builder_begin_array (builder);
+      for (guint i = 0; notebook->entries != NULL && i < notebook->entries->len; i++)
+        {
+          const TechoNotebookEntry *e = g_ptr_array_index (notebook->entries, i);
+
+          if (e->kind != kinds[k].kind)
+            continue;
+          json_builder_begin_object (builder);
+          add_string_or_null (builder, "text", e->text);
+          add_string_or_null (builder, "detail", e->detail);
+          add_string_or_null (builder, "code", e->code);
+          add_string_or_null (builder, "started_on", e->started_on);
+          add_string_or_null (builder, "ended_on", e->ended_on);
+          add_string_or_null (builder, "author", e->author);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+    }
+  add_uint (builder, "qr_codes", notebook->n_codes);
+  add_uint (builder, "parts_joined", notebook->n_parts_joined);
+  add_uint (builder, "parts_pending", notebook->n_parts_pending);
+  add_uint (builder, "parts_known", notebook->n_parts_known);
+  json_builder_set_member_name (builder, "pending");
+  if (notebook->pending_data_id != NULL)
+    {
+      json_builder_begin_object (builder);
+      add_string_or_null (builder, "data_id", notebook->pending_data_id);
+      add_uint (builder, "have", notebook->pending_have);
+      add_uint (builder, "total", notebook->pending_total);
+      json_builder_end_object (builder);
+    }
+  else
+    json_builder_add_null_value (builder);
+  add_uint (builder, "warning_count", notebook->n_warnings);
+  json_builder_set_member_name (builder, "warnings");
+  json_builder_begin_array (builder);
+  for (guint i = 0; notebook->warnings != NULL && i < notebook->warnings->len; i++)
+    json_builder_add_string_value (builder, g_ptr_array_index (notebook->warnings, i));
+  json_builder_end_array (builder);
+  json_builder_end_object (builder);
+}
+
 static char *
 report_to_json (const TechoImportReport *report)
 {
@@ -216,6 +300,8 @@ report_to_json (const TechoImportReport *report)
       for (guint j = 0; j < file->notes->len; j++)
         json_builder_add_string_value (builder, g_ptr_array_index (file->notes, j));
       json_builder_end_array (builder);
+      if (read && file->notebook != NULL)
+        add_notebook_json (builder, file->notebook);
       json_builder_end_object (builder);
     }
   json_builder_end_array (builder);
@@ -242,13 +328,17 @@ undo_last (TechoStore *store,
     }
   if (json)
     g_print ("{\n  \"undone\" : %" G_GINT64_FORMAT ",\n  \"removed\" : %u,\n"
-             "  \"sources_removed\" : %u,\n  \"restored\" : %u\n}\n",
-             undone->import_id, undone->n_removed, undone->n_sources, undone->n_restored);
+             "  \"sources_removed\" : %u,\n  \"restored\" : %u,\n"
+             "  \"notebook_entries_removed\" : %u,\n  \"parts\" : %u\n}\n",
+             undone->import_id, undone->n_removed, undone->n_sources, undone->n_restored,
+             undone->n_entries, undone->n_parts);
   else
     g_print ("Undid import %" G_GINT64_FORMAT " (%s): %u record(s) removed, %u source(s) "
-             "removed from records that stay, %u replaced value set(s) restored\n",
+             "removed from records that stay, %u replaced value set(s) restored, %u notebook "
+             "entr%s removed, %u part(s) of multi-part data taken back\n",
              undone->import_id, undone->summary != NULL ? undone->summary : "",
-             undone->n_removed, undone->n_sources, undone->n_restored);
+             undone->n_removed, undone->n_sources, undone->n_restored, undone->n_entries,
+             undone->n_entries == 1 ? "y" : "ies", undone->n_parts);
   return TECHO_EXIT_OK;
 }
 

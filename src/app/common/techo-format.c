@@ -104,6 +104,20 @@ techo_format_analyte_name (const TechoAnalyte *analyte)
   return techo_format_is_japanese () ? analyte->name_ja : _(analyte->name);
 }
 
+char *
+techo_format_drug_class (const char *yj_code)
+{
+  const TechoDrugClass *drug_class = techo_reference_drug_class (yj_code);
+
+  if (drug_class == NULL)
+    return NULL;
+  if (techo_format_is_japanese ())
+    return g_strdup_printf ("%s（%s）", drug_class->name_ja, drug_class->purpose_ja);
+  /* Translators: a medicine's class and what it is for, e.g.
+   * "Antihypertensives (lowering blood pressure)". */
+  return g_strdup_printf (_("%s (%s)"), _(drug_class->name), _(drug_class->purpose));
+}
+
 const char *
 techo_format_cancer_name (const TechoCancerInfo *info)
 {
@@ -315,6 +329,12 @@ GtkWidget *
 techo_status_chip_new (TechoStatus status)
 {
   const char *style_class = NULL;
+  GtkWidget *chip;
+  GtkWidget *button;
+  GtkWidget *popover;
+  GtkWidget *box;
+  GtkWidget *label;
+  const char *meaning = techo_format_status_meaning (status);
 
   if (status == TECHO_STATUS_GUIDANCE)
     style_class = "warning";
@@ -322,6 +342,94 @@ techo_status_chip_new (TechoStatus status)
     style_class = "error";
   else if (status == TECHO_STATUS_NORMAL)
     style_class = "normal";
-  return techo_chip_new (techo_format_status_label (status),
+  chip = techo_chip_new (techo_format_status_label (status),
                          techo_format_status_icon (status), style_class);
+  if (meaning == NULL)
+    return chip;
+
+  /* Pressed, the chip says what the status means, what to do, and whose
+   * thresholds these are. */
+  box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
+  gtk_widget_set_margin_top (box, 6);
+  gtk_widget_set_margin_bottom (box, 6);
+  gtk_widget_set_margin_start (box, 6);
+  gtk_widget_set_margin_end (box, 6);
+  label = gtk_label_new (techo_format_status_label (status));
+  gtk_widget_add_css_class (label, "heading");
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  label = gtk_label_new (meaning);
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_box_append (GTK_BOX (box), label);
+  label = gtk_label_new (techo_format_status_next_step (status));
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "next-step");
+  gtk_box_append (GTK_BOX (box), label);
+  label = gtk_label_new (techo_format_threshold_source ());
+  gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+  gtk_label_set_max_width_chars (GTK_LABEL (label), 36);
+  gtk_label_set_xalign (GTK_LABEL (label), 0);
+  gtk_widget_add_css_class (label, "caption");
+  gtk_widget_add_css_class (label, "dim-label");
+  gtk_box_append (GTK_BOX (box), label);
+  popover = gtk_popover_new ();
+  gtk_popover_set_child (GTK_POPOVER (popover), box);
+
+  button = gtk_menu_button_new ();
+  gtk_menu_button_set_child (GTK_MENU_BUTTON (button), chip);
+  gtk_menu_button_set_popover (GTK_MENU_BUTTON (button), popover);
+  gtk_menu_button_set_has_frame (GTK_MENU_BUTTON (button), FALSE);
+  gtk_widget_add_css_class (button, "chip-button");
+  gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
+  gtk_widget_set_tooltip_text (button, _("What this means"));
+  return button;
+}
+
+const char *
+techo_format_status_meaning (TechoStatus status)
+{
+  switch (status)
+    {
+    case TECHO_STATUS_NORMAL:
+      return _("The value is within the range the national checkup programme sets.");
+    case TECHO_STATUS_GUIDANCE:
+      return _("The value has reached the level at which the national programme "
+               "recommends health guidance (保健指導判定値). It is not a diagnosis.");
+    case TECHO_STATUS_SEE_DOCTOR:
+      return _("The value has reached the level at which the national programme "
+               "recommends seeing a doctor (受診勧奨判定値).");
+    case TECHO_STATUS_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+techo_format_status_next_step (TechoStatus status)
+{
+  switch (status)
+    {
+    case TECHO_STATUS_NORMAL:
+      return _("What to do: keep having your checkup every year.");
+    case TECHO_STATUS_GUIDANCE:
+      return _("What to do: look at your meals, exercise, drinking and smoking; your "
+               "health insurer may offer free health guidance (特定保健指導).");
+    case TECHO_STATUS_SEE_DOCTOR:
+      return _("What to do: see your family doctor (かかりつけ医) soon and take this "
+               "result with you. If you are already being treated, tell your doctor.");
+    case TECHO_STATUS_UNKNOWN:
+    default:
+      return NULL;
+    }
+}
+
+const char *
+techo_format_threshold_source (void)
+{
+  return _("Thresholds: Ministry of Health, Labour and Welfare, “Standard Health "
+           "Checkup and Guidance Programme” (標準的な健診・保健指導プログラム).");
 }

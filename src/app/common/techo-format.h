@@ -30,6 +30,10 @@ char        *techo_format_add_days          (const char *iso_date,
 
 const char  *techo_format_analyte_name      (const TechoAnalyte *analyte);
 const char  *techo_format_cancer_name       (const TechoCancerInfo *info);
+/* "血圧降下剤（血圧を下げる）" / "Antihypertensives (lowering blood
+ * pressure)": the class of a drug by its YJ code and what it is for;
+ * NULL when the code names no class Techo knows. */
+char        *techo_format_drug_class        (const char *yj_code);
 const char  *techo_format_group_name        (TechoFormGroup group);
 
 /* "6.6" with the analyte's usual decimals; a copy of the text when it is
@@ -51,6 +55,12 @@ const char  *techo_format_status_label      (TechoStatus status);
 const char  *techo_format_status_icon       (TechoStatus status);
 /* A pill with an icon and the status words, styled by status. */
 GtkWidget   *techo_status_chip_new          (TechoStatus status);
+/* What a status means, in plain words, and what to do about it; NULL for
+ * TECHO_STATUS_UNKNOWN. The status chip shows both when pressed. */
+const char  *techo_format_status_meaning    (TechoStatus status);
+const char  *techo_format_status_next_step  (TechoStatus status);
+/* Where the thresholds come from, named for the person. */
+const char  *techo_format_threshold_source  (void);
 /* A pill with plain words and a style class ("warning", "error", NULL). */
 GtkWidget   *techo_chip_new                 (const char *text,
                                              const char *icon_name,

@@ -27,10 +27,12 @@ struct _TechoCheckupsPage
   TechoStore *store;
   const TechoCheckup *shown;       /* borrowed from the records */
   GHashTable *detail_values;       /* analyte key → GtkLabel */
+  GHashTable *value_sources;       /* item code → the names of its sources, joined */
   GPtrArray *detail_groups;        /* of char* */
   GtkFileChooserNative *chooser;
   GCancellable *cancellable;
   guint n_rows;
+  guint n_guidance_rows;           /* 特定保健指導 records listed after the checkups */
   guint detail_serial;             /* which detail an answer of the store is for */
   gboolean saving;
 };
@@ -297,6 +299,69 @@ typedef struct
   guint serial;
 } SourcesRequest;
 
+static char *
+source_name (const TechoRecordSource *s)
+{
+  if (s->origin == TECHO_ORIGIN_FILE)
+    return g_strdup (s->file_name);
+  if (s->origin == TECHO_ORIGIN_PORTAL)
+    return g_strdup (_("My Number Portal"));
+  return g_strdup (_("Entered by hand"));
+}
+
+/* Every source of each value, in one expander under the sources. */
+static void
+item_sources_loaded_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autofree SourcesRequest *request = user_data;
+  g_autoptr(GHashTable) by_code = NULL;
+  TechoCheckupsPage *self;
+  GtkWidget *group, *expander;
+
+  by_code = techo_store_list_item_sources_finish (TECHO_STORE (source), result, NULL);
+  if (by_code == NULL)
+    return;
+  self = request->self;
+  if (request->serial != self->detail_serial || self->shown == NULL
+      || g_hash_table_size (by_code) == 0)
+    return;
+  group = adw_preferences_group_new ();
+  expander = adw_expander_row_new ();
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander), _("Sources of Each Value"));
+  adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
+                                 _("Every source that gave the same value"));
+  for (guint i = 0; self->shown->items != NULL && i < self->shown->items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (self->shown->items, i);
+      const TechoAnalyte *analyte = techo_reference_analyte_for_code (item->code);
+      GPtrArray *list = item->code != NULL ? g_hash_table_lookup (by_code, item->code) : NULL;
+      g_autoptr(GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *joined = NULL;
+      const char *title;
+      GtkWidget *row;
+
+      if (list == NULL || g_hash_table_contains (self->value_sources, item->code))
+        continue;
+      for (guint j = 0; j < list->len; j++)
+        g_ptr_array_add (names, source_name (g_ptr_array_index (list, j)));
+      g_ptr_array_add (names, NULL);
+      /* TRANSLATORS: joins the names of a value's sources. */
+      joined = g_strjoinv (_(", "), (char **) names->pdata);
+      title = analyte != NULL ? techo_format_analyte_name (analyte) : item->name;
+      row = adw_action_row_new ();
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     title != NULL ? title : item->code);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), joined);
+      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      g_hash_table_insert (self->value_sources, g_strdup (item->code), g_steal_pointer (&joined));
+    }
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
+  gtk_box_append (self->groups, group);
+}
+
 static void
 sources_loaded_cb (GObject      *source,
                    GAsyncResult *result,
@@ -343,6 +408,19 @@ sources_loaded_cb (GObject      *source,
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
   gtk_box_append (self->groups, group);
+
+  /* Then the sources of each value, below. */
+  if (self->shown != NULL && self->shown->id != NULL && self->records != NULL
+      && self->records->profile != NULL)
+    {
+      SourcesRequest *next = g_new0 (SourcesRequest, 1);
+
+      next->self = self;
+      next->serial = request->serial;
+      techo_store_list_item_sources_async (TECHO_STORE (source), self->records->profile->id,
+                                           self->shown->id, self->cancellable,
+                                           item_sources_loaded_cb, next);
+    }
 }
 
 static void
@@ -356,6 +434,7 @@ fill_detail (TechoCheckupsPage  *self,
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->groups))) != NULL)
     gtk_box_remove (self->groups, child);
   g_hash_table_remove_all (self->detail_values);
+  g_hash_table_remove_all (self->value_sources);
   g_ptr_array_set_size (self->detail_groups, 0);
   self->shown = checkup;
 
@@ -443,7 +522,8 @@ rebuild (TechoCheckupsPage *self)
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
 
-  if (self->records == NULL || self->records->checkups->len == 0)
+  if (self->records == NULL
+      || (self->records->checkups->len == 0 && self->records->guidance->len == 0))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -483,6 +563,29 @@ rebuild (TechoCheckupsPage *self)
       gtk_list_box_append (self->list, row);
       self->n_rows++;
     }
+  /* The 特定保健指導 (health guidance) records in the history too, after
+   * the checkups (whose rows keep their indexes): no results to open. */
+  self->n_guidance_rows = 0;
+  for (guint i = 0; i < self->records->guidance->len; i++)
+    {
+      const TechoCheckup *guidance = g_ptr_array_index (self->records->guidance, i);
+      GtkWidget *row = adw_action_row_new ();
+      g_autofree char *date = techo_format_date (guidance->performed_on);
+      g_autofree char *subtitle = NULL;
+
+      /* TRANSLATORS: "Health guidance · institution". */
+      subtitle = g_strdup_printf (_("Health guidance (特定保健指導) · %s"),
+                                  guidance->institution_name != NULL
+                                  ? guidance->institution_name : "");
+      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
+      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                 techo_chip_new (_("Health guidance"), NULL, NULL));
+      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+      gtk_list_box_append (self->list, row);
+      self->n_guidance_rows++;
+    }
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
@@ -508,6 +611,7 @@ techo_checkups_page_finalize (GObject *object)
   TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (object);
 
   g_hash_table_unref (self->detail_values);
+  g_hash_table_unref (self->value_sources);
   g_ptr_array_unref (self->detail_groups);
   g_clear_object (&self->cancellable);
   G_OBJECT_CLASS (techo_checkups_page_parent_class)->finalize (object);
@@ -556,6 +660,7 @@ static void
 techo_checkups_page_init (TechoCheckupsPage *self)
 {
   self->detail_values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->value_sources = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->detail_groups = g_ptr_array_new_with_free_func (g_free);
   self->cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
@@ -599,6 +704,19 @@ techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
   GtkLabel *label = g_hash_table_lookup (self->detail_values, key);
 
   return label != NULL ? gtk_label_get_text (label) : NULL;
+}
+
+guint
+techo_checkups_page_get_n_guidance_rows (TechoCheckupsPage *self)
+{
+  return self->n_guidance_rows;
+}
+
+const char *
+techo_checkups_page_get_value_sources (TechoCheckupsPage *self,
+                                       const char        *code)
+{
+  return g_hash_table_lookup (self->value_sources, code);
 }
 
 GStrv

@@ -161,6 +161,7 @@ build_now (TechoMedicinesPage *self)
       g_autofree char *details = NULL;
       g_autofree char *left_text = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *drug_class = NULL;
       GtkWidget *row, *label;
 
       if (left <= 0)
@@ -172,7 +173,9 @@ build_now (TechoMedicinesPage *self)
 
       places = dispensing_places (d);
       details = dispensing_details (d);
-      subtitle = g_strdup_printf ("%s\n%s", details, places);
+      drug_class = techo_format_drug_class (d->yj_code);
+      subtitle = drug_class != NULL ? g_strdup_printf ("%s\n%s\n%s", drug_class, details, places)
+                                    : g_strdup_printf ("%s\n%s", details, places);
       left_text = g_strdup_printf (ngettext ("%d day left", "%d days left", left), left);
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->drug_name);

@@ -241,6 +241,49 @@ build_medication (TechoVisitWindow *self)
     }
 }
 
+/* What the medication notebook says a doctor must see: allergies and side
+ * effects first, then OTC medicines and supplements. */
+static void
+build_notebook (TechoVisitWindow *self)
+{
+  static const struct
+  {
+    TechoNotebookKind kind;
+    const char *label;
+  } kinds[] = {
+    { TECHO_NOTEBOOK_ALLERGY, N_("Allergy") },
+    { TECHO_NOTEBOOK_SIDE_EFFECT, N_("Side effect") },
+    { TECHO_NOTEBOOK_OTC, N_("OTC medicine or supplement") },
+  };
+  AdwPreferencesGroup *group = NULL;
+
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    for (guint i = 0; i < self->records->entries->len; i++)
+      {
+        const TechoNotebookEntry *e = g_ptr_array_index (self->records->entries, i);
+        GtkWidget *row;
+
+        if (e->kind != kinds[k].kind || e->text == NULL)
+          continue;
+        if (group == NULL)
+          group = add_section (self, "notebook", _("Allergies, side effects and OTC medicines"),
+                               _("From the medication notebook."));
+        row = adw_action_row_new ();
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
+                                     e->detail != NULL ? e->detail : _(kinds[k].label));
+        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                                   techo_chip_new (_(kinds[k].label),
+                                                   kinds[k].kind != TECHO_NOTEBOOK_OTC
+                                                     ? "dialog-warning-symbolic" : NULL,
+                                                   kinds[k].kind != TECHO_NOTEBOOK_OTC
+                                                     ? "warning" : NULL));
+        adw_preferences_group_add (group, row);
+        count_row (self, "notebook");
+      }
+}
+
 static char *
 screening_result (const TechoScreening *screening)
 {
@@ -320,7 +363,10 @@ build (TechoVisitWindow   *self,
       build_trends (self, analytes);
     }
   if (techo_consent_has_category (consent, TECHO_CATEGORY_MEDICATION))
-    build_medication (self);
+    {
+      build_notebook (self);
+      build_medication (self);
+    }
   if (techo_consent_has_category (consent, TECHO_CATEGORY_SCREENING))
     build_screening (self);
   if (self->sections->len == 0)

@@ -31,8 +31,8 @@ TechoVisitWindow *techo_visit_window_new            (GtkWindow          *owner,
                                                      const char * const *analytes);
 /* Hides the owner and shows visit mode full screen. */
 void              techo_visit_window_start          (TechoVisitWindow   *self);
-/* The sections shown, in order: "checkup", "trends", "medication",
- * "screening". */
+/* The sections shown, in order: "checkup", "trends", "notebook"
+ * (allergies, side effects, OTC), "medication", "screening". */
 char            **techo_visit_window_dup_sections   (TechoVisitWindow   *self);
 /* How many rows (or charts) a section shows. */
 guint             techo_visit_window_get_n_rows     (TechoVisitWindow   *self,

@@ -679,6 +679,23 @@ techo_cda_read (const char    *data,
                 GPtrArray    **out_notes,
                 GError       **error)
 {
+  return techo_cda_read_full (data, length, TECHO_CDA_READ_NONE, out_patient, out_notes, error);
+}
+
+gboolean
+techo_cda_is_guidance (const TechoCheckup *checkup)
+{
+  return checkup != NULL && checkup->report_kind != NULL && checkup->report_kind[0] == '2';
+}
+
+TechoCheckup *
+techo_cda_read_full (const char        *data,
+                     gsize              length,
+                     TechoCdaReadFlags  flags,
+                     TechoProfile     **out_patient,
+                     GPtrArray        **out_notes,
+                     GError           **error)
+{
   g_autoptr(GPtrArray) notes = g_ptr_array_new_with_free_func (g_free);
   xmlNodePtr role;
   g_autoptr(TechoCheckup) checkup = NULL;
@@ -724,8 +741,9 @@ techo_cda_read (const char    *data,
   checkup->id = attr (child (root, "id"), "extension");
   checkup->report_kind = attr (child (root, "code"), "code");
   /* Report kind 2x is a 特定保健指導 (health guidance) report (hg08):
-   * the plan and support given, not checkup results. */
-  if (checkup->report_kind != NULL && checkup->report_kind[0] == '2')
+   * the plan and support given, not checkup results. Read (as a guidance
+   * record, its observations as items) only when asked for. */
+  if (techo_cda_is_guidance (checkup) && (flags & TECHO_CDA_READ_GUIDANCE) == 0)
     {
       g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_NOT_CHECKUP,
                    _("This is a health guidance report (特定保健指導, report kind %s), not "

@@ -59,4 +59,24 @@ TechoCheckup *techo_cda_read          (const char          *data,
                                        GPtrArray          **out_notes,
                                        GError             **error);
 
+typedef enum
+{
+  TECHO_CDA_READ_NONE     = 0,
+  TECHO_CDA_READ_GUIDANCE = 1 << 0, /* a 保健指導 report (hg08, report kind 2x) is read,
+                                     * not refused: a TechoCheckup whose report_kind
+                                     * starts with 2, its observations as items */
+} TechoCdaReadFlags;
+
+/* techo_cda_read with @flags. */
+TechoCheckup *techo_cda_read_full     (const char          *data,
+                                       gsize                length,
+                                       TechoCdaReadFlags    flags,
+                                       TechoProfile       **out_patient,
+                                       GPtrArray          **out_notes,
+                                       GError             **error);
+
+/* Whether @checkup is a 特定保健指導 (health guidance) record: report kind
+ * 2x. Such records are kept apart from checkups (TechoRecordSet.guidance). */
+gboolean      techo_cda_is_guidance   (const TechoCheckup  *checkup);
+
 G_END_DECLS

@@ -351,6 +351,85 @@ static gboolean collect_section_items (Reader      *reader,
                                        GPtrArray   *items,
                                        GError     **error);
 
+/* A Practitioner's name (JP Core HumanName): the kanji one (representation
+ * IDE) before the kana one, its text, else family and given. NULL when
+ * @practitioner names nobody. */
+static gboolean
+practitioner_name (JsonObject  *practitioner,
+                   char       **out,
+                   GError     **error)
+{
+  JsonArray *names = techo_json_get_array (practitioner, "name");
+  JsonObject *best = NULL;
+  g_autoptr(GString) joined = g_string_new (NULL);
+  JsonArray *given;
+
+  for (guint i = 0; names != NULL && i < json_array_get_length (names); i++)
+    {
+      JsonObject *name = array_object (practitioner, "name", i);
+      JsonObject *representation = extension (name, TECHO_URI_NAME_REPRESENTATION);
+
+      if (best == NULL
+          || g_strcmp0 (techo_json_get_string (representation, "valueCode"), "IDE") == 0)
+        best = name;
+    }
+  if (best == NULL)
+    return TRUE;
+  if (techo_json_get_string (best, "text") != NULL)
+    return get_text (best, "text", TECHO_RECORD_MAX_NAME, out, error);
+  if (techo_json_get_string (best, "family") != NULL)
+    g_string_append (joined, techo_json_get_string (best, "family"));
+  given = techo_json_get_array (best, "given");
+  for (guint i = 0; given != NULL && i < json_array_get_length (given); i++)
+    {
+      JsonNode *node = json_array_get_element (given, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_string_append_printf (joined, "%s%s", joined->len > 0 ? " " : "",
+                                json_node_get_string (node));
+    }
+  if (joined->len == 0)
+    return TRUE;
+  if (joined->len > TECHO_RECORD_MAX_NAME)
+    return invalid (error, "a practitioner's name is too long");
+  g_free (*out);
+  *out = g_string_free (g_steal_pointer (&joined), FALSE);
+  return TRUE;
+}
+
+/* The judging doctor of a report: the first of @member's references that
+ * is a Practitioner (or a PractitionerRole's practitioner); with
+ * @party, the references sit in each element's "party" (attester). */
+static gboolean
+report_practitioner (Reader      *reader,
+                     JsonObject  *r,
+                     const char  *member,
+                     gboolean     party,
+                     char       **out,
+                     GError     **error)
+{
+  JsonArray *list = techo_json_get_array (r, member);
+
+  for (guint i = 0; *out == NULL && list != NULL && i < json_array_get_length (list); i++)
+    {
+      JsonObject *holder = array_object (r, member, i);
+      JsonObject *p;
+
+      if (party)
+        holder = techo_json_get_object (holder, "party");
+      p = resolve (reader, holder, "Practitioner");
+      if (p == NULL)
+        {
+          JsonObject *role = resolve (reader, holder, "PractitionerRole");
+
+          p = resolve (reader, techo_json_get_object (role, "practitioner"), "Practitioner");
+        }
+      if (p != NULL && !practitioner_name (p, out, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 read_checkup (Reader      *reader,
               JsonObject  *r,
@@ -378,7 +457,9 @@ read_checkup (Reader      *reader,
           !get_text (first_coding (array_object (event, "code", 0)), "code",
                      TECHO_RECORD_MAX_ID, &c->kind, error) ||
           !read_organization (reader, array_object (r, "author", 0),
-                              &c->institution_code, &c->institution_name, error))
+                              &c->institution_code, &c->institution_name, error) ||
+          !report_practitioner (reader, r, "author", FALSE, &c->doctor_name, error) ||
+          !report_practitioner (reader, r, "attester", TRUE, &c->doctor_name, error))
         return FALSE;
       if (!collect_section_items (reader, r, c->items, error))
         return FALSE;
@@ -393,7 +474,10 @@ read_checkup (Reader      *reader,
           !get_text (first_coding (techo_json_get_object (r, "code")), "code",
                      TECHO_RECORD_MAX_ID, &c->kind, error) ||
           !read_organization (reader, array_object (r, "performer", 0),
-                              &c->institution_code, &c->institution_name, error))
+                              &c->institution_code, &c->institution_name, error) ||
+          !report_practitioner (reader, r, "resultsInterpreter", FALSE, &c->doctor_name,
+                                error) ||
+          !report_practitioner (reader, r, "performer", FALSE, &c->doctor_name, error))
         return FALSE;
       refs = techo_json_get_array (r, "result");
     }
@@ -638,6 +722,10 @@ read_echeckup (Reader      *reader,
                  TECHO_RECORD_MAX_ID, &c->kind, error) ||
       (org != NULL &&
        !take_organization (org, &c->institution_code, &c->institution_name, error)) ||
+      /* The judging doctor: an author (the profile's two: facility and
+       * author), else the legal attester. */
+      !report_practitioner (reader, r, "author", FALSE, &c->doctor_name, error) ||
+      !report_practitioner (reader, r, "attester", TRUE, &c->doctor_name, error) ||
       !collect_section_items (reader, r, c->items, error))
     return FALSE;
   if (c->items->len == 0)

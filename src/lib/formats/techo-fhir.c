@@ -342,6 +342,36 @@ organization (Bundler     *bundler,
   return urn;
 }
 
+/* The urn of a JP Core Practitioner named @name (the judging doctor),
+ * NULL when there is no name. */
+static const char *
+practitioner (Bundler     *bundler,
+              const char  *name,
+              GError     **error)
+{
+  g_autoptr(JsonBuilder) b = NULL;
+  char *urn;
+
+  if (name == NULL)
+    return NULL;
+  urn = techo_fhir_new_urn_uuid (error);
+  if (urn == NULL)
+    return NULL;
+  b = json_builder_new ();
+  json_builder_begin_object (b);
+  member_string (b, "resourceType", "Practitioner");
+  if (bundler->echeckup)
+    add_meta (b, TECHO_FHIR_PROFILE_PRACTITIONER_ECHECKUP, bundler->timestamp);
+  else
+    add_profile (b, TECHO_URI_JP_PRACTITIONER);
+  json_builder_set_member_name (b, "name");
+  json_builder_begin_array (b);
+  add_human_name (b, name, "IDE");
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  return add_entry (bundler, urn, json_builder_get_root (b));
+}
+
 /* Units as checkup files write them → their UCUM code. A unit not here
  * is written as text alone, never labelled as UCUM. */
 static const struct
@@ -806,6 +836,7 @@ add_checkup (Bundler             *bundler,
   g_autoptr(GPtrArray) results = g_ptr_array_new ();
   g_autoptr(GPtrArray) questions = g_ptr_array_new ();
   const char *org;
+  const char *doctor;
   const char *document_urn = NULL;
   const char *encounter = NULL;
   GBytes *cda;
@@ -820,6 +851,9 @@ add_checkup (Bundler             *bundler,
     return FALSE;
   /* The report goes first (a document's Composition must). */
   add_entry (bundler, urn, json_node_new (JSON_NODE_NULL));
+  doctor = practitioner (bundler, c->doctor_name, error);
+  if (doctor == NULL && c->doctor_name != NULL)
+    return FALSE;
   urns = add_observations (bundler, c->items, c->performed_on, org, "exam", error);
   if (urns == NULL)
     return FALSE;
@@ -885,9 +919,12 @@ add_checkup (Bundler             *bundler,
       add_reference (b, "subject", bundler->patient_urn);
       add_reference (b, "encounter", encounter);
       member_string (b, "date", c->performed_on);
+      /* The profile's two authors: the facility and who wrote (judged) it. */
       json_builder_set_member_name (b, "author");
       json_builder_begin_array (b);
       add_reference (b, NULL, org != NULL ? org : bundler->patient_urn);
+      if (doctor != NULL)
+        add_reference (b, NULL, doctor);
       json_builder_end_array (b);
       member_string (b, "title", "健診結果報告書");
       if (org != NULL)
@@ -938,6 +975,14 @@ add_checkup (Bundler             *bundler,
           json_builder_set_member_name (b, "performer");
           json_builder_begin_array (b);
           add_reference (b, NULL, org);
+          json_builder_end_array (b);
+        }
+      /* The doctor who judged the results. */
+      if (doctor != NULL)
+        {
+          json_builder_set_member_name (b, "resultsInterpreter");
+          json_builder_begin_array (b);
+          add_reference (b, NULL, doctor);
           json_builder_end_array (b);
         }
       add_references (b, "result", urns);

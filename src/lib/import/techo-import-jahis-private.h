@@ -23,10 +23,13 @@ void techo_import_jahis_free (TechoImportJahis *jahis);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoImportJahis, techo_import_jahis_free)
 
 /* Reads @data (JAHIS text, or a PNG/JPEG image of QR codes when @kind is
- * TECHO_IMPORT_KIND_IMAGE), joins multi-part data with the parts @store
- * keeps, and parses every data now whole. Writes nothing. Fills @result's
- * counts of parts, codes and warnings. */
+ * TECHO_IMPORT_KIND_IMAGE), joins multi-part data with the parts earlier
+ * files of this import brought (@pool: data id → GPtrArray of part texts,
+ * nullable; updated when the file reads whole) and the parts @store keeps,
+ * and parses every data now whole. Writes nothing. Fills @result's counts
+ * of parts, codes and warnings. */
 TechoImportJahis *techo_import_jahis_prepare (TechoStore         *store,
+                                              GHashTable         *pool,
                                               TechoImportKind     kind,
                                               const char         *data,
                                               gsize               length,
@@ -34,14 +37,11 @@ TechoImportJahis *techo_import_jahis_prepare (TechoStore         *store,
                                               GCancellable       *cancellable,
                                               GError            **error);
 
-/* After the dispensings were upserted into @profile_id (0 when nothing was
- * whole): keeps their details and the entries, keeps the parts still
- * waiting, forgets the parts of data now whole. */
-gboolean techo_import_jahis_commit (TechoStore         *store,
-                                    gint64              profile_id,
-                                    TechoImportJahis   *jahis,
-                                    TechoImportResult  *result,
-                                    GCancellable       *cancellable,
-                                    GError            **error);
+/* What the merge writes in the import's transaction beside the
+ * dispensings (whose details travel on the records): the entries, the
+ * parts still waiting, the data ids now whole. */
+TechoMergeNotebook *techo_import_jahis_to_merge (TechoImportJahis *jahis,
+                                                 guint             group,
+                                                 const char       *file_name);
 
 G_END_DECLS

@@ -89,6 +89,7 @@ group_complete (GPtrArray *group)
  * (a part read again replaces the kept one). */
 static gboolean
 add_kept_parts (TechoStore    *store,
+                GHashTable    *pool,
                 const char    *data_id,
                 GPtrArray     *group,
                 GCancellable  *cancellable,
@@ -96,10 +97,23 @@ add_kept_parts (TechoStore    *store,
 {
   g_autoptr(GPtrArray) texts = techo_store_list_pending_parts_sync (store, data_id,
                                                                     cancellable, error);
-  guint n_new = group->len;
+  GPtrArray *earlier = pool != NULL ? g_hash_table_lookup (pool, data_id) : NULL;
 
   if (texts == NULL)
     return FALSE;
+  /* The parts earlier files of this import brought come before those the
+   * store kept from earlier imports. */
+  if (earlier != NULL)
+    {
+      g_autoptr(GPtrArray) all = g_ptr_array_new_with_free_func (g_free);
+
+      for (guint i = 0; i < earlier->len; i++)
+        g_ptr_array_add (all, g_strdup (g_ptr_array_index (earlier, i)));
+      for (guint i = 0; i < texts->len; i++)
+        g_ptr_array_add (all, g_strdup (g_ptr_array_index (texts, i)));
+      g_clear_pointer (&texts, g_ptr_array_unref);
+      texts = g_steal_pointer (&all);
+    }
   for (guint i = 0; i < texts->len; i++)
     {
       const char *text = g_ptr_array_index (texts, i);
@@ -122,7 +136,7 @@ add_kept_parts (TechoStore    *store,
 
           if (g_strcmp0 (part->data_id, data_id) != 0)
             continue;
-          for (guint k = 0; k < n_new && !known; k++)
+          for (guint k = 0; k < group->len && !known; k++)
             known = ((TechoJahisPart *) g_ptr_array_index (group, k))->number == part->number;
           if (!known)
             g_ptr_array_add (group, g_steal_pointer (&part));
@@ -155,6 +169,7 @@ read_texts (TechoImportKind     kind,
 
 TechoImportJahis *
 techo_import_jahis_prepare (TechoStore         *store,
+                            GHashTable         *pool,
                             TechoImportKind     kind,
                             const char         *data,
                             gsize               length,
@@ -166,6 +181,7 @@ techo_import_jahis_prepare (TechoStore         *store,
   g_autoptr(GPtrArray) texts = NULL;
   g_autoptr(GHashTable) groups = NULL;
   g_autoptr(GPtrArray) order = g_ptr_array_new ();
+  g_autoptr(GPtrArray) pooled = g_ptr_array_new ();
 
   jahis->dispensings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   jahis->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_notebook_entry_free);
@@ -236,7 +252,7 @@ techo_import_jahis_prepare (TechoStore         *store,
       g_autofree char *data_id = g_strdup (first->data_id);
       guint n_new = group->len;
 
-      if (!add_kept_parts (store, data_id, group, cancellable, error))
+      if (!add_kept_parts (store, pool, data_id, group, cancellable, error))
         return NULL;
       if (group_complete (group))
         {
@@ -283,34 +299,49 @@ techo_import_jahis_prepare (TechoStore         *store,
           g_ptr_array_add (jahis->keep, g_ptr_array_steal_index (group, 0));
       }
     }
+
+  /* Read whole: the later files of this import see the parts kept now
+   * (the QR codes of one receipt in several photos join, also on a dry
+   * run, before anything is written) and no longer those of data now whole. */
+  for (guint i = 0; pool != NULL && i < jahis->completed->len; i++)
+    g_hash_table_remove (pool, g_ptr_array_index (jahis->completed, i));
+  for (guint i = 0; pool != NULL && i < jahis->keep->len; i++)
+    {
+      const TechoJahisPart *part = g_ptr_array_index (jahis->keep, i);
+      GPtrArray *kept = g_hash_table_lookup (pool, part->data_id);
+
+      if (kept == NULL)
+        {
+          kept = g_ptr_array_new_with_free_func (g_free);
+          g_hash_table_insert (pool, g_strdup (part->data_id), kept);
+        }
+      /* Before those of earlier files: the newest copy of a part wins. */
+      g_ptr_array_insert (kept, 0, techo_jahis_part_to_text (part));
+    }
   return g_steal_pointer (&jahis);
 }
 
-gboolean
-techo_import_jahis_commit (TechoStore         *store,
-                           gint64              profile_id,
-                           TechoImportJahis   *jahis,
-                           TechoImportResult  *result,
-                           GCancellable       *cancellable,
-                           GError            **error)
+TechoMergeNotebook *
+techo_import_jahis_to_merge (TechoImportJahis *jahis,
+                             guint             group,
+                             const char       *file_name)
 {
-  if (profile_id > 0
-      && !techo_store_save_notebook_sync (store, profile_id, jahis->dispensings, jahis->entries,
-                                          &result->n_new_entries, cancellable, error))
-    return FALSE;
-  result->n_entries = jahis->entries->len;
+  TechoMergeNotebook *notebook = techo_merge_notebook_new (group, file_name);
+
+  g_ptr_array_unref (notebook->entries);
+  notebook->entries = g_ptr_array_ref (jahis->entries);
   for (guint i = 0; i < jahis->keep->len; i++)
     {
       const TechoJahisPart *part = g_ptr_array_index (jahis->keep, i);
-      g_autofree char *text = techo_jahis_part_to_text (part);
+      TechoPendingPart *pending = g_new0 (TechoPendingPart, 1);
 
-      if (!techo_store_save_pending_part_sync (store, part->data_id, part->number, part->total,
-                                               text, result->file_name, cancellable, error))
-        return FALSE;
+      pending->data_id = g_strdup (part->data_id);
+      pending->number = part->number;
+      pending->total = part->total;
+      pending->text = techo_jahis_part_to_text (part);
+      g_ptr_array_add (notebook->parts, pending);
     }
   for (guint i = 0; i < jahis->completed->len; i++)
-    if (!techo_store_delete_pending_parts_sync (store, g_ptr_array_index (jahis->completed, i),
-                                                cancellable, error))
-      return FALSE;
-  return TRUE;
+    g_ptr_array_add (notebook->joined, g_strdup (g_ptr_array_index (jahis->completed, i)));
+  return notebook;
 }

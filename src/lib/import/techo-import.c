@@ -37,6 +37,7 @@ techo_import_result_free (TechoImportResult *result)
   g_free (result->checkup_id);
   g_free (result->pending_data_id);
   g_clear_pointer (&result->warnings, g_ptr_array_unref);
+  g_clear_pointer (&result->entries, g_ptr_array_unref);
   g_free (result);
 }
 
@@ -183,6 +184,14 @@ cda_checkup_id (const TechoCheckup *checkup)
                                      checkup->id ? checkup->id : "", NULL);
 
   g_checksum_update (sum, (const guchar *) base, -1);
+  /* A guidance report is another record than the checkup of that day
+   * (the checkups' ids stay as they were). */
+  if (techo_cda_is_guidance (checkup))
+    {
+      g_checksum_update (sum, (const guchar *) "\x1fguidance\x1f", -1);
+      g_checksum_update (sum, (const guchar *) checkup->report_kind, -1);
+      return g_strdup_printf ("cda-g%.15s", g_checksum_get_string (sum));
+    }
   return g_strdup_printf ("cda-%.16s", g_checksum_get_string (sum));
 }
 
@@ -206,7 +215,9 @@ read_cda (const char       *data,
   g_autoptr(GBytes) document = NULL;
   char *id;
 
-  checkup = techo_cda_read (data, length, &file->patient, &notes, error);
+  /* A 保健指導 report (hg08) is read too: kept as a guidance record. */
+  checkup = techo_cda_read_full (data, length, TECHO_CDA_READ_GUIDANCE, &file->patient, &notes,
+                                 error);
   if (checkup == NULL)
     return FALSE;
   if (checkup->items->len == 0)
@@ -217,6 +228,12 @@ read_cda (const char       *data,
     }
   for (guint i = 0; notes != NULL && i < notes->len; i++)
     g_ptr_array_add (file->notes, g_strdup (g_ptr_array_index (notes, i)));
+  if (techo_cda_is_guidance (checkup))
+    g_ptr_array_add (file->notes,
+                     g_strdup_printf (_("This is a health guidance report (特定保健指導, "
+                                        "report kind %s), not checkup results: it is kept as "
+                                        "a guidance record, listed in the checkups' history."),
+                                      checkup->report_kind));
   /* The stable id is made from the document's own id, then replaces it. */
   id = cda_checkup_id (checkup);
   g_free (checkup->id);
@@ -229,8 +246,9 @@ read_cda (const char       *data,
 }
 
 /* JAHIS text, or a photo of its QR codes: multi-part data is joined with
- * the parts the store keeps (read only here); the parts still waiting and
- * the notebook's details are written after the merge. */
+ * the parts earlier files of the import brought and those the store keeps
+ * (read only here); the entries, the parts still waiting and the
+ * dispensings' details are written by the merge, in its transaction. */
 static gboolean
 read_notebook (const char       *data,
                gsize             length,
@@ -248,8 +266,8 @@ read_notebook (const char       *data,
   notebook->warnings = g_ptr_array_new_with_free_func (g_free);
   g_clear_pointer (&file->notebook, techo_import_result_free);
   file->notebook = notebook;
-  jahis = techo_import_jahis_prepare (store, file->kind, data, length, notebook, cancellable,
-                                      error);
+  jahis = techo_import_jahis_prepare (store, file->part_pool, file->kind, data, length,
+                                      notebook, cancellable, error);
   if (jahis == NULL)
     return FALSE;
   if (jahis->dispensings->len == 0 && jahis->entries->len == 0 && jahis->keep->len == 0
@@ -259,8 +277,7 @@ read_notebook (const char       *data,
                    _("The medication notebook data holds no medicines and no notes."));
       return FALSE;
     }
-  /* The merge entries own the dispensings; the notebook's details are
-   * saved from the same records after the merge. */
+  /* The merge entries own the dispensings, details and all. */
   g_ptr_array_set_free_func (jahis->dispensings, NULL);
   for (guint i = 0; i < jahis->dispensings->len; i++)
     techo_import_file_add (file, TECHO_CATEGORY_MEDICATION,
@@ -277,6 +294,8 @@ read_notebook (const char       *data,
     }
   file->patient = g_steal_pointer (&jahis->patient);
   file->n_left_out = notebook->n_skipped;
+  notebook->n_entries = jahis->entries->len;
+  notebook->entries = g_ptr_array_ref (jahis->entries);
   file->jahis = g_steal_pointer (&jahis);
   return TRUE;
 }
@@ -619,7 +638,8 @@ resolve_profile (TechoStore          *store,
       return FALSE;
     }
 
-  /* A local person: no issuer or subject, only what the file says. */
+  /* A local person: no issuer or subject, only what the file says. Made
+   * by the merge, in the import's transaction (id 0 until then). */
   local = techo_profile_new ();
   if (patient != NULL)
     {
@@ -629,9 +649,7 @@ resolve_profile (TechoStore          *store,
       local->sex = g_strdup (patient->sex);
       local->insurer_number = g_strdup (patient->insurer_number);
     }
-  if (!techo_store_ensure_profile_sync (store, local, out_id, cancellable, error))
-    return FALSE;
-  local->id = *out_id;
+  *out_id = 0;
   *out_profile = g_steal_pointer (&local);
   *out_created = TRUE;
   return TRUE;
@@ -725,26 +743,6 @@ mhlw_medicines_read (GPtrArray *files)
   return FALSE;
 }
 
-static gboolean
-keep_parts_now (TechoStore       *store,
-                TechoImportFile  *file,
-                GCancellable     *cancellable,
-                GError          **error)
-{
-  TechoImportJahis *jahis = file->jahis;
-
-  for (guint i = 0; i < jahis->keep->len; i++)
-    {
-      const TechoJahisPart *part = g_ptr_array_index (jahis->keep, i);
-      g_autofree char *text = techo_jahis_part_to_text (part);
-
-      if (!techo_store_save_pending_part_sync (store, part->data_id, part->number, part->total,
-                                               text, file->file_name, cancellable, error))
-        return FALSE;
-    }
-  return TRUE;
-}
-
 /* Whether any file read holds a record or a notebook entry to store. */
 static gboolean
 has_records (GPtrArray *files)
@@ -760,6 +758,21 @@ has_records (GPtrArray *files)
         return TRUE;
     }
   return FALSE;
+}
+
+/* What the merge counted of each notebook file's entries. */
+static void
+take_notebook_counts (GPtrArray *files,
+                      GPtrArray *notebooks)
+{
+  for (guint k = 0; k < notebooks->len; k++)
+    {
+      const TechoMergeNotebook *notebook = g_ptr_array_index (notebooks, k);
+      TechoImportFile *file = g_ptr_array_index (files, notebook->group);
+
+      if (file->notebook != NULL)
+        file->notebook->n_new_entries = notebook->n_new_entries;
+    }
 }
 
 static TechoImportReport *
@@ -779,6 +792,10 @@ import_files (TechoStore        *store,
   g_autoptr(GString) summary = g_string_new (NULL);
   gboolean any = FALSE;
   gint64 import_id;
+  g_autoptr(GHashTable) pool = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                      (GDestroyNotify) g_ptr_array_unref);
+  g_autoptr(GPtrArray) notebooks = g_ptr_array_new_with_free_func (
+    (GDestroyNotify) techo_merge_notebook_free);
 
   report->files = g_ptr_array_ref (files);
   report->dry_run = (flags & TECHO_IMPORT_DRY_RUN) != 0;
@@ -790,15 +807,13 @@ import_files (TechoStore        *store,
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         return NULL;
+      /* Parts of multi-part data a file brings are seen by the later files
+       * of this import (the QR codes of one receipt in several photos join,
+       * on a dry run too); only a file read whole adds to them. */
+      file->part_pool = pool;
       if (file->status == TECHO_IMPORT_FILE_READ)
         read_file_bytes (store, file, g_ptr_array_index (contents, i), cancellable);
-      /* Parts of multi-part data are kept at once, so that a later file of
-       * this import finds them and joins the data (the QR codes of one
-       * receipt in several photos). Only whole, valid parts are kept. */
-      if (file->status == TECHO_IMPORT_FILE_READ && file->jahis != NULL
-          && (flags & TECHO_IMPORT_DRY_RUN) == 0
-          && !keep_parts_now (store, file, cancellable, error))
-        return NULL;
+      file->part_pool = NULL;
       if (file->status == TECHO_IMPORT_FILE_READ && first_patient == NULL)
         first_patient = file->patient;
       any = any || file->status == TECHO_IMPORT_FILE_READ;
@@ -815,14 +830,29 @@ import_files (TechoStore        *store,
       for (guint i = 0; i < files->len; i++)
         {
           TechoImportFile *file = g_ptr_array_index (files, i);
+
+          if (file->status == TECHO_IMPORT_FILE_READ && file->jahis != NULL)
+            g_ptr_array_add (notebooks, techo_import_jahis_to_merge (file->jahis, i,
+                                                                     file->file_name));
+          g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "",
+                                  file->file_name);
+        }
+      /* Nobody's yet: one import (undone as one) that keeps the parts. */
+      import_id = techo_store_merge_sync (store, 0, NULL, entries, notebooks,
+                                          (flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN
+                                                                         : 0,
+                                          summary->str, NULL, cancellable, error);
+      if (import_id < 0)
+        return NULL;
+      report->import_id = import_id;
+      take_notebook_counts (files, notebooks);
+      for (guint i = 0; i < files->len; i++)
+        {
+          TechoImportFile *file = g_ptr_array_index (files, i);
           g_autofree char *detail = NULL;
 
           if (file->status != TECHO_IMPORT_FILE_READ || report->dry_run)
             continue;
-          if (file->jahis != NULL
-              && !techo_import_jahis_commit (store, 0, file->jahis, file->notebook,
-                                             cancellable, error))
-            return NULL;
           detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
                                     techo_import_kind_to_string (file->kind), file->file_name,
                                     file->file_sha256,
@@ -851,6 +881,8 @@ import_files (TechoStore        *store,
                 ((TechoMergeEntry *) g_ptr_array_index (file->entries, j))->outcome =
                   TECHO_MERGE_ADDED;
               count_outcomes (file);
+              if (file->notebook != NULL)
+                file->notebook->n_new_entries = file->notebook->n_entries;
             }
           report->profile_created = TRUE;
           return g_steal_pointer (&report);
@@ -895,19 +927,28 @@ import_files (TechoStore        *store,
           entry->group = i;
           g_ptr_array_add (entries, entry);
         }
+      if (file->jahis != NULL)
+        g_ptr_array_add (notebooks, techo_import_jahis_to_merge (file->jahis, i,
+                                                                 file->file_name));
       g_string_append_printf (summary, "%s%s", summary->len > 0 ? ", " : "", file->file_name);
     }
   /* Several files that belong together (a received link) go in whole or not at all. */
   if (all_or_nothing && !techo_import_report_all_read (report))
-    return g_steal_pointer (&report);
+    {
+      report->profile_created = FALSE; /* the merge would have made it */
+      return g_steal_pointer (&report);
+    }
 
-  import_id = techo_store_merge_sync (store, report->profile_id, entries,
+  import_id = techo_store_merge_sync (store, report->profile_id,
+                                      report->profile_created ? profile : NULL, entries,
+                                      notebooks,
                                       ((flags & TECHO_IMPORT_REPLACE) ? TECHO_MERGE_REPLACE : 0)
                                       | ((flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN : 0),
-                                      summary->str, cancellable, error);
+                                      summary->str, &report->profile_id, cancellable, error);
   if (import_id < 0)
     return NULL;
   report->import_id = import_id;
+  take_notebook_counts (files, notebooks);
 
   /* The 電子処方箋 rows supersede the claims rows of the same institution
    * and date, whichever file brought either. Run right after the merge's
@@ -942,11 +983,6 @@ import_files (TechoStore        *store,
         }
       if (report->dry_run)
         continue;
-      /* The notebook's details and entries, and the parts still waiting. */
-      if (file->jahis != NULL
-          && !techo_import_jahis_commit (store, report->profile_id, file->jahis, file->notebook,
-                                         cancellable, error))
-        return NULL;
       /* The audit row names the file, never a value from it. */
       detail = g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
                                 " records=%u new=%u merged=%u replaced=%u import=%"
@@ -1121,6 +1157,8 @@ result_from_file (const TechoImportReport *report,
       result->pending_total = notebook->pending_total;
       if (notebook->warnings != NULL)
         result->warnings = g_ptr_array_ref (notebook->warnings);
+      if (notebook->entries != NULL)
+        result->entries = g_ptr_array_ref (notebook->entries);
       result->n_warnings = notebook->n_warnings;
     }
   if (file->kind == TECHO_IMPORT_KIND_JAHIS || file->kind == TECHO_IMPORT_KIND_IMAGE)

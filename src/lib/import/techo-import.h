@@ -82,6 +82,8 @@ typedef struct
   char *pending_data_id;  /* the data still incomplete, if any … */
   guint pending_have;     /* … its parts held … */
   guint pending_total;    /* … of its total */
+  GPtrArray *entries;     /* of TechoNotebookEntry: the entries read (allergies,
+                           * side effects, OTC …); nullable */
   GPtrArray *warnings;    /* of char *: lines read despite deviating */
   guint n_warnings;       /* all warnings, also those not kept */
 } TechoImportResult;
@@ -170,7 +172,8 @@ typedef struct
   GPtrArray *entries;       /* TechoMergeEntry, group = this file's index */
   guint n_left_out;         /* records the reader read and did not keep */
   TechoImportResult *notebook; /* JAHIS and images: parts, codes, warnings; nullable */
-  gpointer jahis;           /* private: the notebook's part, written after the merge */
+  gpointer jahis;           /* private: the notebook's part, written by the merge */
+  GHashTable *part_pool;    /* private: the import's parts of multi-part data read so far */
   guint n_added, n_merged, n_skipped, n_replaced, n_conflicts;
 } TechoImportFile;
 

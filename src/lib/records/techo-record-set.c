@@ -14,6 +14,7 @@ techo_record_set_new (void)
 
   g_atomic_ref_count_init (&set->ref_count);
   set->checkups = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
+  set->guidance = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_checkup_free);
   set->dispensings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   set->screenings = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_screening_free);
   set->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_notebook_entry_free);
@@ -39,6 +40,7 @@ techo_record_set_unref (TechoRecordSet *set)
     return;
   g_clear_pointer (&set->profile, techo_profile_free);
   g_clear_pointer (&set->checkups, g_ptr_array_unref);
+  g_clear_pointer (&set->guidance, g_ptr_array_unref);
   g_clear_pointer (&set->dispensings, g_ptr_array_unref);
   g_clear_pointer (&set->screenings, g_ptr_array_unref);
   g_clear_pointer (&set->entries, g_ptr_array_unref);

@@ -32,6 +32,9 @@ typedef struct
                            * the person (allergies, OTC medicines …), never NULL */
   gboolean complete;      /* FALSE: dispensings of a recent period only (a quick
                            * first read); everything else is always whole */
+  GPtrArray *guidance;    /* TechoCheckup of report kind 2x: 特定保健指導 (health
+                           * guidance) records, newest first, never NULL; kept apart
+                           * from the checkups (no results, no analysis) */
 } TechoRecordSet;
 
 TechoRecordSet *techo_record_set_new   (void);

@@ -291,6 +291,24 @@ gboolean techo_reference_same_class      (const char *yj_a,
 /* The 4-character therapeutic class of a YJ code, NULL if too short. */
 char    *techo_reference_therapeutic_class (const char *yj);
 
+/* A drug's class in the Japanese therapeutic classification (薬効分類,
+ * 日本標準商品分類 87): the first three digits of its YJ code, the class's
+ * official name, and what such a medicine is for in plain words. */
+typedef struct
+{
+  const char *code;       /* "214" */
+  const char *name_ja;    /* 血圧降下剤 */
+  const char *name;       /* English, for translation */
+  const char *purpose_ja; /* 血圧を下げる */
+  const char *purpose;    /* English, for translation */
+} TechoDrugClass;
+
+/* The class of the drug with @yj_code, or NULL when the code is missing,
+ * malformed, or of a class the table does not name. */
+const TechoDrugClass *techo_reference_drug_class (const char *yj_code);
+/* Every class the table names, in code order; @out_n receives how many. */
+const TechoDrugClass *techo_reference_drug_classes (guint *out_n);
+
 /* --- Dates ---------------------------------------------------------------- */
 
 /* "2025-06-15" → "2025年6月15日", or with @japanese_era "令和7年6月15日"

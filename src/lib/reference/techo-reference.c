@@ -770,6 +770,89 @@ techo_reference_therapeutic_class (const char *yj)
   return g_strndup (yj, 4);
 }
 
+/* 薬効分類 (the three-digit classes of 日本標準商品分類 87 医薬品 that
+ * outpatient medicines mostly fall in), by code. */
+static const TechoDrugClass drug_classes[] = {
+  { "111", "全身麻酔剤", N_("General anaesthetics"), "麻酔", N_("anaesthesia") },
+  { "112", "催眠鎮静剤，抗不安剤", N_("Hypnotics, sedatives and anxiolytics"), "眠りや不安をやわらげる", N_("sleep and anxiety") },
+  { "113", "抗てんかん剤", N_("Antiepileptics"), "てんかんの発作を抑える", N_("epilepsy") },
+  { "114", "解熱鎮痛消炎剤", N_("Antipyretics, analgesics and anti-inflammatories"), "痛み・熱・炎症を抑える", N_("pain, fever and inflammation") },
+  { "116", "抗パーキンソン剤", N_("Antiparkinsonian agents"), "パーキンソン病", N_("Parkinson's disease") },
+  { "117", "精神神経用剤", N_("Psychotropic agents"), "こころの病気", N_("mental health") },
+  { "119", "その他の中枢神経系用薬", N_("Other central nervous system agents"), "脳や神経", N_("the brain and nerves") },
+  { "121", "局所麻酔剤", N_("Local anaesthetics"), "局所の麻酔", N_("local anaesthesia") },
+  { "122", "骨格筋弛緩剤", N_("Skeletal muscle relaxants"), "筋肉のこわばりをほぐす", N_("muscle stiffness") },
+  { "124", "鎮けい剤", N_("Antispasmodics"), "胃腸などのけいれんを抑える", N_("cramps and spasms") },
+  { "131", "眼科用剤", N_("Ophthalmic agents"), "目", N_("the eyes") },
+  { "132", "耳鼻科用剤", N_("Otorhinological agents"), "耳や鼻", N_("the ears and nose") },
+  { "211", "強心剤", N_("Cardiotonics"), "心臓の働きを助ける", N_("the heart's pumping") },
+  { "212", "不整脈用剤", N_("Antiarrhythmics"), "脈の乱れを整える", N_("heart rhythm") },
+  { "213", "利尿剤", N_("Diuretics"), "尿を出してむくみや血圧を下げる", N_("fluid and blood pressure") },
+  { "214", "血圧降下剤", N_("Antihypertensives"), "血圧を下げる", N_("lowering blood pressure") },
+  { "217", "血管拡張剤", N_("Vasodilators"), "血管を広げる（血圧・狭心症）", N_("widening blood vessels (blood pressure, angina)") },
+  { "218", "高脂血症用剤", N_("Lipid-lowering agents"), "コレステロールや中性脂肪を下げる", N_("lowering cholesterol and triglycerides") },
+  { "219", "その他の循環器官用薬", N_("Other cardiovascular agents"), "心臓や血管", N_("the heart and blood vessels") },
+  { "222", "鎮咳剤", N_("Antitussives"), "せきを鎮める", N_("cough") },
+  { "223", "去たん剤", N_("Expectorants"), "たんを出しやすくする", N_("phlegm") },
+  { "224", "鎮咳去たん剤", N_("Antitussive expectorants"), "せきとたん", N_("cough and phlegm") },
+  { "225", "気管支拡張剤", N_("Bronchodilators"), "気管支を広げる（ぜんそくなど）", N_("widening the airways (asthma and others)") },
+  { "229", "その他の呼吸器官用薬", N_("Other respiratory agents"), "呼吸器", N_("breathing") },
+  { "231", "止しゃ剤，整腸剤", N_("Antidiarrhoeals and intestinal regulators"), "下痢を止め腸を整える", N_("diarrhoea and the gut") },
+  { "232", "消化性潰瘍用剤", N_("Peptic ulcer agents"), "胃酸を抑え胃や十二指腸を守る", N_("stomach acid and ulcers") },
+  { "233", "健胃消化剤", N_("Stomachics and digestives"), "消化を助ける", N_("digestion") },
+  { "234", "制酸剤", N_("Antacids"), "胃酸を中和する", N_("stomach acid") },
+  { "235", "下剤，浣腸剤", N_("Laxatives and enemas"), "便通をよくする", N_("constipation") },
+  { "236", "利胆剤", N_("Cholagogues"), "胆汁の流れを助ける", N_("bile flow") },
+  { "239", "その他の消化器官用薬", N_("Other digestive agents"), "胃腸", N_("the digestive system") },
+  { "243", "甲状腺，副甲状腺ホルモン剤", N_("Thyroid and parathyroid hormones"), "甲状腺のホルモン", N_("thyroid hormones") },
+  { "245", "副腎ホルモン剤", N_("Adrenal hormones"), "炎症や免疫を抑える（ステロイド）", N_("inflammation and immunity (steroids)") },
+  { "249", "その他のホルモン剤（抗ホルモン剤を含む）", N_("Other hormones (including insulin)"), "ホルモン（インスリンなど）", N_("hormones (insulin and others)") },
+  { "259", "その他の泌尿生殖器官及び肛門用薬", N_("Other urogenital and anal agents"), "排尿など", N_("urination and others") },
+  { "264", "鎮痛，鎮痒，収斂，消炎剤", N_("Topical analgesics, antipruritics and anti-inflammatories"), "皮膚の痛み・かゆみ・炎症", N_("skin pain, itching and inflammation") },
+  { "311", "ビタミンA及びD剤", N_("Vitamin A and D preparations"), "ビタミンA・D（骨など）", N_("vitamins A and D (bones and others)") },
+  { "313", "ビタミンB剤", N_("Vitamin B preparations"), "ビタミンB", N_("vitamin B") },
+  { "322", "無機質製剤", N_("Mineral preparations"), "鉄などのミネラルを補う", N_("minerals such as iron") },
+  { "325", "たん白アミノ酸製剤", N_("Protein and amino acid preparations"), "栄養を補う", N_("nutrition") },
+  { "332", "止血剤", N_("Haemostatics"), "血を止める", N_("stopping bleeding") },
+  { "333", "血液凝固阻止剤", N_("Anticoagulants"), "血液を固まりにくくする", N_("preventing blood clots") },
+  { "339", "その他の血液・体液用薬", N_("Other blood agents"), "血液（血栓の予防など）", N_("the blood (preventing clots and others)") },
+  { "392", "解毒剤", N_("Detoxicants"), "解毒", N_("detoxification") },
+  { "394", "痛風治療剤", N_("Gout agents"), "尿酸を下げる・痛風", N_("uric acid and gout") },
+  { "395", "酵素製剤", N_("Enzyme preparations"), "酵素", N_("enzymes") },
+  { "396", "糖尿病用剤", N_("Antidiabetics"), "血糖を下げる", N_("lowering blood sugar") },
+  { "399", "他に分類されない代謝性医薬品", N_("Other metabolic agents"), "代謝（骨粗しょう症など）", N_("metabolism (osteoporosis and others)") },
+  { "422", "代謝拮抗剤", N_("Antimetabolites"), "がんの治療", N_("cancer treatment") },
+  { "429", "その他の腫瘍用薬", N_("Other antineoplastics"), "がんの治療", N_("cancer treatment") },
+  { "441", "抗ヒスタミン剤", N_("Antihistamines"), "アレルギー", N_("allergy") },
+  { "449", "その他のアレルギー用薬", N_("Other antiallergics"), "アレルギー", N_("allergy") },
+  { "613", "主としてグラム陽性・陰性菌に作用するもの", N_("Antibiotics (Gram-positive and -negative)"), "細菌の感染症", N_("bacterial infections") },
+  { "614", "主としてグラム陽性菌，マイコプラズマに作用するもの", N_("Antibiotics (Gram-positive, mycoplasma)"), "細菌の感染症", N_("bacterial infections") },
+  { "624", "合成抗菌剤", N_("Synthetic antibacterials"), "細菌の感染症", N_("bacterial infections") },
+  { "625", "抗ウイルス剤", N_("Antivirals"), "ウイルスの感染症", N_("viral infections") },
+  { "629", "その他の化学療法剤", N_("Other chemotherapeutics"), "真菌などの感染症", N_("fungal and other infections") },
+  { "631", "ワクチン類", N_("Vaccines"), "予防接種", N_("vaccination") },
+};
+
+const TechoDrugClass *
+techo_reference_drug_classes (guint *out_n)
+{
+  if (out_n != NULL)
+    *out_n = G_N_ELEMENTS (drug_classes);
+  return drug_classes;
+}
+
+const TechoDrugClass *
+techo_reference_drug_class (const char *yj_code)
+{
+  if (yj_code == NULL || strlen (yj_code) < 4 || !g_ascii_isdigit (yj_code[0])
+      || !g_ascii_isdigit (yj_code[1]) || !g_ascii_isdigit (yj_code[2]))
+    return NULL;
+  for (guint i = 0; i < G_N_ELEMENTS (drug_classes); i++)
+    if (strncmp (drug_classes[i].code, yj_code, 3) == 0)
+      return &drug_classes[i];
+  return NULL;
+}
+
 /* The Japanese eras since the Gregorian calendar (明治6年), first day
  * and last day (YYYYMMDD), oldest first. The one era table of Techo. */
 static const struct

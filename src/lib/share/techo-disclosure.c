@@ -96,6 +96,29 @@ techo_record_set_gather_sync (TechoStore          *store,
                                                             cancellable, error);
       if (set->dispensings == NULL)
         return NULL;
+      /* What the medication notebook says a doctor must see: allergies and
+       * side effects (undated facts), and OTC medicines and supplements
+       * (those taken in the period, or undated). Memos and the rest stay. */
+      {
+        g_autoptr(GPtrArray) entries = techo_store_list_notebook_entries_sync (store, profile_id,
+                                                                              -1, cancellable,
+                                                                              error);
+
+        if (entries == NULL)
+          return NULL;
+        while (entries->len > 0)
+          {
+            g_autoptr(TechoNotebookEntry) e = g_ptr_array_steal_index (entries, 0);
+
+            if (e->kind != TECHO_NOTEBOOK_ALLERGY && e->kind != TECHO_NOTEBOOK_SIDE_EFFECT
+                && e->kind != TECHO_NOTEBOOK_OTC)
+              continue;
+            if (e->kind == TECHO_NOTEBOOK_OTC && e->started_on != NULL
+                && !techo_consent_covers_date (consent, e->started_on))
+              continue;
+            g_ptr_array_add (set->entries, g_steal_pointer (&e));
+          }
+      }
     }
   if (techo_consent_has_category (consent, TECHO_CATEGORY_SCREENING))
     {

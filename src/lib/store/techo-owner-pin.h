@@ -4,7 +4,7 @@
  * owner has: the passphrase of a passphrase store; with the keyring
  * (which opens without a secret), this PIN.
  *
- * Where: in the store itself (table owner_pin, schema v7), not in the
+ * Where: in the store itself (table owner_pin, schema v8), not in the
  * keyring. The store is encrypted, so the hash can be changed or removed
  * only by someone who can open it; it travels with a backup of the
  * records it protects; and the count of wrong tries sits beside it,

@@ -194,7 +194,12 @@ find_checkup (TechoSqlite         *db,
   *out_row = 0;
   s = techo_sqlite_prepare_cached (db,
                                    "SELECT row_id, id FROM checkups c WHERE profile_id = ?1"
-                                   " AND withdrawn = 0 AND (id = ?2 OR (performed_on = ?3"
+                                   " AND withdrawn = 0"
+                                   /* a guidance record (report kind 2x) is never
+                                    * the same as a checkup of that day */
+                                   " AND (substr (ifnull (report_kind, ''), 1, 1) = '2')"
+                                   "   = (substr (ifnull (?7, ''), 1, 1) = '2')"
+                                   " AND (id = ?2 OR (performed_on = ?3"
                                    " AND ifnull (institution_code, '') = ifnull (?4, '')"
                                    " AND (kind IS NULL OR ?5 IS NULL OR kind = ?5)"
                                    /* another checkup of the same file is another one */
@@ -212,6 +217,7 @@ find_checkup (TechoSqlite         *db,
   techo_sqlite_bind_text (s, 5, checkup->kind);
   techo_sqlite_bind_text (s, 6, checkup->provenance.file_sha256 != NULL
                                 ? checkup->provenance.file_sha256 : "");
+  techo_sqlite_bind_text (s, 7, checkup->report_kind);
   return step_row_and_id (s, out_row, out_id, error);
 }
 
@@ -282,6 +288,7 @@ techo_store_adopt_file_checkup (TechoSqlite         *db,
                                    " AND origin = 'file' AND withdrawn = 0 AND performed_on = ?2"
                                    " AND ifnull (institution_code, '') = ifnull (?3, '')"
                                    " AND (kind IS NULL OR ?4 IS NULL OR kind = ?4)"
+                                   " AND substr (ifnull (report_kind, ''), 1, 1) <> '2'"
                                    " AND NOT EXISTS (SELECT 1 FROM checkups WHERE"
                                    " profile_id = ?1 AND id = ?5) ORDER BY row_id LIMIT 1", error);
   if (s == NULL)
@@ -463,10 +470,54 @@ fill_in_checkup (TechoSqlite         *db,
 
 /* A corrected re-issue: the old values and document go to the history
  * (for undo and for the checkup's detail), the new ones take their place. */
+/* The sources of the values a re-issue changes (other value, or gone)
+ * no longer vouch for them: marked replaced by @source_id, the re-issue's
+ * "replaced" row (undoing it deletes that row, which clears the mark). */
+static gboolean
+mark_item_sources_replaced (TechoSqlite  *db,
+                            gint64        row,
+                            GPtrArray    *stored,
+                            GPtrArray    *incoming,
+                            gint64        source_id,
+                            GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+
+  s = techo_sqlite_prepare_cached (db,
+                                   "UPDATE checkup_item_sources SET replaced_by = ?3"
+                                   " WHERE checkup_row = ?1 AND code = ?2"
+                                   " AND replaced_by IS NULL", error);
+  if (s == NULL)
+    return FALSE;
+  for (guint j = 0; j < stored->len; j++)
+    {
+      const TechoItem *old = g_ptr_array_index (stored, j);
+      const TechoItem *now = NULL;
+
+      if (old->code == NULL)
+        continue;
+      for (guint i = 0; i < incoming->len && now == NULL; i++)
+        if (g_strcmp0 (((TechoItem *) g_ptr_array_index (incoming, i))->code, old->code) == 0)
+          now = g_ptr_array_index (incoming, i);
+      if (now != NULL && g_strcmp0 (now->value, old->value) == 0
+          && now->not_performed == old->not_performed)
+        continue;
+      if (!techo_sqlite_statement_reset (s, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (s, 1, row);
+      techo_sqlite_bind_text (s, 2, old->code);
+      techo_sqlite_bind_int64 (s, 3, source_id);
+      if (!techo_sqlite_step_done (s, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gboolean
 replace_checkup (TechoSqlite         *db,
                  gint64               row,
                  const TechoCheckup  *checkup,
+                 GPtrArray           *stored,
                  GBytes              *document,
                  guint                n_changed,
                  gint64               import_id,
@@ -491,7 +542,8 @@ replace_checkup (TechoSqlite         *db,
                           " other_values) SELECT ?1, position, code, name, value_type, value,"
                           " unit, value_system, display, not_performed, null_flavor,"
                           " interpretation, reference_range, method_code, other_values"
-                          " FROM checkup_items WHERE checkup_row = ?2", source_id, row, error))
+                          " FROM checkup_items WHERE checkup_row = ?2", source_id, row, error)
+      || !mark_item_sources_replaced (db, row, stored, checkup->items, source_id, error))
     return FALSE;
   if (!techo_store_write_items (db, TECHO_CATEGORY_CHECKUP, row, checkup->items, error))
     return FALSE;
@@ -559,6 +611,8 @@ merge_checkup (TechoSqlite      *db,
       entry->outcome = TECHO_MERGE_MERGED;
       return techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "source",
                                      &checkup->provenance, checkup->id, import_id, NULL, error)
+             && techo_store_add_item_sources (db, row, &checkup->provenance, checkup->id,
+                                              checkup->items, error)
              && fill_in_checkup (db, row, checkup, error)
              && save_document (db, row, entry->document, TRUE, error);
     }
@@ -570,8 +624,10 @@ merge_checkup (TechoSqlite      *db,
   entry->outcome = TECHO_MERGE_REPLACED;
   return techo_store_add_source (db, TECHO_CATEGORY_CHECKUP, row, "source",
                                  &checkup->provenance, checkup->id, import_id, NULL, error)
-         && replace_checkup (db, row, checkup, entry->document, entry->n_changed, import_id,
-                             error);
+         && replace_checkup (db, row, checkup, stored, entry->document, entry->n_changed,
+                             import_id, error)
+         && techo_store_add_item_sources (db, row, &checkup->provenance, checkup->id,
+                                          checkup->items, error);
 }
 
 static gboolean
@@ -605,12 +661,14 @@ merge_dispensing (TechoSqlite      *db,
         return FALSE;
       entry->outcome = TECHO_MERGE_ADDED;
       entry->stored_id = g_strdup (d->id);
-      return TRUE;
+      return techo_store_notebook_write_details (db, profile_id, d->id, d, import_id, error);
     }
   entry->stored_id = g_steal_pointer (&stored_id);
   entry->outcome = TECHO_MERGE_MERGED;
   return techo_store_add_source (db, TECHO_CATEGORY_MEDICATION, row, "source", &d->provenance,
-                                 d->id, import_id, NULL, error);
+                                 d->id, import_id, NULL, error)
+         && techo_store_notebook_write_details (db, profile_id, entry->stored_id, d, import_id,
+                                                error);
 }
 
 /* Screenings come only by id (a file of Techo's own or the portal's). */
@@ -646,7 +704,9 @@ merge_screening (TechoSqlite      *db,
 typedef struct
 {
   gint64 profile_id;
+  TechoProfile *new_profile;
   GPtrArray *entries;
+  GPtrArray *notebooks;
   TechoMergeFlags flags;
   char *summary;
 } MergeRequest;
@@ -655,6 +715,8 @@ static void
 merge_request_free (MergeRequest *request)
 {
   g_clear_pointer (&request->entries, g_ptr_array_unref);
+  g_clear_pointer (&request->notebooks, g_ptr_array_unref);
+  g_clear_pointer (&request->new_profile, techo_profile_free);
   g_free (request->summary);
   g_free (request);
 }
@@ -668,6 +730,34 @@ savepoint (TechoSqlite  *db,
   g_autofree char *sql = g_strdup_printf ("%s file_%u", verb, group);
 
   return techo_sqlite_exec (db, sql, error);
+}
+
+/* The notebook of @group in @notebooks (in group order, from *@k on). */
+static TechoMergeNotebook *
+notebook_of_group (GPtrArray *notebooks,
+                   guint     *k,
+                   guint      group)
+{
+  if (notebooks == NULL)
+    return NULL;
+  while (*k < notebooks->len
+         && ((TechoMergeNotebook *) g_ptr_array_index (notebooks, *k))->group < group)
+    (*k)++;
+  if (*k < notebooks->len
+      && ((TechoMergeNotebook *) g_ptr_array_index (notebooks, *k))->group == group)
+    return g_ptr_array_index (notebooks, *k);
+  return NULL;
+}
+
+static gboolean
+needs_profile (MergeRequest *r)
+{
+  if (r->entries->len > 0)
+    return TRUE;
+  for (guint k = 0; r->notebooks != NULL && k < r->notebooks->len; k++)
+    if (((TechoMergeNotebook *) g_ptr_array_index (r->notebooks, k))->entries->len > 0)
+      return TRUE;
+  return FALSE;
 }
 
 static gpointer
@@ -684,6 +774,7 @@ merge_job (TechoStore    *self,
   gint64 import_id = 0;
   gint64 *result;
   guint n_changes = 0;
+  guint i = 0, k = 0;
 
   if (r->entries->len > TECHO_RECORD_MAX_FILE_RECORDS)
     {
@@ -692,6 +783,7 @@ merge_job (TechoStore    *self,
                    r->entries->len);
       return NULL;
     }
+  if (r->new_profile == NULL && (r->profile_id > 0 || needs_profile (r)))
   {
     g_autoptr(TechoSqliteStatement) p = techo_sqlite_prepare (db, "SELECT 1 FROM profiles"
                                                                   " WHERE id = ?1", error);
@@ -713,22 +805,60 @@ merge_job (TechoStore    *self,
 
   if (!techo_sqlite_begin (db, &local_error))
     goto failed;
+  /* A person made from the first file, in the same transaction. */
+  if (r->new_profile != NULL)
+    {
+      const TechoProfile *p = r->new_profile;
+
+      s = techo_sqlite_prepare (db, "INSERT INTO profiles (issuer, subject, name, name_kana,"
+                                    " birth_date, sex, insurer_number, created_at)"
+                                    " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)", &local_error);
+      if (s == NULL)
+        goto failed;
+      techo_sqlite_bind_text (s, 1, p->issuer);
+      techo_sqlite_bind_text (s, 2, p->subject);
+      techo_sqlite_bind_text (s, 3, p->name);
+      techo_sqlite_bind_text (s, 4, p->name_kana);
+      techo_sqlite_bind_text (s, 5, p->birth_date);
+      techo_sqlite_bind_text (s, 6, p->sex);
+      techo_sqlite_bind_text (s, 7, p->insurer_number);
+      techo_sqlite_bind_int64 (s, 8, now);
+      if (!techo_sqlite_step_done (s, &local_error))
+        goto failed;
+      r->profile_id = techo_sqlite_last_insert_rowid (db);
+      n_changes++;
+      g_clear_pointer (&s, techo_sqlite_statement_free);
+    }
   s = techo_sqlite_prepare (db, "INSERT INTO imports (at, profile_id, summary)"
                                 " VALUES (?1, ?2, ?3)", &local_error);
   if (s == NULL)
     goto failed;
   techo_sqlite_bind_int64 (s, 1, now);
-  techo_sqlite_bind_int64 (s, 2, r->profile_id);
+  if (r->profile_id > 0)
+    techo_sqlite_bind_int64 (s, 2, r->profile_id);
+  else
+    techo_sqlite_bind_null (s, 2); /* only parts of multi-part data, nobody's yet */
   techo_sqlite_bind_text (s, 3, r->summary);
   if (!techo_sqlite_step_done (s, &local_error))
     goto failed;
   import_id = techo_sqlite_last_insert_rowid (db);
 
-  for (guint i = 0; i < r->entries->len;)
+  /* One savepoint per file (group): its records, then its notebook. */
+  for (;;)
     {
-      guint group = ((TechoMergeEntry *) g_ptr_array_index (r->entries, i))->group;
+      guint group = G_MAXUINT;
       guint first = i;
       gboolean conflict = FALSE;
+      TechoMergeNotebook *notebook;
+      guint n_file = 0;
+
+      if (i < r->entries->len)
+        group = ((TechoMergeEntry *) g_ptr_array_index (r->entries, i))->group;
+      if (r->notebooks != NULL && k < r->notebooks->len)
+        group = MIN (group, ((TechoMergeNotebook *) g_ptr_array_index (r->notebooks, k))->group);
+      if (group == G_MAXUINT)
+        break;
+      notebook = notebook_of_group (r->notebooks, &k, group);
 
       if (g_cancellable_set_error_if_cancelled (cancellable, error))
         {
@@ -769,10 +899,20 @@ merge_job (TechoStore    *self,
             }
         }
       else
-        for (guint j = first; j < i; j++)
-          if (((TechoMergeEntry *) g_ptr_array_index (r->entries, j))->outcome
-              != TECHO_MERGE_SKIPPED)
-            n_changes++;
+        {
+          for (guint j = first; j < i; j++)
+            if (((TechoMergeEntry *) g_ptr_array_index (r->entries, j))->outcome
+                != TECHO_MERGE_SKIPPED)
+              n_file++;
+          /* The notebook's entries and parts, in the file's savepoint. */
+          if (notebook != NULL
+              && !techo_store_notebook_write (db, r->profile_id, notebook, import_id, &n_file,
+                                              &local_error))
+            goto failed;
+          n_changes += n_file;
+        }
+      if (notebook != NULL)
+        k++;
       if (!savepoint (db, "RELEASE", group, &local_error))
         goto failed;
     }
@@ -780,7 +920,7 @@ merge_job (TechoStore    *self,
   if ((r->flags & TECHO_MERGE_DRY_RUN) != 0)
     {
       techo_sqlite_rollback (db);
-      return g_new0 (gint64, 1);
+      return g_new0 (gint64, 2);
     }
   /* Nothing changed: no import to undo. */
   if (n_changes == 0
@@ -789,8 +929,10 @@ merge_job (TechoStore    *self,
     goto failed;
   if (!techo_sqlite_commit (db, &local_error))
     goto failed;
-  result = g_new0 (gint64, 1);
-  *result = n_changes > 0 ? import_id : 0;
+  /* The import's id, and the profile's (made here or given). */
+  result = g_new0 (gint64, 2);
+  result[0] = n_changes > 0 ? import_id : 0;
+  result[1] = r->profile_id;
   return result;
 
 failed:
@@ -800,13 +942,16 @@ failed:
 }
 
 gint64
-techo_store_merge_sync (TechoStore       *self,
-                        gint64            profile_id,
-                        GPtrArray        *entries,
-                        TechoMergeFlags   flags,
-                        const char       *summary,
-                        GCancellable     *cancellable,
-                        GError          **error)
+techo_store_merge_sync (TechoStore          *self,
+                        gint64               profile_id,
+                        const TechoProfile  *new_profile,
+                        GPtrArray           *entries,
+                        GPtrArray           *notebooks,
+                        TechoMergeFlags      flags,
+                        const char          *summary,
+                        gint64              *out_profile_id,
+                        GCancellable        *cancellable,
+                        GError             **error)
 {
   MergeRequest *r;
   g_autofree gint64 *id = NULL;
@@ -816,12 +961,28 @@ techo_store_merge_sync (TechoStore       *self,
 
   r = g_new0 (MergeRequest, 1);
   r->profile_id = profile_id;
+  if (new_profile != NULL)
+    {
+      r->new_profile = techo_profile_new ();
+      r->new_profile->issuer = g_strdup (new_profile->issuer);
+      r->new_profile->subject = g_strdup (new_profile->subject);
+      r->new_profile->name = g_strdup (new_profile->name);
+      r->new_profile->name_kana = g_strdup (new_profile->name_kana);
+      r->new_profile->birth_date = g_strdup (new_profile->birth_date);
+      r->new_profile->sex = g_strdup (new_profile->sex);
+      r->new_profile->insurer_number = g_strdup (new_profile->insurer_number);
+    }
   r->entries = g_ptr_array_ref (entries);
+  r->notebooks = notebooks != NULL ? g_ptr_array_ref (notebooks) : NULL;
   r->flags = flags;
   r->summary = g_strdup (summary);
   id = techo_store_run_sync (self, merge_job, r, (GDestroyNotify) merge_request_free,
                              cancellable, error);
-  return id != NULL ? *id : -1;
+  if (id == NULL)
+    return -1;
+  if (out_profile_id != NULL)
+    *out_profile_id = id[1] > 0 ? id[1] : profile_id;
+  return id[0];
 }
 
 /* ---- undo ---------------------------------------------------------------- */
@@ -911,6 +1072,10 @@ undo_job (TechoStore    *self,
                               " WHERE revised_by IS NOT NULL AND NOT EXISTS (SELECT 1"
                               " FROM dispensings AS n WHERE n.profile_id = dispensings.profile_id"
                               " AND n.id = dispensings.revised_by)", &local_error))
+    goto failed;
+  /* What a notebook file added beside its rows: details, entries, parts. */
+  if (!techo_store_notebook_undo (db, result->import_id, &result->n_entries, &result->n_parts,
+                                  &local_error))
     goto failed;
   if (!exec_bound (db, "DELETE FROM record_sources WHERE import_id = ?1 OR ?2 = 0",
                    result->import_id, 1, &local_error))
@@ -1086,4 +1251,100 @@ techo_store_list_sources_finish (TechoStore    *self,
                                  GError       **error)
 {
   return techo_store_run_finish (self, result, techo_store_list_sources_async, error);
+}
+
+/* ---- the sources of each value ------------------------------------------ */
+
+static gpointer
+list_item_sources_job (TechoStore    *self,
+                       TechoSqlite   *db,
+                       gpointer       data,
+                       GCancellable  *cancellable,
+                       GError       **error)
+{
+  TechoStoreRequest *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GHashTable) by_code = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  by_code = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                   (GDestroyNotify) g_ptr_array_unref);
+  s = techo_sqlite_prepare (db,
+                            "SELECT i.code, s.event, s.origin, s.record_id, s.file_name,"
+                            " s.file_sha256, s.added_at FROM checkup_item_sources i"
+                            " JOIN record_sources s ON s.id = i.source_id"
+                            " JOIN checkups t ON t.row_id = i.checkup_row"
+                            " WHERE t.profile_id = ?1 AND t.id = ?2 AND i.replaced_by IS NULL"
+                            " ORDER BY i.code, s.added_at, s.id", &local_error);
+  if (s != NULL)
+    {
+      techo_sqlite_bind_int64 (s, 1, r->profile_id);
+      techo_sqlite_bind_text (s, 2, r->first);
+      while (techo_sqlite_step (s, &local_error))
+        {
+          const char *code = techo_sqlite_column_text (s, 0);
+          const char *origin = techo_sqlite_column_text (s, 2);
+          TechoRecordSource *source = g_new0 (TechoRecordSource, 1);
+          GPtrArray *list = g_hash_table_lookup (by_code, code);
+
+          if (list == NULL)
+            {
+              list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_record_source_free);
+              g_hash_table_insert (by_code, g_strdup (code), list);
+            }
+          source->event = techo_sqlite_column_dup_text (s, 1);
+          source->origin = g_strcmp0 (origin, "file") == 0 ? TECHO_ORIGIN_FILE
+                         : g_strcmp0 (origin, "manual") == 0 ? TECHO_ORIGIN_MANUAL
+                         : TECHO_ORIGIN_PORTAL;
+          source->record_id = techo_sqlite_column_dup_text (s, 3);
+          source->file_name = techo_sqlite_column_dup_text (s, 4);
+          source->file_sha256 = techo_sqlite_column_dup_text (s, 5);
+          source->added_at = techo_sqlite_column_int64 (s, 6);
+          g_ptr_array_add (list, source);
+        }
+    }
+  if (local_error != NULL)
+    {
+      techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                                   "list the sources of the values");
+      return NULL;
+    }
+  return g_steal_pointer (&by_code);
+}
+
+GHashTable *
+techo_store_list_item_sources_sync (TechoStore    *self,
+                                    gint64         profile_id,
+                                    const char    *checkup_id,
+                                    GCancellable  *cancellable,
+                                    GError       **error)
+{
+  g_return_val_if_fail (checkup_id != NULL, NULL);
+  return techo_store_run_sync (self, list_item_sources_job,
+                               sources_request (profile_id, TECHO_CATEGORY_CHECKUP, checkup_id),
+                               (GDestroyNotify) techo_store_request_free, cancellable, error);
+}
+
+void
+techo_store_list_item_sources_async (TechoStore          *self,
+                                     gint64               profile_id,
+                                     const char          *checkup_id,
+                                     GCancellable        *cancellable,
+                                     GAsyncReadyCallback  callback,
+                                     gpointer             user_data)
+{
+  g_return_if_fail (checkup_id != NULL);
+  techo_store_run_async (self, list_item_sources_job,
+                         sources_request (profile_id, TECHO_CATEGORY_CHECKUP, checkup_id),
+                         (GDestroyNotify) techo_store_request_free,
+                         (GDestroyNotify) g_hash_table_unref,
+                         techo_store_list_item_sources_async, cancellable, callback, user_data);
+}
+
+GHashTable *
+techo_store_list_item_sources_finish (TechoStore    *self,
+                                      GAsyncResult  *result,
+                                      GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_list_item_sources_async, error);
 }

@@ -59,56 +59,120 @@ origin_name (TechoOrigin origin)
     }
 }
 
-static gboolean
-save_notebook_rows (TechoSqlite      *db,
-                    NotebookRequest  *r,
-                    GError          **error)
+void
+techo_pending_part_free (TechoPendingPart *part)
+{
+  if (part == NULL)
+    return;
+  g_free (part->data_id);
+  g_free (part->text);
+  g_free (part);
+}
+
+TechoMergeNotebook *
+techo_merge_notebook_new (guint       group,
+                          const char *file_name)
+{
+  TechoMergeNotebook *notebook = g_new0 (TechoMergeNotebook, 1);
+
+  notebook->group = group;
+  notebook->file_name = g_strdup (file_name);
+  notebook->entries = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_notebook_entry_free);
+  notebook->parts = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_pending_part_free);
+  notebook->joined = g_ptr_array_new_with_free_func (g_free);
+  return notebook;
+}
+
+void
+techo_merge_notebook_free (TechoMergeNotebook *notebook)
+{
+  if (notebook == NULL)
+    return;
+  g_free (notebook->file_name);
+  g_clear_pointer (&notebook->entries, g_ptr_array_unref);
+  g_clear_pointer (&notebook->parts, g_ptr_array_unref);
+  g_clear_pointer (&notebook->joined, g_ptr_array_unref);
+  g_free (notebook);
+}
+
+static void
+bind_import (TechoSqliteStatement *s,
+             int                   column,
+             gint64                import_id)
+{
+  if (import_id > 0)
+    techo_sqlite_bind_int64 (s, column, import_id);
+  else
+    techo_sqlite_bind_null (s, column);
+}
+
+gboolean
+techo_store_notebook_write_details (TechoSqlite            *db,
+                                    gint64                  profile_id,
+                                    const char             *dispensing_id,
+                                    const TechoDispensing  *d,
+                                    gint64                  import_id,
+                                    GError                **error)
 {
   g_autoptr(TechoSqliteStatement) details = NULL;
-  g_autoptr(TechoSqliteStatement) entry = NULL;
-  gint64 now = techo_store_now ();
+  const char *text[] = { d->dispensing_unit, d->drug_code, d->drug_code_kind,
+                         d->generic_name, d->generic_code, d->generic_code_kind,
+                         d->pharmacist_name, d->doctor_name, d->notes };
 
-  details = techo_sqlite_prepare (db,
-                                  "INSERT OR REPLACE INTO dispensing_details (profile_id,"
-                                  " dispensing_id, dispensing_quantity, dispensing_unit,"
-                                  " drug_code, drug_code_kind, generic_name, generic_code,"
-                                  " generic_code_kind, pharmacist_name, doctor_name, notes)"
-                                  " SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12"
-                                  " WHERE EXISTS (SELECT 1 FROM dispensings"
-                                  "  WHERE profile_id = ?1 AND id = ?2)", error);
+  if (dispensing_id == NULL || !has_details (d))
+    return TRUE;
+  /* Details held already (from the row's first file) stay as they are, so
+   * that undoing this import takes away exactly what it added. */
+  details = techo_sqlite_prepare_cached (db,
+                                         "INSERT OR IGNORE INTO dispensing_details (profile_id,"
+                                         " dispensing_id, dispensing_quantity, dispensing_unit,"
+                                         " drug_code, drug_code_kind, generic_name, generic_code,"
+                                         " generic_code_kind, pharmacist_name, doctor_name, notes,"
+                                         " import_id) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9,"
+                                         " ?10, ?11, ?12, ?13)", error);
   if (details == NULL)
     return FALSE;
-  for (guint i = 0; r->dispensings != NULL && i < r->dispensings->len; i++)
+  techo_sqlite_bind_int64 (details, 1, profile_id);
+  techo_sqlite_bind_text (details, 2, dispensing_id);
+  techo_sqlite_bind_double (details, 3, d->dispensing_quantity);
+  for (guint j = 0; j < G_N_ELEMENTS (text); j++)
+    techo_sqlite_bind_text (details, 4 + j, text[j]);
+  bind_import (details, 13, import_id);
+  return techo_sqlite_step_done (details, error);
+}
+
+gboolean
+techo_store_notebook_write (TechoSqlite         *db,
+                            gint64               profile_id,
+                            TechoMergeNotebook  *notebook,
+                            gint64               import_id,
+                            guint               *n_changes,
+                            GError             **error)
+{
+  g_autoptr(TechoSqliteStatement) entry = NULL;
+  g_autoptr(TechoSqliteStatement) part = NULL;
+  g_autoptr(TechoSqliteStatement) join = NULL;
+  g_autoptr(TechoSqliteStatement) joined = NULL;
+  gint64 now = techo_store_now ();
+
+  notebook->n_new_entries = 0;
+  if (notebook->entries->len > 0 && profile_id <= 0)
     {
-      const TechoDispensing *d = g_ptr_array_index (r->dispensings, i);
-      const char *text[] = { d->dispensing_unit, d->drug_code, d->drug_code_kind,
-                             d->generic_name, d->generic_code, d->generic_code_kind,
-                             d->pharmacist_name, d->doctor_name, d->notes };
-
-      if (d->id == NULL || !has_details (d))
-        continue;
-      if (!techo_sqlite_statement_reset (details, error))
-        return FALSE;
-      techo_sqlite_bind_int64 (details, 1, r->profile_id);
-      techo_sqlite_bind_text (details, 2, d->id);
-      techo_sqlite_bind_double (details, 3, d->dispensing_quantity);
-      for (guint j = 0; j < G_N_ELEMENTS (text); j++)
-        techo_sqlite_bind_text (details, 4 + j, text[j]);
-      if (!techo_sqlite_step_done (details, error))
-        return FALSE;
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                           "Notebook entries need a profile.");
+      return FALSE;
     }
-
-  entry = techo_sqlite_prepare (db,
-                                "INSERT OR IGNORE INTO notebook_entries (profile_id, id, kind,"
-                                " text, detail, code, started_on, ended_on, author, origin,"
-                                " file_name, file_sha256, received_at)"
-                                " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
-                                " ?13)", error);
+  entry = techo_sqlite_prepare_cached (db,
+                                       "INSERT OR IGNORE INTO notebook_entries (profile_id, id,"
+                                       " kind, text, detail, code, started_on, ended_on, author,"
+                                       " origin, file_name, file_sha256, received_at, import_id)"
+                                       " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11,"
+                                       " ?12, ?13, ?14)", error);
   if (entry == NULL)
     return FALSE;
-  for (guint i = 0; r->entries != NULL && i < r->entries->len; i++)
+  for (guint i = 0; i < notebook->entries->len; i++)
     {
-      const TechoNotebookEntry *e = g_ptr_array_index (r->entries, i);
+      const TechoNotebookEntry *e = g_ptr_array_index (notebook->entries, i);
       const char *text[] = { e->text, e->detail, e->code, e->started_on, e->ended_on,
                              e->author };
 
@@ -116,7 +180,7 @@ save_notebook_rows (TechoSqlite      *db,
         continue;
       if (!techo_sqlite_statement_reset (entry, error))
         return FALSE;
-      techo_sqlite_bind_int64 (entry, 1, r->profile_id);
+      techo_sqlite_bind_int64 (entry, 1, profile_id);
       techo_sqlite_bind_text (entry, 2, e->id);
       techo_sqlite_bind_text (entry, 3, techo_notebook_kind_to_string (e->kind));
       for (guint j = 0; j < G_N_ELEMENTS (text); j++)
@@ -125,66 +189,107 @@ save_notebook_rows (TechoSqlite      *db,
       techo_sqlite_bind_text (entry, 11, e->provenance.file_name);
       techo_sqlite_bind_text (entry, 12, e->provenance.file_sha256);
       techo_sqlite_bind_int64 (entry, 13, now);
+      bind_import (entry, 14, import_id);
       if (!techo_sqlite_step_done (entry, error))
         return FALSE;
-      r->n_new += techo_sqlite_changes (db) > 0 ? 1 : 0;
+      if (techo_sqlite_changes (db) > 0)
+        {
+          notebook->n_new_entries++;
+          (*n_changes)++;
+        }
+    }
+
+  /* A part held already (pending, or joined) stays as it is. */
+  part = techo_sqlite_prepare_cached (db,
+                                      "INSERT OR IGNORE INTO jahis_pending_parts (data_id, part,"
+                                      " total, content, file_name, received_at, import_id)"
+                                      " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)", error);
+  if (part == NULL)
+    return FALSE;
+  for (guint i = 0; i < notebook->parts->len; i++)
+    {
+      const TechoPendingPart *p = g_ptr_array_index (notebook->parts, i);
+
+      if (!techo_sqlite_statement_reset (part, error))
+        return FALSE;
+      techo_sqlite_bind_text (part, 1, p->data_id);
+      techo_sqlite_bind_int64 (part, 2, p->number);
+      techo_sqlite_bind_int64 (part, 3, p->total);
+      techo_sqlite_bind_text (part, 4, p->text);
+      techo_sqlite_bind_text (part, 5, notebook->file_name);
+      techo_sqlite_bind_int64 (part, 6, now);
+      bind_import (part, 7, import_id);
+      if (!techo_sqlite_step_done (part, error))
+        return FALSE;
+      *n_changes += techo_sqlite_changes (db) > 0 ? 1 : 0;
+    }
+
+  /* Data now whole: its kept parts are joined (kept for undo, no longer
+   * pending) and the id remembered. */
+  join = techo_sqlite_prepare_cached (db,
+                                      "UPDATE jahis_pending_parts SET joined_by = ?2"
+                                      " WHERE data_id = ?1 AND joined_by IS NULL", error);
+  joined = techo_sqlite_prepare_cached (db,
+                                        "INSERT OR IGNORE INTO jahis_joined (data_id, joined_at,"
+                                        " import_id) VALUES (?1, ?2, ?3)", error);
+  if (join == NULL || joined == NULL)
+    return FALSE;
+  for (guint i = 0; i < notebook->joined->len; i++)
+    {
+      const char *data_id = g_ptr_array_index (notebook->joined, i);
+
+      if (!techo_sqlite_statement_reset (join, error))
+        return FALSE;
+      techo_sqlite_bind_text (join, 1, data_id);
+      bind_import (join, 2, import_id);
+      if (!techo_sqlite_step_done (join, error))
+        return FALSE;
+      *n_changes += techo_sqlite_changes (db) > 0 ? 1 : 0;
+      if (!techo_sqlite_statement_reset (joined, error))
+        return FALSE;
+      techo_sqlite_bind_text (joined, 1, data_id);
+      techo_sqlite_bind_int64 (joined, 2, now);
+      bind_import (joined, 3, import_id);
+      if (!techo_sqlite_step_done (joined, error))
+        return FALSE;
+      *n_changes += techo_sqlite_changes (db) > 0 ? 1 : 0;
     }
   return TRUE;
 }
 
-static gpointer
-save_notebook_job (TechoStore    *self,
-                   TechoSqlite   *db,
-                   gpointer       data,
-                   GCancellable  *cancellable,
-                   GError       **error)
-{
-  NotebookRequest *r = data;
-  g_autoptr(GError) local_error = NULL;
-
-  if (!techo_sqlite_begin (db, &local_error))
-    {
-      techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                                   "keep the medication notebook");
-      return NULL;
-    }
-  if (!save_notebook_rows (db, r, &local_error) || !techo_sqlite_commit (db, &local_error))
-    {
-      techo_sqlite_rollback (db);
-      techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                                   "keep the medication notebook");
-      return NULL;
-    }
-  return TECHO_STORE_DONE;
-}
-
 gboolean
-techo_store_save_notebook_sync (TechoStore    *self,
-                                gint64         profile_id,
-                                GPtrArray     *dispensings,
-                                GPtrArray     *entries,
-                                guint         *out_n_new_entries,
-                                GCancellable  *cancellable,
-                                GError       **error)
+techo_store_notebook_undo (TechoSqlite  *db,
+                           gint64        import_id,
+                           guint        *n_entries,
+                           guint        *n_parts,
+                           GError      **error)
 {
-  NotebookRequest *r = g_new0 (NotebookRequest, 1);
-  guint n_new;
+  static const char *const sql[] = {
+    "DELETE FROM dispensing_details WHERE import_id = ?1",
+    "DELETE FROM notebook_entries WHERE import_id = ?1",
+    /* parts it kept go (also those it kept and joined at once) … */
+    "DELETE FROM jahis_pending_parts WHERE import_id = ?1",
+    /* … parts kept before that it joined wait again … */
+    "UPDATE jahis_pending_parts SET joined_by = NULL WHERE joined_by = ?1",
+    /* … and the data is no longer known as joined. */
+    "DELETE FROM jahis_joined WHERE import_id = ?1",
+  };
 
-  g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
-
-  r->profile_id = profile_id;
-  r->dispensings = dispensings != NULL ? g_ptr_array_ref (dispensings) : NULL;
-  r->entries = entries != NULL ? g_ptr_array_ref (entries) : NULL;
-  /* Freed here, not by the store, to read the count the job left. */
-  if (techo_store_run_sync (self, save_notebook_job, r, NULL, cancellable, error) == NULL)
+  *n_entries = *n_parts = 0;
+  for (guint i = 0; i < G_N_ELEMENTS (sql); i++)
     {
-      notebook_request_free (r);
-      return FALSE;
+      g_autoptr(TechoSqliteStatement) s = techo_sqlite_prepare (db, sql[i], error);
+
+      if (s == NULL)
+        return FALSE;
+      techo_sqlite_bind_int64 (s, 1, import_id);
+      if (!techo_sqlite_step_done (s, error))
+        return FALSE;
+      if (i == 1)
+        *n_entries += techo_sqlite_changes (db);
+      else if (i == 2 || i == 3)
+        *n_parts += techo_sqlite_changes (db);
     }
-  n_new = r->n_new;
-  notebook_request_free (r);
-  if (out_n_new_entries != NULL)
-    *out_n_new_entries = n_new;
   return TRUE;
 }
 
@@ -342,63 +447,6 @@ techo_store_list_notebook_entries_sync (TechoStore    *self,
 }
 
 static gpointer
-save_pending_job (TechoStore    *self,
-                  TechoSqlite   *db,
-                  gpointer       data,
-                  GCancellable  *cancellable,
-                  GError       **error)
-{
-  NotebookRequest *r = data;
-  g_autoptr(TechoSqliteStatement) s = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  s = techo_sqlite_prepare (db,
-                            "INSERT OR REPLACE INTO jahis_pending_parts (data_id, part, total,"
-                            " content, file_name, received_at)"
-                            " VALUES (?1, ?2, ?3, ?4, ?5, ?6)", &local_error);
-  if (s != NULL)
-    {
-      techo_sqlite_bind_text (s, 1, r->data_id);
-      techo_sqlite_bind_int64 (s, 2, r->number);
-      techo_sqlite_bind_int64 (s, 3, r->total);
-      techo_sqlite_bind_text (s, 4, r->text);
-      techo_sqlite_bind_text (s, 5, r->file_name);
-      techo_sqlite_bind_int64 (s, 6, techo_store_now ());
-      if (techo_sqlite_step_done (s, &local_error))
-        return TECHO_STORE_DONE;
-    }
-  techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                               "keep a part of the medication data");
-  return NULL;
-}
-
-gboolean
-techo_store_save_pending_part_sync (TechoStore    *self,
-                                    const char    *data_id,
-                                    guint          number,
-                                    guint          total,
-                                    const char    *text,
-                                    const char    *file_name,
-                                    GCancellable  *cancellable,
-                                    GError       **error)
-{
-  NotebookRequest *r;
-
-  g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
-  g_return_val_if_fail (data_id != NULL && text != NULL, FALSE);
-
-  r = g_new0 (NotebookRequest, 1);
-  r->data_id = g_strdup (data_id);
-  r->number = number;
-  r->total = total;
-  r->text = g_strdup (text);
-  r->file_name = g_strdup (file_name);
-  return techo_store_run_sync (self, save_pending_job, r,
-                               (GDestroyNotify) notebook_request_free, cancellable,
-                               error) != NULL;
-}
-
-static gpointer
 list_pending_job (TechoStore    *self,
                   TechoSqlite   *db,
                   gpointer       data,
@@ -412,7 +460,7 @@ list_pending_job (TechoStore    *self,
 
   s = techo_sqlite_prepare (db,
                             "SELECT content FROM jahis_pending_parts WHERE data_id = ?1"
-                            " ORDER BY part", &local_error);
+                            " AND joined_by IS NULL ORDER BY part", &local_error);
   if (s != NULL)
     {
       techo_sqlite_bind_text (s, 1, r->data_id);
@@ -443,44 +491,6 @@ techo_store_list_pending_parts_sync (TechoStore    *self,
   r->data_id = g_strdup (data_id);
   return techo_store_run_sync (self, list_pending_job, r,
                                (GDestroyNotify) notebook_request_free, cancellable, error);
-}
-
-static gpointer
-delete_pending_job (TechoStore    *self,
-                    TechoSqlite   *db,
-                    gpointer       data,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  NotebookRequest *r = data;
-  g_autoptr(TechoSqliteStatement) s = NULL;
-  g_autoptr(TechoSqliteStatement) joined = NULL;
-  g_autoptr(GError) local_error = NULL;
-
-  if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  s = techo_sqlite_prepare (db, "DELETE FROM jahis_pending_parts WHERE data_id = ?1",
-                            &local_error);
-  if (s != NULL)
-    {
-      techo_sqlite_bind_text (s, 1, r->data_id);
-      if (techo_sqlite_step_done (s, &local_error))
-        joined = techo_sqlite_prepare (db, "INSERT OR REPLACE INTO jahis_joined (data_id,"
-                                           " joined_at) VALUES (?1, ?2)", &local_error);
-    }
-  if (joined != NULL)
-    {
-      techo_sqlite_bind_text (joined, 1, r->data_id);
-      techo_sqlite_bind_int64 (joined, 2, techo_store_now ());
-      if (techo_sqlite_step_done (joined, &local_error)
-          && techo_sqlite_commit (db, &local_error))
-        return TECHO_STORE_DONE;
-    }
-  techo_sqlite_rollback (db);
-failed:
-  techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                               "forget the parts of the medication data");
-  return NULL;
 }
 
 static gpointer
@@ -531,24 +541,6 @@ techo_store_pending_was_joined_sync (TechoStore    *self,
   return joined;
 }
 
-gboolean
-techo_store_delete_pending_parts_sync (TechoStore    *self,
-                                       const char    *data_id,
-                                       GCancellable  *cancellable,
-                                       GError       **error)
-{
-  NotebookRequest *r;
-
-  g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
-  g_return_val_if_fail (data_id != NULL, FALSE);
-
-  r = g_new0 (NotebookRequest, 1);
-  r->data_id = g_strdup (data_id);
-  return techo_store_run_sync (self, delete_pending_job, r,
-                               (GDestroyNotify) notebook_request_free, cancellable,
-                               error) != NULL;
-}
-
 static gpointer
 count_pending_job (TechoStore    *self,
                    TechoSqlite   *db,
@@ -559,7 +551,7 @@ count_pending_job (TechoStore    *self,
   gint64 *count = data;
   g_autoptr(GError) local_error = NULL;
 
-  if (techo_sqlite_query_int64 (db, "SELECT COUNT(*) FROM jahis_pending_parts", count,
+  if (techo_sqlite_query_int64 (db, "SELECT COUNT(*) FROM jahis_pending_parts WHERE joined_by IS NULL", count,
                                 &local_error))
     return TECHO_STORE_DONE;
   techo_store_propagate_error (error, g_steal_pointer (&local_error),

@@ -135,6 +135,16 @@ gboolean techo_store_add_source   (TechoSqlite            *db,
                                    gint64                  import_id,
                                    gint64                 *out_source_id,
                                    GError                **error);
+/* Store thread only, inside a transaction: the record_sources row of
+ * @provenance and @record_id on checkup @checkup_row brought each of
+ * @items (checkup_item_sources, by item code). Nothing when there is no
+ * such source row. */
+gboolean techo_store_add_item_sources (TechoSqlite            *db,
+                                       gint64                  checkup_row,
+                                       const TechoProvenance  *provenance,
+                                       const char             *record_id,
+                                       GPtrArray              *items,
+                                       GError                **error);
 /* Store thread only, before the portal's checkup @checkup is upserted: a
  * checkup imported from a file with the same person, date, institution
  * and values becomes that portal checkup's row (one row, two sources). */
@@ -175,5 +185,27 @@ GPtrArray *techo_store_notebook_list_entries (TechoStore    *self,
                                               gint64         profile_id,
                                               GCancellable  *cancellable,
                                               GError       **error);
+
+/* techo-store-notebook.c, inside the import's transaction: a dispensing's
+ * JAHIS details beside the row @dispensing_id (details held already stay);
+ * a notebook file's entries and parts (@n_changes counts the rows written);
+ * and undoing import @import_id's notebook rows. */
+gboolean   techo_store_notebook_write_details (TechoSqlite            *db,
+                                               gint64                  profile_id,
+                                               const char             *dispensing_id,
+                                               const TechoDispensing  *d,
+                                               gint64                  import_id,
+                                               GError                **error);
+gboolean   techo_store_notebook_write (TechoSqlite         *db,
+                                       gint64               profile_id,
+                                       TechoMergeNotebook  *notebook,
+                                       gint64               import_id,
+                                       guint               *n_changes,
+                                       GError             **error);
+gboolean   techo_store_notebook_undo  (TechoSqlite  *db,
+                                       gint64        import_id,
+                                       guint        *n_entries,
+                                       guint        *n_parts,
+                                       GError      **error);
 
 G_END_DECLS

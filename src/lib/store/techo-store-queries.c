@@ -21,6 +21,7 @@ typedef struct
   char *first;
   char *second;
   char **codes;
+  gboolean guidance;  /* checkups: the 特定保健指導 records (report kind 2x) instead */
 } Query;
 
 static Query *
@@ -208,6 +209,8 @@ list_checkups_job (TechoStore    *self,
                             " origin, file_name, file_sha256, doctor_name, insurer_symbol,"
                             " insurer_card_number, patient_address FROM checkups"
                             " WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
+                            /* 特定保健指導 (report kind 2x) apart from checkups */
+                            " AND (substr (ifnull (report_kind, ''), 1, 1) = '2') = ?3"
                             " ORDER BY performed_on DESC, row_id DESC LIMIT ?2",
                             &local_error);
   if (s != NULL)
@@ -216,6 +219,7 @@ list_checkups_job (TechoStore    *self,
     {
       techo_sqlite_bind_int64 (s, 1, q->profile_id);
       techo_sqlite_bind_int64 (s, 2, q->limit > 0 ? (gint64) q->limit : -1);
+      techo_sqlite_bind_int64 (s, 3, q->guidance ? 1 : 0);
       while (techo_sqlite_step (s, &local_error))
         {
           TechoCheckup *c = techo_checkup_new ();
@@ -692,6 +696,13 @@ read_records_job (TechoStore    *self,
     return NULL;
   g_ptr_array_unref (set->checkups);
   set->checkups = list;
+  of_person->guidance = TRUE;
+  list = list_checkups_job (self, db, of_person, cancellable, error);
+  of_person->guidance = FALSE;
+  if (list == NULL)
+    return NULL;
+  g_ptr_array_unref (set->guidance);
+  set->guidance = list;
   g_free (of_person->first);
   of_person->first = g_strdup (q->first);
   if ((list = list_dispensings_job (self, db, of_person, cancellable, error)) == NULL)
@@ -761,9 +772,11 @@ count_job (TechoStore    *self,
            GError       **error)
 {
   static const char * const sql[TECHO_STORE_N_COUNTS] = {
-    "SELECT count(*) FROM checkups WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
+    "SELECT count(*) FROM checkups WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)"
+    " AND substr (ifnull (report_kind, ''), 1, 1) <> '2'",
     "SELECT count(*) FROM checkup_items i JOIN checkups c ON c.row_id = i.checkup_row"
-    " WHERE c.withdrawn = 0 AND (?1 = 0 OR c.profile_id = ?1)",
+    " WHERE c.withdrawn = 0 AND (?1 = 0 OR c.profile_id = ?1)"
+    " AND substr (ifnull (c.report_kind, ''), 1, 1) <> '2'",
     "SELECT count(*) FROM dispensings WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
     "SELECT count(*) FROM screenings WHERE withdrawn = 0 AND (?1 = 0 OR profile_id = ?1)",
   };

@@ -399,6 +399,136 @@ techo_store_add_source (TechoSqlite           *db,
 }
 
 gboolean
+techo_store_add_item_sources (TechoSqlite           *db,
+                              gint64                 checkup_row,
+                              const TechoProvenance *provenance,
+                              const char            *record_id,
+                              GPtrArray             *items,
+                              GError               **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(TechoSqliteStatement) add = NULL;
+  g_autoptr(GError) local_error = NULL;
+  gboolean file = provenance->origin == TECHO_ORIGIN_FILE;
+  gint64 source_id;
+
+  if (items == NULL || items->len == 0)
+    return TRUE;
+  s = techo_sqlite_prepare_cached (db,
+                                   "SELECT id FROM record_sources WHERE category = 'checkup'"
+                                   " AND record_row = ?1 AND event = 'source' AND origin = ?2"
+                                   " AND record_id = ?3 AND file_sha256 = ?4", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, checkup_row);
+  techo_sqlite_bind_text (s, 2, techo_origin_to_string (provenance->origin));
+  techo_sqlite_bind_text (s, 3, record_id != NULL ? record_id : "");
+  techo_sqlite_bind_text (s, 4, file && provenance->file_sha256 != NULL
+                                ? provenance->file_sha256 : "");
+  if (!techo_sqlite_step (s, &local_error))
+    {
+      if (local_error == NULL)
+        return TRUE; /* no such source: nothing to say */
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  source_id = techo_sqlite_column_int64 (s, 0);
+  add = techo_sqlite_prepare_cached (db,
+                                     "INSERT OR IGNORE INTO checkup_item_sources (checkup_row,"
+                                     " code, source_id) VALUES (?1, ?2, ?3)", error);
+  if (add == NULL)
+    return FALSE;
+  for (guint i = 0; i < items->len; i++)
+    {
+      const TechoItem *item = g_ptr_array_index (items, i);
+
+      if (item->code == NULL)
+        continue;
+      if (!techo_sqlite_statement_reset (add, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (add, 1, checkup_row);
+      techo_sqlite_bind_text (add, 2, item->code);
+      techo_sqlite_bind_int64 (add, 3, source_id);
+      if (!techo_sqlite_step_done (add, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+/* Each item code of checkup @row → its value as stored ("value\x1fnp"). */
+static GHashTable *
+stored_values (TechoSqlite  *db,
+               gint64        row,
+               GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
+  g_autoptr(GError) local_error = NULL;
+
+  s = techo_sqlite_prepare_cached (db, "SELECT code, ifnull (value, '') || X'1f'"
+                                       " || not_performed FROM checkup_items"
+                                       " WHERE checkup_row = ?1 AND code IS NOT NULL", error);
+  if (s == NULL)
+    return NULL;
+  techo_sqlite_bind_int64 (s, 1, row);
+  while (techo_sqlite_step (s, &local_error))
+    g_hash_table_insert (values, techo_sqlite_column_dup_text (s, 0),
+                         techo_sqlite_column_dup_text (s, 1));
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return NULL;
+    }
+  return g_steal_pointer (&values);
+}
+
+/* After a newer portal revision rewrote checkup @row's items: the other
+ * sources of a value it changed (or dropped) no longer vouch for it. */
+static gboolean
+portal_replaced_values (TechoSqlite            *db,
+                        gint64                  row,
+                        GHashTable             *before,
+                        const TechoProvenance  *provenance,
+                        const char             *record_id,
+                        GError                **error)
+{
+  g_autoptr(GHashTable) after = stored_values (db, row, error);
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  GHashTableIter iter;
+  gpointer code, value;
+
+  if (after == NULL)
+    return FALSE;
+  s = techo_sqlite_prepare_cached (db,
+                                   "UPDATE checkup_item_sources SET replaced_by = (SELECT id"
+                                   " FROM record_sources WHERE category = 'checkup'"
+                                   " AND record_row = ?1 AND event = 'source' AND origin = ?3"
+                                   " AND record_id = ?4 AND file_sha256 = '')"
+                                   " WHERE checkup_row = ?1 AND code = ?2"
+                                   " AND replaced_by IS NULL AND source_id <> (SELECT id"
+                                   " FROM record_sources WHERE category = 'checkup'"
+                                   " AND record_row = ?1 AND event = 'source' AND origin = ?3"
+                                   " AND record_id = ?4 AND file_sha256 = '')", error);
+  if (s == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, before);
+  while (g_hash_table_iter_next (&iter, &code, &value))
+    {
+      if (g_strcmp0 (g_hash_table_lookup (after, code), value) == 0)
+        continue;
+      if (!techo_sqlite_statement_reset (s, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (s, 1, row);
+      techo_sqlite_bind_text (s, 2, code);
+      techo_sqlite_bind_text (s, 3, techo_origin_to_string (provenance->origin));
+      techo_sqlite_bind_text (s, 4, record_id != NULL ? record_id : "");
+      if (!techo_sqlite_step_done (s, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
+gboolean
 techo_store_write_record (TechoSqlite    *db,
                           TechoCategory   category,
                           gint64          profile_id,
@@ -453,7 +583,10 @@ techo_store_write_record (TechoSqlite    *db,
         }
       return (common.withdrawn || insert_items (db, sql, row_id, common.items, error))
              && techo_store_add_source (db, category, row_id, "source", common.provenance,
-                                        common.id, import_id, NULL, error);
+                                        common.id, import_id, NULL, error)
+             && (category != TECHO_CATEGORY_CHECKUP || common.withdrawn
+                 || techo_store_add_item_sources (db, row_id, common.provenance, common.id,
+                                                  common.items, error));
     }
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
@@ -480,6 +613,20 @@ techo_store_write_record (TechoSqlite    *db,
   *out_row = row_id;
   if (!changed || common.withdrawn)
     return TRUE; /* not newer: nothing changes */
+  if (category == TECHO_CATEGORY_CHECKUP)
+    {
+      /* The values as they were, to tell which the newer revision changed. */
+      g_autoptr(GHashTable) before = stored_values (db, row_id, error);
+
+      return before != NULL
+             && insert_items (db, sql, row_id, common.items, error)
+             && techo_store_add_source (db, category, row_id, "source", common.provenance,
+                                        common.id, import_id, NULL, error)
+             && portal_replaced_values (db, row_id, before, common.provenance, common.id,
+                                        error)
+             && techo_store_add_item_sources (db, row_id, common.provenance, common.id,
+                                              common.items, error);
+    }
   return insert_items (db, sql, row_id, common.items, error)
          && techo_store_add_source (db, category, row_id, "source", common.provenance,
                                     common.id, import_id, NULL, error);

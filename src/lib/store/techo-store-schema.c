@@ -328,14 +328,46 @@ static const char schema_hosted_shares[] =
   "  denied_seen INTEGER NOT NULL DEFAULT 0,"
   "  deleted_at INTEGER);";
 
-/* v6: a consent's scope within its categories and period (the last N
+/* v6 (import10): an import writes the notebook's rows in its own
+ * transaction, and undo takes them back: the dispensing details, notebook
+ * entries and pending parts an import added carry its id; the kept parts
+ * of data an import joined stay, marked joined_by it (not listed as
+ * pending), so that undoing it makes them pending again (they go with the
+ * import's row: the profile's removal takes them along). Each checkup value
+ * remembers every source that brought it (checkup_item_sources: the
+ * item's code on the checkup, and the record_sources row; replaced_by:
+ * the re-issue whose other value took its place, so that undoing the
+ * re-issue makes it current again). */
+static const char schema_import_undo_value_sources[] =
+  "ALTER TABLE dispensing_details ADD COLUMN import_id INTEGER;"
+  "ALTER TABLE notebook_entries ADD COLUMN import_id INTEGER;"
+  "ALTER TABLE jahis_pending_parts ADD COLUMN import_id INTEGER;"
+  "ALTER TABLE jahis_pending_parts ADD COLUMN joined_by INTEGER"
+  "  REFERENCES imports (id) ON DELETE CASCADE;"
+  "ALTER TABLE jahis_joined ADD COLUMN import_id INTEGER;"
+  "CREATE INDEX notebook_entries_by_import ON notebook_entries (import_id);"
+  "CREATE INDEX dispensing_details_by_import ON dispensing_details (import_id);"
+  "CREATE TABLE checkup_item_sources ("
+  "  checkup_row INTEGER NOT NULL REFERENCES checkups (row_id) ON DELETE CASCADE,"
+  "  code TEXT NOT NULL,"
+  "  source_id INTEGER NOT NULL REFERENCES record_sources (id) ON DELETE CASCADE,"
+  "  replaced_by INTEGER REFERENCES record_sources (id) ON DELETE SET NULL,"
+  "  PRIMARY KEY (checkup_row, code, source_id));"
+  "CREATE INDEX checkup_item_sources_by_source ON checkup_item_sources (source_id);"
+  /* The values stored so far came with their checkup's sources. */
+  "INSERT OR IGNORE INTO checkup_item_sources (checkup_row, code, source_id)"
+  "  SELECT i.checkup_row, i.code, s.id FROM checkup_items i"
+  "  JOIN record_sources s ON s.category = 'checkup' AND s.record_row = i.checkup_row"
+  "  AND s.event = 'source' WHERE i.code IS NOT NULL;";
+
+/* v7: a consent's scope within its categories and period (the last N
  * checkups, some cancers, current medicines only), in the text form of
  * techo-record-scope.h; NULL for every consent before it (all of each
  * category). */
 static const char schema_consent_scope[] =
   "ALTER TABLE consents ADD COLUMN scope TEXT;";
 
-/* v7: the owner's PIN for a keyring store (techo-owner-pin.h): its
+/* v8: the owner's PIN for a keyring store (techo-owner-pin.h): its
  * scrypt hash and the wrong tries in a row, with the time of the last. */
 static const char schema_owner_pin[] =
   "CREATE TABLE owner_pin ("
@@ -351,8 +383,9 @@ static const TechoStoreMigration migrations[] = {
   { 3, schema_jahis_notebook },
   { 4, schema_dispensings_revised_by },
   { 5, schema_hosted_shares },
-  { 6, schema_consent_scope },
-  { 7, schema_owner_pin },
+  { 6, schema_import_undo_value_sources },
+  { 7, schema_consent_scope },
+  { 8, schema_owner_pin },
 };
 
 const TechoStoreMigration *

@@ -310,6 +310,9 @@ TechoMergeEntry *techo_merge_entry_new  (guint           group,
 void             techo_merge_entry_free (TechoMergeEntry *entry);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoMergeEntry, techo_merge_entry_free)
 
+/* A medication notebook file's entries and parts (techo-store-notebook.h). */
+typedef struct _TechoMergeNotebook TechoMergeNotebook;
+
 typedef enum
 {
   TECHO_MERGE_FLAGS_NONE = 0,
@@ -326,16 +329,26 @@ typedef enum
  * make it CONFLICT, or REPLACED with TECHO_MERGE_REPLACE (the old values
  * kept in the checkup's history). A dispensing matches by id, or by
  * person, date, pharmacy (code or name) and drug (YJ, receipt code or
- * name). A file with a conflict writes nothing. Returns the import's id
- * (for techo_store_undo_import_sync), 0 when nothing changed or on a dry
- * run, -1 on error. */
-gint64 techo_store_merge_sync (TechoStore       *self,
-                               gint64            profile_id,
-                               GPtrArray        *entries,
-                               TechoMergeFlags   flags,
-                               const char       *summary,
-                               GCancellable     *cancellable,
-                               GError          **error);
+ * name); its JAHIS details (TechoDispensing's notebook fields) are kept
+ * beside the row it went into. @notebooks (of TechoMergeNotebook, nullable)
+ * are written in the same transaction, each in its file's savepoint. A file
+ * with a conflict writes nothing. With @new_profile (nullable; then
+ * @profile_id 0) the person is made in the same transaction (a failure or a
+ * kill leaves no profile behind; undo leaves it) and *@out_profile_id
+ * (nullable) gets its id. @profile_id may be 0 without @new_profile only
+ * when nothing but pending parts is written. Returns the import's id (for
+ * techo_store_undo_import_sync), 0 when nothing changed or on a dry run, -1
+ * on error. */
+gint64 techo_store_merge_sync (TechoStore          *self,
+                               gint64               profile_id,
+                               const TechoProfile  *new_profile,
+                               GPtrArray           *entries,
+                               GPtrArray           *notebooks,
+                               TechoMergeFlags      flags,
+                               const char          *summary,
+                               gint64              *out_profile_id,
+                               GCancellable        *cancellable,
+                               GError             **error);
 
 typedef struct
 {
@@ -345,6 +358,9 @@ typedef struct
   guint n_removed;    /* rows it had added, now gone */
   guint n_sources;    /* sources it had added to rows that stay */
   guint n_restored;   /* checkups whose replaced values came back */
+  guint n_entries;    /* notebook entries it had added, now gone */
+  guint n_parts;      /* parts of multi-part data: kept ones gone, joined ones
+                       * pending again */
 } TechoUndoResult;
 
 void techo_undo_result_free (TechoUndoResult *result);
@@ -399,6 +415,25 @@ void       techo_store_list_sources_async  (TechoStore           *self,
 GPtrArray *techo_store_list_sources_finish (TechoStore           *self,
                                             GAsyncResult         *result,
                                             GError              **error);
+
+/* Every source of each value of checkup @checkup_id: a GHashTable from the
+ * item's code (char *) to a GPtrArray of TechoRecordSource, oldest first.
+ * A source whose value a corrected re-issue replaced is not listed for it
+ * (undoing the re-issue lists it again). */
+GHashTable *techo_store_list_item_sources_sync   (TechoStore           *self,
+                                                  gint64                profile_id,
+                                                  const char           *checkup_id,
+                                                  GCancellable         *cancellable,
+                                                  GError              **error);
+void        techo_store_list_item_sources_async  (TechoStore           *self,
+                                                  gint64                profile_id,
+                                                  const char           *checkup_id,
+                                                  GCancellable         *cancellable,
+                                                  GAsyncReadyCallback   callback,
+                                                  gpointer              user_data);
+GHashTable *techo_store_list_item_sources_finish (TechoStore           *self,
+                                                  GAsyncResult         *result,
+                                                  GError              **error);
 
 /* ---- typed queries for the views ---------------------------------------- */
 
