@@ -177,10 +177,21 @@ test_sign_in (TechoOAuth         *oauth,
               const char * const *grant,
               GError            **error)
 {
+  return test_sign_in_full (oauth, sandbox, citizen, grant, NULL, error);
+}
+
+gboolean
+test_sign_in_full (TechoOAuth         *oauth,
+                   TechoTestSandbox   *sandbox,
+                   const char         *citizen,
+                   const char * const *grant,
+                   const char         *scopes,
+                   GError            **error)
+{
   Browser browser = { sandbox, citizen, grant, NULL, NULL, NULL };
   gboolean ok;
 
-  ok = techo_oauth_sign_in_sync (oauth, techo_test_sandbox_get_issuer (sandbox), NULL, NULL,
+  ok = techo_oauth_sign_in_sync (oauth, techo_test_sandbox_get_issuer (sandbox), NULL, scopes,
                                  open_in_test_browser, &browser, 20, NULL, error);
   if (browser.thread != NULL)
     g_thread_join (browser.thread);

@@ -45,6 +45,14 @@ gboolean    test_sign_in        (TechoOAuth         *oauth,
                                  const char * const *grant,
                                  GError            **error);
 
+/* As test_sign_in, asking for @scopes (NULL: Techo's default). */
+gboolean    test_sign_in_full   (TechoOAuth         *oauth,
+                                 TechoTestSandbox   *sandbox,
+                                 const char         *citizen,
+                                 const char * const *grant,
+                                 const char         *scopes,
+                                 GError            **error);
+
 /* Acts as the user's browser on the sandbox's sign-in and consent pages
  * (PIN 1234; @grant NULL: everything offered). Returns the Location of
  * the final redirect, not yet followed. */

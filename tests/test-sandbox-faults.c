@@ -312,6 +312,8 @@ test_admin_validation (Fixture       *f,
 {
   const char * const bad[] = {
     "{\"error_rate\":2}", "{\"latency_ms\":-1}", "{\"never_finish\":1}", "not json", "[[[[[[[[",
+    "{\"id_token_fault\":\"bogus\"}", "{\"id_token_fault\":3}", "{\"id_token_alg\":\"HS256\"}",
+    "{\"rotate_keys\":\"yes\"}", "{\"no_profile\":0}",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (bad); i++)

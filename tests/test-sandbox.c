@@ -209,7 +209,15 @@ test_metadata (void)
   g_assert_nonnull (strstr (a, "\"code_challenge_methods_supported\":[\"S256\"]"));
   g_assert_nonnull (strstr (a, "\"authorization_response_iss_parameter_supported\":true"));
   g_assert_nonnull (strstr (a, "\"token_endpoint_auth_methods_supported\":[\"none\"]"));
-  g_assert_nonnull (strstr (a, "\"scopes_supported\":[\"checkup\",\"medication\",\"screening\",\"profile\"]"));
+  g_assert_nonnull (strstr (a, "\"scopes_supported\":[\"checkup\",\"medication\",\"screening\",\"profile\","
+                               "\"openid\",\"offline_access\"]"));
+  /* An OpenID provider too: keys, userinfo and the signing algorithms. */
+  expected = g_strconcat (issuer, "/jwks", NULL);
+  g_assert_cmpstr (techo_json_get_string (object, "jwks_uri"), ==, expected);
+  g_free (expected);
+  expected = g_strconcat (issuer, "/userinfo", NULL);
+  g_assert_cmpstr (techo_json_get_string (object, "userinfo_endpoint"), ==, expected);
+  g_assert_nonnull (strstr (a, "\"id_token_signing_alg_values_supported\":[\"RS256\",\"ES256\"]"));
 }
 
 static void
@@ -327,7 +335,7 @@ test_pkce_rules (void)
     g_assert_cmpstr (error_code, ==, "invalid_request");
   }
   {
-    g_autofree char *url = techo_test_sandbox_authorize_url (sandbox, NULL, "checkup openid", "s",
+    g_autofree char *url = techo_test_sandbox_authorize_url (sandbox, NULL, "checkup email", "s",
                                                              challenge, "S256");
     g_autofree char *location = techo_test_sandbox_browse (url, "yamada", "1234", NULL, TRUE, NULL);
     g_autofree char *error_code = techo_test_sandbox_query_param (location, "error");

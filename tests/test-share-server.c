@@ -2,14 +2,20 @@
 /* The share server over real HTTP on loopback: the manifest, the file at
  * its location, the JWE opening with the link's key only, the passcode
  * cap under 24 parallel requests, U-flag links, expiry, revocation, the
- * body cap, and every access in the consent's events (never the
- * passcode). The server answers on this thread's main context; clients
+ * body cap, every access in the consent's events (never the passcode),
+ * and the connection caps: half-open and unclosed keep-alive clients
+ * neither use up its descriptors nor keep an honest client waiting. The server answers on this thread's main context; clients
  * run in worker threads with their own sessions. */
 
 #include "config.h"
 
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <arpa/inet.h>
+#include <poll.h>
+#include <unistd.h>
 #include <ifaddrs.h>
 #include <net/if.h>
 #include <netinet/in.h>
@@ -657,6 +663,225 @@ test_bind (void)
     g_test_message ("no IPv6 loopback here: %s", error->message);
 }
 
+/* ---- connections: half-open and keep-alive clients ------------------------------ */
+
+#define HALF_OPEN   300
+#define KEEP_ALIVE  1010
+#define MAX_OPEN    64   /* the server's cap (MAX_CONNECTIONS) */
+
+typedef struct
+{
+  guint16 port;
+  const char *manifest_url;
+  int half_open[HALF_OPEN];
+  int kept[KEEP_ALIVE];
+  guint n_half_open;
+  guint n_kept;
+  guint answered;          /* keep-alive requests answered */
+  guint closed_by_server;  /* … and then closed by the server */
+  guint served;            /* the honest client's manifests */
+  double took;             /* seconds for them */
+} Crowd;
+
+static int
+connect_from (const char *source,
+              guint16     port)
+{
+  struct sockaddr_in from = { .sin_family = AF_INET };
+  struct sockaddr_in to = { .sin_family = AF_INET, .sin_port = htons (port) };
+  int fd = socket (AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+  g_assert_cmpint (fd, >=, 0);
+  inet_pton (AF_INET, source, &from.sin_addr);
+  inet_pton (AF_INET, "127.0.0.1", &to.sin_addr);
+  if (bind (fd, (struct sockaddr *) &from, sizeof from) != 0 ||
+      connect (fd, (struct sockaddr *) &to, sizeof to) != 0)
+    {
+      close (fd);
+      return -1;
+    }
+  return fd;
+}
+
+/* Reads until the peer closes or @seconds pass; returns what came. */
+static GString *
+read_until_closed (int    fd,
+                   double seconds,
+                   gboolean *closed)
+{
+  GString *got = g_string_new (NULL);
+  gint64 end = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  char buffer[4096];
+
+  *closed = FALSE;
+  while (g_get_monotonic_time () < end)
+    {
+      struct pollfd p = { fd, POLLIN, 0 };
+      gssize n;
+
+      if (poll (&p, 1, (end - g_get_monotonic_time ()) / 1000 + 1) <= 0)
+        break;
+      n = recv (fd, buffer, sizeof buffer, 0);
+      if (n <= 0)
+        {
+          *closed = TRUE;  /* end of stream, or reset */
+          break;
+        }
+      g_string_append_len (got, buffer, n);
+    }
+  return got;
+}
+
+static gpointer
+crowd_thread (gpointer data)
+{
+  static const char half[] = "POST /shl/x HTTP/1.1\r\nHost: x\r\n";
+  static const char keep[] = "GET /shl/file/none HTTP/1.1\r\nHost: x\r\nConnection: keep-alive\r\n\r\n";
+  Crowd *c = data;
+  gint64 t0;
+
+  for (guint i = 0; i < HALF_OPEN; i++)
+    {
+      g_autofree char *source = g_strdup_printf ("127.0.2.%u", i % 40 + 1);
+      int fd = connect_from (source, c->port);
+
+      if (fd >= 0 && send (fd, half, strlen (half), MSG_NOSIGNAL) > 0)
+        c->half_open[c->n_half_open++] = fd;
+      else if (fd >= 0)
+        close (fd);
+    }
+  for (guint i = 0; i < KEEP_ALIVE; i++)
+    {
+      g_autofree char *source = g_strdup_printf ("127.0.3.%u", i % 50 + 1);
+      int fd = connect_from (source, c->port);
+
+      if (fd >= 0 && send (fd, keep, strlen (keep), MSG_NOSIGNAL) > 0)
+        c->kept[c->n_kept++] = fd;
+      else if (fd >= 0)
+        close (fd);
+      if (i % 50 == 49)
+        g_usleep (20 * 1000);
+    }
+
+  /* An honest client beside them all. */
+  t0 = g_get_monotonic_time ();
+  for (guint i = 0; i < 5; i++)
+    {
+      Reply r = http ("POST", c->manifest_url, "{\"recipient\":\"田中\",\"embeddedLengthMax\":100000}");
+
+      c->served += r.status == 200 && strstr (r.body, "\"embedded\"") != NULL;
+      reply_clear (&r);
+    }
+  c->took = (g_get_monotonic_time () - t0) / (double) G_USEC_PER_SEC;
+
+  /* Every keep-alive request is answered, and the server closes the
+   * connection itself (the client never does). */
+  for (guint i = 0; i < c->n_kept; i++)
+    {
+      gboolean closed;
+      g_autoptr(GString) got = read_until_closed (c->kept[i], 5, &closed);
+
+      if (g_str_has_prefix (got->str, "HTTP/1.1 "))
+        {
+          c->answered++;
+          c->closed_by_server += closed;
+        }
+    }
+  return NULL;
+}
+
+static gpointer
+deadline_thread (gpointer data)
+{
+  Crowd *c = data;
+  guint closed = 0;
+
+  /* REQUEST_SECONDS (10) and a margin: every half-open one is gone. */
+  g_usleep (11 * G_USEC_PER_SEC);
+  for (guint i = 0; i < c->n_half_open; i++)
+    {
+      gboolean gone;
+      g_autoptr(GString) got = read_until_closed (c->half_open[i], 0.2, &gone);
+
+      closed += gone;
+    }
+  return GUINT_TO_POINTER (closed);
+}
+
+static guint
+count_descriptors (void)
+{
+  g_autoptr(GDir) dir = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while (g_dir_read_name (dir) != NULL)
+    n++;
+  return n;
+}
+
+/* Issue 14: ~1,010 unclosed keep-alive requests used to take one
+ * descriptor each for good. Now every answer closes its connection, at
+ * most MAX_OPEN are open at once (the oldest closed first), half-open ones
+ * are closed at the deadline, and an honest client is served throughout. */
+static void
+test_connections (void)
+{
+  Fixture fx = { 0 };
+  g_autofree Crowd *c = g_new0 (Crowd, 1);
+  g_autoptr(GUri) uri = NULL;
+  struct rlimit limit;
+  guint before, server_side, closed;
+
+  /* The clients' own descriptors (1,300 and more) must fit this process. */
+  g_assert_cmpint (getrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+  if (limit.rlim_cur < 4096)
+    {
+      limit.rlim_cur = MIN (limit.rlim_max, 4096);
+      g_assert_cmpint (setrlimit (RLIMIT_NOFILE, &limit), ==, 0);
+    }
+  if (limit.rlim_cur < HALF_OPEN + KEEP_ALIVE + 256)
+    {
+      g_test_skip ("too few descriptors allowed for the clients");
+      return;
+    }
+
+  fixture_setup (&fx, NULL, FALSE, 600, 0);
+  uri = g_uri_parse (fx.payload->url, G_URI_FLAGS_NONE, NULL);
+  c->port = g_uri_get_port (uri);
+  c->manifest_url = fx.payload->url;
+  before = count_descriptors ();
+
+  serve_while (crowd_thread, c);
+  for (guint i = 0; i < 20; i++)
+    g_main_context_iteration (NULL, FALSE);
+
+  g_test_message ("%u half-open, %u keep-alive connections; %u answered, %u closed by the "
+                  "server; 5 manifests in %.2f s; %u open on the server",
+                  c->n_half_open, c->n_kept, c->answered, c->closed_by_server, c->took,
+                  techo_share_server_get_n_connections (fx.server));
+  g_assert_cmpuint (c->n_half_open, ==, HALF_OPEN);
+  g_assert_cmpuint (c->n_kept, ==, KEEP_ALIVE);
+  g_assert_cmpuint (c->served, ==, 5);
+  g_assert_cmpfloat (c->took, <, 10);
+  g_assert_cmpuint (c->answered, >=, KEEP_ALIVE * 3 / 4);
+  g_assert_cmpuint (c->closed_by_server, ==, c->answered);
+  g_assert_cmpuint (techo_share_server_get_n_connections (fx.server), <=, MAX_OPEN);
+  /* The clients hold theirs open; what the server holds stays bounded. */
+  server_side = count_descriptors () - before - c->n_half_open - c->n_kept;
+  g_test_message ("the server side holds %u descriptors", server_side);
+  g_assert_cmpuint (server_side, <=, MAX_OPEN + 16);
+
+  closed = GPOINTER_TO_UINT (serve_while (deadline_thread, c));
+  g_assert_cmpuint (closed, ==, c->n_half_open);
+
+  for (guint i = 0; i < c->n_half_open; i++)
+    close (c->half_open[i]);
+  for (guint i = 0; i < c->n_kept; i++)
+    close (c->kept[i]);
+  fixture_teardown (&fx);
+}
+
 static void
 published_cb (GObject      *object,
               GAsyncResult *result,
@@ -713,5 +938,6 @@ main (int    argc,
   g_test_add_func ("/share-server/publish-async", test_publish_async);
   g_test_add_func ("/share-server/no-plaintext", test_no_plaintext);
   g_test_add_func ("/share-server/bind", test_bind);
+  g_test_add_func ("/share-server/connections", test_connections);
   return g_test_run ();
 }

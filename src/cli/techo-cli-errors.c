@@ -268,6 +268,9 @@ static const char * const portal_sentences[TECHO_PORTAL_N_ERRORS] = {
     "No web browser could be opened; use --no-browser and open the address yourself.",
   [TECHO_PORTAL_ERROR_FAILED] =
     "Talking to My Number Portal failed; run the command again.",
+  [TECHO_PORTAL_ERROR_ID_TOKEN] =
+    "The sign-in server's identity token failed a check, so you are not signed in; "
+    "check the clock and run “techo-cli login” again.",
 };
 
 static const char * const disclosure_sentences[TECHO_DISCLOSURE_N_ERRORS] = {

@@ -46,6 +46,7 @@ techo_cli_exit_for_error (const GError *error)
       case TECHO_PORTAL_ERROR_SIGN_IN:
       case TECHO_PORTAL_ERROR_CONSENT:
       case TECHO_PORTAL_ERROR_DENIED:
+      case TECHO_PORTAL_ERROR_ID_TOKEN:
         return TECHO_EXIT_NOT_SIGNED_IN;
       case TECHO_PORTAL_ERROR_NETWORK:
       case TECHO_PORTAL_ERROR_REFUSED:
@@ -133,6 +134,7 @@ techo_cli_finish_sign_in (TechoStore  *store,
 {
   g_autoptr(TechoPortalClient) client = techo_portal_client_new (oauth, NULL);
   g_autofree char *detail = NULL;
+  g_autoptr(TechoProfile) identity = NULL;
   guint granted = 0;
   GString *names = g_string_new (NULL);
 
@@ -153,6 +155,18 @@ techo_cli_finish_sign_in (TechoStore  *store,
   g_print ("Signed in to %s (consent until %s).\n", techo_oauth_get_issuer (oauth),
            techo_oauth_get_consent_expires_at (oauth) != NULL
            ? techo_oauth_get_consent_expires_at (oauth) : "unknown");
+  identity = techo_oauth_dup_identity (oauth);
+  if (identity != NULL)
+    {
+      /* Who the provider's checked ID token named; its words escaped. */
+      g_autofree char *name = techo_http_printable (identity->name, 80);
+      g_autofree char *subject = techo_http_printable (identity->subject, 80);
+
+      if (*name != '\0')
+        g_print ("Signed in as %s (subject %s).\n", name, subject);
+      else
+        g_print ("Signed in as subject %s.\n", subject);
+    }
   return TRUE;
 }
 

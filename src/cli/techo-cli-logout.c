@@ -34,7 +34,28 @@ techo_cli_logout (TechoCliContext *context,
     }
   store = techo_cli_open_store (context, &error);
   if (store == NULL)
-    goto failed;
+    {
+      /* The tokens live in the keyring, not in the store: a store that
+       * cannot be opened (a full disk, a damaged file) must not keep the
+       * user signed in. The sign-out then has no row in the audit log. */
+      g_autoptr(TechoStore) closed = techo_store_new (context->data_dir);
+      g_autoptr(GError) store_error = g_steal_pointer (&error);
+
+      oauth = techo_oauth_new (techo_store_get_vault (closed));
+      if (!techo_oauth_load_sync (oauth, NULL, &error))
+        {
+          if (error != NULL)
+            goto failed;
+          g_propagate_error (&error, g_steal_pointer (&store_error));
+          goto failed;
+        }
+      if (!techo_oauth_sign_out_sync (oauth, &revoked, NULL, &error))
+        goto failed;
+      techo_cli_print_error (store_error);
+      techo_cli_printerr ("The store could not be opened, so this sign-out is not in its log; "
+                          "the tokens are forgotten all the same.");
+      goto signed_out;
+    }
   oauth = techo_cli_load_session (store, FALSE, &error);
   if (oauth == NULL)
     goto failed;
@@ -47,7 +68,15 @@ techo_cli_logout (TechoCliContext *context,
   if (!techo_oauth_sign_out_sync (oauth, &revoked, NULL, &error))
     goto failed;
   if (!techo_store_append_audit_sync (store, "sign-out", detail, NULL, &error))
-    goto failed;
+    {
+      /* Forgotten already; only the log row is missing (a full disk). */
+      techo_cli_print_error (error);
+      techo_cli_printerr ("This sign-out could not be written to the store's log; the tokens "
+                          "are forgotten all the same.");
+      g_clear_error (&error);
+    }
+
+signed_out:
   if (revoked)
     g_print ("Signed out; the portal revoked the grant. Your records stay on this computer.\n");
   else

@@ -71,9 +71,12 @@ techo_cli_sync (TechoCliContext *context,
                 char           **argv)
 {
   g_autofree char *category = NULL;
+  int max_wait = 0;
   const GOptionEntry entries[] = {
     { "category", 0, 0, G_OPTION_ARG_STRING, &category,
       "Only this category: checkup, medication or screening", "CATEGORY" },
+    { "max-wait", 0, 0, G_OPTION_ARG_INT, &max_wait,
+      "Seconds to wait for the portal to prepare each kind of record (default 180)", "SECONDS" },
     { NULL }
   };
   g_autoptr(TechoStore) store = NULL;
@@ -94,7 +97,7 @@ techo_cli_sync (TechoCliContext *context,
                                 "as it arrives; an interrupted sync resumes where it stopped.",
                                 entries, &argc, &argv))
     return TECHO_EXIT_USAGE;
-  if (argc > 1)
+  if (argc > 1 || max_wait < 0)
     {
       techo_cli_printerr ("sync takes no arguments (try “techo-cli sync --help”)");
       return TECHO_EXIT_USAGE;
@@ -125,6 +128,13 @@ techo_cli_sync (TechoCliContext *context,
       TechoPortalLimits limits = *techo_portal_client_get_limits (client);
 
       limits.page_limit = (guint) g_ascii_strtoull (g_getenv ("TECHO_SYNC_PAGE_LIMIT"), NULL, 10);
+      techo_portal_client_set_limits (client, &limits);
+    }
+  if (max_wait > 0)
+    {
+      TechoPortalLimits limits = *techo_portal_client_get_limits (client);
+
+      limits.max_wait_seconds = (guint) max_wait;
       techo_portal_client_set_limits (client, &limits);
     }
   profile_id = techo_sync_prepare_profile (store, oauth, client, &granted, NULL, &error);

@@ -6,10 +6,9 @@
 #include "config.h"
 
 #include <locale.h>
-#include <stdio.h>
-#include <glib-unix.h>
 
 #include "techo-sandbox.h"
+#include "techo-serve.h"
 
 static const char description[] =
   "Serves an OAuth 2.0 authorization server and the resource API of the\n"
@@ -36,13 +35,6 @@ static const char description[] =
   "the faults given on the command line and zeroes the count.";
 
 static gboolean
-quit_cb (gpointer user_data)
-{
-  g_main_loop_quit (user_data);
-  return G_SOURCE_CONTINUE;
-}
-
-static gboolean
 check_rate (const char  *name,
             double       value,
             GError     **error)
@@ -63,7 +55,6 @@ main (int   argc,
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(GError) error = NULL;
   g_autoptr(TechoSandbox) sandbox = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autofree char *bind = NULL;
   g_autofree char *today = NULL;
   TechoSandboxOptions options;
@@ -190,11 +181,6 @@ main (int   argc,
       return 1;
     }
 
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  printf ("issuer=%s\n", techo_sandbox_get_issuer (sandbox));
-  fflush (stdout);
-  g_main_loop_run (loop);
+  techo_serve_until_signal ("issuer", techo_sandbox_get_issuer (sandbox));
   return 0;
 }

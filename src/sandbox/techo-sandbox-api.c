@@ -80,6 +80,11 @@ handle_me (TechoSandbox      *self,
   g_autofree char *text = NULL;
   const TechoProfile *p = grant->citizen->profile;
 
+  if (self->faults.no_profile)
+    {
+      sandbox_send_error (msg, 404, "not_found", "There is nothing at this address");
+      return;
+    }
   if ((grant->scopes & SANDBOX_SCOPE_PROFILE) == 0)
     {
       insufficient_scope (msg, "profile");

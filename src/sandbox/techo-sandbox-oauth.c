@@ -2,7 +2,9 @@
 /* The OAuth 2.0 authorization server of techo-sandbox: RFC 8414 metadata,
  * the authorization code flow with PKCE S256 (RFC 7636) and the iss
  * parameter (RFC 9207), refresh rotation with reuse detection, RFC 7009
- * revocation and RFC 6750 Bearer checks. */
+ * revocation and RFC 6750 Bearer checks; and an OpenID provider: signed ID
+ * tokens (RS256 or ES256, keys made at start), the JWKS, userinfo, and
+ * every kind of bad ID token on demand (the id_token_fault switch). */
 
 #define G_LOG_DOMAIN "techo-sandbox"
 
@@ -23,6 +25,7 @@ typedef struct
   char *redirect_uri;
   char *state;
   char *challenge;
+  char *nonce;
   guint scopes;
   char *citizen;               /* set once the PIN was right */
   gint64 created;
@@ -35,6 +38,7 @@ typedef struct
   char *client_id;
   char *redirect_uri;
   char *challenge;
+  char *nonce;
   gint64 expires;
   gboolean used;
   Grant *issued;               /* the grant its exchange created */
@@ -47,6 +51,7 @@ transaction_free (Transaction *t)
   g_free (t->redirect_uri);
   g_free (t->state);
   g_free (t->challenge);
+  g_free (t->nonce);
   g_free (t->citizen);
   g_free (t);
 }
@@ -57,6 +62,7 @@ code_free (Code *code)
   g_free (code->client_id);
   g_free (code->redirect_uri);
   g_free (code->challenge);
+  g_free (code->nonce);
   g_clear_pointer (&code->issued, sandbox_grant_unref);
   g_free (code);
 }
@@ -315,7 +321,11 @@ handle_metadata (TechoSandbox      *self,
   g_autofree char *authorize = g_strconcat (self->issuer, "/authorize", NULL);
   g_autofree char *token = g_strconcat (self->issuer, "/token", NULL);
   g_autofree char *revoke = g_strconcat (self->issuer, "/revoke", NULL);
-  const char * const scopes[] = { "checkup", "medication", "screening", "profile" };
+  g_autofree char *jwks = g_strconcat (self->issuer, "/jwks", NULL);
+  g_autofree char *userinfo = g_strconcat (self->issuer, "/userinfo", NULL);
+  const char * const scopes[] = {
+    "checkup", "medication", "screening", "profile", "openid", "offline_access",
+  };
 
 #define STRINGS(name, ...) G_STMT_START {                                    \
     const char * const values[] = { __VA_ARGS__ };                           \
@@ -331,6 +341,12 @@ handle_metadata (TechoSandbox      *self,
   techo_json_builder_add_string (b, "authorization_endpoint", authorize);
   techo_json_builder_add_string (b, "token_endpoint", token);
   techo_json_builder_add_string (b, "revocation_endpoint", revoke);
+  techo_json_builder_add_string (b, "jwks_uri", jwks);
+  techo_json_builder_add_string (b, "userinfo_endpoint", userinfo);
+  STRINGS ("id_token_signing_alg_values_supported", "RS256", "ES256");
+  STRINGS ("subject_types_supported", "public");
+  STRINGS ("claims_supported", "sub", "iss", "aud", "exp", "iat", "nonce", "name",
+           "name#ja-Kana-JP", "birthdate", "gender");
   STRINGS ("response_types_supported", "code");
   STRINGS ("grant_types_supported", "authorization_code", "refresh_token");
   STRINGS ("code_challenge_methods_supported", "S256");
@@ -444,6 +460,7 @@ handle_authorize (TechoSandbox      *self,
   t->redirect_uri = g_strdup (redirect_uri);
   t->state = g_strdup (state);
   t->challenge = g_strdup (challenge);
+  t->nonce = g_strdup (sandbox_form_get (form, "nonce"));
   t->scopes = scopes;
   t->created = g_get_monotonic_time ();
   id = new_token ();
@@ -557,14 +574,14 @@ handle_consent (TechoSandbox      *self,
     }
   granted &= t->scopes;
   if (g_strcmp0 (sandbox_form_get (form, "decision"), "allow") != 0
-      || (granted == 0 && (t->scopes & ~SANDBOX_SCOPE_PROFILE) != 0))
+      || (granted == 0 && (t->scopes & ~SANDBOX_SCOPES_NOT_RECORDS) != 0))
     {
       redirect_to_client (self, msg, t->redirect_uri, NULL, "access_denied",
                           "The user did not consent", t->state);
       g_hash_table_remove (self->transactions, sandbox_form_get (form, "transaction"));
       return;
     }
-  granted |= t->scopes & SANDBOX_SCOPE_PROFILE;
+  granted |= t->scopes & SANDBOX_SCOPES_NOT_RECORDS;
 
   code = g_new0 (Code, 1);
   code->citizen = techo_sandbox_citizens_find (self->citizens, t->citizen);
@@ -572,6 +589,7 @@ handle_consent (TechoSandbox      *self,
   code->client_id = g_strdup (t->client_id);
   code->redirect_uri = g_strdup (t->redirect_uri);
   code->challenge = g_strdup (t->challenge);
+  code->nonce = g_strdup (t->nonce);
   code->expires = g_get_monotonic_time () + (gint64) self->options.code_ttl * G_USEC_PER_SEC;
   code_text = new_token ();
   g_hash_table_insert (self->codes, code_text, code);
@@ -579,11 +597,234 @@ handle_consent (TechoSandbox      *self,
   g_hash_table_remove (self->transactions, sandbox_form_get (form, "transaction"));
 }
 
+/* --- OpenID Connect ---------------------------------------------------- */
+
+void
+sandbox_oauth_rotate_keys (TechoSandbox *self)
+{
+  static const uint8_t exponent[] = { 0x01, 0x00, 0x01 };
+  cjose_err err = { 0 };
+  g_autofree char *rsa_kid = NULL;
+  g_autofree char *ec_kid = NULL;
+  g_autofree char *rsa_suffix = new_token ();
+  g_autofree char *ec_suffix = new_token ();
+  cjose_jwk_t *rsa, *ec;
+
+  rsa = cjose_jwk_create_RSA_random (2048, exponent, sizeof exponent, &err);
+  ec = cjose_jwk_create_EC_random (CJOSE_JWK_EC_P_256, &err);
+  if (rsa == NULL || ec == NULL)
+    g_error ("No signing keys: %s", err.message);
+  rsa_kid = g_strdup_printf ("rsa-%.8s", rsa_suffix);
+  ec_kid = g_strdup_printf ("ec-%.8s", ec_suffix);
+  cjose_jwk_set_kid (rsa, rsa_kid, strlen (rsa_kid), &err);
+  cjose_jwk_set_kid (ec, ec_kid, strlen (ec_kid), &err);
+  g_clear_pointer (&self->rsa_key, cjose_jwk_release);
+  g_clear_pointer (&self->ec_key, cjose_jwk_release);
+  self->rsa_key = rsa;
+  self->ec_key = ec;
+}
+
+/* The public half of @key as a JWK object with use and alg. */
+static JsonNode *
+public_jwk (cjose_jwk_t *key,
+            const char  *alg)
+{
+  cjose_err err = { 0 };
+  char *text = cjose_jwk_to_json (key, false, &err);
+  JsonNode *node = json_from_string (text, NULL);
+  JsonObject *object = json_node_get_object (node);
+
+  json_object_set_string_member (object, "use", "sig");
+  json_object_set_string_member (object, "alg", alg);
+  free (text);
+  return node;
+}
+
+static void
+handle_jwks (TechoSandbox      *self,
+             SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *text = NULL;
+
+  self->jwks_requests++;
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "keys");
+  json_builder_begin_array (b);
+  json_builder_add_value (b, public_jwk (self->rsa_key, "RS256"));
+  json_builder_add_value (b, public_jwk (self->ec_key, "ES256"));
+  json_builder_end_array (b);
+  json_builder_end_object (b);
+  text = techo_json_builder_to_string (b);
+  sandbox_send_json (msg, 200, text);
+}
+
+static char *
+b64 (const char *text)
+{
+  return techo_base64url_encode ((const guint8 *) text, strlen (text));
+}
+
+/* The ID token of @grant's sign-in, spoiled as the id_token_fault switch
+ * says. */
+static char *
+sign_id_token (TechoSandbox *self,
+               Grant        *grant,
+               const char   *nonce)
+{
+  TechoSandboxIdTokenFault fault = self->faults.id_token_fault;
+  cjose_jwk_t *key = self->faults.id_token_es256 ? self->ec_key : self->rsa_key;
+  const char *alg = self->faults.id_token_es256 ? "ES256" : "RS256";
+  const TechoProfile *p = grant->citizen->profile;
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *claims = NULL;
+  g_autofree char *kid = g_strdup (cjose_jwk_get_kid (key, NULL));
+  g_autofree char *replayed = NULL;
+  cjose_err err = { 0 };
+  char *token = NULL;
+
+  if (fault == TECHO_SANDBOX_ID_TOKEN_REPLAY_NONCE)
+    replayed = self->last_nonce != NULL ? g_strdup (self->last_nonce) : new_token ();
+  else if (nonce != NULL)
+    {
+      g_free (self->last_nonce);
+      self->last_nonce = g_strdup (nonce);
+    }
+
+  json_builder_begin_object (b);
+  techo_json_builder_add_string (b, "iss", fault == TECHO_SANDBOX_ID_TOKEN_WRONG_ISS
+                                            ? "https://another-issuer.invalid" : self->issuer);
+  techo_json_builder_add_string (b, "sub", p->subject);
+  json_builder_set_member_name (b, "aud");
+  if (fault == TECHO_SANDBOX_ID_TOKEN_SEVERAL_AUD)
+    {
+      json_builder_begin_array (b);
+      json_builder_add_string_value (b, SANDBOX_CLIENT_ID);
+      json_builder_add_string_value (b, "another-client");
+      json_builder_end_array (b);
+    }
+  else
+    json_builder_add_string_value (b, fault == TECHO_SANDBOX_ID_TOKEN_WRONG_AUD
+                                      ? "another-client" : SANDBOX_CLIENT_ID);
+  json_builder_set_member_name (b, "exp");
+  json_builder_add_int_value (b, fault == TECHO_SANDBOX_ID_TOKEN_EXPIRED ? now - 3600 : now + 300);
+  json_builder_set_member_name (b, "iat");
+  json_builder_add_int_value (b, fault == TECHO_SANDBOX_ID_TOKEN_EXPIRED ? now - 3900
+                                 : fault == TECHO_SANDBOX_ID_TOKEN_IAT_FUTURE ? now + 3600 : now);
+  if (replayed != NULL)
+    techo_json_builder_add_string (b, "nonce", replayed);
+  else if (fault != TECHO_SANDBOX_ID_TOKEN_NO_NONCE)
+    techo_json_builder_add_string (b, "nonce", nonce);
+  if (grant->scopes & SANDBOX_SCOPE_PROFILE)
+    techo_json_builder_add_string (b, "name", p->name);
+  json_builder_end_object (b);
+  claims = techo_json_builder_to_string (b);
+
+  if (fault == TECHO_SANDBOX_ID_TOKEN_ALG_NONE)
+    {
+      g_autofree char *header = b64 ("{\"alg\":\"none\",\"typ\":\"JWT\"}");
+      g_autofree char *payload = b64 (claims);
+
+      return g_strconcat (header, ".", payload, ".", NULL);
+    }
+  if (fault == TECHO_SANDBOX_ID_TOKEN_HS256)
+    {
+      /* The forgery of the key-confusion attack: HMAC keyed with the
+       * public key exactly as the JWKS publishes it. */
+      g_autoptr(JsonNode) jwk = public_jwk (self->rsa_key, "RS256");
+      g_autofree char *secret = techo_json_node_to_string (jwk, FALSE);
+      g_autofree char *header_json = g_strdup_printf ("{\"alg\":\"HS256\",\"typ\":\"JWT\","
+                                                      "\"kid\":\"%s\"}",
+                                                      cjose_jwk_get_kid (self->rsa_key, NULL));
+      g_autofree char *header = b64 (header_json);
+      g_autofree char *payload = b64 (claims);
+      g_autofree char *input = g_strconcat (header, ".", payload, NULL);
+      g_autoptr(GHmac) hmac = g_hmac_new (G_CHECKSUM_SHA256, (const guchar *) secret, strlen (secret));
+      guint8 digest[32];
+      gsize digest_length = sizeof digest;
+      g_autofree char *signature = NULL;
+
+      g_hmac_update (hmac, (const guchar *) input, strlen (input));
+      g_hmac_get_digest (hmac, digest, &digest_length);
+      signature = techo_base64url_encode (digest, digest_length);
+      return g_strconcat (input, ".", signature, NULL);
+    }
+
+  {
+    cjose_header_t *header = cjose_header_new (&err);
+    cjose_jws_t *jws;
+    const char *compact = NULL;
+
+    if (fault == TECHO_SANDBOX_ID_TOKEN_UNKNOWN_KID)
+      {
+        g_free (kid);
+        kid = g_strdup ("retired-key-0");
+      }
+    cjose_header_set (header, CJOSE_HDR_ALG, alg, &err);
+    cjose_header_set (header, CJOSE_HDR_KID, kid, &err);
+    cjose_header_set (header, "typ", "JWT", &err);
+    jws = cjose_jws_sign (key, header, (const uint8_t *) claims, strlen (claims), &err);
+    if (jws == NULL || !cjose_jws_export (jws, &compact, &err))
+      g_error ("Could not sign an ID token: %s", err.message);
+    token = g_strdup (compact);
+    cjose_jws_release (jws);
+    cjose_header_release (header);
+  }
+  if (fault == TECHO_SANDBOX_ID_TOKEN_BAD_SIGNATURE)
+    {
+      /* Another signature of the right length: flip its first character. */
+      char *signature = strrchr (token, '.') + 1;
+
+      signature[0] = signature[0] == 'A' ? 'B' : 'A';
+    }
+  return token;
+}
+
+static void
+handle_userinfo (TechoSandbox      *self,
+                 SoupServerMessage *msg)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+  g_autofree char *text = NULL;
+  const TechoProfile *p;
+  Grant *grant;
+
+  grant = sandbox_oauth_authenticate (self, msg);
+  if (grant == NULL)
+    return;
+  if ((grant->scopes & SANDBOX_SCOPE_OPENID) == 0)
+    {
+      soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                    "WWW-Authenticate",
+                                    "Bearer realm=\"techo-sandbox\", error=\"insufficient_scope\", "
+                                    "scope=\"openid\"");
+      sandbox_send_error (msg, 403, "insufficient_scope", "userinfo needs the openid scope");
+      return;
+    }
+  p = grant->citizen->profile;
+  json_builder_begin_object (b);
+  techo_json_builder_add_string (b, "sub", self->faults.id_token_fault == TECHO_SANDBOX_ID_TOKEN_USERINFO_OTHER
+                                           ? "someone-else" : p->subject);
+  if (grant->scopes & SANDBOX_SCOPE_PROFILE)
+    {
+      techo_json_builder_add_string (b, "name", p->name);
+      techo_json_builder_add_string (b, "name#ja-Kana-JP", p->name_kana);
+      techo_json_builder_add_string (b, "birthdate", p->birth_date);
+      techo_json_builder_add_string (b, "gender", p->sex);
+    }
+  json_builder_end_object (b);
+  text = techo_json_builder_to_string (b);
+  sandbox_send_json (msg, 200, text);
+}
+
 static void
 send_tokens (TechoSandbox      *self,
              SoupServerMessage *msg,
-             Grant             *grant)
+             Grant             *grant,
+             const char        *nonce)
 {
+  g_autofree char *id_token = NULL;
   g_autoptr(JsonBuilder) b = json_builder_new ();
   g_autofree char *text = NULL;
   g_autofree char *scope = sandbox_scopes_to_string (grant->scopes);
@@ -600,12 +841,26 @@ send_tokens (TechoSandbox      *self,
                        sandbox_grant_ref (grant));
 
   json_builder_begin_object (b);
-  techo_json_builder_add_string (b, "access_token", access);
+  if (self->faults.crlf_token)
+    {
+      /* A header injection through the token (the audit's case). */
+      g_autofree char *spoiled = g_strconcat (access, "\r\nX-Injected: yes", NULL);
+
+      techo_json_builder_add_string (b, "access_token", spoiled);
+    }
+  else
+    techo_json_builder_add_string (b, "access_token", access);
   techo_json_builder_add_string (b, "token_type", "Bearer");
   json_builder_set_member_name (b, "expires_in");
   json_builder_add_int_value (b, self->options.access_ttl);
   techo_json_builder_add_string (b, "refresh_token", grant->refresh_token);
   techo_json_builder_add_string (b, "scope", scope);
+  if ((grant->scopes & SANDBOX_SCOPE_OPENID) &&
+      self->faults.id_token_fault != TECHO_SANDBOX_ID_TOKEN_MISSING)
+    {
+      id_token = sign_id_token (self, grant, nonce);
+      techo_json_builder_add_string (b, "id_token", id_token);
+    }
   json_builder_end_object (b);
   text = techo_json_builder_to_string (b);
   sandbox_send_json (msg, 200, text);
@@ -676,7 +931,7 @@ token_from_code (TechoSandbox      *self,
   grant->scopes = code->scopes;
   grant->consent_expires_real = g_get_real_time () + consent_period_us (self);
   code->issued = grant;
-  send_tokens (self, msg, grant);
+  send_tokens (self, msg, grant, code->nonce);
 }
 
 static void
@@ -687,6 +942,7 @@ token_from_refresh (TechoSandbox      *self,
   const char *token = sandbox_form_get (form, "refresh_token");
   Grant *grant = token != NULL ? g_hash_table_lookup (self->refresh_tokens, token) : NULL;
 
+  self->refreshes++;
   if (grant == NULL || grant->revoked)
     {
       sandbox_send_error (msg, 400, "invalid_grant", "The refresh token is not valid");
@@ -694,6 +950,7 @@ token_from_refresh (TechoSandbox      *self,
     }
   if (g_strcmp0 (grant->refresh_token, token) != 0)
     {
+      self->refresh_reuses++;
       /* A rotated-out token came back: someone else may hold it. */
       sandbox_grant_revoke (self, grant);
       sandbox_send_error (msg, 400, "invalid_grant",
@@ -706,7 +963,7 @@ token_from_refresh (TechoSandbox      *self,
       sandbox_send_error (msg, 400, "invalid_grant", "The consent period has ended");
       return;
     }
-  send_tokens (self, msg, grant);
+  send_tokens (self, msg, grant, NULL);
 }
 
 static void
@@ -827,6 +1084,10 @@ sandbox_oauth_handle (TechoSandbox      *self,
     handle_token (self, msg);
   else if (g_str_equal (path, "/revoke"))
     handle_revoke (self, msg);
+  else if (g_str_equal (path, "/jwks"))
+    handle_jwks (self, msg);
+  else if (g_str_equal (path, "/userinfo"))
+    handle_userinfo (self, msg);
   else
     return FALSE;
   return TRUE;
@@ -844,6 +1105,7 @@ sandbox_oauth_init (TechoSandbox *self)
   self->refresh_tokens = g_hash_table_new_full (g_str_hash, g_str_equal, token_key_free,
                                                 (GDestroyNotify) sandbox_grant_unref);
   self->failed_pins = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  sandbox_oauth_rotate_keys (self);
 }
 
 void
@@ -854,4 +1116,7 @@ sandbox_oauth_clear (TechoSandbox *self)
   g_clear_pointer (&self->access_tokens, g_hash_table_unref);
   g_clear_pointer (&self->refresh_tokens, g_hash_table_unref);
   g_clear_pointer (&self->failed_pins, g_hash_table_unref);
+  g_clear_pointer (&self->rsa_key, cjose_jwk_release);
+  g_clear_pointer (&self->ec_key, cjose_jwk_release);
+  g_clear_pointer (&self->last_nonce, g_free);
 }

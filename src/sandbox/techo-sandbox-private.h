@@ -4,6 +4,7 @@
 
 #pragma once
 
+#include <cjose/cjose.h>
 #include <libsoup/soup.h>
 
 #include "techo-sandbox.h"
@@ -11,6 +12,10 @@
 G_BEGIN_DECLS
 
 #define SANDBOX_SCOPE_PROFILE (1u << TECHO_N_CATEGORIES)
+#define SANDBOX_SCOPE_OPENID (1u << (TECHO_N_CATEGORIES + 1))
+#define SANDBOX_SCOPE_OFFLINE (1u << (TECHO_N_CATEGORIES + 2))
+/* Scopes that name no record category. */
+#define SANDBOX_SCOPES_NOT_RECORDS (SANDBOX_SCOPE_PROFILE | SANDBOX_SCOPE_OPENID | SANDBOX_SCOPE_OFFLINE)
 #define SANDBOX_ALL_SCOPES (((1u << TECHO_N_CATEGORIES) - 1) | SANDBOX_SCOPE_PROFILE)
 #define SANDBOX_MAX_BODY (16 * 1024)
 #define SANDBOX_MAX_PARAM 2048
@@ -63,6 +68,14 @@ struct _TechoSandbox
   GHashTable *refresh_tokens;  /* token → Grant (current and rotated-out) */
   GHashTable *failed_pins;     /* citizen id → count */
 
+  /* OpenID Connect: signing keys made at start (or rotation) */
+  cjose_jwk_t *rsa_key;
+  cjose_jwk_t *ec_key;
+  char *last_nonce;            /* of the previous ID token, for the replay fault */
+  guint64 jwks_requests;
+  guint64 refreshes;           /* refresh_token grants answered */
+  guint64 refresh_reuses;      /* rotated-out refresh tokens that came back */
+
   /* API */
   GHashTable *requests;        /* process id → ProcessRequest */
 
@@ -109,6 +122,9 @@ gboolean sandbox_oauth_handle (TechoSandbox      *self,
 /* The grant behind a valid Bearer token, or NULL after answering 401. */
 Grant *sandbox_oauth_authenticate (TechoSandbox      *self,
                                    SoupServerMessage *msg);
+
+/* New signing keys with new kids (the old ones leave the JWKS). */
+void   sandbox_oauth_rotate_keys (TechoSandbox *self);
 
 /* techo-sandbox-api.c */
 void   sandbox_api_init   (TechoSandbox *self);

@@ -8,6 +8,7 @@
 
 #include "techo-json.h"
 #include "techo-sandbox-private.h"
+#include "techo-serve.h"
 
 G_DEFINE_QUARK (techo-sandbox-error-quark, techo_sandbox_error)
 
@@ -37,7 +38,46 @@ typedef struct
   guint64 number;
 } Delayed;
 
-static const char * const scope_names[] = { "checkup", "medication", "screening", "profile" };
+static const char * const scope_names[] = {
+  "checkup", "medication", "screening", "profile", "openid", "offline_access",
+};
+
+static const char * const id_token_fault_names[TECHO_SANDBOX_N_ID_TOKEN_FAULTS] = {
+  [TECHO_SANDBOX_ID_TOKEN_OK] = "none",
+  [TECHO_SANDBOX_ID_TOKEN_BAD_SIGNATURE] = "bad_signature",
+  [TECHO_SANDBOX_ID_TOKEN_WRONG_AUD] = "wrong_aud",
+  [TECHO_SANDBOX_ID_TOKEN_SEVERAL_AUD] = "several_aud",
+  [TECHO_SANDBOX_ID_TOKEN_WRONG_ISS] = "wrong_iss",
+  [TECHO_SANDBOX_ID_TOKEN_EXPIRED] = "expired",
+  [TECHO_SANDBOX_ID_TOKEN_IAT_FUTURE] = "iat_future",
+  [TECHO_SANDBOX_ID_TOKEN_NO_NONCE] = "no_nonce",
+  [TECHO_SANDBOX_ID_TOKEN_REPLAY_NONCE] = "replay_nonce",
+  [TECHO_SANDBOX_ID_TOKEN_UNKNOWN_KID] = "unknown_kid",
+  [TECHO_SANDBOX_ID_TOKEN_ALG_NONE] = "alg_none",
+  [TECHO_SANDBOX_ID_TOKEN_HS256] = "hs256",
+  [TECHO_SANDBOX_ID_TOKEN_MISSING] = "missing",
+  [TECHO_SANDBOX_ID_TOKEN_USERINFO_OTHER] = "userinfo_other_sub",
+};
+
+const char *
+techo_sandbox_id_token_fault_to_string (TechoSandboxIdTokenFault fault)
+{
+  g_return_val_if_fail (fault < TECHO_SANDBOX_N_ID_TOKEN_FAULTS, NULL);
+  return id_token_fault_names[fault];
+}
+
+gboolean
+techo_sandbox_id_token_fault_from_string (const char               *text,
+                                          TechoSandboxIdTokenFault *out_fault)
+{
+  for (guint i = 0; i < TECHO_SANDBOX_N_ID_TOKEN_FAULTS; i++)
+    if (g_strcmp0 (text, id_token_fault_names[i]) == 0)
+      {
+        *out_fault = (TechoSandboxIdTokenFault) i;
+        return TRUE;
+      }
+  return FALSE;
+}
 
 /* --- Small shared helpers ---------------------------------------------- */
 
@@ -367,7 +407,16 @@ send_faults (TechoSandbox      *self,
   BOOL ("never_finish", f->never_finish);
   BOOL ("expire_results", f->expire_results);
   INT ("fail_request", f->fail_request);
+  json_builder_set_member_name (b, "id_token_fault");
+  json_builder_add_string_value (b, techo_sandbox_id_token_fault_to_string (f->id_token_fault));
+  json_builder_set_member_name (b, "id_token_alg");
+  json_builder_add_string_value (b, f->id_token_es256 ? "ES256" : "RS256");
+  BOOL ("no_profile", f->no_profile);
+  BOOL ("crlf_token", f->crlf_token);
   INT ("request_count", (gint64) self->request_count);
+  INT ("jwks_requests", (gint64) self->jwks_requests);
+  INT ("refreshes", (gint64) self->refreshes);
+  INT ("refresh_reuses", (gint64) self->refresh_reuses);
 #undef INT
 #undef DBL
 #undef BOOL
@@ -434,6 +483,36 @@ read_flag (JsonObject  *object,
   return TRUE;
 }
 
+static gboolean
+read_id_token_faults (JsonObject          *object,
+                      TechoSandboxFaults  *f,
+                      GError             **error)
+{
+  const char *alg = techo_json_get_string (object, "id_token_alg");
+
+  if (techo_json_has_member (object, "id_token_fault") &&
+      !techo_sandbox_id_token_fault_from_string (techo_json_get_string (object, "id_token_fault"),
+                                                 &f->id_token_fault))
+    {
+      g_set_error (error, TECHO_SANDBOX_ERROR, TECHO_SANDBOX_ERROR_OPTIONS,
+                   "“id_token_fault” must be one of none, bad_signature, wrong_aud, several_aud, "
+                   "wrong_iss, expired, iat_future, no_nonce, replay_nonce, unknown_kid, "
+                   "alg_none, hs256, missing, userinfo_other_sub");
+      return FALSE;
+    }
+  if (techo_json_has_member (object, "id_token_alg"))
+    {
+      if (g_strcmp0 (alg, "RS256") != 0 && g_strcmp0 (alg, "ES256") != 0)
+        {
+          g_set_error (error, TECHO_SANDBOX_ERROR, TECHO_SANDBOX_ERROR_OPTIONS,
+                       "“id_token_alg” must be RS256 or ES256");
+          return FALSE;
+        }
+      f->id_token_es256 = g_str_equal (alg, "ES256");
+    }
+  return TRUE;
+}
+
 static void
 handle_admin (TechoSandbox      *self,
               SoupServerMessage *msg,
@@ -481,6 +560,7 @@ handle_admin (TechoSandbox      *self,
       TechoSandboxFaults f = self->faults;
       guint maintenance = G_MAXUINT;
       gboolean reset_count = FALSE;
+      gboolean rotate_keys = FALSE;
       TechoJsonLimits limits = { SANDBOX_MAX_BODY, 4 };
 
       object = techo_json_parse_object_bounded (g_bytes_get_data (bytes, NULL),
@@ -497,7 +577,11 @@ handle_admin (TechoSandbox      *self,
           || !read_flag (object, "never_finish", &f.never_finish, &error)
           || !read_flag (object, "expire_results", &f.expire_results, &error)
           || !read_count (object, "fail_request", G_MAXINT32, &f.fail_request, &error)
-          || !read_flag (object, "reset_count", &reset_count, &error))
+          || !read_flag (object, "reset_count", &reset_count, &error)
+          || !read_flag (object, "rotate_keys", &rotate_keys, &error)
+          || !read_flag (object, "no_profile", &f.no_profile, &error)
+          || !read_flag (object, "crlf_token", &f.crlf_token, &error)
+          || !read_id_token_faults (object, &f, &error))
         {
           sandbox_send_error (msg, 400, "invalid_request", error->message);
           return;
@@ -508,7 +592,14 @@ handle_admin (TechoSandbox      *self,
                               : 0;
       self->faults = f;
       if (reset_count)
-        self->request_count = 0;
+        {
+          self->request_count = 0;
+          self->jwks_requests = 0;
+          self->refreshes = 0;
+          self->refresh_reuses = 0;
+        }
+      if (rotate_keys)
+        sandbox_oauth_rotate_keys (self);
       send_faults (self, msg);
       return;
     }
@@ -766,10 +857,7 @@ techo_sandbox_new (const TechoSandboxOptions  *options,
     port = g_uri_get_port (uris->data);
   g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
 
-  if (g_inet_address_get_family (address) == G_SOCKET_FAMILY_IPV6)
-    self->issuer = g_strdup_printf ("http://[%s]:%d", options->bind_address, port);
-  else
-    self->issuer = g_strdup_printf ("http://%s:%d", options->bind_address, port);
+  self->issuer = techo_serve_base_url ("http", address, port);
   return g_steal_pointer (&self);
 }
 

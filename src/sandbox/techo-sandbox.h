@@ -22,6 +22,32 @@ typedef enum
 
 GQuark techo_sandbox_error_quark (void);
 
+/* What is wrong with the ID tokens the sandbox issues (the `id_token_fault`
+ * switch of /admin/faults): each is a forgery or a mistake a client must
+ * refuse. */
+typedef enum
+{
+  TECHO_SANDBOX_ID_TOKEN_OK,
+  TECHO_SANDBOX_ID_TOKEN_BAD_SIGNATURE,  /* the signature does not match */
+  TECHO_SANDBOX_ID_TOKEN_WRONG_AUD,      /* issued to another client */
+  TECHO_SANDBOX_ID_TOKEN_SEVERAL_AUD,    /* several audiences, no azp */
+  TECHO_SANDBOX_ID_TOKEN_WRONG_ISS,      /* another issuer */
+  TECHO_SANDBOX_ID_TOKEN_EXPIRED,        /* exp an hour ago */
+  TECHO_SANDBOX_ID_TOKEN_IAT_FUTURE,     /* issued an hour from now */
+  TECHO_SANDBOX_ID_TOKEN_NO_NONCE,       /* nonce left out */
+  TECHO_SANDBOX_ID_TOKEN_REPLAY_NONCE,   /* the nonce of the previous sign-in */
+  TECHO_SANDBOX_ID_TOKEN_UNKNOWN_KID,    /* a kid the JWKS does not hold */
+  TECHO_SANDBOX_ID_TOKEN_ALG_NONE,       /* unsigned */
+  TECHO_SANDBOX_ID_TOKEN_HS256,          /* HMAC with the public key as secret */
+  TECHO_SANDBOX_ID_TOKEN_MISSING,        /* no id_token in the token answer */
+  TECHO_SANDBOX_ID_TOKEN_USERINFO_OTHER, /* userinfo describes someone else */
+  TECHO_SANDBOX_N_ID_TOKEN_FAULTS
+} TechoSandboxIdTokenFault;
+
+const char *techo_sandbox_id_token_fault_to_string   (TechoSandboxIdTokenFault fault);
+gboolean    techo_sandbox_id_token_fault_from_string (const char               *text,
+                                                      TechoSandboxIdTokenFault *out_fault);
+
 /* Faults on demand. Rates are 0..1, decided per request by a generator
  * seeded from the seed and the request's number, so a run repeats. */
 typedef struct
@@ -37,6 +63,10 @@ typedef struct
   gboolean never_finish;    /* requests stay PENDING */
   gboolean expire_results;  /* finished results are EXPIRED at once */
   guint fail_request;       /* the k-th counted request answers 500 (0: off) */
+  TechoSandboxIdTokenFault id_token_fault;
+  gboolean id_token_es256;  /* sign ID tokens with the EC key (else RSA) */
+  gboolean no_profile;      /* /api/v1/me answers 404, as at a bare OpenID provider */
+  gboolean crlf_token;      /* access tokens carry CR LF and a header line */
 } TechoSandboxFaults;
 
 typedef struct

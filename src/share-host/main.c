@@ -14,21 +14,13 @@
 #include "config.h"
 
 #include <locale.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <glib-unix.h>
 
 #include "techo-secure.h"
 #include "techo-share-host.h"
-
-static gboolean
-quit_cb (gpointer data)
-{
-  g_main_loop_quit (data);
-  return G_SOURCE_REMOVE;
-}
+#include "techo-serve.h"
 
 static char *
 default_data_dir (void)
@@ -77,7 +69,6 @@ main (int   argc,
   TechoShareHostLimits limits;
   g_autoptr(GOptionContext) context = NULL;
   g_autoptr(TechoShareHost) host = NULL;
-  g_autoptr(GMainLoop) loop = NULL;
   g_autoptr(GError) error = NULL;
   GOptionEntry entries[] = {
     { "bind", 0, 0, G_OPTION_ARG_STRING, &bind, "IP address to listen on (127.0.0.1)", "ADDR" },
@@ -153,12 +144,7 @@ main (int   argc,
       g_printerr ("techo-share-host: %s\n", error->message);
       return 1;
     }
-  loop = g_main_loop_new (NULL, FALSE);
-  g_unix_signal_add (SIGINT, quit_cb, loop);
-  g_unix_signal_add (SIGTERM, quit_cb, loop);
-  printf ("url=%s\n", techo_share_host_get_base_url (host));
-  fflush (stdout);
   g_message ("Serving %u share(s) from %s.", techo_share_host_get_n_shares (host), data_dir);
-  g_main_loop_run (loop);
+  techo_serve_until_signal ("url", techo_share_host_get_base_url (host));
   return 0;
 }

@@ -392,6 +392,9 @@ static const TechoErrorSentence portal_sentences[TECHO_PORTAL_N_ERRORS] = {
   [TECHO_PORTAL_ERROR_FAILED] = {
     N_("Something went wrong with My Number Portal. Retry."),
     TECHO_ERROR_NEXT_RETRY },
+  [TECHO_PORTAL_ERROR_ID_TOKEN] = {
+    N_("The sign-in server's proof of who signed in failed Techo's checks, so Techo did not sign in. Check this computer's date and time, then sign in again."),
+    TECHO_ERROR_NEXT_SIGN_IN },
 };
 
 static const TechoErrorSentence app_sentences[TECHO_APP_N_ERRORS] = {

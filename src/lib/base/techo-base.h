@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-base.h: the base area. Secure random and wiping, atomic files, bounded JSON, the
- * main-thread check of blocking calls.
+ * main-thread check of blocking calls, what servers do alike.
  * Uses nothing of Techo; every other area may use it. */
 
 #pragma once
@@ -9,3 +9,5 @@
 #include "techo-atomic-file.h"
 #include "techo-json.h"
 #include "techo-thread.h"
+#include "techo-serve.h"
+#include "techo-names.h"

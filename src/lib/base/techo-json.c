@@ -25,46 +25,23 @@ resolve_limits (const TechoJsonLimits *limits,
     out->max_values = limits->max_values;
 }
 
-guint
-techo_json_scan_values (const char *data,
-                        gsize       length)
+/* One lexical pass (it knows strings and escapes): how many values
+ * (1 + separators and openers) and how deep the nesting goes; stops once
+ * the depth passes @stop_after. */
+static void
+scan (const char *data,
+      gsize       length,
+      guint       stop_after,
+      guint      *out_values,
+      guint      *out_deepest)
 {
   gboolean in_string = FALSE;
   gboolean escaped = FALSE;
   guint values = 1;
-
-  for (gsize i = 0; i < length; i++)
-    {
-      char c = data[i];
-
-      if (in_string)
-        {
-          if (escaped)
-            escaped = FALSE;
-          else if (c == '\\')
-            escaped = TRUE;
-          else if (c == '"')
-            in_string = FALSE;
-        }
-      else if (c == '"')
-        in_string = TRUE;
-      else if ((c == ',' || c == ':' || c == '[' || c == '{') && values < G_MAXUINT)
-        values++;
-    }
-  return values;
-}
-
-guint
-techo_json_scan_depth (const char *data,
-                       gsize       length,
-                       guint       stop_after)
-{
-  gboolean in_string = FALSE;
-  gboolean escaped = FALSE;
   guint depth = 0;
   guint deepest = 0;
 
-  for (gsize i = 0; i < length; i++)
+  for (gsize i = 0; i < length && deepest <= stop_after; i++)
     {
       char c = data[i];
 
@@ -78,31 +55,40 @@ techo_json_scan_depth (const char *data,
             in_string = FALSE;
           continue;
         }
-
-      switch (c)
+      if ((c == ',' || c == ':' || c == '[' || c == '{') && values < G_MAXUINT)
+        values++;
+      if (c == '"')
+        in_string = TRUE;
+      else if (c == '[' || c == '{')
         {
-        case '"':
-          in_string = TRUE;
-          break;
-        case '[':
-        case '{':
           depth++;
-          if (depth > deepest)
-            {
-              deepest = depth;
-              if (deepest > stop_after)
-                return deepest;
-            }
-          break;
-        case ']':
-        case '}':
-          if (depth > 0)
-            depth--;
-          break;
-        default:
-          break;
+          deepest = MAX (deepest, depth);
         }
+      else if ((c == ']' || c == '}') && depth > 0)
+        depth--;
     }
+  *out_values = values;
+  *out_deepest = deepest;
+}
+
+guint
+techo_json_scan_values (const char *data,
+                        gsize       length)
+{
+  guint values, deepest;
+
+  scan (data, length, G_MAXUINT, &values, &deepest);
+  return values;
+}
+
+guint
+techo_json_scan_depth (const char *data,
+                       gsize       length,
+                       guint       stop_after)
+{
+  guint values, deepest;
+
+  scan (data, length, stop_after, &values, &deepest);
   return deepest;
 }
 
@@ -196,29 +182,40 @@ techo_json_parse_object_bounded (const char             *data,
   return json_object_ref (json_node_get_object (node));
 }
 
+/* @member of @object when it holds a node of @type, else NULL. */
 static JsonNode *
-get_value_node (JsonObject *object,
-                const char *member)
+get_member (JsonObject   *object,
+            const char   *member,
+            JsonNodeType  type)
 {
   JsonNode *node;
 
   if (object == NULL || member == NULL)
     return NULL;
   node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_VALUE (node))
+  if (node == NULL || JSON_NODE_TYPE (node) != type)
     return NULL;
   return node;
+}
+
+/* @member of @object when it is a value of @type, else NULL. */
+static JsonNode *
+get_value_node (JsonObject *object,
+                const char *member,
+                GType       type)
+{
+  JsonNode *node = get_member (object, member, JSON_NODE_VALUE);
+
+  return node != NULL && json_node_get_value_type (node) == type ? node : NULL;
 }
 
 const char *
 techo_json_get_string (JsonObject *object,
                        const char *member)
 {
-  JsonNode *node = get_value_node (object, member);
+  JsonNode *node = get_value_node (object, member, G_TYPE_STRING);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_STRING)
-    return NULL;
-  return json_node_get_string (node);
+  return node != NULL ? json_node_get_string (node) : NULL;
 }
 
 gboolean
@@ -226,13 +223,11 @@ techo_json_get_int64 (JsonObject *object,
                       const char *member,
                       gint64     *out_value)
 {
-  JsonNode *node = get_value_node (object, member);
+  JsonNode *node = get_value_node (object, member, G_TYPE_INT64);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_INT64)
-    return FALSE;
-  if (out_value != NULL)
+  if (node != NULL && out_value != NULL)
     *out_value = json_node_get_int (node);
-  return TRUE;
+  return node != NULL;
 }
 
 gboolean
@@ -240,25 +235,14 @@ techo_json_get_double (JsonObject *object,
                        const char *member,
                        double     *out_value)
 {
-  JsonNode *node = get_value_node (object, member);
-  GType type;
+  JsonNode *node = get_value_node (object, member, G_TYPE_DOUBLE);
+  gint64 n = 0;
 
-  if (node == NULL)
+  if (node == NULL && !techo_json_get_int64 (object, member, &n))
     return FALSE;
-  type = json_node_get_value_type (node);
-  if (type == G_TYPE_INT64)
-    {
-      if (out_value != NULL)
-        *out_value = (double) json_node_get_int (node);
-      return TRUE;
-    }
-  if (type == G_TYPE_DOUBLE)
-    {
-      if (out_value != NULL)
-        *out_value = json_node_get_double (node);
-      return TRUE;
-    }
-  return FALSE;
+  if (out_value != NULL)
+    *out_value = node != NULL ? json_node_get_double (node) : (double) n;
+  return TRUE;
 }
 
 gboolean
@@ -266,41 +250,29 @@ techo_json_get_boolean (JsonObject *object,
                         const char *member,
                         gboolean   *out_value)
 {
-  JsonNode *node = get_value_node (object, member);
+  JsonNode *node = get_value_node (object, member, G_TYPE_BOOLEAN);
 
-  if (node == NULL || json_node_get_value_type (node) != G_TYPE_BOOLEAN)
-    return FALSE;
-  if (out_value != NULL)
+  if (node != NULL && out_value != NULL)
     *out_value = json_node_get_boolean (node);
-  return TRUE;
+  return node != NULL;
 }
 
 JsonObject *
 techo_json_get_object (JsonObject *object,
                        const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = get_member (object, member, JSON_NODE_OBJECT);
 
-  if (object == NULL || member == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_OBJECT (node))
-    return NULL;
-  return json_node_get_object (node);
+  return node != NULL ? json_node_get_object (node) : NULL;
 }
 
 JsonArray *
 techo_json_get_array (JsonObject *object,
                       const char *member)
 {
-  JsonNode *node;
+  JsonNode *node = get_member (object, member, JSON_NODE_ARRAY);
 
-  if (object == NULL || member == NULL)
-    return NULL;
-  node = json_object_get_member (object, member);
-  if (node == NULL || !JSON_NODE_HOLDS_ARRAY (node))
-    return NULL;
-  return json_node_get_array (node);
+  return node != NULL ? json_node_get_array (node) : NULL;
 }
 
 gboolean

@@ -12,6 +12,7 @@
 
 #include "techo-cda.h"
 #include "techo-cda-private.h"
+#include "techo-xml-private.h"
 #include "techo-reference.h"
 
 /* Longest attribute or text we keep from one value; longer is refused. */
@@ -137,44 +138,6 @@ date_of (xmlNodePtr node)
   g_autofree char *value = attr (node, "value");
 
   return iso_date (value);
-}
-
-/* Checks the whole tree: element count, depth, no entity references. */
-static gboolean
-check_tree (xmlNodePtr   node,
-            guint        depth,
-            guint       *n_elements,
-            GError     **error)
-{
-  for (; node != NULL; node = node->next)
-    {
-      if (node->type == XML_ENTITY_REF_NODE || node->type == XML_ENTITY_NODE
-          || node->type == XML_DTD_NODE || node->type == XML_ENTITY_DECL)
-        {
-          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
-                       _("The checkup file uses XML entities, which Techo does not accept."));
-          return FALSE;
-        }
-      if (node->type != XML_ELEMENT_NODE)
-        continue;
-      if (depth > TECHO_CDA_MAX_DEPTH)
-        {
-          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
-                       _("The checkup file is nested more than %d levels deep."),
-                       TECHO_CDA_MAX_DEPTH);
-          return FALSE;
-        }
-      if (++*n_elements > TECHO_CDA_MAX_ELEMENTS)
-        {
-          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
-                       _("The checkup file has more than %d elements."),
-                       TECHO_CDA_MAX_ELEMENTS);
-          return FALSE;
-        }
-      if (!check_tree (node->children, depth + 1, n_elements, error))
-        return FALSE;
-    }
-  return TRUE;
 }
 
 static gboolean
@@ -537,6 +500,36 @@ read_patient (xmlNodePtr root)
   return g_steal_pointer (&patient);
 }
 
+/* The error for what techo_xml_precheck or _check_tree found. */
+static gboolean
+xml_problem (TechoXmlProblem   problem,
+             GError          **error)
+{
+  switch (problem)
+    {
+    case TECHO_XML_OK:
+      return TRUE;
+    case TECHO_XML_TOO_MANY:
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                   _("The checkup file has more than %d elements."), TECHO_CDA_MAX_ELEMENTS);
+      break;
+    case TECHO_XML_TOO_DEEP:
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
+                   _("The checkup file is nested more than %d levels deep."),
+                   TECHO_CDA_MAX_DEPTH);
+      break;
+    case TECHO_XML_DOCTYPE:
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
+                   _("The checkup file declares a DOCTYPE or entities, which Techo does not accept."));
+      break;
+    case TECHO_XML_ENTITIES:
+      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
+                   _("The checkup file uses XML entities, which Techo does not accept."));
+      break;
+    }
+  return FALSE;
+}
+
 /* Refuses, before libxml2 sees a byte, what we never parse: over-size
  * input, NUL bytes (UTF-16 and binary), invalid UTF-8, DOCTYPE and entity
  * declarations, and more tags than the element cap allows. */
@@ -545,7 +538,6 @@ precheck (const char  *data,
           gsize        length,
           GError     **error)
 {
-  gsize n_tags = 0;
 
   if (length > TECHO_CDA_MAX_SIZE)
     {
@@ -566,26 +558,7 @@ precheck (const char  *data,
                    _("The checkup file is not UTF-8 text."));
       return FALSE;
     }
-  for (const char *p = data; p < data + length; p++)
-    {
-      if (*p != '<')
-        continue;
-      if (++n_tags > 2 * (gsize) TECHO_CDA_MAX_ELEMENTS + 16)
-        {
-          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_TOO_LARGE,
-                       _("The checkup file has more than %d elements."),
-                       TECHO_CDA_MAX_ELEMENTS);
-          return FALSE;
-        }
-      if ((gsize) (data + length - p) >= 9
-          && (memcmp (p, "<!DOCTYPE", 9) == 0 || memcmp (p, "<!ENTITY", 8) == 0))
-        {
-          g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
-                       _("The checkup file declares a DOCTYPE or entities, which Techo does not accept."));
-          return FALSE;
-        }
-    }
-  return TRUE;
+  return xml_problem (techo_xml_precheck (data, length, TECHO_CDA_MAX_ELEMENTS), error);
 }
 
 static xmlDocPtr
@@ -593,27 +566,13 @@ parse (const char  *data,
        gsize        length,
        GError     **error)
 {
-  xmlParserCtxtPtr context = xmlNewParserCtxt ();
-  xmlDocPtr doc;
+  g_autofree char *message = NULL;
+  int line = 0;
+  xmlDocPtr doc = techo_xml_parse (data, length, "checkup.xml", &line, &message);
 
-  if (context == NULL)
-    {
-      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED,
-                   _("The XML parser could not start (out of memory?)."));
-      return NULL;
-    }
-  /* NONET and nothing else that loads or expands: no NOENT, no DTDLOAD,
-   * no HUGE (libxml2's own depth and size limits stay on). */
-  doc = xmlCtxtReadMemory (context, data, (int) length, "checkup.xml", "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (doc == NULL || !context->wellFormed)
-    {
-      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED,
-                   _("The checkup file is not well-formed XML (line %d)."),
-                   context->lastError.line);
-      g_clear_pointer (&doc, xmlFreeDoc);
-    }
-  xmlFreeParserCtxt (context);
+  if (doc == NULL)
+    g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_MALFORMED,
+                 _("The checkup file is not well-formed XML (line %d)."), line);
   return doc;
 }
 
@@ -702,7 +661,6 @@ techo_cda_read_full (const char        *data,
   g_autoptr(TechoProfile) patient = NULL;
   xmlDocPtr doc;
   xmlNodePtr root, org;
-  guint n_elements = 0;
   Reader reader;
   gboolean ok;
 
@@ -715,14 +673,8 @@ techo_cda_read_full (const char        *data,
   if (doc == NULL)
     return NULL;
 
-  if (doc->intSubset != NULL || doc->extSubset != NULL)
-    {
-      g_set_error (error, TECHO_CDA_ERROR, TECHO_CDA_ERROR_FORBIDDEN,
-                   _("The checkup file declares a DOCTYPE or entities, which Techo does not accept."));
-      xmlFreeDoc (doc);
-      return NULL;
-    }
-  if (!check_tree (doc->children, 1, &n_elements, error))
+  if (!xml_problem (techo_xml_check_tree (doc, TECHO_CDA_MAX_DEPTH, TECHO_CDA_MAX_ELEMENTS, NULL),
+                    error))
     {
       xmlFreeDoc (doc);
       return NULL;

@@ -372,6 +372,17 @@ cell (char  **row,
   return g_strdup (value);
 }
 
+/* Cells @first, @first + 1, … of @row into @fields, in order. */
+static void
+read_cells (char         **row,
+            guint          first,
+            char **const  *fields,
+            guint          n_fields)
+{
+  for (guint i = 0; i < n_fields; i++)
+    *fields[i] = cell (row, first + i);
+}
+
 static gboolean
 read_origin (char           **row,
              guint            at,
@@ -452,14 +463,15 @@ techo_csv_read_records (TechoCategory   category,
           if (c == NULL || g_strcmp0 (c->id, row[0]) != 0)
             {
               c = techo_checkup_new ();
-              c->id = cell (row, 0);
-              c->revision = g_ascii_strtoll (row[1], NULL, 10);
-              c->performed_on = cell (row, 2);
-              c->kind = cell (row, 3);
-              c->report_kind = cell (row, 4);
-              c->institution_code = cell (row, 5);
-              c->institution_name = cell (row, 6);
-              c->document = cell (row, 7);
+              {
+                char **const fields[] = { &c->performed_on, &c->kind, &c->report_kind,
+                                          &c->institution_code, &c->institution_name,
+                                          &c->document };
+
+                c->id = cell (row, 0);
+                c->revision = g_ascii_strtoll (row[1], NULL, 10);
+                read_cells (row, 2, fields, G_N_ELEMENTS (fields));
+              }
               read_origin (row, 8, &c->provenance);
               g_ptr_array_add (records, c);
             }
@@ -475,17 +487,16 @@ techo_csv_read_records (TechoCategory   category,
           if (s == NULL || g_strcmp0 (s->id, row[0]) != 0)
             {
               s = techo_screening_new ();
-              s->id = cell (row, 0);
-              s->revision = g_ascii_strtoll (row[1], NULL, 10);
-              s->performed_on = cell (row, 2);
-              s->cancer = cell (row, 3);
-              s->report_kind = cell (row, 4);
-              s->stage = cell (row, 5);
-              s->municipality_code = cell (row, 6);
-              s->municipality_name = cell (row, 7);
-              s->followup_code = cell (row, 8);
-              s->followup_value = cell (row, 9);
-              s->followup_display = cell (row, 10);
+              {
+                char **const fields[] = { &s->performed_on, &s->cancer, &s->report_kind,
+                                          &s->stage, &s->municipality_code,
+                                          &s->municipality_name, &s->followup_code,
+                                          &s->followup_value, &s->followup_display };
+
+                s->id = cell (row, 0);
+                s->revision = g_ascii_strtoll (row[1], NULL, 10);
+                read_cells (row, 2, fields, G_N_ELEMENTS (fields));
+              }
               read_origin (row, 11, &s->provenance);
               g_ptr_array_add (records, s);
             }
@@ -496,22 +507,15 @@ techo_csv_read_records (TechoCategory   category,
       else
         {
           TechoDispensing *d = techo_dispensing_new ();
+          char **const fields[] = { &d->source, &d->dispensed_on, &d->prescribed_on,
+                                    &d->setting, &d->pharmacy_code, &d->pharmacy_name,
+                                    &d->prescriber_code, &d->prescriber_name,
+                                    &d->prescriber_department, &d->receipt_code,
+                                    &d->yj_code, &d->drug_name, &d->ingredient_name };
 
           d->id = cell (row, 0);
           d->revision = g_ascii_strtoll (row[1], NULL, 10);
-          d->source = cell (row, 2);
-          d->dispensed_on = cell (row, 3);
-          d->prescribed_on = cell (row, 4);
-          d->setting = cell (row, 5);
-          d->pharmacy_code = cell (row, 6);
-          d->pharmacy_name = cell (row, 7);
-          d->prescriber_code = cell (row, 8);
-          d->prescriber_name = cell (row, 9);
-          d->prescriber_department = cell (row, 10);
-          d->receipt_code = cell (row, 11);
-          d->yj_code = cell (row, 12);
-          d->drug_name = cell (row, 13);
-          d->ingredient_name = cell (row, 14);
+          read_cells (row, 2, fields, G_N_ELEMENTS (fields));
           d->quantity = g_ascii_strtod (row[15], NULL);
           d->unit = cell (row, 16);
           d->usage = cell (row, 17);

@@ -145,6 +145,18 @@ add_reference (JsonBuilder *b,
   json_builder_end_object (b);
 }
 
+/* "member": [{"reference": urn}] */
+static void
+add_reference_list (JsonBuilder *b,
+                    const char  *member,
+                    const char  *urn)
+{
+  json_builder_set_member_name (b, member);
+  json_builder_begin_array (b);
+  add_reference (b, NULL, urn);
+  json_builder_end_array (b);
+}
+
 static void
 add_identifier (JsonBuilder *b,
                 const char  *system,
@@ -159,19 +171,26 @@ add_identifier (JsonBuilder *b,
   json_builder_end_array (b);
 }
 
-/* Extensions are added inside an open "extension" array. */
+/* Extensions are added inside an open "extension" array: each opens
+ * {"url": <Techo's extension @name>, and the caller adds the value. */
+static void
+ext_open (JsonBuilder *b,
+          const char  *name)
+{
+  g_autofree char *url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
+
+  json_builder_begin_object (b);
+  member_string (b, "url", url);
+}
+
 static void
 ext_string (JsonBuilder *b,
             const char  *name,
             const char  *value)
 {
-  g_autofree char *url = NULL;
-
   if (value == NULL)
     return;
-  url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
-  json_builder_begin_object (b);
-  member_string (b, "url", url);
+  ext_open (b, name);
   member_string (b, "valueString", value);
   json_builder_end_object (b);
 }
@@ -181,10 +200,7 @@ ext_integer (JsonBuilder *b,
              const char  *name,
              gint64       value)
 {
-  g_autofree char *url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
-
-  json_builder_begin_object (b);
-  member_string (b, "url", url);
+  ext_open (b, name);
   json_builder_set_member_name (b, "valueInteger");
   json_builder_add_int_value (b, value);
   json_builder_end_object (b);
@@ -195,13 +211,9 @@ ext_reference (JsonBuilder *b,
                const char  *name,
                const char  *urn)
 {
-  g_autofree char *url = NULL;
-
   if (urn == NULL)
     return;
-  url = g_strconcat (TECHO_FHIR_EXTENSION, name, NULL);
-  json_builder_begin_object (b);
-  member_string (b, "url", url);
+  ext_open (b, name);
   add_reference (b, "valueReference", urn);
   json_builder_end_object (b);
 }
@@ -228,6 +240,20 @@ add_entry (Bundler   *bundler,
   e->resource = resource;
   g_ptr_array_add (bundler->entries, e);
   return e->urn;
+}
+
+/* Adds @b's resource to the bundle under a new urn; returns the urn
+ * (NULL with @error set when no random bytes were to be had). */
+static const char *
+add_new_entry (Bundler      *bundler,
+               JsonBuilder  *b,
+               GError      **error)
+{
+  char *urn = techo_fhir_new_urn_uuid (error);
+
+  if (urn == NULL)
+    return NULL;
+  return add_entry (bundler, urn, json_builder_get_root (b));
 }
 
 /* ---- resources ------------------------------------------------------------- */
@@ -562,10 +588,7 @@ build_observation (const Bundler   *bundler,
   member_string (b, "effectiveDateTime", date);
   if (performer_urn != NULL)
     {
-      json_builder_set_member_name (b, "performer");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, performer_urn);
-      json_builder_end_array (b);
+      add_reference_list (b, "performer", performer_urn);
     }
 
   if (item->not_performed || item->value == NULL)
@@ -657,10 +680,6 @@ add_document_reference (Bundler             *bundler,
   g_autofree char *title = NULL;
   gsize length = 0;
   const guint8 *bytes = g_bytes_get_data (cda, &length);
-  char *urn = techo_fhir_new_urn_uuid (error);
-
-  if (urn == NULL)
-    return NULL;
   data = g_base64_encode (bytes, length);
   title = g_strdup_printf ("%s_%s.xml", c->performed_on ? c->performed_on : "undated", c->id);
   json_builder_begin_object (b);
@@ -672,10 +691,7 @@ add_document_reference (Bundler             *bundler,
   add_reference (b, "subject", bundler->patient_urn);
   if (org != NULL)
     {
-      json_builder_set_member_name (b, "author");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, org);
-      json_builder_end_array (b);
+      add_reference_list (b, "author", org);
     }
   json_builder_set_member_name (b, "content");
   json_builder_begin_array (b);
@@ -689,7 +705,7 @@ add_document_reference (Bundler             *bundler,
   json_builder_end_object (b);
   json_builder_end_array (b);
   json_builder_end_object (b);
-  return add_entry (bundler, urn, json_builder_get_root (b));
+  return add_new_entry (bundler, b, error);
 }
 
 /* The section codes of a 健診結果報告書 by checkup kind (serviceEvent
@@ -755,10 +771,6 @@ add_encounter (Bundler             *bundler,
                GError             **error)
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
-  char *urn = techo_fhir_new_urn_uuid (error);
-
-  if (urn == NULL)
-    return NULL;
   json_builder_begin_object (b);
   member_string (b, "resourceType", "Encounter");
   add_meta (b, TECHO_FHIR_PROFILE_ENCOUNTER_ECHECKUP, bundler->timestamp);
@@ -774,7 +786,7 @@ add_encounter (Bundler             *bundler,
   if (org != NULL)
     add_reference (b, "serviceProvider", org);
   json_builder_end_object (b);
-  return add_entry (bundler, urn, json_builder_get_root (b));
+  return add_new_entry (bundler, b, error);
 }
 
 /* JP_CoverageInsurance_eCheckupGeneral with the insurer as payor, when
@@ -787,13 +799,9 @@ add_coverage (Bundler  *bundler,
   g_autoptr(JsonBuilder) b = NULL;
   g_autoptr(JsonBuilder) insurer = NULL;
   const char *insurer_urn;
-  char *urn;
 
   if (p->insurer_number == NULL)
     return TRUE;
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
-    return FALSE;
   insurer = json_builder_new ();
   json_builder_begin_object (insurer);
   member_string (insurer, "resourceType", "Organization");
@@ -805,10 +813,8 @@ add_coverage (Bundler  *bundler,
                NULL, NULL);
   json_builder_end_array (insurer);
   json_builder_end_object (insurer);
-  insurer_urn = add_entry (bundler, urn, json_builder_get_root (insurer));
-
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
+  insurer_urn = add_new_entry (bundler, insurer, error);
+  if (insurer_urn == NULL)
     return FALSE;
   b = json_builder_new ();
   json_builder_begin_object (b);
@@ -816,13 +822,9 @@ add_coverage (Bundler  *bundler,
   add_meta (b, TECHO_FHIR_PROFILE_COVERAGE_ECHECKUP, bundler->timestamp);
   member_string (b, "status", "active");
   add_reference (b, "beneficiary", bundler->patient_urn);
-  json_builder_set_member_name (b, "payor");
-  json_builder_begin_array (b);
-  add_reference (b, NULL, insurer_urn);
-  json_builder_end_array (b);
+  add_reference_list (b, "payor", insurer_urn);
   json_builder_end_object (b);
-  add_entry (bundler, urn, json_builder_get_root (b));
-  return TRUE;
+  return add_new_entry (bundler, b, error) != NULL;
 }
 
 static gboolean
@@ -941,10 +943,7 @@ add_checkup (Bundler             *bundler,
       member_string (b, "start", c->performed_on);
       member_string (b, "end", c->performed_on);
       json_builder_end_object (b);
-      json_builder_set_member_name (b, "detail");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, encounter);
-      json_builder_end_array (b);
+      add_reference_list (b, "detail", encounter);
       json_builder_end_object (b);
       json_builder_end_array (b);
       json_builder_set_member_name (b, "section");
@@ -972,10 +971,7 @@ add_checkup (Bundler             *bundler,
       member_string (b, "effectiveDateTime", c->performed_on);
       if (org != NULL)
         {
-          json_builder_set_member_name (b, "performer");
-          json_builder_begin_array (b);
-          add_reference (b, NULL, org);
-          json_builder_end_array (b);
+          add_reference_list (b, "performer", org);
         }
       /* The doctor who judged the results. */
       if (doctor != NULL)
@@ -1013,7 +1009,6 @@ add_screening (Bundler               *bundler,
   g_autoptr(TechoItem) followup = NULL;
   const TechoCancerInfo *info = techo_reference_cancer_for_key (s->cancer);
   const char *org;
-  char *urn;
 
   org = organization (bundler, TECHO_FHIR_URI_MUNICIPALITY, s->municipality_code,
                       s->municipality_name, error);
@@ -1045,10 +1040,7 @@ add_screening (Bundler               *bundler,
   member_string (b, "effectiveDateTime", s->performed_on);
   if (org != NULL)
     {
-      json_builder_set_member_name (b, "performer");
-      json_builder_begin_array (b);
-      add_reference (b, NULL, org);
-      json_builder_end_array (b);
+      add_reference_list (b, "performer", org);
     }
   add_references (b, "result", urns);
   /* The follow-up verdict: 不要 / 要精密検査 / 判定不能. */
@@ -1067,11 +1059,7 @@ add_screening (Bundler               *bundler,
     }
   json_builder_end_object (b);
 
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
-    return FALSE;
-  add_entry (bundler, urn, json_builder_get_root (b));
-  return TRUE;
+  return add_new_entry (bundler, b, error) != NULL;
 }
 
 static gboolean
@@ -1081,7 +1069,6 @@ add_dispensing (Bundler                *bundler,
 {
   g_autoptr(JsonBuilder) b = json_builder_new ();
   const char *pharmacy, *prescriber;
-  char *urn;
 
   pharmacy = organization (bundler, TECHO_URI_INSTITUTION, d->pharmacy_code,
                            d->pharmacy_name, error);
@@ -1156,11 +1143,7 @@ add_dispensing (Bundler                *bundler,
     }
   json_builder_end_object (b);
 
-  urn = techo_fhir_new_urn_uuid (error);
-  if (urn == NULL)
-    return FALSE;
-  add_entry (bundler, urn, json_builder_get_root (b));
-  return TRUE;
+  return add_new_entry (bundler, b, error) != NULL;
 }
 
 static gboolean

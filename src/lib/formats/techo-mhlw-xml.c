@@ -18,6 +18,7 @@
 #include <libxml/tree.h>
 
 #include "techo-mhlw-xml.h"
+#include "techo-xml-private.h"
 #include "techo-reference.h"
 
 G_DEFINE_QUARK (techo-mhlw-error-quark, techo_mhlw_error)
@@ -154,41 +155,36 @@ field_node (xmlNodePtr  parent,
   return node != NULL || fallback == NULL ? node : child (parent, fallback);
 }
 
-/* Checks the whole tree: element count, depth, no entity references. */
+/* The error for what techo_xml_precheck or _check_tree found. */
 static gboolean
-check_tree (xmlNodePtr   node,
-            guint        depth,
-            guint       *n_elements,
-            GError     **error)
+xml_problem (TechoXmlProblem   problem,
+             xmlNodePtr        where,
+             GError          **error)
 {
-  for (; node != NULL; node = node->next)
+  switch (problem)
     {
-      if (node->type == XML_ENTITY_REF_NODE || node->type == XML_ENTITY_NODE
-          || node->type == XML_DTD_NODE || node->type == XML_ENTITY_DECL)
-        {
-          g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_FORBIDDEN,
-                       _("The file uses XML entities, which Techo does not accept."));
-          return FALSE;
-        }
-      if (node->type != XML_ELEMENT_NODE)
-        continue;
-      if (depth > TECHO_MHLW_MAX_DEPTH)
-        {
-          g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_TOO_LARGE,
-                       _("The file is nested more than %d levels deep (line %ld)."),
-                       TECHO_MHLW_MAX_DEPTH, line_of (node));
-          return FALSE;
-        }
-      if (++*n_elements > TECHO_MHLW_MAX_ELEMENTS)
-        {
-          g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_TOO_LARGE,
-                       _("The file has more than %d elements."), TECHO_MHLW_MAX_ELEMENTS);
-          return FALSE;
-        }
-      if (!check_tree (node->children, depth + 1, n_elements, error))
-        return FALSE;
+    case TECHO_XML_OK:
+      return TRUE;
+    case TECHO_XML_TOO_MANY:
+      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_TOO_LARGE,
+                   _("The file has more than %d elements."), TECHO_MHLW_MAX_ELEMENTS);
+      break;
+    case TECHO_XML_TOO_DEEP:
+      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_TOO_LARGE,
+                   _("The file is nested more than %d levels deep (line %ld)."),
+                   TECHO_MHLW_MAX_DEPTH, line_of (where));
+      break;
+    case TECHO_XML_DOCTYPE:
+      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_FORBIDDEN,
+                   _("The file declares a DOCTYPE or entities, which Techo does not "
+                     "accept."));
+      break;
+    case TECHO_XML_ENTITIES:
+      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_FORBIDDEN,
+                   _("The file uses XML entities, which Techo does not accept."));
+      break;
     }
-  return TRUE;
+  return FALSE;
 }
 
 /* ---- values -------------------------------------------------------------- */
@@ -891,100 +887,21 @@ decode (const char  *data,
 
 /* What we never parse: DOCTYPE and entity declarations, and more tags
  * than the element cap allows. */
-static gboolean
-precheck (const char  *text,
-          gsize        length,
-          GError     **error)
-{
-  gsize n_tags = 0;
-
-  for (const char *p = text; p < text + length; p++)
-    {
-      if (*p != '<')
-        continue;
-      if (++n_tags > 2 * (gsize) TECHO_MHLW_MAX_ELEMENTS + 16)
-        {
-          g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_TOO_LARGE,
-                       _("The file has more than %d elements."), TECHO_MHLW_MAX_ELEMENTS);
-          return FALSE;
-        }
-      if ((gsize) (text + length - p) >= 9
-          && (memcmp (p, "<!DOCTYPE", 9) == 0 || memcmp (p, "<!ENTITY", 8) == 0))
-        {
-          g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_FORBIDDEN,
-                       _("The file declares a DOCTYPE or entities, which Techo does not "
-                         "accept."));
-          return FALSE;
-        }
-    }
-  return TRUE;
-}
-
-/* The first error libxml2 reports (the last one is often only "premature
- * end of data" at the end of the file). */
-typedef struct
-{
-  int line;
-  char *message;
-} FirstError;
-
-static void
-first_error_cb (void        *data,
-                xmlErrorPtr  error)
-{
-  xmlParserCtxtPtr context = data;
-  FirstError *first = context != NULL ? context->_private : NULL;
-
-  if (first != NULL && error != NULL && first->message == NULL)
-    {
-      first->line = error->line;
-      first->message = g_strstrip (g_strdup (error->message != NULL ? error->message : ""));
-    }
-}
-
 static xmlDocPtr
 parse (const char  *text,
        gsize        length,
        GError     **error)
 {
-  xmlParserCtxtPtr context;
+  g_autofree char *message = NULL;
+  int line = 0;
   xmlDocPtr doc;
-  FirstError first = { 0, NULL };
 
-  if (length > G_MAXINT)
-    {
-      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_TOO_LARGE,
-                   _("The file is larger than %d MiB."), TECHO_MHLW_MAX_SIZE / (1024 * 1024));
-      return NULL;
-    }
-  context = xmlNewParserCtxt ();
-  if (context == NULL)
-    {
-      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_MALFORMED,
-                   _("The XML parser could not start (out of memory?)."));
-      return NULL;
-    }
-  context->_private = &first;
-  context->sax->serror = first_error_cb;
-  /* NONET and nothing that loads or expands: no NOENT, no DTDLOAD, no
-   * HUGE (libxml2's own limits stay on). */
-  doc = xmlCtxtReadMemory (context, text, (int) length, "portal.xml", "UTF-8",
-                           XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-  if (doc == NULL || !context->wellFormed)
-    {
-      if (first.message == NULL)
-        {
-          first.line = context->lastError.line;
-          first.message = g_strstrip (g_strdup (context->lastError.message != NULL
-                                                ? context->lastError.message : ""));
-        }
-      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_MALFORMED,
-                   _("The file is not well-formed XML (line %d: %s)."),
-                   first.line, first.message);
-      g_clear_pointer (&doc, xmlFreeDoc);
-    }
-  g_free (first.message);
-  xmlFreeParserCtxt (context);
+  if (!xml_problem (techo_xml_precheck (text, length, TECHO_MHLW_MAX_ELEMENTS), NULL, error))
+    return NULL;
+  doc = techo_xml_parse (text, length, "portal.xml", &line, &message);
+  if (doc == NULL)
+    g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_MALFORMED,
+                 _("The file is not well-formed XML (line %d: %s)."), line, message);
   return doc;
 }
 
@@ -1048,7 +965,8 @@ techo_mhlw_read (const char  *data,
   g_autofree char *text = NULL;
   TechoMhlwResult *result;
   xmlDocPtr doc;
-  guint n_elements = 0;
+  TechoXmlProblem tree;
+  xmlNodePtr where = NULL;
   gsize text_length = 0;
 
   g_return_val_if_fail (data != NULL || length == 0, NULL);
@@ -1066,19 +984,13 @@ techo_mhlw_read (const char  *data,
       return NULL;
     }
   text = decode (data, length, &text_length, error);
-  if (text == NULL || !precheck (text, text_length, error))
+  if (text == NULL)
     return NULL;
   doc = parse (text, text_length, error);
   if (doc == NULL)
     return NULL;
-  if (doc->intSubset != NULL || doc->extSubset != NULL)
-    {
-      g_set_error (error, TECHO_MHLW_ERROR, TECHO_MHLW_ERROR_FORBIDDEN,
-                   _("The file declares a DOCTYPE or entities, which Techo does not accept."));
-      xmlFreeDoc (doc);
-      return NULL;
-    }
-  if (!check_tree (doc->children, 1, &n_elements, error))
+  tree = techo_xml_check_tree (doc, TECHO_MHLW_MAX_DEPTH, TECHO_MHLW_MAX_ELEMENTS, &where);
+  if (!xml_problem (tree, where, error))
     {
       xmlFreeDoc (doc);
       return NULL;

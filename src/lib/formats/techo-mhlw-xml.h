@@ -30,8 +30,7 @@ typedef enum
 
 GQuark techo_mhlw_error_quark (void);
 
-/* Every id the reader makes starts with this. */
-#define TECHO_MHLW_ID_PREFIX "mhlw-"
+/* Every id the reader makes starts with TECHO_MHLW_ID_PREFIX (records). */
 
 #define TECHO_MHLW_MAX_SIZE         (4 * 1024 * 1024) /* bytes, as given */
 #define TECHO_MHLW_MAX_ELEMENTS     200000

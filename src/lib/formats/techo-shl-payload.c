@@ -20,10 +20,10 @@ G_DEFINE_QUARK (techo-shl-error-quark, techo_shl_error)
 
 #define LINK_PREFIX "shlink:/"
 
-static cjose_jwk_t *
-make_key (const guint8  *key,
-          gsize          key_length,
-          GError       **error)
+cjose_jwk_t *
+techo_shl_key_new (const guint8  *key,
+                   gsize          key_length,
+                   GError       **error)
 {
   cjose_err err = { 0 };
   cjose_jwk_t *jwk;
@@ -162,7 +162,7 @@ techo_shl_decrypt (const guint8  *key,
                            "base64url parts, a 96-bit IV and a 128-bit tag).");
       return NULL;
     }
-  jwk = make_key (key, key_length, error);
+  jwk = techo_shl_key_new (key, key_length, error);
   if (jwk == NULL)
     return NULL;
   jwe = cjose_jwe_import (compact, strlen (compact), &err);

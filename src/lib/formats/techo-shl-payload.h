@@ -38,6 +38,12 @@ GQuark techo_shl_error_quark (void);
 #define TECHO_SHL_MAX_PLAIN_BYTES (16 * 1024 * 1024)
 #define TECHO_SHL_CONTENT_FHIR   "application/fhir+json"
 
+/* cjose's key for @key (TECHO_SHL_KEY_BYTES bytes), for sealing and
+ * opening alike; release it with cjose_jwk_release. */
+struct _cjose_jwk_int *techo_shl_key_new (const guint8  *key,
+                                          gsize          key_length,
+                                          GError       **error);
+
 /* Decrypts a compact JWE (only dir/A256GCM is accepted; `zip: DEF` is
  * inflated, capped at TECHO_SHL_MAX_PLAIN_BYTES). */
 GBytes *techo_shl_decrypt (const guint8  *key,

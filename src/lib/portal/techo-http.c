@@ -8,6 +8,7 @@
 
 #include "techo-http.h"
 #include "techo-secure.h"
+#include "techo-thread.h"
 
 G_DEFINE_QUARK (techo-portal-error-quark, techo_portal_error)
 
@@ -82,26 +83,21 @@ map_transport_error (GError      *source,
                  "Could not reach the portal for %s: %s", what, source->message);
 }
 
-TechoHttpResponse *
-techo_http_send (SoupSession   *session,
-                 SoupMessage   *message,
-                 gsize          max_body,
-                 guint          deadline_seconds,
-                 const char    *what,
-                 GCancellable  *cancellable,
-                 GError       **error)
+static TechoHttpResponse *
+send_and_read (SoupSession   *session,
+               SoupMessage   *message,
+               gsize          max_body,
+               const char    *what,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(TechoHttpResponse) response = g_new0 (TechoHttpResponse, 1);
   g_autoptr(GInputStream) stream = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GByteArray) body = NULL;
   SoupMessageHeaders *headers;
-  gint64 deadline = 0;
   goffset content_length;
   const char *content_type;
-
-  if (deadline_seconds > 0)
-    deadline = g_get_monotonic_time () + (gint64) deadline_seconds * G_TIME_SPAN_SECOND;
 
   soup_message_add_flags (message, SOUP_MESSAGE_NO_REDIRECT);
   stream = soup_session_send (session, message, cancellable, &local_error);
@@ -129,12 +125,6 @@ techo_http_send (SoupSession   *session,
       guint8 chunk[READ_CHUNK];
       gssize got;
 
-      if (deadline != 0 && g_get_monotonic_time () > deadline)
-        {
-          g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TIMEOUT,
-                       "The portal sent its answer to %s too slowly.", what);
-          return NULL;
-        }
       got = g_input_stream_read (stream, chunk, sizeof chunk, cancellable, &local_error);
       if (got < 0)
         {
@@ -168,6 +158,42 @@ techo_http_send (SoupSession   *session,
   response->location = g_strdup (soup_message_headers_get_one (headers, "Location"));
   response->www_authenticate = g_strdup (soup_message_headers_get_one (headers, "WWW-Authenticate"));
   return g_steal_pointer (&response);
+}
+
+/* The whole exchange runs under a TechoDeadline, so that neither a status
+ * line and headers dripped a byte at a time nor a body that never ends is
+ * waited for longer (the I/O timeout restarts with every byte). */
+TechoHttpResponse *
+techo_http_send (SoupSession   *session,
+                 SoupMessage   *message,
+                 gsize          max_body,
+                 guint          deadline_seconds,
+                 const char    *what,
+                 GCancellable  *cancellable,
+                 GError       **error)
+{
+  g_autoptr(TechoDeadline) deadline = NULL;
+  g_autoptr(GError) local_error = NULL;
+  TechoHttpResponse *response;
+
+  if (deadline_seconds == 0)
+    return send_and_read (session, message, max_body, what, cancellable, error);
+
+  deadline = techo_deadline_new (cancellable, deadline_seconds);
+  response = send_and_read (session, message, max_body, what,
+                            techo_deadline_get_cancellable (deadline), &local_error);
+  /* An answer read in full stands, even if the time ran out just after. */
+  if (response == NULL && techo_deadline_expired (deadline) &&
+      !g_cancellable_is_cancelled (cancellable))
+    {
+      g_clear_error (&local_error);
+      g_set_error (&local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TIMEOUT,
+                   "The portal did not finish its answer to %s within %u seconds; Techo gave up "
+                   "waiting. Please try again later.", what, deadline_seconds);
+    }
+  if (response == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return response;
 }
 
 gboolean
@@ -223,6 +249,43 @@ techo_http_check_secure_url (const char  *url,
                "Techo only talks to a portal over https (plain http is allowed "
                "for this computer's own loopback address only): “%s”.", url);
   return FALSE;
+}
+
+char *
+techo_http_printable (const char *text,
+                      gsize       max_chars)
+{
+  GString *out = g_string_new (NULL);
+  const char *p = text;
+  gsize n = 0;
+
+  if (text == NULL)
+    return g_string_free (out, FALSE);
+  while (*p != '\0')
+    {
+      gunichar c = g_utf8_get_char_validated (p, -1);
+
+      if (n == max_chars)
+        {
+          g_string_append (out, "…");
+          break;
+        }
+      n++;
+      if (c == (gunichar) -1 || c == (gunichar) -2)
+        {
+          /* An invalid byte: skip it alone. */
+          g_string_append_c (out, '?');
+          p++;
+          continue;
+        }
+      if (g_unichar_iscntrl (c) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069) ||
+          c == 0x200E || c == 0x200F || c == 0x061C)
+        g_string_append_c (out, '?');
+      else
+        g_string_append_unichar (out, c);
+      p = g_utf8_next_char (p);
+    }
+  return g_string_free (out, FALSE);
 }
 
 guint32

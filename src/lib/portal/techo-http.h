@@ -31,6 +31,7 @@ typedef enum
   TECHO_PORTAL_ERROR_REFUSED,       /* the portal refused the connection (down) */
   TECHO_PORTAL_ERROR_BROWSER,       /* no web browser could be opened to sign in */
   TECHO_PORTAL_ERROR_FAILED,        /* anything else */
+  TECHO_PORTAL_ERROR_ID_TOKEN,      /* the OpenID identity token failed a check */
   TECHO_PORTAL_N_ERRORS /* not a code: how many codes there are */
 } TechoPortalError;
 
@@ -83,6 +84,13 @@ gboolean           techo_http_uri_is_loopback (GUri *uri);
 /* Refuses anything but https, except http to a loopback host. */
 gboolean           techo_http_check_secure_url (const char  *url,
                                                 GError     **error);
+
+/* @text as it may be shown to a person or printed on a terminal: control
+ * characters (escape sequences among them), bidirectional overrides and
+ * invalid UTF-8 become "?", and more than @max_chars characters end in
+ * "…". NULL gives "". */
+char              *techo_http_printable (const char *text,
+                                         gsize       max_chars);
 
 /* A random number in [0, @bound) from getrandom (for backoff jitter). */
 guint32            techo_http_jitter (guint32 bound);

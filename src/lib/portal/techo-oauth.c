@@ -4,11 +4,18 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <string.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <glib/gstdio.h>
 
 #include "techo-json.h"
 #include "techo-loopback-redirect.h"
 #include "techo-oauth.h"
+#include "techo-oidc.h"
 #include "techo-secure.h"
 #include "techo-vault.h"
 
@@ -22,6 +29,9 @@
 
 #define VAULT_KIND "oauth"
 #define VAULT_NAME "session"
+/* Beside the store: held across a refresh by whichever process does it. */
+#define REFRESH_LOCK_FILE "oauth-refresh.lock"
+#define REFRESH_LOCK_WAIT 90
 
 struct _TechoAuthAttempt
 {
@@ -30,6 +40,7 @@ struct _TechoAuthAttempt
   char *redirect_uri;
   char *verifier;
   char *state;    /* NULL once a redirect has been checked */
+  char *nonce;    /* OpenID Connect only */
   char *url;
 };
 
@@ -51,7 +62,14 @@ struct _TechoOAuth
   char *refresh_token;   /* secret */
   gint64 expires_at;     /* unix seconds, 0 = unknown */
   gint64 lifetime;       /* expires_in of the last token answer */
+  JsonObject *identity;  /* OpenID claims kept (sub, name, …), or NULL */
   guint n_refreshes;
+
+  /* The provider's keys, kept between sign-ins of this object. */
+  char *jwks_uri;
+  TechoJwks *jwks;
+  guint n_jwks_fetches;
+  guint http_deadline;
 };
 
 G_DEFINE_FINAL_TYPE (TechoOAuth, techo_oauth, G_TYPE_OBJECT)
@@ -67,7 +85,33 @@ techo_oauth_metadata_free (TechoOAuthMetadata *metadata)
   g_free (metadata->authorization_endpoint);
   g_free (metadata->token_endpoint);
   g_free (metadata->revocation_endpoint);
+  g_free (metadata->jwks_uri);
+  g_free (metadata->userinfo_endpoint);
+  g_strfreev (metadata->id_token_algs);
   g_free (metadata);
+}
+
+gboolean
+techo_oauth_metadata_is_openid (const TechoOAuthMetadata *metadata)
+{
+  return metadata->jwks_uri != NULL && metadata->id_token_algs != NULL;
+}
+
+static char **
+string_array (JsonArray *array,
+              guint      max)
+{
+  GPtrArray *strings = g_ptr_array_new ();
+
+  for (guint i = 0; array != NULL && i < json_array_get_length (array) && strings->len < max; i++)
+    {
+      JsonNode *node = json_array_get_element (array, i);
+
+      if (JSON_NODE_HOLDS_VALUE (node) && json_node_get_value_type (node) == G_TYPE_STRING)
+        g_ptr_array_add (strings, g_strdup (json_node_get_string (node)));
+    }
+  g_ptr_array_add (strings, NULL);
+  return (char **) g_ptr_array_free (strings, FALSE);
 }
 
 static gboolean
@@ -113,8 +157,9 @@ techo_oauth_metadata_parse (const char  *issuer,
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(TechoOAuthMetadata) metadata = g_new0 (TechoOAuthMetadata, 1);
   g_autoptr(GError) local_error = NULL;
-  const char *endpoints[3];
+  const char *endpoints[5];
   JsonArray *methods;
+  JsonArray *algs;
   JsonArray *response_types;
   gboolean iss_supported = FALSE;
 
@@ -146,9 +191,18 @@ techo_oauth_metadata_parse (const char  *issuer,
                    "The sign-in server's description lacks its authorization or token address.");
       return NULL;
     }
+  metadata->jwks_uri = g_strdup (techo_json_get_string (object, "jwks_uri"));
+  metadata->userinfo_endpoint = g_strdup (techo_json_get_string (object, "userinfo_endpoint"));
+  algs = techo_json_get_array (object, "id_token_signing_alg_values_supported");
+  if (algs != NULL)
+    metadata->id_token_algs = string_array (algs, 16);
+  metadata->openid_scope = array_contains_string (techo_json_get_array (object, "scopes_supported"),
+                                                  "openid");
   endpoints[0] = metadata->authorization_endpoint;
   endpoints[1] = metadata->token_endpoint;
   endpoints[2] = metadata->revocation_endpoint;
+  endpoints[3] = metadata->jwks_uri;
+  endpoints[4] = metadata->userinfo_endpoint;
   for (guint i = 0; i < G_N_ELEMENTS (endpoints); i++)
     if (endpoints[i] != NULL && !techo_http_check_secure_url (endpoints[i], error))
       return NULL;
@@ -198,11 +252,12 @@ well_known_url (GUri       *issuer_uri,
   return g_uri_to_string (uri);
 }
 
-TechoOAuthMetadata *
-techo_oauth_discover (SoupSession   *session,
-                      const char    *issuer,
-                      GCancellable  *cancellable,
-                      GError       **error)
+static TechoOAuthMetadata *
+discover (SoupSession   *session,
+          const char    *issuer,
+          guint          deadline,
+          GCancellable  *cancellable,
+          GError       **error)
 {
   g_autoptr(GUri) issuer_uri = NULL;
   g_autoptr(GError) first_error = NULL;
@@ -229,7 +284,7 @@ techo_oauth_discover (SoupSession   *session,
 
       soup_message_headers_replace (soup_message_get_request_headers (message),
                                     "Accept", "application/json");
-      response = techo_http_send (session, message, MAX_METADATA_BYTES, HTTP_DEADLINE,
+      response = techo_http_send (session, message, MAX_METADATA_BYTES, deadline,
                                   "the sign-in server's description", cancellable, &local_error);
       if (response == NULL)
         {
@@ -257,6 +312,15 @@ techo_oauth_discover (SoupSession   *session,
   if (metadata == NULL && error != NULL && *error == NULL && first_error != NULL)
     g_propagate_error (error, g_steal_pointer (&first_error));
   return metadata;
+}
+
+TechoOAuthMetadata *
+techo_oauth_discover (SoupSession   *session,
+                      const char    *issuer,
+                      GCancellable  *cancellable,
+                      GError       **error)
+{
+  return discover (session, issuer, HTTP_DEADLINE, cancellable, error);
 }
 
 /* ---- PKCE --------------------------------------------------------------- */
@@ -295,6 +359,15 @@ techo_pkce_new_pair (char   **out_verifier,
 
 /* ---- Authorization attempt ---------------------------------------------- */
 
+static gboolean
+scope_has (const char *scopes,
+           const char *scope)
+{
+  g_auto(GStrv) words = g_strsplit (scopes != NULL ? scopes : "", " ", 64);
+
+  return g_strv_contains ((const char * const *) words, scope);
+}
+
 void
 techo_auth_attempt_free (TechoAuthAttempt *attempt)
 {
@@ -305,6 +378,7 @@ techo_auth_attempt_free (TechoAuthAttempt *attempt)
   g_free (attempt->redirect_uri);
   techo_wipe_free (attempt->verifier);
   techo_wipe_free (attempt->state);
+  techo_wipe_free (attempt->nonce);
   techo_wipe_free (attempt->url);
   g_free (attempt);
 }
@@ -320,6 +394,10 @@ metadata_copy (const TechoOAuthMetadata *metadata)
   copy->revocation_endpoint = g_strdup (metadata->revocation_endpoint);
   copy->iss_parameter_supported = metadata->iss_parameter_supported;
   copy->s256_supported = metadata->s256_supported;
+  copy->jwks_uri = g_strdup (metadata->jwks_uri);
+  copy->userinfo_endpoint = g_strdup (metadata->userinfo_endpoint);
+  copy->id_token_algs = g_strdupv (metadata->id_token_algs);
+  copy->openid_scope = metadata->openid_scope;
   return copy;
 }
 
@@ -345,6 +423,12 @@ techo_auth_attempt_new (const TechoOAuthMetadata *metadata,
   attempt->state = techo_random_token (32, error);
   if (attempt->state == NULL)
     return NULL;
+  if (scope_has (scopes, "openid"))
+    {
+      attempt->nonce = techo_random_token (32, error);
+      if (attempt->nonce == NULL)
+        return NULL;
+    }
 
   base = g_uri_parse (metadata->authorization_endpoint, G_URI_FLAGS_ENCODED_QUERY, error);
   if (base == NULL)
@@ -357,6 +441,22 @@ techo_auth_attempt_new (const TechoOAuthMetadata *metadata,
                             "code_challenge", challenge,
                             "code_challenge_method", "S256",
                             NULL);
+  if (attempt->nonce != NULL)
+    {
+      char *joined = g_strconcat (query, "&nonce=", attempt->nonce, NULL);
+
+      g_free (query);
+      query = joined;
+    }
+  /* OpenID Connect Core §11: offline_access is ignored unless the user is
+   * asked for consent. */
+  if (scope_has (scopes, "openid") && scope_has (scopes, "offline_access"))
+    {
+      char *joined = g_strconcat (query, "&prompt=consent", NULL);
+
+      g_free (query);
+      query = joined;
+    }
   existing = g_uri_get_query (base);
   if (existing != NULL && *existing != '\0')
     {
@@ -376,6 +476,12 @@ const char *
 techo_auth_attempt_get_url (TechoAuthAttempt *attempt)
 {
   return attempt->url;
+}
+
+const char *
+techo_auth_attempt_get_nonce (TechoAuthAttempt *attempt)
+{
+  return attempt->nonce;
 }
 
 const char *
@@ -428,12 +534,21 @@ techo_auth_attempt_take_code (TechoAuthAttempt  *attempt,
     }
   if (oauth_error != NULL)
     {
+      /* The server's words reach a terminal and the screen: no escape
+       * sequences, no bidirectional tricks, no pages of text. */
+      g_autofree char *shown_error = techo_http_printable (oauth_error, 64);
+      g_autofree char *shown_description =
+        techo_http_printable (g_hash_table_lookup (params, "error_description"), 200);
+
       if (g_str_equal (oauth_error, "access_denied"))
         g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_DENIED,
                      "The sign-in was declined at the portal; nothing was shared.");
+      else if (*shown_description != '\0')
+        g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                     "The portal refused the sign-in (%s: %s).", shown_error, shown_description);
       else
         g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
-                     "The portal refused the sign-in (%s).", oauth_error);
+                     "The portal refused the sign-in (%s).", shown_error);
       return NULL;
     }
   if (code == NULL || *code == '\0')
@@ -459,6 +574,7 @@ clear_session_locked (TechoOAuth *self)
   g_clear_pointer (&self->consent_expires_at, g_free);
   g_clear_pointer (&self->access_token, techo_wipe_free);
   g_clear_pointer (&self->refresh_token, techo_wipe_free);
+  g_clear_pointer (&self->identity, json_object_unref);
   self->expires_at = 0;
   self->lifetime = 0;
 }
@@ -485,9 +601,49 @@ save_session_locked (TechoOAuth    *self,
   json_builder_add_int_value (builder, self->expires_at);
   json_builder_set_member_name (builder, "lifetime");
   json_builder_add_int_value (builder, self->lifetime);
+  if (self->identity != NULL)
+    {
+      JsonNode *node = json_node_init_object (json_node_alloc (), self->identity);
+
+      json_builder_set_member_name (builder, "identity");
+      json_builder_add_value (builder, node);
+    }
   json_builder_end_object (builder);
   text = techo_json_builder_to_string (builder);
   return techo_vault_store_secret (self->vault, VAULT_KIND, VAULT_NAME, text, cancellable, error);
+}
+
+/* The tokens of the saved session as JSON text; NULL when the item holds
+ * none (an empty string is stored by no one). */
+static JsonObject *
+parse_saved (const char *text)
+{
+  return techo_json_parse_object_bounded (text, strlen (text), NULL, NULL);
+}
+
+static void
+wipe_saved_tokens (JsonObject *object)
+{
+  static const char * const members[] = { "access_token", "refresh_token" };
+
+  for (guint i = 0; i < G_N_ELEMENTS (members); i++)
+    {
+      const char *value = techo_json_get_string (object, members[i]);
+
+      if (value != NULL)
+        techo_wipe ((char *) value, strlen (value));
+    }
+}
+
+/* A saved token that is not a b64token (written by an older Techo) is not
+ * sent: it counts as absent. */
+static char *
+saved_token (JsonObject *object,
+             const char *member)
+{
+  const char *value = techo_json_get_string (object, member);
+
+  return techo_oauth_token_is_valid (value) ? g_strdup (value) : NULL;
 }
 
 gboolean
@@ -499,6 +655,7 @@ techo_oauth_load_sync (TechoOAuth    *self,
   g_autoptr(JsonObject) object = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+  JsonObject *identity;
 
   clear_session_locked (self);
   self->loaded = TRUE;
@@ -512,7 +669,7 @@ techo_oauth_load_sync (TechoOAuth    *self,
         }
       return FALSE;
     }
-  object = techo_json_parse_object_bounded (text, strlen (text), NULL, &local_error);
+  object = parse_saved (text);
   if (object == NULL)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN,
@@ -526,34 +683,140 @@ techo_oauth_load_sync (TechoOAuth    *self,
   self->token_endpoint = g_strdup (techo_json_get_string (object, "token_endpoint"));
   self->revocation_endpoint = g_strdup (techo_json_get_string (object, "revocation_endpoint"));
   self->consent_expires_at = g_strdup (techo_json_get_string (object, "consent_expires_at"));
-  self->access_token = g_strdup (techo_json_get_string (object, "access_token"));
-  self->refresh_token = g_strdup (techo_json_get_string (object, "refresh_token"));
+  self->access_token = saved_token (object, "access_token");
+  self->refresh_token = saved_token (object, "refresh_token");
   techo_json_get_int64 (object, "expires_at", &self->expires_at);
   techo_json_get_int64 (object, "lifetime", &self->lifetime);
+  identity = techo_json_get_object (object, "identity");
+  if (identity != NULL)
+    self->identity = techo_oidc_identity_from_claims (identity);
   /* Wipe the parsed copies of the tokens too. */
-  if (json_object_has_member (object, "access_token"))
-    {
-      const char *value = techo_json_get_string (object, "access_token");
-      if (value != NULL)
-        techo_wipe ((char *) value, strlen (value));
-    }
-  if (json_object_has_member (object, "refresh_token"))
-    {
-      const char *value = techo_json_get_string (object, "refresh_token");
-      if (value != NULL)
-        techo_wipe ((char *) value, strlen (value));
-    }
+  wipe_saved_tokens (object);
   return self->issuer != NULL && (self->refresh_token != NULL || self->access_token != NULL);
+}
+
+/* With the lock held and the refresh lock taken: when another process
+ * refreshed since this one read the keyring, take its tokens. TRUE when
+ * the saved tokens differ from ours (and were taken). */
+static gboolean
+adopt_saved_tokens_locked (TechoOAuth    *self,
+                           GCancellable  *cancellable)
+{
+  g_auto(TechoSecret) text = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_auto(TechoSecret) refresh = NULL;
+  g_auto(TechoSecret) access = NULL;
+  gboolean changed;
+
+  text = techo_vault_lookup_secret (self->vault, VAULT_KIND, VAULT_NAME, cancellable, NULL);
+  if (text == NULL || (object = parse_saved (text)) == NULL)
+    return FALSE;
+  refresh = saved_token (object, "refresh_token");
+  access = saved_token (object, "access_token");
+  changed = refresh != NULL && g_strcmp0 (refresh, self->refresh_token) != 0 &&
+            g_strcmp0 (techo_json_get_string (object, "issuer"), self->issuer) == 0;
+  if (changed)
+    {
+      g_clear_pointer (&self->refresh_token, techo_wipe_free);
+      g_clear_pointer (&self->access_token, techo_wipe_free);
+      self->refresh_token = g_steal_pointer (&refresh);
+      self->access_token = g_steal_pointer (&access);
+      self->expires_at = 0;
+      self->lifetime = 0;
+      techo_json_get_int64 (object, "expires_at", &self->expires_at);
+      techo_json_get_int64 (object, "lifetime", &self->lifetime);
+    }
+  wipe_saved_tokens (object);
+  return changed;
+}
+
+/* The cross-process refresh lock: an flock on a file beside the store,
+ * waited for (at most REFRESH_LOCK_WAIT seconds). -1 when there is no
+ * such folder (then only this process's mutex serialises). */
+static int
+take_refresh_lock (TechoOAuth    *self,
+                   GCancellable  *cancellable,
+                   GError       **error)
+{
+  const char *dir = techo_vault_get_data_dir (self->vault);
+  g_autofree char *path = NULL;
+  gint64 give_up = g_get_monotonic_time () + REFRESH_LOCK_WAIT * G_TIME_SPAN_SECOND;
+  int fd;
+
+  if (dir == NULL || !g_file_test (dir, G_FILE_TEST_IS_DIR))
+    return -1;
+  path = g_build_filename (dir, REFRESH_LOCK_FILE, NULL);
+  fd = g_open (path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+  if (fd < 0)
+    {
+      g_debug ("no refresh lock (%s): %s", path, g_strerror (errno));
+      return -1;
+    }
+  while (flock (fd, LOCK_EX | LOCK_NB) != 0)
+    {
+      if (errno != EWOULDBLOCK && errno != EINTR)
+        {
+          g_debug ("refresh lock: %s", g_strerror (errno));
+          close (fd);
+          return -1;
+        }
+      if (g_get_monotonic_time () > give_up)
+        {
+          close (fd);
+          g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TIMEOUT,
+                       "Another Techo has been renewing the sign-in for too long; please try "
+                       "again later.");
+          return -2;
+        }
+      if (!techo_http_sleep (50, cancellable, error))
+        {
+          close (fd);
+          return -2;
+        }
+    }
+  return fd;
+}
+
+static void
+release_refresh_lock (int fd)
+{
+  if (fd >= 0)
+    {
+      flock (fd, LOCK_UN);
+      close (fd);
+    }
 }
 
 /* ---- Token endpoint ----------------------------------------------------- */
 
 /* Reads a token answer into @self (locked). An error answer of the
  * server becomes @error; invalid_grant means the grant is gone. */
+gboolean
+techo_oauth_token_is_valid (const char *token)
+{
+  gsize length, i;
+
+  if (token == NULL)
+    return FALSE;
+  length = strnlen (token, TECHO_OAUTH_MAX_TOKEN + 1);
+  if (length == 0 || length > TECHO_OAUTH_MAX_TOKEN)
+    return FALSE;
+  for (i = 0; i < length; i++)
+    if (!g_ascii_isalnum (token[i]) && strchr ("-._~+/", token[i]) == NULL)
+      break;
+  if (i == 0)
+    return FALSE;
+  for (; i < length; i++)
+    if (token[i] != '=')
+      return FALSE;
+  return TRUE;
+}
+
 static gboolean
 apply_token_response_locked (TechoOAuth         *self,
                              TechoHttpResponse  *response,
                              gboolean            refreshing,
+                             char              **out_id_token,
                              GError            **error)
 {
   TechoJsonLimits limits = { MAX_TOKEN_BYTES, 8 };
@@ -576,9 +839,19 @@ apply_token_response_locked (TechoOAuth         *self,
         g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN,
                      "The portal no longer accepts this sign-in; please sign in again.");
       else
-        g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
-                     "The sign-in server refused to issue tokens (%s).",
-                     code != NULL ? code : "no reason given");
+        {
+          g_autofree char *shown = techo_http_printable (code != NULL ? code : "no reason given", 64);
+          g_autofree char *description =
+            techo_http_printable (object != NULL ? techo_json_get_string (object, "error_description")
+                                                 : NULL, 200);
+
+          if (*description != '\0')
+            g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                         "The sign-in server refused to issue tokens (%s: %s).", shown, description);
+          else
+            g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                         "The sign-in server refused to issue tokens (%s).", shown);
+        }
       return FALSE;
     }
   if (object == NULL)
@@ -599,7 +872,19 @@ apply_token_response_locked (TechoOAuth         *self,
                    "The sign-in server's token answer lacks a bearer access token.");
       return FALSE;
     }
+  /* RFC 6750 §2.1: a token that is not a b64token would be sent as
+   * something else than one header value (CR/LF) or not at all. */
+  if (!techo_oauth_token_is_valid (access_token) ||
+      (refresh_token != NULL && !techo_oauth_token_is_valid (refresh_token)))
+    {
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                   "The sign-in server sent a token with characters or a length that tokens do "
+                   "not have; Techo neither stored nor used it.");
+      return FALSE;
+    }
   techo_json_get_int64 (object, "expires_in", &expires_in);
+  if (out_id_token != NULL)
+    *out_id_token = g_strdup (techo_json_get_string (object, "id_token"));
 
   g_clear_pointer (&self->access_token, techo_wipe_free);
   self->access_token = g_strdup (access_token);
@@ -624,6 +909,7 @@ apply_token_response_locked (TechoOAuth         *self,
 static TechoHttpResponse *
 post_form (const char    *url,
            char          *encoded_form,
+           guint          deadline,
            const char    *what,
            GCancellable  *cancellable,
            GError       **error)
@@ -640,15 +926,15 @@ post_form (const char    *url,
     }
   soup_message_headers_replace (soup_message_get_request_headers (message),
                                 "Accept", "application/json");
-  return techo_http_send (session, message, MAX_TOKEN_BYTES, HTTP_DEADLINE, what,
+  return techo_http_send (session, message, MAX_TOKEN_BYTES, deadline, what,
                           cancellable, error);
 }
 
 /* With the lock held: one refresh request, the rotated token saved. */
 static gboolean
-refresh_locked (TechoOAuth    *self,
-                GCancellable  *cancellable,
-                GError       **error)
+refresh_request_locked (TechoOAuth    *self,
+                        GCancellable  *cancellable,
+                        GError       **error)
 {
   g_autoptr(TechoHttpResponse) response = NULL;
   g_autoptr(GError) local_error = NULL;
@@ -666,10 +952,10 @@ refresh_locked (TechoOAuth    *self,
                                           "refresh_token", self->refresh_token,
                                           "client_id", self->client_id,
                                           NULL),
-                        "the token refresh", cancellable, error);
+                        self->http_deadline, "the token refresh", cancellable, error);
   if (response == NULL)
     return FALSE;
-  if (!apply_token_response_locked (self, response, TRUE, &local_error))
+  if (!apply_token_response_locked (self, response, TRUE, NULL, &local_error))
     {
       if (g_error_matches (local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_SIGN_IN))
         {
@@ -689,6 +975,172 @@ refresh_locked (TechoOAuth    *self,
   return save_session_locked (self, cancellable, error);
 }
 
+/* ---- OpenID Connect ------------------------------------------------------ */
+
+static gboolean
+fetch_jwks (TechoOAuth    *self,
+            SoupSession   *session,
+            const char    *uri,
+            GCancellable  *cancellable,
+            GError       **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", uri);
+  g_autoptr(TechoHttpResponse) response = NULL;
+  TechoJwks *jwks;
+
+  if (message == NULL)
+    {
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                   "The sign-in server gave an address for its keys Techo cannot use.");
+      return FALSE;
+    }
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept",
+                                "application/jwk-set+json, application/json");
+  self->n_jwks_fetches++;
+  response = techo_http_send (session, message, TECHO_OIDC_MAX_JWKS, self->http_deadline,
+                              "the sign-in server's keys", cancellable, error);
+  if (response == NULL)
+    return FALSE;
+  if (response->status != 200)
+    {
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_ID_TOKEN,
+                   "The sign-in server did not give its signing keys (HTTP %u), so its identity "
+                   "token cannot be checked.", response->status);
+      return FALSE;
+    }
+  jwks = techo_jwks_parse (response->body, error);
+  if (jwks == NULL)
+    return FALSE;
+  g_clear_pointer (&self->jwks, techo_jwks_free);
+  g_free (self->jwks_uri);
+  self->jwks = jwks;
+  self->jwks_uri = g_strdup (uri);
+  return TRUE;
+}
+
+/* Checks @id_token against the provider's keys: those kept from before,
+ * fetched once more when the token names a key they lack (the provider
+ * may have rotated its keys), or fetched now. */
+static JsonObject *
+verify_id_token (TechoOAuth               *self,
+                 SoupSession              *session,
+                 const TechoOAuthMetadata *metadata,
+                 const char               *client_id,
+                 const char               *nonce,
+                 const char               *id_token,
+                 GCancellable             *cancellable,
+                 GError                  **error)
+{
+  TechoIdTokenCheck check = {
+    metadata->issuer, client_id, nonce, (const char * const *) metadata->id_token_algs,
+    g_get_real_time () / G_USEC_PER_SEC,
+  };
+  g_autoptr(GError) local_error = NULL;
+  gboolean fresh = FALSE, unknown_key = FALSE;
+  JsonObject *claims;
+
+  if (self->jwks == NULL || g_strcmp0 (self->jwks_uri, metadata->jwks_uri) != 0)
+    {
+      if (!fetch_jwks (self, session, metadata->jwks_uri, cancellable, error))
+        return NULL;
+      fresh = TRUE;
+    }
+  claims = techo_id_token_verify (id_token, self->jwks, &check, &unknown_key, &local_error);
+  if (claims == NULL && unknown_key && !fresh)
+    {
+      g_debug ("the ID token names a key not in the kept JWKS; fetching it once more");
+      g_clear_error (&local_error);
+      if (!fetch_jwks (self, session, metadata->jwks_uri, cancellable, error))
+        return NULL;
+      claims = techo_id_token_verify (id_token, self->jwks, &check, NULL, &local_error);
+    }
+  if (claims == NULL)
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return claims;
+}
+
+/* Adds what userinfo says to @identity. A userinfo that cannot be had is
+ * no failure (the ID token already said who it is); one about another
+ * person is. */
+static gboolean
+merge_userinfo (TechoOAuth    *self,
+                SoupSession   *session,
+                const char    *endpoint,
+                JsonObject    *identity,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", endpoint);
+  g_autoptr(TechoHttpResponse) response = NULL;
+  g_autoptr(JsonObject) object = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *authorization = NULL;
+  TechoJsonLimits limits = { MAX_TOKEN_BYTES, 8, 0 };
+
+  if (message == NULL)
+    return TRUE;
+  authorization = g_strconcat ("Bearer ", self->access_token, NULL);
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Authorization",
+                                authorization);
+  techo_wipe (authorization, strlen (authorization));
+  soup_message_headers_replace (soup_message_get_request_headers (message), "Accept",
+                                "application/json");
+  response = techo_http_send (session, message, MAX_TOKEN_BYTES, self->http_deadline,
+                              "your user information", cancellable, &local_error);
+  if (response == NULL || response->status != 200 ||
+      g_strcmp0 (response->content_type, "application/json") != 0)
+    {
+      g_debug ("userinfo not used: %s", response == NULL ? local_error->message : "not a JSON 200");
+      return TRUE;
+    }
+  object = techo_json_parse_object_bounded (g_bytes_get_data (response->body, NULL),
+                                            g_bytes_get_size (response->body), &limits, NULL);
+  if (object == NULL)
+    return TRUE;
+  return techo_oidc_identity_merge_userinfo (identity, object, error);
+}
+
+static gint64
+expiry_margin (TechoOAuth *self)
+{
+  /* Refresh a little early, unless tokens live so briefly that early
+   * would mean always. */
+  return self->lifetime >= 4 * EXPIRY_MARGIN ? EXPIRY_MARGIN : 0;
+}
+
+/* With the lock held: a refresh, once across processes. Under the file
+ * lock the keyring is read again: when another process has refreshed in
+ * the meantime, its tokens are used and no request is sent (sending our
+ * rotated-out refresh token would make the server revoke the grant). */
+static gboolean
+refresh_locked (TechoOAuth    *self,
+                const char    *rejected_token,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  gboolean ok;
+  int fd;
+
+  fd = take_refresh_lock (self, cancellable, error);
+  if (fd == -2)
+    return FALSE;
+  if (adopt_saved_tokens_locked (self, cancellable))
+    {
+      gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+
+      if (self->access_token != NULL && g_strcmp0 (self->access_token, rejected_token) != 0 &&
+          (self->expires_at == 0 || self->expires_at - expiry_margin (self) > now))
+        {
+          g_debug ("another process refreshed the sign-in; using its tokens");
+          release_refresh_lock (fd);
+          return TRUE;
+        }
+    }
+  ok = refresh_request_locked (self, cancellable, error);
+  release_refresh_lock (fd);
+  return ok;
+}
+
 /* ---- GObject ------------------------------------------------------------ */
 
 static void
@@ -697,6 +1149,8 @@ techo_oauth_finalize (GObject *object)
   TechoOAuth *self = (TechoOAuth *) object;
 
   clear_session_locked (self);
+  g_clear_pointer (&self->jwks, techo_jwks_free);
+  g_free (self->jwks_uri);
   g_clear_object (&self->vault);
   g_mutex_clear (&self->lock);
   G_OBJECT_CLASS (techo_oauth_parent_class)->finalize (object);
@@ -712,6 +1166,7 @@ static void
 techo_oauth_init (TechoOAuth *self)
 {
   g_mutex_init (&self->lock);
+  self->http_deadline = HTTP_DEADLINE;
 }
 
 /* ---- Public API ---------------------------------------------------------- */
@@ -762,23 +1217,45 @@ techo_oauth_sign_in_sync (TechoOAuth            *self,
   g_autoptr(GHashTable) params = NULL;
   g_autoptr(TechoHttpResponse) response = NULL;
   g_autoptr(GMutexLocker) locker = NULL;
+  g_autoptr(JsonObject) claims = NULL;
+  g_autoptr(JsonObject) identity = NULL;
+  g_autofree char *chosen_scopes = NULL;
   g_auto(TechoSecret) code = NULL;
-  gboolean ok = FALSE;
+  g_auto(TechoSecret) id_token = NULL;
+  gboolean ok = FALSE, openid;
 
   g_return_val_if_fail (TECHO_IS_OAUTH (self), FALSE);
 
   if (client_id == NULL || *client_id == '\0')
     client_id = TECHO_OAUTH_DEFAULT_CLIENT_ID;
-  if (scopes == NULL || *scopes == '\0')
-    scopes = TECHO_OAUTH_DEFAULT_SCOPES;
 
   /* The listener and the HTTP session run on a context of our own, so a
    * sign-in works the same from a worker thread and from the CLI. */
   g_main_context_push_thread_default (context);
   session = techo_http_session_new (HTTP_TIMEOUT);
-  metadata = techo_oauth_discover (session, issuer, cancellable, error);
+  metadata = discover (session, issuer, self->http_deadline, cancellable, error);
   if (metadata == NULL)
     goto out;
+
+  /* The default asks for openid too when the server is an OpenID provider
+   * that offers it: then the ID token says who signed in. */
+  if (scopes == NULL || *scopes == '\0')
+    chosen_scopes = techo_oauth_metadata_is_openid (metadata) && metadata->openid_scope
+                    ? g_strdup ("openid " TECHO_OAUTH_DEFAULT_SCOPES)
+                    : g_strdup (TECHO_OAUTH_DEFAULT_SCOPES);
+  else
+    chosen_scopes = g_strdup (scopes);
+  scopes = chosen_scopes;
+  openid = scope_has (scopes, "openid");
+  if (openid && !techo_oauth_metadata_is_openid (metadata))
+    {
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                   "Techo was asked to sign in with OpenID (scope “openid”), but the sign-in "
+                   "server does not describe itself as an OpenID provider (no jwks_uri or "
+                   "id_token_signing_alg_values_supported).");
+      goto out;
+    }
+
   redirect = techo_loopback_redirect_new (error);
   if (redirect == NULL)
     goto out;
@@ -802,7 +1279,7 @@ techo_oauth_sign_in_sync (TechoOAuth            *self,
                                           "client_id", client_id,
                                           "code_verifier", techo_auth_attempt_get_verifier (attempt),
                                           NULL),
-                        "the token request", cancellable, error);
+                        self->http_deadline, "the token request", cancellable, error);
   if (response == NULL)
     goto out;
 
@@ -814,10 +1291,33 @@ techo_oauth_sign_in_sync (TechoOAuth            *self,
   self->scopes = g_strdup (scopes);
   self->token_endpoint = g_strdup (metadata->token_endpoint);
   self->revocation_endpoint = g_strdup (metadata->revocation_endpoint);
-  if (!apply_token_response_locked (self, response, FALSE, error))
+  if (!apply_token_response_locked (self, response, FALSE, &id_token, error))
     {
       clear_session_locked (self);
       goto out;
+    }
+  if (openid)
+    {
+      /* Who signed in: the ID token, checked; then userinfo for what the
+       * token does not say. */
+      claims = verify_id_token (self, session, metadata, client_id,
+                                techo_auth_attempt_get_nonce (attempt), id_token,
+                                cancellable, error);
+      if (claims == NULL || (identity = techo_oidc_identity_from_claims (claims)) == NULL)
+        {
+          if (claims != NULL)
+            g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_ID_TOKEN,
+                         "The identity token does not say who signed in (sub).");
+          clear_session_locked (self);
+          goto out;
+        }
+      if (metadata->userinfo_endpoint != NULL &&
+          !merge_userinfo (self, session, metadata->userinfo_endpoint, identity, cancellable, error))
+        {
+          clear_session_locked (self);
+          goto out;
+        }
+      self->identity = g_steal_pointer (&identity);
     }
   if (!save_session_locked (self, cancellable, error))
     {
@@ -831,6 +1331,35 @@ out:
     techo_loopback_redirect_close (redirect);
   g_main_context_pop_thread_default (context);
   return ok;
+}
+
+const char *
+techo_oauth_get_subject (TechoOAuth *self)
+{
+  return self->identity != NULL ? techo_json_get_string (self->identity, "sub") : NULL;
+}
+
+TechoProfile *
+techo_oauth_dup_identity (TechoOAuth *self)
+{
+  g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
+
+  if (self->identity == NULL)
+    return NULL;
+  return techo_oidc_identity_to_profile (self->identity, self->issuer);
+}
+
+void
+techo_oauth_set_http_deadline (TechoOAuth *self,
+                               guint       seconds)
+{
+  self->http_deadline = seconds;
+}
+
+guint
+techo_oauth_get_n_jwks_fetches (TechoOAuth *self)
+{
+  return self->n_jwks_fetches;
 }
 
 gboolean
@@ -893,9 +1422,7 @@ techo_oauth_get_access_token (TechoOAuth    *self,
 {
   g_autoptr(GMutexLocker) locker = g_mutex_locker_new (&self->lock);
   gint64 now = g_get_real_time () / G_USEC_PER_SEC;
-  /* Refresh a little early, unless tokens live so briefly that early
-   * would mean always. */
-  gint64 margin = self->lifetime >= 4 * EXPIRY_MARGIN ? EXPIRY_MARGIN : 0;
+  gint64 margin = expiry_margin (self);
 
   if (self->access_token == NULL && self->refresh_token == NULL)
     {
@@ -905,7 +1432,7 @@ techo_oauth_get_access_token (TechoOAuth    *self,
     }
   if (self->access_token == NULL || (self->expires_at != 0 && self->expires_at - margin <= now))
     {
-      if (!refresh_locked (self, cancellable, error))
+      if (!refresh_locked (self, NULL, cancellable, error))
         return NULL;
     }
   return g_strdup (self->access_token);
@@ -923,7 +1450,7 @@ techo_oauth_refresh_sync (TechoOAuth    *self,
   if (self->access_token != NULL && rejected_token != NULL &&
       g_strcmp0 (rejected_token, self->access_token) != 0)
     return g_strdup (self->access_token);
-  if (!refresh_locked (self, cancellable, error))
+  if (!refresh_locked (self, rejected_token, cancellable, error))
     return NULL;
   return g_strdup (self->access_token);
 }
@@ -957,7 +1484,7 @@ techo_oauth_sign_out_sync (TechoOAuth    *self,
                                               self->refresh_token != NULL ? "refresh_token" : "access_token",
                                               "client_id", self->client_id,
                                               NULL),
-                            "the sign-out", cancellable, &local_error);
+                            self->http_deadline, "the sign-out", cancellable, &local_error);
       /* RFC 7009 §2.2: 200 whether or not the token was still valid. */
       revoked = response != NULL && response->status == 200;
       if (!revoked)

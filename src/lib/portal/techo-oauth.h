@@ -16,6 +16,7 @@
 #include <libsoup/soup.h>
 
 #include "techo-http.h"
+#include "techo-records.h"
 
 G_BEGIN_DECLS
 
@@ -32,9 +33,17 @@ typedef struct
   char *revocation_endpoint;        /* NULL when the server has none */
   gboolean iss_parameter_supported; /* RFC 9207 */
   gboolean s256_supported;          /* listed, or the list absent */
+  /* OpenID Connect Discovery; NULL when the server is no OpenID provider */
+  char *jwks_uri;
+  char *userinfo_endpoint;          /* may be NULL */
+  char **id_token_algs;             /* id_token_signing_alg_values_supported */
+  gboolean openid_scope;            /* scopes_supported lists "openid" */
 } TechoOAuthMetadata;
 
 void                techo_oauth_metadata_free  (TechoOAuthMetadata *metadata);
+/* TRUE when the metadata describes an OpenID provider: jwks_uri and
+ * id_token_signing_alg_values_supported are present. */
+gboolean            techo_oauth_metadata_is_openid (const TechoOAuthMetadata *metadata);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoOAuthMetadata, techo_oauth_metadata_free)
 
 /* Checks a metadata document against @issuer (RFC 8414 §3.3: the issuer
@@ -72,6 +81,9 @@ TechoAuthAttempt *techo_auth_attempt_new      (const TechoOAuthMetadata *metadat
                                                GError                  **error);
 void              techo_auth_attempt_free     (TechoAuthAttempt *attempt);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoAuthAttempt, techo_auth_attempt_free)
+
+/* The nonce sent (OpenID Connect: when @scopes hold "openid"), or NULL. */
+const char       *techo_auth_attempt_get_nonce    (TechoAuthAttempt *attempt);
 
 /* The URL to hand to the browser. */
 const char       *techo_auth_attempt_get_url      (TechoAuthAttempt *attempt);
@@ -130,6 +142,26 @@ gboolean    techo_oauth_is_signed_in      (TechoOAuth *self);
 const char *techo_oauth_get_issuer        (TechoOAuth *self);
 const char *techo_oauth_get_client_id     (TechoOAuth *self);
 const char *techo_oauth_get_scopes        (TechoOAuth *self);
+/* Who signed in, as the OpenID provider's checked ID token (and its
+ * userinfo) said; NULL when the sign-in was plain OAuth. */
+const char *techo_oauth_get_subject       (TechoOAuth *self);
+/* A new profile (subject, issuer and what the provider told of name, kana
+ * name, birth date and sex), or NULL without an OpenID identity. */
+TechoProfile *techo_oauth_dup_identity    (TechoOAuth *self);
+
+/* The whole-exchange deadline of every request the sign-in makes
+ * (default 60 s). */
+void        techo_oauth_set_http_deadline (TechoOAuth *self,
+                                           guint       seconds);
+/* How many times the provider's JWKS was fetched (for tests). */
+guint       techo_oauth_get_n_jwks_fetches (TechoOAuth *self);
+
+/* RFC 6750 §2.1 b64token: 1*( ALPHA / DIGIT / "-" / "." / "_" / "~" / "+" /
+ * "/" ) *"=", at most TECHO_OAUTH_MAX_TOKEN bytes. Tokens that are not are
+ * neither stored nor sent. */
+#define TECHO_OAUTH_MAX_TOKEN 4096
+gboolean    techo_oauth_token_is_valid    (const char *token);
+
 /* What the server granted (space separated), may be NULL. */
 const char *techo_oauth_get_granted_scope (TechoOAuth *self);
 /* The consent's end as the portal reported it (ISO 8601), may be NULL. */
@@ -146,7 +178,9 @@ char       *techo_oauth_get_access_token  (TechoOAuth    *self,
                                            GError       **error);
 
 /* Called after a 401 for @rejected_token: refreshes unless another thread
- * already did (one refresh at a time, whatever the number of callers),
+ * or another process already did (one refresh at a time, whatever the
+ * number of callers: a file lock beside the store is held across the
+ * refresh, and the keyring is read again under it),
  * stores the rotated refresh token in the keyring before returning the new
  * access token. A refresh the server refuses ends the session:
  * TECHO_PORTAL_ERROR_SIGN_IN, "please sign in again". */

@@ -34,7 +34,7 @@ techo_portal_limits_init_default (TechoPortalLimits *limits)
   limits->max_attempts = 8;
   limits->backoff_base_ms = 250;
   limits->backoff_cap_ms = 30000;
-  limits->max_wait_seconds = 600;
+  limits->max_wait_seconds = 180;
   limits->page_limit = 500;
   limits->max_records = 1000;
   limits->max_body = TECHO_HTTP_DEFAULT_MAX_BODY;
@@ -399,6 +399,14 @@ techo_portal_client_get_me (TechoPortalClient  *self,
   if (!exchange (self, "GET", "/api/v1/me", NULL, MAX_SMALL_BODY, TRUE, TECHO_N_CATEGORIES,
                  "your profile", &answer, cancellable, error))
     return NULL;
+  if (answer.status == 404 || answer.status == 410)
+    {
+      /* A provider with no profile resource of its own (any OpenID
+       * provider): the sign-in's identity stands in for it. */
+      g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NOT_FOUND,
+                   "The portal has no profile resource (HTTP %u).", answer.status);
+      return NULL;
+    }
   if (answer.status != 200)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
@@ -503,13 +511,17 @@ techo_portal_client_wait (TechoPortalClient  *self,
       if (g_get_monotonic_time () >= give_up)
         {
           g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_TIMEOUT,
-                       "The portal has been preparing the data for too long; please try again later.");
+                       "The portal was still preparing the data after %u seconds; Techo stopped "
+                       "waiting. Please try again later.", self->limits.max_wait_seconds);
           return FALSE;
         }
-      /* PENDING carries Retry-After; without it, poll every second. */
+      /* PENDING carries Retry-After; without it, poll every second. Never
+       * past the overall deadline. */
       wait_ms = answer.retry_after >= 0
                 ? (guint) MIN (answer.retry_after * 1000, self->limits.backoff_cap_ms)
                 : DEFAULT_POLL_MS;
+      wait_ms = (guint) MIN ((gint64) wait_ms,
+                             MAX ((give_up - g_get_monotonic_time ()) / 1000, 0) + 1);
       if (!techo_http_sleep (wait_ms, cancellable, error))
         return FALSE;
     }

@@ -23,7 +23,8 @@ typedef struct
   guint max_attempts;         /* tries of one exchange (default 8) */
   guint backoff_base_ms;      /* first wait (default 250) */
   guint backoff_cap_ms;       /* longest wait, also caps Retry-After (default 30,000) */
-  guint max_wait_seconds;     /* longest wait for a PENDING request (default 600) */
+  guint max_wait_seconds;     /* longest wait for a PENDING request, polls included
+                               * (default 180); then TECHO_PORTAL_ERROR_TIMEOUT */
   guint page_limit;           /* records asked for per page, 1..1000 (default 500) */
   guint max_records;          /* records accepted per page (default 1000) */
   gsize max_body;             /* bytes of one answer (default 8 MiB) */

@@ -7,5 +7,6 @@
 #include "techo-http.h"
 #include "techo-loopback-redirect.h"
 #include "techo-oauth.h"
+#include "techo-oidc.h"
 #include "techo-portal-client.h"
 #include "techo-sync.h"

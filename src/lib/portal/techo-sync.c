@@ -645,6 +645,23 @@ techo_sync_run_finish (TechoSync     *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
+/* The record categories named in a granted scope. */
+static guint
+granted_from_scope (const char *scope)
+{
+  g_auto(GStrv) words = g_strsplit (scope != NULL ? scope : "", " ", 64);
+  guint granted = 0;
+
+  for (guint i = 0; words[i] != NULL; i++)
+    {
+      TechoCategory category;
+
+      if (techo_category_from_string (words[i], &category))
+        granted |= 1u << category;
+    }
+  return granted;
+}
+
 gint64
 techo_sync_prepare_profile (TechoStore         *store,
                             TechoOAuth         *oauth,
@@ -654,19 +671,54 @@ techo_sync_prepare_profile (TechoStore         *store,
                             GError            **error)
 {
   g_autoptr(TechoPortalMe) me = NULL;
+  g_autoptr(TechoProfile) identity = techo_oauth_dup_identity (oauth);
+  g_autoptr(GError) local_error = NULL;
+  const TechoProfile *profile;
+  const char *consent_expires_at = NULL;
   gint64 profile_id = 0;
+  guint granted = 0;
 
-  me = techo_portal_client_get_me (client, cancellable, error);
+  /* Who signed in: the OpenID identity (ID token, then userinfo) when the
+   * sign-in had one; the portal's own profile resource adds what it knows
+   * (the consent), and is the only source for a plain OAuth sign-in. */
+  me = techo_portal_client_get_me (client, cancellable, &local_error);
   if (me == NULL)
-    return 0;
-  if (!techo_store_ensure_profile_sync (store, me->profile, &profile_id, cancellable, error))
+    {
+      if (identity == NULL ||
+          !g_error_matches (local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NOT_FOUND))
+        {
+          if (identity == NULL &&
+              g_error_matches (local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_NOT_FOUND))
+            local_error->code = TECHO_PORTAL_ERROR_PROTOCOL;
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return 0;
+        }
+      profile = identity;
+      granted = granted_from_scope (techo_oauth_get_granted_scope (oauth) != NULL
+                                    ? techo_oauth_get_granted_scope (oauth)
+                                    : techo_oauth_get_scopes (oauth));
+    }
+  else
+    {
+      if (identity != NULL && g_strcmp0 (identity->subject, me->profile->subject) != 0)
+        {
+          g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_ID_TOKEN,
+                       "The portal's profile is of another person than the one who signed in "
+                       "(the subjects differ); Techo stored nothing.");
+          return 0;
+        }
+      profile = me->profile;
+      granted = me->granted;
+      consent_expires_at = me->consent_expires_at;
+    }
+  if (!techo_store_ensure_profile_sync (store, profile, &profile_id, cancellable, error))
     return 0;
   if (!techo_store_set_profile_client_sync (store, profile_id, techo_oauth_get_client_id (oauth),
                                             techo_oauth_get_scopes (oauth), cancellable, error))
     return 0;
-  if (!techo_oauth_set_consent_expires_at (oauth, me->consent_expires_at, cancellable, error))
+  if (!techo_oauth_set_consent_expires_at (oauth, consent_expires_at, cancellable, error))
     return 0;
   if (out_granted != NULL)
-    *out_granted = me->granted;
+    *out_granted = granted;
   return profile_id;
 }

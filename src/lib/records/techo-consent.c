@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "techo-consent.h"
+#include "techo-names.h"
 
 G_DEFINE_QUARK (techo-consent-error-quark, techo_consent_error)
 
@@ -33,14 +34,14 @@ gboolean
 techo_consent_method_from_string (const char         *name,
                                   TechoConsentMethod *out_method)
 {
+  guint i;
+
+  /* method_names[TECHO_CONSENT_METHOD_NONE] is NULL: "none" is no name. */
   *out_method = TECHO_CONSENT_METHOD_NONE;
-  for (guint i = TECHO_CONSENT_METHOD_NONE + 1; name != NULL && i < TECHO_CONSENT_N_METHODS; i++)
-    if (g_str_equal (name, method_names[i]))
-      {
-        *out_method = i;
-        return TRUE;
-      }
-  return FALSE;
+  if (!techo_names_lookup (method_names, TECHO_CONSENT_N_METHODS, name, &i))
+    return FALSE;
+  *out_method = i;
+  return TRUE;
 }
 
 gboolean

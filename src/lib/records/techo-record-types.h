@@ -14,6 +14,10 @@ G_BEGIN_DECLS
 #define TECHO_RECORD_MAX_PAGE_RECORDS   10000   /* records of one portal page */
 #define TECHO_RECORD_MAX_FILE_RECORDS   1000000 /* records of one imported file */
 
+/* Every id the マイナポータル XML reader (formats) makes starts with this;
+ * the store's merge tells such rows apart by it (five characters). */
+#define TECHO_MHLW_ID_PREFIX "mhlw-"
+
 typedef enum
 {
   TECHO_CATEGORY_CHECKUP,

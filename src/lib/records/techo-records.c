@@ -6,6 +6,7 @@
 
 #include <string.h>
 
+#include "techo-names.h"
 #include "techo-record-types.h"
 
 static const char * const category_names[TECHO_N_CATEGORIES] = {
@@ -27,16 +28,13 @@ gboolean
 techo_category_from_string (const char    *name,
                             TechoCategory *out_category)
 {
-  for (guint i = 0; i < TECHO_N_CATEGORIES; i++)
-    {
-      if (g_strcmp0 (name, category_names[i]) == 0)
-        {
-          if (out_category != NULL)
-            *out_category = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  guint i;
+
+  if (!techo_names_lookup (category_names, TECHO_N_CATEGORIES, name, &i))
+    return FALSE;
+  if (out_category != NULL)
+    *out_category = i;
+  return TRUE;
 }
 
 static const char * const origin_names[TECHO_N_ORIGINS] = {
@@ -56,14 +54,13 @@ gboolean
 techo_origin_from_string (const char  *name,
                           TechoOrigin *out_origin)
 {
-  for (guint i = 0; i < TECHO_N_ORIGINS; i++)
-    if (g_strcmp0 (name, origin_names[i]) == 0)
-      {
-        if (out_origin != NULL)
-          *out_origin = i;
-        return TRUE;
-      }
-  return FALSE;
+  guint i;
+
+  if (!techo_names_lookup (origin_names, TECHO_N_ORIGINS, name, &i))
+    return FALSE;
+  if (out_origin != NULL)
+    *out_origin = i;
+  return TRUE;
 }
 
 const char *
@@ -77,16 +74,13 @@ gboolean
 techo_value_type_from_string (const char     *name,
                               TechoValueType *out_type)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (value_type_names); i++)
-    {
-      if (g_strcmp0 (name, value_type_names[i]) == 0)
-        {
-          if (out_type != NULL)
-            *out_type = i;
-          return TRUE;
-        }
-    }
-  return FALSE;
+  guint i;
+
+  if (!techo_names_lookup (value_type_names, G_N_ELEMENTS (value_type_names), name, &i))
+    return FALSE;
+  if (out_type != NULL)
+    *out_type = i;
+  return TRUE;
 }
 
 void
@@ -243,13 +237,12 @@ gboolean
 techo_notebook_kind_from_string (const char        *name,
                                  TechoNotebookKind *out_kind)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (notebook_kind_names); i++)
-    if (g_strcmp0 (name, notebook_kind_names[i]) == 0)
-      {
-        *out_kind = i;
-        return TRUE;
-      }
-  return FALSE;
+  guint i;
+
+  if (!techo_names_lookup (notebook_kind_names, G_N_ELEMENTS (notebook_kind_names), name, &i))
+    return FALSE;
+  *out_kind = i;
+  return TRUE;
 }
 
 TechoNotebookEntry *

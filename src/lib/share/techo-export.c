@@ -14,6 +14,7 @@
 #include "techo-csv.h"
 #include "techo-export.h"
 #include "techo-fhir.h"
+#include "techo-names.h"
 #include "techo-report.h"
 #include "techo-thread.h"
 
@@ -38,13 +39,12 @@ gboolean
 techo_export_format_from_string (const char        *name,
                                  TechoExportFormat *out_format)
 {
-  for (guint i = 0; i < G_N_ELEMENTS (format_names); i++)
-    if (g_strcmp0 (name, format_names[i]) == 0)
-      {
-        *out_format = i;
-        return TRUE;
-      }
-  return FALSE;
+  guint i;
+
+  if (!techo_names_lookup (format_names, G_N_ELEMENTS (format_names), name, &i))
+    return FALSE;
+  *out_format = i;
+  return TRUE;
 }
 
 TechoConsentMethod

@@ -16,14 +16,14 @@
 #include "techo-atomic-file.h"
 #include "techo-json.h"
 #include "techo-secure.h"
+#include "techo-serve.h"
 #include "techo-share-host.h"
 #include "techo-shl.h"
+#include "techo-shl-responder-private.h"
 
 G_DEFINE_QUARK (techo-share-host-error-quark, techo_share_host_error)
 
 #define API_PREFIX        "/api/shares"
-#define SHL_PREFIX        "/shl/"
-#define FILE_PREFIX       "/shl/file/"
 #define MAX_SHL_BODY      (16 * 1024)
 #define MAX_META_BYTES    (1024 * 1024)
 #define MAX_RECIPIENT     120
@@ -74,29 +74,6 @@ typedef struct
   gint64 denied_last;
 } Share;
 
-typedef struct
-{
-  char *share_id;
-  gint64 expires_at;
-} Location;
-
-typedef struct
-{
-  TechoShareHost *host;
-  GObject *stream;      /* watched, not owned */
-  GSocket *socket;
-  char *address;
-  guint deadline_id;
-  gboolean closing;
-  GList *link;
-} Conn;
-
-typedef struct
-{
-  double tokens;
-  gint64 last;          /* monotonic µs */
-} Bucket;
-
 struct _TechoShareHost
 {
   GObject parent_instance;
@@ -106,17 +83,10 @@ struct _TechoShareHost
   TechoShareHostLimits limits;
   char *upload_key_hash;
   GMainContext *context;
-  SoupServer *server;
-  GSocketService *service;
-  GTlsCertificate *certificate;
+  TechoShlResponder *responder;
   char *base_url;
   GHashTable *shares;        /* id → Share */
   GHashTable *by_token;      /* token hash → Share (borrowed) */
-  GHashTable *locations;     /* token → Location */
-  GHashTable *buckets;       /* address → Bucket */
-  GHashTable *per_address;   /* address → count */
-  GQueue conns;              /* Conn, oldest first */
-  GHashTable *by_socket;     /* GSocket → Conn (borrowed) */
   GBytes *viewer_html, *viewer_js, *viewer_css;
   GThreadPool *kdf_pool;
   guint purge_id;
@@ -289,28 +259,11 @@ share_path (TechoShareHost *self,
   return g_build_filename (self->shares_dir, name, NULL);
 }
 
-static char *
-share_to_json (Share *s)
+/* The accesses and the denied counts, in the data file and the API alike. */
+static void
+add_accesses (JsonBuilder *b,
+              Share       *s)
 {
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "v");
-  json_builder_add_int_value (b, 1);
-  techo_json_builder_add_string (b, "id", s->id);
-  techo_json_builder_add_string (b, "tokenHash", s->token_hash);
-  techo_json_builder_add_string (b, "manageHash", s->manage_hash);
-  techo_json_builder_add_string (b, "passcodeHash", s->passcode_hash);
-  techo_json_builder_add_string (b, "label", s->label);
-  techo_json_builder_add_string (b, "state", s->state);
-  json_builder_set_member_name (b, "createdAt");
-  json_builder_add_int_value (b, s->created_at);
-  json_builder_set_member_name (b, "expiresAt");
-  json_builder_add_int_value (b, s->expires_at);
-  json_builder_set_member_name (b, "remainingAttempts");
-  json_builder_add_int_value (b, s->remaining);
-  json_builder_set_member_name (b, "direct");
-  json_builder_add_boolean_value (b, s->direct);
   json_builder_set_member_name (b, "accesses");
   json_builder_begin_array (b);
   for (guint i = 0; i < s->accesses->len; i++)
@@ -337,6 +290,31 @@ share_to_json (Share *s)
   json_builder_set_member_name (b, "lastAt");
   json_builder_add_int_value (b, s->denied_last);
   json_builder_end_object (b);
+}
+
+static char *
+share_to_json (Share *s)
+{
+  g_autoptr(JsonBuilder) b = json_builder_new ();
+
+  json_builder_begin_object (b);
+  json_builder_set_member_name (b, "v");
+  json_builder_add_int_value (b, 1);
+  techo_json_builder_add_string (b, "id", s->id);
+  techo_json_builder_add_string (b, "tokenHash", s->token_hash);
+  techo_json_builder_add_string (b, "manageHash", s->manage_hash);
+  techo_json_builder_add_string (b, "passcodeHash", s->passcode_hash);
+  techo_json_builder_add_string (b, "label", s->label);
+  techo_json_builder_add_string (b, "state", s->state);
+  json_builder_set_member_name (b, "createdAt");
+  json_builder_add_int_value (b, s->created_at);
+  json_builder_set_member_name (b, "expiresAt");
+  json_builder_add_int_value (b, s->expires_at);
+  json_builder_set_member_name (b, "remainingAttempts");
+  json_builder_add_int_value (b, s->remaining);
+  json_builder_set_member_name (b, "direct");
+  json_builder_add_boolean_value (b, s->direct);
+  add_accesses (b, s);
   json_builder_end_object (b);
   return techo_json_builder_to_string (b);
 }
@@ -510,53 +488,18 @@ load_shares (TechoShareHost  *self,
 }
 
 /* ------------------------------------------------------------------ */
-/* Answers */
+/* The SHL answers' backend (techo-shl-responder) */
 
 static void
 respond_bytes (SoupServerMessage *msg,
                guint              status,
                const char        *type,
-               const char        *data,
-               gsize              length)
+               GBytes            *bytes)
 {
   soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, type, SOUP_MEMORY_COPY, data, length);
-}
-
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonBuilder       *builder)
-{
-  g_autofree char *body = techo_json_builder_to_string (builder);
-
-  respond_bytes (msg, status, "application/json", body, strlen (body));
-}
-
-static void
-respond_error (SoupServerMessage *msg,
-               guint              status,
-               const char        *text)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  techo_json_builder_add_string (b, "error", text);
-  json_builder_end_object (b);
-  respond_json (msg, status, b);
-}
-
-static void
-respond_remaining (SoupServerMessage *msg,
-                   guint              remaining)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "remainingAttempts");
-  json_builder_add_int_value (b, remaining);
-  json_builder_end_object (b);
-  respond_json (msg, SOUP_STATUS_UNAUTHORIZED, b);
+  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
+                                "Content-Type", type);
+  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
 }
 
 /* A share answers while its time has not passed and it is not locked. */
@@ -621,11 +564,66 @@ record_denied (TechoShareHost *self,
     share_save_or_warn (self, s);
 }
 
-static GBytes *
-read_jwe (TechoShareHost *self,
-          Share          *s)
+static void
+shl_record (gpointer           backend,
+            gpointer           share,
+            SoupServerMessage *msg,
+            TechoShlEvent      event,
+            const char        *recipient)
 {
-  g_autofree char *path = share_path (self, s->id, ".jwe");
+  switch (event)
+    {
+    case TECHO_SHL_EVENT_MANIFEST:
+      record_access (backend, share, msg, "manifest", recipient);
+      break;
+    case TECHO_SHL_EVENT_FILE:
+      record_access (backend, share, msg, "file", recipient);
+      break;
+    case TECHO_SHL_EVENT_DIRECT:
+      record_access (backend, share, msg, "direct", recipient);
+      break;
+    default:
+      record_denied (backend, share, event == TECHO_SHL_EVENT_WRONG_PASSCODE);
+      break;
+    }
+}
+
+static gpointer
+shl_find (gpointer    backend,
+          const char *token)
+{
+  TechoShareHost *self = backend;
+  g_autofree char *hash = sha256_hex (token);
+
+  return g_hash_table_lookup (self->by_token, hash);
+}
+
+static gpointer
+shl_find_by_id (gpointer    backend,
+                const char *id)
+{
+  return g_hash_table_lookup (((TechoShareHost *) backend)->shares, id);
+}
+
+static gboolean
+shl_describe (gpointer           backend,
+              gpointer           share,
+              TechoShlShareInfo *info)
+{
+  Share *s = share;
+
+  info->id = s->id;
+  info->expires_at = s->expires_at;
+  info->direct = s->direct;
+  info->passcode = s->passcode_hash != NULL;
+  return share_is_live (s);
+}
+
+static GBytes *
+shl_read_jwe (gpointer backend,
+              gpointer share)
+{
+  g_autofree char *path = share_path (backend, ((Share *) share)->id, ".jwe");
   g_autoptr(GError) error = NULL;
   char *data = NULL;
   gsize length = 0;
@@ -638,92 +636,6 @@ read_jwe (TechoShareHost *self,
   return g_bytes_new_take (data, length);
 }
 
-static void
-send_jwe (TechoShareHost    *self,
-          Share             *s,
-          SoupServerMessage *msg)
-{
-  g_autoptr(GBytes) jwe = read_jwe (self, s);
-
-  if (jwe == NULL)
-    {
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the file could not be read");
-      return;
-    }
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_message_headers_replace (soup_server_message_get_response_headers (msg),
-                                "Content-Type", "application/jose");
-  soup_message_body_append_bytes (soup_server_message_get_response_body (msg), jwe);
-}
-
-static gboolean
-location_expired_cb (gpointer key,
-                     gpointer value,
-                     gpointer user_data)
-{
-  return now_seconds () >= ((Location *) value)->expires_at;
-}
-
-static void
-location_free (Location *l)
-{
-  g_free (l->share_id);
-  g_free (l);
-}
-
-static void
-send_manifest (TechoShareHost    *self,
-               Share             *s,
-               SoupServerMessage *msg,
-               const char        *recipient,
-               gint64             embedded_max)
-{
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  g_autoptr(GBytes) jwe = read_jwe (self, s);
-
-  if (jwe == NULL)
-    {
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the file could not be read");
-      return;
-    }
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "files");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  techo_json_builder_add_string (b, "contentType", TECHO_SHL_CONTENT_FHIR);
-  if (embedded_max > 0 && (gsize) embedded_max >= g_bytes_get_size (jwe))
-    {
-      g_autofree char *text = g_strndup (g_bytes_get_data (jwe, NULL), g_bytes_get_size (jwe));
-
-      techo_json_builder_add_string (b, "embedded", text);
-    }
-  else
-    {
-      g_autofree char *token = techo_random_token (32, NULL);
-      g_autofree char *url = NULL;
-      Location *l;
-
-      g_hash_table_foreach_remove (self->locations, location_expired_cb, NULL);
-      if (token == NULL || g_hash_table_size (self->locations) >= MAX_LOCATIONS)
-        {
-          respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "busy; try again later");
-          return;
-        }
-      l = g_new0 (Location, 1);
-      l->share_id = g_strdup (s->id);
-      l->expires_at = MIN (s->expires_at, now_seconds () + LOCATION_SECONDS);
-      url = g_strconcat (self->base_url, FILE_PREFIX, token, NULL);
-      g_hash_table_insert (self->locations, g_steal_pointer (&token), l);
-      techo_json_builder_add_string (b, "location", url);
-    }
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  record_access (self, s, msg, "manifest", recipient);
-  respond_json (msg, SOUP_STATUS_OK, b);
-}
-
-/* ------------------------------------------------------------------ */
 /* Passcode checks on a worker (scrypt is slow on purpose) */
 
 typedef struct
@@ -757,17 +669,19 @@ check_done_cb (gpointer data)
 
   s->pending--;
   if (!share_is_live (s))
-    respond_error (c->msg, SOUP_STATUS_NOT_FOUND, "this share has ended");
+    techo_shl_respond_error (c->msg, SOUP_STATUS_NOT_FOUND, "this share has ended");
   else if (c->ok)
     {
       /* The try counted in advance was not a wrong one. */
       s->remaining++;
-      send_manifest (self, s, c->msg, c->recipient, c->embedded_max);
+      techo_shl_responder_send_manifest (self->responder, s, c->msg, c->recipient,
+                                         c->embedded_max);
     }
   else
     {
-      record_denied (self, s, TRUE);
-      respond_remaining (c->msg, s->remaining);
+      techo_shl_responder_refuse_passcode (self->responder, s, c->msg,
+                                           TECHO_SHL_EVENT_WRONG_PASSCODE, c->recipient,
+                                           s->remaining);
       if (s->remaining == 0 && s->pending == 0)
         {
           g_autofree char *jwe = share_path (self, s->id, ".jwe");
@@ -797,40 +711,26 @@ check_thread (gpointer data,
 }
 
 static void
-handle_manifest (TechoShareHost    *self,
-                 Share             *s,
-                 SoupServerMessage *msg)
+shl_check_passcode (gpointer           backend,
+                    gpointer           share,
+                    SoupServerMessage *msg,
+                    const char        *passcode,
+                    const char        *recipient,
+                    gint64             embedded_max)
 {
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  TechoJsonLimits limits = { MAX_SHL_BODY, 4, 64 };
-  g_autoptr(JsonObject) request = NULL;
-  const char *recipient, *passcode;
-  gint64 embedded_max = 0;
+  TechoShareHost *self = backend;
+  Share *s = share;
   Check *c;
 
-  request = techo_json_parse_object_bounded (body->data != NULL ? body->data : "", body->length,
-                                             &limits, NULL);
-  recipient = techo_json_get_string (request, "recipient");
-  if (recipient == NULL || *recipient == '\0')
-    {
-      record_denied (self, s, FALSE);
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST, "a JSON body with a recipient is required");
-      return;
-    }
-  techo_json_get_int64 (request, "embeddedLengthMax", &embedded_max);
-  if (s->passcode_hash == NULL)
-    {
-      send_manifest (self, s, msg, recipient, embedded_max);
-      return;
-    }
-  passcode = techo_json_get_string (request, "passcode");
   if (s->remaining == 0 || passcode == NULL || *passcode == '\0' ||
       strlen (passcode) > MAX_PASSCODE)
     {
       /* No passcode at all is not a try; a guess past the cap is refused
        * without the cost of checking it. */
-      record_denied (self, s, passcode != NULL);
-      respond_remaining (msg, s->remaining);
+      techo_shl_responder_refuse_passcode (self->responder, s, msg,
+                                           passcode != NULL ? TECHO_SHL_EVENT_WRONG_PASSCODE
+                                                            : TECHO_SHL_EVENT_NO_PASSCODE,
+                                           recipient, s->remaining);
       return;
     }
   /* Count the try as wrong, on disk, before checking it. */
@@ -838,7 +738,8 @@ handle_manifest (TechoShareHost    *self,
   if (!share_save_or_warn (self, s))
     {
       s->remaining++;
-      respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE, "the host cannot write its state");
+      techo_shl_respond_error (msg, SOUP_STATUS_SERVICE_UNAVAILABLE,
+                               "the host cannot write its state");
       return;
     }
   s->pending++;
@@ -851,67 +752,6 @@ handle_manifest (TechoShareHost    *self,
   c->embedded_max = embedded_max;
   soup_server_message_pause (msg);
   g_thread_pool_push (self->kdf_pool, c, NULL);
-}
-
-static void
-handle_shl (TechoShareHost    *self,
-            SoupServerMessage *msg,
-            const char        *method,
-            const char        *path,
-            GHashTable        *query)
-{
-  Share *s;
-
-  if (g_str_has_prefix (path, FILE_PREFIX))
-    {
-      Location *l = g_hash_table_lookup (self->locations, path + strlen (FILE_PREFIX));
-
-      s = l != NULL ? g_hash_table_lookup (self->shares, l->share_id) : NULL;
-      if (s == NULL || strcmp (method, SOUP_METHOD_GET) != 0)
-        {
-          respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such file");
-          return;
-        }
-      if (now_seconds () >= l->expires_at || !share_is_live (s))
-        {
-          record_denied (self, s, FALSE);
-          respond_error (msg, SOUP_STATUS_NOT_FOUND, "this share has ended");
-          return;
-        }
-      record_access (self, s, msg, "file", NULL);
-      send_jwe (self, s, msg);
-      return;
-    }
-
-  {
-    g_autofree char *hash = sha256_hex (path + strlen (SHL_PREFIX));
-
-    s = g_hash_table_lookup (self->by_token, hash);
-  }
-  if (s == NULL || !share_is_live (s))
-    {
-      if (s != NULL)
-        record_denied (self, s, FALSE);
-      respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such share, or it has ended");
-      return;
-    }
-  if (strcmp (method, SOUP_METHOD_POST) == 0)
-    handle_manifest (self, s, msg);
-  else if (strcmp (method, SOUP_METHOD_GET) == 0 && s->direct)
-    {
-      const char *recipient = query != NULL ? g_hash_table_lookup (query, "recipient") : NULL;
-
-      if (recipient == NULL || *recipient == '\0')
-        {
-          record_denied (self, s, FALSE);
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST, "a recipient is required");
-          return;
-        }
-      record_access (self, s, msg, "direct", recipient);
-      send_jwe (self, s, msg);
-    }
-  else
-    respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST for the manifest");
 }
 
 /* ------------------------------------------------------------------ */
@@ -996,36 +836,9 @@ respond_share (SoupServerMessage *msg,
   json_builder_set_member_name (b, "remainingAttempts");
   json_builder_add_int_value (b, s->remaining);
   if (url == NULL)
-    {
-      json_builder_set_member_name (b, "accesses");
-      json_builder_begin_array (b);
-      for (guint i = 0; i < s->accesses->len; i++)
-        {
-          Access *a = &g_array_index (s->accesses, Access, i);
-
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "at");
-          json_builder_add_int_value (b, a->at);
-          techo_json_builder_add_string (b, "event", a->event);
-          techo_json_builder_add_string (b, "from", a->from);
-          techo_json_builder_add_string (b, "recipient", a->recipient);
-          json_builder_end_object (b);
-        }
-      json_builder_end_array (b);
-      json_builder_set_member_name (b, "accessesDropped");
-      json_builder_add_int_value (b, s->accesses_dropped);
-      json_builder_set_member_name (b, "denied");
-      json_builder_begin_object (b);
-      json_builder_set_member_name (b, "wrongPasscode");
-      json_builder_add_int_value (b, s->denied_wrong);
-      json_builder_set_member_name (b, "other");
-      json_builder_add_int_value (b, s->denied_other);
-      json_builder_set_member_name (b, "lastAt");
-      json_builder_add_int_value (b, s->denied_last);
-      json_builder_end_object (b);
-    }
+    add_accesses (b, s);
   json_builder_end_object (b);
-  respond_json (msg, status, b);
+  techo_shl_respond_json (msg, status, b);
 }
 
 static void
@@ -1046,7 +859,7 @@ handle_create (TechoShareHost    *self,
 
   if (self->upload_key_hash != NULL && !token_matches (bearer (msg), self->upload_key_hash))
     {
-      respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "this host needs its upload key");
+      techo_shl_respond_error (msg, SOUP_STATUS_UNAUTHORIZED, "this host needs its upload key");
       return;
     }
   if (g_hash_table_size (self->shares) >= self->limits.max_shares)
@@ -1054,7 +867,7 @@ handle_create (TechoShareHost    *self,
       techo_share_host_purge (self);
       if (g_hash_table_size (self->shares) >= self->limits.max_shares)
         {
-          respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "this host holds too many shares");
+          techo_shl_respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "this host holds too many shares");
           return;
         }
     }
@@ -1076,7 +889,7 @@ handle_create (TechoShareHost    *self,
       max_attempts < 1 || max_attempts > TECHO_SHARE_HOST_MAX_ATTEMPTS ||
       (label != NULL && g_utf8_strlen (label, -1) > TECHO_SHL_MAX_LABEL))
     {
-      respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+      techo_shl_respond_error (msg, SOUP_STATUS_BAD_REQUEST,
                      "a share needs {jwe (dir/A256GCM), expiresAt (in the future, at most a "
                      "year), and at most one of passcode or passcodeHash (not with direct)}");
       return;
@@ -1093,7 +906,7 @@ handle_create (TechoShareHost    *self,
       if (!parse_hash (passcode_hash, &log_n, &r, &p, &salt, &salt_length, &key) ||
           log_n < 14 || log_n > 16 || r != SCRYPT_R || p != SCRYPT_P)
         {
-          respond_error (msg, SOUP_STATUS_BAD_REQUEST,
+          techo_shl_respond_error (msg, SOUP_STATUS_BAD_REQUEST,
                          "passcodeHash must be scrypt$N$8$1$salt$hash with N from 14 to 16");
           return;
         }
@@ -1106,7 +919,7 @@ handle_create (TechoShareHost    *self,
   if (token == NULL || manage == NULL || s->id == NULL)
     {
       share_unref (s);
-      respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "no random bytes");
+      techo_shl_respond_error (msg, SOUP_STATUS_INTERNAL_SERVER_ERROR, "no random bytes");
       return;
     }
   s->token_hash = sha256_hex (token);
@@ -1127,11 +940,11 @@ handle_create (TechoShareHost    *self,
       g_warning ("A share could not be stored: %s", error != NULL ? error->message : "scrypt");
       g_unlink (path);
       share_unref (s);
-      respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "the host could not store the share");
+      techo_shl_respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "the host could not store the share");
       return;
     }
   add_share (self, s);
-  url = g_strconcat (self->base_url, SHL_PREFIX, token, NULL);
+  url = g_strconcat (self->base_url, TECHO_SHL_PATH_PREFIX, token, NULL);
   g_message ("Share %.6s… created (%s, %" G_GSIZE_FORMAT " bytes).", s->id,
              s->passcode_hash != NULL ? "passcode" : direct ? "direct" : "no passcode",
              strlen (jwe));
@@ -1156,12 +969,12 @@ handle_api (TechoShareHost    *self,
       if (strcmp (method, SOUP_METHOD_POST) == 0)
         handle_create (self, msg);
       else
-        respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST to create a share");
+        techo_shl_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "use POST to create a share");
       return;
     }
   if (*rest != '/')
     {
-      respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such resource");
+      techo_shl_respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such resource");
       return;
     }
   rest++;
@@ -1176,7 +989,7 @@ handle_api (TechoShareHost    *self,
   /* An unknown share and a wrong token look the same from outside. */
   if (s == NULL || !token_matches (bearer (msg), s->manage_hash))
     {
-      respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such share, or not yours");
+      techo_shl_respond_error (msg, SOUP_STATUS_NOT_FOUND, "no such share, or not yours");
       return;
     }
   if (file && strcmp (method, SOUP_METHOD_PUT) == 0)
@@ -1186,13 +999,13 @@ handle_api (TechoShareHost    *self,
       g_autoptr(GError) error = NULL;
 
       if (!valid_jwe (jwe, body->length))
-        respond_error (msg, SOUP_STATUS_BAD_REQUEST, "the body must be a compact JWE (dir/A256GCM)");
+        techo_shl_respond_error (msg, SOUP_STATUS_BAD_REQUEST, "the body must be a compact JWE (dir/A256GCM)");
       else if (!share_is_live (s))
-        respond_error (msg, SOUP_STATUS_CONFLICT, "this share has ended");
+        techo_shl_respond_error (msg, SOUP_STATUS_CONFLICT, "this share has ended");
       else if (!write_jwe (self, s->id, jwe, body->length, &error))
         {
           g_warning ("A share's file could not be replaced: %s", error->message);
-          respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "the file could not be stored");
+          techo_shl_respond_error (msg, SOUP_STATUS_INSUFFICIENT_STORAGE, "the file could not be stored");
         }
       else
         {
@@ -1209,37 +1022,21 @@ handle_api (TechoShareHost    *self,
   else if (!file && strcmp (method, SOUP_METHOD_GET) == 0)
     respond_share (msg, SOUP_STATUS_OK, s, NULL, NULL);
   else
-    respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "not a method of this resource");
+    techo_shl_respond_error (msg, SOUP_STATUS_METHOD_NOT_ALLOWED, "not a method of this resource");
 }
 
 /* ------------------------------------------------------------------ */
-/* Request dispatch, caps */
+/* The viewer and the management API: paths outside /shl/ */
 
 static void
-request_cb (SoupServer        *server,
-            SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+shl_other (gpointer           backend,
+           SoupServerMessage *msg,
+           const char        *method,
+           const char        *path)
 {
-  TechoShareHost *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
+  TechoShareHost *self = backend;
   SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
 
-  if (g_str_has_prefix (path, SHL_PREFIX))
-    {
-      /* SMART Health Link viewers run in browsers on other origins. */
-      soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
-      if (strcmp (method, SOUP_METHOD_OPTIONS) == 0)
-        {
-          soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "GET, POST");
-          soup_message_headers_replace (headers, "Access-Control-Allow-Headers", "Content-Type");
-          soup_server_message_set_status (msg, SOUP_STATUS_NO_CONTENT, NULL);
-          return;
-        }
-      handle_shl (self, msg, method, path, query);
-      return;
-    }
   if (g_str_has_prefix (path, API_PREFIX))
     {
       handle_api (self, msg, method, path);
@@ -1259,249 +1056,17 @@ request_cb (SoupServer        *server,
       if (bytes != NULL)
         {
           soup_message_headers_replace (headers, "Content-Security-Policy", CSP);
-          soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-          soup_message_headers_replace (headers, "Content-Type", type);
-          soup_message_body_append_bytes (soup_server_message_get_response_body (msg), bytes);
+          respond_bytes (msg, SOUP_STATUS_OK, type, bytes);
           return;
         }
     }
-  respond_error (msg, SOUP_STATUS_NOT_FOUND, "not found");
+  techo_shl_respond_error (msg, SOUP_STATUS_NOT_FOUND, "not found");
 }
 
-static gboolean
-rate_allows (TechoShareHost *self,
-             const char     *address)
-{
-  Bucket *b = g_hash_table_lookup (self->buckets, address);
-  double per_us = self->limits.requests_per_minute / 60e6;
-  gint64 now = g_get_monotonic_time ();
-
-  if (b == NULL)
-    {
-      b = g_new0 (Bucket, 1);
-      b->tokens = self->limits.requests_per_minute;
-      b->last = now;
-      g_hash_table_insert (self->buckets, g_strdup (address), b);
-    }
-  b->tokens = MIN ((double) self->limits.requests_per_minute,
-                   b->tokens + (now - b->last) * per_us);
-  b->last = now;
-  if (b->tokens < 1)
-    return FALSE;
-  b->tokens -= 1;
-  return TRUE;
-}
-
-/* Answers at once and closes, without reading a body that is refused
- * anyway (libsoup would read it first). */
-static void
-refuse_now (SoupServerMessage *msg,
-            guint              status,
-            const char        *reason)
-{
-  g_autoptr(GIOStream) stream = soup_server_message_steal_connection (msg);
-  g_autofree char *head = NULL;
-
-  if (stream == NULL)
-    {
-      respond_error (msg, status, reason);
-      return;
-    }
-  head = g_strdup_printf ("HTTP/1.1 %u %s\r\nConnection: close\r\n%sContent-Length: 0\r\n\r\n",
-                          status, reason, status == 429 ? "Retry-After: 60\r\n" : "");
-  g_output_stream_write_all (g_io_stream_get_output_stream (stream), head, strlen (head), NULL,
-                             NULL, NULL);
-  g_io_stream_close (stream, NULL, NULL);
-}
-
-/* Before the body is read: the rate per address and the body's size. */
-static void
-early_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
-{
-  TechoShareHost *self = user_data;
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
-  const char *address = soup_server_message_get_remote_host (msg);
-  gsize max = g_str_has_prefix (path, API_PREFIX) ? self->limits.max_upload_bytes + 4096
-                                                  : MAX_SHL_BODY;
-
-  if (!rate_allows (self, address != NULL ? address : ""))
-    {
-      refuse_now (msg, 429, "Too Many Requests");
-      return;
-    }
-  if (encoding == SOUP_ENCODING_CHUNKED || encoding == SOUP_ENCODING_EOF)
-    refuse_now (msg, SOUP_STATUS_LENGTH_REQUIRED, "Length Required");
-  else if (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-           (guint64) soup_message_headers_get_content_length (headers) > max)
-    refuse_now (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE, "Payload Too Large");
-}
-
-/* Every answer closes its connection: keep-alive cannot pile them up. */
-static void
-request_started_cb (SoupServer        *server,
-                    SoupServerMessage *msg,
-                    gpointer           user_data)
-{
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-
-  soup_message_headers_replace (headers, "Connection", "close");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  soup_message_headers_replace (headers, "X-Content-Type-Options", "nosniff");
-  soup_message_headers_replace (headers, "Referrer-Policy", "no-referrer");
-}
-
-/* ------------------------------------------------------------------ */
-/* Connections: accepted here, capped, with a deadline */
-
-static gboolean conn_deadline_cb (gpointer data);
-
-/* The request is in: from here the time is ours (a passcode check may
- * wait its turn), so the deadline becomes the one for answering. */
-static void
-request_read_cb (SoupServer        *server,
-                 SoupServerMessage *msg,
-                 gpointer           user_data)
-{
-  TechoShareHost *self = user_data;
-  GSocket *socket = soup_server_message_get_socket (msg);
-  Conn *c = socket != NULL ? g_hash_table_lookup (self->by_socket, socket) : NULL;
-
-  if (c == NULL || c->closing)
-    return;
-  g_clear_handle_id (&c->deadline_id, g_source_remove);
-  c->deadline_id = g_timeout_add_seconds (ANSWER_SECONDS, conn_deadline_cb, c);
-}
-
-static void
-conn_close (Conn *c)
-{
-  c->closing = TRUE;
-  /* libsoup notices on its next read or write and lets go of it. */
-  g_socket_shutdown (c->socket, TRUE, TRUE, NULL);
-}
-
-static void
-conn_gone_cb (gpointer  data,
-              GObject  *where_the_object_was)
-{
-  Conn *c = data;
-  TechoShareHost *self = c->host;
-  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, c->address));
-
-  if (n <= 1)
-    g_hash_table_remove (self->per_address, c->address);
-  else
-    g_hash_table_insert (self->per_address, g_strdup (c->address), GUINT_TO_POINTER (n - 1));
-  g_queue_delete_link (&self->conns, c->link);
-  g_hash_table_remove (self->by_socket, c->socket);
-  g_clear_handle_id (&c->deadline_id, g_source_remove);
-  g_socket_close (c->socket, NULL);
-  g_object_unref (c->socket);
-  g_free (c->address);
-  g_free (c);
-}
-
-static gboolean
-conn_deadline_cb (gpointer data)
-{
-  Conn *c = data;
-
-  c->deadline_id = 0;
-  conn_close (c);
-  return G_SOURCE_REMOVE;
-}
-
-static gboolean
-incoming_cb (GSocketService    *service,
-             GSocketConnection *connection,
-             GObject           *source_object,
-             gpointer           user_data)
-{
-  TechoShareHost *self = user_data;
-  g_autoptr(GSocketAddress) remote = g_socket_connection_get_remote_address (connection, NULL);
-  g_autoptr(GSocketAddress) local = g_socket_connection_get_local_address (connection, NULL);
-  g_autoptr(GIOStream) stream = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *address = NULL;
-  GSocket *socket = g_socket_connection_get_socket (connection);
-  guint n;
-  Conn *c;
-
-  if (remote == NULL || local == NULL || !G_IS_INET_SOCKET_ADDRESS (remote))
-    return TRUE;
-  address = g_inet_address_to_string (g_inet_socket_address_get_address (G_INET_SOCKET_ADDRESS (remote)));
-  n = GPOINTER_TO_UINT (g_hash_table_lookup (self->per_address, address));
-  if (n >= self->limits.max_connections_per_address)
-    {
-      /* Refused at once; its descriptor is freed when we return. */
-      g_socket_close (socket, NULL);
-      return TRUE;
-    }
-  /* At the total cap the oldest goes: the newest client is most likely
-   * a person waiting, the oldest a stalled or hostile one. */
-  if (self->conns.length >= self->limits.max_connections)
-    {
-      Conn *oldest = NULL;
-
-      for (GList *l = self->conns.head; l != NULL && oldest == NULL; l = l->next)
-        if (!((Conn *) l->data)->closing)
-          oldest = l->data;
-      if (oldest == NULL)
-        {
-          g_socket_close (socket, NULL);
-          return TRUE;
-        }
-      /* It stays counted until libsoup lets go of it. */
-      g_clear_handle_id (&oldest->deadline_id, g_source_remove);
-      conn_close (oldest);
-    }
-
-  if (self->certificate != NULL)
-    {
-      stream = G_IO_STREAM (g_tls_server_connection_new (G_IO_STREAM (connection),
-                                                         self->certificate, &error));
-      if (stream == NULL)
-        {
-          g_warning ("TLS is not available: %s", error->message);
-          return TRUE;
-        }
-    }
-  else
-    stream = G_IO_STREAM (g_object_ref (connection));
-
-  c = g_new0 (Conn, 1);
-  c->host = self;
-  c->stream = G_OBJECT (connection);
-  c->socket = g_object_ref (socket);
-  c->address = g_steal_pointer (&address);
-  g_queue_push_tail (&self->conns, c);
-  c->link = self->conns.tail;
-  g_hash_table_insert (self->by_socket, c->socket, c);
-  g_hash_table_insert (self->per_address, g_strdup (c->address), GUINT_TO_POINTER (n + 1));
-  c->deadline_id = g_timeout_add_seconds (self->limits.request_timeout, conn_deadline_cb, c);
-  g_object_weak_ref (G_OBJECT (connection), conn_gone_cb, c);
-
-  if (!soup_server_accept_iostream (self->server, stream, local, remote, &error))
-    {
-      g_warning ("A connection could not be served: %s", error->message);
-      conn_close (c);
-    }
-  return TRUE;
-}
-
-/* A bucket untouched for a minute is full again: forget it. */
-static gboolean
-bucket_idle_cb (gpointer key,
-                gpointer value,
-                gpointer user_data)
-{
-  return g_get_monotonic_time () - ((Bucket *) value)->last > 60 * G_USEC_PER_SEC;
-}
+static const TechoShlBackend shl_backend = {
+  shl_find, shl_find_by_id, shl_describe, shl_read_jwe, shl_record, shl_check_passcode,
+  shl_other,
+};
 
 static gboolean
 purge_cb (gpointer data)
@@ -1521,29 +1086,7 @@ techo_share_host_dispose (GObject *object)
       self->kdf_pool = NULL;
     }
   g_clear_handle_id (&self->purge_id, g_source_remove);
-  if (self->service != NULL)
-    {
-      g_socket_service_stop (self->service);
-      g_socket_listener_close (G_SOCKET_LISTENER (self->service));
-    }
-  g_clear_object (&self->service);
-  while (self->conns.head != NULL)
-    {
-      Conn *c = self->conns.head->data;
-
-      g_object_weak_unref (c->stream, conn_gone_cb, c);
-      conn_close (c);
-      g_queue_delete_link (&self->conns, c->link);
-      g_hash_table_remove (self->by_socket, c->socket);
-      g_clear_handle_id (&c->deadline_id, g_source_remove);
-      g_object_unref (c->socket);
-      g_free (c->address);
-      g_free (c);
-    }
-  if (self->server != NULL)
-    soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
-  g_clear_object (&self->certificate);
+  g_clear_pointer (&self->responder, techo_shl_responder_free);
   G_OBJECT_CLASS (techo_share_host_parent_class)->dispose (object);
 }
 
@@ -1554,10 +1097,6 @@ techo_share_host_finalize (GObject *object)
 
   g_clear_pointer (&self->by_token, g_hash_table_unref);
   g_clear_pointer (&self->shares, g_hash_table_unref);
-  g_clear_pointer (&self->locations, g_hash_table_unref);
-  g_clear_pointer (&self->buckets, g_hash_table_unref);
-  g_clear_pointer (&self->per_address, g_hash_table_unref);
-  g_clear_pointer (&self->by_socket, g_hash_table_unref);
   g_clear_pointer (&self->viewer_html, g_bytes_unref);
   g_clear_pointer (&self->viewer_js, g_bytes_unref);
   g_clear_pointer (&self->viewer_css, g_bytes_unref);
@@ -1584,12 +1123,6 @@ techo_share_host_init (TechoShareHost *self)
   self->shares = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) share_unref);
   self->by_token = g_hash_table_new (g_str_hash, g_str_equal);
-  self->locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
-                                           (GDestroyNotify) location_free);
-  self->buckets = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
-  self->per_address = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_queue_init (&self->conns);
-  self->by_socket = g_hash_table_new (NULL, NULL);
   self->context = g_main_context_ref_thread_default ();
 }
 
@@ -1629,6 +1162,10 @@ techo_share_host_new (const char                  *data_dir,
 {
   g_autoptr(TechoShareHost) self = NULL;
   g_autofree char *key_path = NULL;
+  TechoShlResponderLimits shl_limits = {
+    .answer_timeout = ANSWER_SECONDS, .max_body = MAX_SHL_BODY,
+    .max_locations = MAX_LOCATIONS, .location_seconds = LOCATION_SECONDS,
+  };
 
   g_return_val_if_fail (data_dir != NULL, NULL);
   if (*data_dir == '\0')
@@ -1642,6 +1179,12 @@ techo_share_host_new (const char                  *data_dir,
     self->limits = *limits;
   else
     techo_share_host_limits_init (&self->limits);
+  shl_limits.max_connections = self->limits.max_connections;
+  shl_limits.max_connections_per_address = self->limits.max_connections_per_address;
+  shl_limits.request_timeout = self->limits.request_timeout;
+  shl_limits.requests_per_minute = self->limits.requests_per_minute;
+  shl_limits.max_other_body = self->limits.max_upload_bytes + 4096;
+  self->responder = techo_shl_responder_new (&shl_backend, self, &shl_limits, "techo-share-host");
   self->data_dir = g_canonicalize_filename (data_dir, NULL);
   self->shares_dir = g_build_filename (self->data_dir, "shares", NULL);
   if (g_mkdir_with_parents (self->shares_dir, 0700) != 0)
@@ -1692,15 +1235,12 @@ techo_share_host_listen (TechoShareHost  *self,
                          GError         **error)
 {
   g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) address = NULL;
-  g_autoptr(GSocketAddress) effective = NULL;
+  g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autofree char *host = NULL;
-  const char *scheme;
   guint bound_port;
 
   g_return_val_if_fail (TECHO_IS_SHARE_HOST (self), FALSE);
-  g_return_val_if_fail (self->service == NULL, FALSE);
+  g_return_val_if_fail (self->base_url == NULL, FALSE);
 
   inet = g_inet_address_new_from_string (bind != NULL ? bind : "127.0.0.1");
   if (inet == NULL || port > 65535)
@@ -1747,40 +1287,22 @@ techo_share_host_listen (TechoShareHost  *self,
     }
   if (tls_cert != NULL)
     {
-      self->certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &local_error);
-      if (self->certificate == NULL)
+      certificate = g_tls_certificate_new_from_files (tls_cert, tls_key, &local_error);
+      if (certificate == NULL)
         {
           g_set_error (error, TECHO_SHARE_HOST_ERROR, TECHO_SHARE_HOST_ERROR_LISTEN,
                        "The TLS certificate could not be loaded: %s", local_error->message);
           return FALSE;
         }
     }
-
-  self->server = soup_server_new ("server-header", "techo-share-host", NULL);
-  soup_server_add_early_handler (self->server, NULL, early_cb, self, NULL);
-  soup_server_add_handler (self->server, NULL, request_cb, self, NULL);
-  g_signal_connect (self->server, "request-started", G_CALLBACK (request_started_cb), self);
-  g_signal_connect (self->server, "request-read", G_CALLBACK (request_read_cb), self);
-
-  self->service = g_socket_service_new ();
-  g_socket_listener_set_backlog (G_SOCKET_LISTENER (self->service), 128);
-  address = g_inet_socket_address_new (inet, port);
-  if (!g_socket_listener_add_address (G_SOCKET_LISTENER (self->service), address,
-                                      G_SOCKET_TYPE_STREAM, G_SOCKET_PROTOCOL_TCP, NULL,
-                                      &effective, &local_error))
+  if (!techo_shl_responder_listen (self->responder, inet, port, certificate, &bound_port,
+                                   &local_error))
     {
       g_set_error (error, TECHO_SHARE_HOST_ERROR, TECHO_SHARE_HOST_ERROR_LISTEN,
                    "Could not listen on %s port %u: %s", bind != NULL ? bind : "127.0.0.1",
                    port, local_error->message);
-      g_clear_object (&self->service);
       return FALSE;
     }
-  g_signal_connect (self->service, "incoming", G_CALLBACK (incoming_cb), self);
-  g_socket_service_start (self->service);
-
-  bound_port = g_inet_socket_address_get_port (G_INET_SOCKET_ADDRESS (effective));
-  scheme = tls_cert != NULL ? "https" : "http";
-  host = g_inet_address_to_string (inet);
   if (public_url != NULL)
     {
       self->base_url = g_strdup (public_url);
@@ -1788,8 +1310,8 @@ techo_share_host_listen (TechoShareHost  *self,
         self->base_url[strlen (self->base_url) - 1] = '\0';
     }
   else
-    self->base_url = g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ?
-                                      "%s://[%s]:%u" : "%s://%s:%u", scheme, host, bound_port);
+    self->base_url = techo_serve_base_url (tls_cert != NULL ? "https" : "http", inet, bound_port);
+  techo_shl_responder_set_base_url (self->responder, self->base_url);
   return TRUE;
 }
 
@@ -1811,7 +1333,7 @@ guint
 techo_share_host_get_n_connections (TechoShareHost *self)
 {
   g_return_val_if_fail (TECHO_IS_SHARE_HOST (self), 0);
-  return self->conns.length;
+  return techo_shl_responder_get_n_connections (self->responder);
 }
 
 guint
@@ -1831,7 +1353,6 @@ techo_share_host_purge (TechoShareHost *self)
     share_forget (self, g_ptr_array_index (expired, i));
   if (expired->len > 0)
     g_message ("Purged %u expired share(s).", expired->len);
-  g_hash_table_foreach_remove (self->locations, location_expired_cb, NULL);
-  g_hash_table_foreach_remove (self->buckets, bucket_idle_cb, NULL);
+  techo_shl_responder_purge (self->responder);
   return expired->len;
 }

@@ -14,18 +14,25 @@
 #include "techo-fhir.h"
 #include "techo-json.h"
 #include "techo-secure.h"
+#include "techo-serve.h"
 #include "techo-share-server.h"
 #include "techo-shl.h"
+#include "techo-shl-responder-private.h"
 #include "techo-thread.h"
 
 G_DEFINE_QUARK (techo-share-error-quark, techo_share_error)
 
-#define PATH_PREFIX      "/shl/"
-#define FILE_PREFIX      "/shl/file/"
 #define LOCATION_SECONDS 3600
 #define WRONG_PASSCODE   "wrong passcode"
 #define MAX_RECIPIENT    120
 #define MAX_LOCATIONS    1000
+/* Connections: in total and per address (a doctor's browser and a
+ * viewer's parallel requests fit), seconds to send a request and to
+ * answer it; every answer closes its connection. */
+#define MAX_CONNECTIONS  64
+#define MAX_PER_ADDRESS  32
+#define REQUEST_SECONDS  10
+#define ANSWER_SECONDS   30
 /* How often the served consents are read again (off the main thread), to
  * see a revocation made by another process. */
 #define REFRESH_SECONDS  5
@@ -43,21 +50,14 @@ typedef struct
   gboolean readable;    /* the last refresh could read the consent (FALSE: locked store) */
 } Share;
 
-typedef struct
-{
-  Share *share;         /* borrowed from shares */
-  gint64 expires_at;
-} Location;
-
 struct _TechoShareServer
 {
   GObject parent_instance;
 
   TechoStore *store;
-  SoupServer *server;
+  TechoShlResponder *responder;
   char *base_url;
   GHashTable *shares;     /* token → Share */
-  GHashTable *locations;  /* token → Location */
   GMainContext *context;  /* where it answers */
   gulong revoked_id;
   guint refresh_id;
@@ -79,25 +79,6 @@ static gint64
 now_seconds (void)
 {
   return g_get_real_time () / G_USEC_PER_SEC;
-}
-
-static void
-respond_json (SoupServerMessage *msg,
-              guint              status,
-              JsonBuilder       *builder)
-{
-  g_autofree char *body = techo_json_builder_to_string (builder);
-
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "application/json", SOUP_MEMORY_COPY, body, strlen (body));
-}
-
-static void
-respond_status (SoupServerMessage *msg,
-                guint              status)
-{
-  soup_server_message_set_status (msg, status, NULL);
-  soup_server_message_set_response (msg, "text/plain", SOUP_MEMORY_STATIC, "", 0);
 }
 
 /* Records an event of the share's consent; a failure is only logged (the
@@ -252,197 +233,102 @@ refresh_cb (gpointer user_data)
   return G_SOURCE_CONTINUE;
 }
 
-static void
-send_jwe (SoupServerMessage *msg,
-          Share             *share)
+/* ---- the SHL responder's backend ------------------------------------------- */
+
+static gpointer
+shl_find (gpointer    backend,
+          const char *token)
 {
-  soup_server_message_set_status (msg, SOUP_STATUS_OK, NULL);
-  soup_server_message_set_response (msg, "application/jose", SOUP_MEMORY_COPY,
-                                    share->jwe, strlen (share->jwe));
+  return g_hash_table_lookup (((TechoShareServer *) backend)->shares, token);
 }
 
 static gboolean
-location_expired_cb (gpointer key,
-                     gpointer value,
-                     gpointer user_data)
+shl_describe (gpointer           backend,
+              gpointer           data,
+              TechoShlShareInfo *info)
 {
-  return now_seconds () >= ((Location *) value)->expires_at;
+  Share *share = data;
+
+  info->id = share->token;
+  info->expires_at = share->expires_at;
+  info->direct = share->direct;
+  info->passcode = share->passcode != NULL;
+  return share_is_live (backend, share);
+}
+
+static GBytes *
+shl_read_jwe (gpointer backend,
+              gpointer share)
+{
+  return g_bytes_new (((Share *) share)->jwe, strlen (((Share *) share)->jwe));
 }
 
 static void
-handle_manifest (TechoShareServer  *self,
-                 Share             *share,
-                 SoupServerMessage *msg)
-{
-  SoupMessageBody *body = soup_server_message_get_request_body (msg);
-  g_autoptr(JsonObject) request = NULL;
-  g_autoptr(JsonBuilder) b = json_builder_new ();
-  TechoJsonLimits limits = { TECHO_SHARE_MAX_REQUEST_BYTES, 8 };
-  const char *recipient, *passcode;
-  gint64 embedded_max = 0;
-  gsize length = body->length;
-
-  request = techo_json_parse_object_bounded (body->data != NULL ? body->data : "", length,
-                                             &limits, NULL);
-  recipient = techo_json_get_string (request, "recipient");
-  if (request == NULL || recipient == NULL || *recipient == '\0')
-    {
-      json_builder_begin_object (b);
-      techo_json_builder_add_string (b, "error", "a JSON body with a recipient is required");
-      json_builder_end_object (b);
-      log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, "manifest without recipient", NULL);
-      respond_json (msg, SOUP_STATUS_BAD_REQUEST, b);
-      return;
-    }
-
-  if (share->passcode != NULL)
-    {
-      passcode = techo_json_get_string (request, "passcode");
-      if (share->remaining == 0 || passcode == NULL ||
-          strlen (passcode) != strlen (share->passcode) ||
-          !techo_secure_equal (passcode, share->passcode))
-        {
-          if (share->remaining > 0)
-            share->remaining--;
-          log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, WRONG_PASSCODE, recipient);
-          json_builder_begin_object (b);
-          json_builder_set_member_name (b, "remainingAttempts");
-          json_builder_add_int_value (b, share->remaining);
-          json_builder_end_object (b);
-          respond_json (msg, SOUP_STATUS_UNAUTHORIZED, b);
-          return;
-        }
-    }
-
-  techo_json_get_int64 (request, "embeddedLengthMax", &embedded_max);
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "files");
-  json_builder_begin_array (b);
-  json_builder_begin_object (b);
-  techo_json_builder_add_string (b, "contentType", TECHO_SHL_CONTENT_FHIR);
-  if (embedded_max > 0 && (gsize) embedded_max >= strlen (share->jwe))
-    techo_json_builder_add_string (b, "embedded", share->jwe);
-  else
-    {
-      g_autofree char *token = techo_random_token (32, NULL);
-      g_autofree char *url = NULL;
-      Location *location;
-
-      /* Locations live an hour at most; keep their number bounded. */
-      g_hash_table_foreach_remove (self->locations, location_expired_cb, NULL);
-      if (token == NULL || g_hash_table_size (self->locations) >= MAX_LOCATIONS)
-        {
-          respond_status (msg, SOUP_STATUS_SERVICE_UNAVAILABLE);
-          return;
-        }
-      location = g_new0 (Location, 1);
-      location->share = share;
-      location->expires_at = MIN (share->expires_at, now_seconds () + LOCATION_SECONDS);
-      url = g_strconcat (self->base_url, FILE_PREFIX, token, NULL);
-      g_hash_table_insert (self->locations, g_steal_pointer (&token), location);
-      techo_json_builder_add_string (b, "location", url);
-    }
-  json_builder_end_object (b);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-  log_event (self, share, msg, TECHO_CONSENT_EVENT_ACCESS, "manifest", recipient);
-  respond_json (msg, SOUP_STATUS_OK, b);
-}
-
-static void
-request_cb (SoupServer        *server,
+shl_record (gpointer           backend,
+            gpointer           share,
             SoupServerMessage *msg,
-            const char        *path,
-            GHashTable        *query,
-            gpointer           user_data)
+            TechoShlEvent      event,
+            const char        *recipient)
 {
-  TechoShareServer *self = user_data;
-  const char *method = soup_server_message_get_method (msg);
-  SoupMessageHeaders *headers = soup_server_message_get_response_headers (msg);
-  Share *share;
+  static const char *const what[] = {
+    [TECHO_SHL_EVENT_MANIFEST] = "manifest",
+    [TECHO_SHL_EVENT_FILE] = "file",
+    [TECHO_SHL_EVENT_DIRECT] = "direct file",
+    [TECHO_SHL_EVENT_ENDED] = "request after expiry or revocation",
+    [TECHO_SHL_EVENT_FILE_ENDED] = "file after expiry or revocation",
+    [TECHO_SHL_EVENT_NO_RECIPIENT] = "manifest without recipient",
+    [TECHO_SHL_EVENT_DIRECT_NO_RECIPIENT] = "file without recipient",
+    [TECHO_SHL_EVENT_WRONG_PASSCODE] = WRONG_PASSCODE,
+    [TECHO_SHL_EVENT_NO_PASSCODE] = WRONG_PASSCODE,
+  };
 
-  /* SMART Health Link viewers run in browsers on other origins. */
-  soup_message_headers_replace (headers, "Access-Control-Allow-Origin", "*");
-  soup_message_headers_replace (headers, "Cache-Control", "no-store");
-  if (strcmp (method, SOUP_METHOD_OPTIONS) == 0)
-    {
-      soup_message_headers_replace (headers, "Access-Control-Allow-Methods", "GET, POST");
-      soup_message_headers_replace (headers, "Access-Control-Allow-Headers", "Content-Type");
-      respond_status (msg, SOUP_STATUS_NO_CONTENT);
-      return;
-    }
-
-  if (g_str_has_prefix (path, FILE_PREFIX))
-    {
-      Location *location = g_hash_table_lookup (self->locations, path + strlen (FILE_PREFIX));
-
-      if (location == NULL || strcmp (method, SOUP_METHOD_GET) != 0)
-        {
-          respond_status (msg, SOUP_STATUS_NOT_FOUND);
-          return;
-        }
-      if (now_seconds () >= location->expires_at || !share_is_live (self, location->share))
-        {
-          log_event (self, location->share, msg, TECHO_CONSENT_EVENT_DENIED,
-                     "file after expiry or revocation", NULL);
-          respond_status (msg, SOUP_STATUS_NOT_FOUND);
-          return;
-        }
-      log_event (self, location->share, msg, TECHO_CONSENT_EVENT_ACCESS, "file", NULL);
-      send_jwe (msg, location->share);
-      return;
-    }
-
-  share = g_str_has_prefix (path, PATH_PREFIX) ?
-          g_hash_table_lookup (self->shares, path + strlen (PATH_PREFIX)) : NULL;
-  if (share == NULL)
-    {
-      respond_status (msg, SOUP_STATUS_NOT_FOUND);
-      return;
-    }
-  if (!share_is_live (self, share))
-    {
-      log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, "request after expiry or revocation",
-                 NULL);
-      respond_status (msg, SOUP_STATUS_NOT_FOUND);
-      return;
-    }
-
-  if (strcmp (method, SOUP_METHOD_POST) == 0)
-    handle_manifest (self, share, msg);
-  else if (strcmp (method, SOUP_METHOD_GET) == 0 && share->direct)
-    {
-      const char *recipient = query != NULL ? g_hash_table_lookup (query, "recipient") : NULL;
-
-      if (recipient == NULL || *recipient == '\0')
-        {
-          log_event (self, share, msg, TECHO_CONSENT_EVENT_DENIED, "file without recipient", NULL);
-          respond_status (msg, SOUP_STATUS_BAD_REQUEST);
-          return;
-        }
-      log_event (self, share, msg, TECHO_CONSENT_EVENT_ACCESS, "direct file", recipient);
-      send_jwe (msg, share);
-    }
-  else
-    respond_status (msg, SOUP_STATUS_METHOD_NOT_ALLOWED);
+  log_event (backend, share, msg,
+             event <= TECHO_SHL_EVENT_DIRECT ? TECHO_CONSENT_EVENT_ACCESS
+                                             : TECHO_CONSENT_EVENT_DENIED,
+             what[event], recipient);
 }
 
-/* Refuses bodies over the cap before they are read. */
+/* In memory: no passcode, a wrong one, or one past the cap is a try. */
 static void
-early_cb (SoupServer        *server,
-          SoupServerMessage *msg,
-          const char        *path,
-          GHashTable        *query,
-          gpointer           user_data)
+shl_check_passcode (gpointer           backend,
+                    gpointer           data,
+                    SoupServerMessage *msg,
+                    const char        *passcode,
+                    const char        *recipient,
+                    gint64             embedded_max)
 {
-  SoupMessageHeaders *headers = soup_server_message_get_request_headers (msg);
-  SoupEncoding encoding = soup_message_headers_get_encoding (headers);
+  TechoShareServer *self = backend;
+  Share *share = data;
 
-  if (encoding == SOUP_ENCODING_CHUNKED ||
-      (encoding == SOUP_ENCODING_CONTENT_LENGTH &&
-       soup_message_headers_get_content_length (headers) > TECHO_SHARE_MAX_REQUEST_BYTES))
-    respond_status (msg, SOUP_STATUS_REQUEST_ENTITY_TOO_LARGE);
+  if (share->remaining == 0 || passcode == NULL ||
+      strlen (passcode) != strlen (share->passcode) ||
+      !techo_secure_equal (passcode, share->passcode))
+    {
+      if (share->remaining > 0)
+        share->remaining--;
+      techo_shl_responder_refuse_passcode (self->responder, share, msg,
+                                           TECHO_SHL_EVENT_WRONG_PASSCODE, recipient,
+                                           share->remaining);
+      return;
+    }
+  techo_shl_responder_send_manifest (self->responder, share, msg, recipient, embedded_max);
 }
+
+static const TechoShlBackend shl_backend = {
+  shl_find, shl_find, shl_describe, shl_read_jwe, shl_record, shl_check_passcode, NULL,
+};
+
+static const TechoShlResponderLimits shl_limits = {
+  .max_connections = MAX_CONNECTIONS,
+  .max_connections_per_address = MAX_PER_ADDRESS,
+  .request_timeout = REQUEST_SECONDS,
+  .answer_timeout = ANSWER_SECONDS,
+  .requests_per_minute = 0,
+  .max_body = TECHO_SHARE_MAX_REQUEST_BYTES,
+  .max_other_body = 0,
+  .max_locations = MAX_LOCATIONS,
+  .location_seconds = LOCATION_SECONDS,
+};
 
 static void
 techo_share_server_dispose (GObject *object)
@@ -453,9 +339,7 @@ techo_share_server_dispose (GObject *object)
   g_clear_handle_id (&self->refresh_id, g_source_remove);
   if (self->store != NULL)
     g_clear_signal_handler (&self->revoked_id, self->store);
-  if (self->server != NULL)
-    soup_server_disconnect (self->server);
-  g_clear_object (&self->server);
+  g_clear_pointer (&self->responder, techo_shl_responder_free);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_share_server_parent_class)->dispose (object);
 }
@@ -465,7 +349,6 @@ techo_share_server_finalize (GObject *object)
 {
   TechoShareServer *self = TECHO_SHARE_SERVER (object);
 
-  g_clear_pointer (&self->locations, g_hash_table_unref);
   g_clear_pointer (&self->shares, g_hash_table_unref);
   g_clear_pointer (&self->context, g_main_context_unref);
   g_clear_object (&self->cancellable);
@@ -487,7 +370,6 @@ techo_share_server_init (TechoShareServer *self)
 {
   self->shares = g_hash_table_new_full (g_str_hash, g_str_equal, NULL,
                                         (GDestroyNotify) share_free);
-  self->locations = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, g_free);
   self->context = g_main_context_ref_thread_default ();
   self->cancellable = g_cancellable_new ();
 }
@@ -511,14 +393,11 @@ techo_share_server_listen (TechoShareServer  *self,
                            GError           **error)
 {
   g_autoptr(GInetAddress) inet = NULL;
-  g_autoptr(GSocketAddress) socket_address = NULL;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GSocket) listener = NULL;
-  GSList *uris;
-  g_autofree char *host = NULL;
+  guint bound_port;
 
   g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), FALSE);
-  g_return_val_if_fail (self->server == NULL, FALSE);
+  g_return_val_if_fail (self->responder == NULL, FALSE);
 
   inet = g_inet_address_new_from_string (address != NULL ? address : "127.0.0.1");
   if (inet == NULL || port > 65535)
@@ -535,36 +414,17 @@ techo_share_server_listen (TechoShareServer  *self,
                    "192.168.1.5), not on “%s”.", address);
       return FALSE;
     }
-  socket_address = g_inet_socket_address_new (inet, port);
-  self->server = soup_server_new ("server-header", "", NULL);
-  soup_server_add_early_handler (self->server, "/shl", early_cb, self, NULL);
-  soup_server_add_handler (self->server, "/shl", request_cb, self, NULL);
-  /* Our own socket, for a longer queue of pending connections than the
-   * default 10 (parallel clients would see resets). */
-  listener = g_socket_new (g_inet_address_get_family (inet), G_SOCKET_TYPE_STREAM,
-                           G_SOCKET_PROTOCOL_TCP, &local_error);
-  if (listener != NULL)
-    {
-      g_socket_set_listen_backlog (listener, 128);
-      if (!g_socket_bind (listener, socket_address, TRUE, &local_error) ||
-          !g_socket_listen (listener, &local_error))
-        g_clear_object (&listener);
-    }
-  if (listener == NULL ||
-      !soup_server_listen_socket (self->server, listener, 0, &local_error))
+  self->responder = techo_shl_responder_new (&shl_backend, self, &shl_limits, "");
+  if (!techo_shl_responder_listen (self->responder, inet, port, NULL, &bound_port, &local_error))
     {
       g_set_error (error, TECHO_SHARE_ERROR, TECHO_SHARE_ERROR_LISTEN,
                    "The share server could not listen on %s: %s",
                    address != NULL ? address : "127.0.0.1", local_error->message);
-      g_clear_object (&self->server);
+      g_clear_pointer (&self->responder, techo_shl_responder_free);
       return FALSE;
     }
-  uris = soup_server_get_uris (self->server);
-  host = g_inet_address_to_string (inet);
-  self->base_url = g_strdup_printf (g_inet_address_get_family (inet) == G_SOCKET_FAMILY_IPV6 ?
-                                    "http://[%s]:%d" : "http://%s:%d",
-                                    host, g_uri_get_port (uris->data));
-  g_slist_free_full (uris, (GDestroyNotify) g_uri_unref);
+  self->base_url = techo_serve_base_url ("http", inet, bound_port);
+  techo_shl_responder_set_base_url (self->responder, self->base_url);
   return TRUE;
 }
 
@@ -633,15 +493,7 @@ techo_share_server_add (TechoShareServer    *self,
   g_hash_table_insert (self->shares, share->token, share);
   if (self->refresh_id == 0)
     self->refresh_id = g_timeout_add_seconds (REFRESH_SECONDS, refresh_cb, self);
-  return g_strconcat (self->base_url, PATH_PREFIX, share->token, NULL);
-}
-
-static gboolean
-location_of_share_cb (gpointer key,
-                      gpointer value,
-                      gpointer user_data)
-{
-  return ((Location *) value)->share->consent_id == *(gint64 *) user_data;
+  return g_strconcat (self->base_url, TECHO_SHL_PATH_PREFIX, share->token, NULL);
 }
 
 static gboolean
@@ -657,8 +509,14 @@ techo_share_server_remove (TechoShareServer *self,
                            gint64            consent_id)
 {
   g_return_if_fail (TECHO_IS_SHARE_SERVER (self));
-  g_hash_table_foreach_remove (self->locations, location_of_share_cb, &consent_id);
   g_hash_table_foreach_remove (self->shares, share_of_consent_cb, &consent_id);
+}
+
+guint
+techo_share_server_get_n_connections (TechoShareServer *self)
+{
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (self), 0);
+  return self->responder != NULL ? techo_shl_responder_get_n_connections (self->responder) : 0;
 }
 
 guint

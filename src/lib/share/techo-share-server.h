@@ -12,6 +12,13 @@
  *   GET  /shl/<token>?recipient=…   the JWE itself, for U-flag links;
  *   GET  /shl/file/<token>          the JWE, at a manifest's location.
  *
+ * It answers through the same SHL responder as the share host
+ * (techo-shl-responder-private.h), with the host's protections:
+ * connections capped in total and per address (the oldest closed first at
+ * the total cap), a deadline to send a request and one to answer it, and
+ * every answer closing its connection (Connection: close), so neither
+ * half-open nor keep-alive clients can use up its descriptors.
+ *
  * Unknown, expired or revoked shares answer 404. Every answer to a known
  * share, granted or refused, is an event of its consent (who asked,
  * from where; never the passcode), written through the consent gate
@@ -76,6 +83,8 @@ char             *techo_share_server_add          (TechoShareServer    *self,
  * revocation is seen on the next request too). */
 void              techo_share_server_remove       (TechoShareServer  *self,
                                                    gint64             consent_id);
+/* Open connections (accepted and not yet closed). */
+guint             techo_share_server_get_n_connections (TechoShareServer *self);
 /* How many shares it holds. */
 guint             techo_share_server_get_n_shares (TechoShareServer  *self);
 /* Whether it would answer for consent @consent_id now (in memory). */

@@ -25,26 +25,6 @@ crypto_error (GError          **error,
   return FALSE;
 }
 
-static cjose_jwk_t *
-make_key (const guint8  *key,
-          gsize          key_length,
-          GError       **error)
-{
-  cjose_err err = { 0 };
-  cjose_jwk_t *jwk;
-
-  if (key == NULL || key_length != TECHO_SHL_KEY_BYTES)
-    {
-      g_set_error (error, TECHO_SHL_ERROR, TECHO_SHL_ERROR_INVALID,
-                   "A share key must be %d bytes.", TECHO_SHL_KEY_BYTES);
-      return NULL;
-    }
-  jwk = cjose_jwk_create_oct_spec (key, key_length, &err);
-  if (jwk == NULL)
-    crypto_error (error, TECHO_SHL_ERROR_CRYPTO, "The share key could not be prepared", &err);
-  return jwk;
-}
-
 char *
 techo_shl_encrypt (const guint8  *key,
                    gsize          key_length,
@@ -61,7 +41,7 @@ techo_shl_encrypt (const guint8  *key,
   char *result = NULL;
   guint8 iv[TECHO_SHL_IV_BYTES];
 
-  jwk = make_key (key, key_length, error);
+  jwk = techo_shl_key_new (key, key_length, error);
   if (jwk == NULL)
     return NULL;
   /* A fresh IV per package, from getrandom like every secret here. */

@@ -4,6 +4,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include "techo-sqlite.h"
@@ -386,6 +387,38 @@ techo_sqlite_step_done (TechoSqliteStatement  *statement,
     return TRUE;
   set_error (statement->db, rc, error);
   return FALSE;
+}
+
+gboolean
+techo_sqlite_run (TechoSqlite  *db,
+                  GError      **error,
+                  const char   *sql,
+                  const char   *types,
+                  ...)
+{
+  g_autoptr(TechoSqliteStatement) s = techo_sqlite_prepare (db, sql, error);
+  va_list args;
+
+  if (s == NULL)
+    return FALSE;
+  va_start (args, types);
+  for (int i = 0; types[i] != '\0'; i++)
+    switch (types[i])
+      {
+      case 'i':
+        techo_sqlite_bind_int64 (s, i + 1, va_arg (args, gint64));
+        break;
+      case 's':
+        techo_sqlite_bind_text (s, i + 1, va_arg (args, const char *));
+        break;
+      case 'd':
+        techo_sqlite_bind_double (s, i + 1, va_arg (args, double));
+        break;
+      default:
+        g_assert_not_reached ();
+      }
+  va_end (args);
+  return techo_sqlite_step_done (s, error);
 }
 
 const char *

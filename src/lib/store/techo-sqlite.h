@@ -96,6 +96,15 @@ gboolean     techo_sqlite_step        (TechoSqliteStatement *statement,
 gboolean     techo_sqlite_step_done   (TechoSqliteStatement *statement,
                                        GError              **error);
 
+/* Prepares @sql, binds the values after @types as ?1, ?2, … by the
+ * letters of @types ('i' a gint64, 's' a text or NULL, 'd' a double) and
+ * runs it to its end: one statement that returns no rows, in one call. */
+gboolean     techo_sqlite_run         (TechoSqlite          *db,
+                                       GError              **error,
+                                       const char           *sql,
+                                       const char           *types,
+                                       ...);
+
 /* Columns are numbered from 0. */
 char        *techo_sqlite_column_dup_text (TechoSqliteStatement *statement,
                                            int                   column);

@@ -51,16 +51,9 @@ insert_audit (TechoSqlite  *db,
               const char   *detail,
               GError      **error)
 {
-  g_autoptr(TechoSqliteStatement) s = NULL;
-
-  s = techo_sqlite_prepare (db, "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
-                            error);
-  if (s == NULL)
-    return FALSE;
-  techo_sqlite_bind_int64 (s, 1, techo_store_now ());
-  techo_sqlite_bind_text (s, 2, action);
-  techo_sqlite_bind_text (s, 3, detail);
-  return techo_sqlite_step_done (s, error);
+  return techo_sqlite_run (db, error,
+                           "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                           "iss", techo_store_now (), action, detail);
 }
 
 static gboolean
@@ -70,18 +63,10 @@ insert_event (TechoSqlite  *db,
               const char   *detail,
               GError      **error)
 {
-  g_autoptr(TechoSqliteStatement) s = NULL;
-
-  s = techo_sqlite_prepare (db,
-                            "INSERT INTO consent_events (consent_id, at, event, detail) "
-                            "VALUES (?1, ?2, ?3, ?4)", error);
-  if (s == NULL)
-    return FALSE;
-  techo_sqlite_bind_int64 (s, 1, consent_id);
-  techo_sqlite_bind_int64 (s, 2, techo_store_now ());
-  techo_sqlite_bind_text (s, 3, event);
-  techo_sqlite_bind_text (s, 4, detail);
-  return techo_sqlite_step_done (s, error);
+  return techo_sqlite_run (db, error,
+                           "INSERT INTO consent_events (consent_id, at, event, detail) "
+                           "VALUES (?1, ?2, ?3, ?4)",
+                           "iiss", consent_id, techo_store_now (), event, detail);
 }
 
 /* The audit action an event stands for. */
@@ -300,7 +285,6 @@ revoke_job (TechoStore    *self,
 {
   ConsentRequest *r = data;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(TechoConsent) c = NULL;
   g_autofree char *audit = NULL;
 
@@ -314,15 +298,10 @@ revoke_job (TechoStore    *self,
       techo_sqlite_rollback (db);
       return TECHO_STORE_DONE;
     }
-  s = techo_sqlite_prepare (db,
-                            "UPDATE consents SET revoked_at = ?2, status = 'revoked' WHERE id = ?1",
-                            &local_error);
-  if (s == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (s, 1, c->id);
-  techo_sqlite_bind_int64 (s, 2, techo_store_now ());
   audit = g_strdup_printf ("consent %" G_GINT64_FORMAT, c->id);
-  if (!techo_sqlite_step_done (s, &local_error) ||
+  if (!techo_sqlite_run (db, &local_error,
+                         "UPDATE consents SET revoked_at = ?2, status = 'revoked' WHERE id = ?1",
+                         "ii", c->id, techo_store_now ()) ||
       !insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, &local_error) ||
       !insert_audit (db, "consent-revoke", audit, &local_error) ||
       !techo_sqlite_commit (db, &local_error))

@@ -59,15 +59,7 @@ insert_row (TechoSqlite  *db,
             const char   *b,
             GError      **error)
 {
-  g_autoptr(TechoSqliteStatement) s = techo_sqlite_prepare (db, sql, error);
-
-  if (s == NULL)
-    return FALSE;
-  techo_sqlite_bind_int64 (s, 1, consent_id);
-  techo_sqlite_bind_int64 (s, 2, at);
-  techo_sqlite_bind_text (s, 3, a);
-  techo_sqlite_bind_text (s, 4, b);
-  return techo_sqlite_step_done (s, error);
+  return techo_sqlite_run (db, error, sql, "iiss", consent_id, at, a, b);
 }
 
 static gpointer
@@ -79,22 +71,13 @@ add_job (TechoStore    *self,
 {
   HostedRequest *r = data;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(TechoSqliteStatement) s = NULL;
 
-  s = techo_sqlite_prepare (db,
-                            "INSERT INTO hosted_shares (consent_id, host_url, share_id, manage_token) "
-                            "VALUES (?1, ?2, ?3, ?4)", &local_error);
-  if (s == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (s, 1, r->share.consent_id);
-  techo_sqlite_bind_text (s, 2, r->share.host_url);
-  techo_sqlite_bind_text (s, 3, r->share.share_id);
-  techo_sqlite_bind_text (s, 4, r->share.manage_token);
-  if (!techo_sqlite_step_done (s, &local_error))
-    goto failed;
-  return TECHO_STORE_DONE;
-
-failed:
+  if (techo_sqlite_run (db, &local_error,
+                        "INSERT INTO hosted_shares (consent_id, host_url, share_id, manage_token) "
+                        "VALUES (?1, ?2, ?3, ?4)",
+                        "isss", r->share.consent_id, r->share.host_url, r->share.share_id,
+                        r->share.manage_token))
+    return TECHO_STORE_DONE;
   techo_store_propagate_error (error, g_steal_pointer (&local_error), "remember the hosted share");
   return NULL;
 }
@@ -158,19 +141,12 @@ mark_deleted_job (TechoStore    *self,
 {
   HostedRequest *r = data;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(TechoSqliteStatement) s = NULL;
 
-  s = techo_sqlite_prepare (db, "UPDATE hosted_shares SET deleted_at = ?2 "
-                                "WHERE consent_id = ?1 AND deleted_at IS NULL", &local_error);
-  if (s == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (s, 1, r->share.consent_id);
-  techo_sqlite_bind_int64 (s, 2, techo_store_now ());
-  if (!techo_sqlite_step_done (s, &local_error))
-    goto failed;
-  return TECHO_STORE_DONE;
-
-failed:
+  if (techo_sqlite_run (db, &local_error,
+                        "UPDATE hosted_shares SET deleted_at = ?2 "
+                        "WHERE consent_id = ?1 AND deleted_at IS NULL",
+                        "ii", r->share.consent_id, techo_store_now ()))
+    return TECHO_STORE_DONE;
   techo_store_propagate_error (error, g_steal_pointer (&local_error), "mark the hosted share deleted");
   return NULL;
 }
@@ -185,7 +161,6 @@ accesses_job (TechoStore    *self,
   HostedRequest *r = data;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(TechoSqliteStatement) s = NULL;
-  g_autoptr(TechoSqliteStatement) u = NULL;
   gint64 seen, denied_seen, added = 0;
   gint64 *result;
   const char *event_sql = "INSERT INTO consent_events (consent_id, at, event, detail) "
@@ -237,15 +212,12 @@ accesses_job (TechoStore    *self,
         goto failed;
       added++;
     }
-  u = techo_sqlite_prepare (db, "UPDATE hosted_shares SET accesses_seen = MAX (accesses_seen, ?2), "
-                                "denied_seen = MAX (denied_seen, ?3) WHERE consent_id = ?1",
-                            &local_error);
-  if (u == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (u, 1, r->share.consent_id);
-  techo_sqlite_bind_int64 (u, 2, r->first + r->accesses->len);
-  techo_sqlite_bind_int64 (u, 3, r->denied_total);
-  if (!techo_sqlite_step_done (u, &local_error) || !techo_sqlite_commit (db, &local_error))
+  if (!techo_sqlite_run (db, &local_error,
+                         "UPDATE hosted_shares SET accesses_seen = MAX (accesses_seen, ?2), "
+                         "denied_seen = MAX (denied_seen, ?3) WHERE consent_id = ?1",
+                         "iii", r->share.consent_id, (gint64) (r->first + r->accesses->len),
+                         (gint64) r->denied_total) ||
+      !techo_sqlite_commit (db, &local_error))
     goto failed;
   result = g_new (gint64, 1);
   *result = added;

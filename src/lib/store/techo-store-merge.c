@@ -246,12 +246,12 @@ find_dispensing (TechoSqlite            *db,
                                    "   WHERE s.category = 'medication'"
                                    "   AND s.record_row = d.row_id AND s.file_sha256 = ?9)"
                                    /* マイナポータル XML rows (ids "mhlw-", the prefix
-                                    * TECHO_MHLW_ID_PREFIX of formats) of another
+                                    * TECHO_MHLW_ID_PREFIX of records) of another
                                     * source (claims, prescription, 電子処方箋
                                     * dispensing) stay two rows: the import marks
                                     * the lower-ranked one revised_by the other */
-                                   " AND NOT (substr (d.id, 1, 5) = 'mhlw-'"
-                                   "   AND substr (?2, 1, 5) = 'mhlw-' AND d.source IS NOT ?10)))"
+                                   " AND NOT (substr (d.id, 1, 5) = '" TECHO_MHLW_ID_PREFIX "'"
+                                   "   AND substr (?2, 1, 5) = '" TECHO_MHLW_ID_PREFIX "' AND d.source IS NOT ?10)))"
                                    " ORDER BY id = ?2 DESC, origin = 'portal' DESC, row_id"
                                    " LIMIT 1", error);
   if (s == NULL)

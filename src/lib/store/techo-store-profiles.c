@@ -152,26 +152,18 @@ set_profile_client_job (TechoStore    *self,
                         GError       **error)
 {
   TechoStoreRequest *r = data;
-  g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GError) local_error = NULL;
 
-  s = techo_sqlite_prepare (db,
-                            "UPDATE profiles SET client_id = ifnull (?2, client_id),"
-                            " scopes = ifnull (?3, scopes) WHERE id = ?1", &local_error);
-  if (s != NULL)
+  if (techo_sqlite_run (db, &local_error,
+                        "UPDATE profiles SET client_id = ifnull (?2, client_id),"
+                        " scopes = ifnull (?3, scopes) WHERE id = ?1",
+                        "iss", r->profile_id, r->first, r->second))
     {
-      techo_sqlite_bind_int64 (s, 1, r->profile_id);
-      techo_sqlite_bind_text (s, 2, r->first);
-      techo_sqlite_bind_text (s, 3, r->second);
-      if (techo_sqlite_step_done (s, &local_error))
-        {
-          if (techo_sqlite_changes (db) == 1)
-            return TECHO_STORE_DONE;
-          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
-                       "There is no profile %" G_GINT64_FORMAT " in the store.",
-                       r->profile_id);
-          return NULL;
-        }
+      if (techo_sqlite_changes (db) == 1)
+        return TECHO_STORE_DONE;
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                   "There is no profile %" G_GINT64_FORMAT " in the store.", r->profile_id);
+      return NULL;
     }
   techo_store_propagate_error (error, g_steal_pointer (&local_error),
                                "save the profile's settings");
@@ -399,7 +391,6 @@ append_audit_job (TechoStore    *self,
                   GError       **error)
 {
   TechoStoreRequest *r = data;
-  g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GError) local_error = NULL;
 
   if (r->first == NULL || *r->first == '\0' ||
@@ -411,17 +402,10 @@ append_audit_job (TechoStore    *self,
                            "under 64 KiB.");
       return NULL;
     }
-  s = techo_sqlite_prepare (db,
-                            "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
-                            &local_error);
-  if (s != NULL)
-    {
-      techo_sqlite_bind_int64 (s, 1, techo_store_now ());
-      techo_sqlite_bind_text (s, 2, r->first);
-      techo_sqlite_bind_text (s, 3, r->second);
-      if (techo_sqlite_step_done (s, &local_error))
-        return TECHO_STORE_DONE;
-    }
+  if (techo_sqlite_run (db, &local_error,
+                        "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                        "iss", techo_store_now (), r->first, r->second))
+    return TECHO_STORE_DONE;
   techo_store_propagate_error (error, g_steal_pointer (&local_error), "write the audit log");
   return NULL;
 }

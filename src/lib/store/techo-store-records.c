@@ -655,19 +655,12 @@ write_sync_state (TechoSqlite    *db,
                   gint64          now,
                   GError        **error)
 {
-  g_autoptr(TechoSqliteStatement) s = NULL;
-
-  s = techo_sqlite_prepare (db,
-                            "INSERT OR REPLACE INTO sync_state"
-                            " (profile_id, category, state_json, last_sync_at)"
-                            " VALUES (?1, ?2, ?3, ?4)", error);
-  if (s == NULL)
-    return FALSE;
-  techo_sqlite_bind_int64 (s, 1, profile_id);
-  techo_sqlite_bind_text (s, 2, techo_category_to_string (category));
-  techo_sqlite_bind_text (s, 3, state_json);
-  techo_sqlite_bind_int64 (s, 4, now);
-  return techo_sqlite_step_done (s, error);
+  return techo_sqlite_run (db, error,
+                           "INSERT OR REPLACE INTO sync_state"
+                           " (profile_id, category, state_json, last_sync_at)"
+                           " VALUES (?1, ?2, ?3, ?4)",
+                           "issi", profile_id, techo_category_to_string (category), state_json,
+                           now);
 }
 
 static gpointer
