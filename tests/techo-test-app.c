@@ -17,6 +17,46 @@ techo_test_app_pump (guint milliseconds)
     }
 }
 
+/* The widget as drawn now; NULL until a window just presented has been
+ * mapped and laid out (a loaded machine may take a while). */
+static GskRenderNode *
+render_node (GtkWidget *widget)
+{
+  g_autoptr(GdkPaintable) paintable = NULL;
+  g_autoptr(GtkSnapshot) snapshot = NULL;
+  int width = gtk_widget_get_width (widget);
+  int height = gtk_widget_get_height (widget);
+
+  if (width <= 0 || height <= 0 || !gtk_widget_get_mapped (widget))
+    return NULL;
+  paintable = gtk_widget_paintable_new (widget);
+  snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
+  return gtk_snapshot_to_node (snapshot);
+}
+
+void
+techo_test_app_render_png (GtkWidget  *widget,
+                           const char *path)
+{
+  g_autoptr(GskRenderNode) node = NULL;
+  g_autoptr(GdkTexture) texture = NULL;
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  int width, height;
+
+  while ((node = render_node (widget)) == NULL && g_get_monotonic_time () < end)
+    techo_test_app_pump (50);
+  width = gtk_widget_get_width (widget);
+  height = gtk_widget_get_height (widget);
+  g_assert_cmpint (width, >, 0);
+  g_assert_nonnull (node);
+  /* A window, or a widget inside one (an AdwAlertDialog): its window
+   * renders it. */
+  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)),
+                                         node, &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
 void
 techo_test_app_save_screenshot (GtkWidget  *widget,
                                 const char *file_name,
@@ -25,11 +65,6 @@ techo_test_app_save_screenshot (GtkWidget  *widget,
   const char *root = g_getenv ("MESON_BUILD_ROOT");
   g_autofree char *dir = NULL;
   g_autofree char *path = NULL;
-  g_autoptr(GdkPaintable) paintable = NULL;
-  g_autoptr(GtkSnapshot) snapshot = NULL;
-  g_autoptr(GskRenderNode) node = NULL;
-  g_autoptr(GdkTexture) texture = NULL;
-  int width, height;
 
   if (root == NULL)
     root = g_getenv ("TECHO_BUILD_ROOT");
@@ -39,19 +74,6 @@ techo_test_app_save_screenshot (GtkWidget  *widget,
   dir = g_build_filename (root, "meson-logs", "screenshots", NULL);
   g_mkdir_with_parents (dir, 0700);
   path = g_build_filename (dir, file_name, NULL);
-
-  width = gtk_widget_get_width (widget);
-  height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  paintable = gtk_widget_paintable_new (widget);
-  snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, GDK_SNAPSHOT (snapshot), width, height);
-  node = gtk_snapshot_to_node (snapshot);
-  g_assert_nonnull (node);
-  /* A window, or a widget inside one (an AdwAlertDialog): its window
-   * renders it. */
-  texture = gsk_renderer_render_texture (gtk_native_get_renderer (gtk_widget_get_native (widget)), node,
-                                         &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_assert_true (gdk_texture_save_to_png (texture, path));
+  techo_test_app_render_png (widget, path);
   g_test_message ("screenshot: %s", path);
 }

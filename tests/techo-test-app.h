@@ -18,4 +18,8 @@ void techo_test_app_save_screenshot (GtkWidget  *widget,
                                      const char *file_name,
                                      guint       settle_ms);
 
+/* Renders @widget as it is now into the PNG file @path (asserts). */
+void techo_test_app_render_png      (GtkWidget  *widget,
+                                     const char *path);
+
 G_END_DECLS

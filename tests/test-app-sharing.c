@@ -19,6 +19,8 @@
 #include "techo-alert.h"
 #include "techo-consent.h"
 #include "techo-format.h"
+#include "techo-pin-dialog.h"
+#include "techo-record-scope.h"
 #include "techo-share-dialog.h"
 #include "techo-sharing-page.h"
 #include "techo-shl.h"
@@ -304,6 +306,7 @@ test_link_and_stop (Fixture       *fixture,
   gint64 id;
 
   dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  techo_share_dialog_set_link_kind (dialog, TECHO_SHARE_LINK_THIS_COMPUTER);
   g_assert_cmpint (techo_share_dialog_get_method (dialog), ==, TECHO_CONSENT_METHOD_SHARE);
   save_screenshot (GTK_WIDGET (dialog), "5a-link-form");
   g_assert_true (techo_share_dialog_next (dialog));
@@ -421,13 +424,21 @@ start_visit (Fixture            *fixture,
 
   g_assert_true (techo_share_dialog_next (dialog));
   g_assert_true (techo_share_dialog_next (dialog));
-  /* The gate records and gathers on a worker thread; the window follows. */
+  /* The gate records and gathers on a worker thread; the window follows.
+   * With the keyring and no PIN, visit mode offers to set one first:
+   * these tests start without. */
   {
     gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
 
     while (techo_share_dialog_get_visit_window (dialog) == NULL
            && g_get_monotonic_time () < end)
-      g_main_context_iteration (NULL, TRUE);
+      {
+        AdwMessageDialog *offer = techo_share_dialog_get_pin_dialog (dialog);
+
+        if (offer != NULL)
+          adw_message_dialog_response (offer, "later");
+        g_main_context_iteration (NULL, TRUE);
+      }
   }
   visit = techo_share_dialog_get_visit_window (dialog);
   g_assert_nonnull (visit);
@@ -522,6 +533,66 @@ test_visit_mode (Fixture       *fixture,
   wait_for_ledger (fixture, 2);
 }
 
+static TechoScreening *
+screening (const char *date,
+           const char *cancer,
+           const char *followup)
+{
+  TechoScreening *s = techo_screening_new ();
+
+  s->id = g_strdup_printf ("%s-%s", cancer, date);
+  s->revision = 1;
+  s->performed_on = g_strdup (date);
+  s->cancer = g_strdup (cancer);
+  s->stage = g_strdup ("primary");
+  s->municipality_name = g_strdup ("千代田区");
+  s->followup_code = g_strdup ("9P502000000000011");
+  s->followup_value = g_strdup (followup);
+  s->followup_display = g_strdup (g_str_equal (followup, "2") ? "要精密検査" : "不要");
+  return s;
+}
+
+/* Visit mode shows the latest result of each cancer, not every
+ * screening on record: three lung and two stomach screenings are two
+ * rows, each the newest. */
+static void
+test_visit_latest_screening (Fixture       *fixture,
+                             gconstpointer  data)
+{
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoRecordSet) records = techo_record_set_new ();
+  g_autofree char *text = NULL;
+  g_autofree char *old_date = techo_format_date ("2021-10-01");
+  g_autofree char *new_date = techo_format_date ("2024-10-01");
+  g_autofree char *stomach_date = techo_format_date ("2023-03-01");
+  TechoVisitWindow *visit;
+
+  /* Newest first, as a record set holds them. */
+  g_ptr_array_add (records->screenings, screening ("2024-10-01", "lung", "1"));
+  g_ptr_array_add (records->screenings, screening ("2023-03-01", "stomach", "2"));
+  g_ptr_array_add (records->screenings, screening ("2022-10-01", "lung", "1"));
+  g_ptr_array_add (records->screenings, screening ("2021-10-01", "lung", "2"));
+  g_ptr_array_add (records->screenings, screening ("2020-03-01", "stomach", "1"));
+  consent = techo_consent_new ("みどり内科 田中先生", "受診のため", 1u << TECHO_CATEGORY_SCREENING,
+                               TECHO_CONSENT_METHOD_VISIT);
+  visit = techo_visit_window_new (GTK_WINDOW (fixture->window), fixture->data->store, records,
+                                  consent, NULL);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "screening"), ==, 2);
+  text = techo_visit_window_dup_text (visit);
+  g_assert_nonnull (strstr (text, new_date));
+  g_assert_nonnull (strstr (text, stomach_date));
+  g_assert_null (strstr (text, old_date));
+  /* The newest lung result is clear; the older positive one is not shown. */
+  g_assert_nonnull (strstr (text, "不要"));
+  techo_visit_window_start (visit);
+  techo_test_app_pump (200);
+  save_screenshot (GTK_WIDGET (visit), "10d-visit-latest-screening");
+  gtk_window_destroy (GTK_WINDOW (visit));
+  techo_test_app_pump (50);
+  g_assert_null (visit);
+}
+
 static GtkEditable *
 leave_entry (TechoAlert *question)
 {
@@ -601,6 +672,116 @@ test_visit_passphrase (void)
   gtk_window_destroy (owner);
   techo_store_close_sync (store, NULL, NULL);
   techo_test_remove_tree (dir);
+}
+
+static void
+wait_for_window_mode (Fixture         *fixture,
+                      TechoWindowMode  mode)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (techo_window_get_mode (fixture->window) != mode && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, mode);
+}
+
+/* Waits until the locked page says something other than @before. */
+static void
+wait_for_locked_text (Fixture    *fixture,
+                      const char *expected)
+{
+  gint64 end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+
+  while (g_strcmp0 (techo_window_get_locked_text (fixture->window), expected) != 0
+         && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_cmpstr (techo_window_get_locked_text (fixture->window), ==, expected);
+}
+
+/* With the keyring: visit mode offers to set a PIN first; leaving then
+ * asks for it (a wrong one refused and counted, the right one leaves);
+ * locking the window and unlocking it ask for it too. */
+static void
+test_visit_pin (Fixture       *fixture,
+                gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_VISIT,
+                                                    1u << TECHO_CATEGORY_CHECKUP);
+  TechoVisitWindow *visit;
+  AdwMessageDialog *offer, *question;
+  TechoOwnerPinResult state = { 0 };
+  g_autoptr(GError) error = NULL;
+  gint64 end;
+
+  g_assert_true (techo_share_dialog_next (dialog));
+  g_assert_true (techo_share_dialog_next (dialog));
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (techo_share_dialog_get_pin_dialog (dialog) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  offer = techo_share_dialog_get_pin_dialog (dialog);
+  g_assert_nonnull (offer);
+  save_screenshot (GTK_WIDGET (offer), "13a-visit-pin-offer");
+  /* Nothing recorded yet: the consent waits for the answer. */
+  {
+    g_autoptr(GPtrArray) consents = list_consents (fixture);
+
+    g_assert_cmpuint (consents->len, ==, 0);
+  }
+  techo_pin_dialog_set (offer, "2468", "2468");
+  end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (techo_share_dialog_get_visit_window (dialog) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  visit = techo_share_dialog_get_visit_window (dialog);
+  g_assert_nonnull (visit);
+  g_object_add_weak_pointer (G_OBJECT (visit), (gpointer *) &visit);
+  techo_test_app_pump (200);
+  g_assert_true (techo_store_check_owner_pin_sync (fixture->data->store, NULL, &state, NULL, &error));
+  g_assert_cmpint (state.check, ==, TECHO_OWNER_PIN_NEEDED);
+
+  /* Leaving asks for the PIN: a wrong one keeps visit mode up, counted. */
+  techo_visit_window_request_leave (visit);
+  question = techo_visit_window_get_leave_dialog (visit);
+  g_assert_nonnull (question);
+  gtk_editable_set_text (leave_entry (question), "1111");
+  save_screenshot (GTK_WIDGET (question), "13b-visit-leave-pin");
+  adw_message_dialog_response (question, "leave");
+  question = wait_for_question (&visit);
+  g_assert_nonnull (question);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
+  g_assert_false (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (techo_store_check_owner_pin_sync (fixture->data->store, NULL, &state, NULL, &error));
+  g_assert_cmpuint (state.failures, ==, 1);
+  save_screenshot (GTK_WIDGET (question), "13c-visit-leave-pin-wrong");
+
+  /* The right one: visit mode ends, the count goes back to zero. */
+  gtk_editable_set_text (leave_entry (question), "2468");
+  adw_message_dialog_response (question, "leave");
+  end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
+  while (visit != NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_null (visit);
+  g_assert_true (gtk_widget_get_visible (GTK_WIDGET (fixture->window)));
+  g_assert_true (techo_store_check_owner_pin_sync (fixture->data->store, NULL, &state, NULL, &error));
+  g_assert_cmpuint (state.failures, ==, 0);
+
+  /* The lock: unlocking without the PIN opens nothing and asks for it. */
+  techo_window_lock (fixture->window);
+  g_assert_cmpint (techo_window_get_mode (fixture->window), ==, TECHO_WINDOW_MODE_LOCKED);
+  techo_window_unlock (fixture->window, NULL);
+  wait_for_locked_text (fixture, _("Enter your PIN to open your records."));
+  wait_for_window_mode (fixture, TECHO_WINDOW_MODE_LOCKED);
+  g_assert_true (techo_window_get_asks_secret (fixture->window));
+  g_assert_null (techo_window_get_records (fixture->window));
+  save_screenshot (GTK_WIDGET (fixture->window), "13d-locked-pin");
+  techo_window_unlock (fixture->window, "9999");
+  wait_for_locked_text (fixture, _("That PIN is not right."));
+  wait_for_window_mode (fixture, TECHO_WINDOW_MODE_LOCKED);
+  g_assert_null (techo_window_get_records (fixture->window));
+  techo_test_app_pump (200);
+  g_assert_false (techo_store_is_open (fixture->data->store));
+  techo_window_unlock (fixture->window, "2468");
+  wait_for_window_mode (fixture, TECHO_WINDOW_MODE_MAIN);
+  g_assert_nonnull (techo_window_get_records (fixture->window));
 }
 
 static void
@@ -701,6 +882,212 @@ test_print (Fixture       *fixture,
   }
 }
 
+/* ---- a share host ---------------------------------------------------------- */
+
+typedef struct
+{
+  GSubprocess *process;
+  char *url;
+  char *data_dir;
+} Host;
+
+/* The real techo-share-host on loopback, as a person would run it. */
+static Host *
+host_start (void)
+{
+  g_autofree char *exe = techo_test_program_path ("src/share-host/techo-share-host");
+  g_autofree char *viewer = g_build_filename (g_getenv ("TECHO_SOURCE_ROOT"), "data", "viewer", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  Host *h = g_new0 (Host, 1);
+
+  h->data_dir = g_dir_make_tmp ("techo-host-XXXXXX", &error);
+  g_assert_no_error (error);
+  h->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                 &error, exe, "--port", "0", "--data-dir", h->data_dir,
+                                 "--viewer-dir", viewer, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (h->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "url="));
+  h->url = g_strdup (line + 4);
+  return h;
+}
+
+static void
+host_stop (Host *h)
+{
+  g_subprocess_force_exit (h->process);
+  g_subprocess_wait (h->process, NULL, NULL);
+  g_object_unref (h->process);
+  techo_test_remove_tree (h->data_dir);
+  g_free (h->data_dir);
+  g_free (h->url);
+  g_free (h);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Host, host_stop)
+
+static void
+set_share_host (const char *url)
+{
+  g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+
+  g_settings_set_string (settings, "share-host-url", url != NULL ? url : "");
+}
+
+/* "Show this to a doctor" with no share host set: refused on the form,
+ * with the way to set one, and nothing recorded. */
+static void
+test_no_share_host (Fixture       *fixture,
+                    gconstpointer  data)
+{
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(GPtrArray) consents = NULL;
+
+  set_share_host (NULL);
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  save_screenshot (GTK_WIDGET (dialog), "5c-no-share-host");
+  g_assert_false (techo_share_dialog_next (dialog));
+  g_assert_cmpstr (techo_share_dialog_get_step (dialog), ==, "form");
+  g_assert_cmpstr (techo_share_dialog_get_error (dialog), ==,
+                   _("No share host is set, so a doctor’s phone could not open a link. "
+                     "Set one in Preferences → Sharing (a share host you, your family or "
+                     "your clinic runs), or show your records on this screen with visit mode."));
+  save_screenshot (GTK_WIDGET (dialog), "5d-no-share-host-refused");
+  consents = list_consents (fixture);
+  g_assert_cmpuint (consents->len, ==, 0);
+  g_assert_cmpuint (techo_sharing_page_get_n_servers (fixture->page), ==, 0);
+
+  /* The same computer stays possible, and says so. */
+  techo_share_dialog_set_link_kind (dialog, TECHO_SHARE_LINK_THIS_COMPUTER);
+  g_assert_true (techo_share_dialog_next (dialog));
+  {
+    g_autofree char *summary = techo_share_dialog_dup_summary (dialog);
+
+    g_assert_nonnull (strstr (summary, _("This computer only (127.0.0.1), while Techo is open")));
+  }
+}
+
+/* With a share host: the upload goes through the gate (a consent with the
+ * scope chosen, the records narrowed as the summary listed), the QR on
+ * screen decodes to the viewer URL, and 停止 deletes it on the host. */
+static void
+test_share_host (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  g_autoptr(Host) host = host_start ();
+  g_autoptr(TechoShareDialog) dialog = NULL;
+  g_autoptr(TechoShlPayload) payload = NULL;
+  g_autoptr(TechoConsent) consent = NULL;
+  g_autoptr(TechoHostedShare) hosted = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *summary = NULL;
+  g_autofree char *prefix = NULL;
+  g_autofree char *png = g_build_filename (fixture->out_dir, "qr.png", NULL);
+  g_autofree char *newest = techo_format_date ("2025-06-15");
+  g_autofree char *second = techo_format_date ("2024-06-12");
+  g_autofree char *oldest = techo_format_date ("2023-06-10");
+  const char *cancers[] = { "colorectal", NULL };
+  gint64 id;
+
+  set_share_host (host->url);
+  dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_SHARE, ALL_CATEGORIES);
+  techo_share_dialog_set_scope (dialog, 2, cancers, TRUE);
+  techo_share_dialog_set_passcode (dialog, "1234");
+  save_screenshot (GTK_WIDGET (dialog), "12a-host-form");
+  g_assert_true (techo_share_dialog_next (dialog));
+  save_screenshot (GTK_WIDGET (dialog), "12b-host-summary");
+
+  /* The summary lists exactly what will go, and where. */
+  summary = techo_share_dialog_dup_summary (dialog);
+  g_test_message ("summary:\n%s", summary);
+  g_assert_nonnull (strstr (summary, newest));
+  g_assert_nonnull (strstr (summary, second));
+  g_assert_null (strstr (summary, oldest));
+  g_assert_nonnull (strstr (summary, TECHO_TEST_DRUG_NAME));
+  g_assert_null (strstr (summary, "メトホルミン"));
+  g_assert_nonnull (strstr (summary, techo_format_cancer_name (techo_reference_cancer_for_key ("colorectal"))));
+  g_assert_null (strstr (summary, techo_format_cancer_name (techo_reference_cancer_for_key ("stomach"))));
+  g_assert_nonnull (strstr (summary, host->url));
+
+  g_assert_true (techo_share_dialog_next (dialog));
+  wait_for_step (dialog, "link");
+  save_screenshot (GTK_WIDGET (dialog), "12c-host-qr");
+  id = techo_share_dialog_get_consent_id (dialog);
+  g_assert_cmpint (id, >, 0);
+  /* Nothing was served from this computer. */
+  g_assert_cmpuint (techo_sharing_page_get_n_servers (fixture->page), ==, 0);
+
+  /* The consent, with its scope; the share kept on the host. */
+  consent = techo_store_get_consent_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (consent->method, ==, TECHO_CONSENT_METHOD_SHARE);
+  {
+    g_autofree char *scope = techo_record_scope_to_string (&consent->scope);
+
+    g_assert_cmpstr (scope, ==, "checkups=2;cancers=colorectal;medicines=current:" TODAY);
+  }
+  hosted = techo_store_get_hosted_share_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hosted);
+  g_assert_cmpstr (hosted->host_url, ==, host->url);
+
+  /* The QR on screen holds the viewer URL, which holds the link. */
+  prefix = g_strconcat (host->url, "/#shlink:/", NULL);
+  g_assert_true (g_str_has_prefix (techo_share_dialog_get_viewer_url (dialog), prefix));
+  g_assert_true (g_str_has_suffix (techo_share_dialog_get_viewer_url (dialog),
+                                   techo_share_dialog_get_link (dialog)));
+  techo_test_app_render_png (GTK_WIDGET (dialog), png);
+  {
+    const char *argv[] = { "zbarimg", "--raw", "-q", png, NULL };
+    g_autofree char *decoded = NULL;
+
+    g_assert_cmpint (techo_test_spawn (argv, &decoded, NULL), ==, 0);
+    g_strchomp (decoded);
+    g_assert_cmpstr (decoded, ==, techo_share_dialog_get_viewer_url (dialog));
+  }
+
+  /* The host serves it (passcode asked), with Techo's server never involved. */
+  payload = techo_shl_link_decode (techo_share_dialog_get_link (dialog), &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (payload->url, host->url));
+  g_assert_cmpstr (payload->flag, ==, "P");
+  g_assert_cmpuint (post_manifest (payload->url), ==, 401);
+
+  /* 停止: revoked here and deleted on the host at once. */
+  techo_share_dialog_next (dialog);
+  wait_for_ledger (fixture, 1);
+  g_assert_true (techo_sharing_page_can_stop (fixture->page, id));
+  techo_sharing_page_stop (fixture->page, id);
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+
+    while (techo_sharing_page_can_stop (fixture->page, id) && g_get_monotonic_time () < end)
+      {
+        g_main_context_iteration (NULL, FALSE);
+        wait_for_ledger (fixture, 1);
+      }
+  }
+  g_assert_false (techo_sharing_page_can_stop (fixture->page, id));
+  {
+    gint64 end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+    guint status;
+
+    while ((status = post_manifest (payload->url)) != 404 && g_get_monotonic_time () < end)
+      techo_test_app_pump (100);
+    g_assert_cmpuint (status, ==, 404);
+  }
+  g_clear_pointer (&hosted, techo_hosted_share_free);
+  hosted = techo_store_get_hosted_share_sync (fixture->data->store, id, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (hosted);
+  g_assert_cmpint (hosted->deleted_at, >, 0);
+  set_share_host (NULL);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -736,9 +1123,17 @@ main (int   argc,
               test_export_consent_first, fixture_tear_down);
   g_test_add ("/sharing/link-and-stop", Fixture, NULL, fixture_set_up, test_link_and_stop,
               fixture_tear_down);
+  g_test_add ("/sharing/no-share-host", Fixture, NULL, fixture_set_up, test_no_share_host,
+              fixture_tear_down);
+  g_test_add ("/sharing/share-host", Fixture, NULL, fixture_set_up, test_share_host,
+              fixture_tear_down);
   g_test_add ("/sharing/visit-mode", Fixture, NULL, fixture_set_up, test_visit_mode,
               fixture_tear_down);
+  g_test_add ("/sharing/visit-latest-screening", Fixture, NULL, fixture_set_up,
+              test_visit_latest_screening, fixture_tear_down);
   g_test_add_func ("/sharing/visit-passphrase", test_visit_passphrase);
+  g_test_add ("/sharing/visit-pin", Fixture, NULL, fixture_set_up, test_visit_pin,
+              fixture_tear_down);
   g_test_add ("/sharing/print", Fixture, NULL, fixture_set_up, test_print, fixture_tear_down);
 
   return g_test_run ();

@@ -426,6 +426,98 @@ test_share (void)
   }
 }
 
+/* A narrower export: the latest two checkups, the colorectal screening
+ * only, the medicines current on the day; the bundle holds exactly
+ * those, and the consent records the scope. The same options are
+ * refused when they make no sense. */
+static void
+test_scope (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autofree char *fhir = g_build_filename (f->dir, "narrow.json", NULL);
+  g_autofree char *contents = NULL;
+  g_autofree char *json = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoRecordSet) back = NULL;
+  g_autoptr(JsonParser) parser = json_parser_new ();
+  gsize length = 0;
+
+  close_store (f);
+  /* On 10 June 2025 the 28 days from 1 May are over; the 30 from 20 May run. */
+  g_setenv ("TECHO_TODAY", "2025-06-10", TRUE);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir",
+                            "--last-checkups", "2", "--cancers", "colorectal",
+                            "--current-medicines",
+                            "--recipient", "みどり内科 田中先生", "--purpose", "受診",
+                            "--out", fhir, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (fhir, &contents, &length, NULL));
+  back = techo_fhir_import (contents, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->checkups->len, ==, 2);
+  g_assert_cmpstr (((TechoCheckup *) g_ptr_array_index (back->checkups, 0))->id, ==, "ck-2025");
+  g_assert_cmpstr (((TechoCheckup *) g_ptr_array_index (back->checkups, 1))->id, ==, "ck-2024");
+  g_assert_cmpuint (back->dispensings->len, ==, 1);
+  g_assert_cmpstr (((TechoDispensing *) g_ptr_array_index (back->dispensings, 0))->id, ==, "rx-2");
+  g_assert_cmpuint (back->screenings->len, ==, 1);
+  g_assert_cmpstr (((TechoScreening *) g_ptr_array_index (back->screenings, 0))->cancer, ==,
+                   "colorectal");
+  g_assert_null (strstr (contents, "ck-2023"));
+  g_assert_null (strstr (contents, "メトホルミン"));
+  g_clear_pointer (&contents, g_free);
+  g_clear_pointer (&back, techo_record_set_unref);
+
+  /* The same with the period: the last 3 checkups from 2024 on are two. */
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir", "--categories", "checkup",
+                            "--from", "2024-01-01", "--last-checkups", "3",
+                            "--recipient", "田中先生", "--purpose", "受診", "--out", fhir, NULL), ==, 0);
+  g_assert_true (g_file_get_contents (fhir, &contents, &length, NULL));
+  back = techo_fhir_import (contents, length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (back->checkups->len, ==, 2);
+  g_assert_cmpuint (back->dispensings->len, ==, 0);
+  g_assert_cmpuint (back->screenings->len, ==, 0);
+
+  /* The ledger says what was chosen. */
+  g_assert_cmpint (run_cli (f, &json, NULL, "consents", "--json", NULL), ==, 0);
+  g_assert_true (json_parser_load_from_data (parser, json, -1, &error));
+  {
+    JsonArray *ledger = json_node_get_array (json_parser_get_root (parser));
+
+    g_assert_cmpuint (json_array_get_length (ledger), ==, 2);
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ledger, 1), "scope"),
+                     ==, "checkups=2;cancers=colorectal;medicines=current:2025-06-10");
+    g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (ledger, 0), "scope"),
+                     ==, "checkups=3");
+  }
+
+  {
+    g_autofree char *text = NULL;
+
+    g_assert_cmpint (run_cli (f, &text, NULL, "consents", NULL), ==, 0);
+    g_assert_nonnull (strstr (text, "only: checkups=2;cancers=colorectal;medicines=current:2025-06-10"));
+  }
+
+  /* Refused before anything is recorded: out of range, an unknown
+   * cancer, a narrowing of a category that is not shared. */
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir", "--last-checkups", "100",
+                            "--recipient", "田中先生", "--purpose", "受診", "--out", fhir, NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir", "--cancers", "liver",
+                            "--recipient", "田中先生", "--purpose", "受診", "--out", fhir, NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "export", "--format", "fhir", "--categories", "checkup",
+                            "--current-medicines",
+                            "--recipient", "田中先生", "--purpose", "受診", "--out", fhir, NULL), ==, 2);
+  g_assert_cmpint (run_cli (f, NULL, NULL, "share", "--cancers", "lung", "--categories", "checkup",
+                            "--expires", "1h",
+                            "--recipient", "田中先生", "--purpose", "受診", NULL), ==, 2);
+  {
+    g_autoptr(GPtrArray) consents = list_consents (f);
+
+    g_assert_cmpuint (consents->len, ==, 2);
+  }
+  g_unsetenv ("TECHO_TODAY");
+  open_store (f);
+}
+
 int
 main (int    argc,
       char **argv)
@@ -435,5 +527,6 @@ main (int    argc,
   g_test_add_func ("/export-cli/formats", test_formats);
   g_test_add_func ("/export-cli/kill", test_kill);
   g_test_add_func ("/export-cli/share", test_share);
+  g_test_add_func ("/export-cli/scope", test_scope);
   return g_test_run ();
 }

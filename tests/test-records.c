@@ -82,12 +82,47 @@ test_checkup_find_item (void)
   g_assert_true (copy->value != item->value);
 }
 
+/* The consent's scope: one text form, read back as written; anything
+ * else refused with a reason. */
+static void
+test_scope (void)
+{
+  g_auto(TechoRecordScope) scope = { 0 };
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  const char *refused[] = {
+    "checkups=0", "checkups=100", "checkups=x", "cancers=", "cancers=liver",
+    "medicines=current:2025-02-30", "medicines=all", "checkups=2;checkups=3", "colour=red",
+  };
+
+  g_assert_true (techo_record_scope_parse (NULL, &scope, &error));
+  g_assert_true (techo_record_scope_is_whole (&scope));
+  g_assert_null (techo_record_scope_to_string (&scope));
+  g_assert_true (techo_record_scope_parse ("checkups=3;cancers=colorectal,lung;"
+                                           "medicines=current:2025-05-25", &scope, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (scope.last_checkups, ==, 3);
+  g_assert_true (techo_record_scope_has_cancer (&scope, "lung"));
+  g_assert_false (techo_record_scope_has_cancer (&scope, "stomach"));
+  g_assert_cmpstr (scope.current_on, ==, "2025-05-25");
+  text = techo_record_scope_to_string (&scope);
+  g_assert_cmpstr (text, ==, "checkups=3;cancers=colorectal,lung;medicines=current:2025-05-25");
+  for (guint i = 0; i < G_N_ELEMENTS (refused); i++)
+    {
+      g_clear_error (&error);
+      g_assert_false (techo_record_scope_parse (refused[i], &scope, &error));
+      g_assert_error (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_INVALID);
+      g_assert_true (techo_record_scope_is_whole (&scope));
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/records/categories", test_categories);
+  g_test_add_func ("/records/scope", test_scope);
   g_test_add_func ("/records/value-types", test_value_types);
   g_test_add_func ("/records/origins", test_origins);
   g_test_add_func ("/records/checkup-find-item", test_checkup_find_item);

@@ -505,7 +505,7 @@ test_migrations (Fixture       *f,
   g_autoptr(GError) error = NULL;
   guint n_base = 0;
   const TechoStoreMigration *base = techo_store_schema_migrations (&n_base);
-  TechoStoreMigration list[8];
+  TechoStoreMigration list[16];
   TechoSqlite *db;
   gint64 n = 0;
   int version = 0;

@@ -33,9 +33,28 @@ gboolean techo_cli_finish_sign_in (TechoStore *store, TechoOAuth *oauth, GError 
 int techo_cli_export (TechoCliContext *context, int argc, char **argv);
 int techo_cli_share (TechoCliContext *context, int argc, char **argv);
 int techo_cli_consents (TechoCliContext *context, int argc, char **argv);
+/* The narrower share options export and share have in common:
+ * --last-checkups N, --cancers LIST, --current-medicines. */
+typedef struct
+{
+  gint last_checkups;
+  char *cancers;
+  gboolean current_medicines;
+} TechoCliScope;
+#define TECHO_CLI_SCOPE_ENTRIES(s) \
+  { "last-checkups", 0, 0, G_OPTION_ARG_INT, &(s)->last_checkups, \
+    "Only the latest N checkups of the period (1 to 99)", "N" }, \
+  { "cancers", 0, 0, G_OPTION_ARG_STRING, &(s)->cancers, \
+    "Only these cancer screenings: stomach, lung, colorectal, cervical, breast " \
+    "(comma-separated)", "LIST" }, \
+  { "current-medicines", 0, 0, G_OPTION_ARG_NONE, &(s)->current_medicines, \
+    "Only the medicines whose supply runs today (TECHO_TODAY overrides the day)", NULL }
+void techo_cli_scope_clear (TechoCliScope *scope);
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (TechoCliScope, techo_cli_scope_clear)
 TechoConsent *techo_cli_consent_from_options (const char *recipient, const char *purpose,
                                               const char *categories, const char *from,
-                                              const char *to, TechoConsentMethod method,
+                                              const char *to, const TechoCliScope *scope,
+                                              TechoConsentMethod method,
                                               gint64 expires_at, GError **error);
 int techo_cli_exit_for_export_error (const GError *error);
 gint64 techo_cli_parse_duration (const char *text);

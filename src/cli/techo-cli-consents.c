@@ -40,6 +40,12 @@ print_consent (const TechoConsent *c,
   if (c->period_from != NULL || c->period_to != NULL)
     g_print (" (%s – %s)", c->period_from ? c->period_from : "", c->period_to ? c->period_to : "");
   g_print ("\n");
+  {
+    g_autofree char *scope = techo_record_scope_to_string (&c->scope);
+
+    if (scope != NULL)
+      g_print ("    only: %s\n", scope);
+  }
   if (c->expires_at > 0)
     {
       g_autofree char *until = format_time (c->expires_at);

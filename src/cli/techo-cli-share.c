@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-cli share [--categories LIST] [--from DATE] [--to DATE]
+ *   [--last-checkups N] [--cancers LIST] [--current-medicines]
  *   --recipient TEXT --purpose TEXT --expires DURATION [--passcode TEXT |
  *   --passcode-file FILE]
  *   [--bind ADDR] [--port N] [--label TEXT] [--qr PNG]
@@ -200,6 +201,7 @@ techo_cli_share (TechoCliContext *context,
   g_autofree char *qr = NULL;
   g_autofree char *link = NULL;
   g_autofree char *host = NULL;
+  g_auto(TechoCliScope) scope = { 0 };
   gint port = 0;
   gboolean direct = FALSE;
   gboolean no_passcode = FALSE;
@@ -217,6 +219,7 @@ techo_cli_share (TechoCliContext *context,
       "checkup, medication, screening (comma-separated; default: all)", "LIST" },
     { "from", 0, 0, G_OPTION_ARG_STRING, &from, "First date to include (YYYY-MM-DD)", "DATE" },
     { "to", 0, 0, G_OPTION_ARG_STRING, &to, "Last date to include (YYYY-MM-DD)", "DATE" },
+    TECHO_CLI_SCOPE_ENTRIES (&scope),
     { "recipient", 0, 0, G_OPTION_ARG_STRING, &recipient, "Who receives it (required)", "TEXT" },
     { "purpose", 0, 0, G_OPTION_ARG_STRING, &purpose, "What it is for (required)", "TEXT" },
     { "expires", 0, 0, G_OPTION_ARG_STRING, &expires,
@@ -294,7 +297,7 @@ techo_cli_share (TechoCliContext *context,
       techo_cli_printerr ("Give a port from 0 to 65535, and --direct without --passcode.");
       return TECHO_EXIT_USAGE;
     }
-  consent = techo_cli_consent_from_options (recipient, purpose, categories, from, to,
+  consent = techo_cli_consent_from_options (recipient, purpose, categories, from, to, &scope,
                                             TECHO_CONSENT_METHOD_SHARE,
                                             g_get_real_time () / G_USEC_PER_SEC + lifetime,
                                             &error);

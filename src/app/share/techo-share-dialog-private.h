@@ -3,8 +3,9 @@
  * The wizard (techo-share-dialog.c: the form, the summary, the steps)
  * builds the consent; the methods carry it out, each through the consent
  * gate and never blocking on the store: file export, print and visit
- * mode (techo-share-methods.c), the share link with its QR code and the
- * addresses it can be served on (techo-share-link.c). Only these files
+ * mode (techo-share-methods.c), the share link — uploaded to the share
+ * host set in Preferences, or served on this computer only — with its
+ * QR code (techo-share-link.c). Only these files
  * include this header. */
 
 #pragma once
@@ -24,6 +25,12 @@ struct _TechoShareDialog
   GtkSwitch *checkup_switch;
   GtkSwitch *medication_switch;
   GtkSwitch *screening_switch;
+  AdwActionRow *latest_row;
+  GtkSpinButton *latest_spin;
+  GtkSwitch *latest_switch;
+  AdwActionRow *current_row;
+  GtkSwitch *current_switch;
+  AdwExpanderRow *cancers_row;
   AdwComboRow *period_row;
   AdwExpanderRow *analytes_row;
   AdwEntryRow *recipient_row;
@@ -31,7 +38,6 @@ struct _TechoShareDialog
   AdwComboRow *method_row;
   AdwPreferencesGroup *link_group;
   AdwComboRow *expiry_row;
-  AdwComboRow *address_row;
   AdwPasswordEntryRow *passcode_row;
   GtkLabel *error_label;
   AdwPreferencesGroup *summary_group;
@@ -40,21 +46,26 @@ struct _TechoShareDialog
   GtkDrawingArea *qr_area;
   GtkLabel *link_expiry_label;
   GtkLabel *link_label;
+  GtkLabel *link_title_label;
   AdwStatusPage *done_page;
 
   GtkWindow *parent;
   TechoStore *store;
   TechoRecordSet *records;
   GHashTable *servers;       /* address → TechoShareServer, the page's */
-  GPtrArray *addresses;      /* the address row's choices, 127.0.0.1 first */
+  GSettings *settings;       /* share-host-url */
+  GPtrArray *cancer_switches; /* GtkSwitch, each with its "cancer-key" */
   GPtrArray *analyte_switches; /* GtkSwitch, each with its "analyte-key" */
   GCancellable *cancellable;
   GPtrArray *summary_rows;
   char *output_path;
   char *link;
+  char *viewer_url;          /* a hosted link's <host>/#shlink:/…, the QR's text */
   char *error;
   gint64 consent_id;
   TechoVisitWindow *visit_window;   /* weak */
+  TechoConsent *visit_consent;      /* visit mode's, while the PIN offer is up */
+  AdwMessageDialog *pin_dialog;     /* "Set a PIN first?", while up */
   GtkFileChooserNative *chooser;
 };
 
@@ -68,6 +79,10 @@ TechoConsent *techo_share_dialog_build_consent    (TechoShareDialog   *self);
 char        **techo_share_dialog_chosen_analytes  (TechoShareDialog   *self);
 /* One switch per analyte with two values or more to draw. */
 void          techo_share_dialog_fill_analytes    (TechoShareDialog   *self);
+/* One switch per cancer, all on. */
+void          techo_share_dialog_fill_cancers     (TechoShareDialog   *self);
+/* For a share link: on a share host or on this computer only. */
+TechoShareLinkKind techo_share_dialog_current_link_kind (TechoShareDialog *self);
 /* A moment as the person reads it: date and hh:mm. */
 char         *techo_share_time_text               (gint64              unix_seconds);
 
@@ -100,8 +115,14 @@ void          techo_share_dialog_start_file       (TechoShareDialog   *self,
 
 /* ---- the link (techo-share-link.c) ----------------------------------------- */
 
-/* Fills the address row: this computer, then each network interface. */
-void          techo_share_dialog_fill_addresses   (TechoShareDialog   *self);
+/* The share host set in Preferences → Sharing, checked and without a
+ * trailing slash; NULL (and @error) when none is set or it is not
+ * usable. */
+char         *techo_share_dialog_host_url         (TechoShareDialog   *self,
+                                                   GError            **error);
+/* Whether @url's host is this computer (loopback): then only this
+ * computer reaches it. */
+gboolean      techo_share_host_is_loopback        (const char         *url);
 void          techo_share_dialog_start_link       (TechoShareDialog   *self,
                                                    TechoConsent       *consent);
 void          techo_share_dialog_draw_qr          (GtkDrawingArea     *area,

@@ -15,6 +15,7 @@
 #include "techo-error-text.h"
 #include "techo-export.h"
 #include "techo-format.h"
+#include "techo-selection.h"
 #include "techo-share-dialog-private.h"
 
 G_DEFINE_FINAL_TYPE (TechoShareDialog, techo_share_dialog, ADW_TYPE_WINDOW)
@@ -27,6 +28,10 @@ enum {
 static guint signals[N_SIGNALS];
 
 /* ---- the request -------------------------------------------------------- */
+
+#define NO_HOST_TEXT N_("No share host is set, so a doctor’s phone could not open a link. " \
+                        "Set one in Preferences → Sharing (a share host you, your family or " \
+                        "your clinic runs), or show your records on this screen with visit mode.")
 
 
 gint64
@@ -115,15 +120,169 @@ add_summary_row (TechoShareDialog *self,
   gtk_widget_set_hexpand (label, TRUE);
   gtk_widget_add_css_class (label, "heading");
   adw_action_row_add_suffix (ADW_ACTION_ROW (row), label);
+  g_object_set_data (G_OBJECT (row), "value-label", label);
   adw_preferences_group_add (self->summary_group, row);
   g_ptr_array_add (self->summary_rows, row);
+}
+
+/* "a, b, c" in the language's list separator. */
+static char *
+join_list (GPtrArray *texts)
+{
+  g_ptr_array_add (texts, NULL);
+  /* Translators: the separator between items of a list. */
+  return g_strjoinv (_(", "), (char **) texts->pdata);
+}
+
+/* Exactly what will go, category by category: the one selection the
+ * consent gate gathers by (techo-selection.h), listed. */
+static void
+add_what_rows (TechoShareDialog   *self,
+               const TechoConsent *consent)
+{
+  g_auto(TechoSelection) selection = { 0 };
+
+  if (self->records == NULL)
+    {
+      g_autofree char *what = categories_text (consent->categories);
+
+      add_summary_row (self, _("What"), what);
+      return;
+    }
+  techo_selection_init (&selection, self->records, consent);
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP))
+    {
+      g_autoptr(GPtrArray) dates = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *list = NULL;
+      g_autofree char *text = NULL;
+      guint n = selection.checkups->len;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const TechoCheckup *c = g_ptr_array_index (selection.checkups, i);
+
+          g_ptr_array_add (dates, techo_format_date (c->performed_on));
+        }
+      list = join_list (dates);
+      /* Translators: how many checkups go, then their dates. */
+      text = n > 0 ? g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u checkup: %s",
+                                                   "%u checkups: %s", n), n, list)
+                   : g_strdup (_("None in the chosen period"));
+      add_summary_row (self, _("Checkups"), text);
+    }
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_MEDICATION))
+    {
+      g_autoptr(GPtrArray) names = g_ptr_array_new ();
+      g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+      g_autofree char *list = NULL;
+      g_autofree char *text = NULL;
+      guint n = selection.dispensings->len;
+
+      for (guint i = 0; i < n; i++)
+        {
+          const TechoDispensing *d = g_ptr_array_index (selection.dispensings, i);
+
+          if (d->drug_name != NULL && g_hash_table_add (seen, d->drug_name))
+            g_ptr_array_add (names, d->drug_name);
+        }
+      list = join_list (names);
+      if (n == 0)
+        text = g_strdup (consent->scope.current_on != NULL ? _("No current medicines")
+                                                           : _("None in the chosen period"));
+      else if (consent->scope.current_on != NULL)
+        /* Translators: how many current medicines go, then their names. */
+        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u current medicine: %s",
+                                             "%u current medicines: %s", n), n, list);
+      else
+        {
+          const TechoDispensing *newest = g_ptr_array_index (selection.dispensings, 0);
+          const TechoDispensing *oldest = g_ptr_array_index (selection.dispensings, n - 1);
+          g_autofree char *from = techo_format_date (oldest->dispensed_on);
+          g_autofree char *to = techo_format_date (newest->dispensed_on);
+
+          /* Translators: how many dispensings go, from when to when, then the medicines' names. */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dispensing, %s to %s: %s",
+                                               "%u dispensings, %s to %s: %s", n),
+                                  n, from, to, list);
+        }
+      add_summary_row (self, _("Medicines"), text);
+    }
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_SCREENING))
+    {
+      g_autoptr(GPtrArray) items = g_ptr_array_new_with_free_func (g_free);
+      g_autofree char *text = NULL;
+
+      for (guint i = 0; i < selection.screenings->len; i++)
+        {
+          const TechoScreening *sc = g_ptr_array_index (selection.screenings, i);
+          const TechoCancerInfo *info = techo_reference_cancer_for_key (sc->cancer);
+          g_autofree char *date = techo_format_date (sc->performed_on);
+
+          /* Translators: a screening and its date, e.g. "Lung cancer screening (1 Sep 2024)". */
+          g_ptr_array_add (items, g_strdup_printf (_("%s (%s)"),
+                                                   info != NULL ? techo_format_cancer_name (info)
+                                                                : sc->cancer, date));
+        }
+      text = items->len > 0 ? join_list (items) : g_strdup (_("None in the chosen period"));
+      add_summary_row (self, _("Cancer screenings"), text);
+    }
+}
+
+/* Where the records will be, and until when, in words. */
+static void
+add_where_rows (TechoShareDialog   *self,
+                const TechoConsent *consent)
+{
+  g_autofree char *until = NULL;
+  g_autofree char *where = NULL;
+  g_autofree char *valid = NULL;
+
+  switch (consent->method)
+    {
+    case TECHO_CONSENT_METHOD_VISIT:
+      add_summary_row (self, _("Where"), _("On this screen, until you leave visit mode"));
+      return;
+    case TECHO_CONSENT_METHOD_PRINT:
+      add_summary_row (self, _("Where"), _("On paper, for whoever holds it"));
+      return;
+    case TECHO_CONSENT_METHOD_SHARE:
+      break;
+    default:
+      add_summary_row (self, _("Where"),
+                       _("In a file you save, not encrypted: whoever has the file can read it"));
+      return;
+    }
+  until = techo_share_time_text (consent->expires_at);
+  if (techo_share_dialog_current_link_kind (self) == TECHO_SHARE_LINK_HOST)
+    {
+      g_autofree char *host = techo_share_dialog_host_url (self, NULL);
+
+      if (host != NULL && techo_share_host_is_loopback (host))
+        /* Translators: %s is the share host's address. */
+        where = g_strdup_printf (_("On the share host %s, encrypted. That host is this computer: "
+                                   "only this computer can open the link."), host);
+      else
+        /* Translators: %s is the share host's address. */
+        where = g_strdup_printf (_("On the share host %s, encrypted: any device with the link "
+                                   "(and the passcode, if you set one) can open it."),
+                                 host != NULL ? host : "");
+      /* Translators: %s is a date and time. */
+      valid = g_strdup_printf (_("%s, also while this computer is off"), until);
+    }
+  else
+    {
+      where = g_strdup (_("This computer only (127.0.0.1), while Techo is open"));
+      /* Translators: %s is a date and time. */
+      valid = g_strdup_printf (_("%s, or until Techo is closed"), until);
+    }
+  add_summary_row (self, _("Reachable from"), where);
+  add_summary_row (self, _("Valid until"), valid);
 }
 
 static void
 fill_summary (TechoShareDialog   *self,
               const TechoConsent *consent)
 {
-  g_autofree char *what = categories_text (consent->categories);
   g_autoptr(GObject) how = NULL;
   const char *how_text;
 
@@ -131,7 +290,7 @@ fill_summary (TechoShareDialog   *self,
     adw_preferences_group_remove (self->summary_group, g_ptr_array_index (self->summary_rows, i));
   g_ptr_array_set_size (self->summary_rows, 0);
 
-  add_summary_row (self, _("What"), what);
+  add_what_rows (self, consent);
   if (consent->period_from != NULL)
     {
       g_autofree char *from = techo_format_date (consent->period_from);
@@ -144,16 +303,17 @@ fill_summary (TechoShareDialog   *self,
     add_summary_row (self, _("Period"), _("Everything"));
   if (techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP)
       && self->analyte_switches->len > 0
-      && !techo_consent_method_is_file (consent->method))
+      && !techo_consent_method_is_file (consent->method)
+      && consent->method != TECHO_CONSENT_METHOD_SHARE)
     {
+      /* Charts are drawn on screen and paper; a link carries the values. */
       g_auto(GStrv) keys = techo_share_dialog_chosen_analytes (self);
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
       g_autofree char *text = NULL;
 
       for (guint i = 0; keys[i] != NULL; i++)
         g_ptr_array_add (names, (gpointer) techo_format_analyte_name (techo_reference_analyte (keys[i])));
-      g_ptr_array_add (names, NULL);
-      text = g_strjoinv (_(", "), (char **) names->pdata);
+      text = join_list (names);
       add_summary_row (self, _("Trend charts"), text[0] != '\0' ? text : _("None"));
     }
   add_summary_row (self, _("To whom"), consent->recipient);
@@ -163,21 +323,12 @@ fill_summary (TechoShareDialog   *self,
   how_text = how != NULL ? gtk_string_object_get_string (GTK_STRING_OBJECT (how))
                          : techo_consent_method_to_string (consent->method);
   add_summary_row (self, _("How"), how_text);
+  add_where_rows (self, consent);
   if (consent->expires_at > 0)
     {
-      g_autofree char *until = techo_share_time_text (consent->expires_at);
       const char *passcode = gtk_editable_get_text (GTK_EDITABLE (self->passcode_row));
 
-      add_summary_row (self, _("Valid until"), until);
       add_summary_row (self, _("Passcode"), passcode[0] != '\0' ? _("Required") : _("None"));
-      {
-        g_autoptr(GObject) where = g_list_model_get_item (adw_combo_row_get_model (self->address_row),
-                                                          adw_combo_row_get_selected (self->address_row));
-
-        if (where != NULL)
-          add_summary_row (self, _("Reachable from"),
-                           gtk_string_object_get_string (GTK_STRING_OBJECT (where)));
-      }
     }
 }
 
@@ -204,6 +355,22 @@ go_to_summary (TechoShareDialog *self)
     {
       set_error (self, self->error_label, _("Your records are locked. Unlock them first."));
       return FALSE;
+    }
+  /* A link for a doctor's phone needs a share host the phone can reach:
+   * without one, say so and how to set one, rather than make a link
+   * that cannot work. */
+  if (consent->method == TECHO_CONSENT_METHOD_SHARE
+      && techo_share_dialog_current_link_kind (self) == TECHO_SHARE_LINK_HOST)
+    {
+      g_autofree char *host = techo_share_dialog_host_url (self, &error);
+
+      if (host == NULL)
+        {
+          if (error != NULL)
+            g_message ("Share host: %s", error->message);
+          set_error (self, self->error_label, _(NO_HOST_TEXT));
+          return FALSE;
+        }
     }
   set_error (self, self->error_label, NULL);
   set_error (self, self->summary_error_label, NULL);
@@ -276,11 +443,39 @@ back_clicked_cb (TechoShareDialog *self)
     gtk_window_close (GTK_WINDOW (self));
 }
 
+/* The link group says where the link will be served before anything is
+ * chosen further. */
 static void
 method_changed_cb (TechoShareDialog *self)
 {
-  gtk_widget_set_visible (GTK_WIDGET (self->link_group),
-                          techo_share_dialog_current_method (self) == TECHO_CONSENT_METHOD_SHARE);
+  gboolean share = techo_share_dialog_current_method (self) == TECHO_CONSENT_METHOD_SHARE;
+  g_autofree char *text = NULL;
+
+  gtk_widget_set_visible (GTK_WIDGET (self->link_group), share);
+  if (!share)
+    return;
+  if (techo_share_dialog_current_link_kind (self) == TECHO_SHARE_LINK_HOST)
+    {
+      g_autofree char *host = techo_share_dialog_host_url (self, NULL);
+
+      if (host == NULL)
+        text = g_strdup (_(NO_HOST_TEXT));
+      else if (techo_share_host_is_loopback (host))
+        /* Translators: %s is the share host's address. */
+        text = g_strdup_printf (_("The records are encrypted here and uploaded to the share host "
+                                  "%s; the key stays in the link. That host is this computer, so "
+                                  "only this computer can open the link."), host);
+      else
+        /* Translators: %s is the share host's address. */
+        text = g_strdup_printf (_("The records are encrypted here and uploaded to the share host "
+                                  "%s; the key stays in the link. The doctor’s phone opens it there "
+                                  "until it expires, even while this computer is off."), host);
+    }
+  else
+    text = g_strdup (_("Techo serves the link itself at 127.0.0.1 while it is open: only this "
+                       "computer can open it. For a doctor’s phone, set a share host in "
+                       "Preferences → Sharing."));
+  adw_preferences_group_set_description (self->link_group, text);
 }
 
 static void
@@ -288,7 +483,8 @@ copy_clicked_cb (TechoShareDialog *self)
 {
   if (self->link == NULL)
     return;
-  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)), self->link);
+  gdk_clipboard_set_text (gtk_widget_get_clipboard (GTK_WIDGET (self)),
+                          self->viewer_url != NULL ? self->viewer_url : self->link);
 }
 
 /* ---- lifecycle ------------------------------------------------------------ */
@@ -315,13 +511,16 @@ techo_share_dialog_finalize (GObject *object)
     g_object_remove_weak_pointer (G_OBJECT (self->visit_window), (gpointer *) &self->visit_window);
   g_clear_object (&self->store);
   g_clear_pointer (&self->servers, g_hash_table_unref);
-  g_clear_pointer (&self->addresses, g_ptr_array_unref);
+  g_clear_object (&self->settings);
+  g_clear_pointer (&self->cancer_switches, g_ptr_array_unref);
   g_clear_pointer (&self->analyte_switches, g_ptr_array_unref);
   g_clear_object (&self->cancellable);
   g_clear_pointer (&self->records, techo_record_set_unref);
   g_clear_pointer (&self->summary_rows, g_ptr_array_unref);
   g_free (self->output_path);
   g_free (self->link);
+  g_free (self->viewer_url);
+  g_clear_pointer (&self->visit_consent, techo_consent_free);
   g_free (self->error);
   G_OBJECT_CLASS (techo_share_dialog_parent_class)->finalize (object);
 }
@@ -349,6 +548,12 @@ techo_share_dialog_class_init (TechoShareDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, checkup_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, medication_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, screening_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, latest_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, latest_spin);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, latest_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, current_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, current_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, cancers_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, period_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, analytes_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, recipient_row);
@@ -356,7 +561,6 @@ techo_share_dialog_class_init (TechoShareDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, method_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, link_group);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, expiry_row);
-  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, address_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, passcode_row);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, error_label);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, summary_group);
@@ -365,6 +569,7 @@ techo_share_dialog_class_init (TechoShareDialogClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, qr_area);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, link_expiry_label);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, link_label);
+  gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, link_title_label);
   gtk_widget_class_bind_template_child (widget_class, TechoShareDialog, done_page);
   gtk_widget_class_bind_template_callback (widget_class, next_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
@@ -379,12 +584,24 @@ techo_share_dialog_init (TechoShareDialog *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->summary_rows = g_ptr_array_new ();
-  self->addresses = g_ptr_array_new_with_free_func (g_free);
+  self->settings = g_settings_new (APP_ID);
+  self->cancer_switches = g_ptr_array_new ();
   self->analyte_switches = g_ptr_array_new ();
-  /* Charts come from checkups: offered only while checkups are chosen. */
+  /* Charts come from checkups: offered only while checkups are chosen;
+   * each narrowing only while its category is. */
   g_object_bind_property (self->checkup_switch, "active", self->analytes_row, "sensitive",
                           G_BINDING_SYNC_CREATE);
-  techo_share_dialog_fill_addresses (self);
+  g_object_bind_property (self->checkup_switch, "active", self->latest_row, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->latest_switch, "active", self->latest_spin, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->medication_switch, "active", self->current_row, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  g_object_bind_property (self->screening_switch, "active", self->cancers_row, "sensitive",
+                          G_BINDING_SYNC_CREATE);
+  techo_share_dialog_fill_cancers (self);
+  g_signal_connect_object (self->settings, "changed::share-host-url",
+                           G_CALLBACK (method_changed_cb), self, G_CONNECT_SWAPPED);
   gtk_drawing_area_set_draw_func (self->qr_area, techo_share_dialog_draw_qr, self, NULL);
   techo_share_dialog_show_step (self, "form");
 }
@@ -496,8 +713,37 @@ techo_share_dialog_get_link (TechoShareDialog *self)
   return self->link;
 }
 
+const char *
+techo_share_dialog_get_viewer_url (TechoShareDialog *self)
+{
+  return self->viewer_url;
+}
+
+char *
+techo_share_dialog_dup_summary (TechoShareDialog *self)
+{
+  GString *text = g_string_new (NULL);
+
+  for (guint i = 0; i < self->summary_rows->len; i++)
+    {
+      AdwActionRow *row = g_ptr_array_index (self->summary_rows, i);
+      GtkWidget *suffix = g_object_get_data (G_OBJECT (row), "value-label");
+
+      g_string_append_printf (text, "%s: %s\n",
+                              adw_preferences_row_get_title (ADW_PREFERENCES_ROW (row)),
+                              suffix != NULL ? gtk_label_get_text (GTK_LABEL (suffix)) : "");
+    }
+  return g_string_free (text, FALSE);
+}
+
 TechoVisitWindow *
 techo_share_dialog_get_visit_window (TechoShareDialog *self)
 {
   return self->visit_window;
+}
+
+AdwMessageDialog *
+techo_share_dialog_get_pin_dialog (TechoShareDialog *self)
+{
+  return self->pin_dialog;
 }

@@ -19,6 +19,14 @@ G_BEGIN_DECLS
 #define TECHO_TYPE_SHARE_DIALOG (techo_share_dialog_get_type ())
 G_DECLARE_FINAL_TYPE (TechoShareDialog, techo_share_dialog, TECHO, SHARE_DIALOG, AdwWindow)
 
+/* Where a share link is served. */
+typedef enum
+{
+  TECHO_SHARE_LINK_HOST,          /* uploaded to the share host of Preferences → Sharing:
+                                   * a doctor's phone opens it, Techo may be closed */
+  TECHO_SHARE_LINK_THIS_COMPUTER, /* Techo's own server on 127.0.0.1, while it runs */
+} TechoShareLinkKind;
+
 /* @servers: the share servers by address (string → TechoShareServer);
  * one is made and bound when a link is first served on an address. */
 TechoShareDialog *techo_share_dialog_new          (GtkWindow         *parent,
@@ -36,6 +44,18 @@ void              techo_share_dialog_fill         (TechoShareDialog  *self,
                                                    guint              categories);
 void              techo_share_dialog_set_passcode (TechoShareDialog  *self,
                                                    const char        *passcode);
+/* With the share method: where the link is served. */
+void              techo_share_dialog_set_link_kind (TechoShareDialog  *self,
+                                                    TechoShareLinkKind kind);
+/* Narrows what goes: the latest @last_checkups checkups (0: all), the
+ * screenings of @cancers (NULL: all) and, when @current_medicines, only
+ * the medicines whose supply runs today. */
+void              techo_share_dialog_set_scope    (TechoShareDialog   *self,
+                                                   guint               last_checkups,
+                                                   const char * const *cancers,
+                                                   gboolean            current_medicines);
+/* The summary's rows as "title: value" lines (what the person confirms). */
+char             *techo_share_dialog_dup_summary  (TechoShareDialog   *self);
 /* Turns on exactly the trend charts of @keys (those offered). */
 void              techo_share_dialog_set_analytes (TechoShareDialog  *self,
                                                    const char * const *keys);
@@ -53,6 +73,12 @@ const char       *techo_share_dialog_get_error    (TechoShareDialog  *self);
 gint64            techo_share_dialog_get_consent_id (TechoShareDialog *self);
 /* The shlink:/ once a link is made. */
 const char       *techo_share_dialog_get_link     (TechoShareDialog  *self);
+/* A hosted link's viewer URL (<host>/#shlink:/…), which the QR holds;
+ * NULL for a link on this computer. */
+const char       *techo_share_dialog_get_viewer_url (TechoShareDialog *self);
+/* Visit mode with the keyring and no owner's PIN: the offer to set one
+ * first ("set", "later" to start without, "cancel"), while it is up. */
+AdwMessageDialog *techo_share_dialog_get_pin_dialog (TechoShareDialog *self);
 /* The visit-mode window it opened, or NULL. */
 TechoVisitWindow *techo_share_dialog_get_visit_window (TechoShareDialog *self);
 

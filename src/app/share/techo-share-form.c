@@ -12,7 +12,8 @@
 #include "techo-format.h"
 #include "techo-share-dialog-private.h"
 
-/* The rows of the "How" combo, in order. */
+/* The rows of the "How" combo, in order; the two share rows differ by
+ * where the link is served. */
 static const TechoConsentMethod methods[] = {
   TECHO_CONSENT_METHOD_VISIT,
   TECHO_CONSENT_METHOD_PRINT,
@@ -21,7 +22,10 @@ static const TechoConsentMethod methods[] = {
   TECHO_CONSENT_METHOD_CSV,
   TECHO_CONSENT_METHOD_CDA,
   TECHO_CONSENT_METHOD_SHARE,
+  TECHO_CONSENT_METHOD_SHARE,
 };
+#define HOST_ROW 6
+#define THIS_COMPUTER_ROW 7
 
 /* Trend charts offered first, in the order a doctor asks about them. */
 static const char * const trend_keys[] = {
@@ -40,6 +44,13 @@ techo_share_dialog_current_method (TechoShareDialog *self)
   guint index = adw_combo_row_get_selected (self->method_row);
 
   return index < G_N_ELEMENTS (methods) ? methods[index] : methods[0];
+}
+
+TechoShareLinkKind
+techo_share_dialog_current_link_kind (TechoShareDialog *self)
+{
+  return adw_combo_row_get_selected (self->method_row) == THIS_COMPUTER_ROW
+         ? TECHO_SHARE_LINK_THIS_COMPUTER : TECHO_SHARE_LINK_HOST;
 }
 
 static guint
@@ -94,6 +105,30 @@ techo_share_dialog_build_consent (TechoShareDialog *self)
 
   consent = techo_consent_new (recipient, purpose, chosen_categories (self), method);
   consent->period_from = period_from (self);
+  if (gtk_switch_get_active (self->checkup_switch) && gtk_switch_get_active (self->latest_switch))
+    consent->scope.last_checkups = (guint) gtk_spin_button_get_value_as_int (self->latest_spin);
+  if (gtk_switch_get_active (self->medication_switch) && gtk_switch_get_active (self->current_switch))
+    consent->scope.current_on = techo_format_today ();
+  if (gtk_switch_get_active (self->screening_switch))
+    {
+      GStrvBuilder *builder = g_strv_builder_new ();
+      guint on = 0;
+
+      for (guint i = 0; i < self->cancer_switches->len; i++)
+        {
+          GtkSwitch *sw = g_ptr_array_index (self->cancer_switches, i);
+
+          if (gtk_switch_get_active (sw))
+            {
+              g_strv_builder_add (builder, g_object_get_data (G_OBJECT (sw), "cancer-key"));
+              on++;
+            }
+        }
+      /* All on is every cancer, also those Techo learns of later. */
+      if (on < self->cancer_switches->len)
+        consent->scope.cancers = g_strv_builder_end (builder);
+      g_strv_builder_unref (builder);
+    }
   if (method == TECHO_CONSENT_METHOD_SHARE)
     consent->expires_at = chosen_expiry (self);
   return consent;
@@ -153,13 +188,70 @@ techo_share_dialog_fill_analytes (TechoShareDialog *self)
   gtk_widget_set_visible (GTK_WIDGET (self->analytes_row), self->analyte_switches->len > 0);
 }
 
+/* One switch per cancer, all on: turning some off narrows the share. */
+void
+techo_share_dialog_fill_cancers (TechoShareDialog *self)
+{
+  const char * const *keys = techo_record_scope_cancer_keys ();
+
+  for (guint i = 0; keys[i] != NULL; i++)
+    {
+      const TechoCancerInfo *info = techo_reference_cancer_for_key (keys[i]);
+      GtkWidget *row, *sw;
+
+      if (info == NULL)
+        continue;
+      row = adw_action_row_new ();
+      sw = gtk_switch_new ();
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), techo_format_cancer_name (info));
+      gtk_widget_set_valign (sw, GTK_ALIGN_CENTER);
+      gtk_switch_set_active (GTK_SWITCH (sw), TRUE);
+      g_object_set_data (G_OBJECT (sw), "cancer-key", (gpointer) info->key);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), sw);
+      adw_action_row_set_activatable_widget (ADW_ACTION_ROW (row), sw);
+      adw_expander_row_add_row (self->cancers_row, row);
+      g_ptr_array_add (self->cancer_switches, sw);
+    }
+}
+
+void
+techo_share_dialog_set_scope (TechoShareDialog   *self,
+                              guint               last_checkups,
+                              const char * const *cancers,
+                              gboolean            current_medicines)
+{
+  gtk_switch_set_active (self->latest_switch, last_checkups > 0);
+  if (last_checkups > 0)
+    gtk_spin_button_set_value (self->latest_spin, last_checkups);
+  gtk_switch_set_active (self->current_switch, current_medicines);
+  for (guint i = 0; i < self->cancer_switches->len; i++)
+    {
+      GtkSwitch *sw = g_ptr_array_index (self->cancer_switches, i);
+
+      gtk_switch_set_active (sw, cancers == NULL
+                                 || g_strv_contains (cancers, g_object_get_data (G_OBJECT (sw),
+                                                                                  "cancer-key")));
+    }
+}
+
 void
 techo_share_dialog_set_method (TechoShareDialog   *self,
                                TechoConsentMethod  method)
 {
   for (guint i = 0; i < G_N_ELEMENTS (methods); i++)
     if (methods[i] == method)
-      adw_combo_row_set_selected (self->method_row, i);
+      {
+        adw_combo_row_set_selected (self->method_row, i);
+        return;
+      }
+}
+
+void
+techo_share_dialog_set_link_kind (TechoShareDialog   *self,
+                                  TechoShareLinkKind  kind)
+{
+  adw_combo_row_set_selected (self->method_row,
+                              kind == TECHO_SHARE_LINK_THIS_COMPUTER ? THIS_COMPUTER_ROW : HOST_ROW);
 }
 
 TechoConsentMethod

@@ -1,87 +1,71 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The share dialog's link: the addresses a link can be served on, the
- * page's share server for each, the publication through the consent gate
- * (techo_share_publish_async: the gate and the encryption on a worker
- * thread, serving on this context) and the QR code. */
+/* The share dialog's link, served one of two ways:
+ *  - on the share host set in Preferences → Sharing: the gate records the
+ *    consent, the records are encrypted here and only the ciphertext is
+ *    uploaded (techo_host_publish_async, on a worker thread); the QR
+ *    holds the viewer URL (<host>/#shlink:/…) any phone camera opens;
+ *  - on this computer only: Techo's own share server on 127.0.0.1, while
+ *    it runs (techo_share_publish_async), for a browser on this computer.
+ * A link for another device on Techo's own server is not offered: it
+ * would stop working when Techo closes and most phones cannot reach it. */
 
 #define G_LOG_DOMAIN "techo-share-dialog"
 
 #include "config.h"
 
 #include <glib/gi18n.h>
-#include <ifaddrs.h>
-#include <net/if.h>
-#include <netinet/in.h>
 
+#include "techo-host-client.h"
 #include "techo-qr.h"
 #include "techo-share-dialog-private.h"
 
-/* The addresses a link can be served on: this computer only, then the
- * address of each network interface that is up (a recipient on the same
- * network reaches those). */
-void
-techo_share_dialog_fill_addresses (TechoShareDialog *self)
-{
-  g_autoptr(GtkStringList) model = gtk_string_list_new (NULL);
-  struct ifaddrs *list = NULL;
+#define THIS_COMPUTER "127.0.0.1"
 
-  g_ptr_array_add (self->addresses, g_strdup ("127.0.0.1"));
-  gtk_string_list_append (model, _("This computer only"));
-  if (getifaddrs (&list) == 0)
+char *
+techo_share_dialog_host_url (TechoShareDialog  *self,
+                             GError           **error)
+{
+  g_autofree char *url = g_settings_get_string (self->settings, "share-host-url");
+
+  g_strstrip (url);
+  if (url[0] == '\0')
     {
-      for (struct ifaddrs *i = list; i != NULL; i = i->ifa_next)
-        {
-          g_autoptr(GInetAddress) inet = NULL;
-          g_autofree char *text = NULL;
-          g_autofree char *label = NULL;
-
-          if (i->ifa_addr == NULL || !(i->ifa_flags & IFF_UP) || (i->ifa_flags & IFF_LOOPBACK))
-            continue;
-          if (i->ifa_addr->sa_family == AF_INET)
-            inet = g_inet_address_new_from_bytes ((const guint8 *) &((struct sockaddr_in *) i->ifa_addr)->sin_addr,
-                                                  G_SOCKET_FAMILY_IPV4);
-          else if (i->ifa_addr->sa_family == AF_INET6)
-            inet = g_inet_address_new_from_bytes ((const guint8 *) &((struct sockaddr_in6 *) i->ifa_addr)->sin6_addr,
-                                                  G_SOCKET_FAMILY_IPV6);
-          /* Link-local IPv6 needs a scope a link cannot carry. */
-          if (inet == NULL || g_inet_address_get_is_link_local (inet)
-              || g_inet_address_get_is_loopback (inet) || self->addresses->len >= 16)
-            continue;
-          text = g_inet_address_to_string (inet);
-          /* Translators: a network interface and its address, e.g. "Local network (wlan0, 192.168.1.5)". */
-          label = g_strdup_printf (_("Local network (%s, %s)"), i->ifa_name, text);
-          g_ptr_array_add (self->addresses, g_steal_pointer (&text));
-          gtk_string_list_append (model, label);
-        }
-      freeifaddrs (list);
+      g_set_error_literal (error, TECHO_HOST_ERROR, TECHO_HOST_ERROR_INVALID,
+                           "No share host is set.");
+      return NULL;
     }
-  adw_combo_row_set_model (self->address_row, G_LIST_MODEL (model));
-  adw_combo_row_set_selected (self->address_row, 0);
+  return techo_host_normalize_url (url, error);
 }
 
-static const char *
-chosen_address (TechoShareDialog *self)
+gboolean
+techo_share_host_is_loopback (const char *url)
 {
-  guint index = adw_combo_row_get_selected (self->address_row);
+  g_autoptr(GUri) uri = g_uri_parse (url, G_URI_FLAGS_NONE, NULL);
+  g_autoptr(GInetAddress) address = NULL;
+  const char *host;
 
-  return index < self->addresses->len ? g_ptr_array_index (self->addresses, index) : "127.0.0.1";
+  if (uri == NULL || (host = g_uri_get_host (uri)) == NULL)
+    return FALSE;
+  if (g_ascii_strcasecmp (host, "localhost") == 0)
+    return TRUE;
+  address = g_inet_address_new_from_string (host);
+  return address != NULL && g_inet_address_get_is_loopback (address);
 }
 
-/* The page's server for @address, made and bound on first use. */
+/* The page's server on this computer, made and bound on first use. */
 static TechoShareServer *
-server_for (TechoShareDialog  *self,
-            const char        *address,
-            GError           **error)
+local_server (TechoShareDialog  *self,
+              GError           **error)
 {
-  TechoShareServer *server = g_hash_table_lookup (self->servers, address);
+  TechoShareServer *server = g_hash_table_lookup (self->servers, THIS_COMPUTER);
   g_autoptr(TechoShareServer) made = NULL;
 
   if (server != NULL)
     return server;
   made = techo_share_server_new (self->store);
-  if (!techo_share_server_listen (made, address, 0, error))
+  if (!techo_share_server_listen (made, THIS_COMPUTER, 0, error))
     return NULL;
-  g_hash_table_insert (self->servers, g_strdup (address), g_object_ref (made));
+  g_hash_table_insert (self->servers, g_strdup (THIS_COMPUTER), g_object_ref (made));
   return made;
 }
 
@@ -89,22 +73,70 @@ typedef struct
 {
   TechoShareDialog *self;
   gint64 expires_at;
+  char *host;
 } Publishing;
 
 static void
-published_cb (GObject      *source,
-              GAsyncResult *result,
-              gpointer      user_data)
+publishing_free (Publishing *publishing)
 {
-  Publishing *publishing = user_data;
-  g_autoptr(TechoShareDialog) self = publishing->self;
-  g_autoptr(GError) error = NULL;
+  g_object_unref (publishing->self);
+  g_free (publishing->host);
+  g_free (publishing);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Publishing, publishing_free)
+
+/* The link step: the QR (of the viewer URL for a hosted link), where it
+ * can be opened from, and until when. */
+static void
+show_link (TechoShareDialog *self,
+           Publishing       *publishing)
+{
   g_autofree char *until = techo_share_time_text (publishing->expires_at);
   g_autofree char *expiry = NULL;
+
+  if (publishing->host != NULL)
+    {
+      gtk_label_set_text (self->link_title_label, _("Let the doctor scan this code"));
+      gtk_label_set_text (self->link_label, self->viewer_url);
+      if (techo_share_host_is_loopback (publishing->host))
+        /* Translators: %s are a date and time, then the share host's address. */
+        expiry = g_strdup_printf (_("Valid until %s on the share host %s. That host is this "
+                                    "computer: only this computer can open the link. Stop it any "
+                                    "time on the Sharing page."), until, publishing->host);
+      else
+        /* Translators: %s are a date and time, then the share host's address. */
+        expiry = g_strdup_printf (_("Valid until %s on the share host %s, also while this "
+                                    "computer is off. Stop it any time on the Sharing page."),
+                                  until, publishing->host);
+      gtk_widget_set_visible (GTK_WIDGET (self->qr_area), TRUE);
+    }
+  else
+    {
+      /* No QR: a phone could not reach 127.0.0.1. */
+      gtk_label_set_text (self->link_title_label, _("Open this link on this computer"));
+      gtk_label_set_text (self->link_label, self->link);
+      /* Translators: %s is a date and time. */
+      expiry = g_strdup_printf (_("Valid until %s, only on this computer and only while Techo is "
+                                  "open. Stop it any time on the Sharing page."), until);
+      gtk_widget_set_visible (GTK_WIDGET (self->qr_area), FALSE);
+    }
+  gtk_label_set_text (self->link_expiry_label, expiry);
+  gtk_widget_queue_draw (GTK_WIDGET (self->qr_area));
+  techo_share_dialog_show_step (self, "link");
+}
+
+static void
+published_here_cb (GObject      *source,
+                   GAsyncResult *result,
+                   gpointer      user_data)
+{
+  g_autoptr(Publishing) publishing = user_data;
+  TechoShareDialog *self = publishing->self;
+  g_autoptr(GError) error = NULL;
   gint64 consent_id = 0;
   char *link;
 
-  g_free (publishing);
   link = techo_share_publish_finish (TECHO_SHARE_SERVER (source), result, &consent_id, &error);
   techo_share_dialog_consented (self, consent_id);
   /* Closed while the link was made: nothing left to show. */
@@ -120,13 +152,39 @@ published_cb (GObject      *source,
     }
   g_free (self->link);
   self->link = link;
-  gtk_label_set_text (self->link_label, link);
-  /* Translators: %s is a date and time. */
-  expiry = g_strdup_printf (_("Valid until %s, while Techo is open on this computer. Stop it any time on the Sharing page."),
-                            until);
-  gtk_label_set_text (self->link_expiry_label, expiry);
-  gtk_widget_queue_draw (GTK_WIDGET (self->qr_area));
-  techo_share_dialog_show_step (self, "link");
+  g_clear_pointer (&self->viewer_url, g_free);
+  show_link (self, publishing);
+}
+
+static void
+published_on_host_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(Publishing) publishing = user_data;
+  TechoShareDialog *self = publishing->self;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *viewer_url = NULL;
+  gint64 consent_id = 0;
+  char *link;
+
+  link = techo_host_publish_finish (TECHO_STORE (source), result, &viewer_url, &consent_id, &error);
+  techo_share_dialog_consented (self, consent_id);
+  if (self->stack == NULL)
+    {
+      g_free (link);
+      return;
+    }
+  if (link == NULL)
+    {
+      techo_share_dialog_fail (self, error);
+      return;
+    }
+  g_free (self->link);
+  self->link = link;
+  g_free (self->viewer_url);
+  self->viewer_url = g_steal_pointer (&viewer_url);
+  show_link (self, publishing);
 }
 
 void
@@ -134,27 +192,48 @@ techo_share_dialog_start_link (TechoShareDialog *self,
                                TechoConsent     *consent)
 {
   const char *passcode = gtk_editable_get_text (GTK_EDITABLE (self->passcode_row));
-  TechoShareOptions options = { 0 };
+  g_autoptr(TechoConsent) owned = consent;
   g_autoptr(GError) error = NULL;
-  TechoShareServer *server;
   Publishing *publishing;
 
-  server = server_for (self, chosen_address (self), &error);
-  if (server == NULL)
-    {
-      techo_consent_free (consent);
-      techo_share_dialog_fail (self, error);
-      return;
-    }
-  options.passcode = passcode[0] != '\0' ? passcode : NULL;
-  options.label = _("Records from Techo");
   publishing = g_new0 (Publishing, 1);
   publishing->self = g_object_ref (self);
   publishing->expires_at = consent->expires_at;
-  techo_share_dialog_show_step (self, "busy");
-  techo_share_publish_async (self->store, server, techo_share_dialog_profile_id (self), consent,
-                             &options, self->cancellable, published_cb, publishing);
-  techo_consent_free (consent);
+  if (techo_share_dialog_current_link_kind (self) == TECHO_SHARE_LINK_HOST)
+    {
+      TechoHostShareOptions options = { 0 };
+
+      publishing->host = techo_share_dialog_host_url (self, &error);
+      if (publishing->host == NULL)
+        {
+          publishing_free (publishing);
+          techo_share_dialog_fail (self, error);
+          return;
+        }
+      options.passcode = passcode[0] != '\0' ? passcode : NULL;
+      options.label = _("Records from Techo");
+      techo_share_dialog_show_step (self, "busy");
+      techo_host_publish_async (self->store, publishing->host, techo_share_dialog_profile_id (self),
+                                consent, &options, self->cancellable, published_on_host_cb,
+                                publishing);
+    }
+  else
+    {
+      TechoShareOptions options = { 0 };
+      TechoShareServer *server = local_server (self, &error);
+
+      if (server == NULL)
+        {
+          publishing_free (publishing);
+          techo_share_dialog_fail (self, error);
+          return;
+        }
+      options.passcode = passcode[0] != '\0' ? passcode : NULL;
+      options.label = _("Records from Techo");
+      techo_share_dialog_show_step (self, "busy");
+      techo_share_publish_async (self->store, server, techo_share_dialog_profile_id (self), consent,
+                                 &options, self->cancellable, published_here_cb, publishing);
+    }
 }
 
 void
@@ -165,9 +244,10 @@ techo_share_dialog_draw_qr (GtkDrawingArea *area,
                             gpointer        user_data)
 {
   TechoShareDialog *self = user_data;
+  const char *text = self->viewer_url != NULL ? self->viewer_url : self->link;
   double size = MIN (width, height);
 
-  if (self->link == NULL)
+  if (text == NULL)
     return;
-  techo_qr_draw (cr, self->link, (width - size) / 2, (height - size) / 2, size, NULL);
+  techo_qr_draw (cr, text, (width - size) / 2, (height - size) / 2, size, NULL);
 }

@@ -14,6 +14,7 @@
 #include "techo-disclosure.h"
 #include "techo-export.h"
 #include "techo-format.h"
+#include "techo-pin-dialog.h"
 #include "techo-print.h"
 #include "techo-share-dialog-private.h"
 
@@ -73,15 +74,86 @@ visit_opened_cb (GObject      *source,
                                visit_sent_cb, g_object_ref (self));
 }
 
-void
-techo_share_dialog_start_visit (TechoShareDialog *self,
-                                TechoConsent     *consent)
+static void
+open_visit (TechoShareDialog *self)
 {
+  g_autoptr(TechoConsent) consent = g_steal_pointer (&self->visit_consent);
+
   techo_share_dialog_show_step (self, "busy");
   techo_disclosure_open_async (self->store, techo_share_dialog_profile_id (self), consent,
                                TECHO_CONSENT_METHOD_VISIT, self->cancellable,
                                visit_opened_cb, g_object_ref (self));
-  techo_consent_free (consent);
+}
+
+static void
+pin_offer_done (gboolean pin_set,
+                gboolean later,
+                gpointer user_data)
+{
+  g_autoptr(TechoShareDialog) self = user_data;
+
+  if (self->pin_dialog != NULL)
+    g_object_remove_weak_pointer (G_OBJECT (self->pin_dialog), (gpointer *) &self->pin_dialog);
+  self->pin_dialog = NULL;
+  if (self->stack == NULL)
+    return;
+  if (pin_set || later)
+    open_visit (self);
+  else
+    {
+      g_clear_pointer (&self->visit_consent, techo_consent_free);
+      techo_share_dialog_show_step (self, "summary");
+    }
+}
+
+static void
+pin_state_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TechoShareDialog) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TechoOwnerPinResult answer = { 0 };
+
+  if (self->stack == NULL)
+    return;
+  if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
+    {
+      g_clear_pointer (&self->visit_consent, techo_consent_free);
+      techo_share_dialog_fail (self, error);
+      return;
+    }
+  if (answer.check != TECHO_OWNER_PIN_NOT_SET)
+    {
+      open_visit (self);
+      return;
+    }
+  /* With the keyring and no PIN, anyone at the desk could leave visit
+   * mode: offer to set one first. */
+  self->pin_dialog = techo_pin_dialog_new (GTK_WINDOW (self), self->store, _("Set a PIN First?"),
+                                           _("Without a PIN, anyone at this computer can leave "
+                                             "visit mode and see all your records. Leaving will "
+                                             "ask for the PIN you set here."),
+                                           _("Start _Without a PIN"), pin_offer_done,
+                                           g_object_ref (self));
+  g_object_add_weak_pointer (G_OBJECT (self->pin_dialog), (gpointer *) &self->pin_dialog);
+}
+
+void
+techo_share_dialog_start_visit (TechoShareDialog *self,
+                                TechoConsent     *consent)
+{
+  g_clear_pointer (&self->visit_consent, techo_consent_free);
+  self->visit_consent = consent;
+  techo_share_dialog_show_step (self, "busy");
+  if (techo_store_get_mode (self->store) == TECHO_STORE_MODE_PASSPHRASE)
+    {
+      /* The passphrase guards leaving. */
+      open_visit (self);
+      return;
+    }
+  techo_store_check_owner_pin_async (self->store, NULL, self->cancellable, pin_state_cb,
+                                     g_object_ref (self));
 }
 
 /* ---- print --------------------------------------------------------------- */

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* Leaving visit mode: it asks for the unlock (the passphrase of a
- * passphrase store, proved on a second connection opened and closed
- * asynchronously; with the keyring, a confirmation), then gives the
- * owner's window back. */
+/* Leaving visit mode: it asks for something only the owner has — the
+ * passphrase of a passphrase store, proved on a second connection opened
+ * and closed asynchronously; with the keyring, the owner's PIN
+ * (techo-owner-pin.h: counted, with a growing wait), or, when no PIN is
+ * set, a confirmation — then gives the owner's window back. */
 
 #define G_LOG_DOMAIN "techo-visit-window"
 
@@ -39,6 +40,99 @@ leave (TechoVisitWindow *self)
 }
 
 static void ask_leave (TechoVisitWindow *self, const char *error_text);
+
+static gboolean
+uses_pin (TechoVisitWindow *self)
+{
+  return !techo_visit_window_uses_passphrase (self) && self->pin_state != TECHO_OWNER_PIN_NOT_SET;
+}
+
+static void
+pin_state_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TechoVisitWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TechoOwnerPinResult answer = { 0 };
+
+  /* A store that cannot answer asks for the PIN: never less protection. */
+  if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
+    {
+      techo_error_text_log ("Asking for the PIN", error);
+      answer.check = TECHO_OWNER_PIN_NEEDED;
+    }
+  self->pin_state = answer.check;
+  if (self->leave_pending && !gtk_widget_in_destruction (GTK_WIDGET (self)))
+    {
+      self->leave_pending = FALSE;
+      ask_leave (self, NULL);
+    }
+}
+
+void
+techo_visit_window_load_pin_state (TechoVisitWindow *self)
+{
+  self->pin_state = -1;
+  if (techo_visit_window_uses_passphrase (self))
+    return;
+  techo_store_check_owner_pin_async (self->store, NULL, NULL, pin_state_cb, g_object_ref (self));
+}
+
+static char *
+wait_text (gint64 seconds)
+{
+  /* Translators: after too many wrong PINs. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                       "Too many wrong PINs. Try again in %d second.",
+                                       "Too many wrong PINs. Try again in %d seconds.",
+                                       (gulong) seconds),
+                          (int) seconds);
+}
+
+static void
+pin_checked_cb (GObject      *source,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr(TechoVisitWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  TechoOwnerPinResult answer = { 0 };
+
+  if (gtk_widget_in_destruction (GTK_WIDGET (self)))
+    return;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), TRUE);
+  if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
+    {
+      ask_leave (self, techo_error_text (error));
+      return;
+    }
+  switch (answer.check)
+    {
+    case TECHO_OWNER_PIN_RIGHT:
+    case TECHO_OWNER_PIN_NOT_SET:
+      leave (self);
+      return;
+    case TECHO_OWNER_PIN_WAIT:
+      text = wait_text (answer.wait_seconds);
+      break;
+    case TECHO_OWNER_PIN_WRONG:
+      if (answer.wait_seconds > 0)
+        {
+          g_autofree char *wait = wait_text (answer.wait_seconds);
+
+          text = g_strdup_printf ("%s %s", _("That PIN is not right."), wait);
+        }
+      else
+        text = g_strdup (_("That PIN is not right."));
+      break;
+    default:
+      text = g_strdup (_("Enter your PIN."));
+      break;
+    }
+  ask_leave (self, text);
+}
 
 static void
 check_closed_cb (GObject      *source,
@@ -96,6 +190,19 @@ leave_response_cb (TechoAlert *dialog,
 #endif
   if (g_strcmp0 (response, "leave") != 0)
     return;
+  if (uses_pin (self))
+    {
+      if (passphrase == NULL || passphrase[0] == '\0')
+        {
+          ask_leave (self, _("Enter your PIN."));
+          return;
+        }
+      gtk_widget_set_sensitive (GTK_WIDGET (self->leave_button), FALSE);
+      techo_store_check_owner_pin_async (self->store, passphrase, NULL, pin_checked_cb,
+                                         g_object_ref (self));
+      techo_wipe (passphrase, strlen (passphrase));
+      return;
+    }
   if (!techo_visit_window_uses_passphrase (self))
     {
       leave (self);
@@ -120,10 +227,16 @@ ask_leave (TechoVisitWindow *self,
            const char       *error_text)
 {
   GtkWidget *dialog;
-  gboolean passphrase = techo_visit_window_uses_passphrase (self);
+  gboolean passphrase = techo_visit_window_uses_passphrase (self) || uses_pin (self);
 
   if (self->leave_dialog != NULL)
     return;
+  /* Until the store says whether a PIN is set, nothing is offered. */
+  if (!techo_visit_window_uses_passphrase (self) && self->pin_state < 0)
+    {
+      self->leave_pending = TRUE;
+      return;
+    }
   dialog = techo_alert_new (GTK_WINDOW (self), _("Leave Visit Mode?"), NULL);
   if (passphrase)
     {
@@ -131,7 +244,9 @@ ask_leave (TechoVisitWindow *self,
       GtkWidget *entry = gtk_password_entry_new ();
 
       techo_alert_set_body (TECHO_ALERT (dialog),
-                                   _("Enter your passphrase to see all your records again."));
+                            uses_pin (self)
+                            ? _("Enter your PIN to see all your records again.")
+                            : _("Enter your passphrase to see all your records again."));
       gtk_password_entry_set_show_peek_icon (GTK_PASSWORD_ENTRY (entry), TRUE);
       g_object_set (entry, "activates-default", TRUE, NULL);
       gtk_box_append (GTK_BOX (box), entry);

@@ -29,6 +29,8 @@ struct _TechoVisitWindow
   GtkPasswordEntry *passphrase_entry;
   TechoStore *check_store;    /* a second connection that proves the passphrase */
   gboolean leaving;
+  int pin_state;              /* -1 until the store answered, else a TechoOwnerPinCheck */
+  gboolean leave_pending;     /* asked to leave before it answered */
 };
 
 /* techo-visit-leave.c: the close request (leaving asks first) and the
@@ -37,5 +39,7 @@ gboolean techo_visit_window_close_request (GtkWindow  *window);
 void     techo_visit_window_leave_action  (GtkWidget  *widget,
                                            const char *action_name,
                                            GVariant   *parameter);
+/* Asks the store whether leaving needs the owner's PIN. */
+void     techo_visit_window_load_pin_state (TechoVisitWindow *self);
 
 G_END_DECLS

@@ -318,28 +318,37 @@ screening_result (const TechoScreening *screening)
                    ? _("Detailed examination needed") : _("No abnormality"));
 }
 
+/* The latest screening of each cancer (of any stage), not every one on
+ * record: what the doctor needs is where each stands now. */
 static void
 build_screening (TechoVisitWindow *self)
 {
-  AdwPreferencesGroup *group;
+  AdwPreferencesGroup *group = NULL;
 
-  if (self->records->screenings->len == 0)
-    return;
-  group = add_section (self, "screening", _("Cancer screenings"), NULL);
-  for (guint i = 0; i < self->records->screenings->len; i++)
+  for (int cancer = 0; cancer < TECHO_N_CANCERS; cancer++)
     {
-      const TechoScreening *s = g_ptr_array_index (self->records->screenings, i);
-      const TechoCancerInfo *info = techo_reference_cancer_for_key (s->cancer);
-      g_autofree char *date = techo_format_date (s->performed_on);
-      g_autofree char *result = screening_result (s);
+      g_auto(TechoScreeningSummary) summary = { 0 };
+      const TechoScreening *s;
+      g_autofree char *date = NULL;
+      g_autofree char *result = NULL;
       g_autofree char *subtitle = NULL;
-      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *row;
 
+      techo_analysis_screening (self->records, cancer, self->today, &summary);
+      s = summary.last;
+      if (s == NULL)
+        continue;
+      if (group == NULL)
+        group = add_section (self, "screening", _("Cancer screenings"),
+                             _("The latest result of each screening."));
+      date = techo_format_date (s->performed_on);
+      result = screening_result (s);
+      row = adw_action_row_new ();
       /* Translators: date · municipality, e.g. "1 Mar 2025 · 港区". */
       subtitle = g_strdup_printf (_("%s · %s"), date,
                                   s->municipality_name != NULL ? s->municipality_name : "");
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
-                                     info != NULL ? techo_format_cancer_name (info) : s->cancer);
+                                     techo_format_cancer_name (summary.info));
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  techo_chip_new (result, NULL,
@@ -490,6 +499,7 @@ techo_visit_window_new (GtkWindow          *owner,
   self->records = techo_record_set_ref (records);
   self->today = techo_format_today ();   /* honours TECHO_TODAY */
   build (self, consent, analytes);
+  techo_visit_window_load_pin_state (self);
   return self;
 }
 

@@ -3,9 +3,9 @@
  * as large again that shows only what one consent covers (the latest
  * checkup with statuses, large trend charts, current medicines,
  * screenings), and nothing else: the main window is hidden while it is
- * up, and leaving asks for the unlock (the passphrase of a passphrase
- * store; with the keyring, a confirmation that the owner is the one who
- * leaves). */
+ * up, and leaving asks for something only the owner has (the passphrase
+ * of a passphrase store; with the keyring, the owner's PIN, or without
+ * one a confirmation that the owner is the one who leaves). */
 
 #pragma once
 

@@ -109,6 +109,7 @@ preferences_action (GSimpleAction *action,
   gtk_window_set_application (GTK_WINDOW (preferences), GTK_APPLICATION (self));
   self->preferences = preferences;
   g_object_add_weak_pointer (G_OBJECT (preferences), (gpointer *) &self->preferences);
+  techo_preferences_window_set_store (TECHO_PREFERENCES_WINDOW (preferences), self->store);
   gtk_window_present (GTK_WINDOW (preferences));
   /* The keyring answers over D-Bus: ask it off the main thread. */
   if (connection == NULL && techo_store_is_open (self->store))

@@ -6,7 +6,9 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-error-text.h"
 #include "techo-host-client.h"
+#include "techo-pin-dialog.h"
 #include "techo-preferences-window.h"
 
 struct _TechoPreferencesWindow
@@ -23,7 +25,11 @@ struct _TechoPreferencesWindow
   GtkWidget *sign_out_button;
   AdwEntryRow *share_host_row;
   AdwActionRow *share_host_status;
+  AdwPreferencesGroup *pin_group;
+  AdwActionRow *pin_row;
+  GtkButton *pin_button;
   GSettings *settings;
+  TechoStore *store;
 };
 
 G_DEFINE_FINAL_TYPE (TechoPreferencesWindow, techo_preferences_window,
@@ -45,6 +51,69 @@ era_set_mapping (const GValue       *value,
                  gpointer            user_data)
 {
   return g_variant_new_string (g_value_get_boolean (value) ? "japanese-era" : "western");
+}
+
+/* ---- the owner's PIN ------------------------------------------------------ */
+
+static void
+pin_state_cb (GObject      *source,
+              GAsyncResult *result,
+              gpointer      user_data)
+{
+  g_autoptr(TechoPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  TechoOwnerPinResult answer = { 0 };
+
+  if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
+    {
+      techo_error_text_log ("Asking for the PIN", error);
+      adw_action_row_set_subtitle (self->pin_row, techo_error_text (error));
+      return;
+    }
+  adw_action_row_set_subtitle (self->pin_row, answer.check == TECHO_OWNER_PIN_NOT_SET
+                                              ? _("Not set: anyone at this computer can leave visit mode")
+                                              : _("Set"));
+  gtk_button_set_label (self->pin_button, answer.check == TECHO_OWNER_PIN_NOT_SET
+                                          ? _("_Set PIN…") : _("_Change PIN…"));
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_button), TRUE);
+}
+
+static void
+update_pin_row (TechoPreferencesWindow *self)
+{
+  gtk_widget_set_sensitive (GTK_WIDGET (self->pin_button), FALSE);
+  if (self->store == NULL || !techo_store_is_open (self->store))
+    {
+      adw_action_row_set_subtitle (self->pin_row, _("Unlock your records first."));
+      return;
+    }
+  if (techo_store_get_mode (self->store) == TECHO_STORE_MODE_PASSPHRASE)
+    {
+      adw_action_row_set_subtitle (self->pin_row, _("Not needed: your passphrase protects them"));
+      return;
+    }
+  techo_store_check_owner_pin_async (self->store, NULL, NULL, pin_state_cb, g_object_ref (self));
+}
+
+static void
+pin_done (gboolean pin_set,
+          gboolean later,
+          gpointer user_data)
+{
+  g_autoptr(TechoPreferencesWindow) self = user_data;
+
+  update_pin_row (self);
+}
+
+static void
+pin_clicked_cb (TechoPreferencesWindow *self)
+{
+  if (self->store == NULL)
+    return;
+  techo_pin_dialog_new (GTK_WINDOW (self), self->store, _("Set the Owner’s PIN"),
+                        _("Leaving visit mode and unlocking Techo will ask for it. "
+                          "After several wrong tries each try must wait longer."),
+                        NULL, pin_done, g_object_ref (self));
 }
 
 /* Says where links go, or why the address typed was not taken. */
@@ -101,6 +170,7 @@ techo_preferences_window_dispose (GObject *object)
   TechoPreferencesWindow *self = TECHO_PREFERENCES_WINDOW (object);
 
   g_clear_object (&self->settings);
+  g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_preferences_window_parent_class)->dispose (object);
 }
 
@@ -125,6 +195,10 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_row);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_status);
   gtk_widget_class_bind_template_callback (widget_class, share_host_apply_cb);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, pin_group);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, pin_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, pin_button);
+  gtk_widget_class_bind_template_callback (widget_class, pin_clicked_cb);
 }
 
 static void
@@ -169,6 +243,26 @@ techo_preferences_window_new (GtkWindow  *parent,
   }
   update_share_host_status (self, NULL);
   return GTK_WIDGET (self);
+}
+
+void
+techo_preferences_window_set_store (TechoPreferencesWindow *self,
+                                    TechoStore             *store)
+{
+  g_set_object (&self->store, store);
+  update_pin_row (self);
+}
+
+GtkButton *
+techo_preferences_window_get_pin_button (TechoPreferencesWindow *self)
+{
+  return self->pin_button;
+}
+
+const char *
+techo_preferences_window_get_pin_state (TechoPreferencesWindow *self)
+{
+  return adw_action_row_get_subtitle (self->pin_row);
 }
 
 void

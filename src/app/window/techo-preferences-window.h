@@ -4,6 +4,8 @@
 
 #include <adwaita.h>
 
+#include "techo-store.h"
+
 G_BEGIN_DECLS
 
 #define TECHO_TYPE_PREFERENCES_WINDOW (techo_preferences_window_get_type ())
@@ -16,5 +18,12 @@ GtkWidget *techo_preferences_window_new (GtkWindow  *parent,
 
 void       techo_preferences_window_set_connection (TechoPreferencesWindow *self,
                                                     const char             *connection);
+
+/* The store whose owner's PIN the "Visit Mode and Lock" group sets. */
+void       techo_preferences_window_set_store      (TechoPreferencesWindow *self,
+                                                    TechoStore             *store);
+GtkButton *techo_preferences_window_get_pin_button (TechoPreferencesWindow *self);
+/* The PIN row's subtitle (whether one is set), for tests. */
+const char *techo_preferences_window_get_pin_state (TechoPreferencesWindow *self);
 
 G_END_DECLS

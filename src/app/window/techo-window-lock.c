@@ -1,7 +1,12 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* techo-window-lock.c: opening the store (first run, keyring, passphrase),
  * the locked page, locking by hand or after idle minutes. Nothing of the
- * records stays on screen or in memory while locked. */
+ * records stays on screen or in memory while locked. Unlocking asks for
+ * something only the owner has: the passphrase of a passphrase store;
+ * for a keyring store with an owner's PIN (techo-owner-pin.h), the PIN,
+ * checked right after the store opens and before any record is read —
+ * a wrong one closes it again. This holds for a fresh start of Techo
+ * too, so quitting and restarting is no way around the lock. */
 
 #define G_LOG_DOMAIN "techo-window"
 
@@ -10,6 +15,7 @@
 #include <glib/gi18n.h>
 
 #include "techo-error-text.h"
+#include "techo-secure.h"
 #include "techo-window-private.h"
 
 void
@@ -21,7 +27,11 @@ techo_window_show_locked (TechoWindow  *self,
 
   techo_store_exists_at (techo_store_get_data_dir (self->store), &mode);
   passphrase = mode == TECHO_STORE_MODE_PASSPHRASE;
-  gtk_widget_set_visible (GTK_WIDGET (self->unlock_entry), passphrase);
+  if (passphrase)
+    self->pin_required = FALSE;
+  gtk_widget_set_visible (GTK_WIDGET (self->unlock_entry), passphrase || self->pin_required);
+  g_object_set (self->unlock_entry, "placeholder-text",
+                passphrase ? _("Passphrase") : _("PIN"), NULL);
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), TRUE);
   if (error != NULL)
@@ -32,10 +42,78 @@ techo_window_show_locked (TechoWindow  *self,
   else
     adw_status_page_set_description (self->locked_page,
                                      passphrase ? _("Enter your passphrase to open your records.")
-                                                : _("Your records are encrypted on this computer."));
+                                     : self->pin_required ? _("Enter your PIN to open your records.")
+                                     : _("Your records are encrypted on this computer."));
   techo_window_show_mode (self, TECHO_WINDOW_MODE_LOCKED);
-  if (passphrase)
+  if (passphrase || self->pin_required)
     gtk_widget_grab_focus (GTK_WIDGET (self->unlock_entry));
+}
+
+static void
+closed_after_pin_cb (GObject      *source,
+                     GAsyncResult *result,
+                     gpointer      user_data)
+{
+  g_autoptr(GError) error = NULL;
+
+  if (!techo_store_close_finish (TECHO_STORE (source), result, &error))
+    g_warning ("Closing the store: %s", error->message);
+}
+
+static void
+owner_pin_checked_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(TechoWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+  TechoOwnerPinResult answer = { 0 };
+
+  if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
+    {
+      techo_store_close_async (TECHO_STORE (source), NULL, closed_after_pin_cb, NULL);
+      techo_window_show_locked (self, error);
+      return;
+    }
+  switch (answer.check)
+    {
+    case TECHO_OWNER_PIN_NOT_SET:
+    case TECHO_OWNER_PIN_RIGHT:
+      self->pin_required = answer.check == TECHO_OWNER_PIN_RIGHT;
+      self->sync_when_shown = TRUE;
+      techo_window_load_records (self);
+      return;
+    case TECHO_OWNER_PIN_NEEDED:
+      break;
+    case TECHO_OWNER_PIN_WRONG:
+      text = g_strdup (_("That PIN is not right."));
+      if (answer.wait_seconds > 0)
+        {
+          g_autofree char *before = g_steal_pointer (&text);
+
+          /* Translators: after a wrong PIN, when the next try must wait. */
+          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                               "%s Try again in %d second.",
+                                               "%s Try again in %d seconds.",
+                                               (gulong) answer.wait_seconds),
+                                  before, (int) answer.wait_seconds);
+        }
+      break;
+    case TECHO_OWNER_PIN_WAIT:
+      text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                           "Too many wrong PINs. Try again in %d second.",
+                                           "Too many wrong PINs. Try again in %d seconds.",
+                                           (gulong) answer.wait_seconds),
+                              (int) answer.wait_seconds);
+      break;
+    }
+  /* Not the owner (yet): closed again before anything was read. */
+  self->pin_required = TRUE;
+  techo_store_close_async (TECHO_STORE (source), NULL, closed_after_pin_cb, NULL);
+  techo_window_show_locked (self, NULL);
+  if (text != NULL)
+    adw_status_page_set_description (self->locked_page, text);
 }
 
 static void
@@ -70,6 +148,18 @@ store_opened_cb (GObject      *source,
       gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
       return;
     }
+  if (techo_store_get_mode (TECHO_STORE (source)) == TECHO_STORE_MODE_KEYRING)
+    {
+      g_autofree char *pin = g_steal_pointer (&self->pending_pin);
+
+      /* The keyring opened it without a secret: the owner's PIN, if one
+       * is set, before any record is read. */
+      techo_store_check_owner_pin_async (TECHO_STORE (source), pin, self->cancellable,
+                                         owner_pin_checked_cb, g_object_ref (self));
+      if (pin != NULL)
+        techo_wipe (pin, strlen (pin));
+      return;
+    }
   self->sync_when_shown = TRUE;
   techo_window_load_records (self);
 }
@@ -98,6 +188,13 @@ unlock_cb (TechoWindow *self)
         }
     }
   gtk_widget_set_sensitive (GTK_WIDGET (self->unlock_button), FALSE);
+  /* A keyring store opens without a secret: what was typed is the PIN. */
+  if (passphrase != NULL && self->pin_required)
+    {
+      techo_wipe_free (self->pending_pin);
+      self->pending_pin = g_strdup (passphrase);
+      passphrase = NULL;
+    }
   techo_window_open_store (self, passphrase);
   gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), "");
 }
@@ -176,6 +273,27 @@ techo_window_set_store (TechoWindow *self,
     techo_window_show_locked (self, NULL);
   else
     techo_window_open_store (self, NULL);
+}
+
+void
+techo_window_unlock (TechoWindow *self,
+                     const char  *secret)
+{
+  if (secret != NULL && gtk_widget_get_visible (GTK_WIDGET (self->unlock_entry)))
+    gtk_editable_set_text (GTK_EDITABLE (self->unlock_entry), secret);
+  unlock_cb (self);
+}
+
+gboolean
+techo_window_get_asks_secret (TechoWindow *self)
+{
+  return gtk_widget_get_visible (GTK_WIDGET (self->unlock_entry));
+}
+
+const char *
+techo_window_get_locked_text (TechoWindow *self)
+{
+  return adw_status_page_get_description (self->locked_page);
 }
 
 void

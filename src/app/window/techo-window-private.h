@@ -54,6 +54,8 @@ struct _TechoWindow
   GSettings *settings;
   gboolean reminders_sent;
   char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
+  char *pending_pin;        /* the owner's PIN typed on the locked page (keyring store) */
+  gboolean pin_required;    /* the keyring store has an owner's PIN: the locked page asks */
   gint64 last_activity;     /* monotonic µs of the last input event */
   guint idle_check_id;
   guint fill_idle_id;

@@ -11,6 +11,7 @@
 
 #include "techo-error-text.h"
 #include "techo-format.h"
+#include "techo-secure.h"
 #include "techo-reminders.h"
 #include "techo-window-private.h"
 
@@ -422,6 +423,7 @@ techo_window_finalize (GObject *object)
   g_clear_object (&self->cancellable);
   g_clear_object (&self->history_cancellable);
   g_free (self->pending_choice);
+  techo_wipe_free (self->pending_pin);
   g_clear_error (&self->sync_error);
   g_clear_error (&self->toast_error);
   G_OBJECT_CLASS (techo_window_parent_class)->finalize (object);

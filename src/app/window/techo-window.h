@@ -72,6 +72,15 @@ void          techo_window_add_toast_with_action (TechoWindow *self,
                                                   GVariant    *target);
 /* Closes the store and shows the unlock screen. */
 void          techo_window_lock             (TechoWindow      *self);
+/* What a person does on the unlock screen: types @secret (the
+ * passphrase, or the owner's PIN of a keyring store; NULL: nothing) when
+ * it asks for one, and presses Unlock. */
+void          techo_window_unlock           (TechoWindow      *self,
+                                             const char       *secret);
+/* Whether the unlock screen asks for a passphrase or PIN, and what it
+ * says. */
+gboolean      techo_window_get_asks_secret  (TechoWindow      *self);
+const char   *techo_window_get_locked_text  (TechoWindow      *self);
 
 /* An error toast: "@what" plus the translated sentence for @error, with
  * a Details button showing the library's words; @error is logged. A

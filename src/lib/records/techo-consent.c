@@ -133,6 +133,7 @@ techo_consent_free (TechoConsent *consent)
   g_free (consent->purpose);
   g_free (consent->period_from);
   g_free (consent->period_to);
+  techo_record_scope_clear (&consent->scope);
   g_clear_pointer (&consent->events, g_ptr_array_unref);
   g_free (consent);
 }
@@ -147,6 +148,7 @@ techo_consent_copy (const TechoConsent *consent)
   copy->created_at = consent->created_at;
   copy->period_from = g_strdup (consent->period_from);
   copy->period_to = g_strdup (consent->period_to);
+  techo_record_scope_copy (&consent->scope, &copy->scope);
   copy->expires_at = consent->expires_at;
   copy->revoked_at = consent->revoked_at;
   for (guint i = 0; consent->events != NULL && i < consent->events->len; i++)
@@ -259,6 +261,8 @@ techo_consent_validate (const TechoConsent  *consent,
                            "The period ends before it starts.");
       return FALSE;
     }
+  if (!techo_record_scope_validate (&consent->scope, error))
+    return FALSE;
   if (techo_consent_method_to_string (consent->method) == NULL)
     {
       g_set_error_literal (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_INVALID,
@@ -357,6 +361,11 @@ techo_consent_to_json (const TechoConsent *consent,
   json_builder_end_array (builder);
   add_nullable (builder, "period_from", consent->period_from);
   add_nullable (builder, "period_to", consent->period_to);
+  {
+    g_autofree char *scope = techo_record_scope_to_string (&consent->scope);
+
+    add_nullable (builder, "scope", scope);
+  }
   add_nullable (builder, "method", techo_consent_method_to_string (consent->method));
   add_time (builder, "expires_at", consent->expires_at);
   add_time (builder, "revoked_at", consent->revoked_at);

@@ -16,6 +16,7 @@
 #include <gio/gio.h>
 #include <json-glib/json-glib.h>
 
+#include "techo-record-scope.h"
 #include "techo-record-types.h"
 
 G_BEGIN_DECLS
@@ -87,6 +88,8 @@ typedef struct _TechoConsent
   char *period_from;   /* YYYY-MM-DD or NULL (open) */
   char *period_to;     /* YYYY-MM-DD or NULL (open) */
   TechoConsentMethod method;
+  TechoRecordScope scope; /* within the categories and period: the last N
+                           * checkups, some cancers, current medicines only */
   gint64 expires_at;   /* Unix seconds; 0: no expiry (only files) */
   gint64 revoked_at;   /* 0: not revoked */
   GPtrArray *events;   /* of TechoConsentEvent, oldest first; filled by the store */
@@ -126,7 +129,7 @@ gboolean    techo_consent_covers_date (const TechoConsent *consent,
                                        const char         *date);
 
 /* {"id":…,"created_at":"ISO","recipient":…,"purpose":…,"categories":[…],
- *  "period_from":…,"period_to":…,"method":…,"expires_at":…,"revoked_at":…,
+ *  "period_from":…,"period_to":…,"scope":"checkups=3;…"|null,"method":…,"expires_at":…,"revoked_at":…,
  *  "state":…,"events":[{"at":…,"event":…,"detail":…}]} */
 void        techo_consent_to_json (const TechoConsent *consent,
                                    gint64              now,

@@ -7,5 +7,6 @@
 
 #include "techo-record-types.h"
 #include "techo-record-set.h"
+#include "techo-record-scope.h"
 #include "techo-consent.h"
 #include "techo-records-json.h"

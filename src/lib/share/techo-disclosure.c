@@ -9,6 +9,7 @@
 
 #include "techo-consent-ledger.h"
 #include "techo-disclosure.h"
+#include "techo-selection.h"
 #include "techo-thread.h"
 
 G_DEFINE_QUARK (techo-disclosure-error-quark, techo_disclosure_error)
@@ -128,6 +129,9 @@ techo_record_set_gather_sync (TechoStore          *store,
         return NULL;
       filter_period (set->screenings, consent, G_STRUCT_OFFSET (TechoScreening, performed_on));
     }
+  /* The scope (last N checkups, some cancers, current medicines): the
+   * same selection the share dialog's summary lists. */
+  techo_record_set_narrow (set, consent);
   return g_steal_pointer (&set);
 }
 

@@ -399,6 +399,96 @@ failed:
   return NULL;
 }
 
+typedef struct
+{
+  char *host_url;
+  gint64 profile_id;
+  TechoConsent *consent;
+  char *passcode;
+  char *label;
+  gboolean direct;
+  char *link;
+  char *viewer_url;
+} Publishing;
+
+static void
+publishing_free (Publishing *p)
+{
+  g_free (p->host_url);
+  g_clear_pointer (&p->consent, techo_consent_free);
+  if (p->passcode != NULL)
+    techo_wipe_free (p->passcode);
+  g_free (p->label);
+  g_free (p->link);
+  g_free (p->viewer_url);
+  g_free (p);
+}
+
+static void
+publish_thread (GTask        *task,
+                gpointer      source,
+                gpointer      task_data,
+                GCancellable *cancellable)
+{
+  Publishing *p = task_data;
+  TechoHostShareOptions options = { p->passcode, p->label, p->direct };
+  GError *error = NULL;
+
+  p->link = techo_host_publish_sync (source, p->host_url, p->profile_id, p->consent, &options,
+                                     &p->viewer_url, cancellable, &error);
+  if (p->link == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+void
+techo_host_publish_async (TechoStore                   *store,
+                          const char                   *host_url,
+                          gint64                        profile_id,
+                          const TechoConsent           *consent,
+                          const TechoHostShareOptions  *options,
+                          GCancellable                 *cancellable,
+                          GAsyncReadyCallback           callback,
+                          gpointer                      user_data)
+{
+  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
+  Publishing *p = g_new0 (Publishing, 1);
+
+  g_task_set_source_tag (task, techo_host_publish_async);
+  p->host_url = g_strdup (host_url);
+  p->profile_id = profile_id;
+  p->consent = techo_consent_copy (consent);
+  if (options != NULL)
+    {
+      p->passcode = g_strdup (options->passcode);
+      p->label = g_strdup (options->label);
+      p->direct = options->direct;
+    }
+  g_task_set_task_data (task, p, (GDestroyNotify) publishing_free);
+  g_task_run_in_thread (task, publish_thread);
+}
+
+char *
+techo_host_publish_finish (TechoStore    *store,
+                           GAsyncResult  *result,
+                           char         **out_viewer_url,
+                           gint64        *out_consent_id,
+                           GError       **error)
+{
+  Publishing *p;
+
+  g_return_val_if_fail (g_task_is_valid (result, store), NULL);
+  p = g_task_get_task_data (G_TASK (result));
+  if (out_consent_id != NULL)
+    *out_consent_id = p->consent->id;
+  if (!g_task_propagate_boolean (G_TASK (result), error))
+    return NULL;
+  if (out_viewer_url != NULL)
+    *out_viewer_url = g_steal_pointer (&p->viewer_url);
+  return g_steal_pointer (&p->link);
+}
+
 gboolean
 techo_host_revoke_sync (TechoStore     *store,
                         gint64          consent_id,

@@ -53,6 +53,25 @@ char     *techo_host_publish_sync (TechoStore                   *store,
                                    GCancellable                 *cancellable,
                                    GError                      **error);
 
+/* The same on a worker thread, for the app: @consent and @options are
+ * copied. finish returns the shlink:/ link (NULL with @error set), the
+ * viewer URL in @out_viewer_url and the recorded consent's id in
+ * @out_consent_id (also when a step after recording failed: the
+ * consent is then revoked; 0 when nothing was recorded). */
+void      techo_host_publish_async  (TechoStore                   *store,
+                                     const char                   *host_url,
+                                     gint64                        profile_id,
+                                     const TechoConsent           *consent,
+                                     const TechoHostShareOptions  *options,
+                                     GCancellable                 *cancellable,
+                                     GAsyncReadyCallback           callback,
+                                     gpointer                      user_data);
+char     *techo_host_publish_finish (TechoStore                   *store,
+                                     GAsyncResult                 *result,
+                                     char                        **out_viewer_url,
+                                     gint64                       *out_consent_id,
+                                     GError                      **error);
+
 /* Revokes consent @consent_id in the store and, when its share is on a
  * host, deletes it there at once. The revocation stands even if the host
  * cannot be reached (then the error says so). */

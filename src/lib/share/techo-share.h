@@ -7,6 +7,7 @@
 #pragma once
 
 #include "techo-disclosure.h"
+#include "techo-selection.h"
 #include "techo-export.h"
 #include "techo-shl.h"
 #include "techo-share-server.h"

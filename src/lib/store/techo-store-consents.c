@@ -40,6 +40,7 @@ consent_copy (const TechoConsent *c)
 
   copy->period_from = g_strdup (c->period_from);
   copy->period_to = g_strdup (c->period_to);
+  techo_record_scope_copy (&c->scope, &copy->scope);
   copy->expires_at = c->expires_at;
   return copy;
 }
@@ -109,7 +110,7 @@ read_consent (TechoSqlite  *db,
 
   s = techo_sqlite_prepare (db,
                             "SELECT id, created_at, recipient, purpose, categories, "
-                            "period_from, period_to, method, expires_at, revoked_at "
+                            "period_from, period_to, method, expires_at, revoked_at, scope "
                             "FROM consents WHERE id = ?1", error);
   if (s == NULL)
     return NULL;
@@ -132,6 +133,10 @@ read_consent (TechoSqlite  *db,
   c->period_to = techo_sqlite_column_dup_text (s, 6);
   c->expires_at = techo_sqlite_column_int64 (s, 8);
   c->revoked_at = techo_sqlite_column_int64 (s, 9);
+  /* A scope this version cannot read is not widened to everything: the
+   * consent keeps its categories and reads as a scope of nothing else. */
+  if (!techo_record_scope_parse (techo_sqlite_column_text (s, 10), &c->scope, NULL))
+    g_warning ("Consent %" G_GINT64_FORMAT " has a scope Techo cannot read", c->id);
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
   s = techo_sqlite_prepare (db,
@@ -169,6 +174,7 @@ record_consent_job (TechoStore    *self,
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GError) local_error = NULL;
   g_autofree char *categories = NULL;
+  g_autofree char *scope = NULL;
   g_autofree char *audit = NULL;
   gint64 now = techo_store_now ();
   gint64 *id;
@@ -181,8 +187,8 @@ record_consent_job (TechoStore    *self,
     goto failed;
   s = techo_sqlite_prepare (db,
                             "INSERT INTO consents (created_at, recipient, purpose, categories, "
-                            "period_from, period_to, method, expires_at, revoked_at, status) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'active')",
+                            "period_from, period_to, method, expires_at, revoked_at, status, scope) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'active', ?9)",
                             &local_error);
   if (s == NULL)
     goto failed;
@@ -197,14 +203,17 @@ record_consent_job (TechoStore    *self,
     techo_sqlite_bind_int64 (s, 8, c->expires_at);
   else
     techo_sqlite_bind_null (s, 8);
+  scope = techo_record_scope_to_string (&c->scope);
+  techo_sqlite_bind_text (s, 9, scope);
   if (!techo_sqlite_step_done (s, &local_error))
     goto failed;
   id = g_new (gint64, 1);
   *id = techo_sqlite_last_insert_rowid (db);
   /* The recipient and purpose stay in the consent row; the audit log
    * names only the consent and its method and categories. */
-  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s",
-                           *id, techo_consent_method_to_string (c->method), categories);
+  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s%s%s",
+                           *id, techo_consent_method_to_string (c->method), categories,
+                           scope != NULL ? " scope=" : "", scope != NULL ? scope : "");
   if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, &local_error) ||
       !insert_audit (db, "consent", audit, &local_error) ||
       !techo_sqlite_commit (db, &local_error))

@@ -360,6 +360,23 @@ static const char schema_import_undo_value_sources[] =
   "  JOIN record_sources s ON s.category = 'checkup' AND s.record_row = i.checkup_row"
   "  AND s.event = 'source' WHERE i.code IS NOT NULL;";
 
+/* v7: a consent's scope within its categories and period (the last N
+ * checkups, some cancers, current medicines only), in the text form of
+ * techo-record-scope.h; NULL for every consent before it (all of each
+ * category). */
+static const char schema_consent_scope[] =
+  "ALTER TABLE consents ADD COLUMN scope TEXT;";
+
+/* v8: the owner's PIN for a keyring store (techo-owner-pin.h): its
+ * scrypt hash and the wrong tries in a row, with the time of the last. */
+static const char schema_owner_pin[] =
+  "CREATE TABLE owner_pin ("
+  "  id INTEGER PRIMARY KEY CHECK (id = 1),"
+  "  hash TEXT NOT NULL,"
+  "  set_at INTEGER NOT NULL,"
+  "  failures INTEGER NOT NULL DEFAULT 0,"
+  "  last_failure_at INTEGER);";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -367,6 +384,8 @@ static const TechoStoreMigration migrations[] = {
   { 4, schema_dispensings_revised_by },
   { 5, schema_hosted_shares },
   { 6, schema_import_undo_value_sources },
+  { 7, schema_consent_scope },
+  { 8, schema_owner_pin },
 };
 
 const TechoStoreMigration *

@@ -592,3 +592,4 @@ G_END_DECLS
 #include "techo-store-consents.h"
 #include "techo-store-notebook.h"
 #include "techo-store-hosted.h"
+#include "techo-owner-pin.h"
