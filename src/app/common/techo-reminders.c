@@ -182,12 +182,17 @@ techo_reminder_new_checkups (guint               n_new,
   TechoReminder *reminder;
   g_autofree char *date = NULL;
 
-  if (n_new == 0 || latest == NULL || !kind_on (settings, TECHO_REMINDER_NEW_CHECKUP))
+  if (n_new == 0 || !kind_on (settings, TECHO_REMINDER_NEW_CHECKUP))
     return NULL;
   reminder = reminder_new (TECHO_REMINDER_NEW_CHECKUP, g_strdup ("new-checkups"), "checkups");
-  date = techo_format_date (latest->performed_on);
   reminder->title = g_strdup (ngettext ("A new checkup result", "New checkup results",
                                            n_new));
+  if (latest == NULL || latest->performed_on == NULL)
+    {
+      reminder->body = g_strdup (_("Open Techo to see them."));
+      return reminder;
+    }
+  date = techo_format_date (latest->performed_on);
   /* Translators: %s is the date of the newest checkup brought by a sync. */
   reminder->body = g_strdup_printf (_("The results of your checkup of %s are in Techo."), date);
   return reminder;

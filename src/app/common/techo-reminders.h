@@ -48,7 +48,8 @@ GPtrArray     *techo_reminders_collect        (const TechoRecordSet *set,
                                                const char           *today,
                                                GSettings            *settings);
 /* The reminder for checkups a sync has just brought (@n_new > 0), or NULL
- * when that kind is switched off. @latest: the newest of them. */
+ * when that kind is switched off. @latest: the newest of them, or NULL
+ * when not yet read. */
 TechoReminder *techo_reminder_new_checkups    (guint                 n_new,
                                                const TechoCheckup   *latest,
                                                GSettings            *settings);

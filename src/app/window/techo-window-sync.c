@@ -13,6 +13,7 @@
 #include "techo-error-text.h"
 #include "techo-http.h"
 #include "techo-overview-page.h"
+#include "techo-reminders.h"
 #include "techo-window-private.h"
 
 static void
@@ -112,6 +113,23 @@ show_success (TechoSyncController *sync,
     }
   techo_window_add_toast_with_action (window, text, _("Show"), "win.show-page",
                                       g_variant_new_string (page));
+  /* New checkup results are also a notification (if switched on), for
+   * when the window is not in sight. */
+  {
+    GtkApplication *app = gtk_window_get_application (GTK_WINDOW (window));
+    g_autoptr(GSettings) settings = g_settings_new (APP_ID);
+    g_autoptr(GPtrArray) reminders = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_reminder_free);
+    TechoReminder *news = techo_reminder_new_checkups (
+      techo_sync_controller_get_category_changed (sync, TECHO_CATEGORY_CHECKUP), NULL, settings);
+
+    if (news != NULL && app != NULL)
+      {
+        g_ptr_array_add (reminders, news);
+        techo_reminders_send (G_APPLICATION (app), reminders);
+      }
+    else
+      techo_reminder_free (news);
+  }
 }
 
 static void
