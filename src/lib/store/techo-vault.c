@@ -7,7 +7,6 @@
 #include <libsecret/secret.h>
 
 #include "techo-secure.h"
-#include "techo-thread.h"
 #include "techo-vault.h"
 
 struct _TechoVault
@@ -68,35 +67,184 @@ keyring_timeout (void)
 }
 
 static void
-propagate_keyring_error (GError        **error,
-                         GError         *keyring_error,
-                         TechoDeadline  *deadline,
-                         const char     *doing)
+propagate_keyring_error (GError     **error,
+                         GError      *keyring_error,
+                         const char  *doing)
 {
-  if (techo_deadline_expired (deadline))
-    {
-      g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
-                   "The keyring did not answer within %u s while trying to %s: it may be "
-                   "locked and waiting for its password. Unlock it (log in to the desktop) "
-                   "and try again.", keyring_timeout (), doing);
-      g_clear_error (&keyring_error);
-      return;
-    }
-  if (keyring_error == NULL)
-    {
-      g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
-                   "The keyring could not %s: no answer", doing);
-      return;
-    }
   if (g_error_matches (keyring_error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     {
       g_propagate_error (error, keyring_error);
       return;
     }
   g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
-               "The keyring could not %s: %s", doing, keyring_error->message);
-  g_error_free (keyring_error);
+               "The keyring could not %s: %s", doing,
+               keyring_error != NULL ? keyring_error->message : "no answer");
+  g_clear_error (&keyring_error);
 }
+
+/* ---- bounded keyring calls ----------------------------------------------- */
+
+/* libsecret's calls wait as long as a locked keyring's prompt stays open,
+ * and cancelling one while its prompt is up leaves it hanging (libsecret
+ * 0.20 returns its task without an error). So each call runs on a thread
+ * of its own, and the caller waits for it at most keyring_timeout ()
+ * seconds; a call still waiting then is left to finish (or not) alone,
+ * holding its own copy of what it needs. */
+typedef enum
+{
+  CALL_STORE,
+  CALL_LOOKUP,
+  CALL_CLEAR,
+  CALL_CLEAR_ALL,
+} CallKind;
+
+typedef struct
+{
+  gint refs;
+  GMutex mutex;
+  GCond cond;
+  gboolean done;
+  CallKind kind;
+  char *data_dir;
+  char *item_kind;
+  char *name;
+  char *label;
+  char *secret;             /* wiped when freed */
+  GCancellable *cancellable;
+  gboolean ok;
+  char *found;              /* libsecret's copy: secret_password_free */
+  GError *error;
+} KeyringCall;
+
+static void
+keyring_call_unref (KeyringCall *call)
+{
+  if (!g_atomic_int_dec_and_test (&call->refs))
+    return;
+  g_free (call->data_dir);
+  g_free (call->item_kind);
+  g_free (call->name);
+  g_free (call->label);
+  if (call->secret != NULL)
+    techo_wipe_free (call->secret);
+  if (call->found != NULL)
+    secret_password_free (call->found);
+  g_clear_object (&call->cancellable);
+  g_clear_error (&call->error);
+  g_mutex_clear (&call->mutex);
+  g_cond_clear (&call->cond);
+  g_free (call);
+}
+
+static gpointer
+keyring_call_thread (gpointer data)
+{
+  KeyringCall *call = data;
+  GError *error = NULL;
+  char *found = NULL;
+  gboolean ok = FALSE;
+
+  switch (call->kind)
+    {
+    case CALL_STORE:
+      ok = secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT, call->label,
+                                       call->secret, call->cancellable, &error,
+                                       "data-dir", call->data_dir,
+                                       "kind", call->item_kind,
+                                       "name", call->name,
+                                       NULL);
+      break;
+    case CALL_LOOKUP:
+      found = secret_password_lookup_sync (vault_schema (), call->cancellable, &error,
+                                           "data-dir", call->data_dir,
+                                           "kind", call->item_kind,
+                                           "name", call->name,
+                                           NULL);
+      ok = error == NULL;
+      break;
+    case CALL_CLEAR:
+      secret_password_clear_sync (vault_schema (), call->cancellable, &error,
+                                  "data-dir", call->data_dir,
+                                  "kind", call->item_kind,
+                                  "name", call->name,
+                                  NULL);
+      ok = error == NULL;
+      break;
+    case CALL_CLEAR_ALL:
+    default:
+      /* libsecret removes every item matching the attributes given. */
+      secret_password_clear_sync (vault_schema (), call->cancellable, &error,
+                                  "data-dir", call->data_dir,
+                                  NULL);
+      ok = error == NULL;
+      break;
+    }
+  g_mutex_lock (&call->mutex);
+  call->ok = ok;
+  call->found = found;
+  call->error = error;
+  call->done = TRUE;
+  g_cond_signal (&call->cond);
+  g_mutex_unlock (&call->mutex);
+  keyring_call_unref (call);
+  return NULL;
+}
+
+static KeyringCall *
+keyring_call_new (CallKind      kind,
+                  TechoVault   *self,
+                  const char   *item_kind,
+                  const char   *name,
+                  GCancellable *cancellable)
+{
+  KeyringCall *call = g_new0 (KeyringCall, 1);
+
+  call->refs = 1;
+  g_mutex_init (&call->mutex);
+  g_cond_init (&call->cond);
+  call->kind = kind;
+  call->data_dir = g_strdup (self->data_dir);
+  call->item_kind = g_strdup (item_kind);
+  call->name = g_strdup (name);
+  call->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
+  return call;
+}
+
+/* Runs @call and waits for it; FALSE with @error set when the keyring did
+ * not answer in time or the call failed. */
+static gboolean
+keyring_call_run (KeyringCall  *call,
+                  const char   *doing,
+                  GError      **error)
+{
+  gint64 end = g_get_monotonic_time () + (gint64) keyring_timeout () * G_TIME_SPAN_SECOND;
+  gboolean done;
+
+  g_atomic_int_inc (&call->refs);
+  g_thread_unref (g_thread_new ("techo-keyring", keyring_call_thread, call));
+  g_mutex_lock (&call->mutex);
+  while (!call->done)
+    if (!g_cond_wait_until (&call->cond, &call->mutex, end))
+      break;
+  done = call->done;
+  g_mutex_unlock (&call->mutex);
+  if (!done)
+    {
+      g_set_error (error, TECHO_VAULT_ERROR, TECHO_VAULT_ERROR_UNAVAILABLE,
+                   "The keyring did not answer within %u s while trying to %s: it may be "
+                   "locked and waiting for its password. Unlock it (log in to the desktop) "
+                   "and try again.", keyring_timeout (), doing);
+      return FALSE;
+    }
+  if (!call->ok)
+    {
+      propagate_keyring_error (error, g_steal_pointer (&call->error), doing);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (KeyringCall, keyring_call_unref)
 
 static void
 techo_vault_finalize (GObject *object)
@@ -145,9 +293,7 @@ techo_vault_store_secret (TechoVault    *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autofree char *label = NULL;
-  g_autoptr(TechoDeadline) deadline = NULL;
-  GError *local_error = NULL;
+  g_autoptr(KeyringCall) call = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
@@ -160,22 +306,10 @@ techo_vault_store_secret (TechoVault    *self,
       return FALSE;
     }
 
-  label = g_strdup_printf ("Techo %s (%s) for %s", kind, name, self->data_dir);
-  deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  if (!secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
-                                   techo_deadline_get_cancellable (deadline), &local_error,
-                                   "data-dir", self->data_dir,
-                                   "kind", kind,
-                                   "name", name,
-                                   NULL))
-    {
-      if (local_error == NULL)
-        g_set_error_literal (&local_error, TECHO_VAULT_ERROR,
-                             TECHO_VAULT_ERROR_UNAVAILABLE, "no answer");
-      propagate_keyring_error (error, local_error, deadline, "store a secret");
-      return FALSE;
-    }
-  return TRUE;
+  call = keyring_call_new (CALL_STORE, self, kind, name, cancellable);
+  call->label = g_strdup_printf ("Techo %s (%s) for %s", kind, name, self->data_dir);
+  call->secret = g_strdup (secret);
+  return keyring_call_run (call, "store a secret", error);
 }
 
 char *
@@ -185,42 +319,19 @@ techo_vault_lookup_secret (TechoVault    *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
-  g_autoptr(TechoDeadline) deadline = NULL;
-  GError *local_error = NULL;
-  char *found;
-  char *secret;
+  g_autoptr(KeyringCall) call = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), NULL);
 
   if (!check_names (kind, name, error))
     return NULL;
 
-  deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  found = secret_password_lookup_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
-                                       &local_error,
-                                       "data-dir", self->data_dir,
-                                       "kind", kind,
-                                       "name", name,
-                                       NULL);
-  if (local_error != NULL)
-    {
-      propagate_keyring_error (error, local_error, deadline, "look up a secret");
-      return NULL;
-    }
-  if (found == NULL && techo_deadline_expired (deadline))
-    {
-      /* libsecret may give up on a dismissed prompt without an error. */
-      propagate_keyring_error (error, NULL, deadline, "look up a secret");
-      return NULL;
-    }
-  if (found == NULL)
+  call = keyring_call_new (CALL_LOOKUP, self, kind, name, cancellable);
+  if (!keyring_call_run (call, "look up a secret", error) || call->found == NULL)
     return NULL;
-
   /* Hand out memory the caller frees with techo_wipe_free; libsecret's
-   * copy is wiped by secret_password_free. */
-  secret = g_strdup (found);
-  secret_password_free (found);
-  return secret;
+   * copy is wiped by secret_password_free with the call. */
+  return g_strdup (call->found);
 }
 
 gboolean
@@ -230,32 +341,14 @@ techo_vault_clear_secret (TechoVault    *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(TechoDeadline) deadline = NULL;
-  GError *local_error = NULL;
+  g_autoptr(KeyringCall) call = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
   if (!check_names (kind, name, error))
     return FALSE;
-
-  deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  secret_password_clear_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
-                              &local_error,
-                              "data-dir", self->data_dir,
-                              "kind", kind,
-                              "name", name,
-                              NULL);
-  if (local_error != NULL)
-    {
-      propagate_keyring_error (error, local_error, deadline, "remove a secret");
-      return FALSE;
-    }
-  if (techo_deadline_expired (deadline))
-    {
-      propagate_keyring_error (error, NULL, deadline, "remove a secret");
-      return FALSE;
-    }
-  return TRUE;
+  call = keyring_call_new (CALL_CLEAR, self, kind, name, cancellable);
+  return keyring_call_run (call, "remove a secret", error);
 }
 
 gboolean
@@ -263,26 +356,10 @@ techo_vault_clear_all (TechoVault    *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autoptr(TechoDeadline) deadline = NULL;
-  GError *local_error = NULL;
+  g_autoptr(KeyringCall) call = NULL;
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
-  /* libsecret removes every item matching the attributes given. */
-  deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  secret_password_clear_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
-                              &local_error,
-                              "data-dir", self->data_dir,
-                              NULL);
-  if (local_error != NULL)
-    {
-      propagate_keyring_error (error, local_error, deadline, "remove the secrets");
-      return FALSE;
-    }
-  if (techo_deadline_expired (deadline))
-    {
-      propagate_keyring_error (error, NULL, deadline, "remove the secrets");
-      return FALSE;
-    }
-  return TRUE;
+  call = keyring_call_new (CALL_CLEAR_ALL, self, NULL, NULL, cancellable);
+  return keyring_call_run (call, "remove the secrets", error);
 }
