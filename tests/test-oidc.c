@@ -895,6 +895,20 @@ test_logout_full_disk (void)
     ;
   fclose (fill);
 
+  /* Opening the store on the full disk says the disk is full (it is not
+   * damaged), with the store's own exit code. */
+  process = spawn_cli (data_dir, &error, "status", NULL);
+  g_assert_no_error (error);
+  g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);
+  g_assert_no_error (error);
+  g_test_message ("status on a full disk: %d\n%s", g_subprocess_get_exit_status (process), err);
+  g_assert_cmpint (g_subprocess_get_exit_status (process), !=, 0);
+  g_assert_nonnull (strstr (err, "disk is full"));
+  g_assert_null (strstr (err, "damaged"));
+  g_clear_object (&process);
+  g_clear_pointer (&out, g_free);
+  g_clear_pointer (&err, g_free);
+
   process = spawn_cli (data_dir, &error, "logout", NULL);
   g_assert_no_error (error);
   g_subprocess_communicate_utf8 (process, NULL, NULL, &out, &err, &error);

@@ -8,6 +8,7 @@
 #include <fcntl.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include <glib/gstdio.h>
@@ -331,6 +332,18 @@ new_key_hex (GError **error)
   return hex;
 }
 
+/* No room left (under 64 KiB for the user) in the folder of @path. */
+static gboolean
+folder_is_full (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  struct statvfs st;
+
+  if (statvfs (dir, &st) != 0)
+    return FALSE;
+  return (guint64) st.f_bavail * st.f_frsize < 64 * 1024;
+}
+
 static gboolean
 file_size_fits_pages (const char *path)
 {
@@ -425,9 +438,19 @@ techo_store_open_keyed_full (const char  *path,
         }
     }
 
+  /* A full disk at open: SQLite cannot make the -wal/-shm files or write
+   * the WAL header, and says "disk I/O error" or "database or disk is
+   * full". Nothing is damaged; say what is wrong. */
+  if ((read_error->code == SQLITE_IOERR || read_error->code == SQLITE_FULL
+       || read_error->code == SQLITE_CANTOPEN)
+      && folder_is_full (path))
+    g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_DISK_FULL,
+                 "The disk holding the %s is full, so it could not be opened (%s). Free "
+                 "some space and try again; nothing was changed.", what,
+                 read_error->message);
   /* Page 1 failing to decrypt looks the same for a wrong key and for a
    * damaged first page; a size that is not whole pages means damage. */
-  if (read_error->code == SQLITE_NOTADB && file_size_fits_pages (path))
+  else if (read_error->code == SQLITE_NOTADB && file_size_fits_pages (path))
     g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_WRONG_KEY,
                  "The key does not open this %s. If you changed the "
                  "passphrase, use the new one; if the file was damaged, "
