@@ -92,6 +92,49 @@ propagate_keyring_error (GError        **error,
   g_error_free (keyring_error);
 }
 
+/* The attributes that name this data folder's items: the one item of
+ * @kind and @name, or with both NULL every item of the folder. The table
+ * borrows the strings. */
+static GHashTable *
+item_attributes (TechoVault *self,
+                 const char *kind,
+                 const char *name)
+{
+  GHashTable *attributes = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_hash_table_insert (attributes, (char *) "data-dir", self->data_dir);
+  if (kind != NULL)
+    g_hash_table_insert (attributes, (char *) "kind", (char *) kind);
+  if (name != NULL)
+    g_hash_table_insert (attributes, (char *) "name", (char *) name);
+  return attributes;
+}
+
+/* Removes the items item_attributes() names; @what says what for an error. */
+static gboolean
+clear_items (TechoVault    *self,
+             const char    *kind,
+             const char    *name,
+             const char    *what,
+             GCancellable  *cancellable,
+             GError       **error)
+{
+  g_autoptr(GHashTable) attributes = item_attributes (self, kind, name);
+  g_autoptr(TechoDeadline) deadline = NULL;
+  GError *local_error = NULL;
+
+  /* libsecret removes every item matching the attributes given. */
+  deadline = techo_deadline_new (cancellable, keyring_timeout ());
+  secret_password_clearv_sync (vault_schema (), attributes,
+                               techo_deadline_get_cancellable (deadline), &local_error);
+  if (local_error != NULL)
+    {
+      propagate_keyring_error (error, local_error, deadline, what);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static void
 techo_vault_finalize (GObject *object)
 {
@@ -140,6 +183,7 @@ techo_vault_store_secret (TechoVault    *self,
                           GError       **error)
 {
   g_autofree char *label = NULL;
+  g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(TechoDeadline) deadline = NULL;
   GError *local_error = NULL;
 
@@ -155,13 +199,11 @@ techo_vault_store_secret (TechoVault    *self,
     }
 
   label = g_strdup_printf ("Techo %s (%s) for %s", kind, name, self->data_dir);
+  attributes = item_attributes (self, kind, name);
   deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  if (!secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT, label, secret,
-                                   techo_deadline_get_cancellable (deadline), &local_error,
-                                   "data-dir", self->data_dir,
-                                   "kind", kind,
-                                   "name", name,
-                                   NULL))
+  if (!secret_password_storev_sync (vault_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                                    label, secret, techo_deadline_get_cancellable (deadline),
+                                    &local_error))
     {
       if (local_error == NULL)
         g_set_error_literal (&local_error, TECHO_VAULT_ERROR,
@@ -179,6 +221,7 @@ techo_vault_lookup_secret (TechoVault    *self,
                            GCancellable  *cancellable,
                            GError       **error)
 {
+  g_autoptr(GHashTable) attributes = NULL;
   g_autoptr(TechoDeadline) deadline = NULL;
   GError *local_error = NULL;
   char *found;
@@ -189,13 +232,10 @@ techo_vault_lookup_secret (TechoVault    *self,
   if (!check_names (kind, name, error))
     return NULL;
 
+  attributes = item_attributes (self, kind, name);
   deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  found = secret_password_lookup_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
-                                       &local_error,
-                                       "data-dir", self->data_dir,
-                                       "kind", kind,
-                                       "name", name,
-                                       NULL);
+  found = secret_password_lookupv_sync (vault_schema (), attributes,
+                                        techo_deadline_get_cancellable (deadline), &local_error);
   if (local_error != NULL)
     {
       propagate_keyring_error (error, local_error, deadline, "look up a secret");
@@ -218,27 +258,11 @@ techo_vault_clear_secret (TechoVault    *self,
                           GCancellable  *cancellable,
                           GError       **error)
 {
-  g_autoptr(TechoDeadline) deadline = NULL;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
   if (!check_names (kind, name, error))
     return FALSE;
-
-  deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  secret_password_clear_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
-                              &local_error,
-                              "data-dir", self->data_dir,
-                              "kind", kind,
-                              "name", name,
-                              NULL);
-  if (local_error != NULL)
-    {
-      propagate_keyring_error (error, local_error, deadline, "remove a secret");
-      return FALSE;
-    }
-  return TRUE;
+  return clear_items (self, kind, name, "remove a secret", cancellable, error);
 }
 
 gboolean
@@ -246,21 +270,7 @@ techo_vault_clear_all (TechoVault    *self,
                        GCancellable  *cancellable,
                        GError       **error)
 {
-  g_autoptr(TechoDeadline) deadline = NULL;
-  GError *local_error = NULL;
-
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
-  /* libsecret removes every item matching the attributes given. */
-  deadline = techo_deadline_new (cancellable, keyring_timeout ());
-  secret_password_clear_sync (vault_schema (), techo_deadline_get_cancellable (deadline),
-                              &local_error,
-                              "data-dir", self->data_dir,
-                              NULL);
-  if (local_error != NULL)
-    {
-      propagate_keyring_error (error, local_error, deadline, "remove the secrets");
-      return FALSE;
-    }
-  return TRUE;
+  return clear_items (self, NULL, NULL, "remove the secrets", cancellable, error);
 }
