@@ -29,41 +29,6 @@ typedef struct
   GError *error;
 } Driver;
 
-/* The value of the first `name="NAME" value="…"` (in either order of the
- * two attributes) in @html, or NULL. */
-static char *
-find_input_value (const char *html,
-                  const char *name,
-                  const char *after)
-{
-  g_autofree char *needle = g_strdup_printf ("name=\"%s\"", name);
-  const char *at = after != NULL ? after : html;
-
-  while ((at = strstr (at, needle)) != NULL)
-    {
-      const char *tag_start = at;
-      const char *tag_end = strchr (at, '>');
-      const char *value;
-
-      while (tag_start > html && *tag_start != '<')
-        tag_start--;
-      if (tag_end == NULL)
-        return NULL;
-      value = g_strstr_len (tag_start, tag_end - tag_start, "value=\"");
-      if (value != NULL)
-        {
-          const char *end;
-
-          value += strlen ("value=\"");
-          end = strchr (value, '"');
-          if (end != NULL && end < tag_end)
-            return g_strndup (value, end - value);
-        }
-      at = tag_end;
-    }
-  return NULL;
-}
-
 /* Every value of inputs named @name, in page order. */
 static GPtrArray *
 find_input_values (const char *html,
@@ -96,6 +61,17 @@ find_input_values (const char *html,
       at = tag_end;
     }
   return values;
+}
+
+/* The value of the first `name="NAME" value="…"` (in either order of the
+ * two attributes) in @html, or NULL. */
+static char *
+find_input_value (const char *html,
+                  const char *name)
+{
+  g_autoptr(GPtrArray) values = find_input_values (html, name);
+
+  return values->len > 0 ? g_strdup (g_ptr_array_index (values, 0)) : NULL;
 }
 
 static void
@@ -178,7 +154,7 @@ drive_forms (Driver  *driver,
     return FALSE;
   if (status != 200)
     goto unexpected;
-  transaction = find_input_value (page, "transaction", NULL);
+  transaction = find_input_value (page, "transaction");
   if (transaction == NULL)
     goto unexpected;
   append_field (form, "transaction", transaction);
@@ -206,7 +182,7 @@ drive_forms (Driver  *driver,
     goto unexpected;
 
   g_clear_pointer (&transaction, g_free);
-  transaction = find_input_value (page, "transaction", NULL);
+  transaction = find_input_value (page, "transaction");
   if (transaction == NULL)
     goto unexpected;
   scopes = find_input_values (page, "scope");

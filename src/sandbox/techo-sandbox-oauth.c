@@ -204,6 +204,25 @@ read_form_body (SoupServerMessage *msg)
   return sandbox_parse_form (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes));
 }
 
+/* The form an OAuth endpoint (token, revoke) was POSTed, or NULL after
+ * answering with the OAuth error (RFC 6749 §5.2) for another method or a
+ * bad form. */
+static GPtrArray *
+read_endpoint_form (SoupServerMessage *msg)
+{
+  GPtrArray *form;
+
+  if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
+    {
+      sandbox_send_error (msg, 405, "invalid_request", "Use POST");
+      return NULL;
+    }
+  form = read_form_body (msg);
+  if (form == NULL)
+    sandbox_send_error (msg, 400, "invalid_request", "The form is malformed or too large");
+  return form;
+}
+
 static void
 purge_expired (TechoSandbox *self)
 {
@@ -973,17 +992,9 @@ handle_token (TechoSandbox      *self,
   g_autoptr(GPtrArray) form = NULL;
   const char *grant_type;
 
-  if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
-    {
-      sandbox_send_error (msg, 405, "invalid_request", "Use POST");
-      return;
-    }
-  form = read_form_body (msg);
+  form = read_endpoint_form (msg);
   if (form == NULL)
-    {
-      sandbox_send_error (msg, 400, "invalid_request", "The form is malformed or too large");
-      return;
-    }
+    return;
   purge_expired (self);
   if (g_strcmp0 (sandbox_form_get (form, "client_id"), SANDBOX_CLIENT_ID) != 0)
     {
@@ -1011,17 +1022,9 @@ handle_revoke (TechoSandbox      *self,
   AccessToken *access;
   Grant *grant;
 
-  if (!g_str_equal (soup_server_message_get_method (msg), "POST"))
-    {
-      sandbox_send_error (msg, 405, "invalid_request", "Use POST");
-      return;
-    }
-  form = read_form_body (msg);
+  form = read_endpoint_form (msg);
   if (form == NULL)
-    {
-      sandbox_send_error (msg, 400, "invalid_request", "The form is malformed or too large");
-      return;
-    }
+    return;
   token = sandbox_form_get (form, "token");
   if (token != NULL)
     {

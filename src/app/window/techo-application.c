@@ -214,24 +214,54 @@ sign_out_thread (GTask        *task,
     g_task_return_error (task, error);
 }
 
+/* Runs @thread_func off the main thread with @object as its task data,
+ * then @done_cb; sign-out and delete-everything talk to the portal and the
+ * disk. */
+static void
+run_in_thread (TechoApplication    *self,
+               GTaskThreadFunc      thread_func,
+               GObject             *object,
+               GAsyncReadyCallback  done_cb,
+               gpointer             source_tag)
+{
+  g_autoptr(GTask) task = g_task_new (self, NULL, done_cb, NULL);
+
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, g_object_ref (object), g_object_unref);
+  g_task_run_in_thread (task, thread_func);
+}
+
+/* Whether the task of run_in_thread() succeeded; if not, @failure and the
+ * reason are shown in the active window. */
+static gboolean
+task_succeeded (TechoApplication *self,
+                GAsyncResult     *result,
+                const char       *failure)
+{
+  TechoWindow *window = active_window (self);
+  g_autoptr(GError) error = NULL;
+
+  if (g_task_propagate_boolean (G_TASK (result), &error))
+    return TRUE;
+  if (window != NULL)
+    techo_window_show_error (window, failure, error);
+  return FALSE;
+}
+
 static void
 sign_out_done_cb (GObject      *source,
                   GAsyncResult *result,
                   gpointer      user_data)
 {
   TechoApplication *self = TECHO_APPLICATION (source);
-  TechoWindow *window = active_window (self);
-  g_autoptr(GError) error = NULL;
+  TechoWindow *window;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (window != NULL)
-        techo_window_show_error (window, _("Could not sign out."), error);
-      return;
-    }
+  if (!task_succeeded (self, result, _("Could not sign out.")))
+    return;
   techo_sync_controller_forget_connection (self->sync);
   if (self->preferences != NULL)
     techo_preferences_window_set_connection (TECHO_PREFERENCES_WINDOW (self->preferences), NULL);
+  window = active_window (self);
   if (window != NULL)
     techo_window_add_toast (window, _("Signed out of My Number Portal. Your records stay here."));
 }
@@ -242,12 +272,10 @@ sign_out_action (GSimpleAction *action,
                  gpointer       user_data)
 {
   TechoApplication *self = user_data;
-  g_autoptr(GTask) task = g_task_new (self, NULL, sign_out_done_cb, NULL);
 
   techo_sync_controller_cancel (self->sync);
-  g_task_set_source_tag (task, sign_out_action);
-  g_task_set_task_data (task, g_object_ref (self->sync), g_object_unref);
-  g_task_run_in_thread (task, sign_out_thread);
+  run_in_thread (self, sign_out_thread, G_OBJECT (self->sync), sign_out_done_cb,
+                 sign_out_action);
 }
 
 /* ---- delete everything ---------------------------------------------- */
@@ -296,19 +324,15 @@ delete_done_cb (GObject      *source,
                 gpointer      user_data)
 {
   TechoApplication *self = TECHO_APPLICATION (source);
-  TechoWindow *window = active_window (self);
-  g_autoptr(GError) error = NULL;
+  TechoWindow *window;
 
-  if (!g_task_propagate_boolean (G_TASK (result), &error))
-    {
-      if (window != NULL)
-        techo_window_show_error (window, _("Could not delete everything."), error);
-      return;
-    }
+  if (!task_succeeded (self, result, _("Could not delete everything.")))
+    return;
   techo_sync_controller_forget_connection (self->sync);
   /* Nothing is left to set: Preferences closes on the first-run screen. */
   if (self->preferences != NULL)
     gtk_window_destroy (GTK_WINDOW (self->preferences));
+  window = active_window (self);
   if (window != NULL)
     {
       techo_window_set_records (window, NULL);
@@ -322,15 +346,11 @@ delete_response_cb (TechoAlert *dialog,
                     const char       *response,
                     TechoApplication *self)
 {
-  g_autoptr(GTask) task = NULL;
-
   if (g_strcmp0 (response, "delete") != 0)
     return;
   techo_sync_controller_cancel (self->sync);
-  task = g_task_new (self, NULL, delete_done_cb, NULL);
-  g_task_set_source_tag (task, delete_response_cb);
-  g_task_set_task_data (task, g_object_ref (self->store), g_object_unref);
-  g_task_run_in_thread (task, delete_thread);
+  run_in_thread (self, delete_thread, G_OBJECT (self->store), delete_done_cb,
+                 delete_response_cb);
 }
 
 static void

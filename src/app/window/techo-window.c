@@ -122,23 +122,35 @@ read_records (TechoWindow         *self,
                                   g_object_ref (self));
 }
 
+/* The records techo_store_read_records_async() read, or NULL after a
+ * toast saying why (none when @cancelled, which is set if not NULL). */
+static TechoRecordSet *
+finish_reading_records (TechoWindow  *self,
+                        GObject      *source,
+                        GAsyncResult *result,
+                        gboolean     *cancelled)
+{
+  g_autoptr(GError) error = NULL;
+  TechoRecordSet *records;
+
+  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  if (cancelled != NULL)
+    *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  if (records == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    show_error_toast (self, _("Could not read your records."), error);
+  return records;
+}
+
 static void
 history_loaded_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(TechoRecordSet) records = NULL;
-  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoRecordSet) records = finish_reading_records (self, source, result, NULL);
 
-  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
-  if (records == NULL)
-    {
-      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        show_error_toast (self, _("Could not read your records."), error);
-      return;
-    }
-  set_history (self, records);
+  if (records != NULL)
+    set_history (self, records);
 }
 
 static gboolean
@@ -158,16 +170,13 @@ records_loaded_cb (GObject      *source,
 {
   g_autoptr(TechoWindow) self = user_data;
   g_autoptr(TechoRecordSet) records = NULL;
-  g_autoptr(GError) error = NULL;
+  gboolean cancelled;
 
-  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  records = finish_reading_records (self, source, result, &cancelled);
+  if (cancelled)
+    return;
   if (records == NULL)
-    {
-      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-        return;
-      show_error_toast (self, _("Could not read your records."), error);
-      records = techo_record_set_new ();
-    }
+    records = techo_record_set_new ();
   techo_window_set_records (self, records);
   /* A later start: the dashboard shows what is stored, then a sync
    * fetches what is new in the background. */

@@ -16,6 +16,7 @@
 #include "techo-loopback-redirect.h"
 #include "techo-oauth.h"
 #include "techo-oidc.h"
+#include "techo-portal-private.h"
 #include "techo-secure.h"
 #include "techo-vault.h"
 
@@ -129,25 +130,6 @@ array_contains_string (JsonArray  *array,
   return FALSE;
 }
 
-/* RFC 8414 compares issuers as strings; a trailing slash is the one
- * difference we forgive, as many servers and users add one. */
-static gboolean
-issuer_equal (const char *a,
-              const char *b)
-{
-  gsize la, lb;
-
-  if (a == NULL || b == NULL)
-    return FALSE;
-  la = strlen (a);
-  lb = strlen (b);
-  while (la > 0 && a[la - 1] == '/')
-    la--;
-  while (lb > 0 && b[lb - 1] == '/')
-    lb--;
-  return la == lb && strncmp (a, b, la) == 0;
-}
-
 TechoOAuthMetadata *
 techo_oauth_metadata_parse (const char  *issuer,
                             GBytes      *json,
@@ -174,7 +156,7 @@ techo_oauth_metadata_parse (const char  *issuer,
     }
 
   metadata->issuer = g_strdup (techo_json_get_string (object, "issuer"));
-  if (!issuer_equal (metadata->issuer, issuer))
+  if (!techo_issuer_equal (metadata->issuer, issuer))
     {
       /* RFC 8414 §3.3: a mismatch means the document is not this issuer's. */
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
@@ -524,7 +506,7 @@ techo_auth_attempt_take_code (TechoAuthAttempt  *attempt,
       return NULL;
     }
   /* RFC 9207: iss must match when present, and be present when promised. */
-  if (iss != NULL ? !issuer_equal (iss, attempt->metadata->issuer)
+  if (iss != NULL ? !techo_issuer_equal (iss, attempt->metadata->issuer)
                   : attempt->metadata->iss_parameter_supported)
     {
       g_set_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,

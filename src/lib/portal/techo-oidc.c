@@ -11,6 +11,7 @@
 
 #include "techo-json.h"
 #include "techo-oidc.h"
+#include "techo-portal-private.h"
 #include "techo-secure.h"
 
 struct _TechoJwks
@@ -206,9 +207,11 @@ get_time (JsonObject *object,
   return TRUE;
 }
 
-static gboolean
-issuer_equal (const char *a,
-              const char *b)
+/* RFC 8414 compares issuers as strings; a trailing slash is the one
+ * difference we forgive, as many servers and users add one. */
+gboolean
+techo_issuer_equal (const char *a,
+                    const char *b)
 {
   gsize la, lb;
 
@@ -378,7 +381,7 @@ techo_id_token_verify (const char              *id_token,
   if (claims == NULL)
     REFUSE ("The sign-in server's identity token carries no readable claims.");
 
-  if (!issuer_equal (techo_json_get_string (claims, "iss"), check->issuer))
+  if (!techo_issuer_equal (techo_json_get_string (claims, "iss"), check->issuer))
     REFUSE ("The identity token was issued by another server than the one signed in to (iss); "
             "Techo refuses it.");
 

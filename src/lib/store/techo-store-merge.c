@@ -794,8 +794,7 @@ merge_job (TechoStore    *self,
     if (!techo_sqlite_step (p, &local_error))
       {
         if (local_error == NULL)
-          g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
-                       "There is no profile %" G_GINT64_FORMAT " in the store.", r->profile_id);
+          techo_store_set_no_profile (error, r->profile_id);
         else
           techo_store_propagate_error (error, g_steal_pointer (&local_error),
                                        "find the profile");

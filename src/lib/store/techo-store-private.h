@@ -159,6 +159,11 @@ void     techo_store_propagate_error (GError     **error,
                                       GError      *sqlite_error,
                                       const char  *doing);
 
+/* Sets TECHO_STORE_ERROR_NOT_FOUND for a profile id the store does not
+ * hold. In techo-store-profiles.c. */
+void     techo_store_set_no_profile  (GError     **error,
+                                      gint64       profile_id);
+
 /* Store thread only, inside a transaction. Adds one row to record_sources
  * (nothing when the same source is there); @out_source_id (nullable) gets
  * the new row's id, or 0 when it was there already. */

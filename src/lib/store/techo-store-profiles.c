@@ -15,6 +15,14 @@
 
 /* ---- profiles ------------------------------------------------------------ */
 
+void
+techo_store_set_no_profile (GError **error,
+                            gint64   profile_id)
+{
+  g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+               "There is no profile %" G_GINT64_FORMAT " in the store.", profile_id);
+}
+
 static gpointer
 ensure_profile_job (TechoStore    *self,
                     TechoSqlite   *db,
@@ -90,8 +98,7 @@ ensure_profile_job (TechoStore    *self,
     {
       techo_sqlite_rollback (db);
       g_free (id);
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
-                   "There is no profile %" G_GINT64_FORMAT " in the store.", p->id);
+      techo_store_set_no_profile (error, p->id);
       return NULL;
     }
   if (!techo_sqlite_commit (db, &local_error))
@@ -161,8 +168,7 @@ set_profile_client_job (TechoStore    *self,
     {
       if (techo_sqlite_changes (db) == 1)
         return TECHO_STORE_DONE;
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
-                   "There is no profile %" G_GINT64_FORMAT " in the store.", r->profile_id);
+      techo_store_set_no_profile (error, r->profile_id);
       return NULL;
     }
   techo_store_propagate_error (error, g_steal_pointer (&local_error),
@@ -211,9 +217,7 @@ get_profile_client_job (TechoStore    *self,
     }
   if (local_error == NULL)
     {
-      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
-                   "There is no profile %" G_GINT64_FORMAT " in the store.",
-                   r->profile_id);
+      techo_store_set_no_profile (error, r->profile_id);
       return NULL;
     }
   techo_store_propagate_error (error, g_steal_pointer (&local_error),
