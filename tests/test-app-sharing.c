@@ -708,7 +708,8 @@ test_visit_pin (Fixture       *fixture,
   g_autoptr(TechoShareDialog) dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_VISIT,
                                                     1u << TECHO_CATEGORY_CHECKUP);
   TechoVisitWindow *visit;
-  AdwMessageDialog *offer, *question;
+  AdwMessageDialog *offer;
+  TechoAlert *question;
   TechoOwnerPinResult state = { 0 };
   g_autoptr(GError) error = NULL;
   gint64 end;
@@ -744,7 +745,7 @@ test_visit_pin (Fixture       *fixture,
   g_assert_nonnull (question);
   gtk_editable_set_text (leave_entry (question), "1111");
   save_screenshot (GTK_WIDGET (question), "13b-visit-leave-pin");
-  adw_message_dialog_response (question, "leave");
+  techo_alert_response (question, "leave");
   question = wait_for_question (&visit);
   g_assert_nonnull (question);
   g_assert_true (gtk_widget_get_visible (GTK_WIDGET (visit)));
@@ -755,7 +756,7 @@ test_visit_pin (Fixture       *fixture,
 
   /* The right one: visit mode ends, the count goes back to zero. */
   gtk_editable_set_text (leave_entry (question), "2468");
-  adw_message_dialog_response (question, "leave");
+  techo_alert_response (question, "leave");
   end = g_get_monotonic_time () + 30 * G_USEC_PER_SEC;
   while (visit != NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
