@@ -358,23 +358,18 @@ find_label_text (GtkWidget  *widget,
   return NULL;
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 find_pin_dialog (void)
 {
-  GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
   gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
 
   while (g_get_monotonic_time () < end)
     {
-      for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
-        {
-          g_autoptr(GObject) window = g_list_model_get_item (toplevels, i);
+      TechoAlert *alert = techo_alert_find_shown ();
 
-          if (ADW_IS_MESSAGE_DIALOG (window) && gtk_widget_get_visible (GTK_WIDGET (window))
-              && g_strcmp0 (adw_message_dialog_get_heading (ADW_MESSAGE_DIALOG (window)),
-                            _("Set the Owner’s PIN")) == 0)
-            return ADW_MESSAGE_DIALOG (window);
-        }
+      if (alert != NULL
+          && g_strcmp0 (techo_alert_get_heading (alert), _("Set the Owner’s PIN")) == 0)
+        return alert;
       g_main_context_iteration (NULL, FALSE);
     }
   return NULL;
@@ -399,7 +394,7 @@ check_pin_preference (GApplication *app)
 {
   GListModel *toplevels = gtk_window_get_toplevels ();   /* not ours */
   TechoPreferencesWindow *preferences = NULL;
-  AdwMessageDialog *dialog;
+  TechoAlert *dialog;
 
   g_action_group_activate_action (G_ACTION_GROUP (app), "preferences", NULL);
   techo_test_app_pump (200);
@@ -417,7 +412,7 @@ check_pin_preference (GApplication *app)
   g_assert_nonnull (dialog);
   techo_test_app_save_screenshot (GTK_WIDGET (dialog), "preferences-pin.png", 100);
   {
-    AdwMessageDialog *first = dialog;
+    TechoAlert *first = dialog;
 
     g_object_add_weak_pointer (G_OBJECT (first), (gpointer *) &first);
     techo_pin_dialog_set (dialog, "1357", "1358");

@@ -433,10 +433,10 @@ start_visit (Fixture            *fixture,
     while (techo_share_dialog_get_visit_window (dialog) == NULL
            && g_get_monotonic_time () < end)
       {
-        AdwMessageDialog *offer = techo_share_dialog_get_pin_dialog (dialog);
+        TechoAlert *offer = techo_share_dialog_get_pin_dialog (dialog);
 
         if (offer != NULL)
-          adw_message_dialog_response (offer, "later");
+          techo_alert_response (offer, "later");
         g_main_context_iteration (NULL, TRUE);
       }
   }
@@ -708,7 +708,7 @@ test_visit_pin (Fixture       *fixture,
   g_autoptr(TechoShareDialog) dialog = open_dialog (fixture, TECHO_CONSENT_METHOD_VISIT,
                                                     1u << TECHO_CATEGORY_CHECKUP);
   TechoVisitWindow *visit;
-  AdwMessageDialog *offer;
+  TechoAlert *offer;
   TechoAlert *question;
   TechoOwnerPinResult state = { 0 };
   g_autoptr(GError) error = NULL;

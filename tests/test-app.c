@@ -1610,8 +1610,9 @@ check_button_names (GtkWidget  *widget,
       g_assert_true (named);
       n++;
     }
-  /* A menu button's inner toggle button is its own part, named through it. */
-  if (GTK_IS_MENU_BUTTON (widget))
+  /* A menu button's inner toggle button, and a spin button's − and +, are
+   * parts of a control named as a whole. */
+  if (GTK_IS_MENU_BUTTON (widget) || GTK_IS_SPIN_BUTTON (widget))
     return n;
   for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
        child = gtk_widget_get_next_sibling (child))

@@ -36,7 +36,7 @@ pin_request_free (PinRequest *r)
   g_free (r);
 }
 
-static AdwMessageDialog *present (PinRequest *r, const char *error_text);
+static TechoAlert *present (PinRequest *r, const char *error_text);
 
 static void
 pin_set_cb (GObject      *source,
@@ -57,7 +57,7 @@ pin_set_cb (GObject      *source,
 }
 
 static void
-response_cb (AdwMessageDialog *dialog,
+response_cb (TechoAlert       *dialog,
              const char       *response,
              PinRequest       *r)
 {
@@ -74,8 +74,10 @@ response_cb (AdwMessageDialog *dialog,
   gtk_editable_set_text (again_entry, "");
   /* As visit mode's question: let go of the parent before it closes, so
    * it is not torn down with it, password entries and all. */
+#if !TECHO_ALERT_IN_WINDOW
   gtk_window_set_transient_for (GTK_WINDOW (dialog), NULL);
   gtk_window_set_hide_on_close (GTK_WINDOW (dialog), FALSE);
+#endif
   if (g_strcmp0 (response, "set") != 0)
     {
       r->done (FALSE, g_strcmp0 (response, "later") == 0, r->user_data);
@@ -106,11 +108,11 @@ pin_entry (const char *placeholder)
   return entry;
 }
 
-static AdwMessageDialog *
+static TechoAlert *
 present (PinRequest *r,
          const char *error_text)
 {
-  GtkWidget *dialog = adw_message_dialog_new (r->parent, r->heading, r->body);
+  GtkWidget *dialog = techo_alert_new (r->parent, r->heading, r->body);
   GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 6);
   GtkWidget *pin = pin_entry (_("PIN (4 to 12 digits)"));
   GtkWidget *again = pin_entry (_("The same PIN again"));
@@ -125,24 +127,23 @@ present (PinRequest *r,
       gtk_label_set_wrap (GTK_LABEL (error), TRUE);
       gtk_box_append (GTK_BOX (box), error);
     }
-  adw_message_dialog_set_extra_child (ADW_MESSAGE_DIALOG (dialog), box);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "cancel", _("_Cancel"));
+  techo_alert_set_extra_child (TECHO_ALERT (dialog), box);
+  techo_alert_add_response (TECHO_ALERT (dialog), "cancel", _("_Cancel"));
   if (r->later != NULL)
-    adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "later", r->later);
-  adw_message_dialog_add_response (ADW_MESSAGE_DIALOG (dialog), "set", _("_Set PIN"));
-  adw_message_dialog_set_response_appearance (ADW_MESSAGE_DIALOG (dialog), "set",
-                                              ADW_RESPONSE_SUGGESTED);
-  adw_message_dialog_set_default_response (ADW_MESSAGE_DIALOG (dialog), "set");
-  adw_message_dialog_set_close_response (ADW_MESSAGE_DIALOG (dialog), "cancel");
+    techo_alert_add_response (TECHO_ALERT (dialog), "later", r->later);
+  techo_alert_add_response (TECHO_ALERT (dialog), "set", _("_Set PIN"));
+  techo_alert_set_response_appearance (TECHO_ALERT (dialog), "set", ADW_RESPONSE_SUGGESTED);
+  techo_alert_set_default_response (TECHO_ALERT (dialog), "set");
+  techo_alert_set_close_response (TECHO_ALERT (dialog), "cancel");
   g_object_set_data (G_OBJECT (dialog), "pin", pin);
   g_object_set_data (G_OBJECT (dialog), "again", again);
   g_signal_connect (dialog, "response", G_CALLBACK (response_cb), r);
-  gtk_window_present (GTK_WINDOW (dialog));
+  techo_alert_present (TECHO_ALERT (dialog));
   gtk_widget_grab_focus (pin);
-  return ADW_MESSAGE_DIALOG (dialog);
+  return TECHO_ALERT (dialog);
 }
 
-AdwMessageDialog *
+TechoAlert *
 techo_pin_dialog_new (GtkWindow          *parent,
                       TechoStore         *store,
                       const char         *heading,
@@ -164,13 +165,12 @@ techo_pin_dialog_new (GtkWindow          *parent,
 }
 
 void
-techo_pin_dialog_set (AdwMessageDialog *dialog,
+techo_pin_dialog_set (TechoAlert       *dialog,
                       const char       *pin,
                       const char       *again)
 {
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "pin"), pin);
   gtk_editable_set_text (g_object_get_data (G_OBJECT (dialog), "again"), again);
   /* As the button does: answer, then close. */
-  adw_message_dialog_response (dialog, "set");
-  gtk_window_close (GTK_WINDOW (dialog));
+  techo_alert_response (dialog, "set");
 }

@@ -8,6 +8,8 @@
 
 #include <adwaita.h>
 
+#include "techo-alert.h"
+
 #include "techo-store.h"
 
 G_BEGIN_DECLS
@@ -19,7 +21,7 @@ typedef void (*TechoPinDialogDone) (gboolean  pin_set,
                                     gboolean  later,
                                     gpointer  user_data);
 
-AdwMessageDialog *techo_pin_dialog_new (GtkWindow          *parent,
+TechoAlert       *techo_pin_dialog_new (GtkWindow          *parent,
                                         TechoStore         *store,
                                         const char         *heading,
                                         const char         *body,
@@ -27,7 +29,7 @@ AdwMessageDialog *techo_pin_dialog_new (GtkWindow          *parent,
                                         TechoPinDialogDone  done,
                                         gpointer            user_data);
 /* Types @pin and @again in the entries and presses Set PIN (tests). */
-void              techo_pin_dialog_set (AdwMessageDialog   *dialog,
+void              techo_pin_dialog_set (TechoAlert         *dialog,
                                         const char         *pin,
                                         const char         *again);
 

@@ -65,7 +65,7 @@ struct _TechoShareDialog
   gint64 consent_id;
   TechoVisitWindow *visit_window;   /* weak */
   TechoConsent *visit_consent;      /* visit mode's, while the PIN offer is up */
-  AdwMessageDialog *pin_dialog;     /* "Set a PIN first?", while up */
+  TechoAlert       *pin_dialog;     /* "Set a PIN first?", while up */
   GtkFileChooserNative *chooser;
 };
 

@@ -742,7 +742,7 @@ techo_share_dialog_get_visit_window (TechoShareDialog *self)
   return self->visit_window;
 }
 
-AdwMessageDialog *
+TechoAlert *
 techo_share_dialog_get_pin_dialog (TechoShareDialog *self)
 {
   return self->pin_dialog;

@@ -9,6 +9,8 @@
 
 #include <adwaita.h>
 
+#include "techo-alert.h"
+
 #include "techo-records.h"
 #include "techo-share-server.h"
 #include "techo-store.h"
@@ -78,7 +80,7 @@ const char       *techo_share_dialog_get_link     (TechoShareDialog  *self);
 const char       *techo_share_dialog_get_viewer_url (TechoShareDialog *self);
 /* Visit mode with the keyring and no owner's PIN: the offer to set one
  * first ("set", "later" to start without, "cancel"), while it is up. */
-AdwMessageDialog *techo_share_dialog_get_pin_dialog (TechoShareDialog *self);
+TechoAlert       *techo_share_dialog_get_pin_dialog (TechoShareDialog *self);
 /* The visit-mode window it opened, or NULL. */
 TechoVisitWindow *techo_share_dialog_get_visit_window (TechoShareDialog *self);
 
