@@ -239,10 +239,17 @@ is_signed_in (TechoApplication *app)
   return loaded;
 }
 
+/* The alert on screen, waiting up to 10 s for it (an AdwAlertDialog
+ * appears inside its window once the window has been laid out). */
 static TechoAlert *
 find_message_dialog (void)
 {
-  return techo_alert_find_shown ();
+  gint64 end = g_get_monotonic_time () + 10 * G_USEC_PER_SEC;
+  TechoAlert *alert;
+
+  while ((alert = techo_alert_find_shown ()) == NULL && g_get_monotonic_time () < end)
+    g_main_context_iteration (NULL, FALSE);
+  return alert;
 }
 
 static GtkWidget *
