@@ -51,3 +51,40 @@ techo_test_file_contains (const char *path,
       return TRUE;
   return FALSE;
 }
+
+/* The real techo-share-host on loopback, as a person would run it. */
+TechoTestHost *
+techo_test_host_start (void)
+{
+  g_autofree char *exe = techo_test_program_path ("src/share-host/techo-share-host");
+  g_autofree char *viewer = g_build_filename (g_getenv ("TECHO_SOURCE_ROOT"), "data", "viewer", NULL);
+  g_autoptr(GDataInputStream) out = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *line = NULL;
+  TechoTestHost *h = g_new0 (TechoTestHost, 1);
+
+  h->data_dir = g_dir_make_tmp ("techo-host-XXXXXX", &error);
+  g_assert_no_error (error);
+  h->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
+                                 &error, exe, "--port", "0", "--data-dir", h->data_dir,
+                                 "--viewer-dir", viewer, NULL);
+  g_assert_no_error (error);
+  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (h->process));
+  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_str_has_prefix (line, "url="));
+  h->url = g_strdup (line + 4);
+  return h;
+}
+
+void
+techo_test_host_stop (TechoTestHost *h)
+{
+  g_subprocess_force_exit (h->process);
+  g_subprocess_wait (h->process, NULL, NULL);
+  g_object_unref (h->process);
+  techo_test_remove_tree (h->data_dir);
+  g_free (h->data_dir);
+  g_free (h->url);
+  g_free (h);
+}

@@ -4,7 +4,7 @@
 
 #pragma once
 
-#include <glib.h>
+#include <gio/gio.h>
 
 G_BEGIN_DECLS
 
@@ -19,5 +19,18 @@ void      techo_test_remove_tree  (const char *path);
  * (binary-safe); FALSE when they do not or the file cannot be read. */
 gboolean  techo_test_file_contains (const char *path,
                                     const char *needle);
+
+/* The real techo-share-host on loopback (--port 0, a data dir of its
+ * own, the tree's viewer page), read up to its url= line. */
+typedef struct
+{
+  GSubprocess *process;
+  char *url;
+  char *data_dir;
+} TechoTestHost;
+
+TechoTestHost *techo_test_host_start (void);
+void           techo_test_host_stop  (TechoTestHost *host);
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoTestHost, techo_test_host_stop)
 
 G_END_DECLS

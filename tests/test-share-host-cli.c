@@ -22,51 +22,6 @@
 #include "techo-test-export.h"
 #include "techo-test-util.h"
 
-typedef struct
-{
-  GSubprocess *process;
-  char *url;
-  char *data_dir;
-} Host;
-
-static Host *
-host_start (void)
-{
-  g_autofree char *exe = techo_test_program_path ("src/share-host/techo-share-host");
-  g_autofree char *viewer = g_build_filename (g_getenv ("TECHO_SOURCE_ROOT"), "data", "viewer", NULL);
-  g_autoptr(GDataInputStream) out = NULL;
-  g_autoptr(GError) error = NULL;
-  g_autofree char *line = NULL;
-  Host *h = g_new0 (Host, 1);
-
-  h->data_dir = g_dir_make_tmp ("techo-host-XXXXXX", &error);
-  g_assert_no_error (error);
-  h->process = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE,
-                                 &error, exe, "--port", "0", "--data-dir", h->data_dir,
-                                 "--viewer-dir", viewer, NULL);
-  g_assert_no_error (error);
-  out = g_data_input_stream_new (g_subprocess_get_stdout_pipe (h->process));
-  line = g_data_input_stream_read_line_utf8 (out, NULL, NULL, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_str_has_prefix (line, "url="));
-  h->url = g_strdup (line + 4);
-  return h;
-}
-
-static void
-host_stop (Host *h)
-{
-  g_subprocess_force_exit (h->process);
-  g_subprocess_wait (h->process, NULL, NULL);
-  g_object_unref (h->process);
-  techo_test_remove_tree (h->data_dir);
-  g_free (h->data_dir);
-  g_free (h->url);
-  g_free (h);
-}
-
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Host, host_stop)
-
 static int
 run_cli (TechoTestExport  *f,
          char            **out,
@@ -151,7 +106,7 @@ static void
 test_share_to_host (void)
 {
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
-  g_autoptr(Host) host = host_start ();
+  g_autoptr(TechoTestHost) host = techo_test_host_start ();
   g_autoptr(GError) error = NULL;
   g_autofree char *passfile = g_build_filename (f->dir, "passcode.txt", NULL);
   g_autofree char *qr = g_build_filename (f->dir, "share.png", NULL);
@@ -274,7 +229,7 @@ static void
 test_revoke_async (void)
 {
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
-  g_autoptr(Host) host = host_start ();
+  g_autoptr(TechoTestHost) host = techo_test_host_start ();
   g_autoptr(GError) error = NULL;
   g_autoptr(TechoConsent) consent = NULL;
   g_autoptr(TechoShlPayload) payload = NULL;
@@ -302,7 +257,7 @@ static void
 test_refusals (void)
 {
   g_autoptr(TechoTestExport) f = techo_test_export_new ();
-  g_autoptr(Host) host = host_start ();
+  g_autoptr(TechoTestHost) host = techo_test_host_start ();
   g_autoptr(GError) error = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autofree char *err = NULL;
