@@ -253,75 +253,170 @@ collect_documents (GPtrArray *records,
     }
 }
 
-/* The next page, fetched (and parsed) on a thread of its own while the
- * current one is stored: the network and the store work side by side. */
+/* ---- the pipeline ------------------------------------------------------ */
+
+/* Pages fetched (and parsed) ahead of the store, at most this many. With
+ * the page being stored and the one being fetched, at most
+ * MAX_PAGES_AHEAD + 2 pages are in memory at once. */
+#define MAX_PAGES_AHEAD 2
+
+/* The fetch side of a category's sync: a thread that fetches and parses
+ * the pages of one request in order, from a cursor, into a bounded queue
+ * that the store side (the syncing thread) empties. It stops after the
+ * last page, at its first error (which the store side sees once it has
+ * taken every page fetched before it), or when the store side stops it. */
 typedef struct
 {
   TechoPortalClient *client;
   TechoCategory category;
   char *process_id;
-  char *cursor;
-  GCancellable *cancellable;
+  char *cursor;               /* the next page to fetch; the fetch thread's */
+  GCancellable *cancellable;  /* ours: the caller's cancels it too */
+  GCancellable *caller_cancellable;
+  gulong cancelled_id;
   GThread *thread;
-  TechoPortalPage *page;
-  GError *error;
-} Prefetch;
+
+  GMutex lock;
+  GCond changed;
+  GQueue pages;               /* TechoPortalPage *, in order */
+  GError *error;              /* the fetch side's failure, after pages */
+  gboolean done;              /* the last page is queued, or it failed */
+  gboolean stop;              /* the store side wants no more */
+} Fetcher;
+
+static void
+fetcher_cancelled_cb (GCancellable *caller,
+                      gpointer      user_data)
+{
+  g_cancellable_cancel (user_data);
+}
 
 static gpointer
-prefetch_thread (gpointer data)
+fetcher_thread (gpointer data)
 {
-  Prefetch *ahead = data;
+  Fetcher *f = data;
 
-  ahead->page = techo_portal_client_fetch_page (ahead->client, ahead->category, ahead->process_id,
-                                                ahead->cursor, ahead->cancellable, &ahead->error);
+  for (;;)
+    {
+      TechoPortalPage *page;
+      GError *error = NULL;
+      gboolean last;
+
+      g_mutex_lock (&f->lock);
+      while (!f->stop && g_queue_get_length (&f->pages) >= MAX_PAGES_AHEAD)
+        g_cond_wait (&f->changed, &f->lock);
+      if (f->stop)
+        {
+          f->done = TRUE;
+          g_mutex_unlock (&f->lock);
+          break;
+        }
+      g_mutex_unlock (&f->lock);
+
+      page = techo_portal_client_fetch_page (f->client, f->category, f->process_id, f->cursor,
+                                             f->cancellable, &error);
+
+      g_mutex_lock (&f->lock);
+      if (page == NULL)
+        {
+          f->error = error;
+          f->done = TRUE;
+          g_cond_broadcast (&f->changed);
+          g_mutex_unlock (&f->lock);
+          break;
+        }
+      g_free (f->cursor);
+      f->cursor = g_strdup (page->next_cursor);
+      last = page->next_cursor == NULL;
+      g_queue_push_tail (&f->pages, page);
+      f->done = last;
+      g_cond_broadcast (&f->changed);
+      g_mutex_unlock (&f->lock);
+      if (last)
+        break;
+    }
   return NULL;
 }
 
-static Prefetch *
-prefetch_start (TechoPortalClient *client,
-                TechoCategory      category,
-                const char        *process_id,
-                const char        *cursor,
-                GCancellable      *cancellable)
+/* Starts fetching @process_id's pages from @cursor (NULL: the first). */
+static Fetcher *
+fetcher_start (TechoPortalClient *client,
+               TechoCategory      category,
+               const char        *process_id,
+               const char        *cursor,
+               GCancellable      *cancellable)
 {
-  Prefetch *ahead = g_new0 (Prefetch, 1);
+  Fetcher *f = g_new0 (Fetcher, 1);
 
-  ahead->client = g_object_ref (client);
-  ahead->category = category;
-  ahead->process_id = g_strdup (process_id);
-  ahead->cursor = g_strdup (cursor);
-  ahead->cancellable = cancellable != NULL ? g_object_ref (cancellable) : NULL;
-  ahead->thread = g_thread_new ("techo-prefetch", prefetch_thread, ahead);
-  return ahead;
+  f->client = g_object_ref (client);
+  f->category = category;
+  f->process_id = g_strdup (process_id);
+  f->cursor = g_strdup (cursor);
+  f->cancellable = g_cancellable_new ();
+  g_mutex_init (&f->lock);
+  g_cond_init (&f->changed);
+  g_queue_init (&f->pages);
+  if (cancellable != NULL)
+    {
+      f->caller_cancellable = g_object_ref (cancellable);
+      f->cancelled_id = g_cancellable_connect (cancellable, G_CALLBACK (fetcher_cancelled_cb),
+                                               f->cancellable, NULL);
+    }
+  f->thread = g_thread_new ("techo-fetch", fetcher_thread, f);
+  return f;
 }
 
-/* Waits for the page; NULL (and the fetch's error) when it failed. */
+/* The next page in order, waiting for it; NULL with the fetch side's
+ * error once every page fetched before the error has been taken. */
 static TechoPortalPage *
-prefetch_join (Prefetch  *ahead,
-               GError   **error)
+fetcher_next (Fetcher  *f,
+              GError  **error)
 {
-  TechoPortalPage *page;
+  TechoPortalPage *page = NULL;
 
-  g_thread_join (ahead->thread);
-  page = g_steal_pointer (&ahead->page);
-  if (ahead->error != NULL)
-    g_propagate_error (error, g_steal_pointer (&ahead->error));
-  g_object_unref (ahead->client);
-  g_clear_object (&ahead->cancellable);
-  g_free (ahead->process_id);
-  g_free (ahead->cursor);
-  g_free (ahead);
+  g_mutex_lock (&f->lock);
+  while (g_queue_is_empty (&f->pages) && !f->done)
+    g_cond_wait (&f->changed, &f->lock);
+  page = g_queue_pop_head (&f->pages);
+  if (page != NULL)
+    g_cond_broadcast (&f->changed);
+  else if (f->error != NULL)
+    g_propagate_error (error, g_steal_pointer (&f->error));
+  else
+    g_set_error_literal (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_PROTOCOL,
+                         "The portal's pages ended before the last one.");
+  g_mutex_unlock (&f->lock);
   return page;
 }
 
+/* Stops the fetch side (an HTTP exchange under way is cancelled) and
+ * drops what it fetched and nobody stored. */
 static void
-prefetch_abandon (Prefetch *ahead)
+fetcher_stop (Fetcher *f)
 {
-  g_autoptr(TechoPortalPage) page = NULL;
-  g_autoptr(GError) error = NULL;
+  if (f == NULL)
+    return;
+  g_mutex_lock (&f->lock);
+  f->stop = TRUE;
+  g_cond_broadcast (&f->changed);
+  g_mutex_unlock (&f->lock);
+  g_cancellable_cancel (f->cancellable);
+  g_thread_join (f->thread);
 
-  if (ahead != NULL)
-    page = prefetch_join (ahead, &error);
+  if (f->caller_cancellable != NULL)
+    {
+      g_cancellable_disconnect (f->caller_cancellable, f->cancelled_id);
+      g_object_unref (f->caller_cancellable);
+    }
+  g_queue_clear_full (&f->pages, (GDestroyNotify) techo_portal_page_free);
+  g_clear_error (&f->error);
+  g_mutex_clear (&f->lock);
+  g_cond_clear (&f->changed);
+  g_object_unref (f->cancellable);
+  g_object_unref (f->client);
+  g_free (f->process_id);
+  g_free (f->cursor);
+  g_free (f);
 }
 
 static gboolean
@@ -335,7 +430,7 @@ sync_category (TechoSync          *self,
   g_autofree char *json = NULL;
   g_autoptr(GError) local_error = NULL;
   guint restarts = 0;
-  Prefetch *ahead = NULL;
+  Fetcher *fetcher = NULL;
 
   memset (progress, 0, sizeof *progress);
   progress->category = category;
@@ -387,16 +482,14 @@ sync_category (TechoSync          *self,
             goto request_failed;
         }
 
-      if (ahead != NULL)
-        page = prefetch_join (g_steal_pointer (&ahead), &local_error);
-      else
-        page = techo_portal_client_fetch_page (self->client, category, state.process_id,
-                                               state.cursor, cancellable, &local_error);
+      /* The fetch side runs ahead from the stored cursor; this side
+       * stores the pages in order, each with the state that follows it. */
+      if (fetcher == NULL)
+        fetcher = fetcher_start (self->client, category, state.process_id, state.cursor,
+                                 cancellable);
+      page = fetcher_next (fetcher, &local_error);
       if (page == NULL)
         goto request_failed;
-      if (page->next_cursor != NULL)
-        ahead = prefetch_start (self->client, category, state.process_id, page->next_cursor,
-                                cancellable);
 
       g_clear_pointer (&state.cursor, g_free);
       state.cursor = g_strdup (page->next_cursor);
@@ -418,7 +511,7 @@ sync_category (TechoSync          *self,
                                                  page->records, json, &changed, cancellable,
                                                  error))
         {
-          prefetch_abandon (g_steal_pointer (&ahead));
+          g_clear_pointer (&fetcher, fetcher_stop);
           return FALSE;
         }
       progress->pages++;
@@ -428,7 +521,7 @@ sync_category (TechoSync          *self,
       if (self->fetch_documents && !settle_documents (self, category, &state, progress,
                                                       cancellable, error))
         {
-          prefetch_abandon (g_steal_pointer (&ahead));
+          g_clear_pointer (&fetcher, fetcher_stop);
           return FALSE;
         }
       report (self, progress);
@@ -438,6 +531,7 @@ sync_category (TechoSync          *self,
       continue;
 
 request_failed:
+      g_clear_pointer (&fetcher, fetcher_stop);
       if (g_error_matches (local_error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_EXPIRED) &&
           restarts < MAX_RESTARTS)
         {
@@ -454,6 +548,7 @@ request_failed:
       return FALSE;
     }
 
+  g_clear_pointer (&fetcher, fetcher_stop);
   progress->finished = TRUE;
   report (self, progress);
   return TRUE;
