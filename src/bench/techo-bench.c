@@ -3,6 +3,7 @@
  *
  *   techo-bench sync [--years N] [--per-month N] [--page-limit N] [--save-pages DIR]
  *   techo-bench parse --pages DIR [--path tree|stream|both] [--rounds N]
+ *   techo-bench cipher [--rows N] [--cache-kib N] [--page-size N]
  *
  * Subcommands live in the table at the end of this file; add a row (and
  * a techo-bench-<name>.c if it is large) to add one. */
@@ -20,6 +21,7 @@
 
 #include "techo-bench.h"
 #include "techo-bench-chart.h"
+#include "techo-bench-cipher.h"
 #include "techo-bench-parse.h"
 #include "techo-bench-startup.h"
 #include "techo-cli.h"
@@ -192,10 +194,12 @@ bare_fetch (const char  *issuer,
   return g_steal_pointer (&pages);
 }
 
-/* The bare insert: the same rows into a fresh SQLCipher database with one
- * prepared statement in one transaction. */
+/* The bare insert: the same rows into a fresh SQLCipher database (or,
+ * with @keyed FALSE, a plain SQLite one) with one prepared statement in
+ * one transaction. */
 static gboolean
 bare_insert (const char  *path,
+             gboolean     keyed,
              GPtrArray   *records,
              GError     **error)
 {
@@ -209,8 +213,12 @@ bare_insert (const char  *path,
   if (!techo_random_bytes (key, sizeof key, error))
     return FALSE;
   hex = techo_hex_encode (key, sizeof key);
-  pragma = g_strdup_printf ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_page_size = 4096; "
-                            "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", hex);
+  if (keyed)
+    pragma = g_strdup_printf ("PRAGMA key = \"x'%s'\"; PRAGMA cipher_page_size = 4096; "
+                              "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;", hex);
+  else
+    pragma = g_strdup ("PRAGMA page_size = 4096; PRAGMA journal_mode = WAL; "
+                       "PRAGMA synchronous = FULL;");
   if (sqlite3_open (path, &db) != SQLITE_OK ||
       sqlite3_exec (db, pragma, NULL, NULL, NULL) != SQLITE_OK ||
       sqlite3_exec (db, "CREATE TABLE dispensings (id TEXT PRIMARY KEY, revision INTEGER, "
@@ -302,8 +310,12 @@ bench_sync (int    argc,
             char **argv)
 {
   int years = 40, per_month = 110, page_limit = 1000;
+  gboolean cipher = FALSE;
   g_autofree char *save_pages = NULL;
   const GOptionEntry entries[] = {
+    { "cipher", 0, 0, G_OPTION_ARG_NONE, &cipher,
+      "Also weigh SQLCipher against plain SQLite on the same rows (as `techo-bench cipher`)",
+      NULL },
     { "save-pages", 0, 0, G_OPTION_ARG_FILENAME, &save_pages,
       "Also write the fetched pages to DIR/page-NNNNN.json (for `techo-bench parse`)", "DIR" },
     { "years", 0, 0, G_OPTION_ARG_INT, &years, "Years of the bulk citizen (default 40)", "N" },
@@ -318,6 +330,7 @@ bench_sync (int    argc,
   g_autofree char *per_month_arg = NULL;
   g_autofree char *data_dir = NULL;
   g_autofree char *bare_path = NULL;
+  g_autofree char *plain_path = NULL;
   g_autofree char *bare_dir = NULL;
   g_autoptr(GSubprocess) sandbox = NULL;
   g_autoptr(TechoStore) store = NULL;
@@ -330,7 +343,7 @@ bench_sync (int    argc,
   TechoPortalLimits limits;
   TechoSyncProgress progress[TECHO_N_CATEGORIES] = { { 0 } };
   gint64 profile_id, start, stored;
-  double sync_s, fetch_s, parse_s, json_s = 0, stream_s, insert_s, upsert_s;
+  double sync_s, fetch_s, parse_s, json_s = 0, stream_s, insert_s, plain_insert_s, upsert_s;
   const char *sandbox_args[4];
 
   g_option_context_add_main_entries (options, entries, NULL);
@@ -437,9 +450,15 @@ bench_sync (int    argc,
     goto failed;
   bare_path = g_build_filename (bare_dir, "bare.db", NULL);
   start = g_get_monotonic_time ();
-  if (!bare_insert (bare_path, rows, &error))
+  if (!bare_insert (bare_path, TRUE, rows, &error))
     goto failed;
   insert_s = seconds_since (start);
+  /* … and into a plain SQLite one: what the encryption costs. */
+  plain_path = g_build_filename (bare_dir, "plain.db", NULL);
+  start = g_get_monotonic_time ();
+  if (!bare_insert (plain_path, FALSE, rows, &error))
+    goto failed;
+  plain_insert_s = seconds_since (start);
 
   {
     g_autofree char *upsert_dir = g_dir_make_tmp ("techo-bench-upsert-XXXXXX", NULL);
@@ -485,7 +504,11 @@ bench_sync (int    argc,
   g_print ("store_upsert_seconds=%.3f\n", upsert_s);
   g_print ("insert_seconds=%.3f\n", insert_s);
   g_print ("insert_rows=%u\n", rows->len);
+  g_print ("plain_insert_seconds=%.3f\n", plain_insert_s);
+  g_print ("cipher_insert_ratio=%.2f\n", insert_s / plain_insert_s);
   g_print ("sync_ratio=%.2f\n", sync_s / (fetch_s + insert_s));
+  if (cipher && !techo_bench_cipher_compare (rows, page_limit, 0, 0, 1, &error))
+    goto failed;
 
   techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
   techo_store_close_sync (store, NULL, NULL);
@@ -512,6 +535,7 @@ static const TechoBenchCommand commands[] = {
   { "parse", "Parse saved pages with json-glib's tree and with the streaming reader", techo_bench_parse },
   { "chart", "Render the trend chart with 1,000 and 100,000 points", techo_bench_chart },
   { "startup", "Exec to the dashboard's first frame (bulk store) vs a bare window", techo_bench_startup },
+  { "cipher", "The store's writes and view-like reads, SQLCipher vs plain SQLite", techo_bench_cipher },
 };
 
 int

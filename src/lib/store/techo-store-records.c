@@ -783,6 +783,31 @@ techo_store_upsert_page_counted_sync (TechoStore     *self,
   return TRUE;
 }
 
+gboolean
+techo_store_upsert_page_on (TechoSqlite    *db,
+                            gint64          profile_id,
+                            TechoCategory   category,
+                            GPtrArray      *records,
+                            const char     *sync_state_json,
+                            guint          *out_changed,
+                            GError        **error)
+{
+  TechoStoreRequest *r;
+  gpointer result;
+
+  g_return_val_if_fail (db != NULL && records != NULL, FALSE);
+
+  r = techo_store_request_new (profile_id);
+  r->category = category;
+  r->records = g_ptr_array_ref (records);
+  r->first = g_strdup (sync_state_json);
+  result = upsert_page_job (NULL, db, r, NULL, error);
+  techo_store_request_free (r);
+  if (out_changed != NULL)
+    *out_changed = result != NULL ? GPOINTER_TO_UINT (result) - 1 : 0;
+  return result != NULL;
+}
+
 /* ---- sync state ---------------------------------------------------------- */
 
 static gpointer

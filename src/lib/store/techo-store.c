@@ -564,12 +564,7 @@ techo_store_connect (TechoStore  *self,
         }
     }
 
-  if (!techo_sqlite_exec (db,
-                          "PRAGMA journal_mode = WAL;"
-                          "PRAGMA synchronous = FULL;"
-                          "PRAGMA foreign_keys = ON;"
-                          "PRAGMA temp_store = MEMORY;"
-                          "PRAGMA secure_delete = ON;", &local_error))
+  if (!techo_sqlite_exec (db, TECHO_STORE_CONNECTION_SETTINGS_SQL, &local_error))
     {
       techo_store_propagate_error (error, g_steal_pointer (&local_error),
                                    "be set up");
@@ -1210,4 +1205,39 @@ techo_store_check_sync (TechoStore    *self,
                         GError       **error)
 {
   return techo_store_run_sync (self, check_job, NULL, NULL, cancellable, error) != NULL;
+}
+
+TechoSqlite *
+techo_store_open_connection (const char  *path,
+                             const char  *key_material,
+                             guint        page_size,
+                             GError     **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *sizes = NULL;
+  TechoSqlite *db;
+  gint64 count = 0;
+
+  g_return_val_if_fail (page_size == 0 || (page_size >= 512 && page_size <= 65536 &&
+                                           (page_size & (page_size - 1)) == 0), NULL);
+  db = techo_sqlite_open (path, error);
+  if (db == NULL)
+    return NULL;
+  if (page_size != 0)
+    sizes = g_strdup_printf (key_material != NULL ? "PRAGMA cipher_page_size = %u;"
+                                                  : "PRAGMA page_size = %u;", page_size);
+  if ((key_material != NULL &&
+       (!techo_sqlite_key (db, key_material, &local_error) ||
+        !techo_sqlite_exec (db, TECHO_STORE_CIPHER_SETTINGS_SQL (""), &local_error))) ||
+      (sizes != NULL && !techo_sqlite_exec (db, sizes, &local_error)) ||
+      !techo_sqlite_query_int64 (db, "SELECT count(*) FROM sqlite_master", &count,
+                                 &local_error) ||
+      !techo_sqlite_exec (db, TECHO_STORE_CONNECTION_SETTINGS_SQL, &local_error) ||
+      !techo_store_schema_migrate (db, NULL, 0, NULL, &local_error))
+    {
+      techo_store_propagate_error (error, g_steal_pointer (&local_error), "be opened");
+      techo_sqlite_close (db);
+      return NULL;
+    }
+  return db;
 }

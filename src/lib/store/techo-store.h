@@ -17,6 +17,7 @@
 #include <gio/gio.h>
 
 #include "techo-records.h"
+#include "techo-sqlite.h"
 #include "techo-vault.h"
 
 G_BEGIN_DECLS
@@ -585,6 +586,28 @@ void      techo_store_restore_async  (TechoStore          *self,
 gboolean  techo_store_restore_finish (TechoStore          *self,
                                       GAsyncResult        *result,
                                       GError             **error);
+
+/* ---- benchmarks ---------------------------------------------------------- */
+
+/* For techo-bench and tests only: a connection of the calling thread to
+ * @path, set up as the store sets up its own (cipher settings, then the
+ * connection settings, then the schema), keyed with @key_material, or
+ * plain SQLite when it is NULL, so that a benchmark can weigh what the
+ * encryption costs on the store's own writes. @page_size 0 is the
+ * store's; another is for measuring only (stores never use it). Close it
+ * with techo_sqlite_close. */
+TechoSqlite *techo_store_open_connection (const char  *path,
+                                          const char  *key_material,
+                                          guint        page_size,
+                                          GError     **error);
+/* techo_store_upsert_page_counted_sync's work, on such a connection. */
+gboolean     techo_store_upsert_page_on  (TechoSqlite    *db,
+                                          gint64          profile_id,
+                                          TechoCategory   category,
+                                          GPtrArray      *records,
+                                          const char     *sync_state_json,
+                                          guint          *out_changed,
+                                          GError        **error);
 
 G_END_DECLS
 
