@@ -440,6 +440,123 @@ test_kill_during_migration (void)
   techo_test_remove_tree (scratch);
 }
 
+/* Medication lines of a made-up person, ids @first … @first + @n - 1. */
+static GPtrArray *
+made_up_lines (guint first,
+               guint n)
+{
+  GPtrArray *lines = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+
+  for (guint i = first; i < first + n; i++)
+    {
+      TechoDispensing *d = techo_dispensing_new ();
+
+      d->id = g_strdup_printf ("med-old-settings-%05u", i);
+      d->revision = 1;
+      d->dispensed_on = g_strdup_printf ("20%02u-%02u-15", 10 + i / 300, 1 + (i / 25) % 12);
+      d->pharmacy_name = g_strdup ("さくら薬局");
+      d->drug_name = g_strdup ("アムロジピン錠5mg");
+      d->quantity = 28;
+      d->days = 28;
+      d->provenance.origin = TECHO_ORIGIN_PORTAL;
+      g_ptr_array_add (lines, d);
+    }
+  return lines;
+}
+
+/* A store written with the connection settings of earlier builds (the
+ * default 2 MiB page cache, the WAL folded back every 1000 pages; the file
+ * format, cipher_page_size 4096, never changed) opens with today's and
+ * keeps every record: those folded into the file and those still in the
+ * WAL of a connection that is still open. */
+static void
+test_old_connection_settings (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-format-XXXXXX", &error);
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GPtrArray) first = made_up_lines (0, 300);
+  g_autoptr(GPtrArray) second = made_up_lines (300, 300);
+  g_autoptr(GPtrArray) third = made_up_lines (600, 300);
+  g_autofree char *state = NULL;
+  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
+  g_autofree char *wal = g_build_filename (dir, "techo.db-wal", NULL);
+  TechoStore *store;
+  TechoSqlite *old;
+  gint64 profile_id = 0, pages = 0, count;
+
+  g_assert_no_error (error);
+  profile->issuer = g_strdup ("https://portal.example");
+  profile->subject = g_strdup ("old-settings");
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, "old settings passphrase", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_ensure_profile_sync (store, profile, &profile_id, NULL, &error));
+  g_assert_no_error (error);
+  techo_store_close_sync (store, NULL, NULL);
+  g_clear_object (&store);
+
+  /* A connection as earlier builds made it, writing two pages: the first
+   * is folded into the file, the second stays in the WAL. */
+  old = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (old, "old settings passphrase", &error));
+  g_assert_true (techo_sqlite_exec (old, "PRAGMA cipher_page_size = 4096;"
+                                         "PRAGMA kdf_iter = 256000;", &error));
+  g_assert_true (techo_sqlite_query_int64 (old, "PRAGMA page_size", &pages, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pages, ==, 4096);
+  g_assert_true (techo_sqlite_exec (old, "PRAGMA journal_mode = WAL;"
+                                         "PRAGMA synchronous = FULL;"
+                                         "PRAGMA cache_size = -2000;"
+                                         "PRAGMA wal_autocheckpoint = 1000;"
+                                         "PRAGMA foreign_keys = ON;"
+                                         "PRAGMA temp_store = MEMORY;"
+                                         "PRAGMA secure_delete = ON;", &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_upsert_page_on (old, profile_id, TECHO_CATEGORY_MEDICATION, first,
+                                             "{\"watermark\":\"201912\"}", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_exec (old, "PRAGMA wal_checkpoint (TRUNCATE);"
+                                         "PRAGMA wal_autocheckpoint = 0;", &error));
+  g_assert_true (techo_store_upsert_page_on (old, profile_id, TECHO_CATEGORY_MEDICATION, second,
+                                             "{\"watermark\":\"202012\"}", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (wal, G_FILE_TEST_EXISTS));
+
+  /* Today's settings read both, check the file whole and write on. */
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, "old settings passphrase", NULL, &error));
+  g_assert_no_error (error);
+  count = techo_store_count_sync (store, profile_id, TECHO_STORE_COUNT_MEDICATION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 600);
+  state = techo_store_get_sync_state_sync (store, profile_id, TECHO_CATEGORY_MEDICATION, NULL,
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (state, ==, "{\"watermark\":\"202012\"}");
+  g_assert_true (techo_store_check_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_upsert_page_sync (store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                               third, NULL, NULL, &error));
+  g_assert_no_error (error);
+  techo_sqlite_close (old);
+  techo_store_close_sync (store, NULL, NULL);
+  g_clear_object (&store);
+
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, "old settings passphrase", NULL, &error));
+  g_assert_no_error (error);
+  count = techo_store_count_sync (store, profile_id, TECHO_STORE_COUNT_MEDICATION, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (count, ==, 900);
+  g_assert_true (techo_store_check_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  techo_store_close_sync (store, NULL, NULL);
+  g_clear_object (&store);
+  remove_store (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -450,5 +567,6 @@ main (int   argc,
   g_test_add_data_func ("/store/format/sqlcipher4/passphrase", "passphrase", test_sqlcipher4);
   g_test_add_data_func ("/store/format/sqlcipher4/keyring", "keyring", test_sqlcipher4);
   g_test_add_func ("/store/format/kill-during-migration", test_kill_during_migration);
+  g_test_add_func ("/store/format/old-connection-settings", test_old_connection_settings);
   return g_test_run ();
 }

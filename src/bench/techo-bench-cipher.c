@@ -188,6 +188,7 @@ typedef struct
 {
   double write;
   double view;
+  double view_warm;
   double scan;
 } Figures;
 
@@ -227,6 +228,12 @@ run_workloads (const char  *path,
   start = cpu_now ();
   ok = view_queries (db, first_month, last_month, &sink, error);
   out->view = seconds_since (start);
+  /* The same places again on the same connection, as when the person
+   * goes back to a page: what the page cache keeps is not decrypted
+   * again. */
+  start = cpu_now ();
+  ok = ok && view_queries (db, first_month, last_month, &sink, error);
+  out->view_warm = seconds_since (start);
   techo_sqlite_close (db);
   if (!ok)
     return FALSE;
@@ -304,6 +311,8 @@ techo_bench_cipher_compare (GPtrArray  *rows,
         {
           plain.write = round == 0 ? p.write : MIN (plain.write, p.write);
           plain.view = round == 0 ? p.view : MIN (plain.view, p.view);
+          plain.view_warm = round == 0 ? p.view_warm : MIN (plain.view_warm, p.view_warm);
+          cipher.view_warm = round == 0 ? c.view_warm : MIN (cipher.view_warm, c.view_warm);
           plain.scan = round == 0 ? p.scan : MIN (plain.scan, p.scan);
           cipher.write = round == 0 ? c.write : MIN (cipher.write, c.write);
           cipher.view = round == 0 ? c.view : MIN (cipher.view, c.view);
@@ -332,6 +341,9 @@ techo_bench_cipher_compare (GPtrArray  *rows,
   g_print ("view_plain_seconds=%.3f\n", plain.view);
   g_print ("view_cipher_seconds=%.3f\n", cipher.view);
   g_print ("cipher_view_ratio=%.2f\n", cipher.view / plain.view);
+  g_print ("view_warm_plain_seconds=%.3f\n", plain.view_warm);
+  g_print ("view_warm_cipher_seconds=%.3f\n", cipher.view_warm);
+  g_print ("cipher_view_warm_ratio=%.2f\n", cipher.view_warm / plain.view_warm);
   g_print ("scan_plain_seconds=%.3f\n", plain.scan);
   g_print ("scan_cipher_seconds=%.3f\n", cipher.scan);
   g_print ("cipher_scan_ratio=%.2f\n", cipher.scan / plain.scan);

@@ -14,13 +14,15 @@
  *          as after start): 3-month windows of the timeline, 100-line
  *          pages of the history from a date, the overview's counts of the
  *          last 13 months, each at 200 places spread over the history;
+ *   view_warm  the same again on that connection (going back to a
+ *          page: what the page cache kept is not decrypted again);
  *   scan   the whole history read once, newest first, on a fresh
  *          connection.
  *
  * Times are the CPU time of the thread doing the work (the machine's
  * other load moves them far less than the wall clock), the least of
- * --rounds rounds. It prints <workload>_cipher_seconds, <workload>_plain_seconds and
- * cipher_<workload>_ratio. --cache-kib and --page-size weigh other
+ * --rounds rounds. It prints <workload>_cipher_seconds,
+ * <workload>_plain_seconds and cipher_<workload>_ratio. --cache-kib and --page-size weigh other
  * settings than the store's (docs/store.md has the figures). */
 
 #include <glib.h>
