@@ -557,6 +557,62 @@ test_old_connection_settings (void)
   remove_store (dir);
 }
 
+/* With the WAL folded back only every 2000 pages, a sync's pages sit in
+ * techo.db-wal for a while: SQLCipher encrypts its frames as it does the
+ * file's pages, so neither the WAL nor its index holds a stored value,
+ * and the store checks whole while they are there. */
+static void
+test_wal_encrypted (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-format-XXXXXX", &error);
+  g_autofree char *wal = g_build_filename (dir, "techo.db-wal", NULL);
+  g_autofree char *shm = g_build_filename (dir, "techo.db-shm", NULL);
+  g_autofree char *db = g_build_filename (dir, "techo.db", NULL);
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GPtrArray) lines = made_up_lines (0, 500);
+  TechoStore *store;
+  gint64 profile_id = 0;
+  GStatBuf st;
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < lines->len; i++)
+    {
+      TechoDispensing *d = g_ptr_array_index (lines, i);
+
+      g_free (d->drug_name);
+      d->drug_name = g_strdup ("WALMARKERDRUG テクノ錠");
+    }
+  profile->issuer = g_strdup ("https://portal.example");
+  profile->subject = g_strdup ("wal-marker");
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, "wal passphrase", NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_ensure_profile_sync (store, profile, &profile_id, NULL, &error));
+  g_assert_true (techo_store_upsert_page_sync (store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                               lines, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  /* Still open: the pages are in the WAL, not yet in the file. */
+  g_assert_cmpint (g_stat (wal, &st), ==, 0);
+  g_assert_cmpint (st.st_size, >, 100 * 1024);
+  g_assert_true (g_file_test (shm, G_FILE_TEST_EXISTS));
+  g_assert_false (techo_test_file_contains (wal, "WALMARKERDRUG"));
+  g_assert_false (techo_test_file_contains (wal, "テクノ錠"));
+  g_assert_false (techo_test_file_contains (wal, "med-old-settings-00042"));
+  g_assert_false (techo_test_file_contains (shm, "WALMARKERDRUG"));
+  g_assert_false (techo_test_file_contains (db, "WALMARKERDRUG"));
+  g_assert_true (techo_store_check_sync (store, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (techo_store_count_sync (store, profile_id, TECHO_STORE_COUNT_MEDICATION,
+                                           NULL, &error), ==, 500);
+
+  techo_store_close_sync (store, NULL, NULL);
+  g_clear_object (&store);
+  g_assert_false (techo_test_file_contains (db, "WALMARKERDRUG"));
+  remove_store (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -568,5 +624,6 @@ main (int   argc,
   g_test_add_data_func ("/store/format/sqlcipher4/keyring", "keyring", test_sqlcipher4);
   g_test_add_func ("/store/format/kill-during-migration", test_kill_during_migration);
   g_test_add_func ("/store/format/old-connection-settings", test_old_connection_settings);
+  g_test_add_func ("/store/format/wal-encrypted", test_wal_encrypted);
   return g_test_run ();
 }

@@ -331,6 +331,17 @@ techo_sqlite_bind_text (TechoSqliteStatement *statement,
 }
 
 void
+techo_sqlite_bind_text_static (TechoSqliteStatement *statement,
+                               int                   index,
+                               const char           *text)
+{
+  if (text == NULL)
+    sqlite3_bind_null (statement->stmt, index);
+  else
+    sqlite3_bind_text (statement->stmt, index, text, -1, SQLITE_STATIC);
+}
+
+void
 techo_sqlite_bind_int64 (TechoSqliteStatement *statement,
                          int                   index,
                          gint64                value)

@@ -75,6 +75,12 @@ gboolean     techo_sqlite_statement_reset (TechoSqliteStatement *statement,
 void         techo_sqlite_bind_text   (TechoSqliteStatement *statement,
                                        int                   index,
                                        const char           *text);
+/* The same without a copy: @text must stay as it is until the statement
+ * is stepped for the last time and freed or reset (a row's fields bound
+ * for one step). */
+void         techo_sqlite_bind_text_static (TechoSqliteStatement *statement,
+                                            int                   index,
+                                            const char           *text);
 void         techo_sqlite_bind_int64  (TechoSqliteStatement *statement,
                                        int                   index,
                                        gint64                value);

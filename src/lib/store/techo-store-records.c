@@ -191,7 +191,7 @@ bind_kind_fields (TechoSqliteStatement *s,
                                c->patient_address };
 
       for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-        techo_sqlite_bind_text (s, 9 + i, fields[i]);
+        techo_sqlite_bind_text_static (s, 9 + i, fields[i]);
     }
   else if (category == TECHO_CATEGORY_MEDICATION)
     {
@@ -203,12 +203,12 @@ bind_kind_fields (TechoSqliteStatement *s,
                                d->ingredient_name };
 
       for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-        techo_sqlite_bind_text (s, 9 + i, fields[i]);
+        techo_sqlite_bind_text_static (s, 9 + i, fields[i]);
       techo_sqlite_bind_double (s, 22, d->quantity);
-      techo_sqlite_bind_text (s, 23, d->unit);
-      techo_sqlite_bind_text (s, 24, d->usage);
+      techo_sqlite_bind_text_static (s, 23, d->unit);
+      techo_sqlite_bind_text_static (s, 24, d->usage);
       techo_sqlite_bind_int64 (s, 25, d->days);
-      techo_sqlite_bind_text (s, 26, d->dosage_form);
+      techo_sqlite_bind_text_static (s, 26, d->dosage_form);
     }
   else
     {
@@ -219,7 +219,7 @@ bind_kind_fields (TechoSqliteStatement *s,
                                r->followup_display };
 
       for (guint i = 0; i < G_N_ELEMENTS (fields); i++)
-        techo_sqlite_bind_text (s, 9 + i, fields[i]);
+        techo_sqlite_bind_text_static (s, 9 + i, fields[i]);
     }
 }
 
@@ -232,13 +232,13 @@ bind_common (TechoSqliteStatement *s,
   const TechoProvenance *p = common->provenance;
 
   techo_sqlite_bind_int64 (s, 1, profile_id);
-  techo_sqlite_bind_text (s, 2, common->id);
+  techo_sqlite_bind_text_static (s, 2, common->id);
   techo_sqlite_bind_int64 (s, 3, common->revision);
   techo_sqlite_bind_int64 (s, 4, common->withdrawn ? 1 : 0);
   techo_sqlite_bind_int64 (s, 5, received_at);
-  techo_sqlite_bind_text (s, 6, techo_origin_to_string (p->origin));
-  techo_sqlite_bind_text (s, 7, p->origin == TECHO_ORIGIN_FILE ? p->file_name : NULL);
-  techo_sqlite_bind_text (s, 8, p->origin == TECHO_ORIGIN_FILE ? p->file_sha256 : NULL);
+  techo_sqlite_bind_text_static (s, 6, techo_origin_to_string (p->origin));
+  techo_sqlite_bind_text_static (s, 7, p->origin == TECHO_ORIGIN_FILE ? p->file_name : NULL);
+  techo_sqlite_bind_text_static (s, 8, p->origin == TECHO_ORIGIN_FILE ? p->file_sha256 : NULL);
 }
 
 /* Limits, checked for the whole page before anything is written. */
@@ -378,13 +378,13 @@ techo_store_add_source (TechoSqlite           *db,
                                    " added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
   if (s == NULL)
     return FALSE;
-  techo_sqlite_bind_text (s, 1, techo_category_to_string (category));
+  techo_sqlite_bind_text_static (s, 1, techo_category_to_string (category));
   techo_sqlite_bind_int64 (s, 2, record_row);
-  techo_sqlite_bind_text (s, 3, event);
-  techo_sqlite_bind_text (s, 4, techo_origin_to_string (provenance->origin));
-  techo_sqlite_bind_text (s, 5, record_id != NULL ? record_id : "");
-  techo_sqlite_bind_text (s, 6, file && provenance->file_name != NULL ? provenance->file_name : "");
-  techo_sqlite_bind_text (s, 7, file && provenance->file_sha256 != NULL
+  techo_sqlite_bind_text_static (s, 3, event);
+  techo_sqlite_bind_text_static (s, 4, techo_origin_to_string (provenance->origin));
+  techo_sqlite_bind_text_static (s, 5, record_id != NULL ? record_id : "");
+  techo_sqlite_bind_text_static (s, 6, file && provenance->file_name != NULL ? provenance->file_name : "");
+  techo_sqlite_bind_text_static (s, 7, file && provenance->file_sha256 != NULL
                                 ? provenance->file_sha256 : "");
   if (import_id > 0)
     techo_sqlite_bind_int64 (s, 8, import_id);
