@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 
+#include "techo-bench.h"
 #include "techo-bench-cipher.h"
 #include "techo-records.h"
 #include "techo-secure.h"
@@ -186,6 +187,7 @@ scan_query (TechoSqlite  *db,
 
 typedef struct
 {
+  double insert;
   double write;
   double view;
   double view_warm;
@@ -208,6 +210,13 @@ run_workloads (const char  *path,
   guint64 sink = 0;
   gint64 start;
   gboolean ok;
+
+  /* The yardstick: the same rows, one table, one key, one transaction. */
+  remove_store_files (path);
+  start = cpu_now ();
+  if (!techo_bench_bare_insert (path, key_material != NULL, rows, error))
+    return FALSE;
+  out->insert = seconds_since (start);
 
   remove_store_files (path);
   db = open_db (path, key_material, cache_kib, page_size, error);
@@ -309,6 +318,8 @@ techo_bench_cipher_compare (GPtrArray  *rows,
                           first_month, last_month, &c, error);
       if (ok)
         {
+          plain.insert = round == 0 ? p.insert : MIN (plain.insert, p.insert);
+          cipher.insert = round == 0 ? c.insert : MIN (cipher.insert, c.insert);
           plain.write = round == 0 ? p.write : MIN (plain.write, p.write);
           plain.view = round == 0 ? p.view : MIN (plain.view, p.view);
           plain.view_warm = round == 0 ? p.view_warm : MIN (plain.view_warm, p.view_warm);
@@ -335,6 +346,10 @@ techo_bench_cipher_compare (GPtrArray  *rows,
   else
     g_print ("cipher_page_size=store\n");
   g_print ("cipher_rounds=%u\n", MAX (rounds, 1));
+  g_print ("bare_insert_plain_seconds=%.3f\n", plain.insert);
+  g_print ("bare_insert_cipher_seconds=%.3f\n", cipher.insert);
+  g_print ("cipher_bare_insert_ratio=%.2f\n", cipher.insert / plain.insert);
+  g_print ("upsert_over_bare_insert=%.2f\n", cipher.write / cipher.insert);
   g_print ("write_plain_seconds=%.3f\n", plain.write);
   g_print ("write_cipher_seconds=%.3f\n", cipher.write);
   g_print ("cipher_write_ratio=%.2f\n", cipher.write / plain.write);

@@ -7,6 +7,9 @@
  * what SQLCipher costs the store, against plain SQLite, on the store's own
  * code and schema (techo_store_open_connection, keyed or not):
  *
+ *   bare_insert  the yardstick of `techo-bench sync`: the rows into one
+ *          table with one key in one transaction (upsert_over_bare_insert
+ *          is write / bare_insert, both encrypted);
  *   write  the sync's work: N medication lines upserted a page (one
  *          transaction) at a time with the sync state, as
  *          techo_store_upsert_page_sync does;

@@ -197,11 +197,11 @@ bare_fetch (const char  *issuer,
 /* The bare insert: the same rows into a fresh SQLCipher database (or,
  * with @keyed FALSE, a plain SQLite one) with one prepared statement in
  * one transaction. */
-static gboolean
-bare_insert (const char  *path,
-             gboolean     keyed,
-             GPtrArray   *records,
-             GError     **error)
+gboolean
+techo_bench_bare_insert (const char  *path,
+                         gboolean     keyed,
+                         GPtrArray   *records,
+                         GError     **error)
 {
   sqlite3 *db = NULL;
   sqlite3_stmt *insert = NULL;
@@ -450,13 +450,13 @@ bench_sync (int    argc,
     goto failed;
   bare_path = g_build_filename (bare_dir, "bare.db", NULL);
   start = g_get_monotonic_time ();
-  if (!bare_insert (bare_path, TRUE, rows, &error))
+  if (!techo_bench_bare_insert (bare_path, TRUE, rows, &error))
     goto failed;
   insert_s = seconds_since (start);
   /* … and into a plain SQLite one: what the encryption costs. */
   plain_path = g_build_filename (bare_dir, "plain.db", NULL);
   start = g_get_monotonic_time ();
-  if (!bare_insert (plain_path, FALSE, rows, &error))
+  if (!techo_bench_bare_insert (plain_path, FALSE, rows, &error))
     goto failed;
   plain_insert_s = seconds_since (start);
 

@@ -22,4 +22,12 @@ GSubprocess *techo_bench_start_sandbox (const char * const  *extra_args,
                                         char               **out_issuer,
                                         GError             **error);
 
+/* The yardstick of the store's writes: @records (TechoDispensing) into a
+ * fresh database at @path, SQLCipher (@keyed) or plain SQLite, one table
+ * with one key, one prepared statement, one transaction. */
+gboolean     techo_bench_bare_insert   (const char  *path,
+                                        gboolean     keyed,
+                                        GPtrArray   *records,
+                                        GError     **error);
+
 G_END_DECLS
