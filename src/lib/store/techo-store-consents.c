@@ -45,28 +45,26 @@ consent_copy (const TechoConsent *c)
   return copy;
 }
 
-static gboolean
-insert_audit (TechoSqlite  *db,
-              const char   *action,
-              const char   *detail,
-              GError      **error)
-{
-  return techo_sqlite_run (db, error,
-                           "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
-                           "iss", techo_store_now (), action, detail);
-}
-
+/* Every change of the ledger writes its event and a line of the audit log
+ * (@action, @audit) together. */
 static gboolean
 insert_event (TechoSqlite  *db,
               gint64        consent_id,
               const char   *event,
               const char   *detail,
+              const char   *action,
+              const char   *audit,
               GError      **error)
 {
+  gint64 now = techo_store_now ();
+
   return techo_sqlite_run (db, error,
                            "INSERT INTO consent_events (consent_id, at, event, detail) "
                            "VALUES (?1, ?2, ?3, ?4)",
-                           "iiss", consent_id, techo_store_now (), event, detail);
+                           "iiss", consent_id, now, event, detail) &&
+         techo_sqlite_run (db, error,
+                           "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                           "iss", now, action, audit);
 }
 
 /* The audit action an event stands for. */
@@ -214,8 +212,8 @@ record_consent_job (TechoStore    *self,
   audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s%s%s",
                            *id, techo_consent_method_to_string (c->method), categories,
                            scope != NULL ? " scope=" : "", scope != NULL ? scope : "");
-  if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, &local_error) ||
-      !insert_audit (db, "consent", audit, &local_error) ||
+  if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, "consent", audit,
+                     &local_error) ||
       !techo_sqlite_commit (db, &local_error))
     {
       g_free (id);
@@ -264,8 +262,8 @@ add_event_job (TechoStore    *self,
     }
   audit = g_strdup_printf ("consent %" G_GINT64_FORMAT "%s%s", c->id,
                            r->detail != NULL ? ": " : "", r->detail != NULL ? r->detail : "");
-  if (!insert_event (db, c->id, r->event, r->detail, &local_error) ||
-      !insert_audit (db, audit_action (c->method, r->event), audit, &local_error) ||
+  if (!insert_event (db, c->id, r->event, r->detail, audit_action (c->method, r->event), audit,
+                     &local_error) ||
       !techo_sqlite_commit (db, &local_error))
     goto failed;
   return TECHO_STORE_DONE;
@@ -302,8 +300,8 @@ revoke_job (TechoStore    *self,
   if (!techo_sqlite_run (db, &local_error,
                          "UPDATE consents SET revoked_at = ?2, status = 'revoked' WHERE id = ?1",
                          "ii", c->id, techo_store_now ()) ||
-      !insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, &local_error) ||
-      !insert_audit (db, "consent-revoke", audit, &local_error) ||
+      !insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, "consent-revoke", audit,
+                     &local_error) ||
       !techo_sqlite_commit (db, &local_error))
     goto failed;
   return TECHO_STORE_DONE;
