@@ -158,6 +158,18 @@ read_consent (TechoSqlite  *db,
   return g_steal_pointer (&c);
 }
 
+/* Opens a transaction and reads consent @consent_id in it: what a change
+ * of the ledger starts with. NULL with @error set (the caller rolls back). */
+static TechoConsent *
+begin_on_consent (TechoSqlite  *db,
+                  gint64        consent_id,
+                  GError      **error)
+{
+  if (!techo_sqlite_begin (db, error))
+    return NULL;
+  return read_consent (db, consent_id, error);
+}
+
 /* ---- jobs ------------------------------------------------------------------ */
 
 static gpointer
@@ -246,9 +258,7 @@ add_event_job (TechoStore    *self,
                            "A consent event needs a short name and a detail under 1 KiB.");
       return NULL;
     }
-  if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  c = read_consent (db, r->consent_id, &local_error);
+  c = begin_on_consent (db, r->consent_id, &local_error);
   if (c == NULL)
     goto failed;
   if ((g_strcmp0 (r->event, TECHO_CONSENT_EVENT_SENT) == 0 ||
@@ -286,9 +296,7 @@ revoke_job (TechoStore    *self,
   g_autoptr(TechoConsent) c = NULL;
   g_autofree char *audit = NULL;
 
-  if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  c = read_consent (db, r->consent_id, &local_error);
+  c = begin_on_consent (db, r->consent_id, &local_error);
   if (c == NULL)
     goto failed;
   if (c->revoked_at != 0)
