@@ -52,6 +52,44 @@ techo_test_file_contains (const char *path,
   return FALSE;
 }
 
+char *
+techo_test_write_file (const char *dir,
+                       const char *name,
+                       const char *data,
+                       gssize      length)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, data, length, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+guint
+techo_test_corpus_foreach (const char          *parser,
+                           TechoTestCorpusFunc  func,
+                           gpointer             user_data)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", parser, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *data = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      func (name, data, length, user_data);
+      n++;
+    }
+  return n;
+}
+
 /* The real techo-share-host on loopback, as a person would run it. */
 TechoTestHost *
 techo_test_host_start (void)

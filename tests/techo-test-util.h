@@ -20,6 +20,25 @@ void      techo_test_remove_tree  (const char *path);
 gboolean  techo_test_file_contains (const char *path,
                                     const char *needle);
 
+/* Writes @length bytes of @data (-1: all of the text @data) to @dir/@name,
+ * asserting it worked; returns the path. */
+char     *techo_test_write_file   (const char *dir,
+                                   const char *name,
+                                   const char *data,
+                                   gssize      length);
+
+/* One file of a fuzz corpus: its name (ok-* files must read) and bytes. */
+typedef void (*TechoTestCorpusFunc) (const char *name,
+                                     const char *data,
+                                     gsize       length,
+                                     gpointer    user_data);
+
+/* Replays tests/corpus/@parser: @func is called with every file in it,
+ * read whole. Returns how many files there were. */
+guint     techo_test_corpus_foreach (const char          *parser,
+                                     TechoTestCorpusFunc  func,
+                                     gpointer             user_data);
+
 /* The real techo-share-host on loopback (--port 0, a data dir of its
  * own, the tree's viewer page), read up to its url= line. */
 typedef struct

@@ -58,19 +58,6 @@ fixture_tear_down (Fixture       *f,
   g_free (f->dir);
 }
 
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *text)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
-  return path;
-}
-
 /* The options of one hand-made hc08 file. */
 typedef struct
 {
@@ -182,7 +169,7 @@ write_cda (Fixture      *f,
 {
   g_autofree char *text = cda_text (layout);
 
-  return write_file (f->dir, name, text);
+  return techo_test_write_file (f->dir, name, text, -1);
 }
 
 static TechoImportReport *
@@ -463,7 +450,7 @@ test_portal_then_cda (Fixture       *f,
   checkup = g_ptr_array_index (page, page->len - 1);
   xml = techo_cda_write_checkup (checkup, citizen->profile, &length, &error);
   g_assert_no_error (error);
-  path = write_file (f->dir, "portal-download.xml", xml);
+  path = techo_test_write_file (f->dir, "portal-download.xml", xml, -1);
 
   report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_assert_cmpint (first_file (report)->status, ==, TECHO_IMPORT_FILE_READ);
@@ -501,7 +488,7 @@ test_portal_then_cda (Fixture       *f,
     g_assert_no_error (error);
     json = techo_fhir_export (set, TECHO_FHIR_NONE, &error);
     g_assert_no_error (error);
-    bundle = write_file (f->dir, "bundle.json", json);
+    bundle = techo_test_write_file (f->dir, "bundle.json", json, -1);
     fhir = import_one (f, bundle, 0, TECHO_IMPORT_FLAGS_NONE);
     g_assert_cmpint (first_file (fhir)->status, ==, TECHO_IMPORT_FILE_READ);
     g_assert_cmpuint (first_file (fhir)->n_added, ==, 0);
@@ -615,7 +602,7 @@ test_cda_then_portal (Fixture       *f,
   checkup = g_ptr_array_index (citizen->records[TECHO_CATEGORY_CHECKUP], 0);
   xml = techo_cda_write_checkup (checkup, citizen->profile, &length, &error);
   g_assert_no_error (error);
-  path = write_file (f->dir, "downloaded.xml", xml);
+  path = techo_test_write_file (f->dir, "downloaded.xml", xml, -1);
   report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_assert_cmpuint (first_file (report)->n_added, ==, 1);
 
@@ -656,8 +643,8 @@ test_dispensing_merge (Fixture       *f,
     "301,1,1日1回朝食後,28,日分,1,1,,1\n"
     "5,20261003,1\n11,みなと薬局,13,4,1234567\n"
     "201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n301,1,1日1回朝食後,28,日分,1,1,,1\n";
-  g_autofree char *a = write_file (f->dir, "okusuri.txt", first);
-  g_autofree char *b = write_file (f->dir, "okusuri-copy.txt", second);
+  g_autofree char *a = techo_test_write_file (f->dir, "okusuri.txt", first, -1);
+  g_autofree char *b = techo_test_write_file (f->dir, "okusuri-copy.txt", second, -1);
   g_autoptr(TechoImportReport) ra = import_one (f, a, 0, TECHO_IMPORT_FLAGS_NONE);
   g_autoptr(TechoImportReport) rb = import_one (f, b, 0, TECHO_IMPORT_FLAGS_NONE);
 
@@ -686,7 +673,7 @@ test_dispensing_same_drug_twice (Fixture       *f,
     "11,みなと薬局,13,4,1234567\n"
     "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1\n301,1,1日3回毎食後,7,日分,1,1,,1\n"
     "201,2,ロキソプロフェンNa錠60mg,1,錠,2,620098801,1\n301,2,疼痛時,5,回分,1,1,,1\n";
-  g_autofree char *path = write_file (f->dir, "two-rps.txt", text);
+  g_autofree char *path = techo_test_write_file (f->dir, "two-rps.txt", text, -1);
   g_autoptr(TechoImportReport) report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_autoptr(TechoImportReport) again = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
 
@@ -899,15 +886,15 @@ test_cli (void)
   JsonArray *files;
 
   text = cda_text (&standard);
-  original = write_file (dir, "original.xml", text);
+  original = techo_test_write_file (dir, "original.xml", text, -1);
   g_free (text);
   corrected.hba1c = "6.1";
   text = cda_text (&corrected);
-  reissue = write_file (dir, "corrected.xml", text);
+  reissue = techo_test_write_file (dir, "corrected.xml", text, -1);
   g_free (text);
   guidance.report_kind = "21";
   text = cda_text (&guidance);
-  hg08 = write_file (dir, "guidance.xml", text);
+  hg08 = techo_test_write_file (dir, "guidance.xml", text, -1);
 
   /* A dry run into an empty store: says "would be added", writes nothing
    * (the store holds only the profile made for it). */

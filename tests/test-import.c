@@ -49,20 +49,6 @@ static const char *const jahis_lines[] = {
   NULL
 };
 
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *data,
-            gsize       length)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, data, length, &error));
-  g_assert_no_error (error);
-  return path;
-}
-
 /* The sample JAHIS text in CP932 with CRLF, as a pharmacy app writes it. */
 static char *
 write_jahis_cp932 (const char *dir,
@@ -77,7 +63,7 @@ write_jahis_cp932 (const char *dir,
   g_assert_no_error (error);
   if (out_sha256 != NULL)
     *out_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) cp932, length);
-  return write_file (dir, name, cp932, length);
+  return techo_test_write_file (dir, name, cp932, length);
 }
 
 static void
@@ -263,7 +249,7 @@ assert_import_fails (Fixture    *f,
                      GQuark      domain,
                      int         code)
 {
-  g_autofree char *path = write_file (f->dir, name, data, length);
+  g_autofree char *path = techo_test_write_file (f->dir, name, data, length);
   g_autoptr(TechoImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gint64 before[TECHO_STORE_N_COUNTS];
@@ -380,7 +366,7 @@ write_cda (const char *dir,
   xml = techo_cda_write_checkup (checkup, patient, &length, &error);
   g_assert_no_error (error);
   *out_bytes = g_bytes_new (xml, length);
-  return write_file (dir, name, xml, length);
+  return techo_test_write_file (dir, name, xml, length);
 }
 
 static void
@@ -494,7 +480,7 @@ write_part (const char *dir,
   g_string_append_printf (utf8, "911,20260905000001,2,%u\r\n", part);
   cp932 = g_convert (utf8->str, -1, "CP932", "UTF-8", NULL, &length, &error);
   g_assert_no_error (error);
-  return write_file (dir, name, cp932, length);
+  return techo_test_write_file (dir, name, cp932, length);
 }
 
 static gint64
@@ -671,7 +657,7 @@ test_cli (void)
   g_autofree char *good = write_jahis_cp932 (dir, "good.txt", NULL);
   g_autoptr(GBytes) cda_bytes = NULL;
   g_autofree char *cda = write_cda (dir, "checkup.xml", &cda_bytes);
-  g_autofree char *bad = write_file (dir, "bad.txt", "JAHISTC08,1\n5,2026\n", 19);
+  g_autofree char *bad = techo_test_write_file (dir, "bad.txt", "JAHISTC08,1\n5,2026\n", 19);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(TechoStore) store = NULL;
@@ -801,7 +787,7 @@ write_big_jahis (const char *dir,
       for (guint i = 0; i < per_group; i++)
         g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1,,1\r\n", i + 1);
     }
-  return write_file (dir, "big.txt", text->str, text->len);
+  return techo_test_write_file (dir, "big.txt", text->str, text->len);
 }
 
 static GSubprocess *
