@@ -77,3 +77,20 @@ techo_test_app_save_screenshot (GtkWidget  *widget,
   techo_test_app_render_png (widget, path);
   g_test_message ("screenshot: %s", path);
 }
+
+GtkWidget *
+techo_test_app_find_widget (GtkWidget *widget,
+                            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = techo_test_app_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}

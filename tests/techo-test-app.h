@@ -11,6 +11,11 @@ G_BEGIN_DECLS
  * async callbacks happen. */
 void techo_test_app_pump            (guint       milliseconds);
 
+/* The first widget of @type in the tree under @widget (itself included),
+ * or NULL. */
+GtkWidget *techo_test_app_find_widget (GtkWidget  *widget,
+                                       GType       type);
+
 /* Renders @widget and saves it as meson-logs/screenshots/@file_name under
  * the build root ($MESON_BUILD_ROOT, else $TECHO_BUILD_ROOT; nothing is
  * saved when neither is set), after letting it settle for @settle_ms. */

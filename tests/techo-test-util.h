@@ -20,6 +20,12 @@ void      techo_test_remove_tree  (const char *path);
 gboolean  techo_test_file_contains (const char *path,
                                     const char *needle);
 
+/* Runs src/cli/techo-cli --data-dir @data_dir and the arguments after it
+ * (NULL-terminated), its output silenced; returns its exit status. */
+int       techo_test_run_cli      (const char *data_dir,
+                                   const char *first_arg,
+                                   ...) G_GNUC_NULL_TERMINATED;
+
 /* Writes @length bytes of @data (-1: all of the text @data) to @dir/@name,
  * asserting it worked; returns the path. */
 char     *techo_test_write_file   (const char *dir,
