@@ -54,29 +54,48 @@ techo_test_file_contains (const char *path,
 }
 
 int
-techo_test_run_cli (const char *data_dir,
-                    const char *first_arg,
-                    ...)
+techo_test_run_cli_valist (const char  *data_dir,
+                           char       **out,
+                           char       **err,
+                           const char  *first_arg,
+                           va_list      ap)
 {
   g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GError) error = NULL;
-  va_list ap;
+  gboolean capture = out != NULL || err != NULL;
 
   g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
   g_ptr_array_add (args, g_strdup ("--data-dir"));
   g_ptr_array_add (args, g_strdup (data_dir));
-  va_start (ap, first_arg);
   for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
     g_ptr_array_add (args, g_strdup (arg));
-  va_end (ap);
   g_ptr_array_add (args, NULL);
   process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
+                               capture ? G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                       : G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                               &error);
   g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
+  if (capture)
+    g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error));
+  else
+    g_assert_true (g_subprocess_wait (process, NULL, &error));
   g_assert_no_error (error);
   return g_subprocess_get_exit_status (process);
+}
+
+int
+techo_test_run_cli (const char *data_dir,
+                    const char *first_arg,
+                    ...)
+{
+  va_list ap;
+  int status;
+
+  va_start (ap, first_arg);
+  status = techo_test_run_cli_valist (data_dir, NULL, NULL, first_arg, ap);
+  va_end (ap);
+  return status;
 }
 
 char *

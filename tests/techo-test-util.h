@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include <stdarg.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -25,6 +27,13 @@ gboolean  techo_test_file_contains (const char *path,
 int       techo_test_run_cli      (const char *data_dir,
                                    const char *first_arg,
                                    ...) G_GNUC_NULL_TERMINATED;
+/* The same with the arguments in @ap after @first_arg; with @out or @err
+ * non-NULL, its output and errors are read into them (both piped). */
+int       techo_test_run_cli_valist (const char  *data_dir,
+                                     char       **out,
+                                     char       **err,
+                                     const char  *first_arg,
+                                     va_list      ap);
 
 /* Writes @length bytes of @data (-1: all of the text @data) to @dir/@name,
  * asserting it worked; returns the path. */

@@ -22,6 +22,7 @@
 #include "techo-sqlite.h"
 #include "techo-store.h"
 #include "techo-store-schema.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 
 typedef struct
@@ -35,26 +36,15 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *store_dir = NULL;
 
-  f->dir = g_dir_make_tmp ("techo-merge-XXXXXX", &error);
-  g_assert_no_error (error);
-  store_dir = g_build_filename (f->dir, "store", NULL);
-  f->store = techo_store_new (store_dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-merge-XXXXXX", &f->dir);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  if (f->store != NULL)
-    {
-      techo_store_erase_sync (f->store, NULL, NULL);
-      g_clear_object (&f->store);
-    }
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
 }
 
@@ -845,27 +835,13 @@ run_cli (const char  *data_dir,
          char       **err,
          ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
   va_list ap;
+  int status;
 
-  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
-  g_ptr_array_add (args, g_strdup ("--data-dir"));
-  g_ptr_array_add (args, g_strdup (data_dir));
-  g_ptr_array_add (args, g_strdup ("import"));
   va_start (ap, err);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
+  status = techo_test_run_cli_valist (data_dir, out, err, "import", ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (proc);
+  return status;
 }
 
 static void
