@@ -15,6 +15,7 @@
 #include "techo-records.h"
 #include "techo-store.h"
 #include "techo-test-sandbox.h"
+#include "techo-test-app.h"
 #include "techo-test-util.h"
 #include "techo-window.h"
 
@@ -141,7 +142,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
   g_autofree char *home = g_dir_make_tmp ("techo-app-background-XXXXXX", NULL);
   g_autofree char *data_dir = g_build_filename (home, "data", NULL);
   int status;
@@ -149,15 +149,7 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("TECHO_DATA_DIR", data_dir, TRUE);
   g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  techo_test_app_init_locale ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app-background/later-start", test_later_start_syncs_in_background);

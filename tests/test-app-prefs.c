@@ -559,7 +559,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
   g_autofree char *home = g_dir_make_tmp ("techo-app-prefs-XXXXXX", NULL);
   g_autofree char *data_dir = g_build_filename (home, "data", NULL);
   g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
@@ -569,15 +568,7 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("TECHO_DATA_DIR", data_dir, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  techo_test_app_init_locale ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app-prefs/reminders-and-delete", test_reminders_and_delete);
