@@ -494,7 +494,7 @@ test_created_profile (void)
   g_autofree char *dir = g_dir_make_tmp ("techo-import-made-XXXXXX", &error);
   g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
   g_autofree char *notebook = write_notebook (dir);
-  g_autofree char *base = write_file (dir, "base.txt", base_text, strlen (base_text));
+  g_autofree char *base = techo_test_write_file (dir, "base.txt", base_text, strlen (base_text));
   const char *first[] = { notebook, NULL };
   const char *second[] = { base, NULL };
   g_autoptr(GHashTable) empty = NULL;
