@@ -255,6 +255,43 @@ techo_format_drug_class (const char *yj_code)
   return g_strdup_printf (_("%s (%s)"), _(drug_class->name), _(drug_class->purpose));
 }
 
+char *
+techo_format_medicine_purpose (const TechoDispensing *dispensing,
+                               GPtrArray             *entries)
+{
+  g_autofree char *drug_class = techo_format_drug_class (dispensing->yj_code);
+  const char *note = techo_analysis_medicine_note (entries, dispensing);
+  g_autofree char *note_text = NULL;
+
+  if (note != NULL)
+    /* Translators: the person's own note of what a medicine is for. */
+    note_text = g_strdup_printf (_("Your note: %s"), note);
+  if (drug_class != NULL && note_text != NULL)
+    return g_strdup_printf ("%s · %s", drug_class, note_text);
+  if (drug_class != NULL)
+    return g_steal_pointer (&drug_class);
+  return g_steal_pointer (&note_text);
+}
+
+char *
+techo_format_entry_origin (const TechoNotebookEntry *entry)
+{
+  switch (entry->provenance.origin)
+    {
+    case TECHO_ORIGIN_MANUAL:
+      return g_strdup (_("Entered by you"));
+    case TECHO_ORIGIN_PORTAL:
+      return g_strdup (_("From My Number Portal"));
+    case TECHO_ORIGIN_FILE:
+    case TECHO_N_ORIGINS:
+    default:
+      if (entry->provenance.file_name != NULL)
+        return g_strdup_printf (_("From the medication notebook file %s"),
+                                entry->provenance.file_name);
+      return g_strdup (_("From your medication notebook"));
+    }
+}
+
 const char *
 techo_format_cancer_name (const TechoCancerInfo *info)
 {

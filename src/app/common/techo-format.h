@@ -34,6 +34,15 @@ const char  *techo_format_cancer_name       (const TechoCancerInfo *info);
  * pressure)": the class of a drug by its YJ code and what it is for;
  * NULL when the code names no class Techo knows. */
 char        *techo_format_drug_class        (const char *yj_code);
+/* What a current medicine is for, in one line: its class (as above) and
+ * the person's own note from @entries (TechoNotebookEntry, may be NULL),
+ * e.g. "血圧降下剤（血圧を下げる） · 自分のメモ：朝の血圧"; NULL when
+ * neither is known. */
+char        *techo_format_medicine_purpose  (const TechoDispensing *dispensing,
+                                             GPtrArray             *entries);
+/* Where a notebook entry came from: "Entered by you", "From the
+ * medication notebook file okusuri.txt", "From My Number Portal". */
+char        *techo_format_entry_origin      (const TechoNotebookEntry *entry);
 const char  *techo_format_group_name        (TechoFormGroup group);
 
 /* "6.6" with the analyte's usual decimals; a copy of the text when it is
