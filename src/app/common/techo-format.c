@@ -248,22 +248,29 @@ techo_format_drug_class (const char *yj_code)
 
   if (drug_class == NULL)
     return NULL;
+  /* A colon, not brackets: what it is for may hold brackets of its own
+   * (血管を広げる（血圧・狭心症）). */
   if (techo_format_is_japanese ())
-    return g_strdup_printf ("%s（%s）", drug_class->name_ja, drug_class->purpose_ja);
+    return g_strdup_printf ("%s：%s", drug_class->name_ja, drug_class->purpose_ja);
   /* Translators: a medicine's class and what it is for, e.g.
-   * "Antihypertensives (lowering blood pressure)". */
-  return g_strdup_printf (_("%s (%s)"), _(drug_class->name), _(drug_class->purpose));
+   * "Vasodilators: widening blood vessels (blood pressure, angina)". */
+  return g_strdup_printf (_("%s: %s"), _(drug_class->name), _(drug_class->purpose));
 }
 
 char *
 techo_format_medicine_purpose (const TechoDispensing *dispensing,
-                               GPtrArray             *entries)
+                               GPtrArray             *entries,
+                               gboolean               for_doctor)
 {
   g_autofree char *drug_class = techo_format_drug_class (dispensing->yj_code);
   const char *note = techo_analysis_medicine_note (entries, dispensing);
   g_autofree char *note_text = NULL;
 
-  if (note != NULL)
+  if (note != NULL && for_doctor)
+    /* Translators: in visit mode, the patient's own note of what a
+     * medicine is for. */
+    note_text = g_strdup_printf (_("Patient's note: %s"), note);
+  else if (note != NULL)
     /* Translators: the person's own note of what a medicine is for. */
     note_text = g_strdup_printf (_("Your note: %s"), note);
   if (drug_class != NULL && note_text != NULL)

@@ -30,16 +30,17 @@ char        *techo_format_add_days          (const char *iso_date,
 
 const char  *techo_format_analyte_name      (const TechoAnalyte *analyte);
 const char  *techo_format_cancer_name       (const TechoCancerInfo *info);
-/* "血圧降下剤（血圧を下げる）" / "Antihypertensives (lowering blood
- * pressure)": the class of a drug by its YJ code and what it is for;
+/* "血圧降下剤：血圧を下げる" / "Antihypertensives: lowering blood
+ * pressure": the class of a drug by its YJ code and what it is for;
  * NULL when the code names no class Techo knows. */
 char        *techo_format_drug_class        (const char *yj_code);
 /* What a current medicine is for, in one line: its class (as above) and
  * the person's own note from @entries (TechoNotebookEntry, may be NULL),
- * e.g. "血圧降下剤（血圧を下げる） · 自分のメモ：朝の血圧"; NULL when
- * neither is known. */
+ * e.g. "血圧降下剤：血圧を下げる · 自分のメモ：朝の血圧" (@for_doctor:
+ * "本人のメモ"); NULL when neither is known. */
 char        *techo_format_medicine_purpose  (const TechoDispensing *dispensing,
-                                             GPtrArray             *entries);
+                                             GPtrArray             *entries,
+                                             gboolean               for_doctor);
 /* Where a notebook entry came from: "Entered by you", "From the
  * medication notebook file okusuri.txt", "From My Number Portal". */
 char        *techo_format_entry_origin      (const TechoNotebookEntry *entry);

@@ -353,7 +353,7 @@ build_medicines (TechoMedicalId *self)
     {
       const TechoDispensing *d = g_ptr_array_index (current, i);
       g_autofree char *key = techo_analysis_medicine_key (d);
-      g_autofree char *purpose = techo_format_medicine_purpose (d, self->records->entries);
+      g_autofree char *purpose = techo_format_medicine_purpose (d, self->records->entries, FALSE);
       g_autofree char *id = g_strdup_printf ("manual:purpose:%s", key);
       const char *note = techo_analysis_medicine_note (self->records->entries, d);
       GtkWidget *expander = adw_expander_row_new ();

@@ -237,7 +237,7 @@ build_medication (TechoVisitWindow *self)
         if (g_ptr_array_index (duplicates, k) == d)
           duplicate = TRUE;
       date = techo_format_date (d->dispensed_on);
-      purpose = techo_format_medicine_purpose (d, self->records->entries);
+      purpose = techo_format_medicine_purpose (d, self->records->entries, TRUE);
       /* Translators: usage · date dispensed · prescriber, e.g. "1日1回 朝食後 · 20 Aug 2025 · みなと内科". */
       subtitle = g_strdup_printf (_("%s · %s · %s"), d->usage != NULL ? d->usage : "", date,
                                   d->prescriber_name != NULL ? d->prescriber_name : "");
