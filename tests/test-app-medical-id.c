@@ -421,6 +421,24 @@ test_edit (Fixture       *fixture,
   }
 }
 
+/* A urine test's "−" is said to be negative wherever the app shows it
+ * (a bare dash reads as a missing value). */
+static void
+test_urine_negative (void)
+{
+  const TechoAnalyte *analyte = techo_reference_analyte ("urine_glucose");
+  g_autoptr(TechoItem) item = techo_item_new ();
+  g_autofree char *text = NULL;
+
+  g_assert_nonnull (analyte);
+  item->code = g_strdup (analyte->codes[0]);
+  item->type = TECHO_VALUE_CO;
+  item->value = g_strdup ("1");
+  item->value_system = g_strdup (analyte->value_system);
+  text = techo_format_value (analyte, item);
+  g_assert_cmpstr (text, ==, is_japanese () ? "−（陰性）" : "− (negative)");
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -445,5 +463,6 @@ main (int   argc,
               test_edit, fixture_tear_down);
   g_test_add ("/app-medical-id/narrow", Fixture, GINT_TO_POINTER (TRUE), fixture_set_up,
               test_edit, fixture_tear_down);
+  g_test_add_func ("/app-medical-id/urine-negative", test_urine_negative);
   return g_test_run ();
 }

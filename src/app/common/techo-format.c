@@ -349,6 +349,10 @@ techo_format_value (const TechoAnalyte *analyte,
 
       if (display == NULL)
         display = techo_reference_item_value_display (item->code, item->value);
+      /* A bare "−" (urine tests) reads as a missing value: say it is
+       * negative, as the PDF does. */
+      if (g_strcmp0 (display, "−") == 0 || g_strcmp0 (display, "-") == 0)
+        return g_strdup (_("− (negative)"));
       return g_strdup (display != NULL ? display : item->value);
     }
   if (item->type == TECHO_VALUE_ST)

@@ -101,20 +101,22 @@ add_text (TechoReport *r,
           const char  *text,
           int          flag)
 {
-  /* A warning or a fact may take two lines: room for the second only
-   * when the text may need it (9 pt, a full-width character 9 pt wide, a
+  /* A warning takes up to two lines, a fact up to six: room for as many
+   * as the text may need (9 pt, a full-width character 9 pt wide, a
    * narrow one at most 6). */
-  double width = 0;
+  double width = 0, line = TECHO_REPORT_PAGE_WIDTH - 2 * MARGIN;
+  guint lines = 1;
   Block *b;
 
   for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
     width += g_unichar_iswide (g_utf8_get_char (p)) ? 9 : 6;
-  b = add_block (r, BLOCK_TEXT,
-                 (flag == 1 || flag == 2) && width > TECHO_REPORT_PAGE_WIDTH - 2 * MARGIN
-                 ? 2 * ROW + 4 : flag == 1 || flag == 2 ? ROW + 2 : ROW);
-
+  if (flag == 1 || flag == 2)
+    lines = CLAMP ((guint) ceil (width / line), 1, flag == 1 ? 2 : 6);
+  b = add_block (r, BLOCK_TEXT, flag == 1 || flag == 2 ? lines * ROW + 2 + (lines > 1 ? 2 : 0)
+                                                       : ROW);
   b->cells[0] = g_strdup (text);
   b->flags[0] = flag;
+  b->flags[1] = (int) lines;
 }
 
 static Block *
@@ -193,7 +195,9 @@ layout_checkups (TechoReport          *r,
       const TechoAnalyte *a = &analytes[i];
       gboolean any = FALSE;
 
-      if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE)
+      /* Free text (医師の判断) does not fit a cell: it follows the table
+       * whole. */
+      if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE || a->value_type == TECHO_VALUE_ST)
         continue;
       b = add_row (r, BLOCK_ROW, checkup_widths, n + 1);
       b->key = a->key;
@@ -215,6 +219,28 @@ layout_checkups (TechoReport          *r,
         }
     }
   add_text (r, "△ 保健指導判定値　▲ 受診勧奨判定値（特定健診の判定基準による）", 0);
+  for (guint i = 0; i < n_analytes; i++)
+    {
+      const TechoAnalyte *a = &analytes[i];
+
+      if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE || a->value_type != TECHO_VALUE_ST)
+        continue;
+      for (guint j = 0; j < n; j++)
+        {
+          const TechoCheckup *c = g_ptr_array_index (set->checkups, j);
+          TechoReading reading;
+          g_autofree char *date = NULL;
+          g_autofree char *value = NULL;
+          g_autofree char *line = NULL;
+
+          if (!techo_analysis_reading (c, a, sex, &reading))
+            continue;
+          date = format_date (c->performed_on);
+          value = item_text (reading.item);
+          line = g_strdup_printf ("%s（%s）：%s", a->name_ja, date, value);
+          add_text (r, line, 2);
+        }
+    }
 }
 
 static void
@@ -660,14 +686,15 @@ draw_text (cairo_t    *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
-/* Up to two lines, wrapped: a warning (bold, red), else a fact (dark). */
+/* Up to @lines lines, wrapped: a warning (bold, red), else a fact (dark). */
 static void
 draw_wrapped (cairo_t    *cr,
               double      x,
               double      y,
               double      width,
               const char *text,
-              gboolean    warning)
+              gboolean    warning,
+              int         lines)
 {
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string (FONT);
@@ -678,7 +705,7 @@ draw_wrapped (cairo_t    *cr,
   pango_font_description_free (font);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_height (layout, -2);
+  pango_layout_set_height (layout, -MAX (lines, 1));
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_text (layout, text, -1);
   if (warning)
@@ -784,7 +811,7 @@ draw_block (TechoReport *r,
       if (b->flags[0] == 3)
         draw_text (cr, x, y + 1.5, width, b->cells[0], 9, FALSE, 0.1, 0.1, 0.12);
       else if (b->flags[0])
-        draw_wrapped (cr, x, y + 1.5, width, b->cells[0], b->flags[0] == 1);
+        draw_wrapped (cr, x, y + 1.5, width, b->cells[0], b->flags[0] == 1, b->flags[1]);
       else
         draw_text (cr, x, y + 1.5, width, b->cells[0], 8, FALSE, 0.35, 0.35, 0.38);
       break;
