@@ -102,5 +102,9 @@ const char  *techo_format_threshold_source  (void);
 GtkWidget   *techo_chip_new                 (const char *text,
                                              const char *icon_name,
                                              const char *style_class);
+/* @chip (with an icon) shows its icon only while its window is folded
+ * (phone width), its words then in its tooltip and accessible name. For
+ * chips whose icon alone says enough (a status, a due screening). */
+void         techo_chip_set_folds           (GtkWidget  *chip);
 
 G_END_DECLS

@@ -305,8 +305,7 @@ build_history (TechoMedicinesPage *self,
 }
 
 static void
-edit_medical_id_cb (GtkButton          *button,
-                    TechoMedicinesPage *self)
+edit_medical_id_cb (TechoMedicinesPage *self)
 {
   techo_medicines_page_show_view (self, "medical-id");
 }
@@ -317,18 +316,32 @@ static GtkWidget *
 notebook_group_new (TechoMedicinesPage *self)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  GtkWidget *edit = gtk_button_new_with_mnemonic (_("_Edit…"));
 
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
-                                   _("Allergies, side effects and OTC medicines"));
+  /* Named as the view it leads to; the title stays one short line at
+   * 360 px (a group's title is ellipsized). */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Medical ID"));
   adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("From your Medical ID"));
-  gtk_widget_set_valign (edit, GTK_ALIGN_CENTER);
-  gtk_widget_set_tooltip_text (edit, _("Add or change allergies, side effects and OTC "
-                                       "medicines in your Medical ID"));
-  g_signal_connect_object (edit, "clicked", G_CALLBACK (edit_medical_id_cb), self, 0);
-  adw_preferences_group_set_header_suffix (ADW_PREFERENCES_GROUP (group), edit);
+                                         _("Allergies, side effects and OTC medicines"));
   return group;
+}
+
+/* The last row: the way to the Medical ID, where these are changed. */
+static void
+add_edit_row (TechoMedicinesPage *self,
+              GtkWidget          *group)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 _("Add or change allergies, side effects and OTC "
+                                   "medicines in your Medical ID"));
+  gtk_widget_set_name (row, "medicines-edit-medical-id");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  g_signal_connect_object (row, "activated", G_CALLBACK (edit_medical_id_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
 }
 
 /* What the medication notebook says about the person, above the medicines:
@@ -402,6 +415,7 @@ build_notebook (TechoMedicinesPage *self)
                                      _("No allergies, side effects or OTC medicines noted"));
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
+  add_edit_row (self, group);
   gtk_box_append (self->now_box, group);
 }
 
