@@ -304,6 +304,8 @@ test_edit (Fixture       *fixture,
   GtkWidget *row;
 
   g_assert_nonnull (drug_class);
+  /* Whose records these are, under the page's title. */
+  g_assert_cmpstr (techo_window_get_person_text (fixture->window), ==, "山田太郎");
   /* Nothing yet: the view is there, with its "Add …" rows. */
   medical_id = show_medical_id (fixture);
   g_assert_cmpuint (techo_medical_id_get_n_entries (medical_id), ==, 0);
