@@ -3,6 +3,7 @@
 #include "config.h"
 
 #include <math.h>
+#include <string.h>
 
 #include "techo-chart-model.h"
 #include "techo-chart-render.h"
@@ -347,6 +348,74 @@ test_render_scaling (void)
   g_assert_cmpfloat (t_large / t_small, <, 4.0);
 }
 
+static cairo_surface_t *
+render_labelled (TechoChartModel *model,
+                 gboolean         labels,
+                 TechoChartFrame *frame)
+{
+  cairo_surface_t *surface = cairo_image_surface_create (CAIRO_FORMAT_ARGB32, 260, 145);
+  cairo_t *cr = cairo_create (surface);
+  TechoChartStyle style;
+  const TechoChartPoint *points;
+  guint n = 0;
+
+  techo_chart_style_init_default (&style);
+  style.font_size = 7.5;
+  style.guidance_label = labels ? "保健指導判定値" : NULL;
+  style.see_doctor_label = labels ? "受診勧奨判定値" : NULL;
+  points = techo_chart_model_get_points (model, &n);
+  cairo_set_source_rgb (cr, 1, 1, 1);
+  cairo_paint (cr);
+  /* As the PDF report frames its charts: two months either side. */
+  techo_chart_frame_compute (frame, model, &style, points[0].day - 60, points[n - 1].day + 60,
+                             260, 145);
+  techo_chart_render (cr, model, frame, &style, -1);
+  cairo_destroy (cr);
+  cairo_surface_flush (surface);
+  return surface;
+}
+
+/* A band's label never lies over a point: the latest (on the right, in
+ * the see-a-doctor band near its top, where the label goes first) looks
+ * the same with labels as without. */
+static void
+test_labels_clear_points (void)
+{
+  g_autoptr(TechoChartModel) model = techo_chart_model_new ("hba1c", "HbA1c", "%", 1);
+  cairo_surface_t *plain, *labelled;
+  TechoChartFrame frame;
+  const TechoChartPoint *points;
+  guint n = 0, differ = 0, label_pixels = 0;
+  int px, py, stride;
+  unsigned char *a, *b;
+
+  techo_chart_model_add_point (model, DAY0, 5.9);
+  techo_chart_model_add_point (model, DAY0 + 365, 6.2);
+  techo_chart_model_add_point (model, DAY0 + 730, 6.6);
+  techo_chart_model_set_thresholds (model, 5.6, 6.5, FALSE);
+  plain = render_labelled (model, FALSE, &frame);
+  labelled = render_labelled (model, TRUE, &frame);
+  points = techo_chart_model_get_points (model, &n);
+  stride = cairo_image_surface_get_stride (plain);
+  a = cairo_image_surface_get_data (plain);
+  b = cairo_image_surface_get_data (labelled);
+  for (guint i = 0; i < n; i++)
+    {
+      px = (int) techo_chart_frame_x (&frame, points[i].day);
+      py = (int) techo_chart_frame_y (&frame, points[i].value);
+      for (int y = MAX (0, py - 9); y <= MIN (144, py + 9); y++)
+        for (int x = MAX (0, px - 9); x <= MIN (259, px + 9); x++)
+          differ += memcmp (a + y * stride + x * 4, b + y * stride + x * 4, 4) != 0;
+    }
+  g_assert_cmpuint (differ, ==, 0);
+  /* … and the labels were drawn. */
+  for (int y = 0; y < 145; y++)
+    label_pixels += memcmp (a + y * stride, b + y * stride, 260 * 4) != 0;
+  g_assert_cmpuint (label_pixels, >, 4);
+  cairo_surface_destroy (plain);
+  cairo_surface_destroy (labelled);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -360,6 +429,7 @@ main (int   argc,
   g_test_add_func ("/chart/render/lower-is-worse", test_render_lower_is_worse);
   g_test_add_func ("/chart/render/hit-test", test_hit_test);
   g_test_add_func ("/chart/render/scaling", test_render_scaling);
+  g_test_add_func ("/chart/render/labels-clear-points", test_labels_clear_points);
 
   return g_test_run ();
 }

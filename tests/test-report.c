@@ -122,6 +122,12 @@ test_pdf (void)
   g_assert_nonnull (strstr (flat, "大腸がん検診"));
   g_assert_nonnull (strstr (flat, "要精密検査（精密検査の記録なし）"));
   g_assert_nonnull (strstr (flat, "経過グラフ"));
+  /* The doctor's opinion whole, with its date, below the table (a cell
+   * cut it off), and the Medical ID on the first page. */
+  g_assert_nonnull (strstr (flat, "医師の判断（2025年6月15日）：経過観察,\"要注意\"次回も受診"));
+  g_assert_null (strstr (flat, "次回も…"));
+  g_assert_nonnull (strstr (flat, "お薬手帳の基本"));
+  g_assert_nonnull (strstr (flat, "アレルギー：記録なし"));
   g_assert_nonnull (strstr (flat, "作成日2025年7月1日"));
   g_assert_nonnull (strstr (flat, "みどり内科田中先生"));
   g_assert_nonnull (strstr (flat, "定期受診の相談"));

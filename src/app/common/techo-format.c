@@ -9,6 +9,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <adwaita.h>
+
 #include "techo-format.h"
 
 static gboolean japanese_era;
@@ -264,11 +266,55 @@ techo_format_drug_class (const char *yj_code)
 
   if (drug_class == NULL)
     return NULL;
+  /* A colon, not brackets: what it is for may hold brackets of its own
+   * (血管を広げる（血圧・狭心症）). */
   if (techo_format_is_japanese ())
-    return g_strdup_printf ("%s（%s）", drug_class->name_ja, drug_class->purpose_ja);
+    return g_strdup_printf ("%s：%s", drug_class->name_ja, drug_class->purpose_ja);
   /* Translators: a medicine's class and what it is for, e.g.
-   * "Antihypertensives (lowering blood pressure)". */
-  return g_strdup_printf (_("%s (%s)"), _(drug_class->name), _(drug_class->purpose));
+   * "Vasodilators: widening blood vessels (blood pressure, angina)". */
+  return g_strdup_printf (_("%s: %s"), _(drug_class->name), _(drug_class->purpose));
+}
+
+char *
+techo_format_medicine_purpose (const TechoDispensing *dispensing,
+                               GPtrArray             *entries,
+                               gboolean               for_doctor)
+{
+  g_autofree char *drug_class = techo_format_drug_class (dispensing->yj_code);
+  const char *note = techo_analysis_medicine_note (entries, dispensing);
+  g_autofree char *note_text = NULL;
+
+  if (note != NULL && for_doctor)
+    /* Translators: in visit mode, the patient's own note of what a
+     * medicine is for. */
+    note_text = g_strdup_printf (_("Patient's note: %s"), note);
+  else if (note != NULL)
+    /* Translators: the person's own note of what a medicine is for. */
+    note_text = g_strdup_printf (_("Your note: %s"), note);
+  if (drug_class != NULL && note_text != NULL)
+    return g_strdup_printf ("%s · %s", drug_class, note_text);
+  if (drug_class != NULL)
+    return g_steal_pointer (&drug_class);
+  return g_steal_pointer (&note_text);
+}
+
+char *
+techo_format_entry_origin (const TechoNotebookEntry *entry)
+{
+  switch (entry->provenance.origin)
+    {
+    case TECHO_ORIGIN_MANUAL:
+      return g_strdup (_("Entered by you"));
+    case TECHO_ORIGIN_PORTAL:
+      return g_strdup (_("From My Number Portal"));
+    case TECHO_ORIGIN_FILE:
+    case TECHO_N_ORIGINS:
+    default:
+      if (entry->provenance.file_name != NULL)
+        return g_strdup_printf (_("From the medication notebook file %s"),
+                                entry->provenance.file_name);
+      return g_strdup (_("From your medication notebook"));
+    }
 }
 
 const char *
@@ -321,6 +367,10 @@ techo_format_value (const TechoAnalyte *analyte,
 
       if (display == NULL)
         display = techo_reference_item_value_display (item->code, item->value);
+      /* A bare "−" (urine tests) reads as a missing value: say it is
+       * negative, as the PDF does. */
+      if (g_strcmp0 (display, "−") == 0 || g_strcmp0 (display, "-") == 0)
+        return g_strdup (_("− (negative)"));
       return g_strdup (display != NULL ? display : item->value);
     }
   if (item->type == TECHO_VALUE_ST)
@@ -454,6 +504,50 @@ techo_format_status_icon (TechoStatus status)
     }
 }
 
+/* In a folded window (the leaflet shows one pane: a phone-sized width) a
+ * chip with an icon shows the icon only, so that the row's title keeps
+ * room enough not to break inside a word (収縮期血/圧); its words stay in
+ * the tooltip and the icon's accessible name. */
+static void
+chip_fold (GtkWidget *chip,
+           gboolean   folded)
+{
+  GtkWidget *label = gtk_widget_get_last_child (chip);
+
+  if (label == NULL || !GTK_IS_LABEL (label) || gtk_widget_get_first_child (chip) == label)
+    return;
+  gtk_widget_set_visible (label, !folded);
+  gtk_widget_set_tooltip_text (chip, folded ? gtk_label_get_text (GTK_LABEL (label)) : NULL);
+  if (folded)
+    gtk_widget_add_css_class (chip, "folded");
+  else
+    gtk_widget_remove_css_class (chip, "folded");
+}
+
+static void
+chip_leaflet_folded_cb (AdwLeaflet *leaflet,
+                        GParamSpec *pspec,
+                        GtkWidget  *chip)
+{
+  chip_fold (chip, adw_leaflet_get_folded (leaflet));
+}
+
+static void
+chip_map_cb (GtkWidget *chip)
+{
+  GtkWidget *leaflet = gtk_widget_get_ancestor (chip, ADW_TYPE_LEAFLET);
+
+  if (leaflet == NULL)
+    return;
+  if (g_object_get_data (G_OBJECT (chip), "techo-chip-leaflet") != leaflet)
+    {
+      g_object_set_data (G_OBJECT (chip), "techo-chip-leaflet", leaflet);
+      g_signal_connect_object (leaflet, "notify::folded", G_CALLBACK (chip_leaflet_folded_cb),
+                               chip, 0);
+    }
+  chip_fold (chip, adw_leaflet_get_folded (ADW_LEAFLET (leaflet)));
+}
+
 GtkWidget *
 techo_chip_new (const char *text,
                 const char *icon_name,
@@ -478,6 +572,17 @@ techo_chip_new (const char *text,
   return box;
 }
 
+void
+techo_chip_set_folds (GtkWidget *chip)
+{
+  g_return_if_fail (GTK_IS_BOX (chip));
+
+  if (g_object_get_data (G_OBJECT (chip), "techo-chip-folds") != NULL)
+    return;
+  g_object_set_data (G_OBJECT (chip), "techo-chip-folds", GINT_TO_POINTER (1));
+  g_signal_connect (chip, "map", G_CALLBACK (chip_map_cb), NULL);
+}
+
 GtkWidget *
 techo_status_chip_new (TechoStatus status)
 {
@@ -497,6 +602,9 @@ techo_status_chip_new (TechoStatus status)
     style_class = "normal";
   chip = techo_chip_new (techo_format_status_label (status),
                          techo_format_status_icon (status), style_class);
+  /* The status's icon says it on a phone; the row's title needs the room. */
+  if (techo_format_status_icon (status) != NULL)
+    techo_chip_set_folds (chip);
   if (meaning == NULL)
     return chip;
 
@@ -539,6 +647,11 @@ techo_status_chip_new (TechoStatus status)
   gtk_widget_add_css_class (button, "chip-button");
   gtk_widget_set_valign (button, GTK_ALIGN_CENTER);
   gtk_widget_set_tooltip_text (button, _("What this means"));
+  /* Named by its status also when a folded window shows its icon only. */
+  gtk_accessible_update_property (GTK_ACCESSIBLE (button),
+                                  GTK_ACCESSIBLE_PROPERTY_LABEL, techo_format_status_label (status),
+                                  GTK_ACCESSIBLE_PROPERTY_DESCRIPTION, _("What this means"),
+                                  -1);
   return button;
 }
 

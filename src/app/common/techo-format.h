@@ -30,10 +30,20 @@ char        *techo_format_add_days          (const char *iso_date,
 
 const char  *techo_format_analyte_name      (const TechoAnalyte *analyte);
 const char  *techo_format_cancer_name       (const TechoCancerInfo *info);
-/* "血圧降下剤（血圧を下げる）" / "Antihypertensives (lowering blood
- * pressure)": the class of a drug by its YJ code and what it is for;
+/* "血圧降下剤：血圧を下げる" / "Antihypertensives: lowering blood
+ * pressure": the class of a drug by its YJ code and what it is for;
  * NULL when the code names no class Techo knows. */
 char        *techo_format_drug_class        (const char *yj_code);
+/* What a current medicine is for, in one line: its class (as above) and
+ * the person's own note from @entries (TechoNotebookEntry, may be NULL),
+ * e.g. "血圧降下剤：血圧を下げる · 自分のメモ：朝の血圧" (@for_doctor:
+ * "本人のメモ"); NULL when neither is known. */
+char        *techo_format_medicine_purpose  (const TechoDispensing *dispensing,
+                                             GPtrArray             *entries,
+                                             gboolean               for_doctor);
+/* Where a notebook entry came from: "Entered by you", "From the
+ * medication notebook file okusuri.txt", "From My Number Portal". */
+char        *techo_format_entry_origin      (const TechoNotebookEntry *entry);
 const char  *techo_format_group_name        (TechoFormGroup group);
 
 /* "6.6" with the analyte's usual decimals; a copy of the text when it is
@@ -95,5 +105,9 @@ const char  *techo_format_threshold_source  (void);
 GtkWidget   *techo_chip_new                 (const char *text,
                                              const char *icon_name,
                                              const char *style_class);
+/* @chip (with an icon) shows its icon only while its window is folded
+ * (phone width), its words then in its tooltip and accessible name. For
+ * chips whose icon alone says enough (a status, a due screening). */
+void         techo_chip_set_folds           (GtkWidget  *chip);
 
 G_END_DECLS

@@ -7,6 +7,7 @@
 #include <glib/gi18n.h>
 
 #include "techo-checkup-table.h"
+#include "techo-widget-util.h"
 #include "techo-format.h"
 #include "techo-reference.h"
 
@@ -112,8 +113,7 @@ add_item_row (TechoCheckupTable  *self,
   GtkWidget *name = cell_label (techo_format_analyte_name (analyte), 0, NULL);
 
   /* Whole words on a line; a name as wide as about 20 characters. */
-  gtk_label_set_wrap (GTK_LABEL (name), TRUE);
-  gtk_label_set_wrap_mode (GTK_LABEL (name), PANGO_WRAP_WORD);
+  techo_label_wrap_words (GTK_LABEL (name));
   gtk_label_set_width_chars (GTK_LABEL (name), 10);
   gtk_label_set_max_width_chars (GTK_LABEL (name), 20);
   gtk_box_append (GTK_BOX (name_box), name);

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "techo-format.h"
+#include "techo-medical-id.h"
 #include "techo-medicine-timeline.h"
 #include "techo-medicines-page.h"
 #include "techo-widget-util.h"
@@ -23,6 +24,7 @@ struct _TechoMedicinesPage
   AdwViewStack *views;
   GtkBox *now_box;
   GtkBox *history_box;
+  TechoMedicalId *medical_id;
 
   TechoRecordSet *records;
   char *today;               /* YYYY-MM-DD, when the records were last shown */
@@ -302,6 +304,46 @@ build_history (TechoMedicinesPage *self,
   gtk_box_append (self->history_box, group);
 }
 
+static void
+edit_medical_id_cb (TechoMedicinesPage *self)
+{
+  techo_medicines_page_show_view (self, "medical-id");
+}
+
+/* The group above the medicines, with the way to the Medical ID where
+ * these are added and changed. */
+static GtkWidget *
+notebook_group_new (TechoMedicinesPage *self)
+{
+  GtkWidget *group = adw_preferences_group_new ();
+
+  /* Named as the view it leads to; the title stays one short line at
+   * 360 px (a group's title is ellipsized). */
+  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Medical ID"));
+  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
+                                         _("Allergies, side effects and OTC medicines"));
+  return group;
+}
+
+/* The last row: the way to the Medical ID, where these are changed. */
+static void
+add_edit_row (TechoMedicinesPage *self,
+              GtkWidget          *group)
+{
+  GtkWidget *row = adw_action_row_new ();
+  GtkWidget *arrow = gtk_image_new_from_icon_name ("go-next-symbolic");
+
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                 _("Add or change allergies, side effects and OTC "
+                                   "medicines in your Medical ID"));
+  gtk_widget_set_name (row, "medicines-edit-medical-id");
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row), arrow);
+  g_signal_connect_object (row, "activated", G_CALLBACK (edit_medical_id_cb), self,
+                           G_CONNECT_SWAPPED);
+  adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+}
+
 /* What the medication notebook says about the person, above the medicines:
  * allergies and side effects first (what a doctor must see), then OTC
  * medicines and supplements. */
@@ -329,13 +371,7 @@ build_notebook (TechoMedicinesPage *self)
         if (e->kind != kinds[k].kind || e->text == NULL)
           continue;
         if (group == NULL)
-          {
-            group = adw_preferences_group_new ();
-            adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group),
-                                             _("Allergies, side effects and OTC medicines"));
-            adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                                   _("From your medication notebook"));
-          }
+          group = notebook_group_new (self);
         subtitle = g_string_new (_(kinds[k].label));
         if (e->detail != NULL)
           g_string_append_printf (subtitle, " · %s", e->detail);
@@ -348,7 +384,14 @@ build_notebook (TechoMedicinesPage *self)
             g_string_append_printf (subtitle, " · %s – %s", from != NULL ? from : "",
                                     to != NULL ? to : "");
           }
+        if (e->provenance.origin == TECHO_ORIGIN_MANUAL)
+          {
+            g_autofree char *origin = techo_format_entry_origin (e);
+
+            g_string_append_printf (subtitle, " · %s", origin);
+          }
         row = adw_action_row_new ();
+        adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
         if (kinds[k].kind != TECHO_NOTEBOOK_OTC)
@@ -363,8 +406,17 @@ build_notebook (TechoMedicinesPage *self)
         adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
         self->n_notebook++;
       }
-  if (group != NULL)
-    gtk_box_append (self->now_box, group);
+  if (group == NULL)
+    {
+      GtkWidget *row = adw_action_row_new ();
+
+      group = notebook_group_new (self);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row),
+                                     _("No allergies, side effects or OTC medicines noted"));
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
+    }
+  add_edit_row (self, group);
+  gtk_box_append (self->now_box, group);
 }
 
 static void
@@ -378,8 +430,12 @@ rebuild (TechoMedicinesPage *self)
   self->n_current = self->n_ingredients = self->n_duplicates = self->n_notebook = 0;
   g_free (self->today);
   self->today = techo_format_today ();   /* honours TECHO_TODAY */
+  techo_medical_id_set_records (self->medical_id, self->records, self->today);
+  /* With a person in the store, the Medical ID is open to notes even
+   * before any medicine arrives. */
   if (self->records == NULL
-      || (self->records->dispensings->len == 0 && self->records->entries->len == 0))
+      || (self->records->dispensings->len == 0 && self->records->entries->len == 0
+          && self->records->profile == NULL))
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -433,6 +489,7 @@ techo_medicines_page_class_init (TechoMedicinesPageClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
+  g_type_ensure (TECHO_TYPE_MEDICAL_ID);
   object_class->dispose = techo_medicines_page_dispose;
 
   gtk_widget_class_set_template_from_resource (widget_class,
@@ -441,6 +498,7 @@ techo_medicines_page_class_init (TechoMedicinesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, views);
   gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, now_box);
   gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, history_box);
+  gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, medical_id);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
@@ -486,4 +544,19 @@ guint
 techo_medicines_page_get_n_timeline_lanes (TechoMedicinesPage *self)
 {
   return self->timeline != NULL ? techo_medicine_timeline_get_n_lanes (self->timeline) : 0;
+}
+
+void
+techo_medicines_page_set_store (TechoMedicinesPage *self,
+                                TechoStore         *store)
+{
+  g_return_if_fail (TECHO_IS_MEDICINES_PAGE (self));
+  techo_medical_id_set_store (self->medical_id, store);
+}
+
+TechoMedicalId *
+techo_medicines_page_get_medical_id (TechoMedicinesPage *self)
+{
+  g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), NULL);
+  return self->medical_id;
 }

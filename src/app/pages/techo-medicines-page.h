@@ -4,7 +4,9 @@
 
 #include <adwaita.h>
 
+#include "techo-medical-id.h"
 #include "techo-page.h"
+#include "techo-store.h"
 
 G_BEGIN_DECLS
 
@@ -18,7 +20,11 @@ guint  techo_medicines_page_get_n_duplicates  (TechoMedicinesPage *self);
 guint  techo_medicines_page_get_n_notebook_rows (TechoMedicinesPage *self);
 /* Lanes in the history's 12-month timeline. */
 guint  techo_medicines_page_get_n_timeline_lanes (TechoMedicinesPage *self);
-/* "now" or "history". */
+/* The Medical ID's changes go to @store (its async API). */
+void   techo_medicines_page_set_store         (TechoMedicinesPage *self,
+                                               TechoStore         *store);
+TechoMedicalId *techo_medicines_page_get_medical_id (TechoMedicinesPage *self);
+/* "now", "history" or "medical-id". */
 void   techo_medicines_page_show_view         (TechoMedicinesPage *self,
                                                const char         *name);
 

@@ -227,6 +227,7 @@ build_medication (TechoVisitWindow *self)
       const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
       g_autofree char *date = NULL;
       g_autofree char *subtitle = NULL;
+      g_autofree char *purpose = NULL;
       GtkWidget *row;
       gboolean duplicate = FALSE;
 
@@ -236,9 +237,18 @@ build_medication (TechoVisitWindow *self)
         if (g_ptr_array_index (duplicates, k) == d)
           duplicate = TRUE;
       date = techo_format_date (d->dispensed_on);
+      purpose = techo_format_medicine_purpose (d, self->records->entries, TRUE);
       /* Translators: usage · date dispensed · prescriber, e.g. "1日1回 朝食後 · 20 Aug 2025 · みなと内科". */
       subtitle = g_strdup_printf (_("%s · %s · %s"), d->usage != NULL ? d->usage : "", date,
                                   d->prescriber_name != NULL ? d->prescriber_name : "");
+      /* What it is for first: its class and the person's own note. */
+      if (purpose != NULL)
+        {
+          char *both = g_strdup_printf ("%s\n%s", purpose, subtitle);
+
+          g_free (subtitle);
+          subtitle = both;
+        }
       row = adw_action_row_new ();
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), d->drug_name != NULL ? d->drug_name : "");
       adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
@@ -281,18 +291,23 @@ build_notebook (TechoVisitWindow *self)
     for (guint i = 0; i < self->records->entries->len; i++)
       {
         const TechoNotebookEntry *e = g_ptr_array_index (self->records->entries, i);
+        g_autofree char *origin = NULL;
+        g_autofree char *subtitle = NULL;
         GtkWidget *row;
 
         if (e->kind != kinds[k].kind || e->text == NULL)
           continue;
         if (group == NULL)
           group = add_section (self, "notebook", _("Allergies, side effects and OTC medicines"),
-                               _("From the medication notebook."));
+                               _("From the medication notebook and the person's own notes."));
+        origin = techo_format_entry_origin (e);
+        /* Translators: an entry's detail (or kind) · where it came from. */
+        subtitle = g_strdup_printf (_("%s · %s"), e->detail != NULL ? e->detail : _(kinds[k].label),
+                                    origin);
         row = adw_action_row_new ();
         adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
-        adw_action_row_set_subtitle (ADW_ACTION_ROW (row),
-                                     e->detail != NULL ? e->detail : _(kinds[k].label));
+        adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                    techo_chip_new (_(kinds[k].label),
                                                    kinds[k].kind != TECHO_NOTEBOOK_OTC

@@ -50,6 +50,15 @@ toast_action (GtkWidget  *widget,
   techo_window_add_toast (TECHO_WINDOW (widget), g_variant_get_string (parameter, NULL));
 }
 
+/* A page changed what the store holds (the Medical ID): read it again. */
+static void
+reload_action (GtkWidget  *widget,
+               const char *action_name,
+               GVariant   *parameter)
+{
+  techo_window_reload (TECHO_WINDOW (widget));
+}
+
 static void
 sync_action (GtkWidget  *widget,
              const char *action_name,
@@ -214,6 +223,7 @@ techo_window_class_init_actions (GtkWidgetClass *widget_class)
   gtk_widget_class_install_action (widget_class, "win.lock", NULL, lock_action);
   gtk_widget_class_install_action (widget_class, "win.toast", "s", toast_action);
   gtk_widget_class_install_action (widget_class, "win.sync", NULL, sync_action);
+  gtk_widget_class_install_action (widget_class, "win.reload", NULL, reload_action);
   gtk_widget_class_install_action (widget_class, "win.cancel-sync", NULL, cancel_sync_action);
   gtk_widget_class_install_action (widget_class, "win.sync-error-details", NULL,
                                    sync_error_details_action);

@@ -253,6 +253,12 @@ techo_window_set_store (TechoWindow *self,
 
   g_set_object (&self->store, store);
   techo_checkups_page_set_store (self->checkups_page, store);
+  {
+    GtkWidget *medicines = techo_window_get_page (self, "medicines");
+
+    if (medicines != NULL)
+      techo_medicines_page_set_store (TECHO_MEDICINES_PAGE (medicines), store);
+  }
   techo_sharing_page_set_store (self->sharing_page, store);
   if (store == NULL)
     return;

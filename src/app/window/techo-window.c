@@ -527,6 +527,17 @@ techo_window_new (TechoApplication *application)
                        NULL);
 }
 
+/* Whose records are on screen, at all times: the person's name under
+ * the page's title (also in a folded window, where the sidebar is gone). */
+static void
+show_person (TechoWindow *self)
+{
+  const TechoProfile *p = self->records != NULL ? self->records->profile : NULL;
+  const char *name = p == NULL ? NULL : p->name != NULL ? p->name : p->name_kana;
+
+  adw_window_title_set_subtitle (self->content_title, name != NULL ? name : "");
+}
+
 void
 techo_window_set_records (TechoWindow    *self,
                           TechoRecordSet *records)
@@ -534,6 +545,7 @@ techo_window_set_records (TechoWindow    *self,
   g_return_if_fail (TECHO_IS_WINDOW (self));
 
   techo_page_replace_records (&self->records, records);
+  show_person (self);
 
   /* A history still on its way belongs to the records replaced here. */
   g_cancellable_cancel (self->history_cancellable);
@@ -627,6 +639,12 @@ const char *
 techo_window_get_title_text (TechoWindow *self)
 {
   return adw_window_title_get_title (self->content_title);
+}
+
+const char *
+techo_window_get_person_text (TechoWindow *self)
+{
+  return adw_window_title_get_subtitle (self->content_title);
 }
 
 void

@@ -57,6 +57,8 @@ GtkWidget    *techo_window_get_page         (TechoWindow      *self,
 /* The main stack's page, as a mode. */
 TechoWindowMode techo_window_get_mode       (TechoWindow      *self);
 const char   *techo_window_get_title_text   (TechoWindow      *self);
+/* The name of the person whose records are shown ("" with none). */
+const char   *techo_window_get_person_text  (TechoWindow      *self);
 
 void          techo_window_add_toast        (TechoWindow      *self,
                                              const char       *text);

@@ -167,6 +167,9 @@ typedef enum
   TECHO_NOTEBOOK_OTC,         /* JAHIS 3 with its 31 ingredients */
   TECHO_NOTEBOOK_MEMO,        /* JAHIS 4 手帳メモ */
   TECHO_NOTEBOOK_PHARMACIST,  /* JAHIS 701 かかりつけ薬剤師 */
+  TECHO_NOTEBOOK_PURPOSE,     /* the person's own note of what a medicine is
+                               * for (no JAHIS record): code is the medicine's
+                               * key (techo_analysis_medicine_key) */
   TECHO_NOTEBOOK_N_KINDS
 } TechoNotebookKind;
 

@@ -223,6 +223,7 @@ techo_dispensing_free (TechoDispensing *dispensing)
 
 static const char *const notebook_kind_names[] = {
   "allergy", "side-effect", "history", "remark", "otc", "memo", "pharmacist",
+  "purpose",
 };
 G_STATIC_ASSERT (G_N_ELEMENTS (notebook_kind_names) == TECHO_NOTEBOOK_N_KINDS);
 

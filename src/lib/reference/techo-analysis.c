@@ -254,6 +254,61 @@ techo_analysis_is_current (const TechoDispensing *dispensing,
   return techo_analysis_days_left (dispensing, today) > 0;
 }
 
+char *
+techo_analysis_medicine_key (const TechoDispensing *dispensing)
+{
+  g_return_val_if_fail (dispensing != NULL, NULL);
+
+  if (dispensing->yj_code != NULL && strlen (dispensing->yj_code) >= 7)
+    return g_strndup (dispensing->yj_code, 7);
+  if (dispensing->drug_name != NULL && dispensing->drug_name[0] != '\0')
+    return g_strdup (dispensing->drug_name);
+  return NULL;
+}
+
+GPtrArray *
+techo_analysis_current_medicines (GPtrArray  *dispensings,
+                                  const char *today)
+{
+  GPtrArray *current = g_ptr_array_new ();
+  g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
+
+  g_return_val_if_fail (dispensings != NULL, current);
+
+  for (guint i = 0; i < dispensings->len; i++)
+    {
+      TechoDispensing *d = g_ptr_array_index (dispensings, i);
+
+      if (d->drug_name == NULL || !techo_analysis_is_current (d, today))
+        continue;
+      if (g_hash_table_add (seen, d->drug_name))
+        g_ptr_array_add (current, d);
+    }
+  return current;
+}
+
+const char *
+techo_analysis_medicine_note (GPtrArray             *entries,
+                              const TechoDispensing *dispensing)
+{
+  g_autofree char *key = NULL;
+
+  if (entries == NULL || dispensing == NULL)
+    return NULL;
+  key = techo_analysis_medicine_key (dispensing);
+  if (key == NULL)
+    return NULL;
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const TechoNotebookEntry *e = g_ptr_array_index (entries, i);
+
+      if (e->kind == TECHO_NOTEBOOK_PURPOSE && g_strcmp0 (e->code, key) == 0
+          && e->text != NULL && e->text[0] != '\0')
+        return e->text;
+    }
+  return NULL;
+}
+
 GPtrArray *
 techo_analysis_duplicates (GPtrArray   *dispensings,
                            const char  *today,

@@ -134,6 +134,20 @@ int               techo_analysis_days_left      (const TechoDispensing *dispensi
 gboolean          techo_analysis_is_current     (const TechoDispensing *dispensing,
                                                  const char            *today);
 
+/* The Medical ID's key of a medicine, under which the person's own note
+ * of what it is for is kept (TECHO_NOTEBOOK_PURPOSE's code): the first 7
+ * characters of the YJ code (ingredient and route, so a note outlives a
+ * change of brand), else the drug's name. NULL without either. */
+char             *techo_analysis_medicine_key   (const TechoDispensing *dispensing);
+/* The medicines still being taken on @today, one per drug (its latest
+ * dispensing, borrowed from @dispensings, newest first). */
+GPtrArray        *techo_analysis_current_medicines (GPtrArray   *dispensings,
+                                                    const char  *today);
+/* The person's own note of what @dispensing's medicine is for, from
+ * @entries (TechoNotebookEntry), or NULL. Borrowed. */
+const char       *techo_analysis_medicine_note  (GPtrArray             *entries,
+                                                 const TechoDispensing *dispensing);
+
 /* Duplicate therapy: two dispensings of the same ingredient (the first 7
  * characters of the YJ code) from different prescribers whose supplies
  * overlap. @dispensings: TechoDispensing, any order. @today: only

@@ -91,8 +91,69 @@ draw_text (cairo_t    *cr,
   cairo_show_text (cr, text);
 }
 
+/* Whether a point of @model lies within @margin of the rectangle. */
+static gboolean
+covers_a_point (TechoChartModel       *model,
+                const TechoChartFrame *frame,
+                double                 x,
+                double                 y,
+                double                 width,
+                double                 height,
+                double                 margin)
+{
+  guint n_points = 0;
+  const TechoChartPoint *points = techo_chart_model_get_points (model, &n_points);
+
+  for (guint i = 0; i < n_points; i++)
+    {
+      double px = techo_chart_frame_x (frame, points[i].day);
+      double py = techo_chart_frame_y (frame, points[i].value);
+
+      if (px >= x - margin && px <= x + width + margin
+          && py >= y - margin && py <= y + height + margin)
+        return TRUE;
+    }
+  return FALSE;
+}
+
+/* The band's label goes at its outer edge, on the right; where a point
+ * (the latest, as a rule, sits on the right) would lie under it, on the
+ * left, then at the band's threshold edge, so that no label hides a point. */
+static void
+draw_band_label (cairo_t                *cr,
+                 TechoChartModel        *model,
+                 const TechoChartFrame  *frame,
+                 const TechoChartStyle  *style,
+                 const char             *label,
+                 double                  top,
+                 double                  bottom,
+                 gboolean                label_at_top)
+{
+  cairo_text_extents_t extents;
+  double width, height, margin = DOT_RADIUS * 2.4 + 1;
+  double outer = label_at_top ? top + 3 : bottom - 3 - style->font_size;
+  double inner = label_at_top ? bottom - 3 - style->font_size : top + 3;
+  const double ys[] = { outer, outer, inner, inner };
+  double xs[4];
+  guint i;
+
+  cairo_text_extents (cr, label, &extents);
+  width = extents.x_advance;
+  height = style->font_size;
+  xs[0] = xs[2] = frame->x + frame->width - 4 - width;
+  xs[1] = xs[3] = frame->x + 4;
+  for (i = 0; i < G_N_ELEMENTS (xs); i++)
+    if ((i < 2 || bottom - top > 2 * style->font_size + 6)
+        && !covers_a_point (model, frame, xs[i], ys[i], width, height, margin))
+      break;
+  if (i == G_N_ELEMENTS (xs))
+    i = 0;   /* points everywhere: the usual place */
+  draw_text (cr, label, xs[i], ys[i], 0.0, 0.0);
+}
+
 static void
 draw_band (cairo_t                *cr,
+           TechoChartModel        *model,
            const TechoChartFrame  *frame,
            const TechoChartStyle  *style,
            const TechoChartColor  *color,
@@ -126,9 +187,7 @@ draw_band (cairo_t                *cr,
   if (label != NULL && style->show_axes && bottom - top > style->font_size * 1.2)
     {
       set_color (cr, color, 1.0);
-      draw_text (cr, label, frame->x + frame->width - 4,
-                 label_at_top ? top + 3 : bottom - 3 - style->font_size,
-                 1.0, 0.0);
+      draw_band_label (cr, model, frame, style, label, top, bottom, label_at_top);
     }
 }
 
@@ -146,10 +205,10 @@ draw_bands (cairo_t               *cr,
       double guidance_top = isfinite (see_doctor) ? see_doctor : frame->y_max;
 
       if (isfinite (guidance))
-        draw_band (cr, frame, style, &style->guidance, guidance, guidance_top,
+        draw_band (cr, model, frame, style, &style->guidance, guidance, guidance_top,
                    style->guidance_label, !isfinite (see_doctor));
       if (isfinite (see_doctor))
-        draw_band (cr, frame, style, &style->see_doctor, see_doctor, frame->y_max,
+        draw_band (cr, model, frame, style, &style->see_doctor, see_doctor, frame->y_max,
                    style->see_doctor_label, TRUE);
     }
   else
@@ -157,10 +216,10 @@ draw_bands (cairo_t               *cr,
       double guidance_bottom = isfinite (see_doctor) ? see_doctor : frame->y_min;
 
       if (isfinite (guidance))
-        draw_band (cr, frame, style, &style->guidance, guidance_bottom, guidance,
+        draw_band (cr, model, frame, style, &style->guidance, guidance_bottom, guidance,
                    style->guidance_label, FALSE);
       if (isfinite (see_doctor))
-        draw_band (cr, frame, style, &style->see_doctor, frame->y_min, see_doctor,
+        draw_band (cr, model, frame, style, &style->see_doctor, frame->y_min, see_doctor,
                    style->see_doctor_label, FALSE);
     }
 }

@@ -39,7 +39,9 @@ typedef enum
   BLOCK_SECTION,
   BLOCK_HEADER,   /* a table's header row */
   BLOCK_ROW,      /* a table row */
-  BLOCK_TEXT,     /* a line of text; flag 1: a warning */
+  BLOCK_TEXT,     /* a line of text; flag 1: a warning, 2: a fact (two lines,
+                   * dark, e.g. an allergy on the Medical ID), 3: a fact in
+                   * one line */
   BLOCK_CHARTS,   /* up to two charts side by side */
 } BlockKind;
 
@@ -70,6 +72,7 @@ struct _TechoReport
 static const double checkup_widths[] = { 155, 120, 120, 120 };
 static const double medication_widths[] = { 68, 190, 112, 35, 110 };
 static const double screening_widths[] = { 105, 85, 110, 215 };
+static const double purpose_widths[] = { 175, 200, 140 };
 
 static void
 block_free (Block *b)
@@ -99,11 +102,22 @@ add_text (TechoReport *r,
           const char  *text,
           int          flag)
 {
-  /* A warning may take two lines. */
-  Block *b = add_block (r, BLOCK_TEXT, flag ? 2 * ROW + 4 : ROW);
+  /* A warning takes up to two lines, a fact up to six: room for as many
+   * as the text may need (9 pt, a full-width character 9 pt wide, a
+   * narrow one at most 6). */
+  double width = 0, line = TECHO_REPORT_PAGE_WIDTH - 2 * MARGIN;
+  guint lines = 1;
+  Block *b;
 
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    width += g_unichar_iswide (g_utf8_get_char (p)) ? 9 : 6;
+  if (flag == 1 || flag == 2)
+    lines = CLAMP ((guint) ceil (width / line), 1, flag == 1 ? 2 : 6);
+  b = add_block (r, BLOCK_TEXT, flag == 1 || flag == 2 ? lines * ROW + 2 + (lines > 1 ? 2 : 0)
+                                                       : ROW);
   b->cells[0] = g_strdup (text);
   b->flags[0] = flag;
+  b->flags[1] = (int) lines;
 }
 
 static Block *
@@ -182,7 +196,9 @@ layout_checkups (TechoReport          *r,
       const TechoAnalyte *a = &analytes[i];
       gboolean any = FALSE;
 
-      if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE)
+      /* Free text (医師の判断) does not fit a cell: it follows the table
+       * whole. */
+      if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE || a->value_type == TECHO_VALUE_ST)
         continue;
       b = add_row (r, BLOCK_ROW, checkup_widths, n + 1);
       b->key = a->key;
@@ -204,6 +220,28 @@ layout_checkups (TechoReport          *r,
         }
     }
   add_text (r, "△ 保健指導判定値　▲ 受診勧奨判定値（特定健診の判定基準による）", 0);
+  for (guint i = 0; i < n_analytes; i++)
+    {
+      const TechoAnalyte *a = &analytes[i];
+
+      if (a->group == TECHO_FORM_GROUP_QUESTIONNAIRE || a->value_type != TECHO_VALUE_ST)
+        continue;
+      for (guint j = 0; j < n; j++)
+        {
+          const TechoCheckup *c = g_ptr_array_index (set->checkups, j);
+          TechoReading reading;
+          g_autofree char *date = NULL;
+          g_autofree char *value = NULL;
+          g_autofree char *line = NULL;
+
+          if (!techo_analysis_reading (c, a, sex, &reading))
+            continue;
+          date = format_date (c->performed_on);
+          value = item_text (reading.item);
+          line = g_strdup_printf ("%s（%s）：%s", a->name_ja, date, value);
+          add_text (r, line, 2);
+        }
+    }
 }
 
 static void
@@ -355,6 +393,85 @@ layout_medications (TechoReport          *r,
       }
 }
 
+/* The entries of @kind, joined with 、, the person's own marked; NULL
+ * when there are none. */
+static char *
+entries_text (const TechoRecordSet *set,
+              TechoNotebookKind     kind)
+{
+  g_autoptr(GString) text = g_string_new (NULL);
+
+  for (guint i = 0; i < set->entries->len; i++)
+    {
+      const TechoNotebookEntry *e = g_ptr_array_index (set->entries, i);
+
+      if (e->kind != kind || e->text == NULL)
+        continue;
+      if (text->len > 0)
+        g_string_append (text, "、");
+      g_string_append (text, e->text);
+      if (e->detail != NULL && kind != TECHO_NOTEBOOK_OTC)
+        g_string_append_printf (text, "（%s）", e->detail);
+      if (e->provenance.origin == TECHO_ORIGIN_MANUAL)
+        g_string_append (text, "（本人記入）");
+    }
+  return text->len > 0 ? g_string_free (g_steal_pointer (&text), FALSE) : NULL;
+}
+
+/* The Medical ID (お薬手帳の基本) on the first page, right under the
+ * patient: allergies and side effects, OTC medicines and supplements, and
+ * what each current medicine is for (its class, and the person's note).
+ * "記録なし" says only that nothing is recorded, not that there is none. */
+static void
+layout_medical_id (TechoReport          *r,
+                   const TechoRecordSet *set,
+                   const char           *today)
+{
+  static const struct
+  {
+    TechoNotebookKind kind;
+    const char *label;
+    int flag;
+  } kinds[] = {
+    { TECHO_NOTEBOOK_ALLERGY, "アレルギー", 1 },
+    { TECHO_NOTEBOOK_SIDE_EFFECT, "副作用歴", 1 },
+    { TECHO_NOTEBOOK_OTC, "市販薬・サプリメント", 2 },
+  };
+  g_autoptr(GPtrArray) current = techo_analysis_current_medicines (set->dispensings, today);
+  Block *b;
+
+  b = add_block (r, BLOCK_SECTION, 26);
+  b->cells[0] = g_strdup ("お薬手帳の基本（アレルギー・副作用・市販薬・服用中の薬の目的）");
+  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *list = entries_text (set, kinds[k].kind);
+      g_autofree char *line = NULL;
+
+      line = g_strdup_printf ("%s%s：%s", list != NULL && kinds[k].flag == 1 ? "⚠ " : "",
+                              kinds[k].label, list != NULL ? list : "記録なし");
+      add_text (r, line, list != NULL ? kinds[k].flag : 3);
+    }
+  if (current->len == 0)
+    return;
+  b = add_row (r, BLOCK_HEADER, purpose_widths, 3);
+  b->cells[0] = g_strdup ("服用中の薬");
+  b->cells[1] = g_strdup ("薬効分類（目的）");
+  b->cells[2] = g_strdup ("本人のメモ");
+  for (guint i = 0; i < current->len; i++)
+    {
+      const TechoDispensing *d = g_ptr_array_index (current, i);
+      const TechoDrugClass *drug_class = techo_reference_drug_class (d->yj_code);
+      const char *note = techo_analysis_medicine_note (set->entries, d);
+
+      b = add_row (r, BLOCK_ROW, purpose_widths, 3);
+      b->cells[0] = g_strdup (d->drug_name);
+      b->cells[1] = drug_class != NULL
+                    ? g_strdup_printf ("%s：%s", drug_class->name_ja, drug_class->purpose_ja)
+                    : g_strdup ("—");
+      b->cells[2] = g_strdup (note != NULL ? note : "—");
+    }
+}
+
 static void
 layout_screenings (TechoReport               *r,
                    const TechoRecordSet      *set,
@@ -499,6 +616,8 @@ techo_report_new (const TechoRecordSet      *set,
 
   add_block (r, BLOCK_TITLE, 30);
   add_block (r, BLOCK_PATIENT, MAX (48, r->qr_text ? QR_SIZE + 8 : 0));
+  if (techo_consent_has_category (consent, TECHO_CATEGORY_MEDICATION))
+    layout_medical_id (r, set, today);
   if (set->checkups->len > 0 || techo_consent_has_category (consent, TECHO_CATEGORY_CHECKUP))
     {
       layout_checkups (r, set);
@@ -568,27 +687,32 @@ draw_text (cairo_t    *cr,
   pango_cairo_show_layout (cr, layout);
 }
 
-/* Up to two lines, wrapped, for warnings. */
+/* Up to @lines lines, wrapped: a warning (bold, red), else a fact (dark). */
 static void
 draw_wrapped (cairo_t    *cr,
               double      x,
               double      y,
               double      width,
-              const char *text)
+              const char *text,
+              gboolean    warning,
+              int         lines)
 {
   g_autoptr(PangoLayout) layout = pango_cairo_create_layout (cr);
   PangoFontDescription *font = pango_font_description_from_string (FONT);
 
   pango_font_description_set_absolute_size (font, 9 * PANGO_SCALE);
-  pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
+  pango_font_description_set_weight (font, warning ? PANGO_WEIGHT_BOLD : PANGO_WEIGHT_NORMAL);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   pango_layout_set_width (layout, (int) (width * PANGO_SCALE));
   pango_layout_set_wrap (layout, PANGO_WRAP_WORD_CHAR);
-  pango_layout_set_height (layout, -2);
+  pango_layout_set_height (layout, -MAX (lines, 1));
   pango_layout_set_ellipsize (layout, PANGO_ELLIPSIZE_END);
   pango_layout_set_text (layout, text, -1);
-  cairo_set_source_rgb (cr, 0.80, 0.05, 0.10);
+  if (warning)
+    cairo_set_source_rgb (cr, 0.80, 0.05, 0.10);
+  else
+    cairo_set_source_rgb (cr, 0.1, 0.1, 0.12);
   cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
 }
@@ -685,8 +809,10 @@ draw_block (TechoReport *r,
         }
       break;
     case BLOCK_TEXT:
-      if (b->flags[0])
-        draw_wrapped (cr, x, y + 1.5, width, b->cells[0]);
+      if (b->flags[0] == 3)
+        draw_text (cr, x, y + 1.5, width, b->cells[0], 9, FALSE, 0.1, 0.1, 0.12);
+      else if (b->flags[0])
+        draw_wrapped (cr, x, y + 1.5, width, b->cells[0], b->flags[0] == 1, b->flags[1]);
       else
         draw_text (cr, x, y + 1.5, width, b->cells[0], 8, FALSE, 0.35, 0.35, 0.38);
       break;

@@ -97,8 +97,9 @@ techo_record_set_gather_sync (TechoStore          *store,
       if (set->dispensings == NULL)
         return NULL;
       /* What the medication notebook says a doctor must see: allergies and
-       * side effects (undated facts), and OTC medicines and supplements
-       * (those taken in the period, or undated). Memos and the rest stay. */
+       * side effects (undated facts), OTC medicines and supplements (those
+       * taken in the period, or undated), and the person's own notes of
+       * what each medicine is for. Memos and the rest stay. */
       {
         g_autoptr(GPtrArray) entries = techo_store_list_notebook_entries_sync (store, profile_id,
                                                                               -1, cancellable,
@@ -111,7 +112,7 @@ techo_record_set_gather_sync (TechoStore          *store,
             g_autoptr(TechoNotebookEntry) e = g_ptr_array_steal_index (entries, 0);
 
             if (e->kind != TECHO_NOTEBOOK_ALLERGY && e->kind != TECHO_NOTEBOOK_SIDE_EFFECT
-                && e->kind != TECHO_NOTEBOOK_OTC)
+                && e->kind != TECHO_NOTEBOOK_OTC && e->kind != TECHO_NOTEBOOK_PURPOSE)
               continue;
             if (e->kind == TECHO_NOTEBOOK_OTC && e->started_on != NULL
                 && !techo_consent_covers_date (consent, e->started_on))

@@ -8,6 +8,7 @@
 
 #include <string.h>
 
+#include "techo-secure.h"
 #include "techo-store.h"
 #include "techo-store-private.h"
 
@@ -23,6 +24,7 @@ typedef struct
   char *text;
   char *file_name;
   guint n_new;
+  TechoNotebookEntry *entry;   /* the person's own, to save */
 } NotebookRequest;
 
 static void
@@ -33,6 +35,7 @@ notebook_request_free (NotebookRequest *r)
   g_free (r->data_id);
   g_free (r->text);
   g_free (r->file_name);
+  g_clear_pointer (&r->entry, techo_notebook_entry_free);
   g_free (r);
 }
 
@@ -606,4 +609,317 @@ techo_store_notebook_list_entries (TechoStore    *self,
   r.profile_id = profile_id;
   r.kind = -1;
   return list_entries_job (self, db, &r, cancellable, error);
+}
+
+/* ---- the Medical ID: what the person writes in ---------------------------- */
+
+static TechoNotebookEntry *
+own_entry_copy (const TechoNotebookEntry *entry)
+{
+  TechoNotebookEntry *copy = techo_notebook_entry_new ();
+
+  copy->id = g_strdup (entry->id);
+  copy->kind = entry->kind;
+  copy->text = g_strstrip (g_strdup (entry->text != NULL ? entry->text : ""));
+  copy->detail = entry->detail != NULL ? g_strstrip (g_strdup (entry->detail)) : NULL;
+  copy->code = g_strdup (entry->code);
+  copy->started_on = g_strdup (entry->started_on);
+  copy->ended_on = g_strdup (entry->ended_on);
+  copy->author = g_strdup ("2");   /* 患者等: the person */
+  copy->provenance.origin = TECHO_ORIGIN_MANUAL;
+  return copy;
+}
+
+/* The origin of entry @id ("manual", "file" …) in @origin, NULL when the
+ * store holds no such entry. */
+static gboolean
+lookup_origin (TechoSqlite   *db,
+               gint64         profile_id,
+               const char    *id,
+               char         **origin,
+               GError       **error)
+{
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+
+  *origin = NULL;
+  s = techo_sqlite_prepare (db, "SELECT origin FROM notebook_entries"
+                                " WHERE profile_id = ?1 AND id = ?2", error);
+  if (s == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (s, 1, profile_id);
+  techo_sqlite_bind_text (s, 2, id);
+  if (techo_sqlite_step (s, &local_error))
+    *origin = techo_sqlite_column_dup_text (s, 0);
+  if (local_error != NULL)
+    {
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static gboolean
+refuse_imported (const char  *origin,
+                 GError     **error)
+{
+  if (origin == NULL || g_strcmp0 (origin, "manual") == 0)
+    return FALSE;
+  g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                       "This entry came from a medication notebook file, so it is kept as "
+                       "the pharmacy wrote it. Add a note of your own instead.");
+  return TRUE;
+}
+
+static gpointer
+save_entry_job (TechoStore    *self,
+                TechoSqlite   *db,
+                gpointer       data,
+                GCancellable  *cancellable,
+                GError       **error)
+{
+  NotebookRequest *r = data;
+  TechoNotebookEntry *e = r->entry;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *origin = NULL;
+  gint64 exists = 0;
+  const char *text[] = { e->text, e->detail, e->code, e->started_on, e->ended_on, e->author };
+
+  {
+    g_autoptr(TechoSqliteStatement) p = techo_sqlite_prepare (db, "SELECT 1 FROM profiles"
+                                                                  " WHERE id = ?1", &local_error);
+
+    if (p == NULL)
+      goto failed;
+    techo_sqlite_bind_int64 (p, 1, r->profile_id);
+    exists = techo_sqlite_step (p, &local_error);
+    if (local_error != NULL)
+      goto failed;
+  }
+  if (!exists)
+    {
+      techo_store_set_no_profile (error, r->profile_id);
+      return NULL;
+    }
+  if (e->id == NULL)
+    {
+      guint8 bytes[12];
+      g_autoptr(GString) id = g_string_new ("manual:");
+
+      if (!techo_random_bytes (bytes, sizeof bytes, error))
+        return NULL;
+      for (guint i = 0; i < sizeof bytes; i++)
+        g_string_append_printf (id, "%02x", bytes[i]);
+      e->id = g_string_free (g_steal_pointer (&id), FALSE);
+    }
+  else
+    {
+      if (!lookup_origin (db, r->profile_id, e->id, &origin, &local_error))
+        goto failed;
+      if (refuse_imported (origin, error))
+        return NULL;
+    }
+  s = techo_sqlite_prepare (db,
+                            origin != NULL
+                            ? "UPDATE notebook_entries SET kind = ?3, text = ?4, detail = ?5,"
+                              " code = ?6, started_on = ?7, ended_on = ?8, author = ?9,"
+                              " received_at = ?10 WHERE profile_id = ?1 AND id = ?2"
+                              " AND origin = 'manual'"
+                            : "INSERT INTO notebook_entries (profile_id, id, kind, text, detail,"
+                              " code, started_on, ended_on, author, origin, received_at)"
+                              " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 'manual', ?10)",
+                            &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, r->profile_id);
+  techo_sqlite_bind_text (s, 2, e->id);
+  techo_sqlite_bind_text (s, 3, techo_notebook_kind_to_string (e->kind));
+  for (guint j = 0; j < G_N_ELEMENTS (text); j++)
+    techo_sqlite_bind_text (s, 4 + j, text[j]);
+  techo_sqlite_bind_int64 (s, 10, techo_store_now ());
+  if (!techo_sqlite_step_done (s, &local_error))
+    goto failed;
+  return g_strdup (e->id);
+
+failed:
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "save your note");
+  return NULL;
+}
+
+static gpointer
+remove_entry_job (TechoStore    *self,
+                  TechoSqlite   *db,
+                  gpointer       data,
+                  GCancellable  *cancellable,
+                  GError       **error)
+{
+  NotebookRequest *r = data;
+  g_autoptr(TechoSqliteStatement) s = NULL;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *origin = NULL;
+
+  if (!lookup_origin (db, r->profile_id, r->data_id, &origin, &local_error))
+    goto failed;
+  if (origin == NULL)
+    {
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND,
+                           "This note is no longer in the store.");
+      return NULL;
+    }
+  if (refuse_imported (origin, error))
+    return NULL;
+  s = techo_sqlite_prepare (db, "DELETE FROM notebook_entries WHERE profile_id = ?1 AND id = ?2"
+                                " AND origin = 'manual'", &local_error);
+  if (s == NULL)
+    goto failed;
+  techo_sqlite_bind_int64 (s, 1, r->profile_id);
+  techo_sqlite_bind_text (s, 2, r->data_id);
+  if (!techo_sqlite_step_done (s, &local_error))
+    goto failed;
+  return TECHO_STORE_DONE;
+
+failed:
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "remove your note");
+  return NULL;
+}
+
+static NotebookRequest *
+save_request_new (gint64                     profile_id,
+                  const TechoNotebookEntry  *entry,
+                  GError                   **error)
+{
+  NotebookRequest *r;
+  g_autofree char *text = NULL;
+
+  text = g_strstrip (g_strdup (entry->text != NULL ? entry->text : ""));
+  if (text[0] == '\0')
+    {
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                           "The note is empty. Type what it should say.");
+      return NULL;
+    }
+  if (g_utf8_strlen (text, -1) > TECHO_NOTEBOOK_ENTRY_MAX_TEXT
+      || (entry->detail != NULL
+          && g_utf8_strlen (entry->detail, -1) > TECHO_NOTEBOOK_ENTRY_MAX_TEXT))
+    {
+      g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                   "The note is longer than %d characters. Shorten it.",
+                   TECHO_NOTEBOOK_ENTRY_MAX_TEXT);
+      return NULL;
+    }
+  if (entry->kind >= TECHO_NOTEBOOK_N_KINDS
+      || !g_utf8_validate (text, -1, NULL)
+      || (entry->detail != NULL && !g_utf8_validate (entry->detail, -1, NULL)))
+    {
+      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_INVALID,
+                           "The note cannot be saved as it is.");
+      return NULL;
+    }
+  r = g_new0 (NotebookRequest, 1);
+  r->profile_id = profile_id;
+  r->entry = own_entry_copy (entry);
+  return r;
+}
+
+char *
+techo_store_save_notebook_entry_sync (TechoStore                *self,
+                                      gint64                     profile_id,
+                                      const TechoNotebookEntry  *entry,
+                                      GCancellable              *cancellable,
+                                      GError                   **error)
+{
+  NotebookRequest *r;
+
+  g_return_val_if_fail (TECHO_IS_STORE (self), NULL);
+  g_return_val_if_fail (entry != NULL, NULL);
+
+  r = save_request_new (profile_id, entry, error);
+  if (r == NULL)
+    return NULL;
+  return techo_store_run_sync (self, save_entry_job, r, (GDestroyNotify) notebook_request_free,
+                               cancellable, error);
+}
+
+void
+techo_store_save_notebook_entry_async (TechoStore                *self,
+                                       gint64                     profile_id,
+                                       const TechoNotebookEntry  *entry,
+                                       GCancellable              *cancellable,
+                                       GAsyncReadyCallback        callback,
+                                       gpointer                   user_data)
+{
+  g_autoptr(GError) error = NULL;
+  NotebookRequest *r;
+
+  g_return_if_fail (TECHO_IS_STORE (self));
+  g_return_if_fail (entry != NULL);
+
+  r = save_request_new (profile_id, entry, &error);
+  if (r == NULL)
+    {
+      g_task_report_error (self, callback, user_data, techo_store_save_notebook_entry_async,
+                           g_steal_pointer (&error));
+      return;
+    }
+  techo_store_run_async (self, save_entry_job, r, (GDestroyNotify) notebook_request_free,
+                         g_free, techo_store_save_notebook_entry_async, cancellable, callback,
+                         user_data);
+}
+
+char *
+techo_store_save_notebook_entry_finish (TechoStore    *self,
+                                        GAsyncResult  *result,
+                                        GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_save_notebook_entry_async, error);
+}
+
+gboolean
+techo_store_remove_notebook_entry_sync (TechoStore    *self,
+                                        gint64         profile_id,
+                                        const char    *id,
+                                        GCancellable  *cancellable,
+                                        GError       **error)
+{
+  NotebookRequest *r;
+
+  g_return_val_if_fail (TECHO_IS_STORE (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+
+  r = g_new0 (NotebookRequest, 1);
+  r->profile_id = profile_id;
+  r->data_id = g_strdup (id);
+  return techo_store_run_sync (self, remove_entry_job, r, (GDestroyNotify) notebook_request_free,
+                               cancellable, error) != NULL;
+}
+
+void
+techo_store_remove_notebook_entry_async (TechoStore          *self,
+                                         gint64               profile_id,
+                                         const char          *id,
+                                         GCancellable        *cancellable,
+                                         GAsyncReadyCallback  callback,
+                                         gpointer             user_data)
+{
+  NotebookRequest *r;
+
+  g_return_if_fail (TECHO_IS_STORE (self));
+  g_return_if_fail (id != NULL);
+
+  r = g_new0 (NotebookRequest, 1);
+  r->profile_id = profile_id;
+  r->data_id = g_strdup (id);
+  techo_store_run_async (self, remove_entry_job, r, (GDestroyNotify) notebook_request_free, NULL,
+                         techo_store_remove_notebook_entry_async, cancellable, callback,
+                         user_data);
+}
+
+gboolean
+techo_store_remove_notebook_entry_finish (TechoStore    *self,
+                                          GAsyncResult  *result,
+                                          GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_remove_notebook_entry_async,
+                                 error) != NULL;
 }

@@ -65,6 +65,51 @@ GPtrArray *techo_store_list_notebook_entries_sync (TechoStore    *self,
                                                    GCancellable  *cancellable,
                                                    GError       **error);
 
+/* ---- the Medical ID: what the person writes in ------------------------- */
+
+/* Longest text a person's own entry may hold (characters). */
+#define TECHO_NOTEBOOK_ENTRY_MAX_TEXT 500
+
+/* Saves @entry (its kind, text, detail, code, dates) as the person's own:
+ * origin "manual", author 2 (患者等). With no id a new entry is added under
+ * a fresh id ("manual:…"); with an id, that entry is changed, or added if
+ * the store does not hold it yet (a TECHO_NOTEBOOK_PURPOSE note keeps one id
+ * per medicine). An entry a file brought is never changed here
+ * (TECHO_STORE_ERROR_INVALID): it is the pharmacy's record. Imports and
+ * syncs leave the person's entries alone (their ids cannot collide with a
+ * file's, and undo takes back only an import's own rows). Returns the
+ * entry's id. */
+char      *techo_store_save_notebook_entry_sync     (TechoStore                *self,
+                                                     gint64                     profile_id,
+                                                     const TechoNotebookEntry  *entry,
+                                                     GCancellable              *cancellable,
+                                                     GError                   **error);
+void       techo_store_save_notebook_entry_async    (TechoStore                *self,
+                                                     gint64                     profile_id,
+                                                     const TechoNotebookEntry  *entry,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+char      *techo_store_save_notebook_entry_finish   (TechoStore                *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
+/* Removes the person's own entry @id; an entry a file brought is refused
+ * (TECHO_STORE_ERROR_INVALID), an unknown id is TECHO_STORE_ERROR_NOT_FOUND. */
+gboolean   techo_store_remove_notebook_entry_sync   (TechoStore                *self,
+                                                     gint64                     profile_id,
+                                                     const char                *id,
+                                                     GCancellable              *cancellable,
+                                                     GError                   **error);
+void       techo_store_remove_notebook_entry_async  (TechoStore                *self,
+                                                     gint64                     profile_id,
+                                                     const char                *id,
+                                                     GCancellable              *cancellable,
+                                                     GAsyncReadyCallback        callback,
+                                                     gpointer                   user_data);
+gboolean   techo_store_remove_notebook_entry_finish (TechoStore                *self,
+                                                     GAsyncResult              *result,
+                                                     GError                   **error);
+
 /* The texts of the parts of @data_id held (not yet joined), in part
  * order (of char *). */
 GPtrArray *techo_store_list_pending_parts_sync (TechoStore    *self,
