@@ -254,6 +254,7 @@ techo_window_set_store (TechoWindow *self,
   g_set_object (&self->store, store);
   techo_checkups_page_set_store (self->checkups_page, store);
   techo_sharing_page_set_store (self->sharing_page, store);
+  techo_medicines_page_set_store (self->medicines_page, store);
   if (store == NULL)
     return;
   if (techo_store_is_open (store))
