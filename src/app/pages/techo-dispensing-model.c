@@ -187,16 +187,18 @@ evict (TechoDispensingModel *self,
       GHashTableIter iter;
       gpointer key, value;
       gpointer oldest = NULL;
+      gboolean found = FALSE;
       guint64 oldest_used = G_MAXUINT64;
 
       g_hash_table_iter_init (&iter, self->pages);
       while (g_hash_table_iter_next (&iter, &key, &value))
         if (GPOINTER_TO_UINT (key) != keep && ((Page *) value)->used < oldest_used)
           {
-            oldest = key;
+            oldest = key;   /* page 0's key is NULL: hence found */
+            found = TRUE;
             oldest_used = ((Page *) value)->used;
           }
-      if (oldest == NULL)
+      if (!found)
         break;
       g_hash_table_remove (self->pages, oldest);
     }
