@@ -22,6 +22,7 @@
 #include "techo-bench-chart.h"
 #include "techo-bench-parse.h"
 #include "techo-bench-startup.h"
+#include "techo-bench-scale.h"
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-json.h"
@@ -512,6 +513,7 @@ static const TechoBenchCommand commands[] = {
   { "parse", "Parse saved pages with json-glib's tree and with the streaming reader", techo_bench_parse },
   { "chart", "Render the trend chart with 1,000 and 100,000 points", techo_bench_chart },
   { "startup", "Exec to the dashboard's first frame (bulk store) vs a bare window", techo_bench_startup },
+  { "scale", "Each view's query at 5k, 52k and 525k lines; the app's history scroll", techo_bench_scale },
 };
 
 int

@@ -64,6 +64,11 @@ struct _TechoWindow
   GError *toast_error;          /* the error the last error toast names */
 };
 
+/* techo-window-bench.c: TECHO_BENCH_SCROLL (techo-bench scale) opens
+ * every page, scrolls the medicine history @rows rows and prints figures. */
+void techo_window_bench_scroll (TechoWindow *self,
+                                guint        rows);
+
 /* techo-window.c */
 void techo_window_show_mode          (TechoWindow     *self,
                                       TechoWindowMode  mode);

@@ -491,6 +491,13 @@ techo_window_set_records (TechoWindow    *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_record_set_is_empty (records))
     bench_watch_first_frame (self);
+  if (g_getenv ("TECHO_BENCH_SCROLL") != NULL && !techo_record_set_is_empty (records)
+      && g_object_get_data (G_OBJECT (self), "bench-scroll") == NULL)
+    {
+      g_object_set_data (G_OBJECT (self), "bench-scroll", GINT_TO_POINTER (1));
+      techo_window_bench_scroll (self, (guint) g_ascii_strtoull (g_getenv ("TECHO_BENCH_SCROLL"),
+                                                                 NULL, 10));
+    }
   /* The dashboard first; the other pages when first shown or once the
    * main loop is idle, whichever comes first. */
   fill_page (self, page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack)));
