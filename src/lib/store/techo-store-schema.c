@@ -377,7 +377,12 @@ static const char schema_owner_pin[] =
   "  failures INTEGER NOT NULL DEFAULT 0,"
   "  last_failure_at INTEGER);";
 
-/* v9: the medicines page reads only what it shows (docs/store.md). An
+/* v9: whether an import made the person it went into, so that undoing it
+ * removes that profile again when nothing else is left in it. */
+static const char schema_import_created_profile[] =
+  "ALTER TABLE imports ADD COLUMN created_profile INTEGER NOT NULL DEFAULT 0;";
+
+/* v10: the medicines page reads only what it shows (docs/store.md). An
  * ingredient is the first 7 characters of the YJ code, else the drug name
  * (TECHO_STORE_INGREDIENT_KEY): an index on that expression over the rows
  * the lists show finds one ingredient's dispensings newest first, a second
@@ -439,7 +444,8 @@ static const TechoStoreMigration migrations[] = {
   { 6, schema_import_undo_value_sources },
   { 7, schema_consent_scope },
   { 8, schema_owner_pin },
-  { 9, schema_dispensing_views },
+  { 9, schema_import_created_profile },
+  { 10, schema_dispensing_views },
 };
 
 const TechoStoreMigration *
