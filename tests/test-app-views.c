@@ -248,17 +248,8 @@ main (int    argc,
 {
   g_setenv ("TECHO_TODAY", TODAY, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/org/techo/Techo/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  techo_test_app_init_locale ();
+  techo_test_app_init_gtk (&argc, &argv);
   g_test_add ("/app/views/model-window", Fixture, NULL, fixture_set_up, test_model_window,
               fixture_tear_down);
   g_test_add ("/app/views/window-and-export", Fixture, NULL, fixture_set_up,
