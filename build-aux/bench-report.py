@@ -65,6 +65,24 @@ def main():
                          [f'{s["startup_peer_ms"]:.0f}, {s["rss_settled_peer_kb"] / 1024:.0f}'
                           for s in starts]))
 
+    # techo-bench scale: each view's query at ~5k and the largest size, and
+    # the app's scroll of the medicine history on the largest store.
+    scale_args = (["scale", "--per-month", "11,110", "--runs", "3", "--scroll-rows", "200"]
+                  if quick else ["scale"])
+    scales = [run(bench, scale_args) for _ in range(repeat)]
+    large = f'{scales[0]["scale_lines_large"] / 1000:.0f}k'
+    for view in ("ingredients", "ingredient_page", "ingredient_next_page", "all_page",
+                 "all_next_page", "recent_read"):
+        rows.append((f"query {view}: {large} ÷ 5k lines (ms at {large})", "≤ 2",
+                     [f'{s["scale_" + view + "_ratio"]:.2f} '
+                      f'({s["scale_%s_%d_ms" % (view, s["scale_lines_large"])]:.1f})'
+                      for s in scales]))
+    rows.append((f"history scroll, {large} lines: frames over 16.7 ms (max, p99 ms)", "0",
+                 [f'{s["scroll_frame_over_16_7"]:.0f} ({s["scroll_frame_max_ms"]:.1f}, '
+                  f'{s["scroll_frame_p99_ms"]:.1f})' for s in scales]))
+    rows.append((f"memory after every page and the scroll MB, {large} lines", "",
+                 [f'{s["rss_after_scroll_kb"] / 1024:.0f}' for s in scales]))
+
     def cell(v):
         return f"{v:.2f}" if isinstance(v, float) else str(v)
 

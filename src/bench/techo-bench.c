@@ -24,6 +24,7 @@
 #include "techo-bench-cipher.h"
 #include "techo-bench-parse.h"
 #include "techo-bench-startup.h"
+#include "techo-bench-scale.h"
 #include "techo-cli.h"
 #include "techo-cli-commands.h"
 #include "techo-json.h"
@@ -536,6 +537,7 @@ static const TechoBenchCommand commands[] = {
   { "chart", "Render the trend chart with 1,000 and 100,000 points", techo_bench_chart },
   { "startup", "Exec to the dashboard's first frame (bulk store) vs a bare window", techo_bench_startup },
   { "cipher", "The store's writes and view-like reads, SQLCipher vs plain SQLite", techo_bench_cipher },
+  { "scale", "Each view's query at 5k, 52k and 525k lines; the app's history scroll", techo_bench_scale },
 };
 
 int

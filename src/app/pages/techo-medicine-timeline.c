@@ -239,6 +239,19 @@ techo_medicine_timeline_init (TechoMedicineTimeline *self)
   gdk_rgba_parse (&self->warning, "#e5a50a");
 }
 
+static int
+compare_bars (gconstpointer a,
+              gconstpointer b)
+{
+  const Bar *x = a, *y = b;
+
+  if (x->prescriber != y->prescriber)
+    return x->prescriber < y->prescriber ? -1 : 1;
+  if (x->flagged != y->flagged)
+    return x->flagged ? 1 : -1;
+  return (x->start > y->start) - (x->start < y->start);
+}
+
 GtkWidget *
 techo_medicine_timeline_new (void)
 {
@@ -300,6 +313,29 @@ techo_medicine_timeline_set_data (TechoMedicineTimeline *self,
       bar.flagged = flagged != NULL && g_hash_table_contains (flagged, d);
       g_array_append_val (lane->bars, bar);
       self->n_bars++;
+    }
+
+  /* One prescriber's supplies that touch or overlap, and are marked alike,
+   * are drawn as one bar: a decade of daily lines stays a few nodes to
+   * render each frame, not thousands. */
+  for (guint l = 0; l < self->lanes->len; l++)
+    {
+      Lane *lane = g_ptr_array_index (self->lanes, l);
+      guint kept = 0;
+
+      g_array_sort (lane->bars, compare_bars);
+      for (guint b = 0; b < lane->bars->len; b++)
+        {
+          Bar *bar = &g_array_index (lane->bars, Bar, b);
+          Bar *last = kept > 0 ? &g_array_index (lane->bars, Bar, kept - 1) : NULL;
+
+          if (last != NULL && last->prescriber == bar->prescriber
+              && last->flagged == bar->flagged && bar->start <= last->end)
+            last->end = MAX (last->end, bar->end);
+          else
+            g_array_index (lane->bars, Bar, kept++) = *bar;
+        }
+      g_array_set_size (lane->bars, kept);
     }
 
   /* Translators: the accessible summary of the medicine timeline. */

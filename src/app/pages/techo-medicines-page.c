@@ -7,14 +7,12 @@
 #include <glib/gi18n.h>
 #include <string.h>
 
+#include "techo-dispensing-model.h"
 #include "techo-format.h"
 #include "techo-medical-id.h"
 #include "techo-medicine-timeline.h"
 #include "techo-medicines-page.h"
 #include "techo-widget-util.h"
-
-/* Dispensings listed per ingredient; older ones are summarised. */
-#define MAX_ROWS_PER_INGREDIENT 12
 
 struct _TechoMedicinesPage
 {
@@ -25,8 +23,15 @@ struct _TechoMedicinesPage
   GtkBox *now_box;
   GtkBox *history_box;
   TechoMedicalId *medical_id;
+  GtkListView *history_list;
 
+  TechoStore *store;
   TechoRecordSet *records;
+  GCancellable *cancellable;   /* the ingredients' read, if running */
+  GHashTable *flagged_ids;     /* ids of the dispensings the analysis flagged */
+  GHashTable *current_keys;    /* ingredient keys taking now */
+  GHashTable *flagged_keys;    /* ingredient keys with an overlapping supply */
+  gboolean loading;
   char *today;               /* YYYY-MM-DD, when the records were last shown */
   TechoMedicineTimeline *timeline;
   guint n_current;
@@ -200,108 +205,261 @@ build_now (TechoMedicinesPage *self)
   gtk_box_append (self->now_box, group);
 }
 
+/* ---- the history: rows by ingredient, read from the store -------------- */
+
+static void
+set_chip (GtkWidget  *suffix,
+          GtkWidget  *chip)
+{
+  GtkWidget *child;
+
+  while ((child = gtk_widget_get_first_child (suffix)) != NULL)
+    gtk_box_remove (GTK_BOX (suffix), child);
+  if (chip != NULL)
+    gtk_box_append (GTK_BOX (suffix), chip);
+}
+
+static void
+history_setup_cb (GtkSignalListItemFactory *factory,
+                  GtkListItem              *item,
+                  gpointer                  user_data)
+{
+  GtkWidget *expander = gtk_tree_expander_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 12);
+  GtkWidget *texts = gtk_box_new (GTK_ORIENTATION_VERTICAL, 3);
+  GtkWidget *title = gtk_label_new (NULL);
+  GtkWidget *subtitle = gtk_label_new (NULL);
+  GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
+  gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
+  gtk_label_set_ellipsize (GTK_LABEL (subtitle), PANGO_ELLIPSIZE_END);
+  gtk_label_set_lines (GTK_LABEL (subtitle), 2);
+  gtk_widget_add_css_class (subtitle, "dim-label");
+  gtk_widget_add_css_class (subtitle, "caption");
+  gtk_widget_set_hexpand (texts, TRUE);
+  gtk_widget_set_valign (suffix, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (texts), title);
+  gtk_box_append (GTK_BOX (texts), subtitle);
+  gtk_box_append (GTK_BOX (box), texts);
+  gtk_box_append (GTK_BOX (box), suffix);
+  gtk_widget_set_margin_top (box, 8);
+  gtk_widget_set_margin_bottom (box, 8);
+  gtk_widget_set_margin_end (box, 6);
+  gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
+  g_object_set_data (G_OBJECT (expander), "title", title);
+  g_object_set_data (G_OBJECT (expander), "subtitle", subtitle);
+  g_object_set_data (G_OBJECT (expander), "suffix", suffix);
+  gtk_list_item_set_child (item, expander);
+}
+
+static void
+history_bind_cb (GtkSignalListItemFactory *factory,
+                 GtkListItem              *item,
+                 TechoMedicinesPage       *self)
+{
+  GtkWidget *expander = gtk_list_item_get_child (item);
+  GtkTreeListRow *row = gtk_list_item_get_item (item);
+  GtkLabel *title = g_object_get_data (G_OBJECT (expander), "title");
+  GtkLabel *subtitle = g_object_get_data (G_OBJECT (expander), "subtitle");
+  GtkWidget *suffix = g_object_get_data (G_OBJECT (expander), "suffix");
+  g_autoptr(GObject) object = gtk_tree_list_row_get_item (row);
+
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
+  if (TECHO_IS_INGREDIENT_ITEM (object))
+    {
+      TechoIngredientItem *ingredient = TECHO_INGREDIENT_ITEM (object);
+      const TechoIngredientSummary *summary = techo_ingredient_item_get_summary (ingredient);
+      g_autofree char *newest = techo_format_date (summary->newest);
+      g_autofree char *text = NULL;
+
+      /* TRANSLATORS: an ingredient's row in the medicine history: how many
+       * times it was dispensed, and the date of the latest. */
+      text = g_strdup_printf (ngettext ("%u dispensing, the latest on %s",
+                                        "%u dispensings, the latest on %s", summary->n),
+                              summary->n, newest != NULL ? newest : "");
+      if (techo_ingredient_item_get_flagged (ingredient))
+        {
+          g_autofree char *both = g_strdup_printf ("%s\n%s", text,
+                                                   _("Overlapping supply from different prescribers"));
+
+          g_free (text);
+          text = g_steal_pointer (&both);
+        }
+      gtk_label_set_text (title, summary->name);
+      gtk_label_set_text (subtitle, text);
+      gtk_widget_remove_css_class (GTK_WIDGET (title), "dim-label");
+      gtk_widget_add_css_class (GTK_WIDGET (title), "heading");
+      set_chip (suffix, techo_ingredient_item_get_current (ingredient)
+                          ? techo_chip_new (_("Taking now"), NULL, "accent") : NULL);
+    }
+  else
+    {
+      TechoDispensingItem *entry = TECHO_DISPENSING_ITEM (object);
+      const TechoDispensing *d = techo_dispensing_item_get_dispensing (entry);
+
+      gtk_widget_remove_css_class (GTK_WIDGET (title), "heading");
+      if (d == NULL)
+        {
+          /* Its page is on its way from the store. */
+          gtk_label_set_text (title, "…");
+          gtk_label_set_text (subtitle, "");
+          gtk_widget_add_css_class (GTK_WIDGET (title), "dim-label");
+          set_chip (suffix, NULL);
+        }
+      else
+        {
+          g_autofree char *date = techo_format_date (d->dispensed_on);
+          g_autofree char *places = dispensing_places (d);
+          g_autofree char *details = dispensing_details (d);
+          g_autofree char *title_text = NULL;
+          g_autofree char *subtitle_text = NULL;
+
+          title_text = g_strdup_printf ("%s · %s", date != NULL ? date : "",
+                                        d->drug_name != NULL ? d->drug_name : "");
+          subtitle_text = g_strdup_printf ("%s\n%s", details, places);
+          gtk_widget_remove_css_class (GTK_WIDGET (title), "dim-label");
+          gtk_label_set_text (title, title_text);
+          gtk_label_set_text (subtitle, subtitle_text);
+          set_chip (suffix, techo_dispensing_item_get_flagged (entry)
+                              ? techo_chip_new (_("Overlaps"), "dialog-warning-symbolic", "warning")
+                              : NULL);
+        }
+    }
+}
+
+static void
+history_unbind_cb (GtkSignalListItemFactory *factory,
+                   GtkListItem              *item,
+                   gpointer                  user_data)
+{
+  gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (gtk_list_item_get_child (item)), NULL);
+}
+
+/* An ingredient's dispensings, read from the store a page at a time when
+ * it is expanded. */
+static GListModel *
+create_child_model_cb (gpointer item,
+                       gpointer user_data)
+{
+  TechoMedicinesPage *self = user_data;
+  const TechoIngredientSummary *summary;
+
+  if (!TECHO_IS_INGREDIENT_ITEM (item) || self->store == NULL || self->records == NULL
+      || self->records->profile == NULL)
+    return NULL;
+  summary = techo_ingredient_item_get_summary (item);
+  return G_LIST_MODEL (techo_dispensing_model_new (self->store, self->records->profile->id,
+                                                   summary->key, summary->n,
+                                                   self->flagged_ids));
+}
+
+static void
+set_history_model (TechoMedicinesPage *self,
+                   GListModel         *ingredients)
+{
+  GtkTreeListModel *tree = NULL;
+  GtkSelectionModel *selection;
+
+  if (ingredients != NULL)
+    tree = gtk_tree_list_model_new (g_object_ref (ingredients), FALSE, FALSE,
+                                    create_child_model_cb, self, NULL);
+  selection = GTK_SELECTION_MODEL (gtk_no_selection_new (G_LIST_MODEL (tree)));
+  gtk_list_view_set_model (self->history_list, selection);
+  g_object_unref (selection);
+}
+
+static void
+ingredients_listed_cb (GObject      *source,
+                       GAsyncResult *result,
+                       gpointer      user_data)
+{
+  g_autoptr(TechoMedicinesPage) self = user_data;
+  g_autoptr(GPtrArray) summaries = NULL;
+  g_autoptr(GListStore) ingredients = NULL;
+  g_autoptr(GError) error = NULL;
+
+  summaries = techo_store_list_ingredients_finish (TECHO_STORE (source), result, &error);
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->loading = FALSE;
+  if (summaries == NULL)
+    {
+      g_warning ("Could not list the medicines: %s", error->message);
+      return;
+    }
+  ingredients = g_list_store_new (TECHO_TYPE_INGREDIENT_ITEM);
+  for (guint i = 0; i < summaries->len; i++)
+    {
+      TechoIngredientSummary *summary = g_ptr_array_index (summaries, i);
+      gboolean current = g_hash_table_contains (self->current_keys, summary->key);
+      gboolean flagged = g_hash_table_contains (self->flagged_keys, summary->key);
+      g_autoptr(TechoIngredientItem) item = NULL;
+
+      summaries->pdata[i] = NULL;
+      item = techo_ingredient_item_new (summary, current, flagged);
+      g_list_store_append (ingredients, item);
+    }
+  self->n_ingredients = summaries->len;
+  set_history_model (self, G_LIST_MODEL (ingredients));
+  /* Dispensings older than the window the app holds are medicines too. */
+  if (summaries->len > 0)
+    gtk_stack_set_visible_child_name (self->stack, "content");
+}
+
 static void
 build_history (TechoMedicinesPage *self,
                GHashTable         *flagged)
 {
-  GtkWidget *group = adw_preferences_group_new ();
-  g_autoptr(GHashTable) rows = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  g_autoptr(GHashTable) counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  GtkWidget *heading = gtk_label_new (_("Last 12 months"));
+  GtkWidget *frame = gtk_frame_new (NULL);
+  GtkWidget *title = gtk_label_new (_("By ingredient"));
+  GtkWidget *description = gtk_label_new (_("Every dispensing, newest first"));
+  GHashTableIter iter;
+  gpointer key;
 
-  {
-    GtkWidget *heading = gtk_label_new (_("Last 12 months"));
-    GtkWidget *frame = gtk_frame_new (NULL);
+  gtk_label_set_xalign (GTK_LABEL (heading), 0);
+  gtk_widget_add_css_class (heading, "heading");
+  gtk_box_append (self->history_box, heading);
+  self->timeline = TECHO_MEDICINE_TIMELINE (techo_medicine_timeline_new ());
+  techo_medicine_timeline_set_data (self->timeline, self->records, self->today, flagged);
+  gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->timeline));
+  gtk_widget_add_css_class (frame, "view");
+  gtk_box_append (self->history_box, frame);
+  gtk_label_set_xalign (GTK_LABEL (title), 0);
+  gtk_widget_add_css_class (title, "heading");
+  gtk_box_append (self->history_box, title);
+  gtk_label_set_xalign (GTK_LABEL (description), 0);
+  gtk_widget_add_css_class (description, "dim-label");
+  gtk_box_append (self->history_box, description);
 
-    gtk_label_set_xalign (GTK_LABEL (heading), 0);
-    gtk_widget_add_css_class (heading, "heading");
-    gtk_box_append (self->history_box, heading);
-    self->timeline = TECHO_MEDICINE_TIMELINE (techo_medicine_timeline_new ());
-    techo_medicine_timeline_set_data (self->timeline, self->records, self->today, flagged);
-    gtk_frame_set_child (GTK_FRAME (frame), GTK_WIDGET (self->timeline));
-    gtk_widget_add_css_class (frame, "view");
-    gtk_box_append (self->history_box, frame);
-  }
-  adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("By ingredient"));
-  adw_preferences_group_set_description (ADW_PREFERENCES_GROUP (group),
-                                         _("Every dispensing, newest first"));
+  /* What the analysis says of the dispensings the app holds (the recent
+   * window: what is current, what overlaps) marks the store's rows. */
   for (guint i = 0; i < self->records->dispensings->len; i++)
     {
       const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
-      g_autofree char *key = ingredient_key (d);
-      GtkWidget *expander = g_hash_table_lookup (rows, key);
-      guint shown = GPOINTER_TO_UINT (g_hash_table_lookup (counts, key));
-      GtkWidget *row;
-      g_autofree char *date = NULL;
-      g_autofree char *title = NULL;
-      g_autofree char *places = NULL;
-      g_autofree char *details = NULL;
-      g_autofree char *subtitle = NULL;
 
-      g_hash_table_insert (counts, g_strdup (key), GUINT_TO_POINTER (shown + 1));
-      if (g_hash_table_contains (flagged, d) && expander != NULL)
-        adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
-                                       _("Overlapping supply from different prescribers"));
-      if (shown >= MAX_ROWS_PER_INGREDIENT)
-        continue;
-      date = techo_format_date (d->dispensed_on);
-      places = dispensing_places (d);
-      details = dispensing_details (d);
-      subtitle = g_strdup_printf ("%s\n%s", details, places);
+      if (techo_analysis_is_current (d, self->today))
+        g_hash_table_add (self->current_keys, ingredient_key (d));
+    }
+  g_hash_table_iter_init (&iter, flagged);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      const TechoDispensing *d = key;
 
-      if (expander == NULL)
-        {
-          expander = adw_expander_row_new ();
-          adw_preferences_row_set_title (ADW_PREFERENCES_ROW (expander),
-                                         d->ingredient_name != NULL ? d->ingredient_name
-                                                                    : d->drug_name);
-          if (techo_analysis_is_current (d, self->today))
-            adw_expander_row_add_action (ADW_EXPANDER_ROW (expander),
-                                         techo_chip_new (_("Taking now"), NULL, "accent"));
-          adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), expander);
-          g_hash_table_insert (rows, g_strdup (key), expander);
-          self->n_ingredients++;
-        }
-
-      title = g_strdup_printf ("%s · %s", date, d->drug_name != NULL ? d->drug_name : "");
-      row = adw_action_row_new ();
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      if (g_hash_table_contains (flagged, d))
-        {
-          adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                     techo_chip_new (_("Overlaps"), "dialog-warning-symbolic",
-                                                     "warning"));
-          adw_expander_row_set_subtitle (ADW_EXPANDER_ROW (expander),
-                                         _("Overlapping supply from different prescribers"));
-        }
-      adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
+      g_hash_table_add (self->flagged_keys, ingredient_key (d));
+      if (d->id != NULL)
+        g_hash_table_add (self->flagged_ids, g_strdup (d->id));
     }
 
-  /* Say how many older dispensings there are rather than list them all. */
-  {
-    GHashTableIter iter;
-    gpointer key, value;
-
-    g_hash_table_iter_init (&iter, counts);
-    while (g_hash_table_iter_next (&iter, &key, &value))
-      {
-        guint total = GPOINTER_TO_UINT (value);
-        GtkWidget *expander = g_hash_table_lookup (rows, key);
-        g_autofree char *more = NULL;
-        GtkWidget *row;
-
-        if (total <= MAX_ROWS_PER_INGREDIENT)
-          continue;
-        more = g_strdup_printf (ngettext ("%u earlier dispensing", "%u earlier dispensings",
-                                          total - MAX_ROWS_PER_INGREDIENT),
-                                total - MAX_ROWS_PER_INGREDIENT);
-        row = adw_action_row_new ();
-        adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), more);
-        gtk_widget_add_css_class (row, "dim-label");
-        adw_expander_row_add_row (ADW_EXPANDER_ROW (expander), row);
-      }
-  }
-  gtk_box_append (self->history_box, group);
+  if (self->store == NULL || !techo_store_is_open (self->store)
+      || self->records->profile == NULL)
+    return;
+  self->loading = TRUE;
+  techo_store_list_ingredients_async (self->store, self->records->profile->id,
+                                      self->cancellable, ingredients_listed_cb,
+                                      g_object_ref (self));
 }
 
 static void
@@ -427,15 +585,21 @@ rebuild (TechoMedicinesPage *self)
   clear_box (self->now_box);
   clear_box (self->history_box);
   self->timeline = NULL;
+  /* A read of the ingredients still on its way is for the records replaced. */
+  g_cancellable_cancel (self->cancellable);
+  g_clear_object (&self->cancellable);
+  self->cancellable = g_cancellable_new ();
+  self->loading = FALSE;
+  set_history_model (self, NULL);
+  g_clear_pointer (&self->flagged_ids, g_hash_table_unref);
+  self->flagged_ids = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_hash_table_remove_all (self->current_keys);
+  g_hash_table_remove_all (self->flagged_keys);
   self->n_current = self->n_ingredients = self->n_duplicates = self->n_notebook = 0;
   g_free (self->today);
   self->today = techo_format_today ();   /* honours TECHO_TODAY */
   techo_medical_id_set_records (self->medical_id, self->records, self->today);
-  /* With a person in the store, the Medical ID is open to notes even
-   * before any medicine arrives. */
-  if (self->records == NULL
-      || (self->records->dispensings->len == 0 && self->records->entries->len == 0
-          && self->records->profile == NULL))
+  if (self->records == NULL)
     {
       gtk_stack_set_visible_child_name (self->stack, "empty");
       return;
@@ -444,7 +608,14 @@ rebuild (TechoMedicinesPage *self)
   build_duplicates (self, flagged);
   build_now (self);
   build_history (self, flagged);
-  gtk_stack_set_visible_child_name (self->stack, "content");
+  /* With a person in the store, the Medical ID is open to notes even
+   * before any medicine arrives. Without a person, recent dispensings or
+   * notebook entries the page stays empty until the store says there are
+   * older dispensings. */
+  gtk_stack_set_visible_child_name (self->stack,
+                                    self->records->dispensings->len > 0
+                                    || self->records->entries->len > 0
+                                    || self->records->profile != NULL ? "content" : "empty");
 }
 
 static void
@@ -452,9 +623,15 @@ techo_medicines_page_dispose (GObject *object)
 {
   TechoMedicinesPage *self = TECHO_MEDICINES_PAGE (object);
 
+  g_cancellable_cancel (self->cancellable);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_MEDICINES_PAGE);
   techo_widget_unparent_children (GTK_WIDGET (self));
   g_clear_pointer (&self->records, techo_record_set_unref);
+  g_clear_object (&self->store);
+  g_clear_object (&self->cancellable);
+  g_clear_pointer (&self->flagged_ids, g_hash_table_unref);
+  g_clear_pointer (&self->current_keys, g_hash_table_unref);
+  g_clear_pointer (&self->flagged_keys, g_hash_table_unref);
   g_clear_pointer (&self->today, g_free);
   G_OBJECT_CLASS (techo_medicines_page_parent_class)->dispose (object);
 }
@@ -469,18 +646,10 @@ techo_medicines_page_set_records (TechoPage      *page,
   rebuild (self);
 }
 
-/* Shows every dispensing: waits for the complete history. */
-static gboolean
-techo_medicines_page_needs_history (TechoPage *page)
-{
-  return TRUE;
-}
-
 static void
 techo_medicines_page_page_init (TechoPageInterface *iface)
 {
   iface->set_records = techo_medicines_page_set_records;
-  iface->needs_history = techo_medicines_page_needs_history;
 }
 
 static void
@@ -499,13 +668,24 @@ techo_medicines_page_class_init (TechoMedicinesPageClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, now_box);
   gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, history_box);
   gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, medical_id);
+  gtk_widget_class_bind_template_child (widget_class, TechoMedicinesPage, history_list);
   gtk_widget_class_set_layout_manager_type (widget_class, GTK_TYPE_BIN_LAYOUT);
 }
 
 static void
 techo_medicines_page_init (TechoMedicinesPage *self)
 {
+  GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
+
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->cancellable = g_cancellable_new ();
+  self->current_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  self->flagged_keys = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  g_signal_connect (factory, "setup", G_CALLBACK (history_setup_cb), NULL);
+  g_signal_connect (factory, "bind", G_CALLBACK (history_bind_cb), self);
+  g_signal_connect (factory, "unbind", G_CALLBACK (history_unbind_cb), NULL);
+  gtk_list_view_set_factory (self->history_list, factory);
+  g_object_unref (factory);
 }
 
 guint
@@ -551,6 +731,7 @@ techo_medicines_page_set_store (TechoMedicinesPage *self,
                                 TechoStore         *store)
 {
   g_return_if_fail (TECHO_IS_MEDICINES_PAGE (self));
+  g_set_object (&self->store, store);
   techo_medical_id_set_store (self->medical_id, store);
 }
 
@@ -559,4 +740,30 @@ techo_medicines_page_get_medical_id (TechoMedicinesPage *self)
 {
   g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), NULL);
   return self->medical_id;
+}
+
+gboolean
+techo_medicines_page_is_loading (TechoMedicinesPage *self)
+{
+  g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), FALSE);
+  return self->loading;
+}
+
+GtkListView *
+techo_medicines_page_get_history_list (TechoMedicinesPage *self)
+{
+  g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), NULL);
+  return self->history_list;
+}
+
+GtkTreeListModel *
+techo_medicines_page_get_history_model (TechoMedicinesPage *self)
+{
+  GtkSelectionModel *selection;
+
+  g_return_val_if_fail (TECHO_IS_MEDICINES_PAGE (self), NULL);
+  selection = gtk_list_view_get_model (self->history_list);
+  if (selection == NULL)
+    return NULL;
+  return GTK_TREE_LIST_MODEL (gtk_no_selection_get_model (GTK_NO_SELECTION (selection)));
 }

@@ -28,4 +28,14 @@ TechoMedicalId *techo_medicines_page_get_medical_id (TechoMedicinesPage *self);
 void   techo_medicines_page_show_view         (TechoMedicinesPage *self,
                                                const char         *name);
 
+/* The store the history's rows are read from (a reference is kept). */
+void   techo_medicines_page_set_store         (TechoMedicinesPage *self,
+                                               TechoStore         *store);
+/* TRUE while the history's ingredients are being read. */
+gboolean techo_medicines_page_is_loading      (TechoMedicinesPage *self);
+/* The history: one row per ingredient, each expanding to its dispensings
+ * (a TechoDispensingModel read a page at a time). NULL model until read. */
+GtkListView      *techo_medicines_page_get_history_list  (TechoMedicinesPage *self);
+GtkTreeListModel *techo_medicines_page_get_history_model (TechoMedicinesPage *self);
+
 G_END_DECLS

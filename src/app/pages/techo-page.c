@@ -8,16 +8,9 @@
 
 G_DEFINE_INTERFACE (TechoPage, techo_page, GTK_TYPE_WIDGET)
 
-static gboolean
-techo_page_default_needs_history (TechoPage *self)
-{
-  return FALSE;
-}
-
 static void
 techo_page_default_init (TechoPageInterface *iface)
 {
-  iface->needs_history = techo_page_default_needs_history;
 }
 
 void
@@ -28,14 +21,6 @@ techo_page_set_records (TechoPage      *self,
   g_return_if_fail (TECHO_PAGE_GET_IFACE (self)->set_records != NULL);
 
   TECHO_PAGE_GET_IFACE (self)->set_records (self, records);
-}
-
-gboolean
-techo_page_needs_history (TechoPage *self)
-{
-  g_return_val_if_fail (TECHO_IS_PAGE (self), FALSE);
-
-  return TECHO_PAGE_GET_IFACE (self)->needs_history (self);
 }
 
 void

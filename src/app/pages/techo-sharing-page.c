@@ -359,18 +359,10 @@ techo_sharing_page_set_records (TechoPage      *page,
   techo_sharing_page_reload (self);
 }
 
-/* Hands the whole history to the share dialog: waits for it. */
-static gboolean
-techo_sharing_page_needs_history (TechoPage *page)
-{
-  return TRUE;
-}
-
 static void
 techo_sharing_page_page_init (TechoPageInterface *iface)
 {
   iface->set_records = techo_sharing_page_set_records;
-  iface->needs_history = techo_sharing_page_needs_history;
 }
 
 static void

@@ -118,6 +118,56 @@ join_list (GPtrArray *texts)
   return g_strjoinv (_(", "), (char **) texts->pdata);
 }
 
+/* The medicines row of the summary: @n dispensings (current ones when
+ * @current), from @first to @last, of @names. */
+static char *
+medicines_text (gboolean    current,
+                guint       n,
+                const char *first,
+                const char *last,
+                GPtrArray  *names)
+{
+  g_autofree char *list = NULL;
+  g_autofree char *from = NULL;
+  g_autofree char *to = NULL;
+
+  if (n == 0)
+    return g_strdup (current ? _("No current medicines") : _("None in the chosen period"));
+  list = join_list (names);
+  if (current)
+    /* Translators: how many current medicines go, then their names. */
+    return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u current medicine: %s",
+                                         "%u current medicines: %s", n), n, list);
+  from = techo_format_date (first);
+  to = techo_format_date (last);
+  /* Translators: how many dispensings go, from when to when, then the medicines' names. */
+  return g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dispensing, %s to %s: %s",
+                                       "%u dispensings, %s to %s: %s", n),
+                          n, from != NULL ? from : "", to != NULL ? to : "", list);
+}
+
+static void
+medicines_counted_cb (GObject      *source,
+                      GAsyncResult *result,
+                      gpointer      user_data)
+{
+  g_autoptr(GtkLabel) label = user_data;
+  g_autoptr(TechoDispensingSummary) summary = NULL;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *text = NULL;
+
+  summary = techo_store_summarize_dispensings_finish (TECHO_STORE (source), result, &error);
+  if (summary == NULL)
+    {
+      if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+        gtk_label_set_text (label, _("Could not read your records."));
+      return;
+    }
+  text = medicines_text (FALSE, summary->n, summary->first, summary->last,
+                         summary->names);
+  gtk_label_set_text (label, text);
+}
+
 /* Exactly what will go, category by category: the one selection the
  * consent gate gathers by (techo-selection.h), listed. */
 static void
@@ -158,38 +208,45 @@ add_what_rows (TechoShareDialog   *self,
     {
       g_autoptr(GPtrArray) names = g_ptr_array_new ();
       g_autoptr(GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
-      g_autofree char *list = NULL;
       g_autofree char *text = NULL;
       guint n = selection.dispensings->len;
 
-      for (guint i = 0; i < n; i++)
+      /* The window's records hold recent dispensings only: a period
+       * reaching further back is counted by the store, as the gate will
+       * gather it. */
+      if (consent->scope.current_on == NULL && !self->records->complete
+          && self->store != NULL && techo_store_is_open (self->store)
+          && self->records->profile != NULL)
         {
-          const TechoDispensing *d = g_ptr_array_index (selection.dispensings, i);
+          GtkLabel *label;
 
-          if (d->drug_name != NULL && g_hash_table_add (seen, d->drug_name))
-            g_ptr_array_add (names, d->drug_name);
+          add_summary_row (self, _("Medicines"), _("Counting…"));
+          label = g_object_get_data (g_ptr_array_index (self->summary_rows,
+                                                        self->summary_rows->len - 1),
+                                     "value-label");
+          techo_store_summarize_dispensings_async (self->store, self->records->profile->id,
+                                                   consent->period_from, consent->period_to,
+                                                   self->cancellable, medicines_counted_cb,
+                                                   g_object_ref (label));
         }
-      list = join_list (names);
-      if (n == 0)
-        text = g_strdup (consent->scope.current_on != NULL ? _("No current medicines")
-                                                           : _("None in the chosen period"));
-      else if (consent->scope.current_on != NULL)
-        /* Translators: how many current medicines go, then their names. */
-        text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u current medicine: %s",
-                                             "%u current medicines: %s", n), n, list);
       else
         {
-          const TechoDispensing *newest = g_ptr_array_index (selection.dispensings, 0);
-          const TechoDispensing *oldest = g_ptr_array_index (selection.dispensings, n - 1);
-          g_autofree char *from = techo_format_date (oldest->dispensed_on);
-          g_autofree char *to = techo_format_date (newest->dispensed_on);
+          const TechoDispensing *newest = n > 0 ? g_ptr_array_index (selection.dispensings, 0) : NULL;
+          const TechoDispensing *oldest = n > 0 ? g_ptr_array_index (selection.dispensings, n - 1)
+                                                : NULL;
 
-          /* Translators: how many dispensings go, from when to when, then the medicines' names. */
-          text = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%u dispensing, %s to %s: %s",
-                                               "%u dispensings, %s to %s: %s", n),
-                                  n, from, to, list);
+          for (guint i = 0; i < n; i++)
+            {
+              const TechoDispensing *d = g_ptr_array_index (selection.dispensings, i);
+
+              if (d->drug_name != NULL && g_hash_table_add (seen, d->drug_name))
+                g_ptr_array_add (names, d->drug_name);
+            }
+          text = medicines_text (consent->scope.current_on != NULL, n,
+                                 oldest != NULL ? oldest->dispensed_on : NULL,
+                                 newest != NULL ? newest->dispensed_on : NULL, names);
+          add_summary_row (self, _("Medicines"), text);
         }
-      add_summary_row (self, _("Medicines"), text);
     }
   if (techo_consent_has_category (consent, TECHO_CATEGORY_SCREENING))
     {

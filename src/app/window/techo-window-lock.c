@@ -260,6 +260,7 @@ techo_window_set_store (TechoWindow *self,
       techo_medicines_page_set_store (TECHO_MEDICINES_PAGE (medicines), store);
   }
   techo_sharing_page_set_store (self->sharing_page, store);
+  techo_medicines_page_set_store (self->medicines_page, store);
   if (store == NULL)
     return;
   if (techo_store_is_open (store))

@@ -50,7 +50,6 @@ struct _TechoWindow
   GPtrArray *pages;         /* TechoPage, in the stack's order */
   GHashTable *filled;       /* TechoPage set: handed the current records */
   GCancellable *cancellable;
-  GCancellable *history_cancellable;  /* the full history's load, if running */
   GSettings *settings;
   gboolean reminders_sent;
   char *pending_choice;     /* first run: "portal" or "demo" once the store is made */
@@ -59,12 +58,16 @@ struct _TechoWindow
   gint64 last_activity;     /* monotonic µs of the last input event */
   guint idle_check_id;
   guint fill_idle_id;
-  guint history_idle_id;
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
   GError *sync_error;           /* the failed sync the banner shows */
   GError *toast_error;          /* the error the last error toast names */
 };
+
+/* techo-window-bench.c: TECHO_BENCH_SCROLL (techo-bench scale) opens
+ * every page, scrolls the medicine history @rows rows and prints figures. */
+void techo_window_bench_scroll (TechoWindow *self,
+                                guint        rows);
 
 /* techo-window.c */
 void techo_window_show_mode          (TechoWindow     *self,

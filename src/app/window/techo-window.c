@@ -18,9 +18,16 @@
 /* Seconds between the dashboard's first frame and a later start's sync. */
 #define BACKGROUND_SYNC_DELAY 1
 
-/* How far back the first read takes dispensings: the dashboard shows only
- * what is current (a supply rarely exceeds 90 days), so 13 months is ample
- * and spares reading decades of history before the first frame. */
+/* How far back the window's records take dispensings; nothing in the app
+ * holds more. What reads them needs at most this: the overview's "taking
+ * now" and the reminders (a supply rarely exceeds 90 days; a long
+ * prescription 180), duplicate therapy (overlapping supplies, so current
+ * ones), the visit window's current medicines, and the medicines page's
+ * 12-month timeline, whose oldest bar may have started a month before
+ * its left edge: 13 months (400 days) covers them all. The medicine
+ * history beyond is read from the store a page at a time
+ * (techo-dispensing-model.h), and every disclosure gathers what it
+ * covers from the store (techo-disclosure.h). */
 #define RECENT_DAYS 400
 
 G_DEFINE_FINAL_TYPE (TechoWindow, techo_window, ADW_TYPE_APPLICATION_WINDOW)
@@ -98,26 +105,17 @@ show_error_toast (TechoWindow  *self,
 
 /* ---- loading the records -------------------------------------------------- */
 
-static void set_history (TechoWindow    *self,
-                         TechoRecordSet *records);
-
-/* Reads the first person's records on the store's thread. @recent_only:
- * dispensings of the last 13 months only (enough for what is current;
- * the set's complete is then FALSE), for a quick first frame. */
+/* Reads the first person's records on the store's thread: everything
+ * small whole, the dispensings of the last RECENT_DAYS only (the set's
+ * complete is then FALSE). */
 static void
 read_records (TechoWindow         *self,
-              gboolean             recent_only,
               GCancellable        *cancellable,
               GAsyncReadyCallback  callback)
 {
-  g_autofree char *from = NULL;
+  g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
+  g_autofree char *from = techo_format_add_days (today, -RECENT_DAYS);
 
-  if (recent_only)
-    {
-      g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
-
-      from = techo_format_add_days (today, -RECENT_DAYS);
-    }
   techo_store_read_records_async (self->store, 0, from, cancellable, callback,
                                   g_object_ref (self));
 }
@@ -139,18 +137,6 @@ finish_reading_records (TechoWindow  *self,
   if (records == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error_toast (self, _("Could not read your records."), error);
   return records;
-}
-
-static void
-history_loaded_cb (GObject      *source,
-                   GAsyncResult *result,
-                   gpointer      user_data)
-{
-  g_autoptr(TechoWindow) self = user_data;
-  g_autoptr(TechoRecordSet) records = finish_reading_records (self, source, result, NULL);
-
-  if (records != NULL)
-    set_history (self, records);
 }
 
 static gboolean
@@ -195,7 +181,7 @@ techo_window_load_records (TechoWindow *self)
 {
   if (self->store == NULL)
     return;
-  read_records (self, TRUE, self->cancellable, records_loaded_cb);
+  read_records (self, self->cancellable, records_loaded_cb);
 }
 
 /* ---- filling the pages ---------------------------------------------- */
@@ -237,66 +223,23 @@ send_reminders (TechoWindow *self)
   techo_reminders_send (G_APPLICATION (app), reminders);
 }
 
-/* A page may be filled now: it is content with what the first, recent
- * read holds, or the whole history is here. */
-static gboolean
-page_can_fill (TechoWindow *self,
-               TechoPage   *page)
-{
-  return self->records == NULL || self->records->complete || !techo_page_needs_history (page);
-}
-
 static gboolean
 fill_idle_cb (gpointer user_data)
 {
   TechoWindow *self = user_data;
 
-  /* One page per idle turn keeps input responsive meanwhile; the pages
-   * that show the whole history wait for it. */
+  /* One page per idle turn keeps input responsive meanwhile. */
   for (guint i = 0; i < self->pages->len; i++)
     {
       TechoPage *page = g_ptr_array_index (self->pages, i);
 
-      if (!g_hash_table_contains (self->filled, page) && page_can_fill (self, page))
+      if (!g_hash_table_contains (self->filled, page))
         {
           fill_page (self, page);
           return G_SOURCE_CONTINUE;
         }
     }
   self->fill_idle_id = 0;
-  return G_SOURCE_REMOVE;
-}
-
-static void
-set_history (TechoWindow    *self,
-             TechoRecordSet *records)
-{
-  TechoPage *visible = page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack));
-
-  techo_page_replace_records (&self->records, records);
-  for (guint i = 0; i < self->pages->len; i++)
-    {
-      TechoPage *page = g_ptr_array_index (self->pages, i);
-
-      if (techo_page_needs_history (page))
-        {
-          g_hash_table_remove (self->filled, page);
-          if (page == visible)
-            fill_page (self, page);
-        }
-    }
-  if (self->fill_idle_id == 0)
-    self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
-}
-
-static gboolean
-load_history_idle_cb (gpointer user_data)
-{
-  TechoWindow *self = user_data;
-
-  self->history_idle_id = 0;
-  if (self->store != NULL && techo_store_is_open (self->store))
-    read_records (self, FALSE, self->history_cancellable, history_loaded_cb);
   return G_SOURCE_REMOVE;
 }
 
@@ -410,10 +353,8 @@ techo_window_dispose (GObject *object)
   TechoWindow *self = TECHO_WINDOW (object);
 
   g_cancellable_cancel (self->cancellable);
-  g_cancellable_cancel (self->history_cancellable);
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
-  g_clear_handle_id (&self->history_idle_id, g_source_remove);
   g_clear_handle_id (&self->background_sync_id, g_source_remove);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
   g_clear_pointer (&self->records, techo_record_set_unref);
@@ -430,7 +371,6 @@ techo_window_finalize (GObject *object)
   TechoWindow *self = TECHO_WINDOW (object);
 
   g_clear_object (&self->cancellable);
-  g_clear_object (&self->history_cancellable);
   g_free (self->pending_choice);
   techo_wipe_free (self->pending_pin);
   g_clear_error (&self->sync_error);
@@ -496,7 +436,6 @@ techo_window_init (TechoWindow *self)
   gtk_icon_theme_add_resource_path (theme, "/org/techo/Techo/icons");
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
-  self->history_cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
   /* The pages, in the stack's order: every page is a TechoPage. */
   self->pages = g_ptr_array_new ();
@@ -547,12 +486,6 @@ techo_window_set_records (TechoWindow    *self,
   techo_page_replace_records (&self->records, records);
   show_person (self);
 
-  /* A history still on its way belongs to the records replaced here. */
-  g_cancellable_cancel (self->history_cancellable);
-  g_clear_object (&self->history_cancellable);
-  self->history_cancellable = g_cancellable_new ();
-  g_clear_handle_id (&self->history_idle_id, g_source_remove);
-
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   g_hash_table_remove_all (self->filled);
   fill_page (self, TECHO_PAGE (self->overview_page));
@@ -570,16 +503,18 @@ techo_window_set_records (TechoWindow    *self,
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_record_set_is_empty (records))
     bench_watch_first_frame (self);
+  if (g_getenv ("TECHO_BENCH_SCROLL") != NULL && !techo_record_set_is_empty (records)
+      && g_object_get_data (G_OBJECT (self), "bench-scroll") == NULL)
+    {
+      g_object_set_data (G_OBJECT (self), "bench-scroll", GINT_TO_POINTER (1));
+      techo_window_bench_scroll (self, (guint) g_ascii_strtoull (g_getenv ("TECHO_BENCH_SCROLL"),
+                                                                 NULL, 10));
+    }
   /* The dashboard first; the other pages when first shown or once the
    * main loop is idle, whichever comes first. */
   fill_page (self, page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack)));
   send_reminders (self);
   self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
-  /* A dashboard from the last 13 months of dispensings: the whole
-   * history follows for the pages that need it, once the dashboard is
-   * drawn (reading it competes for the CPU with the first frame). */
-  if (!records->complete)
-    self->history_idle_id = g_idle_add_full (G_PRIORITY_LOW, load_history_idle_cb, self, NULL);
 }
 
 TechoRecordSet *

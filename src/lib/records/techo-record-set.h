@@ -4,9 +4,10 @@
  * visit or share discloses: every path reads records through it, so no
  * two paths can disagree about what a person's records are.
  *
- * The app reads it with techo_store_read_records_async (first the recent
- * dispensings only, for a quick first frame, then the whole history: see
- * complete); a consent's disclosure reads it with
+ * The app reads it with techo_store_read_records_async with the recent
+ * dispensings only (see complete; nothing in the app holds the whole
+ * history: older dispensings are read from the store a window at a time);
+ * a consent's disclosure reads it, whole, with
  * techo_record_set_gather_sync. What the records mean (the analyte
  * finder, statuses, supplies, summaries, chart series) is worked out from
  * a set by techo-analysis.h in the reference area. A set is not changed
@@ -30,8 +31,8 @@ typedef struct
   GHashTable *documents;  /* checkup id → GBytes: the CDA as received (may be empty) */
   GPtrArray *entries;     /* TechoNotebookEntry: what a medication notebook says about
                            * the person (allergies, OTC medicines …), never NULL */
-  gboolean complete;      /* FALSE: dispensings of a recent period only (a quick
-                           * first read); everything else is always whole */
+  gboolean complete;      /* FALSE: dispensings of a recent period only (the
+                           * app's set); everything else is always whole */
   GPtrArray *guidance;    /* TechoCheckup of report kind 2x: 特定保健指導 (health
                            * guidance) records, newest first, never NULL; kept apart
                            * from the checkups (no results, no analysis) */

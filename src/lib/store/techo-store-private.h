@@ -243,6 +243,17 @@ gboolean techo_store_write_record (TechoSqlite            *db,
                                    gboolean               *out_inserted,
                                    GError                **error);
 
+/* The columns techo_store_read_dispensing reads, in its order (then any
+ * the caller adds: column 23 on). */
+#define TECHO_STORE_DISPENSING_COLUMNS \
+  "id, revision, source, dispensed_on, prescribed_on, setting, pharmacy_code," \
+  " pharmacy_name, prescriber_code, prescriber_name, prescriber_department," \
+  " receipt_code, yj_code, drug_name, ingredient_name, quantity, unit, usage," \
+  " days, dosage_form, origin, file_name, file_sha256"
+
+/* techo-store-queries.c: a dispensing from a row of those columns. */
+TechoDispensing *techo_store_read_dispensing (TechoSqliteStatement *s);
+
 /* techo-store-notebook.c, for jobs on the store's thread: each dispensing's
  * notebook details (回分, 調剤, notes …) read into it; the notebook entries
  * of @profile_id, newest first. */

@@ -451,6 +451,29 @@ techo_store_series_finish (TechoStore    *self,
 
 /* ---- dispensings --------------------------------------------------------- */
 
+TechoDispensing *
+techo_store_read_dispensing (TechoSqliteStatement *s)
+{
+  TechoDispensing *d = techo_dispensing_new ();
+  char **text[] = { &d->source, &d->dispensed_on, &d->prescribed_on, &d->setting,
+                    &d->pharmacy_code, &d->pharmacy_name, &d->prescriber_code,
+                    &d->prescriber_name, &d->prescriber_department,
+                    &d->receipt_code, &d->yj_code, &d->drug_name,
+                    &d->ingredient_name };
+
+  d->id = techo_sqlite_column_dup_text (s, 0);
+  d->revision = techo_sqlite_column_int64 (s, 1);
+  for (guint i = 0; i < G_N_ELEMENTS (text); i++)
+    *text[i] = techo_sqlite_column_dup_text (s, 2 + i);
+  d->quantity = techo_sqlite_column_double (s, 15);
+  d->unit = techo_sqlite_column_dup_text (s, 16);
+  d->usage = techo_sqlite_column_dup_text (s, 17);
+  d->days = techo_sqlite_column_int64 (s, 18);
+  d->dosage_form = techo_sqlite_column_dup_text (s, 19);
+  read_provenance (s, 20, &d->provenance);
+  return d;
+}
+
 static gpointer
 list_dispensings_job (TechoStore    *self,
                       TechoSqlite   *db,
@@ -467,11 +490,7 @@ list_dispensings_job (TechoStore    *self,
   list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
   /* Only the conditions asked for are written, so SQLite 3.15 can use the
    * (profile_id, dispensed_on) index; "?x IS NULL OR …" would defeat it. */
-  sql = g_string_new ("SELECT id, revision, source, dispensed_on, prescribed_on,"
-                      " setting, pharmacy_code, pharmacy_name, prescriber_code,"
-                      " prescriber_name, prescriber_department, receipt_code,"
-                      " yj_code, drug_name, ingredient_name, quantity, unit, usage,"
-                      " days, dosage_form, origin, file_name, file_sha256"
+  sql = g_string_new ("SELECT " TECHO_STORE_DISPENSING_COLUMNS
                       " FROM dispensings WHERE withdrawn = 0 AND revised_by IS NULL");
   if (q->profile_id != 0)
     g_string_append (sql, " AND profile_id = :profile");
@@ -494,23 +513,8 @@ list_dispensings_job (TechoStore    *self,
         techo_sqlite_bind_text (s, n++, q->second);
       while (techo_sqlite_step (s, &local_error))
         {
-          TechoDispensing *d = techo_dispensing_new ();
-          char **text[] = { &d->source, &d->dispensed_on, &d->prescribed_on, &d->setting,
-                            &d->pharmacy_code, &d->pharmacy_name, &d->prescriber_code,
-                            &d->prescriber_name, &d->prescriber_department,
-                            &d->receipt_code, &d->yj_code, &d->drug_name,
-                            &d->ingredient_name };
+          TechoDispensing *d = techo_store_read_dispensing (s);
 
-          d->id = techo_sqlite_column_dup_text (s, 0);
-          d->revision = techo_sqlite_column_int64 (s, 1);
-          for (guint i = 0; i < G_N_ELEMENTS (text); i++)
-            *text[i] = techo_sqlite_column_dup_text (s, 2 + i);
-          d->quantity = techo_sqlite_column_double (s, 15);
-          d->unit = techo_sqlite_column_dup_text (s, 16);
-          d->usage = techo_sqlite_column_dup_text (s, 17);
-          d->days = techo_sqlite_column_int64 (s, 18);
-          d->dosage_form = techo_sqlite_column_dup_text (s, 19);
-          read_provenance (s, 20, &d->provenance);
           g_ptr_array_add (list, d);
         }
     }

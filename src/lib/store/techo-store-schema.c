@@ -382,6 +382,59 @@ static const char schema_owner_pin[] =
 static const char schema_import_created_profile[] =
   "ALTER TABLE imports ADD COLUMN created_profile INTEGER NOT NULL DEFAULT 0;";
 
+/* v10: the medicines page reads only what it shows (docs/store.md). An
+ * ingredient is the first 7 characters of the YJ code, else the drug name
+ * (TECHO_STORE_INGREDIENT_KEY): an index on that expression over the rows
+ * the lists show finds one ingredient's dispensings newest first, a second
+ * one pages every dispensing newest first, and dispensing_ingredients
+ * keeps each ingredient's count up to date by trigger, so the page's one
+ * row per ingredient costs a read per ingredient, not a scan of decades. */
+#define KEY_NEW "CASE WHEN length (NEW.yj_code) >= 7 THEN substr (NEW.yj_code, 1, 7) ELSE ifnull (NEW.drug_name, '') END"
+#define KEY_OLD "CASE WHEN length (OLD.yj_code) >= 7 THEN substr (OLD.yj_code, 1, 7) ELSE ifnull (OLD.drug_name, '') END"
+#define LISTED_NEW "NEW.withdrawn = 0 AND NEW.revised_by IS NULL"
+#define LISTED_OLD "OLD.withdrawn = 0 AND OLD.revised_by IS NULL"
+static const char schema_dispensing_views[] =
+  "CREATE INDEX dispensings_by_ingredient ON dispensings"
+  "  (profile_id, " TECHO_STORE_INGREDIENT_KEY ", dispensed_on)"
+  "  WHERE withdrawn = 0 AND revised_by IS NULL;"
+  "CREATE INDEX dispensings_listed ON dispensings (profile_id, dispensed_on)"
+  "  WHERE withdrawn = 0 AND revised_by IS NULL;"
+  "CREATE TABLE dispensing_ingredients ("
+  "  profile_id INTEGER NOT NULL,"
+  "  key TEXT NOT NULL,"
+  "  n INTEGER NOT NULL,"
+  "  PRIMARY KEY (profile_id, key)) WITHOUT ROWID;"
+  "INSERT INTO dispensing_ingredients (profile_id, key, n)"
+  "  SELECT profile_id, " TECHO_STORE_INGREDIENT_KEY ", count (*) FROM dispensings"
+  "  WHERE withdrawn = 0 AND revised_by IS NULL GROUP BY 1, 2;"
+  "CREATE TRIGGER dispensing_ingredients_insert AFTER INSERT ON dispensings"
+  "  WHEN " LISTED_NEW " BEGIN"
+  "  INSERT OR IGNORE INTO dispensing_ingredients VALUES (NEW.profile_id, " KEY_NEW ", 0);"
+  "  UPDATE dispensing_ingredients SET n = n + 1"
+  "    WHERE profile_id = NEW.profile_id AND key = " KEY_NEW "; END;"
+  "CREATE TRIGGER dispensing_ingredients_delete AFTER DELETE ON dispensings"
+  "  WHEN " LISTED_OLD " BEGIN"
+  "  UPDATE dispensing_ingredients SET n = n - 1"
+  "    WHERE profile_id = OLD.profile_id AND key = " KEY_OLD ";"
+  "  DELETE FROM dispensing_ingredients"
+  "    WHERE profile_id = OLD.profile_id AND key = " KEY_OLD " AND n <= 0; END;"
+  "CREATE TRIGGER dispensing_ingredients_update"
+  "  AFTER UPDATE OF profile_id, withdrawn, revised_by, yj_code, drug_name ON dispensings"
+  "  WHEN (" LISTED_OLD ") IS NOT (" LISTED_NEW ")"
+  "    OR OLD.profile_id IS NOT NEW.profile_id OR " KEY_OLD " IS NOT " KEY_NEW " BEGIN"
+  "  UPDATE dispensing_ingredients SET n = n - 1"
+  "    WHERE profile_id = OLD.profile_id AND key = " KEY_OLD " AND " LISTED_OLD ";"
+  "  DELETE FROM dispensing_ingredients"
+  "    WHERE profile_id = OLD.profile_id AND key = " KEY_OLD " AND n <= 0;"
+  "  INSERT OR IGNORE INTO dispensing_ingredients"
+  "    SELECT NEW.profile_id, " KEY_NEW ", 0 WHERE " LISTED_NEW ";"
+  "  UPDATE dispensing_ingredients SET n = n + 1"
+  "    WHERE profile_id = NEW.profile_id AND key = " KEY_NEW " AND " LISTED_NEW "; END;";
+#undef KEY_NEW
+#undef KEY_OLD
+#undef LISTED_NEW
+#undef LISTED_OLD
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -392,6 +445,7 @@ static const TechoStoreMigration migrations[] = {
   { 7, schema_consent_scope },
   { 8, schema_owner_pin },
   { 9, schema_import_created_profile },
+  { 10, schema_dispensing_views },
 };
 
 const TechoStoreMigration *

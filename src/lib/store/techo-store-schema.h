@@ -17,7 +17,14 @@ typedef struct
 } TechoStoreMigration;
 
 /* The version this build writes. */
-#define TECHO_STORE_SCHEMA_VERSION 9
+#define TECHO_STORE_SCHEMA_VERSION 10
+
+/* An ingredient, as the medicines page groups dispensings: the first 7
+ * characters of the YJ code (the ingredient and route), else the drug
+ * name. Written the same wherever SQL uses it, so that SQLite uses the
+ * dispensings_by_ingredient index on this expression. */
+#define TECHO_STORE_INGREDIENT_KEY \
+  "(CASE WHEN length (yj_code) >= 7 THEN substr (yj_code, 1, 7) ELSE ifnull (drug_name, '') END)"
 
 const TechoStoreMigration *techo_store_schema_migrations (guint *n_migrations);
 

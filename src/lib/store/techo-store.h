@@ -642,4 +642,5 @@ G_END_DECLS
 #include "techo-store-consents.h"
 #include "techo-store-notebook.h"
 #include "techo-store-hosted.h"
+#include "techo-store-dispensing-views.h"
 #include "techo-owner-pin.h"
