@@ -22,4 +22,7 @@ GSubprocess *techo_bench_start_sandbox (const char * const  *extra_args,
                                         char               **out_issuer,
                                         GError             **error);
 
+/* Removes @path and everything under it (a scratch folder). */
+void         techo_bench_remove_tree   (const char          *path);
+
 G_END_DECLS

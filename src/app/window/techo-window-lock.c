@@ -16,6 +16,7 @@
 
 #include "techo-error-text.h"
 #include "techo-secure.h"
+#include "techo-startup-trace.h"
 #include "techo-window-private.h"
 
 void
@@ -70,6 +71,7 @@ owner_pin_checked_cb (GObject      *source,
   g_autofree char *text = NULL;
   TechoOwnerPinResult answer = { 0 };
 
+  techo_startup_mark ("pin_checked");
   if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
     {
       techo_store_close_async (TECHO_STORE (source), NULL, closed_after_pin_cb, NULL);
@@ -124,6 +126,7 @@ store_opened_cb (GObject      *source,
   g_autoptr(TechoWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  techo_startup_mark ("store_opened");
   if (!techo_store_open_finish (TECHO_STORE (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -252,8 +255,11 @@ techo_window_set_store (TechoWindow *self,
   g_return_if_fail (TECHO_IS_WINDOW (self));
 
   g_set_object (&self->store, store);
-  techo_checkups_page_set_store (self->checkups_page, store);
-  techo_sharing_page_set_store (self->sharing_page, store);
+  /* A page not built yet is handed the store when it is. */
+  if (self->checkups_page != NULL)
+    techo_checkups_page_set_store (self->checkups_page, store);
+  if (self->sharing_page != NULL)
+    techo_sharing_page_set_store (self->sharing_page, store);
   if (store == NULL)
     return;
   if (techo_store_is_open (store))

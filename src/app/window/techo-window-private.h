@@ -39,6 +39,7 @@ struct _TechoWindow
   GtkButton *sync_banner_button;
   GtkStack *content_stack;
   TechoOverviewPage *overview_page;
+  /* Built on first use (techo-window.c: ensure_page); NULL until then. */
   TechoCheckupsPage *checkups_page;
   TechoTrendsPage *trends_page;
   TechoMedicinesPage *medicines_page;
@@ -60,10 +61,13 @@ struct _TechoWindow
   guint idle_check_id;
   guint fill_idle_id;
   guint history_idle_id;
+  gulong drawn_handler;         /* after-paint: start what the first frame does not show */
+  guint drawn_timeout_id;       /* … or after a second if no frame comes */
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
   GError *sync_error;           /* the failed sync the banner shows */
   GError *toast_error;          /* the error the last error toast names */
+  struct TechoWindowBench *bench; /* techo-window-bench.c, in a bench run only */
 };
 
 /* techo-window.c */
@@ -71,6 +75,12 @@ void techo_window_show_mode          (TechoWindow     *self,
                                       TechoWindowMode  mode);
 /* Reads the records again (the first person's), recent ones first. */
 void techo_window_load_records       (TechoWindow     *self);
+
+/* techo-window-bench.c: TECHO_BENCH_FIRST_FRAME (techo-bench startup).
+ * Reports the next frame (called once the records are set), then, with
+ * "walk", opens every page and scrolls the medicine history end to end. */
+void techo_window_bench_watch        (TechoWindow     *self);
+void techo_window_bench_stop         (TechoWindow     *self);
 
 /* techo-window-actions.c */
 void techo_window_class_init_actions (GtkWidgetClass  *widget_class);
