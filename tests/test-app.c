@@ -594,6 +594,19 @@ test_lazy_pages (Fixture       *fixture,
   g_assert_cmpuint (n_children, ==, 1);
   for (guint i = 1; i < G_N_ELEMENTS (pages); i++)
     g_assert_null (gtk_stack_get_child_by_name (stack, pages[i].name));
+  /* Nor are the first run's steps: their place in the window's own stack
+   * is empty until a first run (or a sign-in) needs them. */
+  {
+    GtkStack *main_stack = GTK_STACK (gtk_widget_get_ancestor (
+                                        gtk_widget_get_parent (GTK_WIDGET (stack)), GTK_TYPE_STACK));
+    GtkWidget *place = gtk_stack_get_child_by_name (main_stack, "welcome");
+
+    g_assert_true (ADW_IS_BIN (place));
+    g_assert_null (adw_bin_get_child (ADW_BIN (place)));
+    g_assert_true (TECHO_IS_WELCOME (techo_window_get_welcome (fixture->window)));
+    g_assert_true (adw_bin_get_child (ADW_BIN (place)) == techo_window_get_welcome (fixture->window));
+    g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "overview");
+  }
 
   /* Asked for by name (as a test or an action does): built and filled,
    * not shown. */

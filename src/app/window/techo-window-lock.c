@@ -147,7 +147,7 @@ store_opened_cb (GObject      *source,
       g_autofree char *choice = g_steal_pointer (&self->pending_choice);
 
       /* The store is made: sign in and bring the records in. */
-      techo_welcome_set_protect_needed (self->welcome, FALSE);
+      techo_welcome_set_protect_needed (techo_window_ensure_welcome (self), FALSE);
       gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
       return;
     }
@@ -270,8 +270,8 @@ techo_window_set_store (TechoWindow *self,
     }
   if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
     {
-      techo_welcome_reset (self->welcome);
-      techo_welcome_set_protect_needed (self->welcome, TRUE);
+      techo_welcome_reset (techo_window_ensure_welcome (self));
+      techo_welcome_set_protect_needed (techo_window_ensure_welcome (self), TRUE);
       techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
       return;
     }

@@ -24,7 +24,8 @@ struct _TechoWindow
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   GtkSpinner *loading_spinner;
-  TechoWelcome *welcome;
+  AdwBin *welcome_bin;
+  TechoWelcome *welcome;    /* built on first use: techo_window_ensure_welcome */
   AdwStatusPage *locked_page;
   GtkPasswordEntry *unlock_entry;
   GtkButton *unlock_button;
@@ -71,6 +72,8 @@ struct _TechoWindow
 };
 
 /* techo-window.c */
+/* The first run's steps, built now if this is their first use. */
+TechoWelcome *techo_window_ensure_welcome (TechoWindow *self);
 void techo_window_show_mode          (TechoWindow     *self,
                                       TechoWindowMode  mode);
 /* Reads the records again (the first person's), recent ones first. */

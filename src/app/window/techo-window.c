@@ -91,6 +91,8 @@ techo_window_show_mode (TechoWindow     *self,
 {
   const char *shown = gtk_stack_get_visible_child_name (self->main_stack);
 
+  if (mode == TECHO_WINDOW_MODE_WELCOME)
+    techo_window_ensure_welcome (self);
   gtk_spinner_set_spinning (self->loading_spinner, mode == TECHO_WINDOW_MODE_LOADING);
   /* Out of the spinner at once: the first frame with the records shows
    * them whole, not the start of a crossfade from the spinner (which
@@ -433,6 +435,19 @@ welcome_connect_cb (TechoWelcome *welcome,
   gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
 }
 
+TechoWelcome *
+techo_window_ensure_welcome (TechoWindow *self)
+{
+  if (self->welcome == NULL)
+    {
+      self->welcome = g_object_new (TECHO_TYPE_WELCOME, NULL);
+      g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
+      g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
+      adw_bin_set_child (self->welcome_bin, GTK_WIDGET (self->welcome));
+    }
+  return self->welcome;
+}
+
 /* ---- navigation ------------------------------------------------------- */
 
 static void
@@ -535,14 +550,13 @@ techo_window_class_init (TechoWindowClass *klass)
 
   /* The other pages' classes (and their templates) load when first
    * built. */
-  g_type_ensure (TECHO_TYPE_WELCOME);
   g_type_ensure (TECHO_TYPE_OVERVIEW_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/techo/Techo/techo-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, welcome);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, welcome_bin);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, locked_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, unlock_entry);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, unlock_button);
@@ -585,8 +599,6 @@ techo_window_init (TechoWindow *self)
   build_sidebar (self);
 
   techo_window_init_lock (self);
-  g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
-  g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
   techo_window_show_mode (self, TECHO_WINDOW_MODE_LOADING);
   techo_startup_mark ("window_built");
@@ -765,5 +777,5 @@ techo_window_show_error (TechoWindow  *self,
 GtkWidget *
 techo_window_get_welcome (TechoWindow *self)
 {
-  return GTK_WIDGET (self->welcome);
+  return GTK_WIDGET (techo_window_ensure_welcome (self));
 }
