@@ -352,8 +352,8 @@ add_medicines_card (TechoOverviewPage *self,
                     gboolean           second_column)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  g_autoptr(GPtrArray) duplicates = techo_analysis_duplicates (self->records->dispensings,
-                                                               NULL, NULL);
+  g_autoptr(GPtrArray) supplies = g_ptr_array_new ();
+  g_autoptr(GPtrArray) duplicates = NULL;
   g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *recent = techo_format_add_days (self->today, -RECENT_DUPLICATE_DAYS);
   guint n_rows = 0;
@@ -361,6 +361,19 @@ add_medicines_card (TechoOverviewPage *self,
   guint n_more_duplicates = 0;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Medicines now"));
+
+  /* Only supplies still running on the day RECENT_DUPLICATE_DAYS ago can
+   * make a duplicate worth a word or run today: the card sweeps those
+   * (newest first, as the records are), not the months before (a
+   * household's 13 months can hold 14,000 lines). */
+  for (guint i = 0; i < self->records->dispensings->len; i++)
+    {
+      TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
+
+      if (techo_analysis_is_current (d, recent))
+        g_ptr_array_add (supplies, d);
+    }
+  duplicates = techo_analysis_duplicates (supplies, NULL, NULL);
 
   /* Duplicate therapy first: going on now, or over within three months
    * (said in the past tense, with its days). */
@@ -412,9 +425,9 @@ add_medicines_card (TechoOverviewPage *self,
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
 
-  for (guint i = 0; i < self->records->dispensings->len; i++)
+  for (guint i = 0; i < supplies->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
+      const TechoDispensing *d = g_ptr_array_index (supplies, i);
       int days_left = techo_analysis_days_left (d, self->today);
       g_autofree char *left = NULL;
       GtkWidget *row, *label;
