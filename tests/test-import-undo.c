@@ -289,7 +289,8 @@ import_paths (const char        *data_dir,
   return report;
 }
 
-static void
+/* Undoes the last import; returns whether it removed the profile too. */
+static gboolean
 undo_last (const char *data_dir,
            guint      *n_entries,
            guint      *n_parts)
@@ -303,6 +304,18 @@ undo_last (const char *data_dir,
   *n_entries = undone->n_entries;
   *n_parts = undone->n_parts;
   close_store (store);
+  return undone->profile_removed;
+}
+
+/* The rows of the audit log (left out of snapshot()). */
+static guint
+audit_rows (const char *data_dir)
+{
+  TechoSqlite *db = open_raw (data_dir);
+  g_autoptr(GPtrArray) rows = strings_of (db, "SELECT action || ' ' || detail FROM audit_log");
+
+  techo_sqlite_close (db);
+  return rows->len;
 }
 
 typedef struct
@@ -448,7 +461,9 @@ test_failure_injected (Fixture       *f,
 {
   static const char *const tables[] = {
     "dispensing_details", "notebook_entries", "jahis_pending_parts", "jahis_joined",
+    "audit_log",
   };
+  guint n_audit = audit_rows (f->data_dir);
   const char *paths[] = { f->notebook, f->a1, f->b1, NULL };
 
   for (guint i = 0; i < G_N_ELEMENTS (tables); i++)
@@ -468,6 +483,9 @@ test_failure_injected (Fixture       *f,
       raw_exec (f->data_dir, "DROP TRIGGER inject_failure");
       after = snapshot (f->data_dir);
       assert_same_store (f->before, after);
+      /* The audit rows are written in the import's transaction: none for
+       * an import that did not happen, and no import without its rows. */
+      g_assert_cmpuint (audit_rows (f->data_dir), ==, n_audit);
     }
   {
     g_autoptr(GError) error = NULL;
@@ -476,7 +494,84 @@ test_failure_injected (Fixture       *f,
     g_assert_no_error (error);
     g_assert_true (techo_import_report_all_read (report));
     g_assert_cmpint (report->import_id, >, 0);
+    /* One row per file read. */
+    g_assert_cmpuint (audit_rows (f->data_dir), ==, n_audit + 3);
   }
+}
+
+/* An import that made the person: undoing it removes the profile again,
+ * unless something else is in it by then. */
+static void
+test_created_profile (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-import-made-XXXXXX", &error);
+  g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
+  g_autofree char *notebook = write_notebook (dir);
+  g_autofree char *base = write_file (dir, "base.txt", base_text, strlen (base_text));
+  const char *first[] = { notebook, NULL };
+  const char *second[] = { base, NULL };
+  g_autoptr(GHashTable) empty = NULL;
+  guint n_entries, n_parts;
+
+  close_store (open_store (data_dir));
+  empty = snapshot (data_dir);
+  g_assert_cmpuint (table_rows (empty, "profiles"), ==, 0);
+
+  /* Made, then undone: the store is empty again. */
+  {
+    g_autoptr(TechoImportReport) report = import_paths (data_dir, first, 0, &error);
+    g_autoptr(GHashTable) after = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (report->profile_created);
+    g_assert_true (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    assert_same_store (empty, after);
+  }
+
+  /* Made by the first import, added to by a second: undoing the second
+   * keeps the person; undoing the first as well removes it. */
+  {
+    g_autoptr(TechoImportReport) a = import_paths (data_dir, first, 0, &error);
+    g_autoptr(TechoImportReport) b = NULL;
+    g_autoptr(GHashTable) after = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (a->profile_created);
+    b = import_paths (data_dir, second, 0, &error);
+    g_assert_no_error (error);
+    g_assert_false (b->profile_created);
+    g_assert_cmpint (b->profile_id, ==, a->profile_id);
+    g_assert_false (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    g_assert_cmpuint (table_rows (after, "profiles"), ==, 1);
+    g_assert_cmpuint (table_rows (after, "notebook_entries"), ==, 7);
+    g_clear_pointer (&after, g_hash_table_unref);
+    g_assert_true (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    assert_same_store (empty, after);
+  }
+
+  /* A person the user signed in as (a client id) stays, whatever made it. */
+  {
+    g_autoptr(TechoImportReport) report = import_paths (data_dir, first, 0, &error);
+    g_autoptr(GHashTable) after = NULL;
+
+    g_assert_no_error (error);
+    raw_exec (data_dir, "UPDATE profiles SET client_id = 'techo-desktop'");
+    g_assert_false (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    g_assert_cmpuint (table_rows (after, "profiles"), ==, 1);
+    g_assert_cmpuint (table_rows (after, "dispensings"), ==, 0);
+  }
+  {
+    TechoStore *store = open_store (data_dir);
+
+    g_assert_true (techo_store_erase_sync (store, NULL, &error));
+    g_object_unref (store);
+  }
+  techo_test_remove_tree (dir);
 }
 
 /* techo-cli import SIGKILLed at random moments: the store holds the whole
@@ -706,5 +801,6 @@ main (int    argc,
   g_test_add ("/import-undo/dry-run-json", Fixture, NULL, fixture_set_up, test_dry_run_json,
               fixture_tear_down);
   g_test_add_func ("/import-undo/first-import-failure", test_first_import_failure);
+  g_test_add_func ("/import-undo/created-profile", test_created_profile);
   return g_test_run ();
 }

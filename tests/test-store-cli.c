@@ -125,6 +125,42 @@ test_status (void)
                               "consents", NULL), ==, 3);
     g_clear_pointer (&out, g_free);
   }
+  /* No keyring at all (no session bus): a passphrase store still opens and
+   * reports what it holds; the sign-in, kept in the keyring, is unknown. */
+  {
+    g_autofree char *bus = g_strdup (g_getenv ("DBUS_SESSION_BUS_ADDRESS"));
+    g_autofree char *display = g_strdup (g_getenv ("DISPLAY"));
+    g_autoptr(JsonParser) no_keyring = json_parser_new ();
+    JsonObject *object;
+
+    g_setenv ("DBUS_SESSION_BUS_ADDRESS", "unix:path=/nonexistent/techo-test-bus", TRUE);
+    g_unsetenv ("DISPLAY");
+    g_setenv ("TECHO_KEYRING_TIMEOUT", "10", TRUE);
+    g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "--passphrase-file",
+                              passphrase_file, "status", "--json", NULL), ==, 0);
+    g_assert_true (json_parser_load_from_data (no_keyring, out, -1, &error));
+    g_assert_no_error (error);
+    object = json_node_get_object (json_parser_get_root (no_keyring));
+    g_assert_true (json_object_get_null_member (object, "signed_in"));
+    g_assert_cmpstr (json_object_get_string_member (json_object_get_object_member (object,
+                                                                                    "store"),
+                                                    "mode"), ==, "passphrase");
+    g_clear_pointer (&out, g_free);
+    g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "--passphrase-file",
+                              passphrase_file, "status", NULL), ==, 0);
+    g_assert_nonnull (strstr (out, "unknown"));
+    g_clear_pointer (&out, g_free);
+    /* What needs the sign-in says the keyring is missing (exit 3). */
+    g_assert_cmpint (run_cli (&out, "--data-dir", locked_dir, "--passphrase-file",
+                              passphrase_file, "sync", NULL), ==, 3);
+    g_clear_pointer (&out, g_free);
+    g_unsetenv ("TECHO_KEYRING_TIMEOUT");
+    if (bus != NULL)
+      g_setenv ("DBUS_SESSION_BUS_ADDRESS", bus, TRUE);
+    if (display != NULL)
+      g_setenv ("DISPLAY", display, TRUE);
+  }
+
   /* An empty --data-dir never means the current folder. */
   g_assert_cmpint (run_cli (&out, "--data-dir", "", "status", NULL), ==, 2);
   g_clear_pointer (&out, g_free);

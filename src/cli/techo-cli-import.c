@@ -329,9 +329,10 @@ undo_last (TechoStore *store,
   if (json)
     g_print ("{\n  \"undone\" : %" G_GINT64_FORMAT ",\n  \"removed\" : %u,\n"
              "  \"sources_removed\" : %u,\n  \"restored\" : %u,\n"
-             "  \"notebook_entries_removed\" : %u,\n  \"parts\" : %u\n}\n",
+             "  \"notebook_entries_removed\" : %u,\n  \"parts\" : %u,\n"
+             "  \"profile_removed\" : %s\n}\n",
              undone->import_id, undone->n_removed, undone->n_sources, undone->n_restored,
-             undone->n_entries, undone->n_parts);
+             undone->n_entries, undone->n_parts, undone->profile_removed ? "true" : "false");
   else
     g_print ("Undid import %" G_GINT64_FORMAT " (%s): %u record(s) removed, %u source(s) "
              "removed from records that stay, %u replaced value set(s) restored, %u notebook "
@@ -339,6 +340,8 @@ undo_last (TechoStore *store,
              undone->import_id, undone->summary != NULL ? undone->summary : "",
              undone->n_removed, undone->n_sources, undone->n_restored, undone->n_entries,
              undone->n_entries == 1 ? "y" : "ies", undone->n_parts);
+  if (!json && undone->profile_removed)
+    g_print ("The profile this import had made held nothing else and was removed.\n");
   return TECHO_EXIT_OK;
 }
 

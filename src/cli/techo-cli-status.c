@@ -26,6 +26,9 @@ typedef struct
 {
   /* session: filled by the portal side when signed in */
   gboolean signed_in;
+  char *session_unknown; /* why the session could not be read (the keyring
+                          * is not there; a passphrase store opens without
+                          * it), or NULL */
   char *issuer;
   char *client_id;
   char *scopes;
@@ -44,6 +47,7 @@ static void
 status_clear (Status *status)
 {
   g_free (status->issuer);
+  g_free (status->session_unknown);
   g_free (status->client_id);
   g_free (status->scopes);
   g_free (status->consent_expires_at);
@@ -63,17 +67,32 @@ status_gather (TechoStore  *store,
   status->mode = techo_store_get_mode (store);
   status->schema_version = techo_store_get_schema_version (store);
 
-  /* The portal session lives in the keyring: tokens are never read out. */
+  /* The portal session lives in the keyring: tokens are never read out.
+   * A passphrase store opens without the keyring; with none running, what
+   * it holds is reported and the session said to be unknown. */
   {
-    g_autoptr(TechoOAuth) oauth = techo_cli_load_session (store, FALSE, error);
+    g_autoptr(GError) session_error = NULL;
+    g_autoptr(TechoOAuth) oauth = techo_cli_load_session (store, FALSE, &session_error);
 
     if (oauth == NULL)
-      return FALSE;
-    status->signed_in = techo_oauth_is_signed_in (oauth);
-    status->issuer = g_strdup (techo_oauth_get_issuer (oauth));
-    status->client_id = g_strdup (techo_oauth_get_client_id (oauth));
-    status->scopes = g_strdup (techo_oauth_get_scopes (oauth));
-    status->consent_expires_at = g_strdup (techo_oauth_get_consent_expires_at (oauth));
+      {
+        if (status->mode != TECHO_STORE_MODE_PASSPHRASE
+            || !g_error_matches (session_error, TECHO_VAULT_ERROR,
+                                 TECHO_VAULT_ERROR_UNAVAILABLE))
+          {
+            g_propagate_error (error, g_steal_pointer (&session_error));
+            return FALSE;
+          }
+        status->session_unknown = g_strdup (session_error->message);
+      }
+    else
+      {
+        status->signed_in = techo_oauth_is_signed_in (oauth);
+        status->issuer = g_strdup (techo_oauth_get_issuer (oauth));
+        status->client_id = g_strdup (techo_oauth_get_client_id (oauth));
+        status->scopes = g_strdup (techo_oauth_get_scopes (oauth));
+        status->consent_expires_at = g_strdup (techo_oauth_get_consent_expires_at (oauth));
+      }
   }
 
   profiles = techo_store_list_profiles_sync (store, NULL, error);
@@ -116,7 +135,10 @@ status_to_json (const Status *status)
   json_builder_begin_object (builder);
 
   json_builder_set_member_name (builder, "signed_in");
-  json_builder_add_boolean_value (builder, status->signed_in);
+  if (status->session_unknown != NULL)
+    json_builder_add_null_value (builder); /* unknown: no keyring to ask */
+  else
+    json_builder_add_boolean_value (builder, status->signed_in);
   json_builder_set_member_name (builder, "issuer");
   if (status->issuer != NULL)
     json_builder_add_string_value (builder, status->issuer);
@@ -188,7 +210,11 @@ status_print (const Status *status)
   g_print ("%-24s %s\n", "Protected by:", status->mode == TECHO_STORE_MODE_PASSPHRASE
                                          ? "a passphrase" : "the keyring");
   g_print ("%-24s %d\n", "Schema version:", status->schema_version);
-  g_print ("%-24s %s\n", "Signed in:", status->signed_in ? status->issuer : "no");
+  if (status->session_unknown != NULL)
+    g_print ("%-24s %s\n", "Signed in:",
+             "unknown (the sign-in is kept in the keyring, which is not available)");
+  else
+    g_print ("%-24s %s\n", "Signed in:", status->signed_in ? status->issuer : "no");
   if (status->issuer != NULL)
     g_print ("%-24s %s\n", "Consent until:",
              status->consent_expires_at != NULL ? status->consent_expires_at : "unknown");

@@ -203,7 +203,9 @@ undone_cb (GObject      *source,
       return;
     }
   techo_window_reload (window);
-  techo_window_add_toast (window, _("Import undone"));
+  techo_window_add_toast (window, undone->profile_removed
+                                    ? _("Import undone, with the person it had added")
+                                    : _("Import undone"));
 }
 
 static void

@@ -775,6 +775,72 @@ take_notebook_counts (GPtrArray *files,
     }
 }
 
+/* What the audit callbacks below see (on the store's thread, while
+ * import_files waits for the merge). */
+typedef struct
+{
+  GPtrArray *files;     /* TechoImportFile */
+} ImportAudit;
+
+/* The audit rows of an import that only keeps parts of multi-part data:
+ * one per file read. Each names the file, never a value from it. */
+static GPtrArray *
+parts_audit (gint64   import_id,
+             gint64   profile_id,
+             gpointer user_data)
+{
+  ImportAudit *audit = user_data;
+  GPtrArray *details = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < audit->files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (audit->files, i);
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        continue;
+      g_ptr_array_add (details,
+                       g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
+                                        techo_import_kind_to_string (file->kind),
+                                        file->file_name, file->file_sha256,
+                                        file->notebook != NULL ? file->notebook->n_parts_pending
+                                                               : 0,
+                                        file->notebook != NULL ? file->notebook->n_parts_known
+                                                               : 0));
+    }
+  return details;
+}
+
+/* The audit rows of an import with records: one per file that went in (a
+ * file with a conflict wrote nothing and is refused). */
+static GPtrArray *
+records_audit (gint64   import_id,
+               gint64   profile_id,
+               gpointer user_data)
+{
+  ImportAudit *audit = user_data;
+  GPtrArray *details = g_ptr_array_new_with_free_func (g_free);
+
+  for (guint i = 0; i < audit->files->len; i++)
+    {
+      TechoImportFile *file = g_ptr_array_index (audit->files, i);
+
+      if (file->status != TECHO_IMPORT_FILE_READ)
+        continue;
+      count_outcomes (file);
+      if (file->n_conflicts > 0)
+        continue;
+      g_ptr_array_add (details,
+                       g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
+                                        " records=%u new=%u merged=%u replaced=%u import=%"
+                                        G_GINT64_FORMAT,
+                                        techo_import_kind_to_string (file->kind),
+                                        file->file_name, file->file_sha256, profile_id,
+                                        file->entries->len, file->n_added, file->n_merged,
+                                        file->n_replaced, import_id));
+    }
+  return details;
+}
+
 static TechoImportReport *
 import_files (TechoStore        *store,
               gint64             profile_id,
@@ -796,6 +862,8 @@ import_files (TechoStore        *store,
                                                       (GDestroyNotify) g_ptr_array_unref);
   g_autoptr(GPtrArray) notebooks = g_ptr_array_new_with_free_func (
     (GDestroyNotify) techo_merge_notebook_free);
+  TechoMergeExtras extras = { NULL };
+  ImportAudit audit = { files };
 
   report->files = g_ptr_array_ref (files);
   report->dry_run = (flags & TECHO_IMPORT_DRY_RUN) != 0;
@@ -838,29 +906,16 @@ import_files (TechoStore        *store,
                                   file->file_name);
         }
       /* Nobody's yet: one import (undone as one) that keeps the parts. */
+      extras.audit = parts_audit;
+      extras.audit_data = &audit;
       import_id = techo_store_merge_sync (store, 0, NULL, entries, notebooks,
                                           (flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN
                                                                          : 0,
-                                          summary->str, NULL, cancellable, error);
+                                          summary->str, &extras, NULL, cancellable, error);
       if (import_id < 0)
         return NULL;
       report->import_id = import_id;
       take_notebook_counts (files, notebooks);
-      for (guint i = 0; i < files->len; i++)
-        {
-          TechoImportFile *file = g_ptr_array_index (files, i);
-          g_autofree char *detail = NULL;
-
-          if (file->status != TECHO_IMPORT_FILE_READ || report->dry_run)
-            continue;
-          detail = g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
-                                    techo_import_kind_to_string (file->kind), file->file_name,
-                                    file->file_sha256,
-                                    file->notebook != NULL ? file->notebook->n_parts_pending : 0,
-                                    file->notebook != NULL ? file->notebook->n_parts_known : 0);
-          if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
-            return NULL;
-        }
       return g_steal_pointer (&report);
     }
 
@@ -939,33 +994,31 @@ import_files (TechoStore        *store,
       return g_steal_pointer (&report);
     }
 
+  /* The 電子処方箋 rows supersede the claims rows of the same institution
+   * and date, whichever file brought either (a recompute, so running it
+   * again changes nothing); the marks and the audit rows go into the
+   * merge's transaction. */
+  if (mhlw_medicines_read (files))
+    extras.revise_prefix = TECHO_MHLW_ID_PREFIX;
+  extras.audit = records_audit;
+  extras.audit_data = &audit;
   import_id = techo_store_merge_sync (store, report->profile_id,
                                       report->profile_created ? profile : NULL, entries,
                                       notebooks,
                                       ((flags & TECHO_IMPORT_REPLACE) ? TECHO_MERGE_REPLACE : 0)
                                       | ((flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN : 0),
-                                      summary->str, &report->profile_id, cancellable, error);
+                                      summary->str, &extras, &report->profile_id, cancellable,
+                                      error);
   if (import_id < 0)
     return NULL;
   report->import_id = import_id;
+  report->n_revised = extras.n_revised;
+  report->n_newly_revised = extras.n_newly_revised;
   take_notebook_counts (files, notebooks);
-
-  /* The 電子処方箋 rows supersede the claims rows of the same institution
-   * and date, whichever file brought either. Run right after the merge's
-   * transaction (its own transaction; a recompute, so running it again
-   * changes nothing). */
-  if (!report->dry_run && mhlw_medicines_read (files))
-    {
-      if (!techo_store_revise_dispensings_sync (store, report->profile_id, TECHO_MHLW_ID_PREFIX,
-                                                &report->n_revised, &report->n_newly_revised,
-                                                cancellable, error))
-        return NULL;
-    }
 
   for (guint i = 0; i < files->len; i++)
     {
       TechoImportFile *file = g_ptr_array_index (files, i);
-      g_autofree char *detail = NULL;
 
       if (file->status != TECHO_IMPORT_FILE_READ)
         continue;
@@ -981,17 +1034,6 @@ import_files (TechoStore        *store,
                                                                              0))->n_changed);
           continue;
         }
-      if (report->dry_run)
-        continue;
-      /* The audit row names the file, never a value from it. */
-      detail = g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
-                                " records=%u new=%u merged=%u replaced=%u import=%"
-                                G_GINT64_FORMAT,
-                                techo_import_kind_to_string (file->kind), file->file_name,
-                                file->file_sha256, report->profile_id, file->entries->len,
-                                file->n_added, file->n_merged, file->n_replaced, import_id);
-      if (!techo_store_append_audit_sync (store, "import", detail, cancellable, error))
-        return NULL;
     }
   return g_steal_pointer (&report);
 }

@@ -709,6 +709,7 @@ typedef struct
   GPtrArray *notebooks;
   TechoMergeFlags flags;
   char *summary;
+  TechoMergeExtras *extras; /* the caller's, who waits for the job; nullable */
 } MergeRequest;
 
 static void
@@ -828,8 +829,8 @@ merge_job (TechoStore    *self,
       n_changes++;
       g_clear_pointer (&s, techo_sqlite_statement_free);
     }
-  s = techo_sqlite_prepare (db, "INSERT INTO imports (at, profile_id, summary)"
-                                " VALUES (?1, ?2, ?3)", &local_error);
+  s = techo_sqlite_prepare (db, "INSERT INTO imports (at, profile_id, summary,"
+                                " created_profile) VALUES (?1, ?2, ?3, ?4)", &local_error);
   if (s == NULL)
     goto failed;
   techo_sqlite_bind_int64 (s, 1, now);
@@ -838,9 +839,11 @@ merge_job (TechoStore    *self,
   else
     techo_sqlite_bind_null (s, 2); /* only parts of multi-part data, nobody's yet */
   techo_sqlite_bind_text (s, 3, r->summary);
+  techo_sqlite_bind_int64 (s, 4, r->new_profile != NULL);
   if (!techo_sqlite_step_done (s, &local_error))
     goto failed;
   import_id = techo_sqlite_last_insert_rowid (db);
+  g_clear_pointer (&s, techo_sqlite_statement_free);
 
   /* One savepoint per file (group): its records, then its notebook. */
   for (;;)
@@ -921,6 +924,38 @@ merge_job (TechoStore    *self,
       techo_sqlite_rollback (db);
       return g_new0 (gint64, 2);
     }
+  /* The 電子処方箋 rows supersede the claims rows of the same institution
+   * and date, whichever import brought either; and the audit rows. Both in
+   * this transaction: records, marks and log are committed together. */
+  if (r->extras != NULL && r->extras->revise_prefix != NULL && r->profile_id > 0)
+    {
+      gint64 before = 0, after = 0;
+
+      if (!techo_store_revise_in_transaction (db, r->profile_id, r->extras->revise_prefix,
+                                              &before, &after, &local_error))
+        goto failed;
+      r->extras->n_revised = (guint) after;
+      r->extras->n_newly_revised = after > before ? (guint) (after - before) : 0;
+    }
+  if (r->extras != NULL && r->extras->audit != NULL)
+    {
+      g_autoptr(GPtrArray) details = r->extras->audit (n_changes > 0 ? import_id : 0,
+                                                       r->profile_id, r->extras->audit_data);
+
+      for (guint j = 0; details != NULL && j < details->len; j++)
+        {
+          g_autoptr(TechoSqliteStatement) a = NULL;
+
+          a = techo_sqlite_prepare_cached (db, "INSERT INTO audit_log (at, action, detail)"
+                                               " VALUES (?1, 'import', ?2)", &local_error);
+          if (a == NULL)
+            goto failed;
+          techo_sqlite_bind_int64 (a, 1, now);
+          techo_sqlite_bind_text (a, 2, g_ptr_array_index (details, j));
+          if (!techo_sqlite_step_done (a, &local_error))
+            goto failed;
+        }
+    }
   /* Nothing changed: no import to undo. */
   if (n_changes == 0
       && !exec_bound (db, "DELETE FROM imports WHERE id = ?1 OR ?2 = 0", import_id, 1,
@@ -948,6 +983,7 @@ techo_store_merge_sync (TechoStore          *self,
                         GPtrArray           *notebooks,
                         TechoMergeFlags      flags,
                         const char          *summary,
+                        TechoMergeExtras    *extras,
                         gint64              *out_profile_id,
                         GCancellable        *cancellable,
                         GError             **error)
@@ -975,6 +1011,7 @@ techo_store_merge_sync (TechoStore          *self,
   r->notebooks = notebooks != NULL ? g_ptr_array_ref (notebooks) : NULL;
   r->flags = flags;
   r->summary = g_strdup (summary);
+  r->extras = extras;
   id = techo_store_run_sync (self, merge_job, r, (GDestroyNotify) merge_request_free,
                              cancellable, error);
   if (id == NULL)
@@ -985,6 +1022,42 @@ techo_store_merge_sync (TechoStore          *self,
 }
 
 /* ---- undo ---------------------------------------------------------------- */
+
+/* Deletes profile @profile_id when nothing is left in it: no record, no
+ * notebook entry or detail, no sync state (a portal person), no import
+ * still in force. The undone imports stay in the history, nobody's. */
+static gboolean
+remove_empty_profile (TechoSqlite  *db,
+                      gint64        profile_id,
+                      gboolean     *out_removed,
+                      GError      **error)
+{
+  static const char held_sql[] =
+    "SELECT EXISTS (SELECT 1 FROM checkups WHERE profile_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM dispensings WHERE profile_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM screenings WHERE profile_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM notebook_entries WHERE profile_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM dispensing_details WHERE profile_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM sync_state WHERE profile_id = ?1)"
+    " OR EXISTS (SELECT 1 FROM imports WHERE profile_id = ?1 AND undone_at IS NULL)"
+    " OR EXISTS (SELECT 1 FROM profiles WHERE id = ?1 AND client_id IS NOT NULL)";
+  g_autoptr(TechoSqliteStatement) held = techo_sqlite_prepare (db, held_sql, error);
+
+  *out_removed = FALSE;
+  if (held == NULL)
+    return FALSE;
+  techo_sqlite_bind_int64 (held, 1, profile_id);
+  if (!techo_sqlite_step (held, error))
+    return error == NULL || *error == NULL;
+  if (techo_sqlite_column_int64 (held, 0) != 0)
+    return TRUE;
+  if (!exec_bound (db, "UPDATE imports SET profile_id = NULL WHERE profile_id = ?1 OR ?2 = 0",
+                   profile_id, 1, error)
+      || !exec_bound (db, "DELETE FROM profiles WHERE id = ?1 OR ?2 = 0", profile_id, 1, error))
+    return FALSE;
+  *out_removed = techo_sqlite_changes (db) > 0;
+  return TRUE;
+}
 
 static gpointer
 undo_job (TechoStore    *self,
@@ -997,6 +1070,8 @@ undo_job (TechoStore    *self,
   g_autoptr(GError) local_error = NULL;
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(TechoUndoResult) result = g_new0 (TechoUndoResult, 1);
+  gint64 profile_id;
+  gboolean created_profile;
   static const char *const remove_rows[] = {
     "DELETE FROM checkups WHERE import_id = ?1 OR ?2 = 0",
     "DELETE FROM dispensings WHERE import_id = ?1 OR ?2 = 0",
@@ -1005,7 +1080,8 @@ undo_job (TechoStore    *self,
 
   if (!techo_sqlite_begin (db, &local_error))
     goto failed;
-  s = techo_sqlite_prepare (db, "SELECT id, at, summary FROM imports WHERE undone_at IS NULL"
+  s = techo_sqlite_prepare (db, "SELECT id, at, summary, profile_id, created_profile"
+                                " FROM imports WHERE undone_at IS NULL"
                                 " AND (?1 = 0 OR id = ?1) ORDER BY id DESC LIMIT 1",
                             &local_error);
   if (s == NULL)
@@ -1023,6 +1099,8 @@ undo_job (TechoStore    *self,
   result->import_id = techo_sqlite_column_int64 (s, 0);
   result->at = techo_sqlite_column_int64 (s, 1);
   result->summary = techo_sqlite_column_dup_text (s, 2);
+  profile_id = techo_sqlite_column_int64 (s, 3);
+  created_profile = techo_sqlite_column_int64 (s, 4) != 0;
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
   /* What it replaced comes back: items, then the document. */
@@ -1081,8 +1159,14 @@ undo_job (TechoStore    *self,
     goto failed;
   result->n_sources = techo_sqlite_changes (db);
   if (!exec_bound (db, "UPDATE imports SET undone_at = ?2 WHERE id = ?1", result->import_id,
-                   techo_store_now (), &local_error)
-      || !techo_sqlite_commit (db, &local_error))
+                   techo_store_now (), &local_error))
+    goto failed;
+  /* The person this import made goes too, unless something else is in
+   * the profile now (a later import, a sync, the user's own entries). */
+  if (created_profile && profile_id > 0
+      && !remove_empty_profile (db, profile_id, &result->profile_removed, &local_error))
+    goto failed;
+  if (!techo_sqlite_commit (db, &local_error))
     goto failed;
   return g_steal_pointer (&result);
 

@@ -113,6 +113,16 @@ gboolean     techo_store_connect         (TechoStore   *self,
 /* Closes the connection and wipes the key material. */
 void         techo_store_disconnect      (TechoStore   *self);
 
+/* Recomputes the revised medication rows whose id starts with @id_prefix
+ * (techo_store_revise_dispensings_sync), inside the caller's transaction.
+ * @out_before and @out_after: the profile's revised rows before and after. */
+gboolean     techo_store_revise_in_transaction (TechoSqlite  *db,
+                                                gint64        profile_id,
+                                                const char   *id_prefix,
+                                                gint64       *out_before,
+                                                gint64       *out_after,
+                                                GError      **error);
+
 /* What a job returns on success when it has no value to hand back. */
 #define TECHO_STORE_DONE GINT_TO_POINTER (1)
 

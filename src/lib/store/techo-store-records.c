@@ -923,6 +923,50 @@ static const char revise_sql[] =
   SUPERSEDER ("prescribed_on", "prescriber_code", "0") ")"
   " WHERE (?1 = 0 OR profile_id = ?1) AND substr (id, 1, length (?2)) = ?2";
 
+gboolean
+techo_store_revise_in_transaction (TechoSqlite  *db,
+                                   gint64        profile_id,
+                                   const char   *id_prefix,
+                                   gint64       *out_before,
+                                   gint64       *out_after,
+                                   GError      **error)
+{
+  g_autoptr(TechoSqliteStatement) update = NULL;
+  g_autoptr(TechoSqliteStatement) count = NULL;
+  gint64 *counts[2] = { out_before, out_after };
+
+  count = techo_sqlite_prepare (db,
+                                "SELECT count(*) FROM dispensings"
+                                " WHERE (?1 = 0 OR profile_id = ?1) AND withdrawn = 0"
+                                " AND revised_by IS NOT NULL", error);
+  if (count == NULL)
+    return FALSE;
+  for (guint i = 0; i < 2; i++)
+    {
+      if (i == 1)
+        {
+          update = techo_sqlite_prepare (db, revise_sql, error);
+          if (update == NULL)
+            return FALSE;
+          techo_sqlite_bind_int64 (update, 1, profile_id);
+          techo_sqlite_bind_text (update, 2, id_prefix);
+          if (!techo_sqlite_step_done (update, error))
+            return FALSE;
+        }
+      techo_sqlite_bind_int64 (count, 1, profile_id);
+      if (!techo_sqlite_step (count, error))
+        {
+          if (error != NULL && *error == NULL)
+            g_set_error_literal (error, TECHO_SQLITE_ERROR, SQLITE_ERROR, "no count");
+          return FALSE;
+        }
+      *counts[i] = techo_sqlite_column_int64 (count, 0);
+      if (!techo_sqlite_statement_reset (count, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 static gpointer
 revise_dispensings_job (TechoStore    *self,
                         TechoSqlite   *db,
@@ -931,49 +975,21 @@ revise_dispensings_job (TechoStore    *self,
                         GError       **error)
 {
   TechoStoreRequest *r = data;
-  g_autoptr(TechoSqliteStatement) update = NULL;
-  g_autoptr(TechoSqliteStatement) count = NULL;
   g_autoptr(GError) local_error = NULL;
   /* [0] revised before, [1] after. */
-  gint64 *n_revised = g_new0 (gint64, 2);
+  g_autofree gint64 *n_revised = g_new0 (gint64, 2);
 
-  if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  count = techo_sqlite_prepare (db,
-                                "SELECT count(*) FROM dispensings"
-                                " WHERE (?1 = 0 OR profile_id = ?1) AND withdrawn = 0"
-                                " AND revised_by IS NOT NULL", &local_error);
-  if (count == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (count, 1, r->profile_id);
-  if (!techo_sqlite_step (count, &local_error))
-    goto failed;
-  n_revised[0] = techo_sqlite_column_int64 (count, 0);
-  if (!techo_sqlite_statement_reset (count, &local_error))
-    goto failed;
-  update = techo_sqlite_prepare (db, revise_sql, &local_error);
-  if (update == NULL)
-    goto failed;
-  techo_sqlite_bind_int64 (update, 1, r->profile_id);
-  techo_sqlite_bind_text (update, 2, r->first);
-  if (!techo_sqlite_step_done (update, &local_error))
-    goto failed;
-  techo_sqlite_bind_int64 (count, 1, r->profile_id);
-  if (!techo_sqlite_step (count, &local_error))
-    goto failed;
-  n_revised[1] = techo_sqlite_column_int64 (count, 0);
-  if (!techo_sqlite_commit (db, &local_error))
-    goto failed;
-  return n_revised;
-
-failed:
-  techo_sqlite_rollback (db);
-  g_free (n_revised);
-  if (local_error == NULL)
-    g_set_error_literal (&local_error, TECHO_SQLITE_ERROR, SQLITE_ERROR, "no count");
-  techo_store_propagate_error (error, g_steal_pointer (&local_error),
-                               "mark the revised medicines");
-  return NULL;
+  if (!techo_sqlite_begin (db, &local_error)
+      || !techo_store_revise_in_transaction (db, r->profile_id, r->first, &n_revised[0],
+                                             &n_revised[1], &local_error)
+      || !techo_sqlite_commit (db, &local_error))
+    {
+      techo_sqlite_rollback (db);
+      techo_store_propagate_error (error, g_steal_pointer (&local_error),
+                                   "mark the revised medicines");
+      return NULL;
+    }
+  return g_steal_pointer (&n_revised);
 }
 
 gboolean

@@ -377,6 +377,11 @@ static const char schema_owner_pin[] =
   "  failures INTEGER NOT NULL DEFAULT 0,"
   "  last_failure_at INTEGER);";
 
+/* v9: whether an import made the person it went into, so that undoing it
+ * removes that profile again when nothing else is left in it. */
+static const char schema_import_created_profile[] =
+  "ALTER TABLE imports ADD COLUMN created_profile INTEGER NOT NULL DEFAULT 0;";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -386,6 +391,7 @@ static const TechoStoreMigration migrations[] = {
   { 6, schema_import_undo_value_sources },
   { 7, schema_consent_scope },
   { 8, schema_owner_pin },
+  { 9, schema_import_created_profile },
 };
 
 const TechoStoreMigration *

@@ -17,7 +17,7 @@ typedef struct
 } TechoStoreMigration;
 
 /* The version this build writes. */
-#define TECHO_STORE_SCHEMA_VERSION 8
+#define TECHO_STORE_SCHEMA_VERSION 9
 
 const TechoStoreMigration *techo_store_schema_migrations (guint *n_migrations);
 

@@ -331,6 +331,28 @@ typedef enum
   TECHO_MERGE_DRY_RUN    = 1 << 1, /* decide every outcome, write nothing */
 } TechoMergeFlags;
 
+/* Called by techo_store_merge_sync on the store's thread, inside the
+ * merge's transaction, once every entry's outcome is set (never on a dry
+ * run): the audit details (GPtrArray of strings, action "import") to write
+ * with the records, so the log and the records are committed together or
+ * not at all. @import_id is 0 when the import changed nothing. */
+typedef GPtrArray *(*TechoMergeAuditFunc) (gint64   import_id,
+                                           gint64   profile_id,
+                                           gpointer user_data);
+
+/* What else a merge does in its transaction. */
+typedef struct
+{
+  /* Nullable: recompute the revised medication rows whose id starts with
+   * this prefix, as techo_store_revise_dispensings_sync does. */
+  const char *revise_prefix;
+  TechoMergeAuditFunc audit;   /* nullable */
+  gpointer audit_data;
+  /* Set by techo_store_merge_sync: */
+  guint n_revised;             /* revised rows of the profile afterwards */
+  guint n_newly_revised;       /* how many more than before */
+} TechoMergeExtras;
+
 /* Writes @entries (of TechoMergeEntry, grouped by file, in group order)
  * into profile @profile_id in ONE transaction and sets each entry's
  * outcome: a checkup matches a stored one by id, or by person, date,
@@ -345,11 +367,13 @@ typedef enum
  * are written in the same transaction, each in its file's savepoint. A file
  * with a conflict writes nothing. With @new_profile (nullable; then
  * @profile_id 0) the person is made in the same transaction (a failure or a
- * kill leaves no profile behind; undo leaves it) and *@out_profile_id
+ * kill leaves no profile behind; undoing the import removes it again when
+ * nothing else is left in it) and *@out_profile_id
  * (nullable) gets its id. @profile_id may be 0 without @new_profile only
  * when nothing but pending parts is written. Returns the import's id (for
  * techo_store_undo_import_sync), 0 when nothing changed or on a dry run, -1
- * on error. */
+ * on error. @extras (nullable) adds the revision marks and audit rows to
+ * the same transaction. */
 gint64 techo_store_merge_sync (TechoStore          *self,
                                gint64               profile_id,
                                const TechoProfile  *new_profile,
@@ -357,6 +381,7 @@ gint64 techo_store_merge_sync (TechoStore          *self,
                                GPtrArray           *notebooks,
                                TechoMergeFlags      flags,
                                const char          *summary,
+                               TechoMergeExtras    *extras,
                                gint64              *out_profile_id,
                                GCancellable        *cancellable,
                                GError             **error);
@@ -372,6 +397,8 @@ typedef struct
   guint n_entries;    /* notebook entries it had added, now gone */
   guint n_parts;      /* parts of multi-part data: kept ones gone, joined ones
                        * pending again */
+  gboolean profile_removed; /* the import had made the person, and nothing
+                             * else was left in that profile: it went too */
 } TechoUndoResult;
 
 void techo_undo_result_free (TechoUndoResult *result);
