@@ -64,6 +64,7 @@ struct _TechoWindow
   guint history_idle_id;
   gulong drawn_handler;         /* after-paint: start what the first frame does not show */
   guint drawn_timeout_id;       /* … or after a second if no frame comes */
+  guint drawn_waits;            /* seconds waited for it while on screen */
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
   GError *sync_error;           /* the failed sync the banner shows */

@@ -390,13 +390,17 @@ drawn_timeout_cb (gpointer user_data)
 {
   TechoWindow *self = user_data;
 
+  /* A window on screen paints soon, however busy the machine: wait for
+   * it (up to ten seconds); one not on screen may never paint. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && ++self->drawn_waits < 10)
+    return G_SOURCE_CONTINUE;
   self->drawn_timeout_id = 0;
   run_deferred (self);
   return G_SOURCE_REMOVE;
 }
 
-/* Runs the deferred work after the next frame is painted, or after a
- * second if none is (a window not on screen). */
+/* Runs the deferred work after the next frame is painted, or, for a
+ * window not on screen, after a second. */
 static void
 after_drawn (TechoWindow *self)
 {
@@ -410,6 +414,7 @@ after_drawn (TechoWindow *self)
       return;
     }
   self->drawn_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (drawn_cb), self);
+  self->drawn_waits = 0;
   self->drawn_timeout_id = g_timeout_add_seconds (1, drawn_timeout_cb, self);
 }
 
