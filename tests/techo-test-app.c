@@ -2,6 +2,11 @@
 
 #include "config.h"
 
+#include <glib/gi18n.h>
+#include <locale.h>
+
+#include <adwaita.h>
+
 #include "techo-test-app.h"
 
 void
@@ -76,4 +81,53 @@ techo_test_app_save_screenshot (GtkWidget  *widget,
   path = g_build_filename (dir, file_name, NULL);
   techo_test_app_render_png (widget, path);
   g_test_message ("screenshot: %s", path);
+}
+
+GtkWidget *
+techo_test_app_find_widget (GtkWidget *widget,
+                            GType      type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = techo_test_app_find_widget (child, type);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+void
+techo_test_app_init_locale (void)
+{
+  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
+
+  setlocale (LC_ALL, "");
+  if (build_root != NULL)
+    {
+      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
+
+      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
+    }
+  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
+  textdomain (GETTEXT_PACKAGE);
+}
+
+void
+techo_test_app_init_gtk (int    *argc,
+                         char ***argv)
+{
+  g_autoptr(GtkCssProvider) css = NULL;
+
+  gtk_test_init (argc, argv, NULL);
+  adw_init ();
+  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
+  css = gtk_css_provider_new ();
+  gtk_css_provider_load_from_resource (css, "/org/techo/Techo/style.css");
+  gtk_style_context_add_provider_for_display (gdk_display_get_default (),
+                                              GTK_STYLE_PROVIDER (css),
+                                              GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }

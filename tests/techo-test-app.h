@@ -11,6 +11,20 @@ G_BEGIN_DECLS
  * async callbacks happen. */
 void techo_test_app_pump            (guint       milliseconds);
 
+/* The user's locale, with Techo's translations from the build tree
+ * ($TECHO_BUILD_ROOT/po), as an installed app has them. */
+void techo_test_app_init_locale     (void);
+
+/* gtk_test_init and libadwaita, with animations off (screenshots show a
+ * page, not a crossfade half way) and Techo's style sheet loaded. */
+void techo_test_app_init_gtk        (int        *argc,
+                                     char     ***argv);
+
+/* The first widget of @type in the tree under @widget (itself included),
+ * or NULL. */
+GtkWidget *techo_test_app_find_widget (GtkWidget  *widget,
+                                       GType       type);
+
 /* Renders @widget and saves it as meson-logs/screenshots/@file_name under
  * the build root ($MESON_BUILD_ROOT, else $TECHO_BUILD_ROOT; nothing is
  * saved when neither is set), after letting it settle for @settle_ms. */

@@ -2,6 +2,7 @@
 
 #include "config.h"
 
+#include <stdarg.h>
 #include <string.h>
 
 #include <glib/gstdio.h>
@@ -50,6 +51,89 @@ techo_test_file_contains (const char *path,
     if (memcmp (contents + i, needle, needle_length) == 0)
       return TRUE;
   return FALSE;
+}
+
+int
+techo_test_run_cli_valist (const char  *data_dir,
+                           char       **out,
+                           char       **err,
+                           const char  *first_arg,
+                           va_list      ap)
+{
+  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr(GSubprocess) process = NULL;
+  g_autoptr(GError) error = NULL;
+  gboolean capture = out != NULL || err != NULL;
+
+  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
+  g_ptr_array_add (args, g_strdup ("--data-dir"));
+  g_ptr_array_add (args, g_strdup (data_dir));
+  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
+    g_ptr_array_add (args, g_strdup (arg));
+  g_ptr_array_add (args, NULL);
+  process = g_subprocess_newv ((const char * const *) args->pdata,
+                               capture ? G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE
+                                       : G_SUBPROCESS_FLAGS_STDOUT_SILENCE,
+                               &error);
+  g_assert_no_error (error);
+  if (capture)
+    g_assert_true (g_subprocess_communicate_utf8 (process, NULL, NULL, out, err, &error));
+  else
+    g_assert_true (g_subprocess_wait (process, NULL, &error));
+  g_assert_no_error (error);
+  return g_subprocess_get_exit_status (process);
+}
+
+int
+techo_test_run_cli (const char *data_dir,
+                    const char *first_arg,
+                    ...)
+{
+  va_list ap;
+  int status;
+
+  va_start (ap, first_arg);
+  status = techo_test_run_cli_valist (data_dir, NULL, NULL, first_arg, ap);
+  va_end (ap);
+  return status;
+}
+
+char *
+techo_test_write_file (const char *dir,
+                       const char *name,
+                       const char *data,
+                       gssize      length)
+{
+  char *path = g_build_filename (dir, name, NULL);
+  g_autoptr(GError) error = NULL;
+
+  g_assert_true (g_file_set_contents (path, data, length, &error));
+  g_assert_no_error (error);
+  return path;
+}
+
+guint
+techo_test_corpus_foreach (const char          *parser,
+                           TechoTestCorpusFunc  func,
+                           gpointer             user_data)
+{
+  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", parser, NULL);
+  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
+  const char *name;
+  guint n = 0;
+
+  g_assert_nonnull (dir);
+  while ((name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir_path, name, NULL);
+      g_autofree char *data = NULL;
+      gsize length = 0;
+
+      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
+      func (name, data, length, user_data);
+      n++;
+    }
+  return n;
 }
 
 /* The real techo-share-host on loopback, as a person would run it. */

@@ -4,6 +4,8 @@
 
 #pragma once
 
+#include <stdarg.h>
+
 #include <gio/gio.h>
 
 G_BEGIN_DECLS
@@ -19,6 +21,38 @@ void      techo_test_remove_tree  (const char *path);
  * (binary-safe); FALSE when they do not or the file cannot be read. */
 gboolean  techo_test_file_contains (const char *path,
                                     const char *needle);
+
+/* Runs src/cli/techo-cli --data-dir @data_dir and the arguments after it
+ * (NULL-terminated), its output silenced; returns its exit status. */
+int       techo_test_run_cli      (const char *data_dir,
+                                   const char *first_arg,
+                                   ...) G_GNUC_NULL_TERMINATED;
+/* The same with the arguments in @ap after @first_arg; with @out or @err
+ * non-NULL, its output and errors are read into them (both piped). */
+int       techo_test_run_cli_valist (const char  *data_dir,
+                                     char       **out,
+                                     char       **err,
+                                     const char  *first_arg,
+                                     va_list      ap);
+
+/* Writes @length bytes of @data (-1: all of the text @data) to @dir/@name,
+ * asserting it worked; returns the path. */
+char     *techo_test_write_file   (const char *dir,
+                                   const char *name,
+                                   const char *data,
+                                   gssize      length);
+
+/* One file of a fuzz corpus: its name (ok-* files must read) and bytes. */
+typedef void (*TechoTestCorpusFunc) (const char *name,
+                                     const char *data,
+                                     gsize       length,
+                                     gpointer    user_data);
+
+/* Replays tests/corpus/@parser: @func is called with every file in it,
+ * read whole. Returns how many files there were. */
+guint     techo_test_corpus_foreach (const char          *parser,
+                                     TechoTestCorpusFunc  func,
+                                     gpointer             user_data);
 
 /* The real techo-share-host on loopback (--port 0, a data dir of its
  * own, the tree's viewer page), read up to its url= line. */

@@ -15,34 +15,9 @@
 #include "techo-records.h"
 #include "techo-store.h"
 #include "techo-test-sandbox.h"
+#include "techo-test-app.h"
 #include "techo-test-util.h"
 #include "techo-window.h"
-
-static int
-run_cli (const char *data_dir,
-         const char *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
-  g_ptr_array_add (args, g_strdup ("--data-dir"));
-  g_ptr_array_add (args, g_strdup (data_dir));
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
 
 static gint64
 count_in_store (const char      *data_dir,
@@ -129,9 +104,9 @@ test_later_start_syncs_in_background (void)
   g_settings_set_boolean (settings, "reminder-new-checkups", FALSE);
 
   /* An earlier run: signed in, but only checkups fetched so far. */
-  g_assert_cmpint (run_cli (data_dir, "demo-login", "--issuer", issuer, "--citizen", "yamada",
+  g_assert_cmpint (techo_test_run_cli (data_dir, "demo-login", "--issuer", issuer, "--citizen", "yamada",
                             NULL), ==, 0);
-  g_assert_cmpint (run_cli (data_dir, "sync", "--category", "checkup", NULL), ==, 0);
+  g_assert_cmpint (techo_test_run_cli (data_dir, "sync", "--category", "checkup", NULL), ==, 0);
   checkups = count_in_store (data_dir, TECHO_STORE_COUNT_CHECKUP);
   g_assert_cmpint (checkups, >, 0);
   g_assert_cmpint (count_in_store (data_dir, TECHO_STORE_COUNT_MEDICATION), ==, 0);
@@ -149,7 +124,7 @@ test_later_start_syncs_in_background (void)
   g_assert_cmpint (count_in_store (data_dir, TECHO_STORE_COUNT_MEDICATION), >, 0);
 
   /* Signed out: the next window shows the records and asks nothing. */
-  g_assert_cmpint (run_cli (data_dir, "logout", NULL), ==, 0);
+  g_assert_cmpint (techo_test_run_cli (data_dir, "logout", NULL), ==, 0);
   gtk_window_destroy (GTK_WINDOW (window));
   while (g_main_context_iteration (NULL, FALSE))
     ;
@@ -167,7 +142,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
   g_autofree char *home = g_dir_make_tmp ("techo-app-background-XXXXXX", NULL);
   g_autofree char *data_dir = g_build_filename (home, "data", NULL);
   int status;
@@ -175,15 +149,7 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("TECHO_DATA_DIR", data_dir, TRUE);
   g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  techo_test_app_init_locale ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app-background/later-start", test_later_start_syncs_in_background);

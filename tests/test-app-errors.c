@@ -247,49 +247,6 @@ test_enum_round_trips (void)
 
 /* ---- a sync against a portal that is gone ------------------------------ */
 
-static int
-run_cli (const char *data_dir,
-         const char *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
-  g_ptr_array_add (args, g_strdup ("--data-dir"));
-  g_ptr_array_add (args, g_strdup (data_dir));
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
-
-static GtkWidget *
-find_widget (GtkWidget *widget,
-             GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* A visible label under @widget whose text is @text (or holds it). */
 static GtkLabel *
 find_label (GtkWidget  *widget,
@@ -357,10 +314,10 @@ test_sync_unreachable (void)
   gint64 end;
 
   /* Signed in, with checkups stored; then the portal goes away. */
-  g_assert_cmpint (run_cli (data_dir, "demo-login", "--issuer",
+  g_assert_cmpint (techo_test_run_cli (data_dir, "demo-login", "--issuer",
                             techo_test_sandbox_get_issuer (sandbox), "--citizen", "yamada",
                             NULL), ==, 0);
-  g_assert_cmpint (run_cli (data_dir, "sync", "--category", "checkup", NULL), ==, 0);
+  g_assert_cmpint (techo_test_run_cli (data_dir, "sync", "--category", "checkup", NULL), ==, 0);
   techo_test_sandbox_stop (sandbox);
 
   store = techo_store_new (data_dir);
@@ -424,7 +381,7 @@ test_sync_unreachable (void)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
   g_assert_cmpstr (techo_alert_get_body (dialog), ==, sentence);
-  expander = find_widget (GTK_WIDGET (dialog), GTK_TYPE_EXPANDER);
+  expander = techo_test_app_find_widget (GTK_WIDGET (dialog), GTK_TYPE_EXPANDER);
   g_assert_nonnull (expander);
   g_assert_false (gtk_expander_get_expanded (GTK_EXPANDER (expander)));
   gtk_expander_set_expanded (GTK_EXPANDER (expander), TRUE);
@@ -489,7 +446,7 @@ test_first_run_unreachable (void)
   g_assert_nonnull (find_label (techo_window_get_welcome (window), techo_error_text (last_error),
                                 TRUE));
   g_assert_null (find_label (techo_window_get_welcome (window), last_error->message, FALSE));
-  expander = find_widget (techo_window_get_welcome (window), GTK_TYPE_EXPANDER);
+  expander = techo_test_app_find_widget (techo_window_get_welcome (window), GTK_TYPE_EXPANDER);
   g_assert_nonnull (expander);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (gtk_expander_get_child (GTK_EXPANDER (expander)))),
                             last_error->message));
@@ -508,30 +465,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
-
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("TECHO_NO_BROWSER", "1", TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/org/techo/Techo/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  techo_test_app_init_locale ();
+  techo_test_app_init_gtk (&argc, &argv);
 
   g_test_add_func ("/app-errors/every-code-has-a-sentence", test_every_code_has_a_sentence);
   g_test_add_func ("/app-errors/enum-round-trips", test_enum_round_trips);

@@ -614,23 +614,6 @@ serve_cb (SoupServer        *server,
   soup_server_message_set_response (msg, "application/jose", SOUP_MEMORY_COPY, jwe, strlen (jwe));
 }
 
-static GtkWidget *
-find_widget_of_type (GtkWidget *widget,
-                     GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_widget_of_type (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* Opens the dialog through win.import-link, pastes @link, presses Open. */
 static void
 open_shared_link (Fixture    *fixture,
@@ -645,9 +628,9 @@ open_shared_link (Fixture    *fixture,
   while ((dialog = find_message_dialog ()) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
-  entry = find_widget_of_type (techo_alert_get_extra_child (dialog), GTK_TYPE_ENTRY);
+  entry = techo_test_app_find_widget (techo_alert_get_extra_child (dialog), GTK_TYPE_ENTRY);
   g_assert_nonnull (entry);
-  g_assert_nonnull (find_widget_of_type (techo_alert_get_extra_child (dialog),
+  g_assert_nonnull (techo_test_app_find_widget (techo_alert_get_extra_child (dialog),
                                          GTK_TYPE_PASSWORD_ENTRY));
   g_assert_false (techo_alert_get_response_enabled (dialog, "open"));
   gtk_editable_set_text (GTK_EDITABLE (entry), "not a link");
@@ -818,21 +801,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
-
   g_setenv ("TECHO_TODAY", TODAY, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
+  techo_test_app_init_locale ();
+  techo_test_app_init_gtk (&argc, &argv);
 
   g_test_add ("/app-import/files", Fixture, NULL, fixture_set_up, test_import_files,
               fixture_tear_down);

@@ -200,32 +200,6 @@ lang_file (const char *name)
   return buffer;
 }
 
-static int
-run_cli (const char *data_dir,
-         const char *first_arg,
-         ...)
-{
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) process = NULL;
-  g_autoptr(GError) error = NULL;
-  va_list ap;
-
-  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
-  g_ptr_array_add (args, g_strdup ("--data-dir"));
-  g_ptr_array_add (args, g_strdup (data_dir));
-  va_start (ap, first_arg);
-  for (const char *arg = first_arg; arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
-  va_end (ap);
-  g_ptr_array_add (args, NULL);
-  process = g_subprocess_newv ((const char * const *) args->pdata,
-                               G_SUBPROCESS_FLAGS_STDOUT_SILENCE, &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_wait (process, NULL, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (process);
-}
-
 /* Whether the keyring holds a portal session for the app's store. */
 static gboolean
 is_signed_in (TechoApplication *app)
@@ -250,23 +224,6 @@ find_message_dialog (void)
   while ((alert = techo_alert_find_shown ()) == NULL && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, FALSE);
   return alert;
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *widget,
-                 GType      type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (widget, type))
-    return widget;
-  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
 }
 
 static GtkWidget *
@@ -445,7 +402,7 @@ check_share_host_preference (GApplication *app)
   GtkWidget *preferences = open_preferences (app);
   GtkWidget *row;
 
-  row = find_descendant (preferences, ADW_TYPE_ENTRY_ROW);
+  row = techo_test_app_find_widget (preferences, ADW_TYPE_ENTRY_ROW);
   g_assert_nonnull (row);
   g_assert_cmpstr (gtk_editable_get_text (GTK_EDITABLE (row)), ==, "");
 
@@ -550,7 +507,7 @@ test_reminders_and_delete (void)
   /* Signed in to the demo portal meanwhile (the CLI, on the same store and
    * keyring): Preferences names the connection and Sign Out works. */
   sandbox = techo_test_sandbox_new ("--seed", "1", NULL);
-  g_assert_cmpint (run_cli (data_dir, "demo-login", "--issuer",
+  g_assert_cmpint (techo_test_run_cli (data_dir, "demo-login", "--issuer",
                             techo_test_sandbox_get_issuer (sandbox), "--citizen", "yamada",
                             NULL), ==, 0);
   g_assert_true (is_signed_in (app));
@@ -602,7 +559,6 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
   g_autofree char *home = g_dir_make_tmp ("techo-app-prefs-XXXXXX", NULL);
   g_autofree char *data_dir = g_build_filename (home, "data", NULL);
   g_autofree char *cache_home = g_build_filename (home, "cache", NULL);
@@ -612,15 +568,7 @@ main (int   argc,
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
   g_setenv ("TECHO_DATA_DIR", data_dir, TRUE);
   g_setenv ("XDG_CACHE_HOME", cache_home, TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
+  techo_test_app_init_locale ();
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/app-prefs/reminders-and-delete", test_reminders_and_delete);

@@ -1894,31 +1894,10 @@ int
 main (int   argc,
       char *argv[])
 {
-  const char *build_root = g_getenv ("TECHO_BUILD_ROOT");
-
   g_setenv ("TECHO_TODAY", TODAY, TRUE);
   g_setenv ("GSETTINGS_BACKEND", "memory", TRUE);
-  setlocale (LC_ALL, "");
-  if (build_root != NULL)
-    {
-      g_autofree char *locale_dir = g_build_filename (build_root, "po", NULL);
-
-      bindtextdomain (GETTEXT_PACKAGE, locale_dir);
-    }
-  bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
-  textdomain (GETTEXT_PACKAGE);
-  gtk_test_init (&argc, &argv, NULL);
-  adw_init ();
-  /* Screenshots show the page, not a crossfade half way. */
-  g_object_set (gtk_settings_get_default (), "gtk-enable-animations", FALSE, NULL);
-  {
-    g_autoptr(GtkCssProvider) css = gtk_css_provider_new ();
-
-    gtk_css_provider_load_from_resource (css, "/org/techo/Techo/style.css");
-    gtk_style_context_add_provider_for_display (gdk_display_get_default (),
-                                                GTK_STYLE_PROVIDER (css),
-                                                GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
-  }
+  techo_test_app_init_locale ();
+  techo_test_app_init_gtk (&argc, &argv);
 
   g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
   g_test_add_func ("/app/bulk-records", test_bulk_records);

@@ -6,6 +6,7 @@
 
 #include "techo-cda.h"
 #include "techo-reference.h"
+#include "techo-test-util.h"
 
 static TechoItem *
 make_item (const char     *code,
@@ -505,35 +506,31 @@ test_limits (void)
 /* Replays every file kept in tests/corpus/cda: files named ok-* must read;
  * the others (fuzzer finds) must be refused or read, never crash. */
 static void
+check_corpus_file (const char *name,
+                   const char *data,
+                   gsize       length,
+                   gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoProfile) patient = NULL;
+  g_autoptr(TechoCheckup) checkup = techo_cda_read_checkup (data, length, &patient, &error);
+
+  if (g_str_has_prefix (name, "ok-"))
+    {
+      g_assert_no_error (error);
+      g_assert_nonnull (checkup);
+    }
+  else if (checkup == NULL)
+    {
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == TECHO_CDA_ERROR);
+    }
+}
+
+static void
 test_corpus (void)
 {
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "cda", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint n_files = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      gsize length = 0;
-      g_autofree char *data = read_corpus_file (name, &length);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TechoProfile) patient = NULL;
-      g_autoptr(TechoCheckup) checkup = techo_cda_read_checkup (data, length, &patient, &error);
-
-      n_files++;
-      if (g_str_has_prefix (name, "ok-"))
-        {
-          g_assert_no_error (error);
-          g_assert_nonnull (checkup);
-        }
-      else if (checkup == NULL)
-        {
-          g_assert_nonnull (error);
-          g_assert_true (error->domain == TECHO_CDA_ERROR);
-        }
-    }
-  g_assert_cmpuint (n_files, >=, 1);
+  g_assert_cmpuint (techo_test_corpus_foreach ("cda", check_corpus_file, NULL), >=, 1);
 }
 
 int

@@ -13,6 +13,7 @@
 #include "techo-fhir.h"
 #include "techo-reference.h"
 #include "techo-test-export.h"
+#include "techo-test-util.h"
 
 static JsonObject *
 parse (const char *json)
@@ -443,34 +444,27 @@ test_invalid (void)
 /* Replays tests/corpus/fhir: ok-* files must read; the others (seeds and
  * fuzzer finds) must be refused with a FHIR error or read, never crash. */
 static void
+check_corpus_file (const char *name,
+                   const char *data,
+                   gsize       length,
+                   gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoRecordSet) set = techo_fhir_import (data, length, &error);
+
+  if (g_str_has_prefix (name, "ok-"))
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (techo_record_set_count (set), >, 0);
+    }
+  else if (set == NULL)
+    g_assert_true (error != NULL && error->domain == TECHO_FHIR_ERROR);
+}
+
+static void
 test_corpus (void)
 {
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "fhir", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint n_files = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-      g_autofree char *data = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TechoRecordSet) set = NULL;
-      gsize length = 0;
-
-      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-      set = techo_fhir_import (data, length, &error);
-      n_files++;
-      if (g_str_has_prefix (name, "ok-"))
-        {
-          g_assert_no_error (error);
-          g_assert_cmpuint (techo_record_set_count (set), >, 0);
-        }
-      else if (set == NULL)
-        g_assert_true (error != NULL && error->domain == TECHO_FHIR_ERROR);
-    }
-  g_assert_cmpuint (n_files, >=, 3);
+  g_assert_cmpuint (techo_test_corpus_foreach ("fhir", check_corpus_file, NULL), >=, 3);
 }
 
 static TechoRecordSet *

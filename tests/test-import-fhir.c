@@ -26,6 +26,7 @@
 #include "techo-shl-fetch.h"
 #include "techo-shl-payload.h"
 #include "techo-store.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 
 #define PASSCODE "7302"
@@ -229,18 +230,12 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *store_dir = NULL;
   g_autofree char *checkup = NULL;
   g_autofree char *medication = NULL;
   GSList *uris;
   gsize length = 0;
 
-  f->dir = g_dir_make_tmp ("techo-import-fhir-XXXXXX", &error);
-  g_assert_no_error (error);
-  store_dir = g_build_filename (f->dir, "store", NULL);
-  f->store = techo_store_new (store_dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-import-fhir-XXXXXX", &f->dir);
 
   g_assert_true (techo_random_bytes (f->key, sizeof f->key, &error));
   checkup = read_corpus ("ok-echeckup.json", &length);
@@ -263,13 +258,9 @@ static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
   soup_server_disconnect (f->server);
   g_clear_object (&f->server);
-  techo_store_erase_sync (f->store, NULL, &error);
-  g_clear_object (&f->store);
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
   g_free (f->base);
   g_free (f->checkup_jwe);

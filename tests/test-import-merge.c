@@ -22,6 +22,7 @@
 #include "techo-sqlite.h"
 #include "techo-store.h"
 #include "techo-store-schema.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 
 typedef struct
@@ -35,40 +36,16 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *store_dir = NULL;
 
-  f->dir = g_dir_make_tmp ("techo-merge-XXXXXX", &error);
-  g_assert_no_error (error);
-  store_dir = g_build_filename (f->dir, "store", NULL);
-  f->store = techo_store_new (store_dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-merge-XXXXXX", &f->dir);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  if (f->store != NULL)
-    {
-      techo_store_erase_sync (f->store, NULL, NULL);
-      g_clear_object (&f->store);
-    }
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
-}
-
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *text)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, text, -1, &error));
-  g_assert_no_error (error);
-  return path;
 }
 
 /* The options of one hand-made hc08 file. */
@@ -182,7 +159,7 @@ write_cda (Fixture      *f,
 {
   g_autofree char *text = cda_text (layout);
 
-  return write_file (f->dir, name, text);
+  return techo_test_write_file (f->dir, name, text, -1);
 }
 
 static TechoImportReport *
@@ -466,7 +443,7 @@ test_portal_then_cda (Fixture       *f,
   checkup = g_ptr_array_index (page, page->len - 1);
   xml = techo_cda_write_checkup (checkup, citizen->profile, &length, &error);
   g_assert_no_error (error);
-  path = write_file (f->dir, "portal-download.xml", xml);
+  path = techo_test_write_file (f->dir, "portal-download.xml", xml, -1);
 
   report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_assert_cmpint (first_file (report)->status, ==, TECHO_IMPORT_FILE_READ);
@@ -504,7 +481,7 @@ test_portal_then_cda (Fixture       *f,
     g_assert_no_error (error);
     json = techo_fhir_export (set, TECHO_FHIR_NONE, &error);
     g_assert_no_error (error);
-    bundle = write_file (f->dir, "bundle.json", json);
+    bundle = techo_test_write_file (f->dir, "bundle.json", json, -1);
     fhir = import_one (f, bundle, 0, TECHO_IMPORT_FLAGS_NONE);
     g_assert_cmpint (first_file (fhir)->status, ==, TECHO_IMPORT_FILE_READ);
     g_assert_cmpuint (first_file (fhir)->n_added, ==, 0);
@@ -618,7 +595,7 @@ test_cda_then_portal (Fixture       *f,
   checkup = g_ptr_array_index (citizen->records[TECHO_CATEGORY_CHECKUP], 0);
   xml = techo_cda_write_checkup (checkup, citizen->profile, &length, &error);
   g_assert_no_error (error);
-  path = write_file (f->dir, "downloaded.xml", xml);
+  path = techo_test_write_file (f->dir, "downloaded.xml", xml, -1);
   report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_assert_cmpuint (first_file (report)->n_added, ==, 1);
 
@@ -659,8 +636,8 @@ test_dispensing_merge (Fixture       *f,
     "301,1,1日1回朝食後,28,日分,1,1,,1\n"
     "5,20261003,1\n11,みなと薬局,13,4,1234567\n"
     "201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n301,1,1日1回朝食後,28,日分,1,1,,1\n";
-  g_autofree char *a = write_file (f->dir, "okusuri.txt", first);
-  g_autofree char *b = write_file (f->dir, "okusuri-copy.txt", second);
+  g_autofree char *a = techo_test_write_file (f->dir, "okusuri.txt", first, -1);
+  g_autofree char *b = techo_test_write_file (f->dir, "okusuri-copy.txt", second, -1);
   g_autoptr(TechoImportReport) ra = import_one (f, a, 0, TECHO_IMPORT_FLAGS_NONE);
   g_autoptr(TechoImportReport) rb = import_one (f, b, 0, TECHO_IMPORT_FLAGS_NONE);
 
@@ -689,7 +666,7 @@ test_dispensing_same_drug_twice (Fixture       *f,
     "11,みなと薬局,13,4,1234567\n"
     "201,1,ロキソプロフェンNa錠60mg,3,錠,2,620098801,1\n301,1,1日3回毎食後,7,日分,1,1,,1\n"
     "201,2,ロキソプロフェンNa錠60mg,1,錠,2,620098801,1\n301,2,疼痛時,5,回分,1,1,,1\n";
-  g_autofree char *path = write_file (f->dir, "two-rps.txt", text);
+  g_autofree char *path = techo_test_write_file (f->dir, "two-rps.txt", text, -1);
   g_autoptr(TechoImportReport) report = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
   g_autoptr(TechoImportReport) again = import_one (f, path, 0, TECHO_IMPORT_FLAGS_NONE);
 
@@ -861,27 +838,13 @@ run_cli (const char  *data_dir,
          char       **err,
          ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
   va_list ap;
+  int status;
 
-  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
-  g_ptr_array_add (args, g_strdup ("--data-dir"));
-  g_ptr_array_add (args, g_strdup (data_dir));
-  g_ptr_array_add (args, g_strdup ("import"));
   va_start (ap, err);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
+  status = techo_test_run_cli_valist (data_dir, out, err, "import", ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (proc);
+  return status;
 }
 
 static void
@@ -902,15 +865,15 @@ test_cli (void)
   JsonArray *files;
 
   text = cda_text (&standard);
-  original = write_file (dir, "original.xml", text);
+  original = techo_test_write_file (dir, "original.xml", text, -1);
   g_free (text);
   corrected.hba1c = "6.1";
   text = cda_text (&corrected);
-  reissue = write_file (dir, "corrected.xml", text);
+  reissue = techo_test_write_file (dir, "corrected.xml", text, -1);
   g_free (text);
   guidance.report_kind = "21";
   text = cda_text (&guidance);
-  hg08 = write_file (dir, "guidance.xml", text);
+  hg08 = techo_test_write_file (dir, "guidance.xml", text, -1);
 
   /* A dry run into an empty store: says "would be added", writes nothing
    * (the store holds only the profile made for it). */

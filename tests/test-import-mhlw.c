@@ -13,6 +13,7 @@
 #include "techo-import.h"
 #include "techo-mhlw-xml.h"
 #include "techo-store.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 
 typedef struct
@@ -26,28 +27,15 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *store_dir = NULL;
 
-  f->dir = g_dir_make_tmp ("techo-import-mhlw-XXXXXX", &error);
-  g_assert_no_error (error);
-  store_dir = g_build_filename (f->dir, "store", NULL);
-  f->store = techo_store_new (store_dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-import-mhlw-XXXXXX", &f->dir);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (f->store != NULL)
-    {
-      techo_store_erase_sync (f->store, NULL, &error);
-      g_clear_object (&f->store);
-    }
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
 }
 

@@ -67,20 +67,6 @@ static const char base_text[] =
   "301,1,1日1回朝食後,14,日分,1,1,,1\r\n";
 
 static char *
-write_file (const char *dir,
-            const char *name,
-            const char *data,
-            gsize       length)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, data, length, &error));
-  g_assert_no_error (error);
-  return path;
-}
-
-static char *
 write_notebook (const char *dir)
 {
   g_autofree char *utf8 = g_strjoinv ("\r\n", (char **) notebook_lines);
@@ -89,7 +75,7 @@ write_notebook (const char *dir)
   g_autofree char *cp932 = g_convert (utf8, -1, "CP932", "UTF-8", NULL, &length, &error);
 
   g_assert_no_error (error);
-  return write_file (dir, "notebook.txt", cp932, length);
+  return techo_test_write_file (dir, "notebook.txt", cp932, length);
 }
 
 /* Part @part of 2 of data @data_id (911 at the end), one dispensing day. */
@@ -107,7 +93,7 @@ write_part (const char *dir,
   else
     text = g_strdup_printf ("JAHISTC08,1\r\n201,1,レバミピド錠100mg,3,錠,4,2329021F1021,1\r\n"
                             "301,1,1日3回毎食後,7,日分,1,1,,1\r\n911,%s,2,2\r\n", data_id);
-  return write_file (dir, name, text, strlen (text));
+  return techo_test_write_file (dir, name, text, strlen (text));
 }
 
 /* ---- the store file, read here ------------------------------------------ */
@@ -343,7 +329,7 @@ fixture_set_up (Fixture       *f,
   f->a1 = write_part (f->dir, "20260501000001", 1);
   f->a2 = write_part (f->dir, "20260501000001", 2);
   f->b1 = write_part (f->dir, "20260502000002", 1);
-  base = write_file (f->dir, "base.txt", base_text, strlen (base_text));
+  base = techo_test_write_file (f->dir, "base.txt", base_text, strlen (base_text));
   {
     const char *paths[] = { base, NULL };
     g_autoptr(TechoImportReport) report = import_paths (f->data_dir, paths, 0, &error);
@@ -508,7 +494,7 @@ test_created_profile (void)
   g_autofree char *dir = g_dir_make_tmp ("techo-import-made-XXXXXX", &error);
   g_autofree char *data_dir = g_build_filename (dir, "store", NULL);
   g_autofree char *notebook = write_notebook (dir);
-  g_autofree char *base = write_file (dir, "base.txt", base_text, strlen (base_text));
+  g_autofree char *base = techo_test_write_file (dir, "base.txt", base_text, strlen (base_text));
   const char *first[] = { notebook, NULL };
   const char *second[] = { base, NULL };
   g_autoptr(GHashTable) empty = NULL;

@@ -21,6 +21,7 @@
 #include "techo-secure.h"
 #include "techo-sqlite.h"
 #include "techo-store.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 #include "techo-vault.h"
 
@@ -49,20 +50,6 @@ static const char *const jahis_lines[] = {
   NULL
 };
 
-static char *
-write_file (const char *dir,
-            const char *name,
-            const char *data,
-            gsize       length)
-{
-  char *path = g_build_filename (dir, name, NULL);
-  g_autoptr(GError) error = NULL;
-
-  g_assert_true (g_file_set_contents (path, data, length, &error));
-  g_assert_no_error (error);
-  return path;
-}
-
 /* The sample JAHIS text in CP932 with CRLF, as a pharmacy app writes it. */
 static char *
 write_jahis_cp932 (const char *dir,
@@ -77,7 +64,7 @@ write_jahis_cp932 (const char *dir,
   g_assert_no_error (error);
   if (out_sha256 != NULL)
     *out_sha256 = g_compute_checksum_for_data (G_CHECKSUM_SHA256, (const guchar *) cp932, length);
-  return write_file (dir, name, cp932, length);
+  return techo_test_write_file (dir, name, cp932, length);
 }
 
 static void
@@ -85,28 +72,15 @@ fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(GError) error = NULL;
-  g_autofree char *store_dir = NULL;
 
-  f->dir = g_dir_make_tmp ("techo-import-XXXXXX", &error);
-  g_assert_no_error (error);
-  store_dir = g_build_filename (f->dir, "store", NULL);
-  f->store = techo_store_new (store_dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-import-XXXXXX", &f->dir);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(GError) error = NULL;
-
-  if (f->store != NULL)
-    {
-      techo_store_erase_sync (f->store, NULL, &error);
-      g_clear_object (&f->store);
-    }
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
 }
 
@@ -263,7 +237,7 @@ assert_import_fails (Fixture    *f,
                      GQuark      domain,
                      int         code)
 {
-  g_autofree char *path = write_file (f->dir, name, data, length);
+  g_autofree char *path = techo_test_write_file (f->dir, name, data, length);
   g_autoptr(TechoImportResult) result = NULL;
   g_autoptr(GError) error = NULL;
   gint64 before[TECHO_STORE_N_COUNTS];
@@ -380,7 +354,7 @@ write_cda (const char *dir,
   xml = techo_cda_write_checkup (checkup, patient, &length, &error);
   g_assert_no_error (error);
   *out_bytes = g_bytes_new (xml, length);
-  return write_file (dir, name, xml, length);
+  return techo_test_write_file (dir, name, xml, length);
 }
 
 static void
@@ -494,7 +468,7 @@ write_part (const char *dir,
   g_string_append_printf (utf8, "911,20260905000001,2,%u\r\n", part);
   cp932 = g_convert (utf8->str, -1, "CP932", "UTF-8", NULL, &length, &error);
   g_assert_no_error (error);
-  return write_file (dir, name, cp932, length);
+  return techo_test_write_file (dir, name, cp932, length);
 }
 
 static gint64
@@ -606,28 +580,13 @@ run_cli (const char  *data_dir,
          char       **err,
          ...)
 {
-  g_autoptr(GPtrArray) args = g_ptr_array_new_with_free_func (g_free);
-  g_autoptr(GSubprocess) proc = NULL;
-  g_autoptr(GError) error = NULL;
   va_list ap;
+  int status;
 
-  g_ptr_array_add (args, techo_test_program_path ("src/cli/techo-cli"));
-  g_ptr_array_add (args, g_strdup ("--data-dir"));
-  g_ptr_array_add (args, g_strdup (data_dir));
-  g_ptr_array_add (args, g_strdup ("import"));
   va_start (ap, err);
-  for (const char *arg = va_arg (ap, const char *); arg != NULL; arg = va_arg (ap, const char *))
-    g_ptr_array_add (args, g_strdup (arg));
+  status = techo_test_run_cli_valist (data_dir, out, err, "import", ap);
   va_end (ap);
-  g_ptr_array_add (args, NULL);
-
-  proc = g_subprocess_newv ((const char * const *) args->pdata,
-                            G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                            &error);
-  g_assert_no_error (error);
-  g_assert_true (g_subprocess_communicate_utf8 (proc, NULL, NULL, out, err, &error));
-  g_assert_no_error (error);
-  return g_subprocess_get_exit_status (proc);
+  return status;
 }
 
 /* The details of the "import" audit rows, read from the store file. */
@@ -671,7 +630,7 @@ test_cli (void)
   g_autofree char *good = write_jahis_cp932 (dir, "good.txt", NULL);
   g_autoptr(GBytes) cda_bytes = NULL;
   g_autofree char *cda = write_cda (dir, "checkup.xml", &cda_bytes);
-  g_autofree char *bad = write_file (dir, "bad.txt", "JAHISTC08,1\n5,2026\n", 19);
+  g_autofree char *bad = techo_test_write_file (dir, "bad.txt", "JAHISTC08,1\n5,2026\n", 19);
   g_autofree char *out = NULL;
   g_autofree char *err = NULL;
   g_autoptr(TechoStore) store = NULL;
@@ -801,7 +760,7 @@ write_big_jahis (const char *dir,
       for (guint i = 0; i < per_group; i++)
         g_string_append_printf (text, "301,%u,1日1回朝食後,28,日分,1,1,,1\r\n", i + 1);
     }
-  return write_file (dir, "big.txt", text->str, text->len);
+  return techo_test_write_file (dir, "big.txt", text->str, text->len);
 }
 
 static GSubprocess *

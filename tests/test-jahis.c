@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "techo-jahis.h"
+#include "techo-test-util.h"
 
 /* Two dispensing days, two pharmacies, two prescribing clinics, three RPs. */
 static const char *const sample_lines[] = {
@@ -817,37 +818,30 @@ test_line_ends (void)
  * anything else (seeds, crashes the fuzzer found) must read or fail with a
  * message, never crash. */
 static void
+check_corpus_file (const char *name,
+                   const char *data,
+                   gsize       length,
+                   gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoJahisResult) r = techo_jahis_parse (data, length, &error);
+
+  if (g_str_has_prefix (name, "ok-"))
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (r->dispensings->len, >, 0);
+    }
+  else if (r == NULL)
+    {
+      g_assert_true (error->domain == TECHO_JAHIS_ERROR);
+      g_assert_cmpstr (error->message, !=, "");
+    }
+}
+
+static void
 test_corpus (void)
 {
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "jahis", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-      g_autofree char *data = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TechoJahisResult) r = NULL;
-      gsize length = 0;
-
-      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-      r = techo_jahis_parse (data, length, &error);
-      if (g_str_has_prefix (name, "ok-"))
-        {
-          g_assert_no_error (error);
-          g_assert_cmpuint (r->dispensings->len, >, 0);
-        }
-      else if (r == NULL)
-        {
-          g_assert_true (error->domain == TECHO_JAHIS_ERROR);
-          g_assert_cmpstr (error->message, !=, "");
-        }
-      n++;
-    }
-  g_assert_cmpuint (n, >=, 4);
+  g_assert_cmpuint (techo_test_corpus_foreach ("jahis", check_corpus_file, NULL), >=, 4);
 }
 
 int

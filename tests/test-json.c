@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "techo-json.h"
+#include "techo-test-util.h"
 
 static char *
 nested_arrays (guint levels)
@@ -204,34 +205,27 @@ test_bad_input (void)
 }
 
 static void
+check_corpus_file (const char *name,
+                   const char *data,
+                   gsize       length,
+                   gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(JsonNode) node = techo_json_parse_bounded (data, length, NULL, &error);
+
+  g_assert_true ((node == NULL) != (error == NULL));
+  if (error != NULL)
+    g_assert_true (error->domain == TECHO_JSON_ERROR);
+  if (g_str_has_prefix (name, "bad-"))
+    g_assert_null (node);
+}
+
+/* Every file under tests/corpus/json/ must come back as a node or a
+ * TECHO_JSON_ERROR, never a crash. */
+static void
 test_corpus (void)
 {
-  /* Every file under tests/corpus/json/ must come back as a node or a
-   * TECHO_JSON_ERROR, never a crash. */
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "json", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-      g_autofree char *data = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(JsonNode) node = NULL;
-      gsize length = 0;
-
-      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-      node = techo_json_parse_bounded (data, length, NULL, &error);
-      g_assert_true ((node == NULL) != (error == NULL));
-      if (error != NULL)
-        g_assert_true (error->domain == TECHO_JSON_ERROR);
-      if (g_str_has_prefix (name, "bad-"))
-        g_assert_null (node);
-      n++;
-    }
-  g_assert_cmpuint (n, >, 0);
+  g_assert_cmpuint (techo_test_corpus_foreach ("json", check_corpus_file, NULL), >, 0);
 }
 
 static void

@@ -11,6 +11,7 @@
 
 #include "techo-mhlw-xml.h"
 #include "techo-reference.h"
+#include "techo-test-util.h"
 
 static char *
 read_corpus_file (const char *name,
@@ -425,35 +426,31 @@ test_sniff (void)
 /* Replays tests/corpus/mhlw: ok-* must read with at least one record; the
  * others (fuzzer finds) must be refused with a message, or read. */
 static void
+check_corpus_file (const char *name,
+                   const char *data,
+                   gsize       length,
+                   gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoMhlwResult) result = techo_mhlw_read (data, length, &error);
+
+  if (g_str_has_prefix (name, "ok-"))
+    {
+      g_assert_no_error (error);
+      g_assert_cmpuint (result->dispensings->len + result->checkups->len, >, 0);
+    }
+  else if (result == NULL)
+    {
+      g_assert_nonnull (error);
+      g_assert_true (error->domain == TECHO_MHLW_ERROR);
+      g_assert_cmpstr (error->message, !=, "");
+    }
+}
+
+static void
 test_corpus (void)
 {
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "mhlw", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint n_files = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      gsize length = 0;
-      g_autofree char *data = read_corpus_file (name, &length);
-      g_autoptr(GError) error = NULL;
-      g_autoptr(TechoMhlwResult) result = techo_mhlw_read (data, length, &error);
-
-      n_files++;
-      if (g_str_has_prefix (name, "ok-"))
-        {
-          g_assert_no_error (error);
-          g_assert_cmpuint (result->dispensings->len + result->checkups->len, >, 0);
-        }
-      else if (result == NULL)
-        {
-          g_assert_nonnull (error);
-          g_assert_true (error->domain == TECHO_MHLW_ERROR);
-          g_assert_cmpstr (error->message, !=, "");
-        }
-    }
-  g_assert_cmpuint (n_files, >=, 3);
+  g_assert_cmpuint (techo_test_corpus_foreach ("mhlw", check_corpus_file, NULL), >=, 3);
 }
 
 int

@@ -476,32 +476,25 @@ test_import_images (void)
 /* Replays tests/corpus/qr-image: every file is read or refused with a
  * message, never a crash. */
 static void
+check_corpus_file (const char *name,
+                   const char *data,
+                   gsize       length,
+                   gpointer    user_data)
+{
+  g_autoptr(GError) error = NULL;
+  g_autoptr(GPtrArray) codes = techo_qr_image_decode ((const guint8 *) data, length, &error);
+
+  if (codes == NULL)
+    {
+      g_assert_true (error->domain == TECHO_QR_IMAGE_ERROR);
+      g_assert_cmpstr (error->message, !=, "");
+    }
+}
+
+static void
 test_corpus (void)
 {
-  g_autofree char *dir_path = g_test_build_filename (G_TEST_DIST, "corpus", "qr-image", NULL);
-  g_autoptr(GDir) dir = g_dir_open (dir_path, 0, NULL);
-  const char *name;
-  guint n = 0;
-
-  g_assert_nonnull (dir);
-  while ((name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *path = g_build_filename (dir_path, name, NULL);
-      g_autofree char *data = NULL;
-      g_autoptr(GError) error = NULL;
-      g_autoptr(GPtrArray) codes = NULL;
-      gsize length = 0;
-
-      g_assert_true (g_file_get_contents (path, &data, &length, NULL));
-      codes = techo_qr_image_decode ((const guint8 *) data, length, &error);
-      if (codes == NULL)
-        {
-          g_assert_true (error->domain == TECHO_QR_IMAGE_ERROR);
-          g_assert_cmpstr (error->message, !=, "");
-        }
-      n++;
-    }
-  g_assert_cmpuint (n, >=, 1);
+  g_assert_cmpuint (techo_test_corpus_foreach ("qr-image", check_corpus_file, NULL), >=, 1);
 }
 
 int

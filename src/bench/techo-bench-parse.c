@@ -16,6 +16,24 @@
 guint techo_bench_parse_pages_tree   (GPtrArray  *pages,
                                       GError    **error);
 
+/* Adds the records of page @i to *@n; FALSE with @error set when the page
+ * had none it could read. */
+static gboolean
+count_records (TechoRecordsPage  *page,
+               guint              i,
+               guint             *n,
+               GError           **error)
+{
+  if (page->records == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "page %u: %s", i,
+                   page->records_error != NULL ? page->records_error->message : "no records");
+      return FALSE;
+    }
+  *n += page->records->len;
+  return TRUE;
+}
+
 /* Each returns the number of records read (0 with @error set on failure). */
 G_GNUC_NO_INLINE guint
 techo_bench_parse_pages_tree (GPtrArray  *pages,
@@ -34,13 +52,8 @@ techo_bench_parse_pages_tree (GPtrArray  *pages,
       if (object == NULL)
         return 0;
       page = techo_records_page_from_object (object, TECHO_CATEGORY_MEDICATION, 1000);
-      if (page->records == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "page %u: %s", i,
-                       page->records_error != NULL ? page->records_error->message : "no records");
-          return 0;
-        }
-      n += page->records->len;
+      if (!count_records (page, i, &n, error))
+        return 0;
     }
   return n;
 }
@@ -60,13 +73,8 @@ techo_bench_parse_pages_stream (GPtrArray  *pages,
                                       NULL, TECHO_CATEGORY_MEDICATION, 1000, error);
       if (page == NULL)
         return 0;
-      if (page->records == NULL)
-        {
-          g_set_error (error, G_IO_ERROR, G_IO_ERROR_INVALID_DATA, "page %u: %s", i,
-                       page->records_error != NULL ? page->records_error->message : "no records");
-          return 0;
-        }
-      n += page->records->len;
+      if (!count_records (page, i, &n, error))
+        return 0;
     }
   return n;
 }

@@ -35,8 +35,7 @@ run_store_file_operation (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_print_error (error);
-  return techo_cli_exit_for_error (error);
+  return techo_cli_fail (error);
 }
 
 int

@@ -22,6 +22,8 @@ int techo_cli_demo_login (TechoCliContext *context, int argc, char **argv);
 int techo_cli_sync (TechoCliContext *context, int argc, char **argv);
 int techo_cli_logout (TechoCliContext *context, int argc, char **argv);
 int techo_cli_exit_for_error (const GError *error);
+/* Prints @error and returns the exit code it calls for. */
+int techo_cli_fail (const GError *error);
 typedef struct _TechoStore TechoStore;
 typedef struct _TechoOAuth TechoOAuth;
 TechoStore *techo_cli_open_store (TechoCliContext *context, GError **error);

@@ -315,6 +315,5 @@ techo_cli_demo_login (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_print_error (error);
-  return techo_cli_exit_for_error (error);
+  return techo_cli_fail (error);
 }

@@ -220,6 +220,8 @@ static const char * const json_sentences[TECHO_JSON_N_ERRORS] = {
 static const char * const secure_sentences[TECHO_SECURE_N_ERRORS] = {
   [TECHO_SECURE_ERROR_RANDOM] =
     "The kernel gave no random bytes; run the command again.",
+  [TECHO_SECURE_ERROR_HASH] =
+    "There was not enough memory to hash the PIN or passcode; close other programs and run the command again.",
 };
 
 static const char * const import_sentences[TECHO_IMPORT_N_ERRORS] = {

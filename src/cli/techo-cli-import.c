@@ -426,8 +426,7 @@ techo_cli_import (TechoCliContext *context,
   store = techo_cli_open_store (context, &error);
   if (store == NULL)
     {
-      techo_cli_print_error (error);
-      return techo_cli_exit_for_error (error);
+      return techo_cli_fail (error);
     }
   if (undo)
     return undo_last (store, json);

@@ -22,6 +22,13 @@
 #define SIGN_IN_TIMEOUT 600
 
 int
+techo_cli_fail (const GError *error)
+{
+  techo_cli_print_error (error);
+  return techo_cli_exit_for_error (error);
+}
+
+int
 techo_cli_exit_for_error (const GError *error)
 {
   if (error == NULL)
@@ -251,6 +258,5 @@ techo_cli_login (TechoCliContext *context,
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_print_error (error);
-  return techo_cli_exit_for_error (error);
+  return techo_cli_fail (error);
 }

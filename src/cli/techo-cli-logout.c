@@ -85,6 +85,5 @@ signed_out:
   return TECHO_EXIT_OK;
 
 failed:
-  techo_cli_print_error (error);
-  return techo_cli_exit_for_error (error);
+  return techo_cli_fail (error);
 }

@@ -259,8 +259,7 @@ techo_cli_status (TechoCliContext *context,
   store = techo_cli_open_store (context, &error);
   if (store == NULL || !status_gather (store, &status, &error))
     {
-      techo_cli_print_error (error);
-      return techo_cli_exit_for_error (error);
+      return techo_cli_fail (error);
     }
 
   if (as_json)
@@ -275,8 +274,7 @@ techo_cli_status (TechoCliContext *context,
 
   if (!techo_store_close_sync (store, NULL, &error))
     {
-      techo_cli_print_error (error);
-      return techo_cli_exit_for_error (error);
+      return techo_cli_fail (error);
     }
   return TECHO_EXIT_OK;
 }

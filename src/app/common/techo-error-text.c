@@ -324,6 +324,9 @@ static const TechoErrorSentence secure_sentences[TECHO_SECURE_N_ERRORS] = {
   [TECHO_SECURE_ERROR_RANDOM] = {
     N_("This computer could not supply random numbers for encryption. Retry; if it keeps failing, restart the computer."),
     TECHO_ERROR_NEXT_RETRY },
+  [TECHO_SECURE_ERROR_HASH] = {
+    N_("This computer did not have the memory to protect the PIN or passcode. Close other programs and retry."),
+    TECHO_ERROR_NEXT_RETRY },
 };
 
 static const TechoErrorSentence import_sentences[TECHO_IMPORT_N_ERRORS] = {

@@ -171,6 +171,22 @@ techo_format_duplicate (const TechoDispensing *a,
 }
 
 char *
+techo_format_categories (guint categories)
+{
+  g_autoptr(GPtrArray) names = g_ptr_array_new ();
+
+  if (categories & (1u << TECHO_CATEGORY_CHECKUP))
+    g_ptr_array_add (names, (gpointer) _("Checkups"));
+  if (categories & (1u << TECHO_CATEGORY_MEDICATION))
+    g_ptr_array_add (names, (gpointer) _("Medicines"));
+  if (categories & (1u << TECHO_CATEGORY_SCREENING))
+    g_ptr_array_add (names, (gpointer) _("Cancer screenings"));
+  g_ptr_array_add (names, NULL);
+  /* Translators: the separator between category names in a list. */
+  return g_strjoinv (_(", "), (char **) names->pdata);
+}
+
+char *
 techo_format_sync_time (GDateTime *when)
 {
   g_autoptr(GDateTime) now = g_date_time_new_now_local ();

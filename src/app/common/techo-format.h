@@ -66,6 +66,9 @@ char        *techo_format_duplicate         (const TechoDispensing *a,
 /* The last day (YYYY-MM-DD) both supplies of the pair ran, or NULL. */
 char        *techo_format_duplicate_end     (const TechoDispensing *a,
                                              const TechoDispensing *b);
+/* The categories a consent covers (a TechoCategory bit mask), named in a
+ * list: "Checkups, Medicines". */
+char        *techo_format_categories        (guint       categories);
 /* "Today at 14:05", "Yesterday at 09:10", or the date and time. */
 char        *techo_format_sync_time         (GDateTime  *when);
 

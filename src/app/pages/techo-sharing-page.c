@@ -87,21 +87,6 @@ time_text (gint64 unix_seconds)
   return g_strdup_printf ("%s %s", date, clock);
 }
 
-static char *
-categories_text (guint categories)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-  if (categories & (1u << TECHO_CATEGORY_CHECKUP))
-    g_ptr_array_add (names, (gpointer) _("Checkups"));
-  if (categories & (1u << TECHO_CATEGORY_MEDICATION))
-    g_ptr_array_add (names, (gpointer) _("Medicines"));
-  if (categories & (1u << TECHO_CATEGORY_SCREENING))
-    g_ptr_array_add (names, (gpointer) _("Cancer screenings"));
-  g_ptr_array_add (names, NULL);
-  return g_strjoinv (_(", "), (char **) names->pdata);
-}
-
 /* ---- the ledger ----------------------------------------------------------- */
 
 static void
@@ -136,7 +121,7 @@ consent_row (TechoSharingPage   *self,
   const char *state = techo_consent_state (consent, now);
   g_autofree char *created = time_text (consent->created_at);
   g_autofree char *subtitle = g_strdup_printf ("%s · %s", method_label (consent->method), created);
-  g_autofree char *what = categories_text (consent->categories);
+  g_autofree char *what = techo_format_categories (consent->categories);
   g_autofree char *period = NULL;
   gboolean share = consent->method == TECHO_CONSENT_METHOD_SHARE;
 

@@ -42,22 +42,6 @@ techo_share_dialog_profile_id (TechoShareDialog *self)
   return 0;
 }
 
-static char *
-categories_text (guint categories)
-{
-  g_autoptr(GPtrArray) names = g_ptr_array_new ();
-
-  if (categories & (1u << TECHO_CATEGORY_CHECKUP))
-    g_ptr_array_add (names, (gpointer) _("Checkups"));
-  if (categories & (1u << TECHO_CATEGORY_MEDICATION))
-    g_ptr_array_add (names, (gpointer) _("Medicines"));
-  if (categories & (1u << TECHO_CATEGORY_SCREENING))
-    g_ptr_array_add (names, (gpointer) _("Cancer screenings"));
-  g_ptr_array_add (names, NULL);
-  /* Translators: the separator between category names in a list. */
-  return g_strjoinv (_(", "), (char **) names->pdata);
-}
-
 /* ---- steps ------------------------------------------------------------ */
 
 static void
@@ -144,7 +128,7 @@ add_what_rows (TechoShareDialog   *self,
 
   if (self->records == NULL)
     {
-      g_autofree char *what = categories_text (consent->categories);
+      g_autofree char *what = techo_format_categories (consent->categories);
 
       add_summary_row (self, _("What"), what);
       return;

@@ -126,34 +126,51 @@ show_link (TechoShareDialog *self,
   techo_share_dialog_show_step (self, "link");
 }
 
+/* What both ways of publishing do with their answer: the consent is
+ * recorded, then the link (and the host's viewer address, NULL for a link
+ * served here) shown, or the error. Takes @link and @viewer_url. */
+static void
+show_published (Publishing   *publishing,
+                char         *link,
+                char         *viewer_url,
+                gint64        consent_id,
+                const GError *error)
+{
+  TechoShareDialog *self = publishing->self;
+
+  techo_share_dialog_consented (self, consent_id);
+  /* Closed while the link was made: nothing left to show. */
+  if (self->stack == NULL)
+    {
+      g_free (link);
+      g_free (viewer_url);
+      return;
+    }
+  if (link == NULL)
+    {
+      g_free (viewer_url);
+      techo_share_dialog_fail (self, error);
+      return;
+    }
+  g_free (self->link);
+  self->link = link;
+  g_free (self->viewer_url);
+  self->viewer_url = viewer_url;
+  show_link (self, publishing);
+}
+
 static void
 published_here_cb (GObject      *source,
                    GAsyncResult *result,
                    gpointer      user_data)
 {
   g_autoptr(Publishing) publishing = user_data;
-  TechoShareDialog *self = publishing->self;
   g_autoptr(GError) error = NULL;
   gint64 consent_id = 0;
   char *link;
 
   link = techo_share_publish_finish (TECHO_SHARE_SERVER (source), result, &consent_id, &error);
-  techo_share_dialog_consented (self, consent_id);
-  /* Closed while the link was made: nothing left to show. */
-  if (self->stack == NULL)
-    {
-      g_free (link);
-      return;
-    }
-  if (link == NULL)
-    {
-      techo_share_dialog_fail (self, error);
-      return;
-    }
-  g_free (self->link);
-  self->link = link;
-  g_clear_pointer (&self->viewer_url, g_free);
-  show_link (self, publishing);
+  show_published (publishing, link, NULL, consent_id, error);
 }
 
 static void
@@ -162,29 +179,13 @@ published_on_host_cb (GObject      *source,
                       gpointer      user_data)
 {
   g_autoptr(Publishing) publishing = user_data;
-  TechoShareDialog *self = publishing->self;
   g_autoptr(GError) error = NULL;
-  g_autofree char *viewer_url = NULL;
+  char *viewer_url = NULL;
   gint64 consent_id = 0;
   char *link;
 
   link = techo_host_publish_finish (TECHO_STORE (source), result, &viewer_url, &consent_id, &error);
-  techo_share_dialog_consented (self, consent_id);
-  if (self->stack == NULL)
-    {
-      g_free (link);
-      return;
-    }
-  if (link == NULL)
-    {
-      techo_share_dialog_fail (self, error);
-      return;
-    }
-  g_free (self->link);
-  self->link = link;
-  g_free (self->viewer_url);
-  self->viewer_url = g_steal_pointer (&viewer_url);
-  show_link (self, publishing);
+  show_published (publishing, link, viewer_url, consent_id, error);
 }
 
 void
@@ -192,45 +193,40 @@ techo_share_dialog_start_link (TechoShareDialog *self,
                                TechoConsent     *consent)
 {
   const char *passcode = gtk_editable_get_text (GTK_EDITABLE (self->passcode_row));
+  const char *label = _("Records from Techo");
   g_autoptr(TechoConsent) owned = consent;
   g_autoptr(GError) error = NULL;
+  TechoShareServer *server = NULL;
   Publishing *publishing;
 
+  if (passcode[0] == '\0')
+    passcode = NULL;
   publishing = g_new0 (Publishing, 1);
   publishing->self = g_object_ref (self);
   publishing->expires_at = consent->expires_at;
   if (techo_share_dialog_current_link_kind (self) == TECHO_SHARE_LINK_HOST)
+    publishing->host = techo_share_dialog_host_url (self, &error);
+  else
+    server = local_server (self, &error);
+  if (publishing->host == NULL && server == NULL)
     {
-      TechoHostShareOptions options = { 0 };
+      publishing_free (publishing);
+      techo_share_dialog_fail (self, error);
+      return;
+    }
+  techo_share_dialog_show_step (self, "busy");
+  if (publishing->host != NULL)
+    {
+      TechoHostShareOptions options = { .passcode = passcode, .label = label };
 
-      publishing->host = techo_share_dialog_host_url (self, &error);
-      if (publishing->host == NULL)
-        {
-          publishing_free (publishing);
-          techo_share_dialog_fail (self, error);
-          return;
-        }
-      options.passcode = passcode[0] != '\0' ? passcode : NULL;
-      options.label = _("Records from Techo");
-      techo_share_dialog_show_step (self, "busy");
       techo_host_publish_async (self->store, publishing->host, techo_share_dialog_profile_id (self),
                                 consent, &options, self->cancellable, published_on_host_cb,
                                 publishing);
     }
   else
     {
-      TechoShareOptions options = { 0 };
-      TechoShareServer *server = local_server (self, &error);
+      TechoShareOptions options = { .passcode = passcode, .label = label };
 
-      if (server == NULL)
-        {
-          publishing_free (publishing);
-          techo_share_dialog_fail (self, error);
-          return;
-        }
-      options.passcode = passcode[0] != '\0' ? passcode : NULL;
-      options.label = _("Records from Techo");
-      techo_share_dialog_show_step (self, "busy");
       techo_share_publish_async (self->store, server, techo_share_dialog_profile_id (self), consent,
                                  &options, self->cancellable, published_here_cb, publishing);
     }

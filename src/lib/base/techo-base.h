@@ -6,6 +6,7 @@
 #pragma once
 
 #include "techo-secure.h"
+#include "techo-scrypt.h"
 #include "techo-atomic-file.h"
 #include "techo-json.h"
 #include "techo-json-reader.h"

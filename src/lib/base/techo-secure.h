@@ -14,6 +14,7 @@ G_BEGIN_DECLS
 typedef enum
 {
   TECHO_SECURE_ERROR_RANDOM, /* the kernel would not give random bytes */
+  TECHO_SECURE_ERROR_HASH, /* scrypt could not run (not enough memory) */
   TECHO_SECURE_N_ERRORS /* not a code: how many codes there are */
 } TechoSecureError;
 

@@ -68,20 +68,8 @@ member_string (JsonBuilder *b,
   json_builder_add_string_value (b, value);
 }
 
-static void
-add_profile (JsonBuilder *b,
-             const char  *profile)
-{
-  json_builder_set_member_name (b, "meta");
-  json_builder_begin_object (b);
-  json_builder_set_member_name (b, "profile");
-  json_builder_begin_array (b);
-  json_builder_add_string_value (b, profile);
-  json_builder_end_array (b);
-  json_builder_end_object (b);
-}
-
-/* meta {lastUpdated, profile}: the eCheckup profiles require both. */
+/* meta {lastUpdated, profile}: the eCheckup profiles require both; the
+ * others have the profile only (@last_updated NULL). */
 static void
 add_meta (JsonBuilder *b,
           const char  *profile,
@@ -305,7 +293,7 @@ build_patient (const TechoProfile *p,
   if (bundler->echeckup)
     add_meta (b, TECHO_FHIR_PROFILE_PATIENT_ECHECKUP, bundler->timestamp);
   else
-    add_profile (b, TECHO_URI_JP_PATIENT);
+    add_meta (b, TECHO_URI_JP_PATIENT, NULL);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
   ext_string (b, TECHO_FHIR_EXT_SUBJECT, p->subject);
@@ -389,7 +377,7 @@ practitioner (Bundler     *bundler,
   if (bundler->echeckup)
     add_meta (b, TECHO_FHIR_PROFILE_PRACTITIONER_ECHECKUP, bundler->timestamp);
   else
-    add_profile (b, TECHO_URI_JP_PRACTITIONER);
+    add_meta (b, TECHO_URI_JP_PRACTITIONER, NULL);
   json_builder_set_member_name (b, "name");
   json_builder_begin_array (b);
   add_human_name (b, name, "IDE");
@@ -568,7 +556,7 @@ build_observation (const Bundler   *bundler,
   if (bundler->echeckup)
     add_meta (b, TECHO_FHIR_PROFILE_OBSERVATION_ECHECKUP, bundler->timestamp);
   else
-    add_profile (b, profile != NULL ? profile : TECHO_FHIR_PROFILE_OBSERVATION_COMMON);
+    add_meta (b, profile != NULL ? profile : TECHO_FHIR_PROFILE_OBSERVATION_COMMON, NULL);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
   ext_string (b, TECHO_FHIR_EXT_VALUE_TYPE, techo_value_type_to_string (item->type));
@@ -1081,7 +1069,7 @@ add_dispensing (Bundler                *bundler,
 
   json_builder_begin_object (b);
   member_string (b, "resourceType", "MedicationDispense");
-  add_profile (b, TECHO_URI_JP_MEDICATION_DISPENSE);
+  add_meta (b, TECHO_URI_JP_MEDICATION_DISPENSE, NULL);
   json_builder_set_member_name (b, "extension");
   json_builder_begin_array (b);
   ext_record (b, d->revision, &d->provenance);

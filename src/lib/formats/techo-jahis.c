@@ -1038,14 +1038,21 @@ read_number (const Line  *line,
   return TRUE;
 }
 
+/* A notebook entry of @kind whose text is field @text_field, which the
+ * record must have (@what names it in the error). */
 static TechoNotebookEntry *
 add_entry (Parser            *p,
            const Line        *line,
+           GPtrArray         *fields,
            TechoNotebookKind  kind,
+           guint              text_field,
+           const char        *what,
            GError           **error)
 {
   TechoNotebookEntry *entry;
 
+  if (!require_field (line, fields, text_field, what, error))
+    return NULL;
   if (p->result->entries->len >= TECHO_JAHIS_MAX_ENTRIES)
     {
       line_error (error, TECHO_JAHIS_ERROR_TOO_LARGE, line,
@@ -1054,6 +1061,7 @@ add_entry (Parser            *p,
     }
   entry = techo_notebook_entry_new ();
   entry->kind = kind;
+  entry->text = field_dup (fields, text_field);
   g_ptr_array_add (p->result->entries, entry);
   return entry;
 }
@@ -1097,8 +1105,6 @@ read_remark (Parser      *p,
   TechoNotebookKind entry_kind = TECHO_NOTEBOOK_REMARK;
   TechoNotebookEntry *entry;
 
-  if (!require_field (line, fields, 2, _("content of the patient note"), error))
-    return FALSE;
   if (strcmp (kind, "1") == 0)
     entry_kind = TECHO_NOTEBOOK_ALLERGY;
   else if (strcmp (kind, "2") == 0)
@@ -1108,10 +1114,9 @@ read_remark (Parser      *p,
   else if (strcmp (kind, "9") != 0)
     warn (p, line, _("the kind “%s” of the patient note is not 1, 2, 3 or 9; kept as a "
                      "remark."), kind);
-  entry = add_entry (p, line, entry_kind, error);
+  entry = add_entry (p, line, fields, entry_kind, 2, _("content of the patient note"), error);
   if (entry == NULL)
     return FALSE;
-  entry->text = field_dup (fields, 2);
   entry->author = field_dup (fields, 3);
   return TRUE;
 }
@@ -1125,12 +1130,10 @@ read_otc (Parser      *p,
   TechoNotebookEntry *entry;
   const char *seq = field_get (fields, 5);
 
-  if (!require_field (line, fields, 1, _("name of the OTC medicine"), error))
-    return FALSE;
-  entry = add_entry (p, line, TECHO_NOTEBOOK_OTC, error);
+  entry = add_entry (p, line, fields, TECHO_NOTEBOOK_OTC, 1, _("name of the OTC medicine"),
+                     error);
   if (entry == NULL)
     return FALSE;
-  entry->text = field_dup (fields, 1);
   if (!read_date (p, line, fields, 2, _("start date"), FALSE, &entry->started_on, error)
       || !read_date (p, line, fields, 3, _("end date"), FALSE, &entry->ended_on, error))
     return FALSE;
@@ -1194,12 +1197,9 @@ read_memo (Parser      *p,
 {
   TechoNotebookEntry *entry;
 
-  if (!require_field (line, fields, 1, _("memo"), error))
-    return FALSE;
-  entry = add_entry (p, line, TECHO_NOTEBOOK_MEMO, error);
+  entry = add_entry (p, line, fields, TECHO_NOTEBOOK_MEMO, 1, _("memo"), error);
   if (entry == NULL)
     return FALSE;
-  entry->text = field_dup (fields, 1);
   entry->author = field_dup (fields, 3);
   return read_date (p, line, fields, 2, _("memo date"), FALSE, &entry->started_on, error);
 }
@@ -1214,14 +1214,12 @@ read_family_pharmacist (Parser      *p,
   const char *pharmacy = field_get (fields, 2);
   const char *contact = field_get (fields, 3);
 
-  if (!require_field (line, fields, 1, _("pharmacist's name"), error))
+  entry = add_entry (p, line, fields, TECHO_NOTEBOOK_PHARMACIST, 1, _("pharmacist's name"),
+                     error);
+  if (entry == NULL)
     return FALSE;
   if (contact[0] == '\0')
     warn (p, line, _("the family pharmacist has no contact."));
-  entry = add_entry (p, line, TECHO_NOTEBOOK_PHARMACIST, error);
-  if (entry == NULL)
-    return FALSE;
-  entry->text = field_dup (fields, 1);
   if (pharmacy[0] != '\0' || contact[0] != '\0')
     entry->detail = g_strjoin (pharmacy[0] != '\0' && contact[0] != '\0' ? " " : "",
                                pharmacy, contact, NULL);

@@ -775,19 +775,21 @@ take_notebook_counts (GPtrArray *files,
     }
 }
 
-/* What the audit callbacks below see (on the store's thread, while
- * import_files waits for the merge). */
+/* What import_audit sees (on the store's thread, while import_files
+ * waits for the merge). */
 typedef struct
 {
   GPtrArray *files;     /* TechoImportFile */
+  gboolean parts_only;  /* an import that only keeps parts of multi-part data */
 } ImportAudit;
 
-/* The audit rows of an import that only keeps parts of multi-part data:
- * one per file read. Each names the file, never a value from it. */
+/* The audit rows of an import: one per file that went in (a file with a
+ * conflict wrote nothing and is refused). Each names the file, never a
+ * value from it. */
 static GPtrArray *
-parts_audit (gint64   import_id,
-             gint64   profile_id,
-             gpointer user_data)
+import_audit (gint64   import_id,
+              gint64   profile_id,
+              gpointer user_data)
 {
   ImportAudit *audit = user_data;
   GPtrArray *details = g_ptr_array_new_with_free_func (g_free);
@@ -795,48 +797,27 @@ parts_audit (gint64   import_id,
   for (guint i = 0; i < audit->files->len; i++)
     {
       TechoImportFile *file = g_ptr_array_index (audit->files, i);
+      g_autofree char *what = NULL;
 
       if (file->status != TECHO_IMPORT_FILE_READ)
         continue;
-      g_ptr_array_add (details,
-                       g_strdup_printf ("kind=%s file=%s sha256=%s parts-kept=%u parts-known=%u",
-                                        techo_import_kind_to_string (file->kind),
-                                        file->file_name, file->file_sha256,
-                                        file->notebook != NULL ? file->notebook->n_parts_pending
-                                                               : 0,
-                                        file->notebook != NULL ? file->notebook->n_parts_known
-                                                               : 0));
-    }
-  return details;
-}
-
-/* The audit rows of an import with records: one per file that went in (a
- * file with a conflict wrote nothing and is refused). */
-static GPtrArray *
-records_audit (gint64   import_id,
-               gint64   profile_id,
-               gpointer user_data)
-{
-  ImportAudit *audit = user_data;
-  GPtrArray *details = g_ptr_array_new_with_free_func (g_free);
-
-  for (guint i = 0; i < audit->files->len; i++)
-    {
-      TechoImportFile *file = g_ptr_array_index (audit->files, i);
-
-      if (file->status != TECHO_IMPORT_FILE_READ)
-        continue;
-      count_outcomes (file);
-      if (file->n_conflicts > 0)
-        continue;
-      g_ptr_array_add (details,
-                       g_strdup_printf ("kind=%s file=%s sha256=%s profile=%" G_GINT64_FORMAT
-                                        " records=%u new=%u merged=%u replaced=%u import=%"
-                                        G_GINT64_FORMAT,
-                                        techo_import_kind_to_string (file->kind),
-                                        file->file_name, file->file_sha256, profile_id,
-                                        file->entries->len, file->n_added, file->n_merged,
-                                        file->n_replaced, import_id));
+      if (audit->parts_only)
+        what = g_strdup_printf ("parts-kept=%u parts-known=%u",
+                                file->notebook != NULL ? file->notebook->n_parts_pending : 0,
+                                file->notebook != NULL ? file->notebook->n_parts_known : 0);
+      else
+        {
+          count_outcomes (file);
+          if (file->n_conflicts > 0)
+            continue;
+          what = g_strdup_printf ("profile=%" G_GINT64_FORMAT " records=%u new=%u merged=%u"
+                                  " replaced=%u import=%" G_GINT64_FORMAT, profile_id,
+                                  file->entries->len, file->n_added, file->n_merged,
+                                  file->n_replaced, import_id);
+        }
+      g_ptr_array_add (details, g_strdup_printf ("kind=%s file=%s sha256=%s %s",
+                                                 techo_import_kind_to_string (file->kind),
+                                                 file->file_name, file->file_sha256, what));
     }
   return details;
 }
@@ -863,7 +844,7 @@ import_files (TechoStore        *store,
   g_autoptr(GPtrArray) notebooks = g_ptr_array_new_with_free_func (
     (GDestroyNotify) techo_merge_notebook_free);
   TechoMergeExtras extras = { NULL };
-  ImportAudit audit = { files };
+  ImportAudit audit = { files, FALSE };
 
   report->files = g_ptr_array_ref (files);
   report->dry_run = (flags & TECHO_IMPORT_DRY_RUN) != 0;
@@ -906,7 +887,8 @@ import_files (TechoStore        *store,
                                   file->file_name);
         }
       /* Nobody's yet: one import (undone as one) that keeps the parts. */
-      extras.audit = parts_audit;
+      audit.parts_only = TRUE;
+      extras.audit = import_audit;
       extras.audit_data = &audit;
       import_id = techo_store_merge_sync (store, 0, NULL, entries, notebooks,
                                           (flags & TECHO_IMPORT_DRY_RUN) ? TECHO_MERGE_DRY_RUN
@@ -1000,7 +982,7 @@ import_files (TechoStore        *store,
    * merge's transaction. */
   if (mhlw_medicines_read (files))
     extras.revise_prefix = TECHO_MHLW_ID_PREFIX;
-  extras.audit = records_audit;
+  extras.audit = import_audit;
   extras.audit_data = &audit;
   import_id = techo_store_merge_sync (store, report->profile_id,
                                       report->profile_created ? profile : NULL, entries,

@@ -11,6 +11,7 @@
 
 #include "techo-atomic-file.h"
 #include "techo-qr.h"
+#include "techo-render-private.h"
 
 G_DEFINE_QUARK (techo-qr-error-quark, techo_qr_error)
 
@@ -81,10 +82,10 @@ techo_qr_draw (cairo_t     *cr,
   return TRUE;
 }
 
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
+cairo_status_t
+techo_render_append_cb (void                *closure,
+                        const unsigned char *data,
+                        unsigned int         length)
 {
   g_byte_array_append (closure, data, length);
   return CAIRO_STATUS_SUCCESS;
@@ -113,7 +114,7 @@ techo_qr_write_png (const char  *text,
   cr = cairo_create (surface);
   techo_qr_draw (cr, text, 0, 0, size, NULL);
   cairo_destroy (cr);
-  status = cairo_surface_write_to_png_stream (surface, append_cb, png);
+  status = cairo_surface_write_to_png_stream (surface, techo_render_append_cb, png);
   cairo_surface_destroy (surface);
   if (status != CAIRO_STATUS_SUCCESS)
     {

@@ -18,6 +18,7 @@
 #include "techo-qr.h"
 #include "techo-reference.h"
 #include "techo-report.h"
+#include "techo-render-private.h"
 
 G_DEFINE_QUARK (techo-report-error-quark, techo_report_error)
 
@@ -749,15 +750,6 @@ techo_report_draw_page (TechoReport *r,
   cairo_restore (cr);
 }
 
-static cairo_status_t
-append_cb (void                *closure,
-           const unsigned char *data,
-           unsigned int         length)
-{
-  g_byte_array_append (closure, data, length);
-  return CAIRO_STATUS_SUCCESS;
-}
-
 GBytes *
 techo_report_render_pdf (const TechoRecordSet      *set,
                          const TechoReportOptions  *options,
@@ -777,7 +769,8 @@ techo_report_render_pdf (const TechoRecordSet      *set,
       return NULL;
     }
   report = techo_report_new (set, options);
-  surface = cairo_pdf_surface_create_for_stream (append_cb, pdf, TECHO_REPORT_PAGE_WIDTH,
+  surface = cairo_pdf_surface_create_for_stream (techo_render_append_cb, pdf,
+                                                 TECHO_REPORT_PAGE_WIDTH,
                                                  TECHO_REPORT_PAGE_HEIGHT);
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_TITLE, "健康記録のご提供");
   cairo_pdf_surface_set_metadata (surface, CAIRO_PDF_METADATA_CREATOR, "Techo");

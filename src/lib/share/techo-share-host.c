@@ -11,10 +11,10 @@
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
 #include <libsoup/soup.h>
-#include <openssl/evp.h>
 
 #include "techo-atomic-file.h"
 #include "techo-json.h"
+#include "techo-scrypt.h"
 #include "techo-secure.h"
 #include "techo-serve.h"
 #include "techo-share-host.h"
@@ -37,8 +37,6 @@ G_DEFINE_QUARK (techo-share-host-error-quark, techo_share_host_error)
 #define SCRYPT_LOG_N      15
 #define SCRYPT_R          8
 #define SCRYPT_P          1
-#define SCRYPT_SALT       16
-#define SCRYPT_KEY        32
 #define STATE_ACTIVE      "active"
 #define STATE_LOCKED      "locked"
 #define CSP "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; " \
@@ -150,100 +148,19 @@ share_new (void)
 /* ------------------------------------------------------------------ */
 /* Passcodes: scrypt with a fresh salt */
 
-static gboolean
-scrypt_derive (const char   *passcode,
-               const guint8 *salt,
-               gsize         salt_length,
-               guint         log_n,
-               guint         r,
-               guint         p,
-               guint8       *key)
-{
-  return EVP_PBE_scrypt (passcode, strlen (passcode), salt, salt_length,
-                         (guint64) 1 << log_n, r, p, 128 * 1024 * 1024,
-                         key, SCRYPT_KEY) == 1;
-}
-
 char *
 techo_share_host_hash_passcode (const char  *passcode,
                                 GError     **error)
 {
-  guint8 salt[SCRYPT_SALT], key[SCRYPT_KEY];
-  g_autofree char *salt64 = NULL;
-  g_autofree char *key64 = NULL;
-
   g_return_val_if_fail (passcode != NULL, NULL);
-  if (!techo_random_bytes (salt, sizeof salt, error))
-    return NULL;
-  if (!scrypt_derive (passcode, salt, sizeof salt, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, key))
-    {
-      g_set_error_literal (error, TECHO_SHARE_HOST_ERROR, TECHO_SHARE_HOST_ERROR_FAILED,
-                           "The passcode could not be hashed (scrypt failed).");
-      return NULL;
-    }
-  salt64 = techo_base64url_encode (salt, sizeof salt);
-  key64 = techo_base64url_encode (key, sizeof key);
-  techo_wipe (key, sizeof key);
-  return g_strdup_printf ("scrypt$%u$%u$%u$%s$%s", SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P,
-                          salt64, key64);
-}
-
-/* Checks the shape of a hash without the cost of using it. */
-static gboolean
-parse_hash (const char  *hash,
-            guint       *log_n,
-            guint       *r,
-            guint       *p,
-            guint8     **salt,
-            gsize       *salt_length,
-            guint8     **key)
-{
-  g_auto(GStrv) parts = NULL;
-  gsize key_length = 0;
-  guint64 n0, r0, p0;
-
-  if (hash == NULL || strlen (hash) > 200)
-    return FALSE;
-  parts = g_strsplit (hash, "$", -1);
-  if (g_strv_length (parts) != 6 || strcmp (parts[0], "scrypt") != 0 ||
-      !g_ascii_string_to_unsigned (parts[1], 10, 10, 20, &n0, NULL) ||
-      !g_ascii_string_to_unsigned (parts[2], 10, 1, 16, &r0, NULL) ||
-      !g_ascii_string_to_unsigned (parts[3], 10, 1, 4, &p0, NULL))
-    return FALSE;
-  *salt = techo_base64url_decode (parts[4], salt_length);
-  *key = techo_base64url_decode (parts[5], &key_length);
-  if (*salt == NULL || *key == NULL || *salt_length < 8 || *salt_length > 64 ||
-      key_length != SCRYPT_KEY)
-    {
-      g_clear_pointer (salt, g_free);
-      g_clear_pointer (key, g_free);
-      return FALSE;
-    }
-  *log_n = n0;
-  *r = r0;
-  *p = p0;
-  return TRUE;
+  return techo_scrypt_hash (passcode, SCRYPT_LOG_N, SCRYPT_R, SCRYPT_P, error);
 }
 
 gboolean
 techo_share_host_check_passcode (const char *hash,
                                  const char *passcode)
 {
-  g_autofree guint8 *salt = NULL;
-  g_autofree guint8 *expected = NULL;
-  guint8 key[SCRYPT_KEY];
-  gsize salt_length = 0;
-  guint log_n, r, p;
-  guint8 diff = 0;
-
-  if (passcode == NULL || !parse_hash (hash, &log_n, &r, &p, &salt, &salt_length, &expected))
-    return FALSE;
-  if (!scrypt_derive (passcode, salt, salt_length, log_n, r, p, key))
-    return FALSE;
-  for (gsize i = 0; i < SCRYPT_KEY; i++)
-    diff |= key[i] ^ expected[i];
-  techo_wipe (key, sizeof key);
-  return diff == 0;
+  return techo_scrypt_verify (hash, passcode, 0, 0);
 }
 
 /* ------------------------------------------------------------------ */
@@ -896,14 +813,11 @@ handle_create (TechoShareHost    *self,
     }
   if (passcode_hash != NULL)
     {
-      g_autofree guint8 *salt = NULL;
-      g_autofree guint8 *key = NULL;
-      gsize salt_length;
       guint log_n, r, p;
 
       /* The cost is bounded both ways: too cheap helps a thief of the
        * data folder, too dear would let one share hog the checks. */
-      if (!parse_hash (passcode_hash, &log_n, &r, &p, &salt, &salt_length, &key) ||
+      if (!techo_scrypt_parse (passcode_hash, &log_n, &r, &p) ||
           log_n < 14 || log_n > 16 || r != SCRYPT_R || p != SCRYPT_P)
         {
           techo_shl_respond_error (msg, SOUP_STATUS_BAD_REQUEST,

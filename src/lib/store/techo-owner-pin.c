@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* The owner's PIN: scrypt through libcrypto, its row in the store and
+/* The owner's PIN: scrypt (techo-scrypt.h), its row in the store and
  * the count of wrong tries. */
 
 #define G_LOG_DOMAIN "techo-store"
@@ -8,16 +8,10 @@
 
 #include <string.h>
 
-#include <openssl/evp.h>
-
 #include "techo-owner-pin.h"
+#include "techo-scrypt.h"
 #include "techo-secure.h"
 #include "techo-store-private.h"
-
-#define SALT_LENGTH 16
-#define KEY_LENGTH  32
-/* scrypt's memory: 128 · r · N = 32 MiB at N = 2^15, r = 8; room for that. */
-#define MAX_MEMORY  (64 * 1024 * 1024)
 
 gboolean
 techo_owner_pin_is_valid (const char *pin)
@@ -35,27 +29,10 @@ techo_owner_pin_is_valid (const char *pin)
   return TRUE;
 }
 
-static gboolean
-derive (const char   *pin,
-        const guint8 *salt,
-        gsize         salt_length,
-        guint         log_n,
-        guint         r,
-        guint         p,
-        guint8       *key)
-{
-  return EVP_PBE_scrypt (pin, strlen (pin), salt, salt_length, (guint64) 1 << log_n, r, p,
-                         MAX_MEMORY, key, KEY_LENGTH) == 1;
-}
-
 char *
 techo_owner_pin_hash (const char  *pin,
                       GError     **error)
 {
-  guint8 salt[SALT_LENGTH], key[KEY_LENGTH];
-  g_autofree char *salt64 = NULL;
-  g_autofree char *key64 = NULL;
-
   if (!techo_owner_pin_is_valid (pin))
     {
       g_set_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
@@ -63,53 +40,16 @@ techo_owner_pin_hash (const char  *pin,
                    TECHO_OWNER_PIN_MAX_LENGTH);
       return NULL;
     }
-  if (!techo_random_bytes (salt, sizeof salt, error))
-    return NULL;
-  if (!derive (pin, salt, sizeof salt, TECHO_OWNER_PIN_LOG_N, TECHO_OWNER_PIN_R,
-               TECHO_OWNER_PIN_P, key))
-    {
-      g_set_error_literal (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_FAILED,
-                           "The PIN could not be hashed (scrypt failed).");
-      return NULL;
-    }
-  salt64 = techo_base64url_encode (salt, sizeof salt);
-  key64 = techo_base64url_encode (key, sizeof key);
-  techo_wipe (key, sizeof key);
-  return g_strdup_printf ("scrypt$%u$%u$%u$%s$%s", TECHO_OWNER_PIN_LOG_N, TECHO_OWNER_PIN_R,
-                          TECHO_OWNER_PIN_P, salt64, key64);
+  return techo_scrypt_hash (pin, TECHO_OWNER_PIN_LOG_N, TECHO_OWNER_PIN_R, TECHO_OWNER_PIN_P,
+                            error);
 }
 
 gboolean
 techo_owner_pin_verify (const char *encoded,
                         const char *pin)
 {
-  g_auto(GStrv) parts = NULL;
-  g_autofree guint8 *salt = NULL;
-  g_autofree guint8 *expected = NULL;
-  gsize salt_length = 0, key_length = 0;
-  guint64 log_n, r, p;
-  guint8 key[KEY_LENGTH];
-  guint8 diff = 0;
-
-  if (encoded == NULL || pin == NULL || strlen (encoded) > 200)
-    return FALSE;
-  parts = g_strsplit (encoded, "$", -1);
-  /* The parameters are read back, but never below what Techo sets. */
-  if (g_strv_length (parts) != 6 || strcmp (parts[0], "scrypt") != 0 ||
-      !g_ascii_string_to_unsigned (parts[1], 10, TECHO_OWNER_PIN_LOG_N, 20, &log_n, NULL) ||
-      !g_ascii_string_to_unsigned (parts[2], 10, TECHO_OWNER_PIN_R, 16, &r, NULL) ||
-      !g_ascii_string_to_unsigned (parts[3], 10, 1, 4, &p, NULL))
-    return FALSE;
-  salt = techo_base64url_decode (parts[4], &salt_length);
-  expected = techo_base64url_decode (parts[5], &key_length);
-  if (salt == NULL || expected == NULL || salt_length < 8 || key_length != KEY_LENGTH)
-    return FALSE;
-  if (!derive (pin, salt, salt_length, (guint) log_n, (guint) r, (guint) p, key))
-    return FALSE;
-  for (gsize i = 0; i < KEY_LENGTH; i++)
-    diff |= key[i] ^ expected[i];
-  techo_wipe (key, sizeof key);
-  return diff == 0;
+  /* The cost is read back, but never below what Techo sets. */
+  return techo_scrypt_verify (encoded, pin, TECHO_OWNER_PIN_LOG_N, TECHO_OWNER_PIN_R);
 }
 
 gint64

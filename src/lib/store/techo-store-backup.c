@@ -55,28 +55,6 @@ verify_copy (TechoStore  *self,
   return ok;
 }
 
-static gboolean
-fsync_path (const char  *path,
-            gboolean     directory,
-            GError     **error)
-{
-  int fd = g_open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd >= 0 && fsync (fd) == 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, TECHO_STORE_ERROR,
-               saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
-               "%s could not be written to disk: %s", path, g_strerror (saved_errno));
-  return FALSE;
-}
-
 static int
 backup_progress_cb (gpointer user_data)
 {
@@ -151,8 +129,8 @@ backup_job (TechoStore    *self,
     }
 
   parent = g_path_get_dirname (path);
-  if (!fsync_path (path, FALSE, error) ||
-      !fsync_path (parent, TRUE, error) ||
+  if (!techo_store_fsync_path (path, FALSE, error) ||
+      !techo_store_fsync_path (parent, TRUE, error) ||
       !verify_copy (self, path, NULL, error))
     {
       g_unlink (path);
@@ -270,7 +248,7 @@ restore_job (TechoStore    *self,
       g_unlink (staging);
     }
   else
-    fsync_path (self->data_dir, TRUE, NULL);
+    techo_store_fsync_path (self->data_dir, TRUE, NULL);
 
   /* Reopen either way: the restored store, or the old one if the rename
    * failed. */

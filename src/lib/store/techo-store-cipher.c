@@ -130,28 +130,6 @@ techo_store_cipher_remove_leftovers (const char *path)
   g_unlink (staging);
 }
 
-static gboolean
-sync_path (const char  *path,
-           gboolean     directory,
-           GError     **error)
-{
-  int fd = g_open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC, 0);
-  int saved_errno;
-
-  if (fd >= 0 && fsync (fd) == 0)
-    {
-      close (fd);
-      return TRUE;
-    }
-  saved_errno = errno;
-  if (fd >= 0)
-    close (fd);
-  g_set_error (error, TECHO_STORE_ERROR,
-               saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
-               "%s could not be written to disk: %s", path, g_strerror (saved_errno));
-  return FALSE;
-}
-
 /* One text answer of @sql on @db (a PRAGMA); NULL with @error set. */
 static char *
 query_text (TechoSqlite  *db,
@@ -430,7 +408,7 @@ techo_store_cipher_migrate (TechoStore   *self,
 
   /* 2 and 3. */
   if (!write_copy (legacy_db, staging, key_material, version, error) ||
-      !sync_path (staging, FALSE, error) ||
+      !techo_store_fsync_path (staging, FALSE, error) ||
       !verify_copy (legacy_db, staging, key_material, version, &rows, &tables, error))
     goto out;
 
@@ -455,7 +433,7 @@ techo_store_cipher_migrate (TechoStore   *self,
       goto out;
     }
   /* The swap is done: a failing folder sync is no reason to undo it. */
-  sync_path (self->data_dir, TRUE, NULL);
+  techo_store_fsync_path (self->data_dir, TRUE, NULL);
   g_debug ("The store was moved to the SQLCipher %d file format "
            "(%" G_GINT64_FORMAT " rows in %u tables checked).",
            techo_store_cipher_major (), rows, tables);

@@ -45,28 +45,26 @@ consent_copy (const TechoConsent *c)
   return copy;
 }
 
-static gboolean
-insert_audit (TechoSqlite  *db,
-              const char   *action,
-              const char   *detail,
-              GError      **error)
-{
-  return techo_sqlite_run (db, error,
-                           "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
-                           "iss", techo_store_now (), action, detail);
-}
-
+/* Every change of the ledger writes its event and a line of the audit log
+ * (@action, @audit) together. */
 static gboolean
 insert_event (TechoSqlite  *db,
               gint64        consent_id,
               const char   *event,
               const char   *detail,
+              const char   *action,
+              const char   *audit,
               GError      **error)
 {
+  gint64 now = techo_store_now ();
+
   return techo_sqlite_run (db, error,
                            "INSERT INTO consent_events (consent_id, at, event, detail) "
                            "VALUES (?1, ?2, ?3, ?4)",
-                           "iiss", consent_id, techo_store_now (), event, detail);
+                           "iiss", consent_id, now, event, detail) &&
+         techo_sqlite_run (db, error,
+                           "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                           "iss", now, action, audit);
 }
 
 /* The audit action an event stands for. */
@@ -160,6 +158,18 @@ read_consent (TechoSqlite  *db,
   return g_steal_pointer (&c);
 }
 
+/* Opens a transaction and reads consent @consent_id in it: what a change
+ * of the ledger starts with. NULL with @error set (the caller rolls back). */
+static TechoConsent *
+begin_on_consent (TechoSqlite  *db,
+                  gint64        consent_id,
+                  GError      **error)
+{
+  if (!techo_sqlite_begin (db, error))
+    return NULL;
+  return read_consent (db, consent_id, error);
+}
+
 /* ---- jobs ------------------------------------------------------------------ */
 
 static gpointer
@@ -214,8 +224,8 @@ record_consent_job (TechoStore    *self,
   audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s%s%s",
                            *id, techo_consent_method_to_string (c->method), categories,
                            scope != NULL ? " scope=" : "", scope != NULL ? scope : "");
-  if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, &local_error) ||
-      !insert_audit (db, "consent", audit, &local_error) ||
+  if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, "consent", audit,
+                     &local_error) ||
       !techo_sqlite_commit (db, &local_error))
     {
       g_free (id);
@@ -248,9 +258,7 @@ add_event_job (TechoStore    *self,
                            "A consent event needs a short name and a detail under 1 KiB.");
       return NULL;
     }
-  if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  c = read_consent (db, r->consent_id, &local_error);
+  c = begin_on_consent (db, r->consent_id, &local_error);
   if (c == NULL)
     goto failed;
   if ((g_strcmp0 (r->event, TECHO_CONSENT_EVENT_SENT) == 0 ||
@@ -264,8 +272,8 @@ add_event_job (TechoStore    *self,
     }
   audit = g_strdup_printf ("consent %" G_GINT64_FORMAT "%s%s", c->id,
                            r->detail != NULL ? ": " : "", r->detail != NULL ? r->detail : "");
-  if (!insert_event (db, c->id, r->event, r->detail, &local_error) ||
-      !insert_audit (db, audit_action (c->method, r->event), audit, &local_error) ||
+  if (!insert_event (db, c->id, r->event, r->detail, audit_action (c->method, r->event), audit,
+                     &local_error) ||
       !techo_sqlite_commit (db, &local_error))
     goto failed;
   return TECHO_STORE_DONE;
@@ -288,9 +296,7 @@ revoke_job (TechoStore    *self,
   g_autoptr(TechoConsent) c = NULL;
   g_autofree char *audit = NULL;
 
-  if (!techo_sqlite_begin (db, &local_error))
-    goto failed;
-  c = read_consent (db, r->consent_id, &local_error);
+  c = begin_on_consent (db, r->consent_id, &local_error);
   if (c == NULL)
     goto failed;
   if (c->revoked_at != 0)
@@ -302,8 +308,8 @@ revoke_job (TechoStore    *self,
   if (!techo_sqlite_run (db, &local_error,
                          "UPDATE consents SET revoked_at = ?2, status = 'revoked' WHERE id = ?1",
                          "ii", c->id, techo_store_now ()) ||
-      !insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, &local_error) ||
-      !insert_audit (db, "consent-revoke", audit, &local_error) ||
+      !insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, "consent-revoke", audit,
+                     &local_error) ||
       !techo_sqlite_commit (db, &local_error))
     goto failed;
   return TECHO_STORE_DONE;

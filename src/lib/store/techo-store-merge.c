@@ -565,6 +565,61 @@ replace_checkup (TechoSqlite         *db,
   return techo_sqlite_step_done (s, error) && save_document (db, row, document, FALSE, error);
 }
 
+/* The first steps of merging a checkup or a dispensing: a record of this
+ * very file that is in already is SKIPPED; one the store has no match for
+ * is written as a new row (ADDED); otherwise *@out_row is the stored match
+ * and entry->stored_id its id, and the caller decides (@out_outcome
+ * MERGED for now). */
+static gboolean
+find_or_add (TechoSqlite            *db,
+             TechoCategory           category,
+             gint64                  profile_id,
+             TechoMergeEntry        *entry,
+             const TechoProvenance  *provenance,
+             const char             *id,
+             gint64                  import_id,
+             gint64                  now,
+             gint64                 *out_row,
+             TechoMergeOutcome      *out_outcome,
+             GError                **error)
+{
+  g_autofree char *stored_id = NULL;
+  gint64 row = 0;
+  gboolean inserted = FALSE;
+  gboolean found;
+
+  if (!find_by_source (db, category, profile_id, provenance->file_sha256, id, &row, &stored_id,
+                       error))
+    return FALSE;
+  if (row != 0)
+    {
+      *out_outcome = TECHO_MERGE_SKIPPED;
+      entry->stored_id = g_steal_pointer (&stored_id);
+      return TRUE;
+    }
+  if (category == TECHO_CATEGORY_CHECKUP)
+    found = find_checkup (db, profile_id, entry->record, &row, &stored_id, error);
+  else
+    found = find_dispensing (db, profile_id, entry->record, &row, &stored_id, error);
+  if (!found)
+    return FALSE;
+  if (row == 0)
+    {
+      if (!techo_store_write_record (db, category, profile_id, entry->record, now, import_id,
+                                     &row, &inserted, error))
+        return FALSE;
+      *out_outcome = TECHO_MERGE_ADDED;
+      entry->stored_id = g_strdup (id);
+    }
+  else
+    {
+      *out_outcome = TECHO_MERGE_MERGED;
+      entry->stored_id = g_steal_pointer (&stored_id);
+    }
+  *out_row = row;
+  return TRUE;
+}
+
 static gboolean
 merge_checkup (TechoSqlite      *db,
                gint64            profile_id,
@@ -576,33 +631,15 @@ merge_checkup (TechoSqlite      *db,
 {
   const TechoCheckup *checkup = entry->record;
   g_autoptr(GPtrArray) stored = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_item_free);
-  g_autofree char *stored_id = NULL;
   gint64 row = 0;
-  gboolean inserted = FALSE;
 
-  /* This checkup of this very file is in already. */
-  if (!find_by_source (db, TECHO_CATEGORY_CHECKUP, profile_id, checkup->provenance.file_sha256,
-                       checkup->id, &row, &stored_id, error))
+  if (!find_or_add (db, TECHO_CATEGORY_CHECKUP, profile_id, entry, &checkup->provenance,
+                    checkup->id, import_id, now, &row, &entry->outcome, error))
     return FALSE;
-  if (row != 0)
-    {
-      entry->outcome = TECHO_MERGE_SKIPPED;
-      entry->stored_id = g_steal_pointer (&stored_id);
-      return TRUE;
-    }
-  if (!find_checkup (db, profile_id, checkup, &row, &stored_id, error))
-    return FALSE;
-  if (row == 0)
-    {
-      if (!techo_store_write_record (db, TECHO_CATEGORY_CHECKUP, profile_id, checkup, now,
-                                     import_id, &row, &inserted, error)
-          || !save_document (db, row, entry->document, FALSE, error))
-        return FALSE;
-      entry->outcome = TECHO_MERGE_ADDED;
-      entry->stored_id = g_strdup (checkup->id);
-      return TRUE;
-    }
-  entry->stored_id = g_steal_pointer (&stored_id);
+  if (entry->outcome == TECHO_MERGE_SKIPPED)
+    return TRUE;
+  if (entry->outcome == TECHO_MERGE_ADDED)
+    return save_document (db, row, entry->document, FALSE, error);
   if (!read_stored_items (db, row, stored, error))
     return FALSE;
   entry->n_changed = items_differing (stored, checkup->items);
@@ -639,36 +676,19 @@ merge_dispensing (TechoSqlite      *db,
                   GError          **error)
 {
   const TechoDispensing *d = entry->record;
-  g_autofree char *stored_id = NULL;
   gint64 row = 0;
-  gboolean inserted = FALSE;
 
-  if (!find_by_source (db, TECHO_CATEGORY_MEDICATION, profile_id, d->provenance.file_sha256,
-                       d->id, &row, &stored_id, error))
+  if (!find_or_add (db, TECHO_CATEGORY_MEDICATION, profile_id, entry, &d->provenance, d->id,
+                    import_id, now, &row, &entry->outcome, error))
     return FALSE;
-  if (row != 0)
-    {
-      entry->outcome = TECHO_MERGE_SKIPPED;
-      entry->stored_id = g_steal_pointer (&stored_id);
-      return TRUE;
-    }
-  if (!find_dispensing (db, profile_id, d, &row, &stored_id, error))
+  if (entry->outcome == TECHO_MERGE_SKIPPED)
+    return TRUE;
+  if (entry->outcome == TECHO_MERGE_MERGED
+      && !techo_store_add_source (db, TECHO_CATEGORY_MEDICATION, row, "source", &d->provenance,
+                                  d->id, import_id, NULL, error))
     return FALSE;
-  if (row == 0)
-    {
-      if (!techo_store_write_record (db, TECHO_CATEGORY_MEDICATION, profile_id, d, now,
-                                     import_id, &row, &inserted, error))
-        return FALSE;
-      entry->outcome = TECHO_MERGE_ADDED;
-      entry->stored_id = g_strdup (d->id);
-      return techo_store_notebook_write_details (db, profile_id, d->id, d, import_id, error);
-    }
-  entry->stored_id = g_steal_pointer (&stored_id);
-  entry->outcome = TECHO_MERGE_MERGED;
-  return techo_store_add_source (db, TECHO_CATEGORY_MEDICATION, row, "source", &d->provenance,
-                                 d->id, import_id, NULL, error)
-         && techo_store_notebook_write_details (db, profile_id, entry->stored_id, d, import_id,
-                                                error);
+  return techo_store_notebook_write_details (db, profile_id, entry->stored_id, d, import_id,
+                                             error);
 }
 
 /* Screenings come only by id (a file of Techo's own or the portal's). */

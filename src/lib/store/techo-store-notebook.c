@@ -398,7 +398,6 @@ list_entries_job (TechoStore    *self,
         {
           g_autoptr(TechoNotebookEntry) e = techo_notebook_entry_new ();
           TechoNotebookKind kind;
-          const char *origin = techo_sqlite_column_text (s, 8);
 
           if (!techo_notebook_kind_from_string (techo_sqlite_column_text (s, 1), &kind))
             continue; /* a kind a newer Techo wrote */
@@ -410,9 +409,9 @@ list_entries_job (TechoStore    *self,
           e->started_on = techo_sqlite_column_dup_text (s, 5);
           e->ended_on = techo_sqlite_column_dup_text (s, 6);
           e->author = techo_sqlite_column_dup_text (s, 7);
-          e->provenance.origin = g_strcmp0 (origin, "portal") == 0 ? TECHO_ORIGIN_PORTAL
-                                 : g_strcmp0 (origin, "manual") == 0 ? TECHO_ORIGIN_MANUAL
-                                 : TECHO_ORIGIN_FILE;
+          /* The store's own spelling; anything else was a file. */
+          if (!techo_origin_from_string (techo_sqlite_column_text (s, 8), &e->provenance.origin))
+            e->provenance.origin = TECHO_ORIGIN_FILE;
           e->provenance.file_name = techo_sqlite_column_dup_text (s, 9);
           e->provenance.file_sha256 = techo_sqlite_column_dup_text (s, 10);
           g_ptr_array_add (list, g_steal_pointer (&e));

@@ -169,6 +169,12 @@ void     techo_store_propagate_error (GError     **error,
                                       GError      *sqlite_error,
                                       const char  *doing);
 
+/* fsyncs the file or (@directory) folder at @path; a failure sets
+ * TECHO_STORE_ERROR_DISK_FULL when the disk is full. In techo-store.c. */
+gboolean techo_store_fsync_path      (const char  *path,
+                                      gboolean     directory,
+                                      GError     **error);
+
 /* Sets TECHO_STORE_ERROR_NOT_FOUND for a profile id the store does not
  * hold. In techo-store-profiles.c. */
 void     techo_store_set_no_profile  (GError     **error,

@@ -269,16 +269,26 @@ restrict_store_files (TechoStore *self)
   restrict_file (shm);
 }
 
-static void
-fsync_dir (const char *path)
+gboolean
+techo_store_fsync_path (const char  *path,
+                        gboolean     directory,
+                        GError     **error)
 {
-  int fd = g_open (path, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+  int fd = g_open (path, (directory ? O_RDONLY | O_DIRECTORY : O_RDONLY) | O_CLOEXEC, 0);
+  int saved_errno;
 
-  if (fd >= 0)
+  if (fd >= 0 && fsync (fd) == 0)
     {
-      fsync (fd);
       close (fd);
+      return TRUE;
     }
+  saved_errno = errno;
+  if (fd >= 0)
+    close (fd);
+  g_set_error (error, TECHO_STORE_ERROR,
+               saved_errno == ENOSPC ? TECHO_STORE_ERROR_DISK_FULL : TECHO_STORE_ERROR_FAILED,
+               "%s could not be written to disk: %s", path, g_strerror (saved_errno));
+  return FALSE;
 }
 
 static gboolean
@@ -764,7 +774,7 @@ erase_job (TechoStore    *self,
     }
   g_unlink (marker);
   g_unlink (cipher_marker);
-  fsync_dir (self->data_dir);
+  techo_store_fsync_path (self->data_dir, TRUE, NULL);
 
   if (!techo_vault_clear_all (self->vault, cancellable, error))
     return NULL;

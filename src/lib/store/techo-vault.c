@@ -140,42 +140,34 @@ static gpointer
 keyring_call_thread (gpointer data)
 {
   KeyringCall *call = data;
+  g_autoptr(GHashTable) attributes = g_hash_table_new (g_str_hash, g_str_equal);
   GError *error = NULL;
   char *found = NULL;
   gboolean ok = FALSE;
 
+  /* An item is named by its folder, kind and name; CLEAR_ALL gives the
+   * folder only, and libsecret removes every item matching what is given. */
+  g_hash_table_insert (attributes, (gpointer) "data-dir", call->data_dir);
+  if (call->kind != CALL_CLEAR_ALL)
+    {
+      g_hash_table_insert (attributes, (gpointer) "kind", call->item_kind);
+      g_hash_table_insert (attributes, (gpointer) "name", call->name);
+    }
   switch (call->kind)
     {
     case CALL_STORE:
-      ok = secret_password_store_sync (vault_schema (), SECRET_COLLECTION_DEFAULT, call->label,
-                                       call->secret, call->cancellable, &error,
-                                       "data-dir", call->data_dir,
-                                       "kind", call->item_kind,
-                                       "name", call->name,
-                                       NULL);
+      ok = secret_password_storev_sync (vault_schema (), attributes, SECRET_COLLECTION_DEFAULT,
+                                        call->label, call->secret, call->cancellable, &error);
       break;
     case CALL_LOOKUP:
-      found = secret_password_lookup_sync (vault_schema (), call->cancellable, &error,
-                                           "data-dir", call->data_dir,
-                                           "kind", call->item_kind,
-                                           "name", call->name,
-                                           NULL);
+      found = secret_password_lookupv_sync (vault_schema (), attributes, call->cancellable,
+                                            &error);
       ok = error == NULL;
       break;
     case CALL_CLEAR:
-      secret_password_clear_sync (vault_schema (), call->cancellable, &error,
-                                  "data-dir", call->data_dir,
-                                  "kind", call->item_kind,
-                                  "name", call->name,
-                                  NULL);
-      ok = error == NULL;
-      break;
     case CALL_CLEAR_ALL:
     default:
-      /* libsecret removes every item matching the attributes given. */
-      secret_password_clear_sync (vault_schema (), call->cancellable, &error,
-                                  "data-dir", call->data_dir,
-                                  NULL);
+      secret_password_clearv_sync (vault_schema (), attributes, call->cancellable, &error);
       ok = error == NULL;
       break;
     }
@@ -190,15 +182,21 @@ keyring_call_thread (gpointer data)
   return NULL;
 }
 
+/* A call about the item @item_kind/@name (NULL, NULL for CLEAR_ALL), or
+ * NULL with @error set when those are not names the vault keeps. */
 static KeyringCall *
-keyring_call_new (CallKind      kind,
-                  TechoVault   *self,
-                  const char   *item_kind,
-                  const char   *name,
-                  GCancellable *cancellable)
+keyring_call_new (CallKind       kind,
+                  TechoVault    *self,
+                  const char    *item_kind,
+                  const char    *name,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  KeyringCall *call = g_new0 (KeyringCall, 1);
+  KeyringCall *call;
 
+  if (kind != CALL_CLEAR_ALL && !check_names (item_kind, name, error))
+    return NULL;
+  call = g_new0 (KeyringCall, 1);
   call->refs = 1;
   g_mutex_init (&call->mutex);
   g_cond_init (&call->cond);
@@ -297,7 +295,8 @@ techo_vault_store_secret (TechoVault    *self,
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
-  if (!check_names (kind, name, error))
+  call = keyring_call_new (CALL_STORE, self, kind, name, cancellable, error);
+  if (call == NULL)
     return FALSE;
   if (secret == NULL || *secret == '\0')
     {
@@ -305,8 +304,6 @@ techo_vault_store_secret (TechoVault    *self,
                            "An empty secret cannot be stored");
       return FALSE;
     }
-
-  call = keyring_call_new (CALL_STORE, self, kind, name, cancellable);
   call->label = g_strdup_printf ("Techo %s (%s) for %s", kind, name, self->data_dir);
   call->secret = g_strdup (secret);
   return keyring_call_run (call, "store a secret", error);
@@ -323,11 +320,8 @@ techo_vault_lookup_secret (TechoVault    *self,
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), NULL);
 
-  if (!check_names (kind, name, error))
-    return NULL;
-
-  call = keyring_call_new (CALL_LOOKUP, self, kind, name, cancellable);
-  if (!keyring_call_run (call, "look up a secret", error) || call->found == NULL)
+  call = keyring_call_new (CALL_LOOKUP, self, kind, name, cancellable, error);
+  if (call == NULL || !keyring_call_run (call, "look up a secret", error) || call->found == NULL)
     return NULL;
   /* Hand out memory the caller frees with techo_wipe_free; libsecret's
    * copy is wiped by secret_password_free with the call. */
@@ -345,10 +339,8 @@ techo_vault_clear_secret (TechoVault    *self,
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
-  if (!check_names (kind, name, error))
-    return FALSE;
-  call = keyring_call_new (CALL_CLEAR, self, kind, name, cancellable);
-  return keyring_call_run (call, "remove a secret", error);
+  call = keyring_call_new (CALL_CLEAR, self, kind, name, cancellable, error);
+  return call != NULL && keyring_call_run (call, "remove a secret", error);
 }
 
 gboolean
@@ -360,6 +352,6 @@ techo_vault_clear_all (TechoVault    *self,
 
   g_return_val_if_fail (TECHO_IS_VAULT (self), FALSE);
 
-  call = keyring_call_new (CALL_CLEAR_ALL, self, NULL, NULL, cancellable);
+  call = keyring_call_new (CALL_CLEAR_ALL, self, NULL, NULL, cancellable, NULL);
   return keyring_call_run (call, "remove the secrets", error);
 }
