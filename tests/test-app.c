@@ -24,6 +24,7 @@
 #include "techo-preferences-window.h"
 #include "techo-reminders.h"
 #include "techo-screenings-page.h"
+#include "techo-sharing-page.h"
 #include "techo-store.h"
 #include "techo-sync-controller.h"
 #include "techo-test-sandbox.h"
@@ -634,6 +635,102 @@ test_walk_pages (Fixture       *fixture,
   save_screenshot (GTK_WIDGET (fixture->window), "9-locked");
 }
 
+/* The first frame builds one page: only the overview is in the window's
+ * stack at start, and stays alone once the work deferred past the first
+ * frame is done; every other page is built when first shown (or asked
+ * for), filled with the records, and shown. */
+static void
+test_lazy_pages (Fixture       *fixture,
+                 gconstpointer  data)
+{
+  static const struct
+  {
+    const char *name;
+    GType (*get_type) (void);
+  } pages[] = {
+    { "overview", techo_overview_page_get_type },
+    { "checkups", techo_checkups_page_get_type },
+    { "trends", techo_trends_page_get_type },
+    { "medicines", techo_medicines_page_get_type },
+    { "screenings", techo_screenings_page_get_type },
+    { "sharing", techo_sharing_page_get_type },
+  };
+  GtkWidget *overview;
+  GtkStack *stack;
+  guint n_children = 0;
+
+  wait_for_mode (fixture, "main");
+  techo_test_app_pump (500);
+  overview = techo_window_get_page (fixture->window, "overview");
+  g_assert_true (TECHO_IS_OVERVIEW_PAGE (overview));
+  g_assert_true (gtk_widget_get_mapped (overview));
+  stack = GTK_STACK (gtk_widget_get_parent (overview));
+  g_assert_true (GTK_IS_STACK (stack));
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n_children++;
+  g_assert_cmpuint (n_children, ==, 1);
+  for (guint i = 1; i < G_N_ELEMENTS (pages); i++)
+    g_assert_null (gtk_stack_get_child_by_name (stack, pages[i].name));
+  /* Nor are the first run's steps: their place in the window's own stack
+   * is empty until a first run (or a sign-in) needs them. */
+  {
+    GtkStack *main_stack = GTK_STACK (gtk_widget_get_ancestor (
+                                        gtk_widget_get_parent (GTK_WIDGET (stack)), GTK_TYPE_STACK));
+    GtkWidget *place = gtk_stack_get_child_by_name (main_stack, "welcome");
+
+    g_assert_true (ADW_IS_BIN (place));
+    g_assert_null (adw_bin_get_child (ADW_BIN (place)));
+    g_assert_true (TECHO_IS_WELCOME (techo_window_get_welcome (fixture->window)));
+    g_assert_true (adw_bin_get_child (ADW_BIN (place)) == techo_window_get_welcome (fixture->window));
+    g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "overview");
+  }
+
+  /* Asked for by name (as a test or an action does): built and filled,
+   * not shown. */
+  {
+    GtkWidget *screenings = techo_window_get_page (fixture->window, "screenings");
+
+    g_assert_true (TECHO_IS_SCREENINGS_PAGE (screenings));
+    g_assert_true (gtk_stack_get_child_by_name (stack, "screenings") == screenings);
+    g_assert_cmpuint (techo_screenings_page_get_n_cancers (TECHO_SCREENINGS_PAGE (screenings)),
+                      ==, 5);
+    g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "overview");
+    g_assert_null (gtk_stack_get_child_by_name (stack, "checkups"));
+  }
+
+  /* Ctrl+2 … Ctrl+6: each page appears when switched to, with its
+   * records, under its title. */
+  for (guint i = 1; i < G_N_ELEMENTS (pages); i++)
+    {
+      GtkWidget *page;
+
+      gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", i + 1);
+      g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, pages[i].name);
+      page = gtk_stack_get_child_by_name (stack, pages[i].name);
+      g_assert_nonnull (page);
+      g_assert_true (G_TYPE_CHECK_INSTANCE_TYPE (page, pages[i].get_type ()));
+      g_assert_true (gtk_stack_get_visible_child (stack) == page);
+      g_assert_true (techo_window_get_page (fixture->window, pages[i].name) == page);
+      techo_test_app_pump (100);
+      g_assert_true (gtk_widget_get_mapped (page));
+      g_assert_cmpstr (techo_window_get_title_text (fixture->window), !=, NULL);
+    }
+  g_assert_cmpuint (techo_checkups_page_get_n_rows (TECHO_CHECKUPS_PAGE (
+                      gtk_stack_get_child_by_name (stack, "checkups"))), ==, 3);
+  g_assert_cmpuint (techo_medicines_page_get_n_current (TECHO_MEDICINES_PAGE (
+                      gtk_stack_get_child_by_name (stack, "medicines"))), ==, 3);
+
+  /* Built once: switching back and forth keeps the same pages. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.page", "i", 1);
+  g_assert_cmpstr (techo_window_get_visible_page (fixture->window), ==, "overview");
+  n_children = 0;
+  for (GtkWidget *child = gtk_widget_get_first_child (GTK_WIDGET (stack)); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n_children++;
+  g_assert_cmpuint (n_children, ==, G_N_ELEMENTS (pages));
+}
+
 static void
 test_narrow (Fixture       *fixture,
              gconstpointer  data)
@@ -1082,6 +1179,61 @@ test_bulk_records (void)
   /* One warning per ingredient and pair of clinics, not one per overlap. */
   g_assert_cmpuint (techo_medicines_page_get_n_duplicates (TECHO_MEDICINES_PAGE (techo_window_get_page (window, "medicines"))),
                     ==, 10 * 3);
+  gtk_window_destroy (GTK_WINDOW (window));
+}
+
+static guint
+count_css_class (GtkWidget  *widget,
+                 const char *css_class)
+{
+  guint n = gtk_widget_has_css_class (widget, css_class) ? 1 : 0;
+
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    n += count_css_class (child, css_class);
+  return n;
+}
+
+/* Many overlapping supplies now: the overview's card names three and
+ * counts the rest in one row that opens the Medicines page, so it stays
+ * a glance (and the first frame lays out a few rows). */
+static void
+test_overview_duplicates (void)
+{
+  g_autoptr(GPtrArray) list = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  g_autoptr(TechoRecordSet) records = techo_record_set_new ();
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  TechoWindow *window;
+  TechoOverviewPage *overview;
+  GtkWidget *card;
+
+  /* Eight ingredients, each from two clinics over the same weeks. */
+  for (guint i = 0; i < 16; i++)
+    {
+      g_autofree char *yj = g_strdup_printf ("%04u%03uF1020", 1100 + i % 8, i % 8);
+      g_autofree char *id = g_strdup_printf ("rx-%u", i);
+      g_autofree char *clinic = g_strdup_printf ("131000000%u", i / 8);
+      g_autofree char *ingredient = g_strdup_printf ("成分%u", i % 8);
+
+      g_ptr_array_add (list, make_dispensing (id, i < 8 ? "2025-08-20" : "2025-08-25", yj,
+                                              "薬", ingredient, clinic, clinic, 28));
+    }
+  profile->id = 1;
+  profile->sex = g_strdup ("male");
+  profile->birth_date = g_strdup ("1963-01-01");
+  records->profile = g_steal_pointer (&profile);
+  g_ptr_array_unref (records->dispensings);
+  records->dispensings = g_ptr_array_ref (list);
+  records->complete = TRUE;
+  window = techo_window_new (NULL);
+  gtk_window_present (GTK_WINDOW (window));
+  techo_window_set_records (window, records);
+  overview = TECHO_OVERVIEW_PAGE (techo_window_get_page (window, "overview"));
+  g_assert_cmpuint (techo_overview_page_get_n_duplicates (overview), ==, 8);
+  card = techo_overview_page_get_answer (overview, "medicines");
+  g_assert_nonnull (card);
+  /* Three named, one "5 more possible duplicates". */
+  g_assert_cmpuint (count_css_class (card, "warning-row"), ==, 4);
   gtk_window_destroy (GTK_WINDOW (window));
 }
 
@@ -1826,6 +1978,7 @@ main (int   argc,
 
   g_test_add_func ("/app/duplicates-scale", test_duplicates_scale);
   g_test_add_func ("/app/bulk-records", test_bulk_records);
+  g_test_add_func ("/app/overview-duplicates", test_overview_duplicates);
   g_test_add_func ("/app/one-finder", test_one_finder);
   g_test_add_func ("/app/shortcuts-and-preferences", test_shortcuts_and_preferences);
   g_test_add_func ("/app/units", test_units);
@@ -1838,6 +1991,8 @@ main (int   argc,
   g_test_add ("/app/reminders", Fixture, "filled", fixture_set_up, test_reminders,
               fixture_tear_down);
   g_test_add ("/app/narrow", Fixture, "filled", fixture_set_up, test_narrow, fixture_tear_down);
+  g_test_add ("/app/lazy-pages", Fixture, "filled", fixture_set_up, test_lazy_pages,
+              fixture_tear_down);
   g_test_add ("/app/legibility", Fixture, "filled", fixture_set_up, test_legibility,
               fixture_tear_down);
   g_test_add ("/app/empty-store", Fixture, NULL, fixture_set_up, test_empty_store,

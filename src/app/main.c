@@ -6,6 +6,7 @@
 #include <locale.h>
 
 #include "techo-application.h"
+#include "techo-startup-trace.h"
 
 /* Where the translations are: the installed locale folder, or, for a
  * program run from its build tree (`meson devenv` sets TECHO_LOCALEDIR to
@@ -31,6 +32,7 @@ main (int   argc,
 {
   g_autoptr(TechoApplication) app = NULL;
 
+  techo_startup_mark ("main");
   setlocale (LC_ALL, "");
   bindtextdomain (GETTEXT_PACKAGE, locale_dir ());
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");

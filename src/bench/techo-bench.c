@@ -94,8 +94,8 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
-static void
-remove_tree (const char *path)
+void
+techo_bench_remove_tree (const char *path)
 {
   g_autoptr(GDir) dir = g_dir_open (path, 0, NULL);
   const char *name;
@@ -105,7 +105,7 @@ remove_tree (const char *path)
       g_autofree char *child = g_build_filename (path, name, NULL);
 
       if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
+        techo_bench_remove_tree (child);
       else
         g_unlink (child);
     }
@@ -486,7 +486,7 @@ bench_sync (int    argc,
     upsert_s = seconds_since (start);
     techo_vault_clear_all (techo_store_get_vault (fresh), NULL, NULL);
     techo_store_close_sync (fresh, NULL, NULL);
-    remove_tree (upsert_dir);
+    techo_bench_remove_tree (upsert_dir);
   }
 
   g_print ("citizen=bulk\n");
@@ -513,8 +513,8 @@ bench_sync (int    argc,
 
   techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
   techo_store_close_sync (store, NULL, NULL);
-  remove_tree (data_dir);
-  remove_tree (bare_dir);
+  techo_bench_remove_tree (data_dir);
+  techo_bench_remove_tree (bare_dir);
   g_subprocess_force_exit (sandbox);
   return 0;
 
@@ -523,9 +523,9 @@ failed:
   if (sandbox != NULL)
     g_subprocess_force_exit (sandbox);
   if (data_dir != NULL)
-    remove_tree (data_dir);
+    techo_bench_remove_tree (data_dir);
   if (bare_dir != NULL)
-    remove_tree (bare_dir);
+    techo_bench_remove_tree (bare_dir);
   return 1;
 }
 

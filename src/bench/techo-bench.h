@@ -29,5 +29,7 @@ gboolean     techo_bench_bare_insert   (const char  *path,
                                         gboolean     keyed,
                                         GPtrArray   *records,
                                         GError     **error);
+/* Removes @path and everything under it (a scratch folder). */
+void         techo_bench_remove_tree   (const char          *path);
 
 G_END_DECLS

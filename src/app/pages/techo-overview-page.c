@@ -342,20 +342,38 @@ add_metabolic_card (TechoOverviewPage *self)
 #define MAX_MEDICINE_ROWS 4
 /* A duplicate that ended within this many days is still worth a word. */
 #define RECENT_DUPLICATE_DAYS 90
+/* Duplicates are named up to this many; the rest are counted in one row
+ * that opens the Medicines page, so the card stays a glance (and the
+ * first frame lays out a few rows, not decades of overlaps). */
+#define MAX_DUPLICATE_ROWS 3
 
 static void
 add_medicines_card (TechoOverviewPage *self,
                     gboolean           second_column)
 {
   GtkWidget *group = adw_preferences_group_new ();
-  g_autoptr(GPtrArray) duplicates = techo_analysis_duplicates (self->records->dispensings,
-                                                               NULL, NULL);
+  g_autoptr(GPtrArray) supplies = g_ptr_array_new ();
+  g_autoptr(GPtrArray) duplicates = NULL;
   g_autoptr(GHashTable) shown = g_hash_table_new (g_str_hash, g_str_equal);
   g_autofree char *recent = techo_format_add_days (self->today, -RECENT_DUPLICATE_DAYS);
   guint n_rows = 0;
   guint n_more = 0;
+  guint n_more_duplicates = 0;
 
   adw_preferences_group_set_title (ADW_PREFERENCES_GROUP (group), _("Medicines now"));
+
+  /* Only supplies still running on the day RECENT_DUPLICATE_DAYS ago can
+   * make a duplicate worth a word or run today: the card sweeps those
+   * (newest first, as the records are), not the months before (a
+   * household's 13 months can hold 14,000 lines). */
+  for (guint i = 0; i < self->records->dispensings->len; i++)
+    {
+      TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
+
+      if (techo_analysis_is_current (d, recent))
+        g_ptr_array_add (supplies, d);
+    }
+  duplicates = techo_analysis_duplicates (supplies, NULL, NULL);
 
   /* Duplicate therapy first: going on now, or over within three months
    * (said in the past tense, with its days). */
@@ -371,6 +389,12 @@ add_medicines_card (TechoOverviewPage *self,
 
       if (end == NULL || g_strcmp0 (end, recent) < 0)
         continue;
+      self->n_duplicates++;
+      if (self->n_duplicates > MAX_DUPLICATE_ROWS)
+        {
+          n_more_duplicates++;
+          continue;
+        }
       row = adw_action_row_new ();
       icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
       title = g_strdup_printf (_("Possible duplicate: %s"),
@@ -383,12 +407,27 @@ add_medicines_card (TechoOverviewPage *self,
       gtk_widget_add_css_class (row, "warning-row");
       link_row (row, "medicines");
       adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
-      self->n_duplicates++;
+    }
+  if (n_more_duplicates > 0)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
+      g_autofree char *title = g_strdup_printf (ngettext ("%u more possible duplicate",
+                                                          "%u more possible duplicates",
+                                                          n_more_duplicates),
+                                                n_more_duplicates);
+
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      gtk_widget_add_css_class (icon, "warning");
+      adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
+      gtk_widget_add_css_class (row, "warning-row");
+      link_row (row, "medicines");
+      adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);
     }
 
-  for (guint i = 0; i < self->records->dispensings->len; i++)
+  for (guint i = 0; i < supplies->len; i++)
     {
-      const TechoDispensing *d = g_ptr_array_index (self->records->dispensings, i);
+      const TechoDispensing *d = g_ptr_array_index (supplies, i);
       int days_left = techo_analysis_days_left (d, self->today);
       g_autofree char *left = NULL;
       GtkWidget *row, *label;

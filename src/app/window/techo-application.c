@@ -10,6 +10,7 @@
 #include "techo-application.h"
 #include "techo-format.h"
 #include "techo-preferences-window.h"
+#include "techo-startup-trace.h"
 #include "techo-sync-controller.h"
 #include "techo-window.h"
 
@@ -397,6 +398,7 @@ techo_application_activate (GApplication *app)
   TechoApplication *self = TECHO_APPLICATION (app);
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
+  techo_startup_mark ("activate");
   if (window == NULL)
     {
       window = GTK_WINDOW (techo_window_new (self));
@@ -404,6 +406,7 @@ techo_application_activate (GApplication *app)
       techo_window_set_store (TECHO_WINDOW (window), self->store);
     }
   gtk_window_present (window);
+  techo_startup_mark ("presented");
 }
 
 static void
@@ -422,7 +425,9 @@ techo_application_startup (GApplication *app)
   TechoApplication *self = TECHO_APPLICATION (app);
   g_autofree char *data_dir = techo_application_data_dir ();
 
+  techo_startup_mark ("app_startup");
   G_APPLICATION_CLASS (techo_application_parent_class)->startup (app);
+  techo_startup_mark ("gtk_ready");
 
   self->settings = g_settings_new (APP_ID);
   g_signal_connect (self->settings, "changed::date-style",

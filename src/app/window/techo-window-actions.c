@@ -186,7 +186,8 @@ share_with_method (TechoWindow        *self,
   if (techo_window_get_mode (self) != TECHO_WINDOW_MODE_MAIN || self->records == NULL
       || self->records->profile == NULL)
     return;
-  techo_sharing_page_open_dialog (self->sharing_page, method);
+  techo_sharing_page_open_dialog (TECHO_SHARING_PAGE (techo_window_get_page (self, "sharing")),
+                                  method);
 }
 
 static void

@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
-/* TECHO_BENCH_SCROLL=N: `techo-bench scale` runs the app on a big store
- * and this drives it as a user would: every page is opened once (the time
- * from switching to that page's first frame is printed), then the
- * medicines page's history, with its largest ingredient expanded, is
- * scrolled N rows, one row per frame, and each frame's work (from the
- * frame clock's update to its after-paint) and the interval between
- * frames are recorded; then the list jumps to its end, and the resident
- * memory is printed once the rows there are read. name=value lines on
- * stdout; the app quits afterwards. */
+/* techo-window-bench.c: what `techo-bench startup` asks of the window,
+ * through TECHO_BENCH_FIRST_FRAME. At the first frame of the dashboard
+ * with records on it, print "first-frame", the resident memory, the
+ * startup marks (techo-startup-trace.h) and "marks-done"; then
+ *
+ *   "1" (or anything else)  close the window;
+ *   "stay"                  go on running, idle;
+ *   "walk"                  open every page once as a person would (one
+ *                           page a frame, printing switch_PAGE_ms: the
+ *                           switch to that page's first frame), scroll the
+ *                           medicine history end to end (scroll_*), print
+ *                           "walked" and go on running, idle, so that the
+ *                           memory of a used app can be read from outside.
+ *
+ * The scroll moves the vertical adjustment of the scrolled window the
+ * history shows in, one step a frame, whatever list it holds. */
 
 #define G_LOG_DOMAIN "techo-window"
 
@@ -17,26 +24,49 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "techo-dispensing-model.h"
+#include "techo-startup-trace.h"
 #include "techo-window-private.h"
 
-typedef struct
+/* The scroll ends at the bottom, or after this many frames or seconds. */
+#define MAX_SCROLL_FRAMES 4000
+#define MAX_SCROLL_SECONDS 120
+/* At most this many frames from top to bottom (at least a page a frame). */
+#define SCROLL_FRAMES_END_TO_END 400
+
+typedef struct TechoWindowBench TechoWindowBench;
+
+typedef enum
 {
-  TechoWindow *window;
-  guint page;            /* the next page to open */
-  gint64 switched_at;    /* when the page was asked for */
-  guint rows;            /* rows to scroll */
-  guint scrolled;
-  double row_height;
-  gint64 update_at;      /* this frame's update phase */
-  gint64 last_frame;     /* the previous frame's frame time */
-  GArray *work_ms;       /* double: each frame's work */
-  GArray *interval_ms;   /* double: between frames */
-  GtkListView *list;
-  GtkAdjustment *adjustment;
-  gulong update_id, paint_id;
-  guint waits;
-} Bench;
+  STEP_SHOW,        /* show the next page */
+  STEP_SHOWN,       /* the page's first frame was drawn */
+  STEP_HISTORY,     /* the medicines page: wait for the history, then scroll */
+  STEP_SCROLL,
+  STEP_DONE,
+} Step;
+
+struct TechoWindowBench
+{
+  TechoWindow *window;          /* unowned: the window owns this */
+  GdkFrameClock *clock;
+  gulong before_paint_handler;
+  gulong layout_handler;
+  gulong paint_handler;
+  gulong after_paint_handler;
+  guint tick_id;
+  gboolean walk;
+  gboolean reported;
+
+  Step step;
+  int page;                     /* index into techo_window_page_names */
+  gint64 switched_at;           /* µs, when the page was asked for */
+  gint64 last_paint;            /* µs, the end of the last frame's paint */
+  GtkAdjustment *scroll;        /* the history's, while scrolling */
+  gint64 scroll_start;
+  gint64 last_frame_time;
+  double max_frame_ms;
+  guint scroll_frames;
+  guint at_bottom;              /* frames in a row at the bottom */
+};
 
 static long
 rss_kb (void)
@@ -49,205 +79,273 @@ rss_kb (void)
   return rss != NULL ? strtol (rss + 6, NULL, 10) : 0L;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
+/* The text the first frame lays out: mapped labels under @widget and
+ * their characters. */
 static void
-print_figures (const char *name,
-               GArray     *values)
+count_text (GtkWidget *widget,
+            guint     *labels,
+            gulong    *chars)
 {
-  guint over = 0;
-
-  if (values->len == 0)
+  if (!gtk_widget_get_mapped (widget))
     return;
-  g_array_sort (values, compare_double);
-  for (guint i = 0; i < values->len; i++)
-    over += g_array_index (values, double, i) > 1000.0 / 60.0;
-  printf ("scroll_%s_max_ms=%.1f\n", name, g_array_index (values, double, values->len - 1));
-  printf ("scroll_%s_p99_ms=%.1f\n", name,
-          g_array_index (values, double, MIN (values->len - 1, values->len * 99 / 100)));
-  printf ("scroll_%s_median_ms=%.1f\n", name, g_array_index (values, double, values->len / 2));
-  printf ("scroll_%s_over_16_7=%u\n", name, over);
+  if (GTK_IS_LABEL (widget))
+    {
+      (*labels)++;
+      *chars += g_utf8_strlen (gtk_label_get_text (GTK_LABEL (widget)), -1);
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    count_text (child, labels, chars);
 }
 
-static gboolean
-finish_cb (gpointer user_data)
+/* The mapped scrolled window under @widget with the most to scroll. */
+static GtkScrolledWindow *
+find_scrolled (GtkWidget *widget)
 {
-  Bench *bench = user_data;
-  GtkTreeListModel *tree = techo_medicines_page_get_history_model (bench->window->medicines_page);
+  GtkScrolledWindow *best = NULL;
 
-  /* Wait (up to 10 s) for the rows at the end to be read. */
-  if (bench->waits++ < 100 && tree != NULL)
+  if (!gtk_widget_get_mapped (widget))
+    return NULL;
+  if (GTK_IS_SCROLLED_WINDOW (widget))
+    best = GTK_SCROLLED_WINDOW (widget);
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
     {
-      guint n = g_list_model_get_n_items (G_LIST_MODEL (tree));
-      g_autoptr(GtkTreeListRow) first = g_list_model_get_item (G_LIST_MODEL (tree), 0);
-      GListModel *children = first != NULL ? gtk_tree_list_row_get_children (first) : NULL;
+      GtkScrolledWindow *found = find_scrolled (child);
 
-      if (children != NULL && TECHO_IS_DISPENSING_MODEL (children)
-          && techo_dispensing_model_get_n_pending (TECHO_DISPENSING_MODEL (children)) > 0
-          && n > 0)
-        return G_SOURCE_CONTINUE;
+      if (found != NULL
+          && (best == NULL
+              || gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (found))
+                 > gtk_adjustment_get_upper (gtk_scrolled_window_get_vadjustment (best))))
+        best = found;
     }
-  printf ("rss_after_scroll_kb=%ld\n", rss_kb ());
+  return best;
+}
+
+/* Is the medicine history's first read still on its way? (The medicines
+ * page is scrolled once its rows are there.) */
+static gboolean
+history_pending (TechoWindow *self)
+{
+  return self->medicines_page != NULL && techo_medicines_page_is_loading (self->medicines_page);
+}
+
+static void
+finish_walk (TechoWindowBench *bench)
+{
+  bench->step = STEP_DONE;
+  printf ("rss_walked_kb=%ld\nwalked\n", rss_kb ());
   fflush (stdout);
-  gtk_window_destroy (GTK_WINDOW (bench->window));
-  g_array_unref (bench->work_ms);
-  g_array_unref (bench->interval_ms);
-  g_free (bench);
-  return G_SOURCE_REMOVE;
 }
 
-static void
-frame_update_cb (GdkFrameClock *clock,
-                 Bench         *bench)
+/* One step of the scroll, once a frame; FALSE at the end. */
+static gboolean
+scroll_step (TechoWindowBench *bench,
+             GdkFrameClock    *clock)
 {
-  bench->update_at = g_get_monotonic_time ();
-}
-
-static void
-frame_after_paint_cb (GdkFrameClock *clock,
-                      Bench         *bench)
-{
+  GtkAdjustment *adj = bench->scroll;
+  double upper = gtk_adjustment_get_upper (adj);
+  double page = gtk_adjustment_get_page_size (adj);
+  double value = gtk_adjustment_get_value (adj);
+  double bottom = MAX (0, upper - page);
   gint64 frame_time = gdk_frame_clock_get_frame_time (clock);
-  double work = (g_get_monotonic_time () - bench->update_at) / 1000.0;
 
-  if (bench->scrolled == 0 || bench->update_at == 0)
+  if (bench->last_frame_time > 0)
+    bench->max_frame_ms = MAX (bench->max_frame_ms,
+                               (frame_time - bench->last_frame_time) / 1000.0);
+  bench->last_frame_time = frame_time;
+  /* At the bottom for a few frames in a row: a list that loads rows as
+   * they come into view may grow meanwhile. */
+  bench->at_bottom = value >= bottom - 0.5 ? bench->at_bottom + 1 : 0;
+  if (bench->at_bottom >= 3 || bench->scroll_frames >= MAX_SCROLL_FRAMES
+      || g_get_monotonic_time () - bench->scroll_start > MAX_SCROLL_SECONDS * G_USEC_PER_SEC)
     {
-      bench->last_frame = frame_time;
-      return;
+      printf ("scroll_frames=%u\nscroll_ms=%.0f\nscroll_max_frame_ms=%.1f\nscroll_px=%.0f\n"
+              "scroll_reached_bottom=%d\n",
+              bench->scroll_frames, (g_get_monotonic_time () - bench->scroll_start) / 1000.0,
+              bench->max_frame_ms, upper, bench->at_bottom >= 3);
+      fflush (stdout);
+      return FALSE;
     }
-  g_array_append_val (bench->work_ms, work);
-  if (bench->last_frame > 0)
-    {
-      double interval = (frame_time - bench->last_frame) / 1000.0;
-
-      g_array_append_val (bench->interval_ms, interval);
-    }
-  bench->last_frame = frame_time;
+  gtk_adjustment_set_value (adj, MIN (bottom, value + MAX (page, upper / SCROLL_FRAMES_END_TO_END)));
+  bench->scroll_frames++;
+  return TRUE;
 }
 
 static gboolean
-scroll_tick_cb (GtkWidget     *widget,
-                GdkFrameClock *clock,
-                gpointer       user_data)
+walk_tick_cb (GtkWidget     *widget,
+              GdkFrameClock *clock,
+              gpointer       user_data)
 {
-  Bench *bench = user_data;
+  TechoWindowBench *bench = user_data;
+  TechoWindow *self = bench->window;
+  const char *name;
 
-  if (bench->scrolled >= bench->rows)
+  switch (bench->step)
     {
-      g_signal_handler_disconnect (clock, bench->update_id);
-      g_signal_handler_disconnect (clock, bench->paint_id);
-      printf ("scroll_rows=%u\nscroll_frames=%u\n", bench->scrolled, bench->work_ms->len);
-      print_figures ("frame", bench->work_ms);
-      print_figures ("interval", bench->interval_ms);
-      printf ("rss_scrolled_kb=%ld\n", rss_kb ());
+    case STEP_SHOW:
+      bench->page++;
+      name = techo_window_page_names[bench->page];
+      if (name == NULL)
+        {
+          finish_walk (bench);
+          bench->tick_id = 0;
+          return G_SOURCE_REMOVE;
+        }
+      bench->switched_at = g_get_monotonic_time ();
+      techo_window_show_page (self, name);
+      bench->step = STEP_SHOWN;
+      break;
+
+    case STEP_SHOWN:
+      /* This frame follows the one that drew the page. */
+      name = techo_window_page_names[bench->page];
+      printf ("switch_%s_ms=%.1f\n", name, (bench->last_paint - bench->switched_at) / 1000.0);
       fflush (stdout);
-      /* End to end: the last rows, read by a jump. */
-      gtk_adjustment_set_value (bench->adjustment, gtk_adjustment_get_upper (bench->adjustment));
-      g_timeout_add (100, finish_cb, bench);
+      if (g_str_equal (name, "medicines"))
+        {
+          techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (
+                                            techo_window_get_page (self, name)), "history");
+          bench->step = STEP_HISTORY;
+        }
+      else
+        bench->step = STEP_SHOW;
+      break;
+
+    case STEP_HISTORY:
+      if (history_pending (self))
+        break;
+      bench->scroll = NULL;
+      {
+        GtkScrolledWindow *scrolled = find_scrolled (techo_window_get_page (self, "medicines"));
+
+        if (scrolled != NULL)
+          bench->scroll = gtk_scrolled_window_get_vadjustment (scrolled);
+      }
+      if (bench->scroll == NULL)
+        {
+          printf ("scroll_frames=0\n");
+          bench->step = STEP_SHOW;
+          break;
+        }
+      g_object_ref (bench->scroll);
+      bench->scroll_start = g_get_monotonic_time ();
+      bench->step = STEP_SCROLL;
+      G_GNUC_FALLTHROUGH;
+
+    case STEP_SCROLL:
+      if (!scroll_step (bench, clock))
+        {
+          g_clear_object (&bench->scroll);
+          bench->step = STEP_SHOW;
+        }
+      break;
+
+    case STEP_DONE:
+    default:
+      bench->tick_id = 0;
       return G_SOURCE_REMOVE;
     }
-  gtk_adjustment_set_value (bench->adjustment,
-                            gtk_adjustment_get_value (bench->adjustment) + bench->row_height);
-  bench->scrolled++;
   return G_SOURCE_CONTINUE;
 }
 
-static gboolean
-start_scroll_cb (gpointer user_data)
+/* The frame starts (GTK's handlers of each phase run before ours, so
+ * "layout" and "paint" mark the end of GTK's layout and paint). */
+static void
+before_paint_cb (GdkFrameClock    *clock,
+                 TechoWindowBench *bench)
 {
-  Bench *bench = user_data;
-  TechoMedicinesPage *medicines = bench->window->medicines_page;
-  GtkTreeListModel *tree = techo_medicines_page_get_history_model (medicines);
-  g_autoptr(GtkTreeListRow) first = NULL;
-  GdkFrameClock *clock;
-  guint n;
-
-  if (techo_medicines_page_is_loading (medicines) || tree == NULL
-      || g_list_model_get_n_items (G_LIST_MODEL (tree)) == 0)
-    return G_SOURCE_CONTINUE;
-  first = g_list_model_get_item (G_LIST_MODEL (tree), 0);
-  if (!gtk_tree_list_row_get_expanded (first))
-    {
-      /* Expanded, then a second for the list to lay its rows out. */
-      gtk_tree_list_row_set_expanded (first, TRUE);
-      return G_SOURCE_CONTINUE;
-    }
-  bench->list = techo_medicines_page_get_history_list (medicines);
-  bench->adjustment = gtk_scrollable_get_vadjustment (GTK_SCROLLABLE (bench->list));
-  n = g_list_model_get_n_items (G_LIST_MODEL (tree));
-  if (bench->adjustment == NULL || n == 0 || gtk_adjustment_get_upper (bench->adjustment) / n < 8
-      || bench->waits++ < 10)
-    return G_SOURCE_CONTINUE;
-  bench->waits = 0;
-  bench->row_height = gtk_adjustment_get_upper (bench->adjustment) / n;
-  printf ("scroll_list_rows=%u\nscroll_row_px=%.1f\n", n, bench->row_height);
-  clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench->list));
-  bench->update_id = g_signal_connect (clock, "update", G_CALLBACK (frame_update_cb), bench);
-  bench->paint_id = g_signal_connect (clock, "after-paint", G_CALLBACK (frame_after_paint_cb), bench);
-  gtk_widget_add_tick_callback (GTK_WIDGET (bench->list), scroll_tick_cb, bench, NULL);
-  return G_SOURCE_REMOVE;
+  techo_startup_mark ("frame_start");
 }
 
-static void open_next_page (Bench *bench);
+static void
+layout_cb (GdkFrameClock    *clock,
+           TechoWindowBench *bench)
+{
+  techo_startup_mark ("layout");
+}
 
 static void
-page_painted_cb (GdkFrameClock *clock,
-                 Bench         *bench)
+paint_cb (GdkFrameClock    *clock,
+          TechoWindowBench *bench)
 {
-  g_signal_handlers_disconnect_by_func (clock, page_painted_cb, bench);
-  printf ("page_%s_switch_ms=%.1f\n", techo_window_page_names[bench->page],
-          (g_get_monotonic_time () - bench->switched_at) / 1000.0);
+  techo_startup_mark ("paint");
+}
+
+static void
+after_paint_cb (GdkFrameClock    *clock,
+                TechoWindowBench *bench)
+{
+  TechoWindow *self = bench->window;
+  const char *mode;
+
+  bench->last_paint = g_get_monotonic_time ();
+  if (bench->reported)
+    return;
+  bench->reported = TRUE;
+  techo_startup_mark ("first_frame");
+  g_clear_signal_handler (&bench->before_paint_handler, clock);
+  g_clear_signal_handler (&bench->layout_handler, clock);
+  g_clear_signal_handler (&bench->paint_handler, clock);
+  printf ("first-frame\nrss_kb=%ld\n", rss_kb ());
+  techo_startup_print ();
+  {
+    guint labels = 0;
+    gulong chars = 0;
+
+    count_text (GTK_WIDGET (self), &labels, &chars);
+    printf ("first_frame_labels=%u\nfirst_frame_chars=%lu\n", labels, chars);
+  }
+  printf ("marks-done\n");
   fflush (stdout);
-  bench->page++;
-  open_next_page (bench);
-}
-
-static gboolean
-open_page_idle_cb (gpointer user_data)
-{
-  Bench *bench = user_data;
-  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (bench->window));
-
-  bench->switched_at = g_get_monotonic_time ();
-  techo_window_show_page (bench->window, techo_window_page_names[bench->page]);
-  g_signal_connect (clock, "after-paint", G_CALLBACK (page_painted_cb), bench);
-  gdk_frame_clock_request_phase (clock, GDK_FRAME_CLOCK_PHASE_PAINT);
-  return G_SOURCE_REMOVE;
-}
-
-static void
-open_next_page (Bench *bench)
-{
-  if (techo_window_page_names[bench->page] != NULL)
+  mode = g_getenv ("TECHO_BENCH_FIRST_FRAME");
+  if (g_strcmp0 (mode, "walk") == 0)
     {
-      /* A moment between pages, as a person clicks. */
-      g_timeout_add (300, open_page_idle_cb, bench);
-      return;
+      /* One page a frame, starting with the frame after this one. */
+      bench->walk = TRUE;
+      bench->page = 0;
+      bench->step = STEP_SHOW;
+      bench->tick_id = gtk_widget_add_tick_callback (GTK_WIDGET (self), walk_tick_cb, bench, NULL);
     }
-  printf ("rss_pages_opened_kb=%ld\n", rss_kb ());
-  techo_window_show_page (bench->window, "medicines");
-  techo_medicines_page_show_view (bench->window->medicines_page, "history");
-  g_timeout_add (100, start_scroll_cb, bench);
+  else if (g_strcmp0 (mode, "stay") != 0)
+    gtk_window_destroy (GTK_WINDOW (self));
 }
 
 void
-techo_window_bench_scroll (TechoWindow *self,
-                           guint        rows)
+techo_window_bench_watch (TechoWindow *self)
 {
-  Bench *bench = g_new0 (Bench, 1);
+  TechoWindowBench *bench;
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
+  if (self->bench != NULL || clock == NULL)
+    return;
+  bench = g_new0 (TechoWindowBench, 1);
   bench->window = self;
-  bench->rows = rows;
-  bench->page = 1;   /* the overview is on screen */
-  bench->work_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  bench->interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  printf ("rss_first_records_kb=%ld\n", rss_kb ());
-  open_next_page (bench);
+  bench->clock = g_object_ref (clock);
+  bench->before_paint_handler = g_signal_connect (clock, "before-paint",
+                                                  G_CALLBACK (before_paint_cb), bench);
+  bench->layout_handler = g_signal_connect (clock, "layout", G_CALLBACK (layout_cb), bench);
+  bench->paint_handler = g_signal_connect (clock, "paint", G_CALLBACK (paint_cb), bench);
+  bench->after_paint_handler = g_signal_connect (clock, "after-paint",
+                                                 G_CALLBACK (after_paint_cb), bench);
+  self->bench = bench;
+}
+
+void
+techo_window_bench_stop (TechoWindow *self)
+{
+  TechoWindowBench *bench = self->bench;
+
+  if (bench == NULL)
+    return;
+  self->bench = NULL;
+  if (bench->tick_id != 0)
+    gtk_widget_remove_tick_callback (GTK_WIDGET (self), bench->tick_id);
+  g_clear_signal_handler (&bench->before_paint_handler, bench->clock);
+  g_clear_signal_handler (&bench->layout_handler, bench->clock);
+  g_clear_signal_handler (&bench->paint_handler, bench->clock);
+  g_clear_signal_handler (&bench->after_paint_handler, bench->clock);
+  g_clear_object (&bench->clock);
+  g_clear_object (&bench->scroll);
+  g_free (bench);
 }

@@ -16,6 +16,7 @@
 
 #include "techo-error-text.h"
 #include "techo-secure.h"
+#include "techo-startup-trace.h"
 #include "techo-window-private.h"
 
 void
@@ -70,6 +71,7 @@ owner_pin_checked_cb (GObject      *source,
   g_autofree char *text = NULL;
   TechoOwnerPinResult answer = { 0 };
 
+  techo_startup_mark ("pin_checked");
   if (!techo_store_check_owner_pin_finish (TECHO_STORE (source), result, &answer, &error))
     {
       techo_store_close_async (TECHO_STORE (source), NULL, closed_after_pin_cb, NULL);
@@ -124,6 +126,7 @@ store_opened_cb (GObject      *source,
   g_autoptr(TechoWindow) self = user_data;
   g_autoptr(GError) error = NULL;
 
+  techo_startup_mark ("store_opened");
   if (!techo_store_open_finish (TECHO_STORE (source), result, &error))
     {
       if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
@@ -144,7 +147,7 @@ store_opened_cb (GObject      *source,
       g_autofree char *choice = g_steal_pointer (&self->pending_choice);
 
       /* The store is made: sign in and bring the records in. */
-      techo_welcome_set_protect_needed (self->welcome, FALSE);
+      techo_welcome_set_protect_needed (techo_window_ensure_welcome (self), FALSE);
       gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
       return;
     }
@@ -252,15 +255,13 @@ techo_window_set_store (TechoWindow *self,
   g_return_if_fail (TECHO_IS_WINDOW (self));
 
   g_set_object (&self->store, store);
-  techo_checkups_page_set_store (self->checkups_page, store);
-  {
-    GtkWidget *medicines = techo_window_get_page (self, "medicines");
-
-    if (medicines != NULL)
-      techo_medicines_page_set_store (TECHO_MEDICINES_PAGE (medicines), store);
-  }
-  techo_sharing_page_set_store (self->sharing_page, store);
-  techo_medicines_page_set_store (self->medicines_page, store);
+  /* A page not built yet is handed the store when it is. */
+  if (self->checkups_page != NULL)
+    techo_checkups_page_set_store (self->checkups_page, store);
+  if (self->sharing_page != NULL)
+    techo_sharing_page_set_store (self->sharing_page, store);
+  if (self->medicines_page != NULL)
+    techo_medicines_page_set_store (self->medicines_page, store);
   if (store == NULL)
     return;
   if (techo_store_is_open (store))
@@ -271,8 +272,8 @@ techo_window_set_store (TechoWindow *self,
     }
   if (!techo_store_exists_at (techo_store_get_data_dir (store), &mode))
     {
-      techo_welcome_reset (self->welcome);
-      techo_welcome_set_protect_needed (self->welcome, TRUE);
+      techo_welcome_reset (techo_window_ensure_welcome (self));
+      techo_welcome_set_protect_needed (techo_window_ensure_welcome (self), TRUE);
       techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
       return;
     }

@@ -24,7 +24,8 @@ struct _TechoWindow
   AdwToastOverlay *toast_overlay;
   GtkStack *main_stack;
   GtkSpinner *loading_spinner;
-  TechoWelcome *welcome;
+  AdwBin *welcome_bin;
+  TechoWelcome *welcome;    /* built on first use: techo_window_ensure_welcome */
   AdwStatusPage *locked_page;
   GtkPasswordEntry *unlock_entry;
   GtkButton *unlock_button;
@@ -39,6 +40,7 @@ struct _TechoWindow
   GtkButton *sync_banner_button;
   GtkStack *content_stack;
   TechoOverviewPage *overview_page;
+  /* Built on first use (techo-window.c: ensure_page); NULL until then. */
   TechoCheckupsPage *checkups_page;
   TechoTrendsPage *trends_page;
   TechoMedicinesPage *medicines_page;
@@ -58,22 +60,34 @@ struct _TechoWindow
   gint64 last_activity;     /* monotonic µs of the last input event */
   guint idle_check_id;
   guint fill_idle_id;
+  gulong drawn_handler;         /* after-paint: start what the first frame does not show */
+  guint drawn_timeout_id;       /* … or after a second if no frame comes */
+  guint drawn_waits;            /* seconds waited for it while on screen */
   gboolean sync_when_shown;     /* a later start: sync once the dashboard shows */
   guint background_sync_id;
   GError *sync_error;           /* the failed sync the banner shows */
   GError *toast_error;          /* the error the last error toast names */
+  struct TechoWindowBench *bench; /* techo-window-bench.c, in a bench run only */
 };
 
-/* techo-window-bench.c: TECHO_BENCH_SCROLL (techo-bench scale) opens
+/* techo-window-scroll-bench.c: TECHO_BENCH_SCROLL (techo-bench scale) opens
  * every page, scrolls the medicine history @rows rows and prints figures. */
 void techo_window_bench_scroll (TechoWindow *self,
                                 guint        rows);
 
 /* techo-window.c */
+/* The first run's steps, built now if this is their first use. */
+TechoWelcome *techo_window_ensure_welcome (TechoWindow *self);
 void techo_window_show_mode          (TechoWindow     *self,
                                       TechoWindowMode  mode);
 /* Reads the records again (the first person's), recent ones first. */
 void techo_window_load_records       (TechoWindow     *self);
+
+/* techo-window-bench.c: TECHO_BENCH_FIRST_FRAME (techo-bench startup).
+ * Reports the next frame (called once the records are set), then, with
+ * "walk", opens every page and scrolls the medicine history end to end. */
+void techo_window_bench_watch        (TechoWindow     *self);
+void techo_window_bench_stop         (TechoWindow     *self);
 
 /* techo-window-actions.c */
 void techo_window_class_init_actions (GtkWidgetClass  *widget_class);

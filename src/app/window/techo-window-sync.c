@@ -210,14 +210,14 @@ void
 techo_window_show_connect (TechoWindow *self,
                            const char  *url)
 {
-  techo_welcome_show_connect (self->welcome, url);
+  techo_welcome_show_connect (techo_window_ensure_welcome (self), url);
   techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
 void
 techo_window_show_sync_progress (TechoWindow *self)
 {
-  techo_welcome_show_progress (self->welcome);
+  techo_welcome_show_progress (techo_window_ensure_welcome (self));
   techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
@@ -227,18 +227,18 @@ techo_window_set_sync_progress (TechoWindow   *self,
                                 guint          records,
                                 gboolean       finished)
 {
-  techo_welcome_set_progress (self->welcome, category, records, finished);
+  techo_welcome_set_progress (techo_window_ensure_welcome (self), category, records, finished);
 }
 
 void
 techo_window_show_welcome_error (TechoWindow *self,
                                  const char  *message)
 {
-  techo_welcome_set_protect_needed (self->welcome,
+  techo_welcome_set_protect_needed (techo_window_ensure_welcome (self),
                                     self->store == NULL
                                     || !techo_store_exists_at (techo_store_get_data_dir (self->store),
                                                                NULL));
-  techo_welcome_show_error (self->welcome, message);
+  techo_welcome_show_error (techo_window_ensure_welcome (self), message);
   techo_window_show_mode (self, TECHO_WINDOW_MODE_WELCOME);
 }
 
@@ -249,7 +249,7 @@ techo_window_show_welcome_failure (TechoWindow  *self,
   g_autofree char *details = techo_error_text_dup_details (error);
 
   techo_window_show_welcome_error (self, techo_error_text (error));
-  techo_welcome_set_error_details (self->welcome, details);
+  techo_welcome_set_error_details (techo_window_ensure_welcome (self), details);
 }
 
 void

@@ -13,6 +13,7 @@
 #include "techo-format.h"
 #include "techo-secure.h"
 #include "techo-reminders.h"
+#include "techo-startup-trace.h"
 #include "techo-window-private.h"
 
 /* Seconds between the dashboard's first frame and a later start's sync. */
@@ -36,17 +37,21 @@ const char * const techo_window_page_names[] = {
   "overview", "checkups", "trends", "medicines", "screenings", "sharing", NULL,
 };
 
+/* Only the overview is in the window's template: every other page is
+ * built the first time it is shown or asked for (techo_window_get_page),
+ * so the first frame builds, fills and lays out one page. */
 static const struct
 {
   const char *icon;
   const char *title;
+  GType (*get_type) (void);
 } page_info[TECHO_WINDOW_N_PAGES] = {
-  { "view-grid-symbolic", N_("Overview") },
-  { "techo-checkup-symbolic", N_("Checkups") },
-  { "techo-trends-symbolic", N_("Trends") },
-  { "techo-medicine-symbolic", N_("Medicines") },
-  { "techo-screening-symbolic", N_("Screenings") },
-  { "send-to-symbolic", N_("Sharing") },
+  { "view-grid-symbolic", N_("Overview"), techo_overview_page_get_type },
+  { "techo-checkup-symbolic", N_("Checkups"), techo_checkups_page_get_type },
+  { "techo-trends-symbolic", N_("Trends"), techo_trends_page_get_type },
+  { "techo-medicine-symbolic", N_("Medicines"), techo_medicines_page_get_type },
+  { "techo-screening-symbolic", N_("Screenings"), techo_screenings_page_get_type },
+  { "send-to-symbolic", N_("Sharing"), techo_sharing_page_get_type },
 };
 
 static int
@@ -91,8 +96,18 @@ void
 techo_window_show_mode (TechoWindow     *self,
                         TechoWindowMode  mode)
 {
+  const char *shown = gtk_stack_get_visible_child_name (self->main_stack);
+
+  if (mode == TECHO_WINDOW_MODE_WELCOME)
+    techo_window_ensure_welcome (self);
   gtk_spinner_set_spinning (self->loading_spinner, mode == TECHO_WINDOW_MODE_LOADING);
-  gtk_stack_set_visible_child_name (self->main_stack, techo_window_mode_to_string (mode));
+  /* Out of the spinner at once: the first frame with the records shows
+   * them whole, not the start of a crossfade from the spinner (which
+   * would also draw both pages offscreen for its frames). */
+  gtk_stack_set_visible_child_full (self->main_stack, techo_window_mode_to_string (mode),
+                                    g_strcmp0 (shown, "loading") == 0
+                                    ? GTK_STACK_TRANSITION_TYPE_NONE
+                                    : gtk_stack_get_transition_type (self->main_stack));
 }
 
 static void
@@ -158,6 +173,7 @@ records_loaded_cb (GObject      *source,
   g_autoptr(TechoRecordSet) records = NULL;
   gboolean cancelled;
 
+  techo_startup_mark ("records_read");
   records = finish_reading_records (self, source, result, &cancelled);
   if (cancelled)
     return;
@@ -181,11 +197,13 @@ techo_window_load_records (TechoWindow *self)
 {
   if (self->store == NULL)
     return;
+  techo_startup_mark ("read_started");
   read_records (self, self->cancellable, records_loaded_cb);
 }
 
 /* ---- filling the pages ---------------------------------------------- */
 
+/* The page @name if it is built yet, else NULL. */
 static TechoPage *
 page_by_name (TechoWindow *self,
               const char  *name)
@@ -193,6 +211,44 @@ page_by_name (TechoWindow *self,
   GtkWidget *child = name != NULL ? gtk_stack_get_child_by_name (self->content_stack, name) : NULL;
 
   return child != NULL && TECHO_IS_PAGE (child) ? TECHO_PAGE (child) : NULL;
+}
+
+/* The page @name, built now if this is its first use (NULL for a name
+ * that is no page). */
+static TechoPage *
+ensure_page (TechoWindow *self,
+             const char  *name)
+{
+  int index = page_index (name);
+  TechoPage *page = page_by_name (self, name);
+  GtkWidget *widget;
+
+  if (page != NULL || index < 0)
+    return page;
+  widget = g_object_new (page_info[index].get_type (), NULL);
+  gtk_stack_add_named (self->content_stack, widget, name);
+  page = TECHO_PAGE (widget);
+  g_ptr_array_add (self->pages, page);
+  if (TECHO_IS_CHECKUPS_PAGE (widget))
+    {
+      self->checkups_page = TECHO_CHECKUPS_PAGE (widget);
+      techo_checkups_page_set_store (self->checkups_page, self->store);
+    }
+  else if (TECHO_IS_TRENDS_PAGE (widget))
+    self->trends_page = TECHO_TRENDS_PAGE (widget);
+  else if (TECHO_IS_MEDICINES_PAGE (widget))
+    {
+      self->medicines_page = TECHO_MEDICINES_PAGE (widget);
+      techo_medicines_page_set_store (self->medicines_page, self->store);
+    }
+  else if (TECHO_IS_SCREENINGS_PAGE (widget))
+    self->screenings_page = TECHO_SCREENINGS_PAGE (widget);
+  else if (TECHO_IS_SHARING_PAGE (widget))
+    {
+      self->sharing_page = TECHO_SHARING_PAGE (widget);
+      techo_sharing_page_set_store (self->sharing_page, self->store);
+    }
+  return page;
 }
 
 /* Hands the current records to @page, once per set of records. */
@@ -243,35 +299,65 @@ fill_idle_cb (gpointer user_data)
   return G_SOURCE_REMOVE;
 }
 
-/* ---- benchmark hook --------------------------------------------------- */
+/* ---- after the first frame ------------------------------------------- */
 
-/* TECHO_BENCH_FIRST_FRAME: `techo-bench startup` times exec to the first
- * frame of the dashboard with records on it; report it and leave, or with
- * the value "stay", go on running so that the memory after every deferred
- * load can be read from outside. */
+/* What the frame with the new records does not show: filling the other
+ * pages built yet, and the reminders. */
 static void
-bench_after_paint_cb (GdkFrameClock *clock,
-                      TechoWindow   *self)
-{
-  g_autofree char *status = NULL;
-  const char *rss;
-
-  g_signal_handlers_disconnect_by_func (clock, bench_after_paint_cb, self);
-  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
-  rss = status != NULL ? strstr (status, "VmRSS:") : NULL;
-  g_print ("first-frame\nrss_kb=%ld\n", rss != NULL ? strtol (rss + 6, NULL, 10) : 0L);
-  fflush (stdout);
-  if (g_strcmp0 (g_getenv ("TECHO_BENCH_FIRST_FRAME"), "stay") != 0)
-    gtk_window_destroy (GTK_WINDOW (self));
-}
-
-static void
-bench_watch_first_frame (TechoWindow *self)
+run_deferred (TechoWindow *self)
 {
   GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
 
-  if (clock != NULL)
-    g_signal_connect (clock, "after-paint", G_CALLBACK (bench_after_paint_cb), self);
+  if (self->drawn_handler != 0 && clock != NULL)
+    g_signal_handler_disconnect (clock, self->drawn_handler);
+  self->drawn_handler = 0;
+  g_clear_handle_id (&self->drawn_timeout_id, g_source_remove);
+  if (self->records == NULL)
+    return;
+  techo_startup_mark ("deferred");
+  send_reminders (self);
+  if (self->fill_idle_id == 0)
+    self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
+}
+
+static void
+drawn_cb (GdkFrameClock *clock,
+          TechoWindow   *self)
+{
+  run_deferred (self);
+}
+
+static gboolean
+drawn_timeout_cb (gpointer user_data)
+{
+  TechoWindow *self = user_data;
+
+  /* A window on screen paints soon, however busy the machine: wait for
+   * it (up to ten seconds); one not on screen may never paint. */
+  if (gtk_widget_get_mapped (GTK_WIDGET (self)) && ++self->drawn_waits < 10)
+    return G_SOURCE_CONTINUE;
+  self->drawn_timeout_id = 0;
+  run_deferred (self);
+  return G_SOURCE_REMOVE;
+}
+
+/* Runs the deferred work after the next frame is painted, or, for a
+ * window not on screen, after a second. */
+static void
+after_drawn (TechoWindow *self)
+{
+  GdkFrameClock *clock = gtk_widget_get_frame_clock (GTK_WIDGET (self));
+
+  if (self->drawn_handler != 0 || self->drawn_timeout_id != 0)
+    return;
+  if (clock == NULL)
+    {
+      run_deferred (self);
+      return;
+    }
+  self->drawn_handler = g_signal_connect (clock, "after-paint", G_CALLBACK (drawn_cb), self);
+  self->drawn_waits = 0;
+  self->drawn_timeout_id = g_timeout_add_seconds (1, drawn_timeout_cb, self);
 }
 
 /* ---- first run --------------------------------------------------------- */
@@ -294,6 +380,19 @@ welcome_connect_cb (TechoWelcome *welcome,
                     TechoWindow  *self)
 {
   gtk_widget_activate_action (GTK_WIDGET (self), "app.connect", "s", choice);
+}
+
+TechoWelcome *
+techo_window_ensure_welcome (TechoWindow *self)
+{
+  if (self->welcome == NULL)
+    {
+      self->welcome = g_object_new (TECHO_TYPE_WELCOME, NULL);
+      g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
+      g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
+      adw_bin_set_child (self->welcome_bin, GTK_WIDGET (self->welcome));
+    }
+  return self->welcome;
 }
 
 /* ---- navigation ------------------------------------------------------- */
@@ -356,6 +455,12 @@ techo_window_dispose (GObject *object)
   g_clear_handle_id (&self->idle_check_id, g_source_remove);
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   g_clear_handle_id (&self->background_sync_id, g_source_remove);
+  g_clear_handle_id (&self->drawn_timeout_id, g_source_remove);
+  if (self->drawn_handler != 0 && gtk_widget_get_frame_clock (GTK_WIDGET (self)) != NULL)
+    g_signal_handler_disconnect (gtk_widget_get_frame_clock (GTK_WIDGET (self)),
+                                 self->drawn_handler);
+  self->drawn_handler = 0;
+  techo_window_bench_stop (self);
   gtk_widget_dispose_template (GTK_WIDGET (self), TECHO_TYPE_WINDOW);
   g_clear_pointer (&self->records, techo_record_set_unref);
   g_clear_pointer (&self->filled, g_hash_table_unref);
@@ -387,19 +492,15 @@ techo_window_class_init (TechoWindowClass *klass)
   object_class->dispose = techo_window_dispose;
   object_class->finalize = techo_window_finalize;
 
-  g_type_ensure (TECHO_TYPE_WELCOME);
+  /* The other pages' classes (and their templates) load when first
+   * built. */
   g_type_ensure (TECHO_TYPE_OVERVIEW_PAGE);
-  g_type_ensure (TECHO_TYPE_CHECKUPS_PAGE);
-  g_type_ensure (TECHO_TYPE_TRENDS_PAGE);
-  g_type_ensure (TECHO_TYPE_MEDICINES_PAGE);
-  g_type_ensure (TECHO_TYPE_SCREENINGS_PAGE);
-  g_type_ensure (TECHO_TYPE_SHARING_PAGE);
 
   gtk_widget_class_set_template_from_resource (widget_class, "/org/techo/Techo/techo-window.ui");
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, main_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, loading_spinner);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, welcome);
+  gtk_widget_class_bind_template_child (widget_class, TechoWindow, welcome_bin);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, locked_page);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, unlock_entry);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, unlock_button);
@@ -414,11 +515,6 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, sync_banner_button);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, content_stack);
   gtk_widget_class_bind_template_child (widget_class, TechoWindow, overview_page);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, checkups_page);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, trends_page);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, medicines_page);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, screenings_page);
-  gtk_widget_class_bind_template_child (widget_class, TechoWindow, sharing_page);
   gtk_widget_class_bind_template_callback (widget_class, sidebar_row_activated_cb);
   gtk_widget_class_bind_template_callback (widget_class, back_clicked_cb);
   gtk_widget_class_bind_template_callback (widget_class, show_trend_cb);
@@ -434,26 +530,21 @@ techo_window_init (TechoWindow *self)
   GtkIconTheme *theme = gtk_icon_theme_get_for_display (gdk_display_get_default ());
 
   gtk_icon_theme_add_resource_path (theme, "/org/techo/Techo/icons");
+  techo_startup_mark ("window_init");
   gtk_widget_init_template (GTK_WIDGET (self));
   self->cancellable = g_cancellable_new ();
   self->settings = g_settings_new (APP_ID);
-  /* The pages, in the stack's order: every page is a TechoPage. */
+  /* The pages built so far, in the order they were built (every page is
+   * a TechoPage): the overview, then each as it is first used. */
   self->pages = g_ptr_array_new ();
   self->filled = g_hash_table_new (NULL, NULL);
-  for (int i = 0; techo_window_page_names[i] != NULL; i++)
-    {
-      TechoPage *page = page_by_name (self, techo_window_page_names[i]);
-
-      g_assert (page != NULL);
-      g_ptr_array_add (self->pages, page);
-    }
+  g_ptr_array_add (self->pages, TECHO_PAGE (self->overview_page));
   build_sidebar (self);
 
   techo_window_init_lock (self);
-  g_signal_connect (self->welcome, "protect", G_CALLBACK (welcome_protect_cb), self);
-  g_signal_connect (self->welcome, "connect", G_CALLBACK (welcome_connect_cb), self);
   techo_window_show_page (self, "overview");
   techo_window_show_mode (self, TECHO_WINDOW_MODE_LOADING);
+  techo_startup_mark ("window_built");
 }
 
 /* ---- public API ------------------------------------------------------ */
@@ -502,7 +593,7 @@ techo_window_set_records (TechoWindow    *self,
    * pages; its back button leads there. */
   adw_leaflet_navigate (self->leaflet, ADW_NAVIGATION_DIRECTION_FORWARD);
   if (g_getenv ("TECHO_BENCH_FIRST_FRAME") != NULL && !techo_record_set_is_empty (records))
-    bench_watch_first_frame (self);
+    techo_window_bench_watch (self);
   if (g_getenv ("TECHO_BENCH_SCROLL") != NULL && !techo_record_set_is_empty (records)
       && g_object_get_data (G_OBJECT (self), "bench-scroll") == NULL)
     {
@@ -510,11 +601,13 @@ techo_window_set_records (TechoWindow    *self,
       techo_window_bench_scroll (self, (guint) g_ascii_strtoull (g_getenv ("TECHO_BENCH_SCROLL"),
                                                                  NULL, 10));
     }
-  /* The dashboard first; the other pages when first shown or once the
-   * main loop is idle, whichever comes first. */
+  /* The dashboard first; the other pages (those built yet) when first
+   * shown or once the main loop is idle, whichever comes first. */
   fill_page (self, page_by_name (self, gtk_stack_get_visible_child_name (self->content_stack)));
-  send_reminders (self);
-  self->fill_idle_id = g_idle_add_full (G_PRIORITY_LOW, fill_idle_cb, self, NULL);
+  techo_startup_mark ("page_filled");
+  /* What is not on screen (the other pages built yet, reminders) waits
+   * until this is drawn. */
+  after_drawn (self);
 }
 
 TechoRecordSet *
@@ -539,7 +632,7 @@ techo_window_show_page (TechoWindow *self,
 
   if (index < 0)
     return;
-  fill_page (self, page_by_name (self, name));
+  fill_page (self, ensure_page (self, name));
   gtk_stack_set_visible_child_name (self->content_stack, name);
   adw_window_title_set_title (self->content_title, _(page_info[index].title));
   row = gtk_list_box_get_row_at_index (self->sidebar, index);
@@ -557,8 +650,10 @@ GtkWidget *
 techo_window_get_page (TechoWindow *self,
                        const char  *name)
 {
-  fill_page (self, page_by_name (self, name));
-  return gtk_stack_get_child_by_name (self->content_stack, name);
+  TechoPage *page = ensure_page (self, name);
+
+  fill_page (self, page);
+  return GTK_WIDGET (page);
 }
 
 TechoWindowMode
@@ -644,5 +739,5 @@ techo_window_show_error (TechoWindow  *self,
 GtkWidget *
 techo_window_get_welcome (TechoWindow *self)
 {
-  return GTK_WIDGET (self->welcome);
+  return GTK_WIDGET (techo_window_ensure_welcome (self));
 }
