@@ -45,7 +45,13 @@ run_cli (TechoTestExport  *f,
     g_ptr_array_add (argv, (gpointer) arg);
   va_end (args);
   g_ptr_array_add (argv, NULL);
-  status = techo_test_spawn ((const char * const *) argv->pdata, out, err);
+  {
+    /* Output nobody asked for is dropped, not mixed into the test's TAP. */
+    g_autofree char *unused = NULL;
+
+    status = techo_test_spawn ((const char * const *) argv->pdata,
+                               out != NULL ? out : &unused, err);
+  }
   g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
   g_assert_no_error (error);
   return status;
