@@ -55,20 +55,6 @@ static const char * const clinics[] = { "さくら内科クリニック", "青�
                                         "みなみ耳鼻咽喉科クリニック" };
 static const char * const pharmacies[] = { "駅前薬局", "みどり薬局" };
 
-static char *
-built_program (const char *relative)
-{
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-  g_autofree char *exe = NULL;
-  g_autofree char *dir = NULL;
-
-  if (root != NULL)
-    return g_build_filename (root, relative, NULL);
-  exe = g_file_read_link ("/proc/self/exe", NULL);
-  dir = g_path_get_dirname (exe != NULL ? exe : ".");
-  return g_build_filename (dir, "..", "..", relative, NULL);
-}
-
 /* A store in @data_dir with @per_month lines a month for @years years. */
 static TechoStore *
 fill_store (const char  *data_dir,
@@ -273,15 +259,6 @@ run_view (TechoStore  *store,
   return TRUE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The median ms of @runs runs of @view (after one to warm the cache). */
 static gboolean
 time_view (TechoStore  *store,
@@ -304,7 +281,7 @@ time_view (TechoStore  *store,
         return FALSE;
       ms[i] = (g_get_monotonic_time () - start) / 1000.0;
     }
-  qsort (ms, runs, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+  qsort (ms, runs, sizeof (double), techo_bench_compare_double);
   *out_ms = ms[runs / 2];
   return TRUE;
 }
@@ -320,7 +297,7 @@ run_app_scroll (const char  *data_dir,
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *app = built_program ("src/app/techo");
+  g_autofree char *app = techo_bench_built_program ("src/app/techo");
   g_autofree char *rows_text = g_strdup_printf ("%d", rows);
   const char * const argv[] = { app, NULL };
   gboolean done = FALSE;

@@ -39,20 +39,6 @@ typedef struct
   GPtrArray *names;      /* their names, in the order they came */
 } Sample;
 
-static char *
-built_program (const char *relative)
-{
-  const char *root = g_getenv ("TECHO_BUILD_ROOT");
-  g_autofree char *exe = NULL;
-  g_autofree char *dir = NULL;
-
-  if (root != NULL)
-    return g_build_filename (root, relative, NULL);
-  exe = g_file_read_link ("/proc/self/exe", NULL);
-  dir = g_path_get_dirname (exe != NULL ? exe : ".");
-  return g_build_filename (dir, "..", "..", relative, NULL);
-}
-
 /* VmRSS of process @pid in kB, or 0. */
 static long
 rss_of (const char *pid)
@@ -273,15 +259,6 @@ measure_peer (const char  *program,
   return TRUE;
 }
 
-static int
-compare_double (gconstpointer a,
-                gconstpointer b)
-{
-  double x = *(const double *) a, y = *(const double *) b;
-
-  return (x > y) - (x < y);
-}
-
 /* The median of one field of @samples. */
 static double
 median_of (const Sample *samples,
@@ -292,7 +269,7 @@ median_of (const Sample *samples,
 
   for (guint i = 0; i < n; i++)
     values[i] = *(const double *) ((const char *) &samples[i] + offset);
-  qsort (values, n, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+  qsort (values, n, sizeof (double), techo_bench_compare_double);
   return values[n / 2];
 }
 
@@ -347,7 +324,7 @@ print_figures (const Sample *samples,
           if (value != NULL)
             values[m++] = *value;
         }
-      qsort (values, m, sizeof (double), (int (*) (const void *, const void *)) compare_double);
+      qsort (values, m, sizeof (double), techo_bench_compare_double);
       printf ("app_%s=%.1f\n", name, values[m / 2]);
     }
 }
@@ -380,8 +357,8 @@ techo_bench_startup (int    argc,
   g_autofree char *data_dir = NULL;
   g_autofree char *years_arg = NULL;
   g_autofree char *per_month_arg = NULL;
-  g_autofree char *app = built_program ("src/app/techo");
-  g_autofree char *bare = built_program ("src/bench/techo-bench-bare-window");
+  g_autofree char *app = techo_bench_built_program ("src/app/techo");
+  g_autofree char *bare = techo_bench_built_program ("src/bench/techo-bench-bare-window");
   g_autofree char *peer = g_find_program_in_path ("gnome-text-editor");
   g_autofree char *lines_text = NULL;
   Sample app_s[MAX_RUNS] = { { 0 } }, bare_s[MAX_RUNS] = { { 0 } }, peer_s[MAX_RUNS] = { { 0 } };

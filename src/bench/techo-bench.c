@@ -94,6 +94,31 @@ seconds_since (gint64 start)
   return (g_get_monotonic_time () - start) / (double) G_USEC_PER_SEC;
 }
 
+/* A program of the build tree: under $TECHO_BUILD_ROOT, else beside this
+ * one (src/bench/techo-bench → the build root two levels up). */
+char *
+techo_bench_built_program (const char *relative)
+{
+  const char *root = g_getenv ("TECHO_BUILD_ROOT");
+  g_autofree char *exe = NULL;
+  g_autofree char *dir = NULL;
+
+  if (root != NULL)
+    return g_build_filename (root, relative, NULL);
+  exe = g_file_read_link ("/proc/self/exe", NULL);
+  dir = g_path_get_dirname (exe != NULL ? exe : ".");
+  return g_build_filename (dir, "..", "..", relative, NULL);
+}
+
+int
+techo_bench_compare_double (const void *a,
+                            const void *b)
+{
+  double x = *(const double *) a, y = *(const double *) b;
+
+  return (x > y) - (x < y);
+}
+
 void
 techo_bench_remove_tree (const char *path)
 {

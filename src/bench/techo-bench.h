@@ -31,5 +31,10 @@ gboolean     techo_bench_bare_insert   (const char  *path,
                                         GError     **error);
 /* Removes @path and everything under it (a scratch folder). */
 void         techo_bench_remove_tree   (const char          *path);
+/* A program of the build tree, by its path under the build root. */
+char        *techo_bench_built_program (const char          *relative);
+/* qsort's comparison of doubles, ascending. */
+int          techo_bench_compare_double (const void         *a,
+                                         const void         *b);
 
 G_END_DECLS

@@ -584,6 +584,17 @@ techo_chip_set_folds (GtkWidget *chip)
 }
 
 GtkWidget *
+techo_chip_new_folding (const char *text,
+                        const char *icon_name,
+                        const char *style_class)
+{
+  GtkWidget *chip = techo_chip_new (text, icon_name, style_class);
+
+  techo_chip_set_folds (chip);
+  return chip;
+}
+
+GtkWidget *
 techo_status_chip_new (TechoStatus status)
 {
   const char *style_class = NULL;

@@ -109,5 +109,10 @@ GtkWidget   *techo_chip_new                 (const char *text,
  * (phone width), its words then in its tooltip and accessible name. For
  * chips whose icon alone says enough (a status, a due screening). */
 void         techo_chip_set_folds           (GtkWidget  *chip);
+/* techo_chip_new() with techo_chip_set_folds(): a chip whose row says the
+ * same in words. */
+GtkWidget   *techo_chip_new_folding         (const char *text,
+                                             const char *icon_name,
+                                             const char *style_class);
 
 G_END_DECLS

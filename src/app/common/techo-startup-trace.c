@@ -6,6 +6,7 @@
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "techo-startup-trace.h"
 
@@ -63,4 +64,15 @@ techo_startup_print (void)
   for (guint i = 0; i < n_marks; i++)
     printf ("mark_%s_ms=%.1f\n", marks[i].name, (marks[i].when - origin) / 1000.0);
   fflush (stdout);
+}
+
+long
+techo_startup_rss_kb (void)
+{
+  g_autofree char *status = NULL;
+  const char *rss;
+
+  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
+  rss = status != NULL ? strstr (status, "VmRSS:") : NULL;
+  return rss != NULL ? strtol (rss + 6, NULL, 10) : 0L;
 }

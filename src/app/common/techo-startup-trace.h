@@ -20,5 +20,7 @@ void     techo_startup_mark   (const char *name);
 void     techo_startup_print  (void);
 /* TRUE when the marks are recorded (a bench run). */
 gboolean techo_startup_traced (void);
+/* This process's resident memory now, in KiB (for the benches). */
+long     techo_startup_rss_kb (void);
 
 G_END_DECLS

@@ -475,18 +475,6 @@ add_medicines_card (TechoOverviewPage *self,
 }
 
 /* One row naming every cancer in @names (a GPtrArray of const char *). */
-/* A chip that repeats its row's title: on a phone its icon is enough. */
-static GtkWidget *
-folding_chip_new (const char *text,
-                  const char *icon_name,
-                  const char *style_class)
-{
-  GtkWidget *chip = techo_chip_new (text, icon_name, style_class);
-
-  techo_chip_set_folds (chip);
-  return chip;
-}
-
 static void
 add_screening_list_row (GtkWidget  *group,
                         const char *title,
@@ -565,13 +553,13 @@ add_screenings_card (TechoOverviewPage *self,
     }
   if (overdue->len > 0)
     add_screening_list_row (group, _("Overdue"), overdue,
-                            folding_chip_new (_("Overdue"), "dialog-warning-symbolic", "warning"));
+                            techo_chip_new_folding (_("Overdue"), "dialog-warning-symbolic", "warning"));
   if (due->len > 0)
     add_screening_list_row (group, _("Due now"), due,
-                            folding_chip_new (_("Due"), "alarm-symbolic", "accent"));
+                            techo_chip_new_folding (_("Due"), "alarm-symbolic", "accent"));
   if (later->len > 0)
     add_screening_list_row (group, _("Up to date"), later,
-                            folding_chip_new (_("Up to date"), "object-select-symbolic", NULL));
+                            techo_chip_new_folding (_("Up to date"), "object-select-symbolic", NULL));
   n_rows += overdue->len + due->len + later->len;
   if (n_rows > 0)
     add_card (self, group, second_column, "screenings");

@@ -72,18 +72,6 @@ result_words (const TechoCancerInfo *info,
   return g_string_free (text, FALSE);
 }
 
-/* A chip whose row says the same in words: on a phone its icon is enough. */
-static GtkWidget *
-folding_chip_new (const char *text,
-                  const char *icon_name,
-                  const char *style_class)
-{
-  GtkWidget *chip = techo_chip_new (text, icon_name, style_class);
-
-  techo_chip_set_folds (chip);
-  return chip;
-}
-
 static void
 add_cancer (TechoScreeningsPage   *self,
             const TechoCancerInfo *info)
@@ -115,7 +103,7 @@ add_cancer (TechoScreeningsPage   *self,
     {
       state = g_strdup (_("Follow-up needed: a detailed examination is recommended"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 folding_chip_new (_("Follow-up needed"), "dialog-error-symbolic",
+                                 techo_chip_new_folding (_("Follow-up needed"), "dialog-error-symbolic",
                                                    "error"));
       g_hash_table_insert (self->urgent, g_strdup (info->key), (gpointer) "followup");
       self->n_followups++;
@@ -126,7 +114,7 @@ add_cancer (TechoScreeningsPage   *self,
 
       state = g_strdup_printf (_("Next due: %s"), date);
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 folding_chip_new (_("Up to date"), "object-select-symbolic", NULL));
+                                 techo_chip_new_folding (_("Up to date"), "object-select-symbolic", NULL));
     }
   else if (due == TECHO_SCREENING_DUE || due == TECHO_SCREENING_OVERDUE)
     {
@@ -136,9 +124,9 @@ add_cancer (TechoScreeningsPage   *self,
                                              : _("It is time for the next screening"));
       adw_action_row_add_suffix (ADW_ACTION_ROW (row),
                                  due == TECHO_SCREENING_OVERDUE
-                                   ? folding_chip_new (_("Overdue"), "dialog-warning-symbolic",
+                                   ? techo_chip_new_folding (_("Overdue"), "dialog-warning-symbolic",
                                                        "warning")
-                                   : folding_chip_new (_("Due"), "alarm-symbolic", "accent"));
+                                   : techo_chip_new_folding (_("Due"), "alarm-symbolic", "accent"));
       g_hash_table_insert (self->urgent, g_strdup (info->key),
                            (gpointer) (due == TECHO_SCREENING_OVERDUE ? "overdue" : "due"));
     }

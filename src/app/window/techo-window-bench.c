@@ -68,17 +68,6 @@ struct TechoWindowBench
   guint at_bottom;              /* frames in a row at the bottom */
 };
 
-static long
-rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *rss;
-
-  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
-  rss = status != NULL ? strstr (status, "VmRSS:") : NULL;
-  return rss != NULL ? strtol (rss + 6, NULL, 10) : 0L;
-}
-
 /* The text the first frame lays out: mapped labels under @widget and
  * their characters. */
 static void
@@ -134,7 +123,7 @@ static void
 finish_walk (TechoWindowBench *bench)
 {
   bench->step = STEP_DONE;
-  printf ("rss_walked_kb=%ld\nwalked\n", rss_kb ());
+  printf ("rss_walked_kb=%ld\nwalked\n", techo_startup_rss_kb ());
   fflush (stdout);
 }
 
@@ -287,7 +276,7 @@ after_paint_cb (GdkFrameClock    *clock,
   g_clear_signal_handler (&bench->before_paint_handler, clock);
   g_clear_signal_handler (&bench->layout_handler, clock);
   g_clear_signal_handler (&bench->paint_handler, clock);
-  printf ("first-frame\nrss_kb=%ld\n", rss_kb ());
+  printf ("first-frame\nrss_kb=%ld\n", techo_startup_rss_kb ());
   techo_startup_print ();
   {
     guint labels = 0;

@@ -18,6 +18,7 @@
 #include <string.h>
 
 #include "techo-dispensing-model.h"
+#include "techo-startup-trace.h"
 #include "techo-window-private.h"
 
 typedef struct
@@ -37,17 +38,6 @@ typedef struct
   gulong update_id, paint_id;
   guint waits;
 } Bench;
-
-static long
-rss_kb (void)
-{
-  g_autofree char *status = NULL;
-  const char *rss;
-
-  g_file_get_contents ("/proc/self/status", &status, NULL, NULL);
-  rss = status != NULL ? strstr (status, "VmRSS:") : NULL;
-  return rss != NULL ? strtol (rss + 6, NULL, 10) : 0L;
-}
 
 static int
 compare_double (gconstpointer a,
@@ -94,7 +84,7 @@ finish_cb (gpointer user_data)
           && n > 0)
         return G_SOURCE_CONTINUE;
     }
-  printf ("rss_after_scroll_kb=%ld\n", rss_kb ());
+  printf ("rss_after_scroll_kb=%ld\n", techo_startup_rss_kb ());
   fflush (stdout);
   gtk_window_destroy (GTK_WINDOW (bench->window));
   g_array_unref (bench->work_ms);
@@ -146,7 +136,7 @@ scroll_tick_cb (GtkWidget     *widget,
       printf ("scroll_rows=%u\nscroll_frames=%u\n", bench->scrolled, bench->work_ms->len);
       print_figures ("frame", bench->work_ms);
       print_figures ("interval", bench->interval_ms);
-      printf ("rss_scrolled_kb=%ld\n", rss_kb ());
+      printf ("rss_scrolled_kb=%ld\n", techo_startup_rss_kb ());
       fflush (stdout);
       /* End to end: the last rows, read by a jump. */
       gtk_adjustment_set_value (bench->adjustment, gtk_adjustment_get_upper (bench->adjustment));
@@ -231,7 +221,7 @@ open_next_page (Bench *bench)
       g_timeout_add (300, open_page_idle_cb, bench);
       return;
     }
-  printf ("rss_pages_opened_kb=%ld\n", rss_kb ());
+  printf ("rss_pages_opened_kb=%ld\n", techo_startup_rss_kb ());
   techo_window_show_page (bench->window, "medicines");
   techo_medicines_page_show_view (bench->window->medicines_page, "history");
   g_timeout_add (100, start_scroll_cb, bench);
@@ -248,6 +238,6 @@ techo_window_bench_scroll (TechoWindow *self,
   bench->page = 1;   /* the overview is on screen */
   bench->work_ms = g_array_new (FALSE, FALSE, sizeof (double));
   bench->interval_ms = g_array_new (FALSE, FALSE, sizeof (double));
-  printf ("rss_first_records_kb=%ld\n", rss_kb ());
+  printf ("rss_first_records_kb=%ld\n", techo_startup_rss_kb ());
   open_next_page (bench);
 }
