@@ -298,6 +298,23 @@ techo_format_medicine_purpose (const TechoDispensing *dispensing,
   return g_steal_pointer (&note_text);
 }
 
+void
+techo_format_append_entry_details (GString                  *subtitle,
+                                   const TechoNotebookEntry *entry)
+{
+  if (entry->detail != NULL)
+    g_string_append_printf (subtitle, " · %s", entry->detail);
+  if (entry->started_on != NULL || entry->ended_on != NULL)
+    {
+      g_autofree char *from = techo_format_date (entry->started_on);
+      g_autofree char *to = techo_format_date (entry->ended_on);
+
+      /* The days an OTC medicine was taken, "from – to". */
+      g_string_append_printf (subtitle, " · %s – %s", from != NULL ? from : "",
+                              to != NULL ? to : "");
+    }
+}
+
 char *
 techo_format_entry_origin (const TechoNotebookEntry *entry)
 {

@@ -44,6 +44,10 @@ char        *techo_format_medicine_purpose  (const TechoDispensing *dispensing,
 /* Where a notebook entry came from: "Entered by you", "From the
  * medication notebook file okusuri.txt", "From My Number Portal". */
 char        *techo_format_entry_origin      (const TechoNotebookEntry *entry);
+/* Appends what @entry says beyond its text to @subtitle: " · detail" and
+ * " · from – to" (the days an OTC medicine was taken), where known. */
+void         techo_format_append_entry_details (GString                  *subtitle,
+                                                const TechoNotebookEntry *entry);
 const char  *techo_format_group_name        (TechoFormGroup group);
 
 /* "6.6" with the analyte's usual decimals; a copy of the text when it is

@@ -271,16 +271,7 @@ imported_row_new (const TechoNotebookEntry *e)
   g_autoptr(GString) subtitle = g_string_new (kind_label (e->kind));
   GtkWidget *row = adw_action_row_new ();
 
-  if (e->detail != NULL)
-    g_string_append_printf (subtitle, " · %s", e->detail);
-  if (e->started_on != NULL || e->ended_on != NULL)
-    {
-      g_autofree char *from = techo_format_date (e->started_on);
-      g_autofree char *to = techo_format_date (e->ended_on);
-
-      g_string_append_printf (subtitle, " · %s – %s", from != NULL ? from : "",
-                              to != NULL ? to : "");
-    }
+  techo_format_append_entry_details (subtitle, e);
   g_string_append_printf (subtitle, "\n%s", origin);
   adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
   adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);

@@ -531,17 +531,7 @@ build_notebook (TechoMedicinesPage *self)
         if (group == NULL)
           group = notebook_group_new (self);
         subtitle = g_string_new (_(kinds[k].label));
-        if (e->detail != NULL)
-          g_string_append_printf (subtitle, " · %s", e->detail);
-        if (e->started_on != NULL || e->ended_on != NULL)
-          {
-            g_autofree char *from = techo_format_date (e->started_on);
-            g_autofree char *to = techo_format_date (e->ended_on);
-
-            /* TRANSLATORS: the days an OTC medicine was taken, "from – to". */
-            g_string_append_printf (subtitle, " · %s – %s", from != NULL ? from : "",
-                                    to != NULL ? to : "");
-          }
+        techo_format_append_entry_details (subtitle, e);
         if (e->provenance.origin == TECHO_ORIGIN_MANUAL)
           {
             g_autofree char *origin = techo_format_entry_origin (e);
