@@ -131,3 +131,22 @@ techo_test_app_init_gtk (int    *argc,
                                               GTK_STYLE_PROVIDER (css),
                                               GTK_STYLE_PROVIDER_PRIORITY_APPLICATION);
 }
+
+gboolean
+techo_test_app_is_japanese (void)
+{
+  return g_strcmp0 (g_getenv ("LANGUAGE"), "ja") == 0;
+}
+
+void
+techo_test_app_save_screenshot_as (GtkWidget  *widget,
+                                   const char *test,
+                                   const char *name,
+                                   guint       settle_ms)
+{
+  g_autofree char *file_name = g_strdup_printf ("app-%s-%s-%s.png",
+                                                techo_test_app_is_japanese () ? "ja" : "en",
+                                                test, name);
+
+  techo_test_app_save_screenshot (widget, file_name, settle_ms);
+}

@@ -28,6 +28,13 @@ GtkWidget *techo_test_app_find_widget (GtkWidget  *widget,
 /* Renders @widget and saves it as meson-logs/screenshots/@file_name under
  * the build root ($MESON_BUILD_ROOT, else $TECHO_BUILD_ROOT; nothing is
  * saved when neither is set), after letting it settle for @settle_ms. */
+/* Whether the test runs in Japanese (LANGUAGE=ja). */
+gboolean techo_test_app_is_japanese (void);
+/* techo_test_app_save_screenshot() as "app-LANG-@test-@name.png". */
+void techo_test_app_save_screenshot_as (GtkWidget  *widget,
+                                        const char *test,
+                                        const char *name,
+                                        guint       settle_ms);
 void techo_test_app_save_screenshot (GtkWidget  *widget,
                                      const char *file_name,
                                      guint       settle_ms);

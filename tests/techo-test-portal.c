@@ -497,3 +497,30 @@ test_dir_contains (const char *dir,
     }
   return FALSE;
 }
+
+void
+test_sandbox_reset_faults (TechoTestSandbox *sandbox)
+{
+  test_sandbox_set_faults (sandbox, "{\"latency_ms\":0,\"error_rate\":0,\"throttle_rate\":0,"
+                                    "\"maintenance_seconds\":0,\"truncate_rate\":0,"
+                                    "\"malformed_rate\":0,\"drip_ms\":0,\"never_finish\":false,"
+                                    "\"expire_results\":false,\"fail_request\":0,"
+                                    "\"reset_count\":true}");
+}
+
+guint
+test_sandbox_request_count (TechoTestSandbox *sandbox)
+{
+  g_autoptr(SoupSession) session = soup_session_new ();
+  g_autofree char *url = g_strconcat (techo_test_sandbox_get_issuer (sandbox), "/admin/faults", NULL);
+  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
+  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
+  g_autoptr(JsonObject) object = NULL;
+  gint64 count = -1;
+
+  g_assert_nonnull (body);
+  object = techo_json_parse_object_bounded (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
+                                            NULL, NULL);
+  g_assert_true (techo_json_get_int64 (object, "request_count", &count));
+  return (guint) count;
+}

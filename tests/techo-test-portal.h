@@ -87,6 +87,10 @@ gint64      test_sandbox_count  (TechoTestSandbox *sandbox,
 /* POSTs @json to the sandbox's admin fault endpoint. */
 void        test_sandbox_set_faults (TechoTestSandbox *sandbox,
                                      const char       *json);
+/* Turns every fault off and sets the request count back to 0. */
+void        test_sandbox_reset_faults (TechoTestSandbox *sandbox);
+/* The requests the sandbox answered since its count was last reset. */
+guint       test_sandbox_request_count (TechoTestSandbox *sandbox);
 
 /* TRUE when any file under @dir holds @needle. */
 gboolean    test_dir_contains   (const char *dir,

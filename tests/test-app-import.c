@@ -69,22 +69,6 @@ typedef struct
   TechoWindow *window;
 } Fixture;
 
-static gboolean
-is_japanese (void)
-{
-  return g_strcmp0 (g_getenv ("LANGUAGE"), "ja") == 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *file_name = g_strdup_printf ("app-%s-import-%s.png",
-                                                is_japanese () ? "ja" : "en", name);
-
-  techo_test_app_save_screenshot (widget, file_name, 250);
-}
-
 /* Whether a visible label under @widget says exactly @text (or contains
  * it, when @exact is FALSE). */
 static gboolean
@@ -294,13 +278,13 @@ test_import_files (Fixture       *fixture,
   /* The notebook goes in; the checkup file names someone else (テスト
    * タロウ, not 山田太郎), so the window asks before it goes in too. */
   import_and_wait_for_toast (fixture, paths,
-                             is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
+                             techo_test_app_is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = wait_for_dialog ();
   g_assert_cmpstr (techo_alert_get_heading (dialog), ==, _("Import Anyway?"));
   g_assert_nonnull (strstr (techo_alert_get_body (dialog), "ok-sample.xml"));
-  save_screenshot (GTK_WIDGET (dialog), "ask");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (dialog), "import", "ask", 250);
   techo_alert_response (dialog, "import");
-  import_wait_for_toast (fixture, is_japanese () ? "1件の健診を取り込みました"
+  import_wait_for_toast (fixture, techo_test_app_is_japanese () ? "1件の健診を取り込みました"
                                                  : "Imported 1 checkup");
   records = wait_for_counts (fixture, 4, 1);
   g_assert_cmpint (records->profile->id, ==, profile_id);
@@ -335,12 +319,12 @@ test_import_files (Fixture       *fixture,
         if (gtk_tree_list_row_is_expandable (row))
           gtk_tree_list_row_set_expanded (row, TRUE);
       }
-    while (!shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE)
+    while (!shows_label (medicines, techo_test_app_is_japanese () ? "10回分" : "10 doses", FALSE)
            && g_get_monotonic_time () < end)
       g_main_context_iteration (NULL, TRUE);
   }
   techo_test_app_pump (100);
-  g_assert_true (shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE));
+  g_assert_true (shows_label (medicines, techo_test_app_is_japanese () ? "10回分" : "10 doses", FALSE));
   techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
 
   /* The checkup's detail: the laboratory's own H beside Techo's status,
@@ -370,7 +354,8 @@ test_import_files (Fixture       *fixture,
       g_assert_cmpstr (techo_checkups_page_get_value_sources (TECHO_CHECKUPS_PAGE (page), code),
                        ==, "ok-sample.xml");
     }
-    save_screenshot (GTK_WIDGET (fixture->window), "checkup-sources");
+    techo_test_app_save_screenshot_as (GTK_WIDGET (fixture->window),
+                                       "import", "checkup-sources", 250);
   }
   techo_test_app_pump (600); /* the first toast has gone */
 
@@ -414,14 +399,14 @@ test_import_files (Fixture       *fixture,
         if (gtk_tree_list_row_is_expandable (row))
           gtk_tree_list_row_set_expanded (row, TRUE);
       }
-    while (!shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE)
+    while (!shows_label (medicines, techo_test_app_is_japanese () ? "10回分" : "10 doses", FALSE)
            && g_get_monotonic_time () < end)
       g_main_context_iteration (NULL, TRUE);
   }
   techo_test_app_pump (100);
-  g_assert_true (shows_label (medicines, is_japanese () ? "10回分" : "10 doses", FALSE));
+  g_assert_true (shows_label (medicines, techo_test_app_is_japanese () ? "10回分" : "10 doses", FALSE));
   techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (medicines), "now");
-  save_screenshot (GTK_WIDGET (fixture->window), "medicines");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (fixture->window), "import", "medicines", 250);
 
   /* The same files again: nothing new, and the toast says so; the
    * checkup file is asked about again, and cancelling leaves it out. */
@@ -459,7 +444,7 @@ test_import_refused (Fixture       *fixture,
   g_assert_true (strlen (body) > strlen (_("Nothing was changed by this file.")) + 2);
   g_assert_true (g_str_has_suffix (body, _("Nothing was changed by this file.")));
   g_test_message ("dialog: %s / %s", techo_alert_get_heading (dialog), body);
-  save_screenshot (GTK_WIDGET (dialog), "refused");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (dialog), "import", "refused", 250);
   techo_test_app_pump (200);
   /* No reload: the same records, none added. */
   g_assert_true (techo_window_get_records (fixture->window) == before);
@@ -473,7 +458,7 @@ test_import_refused (Fixture       *fixture,
   /* A bad file among good ones: the good one goes in, the bad one is
    * named in the dialog. */
   import_and_wait_for_toast (fixture, both,
-                             is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
+                             techo_test_app_is_japanese () ? "4件のお薬を取り込みました" : "Imported 4 medicines");
   dialog = find_message_dialog ();
   g_assert_nonnull (dialog);
   g_assert_cmpstr (techo_alert_get_heading (dialog), ==, heading);
@@ -528,7 +513,7 @@ test_import_portal_xml (Fixture       *fixture,
 
   /* Three rows stored, the claims row revised: two shown, two counted. */
   import_and_wait_for_toast (fixture, paths,
-                             is_japanese () ? "2件のお薬を取り込みました" : "Imported 2 medicines");
+                             techo_test_app_is_japanese () ? "2件のお薬を取り込みました" : "Imported 2 medicines");
   wait_for_counts (fixture, 2, 0);
   g_assert_null (find_message_dialog ());
   techo_window_show_page (fixture->window, "medicines");
@@ -537,7 +522,7 @@ test_import_portal_xml (Fixture       *fixture,
   g_assert_true (shows_label (medicines, "ムコスタ", FALSE));
   g_assert_true (shows_label (medicines, "ファモチジン", FALSE));
   g_assert_false (shows_label (medicines, "レバミピド", FALSE));
-  save_screenshot (GTK_WIDGET (fixture->window), "portal-xml");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (fixture->window), "import", "portal-xml", 250);
 
   import_and_wait_for_toast (fixture, paths,
                              _("Nothing new: these records are already in Techo"));
@@ -682,7 +667,7 @@ open_shared_link (Fixture    *fixture,
   g_assert_true (techo_alert_get_response_enabled (dialog, "open"));
   techo_test_app_pump (100);
   if (screenshot != NULL)
-    save_screenshot (GTK_WIDGET (dialog), screenshot);
+    techo_test_app_save_screenshot_as (GTK_WIDGET (dialog), "import", screenshot, 250);
   /* As the Open button does: the response, then the dialog closes. */
   techo_alert_response (dialog, "open");
   techo_test_app_pump (50);
@@ -718,7 +703,7 @@ test_import_shared_link (Fixture       *fixture,
   open_shared_link (fixture, link, "shared-link");
   end = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
   while (!shows_label (GTK_WIDGET (fixture->window),
-                       is_japanese () ? "共有リンクから1件の記録を取り込みました"
+                       techo_test_app_is_japanese () ? "共有リンクから1件の記録を取り込みました"
                                       : "Imported 1 record from the shared link", TRUE)
          && g_get_monotonic_time () < end)
     g_main_context_iteration (NULL, TRUE);
@@ -735,9 +720,9 @@ test_import_shared_link (Fixture       *fixture,
     g_main_context_iteration (NULL, TRUE);
   g_assert_nonnull (dialog);
   g_assert_true (shows_label (GTK_WIDGET (dialog),
-                              is_japanese () ? "共有リンクを開けませんでした"
+                              techo_test_app_is_japanese () ? "共有リンクを開けませんでした"
                                              : "Could not open the shared link", TRUE));
-  save_screenshot (GTK_WIDGET (dialog), "shared-link-refused");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (dialog), "import", "shared-link-refused", 250);
   techo_alert_close (dialog);
   techo_test_app_pump (50);
   wait_for_counts (fixture, 0, 1);

@@ -54,22 +54,6 @@ typedef struct
 } Fixture;
 
 static gboolean
-is_japanese (void)
-{
-  return g_strcmp0 (g_getenv ("LANGUAGE"), "ja") == 0;
-}
-
-static void
-save_screenshot (GtkWidget  *widget,
-                 const char *name)
-{
-  g_autofree char *file_name = g_strdup_printf ("app-%s-medical-id-%s.png",
-                                                is_japanese () ? "ja" : "en", name);
-
-  techo_test_app_save_screenshot (widget, file_name, 300);
-}
-
-static gboolean
 shows_label (GtkWidget  *widget,
              const char *text)
 {
@@ -346,9 +330,11 @@ test_edit (Fixture       *fixture,
                                                  g_ptr_array_index (records->dispensings, 0)),
                    ==, "朝の血圧");
   medical_id = show_medical_id (fixture);
-  save_screenshot (GTK_WIDGET (fixture->window), narrow ? "narrow" : "added");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (fixture->window),
+                                     "medical-id", narrow ? "narrow" : "added", 300);
   /* The whole view, below the fold too. */
-  save_screenshot (GTK_WIDGET (medical_id), narrow ? "narrow-all" : "added-all");
+  techo_test_app_save_screenshot_as (GTK_WIDGET (medical_id),
+                                     "medical-id", narrow ? "narrow-all" : "added-all", 300);
   g_assert_cmpuint (check_names (GTK_WIDGET (medical_id)), >=, 2);
 
   /* Changed in place, and the supplement removed with its button. */
@@ -415,7 +401,7 @@ test_edit (Fixture       *fixture,
     g_assert_nonnull (strstr (text, note));
     g_assert_cmpuint (techo_visit_window_get_n_rows (visit, "notebook"), ==, 4);
     techo_test_app_save_screenshot (GTK_WIDGET (visit),
-                                    is_japanese () ? "app-ja-medical-id-visit.png"
+                                    techo_test_app_is_japanese () ? "app-ja-medical-id-visit.png"
                                                    : "app-en-medical-id-visit.png", 300);
     gtk_window_destroy (GTK_WINDOW (visit));
     techo_test_app_pump (50);
@@ -437,7 +423,7 @@ test_urine_negative (void)
   item->value = g_strdup ("1");
   item->value_system = g_strdup (analyte->value_system);
   text = techo_format_value (analyte, item);
-  g_assert_cmpstr (text, ==, is_japanese () ? "−（陰性）" : "− (negative)");
+  g_assert_cmpstr (text, ==, techo_test_app_is_japanese () ? "−（陰性）" : "− (negative)");
 }
 
 int

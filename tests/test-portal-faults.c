@@ -21,33 +21,6 @@ static TechoTestSandbox *sandbox;
 static char *baseline;
 
 static void
-reset_faults (void)
-{
-  test_sandbox_set_faults (sandbox, "{\"latency_ms\":0,\"error_rate\":0,\"throttle_rate\":0,"
-                                    "\"maintenance_seconds\":0,\"truncate_rate\":0,"
-                                    "\"malformed_rate\":0,\"drip_ms\":0,\"never_finish\":false,"
-                                    "\"expire_results\":false,\"fail_request\":0,"
-                                    "\"reset_count\":true}");
-}
-
-static guint
-request_count (void)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (techo_test_sandbox_get_issuer (sandbox), "/admin/faults", NULL);
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
-  g_autoptr(JsonObject) object = NULL;
-  gint64 count = -1;
-
-  g_assert_nonnull (body);
-  object = techo_json_parse_object_bounded (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                            NULL, NULL);
-  g_assert_true (techo_json_get_int64 (object, "request_count", &count));
-  return (guint) count;
-}
-
-static void
 assert_converges_under (const char *faults)
 {
   g_autoptr(TestClient) client = test_client_new (sandbox, CITIZEN, NULL);
@@ -57,7 +30,7 @@ assert_converges_under (const char *faults)
   test_sandbox_set_faults (sandbox, faults);
   g_assert_true (test_client_sync (client, TECHO_SYNC_ALL_CATEGORIES, &error));
   g_assert_no_error (error);
-  reset_faults ();
+  test_sandbox_reset_faults (sandbox);
   got = test_store_snapshot (client->store, client->profile_id);
   g_assert_cmpstr (got, ==, baseline);
 }
@@ -112,7 +85,7 @@ test_mild_drip (void)
   test_sandbox_set_faults (sandbox, "{\"drip_ms\":1}");
   g_assert_true (test_client_sync (client, 1u << TECHO_CATEGORY_SCREENING, &error));
   g_assert_no_error (error);
-  reset_faults ();
+  test_sandbox_reset_faults (sandbox);
   g_assert_true (test_client_sync (client, TECHO_SYNC_ALL_CATEGORIES, &error));
   g_assert_no_error (error);
   got = test_store_snapshot (client->store, client->profile_id);
@@ -143,7 +116,7 @@ assert_clean_failure (const char *faults,
   g_test_message ("%s → %s", faults, error->message);
   g_assert_error (error, TECHO_PORTAL_ERROR, code);
   g_clear_error (&error);
-  reset_faults ();
+  test_sandbox_reset_faults (sandbox);
   for (guint c = 0; c < TECHO_STORE_N_COUNTS; c++)
     g_assert_cmpint (techo_store_count_sync (client->store, client->profile_id, (TechoStoreCount) c,
                                              NULL, NULL), ==, 0);
@@ -196,10 +169,10 @@ test_fail_kth_request (void)
     g_autoptr(TestClient) client = test_client_new (sandbox, CITIZEN, NULL);
     g_autoptr(GError) error = NULL;
 
-    reset_faults ();
+    test_sandbox_reset_faults (sandbox);
     g_assert_true (test_client_sync (client, TECHO_SYNC_ALL_CATEGORIES, &error));
     g_assert_no_error (error);
-    n_requests = request_count ();
+    n_requests = test_sandbox_request_count (sandbox);
     g_test_message ("a fault-free sync makes %u requests", n_requests);
     g_assert_cmpuint (n_requests, >, 5);
   }
@@ -222,7 +195,7 @@ test_fail_kth_request (void)
           g_assert_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_UNAVAILABLE);
         }
       g_clear_error (&error);
-      reset_faults ();
+      test_sandbox_reset_faults (sandbox);
       g_assert_true (test_client_sync (client, TECHO_SYNC_ALL_CATEGORIES, &error));
       g_assert_no_error (error);
       got = test_store_snapshot (client->store, client->profile_id);
@@ -242,7 +215,7 @@ test_fail_kth_request (void)
       test_sandbox_set_faults (sandbox, faults);
       g_assert_true (test_client_sync (client, TECHO_SYNC_ALL_CATEGORIES, &error));
       g_assert_no_error (error);
-      reset_faults ();
+      test_sandbox_reset_faults (sandbox);
       got = test_store_snapshot (client->store, client->profile_id);
       g_assert_cmpstr (got, ==, baseline);
     }

@@ -38,33 +38,6 @@ static struct
 } baseline;
 
 static void
-reset_faults (void)
-{
-  test_sandbox_set_faults (sandbox, "{\"latency_ms\":0,\"error_rate\":0,\"throttle_rate\":0,"
-                                    "\"maintenance_seconds\":0,\"truncate_rate\":0,"
-                                    "\"malformed_rate\":0,\"drip_ms\":0,\"never_finish\":false,"
-                                    "\"expire_results\":false,\"fail_request\":0,"
-                                    "\"reset_count\":true}");
-}
-
-static guint
-request_count (void)
-{
-  g_autoptr(SoupSession) session = soup_session_new ();
-  g_autofree char *url = g_strconcat (techo_test_sandbox_get_issuer (sandbox), "/admin/faults", NULL);
-  g_autoptr(SoupMessage) message = soup_message_new ("GET", url);
-  g_autoptr(GBytes) body = soup_session_send_and_read (session, message, NULL, NULL);
-  g_autoptr(JsonObject) object = NULL;
-  gint64 count = -1;
-
-  g_assert_nonnull (body);
-  object = techo_json_parse_object_bounded (g_bytes_get_data (body, NULL), g_bytes_get_size (body),
-                                            NULL, NULL);
-  g_assert_true (techo_json_get_int64 (object, "request_count", &count));
-  return (guint) count;
-}
-
-static void
 small_pages (TestClient *client)
 {
   TechoPortalLimits limits = *techo_portal_client_get_limits (client->client);
@@ -112,7 +85,7 @@ progress_cb (const TechoSyncProgress *progress,
 
       /* Give the fetch side time to run as far ahead as it may. */
       g_usleep (300 * 1000);
-      seen = request_count ();
+      seen = test_sandbox_request_count (sandbox);
       run->requests_seen_max = MAX (run->requests_seen_max, seen - progress->pages);
     }
   if (run->cancel_after != 0 && progress->pages == run->cancel_after)
@@ -155,11 +128,11 @@ ensure_baseline (void)
     return;
   client = test_client_new (sandbox, "bulk", NULL);
   small_pages (client);
-  reset_faults ();
+  test_sandbox_reset_faults (sandbox);
   run.client = client;
   g_assert_true (sync_medication (client, &run, &error));
   g_assert_no_error (error);
-  baseline.n_requests = request_count ();
+  baseline.n_requests = test_sandbox_request_count (sandbox);
   baseline.pages = run.pages;
   baseline.records = run.records;
   memcpy (baseline.records_after, run.records_after, sizeof run.records_after);
@@ -205,7 +178,7 @@ test_bounded_ahead (void)
 
   ensure_baseline ();
   small_pages (client);
-  reset_faults ();
+  test_sandbox_reset_faults (sandbox);
   run.count_requests = TRUE;
   g_assert_true (sync_medication (client, &run, &error));
   g_assert_no_error (error);
@@ -240,7 +213,7 @@ test_failing_page (void)
       test_sandbox_set_faults (sandbox, faults);
       g_assert_false (sync_medication (client, &run, &error));
       g_assert_error (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_UNAVAILABLE);
-      reset_faults ();
+      test_sandbox_reset_faults (sandbox);
       /* Every page before the failed one was stored, none after it. */
       g_assert_cmpuint (run.pages, ==, k - 1);
       assert_resumes_exactly (client, &run);
@@ -259,7 +232,7 @@ test_cancel_between_pages (void)
       Run run = { 0 };
 
       small_pages (client);
-      reset_faults ();
+      test_sandbox_reset_faults (sandbox);
       run.cancellable = cancellable;
       run.cancel_after = after;
       g_assert_false (sync_medication (client, &run, &error));
