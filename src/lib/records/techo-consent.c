@@ -151,6 +151,7 @@ techo_consent_copy (const TechoConsent *consent)
   techo_record_scope_copy (&consent->scope, &copy->scope);
   copy->expires_at = consent->expires_at;
   copy->revoked_at = consent->revoked_at;
+  copy->profile_id = consent->profile_id;
   for (guint i = 0; consent->events != NULL && i < consent->events->len; i++)
     {
       const TechoConsentEvent *e = g_ptr_array_index (consent->events, i);
