@@ -269,6 +269,20 @@ notebook_toasts (TechoWindow             *window,
     }
 }
 
+/* Who the first file read is about (the person a NEW_PROFILE import made). */
+static const TechoProfile *
+new_person (const TechoImportReport *report)
+{
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
+
+      if (file->status == TECHO_IMPORT_FILE_READ && file->patient != NULL)
+        return file->patient;
+    }
+  return NULL;
+}
+
 static void
 finish_run (ImportRun         *run,
             TechoImportReport *report)
@@ -326,6 +340,15 @@ finish_run (ImportRun         *run,
         techo_window_show_person (window, report->profile_id);
       else
         techo_window_reload (window);
+      if (report->profile_created && (run->flags & TECHO_IMPORT_NEW_PROFILE) != 0)
+        {
+          const TechoProfile *patient = new_person (report);
+
+          g_free (text);
+          /* TRANSLATORS: %s is the name of the family member just added. */
+          text = g_strdup_printf (_("Added %s"), patient != NULL && patient->name != NULL
+                                                 ? patient->name : _("a person"));
+        }
       if (report->import_id > 0)
         {
           AdwToast *toast = adw_toast_new (text);

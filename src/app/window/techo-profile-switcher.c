@@ -116,7 +116,8 @@ make_row (TechoProfileSwitcher *self,
     label = g_strdup (name);
   if (age != NULL)
     {
-      char *with_age = g_strdup_printf (_("%s, %s"), label, age);
+      /* TRANSLATORS: a person in the family list (with "shown now" if so), and their age. */
+      char *with_age = g_strdup_printf (C_("family row", "%s, %s"), label, age);
 
       g_free (label);
       label = with_age;
@@ -218,6 +219,7 @@ techo_profile_switcher_init (TechoProfileSwitcher *self)
   gtk_box_append (GTK_BOX (box), GTK_WIDGET (self->avatar));
   gtk_box_append (GTK_BOX (box), texts);
   gtk_box_append (GTK_BOX (box), gtk_image_new_from_icon_name ("pan-down-symbolic"));
+  gtk_widget_set_hexpand (box, TRUE);
 
   /* The popover: everyone, the current person checked, then adding one. */
   self->list = GTK_LIST_BOX (gtk_list_box_new ());
@@ -247,6 +249,7 @@ techo_profile_switcher_init (TechoProfileSwitcher *self)
   gtk_menu_button_set_popover (self->button, GTK_WIDGET (self->popover));
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Switch Person"));
   gtk_widget_add_css_class (GTK_WIDGET (self->button), "flat");
+  gtk_widget_set_hexpand (GTK_WIDGET (self->button), TRUE);
   gtk_widget_set_parent (GTK_WIDGET (self->button), GTK_WIDGET (self));
   gtk_widget_set_margin_start (GTK_WIDGET (self), 6);
   gtk_widget_set_margin_end (GTK_WIDGET (self), 6);

@@ -42,6 +42,7 @@ consent_copy (const TechoConsent *c)
   copy->period_to = g_strdup (c->period_to);
   techo_record_scope_copy (&c->scope, &copy->scope);
   copy->expires_at = c->expires_at;
+  copy->profile_id = c->profile_id;
   return copy;
 }
 
