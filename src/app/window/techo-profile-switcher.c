@@ -250,6 +250,9 @@ techo_profile_switcher_init (TechoProfileSwitcher *self)
   gtk_widget_set_tooltip_text (GTK_WIDGET (self->button), _("Switch Person"));
   gtk_widget_add_css_class (GTK_WIDGET (self->button), "flat");
   gtk_widget_set_hexpand (GTK_WIDGET (self->button), TRUE);
+  /* The menu button centres what it holds (in a box of its own): the
+   * name starts at the row's start, the arrow at its end. */
+  gtk_widget_set_halign (gtk_widget_get_parent (box), GTK_ALIGN_FILL);
   gtk_widget_set_parent (GTK_WIDGET (self->button), GTK_WIDGET (self));
   gtk_widget_set_margin_start (GTK_WIDGET (self), 6);
   gtk_widget_set_margin_end (GTK_WIDGET (self), 6);
