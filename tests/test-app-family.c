@@ -280,10 +280,22 @@ test_family (Fixture       *fixture,
   g_autofree char *age = NULL;
   gint64 a_id = fixture->data->profile_id, b_id;
   GtkWidget *button;
+  GtkWidget *alert;
 
   /* One person: no switcher, the name under the title. */
   g_assert_false (gtk_widget_get_visible (GTK_WIDGET (switcher (fixture))));
   assert_pages_show (fixture, FALSE);
+
+  /* Add a Person… says what it needs before the file chooser. */
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.add-person", NULL);
+  techo_test_app_pump (200);
+  alert = techo_window_get_family_alert (fixture->window);
+  g_assert_nonnull (alert);
+  g_assert_cmpstr (techo_alert_get_heading (TECHO_ALERT (alert)), ==, _("Add a Person"));
+  if (!fixture->narrow && !TECHO_ALERT_IN_WINDOW)
+    techo_test_app_save_screenshot_as (alert, "family", "add-dialog", 300);
+  techo_alert_response (TECHO_ALERT (alert), "cancel");
+  techo_test_app_pump (100);
 
   /* Add a Person from their medication notebook: one import makes them
    * and shows them. */
@@ -421,6 +433,35 @@ test_family (Fixture       *fixture,
   wait_for_person (fixture, TECHO_TEST_PATIENT_NAME, 1);
   g_assert_cmpint (g_settings_get_int64 (settings, "profile"), ==, 0);
   assert_pages_show (fixture, FALSE);
+
+  /* Added again, then removed from the switcher's list after the
+   * question: the person and every record of theirs go; the first
+   * person's stay. */
+  techo_window_add_person_paths (fixture->window, paths);
+  wait_for_person (fixture, PERSON_B, 2);
+  b_id = techo_window_get_profile_id (fixture->window);
+  gtk_widget_activate_action (GTK_WIDGET (fixture->window), "win.remove-person", NULL);
+  techo_test_app_pump (200);
+  alert = techo_window_get_family_alert (fixture->window);
+  g_assert_nonnull (alert);
+  g_assert_nonnull (strstr (techo_alert_get_heading (TECHO_ALERT (alert)), PERSON_B));
+  if (!TECHO_ALERT_IN_WINDOW)
+    techo_test_app_save_screenshot_as (alert, "family", "remove-dialog", 300);
+  techo_alert_response (TECHO_ALERT (alert), "remove");
+  wait_for_person (fixture, TECHO_TEST_PATIENT_NAME, 1);
+  assert_pages_show (fixture, FALSE);
+  {
+    g_autoptr(GPtrArray) people = techo_store_list_profiles_sync (fixture->data->store, NULL,
+                                                                  &error);
+    g_autoptr(TechoRecordSet) gone = NULL;
+
+    g_assert_no_error (error);
+    g_assert_cmpuint (people->len, ==, 1);
+    gone = techo_store_read_records_sync (fixture->data->store, b_id, NULL, NULL, &error);
+    g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND);
+    g_assert_null (gone);
+    g_clear_error (&error);
+  }
 }
 
 /* A remembered person no longer in the store: the first is shown. */

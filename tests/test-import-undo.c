@@ -570,6 +570,34 @@ test_created_profile (void)
     assert_same_store (empty, after);
   }
 
+  /* A family member removed (techo_store_remove_profile_sync): every row
+   * of theirs in every table goes, the other person's stay as they were. */
+  {
+    g_autoptr(TechoImportReport) a = import_paths (data_dir, second, 0, &error);
+    g_autoptr(TechoImportReport) b = NULL;
+    g_autoptr(GHashTable) before = NULL;
+    g_autoptr(GHashTable) after = NULL;
+    TechoStore *store;
+
+    g_assert_no_error (error);
+    before = snapshot (data_dir);
+    b = import_paths (data_dir, first, TECHO_IMPORT_NEW_PROFILE, &error);
+    g_assert_no_error (error);
+    store = open_store (data_dir);
+    g_assert_true (techo_store_remove_profile_sync (store, b->profile_id, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (techo_store_remove_profile_sync (store, b->profile_id, NULL, &error));
+    g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    close_store (store);
+    after = snapshot (data_dir);
+    assert_same_store (before, after);
+    g_clear_pointer (&after, g_hash_table_unref);
+    g_assert_true (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    assert_same_store (empty, after);
+  }
+
   /* A person the user signed in as (a client id) stays, whatever made it. */
   {
     g_autoptr(TechoImportReport) report = import_paths (data_dir, first, 0, &error);

@@ -25,6 +25,7 @@ struct _TechoProfileSwitcher
   GtkLabel *detail_label;
   GtkPopover *popover;
   GtkListBox *list;
+  GtkButton *remove_button;
   GPtrArray *profiles;       /* TechoProfile, copies, in the store's order */
   gint64 current_id;
 };
@@ -144,6 +145,13 @@ update (TechoProfileSwitcher *self)
   label = g_strdup_printf (_("Person shown: %s. Switch to another person"), name);
   gtk_accessible_update_property (GTK_ACCESSIBLE (self->button), GTK_ACCESSIBLE_PROPERTY_LABEL,
                                   label, -1);
+  g_free (label);
+  /* TRANSLATORS: removes the person shown (and their records) from Techo. */
+  label = g_strdup_printf (_("_Remove “%s”…"), name);
+  gtk_button_set_label (self->remove_button, label);
+  /* The only person stays: Preferences → Delete everything removes all. */
+  gtk_widget_set_visible (GTK_WIDGET (self->remove_button),
+                          current != NULL && self->profiles->len > 1);
 
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
@@ -240,6 +248,12 @@ techo_profile_switcher_init (TechoProfileSwitcher *self)
   gtk_box_append (GTK_BOX (content), heading);
   gtk_box_append (GTK_BOX (content), scrolled);
   gtk_box_append (GTK_BOX (content), add);
+  self->remove_button = GTK_BUTTON (gtk_button_new ());
+  gtk_button_set_use_underline (self->remove_button, TRUE);
+  gtk_actionable_set_action_name (GTK_ACTIONABLE (self->remove_button), "win.remove-person");
+  gtk_widget_add_css_class (GTK_WIDGET (self->remove_button), "flat");
+  gtk_widget_add_css_class (GTK_WIDGET (self->remove_button), "error");
+  gtk_box_append (GTK_BOX (content), GTK_WIDGET (self->remove_button));
   gtk_widget_set_size_request (content, 260, -1);
   self->popover = GTK_POPOVER (gtk_popover_new ());
   gtk_popover_set_child (self->popover, content);
@@ -258,6 +272,10 @@ techo_profile_switcher_init (TechoProfileSwitcher *self)
   gtk_widget_set_margin_end (GTK_WIDGET (self), 6);
   gtk_widget_set_margin_top (GTK_WIDGET (self), 6);
   gtk_widget_set_margin_bottom (GTK_WIDGET (self), 6);
+  /* The buttons close the list when pressed. */
+  g_signal_connect_swapped (add, "clicked", G_CALLBACK (gtk_popover_popdown), self->popover);
+  g_signal_connect_swapped (self->remove_button, "clicked", G_CALLBACK (gtk_popover_popdown),
+                            self->popover);
   update (self);
 }
 

@@ -33,6 +33,7 @@ struct _TechoWindow
   AdwLeaflet *leaflet;
   GtkListBox *sidebar;
   TechoProfileSwitcher *profile_switcher; /* shown with more than one person */
+  GtkWidget *family_alert;  /* weak: the last Add/Remove a Person question */
   AdwWindowTitle *content_title;
   GtkStack *sync_stack;
   GtkSpinner *sync_spinner;

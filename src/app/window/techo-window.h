@@ -73,6 +73,9 @@ GtkWidget    *techo_window_get_profile_switcher (TechoWindow  *self);
  * Person…" does after the files are chosen. */
 void          techo_window_add_person_paths (TechoWindow        *self,
                                              const char * const *paths);
+/* The last "Add a Person" or "Remove …?" question asked (a TechoAlert),
+ * while it is open; NULL otherwise (tests). */
+GtkWidget    *techo_window_get_family_alert (TechoWindow      *self);
 
 void          techo_window_add_toast        (TechoWindow      *self,
                                              const char       *text);
