@@ -72,6 +72,25 @@ shows_label (GtkWidget  *widget,
   return FALSE;
 }
 
+/* The label showing @text inside a header's AdwWindowTitle under @widget. */
+static GtkWidget *
+find_title_label (GtkWidget  *widget,
+                  const char *text)
+{
+  if (GTK_IS_LABEL (widget) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (widget)), text) == 0
+      && gtk_widget_get_ancestor (widget, ADW_TYPE_WINDOW_TITLE) != NULL)
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_title_label (child, text);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
 static TechoProfileSwitcher *
 switcher (Fixture *fixture)
 {
@@ -333,6 +352,16 @@ test_family (Fixture       *fixture,
     g_assert_true (shows_label (GTK_WIDGET (switcher (fixture)), age));
   }
 
+  /* The name in the header is one line that ellipsizes, never wrapped
+   * mid-word, at 360 px too. */
+  {
+    GtkWidget *subtitle = find_title_label (GTK_WIDGET (fixture->window), PERSON_B);
+
+    g_assert_nonnull (subtitle);
+    g_assert_true (gtk_widget_get_mapped (subtitle));
+    g_assert_false (gtk_label_get_wrap (GTK_LABEL (subtitle)));
+    g_assert_cmpint (gtk_label_get_ellipsize (GTK_LABEL (subtitle)), !=, PANGO_ELLIPSIZE_NONE);
+  }
   screenshot (fixture, GTK_WIDGET (fixture->window), "b-overview");
   if (fixture->narrow)
     {
