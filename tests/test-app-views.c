@@ -231,8 +231,9 @@ test_window_and_export (Fixture       *f,
   path = g_build_filename (out_dir, "all.json", NULL);
   consent = techo_consent_new ("Dr. Views", "test", 1u << TECHO_CATEGORY_MEDICATION,
                                TECHO_CONSENT_METHOD_FHIR);
-  g_assert_true (techo_export_run_sync (f->store, f->profile_id, consent, TECHO_EXPORT_FORMAT_FHIR,
-                                        path, NULL, NULL, &error));
+  g_assert_true (techo_export_run_sync (f->store, f->profile_id, consent,
+                                        &(TechoExportFile) { TECHO_EXPORT_FORMAT_FHIR, path },
+                                        NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &exported, NULL, &error));
   g_assert_no_error (error);
