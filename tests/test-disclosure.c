@@ -363,9 +363,9 @@ test_share_answers (void)
   gint64 end;
 
   g_assert_true (techo_share_server_listen (server, "127.0.0.1", 0, &error));
-  link1 = techo_share_publish_sync (f->store, server, 0, first, NULL, NULL, &error);
+  link1 = techo_share_publish_sync (server, 0, first, NULL, NULL, &error);
   g_assert_no_error (error);
-  link2 = techo_share_publish_sync (f->store, server, 0, second, NULL, NULL, &error);
+  link2 = techo_share_publish_sync (server, 0, second, NULL, NULL, &error);
   g_assert_no_error (error);
   p1 = techo_shl_link_decode (link1, &error);
   p2 = techo_shl_link_decode (link2, &error);
