@@ -187,12 +187,13 @@ techo_share_dialog_start_print (TechoShareDialog *self,
                                 TechoConsent     *consent)
 {
   g_auto(GStrv) analytes = techo_share_dialog_chosen_analytes (self);
+  TechoPrintOptions options = { (const char * const *) analytes, self->parent,
+                                self->output_path };
 
   /* The print dialog goes over the main window; this one steps aside. */
   gtk_widget_set_visible (GTK_WIDGET (self), self->output_path != NULL);
   techo_share_dialog_show_step (self, "busy");
-  techo_print_run_async (self->store, techo_share_dialog_profile_id (self), consent,
-                         (const char * const *) analytes, self->parent, self->output_path,
+  techo_print_run_async (self->store, techo_share_dialog_profile_id (self), consent, &options,
                          self->cancellable, printed_cb, g_object_ref (self));
   techo_consent_free (consent);
 }
