@@ -435,6 +435,12 @@ static const char schema_dispensing_views[] =
 #undef LISTED_NEW
 #undef LISTED_OLD
 
+/* v11: whose records a consent let out (a store may hold a family): the
+ * person's profile id, written by the consent gate; NULL for every
+ * consent before it. */
+static const char schema_consent_profile[] =
+  "ALTER TABLE consents ADD COLUMN profile_id INTEGER;";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -446,6 +452,7 @@ static const TechoStoreMigration migrations[] = {
   { 8, schema_owner_pin },
   { 9, schema_import_created_profile },
   { 10, schema_dispensing_views },
+  { 11, schema_consent_profile },
 };
 
 const TechoStoreMigration *
