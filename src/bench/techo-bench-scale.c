@@ -135,13 +135,15 @@ typedef enum
   VIEW_INGREDIENT_NEXT,   /* … its next page, halfway down (keyset) */
   VIEW_ALL_FIRST,         /* every dispensing: the first page */
   VIEW_ALL_NEXT,          /* … the next page halfway down (keyset) */
-  VIEW_RECENT,            /* the window's read: 13 months of dispensings, the rest whole */
+  VIEW_RECENT,            /* the old window's read: 13 months of dispensings, the rest whole */
+  VIEW_RECENT_DISPENSINGS, /* what the analysis needs of those 13 months */
+  VIEW_WINDOW,            /* the window's read: the rest whole, and those */
   N_VIEWS
 } View;
 
 static const char * const view_names[N_VIEWS] = {
   "ingredients", "ingredient_page", "ingredient_next_page", "all_page", "all_next_page",
-  "recent_read",
+  "recent_read", "recent_dispensings", "window_read",
 };
 
 typedef struct
@@ -193,13 +195,16 @@ probe_store (TechoStore  *store,
           p->key_n = s->n;
         }
     }
-  key_half = techo_store_list_dispensing_page_sync (store, profile, p->key,
-                                                    TECHO_DISPENSING_PAGE_AT, NULL, 0,
-                                                    p->key_n / 2, 50, NULL, error);
+  key_half = techo_store_list_dispensing_page_sync (store, &(TechoDispensingQuery) {
+                                                      .profile_id = profile, .ingredient_key = p->key,
+                                                      .offset = p->key_n / 2, .limit = 50 },
+                                                    NULL, error);
   if (key_half == NULL)
     return FALSE;
-  all_half = techo_store_list_dispensing_page_sync (store, profile, NULL, TECHO_DISPENSING_PAGE_AT,
-                                                    NULL, 0, p->all_n / 2, 50, NULL, error);
+  all_half = techo_store_list_dispensing_page_sync (store, &(TechoDispensingQuery) {
+                                                      .profile_id = profile,
+                                                      .offset = p->all_n / 2, .limit = 50 },
+                                                    NULL, error);
   if (all_half == NULL)
     return FALSE;
   p->key_edge_date = g_strdup (key_half->last_date);
@@ -217,6 +222,7 @@ run_view (TechoStore  *store,
           View         view,
           GError     **error)
 {
+  TechoDispensingQuery query = { .profile_id = profile, .limit = 50 };
   gpointer result = NULL;
 
   switch (view)
@@ -228,23 +234,29 @@ run_view (TechoStore  *store,
       return result != NULL;
     case VIEW_INGREDIENT_FIRST:
     case VIEW_ALL_FIRST:
-      result = techo_store_list_dispensing_page_sync (store, profile,
-                                                      view == VIEW_ALL_FIRST ? NULL : p->key,
-                                                      TECHO_DISPENSING_PAGE_AT, NULL, 0, 0, 50,
-                                                      NULL, error);
+      query.ingredient_key = view == VIEW_ALL_FIRST ? NULL : p->key;
+      result = techo_store_list_dispensing_page_sync (store, &query, NULL, error);
       break;
     case VIEW_INGREDIENT_NEXT:
-      result = techo_store_list_dispensing_page_sync (store, profile, p->key,
-                                                      TECHO_DISPENSING_PAGE_OLDER,
-                                                      p->key_edge_date, p->key_edge_row, 0, 50,
-                                                      NULL, error);
-      break;
     case VIEW_ALL_NEXT:
-      result = techo_store_list_dispensing_page_sync (store, profile, NULL,
-                                                      TECHO_DISPENSING_PAGE_OLDER,
-                                                      p->all_edge_date, p->all_edge_row, 0, 50,
-                                                      NULL, error);
+      query.ingredient_key = view == VIEW_ALL_NEXT ? NULL : p->key;
+      query.anchor = TECHO_DISPENSING_PAGE_OLDER;
+      query.edge_date = view == VIEW_ALL_NEXT ? p->all_edge_date : p->key_edge_date;
+      query.edge_row = view == VIEW_ALL_NEXT ? p->all_edge_row : p->key_edge_row;
+      result = techo_store_list_dispensing_page_sync (store, &query, NULL, error);
       break;
+    case VIEW_RECENT_DISPENSINGS:
+      query.limit = 0;
+      query.from = p->recent_from;
+      result = techo_store_list_recent_dispensings_sync (store, &query, NULL, error);
+      if (result != NULL)
+        g_ptr_array_unref (result);
+      return result != NULL;
+    case VIEW_WINDOW:
+      result = techo_store_read_recent_records_sync (store, profile, p->recent_from, NULL, error);
+      if (result != NULL)
+        techo_record_set_unref (result);
+      return result != NULL;
     case VIEW_RECENT:
       result = techo_store_read_records_sync (store, profile, p->recent_from, NULL, error);
       if (result != NULL)
