@@ -300,7 +300,9 @@ time_view (TechoStore  *store,
 
 /* The app on @data_dir, scrolling @rows rows: its lines, as they come. */
 static gboolean
-run_app_scroll (const char  *data_dir,
+run_app_scroll (const char  *app,
+                const char  *prefix,
+                const char  *data_dir,
                 int          rows,
                 const char  *renderer,
                 GError     **error)
@@ -309,7 +311,6 @@ run_app_scroll (const char  *data_dir,
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *app = techo_bench_built_program ("src/app/techo");
   g_autofree char *rows_text = g_strdup_printf ("%d", rows);
   const char * const argv[] = { app, NULL };
   gboolean done = FALSE;
@@ -321,7 +322,7 @@ run_app_scroll (const char  *data_dir,
   g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
   if (g_strcmp0 (renderer, "default") != 0)
     g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", renderer, TRUE);
-  printf ("scroll_renderer=%s\n", renderer);
+  printf ("%sscroll_renderer=%s\n", prefix, renderer);
   process = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (process == NULL)
     return FALSE;
@@ -329,7 +330,7 @@ run_app_scroll (const char  *data_dir,
   while ((line = g_data_input_stream_read_line (lines, NULL, NULL, error)) != NULL)
     {
       if (strchr (line, '=') != NULL)
-        printf ("%s\n", line);
+        printf ("%s%s\n", prefix, line);
       done = done || g_str_has_prefix (line, "rss_after_scroll_kb=");
       g_free (line);
       fflush (stdout);
@@ -351,7 +352,13 @@ techo_bench_scale (int    argc,
   g_autofree char *sizes_text = g_strdup ("11,110,1100");
   g_autofree char *renderer = g_strdup ("cairo");
   gboolean no_scroll = FALSE;
+  g_autofree char *compare = NULL;
+  g_autofree char *app = techo_bench_built_program ("src/app/techo");
   GOptionEntry entries[] = {
+    /* Another build of Techo (e.g. main's) scrolled on the same store
+     * after this one: before and after in one run. */
+    { "compare-app", 0, 0, G_OPTION_ARG_FILENAME, &compare,
+      "Also scroll with this techo program, its lines prefixed compare_", "PATH" },
     { "per-month", 0, 0, G_OPTION_ARG_STRING, &sizes_text,
       "Lines a month of each store, comma-separated (11,110,1100: ~5k, ~52k, ~525k)", "N,…" },
     { "years", 0, 0, G_OPTION_ARG_INT, &years, "Years of history (40)", "N" },
@@ -429,7 +436,10 @@ techo_bench_scale (int    argc,
 
   if (largest_dir != NULL)
     {
-      gboolean ok = run_app_scroll (largest_dir, scroll_rows, renderer, &error);
+      gboolean ok = run_app_scroll (app, "", largest_dir, scroll_rows, renderer, &error);
+
+      if (ok && compare != NULL)
+        ok = run_app_scroll (compare, "compare_", largest_dir, scroll_rows, renderer, &error);
       g_autoptr(TechoStore) eraser = techo_store_new (largest_dir);
 
       techo_store_erase_sync (eraser, NULL, NULL);

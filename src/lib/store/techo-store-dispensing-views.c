@@ -27,6 +27,8 @@
 #define SCOPE_ONE "profile_id = ?1 AND " TECHO_STORE_INGREDIENT_KEY " = ?2 AND " LISTED
 
 #define SQL_INGREDIENTS "SELECT key, n FROM dispensing_ingredients WHERE profile_id = ?1"
+/* The first person, as techo_store_read_records_* takes person 0. */
+#define SQL_FIRST_PERSON "SELECT id FROM profiles ORDER BY id LIMIT 1"
 #define SQL_NEWEST \
   "SELECT dispensed_on, ingredient_name, drug_name FROM dispensings WHERE " SCOPE_ONE \
   " ORDER BY dispensed_on DESC, row_id DESC LIMIT 1"
@@ -672,8 +674,18 @@ list_recent_job (TechoStore    *self,
   gboolean ok = TRUE;
 
   g_array_set_clear_func (rows, (GDestroyNotify) recent_row_clear);
+  /* Person 0: the first, as techo_store_read_records_* takes it. */
+  if (q->profile_id == 0)
+    {
+      g_autoptr(TechoSqliteStatement) first = techo_sqlite_prepare (db, SQL_FIRST_PERSON,
+                                                                    &local_error);
+
+      if (first != NULL && techo_sqlite_step (first, &local_error))
+        q->profile_id = techo_sqlite_column_int64 (first, 0);
+    }
   /* The person's ingredients, kept by the store (a read per ingredient). */
-  ingredients = techo_sqlite_prepare_cached (db, SQL_INGREDIENTS, &local_error);
+  if (local_error == NULL)
+    ingredients = techo_sqlite_prepare_cached (db, SQL_INGREDIENTS, &local_error);
   if (ingredients != NULL)
     {
       techo_sqlite_bind_int64 (ingredients, 1, q->profile_id);
@@ -829,7 +841,7 @@ techo_store_read_recent_records_sync (TechoStore    *self,
   set = techo_store_read_records_sync (self, profile_id, NO_DISPENSINGS, cancellable, error);
   if (set == NULL || set->profile == NULL)
     return g_steal_pointer (&set);
-  query.profile_id = set->profile->id;
+  query.profile_id = profile_id;
   query.from = dispensed_from;
   recent = techo_store_list_recent_dispensings_sync (self, &query, cancellable, error);
   if (recent == NULL)
@@ -837,18 +849,39 @@ techo_store_read_recent_records_sync (TechoStore    *self,
   return with_recent (g_steal_pointer (&set), recent);
 }
 
+/* Both jobs are queued at once (the store's thread runs them back to
+ * back, so the set is ready after one hop to the caller's thread, not
+ * two); the set waits for the dispensings. */
 typedef struct
 {
   TechoRecordSet *set;
-  char *from;
+  GPtrArray *recent;
+  GError *error;
+  guint pending;
 } RecentRead;
 
 static void
 recent_read_free (RecentRead *read)
 {
   g_clear_pointer (&read->set, techo_record_set_unref);
-  g_free (read->from);
+  g_clear_pointer (&read->recent, g_ptr_array_unref);
+  g_clear_error (&read->error);
   g_free (read);
+}
+
+static void
+recent_read_done (GTask *task)
+{
+  RecentRead *read = g_task_get_task_data (task);
+
+  if (--read->pending > 0)
+    return;
+  if (read->error != NULL)
+    g_task_return_error (task, g_steal_pointer (&read->error));
+  else
+    g_task_return_pointer (task, with_recent (g_steal_pointer (&read->set),
+                                              g_steal_pointer (&read->recent)),
+                           (GDestroyNotify) techo_record_set_unref);
 }
 
 static void
@@ -859,16 +892,13 @@ recent_listed_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   RecentRead *read = g_task_get_task_data (task);
   GError *error = NULL;
-  GPtrArray *recent = techo_store_list_recent_dispensings_finish (TECHO_STORE (source), result,
-                                                                  &error);
 
-  if (recent == NULL)
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-  g_task_return_pointer (task, with_recent (g_steal_pointer (&read->set), recent),
-                         (GDestroyNotify) techo_record_set_unref);
+  read->recent = techo_store_list_recent_dispensings_finish (TECHO_STORE (source), result, &error);
+  if (read->recent == NULL && read->error == NULL)
+    read->error = error;
+  else
+    g_clear_error (&error);
+  recent_read_done (task);
 }
 
 static void
@@ -879,25 +909,14 @@ recent_records_read_cb (GObject      *source,
   g_autoptr(GTask) task = user_data;
   RecentRead *read = g_task_get_task_data (task);
   GError *error = NULL;
-  TechoDispensingQuery query = { 0 };
 
   read->set = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
   if (read->set == NULL)
     {
-      g_task_return_error (task, error);
-      return;
+      g_clear_error (&read->error);
+      read->error = error;
     }
-  if (read->set->profile == NULL)
-    {
-      g_task_return_pointer (task, g_steal_pointer (&read->set),
-                             (GDestroyNotify) techo_record_set_unref);
-      return;
-    }
-  query.profile_id = read->set->profile->id;
-  query.from = read->from;
-  techo_store_list_recent_dispensings_async (TECHO_STORE (source), &query,
-                                             g_task_get_cancellable (task), recent_listed_cb,
-                                             g_object_ref (task));
+  recent_read_done (task);
 }
 
 void
@@ -910,12 +929,15 @@ techo_store_read_recent_records_async (TechoStore          *self,
 {
   g_autoptr(GTask) task = g_task_new (self, cancellable, callback, user_data);
   RecentRead *read = g_new0 (RecentRead, 1);
+  TechoDispensingQuery query = { .profile_id = profile_id, .from = dispensed_from };
 
   g_task_set_source_tag (task, techo_store_read_recent_records_async);
-  read->from = g_strdup (dispensed_from);
+  read->pending = 2;
   g_task_set_task_data (task, read, (GDestroyNotify) recent_read_free);
   techo_store_read_records_async (self, profile_id, NO_DISPENSINGS, cancellable,
                                   recent_records_read_cb, g_object_ref (task));
+  techo_store_list_recent_dispensings_async (self, &query, cancellable, recent_listed_cb,
+                                             g_object_ref (task));
 }
 
 TechoRecordSet *

@@ -136,7 +136,8 @@ TechoDispensingSummary *techo_store_summarize_dispensings_finish (TechoStore    
 /* The recent dispensings the analysis needs, not every line: what is
  * taken now and its days left, duplicate therapy and the 12-month
  * timeline (techo-analysis.h decides what they mean). Of each of
- * @query's person's ingredients, dated on or after from: its newest
+ * @query's person's (0: the first person's) ingredients, dated on or
+ * after from: its newest
  * limit (0: TECHO_RECENT_PER_INGREDIENT) dispensings and, when it has
  * more, the chain of dispensings whose supplies cover the days its
  * supplies cover (the first, then the last to start before that supply
@@ -162,7 +163,7 @@ GPtrArray *techo_store_list_recent_dispensings_finish (TechoStore               
 /* The app's records: techo_store_read_records_* of @profile_id (0: the
  * first person) with, of the dispensings on or after @dispensed_from, only
  * those techo_store_list_recent_dispensings_* reads (complete is FALSE).
- * Two jobs on the store's thread, one after the other. */
+ * Two jobs queued together on the store's thread: one hop back. */
 TechoRecordSet *techo_store_read_recent_records_sync   (TechoStore          *self,
                                                         gint64               profile_id,
                                                         const char          *dispensed_from,
