@@ -700,6 +700,8 @@ list_recent_job (TechoStore    *self,
       g_autoptr(TechoSqliteStatement) next = NULL;
       g_autoptr(TechoSqliteStatement) last = NULL;
       g_autofree char *cursor = NULL;
+      g_autofree char *in_hand = NULL;
+      gboolean reached = FALSE;
       guint n = 0;
 
       if ((newest = techo_sqlite_prepare_cached (db, SQL_RECENT_NEWEST, &local_error)) == NULL)
@@ -709,19 +711,21 @@ list_recent_job (TechoStore    *self,
       if (!(ok = collect_recent (newest, from, NULL, limit, rows, seen, &n, NULL, NULL,
                                  &local_error)))
         break;
-      /* Fewer than asked for: every one of the period is in hand. */
-      if (n < limit)
+      /* Fewer than asked for: every one of the period is in hand. Else
+       * every one from the oldest of those on. */
+      if (n < limit || rows->len == 0)
         continue;
+      in_hand = g_strdup (g_array_index (rows, RecentRow, rows->len - 1).dispensing->dispensed_on);
       if ((next = techo_sqlite_prepare_cached (db, SQL_CHAIN_NEXT, &local_error)) == NULL
           || (last = techo_sqlite_prepare_cached (db, SQL_CHAIN_LAST, &local_error)) == NULL)
         break;
       /* Else the chain of supplies that covers its days: from a day on,
        * the first dispensing, then again and again the last one that
        * starts before the supply in hand runs out, while that reaches
-       * further; then the first after the gap. A seek a link, so decades
-       * of daily lines cost a few reads a month. */
+       * further; then the first after the gap; up to the rows in hand. A
+       * seek a link, so decades of daily lines cost a few reads a month. */
       cursor = g_strdup (from);
-      while (ok)
+      while (ok && !reached)
         {
           g_autofree char *date = NULL;
           g_autofree char *end = NULL;
@@ -734,7 +738,8 @@ list_recent_job (TechoStore    *self,
           techo_sqlite_bind_text (next, 2, key);
           ok = collect_recent (next, cursor, NULL, 1, rows, seen, NULL, &date, &days,
                                &local_error);
-          if (!ok || date == NULL || (end = date_after (date, MAX (days, 1))) == NULL)
+          if (!ok || date == NULL || g_strcmp0 (date, in_hand) >= 0
+              || (end = date_after (date, MAX (days, 1))) == NULL)
             break;
           while (ok)
             {
@@ -753,6 +758,11 @@ list_recent_job (TechoStore    *self,
                   || (last_end = date_after (last_date, MAX (last_days, 1))) == NULL
                   || strcmp (last_end, end) <= 0)
                 break;
+              if (g_strcmp0 (last_date, in_hand) >= 0)
+                {
+                  reached = TRUE;
+                  break;
+                }
               g_free (date);
               date = g_steal_pointer (&last_date);
               g_free (end);
