@@ -121,8 +121,10 @@ show_error_toast (TechoWindow  *self,
 /* ---- loading the records -------------------------------------------------- */
 
 /* Reads the shown person's records on the store's thread: everything
- * small whole, the dispensings of the last RECENT_DAYS only (the set's
- * complete is then FALSE). */
+ * small whole, and of the dispensings of the last RECENT_DAYS only those
+ * the analysis needs (techo_store_list_recent_dispensings_async: a few
+ * per ingredient and month, not every line; the set's complete is then
+ * FALSE). */
 static void
 read_records (TechoWindow         *self,
               GCancellable        *cancellable,
@@ -131,11 +133,11 @@ read_records (TechoWindow         *self,
   g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
   g_autofree char *from = techo_format_add_days (today, -RECENT_DAYS);
 
-  techo_store_read_records_async (self->store, self->profile_id, from, cancellable, callback,
-                                  g_object_ref (self));
+  techo_store_read_recent_records_async (self->store, self->profile_id, from, cancellable,
+                                         callback, g_object_ref (self));
 }
 
-/* The records techo_store_read_records_async() read, or NULL after a
+/* The records techo_store_read_recent_records_async() read, or NULL after a
  * toast saying why (none when @cancelled, which is set if not NULL). */
 static TechoRecordSet *
 finish_reading_records (TechoWindow  *self,
@@ -146,7 +148,7 @@ finish_reading_records (TechoWindow  *self,
   g_autoptr(GError) error = NULL;
   TechoRecordSet *records;
 
-  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  records = techo_store_read_recent_records_finish (TECHO_STORE (source), result, &error);
   if (cancelled != NULL)
     *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
                  /* The person shown is gone: the first is read instead. */
