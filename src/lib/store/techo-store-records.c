@@ -11,6 +11,7 @@
 
 #include "techo-store.h"
 #include "techo-store-private.h"
+#include "techo-store-schema.h"
 
 #define MAX_ID_BYTES          256
 #define MAX_SYNC_STATE_BYTES  (1024 * 1024)
@@ -528,9 +529,91 @@ portal_replaced_values (TechoSqlite            *db,
   return TRUE;
 }
 
+/* Counts the dispensings @rows (row ids, just inserted) of @profile_id
+ * into dispensing_ingredients, those the lists show: since schema 11 no
+ * trigger does it on insert (techo-store-schema.c says why). One update
+ * per ingredient the rows touch, so a page of a thousand lines costs a
+ * few dozen writes, not a thousand. */
+static gboolean
+count_new_dispensings (TechoSqlite   *db,
+                       gint64         profile_id,
+                       const gint64  *rows,
+                       guint          n_rows,
+                       GError       **error)
+{
+  g_autoptr(TechoSqliteStatement) key = NULL;
+  g_autoptr(TechoSqliteStatement) add = NULL;
+  g_autoptr(TechoSqliteStatement) bump = NULL;
+  g_autoptr(GHashTable) counts = NULL;
+  GHashTableIter iter;
+  gpointer name, n;
+
+  if (n_rows == 0)
+    return TRUE;
+  key = techo_sqlite_prepare_cached (db,
+                                     "SELECT " TECHO_STORE_INGREDIENT_KEY " FROM dispensings"
+                                     " WHERE row_id = ?1 AND profile_id = ?2 AND withdrawn = 0"
+                                     " AND revised_by IS NULL", error);
+  if (key == NULL)
+    return FALSE;
+  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  for (guint i = 0; i < n_rows; i++)
+    {
+      g_autoptr(GError) local_error = NULL;
+
+      if (!techo_sqlite_statement_reset (key, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (key, 1, rows[i]);
+      techo_sqlite_bind_int64 (key, 2, profile_id);
+      if (techo_sqlite_step (key, &local_error))
+        {
+          const char *text = techo_sqlite_column_text (key, 0);
+          gpointer found;
+
+          if (g_hash_table_lookup_extended (counts, text, NULL, &found))
+            g_hash_table_replace (counts, g_strdup (text), GUINT_TO_POINTER (GPOINTER_TO_UINT (found) + 1));
+          else
+            g_hash_table_insert (counts, g_strdup (text), GUINT_TO_POINTER (1));
+        }
+      else if (local_error != NULL)
+        {
+          g_propagate_error (error, g_steal_pointer (&local_error));
+          return FALSE;
+        }
+    }
+
+  add = techo_sqlite_prepare_cached (db,
+                                     "INSERT OR IGNORE INTO dispensing_ingredients (profile_id,"
+                                     " key, n) VALUES (?1, ?2, 0)", error);
+  bump = add == NULL ? NULL
+                     : techo_sqlite_prepare_cached (db,
+                                                    "UPDATE dispensing_ingredients SET n = n + ?3"
+                                                    " WHERE profile_id = ?1 AND key = ?2", error);
+  if (bump == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, counts);
+  while (g_hash_table_iter_next (&iter, &name, &n))
+    {
+      if (!techo_sqlite_statement_reset (add, error) ||
+          !techo_sqlite_statement_reset (bump, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (add, 1, profile_id);
+      techo_sqlite_bind_text_static (add, 2, name);
+      techo_sqlite_bind_int64 (bump, 1, profile_id);
+      techo_sqlite_bind_text_static (bump, 2, name);
+      techo_sqlite_bind_int64 (bump, 3, GPOINTER_TO_UINT (n));
+      if (!techo_sqlite_step_done (add, error) || !techo_sqlite_step_done (bump, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* techo_store_write_record, also saying whether the row changed at all
  * (inserted, or updated to a higher revision): the sync's re-read of
- * months it already has changes nothing and is not news. */
+ * months it already has changes nothing and is not news. A dispensing it
+ * inserts is counted into dispensing_ingredients at once, or, with
+ * @new_dispensings, its row id is added there for the caller to count
+ * with the rest of its page (count_new_dispensings). */
 static gboolean
 write_record (TechoSqlite    *db,
               TechoCategory   category,
@@ -541,6 +624,7 @@ write_record (TechoSqlite    *db,
               gint64         *out_row,
               gboolean       *out_inserted,
               gboolean       *out_changed,
+              GArray         *new_dispensings,
               GError        **error)
 {
   const KindSql *sql = category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
@@ -576,6 +660,13 @@ write_record (TechoSqlite    *db,
       *out_row = row_id;
       *out_inserted = TRUE;
       *out_changed = TRUE;
+      if (category == TECHO_CATEGORY_MEDICATION && !common.withdrawn)
+        {
+          if (new_dispensings != NULL)
+            g_array_append_val (new_dispensings, row_id);
+          else if (!count_new_dispensings (db, profile_id, &row_id, 1, error))
+            return FALSE;
+        }
       if (import_id > 0)
         {
           g_clear_pointer (&s, techo_sqlite_statement_free);
@@ -653,7 +744,7 @@ techo_store_write_record (TechoSqlite    *db,
   gboolean changed = FALSE;
 
   return write_record (db, category, profile_id, record, received_at, import_id, out_row,
-                       out_inserted, &changed, error);
+                       out_inserted, &changed, NULL, error);
 }
 
 static gboolean
@@ -663,13 +754,14 @@ upsert_record (TechoSqlite   *db,
                gconstpointer  record,
                gint64         received_at,
                gboolean      *out_changed,
+               GArray        *new_dispensings,
                GError       **error)
 {
   gint64 row = 0;
   gboolean inserted = FALSE;
 
   return write_record (db, category, profile_id, record, received_at, 0, &row, &inserted,
-                       out_changed, error);
+                       out_changed, new_dispensings, error);
 }
 
 static gboolean
@@ -697,6 +789,7 @@ upsert_page_job (TechoStore    *self,
 {
   TechoStoreRequest *r = data;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GArray) new_dispensings = g_array_new (FALSE, FALSE, sizeof (gint64));
   gint64 now = techo_store_now ();
   guint n_changed = 0;
 
@@ -722,10 +815,14 @@ upsert_page_job (TechoStore    *self,
       gboolean changed = FALSE;
 
       if (!upsert_record (db, r->category, r->profile_id,
-                          g_ptr_array_index (r->records, i), now, &changed, &local_error))
+                          g_ptr_array_index (r->records, i), now, &changed, new_dispensings,
+                          &local_error))
         goto failed;
       n_changed += changed ? 1 : 0;
     }
+  if (!count_new_dispensings (db, r->profile_id, (const gint64 *) (gpointer) new_dispensings->data,
+                              new_dispensings->len, &local_error))
+    goto failed;
   if (r->first != NULL &&
       !write_sync_state (db, r->profile_id, r->category, r->first, now, &local_error))
     goto failed;
