@@ -717,6 +717,10 @@ test_ingredient_counts_from_v10 (void)
 
   db = open_raw (dir);
   g_assert_cmpint (ingredient_count_mismatches (db), ==, 0);
+  /* Dispensings from the portal alone keep no source rows. */
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources", &n,
+                                           &error));
+  g_assert_cmpint (n, ==, 0);
   g_assert_true (techo_sqlite_query_int64 (db, "SELECT n FROM dispensing_ingredients"
                                                " WHERE profile_id = 1 AND key = '湿布'",
                                            &n, &error));

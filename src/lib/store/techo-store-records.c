@@ -372,11 +372,43 @@ techo_store_add_source (TechoSqlite           *db,
 {
   g_autoptr(TechoSqliteStatement) s = NULL;
   gboolean file = provenance->origin == TECHO_ORIGIN_FILE;
+  gboolean implicit = category == TECHO_CATEGORY_MEDICATION
+                      && provenance->origin == TECHO_ORIGIN_PORTAL
+                      && g_strcmp0 (event, "source") == 0;
 
-  s = techo_sqlite_prepare_cached (db,
-                                   "INSERT OR IGNORE INTO record_sources (category, record_row,"
-                                   " event, origin, record_id, file_name, file_sha256, import_id,"
-                                   " added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (out_source_id != NULL)
+    *out_source_id = 0;
+  /* A dispensing that came from the portal alone has no row here: the
+   * row's own origin, id and time say it (list_sources_job reads it so).
+   * Its portal source is written out when a second source arrives, and
+   * from then on kept like any other. */
+  if (category == TECHO_CATEGORY_MEDICATION && !implicit)
+    {
+      s = techo_sqlite_prepare_cached (db,
+                                       "INSERT OR IGNORE INTO record_sources (category,"
+                                       " record_row, event, origin, record_id, added_at)"
+                                       " SELECT 'medication', row_id, 'source', 'portal', id,"
+                                       " received_at FROM dispensings WHERE row_id = ?1"
+                                       " AND origin = 'portal' AND NOT EXISTS (SELECT 1"
+                                       " FROM record_sources WHERE category = 'medication'"
+                                       " AND record_row = ?1)", error);
+      if (s == NULL)
+        return FALSE;
+      techo_sqlite_bind_int64 (s, 1, record_row);
+      if (!techo_sqlite_step_done (s, error))
+        return FALSE;
+      g_clear_pointer (&s, techo_sqlite_statement_free);
+    }
+  s = techo_sqlite_prepare_cached (db, implicit
+                                   ? "INSERT OR IGNORE INTO record_sources (category, record_row,"
+                                     " event, origin, record_id, file_name, file_sha256,"
+                                     " import_id, added_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                     " ?8, ?9 WHERE EXISTS (SELECT 1 FROM record_sources"
+                                     " WHERE category = ?1 AND record_row = ?2)"
+                                   : "INSERT OR IGNORE INTO record_sources (category, record_row,"
+                                     " event, origin, record_id, file_name, file_sha256,"
+                                     " import_id, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                     " ?8, ?9)", error);
   if (s == NULL)
     return FALSE;
   techo_sqlite_bind_text_static (s, 1, techo_category_to_string (category));
@@ -678,9 +710,12 @@ write_record (TechoSqlite    *db,
           if (!techo_sqlite_step_done (s, error))
             return FALSE;
         }
+      /* A new dispensing from the portal: its source is implicit. */
       return (common.withdrawn || insert_items (db, sql, row_id, common.items, error))
-             && techo_store_add_source (db, category, row_id, "source", common.provenance,
-                                        common.id, import_id, NULL, error)
+             && ((category == TECHO_CATEGORY_MEDICATION
+                  && common.provenance->origin == TECHO_ORIGIN_PORTAL)
+                 || techo_store_add_source (db, category, row_id, "source", common.provenance,
+                                            common.id, import_id, NULL, error))
              && (category != TECHO_CATEGORY_CHECKUP || common.withdrawn
                  || techo_store_add_item_sources (db, row_id, common.provenance, common.id,
                                                   common.items, error));
