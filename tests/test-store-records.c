@@ -98,6 +98,33 @@ open_raw (const char *dir)
   return db;
 }
 
+/* A new raw store in @dir, keyed with a new key kept in the keyring as
+ * the store keeps its own, at schema version 0. */
+static TechoSqlite *
+create_raw (const char *dir)
+{
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
+  g_autofree char *hex = NULL;
+  g_autofree char *key = NULL;
+  guint8 raw[32];
+  TechoSqlite *db;
+
+  g_assert_true (techo_random_bytes (raw, sizeof raw, NULL));
+  hex = techo_hex_encode (raw, sizeof raw);
+  key = g_strdup_printf ("x'%s'", hex);
+  g_assert_true (techo_vault_store_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
+                                           hex, NULL, &error));
+  g_assert_no_error (error);
+  db = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (db, key, &error));
+  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096", &error));
+  g_assert_no_error (error);
+  return db;
+}
+
 static TechoItem *
 item_new (const char *code,
           const char *value,
@@ -552,26 +579,14 @@ test_migrate_from_v0 (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("techo-v0-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
   g_autoptr(TechoVault) vault = techo_vault_new (dir);
   g_autoptr(TechoStore) store = NULL;
-  g_autofree char *hex = NULL;
-  g_autofree char *key = NULL;
-  guint8 raw[32];
   TechoSqlite *db;
   gint64 n = 0;
 
   /* A version-0 store: keyed, with a table of an early build, no marker. */
-  g_assert_true (techo_random_bytes (raw, sizeof raw, NULL));
-  hex = techo_hex_encode (raw, sizeof raw);
-  key = g_strdup_printf ("x'%s'", hex);
-  g_assert_true (techo_vault_store_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
-                                           hex, NULL, &error));
-  db = techo_sqlite_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (techo_sqlite_key (db, key, &error));
-  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096;"
-                                        "CREATE TABLE notes (text TEXT);"
+  db = create_raw (dir);
+  g_assert_true (techo_sqlite_exec (db, "CREATE TABLE notes (text TEXT);"
                                         "INSERT INTO notes VALUES ('kept');", &error));
   g_assert_no_error (error);
   techo_sqlite_close (db);
@@ -634,39 +649,27 @@ counted_dispensing_new (const char *id,
 }
 
 /* Schema 11 counts inserted dispensings in the writer, not by trigger: a
- * version-10 store with data upgrades with its counts right, and the
- * sync's pages, the import's single writes, withdrawals and deletes keep
- * them right after. */
+ * version-10 store with data upgrades with its counts right, and a sync
+ * page of new rows, re-reads, withdrawals and a revision that changes a
+ * row's ingredient, then deletes, keep them right after. */
 static void
 test_ingredient_counts_from_v10 (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("techo-v10-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
   g_autoptr(TechoVault) vault = techo_vault_new (dir);
   g_autoptr(TechoStore) store = NULL;
   g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autofree char *hex = NULL;
-  g_autofree char *key = NULL;
   const TechoStoreMigration *all;
   guint n_all = 0, n_v10 = 0;
-  guint8 raw[32];
   TechoSqlite *db;
   gint64 n = 0;
   int version = 0;
 
-  g_assert_true (techo_random_bytes (raw, sizeof raw, NULL));
-  hex = techo_hex_encode (raw, sizeof raw);
-  key = g_strdup_printf ("x'%s'", hex);
-  g_assert_true (techo_vault_store_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
-                                           hex, NULL, &error));
   all = techo_store_schema_migrations (&n_all);
   while (n_v10 < n_all && all[n_v10].version <= 10)
     n_v10++;
-  db = techo_sqlite_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (techo_sqlite_key (db, key, &error));
-  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096", &error));
+  db = create_raw (dir);
   g_assert_true (techo_store_schema_migrate (db, all, n_v10, &version, &error));
   g_assert_no_error (error);
   g_assert_cmpint (version, ==, 10);
