@@ -707,11 +707,17 @@ test_ingredient_counts_from_v10 (void)
   g_ptr_array_add (page, counted_dispensing_new ("i", NULL, "湿布", FALSE));
   g_ptr_array_add (page, counted_dispensing_new ("j", NULL, "湿布", FALSE));
   g_ptr_array_add (page, counted_dispensing_new ("k", "1124017F1030", "取り消し", TRUE));
+  /* Characters, not bytes, as SQLite counts them: a long code of
+   * multi-byte characters, a short one longer than 7 bytes, a code with a
+   * broken sequence. */
+  g_ptr_array_add (page, counted_dispensing_new ("l", "アムロジピン錠5mg", "アムロジピン", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("m", "ｱﾑﾛｼﾞ", "短い", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("n", "\xe3\x81" "zbcdefgh", "壊れ", FALSE));
   g_ptr_array_add (page, counted_dispensing_new ("a", "2149044F1020", "アムロジピン", FALSE));
   g_ptr_array_add (page, counted_dispensing_new ("b", "2149044F2025", "アムロジピンOD", TRUE));
-  ((TechoDispensing *) g_ptr_array_index (page, 6))->revision = 2;
+  ((TechoDispensing *) g_ptr_array_index (page, 9))->revision = 2;
   g_ptr_array_add (page, counted_dispensing_new ("c", "1124017F1030", "ビタミン", FALSE));
-  ((TechoDispensing *) g_ptr_array_index (page, 7))->revision = 2;
+  ((TechoDispensing *) g_ptr_array_index (page, 10))->revision = 2;
   g_assert_true (techo_store_upsert_page_sync (store, 1, TECHO_CATEGORY_MEDICATION, page, NULL,
                                                NULL, &error));
   g_assert_no_error (error);
@@ -728,6 +734,10 @@ test_ingredient_counts_from_v10 (void)
                                                " WHERE profile_id = 1 AND key = '湿布'",
                                            &n, &error));
   g_assert_cmpint (n, ==, 2);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT n FROM dispensing_ingredients"
+                                               " WHERE profile_id = 1 AND key = 'アムロジピン錠'",
+                                           &n, &error));
+  g_assert_cmpint (n, ==, 1);
   g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM sqlite_master WHERE"
                                                " name = 'dispensing_ingredients_insert'",
                                            &n, &error));

@@ -561,59 +561,66 @@ portal_replaced_values (TechoSqlite            *db,
   return TRUE;
 }
 
-/* Counts the dispensings @rows (row ids, just inserted) of @profile_id
- * into dispensing_ingredients, those the lists show: since schema 11 no
- * trigger does it on insert (techo-store-schema.c says why). One update
- * per ingredient the rows touch, so a page of a thousand lines costs a
- * few dozen writes, not a thousand. */
+/* The ingredient of a dispensing, as TECHO_STORE_INGREDIENT_KEY says it in
+ * SQL: the first 7 characters of the YJ code when it has 7, else the drug
+ * name, else ''. Characters are counted as SQLite's length () and substr ()
+ * count them (a byte from 0xc0 up with the continuation bytes after it),
+ * so that the counts below agree with the index on that expression. */
+static char *
+ingredient_key (const TechoDispensing *d)
+{
+  if (d->yj_code != NULL)
+    {
+      const guchar *p = (const guchar *) d->yj_code;
+      guint n = 0;
+
+      while (*p != '\0' && n < 7)
+        {
+          n++;
+          if (*p++ >= 0xc0)
+            while ((*p & 0xc0) == 0x80)
+              p++;
+        }
+      if (n == 7)
+        return g_strndup (d->yj_code, (const char *) p - d->yj_code);
+    }
+  return g_strdup (d->drug_name != NULL ? d->drug_name : "");
+}
+
+/* Adds a new listed dispensing to @tally (ingredient → how many). */
+static void
+tally_dispensing (GHashTable            *tally,
+                  const TechoDispensing *d)
+{
+  char *key = ingredient_key (d);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (tally, key));
+
+  g_hash_table_replace (tally, key, GUINT_TO_POINTER (n + 1));
+}
+
+static GHashTable *
+tally_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Adds @tally, the ingredients of dispensings of @profile_id just
+ * inserted, to dispensing_ingredients: since schema 11 no trigger counts
+ * an insert (techo-store-schema.c says why). One update per ingredient,
+ * so a sync page of a thousand lines costs a few dozen writes. */
 static gboolean
-count_new_dispensings (TechoSqlite   *db,
+add_ingredient_counts (TechoSqlite   *db,
                        gint64         profile_id,
-                       const gint64  *rows,
-                       guint          n_rows,
+                       GHashTable    *tally,
                        GError       **error)
 {
-  g_autoptr(TechoSqliteStatement) key = NULL;
   g_autoptr(TechoSqliteStatement) add = NULL;
   g_autoptr(TechoSqliteStatement) bump = NULL;
-  g_autoptr(GHashTable) counts = NULL;
   GHashTableIter iter;
-  gpointer name, n;
+  gpointer key, n;
 
-  if (n_rows == 0)
+  if (g_hash_table_size (tally) == 0)
     return TRUE;
-  key = techo_sqlite_prepare_cached (db,
-                                     "SELECT " TECHO_STORE_INGREDIENT_KEY " FROM dispensings"
-                                     " WHERE row_id = ?1 AND profile_id = ?2 AND withdrawn = 0"
-                                     " AND revised_by IS NULL", error);
-  if (key == NULL)
-    return FALSE;
-  counts = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
-  for (guint i = 0; i < n_rows; i++)
-    {
-      g_autoptr(GError) local_error = NULL;
-
-      if (!techo_sqlite_statement_reset (key, error))
-        return FALSE;
-      techo_sqlite_bind_int64 (key, 1, rows[i]);
-      techo_sqlite_bind_int64 (key, 2, profile_id);
-      if (techo_sqlite_step (key, &local_error))
-        {
-          const char *text = techo_sqlite_column_text (key, 0);
-          gpointer found;
-
-          if (g_hash_table_lookup_extended (counts, text, NULL, &found))
-            g_hash_table_replace (counts, g_strdup (text), GUINT_TO_POINTER (GPOINTER_TO_UINT (found) + 1));
-          else
-            g_hash_table_insert (counts, g_strdup (text), GUINT_TO_POINTER (1));
-        }
-      else if (local_error != NULL)
-        {
-          g_propagate_error (error, g_steal_pointer (&local_error));
-          return FALSE;
-        }
-    }
-
   add = techo_sqlite_prepare_cached (db,
                                      "INSERT OR IGNORE INTO dispensing_ingredients (profile_id,"
                                      " key, n) VALUES (?1, ?2, 0)", error);
@@ -623,16 +630,16 @@ count_new_dispensings (TechoSqlite   *db,
                                                     " WHERE profile_id = ?1 AND key = ?2", error);
   if (bump == NULL)
     return FALSE;
-  g_hash_table_iter_init (&iter, counts);
-  while (g_hash_table_iter_next (&iter, &name, &n))
+  g_hash_table_iter_init (&iter, tally);
+  while (g_hash_table_iter_next (&iter, &key, &n))
     {
       if (!techo_sqlite_statement_reset (add, error) ||
           !techo_sqlite_statement_reset (bump, error))
         return FALSE;
       techo_sqlite_bind_int64 (add, 1, profile_id);
-      techo_sqlite_bind_text_static (add, 2, name);
+      techo_sqlite_bind_text_static (add, 2, key);
       techo_sqlite_bind_int64 (bump, 1, profile_id);
-      techo_sqlite_bind_text_static (bump, 2, name);
+      techo_sqlite_bind_text_static (bump, 2, key);
       techo_sqlite_bind_int64 (bump, 3, GPOINTER_TO_UINT (n));
       if (!techo_sqlite_step_done (add, error) || !techo_sqlite_step_done (bump, error))
         return FALSE;
@@ -642,10 +649,10 @@ count_new_dispensings (TechoSqlite   *db,
 
 /* techo_store_write_record, also saying whether the row changed at all
  * (inserted, or updated to a higher revision): the sync's re-read of
- * months it already has changes nothing and is not news. A dispensing it
- * inserts is counted into dispensing_ingredients at once, or, with
- * @new_dispensings, its row id is added there for the caller to count
- * with the rest of its page (count_new_dispensings). */
+ * months it already has changes nothing and is not news. A listed
+ * dispensing it inserts is counted into dispensing_ingredients at once,
+ * or, with @tally, added there for the caller to count with the rest of
+ * its page (add_ingredient_counts). */
 static gboolean
 write_record (TechoSqlite    *db,
               TechoCategory   category,
@@ -656,7 +663,7 @@ write_record (TechoSqlite    *db,
               gint64         *out_row,
               gboolean       *out_inserted,
               gboolean       *out_changed,
-              GArray         *new_dispensings,
+              GHashTable     *tally,
               GError        **error)
 {
   const KindSql *sql = category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
@@ -694,9 +701,10 @@ write_record (TechoSqlite    *db,
       *out_changed = TRUE;
       if (category == TECHO_CATEGORY_MEDICATION && !common.withdrawn)
         {
-          if (new_dispensings != NULL)
-            g_array_append_val (new_dispensings, row_id);
-          else if (!count_new_dispensings (db, profile_id, &row_id, 1, error))
+          g_autoptr(GHashTable) one = tally == NULL ? tally_new () : NULL;
+
+          tally_dispensing (tally != NULL ? tally : one, record);
+          if (one != NULL && !add_ingredient_counts (db, profile_id, one, error))
             return FALSE;
         }
       if (import_id > 0)
@@ -789,14 +797,14 @@ upsert_record (TechoSqlite   *db,
                gconstpointer  record,
                gint64         received_at,
                gboolean      *out_changed,
-               GArray        *new_dispensings,
+               GHashTable    *tally,
                GError       **error)
 {
   gint64 row = 0;
   gboolean inserted = FALSE;
 
   return write_record (db, category, profile_id, record, received_at, 0, &row, &inserted,
-                       out_changed, new_dispensings, error);
+                       out_changed, tally, error);
 }
 
 static gboolean
@@ -824,7 +832,7 @@ upsert_page_job (TechoStore    *self,
 {
   TechoStoreRequest *r = data;
   g_autoptr(GError) local_error = NULL;
-  g_autoptr(GArray) new_dispensings = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr(GHashTable) tally = tally_new ();
   gint64 now = techo_store_now ();
   guint n_changed = 0;
 
@@ -850,13 +858,12 @@ upsert_page_job (TechoStore    *self,
       gboolean changed = FALSE;
 
       if (!upsert_record (db, r->category, r->profile_id,
-                          g_ptr_array_index (r->records, i), now, &changed, new_dispensings,
+                          g_ptr_array_index (r->records, i), now, &changed, tally,
                           &local_error))
         goto failed;
       n_changed += changed ? 1 : 0;
     }
-  if (!count_new_dispensings (db, r->profile_id, (const gint64 *) (gpointer) new_dispensings->data,
-                              new_dispensings->len, &local_error))
+  if (!add_ingredient_counts (db, r->profile_id, tally, &local_error))
     goto failed;
   if (r->first != NULL &&
       !write_sync_state (db, r->profile_id, r->category, r->first, now, &local_error))
