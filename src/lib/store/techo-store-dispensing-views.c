@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The medication history a window at a time: one row per ingredient from
- * dispensing_ingredients (kept by trigger, schema v10) and pages of
+ * dispensing_ingredients (counted by the writers that insert, schema v12;
+ * by triggers on update and delete) and pages of
  * dispensings by keyset on (dispensed_on, row_id) through the
  * dispensings_by_ingredient and dispensings_by_date indexes. Every *_job
  * runs on the store thread. */
