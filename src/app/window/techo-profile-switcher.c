@@ -40,22 +40,6 @@ enum
 
 static guint signals[N_SIGNALS];
 
-static TechoProfile *
-profile_copy (const TechoProfile *p)
-{
-  TechoProfile *copy = techo_profile_new ();
-
-  copy->id = p->id;
-  copy->subject = g_strdup (p->subject);
-  copy->issuer = g_strdup (p->issuer);
-  copy->name = g_strdup (p->name);
-  copy->name_kana = g_strdup (p->name_kana);
-  copy->birth_date = g_strdup (p->birth_date);
-  copy->sex = g_strdup (p->sex);
-  copy->insurer_number = g_strdup (p->insurer_number);
-  return copy;
-}
-
 static const TechoProfile *
 current_profile (TechoProfileSwitcher *self)
 {
@@ -319,7 +303,7 @@ techo_profile_switcher_set_profiles (TechoProfileSwitcher *self,
 
   g_ptr_array_set_size (self->profiles, 0);
   for (guint i = 0; profiles != NULL && i < profiles->len; i++)
-    g_ptr_array_add (self->profiles, profile_copy (g_ptr_array_index (profiles, i)));
+    g_ptr_array_add (self->profiles, techo_profile_copy (g_ptr_array_index (profiles, i)));
   self->current_id = current_id;
   update (self);
 }

@@ -229,6 +229,7 @@ typedef struct
 
 TechoProfile *techo_profile_new  (void);
 void          techo_profile_free (TechoProfile *profile);
+TechoProfile *techo_profile_copy (const TechoProfile *profile);
 
 void          techo_provenance_clear (TechoProvenance *provenance);
 

@@ -317,3 +317,19 @@ techo_profile_free (TechoProfile *profile)
   g_free (profile->insurer_number);
   g_free (profile);
 }
+
+TechoProfile *
+techo_profile_copy (const TechoProfile *profile)
+{
+  TechoProfile *copy = techo_profile_new ();
+
+  copy->id = profile->id;
+  copy->subject = g_strdup (profile->subject);
+  copy->issuer = g_strdup (profile->issuer);
+  copy->name = g_strdup (profile->name);
+  copy->name_kana = g_strdup (profile->name_kana);
+  copy->birth_date = g_strdup (profile->birth_date);
+  copy->sex = g_strdup (profile->sex);
+  copy->insurer_number = g_strdup (profile->insurer_number);
+  return copy;
+}

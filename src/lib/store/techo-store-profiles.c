@@ -112,22 +112,6 @@ failed:
   return NULL;
 }
 
-static TechoProfile *
-profile_copy (const TechoProfile *p)
-{
-  TechoProfile *copy = techo_profile_new ();
-
-  copy->id = p->id;
-  copy->subject = g_strdup (p->subject);
-  copy->issuer = g_strdup (p->issuer);
-  copy->name = g_strdup (p->name);
-  copy->name_kana = g_strdup (p->name_kana);
-  copy->birth_date = g_strdup (p->birth_date);
-  copy->sex = g_strdup (p->sex);
-  copy->insurer_number = g_strdup (p->insurer_number);
-  return copy;
-}
-
 gboolean
 techo_store_ensure_profile_sync (TechoStore          *self,
                                  const TechoProfile  *profile,
@@ -141,7 +125,7 @@ techo_store_ensure_profile_sync (TechoStore          *self,
   g_return_val_if_fail (profile != NULL, FALSE);
 
   r = techo_store_request_new (0);
-  r->profile = profile_copy (profile);
+  r->profile = techo_profile_copy (profile);
   id = techo_store_run_sync (self, ensure_profile_job, r, (GDestroyNotify) techo_store_request_free,
                              cancellable, error);
   if (id == NULL)
