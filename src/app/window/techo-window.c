@@ -276,7 +276,13 @@ send_reminders (TechoWindow *self)
   self->reminders_sent = TRUE;
   today = techo_format_today ();
   reminders = techo_reminders_collect (self->records, today, self->settings);
-  techo_reminders_send (G_APPLICATION (app), reminders);
+  /* Once a day: the background service (techo --background) may have
+   * sent them this morning already; the store remembers. */
+  if (self->store != NULL && self->records->profile != NULL && self->records->profile->id > 0)
+    techo_reminders_send_async (G_APPLICATION (app), reminders, self->store,
+                                self->records->profile->id, today, NULL, NULL, NULL);
+  else
+    techo_reminders_send (G_APPLICATION (app), reminders);
 }
 
 static gboolean

@@ -435,6 +435,15 @@ static const char schema_dispensing_views[] =
 #undef LISTED_NEW
 #undef LISTED_OLD
 
+/* The reminders sent today (techo-store-reminders.c): a row per reminder
+ * id and person, kept encrypted because an id names a health fact. */
+static const char schema_reminders_sent[] =
+  "CREATE TABLE reminders_sent ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  reminder TEXT NOT NULL,"
+  "  sent_on TEXT NOT NULL,"
+  "  PRIMARY KEY (profile_id, reminder));";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -446,6 +455,7 @@ static const TechoStoreMigration migrations[] = {
   { 8, schema_owner_pin },
   { 9, schema_import_created_profile },
   { 10, schema_dispensing_views },
+  { 11, schema_reminders_sent },
 };
 
 const TechoStoreMigration *
