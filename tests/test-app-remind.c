@@ -234,6 +234,7 @@ child_start (const char *home,
   g_autofree char *keyfile = g_strdup_printf ("[org/techo/Techo]\nremind-when-closed=%s\n",
                                               on ? "true" : "false");
   g_autofree char *written = NULL;
+  g_autofree char *locale_dir = g_build_filename (g_getenv ("TECHO_BUILD_ROOT"), "po", NULL);
   g_autoptr(GError) error = NULL;
   Child *child = g_new0 (Child, 1);
 
@@ -244,6 +245,8 @@ child_start (const char *home,
   g_subprocess_launcher_setenv (launcher, "TECHO_DATA_DIR", data_dir, TRUE);
   g_subprocess_launcher_setenv (launcher, "G_MESSAGES_DEBUG", "techo-application", TRUE);
   g_subprocess_launcher_unsetenv (launcher, "GIO_USE_PORTALS");
+  /* Its translations from the build tree, as `meson devenv` gives them. */
+  g_subprocess_launcher_setenv (launcher, "TECHO_LOCALEDIR", locale_dir, TRUE);
   child->process = g_subprocess_launcher_spawn (launcher, &error, program,
                                                 TECHO_BACKGROUND_FLAG, NULL);
   g_assert_no_error (error);
