@@ -9,6 +9,7 @@
 #include "techo-background.h"
 #include "techo-error-text.h"
 #include "techo-host-client.h"
+#include "techo-line-breaks.h"
 #include "techo-pin-dialog.h"
 #include "techo-preferences-window.h"
 
@@ -289,6 +290,7 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = techo_preferences_window_dispose;
+  techo_line_breaks_install ();
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/techo/Techo/techo-preferences-window.ui");

@@ -12,6 +12,7 @@
 #include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-secure.h"
+#include "techo-line-breaks.h"
 #include "techo-reminders.h"
 #include "techo-startup-trace.h"
 #include "techo-window-private.h"
@@ -497,6 +498,8 @@ techo_window_class_init (TechoWindowClass *klass)
 
   object_class->dispose = techo_window_dispose;
   object_class->finalize = techo_window_finalize;
+  /* No Japanese sentence ending alone on a line, in any label. */
+  techo_line_breaks_install ();
 
   /* The other pages' classes (and their templates) load when first
    * built. */

@@ -1,0 +1,30 @@
+/* SPDX-License-Identifier: GPL-3.0-or-later */
+/* techo-line-breaks.h: where a wrapped label may not break. Pango breaks
+ * Japanese between almost any two characters (UAX #14 gives kana and kanji
+ * a break opportunity each), so a narrow label ends up with 「…残りま」 on
+ * one line and 「す。」 alone on the next. Here a sentence's last word —
+ * its kanji stem (two at most) and its hiragana ending (six at most) up
+ * to the closing 。、！？」） or the end of the text — is kept on one line
+ * with a Pango attribute (allow_breaks false over the range), which
+ * changes neither the text nor what a screen reader reads. */
+
+#pragma once
+
+#include <gtk/gtk.h>
+
+G_BEGIN_DECLS
+
+/* The attributes that keep @text's endings whole, or NULL when there is
+ * nothing to keep. */
+PangoAttrList *techo_line_breaks_attributes (const char *text);
+
+/* Applies them to @label, now and whenever its text changes; a label
+ * with attributes of its own is left alone. */
+void           techo_line_breaks_watch      (GtkLabel   *label);
+
+/* Watches every label of the process when it is first mapped (an
+ * emission hook on GtkWidget::map). Once is enough; later calls do
+ * nothing. */
+void           techo_line_breaks_install    (void);
+
+G_END_DECLS
