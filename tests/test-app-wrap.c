@@ -32,6 +32,11 @@
 #include "techo-test-sandbox.h"
 #include "techo-test-util.h"
 
+#ifdef GDK_WINDOWING_X11
+#include <gdk/x11/gdkx.h>
+#include <X11/Xlib.h>
+#endif
+
 static gboolean
 is_hiragana (gunichar c)
 {
@@ -315,6 +320,135 @@ test_narrow_pages (void)
   techo_vault_clear_all (techo_store_get_vault (store), NULL, NULL);
 }
 
+/* The tooltip GTK shows for @widget (a child of its window named
+ * "tooltip" in CSS), after the pointer is moved onto it as a mouse does. */
+static GtkWidget *
+find_tooltip (GtkWidget *widget)
+{
+  if (g_strcmp0 (gtk_widget_get_css_name (widget), "tooltip") == 0 && gtk_widget_get_mapped (widget))
+    return widget;
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_tooltip (child);
+
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static void
+point_at (GtkWidget *window,
+          GtkWidget *widget)
+{
+#ifdef GDK_WINDOWING_X11
+  GdkDisplay *display = gtk_widget_get_display (window);
+  GdkSurface *surface = gtk_native_get_surface (GTK_NATIVE (window));
+  graphene_point_t centre;
+
+  g_assert_true (gtk_widget_compute_point (widget, window,
+                                           &GRAPHENE_POINT_INIT (gtk_widget_get_width (widget) / 2.f,
+                                                                 gtk_widget_get_height (widget) / 2.f),
+                                           &centre));
+  g_assert_true (GDK_IS_X11_DISPLAY (display));
+  XWarpPointer (gdk_x11_display_get_xdisplay (display), None,
+                gdk_x11_surface_get_xid (surface), 0, 0, 0, 0, (int) centre.x, (int) centre.y);
+  XFlush (gdk_x11_display_get_xdisplay (display));
+#endif
+}
+
+static GtkWidget *
+show_tooltip (GtkWidget *window,
+              GtkWidget *widget)
+{
+  gint64 end = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  GtkWidget *tooltip = NULL;
+
+  /* Off and on again: a tooltip is a hover's. */
+  point_at (window, gtk_widget_get_first_child (window));
+  techo_test_app_pump (100);
+  point_at (window, widget);
+  while ((tooltip = find_tooltip (window)) == NULL && g_get_monotonic_time () < end)
+    techo_test_app_pump (50);
+  techo_test_app_pump (200);
+  return tooltip;
+}
+
+/* Shows @text as the tooltip of a small chip and measures it: lines,
+ * characters a line and width. */
+static void
+measure_tooltip (const char *text,
+                 int        *out_lines,
+                 int        *out_width)
+{
+  GtkWidget *window = gtk_window_new ();
+  GtkWidget *box = gtk_box_new (GTK_ORIENTATION_VERTICAL, 0);
+  GtkWidget *chip = gtk_label_new ("H");
+  GtkWidget *tooltip, *label;
+
+  gtk_widget_set_tooltip_text (chip, text);
+  gtk_widget_set_size_request (chip, 60, 40);
+  gtk_widget_set_halign (chip, GTK_ALIGN_CENTER);
+  gtk_widget_set_valign (chip, GTK_ALIGN_CENTER);
+  gtk_box_append (GTK_BOX (box), gtk_label_new (" "));
+  gtk_box_append (GTK_BOX (box), chip);
+  gtk_window_set_child (GTK_WINDOW (window), box);
+  gtk_window_set_default_size (GTK_WINDOW (window), 360, 300);
+  gtk_window_present (GTK_WINDOW (window));
+  techo_test_app_pump (400);
+
+  tooltip = show_tooltip (window, chip);
+  g_assert_nonnull (tooltip);
+  label = techo_test_app_find_widget (tooltip, GTK_TYPE_LABEL);
+  g_assert_nonnull (label);
+  g_assert_cmpstr (gtk_label_get_text (GTK_LABEL (label)), ==, text);
+  *out_lines = pango_layout_get_line_count (gtk_label_get_layout (GTK_LABEL (label)));
+  *out_width = gtk_widget_get_width (label);
+  techo_test_app_save_screenshot_as (tooltip, "wrap",
+                                     g_utf8_strlen (text, -1) < 60 ? "tooltip" : "tooltip-long", 0);
+  gtk_window_destroy (GTK_WINDOW (window));
+  techo_test_app_pump (100);
+}
+
+/* Tooltips in Japanese are readable blocks, not a narrow column: GTK 4.8's
+ * tooltip label wraps (max-width-chars), and Japanese has a break
+ * opportunity at nearly every character, so a too small natural width
+ * would stack a sentence a few characters a line. Measured on the real
+ * tooltip shown by hovering (the pointer moved with XWarpPointer): the
+ * checkups page's note on a laboratory's flag, and a paragraph of three
+ * of the app's sentences; each line holds at least 15 characters, and the
+ * tooltip stays within 480 px. */
+static void
+test_tooltip (void)
+{
+  const char *flag = _("The laboratory’s own flag differs from the national checkup threshold "
+                       "shown beside it.");
+  g_autofree char *paragraph = g_strconcat (flag, " ",
+                                            _("A detailed examination is recommended and none is recorded."),
+                                            " ",
+                                            _("Your municipality offers this screening. Open Techo for the details."),
+                                            NULL);
+  const char * const texts[] = { flag, paragraph };
+
+  if (!GDK_IS_X11_DISPLAY (gdk_display_get_default ()))
+    {
+      g_test_skip ("the pointer is moved with X11");
+      return;
+    }
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    {
+      int chars = g_utf8_strlen (texts[i], -1);
+      int lines = 0, width = 0;
+
+      measure_tooltip (texts[i], &lines, &width);
+      g_test_message ("tooltip of %d characters: %d lines, %d px wide", chars, lines, width);
+      g_assert_cmpint (lines, >=, 1);
+      g_assert_cmpint (chars / lines, >=, 15);
+      g_assert_cmpint (width, <=, 480);
+    }
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -331,6 +465,7 @@ main (int   argc,
 
   g_test_add_func ("/app-wrap/endings-kept", test_endings_kept);
   g_test_add_func ("/app-wrap/narrow-pages", test_narrow_pages);
+  g_test_add_func ("/app-wrap/tooltip", test_tooltip);
   status = g_test_run ();
   techo_test_remove_tree (home);
   return status;
