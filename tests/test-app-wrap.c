@@ -10,6 +10,10 @@
  *     as in 「残りま／す。」;
  *   - (Japanese) as a line of fewer than three characters ending in 。 (an
  *     orphaned 「す。」);
+ *   - (Japanese) with a run of at most six hiragana that continues the
+ *     word the line before ends with (hiragana, kanji or katakana): a
+ *     word, its ending or its particles split (「と／き」, 「お知／らせを」;
+ *     a polite お or ご before a kanji begins a word);
  *   - (any language) with a lower-case Latin letter when the line before
  *     ends in a Latin letter: a word broken in two ("choleste／rol").
  *
@@ -116,6 +120,18 @@ bad_break (GArray *previous,
     return "a Japanese predicate's ending split off";
   if (n_line < 3 && g_array_index (line, gunichar, n_line - 1) == 0x3002)
     return "a line of fewer than three characters ending in 。";
+  /* お and ご before a kanji begin the next word (お知らせ, ご自身). */
+  if (n_kana > 0 && is_japanese_letter (last)
+      && !(n_kana == 1 && (first == 0x304A || first == 0x3054) && n_line > 1
+           && is_japanese_letter (g_array_index (line, gunichar, 1))))
+    {
+      guint run = n_kana;
+
+      for (guint i = n_previous; i > 0 && is_hiragana (g_array_index (previous, gunichar, i - 1)); i--)
+        run++;
+      if (run <= 6)
+        return "a word or its ending split";
+    }
   /* A word ends at a space (or a hyphen in the text); a line that ends in
    * a letter and a next that goes on in lower case split a word. */
   if (n_previous == previous->len && is_latin_letter (last)
@@ -147,7 +163,9 @@ check_label (GtkLabel   *label,
     {
       PangoLayoutLine *line = pango_layout_get_line_readonly (layout, i);
       g_autoptr(GArray) chars = line_chars (text, line->start_index, line->length);
-      const char *problem = i > 0 ? bad_break (previous, chars) : NULL;
+      /* A line the text itself starts (after a newline) is not a wrap. */
+      gboolean wrapped = i > 0 && line->start_index > 0 && text[line->start_index - 1] != '\n';
+      const char *problem = wrapped ? bad_break (previous, chars) : NULL;
 
       if (problem != NULL)
         {
@@ -159,6 +177,37 @@ check_label (GtkLabel   *label,
       g_clear_pointer (&previous, g_array_unref);
       previous = g_steal_pointer (&chars);
     }
+}
+
+/* For a failure's message: the wrapped labels that ask for more than
+ * @limit px. */
+static void
+print_wide_labels (GtkWidget *widget,
+                   int        limit)
+{
+  if (GTK_IS_LABEL (widget) && gtk_widget_get_visible (widget))
+    {
+      int min = 0;
+
+      gtk_widget_measure (widget, GTK_ORIENTATION_HORIZONTAL, -1, &min, NULL, NULL, NULL);
+      if (min > limit)
+        g_test_message ("label asking %d px: “%s” (wrap %d)", min,
+                        gtk_label_get_text (GTK_LABEL (widget)),
+                        gtk_label_get_wrap (GTK_LABEL (widget)));
+    }
+  for (GtkWidget *child = gtk_widget_get_first_child (widget); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    print_wide_labels (child, limit);
+}
+
+static void
+assert_fits (GtkWidget  *window,
+             const char *where)
+{
+  if (gtk_widget_get_width (window) <= 400)
+    return;
+  print_wide_labels (window, 250);
+  g_error ("%s is %d px wide at 360 px", where, gtk_widget_get_width (window));
 }
 
 static void
@@ -200,7 +249,7 @@ count_bad_widths (const char *text,
           PangoLayoutLine *line = pango_layout_get_line_readonly (layout, i);
           g_autoptr(GArray) chars = line_chars (text, line->start_index, line->length);
 
-          if (i > 0 && bad_break (previous, chars) != NULL)
+          if (i > 0 && text[line->start_index - 1] != '\n' && bad_break (previous, chars) != NULL)
             {
               bad++;
               break;
@@ -223,6 +272,7 @@ test_endings_kept (void)
     "医師には、あなたが選んだものだけを見せます。Techo から記録が出ていくたびに、同意の記録がここに残ります。",
     "アムロジピン錠5mgは残り3日分です。次の受診の前になくなります。",
     "精密検査をすすめられていて、受けた記録がありません。",
+    "精密検査をすすめられていて、受けた記録がないときに通知します",
   };
 
   for (guint i = 0; i < G_N_ELEMENTS (sentences); i++)
@@ -235,6 +285,28 @@ test_endings_kept (void)
       g_assert_nonnull (attributes);
       g_assert_cmpuint (bare, >, 0);
       g_assert_cmpuint (kept, ==, 0);
+    }
+  /* In a label, with markup too (GtkLabel 4.8 merges its attributes
+   * with the markup's, joining equal ranges that touch): kept words side
+   * by side still break between them, so the label asks for no more than
+   * its longest word. */
+  for (int markup = 0; markup < 2; markup++)
+    {
+      const char *sentence = "記録を見せたり渡したりすると、そのときの同意がここに表示されます。";
+      GtkWidget *label = g_object_ref_sink (gtk_label_new (sentence));
+      g_autoptr(PangoAttrList) attributes = techo_line_breaks_attributes (sentence);
+      int plain = 0, kept = 0, natural = 0;
+
+      gtk_label_set_wrap (GTK_LABEL (label), TRUE);
+      gtk_label_set_use_markup (GTK_LABEL (label), markup);
+      gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &plain, &natural, NULL, NULL);
+      gtk_label_set_attributes (GTK_LABEL (label), attributes);
+      gtk_widget_measure (label, GTK_ORIENTATION_HORIZONTAL, -1, &kept, NULL, NULL, NULL);
+      g_test_message ("markup %d: %d px at least alone, %d kept, %d natural", markup, plain,
+                      kept, natural);
+      g_assert_cmpint (kept, >, plain);
+      g_assert_cmpint (kept, <, natural / 3);
+      g_object_unref (label);
     }
   /* Latin text and text without endings: nothing to keep. */
   g_assert_null (techo_line_breaks_attributes ("Cholesterol 149 mg/dL"));
@@ -280,6 +352,8 @@ test_narrow_pages (void)
       techo_test_app_pump (400);
       walk (GTK_WIDGET (window), name, &checked);
       techo_test_app_save_screenshot_as (GTK_WIDGET (window), "wrap", name, 100);
+      /* Words kept whole must not make any label wider than the window. */
+      assert_fits (GTK_WIDGET (window), name);
     }
   /* The medicines page's other views: the history and お薬手帳の基本. */
   {
@@ -296,6 +370,7 @@ test_narrow_pages (void)
         techo_test_app_pump (400);
         walk (GTK_WIDGET (window), where, &checked);
         techo_test_app_save_screenshot_as (GTK_WIDGET (window), "wrap", where, 100);
+        assert_fits (GTK_WIDGET (window), where);
       }
     techo_medicines_page_show_view (TECHO_MEDICINES_PAGE (page), "now");
   }
@@ -305,6 +380,7 @@ test_narrow_pages (void)
   gtk_window_present (GTK_WINDOW (preferences));
   techo_test_app_pump (400);
   walk (preferences, "preferences", &checked);
+  assert_fits (preferences, "preferences");
   techo_test_app_save_screenshot_as (preferences, "wrap", "preferences", 100);
   gtk_window_destroy (GTK_WINDOW (preferences));
 

@@ -10,8 +10,8 @@
 #include "techo-line-breaks.h"
 
 /* A word's kanji or katakana stem and hiragana ending, at most: enough for
- * 残ります。, 見せます。, ありません。; short enough that a narrow label
- * still finds a break. */
+ * 残ります。, 見せます。, ありません。, がないときに; short enough that a
+ * narrow label still finds a break (nine characters, about 130 px). */
 #define MAX_STEM 2
 #define MAX_ENDING 6
 
@@ -33,11 +33,66 @@ is_stem (gunichar c)
          || c == 0x3005;                                    /* 々 */
 }
 
+/* The polite prefixes お and ご go with the word after them (お知らせ,
+ * ご自身), not with the particles before. */
+static gboolean
+is_prefix (gunichar c)
+{
+  return c == 0x304A || c == 0x3054;
+}
+
+/* @start moved back over a word's stem (MAX_STEM at most) and its polite
+ * prefix. */
+static guint
+take_stem (GArray *chars,
+           guint   start)
+{
+  guint stem = 0;
+
+  while (start > 0 && stem < MAX_STEM && is_stem (g_array_index (chars, gunichar, start - 1)))
+    {
+      start--;
+      stem++;
+    }
+  if (stem > 0 && start > 0 && is_prefix (g_array_index (chars, gunichar, start - 1)))
+    start--;
+  return start;
+}
+
 static gboolean
 is_closing (gunichar c)
 {
   return c == 0x3002 || c == 0x3001 || c == 0xFF01 || c == 0xFF1F || c == 0x300D
          || c == 0x300F || c == 0xFF09;
+}
+
+static gboolean
+is_katakana (gunichar c)
+{
+  return (c >= 0x30A1 && c <= 0x30FA) || c == 0x30FC;
+}
+
+/* No break between the characters @start … @stop - 1 (two at least, the
+ * last a CJK one). */
+static void
+add_kept (PangoAttrList **list,
+          GArray         *offsets,
+          guint           start,
+          guint           stop)
+{
+  PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
+
+  if (*list == NULL)
+    *list = pango_attr_list_new ();
+  /* Pango suppresses the breaks between the characters of the range;
+   * those before and after it stay. The range ends a byte inside its last
+   * character (a CJK one, three bytes; Pango counts a character begun as
+   * covered): GtkLabel merges a markup label's attributes with
+   * pango_attr_list_change, which joins equal ranges that touch, and two
+   * words side by side would become one. */
+  keep->start_index = g_array_index (offsets, guint, start);
+  keep->end_index = g_array_index (offsets, guint, stop) - 1;
+  pango_attr_list_insert (*list, keep);
 }
 
 PangoAttrList *
@@ -67,45 +122,57 @@ techo_line_breaks_attributes (const char *text)
     g_array_append_val (offsets, end);
   }
 
-  for (guint k = 0; k < n; k++)
+  /* Each maximal run of hiragana [a, b), and of katakana. */
+  for (guint a = 0; a < n; a++)
     {
-      guint start, stop, ending = 0, stem = 0;
+      guint b = a, start, stop;
 
-      /* The last hiragana of an ending: a closing mark or the end next. */
-      if (!is_hiragana (g_array_index (chars, gunichar, k))
-          || (k + 1 < n && !is_closing (g_array_index (chars, gunichar, k + 1))
-              && g_array_index (chars, gunichar, k + 1) != '\n'))
-        continue;
-      start = k + 1;
-      while (start > 0 && ending < MAX_ENDING
-             && is_hiragana (g_array_index (chars, gunichar, start - 1)))
+      if (is_katakana (g_array_index (chars, gunichar, a)))
         {
-          start--;
-          ending++;
+          /* A short katakana word (ログイン, サプリメント) stays whole; a
+           * long drug name breaks where Pango likes. */
+          while (b < n && is_katakana (g_array_index (chars, gunichar, b)))
+            b++;
+          if (b - a >= 2 && b - a <= MAX_ENDING)
+            add_kept (&list, offsets, a, b);
+          a = b - 1;
+          continue;
         }
-      /* The whole ending: its stem with it (a longer one is left to
-       * break where Pango likes). */
-      if (start == 0 || !is_hiragana (g_array_index (chars, gunichar, start - 1)))
-        while (start > 0 && stem < MAX_STEM && is_stem (g_array_index (chars, gunichar, start - 1)))
-          {
-            start--;
-            stem++;
-          }
-      stop = k + 1;
-      while (stop < n && is_closing (g_array_index (chars, gunichar, stop)))
-        stop++;
-      if (stop - start < 2)
+      if (!is_hiragana (g_array_index (chars, gunichar, a)))
         continue;
-      if (list == NULL)
-        list = pango_attr_list_new ();
-      {
-        PangoAttribute *keep = pango_attr_allow_breaks_new (FALSE);
-
-        keep->start_index = g_array_index (offsets, guint, start);
-        keep->end_index = g_array_index (offsets, guint, stop);
-        pango_attr_list_insert (list, keep);
-      }
-      k = stop - 1;
+      while (b < n && is_hiragana (g_array_index (chars, gunichar, b)))
+        b++;
+      if (b == n || is_closing (g_array_index (chars, gunichar, b))
+          || g_array_index (chars, gunichar, b) == '\n')
+        {
+          /* A sentence's ending: its last MAX_ENDING kana, with the stem
+           * when the whole run fits, and the closing marks. */
+          start = b - a > MAX_ENDING ? b - MAX_ENDING : a;
+          if (start == a)
+            start = take_stem (chars, start);
+          stop = b;
+          while (stop < n && is_closing (g_array_index (chars, gunichar, stop)))
+            stop++;
+        }
+      else if (b - a <= MAX_ENDING)
+        {
+          /* A short run inside a sentence (がないときに, を, には) and its
+           * stem (知らせを): one word and its particles, never split. */
+          start = take_stem (chars, a);
+          stop = b;
+          /* A prefix at its end belongs to the next word. */
+          if (is_prefix (g_array_index (chars, gunichar, b - 1))
+              && is_stem (g_array_index (chars, gunichar, b)))
+            stop = b - 1;
+        }
+      else
+        {
+          a = b - 1;
+          continue;
+        }
+      if (stop - start >= 2)
+        add_kept (&list, offsets, start, stop);
+      a = MAX (b, stop) - 1;
     }
   return list;
 }
