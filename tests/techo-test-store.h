@@ -17,4 +17,15 @@ TechoStore *techo_test_store_open  (const char  *template,
 void        techo_test_store_close (TechoStore  *store,
                                     const char  *dir);
 
+/* The @i-th (from 0) dispensing of a made-up history. */
+typedef TechoDispensing *(*TechoTestDispensingFunc) (guint i);
+
+/* A history for the views tests: ensures @profile in @store and gives it
+ * the @n dispensings @make makes, upserted in pages as the sync writes
+ * them. Returns the person's id. */
+gint64      techo_test_store_add_history (TechoStore               *store,
+                                          const TechoProfile       *profile,
+                                          guint                     n,
+                                          TechoTestDispensingFunc   make);
+
 G_END_DECLS

@@ -54,6 +54,11 @@ guint     techo_test_corpus_foreach (const char          *parser,
                                      TechoTestCorpusFunc  func,
                                      gpointer             user_data);
 
+/* A medication notebook with every record type of the JAHIS 2.x layouts
+ * (made up): its lines without line ends, NULL-terminated, the header
+ * first. test-jahis splits it into parts by line number. */
+extern const char *const techo_test_jahis_notebook[];
+
 /* The real techo-share-host on loopback (--port 0, a data dir of its
  * own, the tree's viewer page), read up to its url= line. */
 typedef struct

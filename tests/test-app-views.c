@@ -17,6 +17,7 @@
 #include "techo-medicines-page.h"
 #include "techo-window.h"
 #include "techo-test-app.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 
 #define TODAY "2025-09-01"
@@ -33,64 +34,46 @@ static const char * const codes[] = {
   "2149044F1020", "3969007F1025", "1124017F1030", "2189015F1020", "6250002F1020",
 };
 
+/* 1990 to late August 2025, a few rows a week. */
+static TechoDispensing *
+dispensing_new (guint i)
+{
+  TechoDispensing *d = techo_dispensing_new ();
+  g_autoptr(GDateTime) when = g_date_time_new_utc (1990, 1, 1, 0, 0, 0);
+  g_autoptr(GDateTime) day = g_date_time_add_days (when, (int) (i * 13028ull / N_ROWS));
+
+  d->id = g_strdup_printf ("views-%05u", i);
+  d->revision = 1;
+  d->dispensed_on = g_date_time_format (day, "%Y-%m-%d");
+  d->yj_code = g_strdup (codes[i % G_N_ELEMENTS (codes)]);
+  d->drug_name = g_strdup_printf ("Medicine %c", 'A' + (int) (i % G_N_ELEMENTS (codes)));
+  d->ingredient_name = g_strdup_printf ("Ingredient %c", 'A' + (int) (i % G_N_ELEMENTS (codes)));
+  d->prescriber_name = g_strdup ("Clinic");
+  d->days = 28;
+  d->quantity = 1;
+  return d;
+}
+
 static void
 fixture_set_up (Fixture       *f,
                 gconstpointer  data)
 {
   g_autoptr(TechoProfile) profile = techo_profile_new ();
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("techo-app-views-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = techo_store_new (f->dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-app-views-XXXXXX", &f->dir);
   profile->issuer = g_strdup ("https://portal.example");
   profile->subject = g_strdup ("sub-views");
   profile->name = g_strdup ("山田 花子");
   profile->birth_date = g_strdup ("1950-04-01");
   profile->sex = g_strdup ("female");
-  g_assert_true (techo_store_ensure_profile_sync (f->store, profile, &f->profile_id, NULL, &error));
-  g_assert_no_error (error);
-  /* 1990 to late August 2025, a few rows a week. */
-  for (guint i = 0; i < N_ROWS; i++)
-    {
-      TechoDispensing *d = techo_dispensing_new ();
-      g_autoptr(GDateTime) when = g_date_time_new_utc (1990, 1, 1, 0, 0, 0);
-      g_autoptr(GDateTime) day = g_date_time_add_days (when, (int) (i * 13028ull / N_ROWS));
-
-      d->id = g_strdup_printf ("views-%05u", i);
-      d->revision = 1;
-      d->dispensed_on = g_date_time_format (day, "%Y-%m-%d");
-      d->yj_code = g_strdup (codes[i % G_N_ELEMENTS (codes)]);
-      d->drug_name = g_strdup_printf ("Medicine %c", 'A' + (int) (i % G_N_ELEMENTS (codes)));
-      d->ingredient_name = g_strdup_printf ("Ingredient %c", 'A' + (int) (i % G_N_ELEMENTS (codes)));
-      d->prescriber_name = g_strdup ("Clinic");
-      d->days = 28;
-      d->quantity = 1;
-      g_ptr_array_add (page, d);
-      if (page->len == 500)
-        {
-          g_assert_true (techo_store_upsert_page_sync (f->store, f->profile_id,
-                                                       TECHO_CATEGORY_MEDICATION, page, NULL,
-                                                       NULL, &error));
-          g_assert_no_error (error);
-          g_ptr_array_set_size (page, 0);
-        }
-    }
+  f->profile_id = techo_test_store_add_history (f->store, profile, N_ROWS, dispensing_new);
 }
 
 static void
 fixture_tear_down (Fixture       *f,
                    gconstpointer  data)
 {
-  g_autoptr(TechoVault) vault = techo_vault_new (f->dir);
-
-  g_assert_true (techo_store_close_sync (f->store, NULL, NULL));
-  g_clear_object (&f->store);
-  techo_vault_clear_all (vault, NULL, NULL);
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
 }
 
@@ -231,8 +214,9 @@ test_window_and_export (Fixture       *f,
   path = g_build_filename (out_dir, "all.json", NULL);
   consent = techo_consent_new ("Dr. Views", "test", 1u << TECHO_CATEGORY_MEDICATION,
                                TECHO_CONSENT_METHOD_FHIR);
-  g_assert_true (techo_export_run_sync (f->store, f->profile_id, consent, TECHO_EXPORT_FORMAT_FHIR,
-                                        path, NULL, NULL, &error));
+  g_assert_true (techo_export_run_sync (f->store, f->profile_id, consent,
+                                        &(TechoExportFile) { TECHO_EXPORT_FORMAT_FHIR, path },
+                                        NULL, &error));
   g_assert_no_error (error);
   g_assert_true (g_file_get_contents (path, &exported, NULL, &error));
   g_assert_no_error (error);

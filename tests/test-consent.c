@@ -264,8 +264,9 @@ test_empty_store (void)
   g_autoptr(TechoVault) vault = techo_vault_new (dir);
 
   g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
-  g_assert_false (techo_export_run_sync (store, 0, c, TECHO_EXPORT_FORMAT_FHIR, out, NULL, NULL,
-                                         &error));
+  g_assert_false (techo_export_run_sync (store, 0, c,
+                                         &(TechoExportFile) { TECHO_EXPORT_FORMAT_FHIR, out },
+                                         NULL, &error));
   g_assert_error (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_NO_PROFILE);
   g_clear_error (&error);
   g_assert_cmpint (c->id, ==, 0);

@@ -174,10 +174,10 @@ test_export_async (void)
   g_autofree char *dir = g_build_filename (f->dir, "out", NULL);
   g_autofree char *file = g_build_filename (dir, "screenings.csv", NULL);
   g_autofree char *other = g_build_filename (dir, "checkups.csv", NULL);
+  TechoExportFile csv = { TECHO_EXPORT_FORMAT_CSV, dir };
   gint64 id = 0;
 
-  techo_export_run_async (f->store, 0, consent, TECHO_EXPORT_FORMAT_CSV, dir, NULL, NULL,
-                          exported_cb, &id);
+  techo_export_run_async (f->store, 0, consent, &csv, NULL, exported_cb, &id);
   while (id == 0)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (g_file_test (file, G_FILE_TEST_IS_REGULAR));

@@ -72,8 +72,7 @@ n_consents (TechoStore *store)
 
 typedef struct
 {
-  TechoExportFormat format;
-  const char *path;
+  TechoExportFile file;
   gboolean checked;
 } Writing;
 
@@ -92,10 +91,10 @@ checking_write (TechoDisclosure  *disclosure,
 
   g_assert_cmpuint (in_ledger->events->len, ==, 1);
   g_assert_cmpstr (event_at (in_ledger, 0), ==, TECHO_CONSENT_EVENT_CREATED);
-  g_assert_false (g_file_test (w->path, G_FILE_TEST_EXISTS));
+  g_assert_false (g_file_test (w->file.path, G_FILE_TEST_EXISTS));
   g_assert_cmpuint (techo_record_set_count (techo_disclosure_get_record_set (disclosure)), >, 0);
   w->checked = TRUE;
-  return techo_export_write (disclosure, w->format, w->path, NULL, cancellable, error);
+  return techo_export_write (disclosure, &w->file, cancellable, error);
 }
 
 static void
@@ -114,14 +113,17 @@ test_export_formats (void)
       g_autoptr(TechoConsent) logged = NULL;
       g_autoptr(GError) error = NULL;
       Writing w = { 0 };
+      TechoDisclosureWriter writer = { 0 };
       struct stat st;
 
       g_assert_true (techo_export_format_from_string (formats[i], &format));
       a = consent_for (techo_export_format_method (format));
-      w.format = format;
-      w.path = gated;
-      g_assert_true (techo_disclosure_run_sync (f->store, 0, a, techo_export_format_method (format),
-                                                checking_write, &w, NULL, &error));
+      w.file.format = format;
+      w.file.path = gated;
+      writer.method = techo_export_format_method (format);
+      writer.write = checking_write;
+      writer.user_data = &w;
+      g_assert_true (techo_disclosure_run_sync (f->store, 0, a, &writer, NULL, &error));
       g_assert_no_error (error);
       g_assert_true (w.checked);
       logged = reload (f->store, a->id);
@@ -131,7 +133,8 @@ test_export_formats (void)
       /* The export's own entry point is the same gate: consent first
        * (recorded no later than the file's time), "sent" last. */
       b = consent_for (techo_export_format_method (format));
-      g_assert_true (techo_export_run_sync (f->store, 0, b, format, direct, NULL, NULL, &error));
+      g_assert_true (techo_export_run_sync (f->store, 0, b, &(TechoExportFile) { format, direct },
+                                            NULL, &error));
       g_assert_no_error (error);
       g_clear_pointer (&logged, techo_consent_free);
       logged = reload (f->store, b->id);
@@ -180,17 +183,19 @@ test_refusals (void)
   g_autoptr(TechoConsent) logged = NULL;
   g_autoptr(TechoDisclosure) disclosure = NULL;
   g_autoptr(GError) error = NULL;
+  const TechoDisclosureWriter never = { TECHO_CONSENT_METHOD_NONE, never_write };
+  const TechoDisclosureWriter never_fhir = { TECHO_CONSENT_METHOD_FHIR, never_write };
+  const TechoDisclosureWriter fails = { TECHO_CONSENT_METHOD_NONE, failing_write };
 
   /* No recipient: refused before anything is recorded or written. */
   g_clear_pointer (&nobody->recipient, g_free);
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, nobody, TECHO_CONSENT_METHOD_NONE, never_write, NULL,
-                                             NULL, &error));
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, nobody, &never, NULL, &error));
   g_assert_error (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_MISSING);
   g_clear_error (&error);
 
   /* A consent for CSV does not open a FHIR export. */
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, wrong_method, TECHO_CONSENT_METHOD_FHIR,
-                                             never_write, NULL, NULL, &error));
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, wrong_method, &never_fhir, NULL,
+                                             &error));
   g_assert_error (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_METHOD);
   g_clear_error (&error);
   g_assert_cmpuint (n_consents (f->store), ==, 0);
@@ -198,8 +203,7 @@ test_refusals (void)
   /* One consent, one disclosure: a recorded consent does not open a second. */
   disclosure = techo_disclosure_open_sync (f->store, 0, used, TECHO_CONSENT_METHOD_NONE, NULL, &error);
   g_assert_no_error (error);
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, used, TECHO_CONSENT_METHOD_NONE, never_write, NULL,
-                                             NULL, &error));
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, used, &never, NULL, &error));
   g_assert_error (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_RECORDED);
   g_clear_error (&error);
   /* …and "sent" is recorded once. */
@@ -211,8 +215,7 @@ test_refusals (void)
   g_clear_object (&disclosure);
 
   /* A writer that fails: the consent stays (it was given), nothing "sent". */
-  g_assert_false (techo_disclosure_run_sync (f->store, 0, failing, TECHO_CONSENT_METHOD_NONE, failing_write, NULL,
-                                             NULL, &error));
+  g_assert_false (techo_disclosure_run_sync (f->store, 0, failing, &fails, NULL, &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NO_SPACE);
   g_clear_error (&error);
   g_assert_cmpint (failing->id, >, 0);
@@ -360,9 +363,9 @@ test_share_answers (void)
   gint64 end;
 
   g_assert_true (techo_share_server_listen (server, "127.0.0.1", 0, &error));
-  link1 = techo_share_publish_sync (f->store, server, 0, first, NULL, NULL, &error);
+  link1 = techo_share_publish_sync (server, 0, first, NULL, NULL, &error);
   g_assert_no_error (error);
-  link2 = techo_share_publish_sync (f->store, server, 0, second, NULL, NULL, &error);
+  link2 = techo_share_publish_sync (server, 0, second, NULL, NULL, &error);
   g_assert_no_error (error);
   p1 = techo_shl_link_decode (link1, &error);
   p2 = techo_shl_link_decode (link2, &error);

@@ -40,42 +40,6 @@ static const char *const sample_lines[] = {
   NULL
 };
 
-/* Every record type of the 2.x layouts, in one notebook (made up). */
-static const char *const notebook_lines[] = {
-  "JAHISTC08,1",
-  "1,手帳 花子,2,S330303,100-0001,東京都千代田区1-1,03-0000-0000,,A+,52.5,テチョウ ハナコ",
-  "2,1,卵,1",
-  "2,2,セフェム系抗菌薬で発疹,1",
-  "2,3,高血圧症,1",
-  "2,9,錠剤が飲みにくい,2",
-  "3,ビタミンC錠,R060401,R060430,2,1,4900000000001",
-  "31,1,アスコルビン酸,1,,2",
-  "31,1,リボフラビン,3,1234567,2",
-  "4,健康診断を受けた,R060410,2",
-  "5,R060415,1",
-  "11,さくら薬局,13,4,1234567,100-0002,東京都中央区1-2,03-1111-2222,1",
-  "15,薬剤師 一郎,03-1111-2222,1",
-  "51,みどり内科,13,1,7654321,1",
-  "55,医師 二郎,内科,1",
-  "201,1,アムロジピン錠5mg「テスト」,1,錠,2,620000001,1,【般】アムロジピン錠5mg,2,2171022F1ZZZ",
-  "281,1,粉砕,1",
-  "291,1,グレープフルーツに注意,1",
-  "301,1,1日1回朝食後,28,日分,1,1,,1",
-  "311,1,一包化,1",
-  "201,2,ロキソプロフェン錠60mg,1,錠,4,1149019F1560,1,,,",
-  "301,2,頭痛時,10,回分,3,1,,1",
-  "391,2,空腹時を避ける,1",
-  "201,3,ケトプロフェンテープ20mg,14,枚,6,123456789,1,,,",
-  "301,3,1日1回貼付,1,調剤,5,1,,1",
-  "401,他の薬と飲むときは相談を,1",
-  "411,提供情報です,31,1",
-  "421,アムロジピン5錠残薬,1",
-  "501,正しい飲み方は薬袋を参照,1",
-  "601,夜眠れない,R060416",
-  "701,薬剤師 一郎,さくら薬局,03-1111-2222,R050401,,1",
-  NULL
-};
-
 static char *
 sample_text (const char *newline)
 {
@@ -574,7 +538,7 @@ test_era_dates (void)
 static char *
 notebook_text (void)
 {
-  return g_strjoinv ("\r\n", (char **) notebook_lines);
+  return g_strjoinv ("\r\n", (char **) techo_test_jahis_notebook);
 }
 
 static const TechoNotebookEntry *
@@ -705,7 +669,7 @@ test_multipart_at_end (void)
       g_autoptr(GPtrArray) again = NULL;
 
       for (guint i = starts[part - 1]; i < starts[part]; i++)
-        g_string_append_printf (text, "%s\r\n", notebook_lines[i]);
+        g_string_append_printf (text, "%s\r\n", techo_test_jahis_notebook[i]);
       g_string_append_printf (text, "911,12345678901234,3,%u\r\n", part);
       g_string_append (joined, text->str);
 
@@ -752,7 +716,7 @@ test_multipart_at_end (void)
   for (guint part = 1; part <= 3; part++)
     {
       for (guint i = starts[part - 1]; i < starts[part]; i++)
-        g_string_append_printf (one_header, "%s\n", notebook_lines[i]);
+        g_string_append_printf (one_header, "%s\n", techo_test_jahis_notebook[i]);
       g_string_append_printf (one_header, "911,12345678901234,3,%u\n", part);
     }
   d = parse_ok (one_header->str, one_header->len);

@@ -241,14 +241,15 @@ test_revoke_async (void)
   g_autoptr(TechoShlPayload) payload = NULL;
   g_autofree char *link = NULL;
   g_autofree char *viewer = NULL;
-  TechoHostShareOptions options = { "2468", NULL, FALSE };
+  TechoHostShareOptions options = { NULL, "2468", NULL, FALSE };
   guint categories = 0;
   gboolean done = FALSE;
 
   g_assert_true (techo_consent_categories_parse ("all", &categories, NULL));
   consent = techo_consent_new ("佐藤医師", "定期診察", categories, TECHO_CONSENT_METHOD_SHARE);
   consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
-  link = techo_host_publish_sync (f->store, host->url, 0, consent, &options, &viewer, NULL, &error);
+  options.host_url = host->url;
+  link = techo_host_publish_sync (f->store, 0, consent, &options, &viewer, NULL, &error);
   g_assert_no_error (error);
   payload = techo_shl_link_decode (link, &error);
   g_assert_no_error (error);

@@ -131,7 +131,7 @@ fixture_setup (Fixture      *fx,
   g_assert_true (g_str_has_prefix (techo_share_server_get_base_url (fx->server), "http://127.0.0.1:"));
   fx->consent = techo_consent_new ("みどり内科 田中先生", "定期受診の相談", 7, TECHO_CONSENT_METHOD_SHARE);
   fx->consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + lifetime;
-  fx->link = techo_share_publish_sync (fx->f->store, fx->server, fx->f->profile_id, fx->consent,
+  fx->link = techo_share_publish_sync (fx->server, fx->f->profile_id, fx->consent,
                                        &options, NULL, &error);
   g_assert_no_error (error);
   g_assert_nonnull (fx->link);
@@ -559,7 +559,7 @@ test_no_plaintext (void)
   fx.consent = techo_consent_new ("田中先生", "相談", 1u << TECHO_CATEGORY_CHECKUP,
                                   TECHO_CONSENT_METHOD_SHARE);
   fx.consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
-  fx.link = techo_share_publish_sync (fx.f->store, fx.server, 0, fx.consent, NULL, NULL, &error);
+  fx.link = techo_share_publish_sync (fx.server, 0, fx.consent, NULL, NULL, &error);
   g_assert_no_error (error);
   fx.payload = techo_shl_link_decode (fx.link, &error);
   g_assert_no_error (error);
@@ -910,7 +910,7 @@ test_publish_async (void)
 
   g_assert_true (techo_share_server_listen (server, "127.0.0.1", 0, &error));
   consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
-  techo_share_publish_async (f->store, server, 0, consent, &options, NULL, published_cb, &link);
+  techo_share_publish_async (server, 0, consent, &options, NULL, published_cb, &link);
   while (link == NULL)
     g_main_context_iteration (NULL, TRUE);
   payload = techo_shl_link_decode (link, &error);

@@ -87,7 +87,7 @@ test_round_trip (void)
   g_assert_no_error (error);
   consent = techo_consent_new ("みどり内科 田中先生", "定期受診の相談", 7, TECHO_CONSENT_METHOD_SHARE);
   consent->expires_at = g_get_real_time () / G_USEC_PER_SEC + 600;
-  link = techo_share_publish_sync (f->store, server, f->profile_id, consent, &options, NULL,
+  link = techo_share_publish_sync (server, f->profile_id, consent, &options, NULL,
                                    &error);
   g_assert_no_error (error);
   g_assert_true (techo_store_open_sync (receiver, NULL, NULL, &error));

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "techo-store.h"
+#include "techo-test-store.h"
 #include "techo-test-util.h"
 
 #define N_ROWS 1200
@@ -71,42 +72,19 @@ setup (Fixture       *f,
        gconstpointer  data)
 {
   g_autoptr(TechoProfile) profile = techo_profile_new ();
-  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
-  g_autoptr(GError) error = NULL;
 
-  f->dir = g_dir_make_tmp ("techo-views-XXXXXX", &error);
-  g_assert_no_error (error);
-  f->store = techo_store_new (f->dir);
-  g_assert_true (techo_store_open_sync (f->store, NULL, NULL, &error));
-  g_assert_no_error (error);
+  f->store = techo_test_store_open ("techo-views-XXXXXX", &f->dir);
   profile->issuer = g_strdup ("https://portal.example");
   profile->subject = g_strdup ("sub-views");
   profile->name = g_strdup ("山田 花子");
-  g_assert_true (techo_store_ensure_profile_sync (f->store, profile, &f->profile_id, NULL, &error));
-  g_assert_no_error (error);
-  for (guint i = 0; i < N_ROWS; i++)
-    {
-      g_ptr_array_add (page, dispensing_new (i));
-      if (page->len == 400)
-        {
-          upsert (f, page);
-          g_ptr_array_set_size (page, 0);
-        }
-    }
-  if (page->len > 0)
-    upsert (f, page);
+  f->profile_id = techo_test_store_add_history (f->store, profile, N_ROWS, dispensing_new);
 }
 
 static void
 teardown (Fixture       *f,
           gconstpointer  data)
 {
-  g_autoptr(TechoVault) vault = techo_vault_new (f->dir);
-
-  g_assert_true (techo_store_close_sync (f->store, NULL, NULL));
-  g_clear_object (&f->store);
-  techo_vault_clear_all (vault, NULL, NULL);
-  techo_test_remove_tree (f->dir);
+  techo_test_store_close (g_steal_pointer (&f->store), f->dir);
   g_free (f->dir);
 }
 

@@ -53,18 +53,33 @@ remove_store_files (const char *path)
 
 /* A fresh connection set up as the store's; @cache_kib 0 keeps the
  * store's page cache. */
-static TechoSqlite *
-open_db (const char  *path,
-         const char  *key_material,
-         guint        cache_kib,
-         guint        page_size,
-         GError     **error)
+/* One store file's run: where, how it is opened, what it is given. */
+typedef struct
 {
-  TechoSqlite *db = techo_store_open_connection (path, key_material, page_size, error);
+  const char *path;
+  const char *key_material;  /* NULL: plain SQLite */
+  guint cache_kib;           /* 0: the store's */
+  guint page_size;           /* 0: the store's */
+  GPtrArray *rows;
+  guint page_limit;
+  int first_month;
+  int last_month;
+  guint64 sink;              /* bytes of text read, so no read is left out */
+} Workload;
 
-  if (db != NULL && cache_kib != 0)
+typedef gboolean (*WorkFunc) (TechoSqlite  *db,
+                              Workload     *w,
+                              GError      **error);
+
+static TechoSqlite *
+open_db (const Workload  *w,
+         GError         **error)
+{
+  TechoSqlite *db = techo_store_open_connection (w->path, w->key_material, w->page_size, error);
+
+  if (db != NULL && w->cache_kib != 0)
     {
-      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%u", cache_kib);
+      g_autofree char *sql = g_strdup_printf ("PRAGMA cache_size = -%u", w->cache_kib);
 
       if (!techo_sqlite_exec (db, sql, error))
         g_clear_pointer (&db, techo_sqlite_close);
@@ -74,10 +89,12 @@ open_db (const char  *path,
 
 static gboolean
 write_rows (TechoSqlite  *db,
-            GPtrArray    *rows,
-            guint         page_limit,
+            Workload     *w,
             GError      **error)
 {
+  GPtrArray *rows = w->rows;
+  guint page_limit = w->page_limit;
+
   if (!techo_sqlite_exec (db, "INSERT INTO profiles (id, issuer, subject, created_at)"
                               " VALUES (1, 'bench', 'bench', 0)", error))
     return FALSE;
@@ -129,9 +146,7 @@ month_date (int index)
 
 static gboolean
 view_queries (TechoSqlite  *db,
-              int           first_month,
-              int           last_month,
-              guint64      *sink,
+              Workload     *w,
               GError      **error)
 {
   static const char *const sql[] = {
@@ -148,12 +163,12 @@ view_queries (TechoSqlite  *db,
     " WHERE profile_id = 1 AND dispensed_on >= ?1 AND dispensed_on < ?2"
     " AND withdrawn = 0 GROUP BY 1",
   };
-  int span = MAX (last_month - first_month, 1);
+  int span = MAX (w->last_month - w->first_month, 1);
 
   for (guint place = 0; place < VIEW_PLACES; place++)
     {
       /* Spread over the history, not in order. */
-      int month = first_month + (int) ((place * 7919u) % (guint) span);
+      int month = w->first_month + (int) ((place * 7919u) % (guint) span);
 
       for (guint q = 0; q < G_N_ELEMENTS (sql); q++)
         {
@@ -165,7 +180,7 @@ view_queries (TechoSqlite  *db,
             return FALSE;
           techo_sqlite_bind_text (s, 1, from);
           techo_sqlite_bind_text (s, 2, to);
-          if (!drain (s, sink, error))
+          if (!drain (s, &w->sink, error))
             return FALSE;
         }
     }
@@ -174,7 +189,7 @@ view_queries (TechoSqlite  *db,
 
 static gboolean
 scan_query (TechoSqlite  *db,
-            guint64      *sink,
+            Workload     *w,
             GError      **error)
 {
   g_autoptr(TechoSqliteStatement) s = NULL;
@@ -182,9 +197,10 @@ scan_query (TechoSqlite  *db,
   s = techo_sqlite_prepare (db, "SELECT drug_name, dispensed_on, quantity, days, pharmacy_name,"
                                 " usage, yj_code, prescriber_name FROM dispensings"
                                 " WHERE profile_id = 1 ORDER BY dispensed_on DESC", error);
-  return s != NULL && drain (s, sink, error);
+  return s != NULL && drain (s, &w->sink, error);
 }
 
+/* Seconds, and only those: keep_least walks them as an array. */
 typedef struct
 {
   double insert;
@@ -194,68 +210,71 @@ typedef struct
   double scan;
 } Figures;
 
+/* @func on a connection of its own, so the page cache starts empty (the
+ * file itself is in the OS's cache for both), timed into @seconds; with
+ * @again, once more on the same connection, as when the person goes back
+ * to a page: what the page cache keeps is not decrypted again. */
 static gboolean
-run_workloads (const char  *path,
-               const char  *key_material,
-               GPtrArray   *rows,
-               guint        page_limit,
-               guint        cache_kib,
-               guint        page_size,
-               int          first_month,
-               int          last_month,
-               Figures     *out,
-               GError     **error)
+timed (Workload  *w,
+       WorkFunc   func,
+       double    *seconds,
+       double    *again,
+       GError   **error)
 {
-  TechoSqlite *db;
-  guint64 sink = 0;
+  TechoSqlite *db = open_db (w, error);
   gint64 start;
   gboolean ok;
 
-  /* The yardstick: the same rows, one table, one key, one transaction. */
-  remove_store_files (path);
+  if (db == NULL)
+    return FALSE;
   start = cpu_now ();
-  if (!techo_bench_bare_insert (path, key_material != NULL, rows, error))
+  ok = func (db, w, error);
+  *seconds = seconds_since (start);
+  if (ok && again != NULL)
+    {
+      start = cpu_now ();
+      ok = func (db, w, error);
+      *again = seconds_since (start);
+    }
+  techo_sqlite_close (db);
+  return ok;
+}
+
+static gboolean
+run_workloads (Workload  *w,
+               Figures   *out,
+               GError   **error)
+{
+  gint64 start;
+
+  w->sink = 0;
+  /* The yardstick: the same rows, one table, one key, one transaction. */
+  remove_store_files (w->path);
+  start = cpu_now ();
+  if (!techo_bench_bare_insert (w->path, w->key_material != NULL, w->rows, error))
     return FALSE;
   out->insert = seconds_since (start);
 
-  remove_store_files (path);
-  db = open_db (path, key_material, cache_kib, page_size, error);
-  if (db == NULL)
+  remove_store_files (w->path);
+  if (!timed (w, write_rows, &out->write, NULL, error) ||
+      !timed (w, view_queries, &out->view, &out->view_warm, error) ||
+      !timed (w, scan_query, &out->scan, NULL, error))
     return FALSE;
-  start = cpu_now ();
-  ok = write_rows (db, rows, page_limit, error);
-  out->write = seconds_since (start);
-  techo_sqlite_close (db);
-  if (!ok)
-    return FALSE;
+  g_debug ("read %" G_GUINT64_FORMAT " bytes of text", w->sink);
+  return TRUE;
+}
 
-  /* Each read workload on a connection of its own: the page cache starts
-   * empty (the file itself is in the OS's cache for both). */
-  db = open_db (path, key_material, cache_kib, page_size, error);
-  if (db == NULL)
-    return FALSE;
-  start = cpu_now ();
-  ok = view_queries (db, first_month, last_month, &sink, error);
-  out->view = seconds_since (start);
-  /* The same places again on the same connection, as when the person
-   * goes back to a page: what the page cache keeps is not decrypted
-   * again. */
-  start = cpu_now ();
-  ok = ok && view_queries (db, first_month, last_month, &sink, error);
-  out->view_warm = seconds_since (start);
-  techo_sqlite_close (db);
-  if (!ok)
-    return FALSE;
+/* Keeps in @least the least of each figure over the rounds. */
+static void
+keep_least (Figures       *least,
+            const Figures *f,
+            guint          round)
+{
+  double *to = (double *) least;
+  const double *from = (const double *) f;
 
-  db = open_db (path, key_material, cache_kib, page_size, error);
-  if (db == NULL)
-    return FALSE;
-  start = cpu_now ();
-  ok = scan_query (db, &sink, error);
-  out->scan = seconds_since (start);
-  techo_sqlite_close (db);
-  g_debug ("read %" G_GUINT64_FORMAT " bytes of text", sink);
-  return ok;
+  for (guint i = 0; i < sizeof (Figures) / sizeof (double); i++)
+    to[i] = round == 0 ? from[i] : MIN (to[i], from[i]);
 }
 
 static int
@@ -282,6 +301,7 @@ techo_bench_cipher_compare (GPtrArray  *rows,
   g_autofree char *key_material = NULL;
   guint8 key[32];
   Figures cipher = { 0 }, plain = { 0 };
+  Workload w = { NULL, NULL, cache_kib, page_size, rows, page_limit };
   int first_month = G_MAXINT, last_month = 0;
   gboolean ok;
 
@@ -295,6 +315,8 @@ techo_bench_cipher_compare (GPtrArray  *rows,
     }
   if (first_month > last_month)
     first_month = last_month;
+  w.first_month = first_month;
+  w.last_month = last_month;
 
   dir = g_dir_make_tmp ("techo-bench-cipher-XXXXXX", error);
   if (dir == NULL || !techo_random_bytes (key, sizeof key, error))
@@ -312,22 +334,16 @@ techo_bench_cipher_compare (GPtrArray  *rows,
     {
       Figures p = { 0 }, c = { 0 };
 
-      ok = run_workloads (plain_path, NULL, rows, page_limit, cache_kib, page_size,
-                          first_month, last_month, &p, error) &&
-           run_workloads (cipher_path, key_material, rows, page_limit, cache_kib, page_size,
-                          first_month, last_month, &c, error);
+      w.path = plain_path;
+      w.key_material = NULL;
+      ok = run_workloads (&w, &p, error);
+      w.path = cipher_path;
+      w.key_material = key_material;
+      ok = ok && run_workloads (&w, &c, error);
       if (ok)
         {
-          plain.insert = round == 0 ? p.insert : MIN (plain.insert, p.insert);
-          cipher.insert = round == 0 ? c.insert : MIN (cipher.insert, c.insert);
-          plain.write = round == 0 ? p.write : MIN (plain.write, p.write);
-          plain.view = round == 0 ? p.view : MIN (plain.view, p.view);
-          plain.view_warm = round == 0 ? p.view_warm : MIN (plain.view_warm, p.view_warm);
-          cipher.view_warm = round == 0 ? c.view_warm : MIN (cipher.view_warm, c.view_warm);
-          plain.scan = round == 0 ? p.scan : MIN (plain.scan, p.scan);
-          cipher.write = round == 0 ? c.write : MIN (cipher.write, c.write);
-          cipher.view = round == 0 ? c.view : MIN (cipher.view, c.view);
-          cipher.scan = round == 0 ? c.scan : MIN (cipher.scan, c.scan);
+          keep_least (&plain, &p, round);
+          keep_least (&cipher, &c, round);
         }
     }
   techo_wipe (key_material, strlen (key_material));

@@ -184,7 +184,8 @@ techo_cli_export (TechoCliContext *context,
 
   store = techo_cli_open_store (context, &error);
   if (store == NULL ||
-      !techo_export_run_sync (store, 0, consent, format, out, NULL, NULL, &error))
+      !techo_export_run_sync (store, 0, consent, &(TechoExportFile) { format, out }, NULL,
+                              &error))
     {
       if (consent->id != 0)
         techo_cli_printerr ("Consent %" G_GINT64_FORMAT " was recorded, but the export failed.",

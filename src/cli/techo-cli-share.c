@@ -150,7 +150,7 @@ share_to_host (TechoCliContext *context,
   g_autofree char *base = NULL;
   g_autofree char *link = NULL;
   g_autofree char *viewer = NULL;
-  TechoHostShareOptions options = { passcode, label, direct };
+  TechoHostShareOptions options = { NULL, passcode, label, direct };
 
   base = techo_host_normalize_url (host, &error);
   if (base == NULL)
@@ -161,7 +161,8 @@ share_to_host (TechoCliContext *context,
   store = techo_cli_open_store (context, &error);
   if (store == NULL)
     goto failed;
-  link = techo_host_publish_sync (store, base, 0, consent, &options, &viewer, NULL, &error);
+  options.host_url = base;
+  link = techo_host_publish_sync (store, 0, consent, &options, &viewer, NULL, &error);
   if (link == NULL)
     goto failed;
   if (qr != NULL && !techo_qr_write_png (viewer, 8, qr, &error))
@@ -336,7 +337,7 @@ techo_cli_share (TechoCliContext *context,
   options.passcode = passcode;
   options.label = label;
   options.direct = direct;
-  link = techo_share_publish_sync (store, server, 0, consent, &options, NULL, &error);
+  link = techo_share_publish_sync (server, 0, consent, &options, NULL, &error);
   if (link == NULL)
     goto failed;
   if (qr != NULL && !techo_qr_write_png (link, 8, qr, &error))

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "techo-json.h"
+#include "techo-names.h"
 #include "techo-sandbox-private.h"
 #include "techo-serve.h"
 
@@ -70,13 +71,12 @@ gboolean
 techo_sandbox_id_token_fault_from_string (const char               *text,
                                           TechoSandboxIdTokenFault *out_fault)
 {
-  for (guint i = 0; i < TECHO_SANDBOX_N_ID_TOKEN_FAULTS; i++)
-    if (g_strcmp0 (text, id_token_fault_names[i]) == 0)
-      {
-        *out_fault = (TechoSandboxIdTokenFault) i;
-        return TRUE;
-      }
-  return FALSE;
+  guint i;
+
+  if (!techo_names_lookup (id_token_fault_names, TECHO_SANDBOX_N_ID_TOKEN_FAULTS, text, &i))
+    return FALSE;
+  *out_fault = (TechoSandboxIdTokenFault) i;
+  return TRUE;
 }
 
 /* --- Small shared helpers ---------------------------------------------- */

@@ -64,6 +64,7 @@ main (int   argc,
   g_autofree char *viewer_dir = NULL;
   g_autofree char *upload_key_file = NULL;
   gboolean insecure_lan = FALSE;
+  TechoShareHostAddress address = { 0 };
   int port = 8443;
   int max_connections = -1, max_per_address = -1, timeout = -1, rate = -1;
   TechoShareHostLimits limits;
@@ -138,8 +139,13 @@ main (int   argc,
         }
       techo_share_host_set_upload_key (host, key);
     }
-  if (!techo_share_host_listen (host, bind, port, public_url, tls_cert, tls_key, insecure_lan,
-                                &error))
+  address.bind = bind;
+  address.port = (guint) port;
+  address.public_url = public_url;
+  address.tls_cert = tls_cert;
+  address.tls_key = tls_key;
+  address.insecure_lan = insecure_lan;
+  if (!techo_share_host_listen (host, &address, &error))
     {
       g_printerr ("techo-share-host: %s\n", error->message);
       return 1;

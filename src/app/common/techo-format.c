@@ -298,6 +298,32 @@ techo_format_medicine_purpose (const TechoDispensing *dispensing,
   return g_steal_pointer (&note_text);
 }
 
+const TechoNotebookKind techo_format_notebook_shown[3] = {
+  TECHO_NOTEBOOK_ALLERGY, TECHO_NOTEBOOK_SIDE_EFFECT, TECHO_NOTEBOOK_OTC,
+};
+
+const char *
+techo_format_notebook_kind (TechoNotebookKind kind)
+{
+  switch (kind)
+    {
+    case TECHO_NOTEBOOK_ALLERGY:
+      return _("Allergy");
+    case TECHO_NOTEBOOK_SIDE_EFFECT:
+      return _("Side effect");
+    case TECHO_NOTEBOOK_OTC:
+      return _("OTC medicine or supplement");
+    case TECHO_NOTEBOOK_HISTORY:
+    case TECHO_NOTEBOOK_REMARK:
+    case TECHO_NOTEBOOK_MEMO:
+    case TECHO_NOTEBOOK_PHARMACIST:
+    case TECHO_NOTEBOOK_PURPOSE:
+    case TECHO_NOTEBOOK_N_KINDS:
+    default:
+      return "";
+    }
+}
+
 void
 techo_format_append_entry_details (GString                  *subtitle,
                                    const TechoNotebookEntry *entry)

@@ -48,6 +48,13 @@ char        *techo_format_entry_origin      (const TechoNotebookEntry *entry);
  * " · from – to" (the days an OTC medicine was taken), where known. */
 void         techo_format_append_entry_details (GString                  *subtitle,
                                                 const TechoNotebookEntry *entry);
+/* The notebook's kinds a doctor must see, in the order the medicines page
+ * and visit mode show them: allergies and side effects first, then OTC
+ * medicines and supplements. */
+extern const TechoNotebookKind techo_format_notebook_shown[3];
+/* "Allergy", "Side effect", "OTC medicine or supplement" (translated);
+ * "" for a kind no page shows. */
+const char  *techo_format_notebook_kind     (TechoNotebookKind kind);
 const char  *techo_format_group_name        (TechoFormGroup group);
 
 /* "6.6" with the analyte's usual decimals; a copy of the text when it is

@@ -54,22 +54,6 @@ pending_free (Pending *pending)
   g_free (pending);
 }
 
-static const char *
-kind_label (TechoNotebookKind kind)
-{
-  switch (kind)
-    {
-    case TECHO_NOTEBOOK_ALLERGY:
-      return _("Allergy");
-    case TECHO_NOTEBOOK_SIDE_EFFECT:
-      return _("Side effect");
-    case TECHO_NOTEBOOK_OTC:
-      return _("OTC medicine or supplement");
-    default:
-      return "";
-    }
-}
-
 static void
 clear_box (GtkBox *box)
 {
@@ -247,7 +231,7 @@ own_row_new (TechoMedicalId           *self,
   g_autofree char *origin = techo_format_entry_origin (e);
   /* Translators: an entry's kind and where it came from, e.g.
    * "Allergy · Entered by you". */
-  g_autofree char *title = g_strdup_printf (_("%s · %s"), kind_label (e->kind), origin);
+  g_autofree char *title = g_strdup_printf (_("%s · %s"), techo_format_notebook_kind (e->kind), origin);
   g_autofree char *remove_label = g_strdup_printf (_("Remove “%s”"), e->text);
   GtkWidget *row = entry_row_new (self, title, e->kind, e->id, NULL, e->text);
   GtkWidget *remove = gtk_button_new_from_icon_name ("user-trash-symbolic");
@@ -268,7 +252,7 @@ static GtkWidget *
 imported_row_new (const TechoNotebookEntry *e)
 {
   g_autofree char *origin = techo_format_entry_origin (e);
-  g_autoptr(GString) subtitle = g_string_new (kind_label (e->kind));
+  g_autoptr(GString) subtitle = g_string_new (techo_format_notebook_kind (e->kind));
   GtkWidget *row = adw_action_row_new ();
 
   techo_format_append_entry_details (subtitle, e);
@@ -281,7 +265,7 @@ imported_row_new (const TechoNotebookEntry *e)
       GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
       gtk_accessible_update_property (GTK_ACCESSIBLE (icon), GTK_ACCESSIBLE_PROPERTY_LABEL,
-                                      kind_label (e->kind), -1);
+                                      techo_format_notebook_kind (e->kind), -1);
       gtk_widget_add_css_class (icon, "warning");
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
     }

@@ -508,29 +508,20 @@ add_edit_row (TechoMedicinesPage *self,
 static void
 build_notebook (TechoMedicinesPage *self)
 {
-  static const struct
-  {
-    TechoNotebookKind kind;
-    const char *label;
-  } kinds[] = {
-    { TECHO_NOTEBOOK_ALLERGY, N_("Allergy") },
-    { TECHO_NOTEBOOK_SIDE_EFFECT, N_("Side effect") },
-    { TECHO_NOTEBOOK_OTC, N_("OTC medicine or supplement") },
-  };
   GtkWidget *group = NULL;
 
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+  for (guint k = 0; k < G_N_ELEMENTS (techo_format_notebook_shown); k++)
     for (guint i = 0; i < self->records->entries->len; i++)
       {
         const TechoNotebookEntry *e = g_ptr_array_index (self->records->entries, i);
         g_autoptr(GString) subtitle = NULL;
         GtkWidget *row;
 
-        if (e->kind != kinds[k].kind || e->text == NULL)
+        if (e->kind != techo_format_notebook_shown[k] || e->text == NULL)
           continue;
         if (group == NULL)
           group = notebook_group_new (self);
-        subtitle = g_string_new (_(kinds[k].label));
+        subtitle = g_string_new (techo_format_notebook_kind (e->kind));
         techo_format_append_entry_details (subtitle, e);
         if (e->provenance.origin == TECHO_ORIGIN_MANUAL)
           {
@@ -542,13 +533,13 @@ build_notebook (TechoMedicinesPage *self)
         adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle->str);
-        if (kinds[k].kind != TECHO_NOTEBOOK_OTC)
+        if (e->kind != TECHO_NOTEBOOK_OTC)
           {
             GtkWidget *icon = gtk_image_new_from_icon_name ("dialog-warning-symbolic");
 
             gtk_accessible_update_property (GTK_ACCESSIBLE (icon),
-                                            GTK_ACCESSIBLE_PROPERTY_LABEL, _(kinds[k].label),
-                                            -1);
+                                            GTK_ACCESSIBLE_PROPERTY_LABEL,
+                                            techo_format_notebook_kind (e->kind), -1);
             adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
           }
         adw_preferences_group_add (ADW_PREFERENCES_GROUP (group), row);

@@ -175,16 +175,15 @@ finish (GTask                   *task,
 }
 
 void
-techo_print_run_async (TechoStore          *store,
-                       gint64               profile_id,
-                       const TechoConsent  *consent,
-                       const char * const  *analytes,
-                       GtkWindow           *parent,
-                       const char          *export_pdf_path,
-                       GCancellable        *cancellable,
-                       GAsyncReadyCallback  callback,
-                       gpointer             user_data)
+techo_print_run_async (TechoStore               *store,
+                       gint64                    profile_id,
+                       const TechoConsent       *consent,
+                       const TechoPrintOptions  *options,
+                       GCancellable             *cancellable,
+                       GAsyncReadyCallback       callback,
+                       gpointer                  user_data)
 {
+  static const TechoPrintOptions defaults = { 0 };
   g_autoptr(GTask) task = NULL;
   g_autoptr(GtkPrintOperation) operation = NULL;
   g_autoptr(GtkPageSetup) setup = NULL;
@@ -192,10 +191,15 @@ techo_print_run_async (TechoStore          *store,
   g_autoptr(GError) run_error = NULL;
   GError *error = NULL;
   GtkPrintOperationResult result;
+  GtkWindow *parent;
   PrintJob *job;
 
   g_return_if_fail (TECHO_IS_STORE (store));
   g_return_if_fail (consent != NULL && consent->id == 0);
+
+  if (options == NULL)
+    options = &defaults;
+  parent = options->parent;
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, techo_print_run_async);
@@ -204,8 +208,8 @@ techo_print_run_async (TechoStore          *store,
   job->profile_id = profile_id;
   job->consent = techo_consent_copy (consent);
   job->consent->method = TECHO_CONSENT_METHOD_PRINT;
-  job->analytes = g_strdupv ((char **) analytes);
-  job->export_pdf_path = g_strdup (export_pdf_path);
+  job->analytes = g_strdupv ((char **) options->analytes);
+  job->export_pdf_path = g_strdup (options->export_pdf_path);
   job->parent = parent != NULL ? g_object_ref (parent) : NULL;
   g_task_set_task_data (task, job, (GDestroyNotify) print_job_free);
 
@@ -232,9 +236,9 @@ techo_print_run_async (TechoStore          *store,
 
   /* GTK runs the job in a nested main loop: the window stays alive, and
    * the gate's worker reports back into that loop. */
-  if (export_pdf_path != NULL)
+  if (job->export_pdf_path != NULL)
     {
-      gtk_print_operation_set_export_filename (operation, export_pdf_path);
+      gtk_print_operation_set_export_filename (operation, job->export_pdf_path);
       result = gtk_print_operation_run (operation, GTK_PRINT_OPERATION_ACTION_EXPORT,
                                         parent, &run_error);
     }

@@ -18,19 +18,25 @@
 
 G_BEGIN_DECLS
 
-/* @analytes: the trend charts to draw (NULL: the report's default).
- * Shows the print dialog over @parent (or, with @export_pdf_path, writes
- * the job to that PDF file without a dialog, as GTK's "export" action
- * does). @consent must not be recorded yet (id 0); it is copied. */
-void                    techo_print_run_async  (TechoStore          *store,
-                                                gint64               profile_id,
-                                                const TechoConsent  *consent,
-                                                const char * const  *analytes,
-                                                GtkWindow           *parent,
-                                                const char          *export_pdf_path,
-                                                GCancellable        *cancellable,
-                                                GAsyncReadyCallback  callback,
-                                                gpointer             user_data);
+/* How to print (all may be NULL). */
+typedef struct
+{
+  const char * const *analytes;  /* the trend charts to draw (NULL: the report's default) */
+  GtkWindow *parent;             /* the print dialog goes over it */
+  const char *export_pdf_path;   /* no dialog: the job is written to this PDF file, as
+                                  * GTK's "export" action does */
+} TechoPrintOptions;
+
+/* Shows the print dialog (or exports, as @options say; NULL: the
+ * defaults) and prints. @consent must not be recorded yet (id 0); it and
+ * @options are copied. */
+void                    techo_print_run_async  (TechoStore               *store,
+                                                gint64                    profile_id,
+                                                const TechoConsent       *consent,
+                                                const TechoPrintOptions  *options,
+                                                GCancellable             *cancellable,
+                                                GAsyncReadyCallback       callback,
+                                                gpointer                  user_data);
 /* GTK_PRINT_OPERATION_RESULT_APPLY when the job was handed over and
  * "sent" recorded, _CANCEL when the person cancelled (nothing recorded),
  * _ERROR with @error set. @out_consent_id (may be NULL): the recorded

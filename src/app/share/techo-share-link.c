@@ -217,17 +217,17 @@ techo_share_dialog_start_link (TechoShareDialog *self,
   techo_share_dialog_show_step (self, "busy");
   if (publishing->host != NULL)
     {
-      TechoHostShareOptions options = { .passcode = passcode, .label = label };
+      TechoHostShareOptions options = { .host_url = publishing->host, .passcode = passcode,
+                                        .label = label };
 
-      techo_host_publish_async (self->store, publishing->host, techo_share_dialog_profile_id (self),
-                                consent, &options, self->cancellable, published_on_host_cb,
-                                publishing);
+      techo_host_publish_async (self->store, techo_share_dialog_profile_id (self), consent,
+                                &options, self->cancellable, published_on_host_cb, publishing);
     }
   else
     {
       TechoShareOptions options = { .passcode = passcode, .label = label };
 
-      techo_share_publish_async (self->store, server, techo_share_dialog_profile_id (self), consent,
+      techo_share_publish_async (server, techo_share_dialog_profile_id (self), consent,
                                  &options, self->cancellable, published_here_cb, publishing);
     }
 }

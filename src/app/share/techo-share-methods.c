@@ -187,12 +187,13 @@ techo_share_dialog_start_print (TechoShareDialog *self,
                                 TechoConsent     *consent)
 {
   g_auto(GStrv) analytes = techo_share_dialog_chosen_analytes (self);
+  TechoPrintOptions options = { (const char * const *) analytes, self->parent,
+                                self->output_path };
 
   /* The print dialog goes over the main window; this one steps aside. */
   gtk_widget_set_visible (GTK_WIDGET (self), self->output_path != NULL);
   techo_share_dialog_show_step (self, "busy");
-  techo_print_run_async (self->store, techo_share_dialog_profile_id (self), consent,
-                         (const char * const *) analytes, self->parent, self->output_path,
+  techo_print_run_async (self->store, techo_share_dialog_profile_id (self), consent, &options,
                          self->cancellable, printed_cb, g_object_ref (self));
   techo_consent_free (consent);
 }
@@ -247,16 +248,17 @@ run_export (TechoShareDialog *self,
 {
   g_auto(GStrv) analytes = techo_share_dialog_chosen_analytes (self);
   g_autofree char *today = techo_format_today ();
-  TechoExportOptions options = { (const char * const *) analytes, today };
-  TechoExportFormat format = TECHO_EXPORT_FORMAT_FHIR;
+  TechoExportFile file = { TECHO_EXPORT_FORMAT_FHIR, path, (const char * const *) analytes,
+                           today };
   Saving *saving = g_new0 (Saving, 1);
 
-  techo_export_format_from_string (techo_consent_method_to_string (consent->method), &format);
+  techo_export_format_from_string (techo_consent_method_to_string (consent->method),
+                                   &file.format);
   saving->self = g_object_ref (self);
   saving->path = g_strdup (path);
   techo_share_dialog_show_step (self, "busy");
-  techo_export_run_async (self->store, techo_share_dialog_profile_id (self), consent, format,
-                          path, &options, self->cancellable, saved_cb, saving);
+  techo_export_run_async (self->store, techo_share_dialog_profile_id (self), consent, &file,
+                          self->cancellable, saved_cb, saving);
   techo_consent_free (consent);
 }
 

@@ -276,18 +276,9 @@ build_medication (TechoVisitWindow *self)
 static void
 build_notebook (TechoVisitWindow *self)
 {
-  static const struct
-  {
-    TechoNotebookKind kind;
-    const char *label;
-  } kinds[] = {
-    { TECHO_NOTEBOOK_ALLERGY, N_("Allergy") },
-    { TECHO_NOTEBOOK_SIDE_EFFECT, N_("Side effect") },
-    { TECHO_NOTEBOOK_OTC, N_("OTC medicine or supplement") },
-  };
   AdwPreferencesGroup *group = NULL;
 
-  for (guint k = 0; k < G_N_ELEMENTS (kinds); k++)
+  for (guint k = 0; k < G_N_ELEMENTS (techo_format_notebook_shown); k++)
     for (guint i = 0; i < self->records->entries->len; i++)
       {
         const TechoNotebookEntry *e = g_ptr_array_index (self->records->entries, i);
@@ -295,24 +286,26 @@ build_notebook (TechoVisitWindow *self)
         g_autofree char *subtitle = NULL;
         GtkWidget *row;
 
-        if (e->kind != kinds[k].kind || e->text == NULL)
+        if (e->kind != techo_format_notebook_shown[k] || e->text == NULL)
           continue;
         if (group == NULL)
           group = add_section (self, "notebook", _("Allergies, side effects and OTC medicines"),
                                _("From the medication notebook and the person's own notes."));
         origin = techo_format_entry_origin (e);
         /* Translators: an entry's detail (or kind) · where it came from. */
-        subtitle = g_strdup_printf (_("%s · %s"), e->detail != NULL ? e->detail : _(kinds[k].label),
+        subtitle = g_strdup_printf (_("%s · %s"),
+                                    e->detail != NULL ? e->detail
+                                                      : techo_format_notebook_kind (e->kind),
                                     origin);
         row = adw_action_row_new ();
         adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
         adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), e->text);
         adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
         adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                   techo_chip_new (_(kinds[k].label),
-                                                   kinds[k].kind != TECHO_NOTEBOOK_OTC
+                                   techo_chip_new (techo_format_notebook_kind (e->kind),
+                                                   e->kind != TECHO_NOTEBOOK_OTC
                                                      ? "dialog-warning-symbolic" : NULL,
-                                                   kinds[k].kind != TECHO_NOTEBOOK_OTC
+                                                   e->kind != TECHO_NOTEBOOK_OTC
                                                      ? "warning" : NULL));
         adw_preferences_group_add (group, row);
         count_row (self, "notebook");

@@ -22,20 +22,19 @@ typedef struct
 void techo_import_jahis_free (TechoImportJahis *jahis);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoImportJahis, techo_import_jahis_free)
 
-/* Reads @data (JAHIS text, or a PNG/JPEG image of QR codes when @kind is
- * TECHO_IMPORT_KIND_IMAGE), joins multi-part data with the parts earlier
- * files of this import brought (@pool: data id → GPtrArray of part texts,
- * nullable; updated when the file reads whole) and the parts @store keeps,
- * and parses every data now whole. Writes nothing. Fills @result's counts
- * of parts, codes and warnings. */
-TechoImportJahis *techo_import_jahis_prepare (TechoStore         *store,
-                                              GHashTable         *pool,
-                                              TechoImportKind     kind,
-                                              const char         *data,
-                                              gsize               length,
-                                              TechoImportResult  *result,
-                                              GCancellable       *cancellable,
-                                              GError            **error);
+/* Reads @data, @file's contents (JAHIS text, or a PNG/JPEG image of QR
+ * codes when its kind is TECHO_IMPORT_KIND_IMAGE), joins multi-part data
+ * with the parts earlier files of this import brought (its part_pool:
+ * data id → GPtrArray of part texts, nullable; updated when the file
+ * reads whole) and the parts @store keeps, and parses every data now
+ * whole. Writes nothing. Fills @file->notebook's (not NULL) counts of
+ * parts, codes and warnings. */
+TechoImportJahis *techo_import_jahis_prepare (TechoStore       *store,
+                                              TechoImportFile  *file,
+                                              const char       *data,
+                                              gsize             length,
+                                              GCancellable     *cancellable,
+                                              GError          **error);
 
 /* What the merge writes in the import's transaction beside the
  * dispensings (whose details travel on the records): the entries, the

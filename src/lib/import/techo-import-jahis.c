@@ -168,15 +168,15 @@ read_texts (TechoImportKind     kind,
 }
 
 TechoImportJahis *
-techo_import_jahis_prepare (TechoStore         *store,
-                            GHashTable         *pool,
-                            TechoImportKind     kind,
-                            const char         *data,
-                            gsize               length,
-                            TechoImportResult  *result,
-                            GCancellable       *cancellable,
-                            GError            **error)
+techo_import_jahis_prepare (TechoStore       *store,
+                            TechoImportFile  *file,
+                            const char       *data,
+                            gsize             length,
+                            GCancellable     *cancellable,
+                            GError          **error)
 {
+  GHashTable *pool = file->part_pool;
+  TechoImportResult *result = file->notebook;
   g_autoptr(TechoImportJahis) jahis = g_new0 (TechoImportJahis, 1);
   g_autoptr(GPtrArray) texts = NULL;
   g_autoptr(GHashTable) groups = NULL;
@@ -190,7 +190,7 @@ techo_import_jahis_prepare (TechoStore         *store,
   groups = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                   (GDestroyNotify) g_ptr_array_unref);
 
-  texts = read_texts (kind, data, length, result, error);
+  texts = read_texts (file->kind, data, length, result, error);
   if (texts == NULL)
     return NULL;
 
@@ -202,7 +202,7 @@ techo_import_jahis_prepare (TechoStore         *store,
       g_autoptr(GPtrArray) parts = NULL;
       g_autofree char *prefix = NULL;
 
-      if (kind == TECHO_IMPORT_KIND_IMAGE)
+      if (file->kind == TECHO_IMPORT_KIND_IMAGE)
         prefix = g_strdup_printf (_("QR code %u: "), i + 1);
       parts = techo_jahis_split (text != NULL ? text : "", n, error);
       if (parts == NULL)

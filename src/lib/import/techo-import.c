@@ -266,8 +266,7 @@ read_notebook (const char       *data,
   notebook->warnings = g_ptr_array_new_with_free_func (g_free);
   g_clear_pointer (&file->notebook, techo_import_result_free);
   file->notebook = notebook;
-  jahis = techo_import_jahis_prepare (store, file->part_pool, file->kind, data, length,
-                                      notebook, cancellable, error);
+  jahis = techo_import_jahis_prepare (store, file, data, length, cancellable, error);
   if (jahis == NULL)
     return FALSE;
   if (jahis->dispensings->len == 0 && jahis->entries->len == 0 && jahis->keep->len == 0

@@ -94,6 +94,24 @@ is_transient (const GError *error)
          g_error_matches (error, TECHO_PORTAL_ERROR, TECHO_PORTAL_ERROR_UNAVAILABLE);
 }
 
+/* The temporary-failure decision: a transient @local_error becomes the
+ * one to report if the attempts run out (TRUE: wait and try again);
+ * any other goes to @error (FALSE: give up now). */
+static gboolean
+keep_if_transient (GError **local_error,
+                   GError **last_error,
+                   GError **error)
+{
+  if (!is_transient (*local_error))
+    {
+      g_propagate_error (error, g_steal_pointer (local_error));
+      return FALSE;
+    }
+  g_clear_error (last_error);
+  *last_error = g_steal_pointer (local_error);
+  return TRUE;
+}
+
 static const char *
 category_label (TechoCategory category)
 {
@@ -190,13 +208,8 @@ exchange (TechoPortalClient  *self,
           token = techo_oauth_get_access_token (self->oauth, cancellable, &local_error);
           if (token == NULL)
             {
-              if (!is_transient (local_error))
-                {
-                  g_propagate_error (error, g_steal_pointer (&local_error));
-                  return FALSE;
-                }
-              g_clear_error (&last_error);
-              last_error = g_steal_pointer (&local_error);
+              if (!keep_if_transient (&local_error, &last_error, error))
+                return FALSE;
               goto wait;
             }
         }
@@ -224,14 +237,9 @@ exchange (TechoPortalClient  *self,
                                   self->limits.deadline_seconds, what, cancellable, &local_error);
       if (response == NULL)
         {
-          if (!is_transient (local_error))
-            {
-              g_propagate_error (error, g_steal_pointer (&local_error));
-              return FALSE;
-            }
-          g_debug ("%s: %s; trying again", what, local_error->message);
-          g_clear_error (&last_error);
-          last_error = g_steal_pointer (&local_error);
+          if (!keep_if_transient (&local_error, &last_error, error))
+            return FALSE;
+          g_debug ("%s: %s; trying again", what, last_error->message);
         }
       else if (response->status == 401)
         {
@@ -249,13 +257,8 @@ exchange (TechoPortalClient  *self,
           g_clear_pointer (&token, techo_wipe_free);
           if (fresh == NULL)
             {
-              if (!is_transient (local_error))
-                {
-                  g_propagate_error (error, g_steal_pointer (&local_error));
-                  return FALSE;
-                }
-              g_clear_error (&last_error);
-              last_error = g_steal_pointer (&local_error);
+              if (!keep_if_transient (&local_error, &last_error, error))
+                return FALSE;
               goto wait;
             }
           token = fresh;

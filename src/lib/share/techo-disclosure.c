@@ -239,18 +239,15 @@ typedef struct
 {
   gint64 profile_id;
   TechoConsent *consent;
-  TechoConsentMethod method;
-  TechoDisclosureWriteFunc write;
-  gpointer user_data;
-  GDestroyNotify user_data_free;
+  TechoDisclosureWriter writer;  /* open: only the method */
 } Job;
 
 static void
 job_free (Job *job)
 {
   g_clear_pointer (&job->consent, techo_consent_free);
-  if (job->user_data_free != NULL)
-    job->user_data_free (job->user_data);
+  if (job->writer.user_data_free != NULL)
+    job->writer.user_data_free (job->writer.user_data);
   g_free (job);
 }
 
@@ -263,7 +260,7 @@ job_new (gint64              profile_id,
 
   job->profile_id = profile_id;
   job->consent = techo_consent_copy (consent);
-  job->method = method;
+  job->writer.method = method;
   return job;
 }
 
@@ -296,7 +293,7 @@ open_thread (GTask        *task,
   GError *error = NULL;
   TechoDisclosure *self;
 
-  self = open_in_thread (source_object, job->profile_id, job->consent, job->method,
+  self = open_in_thread (source_object, job->profile_id, job->consent, job->writer.method,
                          cancellable, &error);
   if (self != NULL)
     g_task_return_pointer (task, self, g_object_unref);
@@ -456,44 +453,28 @@ techo_disclosure_sent_finish (TechoDisclosure  *self,
 
 /* ---- steps 1 to 3 ------------------------------------------------------------ */
 
-static gboolean
-run_in_thread (TechoStore                *store,
-               gint64                     profile_id,
-               TechoConsent              *consent,
-               TechoConsentMethod         method,
-               TechoDisclosureWriteFunc   write,
-               gpointer                   user_data,
-               GCancellable              *cancellable,
-               GError                   **error)
+gboolean
+techo_disclosure_run_sync (TechoStore                   *store,
+                           gint64                        profile_id,
+                           TechoConsent                 *consent,
+                           const TechoDisclosureWriter  *writer,
+                           GCancellable                 *cancellable,
+                           GError                      **error)
 {
   g_autoptr(TechoDisclosure) self = NULL;
   g_autofree char *detail = NULL;
 
-  self = open_in_thread (store, profile_id, consent, method, cancellable, error);
+  g_return_val_if_fail (TECHO_IS_STORE (store), FALSE);
+  g_return_val_if_fail (consent != NULL && writer != NULL && writer->write != NULL, FALSE);
+
+  techo_assert_not_main_thread ();
+  self = open_in_thread (store, profile_id, consent, writer->method, cancellable, error);
   if (self == NULL)
     return FALSE;
-  detail = write (self, user_data, cancellable, error);
+  detail = writer->write (self, writer->user_data, cancellable, error);
   if (detail == NULL)
     return FALSE;
   return techo_disclosure_sent_sync (self, detail, cancellable, error);
-}
-
-gboolean
-techo_disclosure_run_sync (TechoStore                *store,
-                           gint64                     profile_id,
-                           TechoConsent              *consent,
-                           TechoConsentMethod         method,
-                           TechoDisclosureWriteFunc   write,
-                           gpointer                   user_data,
-                           GCancellable              *cancellable,
-                           GError                   **error)
-{
-  g_return_val_if_fail (TECHO_IS_STORE (store), FALSE);
-  g_return_val_if_fail (consent != NULL && write != NULL, FALSE);
-
-  techo_assert_not_main_thread ();
-  return run_in_thread (store, profile_id, consent, method, write, user_data, cancellable,
-                        error);
 }
 
 static void
@@ -505,35 +486,30 @@ run_thread (GTask        *task,
   Job *job = task_data;
   GError *error = NULL;
 
-  if (run_in_thread (source_object, job->profile_id, job->consent, job->method, job->write,
-                     job->user_data, cancellable, &error))
+  if (techo_disclosure_run_sync (source_object, job->profile_id, job->consent, &job->writer,
+                                 cancellable, &error))
     g_task_return_boolean (task, TRUE);
   else
     g_task_return_error (task, error);
 }
 
 void
-techo_disclosure_run_async (TechoStore                *store,
-                            gint64                     profile_id,
-                            const TechoConsent        *consent,
-                            TechoConsentMethod         method,
-                            TechoDisclosureWriteFunc   write,
-                            gpointer                   user_data,
-                            GDestroyNotify             user_data_free,
-                            GCancellable              *cancellable,
-                            GAsyncReadyCallback        callback,
-                            gpointer                   callback_data)
+techo_disclosure_run_async (TechoStore                   *store,
+                            gint64                        profile_id,
+                            const TechoConsent           *consent,
+                            const TechoDisclosureWriter  *writer,
+                            GCancellable                 *cancellable,
+                            GAsyncReadyCallback           callback,
+                            gpointer                      callback_data)
 {
   g_autoptr(GTask) task = NULL;
   Job *job;
 
   g_return_if_fail (TECHO_IS_STORE (store));
-  g_return_if_fail (consent != NULL && write != NULL);
+  g_return_if_fail (consent != NULL && writer != NULL && writer->write != NULL);
 
-  job = job_new (profile_id, consent, method);
-  job->write = write;
-  job->user_data = user_data;
-  job->user_data_free = user_data_free;
+  job = job_new (profile_id, consent, writer->method);
+  job->writer = *writer;
   task = g_task_new (store, cancellable, callback, callback_data);
   g_task_set_source_tag (task, techo_disclosure_run_async);
   g_task_set_task_data (task, job, (GDestroyNotify) job_free);

@@ -106,27 +106,32 @@ typedef char *(*TechoDisclosureWriteFunc) (TechoDisclosure  *disclosure,
                                            GCancellable     *cancellable,
                                            GError          **error);
 
-/* Steps 1 to 3 in one: open, @write, sent. */
-gboolean            techo_disclosure_run_sync    (TechoStore               *store,
-                                                  gint64                    profile_id,
-                                                  TechoConsent             *consent,
-                                                  TechoConsentMethod        method,
-                                                  TechoDisclosureWriteFunc  write,
-                                                  gpointer                  user_data,
-                                                  GCancellable             *cancellable,
-                                                  GError                  **error);
-/* The same on a worker thread (@write runs there); @user_data is freed
- * with @user_data_free once the task is done. */
-void                techo_disclosure_run_async   (TechoStore               *store,
-                                                  gint64                    profile_id,
-                                                  const TechoConsent       *consent,
-                                                  TechoConsentMethod        method,
-                                                  TechoDisclosureWriteFunc  write,
-                                                  gpointer                  user_data,
-                                                  GDestroyNotify            user_data_free,
-                                                  GCancellable             *cancellable,
-                                                  GAsyncReadyCallback       callback,
-                                                  gpointer                  callback_data);
+/* A way out for steps 1 to 3 in one: the method the consent must name,
+ * step 2's @write and its @user_data (freed with @user_data_free, when
+ * set, once run_async's task is done; run_sync never frees it). */
+typedef struct
+{
+  TechoConsentMethod method;
+  TechoDisclosureWriteFunc write;
+  gpointer user_data;
+  GDestroyNotify user_data_free;
+} TechoDisclosureWriter;
+
+/* Steps 1 to 3 in one: open, @writer's write, sent. */
+gboolean            techo_disclosure_run_sync    (TechoStore                   *store,
+                                                  gint64                        profile_id,
+                                                  TechoConsent                 *consent,
+                                                  const TechoDisclosureWriter  *writer,
+                                                  GCancellable                 *cancellable,
+                                                  GError                      **error);
+/* The same on a worker thread (the write runs there). */
+void                techo_disclosure_run_async   (TechoStore                   *store,
+                                                  gint64                        profile_id,
+                                                  const TechoConsent           *consent,
+                                                  const TechoDisclosureWriter  *writer,
+                                                  GCancellable                 *cancellable,
+                                                  GAsyncReadyCallback           callback,
+                                                  gpointer                      callback_data);
 /* @out_consent_id as for open_finish. */
 gboolean            techo_disclosure_run_finish  (TechoStore               *store,
                                                   GAsyncResult             *result,

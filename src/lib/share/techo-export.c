@@ -112,21 +112,23 @@ ensure_dir (const char  *path,
 }
 
 char *
-techo_export_write (TechoDisclosure           *disclosure,
-                    TechoExportFormat          format,
-                    const char                *path,
-                    const TechoExportOptions  *options,
-                    GCancellable              *cancellable,
-                    GError                   **error)
+techo_export_write (TechoDisclosure        *disclosure,
+                    const TechoExportFile  *file,
+                    GCancellable           *cancellable,
+                    GError                **error)
 {
   TechoStore *store = techo_disclosure_get_store (disclosure);
   const TechoConsent *consent = techo_disclosure_get_consent (disclosure);
   TechoRecordSet *set = techo_disclosure_get_record_set (disclosure);
+  TechoExportFormat format;
+  const char *path;
   g_autofree char *base = NULL;
 
-  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (file != NULL && file->path != NULL, NULL);
 
   techo_assert_not_main_thread ();
+  format = file->format;
+  path = file->path;
   base = g_path_get_basename (path);
   switch (format)
     {
@@ -184,11 +186,8 @@ techo_export_write (TechoDisclosure           *disclosure,
         TechoReportOptions report = { 0 };
 
         report.consent = consent;
-        if (options != NULL)
-          {
-            report.analytes = options->analytes;
-            report.today = options->today;
-          }
+        report.analytes = file->analytes;
+        report.today = file->today;
         pdf = techo_report_render_pdf (set, &report, error);
         if (pdf == NULL ||
             !techo_atomic_file_write_bytes (path, pdf, cancellable, error))
@@ -202,9 +201,10 @@ techo_export_write (TechoDisclosure           *disclosure,
     }
 }
 
+/* A copy of a TechoExportFile that owns its strings, for a worker. */
 typedef struct
 {
-  TechoExportFormat format;
+  TechoExportFile file;
   char *path;
   char **analytes;
   char *today;
@@ -220,19 +220,17 @@ export_job_free (ExportJob *job)
 }
 
 static ExportJob *
-export_job_new (TechoExportFormat          format,
-                const char                *path,
-                const TechoExportOptions  *options)
+export_job_new (const TechoExportFile *file)
 {
   ExportJob *job = g_new0 (ExportJob, 1);
 
-  job->format = format;
-  job->path = g_strdup (path);
-  if (options != NULL)
-    {
-      job->analytes = g_strdupv ((char **) options->analytes);
-      job->today = g_strdup (options->today);
-    }
+  job->path = g_strdup (file->path);
+  job->analytes = g_strdupv ((char **) file->analytes);
+  job->today = g_strdup (file->today);
+  job->file.format = file->format;
+  job->file.path = job->path;
+  job->file.analytes = (const char * const *) job->analytes;
+  job->file.today = job->today;
   return job;
 }
 
@@ -243,9 +241,8 @@ write_cb (TechoDisclosure  *disclosure,
           GError          **error)
 {
   ExportJob *job = user_data;
-  TechoExportOptions options = { (const char * const *) job->analytes, job->today };
 
-  return techo_export_write (disclosure, job->format, job->path, &options, cancellable, error);
+  return techo_export_write (disclosure, &job->file, cancellable, error);
 }
 
 static gboolean
@@ -262,48 +259,50 @@ check_format (TechoExportFormat   format,
 }
 
 gboolean
-techo_export_run_sync (TechoStore                *store,
-                       gint64                     profile_id,
-                       TechoConsent              *consent,
-                       TechoExportFormat          format,
-                       const char                *path,
-                       const TechoExportOptions  *options,
-                       GCancellable              *cancellable,
-                       GError                   **error)
+techo_export_run_sync (TechoStore             *store,
+                       gint64                  profile_id,
+                       TechoConsent           *consent,
+                       const TechoExportFile  *file,
+                       GCancellable           *cancellable,
+                       GError                **error)
 {
-  ExportJob *job;
-  gboolean ok;
+  TechoDisclosureWriter writer = { 0 };
+  ExportJob job = { 0 };
 
   g_return_val_if_fail (TECHO_IS_STORE (store), FALSE);
-  g_return_val_if_fail (consent != NULL && path != NULL, FALSE);
+  g_return_val_if_fail (consent != NULL && file != NULL && file->path != NULL, FALSE);
 
-  if (!check_format (format, error))
+  if (!check_format (file->format, error))
     return FALSE;
-  job = export_job_new (format, path, options);
-  ok = techo_disclosure_run_sync (store, profile_id, consent, techo_export_format_method (format),
-                                  write_cb, job, cancellable, error);
-  export_job_free (job);
-  return ok;
+  /* The caller's strings outlive this call: no copy. */
+  job.file = *file;
+  writer.method = techo_export_format_method (file->format);
+  writer.write = write_cb;
+  writer.user_data = &job;
+  return techo_disclosure_run_sync (store, profile_id, consent, &writer, cancellable, error);
 }
 
 void
-techo_export_run_async (TechoStore                *store,
-                        gint64                     profile_id,
-                        const TechoConsent        *consent,
-                        TechoExportFormat          format,
-                        const char                *path,
-                        const TechoExportOptions  *options,
-                        GCancellable              *cancellable,
-                        GAsyncReadyCallback        callback,
-                        gpointer                   user_data)
+techo_export_run_async (TechoStore             *store,
+                        gint64                  profile_id,
+                        const TechoConsent     *consent,
+                        const TechoExportFile  *file,
+                        GCancellable           *cancellable,
+                        GAsyncReadyCallback     callback,
+                        gpointer                user_data)
 {
-  g_return_if_fail (TECHO_IS_STORE (store));
-  g_return_if_fail (consent != NULL && path != NULL);
-  g_return_if_fail ((guint) format < G_N_ELEMENTS (format_names));
+  TechoDisclosureWriter writer = { 0 };
 
-  techo_disclosure_run_async (store, profile_id, consent, techo_export_format_method (format),
-                              write_cb, export_job_new (format, path, options),
-                              (GDestroyNotify) export_job_free, cancellable, callback, user_data);
+  g_return_if_fail (TECHO_IS_STORE (store));
+  g_return_if_fail (consent != NULL && file != NULL && file->path != NULL);
+  g_return_if_fail ((guint) file->format < G_N_ELEMENTS (format_names));
+
+  writer.method = techo_export_format_method (file->format);
+  writer.write = write_cb;
+  writer.user_data = export_job_new (file);
+  writer.user_data_free = (GDestroyNotify) export_job_free;
+  techo_disclosure_run_async (store, profile_id, consent, &writer, cancellable, callback,
+                              user_data);
 }
 
 gint64

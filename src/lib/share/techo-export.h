@@ -46,54 +46,50 @@ gboolean    techo_export_format_from_string (const char        *name,
 /* The consent method of a format (FHIR for both FHIR forms). */
 TechoConsentMethod techo_export_format_method (TechoExportFormat  format);
 
-/* What a PDF shows beyond the records (all may be NULL/0). */
+/* One file to write: its format, where, and what a PDF shows beyond the
+ * records (analytes and today may be NULL). */
 typedef struct
 {
+  TechoExportFormat format;
+  const char *path;             /* a file for FHIR and PDF, a folder (created) for CSV and CDA */
   const char * const *analytes; /* the trend charts to draw; NULL: the report's default */
   const char *today;            /* YYYY-MM-DD printed as the report's date; NULL: today */
-} TechoExportOptions;
+} TechoExportFile;
 
 /* Step 2 of the gate for a file: renders @disclosure's record set in
- * @format and writes it atomically (0600) to @path (a file for FHIR and
- * PDF, a folder that is created for CSV and CDA). Any thread but the
- * main one. Returns the "sent" detail (format, counts, name), or NULL
- * with @error set. */
-char       *techo_export_write (TechoDisclosure           *disclosure,
-                                TechoExportFormat          format,
-                                const char                *path,
-                                const TechoExportOptions  *options,
-                                GCancellable              *cancellable,
-                                GError                   **error);
+ * @file's format and writes it atomically (0600) to its path. Any thread
+ * but the main one. Returns the "sent" detail (format, counts, name), or
+ * NULL with @error set. */
+char       *techo_export_write (TechoDisclosure        *disclosure,
+                                const TechoExportFile  *file,
+                                GCancellable           *cancellable,
+                                GError                **error);
 
 /* The whole export through the gate: @consent (id 0; its method must be
  * the format's) is recorded first, then the records are gathered,
- * written to @path, and a "sent" event names what was written. On
+ * written as @file says, and a "sent" event names what was written. On
  * failure after the consent is recorded, the consent stays (it was
  * given) with no "sent" event; @consent->id is set then too. */
-gboolean    techo_export_run_sync (TechoStore                *store,
-                                   gint64                     profile_id,
-                                   TechoConsent              *consent,
-                                   TechoExportFormat          format,
-                                   const char                *path,
-                                   const TechoExportOptions  *options,
-                                   GCancellable              *cancellable,
-                                   GError                   **error);
+gboolean    techo_export_run_sync   (TechoStore             *store,
+                                     gint64                  profile_id,
+                                     TechoConsent           *consent,
+                                     const TechoExportFile  *file,
+                                     GCancellable           *cancellable,
+                                     GError                **error);
 
-/* The same on a worker thread; @consent and @options are copied.
+/* The same on a worker thread; @consent and @file are copied.
  * _finish returns the recorded consent's id, or 0 with @error set
  * (@out_consent_id: the id also when a step after recording failed). */
-void        techo_export_run_async  (TechoStore                *store,
-                                     gint64                     profile_id,
-                                     const TechoConsent        *consent,
-                                     TechoExportFormat          format,
-                                     const char                *path,
-                                     const TechoExportOptions  *options,
-                                     GCancellable              *cancellable,
-                                     GAsyncReadyCallback        callback,
-                                     gpointer                   user_data);
-gint64      techo_export_run_finish (TechoStore                *store,
-                                     GAsyncResult              *result,
-                                     gint64                    *out_consent_id,
-                                     GError                   **error);
+void        techo_export_run_async  (TechoStore             *store,
+                                     gint64                  profile_id,
+                                     const TechoConsent     *consent,
+                                     const TechoExportFile  *file,
+                                     GCancellable           *cancellable,
+                                     GAsyncReadyCallback     callback,
+                                     gpointer                user_data);
+gint64      techo_export_run_finish (TechoStore             *store,
+                                     GAsyncResult           *result,
+                                     gint64                 *out_consent_id,
+                                     GError                **error);
 
 G_END_DECLS

@@ -257,7 +257,6 @@ bounded_text (const char *text)
 
 char *
 techo_host_publish_sync (TechoStore                   *store,
-                         const char                   *host_url,
                          gint64                        profile_id,
                          TechoConsent                 *consent,
                          const TechoHostShareOptions  *options,
@@ -282,15 +281,17 @@ techo_host_publish_sync (TechoStore                   *store,
   g_autofree char *link = NULL;
   g_autofree char *detail = NULL;
   TechoHostedShare hosted = { 0 };
-  const char *passcode = options != NULL ? options->passcode : NULL;
-  const char *label = options != NULL ? options->label : NULL;
-  gboolean direct = options != NULL && options->direct;
+  const char *passcode, *label;
+  gboolean direct;
   const char *url, *id, *token, *shl;
   guint status;
   guint n_records;
 
-  g_return_val_if_fail (TECHO_IS_STORE (store) && consent != NULL, NULL);
-  base = techo_host_normalize_url (host_url, error);
+  g_return_val_if_fail (TECHO_IS_STORE (store) && consent != NULL && options != NULL, NULL);
+  passcode = options->passcode;
+  label = options->label;
+  direct = options->direct;
+  base = techo_host_normalize_url (options->host_url, error);
   if (base == NULL)
     return NULL;
   if (consent->method != TECHO_CONSENT_METHOD_SHARE ||
@@ -431,11 +432,11 @@ publish_thread (GTask        *task,
                 GCancellable *cancellable)
 {
   Publishing *p = task_data;
-  TechoHostShareOptions options = { p->passcode, p->label, p->direct };
+  TechoHostShareOptions options = { p->host_url, p->passcode, p->label, p->direct };
   GError *error = NULL;
 
-  p->link = techo_host_publish_sync (source, p->host_url, p->profile_id, p->consent, &options,
-                                     &p->viewer_url, cancellable, &error);
+  p->link = techo_host_publish_sync (source, p->profile_id, p->consent, &options, &p->viewer_url,
+                                     cancellable, &error);
   if (p->link == NULL)
     g_task_return_error (task, error);
   else
@@ -444,7 +445,6 @@ publish_thread (GTask        *task,
 
 void
 techo_host_publish_async (TechoStore                   *store,
-                          const char                   *host_url,
                           gint64                        profile_id,
                           const TechoConsent           *consent,
                           const TechoHostShareOptions  *options,
@@ -452,19 +452,20 @@ techo_host_publish_async (TechoStore                   *store,
                           GAsyncReadyCallback           callback,
                           gpointer                      user_data)
 {
-  g_autoptr(GTask) task = g_task_new (store, cancellable, callback, user_data);
-  Publishing *p = g_new0 (Publishing, 1);
+  g_autoptr(GTask) task = NULL;
+  Publishing *p;
 
+  g_return_if_fail (options != NULL);
+
+  task = g_task_new (store, cancellable, callback, user_data);
+  p = g_new0 (Publishing, 1);
   g_task_set_source_tag (task, techo_host_publish_async);
-  p->host_url = g_strdup (host_url);
+  p->host_url = g_strdup (options->host_url);
   p->profile_id = profile_id;
   p->consent = techo_consent_copy (consent);
-  if (options != NULL)
-    {
-      p->passcode = g_strdup (options->passcode);
-      p->label = g_strdup (options->label);
-      p->direct = options->direct;
-    }
+  p->passcode = g_strdup (options->passcode);
+  p->label = g_strdup (options->label);
+  p->direct = options->direct;
   g_task_set_task_data (task, p, (GDestroyNotify) publishing_free);
   g_task_run_in_thread (task, publish_thread);
 }
@@ -586,7 +587,8 @@ refresh_one (TechoStore        *store,
   g_autoptr(GPtrArray) accesses = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_hosted_access_free);
   JsonArray *list;
   JsonObject *denied;
-  gint64 dropped = 0, denied_wrong = 0, denied_other = 0;
+  TechoHostedReport report = { 0 };
+  gint64 denied_other = 0;
   guint status;
 
   status = call (session, "GET", url, hosted->manage_token, NULL, &answer, cancellable, error);
@@ -605,9 +607,9 @@ refresh_one (TechoStore        *store,
       set_refused (error, "report the accesses", hosted->host_url, status, answer);
       return -1;
     }
-  techo_json_get_int64 (answer, "accessesDropped", &dropped);
+  techo_json_get_int64 (answer, "accessesDropped", &report.first);
   denied = techo_json_get_object (answer, "denied");
-  techo_json_get_int64 (denied, "wrongPasscode", &denied_wrong);
+  techo_json_get_int64 (denied, "wrongPasscode", &report.denied_wrong);
   techo_json_get_int64 (denied, "other", &denied_other);
   for (guint i = 0; i < json_array_get_length (list) && i < 10000; i++)
     {
@@ -622,9 +624,10 @@ refresh_one (TechoStore        *store,
                                    *recipient != '\0' ? " recipient=" : "", recipient);
       g_ptr_array_add (accesses, a);
     }
-  return techo_store_add_hosted_accesses_sync (store, hosted->consent_id, accesses, dropped,
-                                               denied_wrong + denied_other, denied_wrong,
-                                               cancellable, error);
+  report.accesses = accesses;
+  report.denied_total = report.denied_wrong + denied_other;
+  return techo_store_add_hosted_accesses_sync (store, hosted->consent_id, &report, cancellable,
+                                               error);
 }
 
 gint64

@@ -24,8 +24,10 @@ typedef enum
 
 GQuark techo_host_error_quark (void);
 
+/* Where a share goes and how it may be opened. */
 typedef struct
 {
+  const char *host_url;  /* the host's base URL (required; see normalize_url) */
   const char *passcode;  /* NULL: none (flag P otherwise) */
   const char *label;     /* ≤ 80 characters */
   gboolean direct;       /* flag U, not with a passcode */
@@ -45,7 +47,6 @@ char     *techo_host_normalize_url (const char   *url,
  * viewer URL (<host>/#shlink:/…, for the QR) is in @out_viewer_url. If
  * the upload fails, the consent is revoked so the ledger says so. */
 char     *techo_host_publish_sync (TechoStore                   *store,
-                                   const char                   *host_url,
                                    gint64                        profile_id,
                                    TechoConsent                 *consent,
                                    const TechoHostShareOptions  *options,
@@ -59,7 +60,6 @@ char     *techo_host_publish_sync (TechoStore                   *store,
  * @out_consent_id (also when a step after recording failed: the
  * consent is then revoked; 0 when nothing was recorded). */
 void      techo_host_publish_async  (TechoStore                   *store,
-                                     const char                   *host_url,
                                      gint64                        profile_id,
                                      const TechoConsent           *consent,
                                      const TechoHostShareOptions  *options,

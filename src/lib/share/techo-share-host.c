@@ -1139,22 +1139,24 @@ is_loopback (GInetAddress *inet)
 }
 
 gboolean
-techo_share_host_listen (TechoShareHost  *self,
-                         const char      *bind,
-                         guint            port,
-                         const char      *public_url,
-                         const char      *tls_cert,
-                         const char      *tls_key,
-                         gboolean         insecure_lan,
-                         GError         **error)
+techo_share_host_listen (TechoShareHost               *self,
+                         const TechoShareHostAddress  *address,
+                         GError                      **error)
 {
   g_autoptr(GInetAddress) inet = NULL;
   g_autoptr(GTlsCertificate) certificate = NULL;
   g_autoptr(GError) local_error = NULL;
-  guint bound_port;
+  const char *bind, *public_url, *tls_cert, *tls_key;
+  guint port, bound_port;
 
   g_return_val_if_fail (TECHO_IS_SHARE_HOST (self), FALSE);
-  g_return_val_if_fail (self->base_url == NULL, FALSE);
+  g_return_val_if_fail (self->base_url == NULL && address != NULL, FALSE);
+
+  bind = address->bind;
+  port = address->port;
+  public_url = address->public_url;
+  tls_cert = address->tls_cert;
+  tls_key = address->tls_key;
 
   inet = g_inet_address_new_from_string (bind != NULL ? bind : "127.0.0.1");
   if (inet == NULL || port > 65535)
@@ -1169,7 +1171,7 @@ techo_share_host_listen (TechoShareHost  *self,
                            "Give both --tls-cert and --tls-key, or neither.");
       return FALSE;
     }
-  if (tls_cert == NULL && !is_loopback (inet) && !insecure_lan)
+  if (tls_cert == NULL && !is_loopback (inet) && !address->insecure_lan)
     {
       g_set_error (error, TECHO_SHARE_HOST_ERROR, TECHO_SHARE_HOST_ERROR_INVALID,
                    "Listening on %s without TLS would send the shares' passcodes in the "

@@ -76,18 +76,22 @@ TechoShareHost *techo_share_host_new          (const char                  *data
 void            techo_share_host_set_upload_key (TechoShareHost *self,
                                                  const char     *key);
 
-/* @bind: an IP address (NULL: 127.0.0.1). @public_url: the base URL the
- * links name (NULL: the scheme, address and port listened on; required
- * for a wildcard bind). @tls_cert/@tls_key: PEM files, both or neither.
- * A bind that is not loopback needs TLS unless @insecure_lan. */
-gboolean        techo_share_host_listen       (TechoShareHost  *self,
-                                               const char      *bind,
-                                               guint            port,
-                                               const char      *public_url,
-                                               const char      *tls_cert,
-                                               const char      *tls_key,
-                                               gboolean         insecure_lan,
-                                               GError         **error);
+/* Where and how the host listens. A bind that is not loopback needs TLS
+ * unless insecure_lan. */
+typedef struct
+{
+  const char *bind;        /* an IP address (NULL: 127.0.0.1) */
+  guint port;              /* 0: a free one */
+  const char *public_url;  /* the base URL the links name (NULL: the scheme, address
+                            * and port listened on; required for a wildcard bind) */
+  const char *tls_cert;    /* PEM files, both or neither */
+  const char *tls_key;
+  gboolean insecure_lan;
+} TechoShareHostAddress;
+
+gboolean        techo_share_host_listen       (TechoShareHost               *self,
+                                               const TechoShareHostAddress  *address,
+                                               GError                      **error);
 /* "https://share.example.org" (no trailing slash), once listening. */
 const char     *techo_share_host_get_base_url (TechoShareHost  *self);
 guint           techo_share_host_get_n_shares (TechoShareHost  *self);

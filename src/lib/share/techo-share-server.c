@@ -670,8 +670,7 @@ publication_detail (Publication      *p,
 }
 
 char *
-techo_share_publish_sync (TechoStore               *store,
-                          TechoShareServer         *server,
+techo_share_publish_sync (TechoShareServer         *server,
                           gint64                    profile_id,
                           TechoConsent             *consent,
                           const TechoShareOptions  *options,
@@ -682,7 +681,7 @@ techo_share_publish_sync (TechoStore               *store,
   g_autofree char *detail = NULL;
   gboolean prepared;
 
-  g_return_val_if_fail (TECHO_IS_STORE (store) && TECHO_IS_SHARE_SERVER (server), NULL);
+  g_return_val_if_fail (TECHO_IS_SHARE_SERVER (server), NULL);
   g_return_val_if_fail (consent != NULL, NULL);
 
   techo_assert_not_main_thread ();
@@ -695,7 +694,7 @@ techo_share_publish_sync (TechoStore               *store,
   p = publication_new (profile_id, consent, options, error);
   if (p == NULL)
     return NULL;
-  prepared = publication_prepare (p, store, cancellable, error);
+  prepared = publication_prepare (p, server->store, cancellable, error);
   consent->id = p->consent->id;
   consent->created_at = p->consent->created_at;
   if (!prepared || !publication_serve (p, server, error))
@@ -768,8 +767,7 @@ prepared_cb (GObject      *object,
 }
 
 void
-techo_share_publish_async (TechoStore               *store,
-                           TechoShareServer         *server,
+techo_share_publish_async (TechoShareServer         *server,
                            gint64                    profile_id,
                            const TechoConsent       *consent,
                            const TechoShareOptions  *options,
@@ -797,7 +795,7 @@ techo_share_publish_async (TechoStore               *store,
     }
   /* The outer task owns the publication; the worker borrows it. */
   g_task_set_task_data (task, p, (GDestroyNotify) publication_free);
-  inner = g_task_new (store, cancellable, prepared_cb, g_steal_pointer (&task));
+  inner = g_task_new (server->store, cancellable, prepared_cb, g_steal_pointer (&task));
   g_task_set_task_data (inner, p, NULL);
   g_task_run_in_thread (inner, publish_thread);
 }

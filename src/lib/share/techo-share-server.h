@@ -100,12 +100,11 @@ typedef struct
 } TechoShareOptions;
 
 /* The whole share, through the consent gate: records @consent (method
- * "share", with its expiry) first, gathers what it covers, makes the FHIR
- * bundle, encrypts it with a new key, serves the ciphertext on @server,
- * records a "sent" event and returns the shlink:/ link. Not on the main
- * thread (the CLI, tests). */
-char             *techo_share_publish_sync        (TechoStore               *store,
-                                                   TechoShareServer         *server,
+ * "share", with its expiry) in @server's store first, gathers what it
+ * covers, makes the FHIR bundle, encrypts it with a new key, serves the
+ * ciphertext on @server, records a "sent" event and returns the shlink:/
+ * link. Not on the main thread (the CLI, tests). */
+char             *techo_share_publish_sync        (TechoShareServer         *server,
                                                    gint64                    profile_id,
                                                    TechoConsent             *consent,
                                                    const TechoShareOptions  *options,
@@ -117,8 +116,7 @@ char             *techo_share_publish_sync        (TechoStore               *sto
  * (where @server answers), then "sent" on the store's thread. @consent
  * is copied; _finish sets @out_consent_id (may be NULL) to the recorded
  * consent's id, also when a later step failed (0: nothing recorded). */
-void              techo_share_publish_async       (TechoStore               *store,
-                                                   TechoShareServer         *server,
+void              techo_share_publish_async       (TechoShareServer         *server,
                                                    gint64                    profile_id,
                                                    const TechoConsent       *consent,
                                                    const TechoShareOptions  *options,

@@ -239,6 +239,54 @@ failed:
   return NULL;
 }
 
+/* The ledger's changes of one consent: in one transaction, reads consent
+ * @r->consent_id, lets @change write beside it, commits. On failure
+ * nothing is written, and @error says what could not be done (@what). */
+typedef gboolean (*LedgerChange) (TechoSqlite     *db,
+                                  ConsentRequest  *r,
+                                  TechoConsent    *c,
+                                  GError         **error);
+
+static gpointer
+change_ledger (TechoSqlite     *db,
+               ConsentRequest  *r,
+               LedgerChange     change,
+               const char      *what,
+               GError         **error)
+{
+  g_autoptr(GError) local_error = NULL;
+  g_autoptr(TechoConsent) c = begin_on_consent (db, r->consent_id, &local_error);
+
+  if (c != NULL && change (db, r, c, &local_error) && techo_sqlite_commit (db, &local_error))
+    return TECHO_STORE_DONE;
+  techo_sqlite_rollback (db);
+  fail (error, g_steal_pointer (&local_error), what);
+  return NULL;
+}
+
+static gboolean
+write_event (TechoSqlite     *db,
+             ConsentRequest  *r,
+             TechoConsent    *c,
+             GError         **error)
+{
+  g_autofree char *audit = NULL;
+
+  if ((g_strcmp0 (r->event, TECHO_CONSENT_EVENT_SENT) == 0 ||
+       g_strcmp0 (r->event, TECHO_CONSENT_EVENT_ACCESS) == 0) &&
+      !techo_consent_is_live (c, techo_store_now ()))
+    {
+      g_set_error (error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_NOT_LIVE,
+                   "Consent %" G_GINT64_FORMAT " is %s: nothing more may be sent under it.",
+                   c->id, techo_consent_state (c, techo_store_now ()));
+      return FALSE;
+    }
+  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT "%s%s", c->id,
+                           r->detail != NULL ? ": " : "", r->detail != NULL ? r->detail : "");
+  return insert_event (db, c->id, r->event, r->detail, audit_action (c->method, r->event), audit,
+                       error);
+}
+
 static gpointer
 add_event_job (TechoStore    *self,
                TechoSqlite   *db,
@@ -247,9 +295,6 @@ add_event_job (TechoStore    *self,
                GError       **error)
 {
   ConsentRequest *r = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(TechoConsent) c = NULL;
-  g_autofree char *audit = NULL;
 
   if (r->event == NULL || strlen (r->event) > 32 ||
       (r->detail != NULL && strlen (r->detail) > TECHO_CONSENT_MAX_DETAIL))
@@ -258,30 +303,26 @@ add_event_job (TechoStore    *self,
                            "A consent event needs a short name and a detail under 1 KiB.");
       return NULL;
     }
-  c = begin_on_consent (db, r->consent_id, &local_error);
-  if (c == NULL)
-    goto failed;
-  if ((g_strcmp0 (r->event, TECHO_CONSENT_EVENT_SENT) == 0 ||
-       g_strcmp0 (r->event, TECHO_CONSENT_EVENT_ACCESS) == 0) &&
-      !techo_consent_is_live (c, techo_store_now ()))
-    {
-      g_set_error (&local_error, TECHO_CONSENT_ERROR, TECHO_CONSENT_ERROR_NOT_LIVE,
-                   "Consent %" G_GINT64_FORMAT " is %s: nothing more may be sent under it.",
-                   c->id, techo_consent_state (c, techo_store_now ()));
-      goto failed;
-    }
-  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT "%s%s", c->id,
-                           r->detail != NULL ? ": " : "", r->detail != NULL ? r->detail : "");
-  if (!insert_event (db, c->id, r->event, r->detail, audit_action (c->method, r->event), audit,
-                     &local_error) ||
-      !techo_sqlite_commit (db, &local_error))
-    goto failed;
-  return TECHO_STORE_DONE;
+  return change_ledger (db, r, write_event, "write the consent ledger", error);
+}
 
-failed:
-  techo_sqlite_rollback (db);
-  fail (error, g_steal_pointer (&local_error), "write the consent ledger");
-  return NULL;
+/* Revoking twice is revoking once. */
+static gboolean
+write_revocation (TechoSqlite     *db,
+                  ConsentRequest  *r,
+                  TechoConsent    *c,
+                  GError         **error)
+{
+  g_autofree char *audit = NULL;
+
+  if (c->revoked_at != 0)
+    return TRUE;
+  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT, c->id);
+  return techo_sqlite_run (db, error,
+                           "UPDATE consents SET revoked_at = ?2, status = 'revoked' WHERE id = ?1",
+                           "ii", c->id, techo_store_now ()) &&
+         insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, "consent-revoke", audit,
+                       error);
 }
 
 static gpointer
@@ -291,33 +332,7 @@ revoke_job (TechoStore    *self,
             GCancellable  *cancellable,
             GError       **error)
 {
-  ConsentRequest *r = data;
-  g_autoptr(GError) local_error = NULL;
-  g_autoptr(TechoConsent) c = NULL;
-  g_autofree char *audit = NULL;
-
-  c = begin_on_consent (db, r->consent_id, &local_error);
-  if (c == NULL)
-    goto failed;
-  if (c->revoked_at != 0)
-    {
-      techo_sqlite_rollback (db);
-      return TECHO_STORE_DONE;
-    }
-  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT, c->id);
-  if (!techo_sqlite_run (db, &local_error,
-                         "UPDATE consents SET revoked_at = ?2, status = 'revoked' WHERE id = ?1",
-                         "ii", c->id, techo_store_now ()) ||
-      !insert_event (db, c->id, TECHO_CONSENT_EVENT_REVOKED, NULL, "consent-revoke", audit,
-                     &local_error) ||
-      !techo_sqlite_commit (db, &local_error))
-    goto failed;
-  return TECHO_STORE_DONE;
-
-failed:
-  techo_sqlite_rollback (db);
-  fail (error, g_steal_pointer (&local_error), "revoke the consent");
-  return NULL;
+  return change_ledger (db, data, write_revocation, "revoke the consent", error);
 }
 
 static gpointer

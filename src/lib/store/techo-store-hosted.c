@@ -16,10 +16,7 @@
 typedef struct
 {
   TechoHostedShare share;
-  GPtrArray *accesses;
-  gint64 first;
-  gint64 denied_total;
-  gint64 denied_wrong;
+  TechoHostedReport report;  /* accesses_job; its accesses are ours (a reference) */
 } HostedRequest;
 
 void
@@ -46,7 +43,7 @@ request_free (HostedRequest *r)
   g_free (r->share.host_url);
   g_free (r->share.share_id);
   techo_wipe_free (r->share.manage_token);
-  g_clear_pointer (&r->accesses, g_ptr_array_unref);
+  g_clear_pointer (&r->report.accesses, g_ptr_array_unref);
   g_free (r);
 }
 
@@ -159,6 +156,7 @@ accesses_job (TechoStore    *self,
               GError       **error)
 {
   HostedRequest *r = data;
+  const TechoHostedReport *report = &r->report;
   g_autoptr(GError) local_error = NULL;
   g_autoptr(TechoSqliteStatement) s = NULL;
   gint64 seen, denied_seen, added = 0;
@@ -185,11 +183,11 @@ accesses_job (TechoStore    *self,
   seen = techo_sqlite_column_int64 (s, 0);
   denied_seen = techo_sqlite_column_int64 (s, 1);
 
-  for (guint i = 0; i < r->accesses->len; i++)
+  for (guint i = 0; i < report->accesses->len; i++)
     {
-      TechoHostedAccess *a = g_ptr_array_index (r->accesses, i);
+      TechoHostedAccess *a = g_ptr_array_index (report->accesses, i);
 
-      if (r->first + (gint64) i < seen)
+      if (report->first + (gint64) i < seen)
         continue;
       if (!insert_row (db, event_sql, r->share.consent_id, a->at, TECHO_CONSENT_EVENT_ACCESS,
                        a->detail, &local_error) ||
@@ -198,12 +196,13 @@ accesses_job (TechoStore    *self,
         goto failed;
       added++;
     }
-  if (r->denied_total > denied_seen)
+  if (report->denied_total > denied_seen)
     {
       g_autofree char *detail = g_strdup_printf ("%" G_GINT64_FORMAT " request(s) refused by "
                                                  "the share host (%" G_GINT64_FORMAT
                                                  " wrong passcode(s) in all)",
-                                                 r->denied_total - denied_seen, r->denied_wrong);
+                                                 report->denied_total - denied_seen,
+                                                 report->denied_wrong);
 
       if (!insert_row (db, event_sql, r->share.consent_id, techo_store_now (),
                        TECHO_CONSENT_EVENT_DENIED, detail, &local_error) ||
@@ -215,8 +214,9 @@ accesses_job (TechoStore    *self,
   if (!techo_sqlite_run (db, &local_error,
                          "UPDATE hosted_shares SET accesses_seen = MAX (accesses_seen, ?2), "
                          "denied_seen = MAX (denied_seen, ?3) WHERE consent_id = ?1",
-                         "iii", r->share.consent_id, (gint64) (r->first + r->accesses->len),
-                         (gint64) r->denied_total) ||
+                         "iii", r->share.consent_id,
+                         (gint64) (report->first + report->accesses->len),
+                         report->denied_total) ||
       !techo_sqlite_commit (db, &local_error))
     goto failed;
   result = g_new (gint64, 1);
@@ -291,24 +291,21 @@ techo_store_mark_hosted_share_deleted_sync (TechoStore    *self,
 }
 
 gint64
-techo_store_add_hosted_accesses_sync (TechoStore    *self,
-                                      gint64         consent_id,
-                                      GPtrArray     *accesses,
-                                      gint64         first,
-                                      gint64         denied_total,
-                                      gint64         denied_wrong,
-                                      GCancellable  *cancellable,
-                                      GError       **error)
+techo_store_add_hosted_accesses_sync (TechoStore               *self,
+                                      gint64                    consent_id,
+                                      const TechoHostedReport  *report,
+                                      GCancellable             *cancellable,
+                                      GError                  **error)
 {
-  HostedRequest *r = g_new0 (HostedRequest, 1);
+  HostedRequest *r;
   g_autofree gint64 *added = NULL;
 
-  g_return_val_if_fail (TECHO_IS_STORE (self) && accesses != NULL, -1);
+  g_return_val_if_fail (TECHO_IS_STORE (self), -1);
+  g_return_val_if_fail (report != NULL && report->accesses != NULL, -1);
+  r = g_new0 (HostedRequest, 1);
   r->share.consent_id = consent_id;
-  r->accesses = g_ptr_array_ref (accesses);
-  r->first = first;
-  r->denied_total = denied_total;
-  r->denied_wrong = denied_wrong;
+  r->report = *report;
+  g_ptr_array_ref (r->report.accesses);
   added = techo_store_run_sync (self, accesses_job, r, (GDestroyNotify) request_free, cancellable,
                                 error);
   return added != NULL ? *added : -1;

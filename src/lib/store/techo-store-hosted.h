@@ -48,21 +48,25 @@ typedef struct
   char *detail;         /* "manifest from 192.0.2.7 recipient=…" */
 } TechoHostedAccess;
 
-/* Takes what the host reports into the ledger in one transaction: the
- * accesses numbered from @first (the host's count of those it dropped)
- * that the ledger has not seen become "access" events at their own time;
+/* What the host reports of one share. */
+typedef struct
+{
+  GPtrArray *accesses;  /* of TechoHostedAccess, the host's oldest kept first */
+  gint64 first;         /* the first one's number: how many the host dropped */
+  gint64 denied_total;  /* requests refused in all */
+  gint64 denied_wrong;  /* of which with a wrong passcode */
+} TechoHostedReport;
+
+/* Takes @report into the ledger in one transaction: the accesses that
+ * the ledger has not seen become "access" events at their own time;
  * refused requests beyond those seen become one "denied" event that
  * counts them (a flood adds one row per refresh, not one per request).
- * @accesses: GPtrArray of TechoHostedAccess. Returns how many rows it
- * added. */
-gint64            techo_store_add_hosted_accesses_sync (TechoStore    *self,
-                                                        gint64         consent_id,
-                                                        GPtrArray     *accesses,
-                                                        gint64         first,
-                                                        gint64         denied_total,
-                                                        gint64         denied_wrong,
-                                                        GCancellable  *cancellable,
-                                                        GError       **error);
+ * Returns how many rows it added. */
+gint64            techo_store_add_hosted_accesses_sync (TechoStore               *self,
+                                                        gint64                    consent_id,
+                                                        const TechoHostedReport  *report,
+                                                        GCancellable             *cancellable,
+                                                        GError                  **error);
 
 void              techo_hosted_access_free (TechoHostedAccess *access);
 

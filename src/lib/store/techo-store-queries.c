@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-3.0-or-later */
 /* The store's typed queries for the views: profiles, checkups with items,
- * one analyte's series, dispensings in a period, screenings per cancer.
- * Every *_job runs on the store thread. Withdrawn records are left out. */
+ * one analyte's series, dispensings in a period, screenings per cancer:
+ * one table of reads (`reads`), each run on the store thread by read_sync
+ * or read_async. Withdrawn records are left out. */
 
 #define G_LOG_DOMAIN "techo-store"
 
@@ -14,8 +15,20 @@
 
 #define MAX_SERIES_CODES 32
 
+/* The typed reads of this file; each has a row in `reads` below. */
+typedef enum
+{
+  READ_PROFILES,
+  READ_CHECKUPS,
+  READ_SERIES,
+  READ_DISPENSINGS,
+  READ_SCREENINGS,
+  N_READS
+} ReadKind;
+
 typedef struct
 {
+  ReadKind read;      /* read_job's: which read */
   gint64 profile_id;
   guint limit;
   char *first;
@@ -119,14 +132,94 @@ read_items (TechoSqliteStatement  *s,
                     " not_performed, null_flavor, interpretation, reference_range," \
                     " method_code, other_values FROM %s WHERE %s = ?1 ORDER BY position"
 
+/* A read on the store's thread; its errors are SQLite's own. */
+typedef gpointer ReadFunc (TechoSqlite   *db,
+                           Query         *q,
+                           GCancellable  *cancellable,
+                           GError       **error);
+
+static ReadFunc read_profiles, read_checkups, read_series, read_dispensings, read_screenings;
+
+/* Each read: how, how to free what it returns, and what it does in an
+ * error's words ("Could not list the checkups: …"). */
+static const struct
+{
+  ReadFunc *read;
+  GDestroyNotify result_free;
+  const char *what;
+} reads[N_READS] = {
+  [READ_PROFILES] = { read_profiles, (GDestroyNotify) g_ptr_array_unref, "list the profiles" },
+  [READ_CHECKUPS] = { read_checkups, (GDestroyNotify) g_ptr_array_unref, "list the checkups" },
+  [READ_SERIES] = { read_series, (GDestroyNotify) g_ptr_array_unref, "read the series" },
+  [READ_DISPENSINGS] = { read_dispensings, (GDestroyNotify) g_ptr_array_unref,
+                         "list the medicines" },
+  [READ_SCREENINGS] = { read_screenings, (GDestroyNotify) g_ptr_array_unref,
+                        "list the screenings" },
+};
+
+/* @read of @q on the store's thread, its errors in the store's words. */
+static gpointer
+run_read (TechoSqlite   *db,
+          ReadKind       read,
+          Query         *q,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  GError *local_error = NULL;
+  gpointer result = reads[read].read (db, q, cancellable, &local_error);
+
+  if (local_error != NULL)
+    techo_store_propagate_error (error, local_error, reads[read].what);
+  return result;
+}
+
+static gpointer
+read_job (TechoStore    *self,
+          TechoSqlite   *db,
+          gpointer       data,
+          GCancellable  *cancellable,
+          GError       **error)
+{
+  Query *q = data;
+
+  return run_read (db, q->read, q, cancellable, error);
+}
+
+/* Runs @read of @q (taken) on the store's thread and waits for it. */
+static gpointer
+read_sync (TechoStore    *self,
+           ReadKind       read,
+           Query         *q,
+           GCancellable  *cancellable,
+           GError       **error)
+{
+  q->read = read;
+  return techo_store_run_sync (self, read_job, q, (GDestroyNotify) query_free, cancellable, error);
+}
+
+/* The same queued; the result comes back through a GTask tagged
+ * @source_tag (techo_store_run_finish). */
+static void
+read_async (TechoStore          *self,
+            ReadKind             read,
+            Query               *q,
+            gpointer             source_tag,
+            GCancellable        *cancellable,
+            GAsyncReadyCallback  callback,
+            gpointer             user_data)
+{
+  q->read = read;
+  techo_store_run_async (self, read_job, q, (GDestroyNotify) query_free, reads[read].result_free,
+                         source_tag, cancellable, callback, user_data);
+}
+
 /* ---- profiles ------------------------------------------------------------ */
 
 static gpointer
-list_profiles_job (TechoStore    *self,
-                   TechoSqlite   *db,
-                   gpointer       data,
-                   GCancellable  *cancellable,
-                   GError       **error)
+read_profiles (TechoSqlite   *db,
+               Query         *q,
+               GCancellable  *cancellable,
+               GError       **error)
 {
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GPtrArray) profiles = NULL;
@@ -153,7 +246,7 @@ list_profiles_job (TechoStore    *self,
       }
   if (local_error != NULL)
     {
-      techo_store_propagate_error (error, local_error, "list the profiles");
+      g_propagate_error (error, local_error);
       return NULL;
     }
   return g_steal_pointer (&profiles);
@@ -164,7 +257,7 @@ techo_store_list_profiles_sync (TechoStore    *self,
                                 GCancellable  *cancellable,
                                 GError       **error)
 {
-  return techo_store_run_sync (self, list_profiles_job, NULL, NULL, cancellable, error);
+  return read_sync (self, READ_PROFILES, query_new (0, 0, NULL, NULL), cancellable, error);
 }
 
 void
@@ -173,9 +266,8 @@ techo_store_list_profiles_async (TechoStore          *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  techo_store_run_async (self, list_profiles_job, NULL, NULL,
-                         (GDestroyNotify) g_ptr_array_unref,
-                         techo_store_list_profiles_async, cancellable, callback, user_data);
+  read_async (self, READ_PROFILES, query_new (0, 0, NULL, NULL), techo_store_list_profiles_async,
+              cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -189,13 +281,11 @@ techo_store_list_profiles_finish (TechoStore    *self,
 /* ---- checkups ------------------------------------------------------------ */
 
 static gpointer
-list_checkups_job (TechoStore    *self,
-                   TechoSqlite   *db,
-                   gpointer       data,
-                   GCancellable  *cancellable,
-                   GError       **error)
+read_checkups (TechoSqlite   *db,
+               Query         *q,
+               GCancellable  *cancellable,
+               GError       **error)
 {
-  Query *q = data;
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(TechoSqliteStatement) items = NULL;
   g_autoptr(GPtrArray) checkups = NULL;
@@ -246,7 +336,7 @@ list_checkups_job (TechoStore    *self,
     }
   if (local_error != NULL)
     {
-      techo_store_propagate_error (error, local_error, "list the checkups");
+      g_propagate_error (error, local_error);
       return NULL;
     }
   if (g_cancellable_set_error_if_cancelled (cancellable, error))
@@ -261,9 +351,8 @@ techo_store_list_checkups_sync (TechoStore    *self,
                                 GCancellable  *cancellable,
                                 GError       **error)
 {
-  return techo_store_run_sync (self, list_checkups_job,
-                               query_new (profile_id, limit, NULL, NULL),
-                               (GDestroyNotify) query_free, cancellable, error);
+  return read_sync (self, READ_CHECKUPS, query_new (profile_id, limit, NULL, NULL), cancellable,
+                    error);
 }
 
 void
@@ -274,9 +363,8 @@ techo_store_list_checkups_async (TechoStore          *self,
                                  GAsyncReadyCallback  callback,
                                  gpointer             user_data)
 {
-  techo_store_run_async (self, list_checkups_job, query_new (profile_id, limit, NULL, NULL),
-                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
-                         techo_store_list_checkups_async, cancellable, callback, user_data);
+  read_async (self, READ_CHECKUPS, query_new (profile_id, limit, NULL, NULL),
+              techo_store_list_checkups_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -287,21 +375,8 @@ techo_store_list_checkups_finish (TechoStore    *self,
   return techo_store_run_finish (self, result, techo_store_list_checkups_async, error);
 }
 
-/* The newest checkup, boxed in a one-element array so that "none" is a
- * success. */
-static gpointer
-latest_checkup_job (TechoStore    *self,
-                    TechoSqlite   *db,
-                    gpointer       data,
-                    GCancellable  *cancellable,
-                    GError       **error)
-{
-  Query *q = data;
-
-  q->limit = 1;
-  return list_checkups_job (self, db, q, cancellable, error);
-}
-
+/* The newest checkup comes as a one-element array (a list with limit 1),
+ * so that "none" is a success. */
 static TechoCheckup *
 unbox_checkup (GPtrArray *box)
 {
@@ -321,10 +396,8 @@ techo_store_latest_checkup_sync (TechoStore    *self,
                                  GCancellable  *cancellable,
                                  GError       **error)
 {
-  return unbox_checkup (techo_store_run_sync (self, latest_checkup_job,
-                                              query_new (profile_id, 1, NULL, NULL),
-                                              (GDestroyNotify) query_free,
-                                              cancellable, error));
+  return unbox_checkup (read_sync (self, READ_CHECKUPS, query_new (profile_id, 1, NULL, NULL),
+                                   cancellable, error));
 }
 
 void
@@ -334,9 +407,8 @@ techo_store_latest_checkup_async (TechoStore          *self,
                                   GAsyncReadyCallback  callback,
                                   gpointer             user_data)
 {
-  techo_store_run_async (self, latest_checkup_job, query_new (profile_id, 1, NULL, NULL),
-                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
-                         techo_store_latest_checkup_async, cancellable, callback, user_data);
+  read_async (self, READ_CHECKUPS, query_new (profile_id, 1, NULL, NULL),
+              techo_store_latest_checkup_async, cancellable, callback, user_data);
 }
 
 TechoCheckup *
@@ -351,13 +423,11 @@ techo_store_latest_checkup_finish (TechoStore    *self,
 /* ---- series -------------------------------------------------------------- */
 
 static gpointer
-series_job (TechoStore    *self,
-            TechoSqlite   *db,
-            gpointer       data,
-            GCancellable  *cancellable,
-            GError       **error)
+read_series (TechoSqlite   *db,
+             Query         *q,
+             GCancellable  *cancellable,
+             GError       **error)
 {
-  Query *q = data;
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GPtrArray) points = NULL;
   g_autoptr(GString) sql = NULL;
@@ -401,7 +471,7 @@ series_job (TechoStore    *self,
     }
   if (local_error != NULL)
     {
-      techo_store_propagate_error (error, local_error, "read the series");
+      g_propagate_error (error, local_error);
       return NULL;
     }
   return g_steal_pointer (&points);
@@ -424,8 +494,7 @@ techo_store_series_sync (TechoStore          *self,
                          GCancellable        *cancellable,
                          GError             **error)
 {
-  return techo_store_run_sync (self, series_job, series_query (profile_id, codes),
-                               (GDestroyNotify) query_free, cancellable, error);
+  return read_sync (self, READ_SERIES, series_query (profile_id, codes), cancellable, error);
 }
 
 void
@@ -436,9 +505,8 @@ techo_store_series_async (TechoStore          *self,
                           GAsyncReadyCallback  callback,
                           gpointer             user_data)
 {
-  techo_store_run_async (self, series_job, series_query (profile_id, codes),
-                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
-                         techo_store_series_async, cancellable, callback, user_data);
+  read_async (self, READ_SERIES, series_query (profile_id, codes), techo_store_series_async,
+              cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -475,13 +543,11 @@ techo_store_read_dispensing (TechoSqliteStatement *s)
 }
 
 static gpointer
-list_dispensings_job (TechoStore    *self,
-                      TechoSqlite   *db,
-                      gpointer       data,
-                      GCancellable  *cancellable,
-                      GError       **error)
+read_dispensings (TechoSqlite   *db,
+                  Query         *q,
+                  GCancellable  *cancellable,
+                  GError       **error)
 {
-  Query *q = data;
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(GPtrArray) list = NULL;
   g_autoptr(GString) sql = NULL;
@@ -520,7 +586,7 @@ list_dispensings_job (TechoStore    *self,
     }
   if (local_error != NULL)
     {
-      techo_store_propagate_error (error, local_error, "list the medicines");
+      g_propagate_error (error, local_error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -534,9 +600,8 @@ techo_store_list_dispensings_sync (TechoStore    *self,
                                    GCancellable  *cancellable,
                                    GError       **error)
 {
-  return techo_store_run_sync (self, list_dispensings_job,
-                               query_new (profile_id, 0, from, to),
-                               (GDestroyNotify) query_free, cancellable, error);
+  return read_sync (self, READ_DISPENSINGS, query_new (profile_id, 0, from, to), cancellable,
+                    error);
 }
 
 void
@@ -548,10 +613,8 @@ techo_store_list_dispensings_async (TechoStore          *self,
                                     GAsyncReadyCallback  callback,
                                     gpointer             user_data)
 {
-  techo_store_run_async (self, list_dispensings_job, query_new (profile_id, 0, from, to),
-                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
-                         techo_store_list_dispensings_async, cancellable, callback,
-                         user_data);
+  read_async (self, READ_DISPENSINGS, query_new (profile_id, 0, from, to),
+              techo_store_list_dispensings_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -565,13 +628,11 @@ techo_store_list_dispensings_finish (TechoStore    *self,
 /* ---- screenings ---------------------------------------------------------- */
 
 static gpointer
-list_screenings_job (TechoStore    *self,
-                     TechoSqlite   *db,
-                     gpointer       data,
-                     GCancellable  *cancellable,
-                     GError       **error)
+read_screenings (TechoSqlite   *db,
+                 Query         *q,
+                 GCancellable  *cancellable,
+                 GError       **error)
 {
-  Query *q = data;
   g_autoptr(TechoSqliteStatement) s = NULL;
   g_autoptr(TechoSqliteStatement) items = NULL;
   g_autoptr(GPtrArray) list = NULL;
@@ -614,7 +675,7 @@ list_screenings_job (TechoStore    *self,
     }
   if (local_error != NULL)
     {
-      techo_store_propagate_error (error, local_error, "list the screenings");
+      g_propagate_error (error, local_error);
       return NULL;
     }
   return g_steal_pointer (&list);
@@ -627,9 +688,8 @@ techo_store_list_screenings_sync (TechoStore    *self,
                                   GCancellable  *cancellable,
                                   GError       **error)
 {
-  return techo_store_run_sync (self, list_screenings_job,
-                               query_new (profile_id, 0, cancer, NULL),
-                               (GDestroyNotify) query_free, cancellable, error);
+  return read_sync (self, READ_SCREENINGS, query_new (profile_id, 0, cancer, NULL), cancellable,
+                    error);
 }
 
 void
@@ -640,10 +700,8 @@ techo_store_list_screenings_async (TechoStore          *self,
                                    GAsyncReadyCallback  callback,
                                    gpointer             user_data)
 {
-  techo_store_run_async (self, list_screenings_job, query_new (profile_id, 0, cancer, NULL),
-                         (GDestroyNotify) query_free, (GDestroyNotify) g_ptr_array_unref,
-                         techo_store_list_screenings_async, cancellable, callback,
-                         user_data);
+  read_async (self, READ_SCREENINGS, query_new (profile_id, 0, cancer, NULL),
+              techo_store_list_screenings_async, cancellable, callback, user_data);
 }
 
 GPtrArray *
@@ -698,7 +756,7 @@ read_records_job (TechoStore    *self,
   g_autoptr(Query) of_person = NULL;
   GPtrArray *list;
 
-  profiles = list_profiles_job (self, db, NULL, cancellable, error);
+  profiles = run_read (db, READ_PROFILES, q, cancellable, error);
   if (profiles == NULL)
     return NULL;
   set->complete = q->first == NULL;
@@ -723,12 +781,12 @@ read_records_job (TechoStore    *self,
     }
 
   of_person = query_new (set->profile->id, 0, NULL, NULL);
-  if ((list = list_checkups_job (self, db, of_person, cancellable, error)) == NULL)
+  if ((list = run_read (db, READ_CHECKUPS, of_person, cancellable, error)) == NULL)
     return NULL;
   g_ptr_array_unref (set->checkups);
   set->checkups = list;
   of_person->guidance = TRUE;
-  list = list_checkups_job (self, db, of_person, cancellable, error);
+  list = run_read (db, READ_CHECKUPS, of_person, cancellable, error);
   of_person->guidance = FALSE;
   if (list == NULL)
     return NULL;
@@ -736,7 +794,7 @@ read_records_job (TechoStore    *self,
   set->guidance = list;
   g_free (of_person->first);
   of_person->first = g_strdup (q->first);
-  if ((list = list_dispensings_job (self, db, of_person, cancellable, error)) == NULL)
+  if ((list = run_read (db, READ_DISPENSINGS, of_person, cancellable, error)) == NULL)
     return NULL;
   g_ptr_array_unref (set->dispensings);
   set->dispensings = list;
@@ -750,7 +808,7 @@ read_records_job (TechoStore    *self,
   g_ptr_array_unref (set->entries);
   set->entries = list;
   g_clear_pointer (&of_person->first, g_free);
-  if ((list = list_screenings_job (self, db, of_person, cancellable, error)) == NULL)
+  if ((list = run_read (db, READ_SCREENINGS, of_person, cancellable, error)) == NULL)
     return NULL;
   g_ptr_array_unref (set->screenings);
   set->screenings = list;
