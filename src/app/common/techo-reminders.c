@@ -10,6 +10,7 @@
 #include "techo-analysis.h"
 #include "techo-format.h"
 #include "techo-reminders.h"
+#include "techo-store.h"
 
 static const char * const kind_settings[TECHO_REMINDER_N_KINDS] = {
   [TECHO_REMINDER_FOLLOWUP] = "reminder-followups",
@@ -227,6 +228,9 @@ typedef struct
   GPtrArray *reminders;   /* of TechoReminder */
   GDBusConnection *bus;
   guint next;             /* the service NameHasOwner asks about next */
+  TechoStore *store;      /* remembers what was sent today, or NULL */
+  gint64 profile_id;
+  char *day;
 } Sending;
 
 static void
@@ -235,30 +239,82 @@ sending_free (Sending *sending)
   g_clear_object (&sending->application);
   g_clear_pointer (&sending->reminders, g_ptr_array_unref);
   g_clear_object (&sending->bus);
+  g_clear_object (&sending->store);
+  g_free (sending->day);
   g_free (sending);
 }
 
+/* Sends those of the task's reminders whose id is in @ids (NULL: all). */
 static void
-send_all (Sending *sending)
+send_these (GTask              *task,
+            const char * const *ids)
 {
+  Sending *sending = g_task_get_task_data (task);
+  guint n = 0;
+
   for (guint i = 0; i < sending->reminders->len; i++)
     {
       const TechoReminder *reminder = g_ptr_array_index (sending->reminders, i);
-      g_autoptr(GNotification) notification = techo_reminder_to_notification (reminder);
+      g_autoptr(GNotification) notification = NULL;
 
+      if (ids != NULL && !g_strv_contains (ids, reminder->id))
+        continue;
+      notification = techo_reminder_to_notification (reminder);
       g_application_send_notification (sending->application, reminder->id, notification);
+      n++;
     }
-  sending_free (sending);
+  g_task_return_int (task, n);
 }
 
-static void ask_next (Sending *sending);
+static void
+claimed_cb (GObject      *source,
+            GAsyncResult *result,
+            gpointer      user_data)
+{
+  g_autoptr(GTask) task = user_data;
+  g_autoptr(GError) error = NULL;
+  g_auto(GStrv) unsent = techo_store_claim_reminders_finish (TECHO_STORE (source), result, &error);
+
+  if (unsent == NULL)
+    {
+      g_task_return_error (task, g_steal_pointer (&error));
+      return;
+    }
+  send_these (task, (const char * const *) unsent);
+}
+
+/* Someone shows them: with a store, only those not sent today go. */
+static void
+send_all (GTask *task)
+{
+  Sending *sending = g_task_get_task_data (task);
+  g_autoptr(GStrvBuilder) builder = NULL;
+  g_auto(GStrv) ids = NULL;
+
+  if (sending->store == NULL)
+    {
+      send_these (task, NULL);
+      g_object_unref (task);
+      return;
+    }
+  builder = g_strv_builder_new ();
+  for (guint i = 0; i < sending->reminders->len; i++)
+    g_strv_builder_add (builder, ((TechoReminder *) g_ptr_array_index (sending->reminders, i))->id);
+  ids = g_strv_builder_end (builder);
+  techo_store_claim_reminders_async (sending->store, sending->profile_id, sending->day,
+                                     (const char * const *) ids, g_task_get_cancellable (task),
+                                     claimed_cb, task);
+}
+
+static void ask_next (GTask *task);
 
 static void
 activatable_cb (GObject      *source,
                 GAsyncResult *result,
                 gpointer      user_data)
 {
-  Sending *sending = user_data;
+  GTask *task = user_data;
+  Sending *sending = g_task_get_task_data (task);
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
                                                              NULL);
   g_autofree const char **names = NULL;
@@ -269,15 +325,16 @@ activatable_cb (GObject      *source,
       for (guint i = 0; i < G_N_ELEMENTS (notification_services); i++)
         if (names != NULL && g_strv_contains (names, notification_services[i]))
           {
-            send_all (sending);
+            send_all (task);
             return;
           }
     }
   /* Nobody would show them (a bare session, a test, a demo on a
-   * server): GLib would only warn. */
+   * server): GLib would only warn. Nothing is marked sent. */
   g_debug ("No notification service on the session bus; %u reminders not sent",
            sending->reminders->len);
-  sending_free (sending);
+  g_task_return_int (task, 0);
+  g_object_unref (task);
 }
 
 static void
@@ -285,7 +342,7 @@ has_owner_cb (GObject      *source,
               GAsyncResult *result,
               gpointer      user_data)
 {
-  Sending *sending = user_data;
+  GTask *task = user_data;
   g_autoptr(GVariant) reply = g_dbus_connection_call_finish (G_DBUS_CONNECTION (source), result,
                                                              NULL);
   gboolean owned = FALSE;
@@ -294,52 +351,88 @@ has_owner_cb (GObject      *source,
     g_variant_get (reply, "(b)", &owned);
   if (owned)
     {
-      send_all (sending);
+      send_all (task);
       return;
     }
-  ask_next (sending);
+  ask_next (task);
 }
 
 /* Is a notification service running, or started on demand? Asked of the
  * bus without blocking. */
 static void
-ask_next (Sending *sending)
+ask_next (GTask *task)
 {
+  Sending *sending = g_task_get_task_data (task);
+
   if (sending->next < G_N_ELEMENTS (notification_services))
     {
       g_dbus_connection_call (sending->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                               "org.freedesktop.DBus", "NameHasOwner",
                               g_variant_new ("(s)", notification_services[sending->next++]),
                               G_VARIANT_TYPE ("(b)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                              has_owner_cb, sending);
+                              has_owner_cb, task);
       return;
     }
   g_dbus_connection_call (sending->bus, "org.freedesktop.DBus", "/org/freedesktop/DBus",
                           "org.freedesktop.DBus", "ListActivatableNames", NULL,
                           G_VARIANT_TYPE ("(as)"), G_DBUS_CALL_FLAGS_NONE, -1, NULL,
-                          activatable_cb, sending);
+                          activatable_cb, task);
+}
+
+void
+techo_reminders_send_async (GApplication        *application,
+                            GPtrArray           *reminders,
+                            TechoStore          *store,
+                            gint64               profile_id,
+                            const char          *today,
+                            GCancellable        *cancellable,
+                            GAsyncReadyCallback  callback,
+                            gpointer             user_data)
+{
+  GDBusConnection *bus = g_application_get_dbus_connection (application);
+  GTask *task = g_task_new (application, cancellable, callback, user_data);
+  Sending *sending;
+
+  g_task_set_source_tag (task, techo_reminders_send_async);
+  g_return_if_fail (store == NULL || today != NULL);
+  if (reminders->len == 0)
+    {
+      g_task_return_int (task, 0);
+      g_object_unref (task);
+      return;
+    }
+  sending = g_new0 (Sending, 1);
+  sending->application = g_object_ref (application);
+  sending->reminders = g_ptr_array_ref (reminders);
+  sending->store = store != NULL ? g_object_ref (store) : NULL;
+  sending->profile_id = profile_id;
+  sending->day = g_strdup (today);
+  g_task_set_task_data (task, sending, (GDestroyNotify) sending_free);
+  /* In a sandbox the notification portal carries them; elsewhere only
+   * when a service listens. */
+  if (bus == NULL || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
+    send_all (task);
+  else
+    {
+      sending->bus = g_object_ref (bus);
+      ask_next (task);
+    }
+}
+
+gssize
+techo_reminders_send_finish (GApplication  *application,
+                             GAsyncResult  *result,
+                             GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, application), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 guint
 techo_reminders_send (GApplication *application,
                       GPtrArray    *reminders)
 {
-  GDBusConnection *bus = g_application_get_dbus_connection (application);
-  Sending *sending;
-
-  if (reminders->len == 0)
-    return 0;
-  sending = g_new0 (Sending, 1);
-  sending->application = g_object_ref (application);
-  sending->reminders = g_ptr_array_ref (reminders);
-  /* In a sandbox the notification portal carries them; elsewhere only
-   * when a service listens. */
-  if (bus == NULL || g_file_test ("/.flatpak-info", G_FILE_TEST_EXISTS))
-    send_all (sending);
-  else
-    {
-      sending->bus = g_object_ref (bus);
-      ask_next (sending);
-    }
+  techo_reminders_send_async (application, reminders, NULL, 0, NULL, NULL, NULL, NULL);
   return reminders->len;
 }

@@ -10,6 +10,7 @@
 #include <gio/gio.h>
 
 #include "techo-records.h"
+#include "techo-store.h"
 
 G_BEGIN_DECLS
 
@@ -60,5 +61,22 @@ GNotification *techo_reminder_to_notification (const TechoReminder *reminder);
  * nothing warns. Returns how many there are. */
 guint          techo_reminders_send           (GApplication        *application,
                                                GPtrArray           *reminders);
+/* The same, once a day: with @store, only those of @reminders that person
+ * @profile_id has not been sent on @today go out, and they are marked
+ * sent (techo-store-reminders.h) — the window and the background service
+ * (techo --background) share the mark. Nothing is marked when no
+ * notification service listens. _finish: how many were sent, -1 on
+ * error. */
+void           techo_reminders_send_async     (GApplication        *application,
+                                               GPtrArray           *reminders,
+                                               TechoStore          *store,
+                                               gint64               profile_id,
+                                               const char          *today,
+                                               GCancellable        *cancellable,
+                                               GAsyncReadyCallback  callback,
+                                               gpointer             user_data);
+gssize         techo_reminders_send_finish    (GApplication        *application,
+                                               GAsyncResult        *result,
+                                               GError             **error);
 
 G_END_DECLS

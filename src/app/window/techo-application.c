@@ -8,7 +8,9 @@
 #include <glib/gi18n.h>
 
 #include "techo-application.h"
+#include "techo-background.h"
 #include "techo-format.h"
+#include "techo-reminders.h"
 #include "techo-preferences-window.h"
 #include "techo-startup-trace.h"
 #include "techo-sync-controller.h"
@@ -22,7 +24,22 @@ struct _TechoApplication
   TechoStore *store;
   TechoSyncController *sync;
   GtkWidget *preferences;   /* the open Preferences window (weak), or NULL */
+
+  /* Reminders while the window is closed (remind-when-closed). */
+  gboolean start_hidden;    /* techo --background: this activation shows nothing */
+  gboolean held;            /* kept running without a window */
+  guint check_id;           /* the hourly look at the date */
+  gboolean checking;        /* a look at the reminders is under way */
+  char *checked_day;        /* the day this process last sent reminders */
 };
+
+/* How often the background service looks whether a new day has come
+ * (a timer for the next morning would drift across a suspend; this does
+ * not), and the hour before which it sends nothing. */
+#define CHECK_INTERVAL_SECONDS 3600
+#define QUIET_UNTIL_HOUR 8
+/* Dispensings the reminders need: the window's 13 months. */
+#define RECENT_DAYS 400
 
 G_DEFINE_FINAL_TYPE (TechoApplication, techo_application, ADW_TYPE_APPLICATION)
 
@@ -379,6 +396,255 @@ delete_everything_action (GSimpleAction *action,
   techo_alert_present (TECHO_ALERT (dialog));
 }
 
+
+/* ---- reminders while the window is closed -------------------------------- */
+
+static void check_reminders (TechoApplication *self);
+
+/* The key is in memory only while someone looks: with no window left, the
+ * background service closes the store between its daily looks. */
+static void
+close_store_if_hidden (TechoApplication *self)
+{
+  if (self->held && active_window (self) == NULL && self->store != NULL
+      && techo_store_is_open (self->store) && !self->checking)
+    techo_store_close_async (self->store, NULL, NULL, NULL);
+}
+
+static void
+check_done (TechoApplication *self,
+            const char       *today)
+{
+  self->checking = FALSE;
+  if (today != NULL)
+    {
+      g_free (self->checked_day);
+      self->checked_day = g_strdup (today);
+    }
+  close_store_if_hidden (self);
+}
+
+typedef struct
+{
+  TechoApplication *self;
+  char *today;
+  guint due;
+} Check;
+
+static void
+check_free (Check *check)
+{
+  g_object_unref (check->self);
+  g_free (check->today);
+  g_free (check);
+}
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Check, check_free)
+
+static void
+check_sent_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Check) check = user_data;
+  g_autoptr(GError) error = NULL;
+  gssize sent = techo_reminders_send_finish (G_APPLICATION (source), result, &error);
+
+  if (sent < 0)
+    {
+      g_warning ("Could not send the reminders: %s", error->message);
+      check_done (check->self, NULL);
+      return;
+    }
+  g_info ("Reminders of %s: %u due, %" G_GSSIZE_FORMAT " sent", check->today, check->due, sent);
+  check_done (check->self, check->today);
+}
+
+static void
+check_read_cb (GObject      *source,
+               GAsyncResult *result,
+               gpointer      user_data)
+{
+  g_autoptr(Check) check = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autoptr(TechoRecordSet) set = techo_store_read_records_finish (TECHO_STORE (source), result,
+                                                                   &error);
+  g_autoptr(GPtrArray) reminders = NULL;
+  TechoApplication *self = check->self;
+  const char *today;
+
+  if (set == NULL)
+    {
+      g_warning ("Could not read the records for the reminders: %s", error->message);
+      check_done (self, NULL);
+      return;
+    }
+  if (set->profile == NULL || set->profile->id <= 0)
+    {
+      g_info ("Reminders of %s: nobody in the store yet", check->today);
+      check_done (self, check->today);
+      return;
+    }
+  reminders = techo_reminders_collect (set, check->today, self->settings);
+  check->due = reminders->len;
+  today = check->today;   /* lives as long as check, which the callback takes */
+  techo_reminders_send_async (G_APPLICATION (self), reminders, self->store, set->profile->id,
+                              today, NULL, check_sent_cb, g_steal_pointer (&check));
+}
+
+static void
+read_for_check (TechoApplication *self,
+                const char       *today)
+{
+  g_autofree char *from = techo_format_add_days (today, -RECENT_DAYS);
+  Check *check = g_new0 (Check, 1);
+
+  check->self = g_object_ref (self);
+  check->today = g_strdup (today);
+  techo_store_read_records_async (self->store, 0, from, NULL, check_read_cb, check);
+}
+
+static void
+check_opened_cb (GObject      *source,
+                 GAsyncResult *result,
+                 gpointer      user_data)
+{
+  g_autoptr(TechoApplication) self = user_data;
+  g_autoptr(GError) error = NULL;
+  g_autofree char *today = techo_format_today ();
+
+  if (!techo_store_open_finish (TECHO_STORE (source), result, &error))
+    {
+      /* A locked keyring at login, typically: the next look tries again. */
+      g_message ("Reminders while Techo is closed: could not open the records: %s",
+                 error->message);
+      check_done (self, NULL);
+      return;
+    }
+  read_for_check (self, today);
+}
+
+/* Whether a store is there that opens with no one to type a passphrase;
+ * if not, @why says so. */
+static gboolean
+store_opens_alone (const char **why)
+{
+  g_autofree char *data_dir = techo_application_data_dir ();
+  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
+
+  if (!techo_store_exists_at (data_dir, &mode))
+    {
+      *why = "no records are kept yet";
+      return FALSE;
+    }
+  if (mode != TECHO_STORE_MODE_KEYRING)
+    {
+      *why = "the records are protected by a passphrase, which nobody is there to type "
+             "(reminders while Techo is closed need the keyring)";
+      return FALSE;
+    }
+  return TRUE;
+}
+
+/* Sends today's reminders once: opens the store with the keyring's key
+ * if no window has it, reads the first person's records and sends what
+ * the store has not seen sent today. */
+static void
+check_reminders (TechoApplication *self)
+{
+  g_autofree char *today = techo_format_today ();
+  const char *why = NULL;
+
+  if (self->checking || g_strcmp0 (today, self->checked_day) == 0)
+    return;
+  if (!store_opens_alone (&why))
+    {
+      g_message ("No reminders while Techo is closed: %s.", why);
+      return;
+    }
+  self->checking = TRUE;
+  if (techo_store_is_open (self->store))
+    {
+      read_for_check (self, today);
+      return;
+    }
+  /* Locked, or being unlocked: the window sends them once unlocked. */
+  if (active_window (self) != NULL)
+    {
+      self->checking = FALSE;
+      return;
+    }
+  techo_store_open_async (self->store, NULL, NULL, check_opened_cb, g_object_ref (self));
+}
+
+static gboolean
+check_timeout_cb (gpointer user_data)
+{
+  TechoApplication *self = user_data;
+  g_autoptr(GDateTime) now = g_date_time_new_now_local ();
+
+  /* Not in the night: a new day's reminders wait for the morning. */
+  if (g_date_time_get_hour (now) >= QUIET_UNTIL_HOUR)
+    check_reminders (self);
+  return G_SOURCE_CONTINUE;
+}
+
+/* Runs on without a window while remind-when-closed is on (and a store
+ * could be opened by itself); closing the last window then leaves the
+ * reminders running. */
+static void
+update_hold (TechoApplication *self)
+{
+  g_autofree char *data_dir = techo_application_data_dir ();
+  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
+  gboolean on = g_settings_get_boolean (self->settings, "remind-when-closed");
+
+  /* A passphrase store cannot be opened hidden: nothing to run for. */
+  if (on && techo_store_exists_at (data_dir, &mode) && mode != TECHO_STORE_MODE_KEYRING)
+    {
+      g_message ("No reminders while Techo is closed: the records are protected by a "
+                 "passphrase, which nobody is there to type (this needs the keyring).");
+      on = FALSE;
+    }
+  if (on == self->held)
+    return;
+  self->held = on;
+  if (on)
+    {
+      g_application_hold (G_APPLICATION (self));
+      self->check_id = g_timeout_add_seconds (CHECK_INTERVAL_SECONDS, check_timeout_cb, self);
+    }
+  else
+    {
+      g_clear_handle_id (&self->check_id, g_source_remove);
+      g_application_release (G_APPLICATION (self));
+    }
+}
+
+static void
+remind_when_closed_changed_cb (GSettings        *settings,
+                               const char       *key,
+                               TechoApplication *self)
+{
+  update_hold (self);
+}
+
+static void
+window_removed_cb (GtkApplication   *app,
+                   GtkWindow        *window,
+                   TechoApplication *self)
+{
+  close_store_if_hidden (self);
+}
+
+gboolean
+techo_application_is_held (TechoApplication *self)
+{
+  g_return_val_if_fail (TECHO_IS_APPLICATION (self), FALSE);
+
+  return self->held;
+}
+
 static const GActionEntry app_actions[] = {
   { "about", about_action },
   { "preferences", preferences_action },
@@ -399,6 +665,20 @@ techo_application_activate (GApplication *app)
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (app));
 
   techo_startup_mark ("activate");
+  if (self->start_hidden)
+    {
+      /* techo --background, at login: no window; today's reminders, then
+       * the daily look while remind-when-closed holds the application. */
+      self->start_hidden = FALSE;
+      if (!self->held)
+        {
+          g_message ("Reminders while Techo is closed are switched off in Preferences; "
+                     "nothing to do.");
+          return;
+        }
+      check_reminders (self);
+      return;
+    }
   if (window == NULL)
     {
       window = GTK_WINDOW (techo_window_new (self));
@@ -444,6 +724,11 @@ techo_application_startup (GApplication *app)
       techo_store_open_async (self->store, NULL, NULL, early_open_cb, NULL);
   }
 
+  g_signal_connect (self->settings, "changed::remind-when-closed",
+                    G_CALLBACK (remind_when_closed_changed_cb), self);
+  g_signal_connect (app, "window-removed", G_CALLBACK (window_removed_cb), self);
+  update_hold (self);
+
   g_action_map_add_action_entries (G_ACTION_MAP (app), app_actions,
                                    G_N_ELEMENTS (app_actions), app);
   gtk_application_set_accels_for_action (GTK_APPLICATION (app), "app.quit",
@@ -468,6 +753,7 @@ techo_application_shutdown (GApplication *app)
 
   if (self->sync != NULL)
     techo_sync_controller_cancel (self->sync);
+  g_clear_handle_id (&self->check_id, g_source_remove);
   if (self->store != NULL && techo_store_is_open (self->store))
     {
       gboolean closed = FALSE;
@@ -489,7 +775,30 @@ techo_application_dispose (GObject *object)
   g_clear_object (&self->sync);
   g_clear_object (&self->store);
   g_clear_object (&self->settings);
+  g_clear_pointer (&self->checked_day, g_free);
   G_OBJECT_CLASS (techo_application_parent_class)->dispose (object);
+}
+
+/* techo --background starts hidden in the first instance; a second one
+ * has nothing to add (the first already reminds). */
+static int
+techo_application_handle_local_options (GApplication *app,
+                                        GVariantDict *options)
+{
+  TechoApplication *self = TECHO_APPLICATION (app);
+  g_autoptr(GError) error = NULL;
+
+  if (!g_variant_dict_contains (options, "background"))
+    return -1;
+  if (!g_application_register (app, NULL, &error))
+    {
+      g_printerr ("techo: %s\n", error->message);
+      return 1;
+    }
+  if (g_application_get_is_remote (app))
+    return 0;
+  self->start_hidden = TRUE;
+  return -1;
 }
 
 static void
@@ -502,11 +811,20 @@ techo_application_class_init (TechoApplicationClass *klass)
   app_class->activate = techo_application_activate;
   app_class->startup = techo_application_startup;
   app_class->shutdown = techo_application_shutdown;
+  app_class->handle_local_options = techo_application_handle_local_options;
 }
 
 static void
 techo_application_init (TechoApplication *self)
 {
+  const GOptionEntry entries[] = {
+    { "background", 0, 0, G_OPTION_ARG_NONE, NULL,
+      N_("Start without a window and send today’s reminders (at login, when "
+         "“Remind me when Techo is closed” is on)"), NULL },
+    { NULL },
+  };
+
+  g_application_add_main_option_entries (G_APPLICATION (self), entries);
 }
 
 TechoApplication *

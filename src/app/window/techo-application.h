@@ -17,5 +17,9 @@ TechoApplication *techo_application_new        (void);
 char             *techo_application_data_dir   (void);
 TechoStore       *techo_application_get_store  (TechoApplication *self);
 GSettings        *techo_application_get_settings (TechoApplication *self);
+/* Whether it keeps running with no window (remind-when-closed is on and
+ * the store opens with the keyring's key): closing the last window does
+ * not stop the reminders. */
+gboolean          techo_application_is_held    (TechoApplication *self);
 
 G_END_DECLS

@@ -6,8 +6,10 @@
 
 #include <glib/gi18n.h>
 
+#include "techo-background.h"
 #include "techo-error-text.h"
 #include "techo-host-client.h"
+#include "techo-line-breaks.h"
 #include "techo-pin-dialog.h"
 #include "techo-preferences-window.h"
 
@@ -20,6 +22,10 @@ struct _TechoPreferencesWindow
   GtkSwitch *followups_switch;
   GtkSwitch *medicines_switch;
   GtkSwitch *new_checkups_switch;
+  AdwActionRow *background_row;
+  GtkSwitch *background_switch;
+  GCancellable *background_cancellable;
+  gboolean background_asking;   /* the desktop has not answered yet */
   GtkSwitch *era_switch;
   AdwActionRow *connection_row;
   GtkWidget *sign_out_button;
@@ -51,6 +57,107 @@ era_set_mapping (const GValue       *value,
                  gpointer            user_data)
 {
   return g_variant_new_string (g_value_get_boolean (value) ? "japanese-era" : "western");
+}
+
+/* ---- reminders while Techo is closed -------------------------------------- */
+
+static void
+set_background_subtitle (TechoPreferencesWindow *self,
+                         const char             *text)
+{
+  g_autofree char *escaped = g_markup_escape_text (text, -1);
+
+  adw_action_row_set_subtitle (self->background_row, escaped);
+}
+
+/* The switch as the setting says, or off and insensitive when the store
+ * is protected by a passphrase (nobody is there to type it at login). */
+static void
+update_background_row (TechoPreferencesWindow *self)
+{
+  TechoStoreMode mode = TECHO_STORE_MODE_KEYRING;
+  gboolean passphrase = FALSE;
+  gboolean on = g_settings_get_boolean (self->settings, "remind-when-closed");
+
+  if (self->background_asking)
+    return;
+  if (self->store != NULL)
+    {
+      if (techo_store_is_open (self->store))
+        mode = techo_store_get_mode (self->store);
+      else
+        techo_store_exists_at (techo_store_get_data_dir (self->store), &mode);
+      passphrase = mode == TECHO_STORE_MODE_PASSPHRASE;
+    }
+  self->background_asking = TRUE;   /* the switch moves; nothing is asked */
+  gtk_switch_set_active (self->background_switch, on && !passphrase);
+  gtk_switch_set_state (self->background_switch, on && !passphrase);
+  self->background_asking = FALSE;
+  gtk_widget_set_sensitive (GTK_WIDGET (self->background_switch), !passphrase);
+  set_background_subtitle (self, passphrase
+                                 ? _("Needs the keyring: records protected by a passphrase cannot "
+                                     "be opened while Techo is closed")
+                                 : _("Techo starts hidden at login and sends the reminders above "
+                                     "once a day"));
+}
+
+static void
+background_answered_cb (GObject      *source,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr(TechoPreferencesWindow) self = user_data;
+  g_autoptr(GError) error = NULL;
+  gboolean enable = gtk_switch_get_active (self->background_switch);
+  gboolean allowed = FALSE;
+  gboolean answered = techo_background_request_finish (result, &allowed, &error);
+
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    return;
+  self->background_asking = FALSE;
+  if (!enable)
+    {
+      /* Off is off, whatever the desktop said: the hidden start checks
+       * the setting and does nothing. */
+      g_settings_set_boolean (self->settings, "remind-when-closed", FALSE);
+      update_background_row (self);
+      if (!answered)
+        set_background_subtitle (self, error->message);
+      return;
+    }
+  if (answered && allowed)
+    {
+      g_settings_set_boolean (self->settings, "remind-when-closed", TRUE);
+      update_background_row (self);
+      return;
+    }
+  g_settings_set_boolean (self->settings, "remind-when-closed", FALSE);
+  update_background_row (self);
+  set_background_subtitle (self, answered
+                                 ? _("Your desktop did not allow Techo to run in the background, "
+                                     "so reminders come only while Techo is open. You can allow "
+                                     "it in Settings → Apps → Techo.")
+                                 : error->message);
+}
+
+/* The switch's state follows once the desktop has answered. */
+static gboolean
+background_state_set_cb (GtkSwitch              *sw,
+                         gboolean                state,
+                         TechoPreferencesWindow *self)
+{
+  if (self->background_asking)
+    return TRUE;
+  if (state == g_settings_get_boolean (self->settings, "remind-when-closed"))
+    {
+      gtk_switch_set_state (sw, state);
+      return TRUE;
+    }
+  self->background_asking = TRUE;
+  set_background_subtitle (self, _("Asking your desktop…"));
+  techo_background_request_async (GTK_WINDOW (self), state, self->background_cancellable,
+                                  background_answered_cb, g_object_ref (self));
+  return TRUE;
 }
 
 /* ---- the owner's PIN ------------------------------------------------------ */
@@ -169,6 +276,8 @@ techo_preferences_window_dispose (GObject *object)
 {
   TechoPreferencesWindow *self = TECHO_PREFERENCES_WINDOW (object);
 
+  g_cancellable_cancel (self->background_cancellable);
+  g_clear_object (&self->background_cancellable);
   g_clear_object (&self->settings);
   g_clear_object (&self->store);
   G_OBJECT_CLASS (techo_preferences_window_parent_class)->dispose (object);
@@ -181,6 +290,7 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
   GObjectClass *object_class = G_OBJECT_CLASS (klass);
 
   object_class->dispose = techo_preferences_window_dispose;
+  techo_line_breaks_install ();
 
   gtk_widget_class_set_template_from_resource (widget_class,
                                                "/org/techo/Techo/techo-preferences-window.ui");
@@ -190,6 +300,9 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, medicines_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, new_checkups_switch);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, era_switch);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, background_row);
+  gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, background_switch);
+  gtk_widget_class_bind_template_callback (widget_class, background_state_set_cb);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, connection_row);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, sign_out_button);
   gtk_widget_class_bind_template_child (widget_class, TechoPreferencesWindow, share_host_row);
@@ -204,6 +317,7 @@ techo_preferences_window_class_init (TechoPreferencesWindowClass *klass)
 static void
 techo_preferences_window_init (TechoPreferencesWindow *self)
 {
+  self->background_cancellable = g_cancellable_new ();
   gtk_widget_init_template (GTK_WIDGET (self));
 }
 
@@ -242,6 +356,7 @@ techo_preferences_window_new (GtkWindow  *parent,
     gtk_editable_set_text (GTK_EDITABLE (self->share_host_row), url);
   }
   update_share_host_status (self, NULL);
+  update_background_row (self);
   return GTK_WIDGET (self);
 }
 
@@ -251,12 +366,25 @@ techo_preferences_window_set_store (TechoPreferencesWindow *self,
 {
   g_set_object (&self->store, store);
   update_pin_row (self);
+  update_background_row (self);
 }
 
 GtkButton *
 techo_preferences_window_get_pin_button (TechoPreferencesWindow *self)
 {
   return self->pin_button;
+}
+
+GtkSwitch *
+techo_preferences_window_get_background_switch (TechoPreferencesWindow *self)
+{
+  return self->background_switch;
+}
+
+const char *
+techo_preferences_window_get_background_state (TechoPreferencesWindow *self)
+{
+  return adw_action_row_get_subtitle (self->background_row);
 }
 
 const char *

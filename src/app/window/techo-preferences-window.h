@@ -25,5 +25,9 @@ void       techo_preferences_window_set_store      (TechoPreferencesWindow *self
 GtkButton *techo_preferences_window_get_pin_button (TechoPreferencesWindow *self);
 /* The PIN row's subtitle (whether one is set), for tests. */
 const char *techo_preferences_window_get_pin_state (TechoPreferencesWindow *self);
+/* "Remind me when Techo is closed": its switch (whose state follows the
+ * desktop's answer) and the row's subtitle, for tests. */
+GtkSwitch  *techo_preferences_window_get_background_switch (TechoPreferencesWindow *self);
+const char *techo_preferences_window_get_background_state  (TechoPreferencesWindow *self);
 
 G_END_DECLS

@@ -12,6 +12,7 @@
 #include "techo-error-text.h"
 #include "techo-format.h"
 #include "techo-secure.h"
+#include "techo-line-breaks.h"
 #include "techo-reminders.h"
 #include "techo-startup-trace.h"
 #include "techo-window-private.h"
@@ -287,7 +288,13 @@ send_reminders (TechoWindow *self)
   self->reminders_sent = TRUE;
   today = techo_format_today ();
   reminders = techo_reminders_collect (self->records, today, self->settings);
-  techo_reminders_send (G_APPLICATION (app), reminders);
+  /* Once a day: the background service (techo --background) may have
+   * sent them this morning already; the store remembers. */
+  if (self->store != NULL && self->records->profile != NULL && self->records->profile->id > 0)
+    techo_reminders_send_async (G_APPLICATION (app), reminders, self->store,
+                                self->records->profile->id, today, NULL, NULL, NULL);
+  else
+    techo_reminders_send (G_APPLICATION (app), reminders);
 }
 
 static gboolean
@@ -502,6 +509,8 @@ techo_window_class_init (TechoWindowClass *klass)
 
   object_class->dispose = techo_window_dispose;
   object_class->finalize = techo_window_finalize;
+  /* No Japanese sentence ending alone on a line, in any label. */
+  techo_line_breaks_install ();
 
   /* The other pages' classes (and their templates) load when first
    * built. */

@@ -455,6 +455,15 @@ static const char schema_ingredient_counts_by_writer[] =
   "  SELECT profile_id, " TECHO_STORE_INGREDIENT_KEY ", count (*) FROM dispensings"
   "  WHERE withdrawn = 0 AND revised_by IS NULL GROUP BY 1, 2;";
 
+/* v13: the reminders sent today (techo-store-reminders.c): a row per reminder
+ * id and person, kept encrypted because an id names a health fact. */
+static const char schema_reminders_sent[] =
+  "CREATE TABLE reminders_sent ("
+  "  profile_id INTEGER NOT NULL REFERENCES profiles (id) ON DELETE CASCADE,"
+  "  reminder TEXT NOT NULL,"
+  "  sent_on TEXT NOT NULL,"
+  "  PRIMARY KEY (profile_id, reminder));";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -468,6 +477,7 @@ static const TechoStoreMigration migrations[] = {
   { 10, schema_dispensing_views },
   { 11, schema_consent_profile },
   { 12, schema_ingredient_counts_by_writer },
+  { 13, schema_reminders_sent },
 };
 
 const TechoStoreMigration *

@@ -660,4 +660,5 @@ G_END_DECLS
 #include "techo-store-notebook.h"
 #include "techo-store-hosted.h"
 #include "techo-store-dispensing-views.h"
+#include "techo-store-reminders.h"
 #include "techo-owner-pin.h"
