@@ -303,10 +303,11 @@ print_samples (const char   *name,
           median_of (samples, n, G_STRUCT_OFFSET (Sample, settled_rss_kb)));
 }
 
-/* The median over the runs of each of the app's own figures, as
- * app_NAME=VALUE, in the order the first run printed them. */
+/* The median over the runs of each of a program's own figures, as
+ * PREFIX_NAME=VALUE, in the order the first run printed them. */
 static void
-print_figures (const Sample *samples,
+print_figures (const char   *prefix,
+               const Sample *samples,
                guint         n)
 {
   if (samples[0].names == NULL)
@@ -325,7 +326,7 @@ print_figures (const Sample *samples,
             values[m++] = *value;
         }
       qsort (values, m, sizeof (double), techo_bench_compare_double);
-      printf ("app_%s=%.1f\n", name, values[m / 2]);
+      printf ("%s_%s=%.1f\n", prefix, name, values[m / 2]);
     }
 }
 
@@ -441,8 +442,9 @@ techo_bench_startup (int    argc,
   printf ("dispensing_lines=%s\nruns=%d\nwarmup=%d\nsettle_s=%d\nwalk=%d\n", lines_text, runs,
           warmup, settle, !no_walk && settle > 0);
   print_samples ("app", app_s, runs);
-  print_figures (app_s, runs);
+  print_figures ("app", app_s, runs);
   print_samples ("bare", bare_s, runs);
+  print_figures ("bare", bare_s, runs);
   if (with_peer)
     print_samples ("peer", peer_s, runs);
   {
