@@ -131,7 +131,7 @@ def parse_rows(figs):
 
 
 SCALE_VIEWS = ("ingredients", "ingredient_page", "ingredient_next_page", "all_page",
-               "all_next_page", "recent_read")
+               "all_next_page", "recent_read", "recent_dispensings", "window_read")
 
 
 def scale_rows(figs):

@@ -153,6 +153,37 @@ open_window (Fixture *f)
   return window;
 }
 
+/* Each history row bound on screen holds the two chips its widget was
+ * made with (a bind shows one, hides the other; it makes none): every
+ * ingredient here is taken now. Returns the rows seen. */
+static guint
+check_row_chips (GtkWidget *widget)
+{
+  guint rows = 0;
+
+  if (GTK_IS_TREE_EXPANDER (widget) && gtk_widget_get_mapped (widget))
+    {
+      GtkWidget *taking = g_object_get_data (G_OBJECT (widget), "taking-chip");
+      GtkWidget *overlaps = g_object_get_data (G_OBJECT (widget), "overlaps-chip");
+      GtkWidget *suffix = taking != NULL ? gtk_widget_get_parent (taking) : NULL;
+      guint chips = 0;
+
+      g_assert_nonnull (suffix);
+      g_assert_true (gtk_widget_get_parent (overlaps) == suffix);
+      for (GtkWidget *c = gtk_widget_get_first_child (suffix); c != NULL;
+           c = gtk_widget_get_next_sibling (c))
+        chips++;
+      g_assert_cmpuint (chips, ==, 2);
+      g_assert_true (gtk_widget_get_visible (taking));
+      g_assert_false (gtk_widget_get_visible (overlaps));
+      return 1;
+    }
+  for (GtkWidget *c = gtk_widget_get_first_child (widget); c != NULL;
+       c = gtk_widget_get_next_sibling (c))
+    rows += check_row_chips (c);
+  return rows;
+}
+
 /* The window holds 13 months; the history shows the store's ingredients,
  * each with all its dispensings counted; an export still holds them all. */
 static void
@@ -207,6 +238,7 @@ test_window_and_export (Fixture       *f,
     }
   g_assert_cmpuint (total, ==, N_ROWS);
   techo_test_app_save_screenshot (GTK_WIDGET (window), "app-views-history.png", 300);
+  g_assert_cmpuint (check_row_chips (GTK_WIDGET (medicines)), >, 0);
 
   /* An export of everything, while the window holds 13 months. */
   out_dir = g_dir_make_tmp ("techo-app-views-out-XXXXXX", &error);

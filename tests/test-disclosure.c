@@ -231,6 +231,54 @@ test_refusals (void)
   g_assert_cmpuint (n_consents (f->store), ==, 3);
 }
 
+/* A family in one store: the consent names whose records it let out (the
+ * first person for 0), the set is that person's, and a person not in the
+ * store opens nothing and records nothing. */
+static void
+test_person (void)
+{
+  g_autoptr(TechoTestExport) f = techo_test_export_new ();
+  g_autoptr(TechoProfile) child = techo_profile_new ();
+  g_autoptr(TechoConsent) first = consent_for (TECHO_CONSENT_METHOD_PRINT);
+  g_autoptr(TechoConsent) second = consent_for (TECHO_CONSENT_METHOD_PRINT);
+  g_autoptr(TechoConsent) gone = consent_for (TECHO_CONSENT_METHOD_PRINT);
+  g_autoptr(TechoConsent) logged = NULL;
+  g_autoptr(TechoDisclosure) disclosure = NULL;
+  g_autoptr(GError) error = NULL;
+  gint64 child_id = 0;
+
+  child->name = g_strdup ("山田 一郎");
+  child->birth_date = g_strdup ("1940-02-03");
+  g_assert_true (techo_store_ensure_profile_sync (f->store, child, &child_id, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (child_id, !=, f->profile_id);
+
+  disclosure = techo_disclosure_open_sync (f->store, 0, first, TECHO_CONSENT_METHOD_NONE, NULL,
+                                           &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (first->profile_id, ==, f->profile_id);
+  logged = reload (f->store, first->id);
+  g_assert_cmpint (logged->profile_id, ==, f->profile_id);
+  g_clear_pointer (&logged, techo_consent_free);
+  g_clear_object (&disclosure);
+
+  disclosure = techo_disclosure_open_sync (f->store, child_id, second, TECHO_CONSENT_METHOD_NONE,
+                                           NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (techo_disclosure_get_record_set (disclosure)->profile->name, ==, "山田 一郎");
+  g_assert_cmpuint (techo_disclosure_get_record_set (disclosure)->checkups->len, ==, 0);
+  logged = reload (f->store, second->id);
+  g_assert_cmpint (logged->profile_id, ==, child_id);
+  g_clear_object (&disclosure);
+
+  disclosure = techo_disclosure_open_sync (f->store, child_id + 100, gone,
+                                           TECHO_CONSENT_METHOD_NONE, NULL, &error);
+  g_assert_error (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_NO_PROFILE);
+  g_assert_null (disclosure);
+  g_assert_cmpint (gone->id, ==, 0);
+  g_assert_cmpuint (n_consents (f->store), ==, 2);
+}
+
 /* ---- the async gate from a main loop --------------------------------------- */
 
 typedef struct
@@ -475,6 +523,7 @@ main (int    argc,
   g_test_init (&argc, &argv, NULL);
   g_test_add_func ("/disclosure/export-formats", test_export_formats);
   g_test_add_func ("/disclosure/refusals", test_refusals);
+  g_test_add_func ("/disclosure/person", test_person);
   g_test_add_func ("/disclosure/async", test_async);
   g_test_add_func ("/disclosure/share-answers", test_share_answers);
   g_test_add_func ("/disclosure/main-thread", test_main_thread);

@@ -204,6 +204,8 @@ test_formats (void)
     g_assert_cmpstr (json_object_get_string_member (oldest, "recipient"), ==, "みどり内科 田中先生");
     g_assert_cmpstr (json_object_get_string_member (oldest, "purpose"), ==, "定期受診の相談");
     g_assert_cmpstr (json_object_get_string_member (oldest, "state"), ==, "active");
+    /* Whose records: the store's one person (the gate names them). */
+    g_assert_cmpint (json_object_get_int_member (oldest, "profile"), ==, f->profile_id);
     g_assert_cmpuint (json_array_get_length (events), ==, 2);
     g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (events, 1), "event"),
                      ==, "sent");
@@ -219,6 +221,12 @@ test_formats (void)
 
     g_assert_cmpint (run_cli (f, &text, NULL, "consents", NULL), ==, 0);
     g_assert_nonnull (strstr (text, "to: みどり内科 田中先生"));
+    {
+      g_autofree char *whose = g_strdup_printf ("whose: profile %" G_GINT64_FORMAT,
+                                                f->profile_id);
+
+      g_assert_nonnull (strstr (text, whose));
+    }
   }
 }
 

@@ -656,6 +656,89 @@ test_dispensing_merge (Fixture       *f,
   }
 }
 
+/* A dispensing from the portal alone keeps no source row (the row says
+ * it came from the portal); the sources list still shows the portal, a
+ * file that merges into it adds itself beside the portal, and undoing
+ * that file leaves the portal's. */
+static void
+test_dispensing_portal_source (Fixture       *f,
+                               gconstpointer  data)
+{
+  static const char text[] =
+    "JAHISTC08,1\n1,手帳 花子,2,19750402\n5,20260905,1\n"
+    "11,みなと薬局,13,4,1234567\n201,1,アムロジピン錠5mg,1,錠,4,2171022F1020,1\n"
+    "301,1,1日1回朝食後,28,日分,1,1,,1\n";
+  g_autofree char *path = techo_test_write_file (f->dir, "okusuri.txt", text, -1);
+  g_autoptr(TechoProfile) profile = techo_profile_new ();
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  g_autoptr(GPtrArray) sources = NULL;
+  g_autoptr(TechoImportReport) report = NULL;
+  g_autoptr(TechoUndoResult) undone = NULL;
+  g_autoptr(GError) error = NULL;
+  TechoDispensing *d = techo_dispensing_new ();
+  const TechoRecordSource *portal;
+  gint64 profile_id = 0;
+
+  profile->issuer = g_strdup ("https://portal.example");
+  profile->subject = g_strdup ("sub-portal-source");
+  profile->name = g_strdup ("手帳 花子");
+  profile->birth_date = g_strdup ("1975-04-02");
+  g_assert_true (techo_store_ensure_profile_sync (f->store, profile, &profile_id, NULL, &error));
+  g_assert_no_error (error);
+  d->id = g_strdup ("med-portal-1");
+  d->revision = 1;
+  d->dispensed_on = g_strdup ("2026-09-05");
+  d->pharmacy_name = g_strdup ("みなと薬局");
+  d->yj_code = g_strdup ("2171022F1020");
+  d->drug_name = g_strdup ("アムロジピン錠5mg");
+  g_ptr_array_add (page, d);
+  g_assert_true (techo_store_upsert_page_sync (f->store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                               page, NULL, NULL, &error));
+  g_assert_no_error (error);
+  /* A newer revision from the portal writes no source row either. */
+  d->revision = 2;
+  d->days = 28;
+  g_assert_true (techo_store_upsert_page_sync (f->store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                               page, NULL, NULL, &error));
+  g_assert_no_error (error);
+
+  sources = techo_store_list_sources_sync (f->store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                           "med-portal-1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sources->len, ==, 1);
+  portal = find_source (sources, "source", TECHO_ORIGIN_PORTAL);
+  g_assert_nonnull (portal);
+  g_assert_cmpstr (portal->record_id, ==, "med-portal-1");
+  g_assert_cmpint (portal->added_at, >, 0);
+  g_clear_pointer (&sources, g_ptr_array_unref);
+
+  report = import_one (f, path, profile_id, TECHO_IMPORT_FLAGS_NONE);
+  g_assert_cmpuint (first_file (report)->n_merged, ==, 1);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 1);
+  sources = techo_store_list_sources_sync (f->store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                           "med-portal-1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sources->len, ==, 2);
+  g_assert_nonnull (find_source (sources, "source", TECHO_ORIGIN_PORTAL));
+  g_assert_cmpstr (find_source (sources, "source", TECHO_ORIGIN_FILE)->file_name, ==,
+                   "okusuri.txt");
+  /* The portal's source, now written, is listed first (it came first). */
+  g_assert_cmpint (((TechoRecordSource *) g_ptr_array_index (sources, 0))->origin, ==,
+                   TECHO_ORIGIN_PORTAL);
+  g_clear_pointer (&sources, g_ptr_array_unref);
+
+  undone = techo_store_undo_import_sync (f->store, 0, NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (undone->n_removed, ==, 0);
+  g_assert_cmpuint (undone->n_sources, ==, 1);
+  g_assert_cmpint (count (f->store, TECHO_STORE_COUNT_MEDICATION), ==, 1);
+  sources = techo_store_list_sources_sync (f->store, profile_id, TECHO_CATEGORY_MEDICATION,
+                                           "med-portal-1", NULL, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sources->len, ==, 1);
+  g_assert_nonnull (find_source (sources, "source", TECHO_ORIGIN_PORTAL));
+}
+
 /* One drug in two RPs of one day is two lines, not one merged. */
 static void
 test_dispensing_same_drug_twice (Fixture       *f,
@@ -1013,6 +1096,8 @@ main (int   argc,
               test_cda_then_portal, fixture_tear_down);
   g_test_add ("/import-merge/dispensing", Fixture, NULL, fixture_set_up, test_dispensing_merge,
               fixture_tear_down);
+  g_test_add ("/import-merge/dispensing-portal-source", Fixture, NULL, fixture_set_up,
+              test_dispensing_portal_source, fixture_tear_down);
   g_test_add ("/import-merge/dispensing-same-drug-twice", Fixture, NULL, fixture_set_up,
               test_dispensing_same_drug_twice, fixture_tear_down);
   g_test_add ("/import-merge/reissue-undo", Fixture, NULL, fixture_set_up,

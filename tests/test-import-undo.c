@@ -504,6 +504,65 @@ test_created_profile (void)
     assert_same_store (empty, after);
   }
 
+  /* A family member (TECHO_IMPORT_NEW_PROFILE) beside a person already
+   * stored: a second person, made from the file whoever else is there;
+   * undone, only they go, and the first person is as before. */
+  {
+    g_autoptr(TechoImportReport) a = import_paths (data_dir, second, 0, &error);
+    g_autoptr(TechoImportReport) b = NULL;
+    g_autoptr(GHashTable) before = NULL;
+    g_autoptr(GHashTable) after = NULL;
+
+    g_assert_no_error (error);
+    g_assert_true (a->profile_created);
+    before = snapshot (data_dir);
+    b = import_paths (data_dir, first, TECHO_IMPORT_NEW_PROFILE, &error);
+    g_assert_no_error (error);
+    g_assert_true (b->profile_created);
+    g_assert_cmpint (b->profile_id, >, a->profile_id);
+    g_assert_true (techo_import_report_all_read (b));
+    after = snapshot (data_dir);
+    g_assert_cmpuint (table_rows (after, "profiles"), ==, 2);
+    g_assert_cmpuint (table_rows (after, "notebook_entries"), >,
+                      table_rows (before, "notebook_entries"));
+    g_clear_pointer (&after, g_hash_table_unref);
+    g_assert_true (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    assert_same_store (before, after);
+    g_clear_pointer (&after, g_hash_table_unref);
+    g_assert_true (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    assert_same_store (empty, after);
+  }
+
+  /* A family member removed (techo_store_remove_profile_sync): every row
+   * of theirs in every table goes, the other person's stay as they were. */
+  {
+    g_autoptr(TechoImportReport) a = import_paths (data_dir, second, 0, &error);
+    g_autoptr(TechoImportReport) b = NULL;
+    g_autoptr(GHashTable) before = NULL;
+    g_autoptr(GHashTable) after = NULL;
+    TechoStore *store;
+
+    g_assert_no_error (error);
+    before = snapshot (data_dir);
+    b = import_paths (data_dir, first, TECHO_IMPORT_NEW_PROFILE, &error);
+    g_assert_no_error (error);
+    store = open_store (data_dir);
+    g_assert_true (techo_store_remove_profile_sync (store, b->profile_id, NULL, &error));
+    g_assert_no_error (error);
+    g_assert_false (techo_store_remove_profile_sync (store, b->profile_id, NULL, &error));
+    g_assert_error (error, TECHO_STORE_ERROR, TECHO_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
+    close_store (store);
+    after = snapshot (data_dir);
+    assert_same_store (before, after);
+    g_clear_pointer (&after, g_hash_table_unref);
+    g_assert_true (undo_last (data_dir, &n_entries, &n_parts));
+    after = snapshot (data_dir);
+    assert_same_store (empty, after);
+  }
+
   /* A person the user signed in as (a client id) stays, whatever made it. */
   {
     g_autoptr(TechoImportReport) report = import_paths (data_dir, first, 0, &error);

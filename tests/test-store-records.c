@@ -98,6 +98,33 @@ open_raw (const char *dir)
   return db;
 }
 
+/* A new raw store in @dir, keyed with a new key kept in the keyring as
+ * the store keeps its own, at schema version 0. */
+static TechoSqlite *
+create_raw (const char *dir)
+{
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+  g_autoptr(GError) error = NULL;
+  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
+  g_autofree char *hex = NULL;
+  g_autofree char *key = NULL;
+  guint8 raw[32];
+  TechoSqlite *db;
+
+  g_assert_true (techo_random_bytes (raw, sizeof raw, NULL));
+  hex = techo_hex_encode (raw, sizeof raw);
+  key = g_strdup_printf ("x'%s'", hex);
+  g_assert_true (techo_vault_store_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
+                                           hex, NULL, &error));
+  g_assert_no_error (error);
+  db = techo_sqlite_open (path, &error);
+  g_assert_no_error (error);
+  g_assert_true (techo_sqlite_key (db, key, &error));
+  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096", &error));
+  g_assert_no_error (error);
+  return db;
+}
+
 static TechoItem *
 item_new (const char *code,
           const char *value,
@@ -552,26 +579,14 @@ test_migrate_from_v0 (void)
 {
   g_autoptr(GError) error = NULL;
   g_autofree char *dir = g_dir_make_tmp ("techo-v0-XXXXXX", &error);
-  g_autofree char *path = g_build_filename (dir, "techo.db", NULL);
   g_autoptr(TechoVault) vault = techo_vault_new (dir);
   g_autoptr(TechoStore) store = NULL;
-  g_autofree char *hex = NULL;
-  g_autofree char *key = NULL;
-  guint8 raw[32];
   TechoSqlite *db;
   gint64 n = 0;
 
   /* A version-0 store: keyed, with a table of an early build, no marker. */
-  g_assert_true (techo_random_bytes (raw, sizeof raw, NULL));
-  hex = techo_hex_encode (raw, sizeof raw);
-  key = g_strdup_printf ("x'%s'", hex);
-  g_assert_true (techo_vault_store_secret (vault, TECHO_VAULT_KIND_DATABASE_KEY, "techo.db",
-                                           hex, NULL, &error));
-  db = techo_sqlite_open (path, &error);
-  g_assert_no_error (error);
-  g_assert_true (techo_sqlite_key (db, key, &error));
-  g_assert_true (techo_sqlite_exec (db, "PRAGMA cipher_page_size = 4096;"
-                                        "CREATE TABLE notes (text TEXT);"
+  db = create_raw (dir);
+  g_assert_true (techo_sqlite_exec (db, "CREATE TABLE notes (text TEXT);"
                                         "INSERT INTO notes VALUES ('kept');", &error));
   g_assert_no_error (error);
   techo_sqlite_close (db);
@@ -595,6 +610,148 @@ test_migrate_from_v0 (void)
   techo_test_remove_tree (dir);
 }
 
+/* Rows of dispensing_ingredients that a recount of the listed
+ * dispensings does not give, either way: 0 when the counts are right. */
+static gint64
+ingredient_count_mismatches (TechoSqlite *db)
+{
+  g_autoptr(GError) error = NULL;
+  gint64 n = -1;
+
+  g_assert_true (techo_sqlite_query_int64 (db,
+    "SELECT count(*) FROM ("
+    " SELECT * FROM (SELECT profile_id, key, n FROM dispensing_ingredients"
+    "  EXCEPT SELECT profile_id, " TECHO_STORE_INGREDIENT_KEY ", count(*) FROM dispensings"
+    "  WHERE withdrawn = 0 AND revised_by IS NULL GROUP BY 1, 2)"
+    " UNION ALL"
+    " SELECT * FROM (SELECT profile_id, " TECHO_STORE_INGREDIENT_KEY ", count(*) FROM dispensings"
+    "  WHERE withdrawn = 0 AND revised_by IS NULL GROUP BY 1, 2"
+    "  EXCEPT SELECT profile_id, key, n FROM dispensing_ingredients))", &n, &error));
+  g_assert_no_error (error);
+  return n;
+}
+
+static TechoDispensing *
+counted_dispensing_new (const char *id,
+                        const char *yj_code,
+                        const char *drug_name,
+                        gboolean    withdrawn)
+{
+  TechoDispensing *d = techo_dispensing_new ();
+
+  d->id = g_strdup (id);
+  d->revision = 1;
+  d->withdrawn = withdrawn;
+  d->dispensed_on = g_strdup ("2024-05-01");
+  d->yj_code = g_strdup (yj_code);
+  d->drug_name = g_strdup (drug_name);
+  return d;
+}
+
+/* Schema 12 counts inserted dispensings in the writer, not by trigger: a
+ * version-10 store with data upgrades with its counts right, and a sync
+ * page of new rows, re-reads, withdrawals and a revision that changes a
+ * row's ingredient, then deletes, keep them right after. */
+static void
+test_ingredient_counts_from_v10 (void)
+{
+  g_autoptr(GError) error = NULL;
+  g_autofree char *dir = g_dir_make_tmp ("techo-v10-XXXXXX", &error);
+  g_autoptr(TechoVault) vault = techo_vault_new (dir);
+  g_autoptr(TechoStore) store = NULL;
+  g_autoptr(GPtrArray) page = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_dispensing_free);
+  const TechoStoreMigration *all;
+  guint n_all = 0, n_v10 = 0;
+  TechoSqlite *db;
+  gint64 n = 0;
+  int version = 0;
+
+  all = techo_store_schema_migrations (&n_all);
+  while (n_v10 < n_all && all[n_v10].version <= 10)
+    n_v10++;
+  db = create_raw (dir);
+  g_assert_true (techo_store_schema_migrate (db, all, n_v10, &version, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (version, ==, 10);
+  /* Rows of two people as version 10 wrote them (its trigger counting):
+   * YJ codes, short codes and names, no name, withdrawn, revised. */
+  g_assert_true (techo_sqlite_exec (db,
+    "INSERT INTO profiles (id, issuer, subject, created_at) VALUES (1, 'https://portal.example', 'sub-1', 0), (2, NULL, NULL, 0);"
+    "INSERT INTO dispensings (profile_id, id, revision, withdrawn, yj_code, drug_name, origin, received_at) VALUES"
+    " (1, 'a', 1, 0, '2149044F1020', 'アムロジピン', 'portal', 1),"
+    " (1, 'b', 1, 0, '2149044F2025', 'アムロジピンOD', 'portal', 1),"
+    " (1, 'c', 1, 0, '114', '葛根湯', 'portal', 1),"
+    " (1, 'd', 1, 0, NULL, NULL, 'portal', 1),"
+    " (1, 'e', 1, 1, '3969007F1025', 'メトホルミン', 'portal', 1),"
+    " (2, 'a', 1, 0, '2149044F1020', 'アムロジピン', 'file', 1);"
+    "INSERT INTO dispensings (profile_id, id, revision, yj_code, drug_name, origin, received_at, revised_by) VALUES"
+    " (1, 'f', 1, '3969007F1025', 'メトホルミン', 'portal', 1, 'a');", &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (ingredient_count_mismatches (db), ==, 0);
+  /* A count gone wrong (as by a bug of an older build) is made again. */
+  g_assert_true (techo_sqlite_exec (db, "UPDATE dispensing_ingredients SET n = 7"
+                                        " WHERE key = '2149044'", &error));
+  g_assert_cmpint (ingredient_count_mismatches (db), >, 0);
+  techo_sqlite_close (db);
+
+  store = techo_store_new (dir);
+  g_assert_true (techo_store_open_sync (store, NULL, NULL, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (techo_store_get_schema_version (store), ==, TECHO_STORE_SCHEMA_VERSION);
+
+  /* A sync page: new rows of known and new ingredients, a withdrawn new
+   * one, a re-read of a row already stored, a withdrawal of a stored one
+   * and a newer revision that moves one to another ingredient. */
+  g_ptr_array_add (page, counted_dispensing_new ("g", "2149044F1020", "アムロジピン", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("h", "6250002F1020", "新薬", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("i", NULL, "湿布", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("j", NULL, "湿布", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("k", "1124017F1030", "取り消し", TRUE));
+  /* Characters, not bytes, as SQLite counts them: a long code of
+   * multi-byte characters, a short one longer than 7 bytes, a code with a
+   * broken sequence. */
+  g_ptr_array_add (page, counted_dispensing_new ("l", "アムロジピン錠5mg", "アムロジピン", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("m", "ｱﾑﾛｼﾞ", "短い", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("n", "\xe3\x81" "zbcdefgh", "壊れ", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("a", "2149044F1020", "アムロジピン", FALSE));
+  g_ptr_array_add (page, counted_dispensing_new ("b", "2149044F2025", "アムロジピンOD", TRUE));
+  ((TechoDispensing *) g_ptr_array_index (page, 9))->revision = 2;
+  g_ptr_array_add (page, counted_dispensing_new ("c", "1124017F1030", "ビタミン", FALSE));
+  ((TechoDispensing *) g_ptr_array_index (page, 10))->revision = 2;
+  g_assert_true (techo_store_upsert_page_sync (store, 1, TECHO_CATEGORY_MEDICATION, page, NULL,
+                                               NULL, &error));
+  g_assert_no_error (error);
+  g_assert_true (techo_store_close_sync (store, NULL, &error));
+  g_clear_object (&store);
+
+  db = open_raw (dir);
+  g_assert_cmpint (ingredient_count_mismatches (db), ==, 0);
+  /* Dispensings from the portal alone keep no source rows. */
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM record_sources", &n,
+                                           &error));
+  g_assert_cmpint (n, ==, 0);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT n FROM dispensing_ingredients"
+                                               " WHERE profile_id = 1 AND key = '湿布'",
+                                           &n, &error));
+  g_assert_cmpint (n, ==, 2);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT n FROM dispensing_ingredients"
+                                               " WHERE profile_id = 1 AND key = 'アムロジピン錠'",
+                                           &n, &error));
+  g_assert_cmpint (n, ==, 1);
+  g_assert_true (techo_sqlite_query_int64 (db, "SELECT count(*) FROM sqlite_master WHERE"
+                                               " name = 'dispensing_ingredients_insert'",
+                                           &n, &error));
+  g_assert_cmpint (n, ==, 0);
+  /* Deletes still count down by trigger. */
+  g_assert_true (techo_sqlite_exec (db, "DELETE FROM dispensings WHERE id IN ('g', 'i')",
+                                    &error));
+  g_assert_cmpint (ingredient_count_mismatches (db), ==, 0);
+  techo_sqlite_close (db);
+
+  techo_vault_clear_all (vault, NULL, NULL);
+  techo_test_remove_tree (dir);
+}
+
 int
 main (int   argc,
       char *argv[])
@@ -611,6 +768,7 @@ main (int   argc,
   ADD ("/store/records/audit-append-only", test_audit_append_only);
   ADD ("/store/records/migrations", test_migrations);
   g_test_add_func ("/store/records/migrate-from-v0", test_migrate_from_v0);
+  g_test_add_func ("/store/records/ingredient-counts-from-v10", test_ingredient_counts_from_v10);
 
 #undef ADD
 

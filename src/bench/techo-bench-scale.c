@@ -135,13 +135,15 @@ typedef enum
   VIEW_INGREDIENT_NEXT,   /* … its next page, halfway down (keyset) */
   VIEW_ALL_FIRST,         /* every dispensing: the first page */
   VIEW_ALL_NEXT,          /* … the next page halfway down (keyset) */
-  VIEW_RECENT,            /* the window's read: 13 months of dispensings, the rest whole */
+  VIEW_RECENT,            /* the old window's read: 13 months of dispensings, the rest whole */
+  VIEW_RECENT_DISPENSINGS, /* what the analysis needs of those 13 months */
+  VIEW_WINDOW,            /* the window's read: the rest whole, and those */
   N_VIEWS
 } View;
 
 static const char * const view_names[N_VIEWS] = {
   "ingredients", "ingredient_page", "ingredient_next_page", "all_page", "all_next_page",
-  "recent_read",
+  "recent_read", "recent_dispensings", "window_read",
 };
 
 typedef struct
@@ -193,13 +195,16 @@ probe_store (TechoStore  *store,
           p->key_n = s->n;
         }
     }
-  key_half = techo_store_list_dispensing_page_sync (store, profile, p->key,
-                                                    TECHO_DISPENSING_PAGE_AT, NULL, 0,
-                                                    p->key_n / 2, 50, NULL, error);
+  key_half = techo_store_list_dispensing_page_sync (store, &(TechoDispensingQuery) {
+                                                      .profile_id = profile, .ingredient_key = p->key,
+                                                      .offset = p->key_n / 2, .limit = 50 },
+                                                    NULL, error);
   if (key_half == NULL)
     return FALSE;
-  all_half = techo_store_list_dispensing_page_sync (store, profile, NULL, TECHO_DISPENSING_PAGE_AT,
-                                                    NULL, 0, p->all_n / 2, 50, NULL, error);
+  all_half = techo_store_list_dispensing_page_sync (store, &(TechoDispensingQuery) {
+                                                      .profile_id = profile,
+                                                      .offset = p->all_n / 2, .limit = 50 },
+                                                    NULL, error);
   if (all_half == NULL)
     return FALSE;
   p->key_edge_date = g_strdup (key_half->last_date);
@@ -217,6 +222,7 @@ run_view (TechoStore  *store,
           View         view,
           GError     **error)
 {
+  TechoDispensingQuery query = { .profile_id = profile, .limit = 50 };
   gpointer result = NULL;
 
   switch (view)
@@ -228,23 +234,29 @@ run_view (TechoStore  *store,
       return result != NULL;
     case VIEW_INGREDIENT_FIRST:
     case VIEW_ALL_FIRST:
-      result = techo_store_list_dispensing_page_sync (store, profile,
-                                                      view == VIEW_ALL_FIRST ? NULL : p->key,
-                                                      TECHO_DISPENSING_PAGE_AT, NULL, 0, 0, 50,
-                                                      NULL, error);
+      query.ingredient_key = view == VIEW_ALL_FIRST ? NULL : p->key;
+      result = techo_store_list_dispensing_page_sync (store, &query, NULL, error);
       break;
     case VIEW_INGREDIENT_NEXT:
-      result = techo_store_list_dispensing_page_sync (store, profile, p->key,
-                                                      TECHO_DISPENSING_PAGE_OLDER,
-                                                      p->key_edge_date, p->key_edge_row, 0, 50,
-                                                      NULL, error);
-      break;
     case VIEW_ALL_NEXT:
-      result = techo_store_list_dispensing_page_sync (store, profile, NULL,
-                                                      TECHO_DISPENSING_PAGE_OLDER,
-                                                      p->all_edge_date, p->all_edge_row, 0, 50,
-                                                      NULL, error);
+      query.ingredient_key = view == VIEW_ALL_NEXT ? NULL : p->key;
+      query.anchor = TECHO_DISPENSING_PAGE_OLDER;
+      query.edge_date = view == VIEW_ALL_NEXT ? p->all_edge_date : p->key_edge_date;
+      query.edge_row = view == VIEW_ALL_NEXT ? p->all_edge_row : p->key_edge_row;
+      result = techo_store_list_dispensing_page_sync (store, &query, NULL, error);
       break;
+    case VIEW_RECENT_DISPENSINGS:
+      query.limit = 0;
+      query.from = p->recent_from;
+      result = techo_store_list_recent_dispensings_sync (store, &query, NULL, error);
+      if (result != NULL)
+        g_ptr_array_unref (result);
+      return result != NULL;
+    case VIEW_WINDOW:
+      result = techo_store_read_recent_records_sync (store, profile, p->recent_from, NULL, error);
+      if (result != NULL)
+        techo_record_set_unref (result);
+      return result != NULL;
     case VIEW_RECENT:
       result = techo_store_read_records_sync (store, profile, p->recent_from, NULL, error);
       if (result != NULL)
@@ -288,7 +300,9 @@ time_view (TechoStore  *store,
 
 /* The app on @data_dir, scrolling @rows rows: its lines, as they come. */
 static gboolean
-run_app_scroll (const char  *data_dir,
+run_app_scroll (const char  *app,
+                const char  *prefix,
+                const char  *data_dir,
                 int          rows,
                 const char  *renderer,
                 GError     **error)
@@ -297,7 +311,6 @@ run_app_scroll (const char  *data_dir,
     g_subprocess_launcher_new (G_SUBPROCESS_FLAGS_STDOUT_PIPE | G_SUBPROCESS_FLAGS_STDERR_SILENCE);
   g_autoptr(GSubprocess) process = NULL;
   g_autoptr(GDataInputStream) lines = NULL;
-  g_autofree char *app = techo_bench_built_program ("src/app/techo");
   g_autofree char *rows_text = g_strdup_printf ("%d", rows);
   const char * const argv[] = { app, NULL };
   gboolean done = FALSE;
@@ -309,7 +322,7 @@ run_app_scroll (const char  *data_dir,
   g_subprocess_launcher_setenv (launcher, "GSETTINGS_BACKEND", "memory", TRUE);
   if (g_strcmp0 (renderer, "default") != 0)
     g_subprocess_launcher_setenv (launcher, "GSK_RENDERER", renderer, TRUE);
-  printf ("scroll_renderer=%s\n", renderer);
+  printf ("%sscroll_renderer=%s\n", prefix, renderer);
   process = g_subprocess_launcher_spawnv (launcher, argv, error);
   if (process == NULL)
     return FALSE;
@@ -317,7 +330,7 @@ run_app_scroll (const char  *data_dir,
   while ((line = g_data_input_stream_read_line (lines, NULL, NULL, error)) != NULL)
     {
       if (strchr (line, '=') != NULL)
-        printf ("%s\n", line);
+        printf ("%s%s\n", prefix, line);
       done = done || g_str_has_prefix (line, "rss_after_scroll_kb=");
       g_free (line);
       fflush (stdout);
@@ -339,7 +352,13 @@ techo_bench_scale (int    argc,
   g_autofree char *sizes_text = g_strdup ("11,110,1100");
   g_autofree char *renderer = g_strdup ("cairo");
   gboolean no_scroll = FALSE;
+  g_autofree char *compare = NULL;
+  g_autofree char *app = techo_bench_built_program ("src/app/techo");
   GOptionEntry entries[] = {
+    /* Another build of Techo (e.g. main's) scrolled on the same store
+     * after this one: before and after in one run. */
+    { "compare-app", 0, 0, G_OPTION_ARG_FILENAME, &compare,
+      "Also scroll with this techo program, its lines prefixed compare_", "PATH" },
     { "per-month", 0, 0, G_OPTION_ARG_STRING, &sizes_text,
       "Lines a month of each store, comma-separated (11,110,1100: ~5k, ~52k, ~525k)", "N,…" },
     { "years", 0, 0, G_OPTION_ARG_INT, &years, "Years of history (40)", "N" },
@@ -417,7 +436,10 @@ techo_bench_scale (int    argc,
 
   if (largest_dir != NULL)
     {
-      gboolean ok = run_app_scroll (largest_dir, scroll_rows, renderer, &error);
+      gboolean ok = run_app_scroll (app, "", largest_dir, scroll_rows, renderer, &error);
+
+      if (ok && compare != NULL)
+        ok = run_app_scroll (compare, "compare_", largest_dir, scroll_rows, renderer, &error);
       g_autoptr(TechoStore) eraser = techo_store_new (largest_dir);
 
       techo_store_erase_sync (eraser, NULL, NULL);

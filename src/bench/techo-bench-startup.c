@@ -336,7 +336,13 @@ techo_bench_startup (int    argc,
 {
   int per_month = 110, years = 40, runs = 5, settle = 15;
   gboolean no_peer = FALSE, no_walk = FALSE, no_warmup = FALSE;
+  g_autofree char *compare = NULL;
   GOptionEntry entries[] = {
+    /* Another build of Techo (e.g. main's) on the same store, interleaved
+     * with this one: a change measured before and after in one run. */
+    { "compare-app", 0, 0, G_OPTION_ARG_FILENAME, &compare,
+      "Also measure this techo program, as compare_* (e.g. another build tree's src/app/techo)",
+      "PATH" },
     { "per-month", 0, 0, G_OPTION_ARG_INT, &per_month,
       "Bulk dispensing lines a month (110: ~52k lines; 1100: ~525k)", "N" },
     { "years", 0, 0, G_OPTION_ARG_INT, &years, "Years of bulk history (40)", "N" },
@@ -363,6 +369,7 @@ techo_bench_startup (int    argc,
   g_autofree char *peer = g_find_program_in_path ("gnome-text-editor");
   g_autofree char *lines_text = NULL;
   Sample app_s[MAX_RUNS] = { { 0 } }, bare_s[MAX_RUNS] = { { 0 } }, peer_s[MAX_RUNS] = { { 0 } };
+  Sample compare_s[MAX_RUNS] = { { 0 } };
   gboolean with_peer, warmup;
   int status = 1;
 
@@ -424,6 +431,15 @@ techo_bench_startup (int    argc,
       sample_clear (&ignored);
       if (with_peer && !measure_peer (peer, 0, &ignored, &error))
         goto failed;
+      if (compare != NULL)
+        {
+          const char * const compare_argv[] = { compare, NULL };
+
+          sample_clear (&ignored);
+          if (!measure_own (compare_argv, data_dir, 0, FALSE, &ignored, &error))
+            goto failed;
+        }
+      sample_clear (&ignored);
     }
 
   /* Interleaved, so that a slower minute of the machine hits all alike. */
@@ -436,6 +452,13 @@ techo_bench_startup (int    argc,
           || !measure_own (bare_argv, data_dir, settle, FALSE, &bare_s[i], &error)
           || (with_peer && !measure_peer (peer, settle, &peer_s[i], &error)))
         goto failed;
+      if (compare != NULL)
+        {
+          const char * const compare_argv[] = { compare, NULL };
+
+          if (!measure_own (compare_argv, data_dir, settle, !no_walk, &compare_s[i], &error))
+            goto failed;
+        }
     }
 
   lines_text = g_strdup_printf ("%d", years * 12 * per_month);
@@ -443,6 +466,11 @@ techo_bench_startup (int    argc,
           warmup, settle, !no_walk && settle > 0);
   print_samples ("app", app_s, runs);
   print_figures ("app", app_s, runs);
+  if (compare != NULL)
+    {
+      print_samples ("compare", compare_s, runs);
+      print_figures ("compare", compare_s, runs);
+    }
   print_samples ("bare", bare_s, runs);
   print_figures ("bare", bare_s, runs);
   if (with_peer)
@@ -473,6 +501,7 @@ out:
     {
       sample_clear (&app_s[i]);
       sample_clear (&bare_s[i]);
+      sample_clear (&compare_s[i]);
     }
   return status;
 }

@@ -36,6 +36,8 @@ print_consent (const TechoConsent *c,
 
   g_print ("#%" G_GINT64_FORMAT "  %s  %s  %s\n", c->id, created,
            techo_consent_method_to_string (c->method), state);
+  if (c->profile_id > 0)
+    g_print ("    whose: profile %" G_GINT64_FORMAT "\n", c->profile_id);
   g_print ("    to: %s\n    for: %s\n    what: %s", c->recipient, c->purpose, categories);
   if (c->period_from != NULL || c->period_to != NULL)
     g_print (" (%s – %s)", c->period_from ? c->period_from : "", c->period_to ? c->period_to : "");

@@ -24,6 +24,7 @@ typedef struct
   TechoStore *store;
   gint64 profile_id;
   GStrv paths;
+  TechoImportFlags flags;
 } ImportRun;
 
 static void
@@ -174,7 +175,9 @@ ask_anyway (TechoWindow *window,
   g_ptr_array_add (paths, NULL);
   ask->paths = g_strdupv ((char **) paths->pdata);
   ask->flags = (any_reissue ? TECHO_IMPORT_REPLACE : 0)
-               | (any_other ? TECHO_IMPORT_PROFILE_GIVEN : 0);
+               | (any_other ? TECHO_IMPORT_PROFILE_GIVEN : 0)
+               /* Adding a person whom no file made yet: still a new one. */
+               | (profile_id == 0 ? (run->flags & TECHO_IMPORT_NEW_PROFILE) : 0);
   g_signal_connect_data (dialog, "response", G_CALLBACK (ask_response_cb), ask,
                          ask_free, 0);
   techo_alert_present (TECHO_ALERT (dialog));
@@ -266,6 +269,20 @@ notebook_toasts (TechoWindow             *window,
     }
 }
 
+/* Who the first file read is about (the person a NEW_PROFILE import made). */
+static const TechoProfile *
+new_person (const TechoImportReport *report)
+{
+  for (guint i = 0; i < report->files->len; i++)
+    {
+      const TechoImportFile *file = g_ptr_array_index (report->files, i);
+
+      if (file->status == TECHO_IMPORT_FILE_READ && file->patient != NULL)
+        return file->patient;
+    }
+  return NULL;
+}
+
 static void
 finish_run (ImportRun         *run,
             TechoImportReport *report)
@@ -318,7 +335,20 @@ finish_run (ImportRun         *run,
                       + techo_import_report_count (report, TECHO_MERGE_REPLACED,
                                                    TECHO_CATEGORY_CHECKUP));
 
-      techo_window_reload (window);
+      /* A new family member: their records on screen now. */
+      if (report->profile_created && report->profile_id > 0)
+        techo_window_show_person (window, report->profile_id);
+      else
+        techo_window_reload (window);
+      if (report->profile_created && (run->flags & TECHO_IMPORT_NEW_PROFILE) != 0)
+        {
+          const TechoProfile *patient = new_person (report);
+
+          g_free (text);
+          /* TRANSLATORS: %s is the name of the family member just added. */
+          text = g_strdup_printf (_("Added %s"), patient != NULL && patient->name != NULL
+                                                 ? patient->name : _("a person"));
+        }
       if (report->import_id > 0)
         {
           AdwToast *toast = adw_toast_new (text);
@@ -340,7 +370,9 @@ finish_run (ImportRun         *run,
   if (failures->len > 0)
     show_failures (window, failures);
   if (ask_paths->len > 0)
-    ask_anyway (window, run, report->profile_id > 0 ? report->profile_id : run->profile_id,
+    ask_anyway (window, run, report->profile_created || (run->flags & TECHO_IMPORT_NEW_PROFILE) == 0
+                             ? (report->profile_id > 0 ? report->profile_id : run->profile_id)
+                             : 0,
                 ask_paths, ask_reasons, any_reissue, any_other);
 }
 
@@ -386,16 +418,18 @@ start_run (TechoWindow        *window,
   run->store = g_object_ref (store);
   run->profile_id = profile_id;
   run->paths = g_strdupv ((char **) paths);
+  run->flags = flags;
   /* The files go to the window's person; one that names someone else
    * is asked about first (see ask_anyway). */
   techo_import_paths_async (store, profile_id, paths, flags, NULL, imported_cb, run);
 }
 
-void
-techo_file_import_paths (TechoWindow        *window,
-                         TechoStore         *store,
-                         gint64              profile_id,
-                         const char * const *paths)
+static void
+import_paths (TechoWindow        *window,
+              TechoStore         *store,
+              gint64              profile_id,
+              const char * const *paths,
+              TechoImportFlags    flags)
 {
   guint n;
 
@@ -414,7 +448,24 @@ techo_file_import_paths (TechoWindow        *window,
       techo_window_add_toast (window, message);
       return;
     }
-  start_run (window, store, profile_id, paths, TECHO_IMPORT_FLAGS_NONE);
+  start_run (window, store, profile_id, paths, flags);
+}
+
+void
+techo_file_import_paths (TechoWindow        *window,
+                         TechoStore         *store,
+                         gint64              profile_id,
+                         const char * const *paths)
+{
+  import_paths (window, store, profile_id, paths, TECHO_IMPORT_FLAGS_NONE);
+}
+
+void
+techo_file_import_new_person_paths (TechoWindow        *window,
+                                    TechoStore         *store,
+                                    const char * const *paths)
+{
+  import_paths (window, store, 0, paths, TECHO_IMPORT_NEW_PROFILE);
 }
 
 /* ---- the chooser ------------------------------------------------------- */
@@ -424,6 +475,7 @@ typedef struct
   TechoWindow *window;
   TechoStore *store;
   gint64 profile_id;
+  TechoImportFlags flags;
 } ChooserData;
 
 static void
@@ -464,8 +516,8 @@ chooser_response_cb (GtkNativeDialog *dialog,
     }
   g_ptr_array_add (paths, NULL);
   if (paths->len > 1)
-    techo_file_import_paths (data->window, data->store, data->profile_id,
-                             (const char * const *) paths->pdata);
+    import_paths (data->window, data->store, data->profile_id,
+                  (const char * const *) paths->pdata, data->flags);
   gtk_native_dialog_destroy (dialog);
   g_object_unref (dialog);
 }
@@ -482,10 +534,11 @@ make_filter (const char         *name,
   return filter;
 }
 
-void
-techo_file_import_choose (TechoWindow *window,
-                          TechoStore  *store,
-                          gint64       profile_id)
+static void
+choose (TechoWindow      *window,
+        TechoStore       *store,
+        gint64            profile_id,
+        TechoImportFlags  flags)
 {
   static const char * const all_patterns[] = {
     "*.txt", "*.TXT", "*.csv", "*.CSV", "*.xml", "*.XML", "*.json", "*.JSON",
@@ -514,7 +567,9 @@ techo_file_import_choose (TechoWindow *window,
   g_return_if_fail (TECHO_IS_WINDOW (window));
   g_return_if_fail (TECHO_IS_STORE (store));
 
-  chooser = gtk_file_chooser_native_new (_("Import Files"), GTK_WINDOW (window),
+  chooser = gtk_file_chooser_native_new ((flags & TECHO_IMPORT_NEW_PROFILE)
+                                         ? _("Files of the Person to Add")
+                                         : _("Import Files"), GTK_WINDOW (window),
                                          GTK_FILE_CHOOSER_ACTION_OPEN,
                                          _("_Import"), _("_Cancel"));
   gtk_file_chooser_set_select_multiple (GTK_FILE_CHOOSER (chooser), TRUE);
@@ -541,7 +596,23 @@ techo_file_import_choose (TechoWindow *window,
   data->window = g_object_ref (window);
   data->store = g_object_ref (store);
   data->profile_id = profile_id;
+  data->flags = flags;
   g_object_set_data_full (G_OBJECT (chooser), "techo-import", data, chooser_data_free);
   g_signal_connect (chooser, "response", G_CALLBACK (chooser_response_cb), NULL);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+void
+techo_file_import_choose (TechoWindow *window,
+                          TechoStore  *store,
+                          gint64       profile_id)
+{
+  choose (window, store, profile_id, TECHO_IMPORT_FLAGS_NONE);
+}
+
+void
+techo_file_import_choose_new_person (TechoWindow *window,
+                                     TechoStore  *store)
+{
+  choose (window, store, 0, TECHO_IMPORT_NEW_PROFILE);
 }

@@ -25,6 +25,16 @@ void techo_file_import_paths  (TechoWindow        *window,
                                gint64              profile_id,
                                const char * const *paths);
 
+/* Adding a family member from their files: the chooser, then one import
+ * that makes a new person from the first file's name and birth date
+ * (whoever else the store holds) and shows them; Undo removes the person
+ * again with the records. */
+void techo_file_import_choose_new_person (TechoWindow *window,
+                                          TechoStore  *store);
+void techo_file_import_new_person_paths  (TechoWindow        *window,
+                                          TechoStore         *store,
+                                          const char * const *paths);
+
 /* The window's import action on @paths, bypassing the chooser (tests):
  * the same person and reports as win.import. Defined in techo-window.c. */
 void techo_window_import_paths (TechoWindow        *self,

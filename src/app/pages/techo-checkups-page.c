@@ -13,6 +13,10 @@
 #include "techo-format.h"
 #include "techo-widget-util.h"
 
+/* Rows of the history built with the page, then each idle turn. */
+#define FIRST_ROWS 8
+#define ROWS_A_TURN 8
+
 struct _TechoCheckupsPage
 {
   GtkWidget parent_instance;
@@ -36,6 +40,7 @@ struct _TechoCheckupsPage
   GCancellable *cancellable;
   guint n_rows;
   guint n_guidance_rows;           /* 特定保健指導 records listed after the checkups */
+  guint rows_idle_id;              /* adds the rows below the first screenful */
   guint detail_serial;             /* which detail an answer of the store is for */
   gboolean saving;
 };
@@ -512,13 +517,117 @@ back_clicked_cb (GtkButton         *button,
   techo_checkups_page_show_list (self);
 }
 
+/* The list's row for checkup @i. */
+static void
+add_checkup_row (TechoCheckupsPage *self,
+                 guint              i)
+{
+  const TechoCheckup *checkup = g_ptr_array_index (self->records->checkups, i);
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *date = techo_format_date (checkup->performed_on);
+  g_autofree char *subtitle = NULL;
+  g_autofree char *chip_text = NULL;
+  TechoAssessment assessment;
+  TechoGuidanceLevel level;
+
+  /* The kind on every row: 特定健診, 後期高齢者健診, 事業主健診 … */
+  subtitle = g_strdup_printf ("%s · %s", techo_format_checkup_kind (self->records, checkup),
+                              checkup->institution_name != NULL ? checkup->institution_name : "");
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  /* The guidance level as the source says it, or worked out (and
+   * labelled so) from the values, the sex and the age on that day. */
+  techo_analysis_assess (self->records, checkup, &assessment);
+  level = assessment.level;
+  chip_text = techo_format_assessment (techo_guidance_level_label_ja (level),
+                                       assessment.level_reported);
+  if (level != TECHO_GUIDANCE_UNKNOWN)
+    adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                               techo_chip_new (chip_text,
+                                               level == TECHO_GUIDANCE_ACTIVE
+                                                 ? "dialog-warning-symbolic" : NULL,
+                                               level == TECHO_GUIDANCE_ACTIVE ? "warning" : NULL));
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             gtk_image_new_from_icon_name ("go-next-symbolic"));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
+  gtk_list_box_append (self->list, row);
+  self->n_rows++;
+}
+
+/* The list's row for 特定保健指導 (health guidance) record @i: after the
+ * checkups (whose rows keep their indexes), no results to open. */
+static void
+add_guidance_row (TechoCheckupsPage *self,
+                  guint              i)
+{
+  const TechoCheckup *guidance = g_ptr_array_index (self->records->guidance, i);
+  GtkWidget *row = adw_action_row_new ();
+  g_autofree char *date = techo_format_date (guidance->performed_on);
+  g_autofree char *subtitle = NULL;
+
+  /* TRANSLATORS: "Health guidance · institution". */
+  subtitle = g_strdup_printf (_("Health guidance (特定保健指導) · %s"),
+                              guidance->institution_name != NULL
+                              ? guidance->institution_name : "");
+  adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
+  adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
+  adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
+  adw_action_row_add_suffix (ADW_ACTION_ROW (row),
+                             techo_chip_new (_("Health guidance"), NULL, NULL));
+  gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
+  gtk_list_box_append (self->list, row);
+  self->n_guidance_rows++;
+}
+
+/* Adds up to @max rows of those still to come (every one: G_MAXUINT);
+ * FALSE when none is left. */
+static gboolean
+add_rows (TechoCheckupsPage *self,
+          guint              max)
+{
+  guint n_checkups = self->records != NULL ? self->records->checkups->len : 0;
+  guint n_guidance = self->records != NULL ? self->records->guidance->len : 0;
+
+  for (guint added = 0; added < max; added++)
+    {
+      if (self->n_rows < n_checkups)
+        add_checkup_row (self, self->n_rows);
+      else if (self->n_guidance_rows < n_guidance)
+        add_guidance_row (self, self->n_guidance_rows);
+      else
+        return FALSE;
+    }
+  return self->n_rows < n_checkups || self->n_guidance_rows < n_guidance;
+}
+
+static gboolean
+rows_idle_cb (gpointer user_data)
+{
+  TechoCheckupsPage *self = user_data;
+
+  if (add_rows (self, ROWS_A_TURN))
+    return G_SOURCE_CONTINUE;
+  self->rows_idle_id = 0;
+  return G_SOURCE_REMOVE;
+}
+
+/* Every row now, for a caller that reads them. */
+static void
+finish_rows (TechoCheckupsPage *self)
+{
+  g_clear_handle_id (&self->rows_idle_id, g_source_remove);
+  add_rows (self, G_MAXUINT);
+}
+
 static void
 rebuild (TechoCheckupsPage *self)
 {
   GtkWidget *child;
 
+  g_clear_handle_id (&self->rows_idle_id, g_source_remove);
   self->shown = NULL;
   self->n_rows = 0;
+  self->n_guidance_rows = 0;
   self->detail_serial++;
   while ((child = gtk_widget_get_first_child (GTK_WIDGET (self->list))) != NULL)
     gtk_list_box_remove (self->list, child);
@@ -534,62 +643,11 @@ rebuild (TechoCheckupsPage *self)
   gtk_adjustment_set_upper (gtk_spin_button_get_adjustment (self->columns_spin),
                             MAX (self->records->checkups->len, 1));
 
-  for (guint i = 0; i < self->records->checkups->len; i++)
-    {
-      const TechoCheckup *checkup = g_ptr_array_index (self->records->checkups, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *date = techo_format_date (checkup->performed_on);
-      g_autofree char *subtitle = NULL;
-      g_autofree char *chip_text = NULL;
-      TechoAssessment assessment;
-      TechoGuidanceLevel level;
-
-      /* The kind on every row: 特定健診, 後期高齢者健診, 事業主健診 … */
-      subtitle = g_strdup_printf ("%s · %s", techo_format_checkup_kind (self->records, checkup),
-                                  checkup->institution_name != NULL ? checkup->institution_name : "");
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      /* The guidance level as the source says it, or worked out (and
-       * labelled so) from the values, the sex and the age on that day. */
-      techo_analysis_assess (self->records, checkup, &assessment);
-      level = assessment.level;
-      chip_text = techo_format_assessment (techo_guidance_level_label_ja (level),
-                                           assessment.level_reported);
-      if (level != TECHO_GUIDANCE_UNKNOWN)
-        adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                   techo_chip_new (chip_text,
-                                                   level == TECHO_GUIDANCE_ACTIVE
-                                                     ? "dialog-warning-symbolic" : NULL,
-                                                   level == TECHO_GUIDANCE_ACTIVE ? "warning" : NULL));
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 gtk_image_new_from_icon_name ("go-next-symbolic"));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), TRUE);
-      gtk_list_box_append (self->list, row);
-      self->n_rows++;
-    }
-  /* The 特定保健指導 (health guidance) records in the history too, after
-   * the checkups (whose rows keep their indexes): no results to open. */
-  self->n_guidance_rows = 0;
-  for (guint i = 0; i < self->records->guidance->len; i++)
-    {
-      const TechoCheckup *guidance = g_ptr_array_index (self->records->guidance, i);
-      GtkWidget *row = adw_action_row_new ();
-      g_autofree char *date = techo_format_date (guidance->performed_on);
-      g_autofree char *subtitle = NULL;
-
-      /* TRANSLATORS: "Health guidance · institution". */
-      subtitle = g_strdup_printf (_("Health guidance (特定保健指導) · %s"),
-                                  guidance->institution_name != NULL
-                                  ? guidance->institution_name : "");
-      adw_preferences_row_set_use_markup (ADW_PREFERENCES_ROW (row), FALSE);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), date);
-      adw_action_row_set_subtitle (ADW_ACTION_ROW (row), subtitle);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row),
-                                 techo_chip_new (_("Health guidance"), NULL, NULL));
-      gtk_list_box_row_set_activatable (GTK_LIST_BOX_ROW (row), FALSE);
-      gtk_list_box_append (self->list, row);
-      self->n_guidance_rows++;
-    }
+  /* A screenful of rows now; the rest below the fold once the page is
+   * drawn, a few each idle turn (a lifetime is ~40 checkups: ~180 ms of
+   * rows on the switch to the page). */
+  if (add_rows (self, FIRST_ROWS))
+    self->rows_idle_id = g_idle_add_full (G_PRIORITY_LOW, rows_idle_cb, self, NULL);
   gtk_stack_set_visible_child_name (self->stack, "list");
 }
 
@@ -599,6 +657,7 @@ techo_checkups_page_dispose (GObject *object)
   TechoCheckupsPage *self = TECHO_CHECKUPS_PAGE (object);
 
   g_cancellable_cancel (self->cancellable);
+  g_clear_handle_id (&self->rows_idle_id, g_source_remove);
   if (self->chooser != NULL)
     gtk_native_dialog_destroy (GTK_NATIVE_DIALOG (self->chooser));
   g_clear_object (&self->chooser);
@@ -684,6 +743,7 @@ techo_checkups_page_set_store (TechoCheckupsPage *self,
 guint
 techo_checkups_page_get_n_rows (TechoCheckupsPage *self)
 {
+  finish_rows (self);
   return self->n_rows;
 }
 
@@ -717,6 +777,7 @@ techo_checkups_page_get_detail_value (TechoCheckupsPage *self,
 guint
 techo_checkups_page_get_n_guidance_rows (TechoCheckupsPage *self)
 {
+  finish_rows (self);
   return self->n_guidance_rows;
 }
 
@@ -785,8 +846,10 @@ const char *
 techo_checkups_page_get_row_subtitle (TechoCheckupsPage *self,
                                       guint              index)
 {
-  GtkListBoxRow *row = gtk_list_box_get_row_at_index (self->list, (int) index);
+  GtkListBoxRow *row;
 
+  finish_rows (self);
+  row = gtk_list_box_get_row_at_index (self->list, (int) index);
   return row != NULL ? adw_action_row_get_subtitle (ADW_ACTION_ROW (row)) : NULL;
 }
 

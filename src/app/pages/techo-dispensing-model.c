@@ -257,6 +257,7 @@ static void
 request_page (TechoDispensingModel *self,
               guint                 index)
 {
+  TechoDispensingQuery query = { 0 };
   Page *before, *after;
   Request *request;
 
@@ -271,24 +272,28 @@ request_page (TechoDispensingModel *self,
    * else a jump, by offset. */
   before = index > 0 ? g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index - 1)) : NULL;
   after = g_hash_table_lookup (self->pages, GUINT_TO_POINTER (index + 1));
+  query.profile_id = self->profile_id;
+  query.ingredient_key = self->key;
+  query.limit = TECHO_DISPENSING_MODEL_PAGE_ROWS;
   if (before != NULL && before->items->len == TECHO_DISPENSING_MODEL_PAGE_ROWS)
-    techo_store_list_dispensing_page_async (self->store, self->profile_id, self->key,
-                                            TECHO_DISPENSING_PAGE_OLDER, before->last_date,
-                                            before->last_row, 0,
-                                            TECHO_DISPENSING_MODEL_PAGE_ROWS, self->cancellable,
-                                            page_read_cb, request);
+    {
+      query.anchor = TECHO_DISPENSING_PAGE_OLDER;
+      query.edge_date = before->last_date;
+      query.edge_row = before->last_row;
+    }
   else if (after != NULL && after->items->len > 0)
-    techo_store_list_dispensing_page_async (self->store, self->profile_id, self->key,
-                                            TECHO_DISPENSING_PAGE_NEWER, after->first_date,
-                                            after->first_row, 0,
-                                            TECHO_DISPENSING_MODEL_PAGE_ROWS, self->cancellable,
-                                            page_read_cb, request);
+    {
+      query.anchor = TECHO_DISPENSING_PAGE_NEWER;
+      query.edge_date = after->first_date;
+      query.edge_row = after->first_row;
+    }
   else
-    techo_store_list_dispensing_page_async (self->store, self->profile_id, self->key,
-                                            TECHO_DISPENSING_PAGE_AT, NULL, 0,
-                                            index * TECHO_DISPENSING_MODEL_PAGE_ROWS,
-                                            TECHO_DISPENSING_MODEL_PAGE_ROWS, self->cancellable,
-                                            page_read_cb, request);
+    {
+      query.anchor = TECHO_DISPENSING_PAGE_AT;
+      query.offset = index * TECHO_DISPENSING_MODEL_PAGE_ROWS;
+    }
+  techo_store_list_dispensing_page_async (self->store, &query, self->cancellable, page_read_cb,
+                                          request);
 }
 
 static GType

@@ -207,16 +207,17 @@ build_now (TechoMedicinesPage *self)
 
 /* ---- the history: rows by ingredient, read from the store -------------- */
 
+/* Shows one of a row's chips (NULL: none). The chips are made once per
+ * row widget (history_setup_cb): a bind only says which one shows. */
 static void
-set_chip (GtkWidget  *suffix,
-          GtkWidget  *chip)
+show_chip (GtkWidget  *expander,
+           const char *which)
 {
-  GtkWidget *child;
+  static const char * const chips[] = { "taking-chip", "overlaps-chip" };
 
-  while ((child = gtk_widget_get_first_child (suffix)) != NULL)
-    gtk_box_remove (GTK_BOX (suffix), child);
-  if (chip != NULL)
-    gtk_box_append (GTK_BOX (suffix), chip);
+  for (guint i = 0; i < G_N_ELEMENTS (chips); i++)
+    gtk_widget_set_visible (g_object_get_data (G_OBJECT (expander), chips[i]),
+                            g_strcmp0 (which, chips[i]) == 0);
 }
 
 static void
@@ -230,7 +231,13 @@ history_setup_cb (GtkSignalListItemFactory *factory,
   GtkWidget *title = gtk_label_new (NULL);
   GtkWidget *subtitle = gtk_label_new (NULL);
   GtkWidget *suffix = gtk_box_new (GTK_ORIENTATION_HORIZONTAL, 6);
+  GtkWidget *taking = techo_chip_new (_("Taking now"), NULL, "accent");
+  GtkWidget *overlaps = techo_chip_new (_("Overlaps"), "dialog-warning-symbolic", "warning");
 
+  gtk_widget_set_visible (taking, FALSE);
+  gtk_widget_set_visible (overlaps, FALSE);
+  gtk_box_append (GTK_BOX (suffix), taking);
+  gtk_box_append (GTK_BOX (suffix), overlaps);
   gtk_label_set_xalign (GTK_LABEL (title), 0);
   gtk_label_set_ellipsize (GTK_LABEL (title), PANGO_ELLIPSIZE_END);
   gtk_label_set_xalign (GTK_LABEL (subtitle), 0);
@@ -250,7 +257,8 @@ history_setup_cb (GtkSignalListItemFactory *factory,
   gtk_tree_expander_set_child (GTK_TREE_EXPANDER (expander), box);
   g_object_set_data (G_OBJECT (expander), "title", title);
   g_object_set_data (G_OBJECT (expander), "subtitle", subtitle);
-  g_object_set_data (G_OBJECT (expander), "suffix", suffix);
+  g_object_set_data (G_OBJECT (expander), "taking-chip", taking);
+  g_object_set_data (G_OBJECT (expander), "overlaps-chip", overlaps);
   gtk_list_item_set_child (item, expander);
 }
 
@@ -263,7 +271,6 @@ history_bind_cb (GtkSignalListItemFactory *factory,
   GtkTreeListRow *row = gtk_list_item_get_item (item);
   GtkLabel *title = g_object_get_data (G_OBJECT (expander), "title");
   GtkLabel *subtitle = g_object_get_data (G_OBJECT (expander), "subtitle");
-  GtkWidget *suffix = g_object_get_data (G_OBJECT (expander), "suffix");
   g_autoptr(GObject) object = gtk_tree_list_row_get_item (row);
 
   gtk_tree_expander_set_list_row (GTK_TREE_EXPANDER (expander), row);
@@ -291,8 +298,7 @@ history_bind_cb (GtkSignalListItemFactory *factory,
       gtk_label_set_text (subtitle, text);
       gtk_widget_remove_css_class (GTK_WIDGET (title), "dim-label");
       gtk_widget_add_css_class (GTK_WIDGET (title), "heading");
-      set_chip (suffix, techo_ingredient_item_get_current (ingredient)
-                          ? techo_chip_new (_("Taking now"), NULL, "accent") : NULL);
+      show_chip (expander, techo_ingredient_item_get_current (ingredient) ? "taking-chip" : NULL);
     }
   else
     {
@@ -306,7 +312,7 @@ history_bind_cb (GtkSignalListItemFactory *factory,
           gtk_label_set_text (title, "…");
           gtk_label_set_text (subtitle, "");
           gtk_widget_add_css_class (GTK_WIDGET (title), "dim-label");
-          set_chip (suffix, NULL);
+          show_chip (expander, NULL);
         }
       else
         {
@@ -322,9 +328,7 @@ history_bind_cb (GtkSignalListItemFactory *factory,
           gtk_widget_remove_css_class (GTK_WIDGET (title), "dim-label");
           gtk_label_set_text (title, title_text);
           gtk_label_set_text (subtitle, subtitle_text);
-          set_chip (suffix, techo_dispensing_item_get_flagged (entry)
-                              ? techo_chip_new (_("Overlaps"), "dialog-warning-symbolic", "warning")
-                              : NULL);
+          show_chip (expander, techo_dispensing_item_get_flagged (entry) ? "overlaps-chip" : NULL);
         }
     }
 }

@@ -228,6 +228,16 @@ consents_listed_cb (GObject      *source,
   /* A later reload supersedes this one. */
   if (self->loading > 0)
     return;
+  /* A family shares one ledger: the page lists the shares of the person
+   * on screen (and those recorded before the ledger named a person). */
+  if (self->records != NULL && self->records->profile != NULL)
+    for (guint i = consents->len; i > 0; i--)
+      {
+        const TechoConsent *c = g_ptr_array_index (consents, i - 1);
+
+        if (c->profile_id != 0 && c->profile_id != self->records->profile->id)
+          g_ptr_array_remove_index (consents, i - 1);
+      }
   g_clear_pointer (&self->consents, g_ptr_array_unref);
   self->consents = g_steal_pointer (&consents);
   show_ledger (self);

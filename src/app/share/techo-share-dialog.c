@@ -224,10 +224,14 @@ add_what_rows (TechoShareDialog   *self,
           label = g_object_get_data (g_ptr_array_index (self->summary_rows,
                                                         self->summary_rows->len - 1),
                                      "value-label");
-          techo_store_summarize_dispensings_async (self->store, self->records->profile->id,
-                                                   consent->period_from, consent->period_to,
-                                                   self->cancellable, medicines_counted_cb,
-                                                   g_object_ref (label));
+          TechoDispensingQuery query = {
+            .profile_id = self->records->profile->id,
+            .from = consent->period_from,
+            .to = consent->period_to,
+          };
+
+          techo_store_summarize_dispensings_async (self->store, &query, self->cancellable,
+                                                   medicines_counted_cb, g_object_ref (label));
         }
       else
         {

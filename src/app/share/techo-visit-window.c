@@ -377,6 +377,17 @@ build (TechoVisitWindow   *self,
   /* Translators: the visit-mode subtitle: who it is shown to, and why. */
   subtitle = g_strdup_printf (_("For %s · %s"), consent->recipient, consent->purpose);
   adw_window_title_set_subtitle (self->window_title, subtitle);
+  /* Whose records these are, in the header at all times (a family shares
+   * one store): the person's name, with "Visit Mode" beside it. */
+  if (profile != NULL && (profile->name != NULL || profile->name_kana != NULL))
+    {
+      g_autofree char *title = NULL;
+
+      /* Translators: the visit-mode title: the person whose records are shown. */
+      title = g_strdup_printf (_("%s · Visit Mode"),
+                               profile->name != NULL ? profile->name : profile->name_kana);
+      adw_window_title_set_title (self->window_title, title);
+    }
   if (profile != NULL && profile->name != NULL)
     {
       GtkWidget *name = gtk_label_new (profile->name);

@@ -9,6 +9,7 @@
 #include "techo-checkups-page.h"
 #include "techo-medicines-page.h"
 #include "techo-overview-page.h"
+#include "techo-profile-switcher.h"
 #include "techo-screenings-page.h"
 #include "techo-sharing-page.h"
 #include "techo-trends-page.h"
@@ -31,6 +32,8 @@ struct _TechoWindow
   GtkButton *unlock_button;
   AdwLeaflet *leaflet;
   GtkListBox *sidebar;
+  TechoProfileSwitcher *profile_switcher; /* shown with more than one person */
+  GtkWidget *family_alert;  /* weak: the last Add/Remove a Person question */
   AdwWindowTitle *content_title;
   GtkStack *sync_stack;
   GtkSpinner *sync_spinner;
@@ -48,6 +51,7 @@ struct _TechoWindow
   TechoSharingPage *sharing_page;
 
   TechoStore *store;
+  gint64 profile_id;        /* the person shown (techo-window-family.c); 0: the first */
   TechoRecordSet *records;
   GPtrArray *pages;         /* TechoPage, in the stack's order */
   GHashTable *filled;       /* TechoPage set: handed the current records */
@@ -69,6 +73,24 @@ struct _TechoWindow
   GError *toast_error;          /* the error the last error toast names */
   struct TechoWindowBench *bench; /* techo-window-bench.c, in a bench run only */
 };
+
+/* techo-window-family.c: whose records are shown, the switcher, adding a
+ * person. */
+void     techo_window_class_init_family  (GtkWidgetClass *widget_class);
+void     techo_window_init_family        (TechoWindow    *self);
+/* Lists the store's people for the switcher (async). */
+void     techo_window_load_profiles      (TechoWindow    *self);
+/* A read of the person shown failed with @error: when they are gone
+ * (undone, deleted), forgets them and reads the first person instead;
+ * TRUE then (the caller says nothing). */
+gboolean techo_window_person_gone        (TechoWindow    *self,
+                                          const GError   *error);
+/* Whether @records are of the person shown (a read for the person shown
+ * before a switch comes back stale). */
+gboolean techo_window_is_person_shown    (TechoWindow    *self,
+                                          TechoRecordSet *records);
+/* The records on screen changed: the switcher marks their person. */
+void     techo_window_family_records_set (TechoWindow    *self);
 
 /* techo-window-scroll-bench.c: TECHO_BENCH_SCROLL (techo-bench scale) opens
  * every page, scrolls the medicine history @rows rows and prints figures. */

@@ -120,9 +120,11 @@ show_error_toast (TechoWindow  *self,
 
 /* ---- loading the records -------------------------------------------------- */
 
-/* Reads the first person's records on the store's thread: everything
- * small whole, the dispensings of the last RECENT_DAYS only (the set's
- * complete is then FALSE). */
+/* Reads the shown person's records on the store's thread: everything
+ * small whole, and of the dispensings of the last RECENT_DAYS only those
+ * the analysis needs (techo_store_list_recent_dispensings_async: a few
+ * per ingredient and month, not every line; the set's complete is then
+ * FALSE). */
 static void
 read_records (TechoWindow         *self,
               GCancellable        *cancellable,
@@ -131,11 +133,11 @@ read_records (TechoWindow         *self,
   g_autofree char *today = techo_format_today ();   /* honours TECHO_TODAY */
   g_autofree char *from = techo_format_add_days (today, -RECENT_DAYS);
 
-  techo_store_read_records_async (self->store, 0, from, cancellable, callback,
-                                  g_object_ref (self));
+  techo_store_read_recent_records_async (self->store, self->profile_id, from, cancellable,
+                                         callback, g_object_ref (self));
 }
 
-/* The records techo_store_read_records_async() read, or NULL after a
+/* The records techo_store_read_recent_records_async() read, or NULL after a
  * toast saying why (none when @cancelled, which is set if not NULL). */
 static TechoRecordSet *
 finish_reading_records (TechoWindow  *self,
@@ -146,9 +148,13 @@ finish_reading_records (TechoWindow  *self,
   g_autoptr(GError) error = NULL;
   TechoRecordSet *records;
 
-  records = techo_store_read_records_finish (TECHO_STORE (source), result, &error);
+  records = techo_store_read_recent_records_finish (TECHO_STORE (source), result, &error);
   if (cancelled != NULL)
-    *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+    *cancelled = g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED)
+                 /* The person shown is gone: the first is read instead. */
+                 || (records == NULL && techo_window_person_gone (self, error));
+  if (cancelled != NULL && *cancelled)
+    return NULL;
   if (records == NULL && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     show_error_toast (self, _("Could not read your records."), error);
   return records;
@@ -177,6 +183,9 @@ records_loaded_cb (GObject      *source,
   records = finish_reading_records (self, source, result, &cancelled);
   if (cancelled)
     return;
+  /* Another person was chosen meanwhile: their read follows. */
+  if (!techo_window_is_person_shown (self, records))
+    return;
   if (records == NULL)
     records = techo_record_set_new ();
   techo_window_set_records (self, records);
@@ -199,6 +208,8 @@ techo_window_load_records (TechoWindow *self)
     return;
   techo_startup_mark ("read_started");
   read_records (self, self->cancellable, records_loaded_cb);
+  /* The family for the switcher, after the records on the store's queue. */
+  techo_window_load_profiles (self);
 }
 
 /* ---- filling the pages ---------------------------------------------- */
@@ -520,6 +531,7 @@ techo_window_class_init (TechoWindowClass *klass)
   gtk_widget_class_bind_template_callback (widget_class, show_trend_cb);
 
   techo_window_class_init_actions (widget_class);
+  techo_window_class_init_family (widget_class);
   techo_window_class_init_lock (widget_class);
 
 }
@@ -540,6 +552,7 @@ techo_window_init (TechoWindow *self)
   self->filled = g_hash_table_new (NULL, NULL);
   g_ptr_array_add (self->pages, TECHO_PAGE (self->overview_page));
   build_sidebar (self);
+  techo_window_init_family (self);
 
   techo_window_init_lock (self);
   techo_window_show_page (self, "overview");
@@ -576,6 +589,7 @@ techo_window_set_records (TechoWindow    *self,
 
   techo_page_replace_records (&self->records, records);
   show_person (self);
+  techo_window_family_records_set (self);
 
   g_clear_handle_id (&self->fill_idle_id, g_source_remove);
   g_hash_table_remove_all (self->filled);

@@ -60,6 +60,23 @@ const char   *techo_window_get_title_text   (TechoWindow      *self);
 /* The name of the person whose records are shown ("" with none). */
 const char   *techo_window_get_person_text  (TechoWindow      *self);
 
+/* The family (techo-window-family.c). The person whose records are shown
+ * (their profile id; 0 before the first read of an empty store). */
+gint64        techo_window_get_profile_id   (TechoWindow      *self);
+/* Shows @profile_id's records on every page and remembers the choice
+ * (GSettings "profile") for the next start. */
+void          techo_window_show_person      (TechoWindow      *self,
+                                             gint64            profile_id);
+/* The switcher at the top of the sidebar (visible with two or more). */
+GtkWidget    *techo_window_get_profile_switcher (TechoWindow  *self);
+/* Adding a person from their files, past the chooser (tests): as "Add a
+ * Person…" does after the files are chosen. */
+void          techo_window_add_person_paths (TechoWindow        *self,
+                                             const char * const *paths);
+/* The last "Add a Person" or "Remove …?" question asked (a TechoAlert),
+ * while it is open; NULL otherwise (tests). */
+GtkWidget    *techo_window_get_family_alert (TechoWindow      *self);
+
 void          techo_window_add_toast        (TechoWindow      *self,
                                              const char       *text);
 /* A toast with a button that activates @action_name (@target may be a

@@ -591,6 +591,7 @@ other_person (const TechoProfile *patient,
 static gboolean
 resolve_profile (TechoStore          *store,
                  gint64               profile_id,
+                 gboolean             new_profile,
                  const TechoProfile  *patient,
                  gint64              *out_id,
                  gboolean            *out_created,
@@ -602,6 +603,8 @@ resolve_profile (TechoStore          *store,
   g_autoptr(TechoProfile) local = NULL;
 
   *out_created = FALSE;
+  if (new_profile)
+    goto make_local;
   profiles = techo_store_list_profiles_sync (store, cancellable, error);
   if (profiles == NULL)
     return FALSE;
@@ -639,6 +642,7 @@ resolve_profile (TechoStore          *store,
 
   /* A local person: no issuer or subject, only what the file says. Made
    * by the merge, in the import's transaction (id 0 until then). */
+make_local:
   local = techo_profile_new ();
   if (patient != NULL)
     {
@@ -924,7 +928,8 @@ import_files (TechoStore        *store,
           return g_steal_pointer (&report);
         }
     }
-  if (!resolve_profile (store, profile_id, first_patient, &report->profile_id,
+  if (!resolve_profile (store, profile_id, (flags & TECHO_IMPORT_NEW_PROFILE) != 0,
+                        first_patient, &report->profile_id,
                         &report->profile_created, &profile, cancellable, error))
     return NULL;
 

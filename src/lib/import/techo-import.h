@@ -147,6 +147,11 @@ typedef enum
   TECHO_IMPORT_DRY_RUN       = 1 << 1, /* say what would happen, write nothing */
   TECHO_IMPORT_PROFILE_GIVEN = 1 << 2, /* the user chose the profile: a file naming
                                         * someone else goes to it anyway */
+  TECHO_IMPORT_NEW_PROFILE   = 1 << 3, /* a new person (a family member), made from
+                                        * the first file's patient in the import's
+                                        * transaction, however many the store holds
+                                        * (@profile_id must be 0); undoing the import
+                                        * removes them again */
 } TechoImportFlags;
 
 typedef enum

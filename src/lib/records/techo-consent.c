@@ -151,6 +151,7 @@ techo_consent_copy (const TechoConsent *consent)
   techo_record_scope_copy (&consent->scope, &copy->scope);
   copy->expires_at = consent->expires_at;
   copy->revoked_at = consent->revoked_at;
+  copy->profile_id = consent->profile_id;
   for (guint i = 0; consent->events != NULL && i < consent->events->len; i++)
     {
       const TechoConsentEvent *e = g_ptr_array_index (consent->events, i);
@@ -367,6 +368,12 @@ techo_consent_to_json (const TechoConsent *consent,
     add_nullable (builder, "scope", scope);
   }
   add_nullable (builder, "method", techo_consent_method_to_string (consent->method));
+  /* Whose records (the store's profile id); null before schema 11. */
+  json_builder_set_member_name (builder, "profile");
+  if (consent->profile_id > 0)
+    json_builder_add_int_value (builder, consent->profile_id);
+  else
+    json_builder_add_null_value (builder);
   add_time (builder, "expires_at", consent->expires_at);
   add_time (builder, "revoked_at", consent->revoked_at);
   add_nullable (builder, "state", techo_consent_state (consent, now));

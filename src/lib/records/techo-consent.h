@@ -92,6 +92,9 @@ typedef struct _TechoConsent
                            * checkups, some cancers, current medicines only */
   gint64 expires_at;   /* Unix seconds; 0: no expiry (only files) */
   gint64 revoked_at;   /* 0: not revoked */
+  gint64 profile_id;   /* whose records (the store's person); set by the
+                        * consent gate when recorded; 0 in consents
+                        * recorded before schema 11 */
   GPtrArray *events;   /* of TechoConsentEvent, oldest first; filled by the store */
 } TechoConsent;
 

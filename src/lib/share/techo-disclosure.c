@@ -136,9 +136,14 @@ techo_record_set_gather_sync (TechoStore          *store,
   return g_steal_pointer (&set);
 }
 
-/* Nobody to disclose: say so before a consent is recorded for nothing. */
+/* Nobody to disclose: say so before a consent is recorded for nothing.
+ * Otherwise *@out_id is whose records these are (@profile_id, or the
+ * first person for 0), for the consent to name. A person no longer
+ * stored is NO_PROFILE too: nothing is recorded for them. */
 static gboolean
 check_profile (TechoStore    *store,
+               gint64         profile_id,
+               gint64        *out_id,
                GCancellable  *cancellable,
                GError       **error)
 {
@@ -146,13 +151,19 @@ check_profile (TechoStore    *store,
 
   if (profiles == NULL)
     return FALSE;
-  if (profiles->len == 0)
+  for (guint i = 0; i < profiles->len; i++)
     {
-      g_set_error_literal (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_NO_PROFILE,
-                           NO_PROFILE_MESSAGE);
-      return FALSE;
+      const TechoProfile *p = g_ptr_array_index (profiles, i);
+
+      if (profile_id == 0 || p->id == profile_id)
+        {
+          *out_id = p->id;
+          return TRUE;
+        }
     }
-  return TRUE;
+  g_set_error_literal (error, TECHO_DISCLOSURE_ERROR, TECHO_DISCLOSURE_ERROR_NO_PROFILE,
+                       NO_PROFILE_MESSAGE);
+  return FALSE;
 }
 
 /* ---- the object -------------------------------------------------------------- */
@@ -205,8 +216,10 @@ open_in_thread (TechoStore          *store,
       return NULL;
     }
   if (!techo_consent_validate (consent, g_get_real_time () / G_USEC_PER_SEC, error) ||
-      !check_profile (store, cancellable, error))
+      !check_profile (store, profile_id, &profile_id, cancellable, error))
     return NULL;
+  /* The ledger names whose records left. */
+  consent->profile_id = profile_id;
   /* The consent first: nothing is read for disclosure before it is stored. */
   if (!techo_store_record_consent_sync (store, consent, cancellable, error))
     return NULL;

@@ -42,6 +42,7 @@ consent_copy (const TechoConsent *c)
   copy->period_to = g_strdup (c->period_to);
   techo_record_scope_copy (&c->scope, &copy->scope);
   copy->expires_at = c->expires_at;
+  copy->profile_id = c->profile_id;
   return copy;
 }
 
@@ -108,7 +109,7 @@ read_consent (TechoSqlite  *db,
 
   s = techo_sqlite_prepare (db,
                             "SELECT id, created_at, recipient, purpose, categories, "
-                            "period_from, period_to, method, expires_at, revoked_at, scope "
+                            "period_from, period_to, method, expires_at, revoked_at, scope, profile_id "
                             "FROM consents WHERE id = ?1", error);
   if (s == NULL)
     return NULL;
@@ -135,6 +136,7 @@ read_consent (TechoSqlite  *db,
    * consent keeps its categories and reads as a scope of nothing else. */
   if (!techo_record_scope_parse (techo_sqlite_column_text (s, 10), &c->scope, NULL))
     g_warning ("Consent %" G_GINT64_FORMAT " has a scope Techo cannot read", c->id);
+  c->profile_id = techo_sqlite_column_int64 (s, 11);
   g_clear_pointer (&s, techo_sqlite_statement_free);
 
   s = techo_sqlite_prepare (db,
@@ -197,8 +199,9 @@ record_consent_job (TechoStore    *self,
     goto failed;
   s = techo_sqlite_prepare (db,
                             "INSERT INTO consents (created_at, recipient, purpose, categories, "
-                            "period_from, period_to, method, expires_at, revoked_at, status, scope) "
-                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'active', ?9)",
+                            "period_from, period_to, method, expires_at, revoked_at, status, scope, "
+                            "profile_id) "
+                            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, NULL, 'active', ?9, ?10)",
                             &local_error);
   if (s == NULL)
     goto failed;
@@ -215,15 +218,21 @@ record_consent_job (TechoStore    *self,
     techo_sqlite_bind_null (s, 8);
   scope = techo_record_scope_to_string (&c->scope);
   techo_sqlite_bind_text (s, 9, scope);
+  if (c->profile_id > 0)
+    techo_sqlite_bind_int64 (s, 10, c->profile_id);
+  else
+    techo_sqlite_bind_null (s, 10);
   if (!techo_sqlite_step_done (s, &local_error))
     goto failed;
   id = g_new (gint64, 1);
   *id = techo_sqlite_last_insert_rowid (db);
   /* The recipient and purpose stay in the consent row; the audit log
    * names only the consent and its method and categories. */
-  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s%s%s",
+  audit = g_strdup_printf ("consent %" G_GINT64_FORMAT " method=%s categories=%s%s%s"
+                           " profile=%" G_GINT64_FORMAT,
                            *id, techo_consent_method_to_string (c->method), categories,
-                           scope != NULL ? " scope=" : "", scope != NULL ? scope : "");
+                           scope != NULL ? " scope=" : "", scope != NULL ? scope : "",
+                           c->profile_id);
   if (!insert_event (db, *id, TECHO_CONSENT_EVENT_CREATED, NULL, "consent", audit,
                      &local_error) ||
       !techo_sqlite_commit (db, &local_error))

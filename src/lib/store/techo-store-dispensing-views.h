@@ -54,6 +54,23 @@ typedef struct
 void techo_dispensing_page_free (TechoDispensingPage *page);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoDispensingPage, techo_dispensing_page_free)
 
+/* What a query of the medication history asks. Each call reads the
+ * fields it names and ignores the others, so a caller fills only those
+ * (TechoDispensingQuery q = { .profile_id = id, .limit = 50 }). The
+ * strings are copied: the struct may live on the caller's stack. */
+typedef struct
+{
+  gint64 profile_id;
+  const char *ingredient_key;        /* NULL: every ingredient */
+  TechoDispensingPageAnchor anchor;  /* a page: where it starts */
+  const char *edge_date;             /* a page read before: its edge (NULL: undated) */
+  gint64 edge_row;
+  guint offset;
+  guint limit;                       /* rows of a page; of each ingredient for the recent read */
+  const char *from;                  /* YYYY-MM-DD, the first day (NULL: open) */
+  const char *to;                    /* the last day (NULL: open) */
+} TechoDispensingQuery;
+
 /* GPtrArray of TechoIngredientSummary of person @profile_id, newest
  * ingredient first (undated last). */
 GPtrArray *techo_store_list_ingredients_sync   (TechoStore          *self,
@@ -69,35 +86,23 @@ GPtrArray *techo_store_list_ingredients_finish (TechoStore          *self,
                                                 GAsyncResult        *result,
                                                 GError             **error);
 
-/* Up to @limit (1…1000) dispensings of person @profile_id, of ingredient
- * @ingredient_key (NULL: every ingredient), newest first, with the
- * notebook's details: @anchor AT: from @offset rows after the newest;
- * OLDER / NEWER: next to the edge (@edge_date, NULL for undated;
- * @edge_row) of a page read before. */
-TechoDispensingPage *techo_store_list_dispensing_page_sync   (TechoStore                *self,
-                                                              gint64                     profile_id,
-                                                              const char                *ingredient_key,
-                                                              TechoDispensingPageAnchor  anchor,
-                                                              const char                *edge_date,
-                                                              gint64                     edge_row,
-                                                              guint                      offset,
-                                                              guint                      limit,
-                                                              GCancellable              *cancellable,
-                                                              GError                   **error);
-void                 techo_store_list_dispensing_page_async  (TechoStore                *self,
-                                                              gint64                     profile_id,
-                                                              const char                *ingredient_key,
-                                                              TechoDispensingPageAnchor  anchor,
-                                                              const char                *edge_date,
-                                                              gint64                     edge_row,
-                                                              guint                      offset,
-                                                              guint                      limit,
-                                                              GCancellable              *cancellable,
-                                                              GAsyncReadyCallback        callback,
-                                                              gpointer                   user_data);
-TechoDispensingPage *techo_store_list_dispensing_page_finish (TechoStore                *self,
-                                                              GAsyncResult              *result,
-                                                              GError                   **error);
+/* Up to @query's limit (1…1000) dispensings of its person, of its
+ * ingredient (NULL: every ingredient), newest first, with the notebook's
+ * details: anchor AT: from offset rows after the newest; OLDER / NEWER:
+ * next to the edge (edge_date, NULL for undated; edge_row) of a page read
+ * before. */
+TechoDispensingPage *techo_store_list_dispensing_page_sync   (TechoStore                 *self,
+                                                              const TechoDispensingQuery *query,
+                                                              GCancellable               *cancellable,
+                                                              GError                    **error);
+void                 techo_store_list_dispensing_page_async  (TechoStore                 *self,
+                                                              const TechoDispensingQuery *query,
+                                                              GCancellable               *cancellable,
+                                                              GAsyncReadyCallback         callback,
+                                                              gpointer                    user_data);
+TechoDispensingPage *techo_store_list_dispensing_page_finish (TechoStore                 *self,
+                                                              GAsyncResult               *result,
+                                                              GError                    **error);
 
 /* What a period of dispensings holds, in a few figures (the share
  * dialog's summary before a consent; the disclosure itself gathers the
@@ -113,24 +118,66 @@ typedef struct
 void techo_dispensing_summary_free (TechoDispensingSummary *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (TechoDispensingSummary, techo_dispensing_summary_free)
 
-/* Dispensings of @profile_id with @from <= dispensed_on <= @to (either
+/* Dispensings of @query's person with from <= dispensed_on <= to (either
  * NULL: open), as techo_store_list_dispensings_sync would list them. */
-TechoDispensingSummary *techo_store_summarize_dispensings_sync   (TechoStore          *self,
-                                                                  gint64               profile_id,
-                                                                  const char          *from,
-                                                                  const char          *to,
-                                                                  GCancellable        *cancellable,
-                                                                  GError             **error);
-void                    techo_store_summarize_dispensings_async  (TechoStore          *self,
-                                                                  gint64               profile_id,
-                                                                  const char          *from,
-                                                                  const char          *to,
-                                                                  GCancellable        *cancellable,
-                                                                  GAsyncReadyCallback  callback,
-                                                                  gpointer             user_data);
-TechoDispensingSummary *techo_store_summarize_dispensings_finish (TechoStore          *self,
-                                                                  GAsyncResult        *result,
-                                                                  GError             **error);
+TechoDispensingSummary *techo_store_summarize_dispensings_sync   (TechoStore                 *self,
+                                                                  const TechoDispensingQuery *query,
+                                                                  GCancellable               *cancellable,
+                                                                  GError                    **error);
+void                    techo_store_summarize_dispensings_async  (TechoStore                 *self,
+                                                                  const TechoDispensingQuery *query,
+                                                                  GCancellable               *cancellable,
+                                                                  GAsyncReadyCallback         callback,
+                                                                  gpointer                    user_data);
+TechoDispensingSummary *techo_store_summarize_dispensings_finish (TechoStore                 *self,
+                                                                  GAsyncResult               *result,
+                                                                  GError                    **error);
+
+/* The recent dispensings the analysis needs, not every line: what is
+ * taken now and its days left, duplicate therapy and the 12-month
+ * timeline (techo-analysis.h decides what they mean). Of each of
+ * @query's person's (0: the first person's) ingredients, dated on or
+ * after from: its newest
+ * limit (0: TECHO_RECENT_PER_INGREDIENT) dispensings and, when it has
+ * more, the chain of dispensings whose supplies cover the days its
+ * supplies cover (the first, then the last to start before that supply
+ * runs out, …; a supply longer than the next one's may be cut short). The
+ * cost grows with the ingredients and the gaps between supplies, not the
+ * lines: a person with up to limit dispensings of each ingredient in the
+ * period gets every one. A GPtrArray of TechoDispensing, newest first
+ * (date, then store row), with the notebook's details. */
+#define TECHO_RECENT_PER_INGREDIENT 16
+GPtrArray *techo_store_list_recent_dispensings_sync   (TechoStore                 *self,
+                                                       const TechoDispensingQuery *query,
+                                                       GCancellable               *cancellable,
+                                                       GError                    **error);
+void       techo_store_list_recent_dispensings_async  (TechoStore                 *self,
+                                                       const TechoDispensingQuery *query,
+                                                       GCancellable               *cancellable,
+                                                       GAsyncReadyCallback         callback,
+                                                       gpointer                    user_data);
+GPtrArray *techo_store_list_recent_dispensings_finish (TechoStore                 *self,
+                                                       GAsyncResult               *result,
+                                                       GError                    **error);
+
+/* The app's records: techo_store_read_records_* of @profile_id (0: the
+ * first person) with, of the dispensings on or after @dispensed_from, only
+ * those techo_store_list_recent_dispensings_* reads (complete is FALSE).
+ * Two jobs queued together on the store's thread: one hop back. */
+TechoRecordSet *techo_store_read_recent_records_sync   (TechoStore          *self,
+                                                        gint64               profile_id,
+                                                        const char          *dispensed_from,
+                                                        GCancellable        *cancellable,
+                                                        GError             **error);
+void            techo_store_read_recent_records_async  (TechoStore          *self,
+                                                        gint64               profile_id,
+                                                        const char          *dispensed_from,
+                                                        GCancellable        *cancellable,
+                                                        GAsyncReadyCallback  callback,
+                                                        gpointer             user_data);
+TechoRecordSet *techo_store_read_recent_records_finish (TechoStore          *self,
+                                                        GAsyncResult        *result,
+                                                        GError             **error);
 
 /* EXPLAIN QUERY PLAN of every query the views run on dispensings (these
  * and the app's recent read): a GPtrArray of strings "name: detail; …",

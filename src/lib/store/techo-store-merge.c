@@ -1267,12 +1267,20 @@ list_sources_job (TechoStore    *self,
   g_autoptr(GPtrArray) sources = NULL;
   g_autoptr(GError) local_error = NULL;
 
+  /* A dispensing from the portal alone has no row in record_sources
+   * (techo_store_add_source): its one source is the portal's, as the
+   * row says. */
   sql = g_strdup_printf ("SELECT s.event, s.origin, s.record_id, s.file_name, s.file_sha256,"
                          " s.added_at, ifnull ((SELECT n_changed FROM checkup_replaced"
-                         " WHERE source_id = s.id), 0) FROM record_sources s"
+                         " WHERE source_id = s.id), 0), s.id FROM record_sources s"
                          " JOIN %s t ON t.row_id = s.record_row"
                          " WHERE s.category = ?3 AND t.profile_id = ?1 AND t.id = ?2"
-                         " ORDER BY s.added_at, s.id", tables[r->category]);
+                         " UNION ALL SELECT 'source', 'portal', t.id, '', '', t.received_at, 0, 0"
+                         " FROM %s t WHERE ?3 = 'medication' AND t.profile_id = ?1"
+                         " AND t.id = ?2 AND t.origin = 'portal' AND NOT EXISTS (SELECT 1"
+                         " FROM record_sources s WHERE s.category = ?3"
+                         " AND s.record_row = t.row_id)"
+                         " ORDER BY 6, 8", tables[r->category], tables[r->category]);
   sources = g_ptr_array_new_with_free_func ((GDestroyNotify) techo_record_source_free);
   s = techo_sqlite_prepare (db, sql, &local_error);
   if (s != NULL)

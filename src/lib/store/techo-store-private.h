@@ -197,7 +197,11 @@ void     techo_store_set_no_profile  (GError     **error,
 
 /* Store thread only, inside a transaction. Adds one row to record_sources
  * (nothing when the same source is there); @out_source_id (nullable) gets
- * the new row's id, or 0 when it was there already. */
+ * the new row's id, or 0 when it was there already. A dispensing's portal
+ * source is implicit while it is the only one (no row: the dispensing's
+ * origin, id and received_at say it, and techo_store_list_sources_*
+ * reads it so): a portal source is then not written, and any other source writes the
+ * portal's out first. */
 gboolean techo_store_add_source   (TechoSqlite            *db,
                                    TechoCategory           category,
                                    gint64                  record_row,

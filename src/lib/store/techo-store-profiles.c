@@ -247,6 +247,89 @@ techo_store_get_profile_client_sync (TechoStore    *self,
   return ok;
 }
 
+/* Removing a person: their records, sources, documents, notebook
+ * entries, imports and sync state go with the profile (ON DELETE CASCADE,
+ * and the two tables without a key to it by hand); the consent ledger and
+ * the audit log keep what was shared and done. */
+static gpointer
+remove_profile_job (TechoStore    *self,
+                    TechoSqlite   *db,
+                    gpointer       data,
+                    GCancellable  *cancellable,
+                    GError       **error)
+{
+  TechoStoreRequest *r = data;
+  g_autoptr(GError) local_error = NULL;
+  g_autofree char *detail = g_strdup_printf ("profile %" G_GINT64_FORMAT, r->profile_id);
+
+  if (!techo_sqlite_begin (db, &local_error))
+    goto failed;
+  if (!techo_sqlite_run (db, &local_error,
+                         "DELETE FROM record_sources WHERE"
+                         " (category = 'checkup' AND record_row IN"
+                         "   (SELECT row_id FROM checkups WHERE profile_id = ?1))"
+                         " OR (category = 'medication' AND record_row IN"
+                         "   (SELECT row_id FROM dispensings WHERE profile_id = ?1))"
+                         " OR (category = 'screening' AND record_row IN"
+                         "   (SELECT row_id FROM screenings WHERE profile_id = ?1))",
+                         "i", r->profile_id)
+      || !techo_sqlite_run (db, &local_error, "DELETE FROM profiles WHERE id = ?1",
+                            "i", r->profile_id))
+    goto failed;
+  if (techo_sqlite_changes (db) == 0)
+    {
+      techo_sqlite_rollback (db);
+      techo_store_set_no_profile (error, r->profile_id);
+      return NULL;
+    }
+  if (!techo_sqlite_run (db, &local_error,
+                         "DELETE FROM dispensing_ingredients WHERE profile_id = ?1",
+                         "i", r->profile_id)
+      || !techo_sqlite_run (db, &local_error,
+                            "INSERT INTO audit_log (at, action, detail) VALUES (?1, ?2, ?3)",
+                            "iss", techo_store_now (), "profile-removed", detail)
+      || !techo_sqlite_commit (db, &local_error))
+    goto failed;
+  return TECHO_STORE_DONE;
+
+failed:
+  techo_sqlite_rollback (db);
+  techo_store_propagate_error (error, g_steal_pointer (&local_error), "remove the person");
+  return NULL;
+}
+
+gboolean
+techo_store_remove_profile_sync (TechoStore    *self,
+                                 gint64         profile_id,
+                                 GCancellable  *cancellable,
+                                 GError       **error)
+{
+  return techo_store_run_sync (self, remove_profile_job, techo_store_request_new (profile_id),
+                               (GDestroyNotify) techo_store_request_free, cancellable,
+                               error) != NULL;
+}
+
+void
+techo_store_remove_profile_async (TechoStore          *self,
+                                  gint64               profile_id,
+                                  GCancellable        *cancellable,
+                                  GAsyncReadyCallback  callback,
+                                  gpointer             user_data)
+{
+  techo_store_run_async (self, remove_profile_job, techo_store_request_new (profile_id),
+                         (GDestroyNotify) techo_store_request_free, NULL,
+                         techo_store_remove_profile_async, cancellable, callback, user_data);
+}
+
+gboolean
+techo_store_remove_profile_finish (TechoStore    *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  return techo_store_run_finish (self, result, techo_store_remove_profile_async,
+                                 error) != NULL;
+}
+
 /* ---- documents ----------------------------------------------------------- */
 
 static gboolean

@@ -11,6 +11,7 @@
 
 #include "techo-store.h"
 #include "techo-store-private.h"
+#include "techo-store-schema.h"
 
 #define MAX_ID_BYTES          256
 #define MAX_SYNC_STATE_BYTES  (1024 * 1024)
@@ -371,11 +372,43 @@ techo_store_add_source (TechoSqlite           *db,
 {
   g_autoptr(TechoSqliteStatement) s = NULL;
   gboolean file = provenance->origin == TECHO_ORIGIN_FILE;
+  gboolean implicit = category == TECHO_CATEGORY_MEDICATION
+                      && provenance->origin == TECHO_ORIGIN_PORTAL
+                      && g_strcmp0 (event, "source") == 0;
 
-  s = techo_sqlite_prepare_cached (db,
-                                   "INSERT OR IGNORE INTO record_sources (category, record_row,"
-                                   " event, origin, record_id, file_name, file_sha256, import_id,"
-                                   " added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)", error);
+  if (out_source_id != NULL)
+    *out_source_id = 0;
+  /* A dispensing that came from the portal alone has no row here: the
+   * row's own origin, id and time say it (list_sources_job reads it so).
+   * Its portal source is written out when a second source arrives, and
+   * from then on kept like any other. */
+  if (category == TECHO_CATEGORY_MEDICATION && !implicit)
+    {
+      s = techo_sqlite_prepare_cached (db,
+                                       "INSERT OR IGNORE INTO record_sources (category,"
+                                       " record_row, event, origin, record_id, added_at)"
+                                       " SELECT 'medication', row_id, 'source', 'portal', id,"
+                                       " received_at FROM dispensings WHERE row_id = ?1"
+                                       " AND origin = 'portal' AND NOT EXISTS (SELECT 1"
+                                       " FROM record_sources WHERE category = 'medication'"
+                                       " AND record_row = ?1)", error);
+      if (s == NULL)
+        return FALSE;
+      techo_sqlite_bind_int64 (s, 1, record_row);
+      if (!techo_sqlite_step_done (s, error))
+        return FALSE;
+      g_clear_pointer (&s, techo_sqlite_statement_free);
+    }
+  s = techo_sqlite_prepare_cached (db, implicit
+                                   ? "INSERT OR IGNORE INTO record_sources (category, record_row,"
+                                     " event, origin, record_id, file_name, file_sha256,"
+                                     " import_id, added_at) SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                     " ?8, ?9 WHERE EXISTS (SELECT 1 FROM record_sources"
+                                     " WHERE category = ?1 AND record_row = ?2)"
+                                   : "INSERT OR IGNORE INTO record_sources (category, record_row,"
+                                     " event, origin, record_id, file_name, file_sha256,"
+                                     " import_id, added_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7,"
+                                     " ?8, ?9)", error);
   if (s == NULL)
     return FALSE;
   techo_sqlite_bind_text_static (s, 1, techo_category_to_string (category));
@@ -528,9 +561,98 @@ portal_replaced_values (TechoSqlite            *db,
   return TRUE;
 }
 
+/* The ingredient of a dispensing, as TECHO_STORE_INGREDIENT_KEY says it in
+ * SQL: the first 7 characters of the YJ code when it has 7, else the drug
+ * name, else ''. Characters are counted as SQLite's length () and substr ()
+ * count them (a byte from 0xc0 up with the continuation bytes after it),
+ * so that the counts below agree with the index on that expression. */
+static char *
+ingredient_key (const TechoDispensing *d)
+{
+  if (d->yj_code != NULL)
+    {
+      const guchar *p = (const guchar *) d->yj_code;
+      guint n = 0;
+
+      while (*p != '\0' && n < 7)
+        {
+          n++;
+          if (*p++ >= 0xc0)
+            while ((*p & 0xc0) == 0x80)
+              p++;
+        }
+      if (n == 7)
+        return g_strndup (d->yj_code, (const char *) p - d->yj_code);
+    }
+  return g_strdup (d->drug_name != NULL ? d->drug_name : "");
+}
+
+/* Adds a new listed dispensing to @tally (ingredient → how many). */
+static void
+tally_dispensing (GHashTable            *tally,
+                  const TechoDispensing *d)
+{
+  char *key = ingredient_key (d);
+  guint n = GPOINTER_TO_UINT (g_hash_table_lookup (tally, key));
+
+  g_hash_table_replace (tally, key, GUINT_TO_POINTER (n + 1));
+}
+
+static GHashTable *
+tally_new (void)
+{
+  return g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+}
+
+/* Adds @tally, the ingredients of dispensings of @profile_id just
+ * inserted, to dispensing_ingredients: since schema 12 no trigger counts
+ * an insert (techo-store-schema.c says why). One update per ingredient,
+ * so a sync page of a thousand lines costs a few dozen writes. */
+static gboolean
+add_ingredient_counts (TechoSqlite   *db,
+                       gint64         profile_id,
+                       GHashTable    *tally,
+                       GError       **error)
+{
+  g_autoptr(TechoSqliteStatement) add = NULL;
+  g_autoptr(TechoSqliteStatement) bump = NULL;
+  GHashTableIter iter;
+  gpointer key, n;
+
+  if (g_hash_table_size (tally) == 0)
+    return TRUE;
+  add = techo_sqlite_prepare_cached (db,
+                                     "INSERT OR IGNORE INTO dispensing_ingredients (profile_id,"
+                                     " key, n) VALUES (?1, ?2, 0)", error);
+  bump = add == NULL ? NULL
+                     : techo_sqlite_prepare_cached (db,
+                                                    "UPDATE dispensing_ingredients SET n = n + ?3"
+                                                    " WHERE profile_id = ?1 AND key = ?2", error);
+  if (bump == NULL)
+    return FALSE;
+  g_hash_table_iter_init (&iter, tally);
+  while (g_hash_table_iter_next (&iter, &key, &n))
+    {
+      if (!techo_sqlite_statement_reset (add, error) ||
+          !techo_sqlite_statement_reset (bump, error))
+        return FALSE;
+      techo_sqlite_bind_int64 (add, 1, profile_id);
+      techo_sqlite_bind_text_static (add, 2, key);
+      techo_sqlite_bind_int64 (bump, 1, profile_id);
+      techo_sqlite_bind_text_static (bump, 2, key);
+      techo_sqlite_bind_int64 (bump, 3, GPOINTER_TO_UINT (n));
+      if (!techo_sqlite_step_done (add, error) || !techo_sqlite_step_done (bump, error))
+        return FALSE;
+    }
+  return TRUE;
+}
+
 /* techo_store_write_record, also saying whether the row changed at all
  * (inserted, or updated to a higher revision): the sync's re-read of
- * months it already has changes nothing and is not news. */
+ * months it already has changes nothing and is not news. A listed
+ * dispensing it inserts is counted into dispensing_ingredients at once,
+ * or, with @tally, added there for the caller to count with the rest of
+ * its page (add_ingredient_counts). */
 static gboolean
 write_record (TechoSqlite    *db,
               TechoCategory   category,
@@ -541,6 +663,7 @@ write_record (TechoSqlite    *db,
               gint64         *out_row,
               gboolean       *out_inserted,
               gboolean       *out_changed,
+              GHashTable     *tally,
               GError        **error)
 {
   const KindSql *sql = category == TECHO_CATEGORY_CHECKUP ? &checkup_sql
@@ -576,6 +699,14 @@ write_record (TechoSqlite    *db,
       *out_row = row_id;
       *out_inserted = TRUE;
       *out_changed = TRUE;
+      if (category == TECHO_CATEGORY_MEDICATION && !common.withdrawn)
+        {
+          g_autoptr(GHashTable) one = tally == NULL ? tally_new () : NULL;
+
+          tally_dispensing (tally != NULL ? tally : one, record);
+          if (one != NULL && !add_ingredient_counts (db, profile_id, one, error))
+            return FALSE;
+        }
       if (import_id > 0)
         {
           g_clear_pointer (&s, techo_sqlite_statement_free);
@@ -587,9 +718,12 @@ write_record (TechoSqlite    *db,
           if (!techo_sqlite_step_done (s, error))
             return FALSE;
         }
+      /* A new dispensing from the portal: its source is implicit. */
       return (common.withdrawn || insert_items (db, sql, row_id, common.items, error))
-             && techo_store_add_source (db, category, row_id, "source", common.provenance,
-                                        common.id, import_id, NULL, error)
+             && ((category == TECHO_CATEGORY_MEDICATION
+                  && common.provenance->origin == TECHO_ORIGIN_PORTAL)
+                 || techo_store_add_source (db, category, row_id, "source", common.provenance,
+                                            common.id, import_id, NULL, error))
              && (category != TECHO_CATEGORY_CHECKUP || common.withdrawn
                  || techo_store_add_item_sources (db, row_id, common.provenance, common.id,
                                                   common.items, error));
@@ -653,7 +787,7 @@ techo_store_write_record (TechoSqlite    *db,
   gboolean changed = FALSE;
 
   return write_record (db, category, profile_id, record, received_at, import_id, out_row,
-                       out_inserted, &changed, error);
+                       out_inserted, &changed, NULL, error);
 }
 
 static gboolean
@@ -663,13 +797,14 @@ upsert_record (TechoSqlite   *db,
                gconstpointer  record,
                gint64         received_at,
                gboolean      *out_changed,
+               GHashTable    *tally,
                GError       **error)
 {
   gint64 row = 0;
   gboolean inserted = FALSE;
 
   return write_record (db, category, profile_id, record, received_at, 0, &row, &inserted,
-                       out_changed, error);
+                       out_changed, tally, error);
 }
 
 static gboolean
@@ -697,6 +832,7 @@ upsert_page_job (TechoStore    *self,
 {
   TechoStoreRequest *r = data;
   g_autoptr(GError) local_error = NULL;
+  g_autoptr(GHashTable) tally = tally_new ();
   gint64 now = techo_store_now ();
   guint n_changed = 0;
 
@@ -722,10 +858,13 @@ upsert_page_job (TechoStore    *self,
       gboolean changed = FALSE;
 
       if (!upsert_record (db, r->category, r->profile_id,
-                          g_ptr_array_index (r->records, i), now, &changed, &local_error))
+                          g_ptr_array_index (r->records, i), now, &changed, tally,
+                          &local_error))
         goto failed;
       n_changed += changed ? 1 : 0;
     }
+  if (!add_ingredient_counts (db, r->profile_id, tally, &local_error))
+    goto failed;
   if (r->first != NULL &&
       !write_sync_state (db, r->profile_id, r->category, r->first, now, &local_error))
     goto failed;

@@ -435,6 +435,26 @@ static const char schema_dispensing_views[] =
 #undef LISTED_NEW
 #undef LISTED_OLD
 
+/* v11: whose records a consent let out (a store may hold a family): the
+ * person's profile id, written by the consent gate; NULL for every
+ * consent before it. */
+static const char schema_consent_profile[] =
+  "ALTER TABLE consents ADD COLUMN profile_id INTEGER;";
+
+/* v12: the writes that insert dispensings (techo_store_write_record and
+ * the sync's pages) count the new rows into dispensing_ingredients
+ * themselves, a page at a time. A trigger on INSERT made every insert a
+ * statement that may write many rows, and SQLite gives such a statement
+ * a journal of its own in which SQLCipher encrypts each page the insert
+ * touches: five times the cost of the insert itself. Updates and deletes
+ * are rare and keep their triggers. The counts are made again once. */
+static const char schema_ingredient_counts_by_writer[] =
+  "DROP TRIGGER dispensing_ingredients_insert;"
+  "DELETE FROM dispensing_ingredients;"
+  "INSERT INTO dispensing_ingredients (profile_id, key, n)"
+  "  SELECT profile_id, " TECHO_STORE_INGREDIENT_KEY ", count (*) FROM dispensings"
+  "  WHERE withdrawn = 0 AND revised_by IS NULL GROUP BY 1, 2;";
+
 static const TechoStoreMigration migrations[] = {
   { 1, schema_v1 },
   { 2, schema_merge },
@@ -446,6 +466,8 @@ static const TechoStoreMigration migrations[] = {
   { 8, schema_owner_pin },
   { 9, schema_import_created_profile },
   { 10, schema_dispensing_views },
+  { 11, schema_consent_profile },
+  { 12, schema_ingredient_counts_by_writer },
 };
 
 const TechoStoreMigration *

@@ -17,7 +17,7 @@ typedef struct
 } TechoStoreMigration;
 
 /* The version this build writes. */
-#define TECHO_STORE_SCHEMA_VERSION 10
+#define TECHO_STORE_SCHEMA_VERSION 12
 
 /* An ingredient, as the medicines page groups dispensings: the first 7
  * characters of the YJ code (the ingredient and route), else the drug

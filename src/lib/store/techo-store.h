@@ -181,6 +181,23 @@ gboolean   techo_store_get_profile_client_sync (TechoStore    *self,
                                                 char         **out_scopes,
                                                 GCancellable  *cancellable,
                                                 GError       **error);
+/* Removes person @profile_id with every record of theirs (checkups,
+ * medicines, screenings, their sources and documents, notebook entries,
+ * imports, sync state) in one transaction and writes a "profile-removed"
+ * audit row; the consent ledger keeps what was shared. NOT_FOUND when
+ * there is no such person. */
+gboolean   techo_store_remove_profile_sync   (TechoStore          *self,
+                                              gint64               profile_id,
+                                              GCancellable        *cancellable,
+                                              GError             **error);
+void       techo_store_remove_profile_async  (TechoStore          *self,
+                                              gint64               profile_id,
+                                              GCancellable        *cancellable,
+                                              GAsyncReadyCallback  callback,
+                                              gpointer             user_data);
+gboolean   techo_store_remove_profile_finish (TechoStore          *self,
+                                              GAsyncResult        *result,
+                                              GError             **error);
 /* GPtrArray of TechoProfile, oldest first. */
 GPtrArray *techo_store_list_profiles_sync   (TechoStore          *self,
                                              GCancellable        *cancellable,
