@@ -303,8 +303,8 @@ print_samples (const char   *name,
           median_of (samples, n, G_STRUCT_OFFSET (Sample, settled_rss_kb)));
 }
 
-/* The median over the runs of each of the app's own figures, as
- * app_NAME=VALUE, in the order the first run printed them. */
+/* The median over the runs of each of a program's own figures, as
+ * PREFIX_NAME=VALUE, in the order the first run printed them. */
 static void
 print_figures (const char   *prefix,
                const Sample *samples,
@@ -472,6 +472,7 @@ techo_bench_startup (int    argc,
       print_figures ("compare", compare_s, runs);
     }
   print_samples ("bare", bare_s, runs);
+  print_figures ("bare", bare_s, runs);
   if (with_peer)
     print_samples ("peer", peer_s, runs);
   {
