@@ -177,6 +177,29 @@ techo_line_breaks_attributes (const char *text)
   return list;
 }
 
+/* Japanese text, not an English sentence quoting Japanese names: more
+ * kana and kanji than Latin letters. The rules are for Japanese
+ * sentences; an English one that names a clinic or a drug breaks where
+ * Pango likes. (With the ranges inside "2 current medicines:
+ * アムロジピンOD錠5mg「トーワ」, …", GTK 4.18 measured the label's box at a
+ * minimum height above its natural one, and warned.) */
+static gboolean
+is_japanese_text (const char *text)
+{
+  guint japanese = 0, latin = 0;
+
+  for (const char *p = text; p != NULL && *p != '\0'; p = g_utf8_next_char (p))
+    {
+      gunichar c = g_utf8_get_char (p);
+
+      if (c < 0x80 && g_ascii_isalpha (c))
+        latin++;
+      else if (is_hiragana (c) || is_katakana (c) || is_stem (c))
+        japanese++;
+    }
+  return japanese > 0 && japanese > latin;
+}
+
 static void
 apply (GtkLabel *label)
 {
@@ -187,7 +210,7 @@ apply (GtkLabel *label)
   /* Attributes someone else set: theirs to keep. */
   if (current != NULL && current != ours)
     return;
-  if (gtk_label_get_wrap (label))
+  if (gtk_label_get_wrap (label) && is_japanese_text (gtk_label_get_text (label)))
     wanted = techo_line_breaks_attributes (gtk_label_get_text (label));
   if (wanted == NULL && current == NULL)
     return;
